@@ -1,0 +1,70 @@
+"""The `mediatop` command: argparse sub-commands, each thin over one library call.
+
+stdout carries data only; messages and progress go to stderr. Exit codes: 0 ok,
+1 failure, 2 usage error. Heavy modules are imported inside the command that needs
+them, so `--help` and `--version` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from mediatop import __version__
+from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail
+
+# Each module defines register(subparsers) adding its sub-command(s) with a `run` default.
+COMMAND_MODULES = (
+    "mediatop.cli.open_cmd",
+    "mediatop.cli.scan_cmd",
+    "mediatop.cli.report_cmd",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"mediatop: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mediatop",
+        description="Understand and clean up a website's media library. "
+        "`mediatop ROOT` opens the dashboard; `mediatop demo` opens it on the sample library.",
+    )
+    parser.add_argument("--version", action="version", version=f"mediatop {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`mediatop ROOT ...` is short for `mediatop open ROOT ...`."""
+    commands: set[str] = set()
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        commands.update(getattr(action, "choices", {}) or {})
+    if argv and not argv[0].startswith("-") and argv[0] not in commands:
+        return ["open", *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(_with_default_command(args_list, parser))
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        return fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted", EXIT_FAILURE)
+    except BrokenPipeError:
+        return EXIT_FAILURE

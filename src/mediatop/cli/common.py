@@ -1,0 +1,46 @@
+"""Arguments most sub-commands share (ROOT, --db, --quota) and turning them into Settings."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from mediatop.cli.output import EXIT_USAGE, UserError
+from mediatop.config import ConfigError, Settings, load_settings
+
+
+def add_root_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("root", metavar="ROOT", type=Path, help="the media folder")
+    parser.add_argument("--db", type=Path, help="the store file (default: one per root)")
+    parser.add_argument("--quota", help="storage quota, e.g. 10GB (default: the disk's size)")
+    parser.add_argument(
+        "--url-prefix",
+        dest="url_prefixes",
+        action="append",
+        help="URL path under which the root is served (repeatable; "
+        "default /wp-content/uploads/ and /uploads/)",
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    try:
+        return load_settings(
+            args.root,
+            db=args.db,
+            quota=args.quota,
+            url_prefixes=args.url_prefixes,
+            unused_days=getattr(args, "unused_days", None),
+        )
+    except ConfigError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+
+
+def open_store(settings: Settings, *, readonly: bool = False) -> sqlite3.Connection:
+    """The store for these settings, with store errors turned into user errors."""
+    from mediatop.store import StoreError, connect
+
+    try:
+        return connect(settings.db_path, readonly=readonly)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc

@@ -1,0 +1,143 @@
+"""Settings: media root, store path, quota, media URL prefixes and thresholds.
+
+Resolved from, in order of precedence: CLI flags > MEDIATOP_* environment variables >
+a `mediatop.toml` (in the working directory, else the user's config dir) > defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_URL_PREFIXES = ("/wp-content/uploads/", "/uploads/")
+DEFAULT_UNUSED_DAYS = 90
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know about where things are and what counts."""
+
+    root: Path
+    db_path: Path
+    quota_bytes: int | None = None
+    url_prefixes: tuple[str, ...] = DEFAULT_URL_PREFIXES
+    unused_days: int = DEFAULT_UNUSED_DAYS
+    demo: bool = False
+    probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def default_db_path(root: Path) -> Path:
+    """One store per media root, in the user's state directory."""
+    from platformdirs import user_state_path
+
+    resolved = root.resolve()
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:12]
+    safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name)[:40]
+    return user_state_path("mediatop") / f"{safe_name or 'root'}-{digest}.sqlite3"
+
+
+def parse_size(text: str) -> int:
+    """'10GB', '512M', '2.5 TiB' or plain bytes -> bytes."""
+    units = {
+        "": 1, "b": 1,
+        "k": 1000, "kb": 1000, "kib": 1024,
+        "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
+        "g": 1000**3, "gb": 1000**3, "gib": 1024**3,
+        "t": 1000**4, "tb": 1000**4, "tib": 1024**4,
+    }  # fmt: skip
+    cleaned = text.strip().lower().replace(" ", "")
+    number = cleaned.rstrip("kmgtib")
+    unit = cleaned[len(number) :]
+    try:
+        value = float(number)
+    except ValueError:
+        raise ConfigError(f"not a size: {text!r} (try 10GB or 512MiB)") from None
+    if unit not in units or value < 0:
+        raise ConfigError(f"not a size: {text!r} (try 10GB or 512MiB)")
+    return int(value * units[unit])
+
+
+def _config_file() -> Path | None:
+    from platformdirs import user_config_path
+
+    for candidate in (Path("mediatop.toml"), user_config_path("mediatop") / "mediatop.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _from_file() -> dict[str, Any]:
+    path = _config_file()
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    return data.get("mediatop", data)
+
+
+def _from_env() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key in ("db", "quota", "url_prefixes", "unused_days"):
+        value = os.environ.get(f"MEDIATOP_{key.upper()}")
+        if value:
+            found[key] = value
+    return found
+
+
+def load_settings(
+    root: Path | str,
+    *,
+    db: Path | str | None = None,
+    quota: str | int | None = None,
+    url_prefixes: str | list[str] | None = None,
+    unused_days: int | str | None = None,
+    demo: bool = False,
+) -> Settings:
+    """Settings for `root`, merging flags (the arguments) over env over file over defaults."""
+    merged: dict[str, Any] = {**_from_file(), **_from_env()}
+    flags = {"db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days}
+    merged.update({k: v for k, v in flags.items() if v is not None})
+
+    root_path = Path(root)
+    if not root_path.is_dir():
+        raise ConfigError(f"media root {root_path} is not a directory")
+    db_path = Path(merged["db"]).expanduser() if merged.get("db") else default_db_path(root_path)
+
+    quota_value = merged.get("quota")
+    quota_bytes = (
+        None
+        if quota_value in (None, "", 0, "0")
+        else (quota_value if isinstance(quota_value, int) else parse_size(str(quota_value)))
+    )
+    prefixes = merged.get("url_prefixes", DEFAULT_URL_PREFIXES)
+    if isinstance(prefixes, str):
+        prefixes = [p for p in prefixes.split(",") if p.strip()]
+    normalised = tuple("/" + p.strip().strip("/") + "/" for p in prefixes)
+    try:
+        days = int(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
+    except ValueError:
+        raise ConfigError("unused_days must be a whole number of days") from None
+    if days < 1:
+        raise ConfigError("unused_days must be at least 1")
+    return Settings(
+        root=root_path,
+        db_path=db_path,
+        quota_bytes=quota_bytes,
+        url_prefixes=normalised,
+        unused_days=days,
+        demo=demo,
+    )

@@ -1,0 +1,173 @@
+"""The media_files table: what the scanner writes and what everything else looks up.
+
+Owns the SQL for files; callers pass dataclasses in and get dataclasses out.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+
+from mediatop.kinds import Kind
+from mediatop.model import MediaFile, ProbeResult
+
+_PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
+_BOOL_PROBE_COLUMNS = {"animated", "progressive", "faststart", "has_text_layer"}
+FILE_COLUMNS = (
+    "id, path, group_path, variant, kind, mime, ext, size, mtime_ns, first_seen, "
+    "uploaded_at, uploaded_source, deleted_at, probed_at, "
+    + ", ".join(_PROBE_COLUMNS)
+    + ", probe_error, meta"
+)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What a rescan needs to know about a stored file to decide whether it changed."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    deleted: bool
+    probed: bool
+
+
+@dataclass(frozen=True)
+class SeenFile:
+    """A file as the walk found it, before any probe."""
+
+    path: bytes
+    group_path: bytes
+    variant: str | None
+    kind: Kind
+    mime: str
+    ext: str
+    size: int
+    mtime_ns: int
+    inode: int | None
+    uploaded_at: int
+    uploaded_source: str
+
+
+def load_index(conn: sqlite3.Connection) -> dict[bytes, IndexEntry]:
+    """Every stored path with its size, mtime and state: the rescan's baseline."""
+    rows = conn.execute(
+        "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
+        "FROM media_files"
+    )
+    return {
+        bytes(path): IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
+        for path, id_, size, mtime, deleted, probed in rows
+    }
+
+
+def insert_new(conn: sqlite3.Connection, files: Sequence[SeenFile], now: int) -> None:
+    """Add files never seen before (first_seen = now)."""
+    conn.executemany(
+        "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
+        "inode, first_seen, uploaded_at, uploaded_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (f.path, f.group_path, f.variant, str(f.kind), f.mime, f.ext, f.size, f.mtime_ns,
+             f.inode, now, f.uploaded_at, f.uploaded_source)
+            for f in files
+        ],
+    )  # fmt: skip
+
+
+def update_changed(conn: sqlite3.Connection, files: Sequence[tuple[int, SeenFile]]) -> None:
+    """Files whose size or mtime changed (or that came back): forget the old probe."""
+    probe_resets = ", ".join(f"{c} = NULL" for c in _PROBE_COLUMNS)
+    conn.executemany(
+        f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
+        f"probed_at = NULL, probe_error = NULL, meta = NULL, content_hash = NULL, "
+        f"phash = NULL, {probe_resets} WHERE id = ?",
+        [(f.size, f.mtime_ns, f.inode, file_id) for file_id, f in files],
+    )
+
+
+def mark_deleted(conn: sqlite3.Connection, ids: Iterable[int], now: int) -> None:
+    """Files the walk no longer finds: keep the row, stamp the time."""
+    conn.executemany(
+        "UPDATE media_files SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        [(now, file_id) for file_id in ids],
+    )
+
+
+def save_probes(
+    conn: sqlite3.Connection, results: Sequence[tuple[int, ProbeResult]], now: int
+) -> None:
+    """Store probe results (including errors) on their file rows."""
+    assignments = ", ".join(f"{c} = ?" for c in _PROBE_COLUMNS)
+    conn.executemany(
+        f"UPDATE media_files SET {assignments}, probe_error = ?, meta = ?, probed_at = ? "
+        f"WHERE id = ?",
+        [
+            (
+                *(getattr(result, c) for c in _PROBE_COLUMNS),
+                result.error,
+                json.dumps(result.extra) if result.extra else None,
+                now,
+                file_id,
+            )
+            for file_id, result in results
+        ],
+    )
+
+
+def unprobed(conn: sqlite3.Connection) -> list[tuple[int, bytes, str]]:
+    """(id, path, kind) of present files whose current version has not been probed."""
+    rows = conn.execute(
+        "SELECT id, path, kind FROM media_files WHERE deleted_at IS NULL AND probed_at IS NULL"
+    )
+    return [(id_, bytes(path), kind) for id_, path, kind in rows]
+
+
+def row_to_media_file(row: Sequence[object]) -> MediaFile:
+    """A row selected with FILE_COLUMNS as a MediaFile."""
+    values = dict(zip([c.strip() for c in FILE_COLUMNS.split(",")], row, strict=True))
+    probe_values = {
+        c: (bool(values[c]) if c in _BOOL_PROBE_COLUMNS and values[c] is not None else values[c])
+        for c in _PROBE_COLUMNS
+    }
+    meta = values["meta"]
+    probe = ProbeResult(
+        **probe_values,
+        error=values["probe_error"],  # type: ignore[arg-type]
+        extra=json.loads(meta) if isinstance(meta, str) else {},
+    )
+    return MediaFile(
+        id=values["id"],  # type: ignore[arg-type]
+        path=bytes(values["path"]),  # type: ignore[arg-type]
+        group_path=bytes(values["group_path"]),  # type: ignore[arg-type]
+        variant=values["variant"],  # type: ignore[arg-type]
+        kind=Kind(values["kind"]),
+        mime=values["mime"],  # type: ignore[arg-type]
+        ext=values["ext"],  # type: ignore[arg-type]
+        size=values["size"],  # type: ignore[arg-type]
+        mtime_ns=values["mtime_ns"],  # type: ignore[arg-type]
+        first_seen=values["first_seen"],  # type: ignore[arg-type]
+        uploaded_at=values["uploaded_at"],  # type: ignore[arg-type]
+        uploaded_source=values["uploaded_source"],  # type: ignore[arg-type]
+        deleted_at=values["deleted_at"],  # type: ignore[arg-type]
+        probed_at=values["probed_at"],  # type: ignore[arg-type]
+        probe=probe,
+    )
+
+
+def get_file(conn: sqlite3.Connection, file_id: int) -> MediaFile | None:
+    """One file by id, present or deleted."""
+    row = conn.execute(f"SELECT {FILE_COLUMNS} FROM media_files WHERE id = ?", (file_id,)).fetchone()
+    return row_to_media_file(row) if row else None
+
+
+def get_file_by_path(conn: sqlite3.Connection, path: bytes) -> MediaFile | None:
+    """One file by its path relative to the root."""
+    row = conn.execute(f"SELECT {FILE_COLUMNS} FROM media_files WHERE path = ?", (path,)).fetchone()
+    return row_to_media_file(row) if row else None
+
+
+def path_ids(conn: sqlite3.Connection) -> dict[bytes, tuple[int, str]]:
+    """path -> (id, kind) for every file ever seen: how URLs and references find files."""
+    return {bytes(p): (i, k) for p, i, k in conn.execute("SELECT path, id, kind FROM media_files")}
