@@ -1,0 +1,239 @@
+"""Shared read queries over the rollups for the usage, performance, file and insight reports.
+
+Everything here reads the rollup tables (`media_performance_metrics`, `kind_daily`,
+`file_totals`, `latency_histogram`, `usage_breakdown`) and `usage_locations`, never the
+raw event tables, so that a report costs O(files) or O(days), not O(events).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mediatop.analytics.context import ReportContext
+
+
+@dataclass(frozen=True)
+class MediaUsageLocation:
+    """The seed's MediaUsageLocation: one place the CMS uses a file."""
+
+    type: str
+    id: str
+    title: str | None
+    url: str | None
+    usage: str
+    display_width: int | None = None
+
+
+@dataclass(frozen=True)
+class LatencyStats:
+    """Load-time figures for one source (server or client) from rollup sums and histograms.
+
+    `mean_ms` is exact (sum / count); the percentiles are the upper bound of the
+    histogram bucket they fall in, so they are accurate to the bucket width.
+    """
+
+    samples: int
+    mean_ms: float | None
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """The columns of media_files that every file item of a report carries."""
+
+    id: int
+    path: bytes
+    kind: str
+    size: int
+    uploaded_at: int
+    deleted_at: int | None
+
+
+def range_args(ctx: ReportContext) -> tuple[str, str]:
+    """(first_day, last_day) of the report's range, for `date BETWEEN ? AND ?`."""
+    return ctx.time_range.first_day, ctx.time_range.last_day
+
+
+def ts_to_datetime(ts: int | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def percent(part: float, whole: float) -> float | None:
+    """100 × part / whole, or None when there is nothing to divide by."""
+    return None if not whole else 100.0 * part / whole
+
+
+def top_limit(ctx: ReportContext, default: int = 10) -> int:
+    return max(1, ctx.option_int("top", default))
+
+
+def file_rows(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, FileRow]:
+    """The identity columns (path, kind, size, upload time) of the given files."""
+    wanted = sorted(set(ids))
+    found: dict[int, FileRow] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT id, path, kind, size, uploaded_at, deleted_at FROM media_files "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[row[0]] = FileRow(row[0], bytes(row[1]), row[2], row[3], row[4], row[5])
+    return found
+
+
+def locations_for(
+    conn: sqlite3.Connection, ids: Iterable[int]
+) -> dict[int, list[MediaUsageLocation]]:
+    """Where each of the given files is used, from usage_locations (any source)."""
+    wanted = sorted(set(ids))
+    found: dict[int, list[MediaUsageLocation]] = defaultdict(list)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for media_id, type_, loc_id, title, url, usage, width in conn.execute(
+            f"SELECT media_id, type, location_id, title, url, usage, display_width "
+            f"FROM usage_locations WHERE media_id IN ({marks}) ORDER BY media_id, id",
+            chunk,
+        ):
+            found[media_id].append(MediaUsageLocation(type_, loc_id, title, url, usage, width))
+    return dict(found)
+
+
+def last_used_for(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
+    """file id -> last time (epoch s) a person requested it, from file_totals (all-time)."""
+    wanted = sorted(set(ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for media_id, last in conn.execute(
+            f"SELECT media_id, last_used FROM file_totals WHERE media_id IN ({marks}) "
+            f"AND last_used IS NOT NULL",
+            chunk,
+        ):
+            found[media_id] = last
+    return found
+
+
+def average_view_seconds(ctx: ReportContext, ids: Iterable[int]) -> dict[int, float]:
+    """Mean watch time (s) per video session started in the range, for the given videos."""
+    wanted = sorted(set(ids))
+    found: dict[int, float] = {}
+    first, last = range_args(ctx)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for video_id, avg in conn_rows(
+            ctx.conn,
+            f"SELECT video_id, AVG(watch_seconds) FROM video_sessions "
+            f"WHERE video_id IN ({marks}) AND date BETWEEN ? AND ? GROUP BY video_id",
+            [*chunk, first, last],
+        ):
+            found[video_id] = float(avg)
+    return found
+
+
+def per_file_sql(ctx: ReportContext) -> tuple[str, list[object]]:
+    """A subquery (media_id, requests, views, downloads, clicks, shares, bytes, errors,
+    bot_requests) of per-file totals over the range, with its arguments.
+
+    The `all` range reads the all-time `file_totals` (one row per file) instead of
+    summing every day of the rollup.
+    """
+    if ctx.time_range.is_all:
+        return (
+            "SELECT media_id, requests, views, downloads, clicks, shares, bytes, errors, "
+            "bot_requests FROM file_totals",
+            [],
+        )
+    return (
+        "SELECT media_id, SUM(requests) AS requests, SUM(views) AS views, "
+        "SUM(downloads) AS downloads, SUM(clicks) AS clicks, SUM(shares) AS shares, "
+        "SUM(bandwidth_usage) AS bytes, SUM(errors) AS errors, "
+        "SUM(bot_requests) AS bot_requests FROM media_performance_metrics "
+        "WHERE date BETWEEN ? AND ? GROUP BY media_id",
+        list(range_args(ctx)),
+    )
+
+
+def conn_rows(conn: sqlite3.Connection, sql: str, args: Iterable[object]) -> list[tuple]:
+    return conn.execute(sql, list(args)).fetchall()
+
+
+def histogram(
+    conn: sqlite3.Connection, scope: str, source: str, days: tuple[str, str] | None
+) -> dict[int, int]:
+    """bucket -> count for one scope and source, summed over `days` (None: the all-time row)."""
+    if days is None:
+        rows = conn.execute(
+            "SELECT bucket, count FROM latency_histogram "
+            "WHERE scope = ? AND day = '' AND source = ?",
+            (scope, source),
+        )
+    else:
+        rows = conn.execute(
+            "SELECT bucket, SUM(count) FROM latency_histogram "
+            "WHERE scope = ? AND day BETWEEN ? AND ? AND day != '' AND source = ? "
+            "GROUP BY bucket",
+            (scope, days[0], days[1], source),
+        )
+    return {bucket: int(count) for bucket, count in rows if count}
+
+
+def histograms_by_scope(
+    conn: sqlite3.Connection, scope_prefix: str, source: str, days: tuple[str, str]
+) -> dict[str, dict[int, int]]:
+    """scope -> bucket -> count for every scope starting with `scope_prefix`, over `days`."""
+    found: dict[str, dict[int, int]] = defaultdict(dict)
+    for scope, bucket, count in conn.execute(
+        "SELECT scope, bucket, SUM(count) FROM latency_histogram "
+        "WHERE scope >= ? AND scope < ? AND day BETWEEN ? AND ? AND day != '' AND source = ? "
+        "GROUP BY scope, bucket",
+        (scope_prefix, scope_prefix + "\uffff", days[0], days[1], source),
+    ):
+        if count:
+            found[scope][bucket] = int(count)
+    return dict(found)
+
+
+def latency_stats(counts: dict[int, int], sum_ms: float, count: int) -> LatencyStats:
+    """Mean from the exact sums, percentiles from the histogram (None without samples)."""
+    from mediatop.store.histogram import percentile
+
+    samples = sum(counts.values())
+    if not samples and not count:
+        return LatencyStats(0, None, None, None, None)
+    mean = sum_ms / count if count else None
+    if not samples:
+        return LatencyStats(count, mean, None, None, None)
+    return LatencyStats(
+        max(samples, count),
+        mean,
+        percentile(counts, 0.50),
+        percentile(counts, 0.95),
+        percentile(counts, 0.99),
+    )
+
+
+def logged_days(ctx: ReportContext, first_day: str, last_day: str) -> int:
+    """How many days between the two dates (inclusive) have any recorded request or use."""
+    row = ctx.conn.execute(
+        "SELECT COUNT(DISTINCT date) FROM kind_daily WHERE date BETWEEN ? AND ? "
+        "AND requests + bot_requests + errors + views + downloads + clicks + shares > 0",
+        (first_day, last_day),
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def traffic_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The first and last day any request was recorded (None, None when there is none)."""
+    row = conn.execute("SELECT MIN(date), MAX(date) FROM kind_daily").fetchone()
+    return (row[0], row[1]) if row else (None, None)

@@ -1,0 +1,233 @@
+"""Which files look unused, on what evidence, how sure we are, and how risky deleting is.
+
+`unused_candidates(ctx)` is the one place this is decided; the usage report, the file
+report, the optimisation opportunities and the cleanup plan all call it.
+
+The rules (N = `unused_days`, from the option `unused_days`, else settings, default 90;
+"now" is the report's clock, not its range):
+
+A file is a **candidate** when all of these hold:
+
+1. It is present (not deleted) and its kind is image, video, audio or document. Files of
+   kind "other" (.htaccess, scripts, archives...) are never candidates: they are not
+   media and the CMS may depend on them in ways no reference shows.
+2. It was uploaded at least N days ago: a younger file cannot have gone N days unused.
+3. No member of its group was requested by a person in the last N days. A group is an
+   original with its generated sizes (`photo.jpg`, `photo-300x200.jpg`, ...): the group
+   is used if any member is, so a thumbnail of a requested image is not a candidate
+   (unrequested sizes of a used image are the image report's `unusedSizes` instead).
+   Crawler requests do not count as use; they lower the confidence instead.
+4. No member of its group is referenced in `usage_locations`, *unless* the access logs
+   cover the whole N-day window: then a reference with no request in N days is listed
+   too (the page may be unpublished or orphaned), with risk "high".
+
+Each candidate's **risk level** (the seed's calculateDeletionRisk, adapted to evidence):
+
+- high: the file or its group is referenced somewhere (deleting it breaks that page).
+- medium: not referenced, but last requested within the last 30 days (possible only
+  when N < 30), or the logs do not cover the whole N-day window (no request may just
+  mean no log), or crawlers have requested it (something outside links to it), or it is
+  a document (documents are often linked from emails and other sites).
+- low: none of the above.
+
+Its **confidence** (0–1) that the file really is unused is the product of:
+
+- references: 1.0 when content has been scanned or imported (`usage_locations` has
+  rows) and the group has none; 0.7 when no references are known at all (nothing was
+  scanned); 0.4 when the group *is* referenced;
+- traffic: 0.5 + 0.5 × (days of the N-day window with any logged request ÷ N), so 0.5
+  when no access log was ingested and 1.0 when logs cover every day;
+- kind: image 1.0, video and audio 0.9, document 0.8;
+- crawlers: × 0.9 when crawlers have requested the file.
+
+Each candidate carries an **evidence** trail: short factual sentences, one per rule,
+so an admin can see why it was listed. `potential_savings` is the file's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from mediatop.analytics._rollups import logged_days, ts_to_datetime
+from mediatop.analytics.context import ReportContext
+
+RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
+_KIND_CONFIDENCE = {"image": 1.0, "video": 0.9, "audio": 0.9, "document": 0.8}
+_RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class UnusedFile:
+    """The seed's UnusedMediaData plus the evidence and confidence behind it."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    uploaded_at: datetime
+    last_used: datetime | None
+    potential_savings: int
+    risk_level: str  # low | medium | high
+    confidence: float
+    evidence: list[str]
+    group_size: int
+    references: int  # references to the file or its group
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    refs_known: bool
+    window_days: int
+    covered_days: int
+    cutoff: int
+    recent_cutoff: int
+
+
+def unused_days(ctx: ReportContext) -> int:
+    return max(1, ctx.option_int("unused_days", ctx.settings.unused_days))
+
+
+def _gather(ctx: ReportContext, days: int) -> _Evidence:
+    now = ctx.now.astimezone(UTC)
+    cutoff = now - timedelta(days=days)
+    refs_known = ctx.conn.execute("SELECT 1 FROM usage_locations LIMIT 1").fetchone() is not None
+    covered = logged_days(ctx, cutoff.date().isoformat(), now.date().isoformat())
+    return _Evidence(
+        refs_known=refs_known,
+        window_days=days,
+        covered_days=min(covered, days),
+        cutoff=int(cutoff.timestamp()),
+        recent_cutoff=int((now - timedelta(days=_RECENT_DAYS)).timestamp()),
+    )
+
+
+# Answers: which present media files have no person's request to any member of their
+# group since :cutoff, and were uploaded before it? With each file's and its group's
+# references, last human request and crawler requests.
+_CANDIDATES_SQL = """
+WITH refs AS (
+  SELECT media_id, COUNT(*) AS n FROM usage_locations WHERE media_id IS NOT NULL
+  GROUP BY media_id
+),
+fx AS (
+  SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
+         f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0) AS bots,
+         COALESCE(r.n, 0) AS refs
+  FROM media_files f
+  LEFT JOIN file_totals t ON t.media_id = f.id
+  LEFT JOIN refs r ON r.media_id = f.id
+  WHERE f.deleted_at IS NULL
+),
+grp AS (
+  SELECT group_path, MAX(last_used) AS g_last, SUM(refs) AS g_refs, COUNT(*) AS g_size
+  FROM fx GROUP BY group_path
+)
+SELECT fx.id, fx.path, fx.group_path, fx.variant, fx.kind, fx.size, fx.uploaded_at,
+       fx.uploaded_source, fx.last_used, fx.bots, fx.refs, grp.g_last, grp.g_refs, grp.g_size
+FROM fx JOIN grp ON grp.group_path = fx.group_path
+WHERE fx.kind IN ('image', 'video', 'audio', 'document')
+  AND fx.uploaded_at <= :cutoff
+  AND (grp.g_last IS NULL OR grp.g_last < :cutoff)
+  AND (grp.g_refs = 0 OR :full_coverage)
+  AND (:only IS NULL OR fx.id = :only)
+"""
+
+
+def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[UnusedFile]:
+    """Every file that looks unused (see the module docstring), lowest risk and largest first.
+
+    `only` restricts the answer to one file id (the file report's question).
+    """
+    days = unused_days(ctx)
+    ev = _gather(ctx, days)
+    full = ev.covered_days >= days
+    rows = ctx.conn.execute(
+        _CANDIDATES_SQL, {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
+    )
+    found = [_candidate(ctx, ev, row) for row in rows]
+    found.sort(key=lambda c: (RISK_ORDER[c.risk_level], -c.size, c.filename))
+    return found
+
+
+def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:
+    (file_id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
+     last_used, bots, refs, group_last, group_refs, group_size) = row  # fmt: skip
+    path, group_path = bytes(path), bytes(group_path)
+    now = ctx.now.astimezone(UTC)
+    evidence: list[str] = []
+    age_days = (now - datetime.fromtimestamp(uploaded_at, UTC)).days
+    evidence.append(
+        f"uploaded {datetime.fromtimestamp(uploaded_at, UTC).date()} "
+        f"({age_days} days ago, date from {uploaded_source})"
+    )
+
+    if group_refs:
+        refs_factor = 0.4
+        where = "it" if refs else "its group"
+        evidence.append(f"referenced in {group_refs} place(s) ({where}) yet not requested")
+    elif ev.refs_known:
+        refs_factor = 1.0
+        evidence.append("no reference in the scanned content")
+    else:
+        refs_factor = 0.7
+        evidence.append("no references known: content has not been scanned or imported")
+
+    if ev.covered_days == 0:
+        evidence.append(f"no access log covers the last {ev.window_days} days")
+    else:
+        seen = "never requested" if group_last is None else (
+            f"last requested {datetime.fromtimestamp(group_last, UTC).date()}"
+        )  # fmt: skip
+        evidence.append(
+            f"no request in the last {ev.window_days} days ({seen}; logs cover "
+            f"{ev.covered_days} of {ev.window_days} days)"
+        )
+    traffic_factor = 0.5 + 0.5 * ev.covered_days / ev.window_days
+
+    if group_size > 1:
+        role = f"generated size {variant} of" if variant else "original of"
+        evidence.append(
+            f"{role} a group of {group_size} files ({group_path.decode(errors='replace')}); "
+            f"no member is used"
+        )
+    kind_factor = _KIND_CONFIDENCE.get(kind, 0.8)
+    if kind == "document":
+        evidence.append("documents are often linked from outside the site")
+    crawler_factor = 1.0
+    if bots:
+        crawler_factor = 0.9
+        evidence.append(f"requested {bots} time(s) by crawlers (all-time)")
+
+    if group_refs:
+        risk = "high"
+    elif (
+        (last_used is not None and last_used >= ev.recent_cutoff)
+        or ev.covered_days < ev.window_days
+        or bots
+        or kind == "document"
+    ):
+        risk = "medium"
+    else:
+        risk = "low"
+    confidence = round(refs_factor * traffic_factor * kind_factor * crawler_factor, 2)
+    return UnusedFile(
+        id=str(file_id),
+        filename=path,
+        type=kind,
+        size=size,
+        uploaded_at=datetime.fromtimestamp(uploaded_at, UTC),
+        last_used=ts_to_datetime(last_used),
+        potential_savings=size,
+        risk_level=risk,
+        confidence=confidence,
+        evidence=evidence,
+        group_size=group_size,
+        references=group_refs,
+    )
+
+
+def unused_for_file(ctx: ReportContext, file_id: int) -> UnusedFile | None:
+    """The candidate entry for one file, or None when it does not look unused."""
+    found = unused_candidates(ctx, only=file_id)
+    return found[0] if found else None

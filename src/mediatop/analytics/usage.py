@@ -1,0 +1,265 @@
+"""The usage report: most used files, unused files, recent uploads and download statistics.
+
+Reads the per-file rollups (or `file_totals` for the `all` range), `usage_locations`
+and `kind_daily`; never the raw events. Which files are unused, and why, is decided in
+`mediatop.analytics.unused`.
+
+**Usage score** (orders "most used"; ties broken by views, then id):
+
+    score = views + 2 × downloads + 2 × clicks + 3 × shares + 5 × places used
+
+A download, click or share is a deliberate act, worth more than a view; each place
+the CMS uses a file (`usage_locations`) counts 5 because removing or breaking the file
+breaks that page whether or not it was visited in the range.
+`usageCount` is the number of uses in the range (views + downloads + clicks + shares),
+the figure the dashboard shows as "234×"; `placesUsed` is the number of references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from mediatop.analytics._rollups import (
+    MediaUsageLocation,
+    average_view_seconds,
+    last_used_for,
+    locations_for,
+    per_file_sql,
+    percent,
+    range_args,
+    top_limit,
+    ts_to_datetime,
+)
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.unused import RISK_ORDER, UnusedFile, unused_candidates, unused_days
+
+SCORE_SQL = "(v + 2 * d + 2 * c + 3 * s + 5 * n)"
+
+
+@dataclass(frozen=True)
+class MediaEngagement:
+    """The seed's MediaEngagement. Rates are percentages of views (None without views);
+    `average_view_time` is seconds per video session (videos only, else None)."""
+
+    views: int
+    clicks: int
+    shares: int
+    downloads: int
+    average_view_time: float | None
+    interaction_rate: float | None
+
+
+@dataclass(frozen=True)
+class MediaUsageData:
+    """The seed's MediaUsageData for one file over the report's range."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    usage_count: int
+    last_used: datetime | None
+    used_in: list[MediaUsageLocation]
+    views: int
+    downloads: int
+    engagement: MediaEngagement
+    places_used: int
+    score: int
+
+
+@dataclass(frozen=True)
+class RecentUploadData:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    uploaded_at: datetime
+    uploaded_source: str  # how the upload time is known: first_seen | path | mtime
+
+
+@dataclass(frozen=True)
+class DayCount:
+    date: str
+    downloads: int
+
+
+@dataclass(frozen=True)
+class FileDownloads:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    downloads: int
+    views: int
+
+
+@dataclass(frozen=True)
+class DownloadStats:
+    total_downloads: int
+    by_type: dict[str, int]
+    by_day: list[DayCount]
+    top_files: list[FileDownloads]
+
+
+@dataclass(frozen=True)
+class RiskTotals:
+    count: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class UnusedSummary:
+    """All unused candidates counted (the list in the report is cut to --top)."""
+
+    count: int
+    potential_savings: int
+    unused_days: int
+    by_risk: dict[str, RiskTotals]
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    most_used_files: list[MediaUsageData]
+    unused_files: list[UnusedFile]
+    recent_uploads: list[RecentUploadData]
+    download_stats: DownloadStats
+    unused_summary: UnusedSummary
+
+
+def engagement_of(
+    views: int, clicks: int, shares: int, downloads: int, view_time: float | None
+) -> MediaEngagement:
+    """Interaction rate = (clicks + shares + downloads) / views × 100, as the seed's
+    engagementRate."""
+    return MediaEngagement(
+        views, clicks, shares, downloads, view_time, percent(clicks + shares + downloads, views)
+    )
+
+
+def usage_data(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[MediaUsageData]:
+    """MediaUsageData for the given present files (None: the `limit` highest scores)."""
+    sub, args = per_file_sql(ctx)
+    only = ""
+    if file_ids is not None:
+        only = f" AND f.id IN ({','.join(str(int(i)) for i in file_ids) or 'NULL'})"
+    # Answers: which present files have the highest usage score over the range?
+    rows = ctx.conn.execute(
+        f"""
+        WITH t AS ({sub}),
+        l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
+              WHERE media_id IS NOT NULL GROUP BY media_id),
+        x AS (
+          SELECT f.id, f.path, f.kind, f.size, COALESCE(t.views, 0) AS v,
+                 COALESCE(t.downloads, 0) AS d, COALESCE(t.clicks, 0) AS c,
+                 COALESCE(t.shares, 0) AS s, COALESCE(l.n, 0) AS n
+          FROM media_files f LEFT JOIN t ON t.media_id = f.id
+          LEFT JOIN l ON l.media_id = f.id
+          WHERE (t.media_id IS NOT NULL OR l.media_id IS NOT NULL){only}
+        )
+        SELECT id, path, kind, size, v, d, c, s, n, {SCORE_SQL} AS score FROM x
+        WHERE score > 0 OR {int(file_ids is not None)}
+        ORDER BY score DESC, v DESC, id LIMIT ?
+        """,
+        [*args, limit],
+    ).fetchall()
+    if file_ids is not None:
+        missing = set(file_ids) - {r[0] for r in rows}
+        for file_id in sorted(missing):
+            row = ctx.conn.execute(
+                "SELECT id, path, kind, size FROM media_files WHERE id = ?", (file_id,)
+            ).fetchone()
+            if row:
+                rows.append((*row, 0, 0, 0, 0, 0, 0))
+    ids = [r[0] for r in rows]
+    places = locations_for(ctx.conn, ids)
+    last = last_used_for(ctx.conn, ids)
+    view_time = average_view_seconds(ctx, [r[0] for r in rows if r[2] == "video"])
+    out = []
+    for file_id, path, kind, size, v, d, c, s, n, score in rows:
+        out.append(
+            MediaUsageData(
+                id=str(file_id), filename=bytes(path), type=kind, size=size,
+                usage_count=v + d + c + s, last_used=ts_to_datetime(last.get(file_id)),
+                used_in=places.get(file_id, []), views=v, downloads=d,
+                engagement=engagement_of(v, c, s, d, view_time.get(file_id)),
+                places_used=n, score=score,
+            )
+        )  # fmt: skip
+    return out
+
+
+def most_used(ctx: ReportContext, limit: int = 10) -> list[MediaUsageData]:
+    """The dashboard's Most Used Media: present files by usage score (module docstring)."""
+    return usage_data(ctx, None, limit)
+
+
+def recent_uploads(ctx: ReportContext, limit: int) -> list[RecentUploadData]:
+    """Files uploaded in the range, newest first (present files only)."""
+    rows = ctx.conn.execute(
+        "SELECT id, path, kind, size, uploaded_at, uploaded_source FROM media_files "
+        "WHERE deleted_at IS NULL AND uploaded_at >= ? AND uploaded_at < ? "
+        "ORDER BY uploaded_at DESC, id DESC LIMIT ?",
+        (ctx.time_range.start_ts, ctx.time_range.end_ts, limit),
+    )
+    return [
+        RecentUploadData(str(i), bytes(p), k, s, ts_to_datetime(u), src)  # type: ignore[arg-type]
+        for i, p, k, s, u, src in rows
+    ]
+
+
+def download_stats(ctx: ReportContext, limit: int) -> DownloadStats:
+    """Downloads in the range: total, per kind, per day (from kind_daily) and top files."""
+    first, last = range_args(ctx)
+    by_type: dict[str, int] = {}
+    by_day: dict[str, int] = {}
+    # Answers: downloads per kind and per day in the range.
+    for kind, day, downloads in ctx.conn.execute(
+        "SELECT kind, date, downloads FROM kind_daily WHERE date BETWEEN ? AND ? AND downloads > 0",
+        (first, last),
+    ):
+        by_type[kind] = by_type.get(kind, 0) + downloads
+        by_day[day] = by_day.get(day, 0) + downloads
+    sub, args = per_file_sql(ctx)
+    # Answers: which files were downloaded most in the range?
+    top = ctx.conn.execute(
+        f"SELECT f.id, f.path, f.kind, f.size, t.downloads, t.views FROM ({sub}) t "
+        f"JOIN media_files f ON f.id = t.media_id WHERE t.downloads > 0 "
+        f"ORDER BY t.downloads DESC, t.views DESC, f.id LIMIT ?",
+        [*args, limit],
+    )
+    return DownloadStats(
+        total_downloads=sum(by_type.values()),
+        by_type=dict(sorted(by_type.items())),
+        by_day=[DayCount(d, n) for d, n in sorted(by_day.items())],
+        top_files=[FileDownloads(str(i), bytes(p), k, s, d, v) for i, p, k, s, d, v in top],
+    )
+
+
+def unused_summary(ctx: ReportContext, candidates: list[UnusedFile]) -> UnusedSummary:
+    by_risk = {
+        risk: RiskTotals(
+            sum(1 for c in candidates if c.risk_level == risk),
+            sum(c.size for c in candidates if c.risk_level == risk),
+        )
+        for risk in RISK_ORDER
+    }
+    return UnusedSummary(
+        count=len(candidates),
+        potential_savings=sum(c.potential_savings for c in candidates),
+        unused_days=unused_days(ctx),
+        by_risk=by_risk,
+    )
+
+
+def usage_report(ctx: ReportContext) -> UsageReport:
+    """The seed's `usage` block: mostUsedFiles, unusedFiles, recentUploads, downloadStats."""
+    limit = top_limit(ctx, 10)
+    candidates = unused_candidates(ctx)
+    return UsageReport(
+        most_used_files=most_used(ctx, limit),
+        unused_files=candidates[: max(limit, 50)],
+        recent_uploads=recent_uploads(ctx, max(limit, 20)),
+        download_stats=download_stats(ctx, limit),
+        unused_summary=unused_summary(ctx, candidates),
+    )
