@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 from mediatop.kinds import Kind
 from mediatop.model import MediaFile, ProbeResult
@@ -21,6 +22,7 @@ FILE_COLUMNS = (
     + ", ".join(_PROBE_COLUMNS)
     + ", probe_error, meta"
 )
+_COLUMN_NAMES = tuple(c.strip() for c in FILE_COLUMNS.split(","))
 
 
 @dataclass(frozen=True)
@@ -124,41 +126,43 @@ def unprobed(conn: sqlite3.Connection) -> list[tuple[int, bytes, str]]:
     return [(id_, bytes(path), kind) for id_, path, kind in rows]
 
 
-def row_to_media_file(row: Sequence[object]) -> MediaFile:
+def row_to_media_file(row: Sequence[Any]) -> MediaFile:
     """A row selected with FILE_COLUMNS as a MediaFile."""
-    values = dict(zip([c.strip() for c in FILE_COLUMNS.split(",")], row, strict=True))
-    probe_values = {
+    values: dict[str, Any] = dict(zip(_COLUMN_NAMES, row, strict=True))
+    probe_values: dict[str, Any] = {
         c: (bool(values[c]) if c in _BOOL_PROBE_COLUMNS and values[c] is not None else values[c])
         for c in _PROBE_COLUMNS
     }
     meta = values["meta"]
     probe = ProbeResult(
         **probe_values,
-        error=values["probe_error"],  # type: ignore[arg-type]
+        error=values["probe_error"],
         extra=json.loads(meta) if isinstance(meta, str) else {},
     )
     return MediaFile(
-        id=values["id"],  # type: ignore[arg-type]
-        path=bytes(values["path"]),  # type: ignore[arg-type]
-        group_path=bytes(values["group_path"]),  # type: ignore[arg-type]
-        variant=values["variant"],  # type: ignore[arg-type]
+        id=values["id"],
+        path=bytes(values["path"]),
+        group_path=bytes(values["group_path"]),
+        variant=values["variant"],
         kind=Kind(values["kind"]),
-        mime=values["mime"],  # type: ignore[arg-type]
-        ext=values["ext"],  # type: ignore[arg-type]
-        size=values["size"],  # type: ignore[arg-type]
-        mtime_ns=values["mtime_ns"],  # type: ignore[arg-type]
-        first_seen=values["first_seen"],  # type: ignore[arg-type]
-        uploaded_at=values["uploaded_at"],  # type: ignore[arg-type]
-        uploaded_source=values["uploaded_source"],  # type: ignore[arg-type]
-        deleted_at=values["deleted_at"],  # type: ignore[arg-type]
-        probed_at=values["probed_at"],  # type: ignore[arg-type]
+        mime=values["mime"],
+        ext=values["ext"],
+        size=values["size"],
+        mtime_ns=values["mtime_ns"],
+        first_seen=values["first_seen"],
+        uploaded_at=values["uploaded_at"],
+        uploaded_source=values["uploaded_source"],
+        deleted_at=values["deleted_at"],
+        probed_at=values["probed_at"],
         probe=probe,
     )
 
 
 def get_file(conn: sqlite3.Connection, file_id: int) -> MediaFile | None:
     """One file by id, present or deleted."""
-    row = conn.execute(f"SELECT {FILE_COLUMNS} FROM media_files WHERE id = ?", (file_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {FILE_COLUMNS} FROM media_files WHERE id = ?", (file_id,)
+    ).fetchone()
     return row_to_media_file(row) if row else None
 
 
@@ -171,3 +175,50 @@ def get_file_by_path(conn: sqlite3.Connection, path: bytes) -> MediaFile | None:
 def path_ids(conn: sqlite3.Connection) -> dict[bytes, tuple[int, str]]:
     """path -> (id, kind) for every file ever seen: how URLs and references find files."""
     return {bytes(p): (i, k) for p, i, k in conn.execute("SELECT path, id, kind FROM media_files")}
+
+
+def load_index_in_dirs(
+    conn: sqlite3.Connection, rel_dirs: Iterable[bytes]
+) -> dict[bytes, IndexEntry]:
+    """Like load_index, for the files directly inside the given directories only."""
+    import os
+
+    wanted = set(rel_dirs)
+    found: dict[bytes, IndexEntry] = {}
+    for rel_dir in wanted:
+        if rel_dir:
+            rows = conn.execute(
+                "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
+                "FROM media_files WHERE path > ? AND path < ?",
+                (rel_dir + b"/", rel_dir + b"0"),  # b"0" sorts right after b"/"
+            )
+        else:
+            rows = conn.execute(
+                "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
+                "FROM media_files WHERE instr(path, X'2F') = 0"
+            )
+        for path, id_, size, mtime, deleted, probed in rows:
+            if os.path.dirname(bytes(path)) == rel_dir:
+                found[bytes(path)] = IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
+    return found
+
+
+def count_files(conn: sqlite3.Connection) -> int:
+    """How many files the store has ever seen (0 means the next scan is the first)."""
+    return int(conn.execute("SELECT count(*) FROM media_files").fetchone()[0])
+
+
+def load_index_under(
+    conn: sqlite3.Connection, rel_dirs: Iterable[bytes]
+) -> dict[bytes, IndexEntry]:
+    """Like load_index, for every file at any depth below the given directories."""
+    found: dict[bytes, IndexEntry] = {}
+    for rel_dir in set(rel_dirs):
+        rows = conn.execute(
+            "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
+            "FROM media_files WHERE path > ? AND path < ?",
+            (rel_dir + b"/", rel_dir + b"0"),
+        )
+        for path, id_, size, mtime, deleted, probed in rows:
+            found[bytes(path)] = IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
+    return found

@@ -56,7 +56,15 @@ CREATE TABLE media_files (
 );
 CREATE INDEX media_files_kind ON media_files(kind) WHERE deleted_at IS NULL;
 CREATE INDEX media_files_group ON media_files(group_path);
-CREATE INDEX media_files_size ON media_files(size);
+
+-- One signature per scanned directory (a hash of its files' names, sizes and mtimes):
+-- a rescan that finds every signature unchanged has nothing to diff.
+CREATE TABLE scan_dirs (
+  rel_dir    BLOB PRIMARY KEY,
+  signature  TEXT NOT NULL,
+  file_count INTEGER NOT NULL,
+  scanned_at INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- Where the CMS uses a file: found in exported content or imported from the CMS.
 CREATE TABLE usage_locations (

@@ -1,0 +1,105 @@
+"""Storage overview: the seed's `overview` block and per-type counts and sizes.
+
+Storage used is the total size of the files present now. The quota is the configured
+one (`--quota`, MEDIATOP_QUOTA, mediatop.toml) or, when none is set, the size of the
+file system that holds the root, and the report says which.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mediatop.analytics.context import ReportContext
+from mediatop.kinds import Kind
+
+
+@dataclass(frozen=True)
+class TypeTotals:
+    type: str
+    count: int
+    size: int
+
+
+@dataclass(frozen=True)
+class OverviewReport:
+    total_files: int
+    total_size: int
+    average_file_size: int
+    storage_used: int
+    storage_quota: int | None
+    storage_quota_source: str  # 'configured' | 'filesystem' | 'unknown'
+    storage_used_percent: float | None
+    files_uploaded: int  # in the report's range
+    files_deleted: int  # in the report's range
+    uploaded_this_month: int
+    deleted_this_month: int
+    by_type: list[TypeTotals]
+    probe_errors: int
+    not_yet_probed: int
+    range: str
+
+
+def _month_start(now: datetime) -> int:
+    return int(datetime(now.year, now.month, 1, tzinfo=UTC).timestamp())
+
+
+def _quota(ctx: ReportContext) -> tuple[int | None, str]:
+    if ctx.settings.quota_bytes:
+        return ctx.settings.quota_bytes, "configured"
+    try:
+        return shutil.disk_usage(ctx.settings.root).total, "filesystem"
+    except OSError:
+        return None, "unknown"
+
+
+def type_totals(conn: sqlite3.Connection) -> list[TypeTotals]:
+    """Count and bytes of present files per kind, every kind listed (zeros included)."""
+    rows = dict(
+        (kind, (count, size))
+        for kind, count, size in conn.execute(
+            "SELECT kind, count(*), coalesce(sum(size), 0) FROM media_files "
+            "WHERE deleted_at IS NULL GROUP BY kind"
+        )
+    )
+    return [TypeTotals(str(kind), *rows.get(str(kind), (0, 0))) for kind in Kind]
+
+
+def _count_between(conn: sqlite3.Connection, column: str, start: int, end: int) -> int:
+    """Files whose `column` (uploaded_at or deleted_at) falls in [start, end)."""
+    query = f"SELECT count(*) FROM media_files WHERE {column} >= ? AND {column} < ?"
+    return int(conn.execute(query, (start, end)).fetchone()[0])
+
+
+def overview_report(ctx: ReportContext) -> OverviewReport:
+    conn = ctx.conn
+    by_type = type_totals(conn)
+    total_files = sum(t.count for t in by_type)
+    total_size = sum(t.size for t in by_type)
+    quota, quota_source = _quota(ctx)
+    errors, unprobed = conn.execute(
+        "SELECT count(probe_error), count(*) - count(probed_at) FROM media_files "
+        "WHERE deleted_at IS NULL"
+    ).fetchone()
+    now_ts = int(ctx.now.timestamp())
+    month_start = _month_start(ctx.now)
+    start, end = ctx.time_range.start_ts, ctx.time_range.end_ts
+    return OverviewReport(
+        total_files=total_files,
+        total_size=total_size,
+        average_file_size=total_size // total_files if total_files else 0,
+        storage_used=total_size,
+        storage_quota=quota,
+        storage_quota_source=quota_source,
+        storage_used_percent=round(100.0 * total_size / quota, 2) if quota else None,
+        files_uploaded=_count_between(conn, "uploaded_at", start, end),
+        files_deleted=_count_between(conn, "deleted_at", start, end),
+        uploaded_this_month=_count_between(conn, "uploaded_at", month_start, now_ts + 1),
+        deleted_this_month=_count_between(conn, "deleted_at", month_start, now_ts + 1),
+        by_type=by_type,
+        probe_errors=int(errors),
+        not_yet_probed=int(unprobed),
+        range=ctx.time_range.label,
+    )

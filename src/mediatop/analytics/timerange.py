@@ -1,0 +1,103 @@
+"""Time ranges for reports: 24h, 7d, 30d, 90d, all, or an explicit from/to, in UTC.
+
+Every analytic takes a `TimeRange`. Rollups are keyed by UTC day ('YYYY-MM-DD'), so a
+range also knows its first and last day; `previous()` is the period of the same length
+just before it, for `--compare`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+PRESETS = ("24h", "7d", "30d", "90d", "all")
+_RELATIVE = re.compile(r"^(\d+)([hd])$")
+# The epoch start stands for "all": every store timestamp is after it.
+_ALL_START = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class TimeRangeError(ValueError):
+    """A range the user wrote that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A half-open interval [start, end) of UTC time, with the label it was asked by."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+    @property
+    def is_all(self) -> bool:
+        return self.start == _ALL_START
+
+    @property
+    def start_ts(self) -> int:
+        return int(self.start.timestamp())
+
+    @property
+    def end_ts(self) -> int:
+        return int(self.end.timestamp())
+
+    @property
+    def first_day(self) -> str:
+        return self.start.date().isoformat()
+
+    @property
+    def last_day(self) -> str:
+        """The last day the range touches (end is exclusive)."""
+        return (self.end - timedelta(microseconds=1)).date().isoformat()
+
+    @property
+    def days(self) -> float:
+        return (self.end - self.start).total_seconds() / 86400
+
+    def previous(self) -> TimeRange:
+        """The period of the same length just before this one."""
+        if self.is_all:
+            raise TimeRangeError("'all' has no previous period to compare with")
+        length = self.end - self.start
+        return TimeRange(self.start - length, self.start, f"previous {self.label}")
+
+    def contains(self, ts: int) -> bool:
+        return self.start_ts <= ts < self.end_ts
+
+
+def _parse_day(text: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise TimeRangeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_range(
+    spec: str | None = "30d", *, now: datetime, start: str | None = None, end: str | None = None
+) -> TimeRange:
+    """A TimeRange from a preset ('24h', '7d', '30d', '90d', 'all', 'Nd', 'Nh') or from/to dates.
+
+    `start`/`end` (YYYY-MM-DD or ISO datetimes) win over `spec`; `end` as a date is inclusive.
+    """
+    now = now.astimezone(UTC)
+    if start or end:
+        begin = _parse_day(start) if start else _ALL_START
+        finish = now if not end else _parse_day(end)
+        if end and len(end) == 10:
+            finish += timedelta(days=1)
+        if finish <= begin:
+            raise TimeRangeError("the range ends before it starts")
+        return TimeRange(begin, finish, f"{start or 'start'}..{end or 'now'}")
+    spec = (spec or "30d").strip().lower()
+    if spec == "all":
+        return TimeRange(_ALL_START, now, "all")
+    match = _RELATIVE.match(spec)
+    if not match or int(match.group(1)) == 0:
+        raise TimeRangeError(f"unknown range {spec!r}; use one of {', '.join(PRESETS)}")
+    amount = int(match.group(1))
+    length = timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)
+    return TimeRange(now - length, now, spec)

@@ -1,0 +1,66 @@
+"""`mediatop ROOT` / `mediatop open ROOT` and `mediatop demo`: open the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mediatop.cli.common import add_root_arguments, settings_from
+from mediatop.cli.output import UserError, info
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "open",
+        help="open the dashboard on a media folder (same as `mediatop ROOT`)",
+        description="Open the live dashboard. The folder is scanned (incrementally) on start "
+        "and watched; the store is watched for new events.",
+    )
+    add_root_arguments(parser)
+    parser.set_defaults(run=run_open)
+
+    demo = subparsers.add_parser(
+        "demo",
+        help="open the dashboard on a copy of sample_media/ with demo traffic",
+        description="Copy sample_media/ to a temporary folder, load labelled demo traffic, "
+        "and open the dashboard on it. sample_media/ itself is never modified.",
+    )
+    demo.add_argument("--sample", type=Path, help="another folder to use as the sample library")
+    demo.add_argument("--keep", action="store_true", help="keep the temporary folder afterwards")
+    demo.set_defaults(run=run_demo)
+
+
+def _run_app(settings: object) -> int:
+    from mediatop.tui.app import build_app
+
+    app = build_app(settings)  # type: ignore[arg-type]
+    app.run()
+    return int(app.return_code or 0)
+
+
+def run_open(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    from mediatop.store import StoreError, connect
+
+    try:
+        connect(settings.db_path).close()
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    return _run_app(settings)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from mediatop.demo import DemoError, prepare_demo, remove_demo
+
+    info("preparing the demo library (a copy of sample_media/ with demo traffic)…")
+    try:
+        workspace = prepare_demo(args.sample)
+    except DemoError as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        return _run_app(workspace.settings)
+    finally:
+        if args.keep:
+            info(f"demo kept in {workspace.folder}")
+        else:
+            remove_demo(workspace)

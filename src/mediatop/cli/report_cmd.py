@@ -1,0 +1,111 @@
+"""`mediatop report NAME ROOT`: any analytics report as text, JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from mediatop.analytics.registry import REPORTS
+from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    names = ", ".join(REPORTS)
+    parser = subparsers.add_parser(
+        "report",
+        help="print a report (" + names + ")",
+        description="Print one analytics report. Reports: "
+        + "; ".join(f"{s.name}: {s.description}" for s in REPORTS.values()),
+    )
+    parser.add_argument("name", metavar="NAME", help=f"one of: {names}")
+    add_root_arguments(parser)
+    parser.add_argument("--range", default="30d", help="24h, 7d, 30d (default), 90d, all or Nd")
+    parser.add_argument("--from", dest="start", help="start date YYYY-MM-DD (overrides --range)")
+    parser.add_argument("--to", dest="end", help="end date YYYY-MM-DD, inclusive")
+    parser.add_argument("--compare", action="store_true", help="add the previous period")
+    parser.add_argument("--file", help="file id or path, for reports about one file")
+    parser.add_argument("--top", type=int, help="how many rows in top-N lists")
+    parser.add_argument("--unused-days", type=int, help="days without use before 'unused'")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON on stdout")
+    output.add_argument("--csv", action="store_true", help="CSV on stdout")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mediatop.analytics.compare import with_comparison
+    from mediatop.analytics.context import ReportContext
+    from mediatop.analytics.jsonable import to_jsonable
+    from mediatop.analytics.registry import run_report
+    from mediatop.analytics.timerange import TimeRangeError, parse_range
+
+    if args.name not in REPORTS:
+        raise UserError(f"unknown report {args.name!r}; choose from {', '.join(REPORTS)}", 2)
+    settings = settings_from(args)
+    now = datetime.now(UTC)
+    try:
+        time_range = parse_range(args.range, now=now, start=args.start, end=args.end)
+        previous = time_range.previous() if args.compare else None
+    except TimeRangeError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    if REPORTS[args.name].takes_file and not args.file:
+        raise UserError(f"report {args.name} needs --file ID|PATH", EXIT_USAGE)
+    options = {
+        k: str(v)
+        for k, v in (("file", args.file), ("top", args.top), ("unused_days", args.unused_days))
+        if v is not None
+    }
+    conn = open_store(settings, readonly=True)
+    try:
+        ctx = ReportContext(conn, settings, time_range, now, options)
+        data = to_jsonable(run_report(args.name, ctx))
+        if previous is not None:
+            old = to_jsonable(run_report(args.name, ctx.for_range(previous)))
+            data = with_comparison(data, old, time_range.label, previous.label)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0] if exc.args else exc)) from exc
+    finally:
+        conn.close()
+    if args.json:
+        print_json(data)
+    elif args.csv:
+        print_csv(_csv_rows(data))
+    else:
+        from mediatop.cli.render_text import render
+
+        sys.stdout.write("\n".join(render(data)) + "\n")
+    return 0
+
+
+def _csv_rows(data: dict) -> list[dict]:
+    """The report's longest list of records, or its scalar fields as name/value rows."""
+    lists = _record_lists(data)
+    if lists:
+        return max(lists, key=len)
+    return [{"field": k, "value": v} for k, v in _flatten(data).items()]
+
+
+def _record_lists(data: object) -> list[list[dict]]:
+    found: list[list[dict]] = []
+    if isinstance(data, dict):
+        for value in data.values():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                found.append(value)
+            else:
+                found.extend(_record_lists(value))
+    return found
+
+
+def _flatten(data: object, prefix: str = "") -> dict[str, object]:
+    if not isinstance(data, dict):
+        return {prefix: data}
+    flat: dict[str, object] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name))
+        elif not isinstance(value, list):
+            flat[name] = value
+    return flat

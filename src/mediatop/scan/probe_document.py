@@ -1,0 +1,55 @@
+"""Document probe: PDF pages, title/author/subject/keywords, and whether it has a text layer.
+
+pypdf is pure Python and can loop for a long time on a hostile file, so this probe
+always runs in a probe worker process under a time limit (see probe.py). A text layer
+is decided from the first few pages only: that is enough to tell a scan from a text PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mediatop.model import ProbeResult
+
+MAX_PDF_BYTES = 200 * 1024 * 1024
+TEXT_LAYER_PAGES = 3
+
+
+def _meta(info: Any, key: str) -> str | None:
+    value = info.get(key)
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def probe_pdf(path: bytes, size: int) -> ProbeResult:
+    if size > MAX_PDF_BYTES:
+        return ProbeResult(format="PDF", error=f"too large to probe (> {MAX_PDF_BYTES} bytes)")
+    with open(path, "rb") as handle:
+        if not handle.read(1024).lstrip().startswith(b"%PDF-"):
+            return ProbeResult(error="not a PDF (no %PDF- header)")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    try:
+        reader = PdfReader(path.decode("utf-8", "surrogateescape"), strict=False)
+        if reader.is_encrypted:
+            return ProbeResult(format="PDF", pages=None, error="encrypted PDF")
+        pages = len(reader.pages)
+        info: Any = reader.metadata or {}
+        has_text = any(
+            (reader.pages[i].extract_text() or "").strip()
+            for i in range(min(pages, TEXT_LAYER_PAGES))
+        )
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return ProbeResult(format="PDF", error=f"unreadable PDF: {exc}")
+    return ProbeResult(
+        format="PDF",
+        pages=pages,
+        title=_meta(info, "/Title"),
+        author=_meta(info, "/Author"),
+        subject=_meta(info, "/Subject"),
+        keywords=_meta(info, "/Keywords"),
+        has_text_layer=has_text,
+    )

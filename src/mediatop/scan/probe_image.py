@@ -1,0 +1,92 @@
+"""Image probe: format, dimensions, mode, animation, progressive, JPEG quality, bits per pixel.
+
+Reads headers only (Pillow's `Image.open` decodes nothing until asked). The
+decompression-bomb guard is Pillow's own MAX_IMAGE_PIXELS, turned into an error, so a
+20000×20000 PNG is recorded as refused rather than decoded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+
+from mediatop.model import ProbeResult
+
+MAX_IMAGE_PIXELS = 80_000_000  # above ~80 megapixels a web image is a bomb or a mistake
+SVG_HEAD_BYTES = 65_536
+
+# The IJG standard luminance quantisation table; a JPEG's table is this one scaled by
+# its quality setting, so the ratio of the sums gives the quality back.
+_STD_LUMINANCE_SUM = sum(
+    (16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+     14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+     18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+     49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99)
+)  # fmt: skip
+
+
+def estimate_jpeg_quality(luminance_table: list[int]) -> int:
+    """The IJG quality (1-100) whose scaled standard table best matches this one."""
+    scale = 100.0 * sum(luminance_table) / _STD_LUMINANCE_SUM
+    quality = (200.0 - scale) / 2.0 if scale <= 100 else 5000.0 / scale
+    return max(1, min(100, round(quality)))
+
+
+def _svg_probe(path: bytes) -> ProbeResult:
+    with open(path, "rb") as handle:
+        head = handle.read(SVG_HEAD_BYTES).decode("utf-8", errors="replace")
+    tag = re.search(r"<svg\b[^>]*>", head, re.IGNORECASE | re.DOTALL)
+    if not tag:
+        return ProbeResult(format="SVG", error="no <svg> element in the first 64 KiB")
+    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', tag.group(0)))
+
+    def length(name: str) -> int | None:
+        number = re.match(r"\s*([\d.]+)\s*(px)?\s*$", attrs.get(name, ""))
+        return round(float(number.group(1))) if number else None
+
+    width, height = length("width"), length("height")
+    view_box = attrs.get("viewBox", "").replace(",", " ").split()
+    if (width is None or height is None) and len(view_box) == 4:
+        with contextlib.suppress(ValueError):
+            width, height = round(float(view_box[2])), round(float(view_box[3]))
+    return ProbeResult(format="SVG", width=width, height=height, extra={"vector": True})
+
+
+def probe_image(path: bytes, size: int) -> ProbeResult:
+    """Header facts of the image at `path` (absolute, bytes)."""
+    if path.lower().endswith(b".svg"):
+        return _svg_probe(path)
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(f"{width}×{height} pixels")
+                frames = int(getattr(image, "n_frames", 1) or 1)
+                info = image.info
+                quality = None
+                tables = getattr(image, "quantization", None)
+                if image.format == "JPEG" and tables:
+                    quality = estimate_jpeg_quality(list(tables[0]))
+                progressive = bool(info.get("progressive") or info.get("progression"))
+                return ProbeResult(
+                    format=image.format,
+                    width=width,
+                    height=height,
+                    mode=image.mode,
+                    animated=bool(getattr(image, "is_animated", False)),
+                    frames=frames,
+                    progressive=progressive if image.format == "JPEG" else None,
+                    quality=quality,
+                    bits_per_pixel=round(size * 8 / (width * height), 4)
+                    if width and height
+                    else None,
+                    extra={"interlaced": True} if info.get("interlace") else {},
+                )
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            return ProbeResult(error=f"refused: decompression bomb guard ({exc})")
