@@ -1,0 +1,52 @@
+"""Looking files up: by id or path, the largest ones, and a plain listing by kind.
+
+The faces never run SQL, so even "show me this file" and "what is biggest" go through
+here. Results are `MediaFile` values straight from the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from mediatop.analytics.context import ReportContext
+from mediatop.model import MediaFile
+from mediatop.store.files import FILE_COLUMNS, get_file, get_file_by_path, row_to_media_file
+
+
+def find_file(conn: sqlite3.Connection, id_or_path: str | bytes | int) -> MediaFile:
+    """The file with this id (digits) or path relative to the root; LookupError if none."""
+    found: MediaFile | None = None
+    if isinstance(id_or_path, int) or (isinstance(id_or_path, str) and id_or_path.isdigit()):
+        found = get_file(conn, int(id_or_path))
+    if found is None and not isinstance(id_or_path, int):
+        raw = id_or_path if isinstance(id_or_path, bytes) else os.fsencode(id_or_path)
+        found = get_file_by_path(conn, raw.lstrip(b"/"))
+    if found is None:
+        raise LookupError(f"no file {id_or_path!r} in the store")
+    return found
+
+
+def largest_files(ctx: ReportContext, limit: int = 10, kind: str | None = None) -> list[MediaFile]:
+    """The biggest present files, largest first (optionally of one kind)."""
+    query = f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL"
+    params: tuple[object, ...] = ()
+    if kind:
+        query += " AND kind = ?"
+        params = (kind,)
+    query += " ORDER BY size DESC, id LIMIT ?"
+    return [row_to_media_file(r) for r in ctx.conn.execute(query, (*params, limit))]
+
+
+def files_of_kind(ctx: ReportContext, kind: str, limit: int = 5000) -> list[MediaFile]:
+    """Present files of one kind, by path: the listing behind the per-type screens."""
+    query = (
+        f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL AND kind = ? "
+        "ORDER BY path LIMIT ?"
+    )
+    return [row_to_media_file(r) for r in ctx.conn.execute(query, (kind, limit))]
+
+
+def has_events(conn: sqlite3.Connection) -> bool:
+    """Whether any usage has been recorded yet (rollups are written with every event)."""
+    return conn.execute("SELECT 1 FROM file_totals LIMIT 1").fetchone() is not None
