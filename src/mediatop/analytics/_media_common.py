@@ -1,0 +1,131 @@
+"""Small helpers shared by the per-type reports (images, videos, documents, audio, duplicates).
+
+Kept apart from the usage/performance helpers so that the per-type reports depend only
+on the store schema and the report context.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from mediatop.analytics.context import ReportContext
+
+
+@dataclass(frozen=True)
+class LoadTime:
+    """Mean load time of a kind over the range, and which clock it came from.
+
+    `source` is 'client' when browser Resource Timing beacons exist (what the visitor
+    waited), else 'server' ($request_time in the log), else None with `mean_ms` None.
+    """
+
+    mean_ms: float | None
+    source: str | None
+    samples: int
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One value of a distribution: how many, and what percentage of the whole."""
+
+    value: str
+    count: int
+    percentage: float | None
+
+
+def percent(part: float, whole: float) -> float | None:
+    """100 × part / whole, or None when there is nothing to divide by."""
+    return None if not whole else 100.0 * part / whole
+
+
+def top_limit(ctx: ReportContext, default: int = 10) -> int:
+    """The --top option (how many rows a top-N list holds)."""
+    return max(1, ctx.option_int("top", default))
+
+
+def days(ctx: ReportContext) -> tuple[str, str]:
+    """(first_day, last_day) of the report's range, for `date BETWEEN ? AND ?`."""
+    return ctx.time_range.first_day, ctx.time_range.last_day
+
+
+def last_30_days(ctx: ReportContext) -> tuple[str, str]:
+    """The 30 UTC days ending today: the window for "bytes saved per month" rankings."""
+    today = ctx.now.astimezone(UTC).date()
+    return (today - timedelta(days=29)).isoformat(), today.isoformat()
+
+
+def ids_json(ids: Iterable[int]) -> str:
+    """A JSON array of ids, for `id IN (SELECT value FROM json_each(?))` (any list length)."""
+    return json.dumps(sorted(set(ids)))
+
+
+def ts_to_datetime(ts: int | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def kind_load_time(ctx: ReportContext, kind: str) -> LoadTime:
+    """Mean load time (ms) of all requests for files of `kind` in the range, from kind_daily."""
+    first, last = days(ctx)
+    row = ctx.conn.execute(
+        "SELECT SUM(client_time_sum_ms), SUM(client_time_count), "
+        "SUM(server_time_sum_ms), SUM(server_time_count) FROM kind_daily "
+        "WHERE kind = ? AND date BETWEEN ? AND ?",
+        (kind, first, last),
+    ).fetchone()
+    client_sum, client_n, server_sum, server_n = (v or 0 for v in row)
+    if client_n:
+        return LoadTime(client_sum / client_n, "client", int(client_n))
+    if server_n:
+        return LoadTime(server_sum / server_n, "server", int(server_n))
+    return LoadTime(None, None, 0)
+
+
+def shares(counts: dict[str, int]) -> list[ShareRow]:
+    """Counts as ShareRows, largest first (ties by value), with percentages of the total."""
+    total = sum(counts.values())
+    return [
+        ShareRow(value, count, percent(count, total))
+        for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def rollup_totals(
+    conn: sqlite3.Connection, kind: str, first_day: str, last_day: str
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """file id -> (requests, views, clicks, shares, downloads) over the days, for one kind.
+
+    Reads media_performance_metrics (the per-file daily rollup) joined to present files.
+    """
+    rows = conn.execute(
+        "SELECT m.media_id, SUM(m.requests), SUM(m.views), SUM(m.clicks), SUM(m.shares), "
+        "SUM(m.downloads) FROM media_performance_metrics m "
+        "JOIN media_files f ON f.id = m.media_id "
+        "WHERE f.kind = ? AND f.deleted_at IS NULL AND m.date BETWEEN ? AND ? "
+        "GROUP BY m.media_id",
+        (kind, first_day, last_day),
+    )
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+
+
+def requests_by_file(
+    conn: sqlite3.Connection, first_day: str, last_day: str, ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """file id -> human requests over the days (from the daily rollup)."""
+    if ids is None:
+        rows = conn.execute(
+            "SELECT media_id, SUM(requests) FROM media_performance_metrics "
+            "WHERE date BETWEEN ? AND ? GROUP BY media_id",
+            (first_day, last_day),
+        )
+    else:
+        rows = conn.execute(
+            "SELECT media_id, SUM(requests) FROM media_performance_metrics "
+            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY media_id",
+            (first_day, last_day, ids_json(ids)),
+        )
+    return {media_id: int(n) for media_id, n in rows if n}

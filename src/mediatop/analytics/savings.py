@@ -1,0 +1,314 @@
+"""Measured savings: re-encode images with Pillow in a process pool and cache the sizes.
+
+A saving is never guessed: a worker process opens the image, re-encodes it to the
+target (see `image_facts.plan_targets`) into memory and reports the encoded size; the
+saving of a target is `file size − encoded size`. Results (and errors) go to
+`savings_cache`, keyed by the file's id and target and valid while the file keeps the
+size and mtime it had when measured.
+
+Safety: each worker refuses images over `max_pixels` before decoding them (a PNG header
+can claim 20000×20000 in a few bytes); each task has a wall-clock timeout; a worker that
+hangs is killed and a pool whose worker crashed is replaced, and the tasks that were
+merely in flight alongside are retried (one at a time, so a second crash names its
+culprit). A timed-out or crashing image is cached as an error, so it never stalls a
+later report either.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from mediatop.analytics._media_common import ids_json
+from mediatop.analytics._rootfs import resolve_inside
+from mediatop.analytics.image_facts import (
+    EncodeTarget,
+    load_image_facts,
+    max_display_widths,
+    plan_targets,
+)
+
+DEFAULT_MAX_PIXELS = 50_000_000
+DEFAULT_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured (or failed) re-encoding of one file version."""
+
+    media_id: int
+    target: str
+    size: int
+    mtime_ns: int
+    encoded_size: int | None
+    error: str | None
+
+    @property
+    def saving(self) -> int | None:
+        """Bytes saved by this re-encoding (may be negative), None when it failed."""
+        return None if self.encoded_size is None else self.size - self.encoded_size
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """What one `measure_savings` run did."""
+
+    requested_files: int
+    measured: int  # targets encoded now (successfully or not)
+    failed: int  # of those, how many ended in an error (timeouts and crashes included)
+    timed_out: int
+    already_cached: int  # targets skipped because a valid cache entry existed
+    deferred: int  # targets left for later because the time budget ran out
+    results: tuple[Measurement, ...]
+
+
+@dataclass(frozen=True)
+class _Task:
+    media_id: int
+    path: str
+    size: int
+    mtime_ns: int
+    target: EncodeTarget
+
+
+class PixelLimitError(Exception):
+    """The image has more pixels than the worker may decode."""
+
+
+def encode_size(path: str, target: EncodeTarget, max_pixels: int) -> int:
+    """Bytes of `path` re-encoded as `target` (runs in a worker process)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    with Image.open(path) as im:
+        width, height = im.size
+        if width * height > max_pixels:
+            raise PixelLimitError(f"{width}x{height} is over the {max_pixels} pixel limit")
+        if target.width and target.width < width:
+            new_size = (target.width, max(1, round(height * target.width / width)))
+            im.draft("RGB", new_size)  # JPEG: decode at a reduced scale, much faster
+            picture = im.convert(_mode_for(im, target.format)).resize(
+                new_size, Image.Resampling.LANCZOS
+            )
+        else:
+            picture = im.convert(_mode_for(im, target.format))
+        out = io.BytesIO()
+        picture.save(out, target.format, **_save_options(target))
+        return out.tell()
+
+
+def _mode_for(im: object, fmt: str) -> str:
+    """A mode the target encoder takes that keeps the source's transparency."""
+    mode = getattr(im, "mode", "RGB")
+    info = getattr(im, "info", {})
+    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in info
+    if fmt == "JPEG":
+        return "L" if mode in ("L", "1") else "RGB"
+    if fmt == "PNG" and mode in ("1", "L", "P", "RGB", "RGBA", "LA"):
+        return str(mode)
+    return "RGBA" if has_alpha else "RGB"
+
+
+def _save_options(target: EncodeTarget) -> dict[str, object]:
+    if target.format == "PNG":
+        return {"optimize": True}
+    if target.lossless:
+        return {"lossless": True, "quality": 80, "method": 4}
+    options: dict[str, object] = {"quality": target.quality}
+    if target.format == "JPEG":
+        options.update(optimize=True, progressive=True)
+    if target.format == "WEBP":
+        options["method"] = 4
+    return options
+
+
+def _worker(task: _Task, max_pixels: int) -> int:
+    return encode_size(task.path, task.target, max_pixels)
+
+
+def _warm_up() -> None:
+    """Import Pillow once per worker so its start-up is not billed to the first task."""
+    import PIL.Image  # noqa: F401
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the TUI calls this from a process with threads running.
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+    )
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now, killing workers that may be hung (the executor has no public kill)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_tasks(
+    tasks: Sequence[_Task], *, workers: int, timeout_s: float, max_pixels: int, deadline: float
+) -> tuple[list[Measurement], int]:
+    """Encode every task; returns (measurements, tasks deferred by the deadline)."""
+    pending = deque(tasks)
+    results: list[Measurement] = []
+    tries: dict[_Task, int] = {}
+    running: dict[Future[int], tuple[_Task, float]] = {}
+
+    def record(task: _Task, encoded: int | None, error: str | None) -> None:
+        results.append(
+            Measurement(task.media_id, task.target.name, task.size, task.mtime_ns, encoded, error)
+        )
+
+    pool = _new_pool(workers)
+    try:
+        while pending or running:
+            # After a crash, run retried tasks alone so the next crash names its culprit.
+            limit = 1 if any(tries.get(t, 0) for t in pending) else workers
+            while pending and len(running) < limit and time.monotonic() < deadline:
+                task = pending.popleft()
+                running[pool.submit(_worker, task, max_pixels)] = (task, time.monotonic())
+            if not running:
+                break
+            soonest = min(started for _, started in running.values()) + timeout_s
+            done, _ = wait(
+                running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED
+            )
+            broken = False
+            for future in done:
+                task, _ = running.pop(future)
+                try:
+                    record(task, future.result(), None)
+                except BrokenProcessPool:
+                    broken = True
+                    tries[task] = tries.get(task, 0) + 1
+                    if tries[task] >= 2:
+                        record(task, None, "worker crashed")
+                    else:
+                        pending.appendleft(task)
+                except Exception as exc:
+                    record(task, None, f"{type(exc).__name__}: {exc}"[:300])
+            now = time.monotonic()
+            expired = [f for f, (_, started) in running.items() if now - started >= timeout_s]
+            for future in expired:
+                record(running.pop(future)[0], None, f"timeout after {timeout_s:g} s")
+            if expired or broken:
+                # The hung or dead worker cannot be told apart from its siblings: replace
+                # the pool and give the innocent in-flight tasks a fresh start.
+                for task, _ in running.values():
+                    pending.appendleft(task)
+                running.clear()
+                _kill_pool(pool)
+                pool = _new_pool(workers)
+    finally:
+        _kill_pool(pool) if running else pool.shutdown(wait=True, cancel_futures=True)
+    return results, len(pending)
+
+
+def cached_measurements(
+    conn: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Measurement]]:
+    """file id -> target -> cached measurement, only where size and mtime still match."""
+    sql = (
+        "SELECT c.media_id, c.target, c.size, c.mtime_ns, c.encoded_size, c.error "
+        "FROM savings_cache c JOIN media_files f ON f.id = c.media_id "
+        "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.deleted_at IS NULL"
+    )
+    args: tuple = ()
+    if ids is not None:
+        sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
+        args = (ids_json(ids),)
+    found: dict[int, dict[str, Measurement]] = {}
+    for row in conn.execute(sql, args):
+        found.setdefault(row[0], {})[row[1]] = Measurement(*row)
+    return found
+
+
+def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], now: int) -> None:
+    """Write measurements into savings_cache (replacing older ones for the same target)."""
+    rows = [
+        (m.media_id, m.size, m.mtime_ns, m.target, m.encoded_size, m.error, now) for m in results
+    ]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(
+            "INSERT OR REPLACE INTO savings_cache "
+            "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def measure_savings(
+    conn: sqlite3.Connection,
+    root: Path,
+    file_ids: Iterable[int],
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    workers: int | None = None,
+    budget_s: float | None = None,
+    now: int | None = None,
+) -> MeasureSummary:
+    """Measure the planned re-encodings of the given images that are not cached yet.
+
+    `conn` must be writable (results are saved to savings_cache). Files are measured in
+    the order given (pass the most requested first); `budget_s` bounds the wall time
+    spent starting new encodes (None: no bound). Files that are not present images or
+    that resolve outside `root` get an error entry rather than being read.
+    """
+    wanted = list(dict.fromkeys(file_ids))
+    order = {file_id: position for position, file_id in enumerate(wanted)}
+    facts = sorted(load_image_facts(conn, wanted), key=lambda f: order[f.id])
+    widths = max_display_widths(conn, wanted)
+    cached = cached_measurements(conn, wanted)
+    tasks: list[_Task] = []
+    refused: list[Measurement] = []
+    already = 0
+    for item in facts:
+        targets = [t for t in plan_targets(item, widths.get(item.id)) if t.name not in
+                   cached.get(item.id, {})]  # fmt: skip
+        already += len(plan_targets(item, widths.get(item.id))) - len(targets)
+        if not targets:
+            continue
+        real = resolve_inside(root, item.path)
+        for target in targets:
+            if real is None:
+                refused.append(Measurement(item.id, target.name, item.size, item.mtime_ns, None,
+                                           "not a regular file under the media root"))  # fmt: skip
+            else:
+                tasks.append(_Task(item.id, str(real), item.size, item.mtime_ns, target))
+    deadline = time.monotonic() + budget_s if budget_s is not None else float("inf")
+    results: list[Measurement] = []
+    deferred = 0
+    if tasks:
+        pool_size = workers or max(1, min(4, os.cpu_count() or 1))
+        results, deferred = run_tasks(
+            tasks, workers=pool_size, timeout_s=timeout_s, max_pixels=max_pixels,
+            deadline=deadline,
+        )  # fmt: skip
+    results += refused
+    if results:
+        save_measurements(conn, results, now if now is not None else int(time.time()))
+    failed = [m for m in results if m.error]
+    return MeasureSummary(
+        requested_files=len(wanted),
+        measured=len(results),
+        failed=len(failed),
+        timed_out=sum(1 for m in failed if m.error and m.error.startswith("timeout")),
+        already_cached=already,
+        deferred=deferred,
+        results=tuple(results),
+    )
