@@ -114,7 +114,7 @@ class Store:
 
 def make_store(tmp_path: Path, quota: int | None = None) -> Store:
     root = tmp_path / "media"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     settings = Settings(root=root, db_path=tmp_path / "store.sqlite3", quota_bytes=quota)
     return Store(root, settings)
 

@@ -1,0 +1,386 @@
+"""The performance report: load times, bandwidth, cache hit rate, compression savings and
+the slowest files; plus the dashboard's Performance Metrics box.
+
+Load times have two sources, always named apart: *server* time is the access log's
+`$request_time` (time on the server, not the visitor's wait); *client* time comes from
+Resource Timing beacons. Means are exact (rollup sums / counts); percentiles come from
+the log-spaced latency histograms (upper bound of the bucket, at most ~19 % over).
+Cache hit rates are percentages of requests that carried cache evidence, None without.
+Compression savings are estimates: see `compression_savings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from mediatop.analytics._rollups import (
+    LatencyStats,
+    histograms_by_scope,
+    latency_stats,
+    per_file_sql,
+    percent,
+    range_args,
+    top_limit,
+)
+from mediatop.analytics.context import ReportContext
+
+# Slowest files need a few samples: one slow request says little about a file.
+MIN_SLOW_SAMPLES = 5
+# Typical size of the JPEG/PNG a WebP or AVIF replaces (as a multiple of the modern file):
+# WebP lossy is ~30 % smaller than JPEG at equal SSIM and WebP lossless ~26 % smaller than
+# PNG (Google's WebP compression studies); AVIF ~50 % smaller than JPEG (AOM/Netflix).
+ORIGINAL_RATIO = {"webp_lossy": 1 / 0.70, "webp_lossless": 1 / 0.74, "avif": 1 / 0.50}
+
+
+@dataclass(frozen=True)
+class MediaLoadTime:
+    """Load times of one kind of media (type 'all' for every kind) over the range."""
+
+    type: str
+    requests: int
+    server: LatencyStats
+    client: LatencyStats
+
+
+@dataclass(frozen=True)
+class DayBytes:
+    date: str
+    bytes: int
+    requests: int
+
+
+@dataclass(frozen=True)
+class FileBandwidth:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    bytes: int
+    requests: int
+
+
+@dataclass(frozen=True)
+class BandwidthData:
+    total_bytes: int
+    average_daily_bytes: float | None
+    daily: list[DayBytes]
+    by_type: dict[str, int]
+    top_files: list[FileBandwidth]
+
+
+@dataclass(frozen=True)
+class UncachedFile:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    misses: int
+    hits: int
+    hit_rate: float | None
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """Cache evidence over the range; rates are None where no request carried any."""
+
+    hit_rate: float | None
+    hits: int
+    misses: int
+    by_type: dict[str, float | None]
+    most_uncached: list[UncachedFile]
+
+
+@dataclass(frozen=True)
+class CompressionSavings:
+    """Bytes saved by files already in WebP/AVIF against the JPEG/PNG they replace.
+
+    `measured_files` had a JPEG/PNG of the same name beside them: their saving is the
+    real size difference. The others are estimated with ORIGINAL_RATIO (`method`).
+    """
+
+    bytes_saved: int
+    files: int
+    measured_files: int
+    estimated_original_bytes: int
+    bandwidth_saved_bytes: int
+    by_format: dict[str, int]
+    method: str
+
+
+@dataclass(frozen=True)
+class SlowFile:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    source: str  # server | client
+    p95_ms: float | None
+    samples: int
+
+
+@dataclass(frozen=True)
+class PerformanceReport:
+    load_times: list[MediaLoadTime]
+    bandwidth_usage: BandwidthData
+    cache_hit_rate: float | None
+    compression_savings: int
+    error_rate: float | None
+    cache: CacheStats
+    compression: CompressionSavings
+    slowest_files: list[SlowFile]
+
+
+@dataclass(frozen=True)
+class DashboardPerformance:
+    """The dashboard box's Avg Load and Cache Hit (WebP and Mobile come from images)."""
+
+    average_server_time_ms: float | None
+    average_client_time_ms: float | None
+    cache_hit_rate: float | None
+
+
+_KIND_SUMS = (
+    "SELECT kind, SUM(requests), SUM(server_time_sum_ms), SUM(server_time_count), "
+    "SUM(client_time_sum_ms), SUM(client_time_count), SUM(cache_hits), SUM(cache_misses), "
+    "SUM(errors) FROM kind_daily WHERE date BETWEEN ? AND ? GROUP BY kind"
+)
+
+
+def _kind_sums(ctx: ReportContext) -> dict[str, tuple]:
+    """kind -> (requests, server sum, server n, client sum, client n, hits, misses, errors)."""
+    return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS, range_args(ctx))}
+
+
+def load_times(ctx: ReportContext, sums: dict[str, tuple] | None = None) -> list[MediaLoadTime]:
+    """Mean, p50, p95, p99 per kind and for all kinds, server and client apart."""
+    sums = _kind_sums(ctx) if sums is None else sums
+    days = range_args(ctx)
+    hist = {
+        source: histograms_by_scope(ctx.conn, "kind:", source, days)
+        for source in ("server", "client")
+    }
+    out: list[MediaLoadTime] = []
+    totals = [0.0] * 5
+    merged: dict[str, dict[int, int]] = {"server": {}, "client": {}}
+    for kind in sorted(sums):
+        req, s_sum, s_n, c_sum, c_n = sums[kind][:5]
+        for i, value in enumerate((req, s_sum, s_n, c_sum, c_n)):
+            totals[i] += value or 0
+        per_source = {}
+        for source, (total, count) in (("server", (s_sum, s_n)), ("client", (c_sum, c_n))):
+            counts = hist[source].get(f"kind:{kind}", {})
+            for bucket, n in counts.items():
+                merged[source][bucket] = merged[source].get(bucket, 0) + n
+            per_source[source] = latency_stats(counts, total or 0.0, int(count or 0))
+        if req or per_source["server"].samples or per_source["client"].samples:
+            server, client = per_source["server"], per_source["client"]
+            out.append(MediaLoadTime(kind, int(req or 0), server, client))
+    if out:
+        out.insert(
+            0,
+            MediaLoadTime(
+                "all",
+                int(totals[0]),
+                latency_stats(merged["server"], totals[1], int(totals[2])),
+                latency_stats(merged["client"], totals[3], int(totals[4])),
+            ),
+        )
+    return out
+
+
+def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
+    """Bytes served in the range: total, per day, per kind (kind_daily), top files."""
+    daily: dict[str, list[int]] = {}
+    by_type: dict[str, int] = {}
+    # Answers: bytes and requests per kind and day in the range.
+    for kind, day, nbytes, requests in ctx.conn.execute(
+        "SELECT kind, date, bytes, requests FROM kind_daily WHERE date BETWEEN ? AND ?",
+        range_args(ctx),
+    ):
+        entry = daily.setdefault(day, [0, 0])
+        entry[0] += nbytes
+        entry[1] += requests
+        by_type[kind] = by_type.get(kind, 0) + nbytes
+    sub, args = per_file_sql(ctx)
+    # Answers: which files were served the most bytes in the range?
+    top = ctx.conn.execute(
+        f"SELECT f.id, f.path, f.kind, f.size, t.bytes, t.requests FROM ({sub}) t "
+        f"JOIN media_files f ON f.id = t.media_id WHERE t.bytes > 0 "
+        f"ORDER BY t.bytes DESC, f.id LIMIT ?",
+        [*args, limit],
+    )
+    total = sum(by_type.values())
+    return BandwidthData(
+        total_bytes=total,
+        average_daily_bytes=total / len(daily) if daily else None,
+        daily=[DayBytes(d, b, r) for d, (b, r) in sorted(daily.items())],
+        by_type={k: v for k, v in sorted(by_type.items()) if v},
+        top_files=[FileBandwidth(str(i), bytes(p), k, s, b, r) for i, p, k, s, b, r in top],
+    )
+
+
+def cache_stats(ctx: ReportContext, limit: int, sums: dict[str, tuple] | None = None) -> CacheStats:
+    """Hit rate overall and per kind, and the files most often served from origin."""
+    sums = _kind_sums(ctx) if sums is None else sums
+    hits = sum(int(v[5] or 0) for v in sums.values())
+    misses = sum(int(v[6] or 0) for v in sums.values())
+    by_type = {
+        kind: percent(v[5] or 0, (v[5] or 0) + (v[6] or 0))
+        for kind, v in sorted(sums.items())
+        if (v[5] or 0) + (v[6] or 0)
+    }
+    # Answers: which files missed the cache most often in the range?
+    rows = ctx.conn.execute(
+        "SELECT f.id, f.path, f.kind, f.size, m.misses, m.hits FROM ("
+        "  SELECT media_id, SUM(cache_misses) AS misses, SUM(cache_hits) AS hits "
+        "  FROM media_performance_metrics WHERE date BETWEEN ? AND ? AND cache_misses > 0 "
+        "  GROUP BY media_id ORDER BY misses DESC, media_id LIMIT ?"
+        ") m JOIN media_files f ON f.id = m.media_id ORDER BY m.misses DESC, f.id",
+        [*range_args(ctx), limit],
+    )
+    uncached = [
+        UncachedFile(str(i), bytes(p), k, s, mi, h, percent(h, h + mi))
+        for i, p, k, s, mi, h in rows
+    ]
+    return CacheStats(percent(hits, hits + misses), hits, misses, by_type, uncached)
+
+
+def _ratio_key(ext: str, mode: str | None, meta: str | None) -> str:
+    if ext.lstrip(".") == "avif":
+        return "avif"
+    lossless = meta is not None and '"lossless": true' in meta
+    return "webp_lossless" if lossless or (mode or "").endswith("A") else "webp_lossy"
+
+
+def compression_savings(ctx: ReportContext) -> CompressionSavings:
+    """Bytes saved by the library's WebP and AVIF files against their JPEG/PNG originals.
+
+    Where a JPEG or PNG with the same name (path without extension) is present beside a
+    WebP/AVIF file, the saving is measured: that file's size minus the modern file's.
+    Otherwise it is estimated from typical ratios (ORIGINAL_RATIO): a lossy WebP stands
+    for a JPEG 1/0.70 its size, a lossless or alpha WebP for a PNG 1/0.74 its size, an
+    AVIF for a JPEG twice its size. Bandwidth saved applies the same per-file factor to
+    the bytes served in the range.
+    """
+    # Answers: the present WebP/AVIF files with what they were served in the range.
+    sub, args = per_file_sql(ctx)
+    modern = ctx.conn.execute(
+        f"SELECT f.id, f.path, f.ext, f.size, f.mode, f.meta, COALESCE(t.bytes, 0) "
+        f"FROM media_files f LEFT JOIN ({sub}) t ON t.media_id = f.id "
+        f"WHERE f.deleted_at IS NULL AND f.kind = 'image' "
+        f"AND lower(f.ext) IN ('.webp', 'webp', '.avif', 'avif')",
+        args,
+    ).fetchall()
+    stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
+    siblings: dict[bytes, int] = {}
+    if stems:
+        # Answers: the sizes of present JPEG/PNG files that share a stem with those.
+        for path, size in ctx.conn.execute(
+            "SELECT path, size FROM media_files WHERE deleted_at IS NULL AND kind = 'image' "
+            "AND lower(ext) IN ('.jpg', '.jpeg', '.png', 'jpg', 'jpeg', 'png')"
+        ):
+            stem = os.path.splitext(bytes(path))[0]
+            if stem in stems:
+                siblings[stem] = max(siblings.get(stem, 0), size)
+    saved = originals = bandwidth_saved = measured = 0
+    by_format: dict[str, int] = {}
+    for _id, path, ext, size, mode, meta, served in modern:
+        stem = os.path.splitext(bytes(path))[0]
+        key = _ratio_key(ext, mode, meta)
+        if stem in siblings:
+            measured += 1
+            original = siblings[stem]
+        else:
+            original = round(size * ORIGINAL_RATIO[key])
+        factor = original / size if size else 1.0
+        saved += original - size
+        originals += original
+        bandwidth_saved += round(served * (factor - 1))
+        fmt = "avif" if key == "avif" else "webp"
+        by_format[fmt] = by_format.get(fmt, 0) + original - size
+    return CompressionSavings(
+        bytes_saved=saved,
+        files=len(modern),
+        measured_files=measured,
+        estimated_original_bytes=originals,
+        bandwidth_saved_bytes=bandwidth_saved,
+        by_format=by_format,
+        method="same-name JPEG/PNG where present, else WebP ≈ 0.70× JPEG (0.74× PNG "
+        "when lossless or alpha), AVIF ≈ 0.50× JPEG",
+    )
+
+
+# Answers: the files whose all-time p95 load time (one source) is highest, with at least
+# MIN_SLOW_SAMPLES samples. p95 is the bucket where the running count reaches
+# ceil(0.95 × total), computed in SQL so the per-file histograms never reach Python.
+_SLOWEST_SQL = """
+WITH h AS (
+  SELECT scope, bucket, count,
+         SUM(count) OVER (PARTITION BY scope ORDER BY bucket) AS cum,
+         SUM(count) OVER (PARTITION BY scope) AS total
+  FROM latency_histogram
+  WHERE scope >= 'file:' AND scope < 'file;' AND day = '' AND source = ?
+)
+SELECT CAST(substr(scope, 6) AS INTEGER) AS media_id, bucket, total FROM h
+WHERE total >= ? AND cum >= (95 * total + 99) / 100 AND cum - count < (95 * total + 99) / 100
+ORDER BY bucket DESC, total DESC, media_id LIMIT ?
+"""
+
+
+def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> list[SlowFile]:
+    """Files by p95 load time (all-time per-file histograms), slowest first."""
+    from mediatop.store.histogram import MAX_BUCKET, bucket_upper_ms
+
+    rows = ctx.conn.execute(_SLOWEST_SQL, (source, MIN_SLOW_SAMPLES, limit)).fetchall()
+    files = {
+        row[0]: row[1:]
+        for row in ctx.conn.execute(
+            f"SELECT id, path, kind, size FROM media_files WHERE id IN "
+            f"({','.join(str(int(r[0])) for r in rows) or 'NULL'})"
+        )
+    }
+    out = []
+    for media_id, bucket, total in rows:
+        if media_id not in files:
+            continue
+        path, kind, size = files[media_id]
+        p95 = bucket_upper_ms(min(bucket, MAX_BUCKET - 1))
+        out.append(SlowFile(str(media_id), bytes(path), kind, size, source, p95, int(total)))
+    return out
+
+
+def dashboard_performance(ctx: ReportContext) -> DashboardPerformance:
+    """Average server and client load time (ms) and cache hit rate (%) over the range."""
+    sums = _kind_sums(ctx)
+    s_sum = sum(v[1] or 0 for v in sums.values())
+    s_n = sum(v[2] or 0 for v in sums.values())
+    c_sum = sum(v[3] or 0 for v in sums.values())
+    c_n = sum(v[4] or 0 for v in sums.values())
+    hits = sum(v[5] or 0 for v in sums.values())
+    misses = sum(v[6] or 0 for v in sums.values())
+    return DashboardPerformance(
+        s_sum / s_n if s_n else None, c_sum / c_n if c_n else None, percent(hits, hits + misses)
+    )
+
+
+def performance_report(ctx: ReportContext) -> PerformanceReport:
+    """The seed's `performance` block: loadTimes, bandwidthUsage, cacheHitRate,
+    compressionSavings; plus error rate, cache detail and the slowest files."""
+    limit = top_limit(ctx, 10)
+    sums = _kind_sums(ctx)
+    cache = cache_stats(ctx, limit, sums)
+    compression = compression_savings(ctx)
+    requests = sum(v[0] or 0 for v in sums.values())
+    errors = sum(v[7] or 0 for v in sums.values())
+    slow = slowest_files(ctx, limit, "server") or slowest_files(ctx, limit, "client")
+    return PerformanceReport(
+        load_times=load_times(ctx, sums),
+        bandwidth_usage=bandwidth(ctx, limit),
+        cache_hit_rate=cache.hit_rate,
+        compression_savings=compression.bytes_saved,
+        error_rate=percent(errors, requests),
+        cache=cache,
+        compression=compression,
+        slowest_files=slow,
+    )

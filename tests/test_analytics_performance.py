@@ -1,0 +1,158 @@
+"""Load-time percentiles, bandwidth, cache hit rate, compression savings, slowest files."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediatop.analytics.performance import (
+    compression_savings,
+    dashboard_performance,
+    performance_report,
+    slowest_files,
+)
+from test_analytics_usage_fixtures import make_store, view
+
+
+@pytest.fixture
+def served(tmp_path):
+    s = make_store(tmp_path)
+    ids = {
+        "a": s.add("a.jpg", 1000),
+        "b": s.add("b.jpg", 2000),
+        "c": s.add("c.jpg", 3000),
+        "v": s.add("v.mp4", 9000),
+    }
+    events = []
+    # a.jpg: 18 requests at 10 ms, one at 100 ms, one at 1000 ms; 15 cache hits, 5 misses.
+    times = [10.0] * 18 + [100.0, 1000.0]
+    for i, ms in enumerate(times):
+        cache = "hit" if i < 15 else "miss"
+        events.append(view(ids["a"], 1, server_time_ms=ms, bytes=100, cache_status=cache))
+    # b.jpg: 6 requests at 500 ms, no cache header; one 404.
+    events += [view(ids["b"], 2, server_time_ms=500.0, bytes=50) for _ in range(6)]
+    events.append(view(ids["b"], 2, status=404, server_time_ms=1.0))
+    # c.jpg: only 2 samples (too few to rank among the slowest).
+    events += [view(ids["c"], 3, server_time_ms=5000.0, bytes=10) for _ in range(2)]
+    # v.mp4: client timings from beacons only.
+    events += [
+        view(ids["v"], 1, source="beacon", status=None, client_time_ms=ms, session_id=None)
+        for ms in (200.0, 400.0)
+    ]
+    s.events(events)
+    return s, ids
+
+
+def test_load_time_percentiles_come_from_the_histogram(served):
+    store, _ids = served
+    report = performance_report(store.ctx("7d"))
+    image = next(t for t in report.load_times if t.type == "image")
+    # a.jpg 20 + b.jpg 7 + c.jpg 2 = 29 server samples. Mean = exact sums / count.
+    assert image.server.samples == 29
+    mean = (18 * 10 + 100 + 1000 + 6 * 500 + 1 + 2 * 5000) / 29
+    assert image.server.mean_ms == pytest.approx(mean)
+    # Sorted: 18×10 ms, 1 ms (the 404), 100, 6×500, 1000, 2×5000. Buckets are 4 per doubling
+    # and a percentile is its bucket's upper bound: bucket_of(1)=1 -> 2**0.25,
+    # bucket_of(10)=14 -> 2**3.5, bucket_of(500)=36 -> 2**9, bucket_of(5000)=50 -> 2**12.5.
+    # p50: rank 15 falls in the 10 ms bucket (cum 1 + 18 = 19).
+    assert image.server.p50_ms == pytest.approx(2**3.5)
+    # p95: rank ceil(27.55) = 28 -> 1 + 18 + 1 + 6 + 1 = 27 < 28 -> the 5000 ms bucket.
+    assert image.server.p95_ms == pytest.approx(2**12.5)
+    assert image.client.samples == 0 and image.client.mean_ms is None
+
+    video = next(t for t in report.load_times if t.type == "video")
+    assert video.server.mean_ms is None
+    assert video.client.mean_ms == pytest.approx(300.0)
+    # bucket_of(200) = 1 + int(log2(200) * 4) = 31 -> 2**7.75; bucket_of(400) = 35 -> 2**8.75
+    assert video.client.p50_ms == pytest.approx(2**7.75)
+    assert video.client.p99_ms == pytest.approx(2**8.75)
+    overall = report.load_times[0]
+    assert overall.type == "all" and overall.server.samples == 29 and overall.client.samples == 2
+
+
+def test_percentiles_of_one_file_by_hand(tmp_path):
+    store = make_store(tmp_path)
+    file_id = store.add("a.jpg", 1000)
+    times = [10.0] * 18 + [100.0, 1000.0]
+    store.events([view(file_id, 1, server_time_ms=ms) for ms in times])
+    (image,) = [t for t in performance_report(store.ctx()).load_times if t.type == "image"]
+    assert image.server.mean_ms == pytest.approx(64.0)  # (180 + 100 + 1000) / 20
+    assert image.server.p50_ms == pytest.approx(2**3.5)  # rank 10 in the 10 ms bucket
+    assert image.server.p95_ms == pytest.approx(2**6.75)  # rank 19: bucket_of(100) = 27
+    assert image.server.p99_ms == pytest.approx(2**10)  # rank 20: bucket_of(1000) = 40
+
+
+def test_cache_hit_rate_needs_evidence(served):
+    store, ids = served
+    report = performance_report(store.ctx("7d"))
+    assert report.cache_hit_rate == pytest.approx(75.0)  # 15 / (15 + 5)
+    assert report.cache.by_type == {"image": pytest.approx(75.0)}
+    (uncached,) = report.cache.most_uncached
+    assert (uncached.id, uncached.misses, uncached.hits) == (str(ids["a"]), 5, 15)
+
+
+def test_no_cache_evidence_is_none_not_zero(tmp_path):
+    store = make_store(tmp_path)
+    file_id = store.add("a.jpg", 1000)
+    store.events([view(file_id, 1, server_time_ms=5.0)])
+    report = performance_report(store.ctx())
+    assert report.cache_hit_rate is None
+    assert dashboard_performance(store.ctx()).cache_hit_rate is None
+
+
+def test_bandwidth_totals_days_types_and_files(served):
+    store, ids = served
+    bw = performance_report(store.ctx("7d")).bandwidth_usage
+    assert bw.total_bytes == 20 * 100 + 6 * 50 + 2 * 10
+    assert bw.by_type == {"image": 2320}
+    assert [(d.date, d.bytes) for d in bw.daily] == [
+        ("2026-11-17", 20),
+        ("2026-11-18", 300),
+        ("2026-11-19", 2000),
+    ]
+    assert [f.id for f in bw.top_files] == [str(ids["a"]), str(ids["b"]), str(ids["c"])]
+    assert bw.average_daily_bytes == pytest.approx(2320 / 3)
+
+
+def test_error_rate_is_errors_over_requests(served):
+    store, _ids = served
+    # 20 + 7 + 2 log requests + 2 beacons = 31; one 404.
+    assert performance_report(store.ctx("7d")).error_rate == pytest.approx(100 / 31)
+
+
+def test_slowest_files_by_p95_need_enough_samples(served):
+    store, ids = served
+    slow = slowest_files(store.ctx(), 10)
+    # b.jpg: 7 samples, p95 rank 7 -> 500 ms bucket (2**9); a.jpg: rank 19 -> 2**6.75.
+    # c.jpg has 2 samples only.
+    assert [(f.id, f.p95_ms, f.samples) for f in slow] == [
+        (str(ids["b"]), pytest.approx(2**9), 7),
+        (str(ids["a"]), pytest.approx(2**6.75), 20),
+    ]
+
+
+def test_dashboard_performance_averages(served):
+    store, _ids = served
+    box = dashboard_performance(store.ctx("7d"))
+    assert box.average_server_time_ms == pytest.approx(
+        (18 * 10 + 100 + 1000 + 6 * 500 + 1 + 2 * 5000) / 29
+    )
+    assert box.average_client_time_ms == pytest.approx(300.0)
+    assert box.cache_hit_rate == pytest.approx(75.0)
+    empty = make_store(store.root.parent / "empty")
+    nothing = dashboard_performance(empty.ctx())
+    assert (nothing.average_server_time_ms, nothing.average_client_time_ms) == (None, None)
+
+
+def test_compression_savings_measured_beside_original_else_estimated(tmp_path):
+    store = make_store(tmp_path)
+    store.add("photo.webp", 700)  # no JPEG beside it: 700 / 0.70 = 1000 -> 300 saved
+    store.add("pic.webp", 500)
+    store.add("pic.jpg", 2000)  # measured: 2000 - 500 = 1500 saved
+    icon = store.add("icon.avif", 400)  # 400 / 0.50 = 800 -> 400 saved
+    store.events([view(icon, 1, bytes=400)])
+    savings = compression_savings(store.ctx())
+    assert savings.bytes_saved == 300 + 1500 + 400
+    assert (savings.files, savings.measured_files) == (3, 1)
+    assert savings.by_format == {"webp": 1800, "avif": 400}
+    assert savings.bandwidth_saved_bytes == 400  # served 400 bytes of a 2× AVIF
+    assert performance_report(store.ctx()).compression_savings == 2200
