@@ -31,13 +31,14 @@ def _needs_escape(char: str) -> bool:
     if char in _BIDI_CONTROLS:
         return True
     category = unicodedata.category(char)
-    # Cc: C0/C1 controls and DEL; Cs: lone surrogates; Zl/Zp: line/paragraph separators.
-    return category in ("Cc", "Cs", "Zl", "Zp")
+    # Cc: C0/C1 controls and DEL; Cf: invisible format characters (zero-width space, BOM,
+    # soft hyphen) that can disguise a name; Cs: lone surrogates; Zl/Zp: line separators.
+    return category in ("Cc", "Cf", "Cs", "Zl", "Zp")
 
 
 def visible(text: str) -> str:
     """`text` with every control, bidi and undecodable character shown as an escape."""
-    if text.isprintable() and not any(c in _BIDI_CONTROLS for c in text):
+    if text.isascii() and text.isprintable():
         return text
     return "".join(_escape(c) if _needs_escape(c) else c for c in text)
 

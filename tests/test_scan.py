@@ -1,0 +1,147 @@
+"""The scanner: records every file, rescans incrementally, marks disappearances."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from media_factory import photo, wav
+from mediatop.scan import rescan_dirs, scan_root
+from mediatop.store import connect
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "uploads"
+    photo(root / "2024" / "03" / "hero.jpg", 640, 400)
+    photo(root / "2024" / "03" / "hero-300x200.jpg", 300, 200)
+    photo(root / "2025" / "01" / "logo.png", 64, 64)
+    wav(root / "2025" / "01" / "chime.wav", 0.5)
+    (root / "docs").mkdir()
+    (root / "docs" / "notes.txt").write_text("hello")
+    return root
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> sqlite3.Connection:
+    return connect(tmp_path / "store.sqlite3")
+
+
+def _rows(conn: sqlite3.Connection) -> dict[bytes, tuple]:
+    return {
+        bytes(r[0]): r[1:]
+        for r in conn.execute("SELECT path, kind, size, deleted_at, probed_at FROM media_files")
+    }
+
+
+def test_first_scan_records_every_file_with_its_kind_and_size(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    summary = scan_root(conn, library, now=1_700_000_000)
+    rows = _rows(conn)
+    assert summary.new == 5 and summary.files_present == 5
+    assert rows[b"2024/03/hero.jpg"][0] == "image"
+    assert rows[b"2025/01/chime.wav"][0] == "audio"
+    assert rows[b"docs/notes.txt"][:2] == ("document", 5)
+    assert all(r[2] is None and r[3] is not None for r in rows.values())
+
+
+def test_rescan_of_an_unchanged_tree_probes_nothing(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library)
+    again = scan_root(conn, library)
+    assert (again.new, again.changed, again.deleted, again.probed) == (0, 0, 0, 0)
+    assert again.unchanged == 5
+
+
+def test_changed_file_is_probed_again_and_only_it(library: Path, conn: sqlite3.Connection) -> None:
+    scan_root(conn, library)
+    photo(library / "2025" / "01" / "logo.png", 128, 128)
+    summary = scan_root(conn, library)
+    assert (summary.changed, summary.probed) == (1, 1)
+    width = conn.execute("SELECT width FROM media_files WHERE path = ?", (b"2025/01/logo.png",))
+    assert width.fetchone()[0] == 128
+
+
+def test_removed_file_becomes_deleted_with_a_time_and_comes_back(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library, now=1_700_000_000)
+    content = (library / "docs" / "notes.txt").read_bytes()
+    (library / "docs" / "notes.txt").unlink()
+    summary = scan_root(conn, library, now=1_700_000_500)
+    assert summary.deleted == 1
+    assert _rows(conn)[b"docs/notes.txt"][2] == 1_700_000_500
+    (library / "docs" / "notes.txt").write_bytes(content)
+    scan_root(conn, library, now=1_700_000_900)
+    assert _rows(conn)[b"docs/notes.txt"][2] is None
+
+
+def test_a_removed_folder_marks_all_its_files_deleted(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library)
+    for name in os.listdir(library / "2024" / "03"):
+        (library / "2024" / "03" / name).unlink()
+    (library / "2024" / "03").rmdir()
+    assert scan_root(conn, library).deleted == 2
+
+
+def test_symlinks_are_never_followed_out_of_the_root(
+    library: Path, conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    photo(outside / "secret.jpg", 10, 10)
+    os.symlink(outside, library / "escape")
+    os.symlink(outside / "secret.jpg", library / "docs" / "link.jpg")
+    summary = scan_root(conn, library)
+    assert summary.symlinks_skipped == 2
+    assert not any(b"secret" in p or b"link" in p for p in _rows(conn))
+
+
+def test_generated_sizes_are_grouped_with_their_original(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library)
+    group, variant = conn.execute(
+        "SELECT group_path, variant FROM media_files WHERE path = ?", (b"2024/03/hero-300x200.jpg",)
+    ).fetchone()
+    assert (bytes(group), variant) == (b"2024/03/hero.jpg", "300x200")
+
+
+def test_upload_time_comes_from_the_path_then_mtime_then_first_seen(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    os.utime(library / "docs" / "notes.txt", (1_600_000_000, 1_600_000_000))
+    scan_root(conn, library, now=1_700_000_000)
+    photo(library / "2024" / "03" / "late.jpg", 20, 20)
+    scan_root(conn, library, now=1_700_100_000)
+    uploads = {
+        bytes(p): (t, s)
+        for p, t, s in conn.execute("SELECT path, uploaded_at, uploaded_source FROM media_files")
+    }
+    assert uploads[b"2024/03/hero.jpg"] == (1_709_251_200, "path")  # 2024-03-01 UTC
+    assert uploads[b"docs/notes.txt"] == (1_600_000_000, "mtime")
+    assert uploads[b"2024/03/late.jpg"] == (1_700_100_000, "first_seen")
+
+
+def test_rescan_dirs_sees_an_added_and_a_removed_file_without_a_full_walk(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library)
+    photo(library / "2025" / "01" / "new.jpg", 30, 30)
+    (library / "docs" / "notes.txt").unlink()
+    (library / "2026" / "02").mkdir(parents=True)
+    photo(library / "2026" / "02" / "fresh.png", 10, 10)
+    summary = rescan_dirs(conn, library, [b"2025/01", b"docs", b""])
+    rows = _rows(conn)
+    assert summary.new == 2
+    assert summary.deleted == 1
+    assert rows[b"2025/01/new.jpg"][2] is None and rows[b"2025/01/new.jpg"][3] is not None
+    assert b"2026/02/fresh.png" in rows
+    assert rows[b"docs/notes.txt"][2] is not None
+    assert scan_root(conn, library).new == 0  # the signatures left behind are current

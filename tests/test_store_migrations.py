@@ -1,0 +1,104 @@
+"""The store: created by numbered migrations, refuses stores too new or corrupt."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mediatop.cli import main
+from mediatop.store import (
+    SCHEMA_VERSION,
+    StoreCorruptError,
+    StoreTooNewError,
+    connect,
+)
+
+SEED_COLUMNS = {
+    "media_usage_events": {
+        "id", "media_id", "event_type", "user_id", "session_id", "referrer", "user_agent",
+        "timestamp",
+    },
+    "video_engagement_events": {
+        "id", "video_id", "user_id", "session_id", "event_type", "current_time", "duration",
+        "quality", "buffering", "timestamp",
+    },
+    "media_performance_metrics": {
+        "id", "media_id", "date", "load_time_avg", "cache_hit_rate", "bandwidth_usage",
+        "error_rate", "created_at",
+    },
+}  # fmt: skip
+ADDED_TABLES = {
+    "media_files", "usage_locations", "file_totals", "kind_daily", "latency_histogram",
+    "ingest_checkpoints", "cleanup_journal", "scan_dirs",
+}  # fmt: skip
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def test_fresh_store_has_latest_version_and_every_table(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "s.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables >= ADDED_TABLES
+    for table, columns in SEED_COLUMNS.items():
+        assert columns <= _columns(conn, table), table
+
+
+def test_up_to_date_store_reopens_without_migrating_again(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    conn = connect(path)
+    conn.execute("INSERT INTO store_meta VALUES ('marker', 'kept')")
+    conn.close()
+    again = connect(path)
+    assert again.execute("SELECT value FROM store_meta WHERE key='marker'").fetchone() == ("kept",)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_store_from_a_newer_mediatop_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    with pytest.raises(StoreTooNewError, match="newer mediatop"):
+        connect(path)
+
+
+def test_corrupt_store_file_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreCorruptError, match="not a usable mediatop store"):
+        connect(path)
+
+
+@pytest.mark.parametrize("damage", ["too-new", "corrupt"])
+def test_cli_reports_a_bad_store_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    db = tmp_path / "s.sqlite3"
+    if damage == "too-new":
+        connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    else:
+        db.write_bytes(b"\0garbage" * 64)
+    code = main(["scan", str(root), "--db", str(db), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == ""
+    assert captured.err.startswith("mediatop: ")
+    assert "Traceback" not in captured.err
+
+
+def test_missing_store_for_a_report_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    code = main(["report", "overview", str(root), "--db", str(tmp_path / "none.db"), "--json"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == ""
+    assert "run `mediatop scan` first" in captured.err
