@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "mediatop.cli.open_cmd",
     "mediatop.cli.scan_cmd",
     "mediatop.cli.report_cmd",
+    "mediatop.cli.ingest_cmd",
 )
 
 

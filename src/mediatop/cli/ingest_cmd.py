@@ -1,0 +1,209 @@
+"""`mediatop ingest`, `track`, `import-events` and `refs scan|import`: events into the store.
+
+Each parses its arguments, calls one library function from `mediatop.ingest`, and
+prints a summary on stderr (or JSON on stdout with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
+
+
+def register(subparsers: Any) -> None:
+    ingest = subparsers.add_parser("ingest", help="read access logs (plain or .gz) into the store")
+    add_root_arguments(ingest)
+    ingest.add_argument("logs", metavar="LOG", nargs="+", type=Path, help="access log files")
+    ingest.add_argument(
+        "--format",
+        dest="log_format",
+        default="combined",
+        help="combined (default), common, or an nginx log_format string",
+    )
+    ingest.add_argument("--follow", action="store_true", help="keep reading new lines (tail -F)")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.add_argument("--batch-lines", type=int, default=50_000, help=argparse.SUPPRESS)
+    ingest.set_defaults(run=run_ingest)
+
+    track = subparsers.add_parser("track", help="record one usage or video event")
+    add_root_arguments(track)
+    track.add_argument("--media", required=True, help="media file id, path under ROOT or URL")
+    track.add_argument("--event", required=True, help="view, download, click or share")
+    for name in ("user", "session", "referrer", "user-agent", "country", "device"):
+        track.add_argument(f"--{name}")
+    track.add_argument("--json", action="store_true", help="print the stored event as JSON")
+    track.set_defaults(run=run_track)
+
+    events = subparsers.add_parser("import-events", help="load usage and video events (JSONL)")
+    add_root_arguments(events)
+    events.add_argument("file", metavar="FILE.jsonl", type=Path)
+    events.add_argument("--json", action="store_true", help="print the summary as JSON")
+    events.set_defaults(run=run_import_events)
+
+    refs = subparsers.add_parser("refs", help="where files are used: scan content or import")
+    refs_sub = refs.add_subparsers(dest="refs_command", metavar="ACTION")
+    scan = refs_sub.add_parser("scan", help="find media references in exported content")
+    add_root_arguments(scan)
+    scan.add_argument("content_dir", metavar="CONTENT_DIR", type=Path)
+    scan.add_argument("--json", action="store_true", help="print the summary as JSON")
+    scan.set_defaults(run=run_refs_scan)
+    imp = refs_sub.add_parser("import", help="load usage locations from a CMS export")
+    add_root_arguments(imp)
+    imp.add_argument("file", metavar="FILE", type=Path, help=".csv or .jsonl")
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.set_defaults(run=run_refs_import)
+
+
+def _open(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]]:
+    settings = settings_from(args)
+    return open_store(settings), settings.url_prefixes
+
+
+def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
+    if conn.execute("SELECT 1 FROM media_files LIMIT 1").fetchone() is None:
+        info(f"mediatop: the store has no files yet; run `mediatop scan {root}` first "
+             "(until then every request counts as a miss)")  # fmt: skip
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from mediatop.ingest.logfile import IngestTally, ingest_logs
+    from mediatop.ingest.logformat import LogFormatError
+
+    for log in args.logs:
+        if not log.is_file():
+            raise UserError(f"no such log file: {log}", EXIT_USAGE)
+    conn, prefixes = _open(args)
+    _say_no_files(conn, args.root)
+    stopping = {"now": False}
+    if args.follow:
+        signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
+
+    def progress(tally: IngestTally) -> None:
+        if args.follow and not args.json:
+            info(f"{tally.lines} lines, {tally.accepted} accepted")
+
+    try:
+        tally = ingest_logs(
+            conn, args.logs, url_prefixes=prefixes, log_format=args.log_format,
+            follow=args.follow, stop=lambda: stopping["now"], batch_lines=args.batch_lines,
+            on_batch=progress,
+        )  # fmt: skip
+    except LogFormatError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise UserError(f"cannot read log: {exc}") from exc
+    except KeyboardInterrupt:
+        info("stopped; everything read so far is stored")
+        return EXIT_OK
+    finally:
+        conn.close()
+    summary = tally.as_dict()
+    if args.json:
+        print_json(summary)
+    else:
+        malformed = ", ".join(f"{k} {v}" for k, v in sorted(tally.malformed.items())) or "none"
+        info(
+            f"{tally.lines} lines read from {len(tally.files)} log(s): {tally.accepted} accepted "
+            f"({tally.bots} from crawlers), {tally.misses} misses (not in the library), "
+            f"{tally.not_media} not media, {tally.not_get} not GET/HEAD; malformed: {malformed}"
+        )
+        if tally.incomplete_tail:
+            info(f"{tally.incomplete_tail} bytes of an unfinished last line left for next time")
+    return EXIT_OK
+
+
+def run_track(args: argparse.Namespace) -> int:
+    from mediatop.ingest.tracked import InvalidEvent, track_event
+
+    conn, prefixes = _open(args)
+    fields = {
+        "media": args.media, "eventType": args.event, "userId": args.user,
+        "sessionId": args.session, "referrer": args.referrer, "userAgent": args.user_agent,
+        "country": args.country, "device": args.device,
+    }  # fmt: skip
+    try:
+        event = track_event(conn, fields, url_prefixes=prefixes)
+    except InvalidEvent as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
+    finally:
+        conn.close()
+    if args.json:
+        print_json({"mediaId": getattr(event, "media_id", getattr(event, "video_id", None)),
+                    "eventType": event.event_type, "timestamp": event.timestamp})  # fmt: skip
+    else:
+        info(f"recorded {event.event_type}")
+    return EXIT_OK
+
+
+def run_import_events(args: argparse.Namespace) -> int:
+    from mediatop.ingest.tracked import import_events
+
+    if not args.file.is_file():
+        raise UserError(f"no such file: {args.file}", EXIT_USAGE)
+    conn, prefixes = _open(args)
+    try:
+        report = import_events(conn, args.file, url_prefixes=prefixes)
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file}: {exc}") from exc
+    finally:
+        conn.close()
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        for number, error in report.errors[:20]:
+            info(f"{args.file}:{number}: {error}")
+        if len(report.errors) > 20:
+            info(f"... and {len(report.errors) - 20} more bad lines")
+        info(
+            f"{report.lines} lines: {report.usage_events} usage events, {report.video_events} "
+            f"video events stored, {len(report.errors)} bad lines skipped"
+        )
+    return (
+        EXIT_OK if report.usage_events + report.video_events or not report.errors else EXIT_FAILURE
+    )
+
+
+def _refs_output(args: argparse.Namespace, report: Any) -> int:
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        for where, error in report.errors[:20]:
+            info(f"{where}: {error}")
+        info(
+            f"{report.references} references stored from {report.files} file(s), "
+            f"{report.unmatched} to files not in the library"
+        )
+    return EXIT_OK
+
+
+def run_refs_scan(args: argparse.Namespace) -> int:
+    from mediatop.ingest.refs_import import scan_refs
+
+    if not args.content_dir.is_dir():
+        raise UserError(f"not a folder: {args.content_dir}", EXIT_USAGE)
+    conn, prefixes = _open(args)
+    try:
+        return _refs_output(args, scan_refs(conn, args.content_dir, url_prefixes=prefixes))
+    finally:
+        conn.close()
+
+
+def run_refs_import(args: argparse.Namespace) -> int:
+    from mediatop.ingest.refs_import import import_refs
+
+    if not args.file.is_file():
+        raise UserError(f"no such file: {args.file}", EXIT_USAGE)
+    conn, prefixes = _open(args)
+    try:
+        return _refs_output(args, import_refs(conn, args.file, url_prefixes=prefixes))
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file}: {exc}") from exc
+    finally:
+        conn.close()

@@ -1,0 +1,250 @@
+"""Turning access-log lines into raw event rows, rollup deltas, misses and rejects.
+
+One `LineBatch` collects what a batch of lines becomes; nothing here touches the
+store, so the same code runs in the ingesting process or in a parse worker. Per line:
+parse with the format, keep GET/HEAD requests under a media URL prefix, map the URL
+to a file (misses and refused paths are counted, not dropped), classify the user
+agent, and make the session key: a salted blake2b of IP + UA (the IP is never kept).
+Malformed lines are counted per reason with a few samples; they never raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from mediatop.ingest.devices import device_of
+from mediatop.ingest.logformat import LogFormat
+from mediatop.ingest.urlmap import UrlMapper
+from mediatop.store.events import LogRow
+from mediatop.store.rollups import UsageRollup, day_of
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+)}  # fmt: skip
+_HIT = frozenset(("hit", "stale", "updating", "revalidated"))
+_MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
+SAMPLES_PER_REASON = 5
+
+
+class BadLine(Exception):
+    """A line that cannot be used; args[0] is the reason."""
+
+
+def cache_status(value: str | None) -> str | None:
+    """'hit', 'miss', another raw value lower-cased, or None when the log has no evidence."""
+    if not value or value == "-":
+        return None
+    lowered = value.strip().lower()
+    if lowered in _HIT or "hit" in lowered:
+        return "hit"
+    if lowered in _MISS or "miss" in lowered:
+        return "miss"
+    return lowered[:40]
+
+
+class Clock:
+    """Log time strings to UTC epoch seconds, caching the per-day part."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, int] = {}
+
+    def local(self, text: str) -> int:
+        """'10/Oct/2024:13:55:36 +0200' (nginx $time_local, Apache %t)."""
+        if len(text) != 26 or text[11] != ":" or text[20] != " ":
+            raise BadLine("bad_time")
+        key = text[:11] + text[20:]
+        base = self._days.get(key)
+        if base is None:
+            try:
+                day = datetime(int(text[7:11]), _MONTHS[text[3:6]], int(text[0:2]), tzinfo=UTC)
+                sign = 1 if text[21] == "+" else -1
+                if text[21] not in "+-":
+                    raise ValueError(text)
+                offset = sign * (int(text[22:24]) * 3600 + int(text[24:26]) * 60)
+            except (KeyError, ValueError) as exc:
+                raise BadLine("bad_time") from exc
+            base = self._days[key] = int(day.timestamp()) - offset
+        try:
+            hours, minutes, seconds = int(text[12:14]), int(text[15:17]), int(text[18:20])
+        except ValueError as exc:
+            raise BadLine("bad_time") from exc
+        if hours > 23 or minutes > 59 or seconds > 60:
+            raise BadLine("bad_time")
+        return base + hours * 3600 + minutes * 60 + seconds
+
+    @staticmethod
+    def iso(text: str) -> int:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise BadLine("bad_time") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp())
+
+    @staticmethod
+    def msec(text: str) -> int:
+        try:
+            return int(float(text))
+        except (ValueError, OverflowError) as exc:
+            raise BadLine("bad_time") from exc
+
+
+def _seconds_to_ms(text: str | None) -> float | None:
+    """nginx $request_time ('0.123', '-', or '0.1, 0.2' for several upstreams) in ms."""
+    if not text or text == "-":
+        return None
+    try:
+        total = sum(float(part) for part in text.replace(" ", "").split(",") if part != "-")
+    except ValueError:
+        return None
+    return total * 1000.0 if total >= 0 and total == total and total < 1e9 else None
+
+
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?:::?[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+
+
+def mask_addresses(line: str) -> str:
+    """A line with IPv4 and IPv6 addresses replaced by '<ip>' (for reject samples:
+    raw IPs are never stored). Clock times like 13:55:36 are left alone."""
+    line = _IPV4.sub("<ip>", line)
+    return _IPV6.sub(
+        lambda m: "<ip>" if "::" in m.group() or m.group().count(":") >= 4 else m.group(), line
+    )
+
+
+def _storable(text: str | None) -> str | None:
+    """Text as it came, except undecodable bytes (kept as surrogates) shown as \\xNN so
+    that SQLite can store it."""
+    if text is None or text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class LineBatch:
+    """Everything one batch of lines becomes (see the module docstring)."""
+
+    def __init__(self, fmt: LogFormat, mapper: UrlMapper, salt: bytes) -> None:
+        self.fmt = fmt
+        self.mapper = mapper
+        self.salt = salt
+        self.clock = Clock()
+        self._sessions: dict[str, str] = {}
+        self._time = {"local": self.clock.local, "iso": Clock.iso, "msec": Clock.msec}[
+            fmt.time_kind
+        ]
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new batch (keeps the caches)."""
+        self.rows: list[LogRow] = []
+        self.rollup = UsageRollup()
+        self.kinds: dict[int, str] = {}
+        self.misses: Counter[tuple[bytes, str]] = Counter()
+        self.miss_status: dict[tuple[bytes, str], int] = {}
+        self.rejects: Counter[str] = Counter()
+        self.samples: dict[str, list[str]] = {}
+        self.counts: Counter[str] = Counter()
+
+    def session_of(self, ip: str, agent: str) -> str:
+        key = ip + "\x00" + agent
+        found = self._sessions.get(key)
+        if found is None:
+            if len(self._sessions) > 200_000:
+                self._sessions.clear()
+            digest = hashlib.blake2b(
+                key.encode("utf-8", "surrogateescape"), digest_size=8, key=self.salt
+            )
+            found = self._sessions[key] = digest.hexdigest()
+        return found
+
+    def reject(self, reason: str, line: str) -> None:
+        self.rejects[reason] += 1
+        kept = self.samples.setdefault(reason, [])
+        if len(kept) < SAMPLES_PER_REASON:
+            kept.append(_storable(mask_addresses(line)) or "")
+
+    def add_lines(self, lines: list[str]) -> None:
+        """Account a list of lines (without their newlines)."""
+        counts = self.counts
+        counts["lines"] += len(lines)
+        parse = self.fmt.parse
+        for line in lines:
+            fields = parse(line)
+            if fields is None:
+                if line.strip():
+                    self.reject("unparsable", line)
+                else:
+                    counts["blank"] += 1
+                continue
+            try:
+                self._add(fields)
+            except BadLine as exc:
+                self.reject(str(exc.args[0]), line)
+
+    def _add(self, fields: Any) -> None:
+        ip, when, request, status_text, size_text, referrer, agent, rtime, cache, country, cd = (
+            fields
+        )
+        method, _, rest = request.partition(" ")
+        url = rest.rpartition(" ")[0] if rest.count(" ") else rest
+        if not url or not method.isalpha():
+            raise BadLine("bad_request")
+        if method != "GET" and method != "HEAD":
+            self.counts["not_get"] += 1
+            return
+        mapped = self.mapper.lookup(url)
+        if mapped.status == "other":
+            self.counts["not_media"] += 1
+            return
+        if mapped.status == "refused":
+            raise BadLine("refused_path")
+        if not (len(status_text) == 3 and status_text.isdigit()) or status_text[0] not in "12345":
+            raise BadLine("bad_status")
+        status = int(status_text)
+        if size_text == "-":
+            size = 0
+        elif size_text.isdigit():
+            size = int(size_text)
+        else:
+            raise BadLine("bad_bytes")
+        ts = self._time(when)
+        if mapped.status == "miss":
+            key = (mapped.path, day_of(ts)[0])
+            self.misses[key] += 1
+            self.miss_status[key] = status
+            self.counts["misses"] += 1
+            return
+        if referrer == "-" or referrer == "":
+            referrer = None
+        elif referrer is not None and not referrer.isascii():
+            referrer = _storable(referrer)
+        if agent is not None and not agent.isascii():
+            agent = _storable(agent)
+        device, is_bot = device_of(agent)
+        session = self.session_of(ip, agent or "")
+        etype = mapped.event_type
+        if cd is not None and "attachment" in cd.lower():
+            etype = "download"
+        server_ms = _seconds_to_ms(rtime) if rtime is not None else None
+        cache_value = cache_status(cache) if cache is not None else None
+        if country is not None and (country in ("-", "") or len(country) > 8):
+            country = None
+        media_id = mapped.media_id
+        self.kinds[media_id] = mapped.kind
+        self.rows.append(
+            (media_id, etype, session, referrer, agent, ts, status, size, device, int(is_bot),
+             country, server_ms, cache_value)
+        )  # fmt: skip
+        self.rollup.add(
+            media_id, mapped.kind, etype, ts, "log", status, size, device, is_bot, referrer,
+            country, None, server_ms, None, cache_value, session,
+        )  # fmt: skip
+        self.counts["accepted"] += 1
+        if is_bot:
+            self.counts["bots"] += 1

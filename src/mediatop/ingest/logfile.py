@@ -1,0 +1,335 @@
+"""Reading access logs into the store exactly once: checkpoints, rotation, follow.
+
+Each log's progress is a checkpoint (device, inode, a fingerprint of its first bytes,
+byte offset of the last complete line consumed) written in the SAME transaction as
+the events of that batch, so a run killed at any point resumes with nothing lost or
+doubled. Checkpoints are found by content, so:
+
+- re-running on the same file adds nothing; an appended file adds only new lines;
+- rename rotation (access.log -> access.log.1 + a new access.log): the old content
+  is found under its new name (or, when only access.log is given, among its siblings
+  such as access.log.1 or access.log.2.gz) and finished first; the new file starts at 0;
+- copytruncate (copy to access.log.1, truncate access.log): the copy's content
+  matches the checkpoint and resumes from it; the truncated file starts at 0.
+
+`.gz` logs are read through gzip (offsets count decompressed bytes). A trailing line
+without its newline is left for the next run (it may still be being written), except
+in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from mediatop.ingest.lines import LineBatch
+from mediatop.ingest.logformat import LogFormat
+from mediatop.store.checkpoints import (
+    Checkpoint,
+    add_misses,
+    add_rejects,
+    all_checkpoints,
+    save_checkpoint,
+)
+from mediatop.store.connection import transaction
+from mediatop.store.events import record_log_rows
+
+FINGERPRINT_BYTES = 4096
+READ_BYTES = 1 << 22
+DEFAULT_BATCH_LINES = 50_000
+
+
+@dataclass
+class IngestTally:
+    """Running totals of an ingest (what the CLI summarises)."""
+
+    lines: int = 0
+    accepted: int = 0
+    bots: int = 0
+    misses: int = 0
+    not_media: int = 0
+    not_get: int = 0
+    blank: int = 0
+    malformed: Counter[str] = field(default_factory=Counter)
+    files: list[str] = field(default_factory=list)
+    incomplete_tail: int = 0
+
+    def add(self, batch: LineBatch) -> None:
+        c = batch.counts
+        self.lines += c["lines"]
+        self.accepted += c["accepted"]
+        self.bots += c["bots"]
+        self.misses += c["misses"]
+        self.not_media += c["not_media"]
+        self.not_get += c["not_get"]
+        self.blank += c["blank"]
+        self.malformed.update(batch.rejects)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "linesRead": self.lines,
+            "accepted": self.accepted,
+            "bots": self.bots,
+            "misses": self.misses,
+            "notMedia": self.not_media,
+            "notGet": self.not_get,
+            "blank": self.blank,
+            "malformed": dict(self.malformed),
+            "malformedTotal": sum(self.malformed.values()),
+            "incompleteTail": self.incomplete_tail,
+        }
+
+
+def fingerprint(head: bytes) -> str:
+    return hashlib.blake2b(head, digest_size=16).hexdigest()
+
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def open_log(path: Path) -> BinaryIO:
+    """A binary stream of the log's (decompressed) bytes."""
+    if is_gzip(path):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def read_head(path: Path) -> bytes:
+    with open_log(path) as stream:
+        return stream.read(FINGERPRINT_BYTES)
+
+
+def match_checkpoint(
+    checkpoints: Sequence[Checkpoint], path: Path, st: os.stat_result, head: bytes
+) -> Checkpoint | None:
+    """The checkpoint whose content this file continues, preferring the same inode, then
+    the same path, then the furthest read."""
+    name = str(path)
+    found = [
+        cp
+        for cp in checkpoints
+        if 0 < cp.fingerprint_len <= len(head)
+        and fingerprint(head[: cp.fingerprint_len]) == cp.fingerprint
+    ]
+    if not found:
+        return None
+    found.sort(
+        key=lambda cp: (
+            (cp.device, cp.inode) == (st.st_dev, st.st_ino),
+            cp.log_path == name,
+            cp.offset,
+        )
+    )
+    return found[-1]
+
+
+class LogIngester:
+    """Ingests logs into one store connection with one format and URL mapping."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        batch: LineBatch,
+        *,
+        batch_lines: int = DEFAULT_BATCH_LINES,
+        on_batch: Callable[[IngestTally], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.batch = batch
+        self.batch_lines = batch_lines
+        self.tally = IngestTally()
+        self.on_batch = on_batch
+
+    @property
+    def fmt(self) -> LogFormat:
+        return self.batch.fmt
+
+    def ingest(self, paths: Sequence[Path]) -> IngestTally:
+        """Read every new complete line of every log once."""
+        for path in paths:
+            self.ingest_path(path)
+        return self.tally
+
+    def follow(
+        self, paths: Sequence[Path], stop: Callable[[], bool], interval_s: float = 0.5
+    ) -> IngestTally:
+        """Like `ingest`, then keep polling for new lines and rotations until stop()."""
+        while True:
+            for path in paths:
+                if path.exists():
+                    self.ingest_path(path)
+            if stop():
+                return self.tally
+            time.sleep(interval_s)
+
+    def ingest_path(self, path: Path) -> None:
+        """One log, after finishing any rotated-away generation of it found beside it."""
+        name = str(path)
+        if name not in self.tally.files:
+            self.tally.files.append(name)
+        st = path.stat()
+        head = read_head(path)
+        checkpoints = all_checkpoints(self.conn)
+        current = match_checkpoint(checkpoints, path, st, head)
+        for cp in checkpoints:
+            if cp.log_path == name and cp is not current:
+                self._finish_rotated(path, cp)
+        self._ingest_file(path)
+
+    def _finish_rotated(self, path: Path, cp: Checkpoint) -> None:
+        """Read the rest of a generation that rotation moved beside `path`, if found."""
+        for sibling in sorted(path.parent.glob(path.name + "?*")):
+            if not sibling.is_file():
+                continue
+            try:
+                head = read_head(sibling)
+            except (OSError, EOFError, gzip.BadGzipFile):
+                continue
+            if match_checkpoint([cp], sibling, sibling.stat(), head) is cp:
+                self._ingest_file(sibling)
+                return
+
+    def _ingest_file(self, path: Path) -> None:
+        st = path.stat()
+        gz = is_gzip(path)
+        head = read_head(path)
+        cp = match_checkpoint(all_checkpoints(self.conn), path, st, head)
+        if cp is not None and not gz and st.st_size < cp.offset:
+            cp = None  # truncated and rewritten: a new generation
+        if cp is None:
+            cp = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
+        cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+        with open_log(path) as stream:
+            _skip(stream, cp.offset, gz)
+            offset = cp.offset
+            for lines, consumed in _line_batches(stream, self.batch_lines, final_partial=gz):
+                self.batch.reset()
+                self.batch.add_lines(lines)
+                offset += consumed
+                cp = self._commit(cp, offset, head)
+            self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
+
+    def _commit(self, cp: Checkpoint, offset: int, head: bytes) -> Checkpoint:
+        batch = self.batch
+        length = min(len(head), offset, FINGERPRINT_BYTES)
+        counts = batch.counts
+        cp = replace(
+            cp,
+            fingerprint=fingerprint(head[:length]),
+            fingerprint_len=length,
+            offset=offset,
+            lines=cp.lines + counts["lines"],
+            accepted=cp.accepted + counts["accepted"],
+            malformed=cp.malformed + sum(batch.rejects.values()),
+        )
+        with transaction(self.conn):
+            record_log_rows(self.conn, batch.rows, batch.rollup, batch.kinds)
+            add_misses(self.conn, batch.misses, batch.miss_status)
+            add_rejects(self.conn, batch.rejects, batch.samples)
+            new_id = save_checkpoint(self.conn, cp, int(time.time()))
+        self.tally.add(batch)
+        if self.on_batch:
+            self.on_batch(self.tally)
+        return replace(cp, id=new_id)
+
+
+def _skip(stream: BinaryIO, offset: int, gz: bool) -> None:
+    if not gz:
+        stream.seek(offset)
+        return
+    remaining = offset
+    while remaining > 0:
+        chunk = stream.read(min(remaining, READ_BYTES))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
+def _tail_length(path: Path, offset: int) -> int:
+    try:
+        return max(0, path.stat().st_size - offset)
+    except OSError:
+        return 0
+
+
+def decode_lines(data: bytes) -> list[str]:
+    """Complete lines of a chunk as text (undecodable bytes kept as surrogates)."""
+    text = data.decode("utf-8", "surrogateescape")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _line_batches(
+    stream: BinaryIO, batch_lines: int, *, final_partial: bool
+) -> Iterator[tuple[list[str], int]]:
+    """(lines, bytes they used) of complete lines, about batch_lines at a time."""
+    pending = b""
+    lines: list[str] = []
+    used = 0
+    read_size = max(4096, min(READ_BYTES, batch_lines * 256))
+    while True:
+        chunk = stream.read(read_size)
+        if not chunk:
+            break
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            pending = data
+            continue
+        pending = data[cut:]
+        lines.extend(decode_lines(data[:cut]))
+        used += cut
+        if len(lines) >= batch_lines:
+            yield lines, used
+            lines, used = [], 0
+    if final_partial and pending:
+        lines.extend(decode_lines(pending))
+        used += len(pending)
+    if lines or used:
+        yield lines, used
+
+
+def ingest_logs(
+    conn: sqlite3.Connection,
+    paths: Sequence[Path],
+    *,
+    url_prefixes: tuple[str, ...],
+    log_format: str | None = None,
+    follow: bool = False,
+    stop: Callable[[], bool] | None = None,
+    batch_lines: int = DEFAULT_BATCH_LINES,
+    on_batch: Callable[[IngestTally], None] | None = None,
+) -> IngestTally:
+    """Ingest access logs into the store (the library call behind `mediatop ingest`).
+
+    Raises LogFormatError for an unusable format string and OSError for an unreadable
+    log; malformed lines are counted, never raised.
+    """
+    from mediatop.ingest.logformat import compile_format
+    from mediatop.ingest.urlmap import UrlMapper
+    from mediatop.store.checkpoints import session_salt
+    from mediatop.store.files import path_ids
+
+    fmt = compile_format(log_format)
+    with transaction(conn):
+        salt = session_salt(conn)
+    batch = LineBatch(fmt, UrlMapper(url_prefixes, path_ids(conn)), salt)
+    ingester = LogIngester(conn, batch, batch_lines=batch_lines, on_batch=on_batch)
+    if follow:
+        return ingester.follow(paths, stop or (lambda: False))
+    return ingester.ingest(paths)

@@ -1,0 +1,240 @@
+"""Tracked events: one from `mediatop track`, many from a JSONL file (`import-events`).
+
+A JSON line is a usage event (the seed's trackMediaUsage: view, download, click,
+share) or a video engagement event (play, pause, seek, progress, complete, stop,
+quality_change), told apart by its event type. Field names may be camelCase (the
+seed's) or snake_case. The file is named by `mediaId`/`videoId` (a media_files id),
+`media`/`path` (a path under the root) or `url` (mapped through the media URL prefix).
+`timestamp` is ISO 8601 or epoch seconds (milliseconds when > 1e12); missing means now.
+Each line is validated; a bad one is reported with its line number and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mediatop.ingest.devices import device_of
+from mediatop.ingest.urlmap import relative_media_path
+from mediatop.model import USAGE_EVENT_TYPES, VIDEO_EVENT_TYPES, UsageEvent, VideoEngagementEvent
+from mediatop.store.connection import transaction
+from mediatop.store.events import record_usage_events, record_video_events
+from mediatop.store.files import path_ids
+
+BATCH = 5000
+MAX_TEXT = 4000
+
+
+class InvalidEvent(ValueError):
+    """An event that cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: counts and the rejected lines (number, reason)."""
+
+    lines: int
+    usage_events: int
+    video_events: int
+    errors: tuple[tuple[int, str], ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "linesRead": self.lines,
+            "usageEvents": self.usage_events,
+            "videoEvents": self.video_events,
+            "rejected": len(self.errors),
+            "errors": [{"line": n, "error": e} for n, e in self.errors[:100]],
+        }
+
+
+def _get(data: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in data and data[name] is not None:
+            return data[name]
+    return None
+
+
+def _text(data: Mapping[str, Any], *names: str) -> str | None:
+    value = _get(data, *names)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidEvent(f"{names[0]} must be a string")
+    text = str(value)
+    if len(text) > MAX_TEXT:
+        raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters")
+    return text
+
+
+def _number(data: Mapping[str, Any], *names: str, required: bool = False) -> float | None:
+    value = _get(data, *names)
+    if value is None:
+        if required:
+            raise InvalidEvent(f"{names[0]} is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidEvent(f"{names[0]} must be a number")
+    if value < 0:
+        raise InvalidEvent(f"{names[0]} must not be negative")
+    return float(value)
+
+
+def parse_timestamp(value: Any, now: int) -> int:
+    """ISO 8601 text or epoch seconds/milliseconds -> epoch seconds (UTC)."""
+    if value is None:
+        return now
+    if isinstance(value, bool):
+        raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+        seconds = value / 1000 if value > 1e12 else value
+        if seconds > 4102444800:  # 2100-01-01
+            raise InvalidEvent("timestamp is too far in the future")
+        return int(seconds)
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidEvent(f"timestamp {value[:40]!r} is not ISO 8601") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp())
+    raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+
+
+class MediaResolver:
+    """Finds the media_files id an event names (id, path under the root, or URL)."""
+
+    def __init__(self, conn: sqlite3.Connection, url_prefixes: tuple[str, ...]) -> None:
+        self.paths = path_ids(conn)
+        self.ids = {media_id: kind for media_id, kind in self.paths.values()}
+        self.prefixes = url_prefixes
+
+    def resolve(self, ref: Any) -> tuple[int, str]:
+        """(media_id, kind), or InvalidEvent when the library has no such file."""
+        if (isinstance(ref, int) and not isinstance(ref, bool)) or (
+            isinstance(ref, str) and ref.isdigit()
+        ):
+            media_id = int(ref)
+            if media_id not in self.ids:
+                raise InvalidEvent(f"no media file with id {media_id}")
+            return media_id, self.ids[media_id]
+        if not isinstance(ref, str) or not ref:
+            raise InvalidEvent("the media file must be an id, a path or a URL")
+        if ref.startswith(("http://", "https://", "/")):
+            path, _ = relative_media_path(ref, self.prefixes)
+            if path is None:
+                raise InvalidEvent(f"{ref[:200]!r} is not a media URL under a known prefix")
+        else:
+            path, _ = relative_media_path(self.prefixes[0] + ref, self.prefixes[:1])
+            if path is None:
+                raise InvalidEvent(f"{ref[:200]!r} is not a safe relative path")
+        entry = self.paths.get(path)
+        if entry is None:
+            raise InvalidEvent(f"{ref[:200]!r} is not in the library (run mediatop scan?)")
+        return entry
+
+
+def event_from_json(
+    data: Any, resolver: MediaResolver, source: str, now: int
+) -> UsageEvent | VideoEngagementEvent:
+    """A validated event from one decoded JSON object."""
+    if not isinstance(data, dict):
+        raise InvalidEvent("each line must be a JSON object")
+    etype = _text(data, "eventType", "event_type", "event", "type")
+    if etype is None:
+        raise InvalidEvent("eventType is required")
+    ref = _get(data, "videoId", "video_id", "mediaId", "media_id", "media", "path", "url")
+    if ref is None:
+        raise InvalidEvent("mediaId (or media, path, url, videoId) is required")
+    media_id, _kind = resolver.resolve(ref)
+    timestamp = parse_timestamp(_get(data, "timestamp", "time"), now)
+    user_id = _text(data, "userId", "user_id", "user")
+    session_id = _text(data, "sessionId", "session_id", "session")
+    agent = _text(data, "userAgent", "user_agent")
+    device = _text(data, "device")
+    country = _text(data, "country")
+    if etype in VIDEO_EVENT_TYPES:
+        position = _number(data, "currentTime", "current_time", "position", required=True)
+        duration = _number(data, "duration", required=True)
+        buffering = _get(data, "buffering")
+        if buffering is not None and not isinstance(buffering, bool | int):
+            raise InvalidEvent("buffering must be true or false")
+        return VideoEngagementEvent(
+            video_id=media_id, event_type=etype, current_time=position or 0.0,
+            duration=duration or 0.0, timestamp=timestamp, user_id=user_id,
+            session_id=session_id, quality=_text(data, "quality"), buffering=bool(buffering),
+            device=device or (device_of(agent)[0] if agent else None), country=country,
+            seek_from=_number(data, "seekFrom", "seek_from"),
+        )  # fmt: skip
+    if etype not in USAGE_EVENT_TYPES:
+        allowed = ", ".join(USAGE_EVENT_TYPES + VIDEO_EVENT_TYPES)
+        raise InvalidEvent(f"eventType {etype[:40]!r} is not one of {allowed}")
+    guessed, is_bot = device_of(agent) if agent else (None, False)
+    return UsageEvent(
+        media_id=media_id, event_type=etype, timestamp=timestamp, source=source,
+        user_id=user_id, session_id=session_id, referrer=_text(data, "referrer", "referer"),
+        user_agent=agent, device="bot" if is_bot else (device or guessed),
+        is_bot=is_bot, country=country,
+        client_time_ms=_number(data, "clientTimeMs", "client_time_ms", "loadTimeMs"),
+        bytes=int(_number(data, "bytes", "transferSize") or 0) or None,
+    )  # fmt: skip
+
+
+def _store(conn: sqlite3.Connection, batch: list[UsageEvent | VideoEngagementEvent]) -> None:
+    usage = [e for e in batch if isinstance(e, UsageEvent)]
+    video = [e for e in batch if isinstance(e, VideoEngagementEvent)]
+    with transaction(conn):
+        record_usage_events(conn, usage)
+        record_video_events(conn, video)
+
+
+def import_events(
+    conn: sqlite3.Connection, path: Path, *, url_prefixes: tuple[str, ...], source: str = "import"
+) -> ImportReport:
+    """Load a JSONL file of usage and video events; bad lines are reported and skipped."""
+    resolver = MediaResolver(conn, url_prefixes)
+    now = int(time.time())
+    errors: list[tuple[int, str]] = []
+    batch: list[UsageEvent | VideoEngagementEvent] = []
+    usage = video = lines = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            lines = number
+            if not raw.strip():
+                continue
+            try:
+                event = event_from_json(json.loads(raw), resolver, source, now)
+            except (ValueError, RecursionError) as exc:
+                # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
+                errors.append((number, str(exc)[:300]))
+                continue
+            batch.append(event)
+            usage += isinstance(event, UsageEvent)
+            video += isinstance(event, VideoEngagementEvent)
+            if len(batch) >= BATCH:
+                _store(conn, batch)
+                batch = []
+    if batch:
+        _store(conn, batch)
+    return ImportReport(lines, usage, video, tuple(errors))
+
+
+def track_event(
+    conn: sqlite3.Connection, fields: Mapping[str, Any], *, url_prefixes: tuple[str, ...]
+) -> UsageEvent | VideoEngagementEvent:
+    """Validate and store one event (the library call behind `mediatop track`)."""
+    event = event_from_json(
+        dict(fields), MediaResolver(conn, url_prefixes), "track", int(time.time())
+    )
+    _store(conn, [event])
+    return event

@@ -1,0 +1,94 @@
+"""From a requested URL to a media file path under the root, refusing anything unsafe.
+
+A URL counts when its path starts with one of the configured media URL prefixes
+(`/wp-content/uploads/`, `/uploads/` by default). The rest is percent-decoded to bytes
+(non-UTF-8 names survive), the query string and fragment are dropped, and a path with
+a `..` segment, a leading `/` (absolute) or a NUL byte is refused. The event is a
+download for documents and for `?download` / `?dl=1` / `?attachment` /
+`response-content-disposition=attachment` URLs, else a view. Results are cached per
+URL, since logs repeat URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+_DOWNLOAD_QUERY = re.compile(
+    r"(?:^|&)(?:download|dl|attachment)(?:=(?!0|false)|&|$)|content-disposition=attachment",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """Where a URL leads: status is 'media', 'miss', 'other' (not under a prefix) or
+    'refused' (traversal or absolute path)."""
+
+    status: str
+    media_id: int = 0
+    kind: str = ""
+    event_type: str = "view"
+    path: bytes = b""
+
+
+OTHER = Mapped("other")
+REFUSED = Mapped("refused")
+
+
+def relative_media_path(url: str, prefixes: tuple[str, ...]) -> tuple[bytes | None, str]:
+    """(path bytes relative to the root or None, query); None with query 'refused' when
+    unsafe, None with query '' when the URL is not under a prefix."""
+    if url.startswith(("http://", "https://")):
+        slash = url.find("/", url.find("//") + 2)
+        url = url[slash:] if slash >= 0 else "/"
+    path, _, query = url.partition("?")
+    path = path.partition("#")[0]
+    query = query.partition("#")[0]
+    for prefix in prefixes:
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            break
+    else:
+        return None, ""
+    raw = unquote_to_bytes(rest)
+    if not raw or raw.startswith((b"/", b"\\")) or b"\x00" in raw:
+        return None, "refused"
+    parts = raw.split(b"/")
+    if b".." in parts or b".." in raw.replace(b"\\", b"/").split(b"/"):
+        return None, "refused"
+    clean = b"/".join(p for p in parts if p and p != b".")
+    if not clean:
+        return None, "refused"
+    return clean, query
+
+
+class UrlMapper:
+    """Maps request URLs to media files, with a cache."""
+
+    def __init__(self, prefixes: tuple[str, ...], paths: Mapping[bytes, tuple[int, str]]):
+        self.prefixes = tuple(sorted(prefixes, key=len, reverse=True))
+        self.paths = paths
+        self._cache: dict[str, Mapped] = {}
+
+    def lookup(self, url: str) -> Mapped:
+        found = self._cache.get(url)
+        if found is None:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            found = self._cache[url] = self._map(url)
+        return found
+
+    def _map(self, url: str) -> Mapped:
+        path, query = relative_media_path(url, self.prefixes)
+        if path is None:
+            return REFUSED if query == "refused" else OTHER
+        entry = self.paths.get(path)
+        wants_download = bool(query) and bool(_DOWNLOAD_QUERY.search(query))
+        if entry is None:
+            return Mapped("miss", event_type="download" if wants_download else "view", path=path)
+        media_id, kind = entry
+        download = wants_download or kind == "document"
+        return Mapped("media", media_id, kind, "download" if download else "view", path)

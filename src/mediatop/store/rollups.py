@@ -1,0 +1,392 @@
+"""Usage rollups: per-batch deltas aggregated in memory, then upserted in one transaction.
+
+What counts (DESIGN.md "Domain notes"); every raw event row is kept, these rules only
+decide what the rollups say:
+
+- Crawlers (`is_bot`) count in `bot_requests` only: never in requests, views,
+  downloads, bytes, latency or breakdowns (except the breakdown user_type 'bot').
+- `requests` are human HTTP requests (sources 'log' and 'beacon'); tracked clicks,
+  shares and views (sources 'track', 'import') are interactions, not requests.
+- A status >= 400 is an `error`, never a view or download.
+- A 304 is a view (or download) served from the browser's cache: `not_modified` + 1,
+  0 bytes.
+- For video and audio from the access log, a visitor's (session key) successful
+  requests for one file collapse into ONE view while each follows the previous one
+  within 30 minutes (players fetch a file in many 206 range requests). The last-seen
+  time per (session, file) is kept in `view_windows`, so the count does not depend on
+  how the log was split into batches or runs (as long as it is read in time order).
+- Server time (`$request_time`) and client time (Resource Timing beacons) are summed
+  and bucketed apart (latency_histogram source 'server' / 'client').
+- Cache hits/misses come only from evidence (`cache_status` 'hit' / 'miss'); with none,
+  both stay 0 and `cache_hit_rate` stays NULL.
+- `file_totals.last_used` / `first_used` = latest / earliest counted human view,
+  download, click or share.
+- usage_breakdown counts counted uses (after collapse) by device, referrer host,
+  country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from mediatop.store.histogram import bucket_of
+
+VIEW_WINDOW_S = 30 * 60
+COLLAPSED_KINDS = frozenset(("video", "audio"))
+REQUEST_SOURCES = frozenset(("log", "beacon"))
+
+# Indexes into a metrics vector (one per media_id and day).
+REQ, BOT, VIEWS, DOWNLOADS, CLICKS, SHARES, NOT_MOD, ERRORS, BYTES = range(9)
+ST_SUM, ST_N, CT_SUM, CT_N, HITS, MISSES = range(9, 15)
+_WIDTH = 15
+_USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
+
+_DAYS: dict[int, tuple[str, str]] = {}
+_HOSTS: dict[str | None, str] = {}
+
+
+def day_of(ts: int) -> tuple[str, str]:
+    """('YYYY-MM-DD', weekday '0'..'6') of a UTC timestamp, cached per day."""
+    number = ts // 86400
+    found = _DAYS.get(number)
+    if found is None:
+        moment = datetime.fromtimestamp(number * 86400, UTC)
+        found = _DAYS[number] = (moment.strftime("%Y-%m-%d"), str(moment.weekday()))
+    return found
+
+
+def referrer_host(referrer: str | None) -> str:
+    """The host of a referrer URL, '(direct)' when there is none, '(other)' if unparsable."""
+    found = _HOSTS.get(referrer)
+    if found is None:
+        if not referrer or referrer == "-":
+            found = "(direct)"
+        else:
+            try:
+                found = (urlsplit(referrer).hostname or "(other)")[:200]
+            except ValueError:
+                found = "(other)"
+        if len(_HOSTS) > 50_000:
+            _HOSTS.clear()
+        _HOSTS[referrer] = found
+    return found
+
+
+class UsageRollup:
+    """Rollup deltas for one batch of usage events (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.metrics: dict[tuple[int, str], list[float]] = {}
+        self.first_used: dict[int, int] = {}
+        self.last_used: dict[int, int] = {}
+        self.breakdown: Counter[tuple[int, str, str, str]] = Counter()
+        self.latency: Counter[tuple[int, str, str, int]] = Counter()
+        # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
+        # audio log views waiting for the collapse rule, resolved in time order.
+        self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
+
+    def add(
+        self,
+        media_id: int,
+        kind: str,
+        etype: str,
+        ts: int,
+        source: str,
+        status: int | None,
+        nbytes: int | None,
+        device: str | None,
+        is_bot: bool,
+        referrer: str | None,
+        country: str | None,
+        user_id: str | None,
+        server_ms: float | None,
+        client_ms: float | None,
+        cache: str | None,
+        session: str | None,
+    ) -> None:
+        """Account one raw event."""
+        day, weekday = day_of(ts)
+        vector = self.metrics.get((media_id, day))
+        if vector is None:
+            vector = self.metrics[(media_id, day)] = [0] * _WIDTH
+        if is_bot:
+            vector[BOT] += 1
+            self.breakdown[(media_id, day, "user_type", "bot")] += 1
+            return
+        if source in REQUEST_SOURCES:
+            vector[REQ] += 1
+        if nbytes:
+            vector[BYTES] += nbytes
+        if server_ms is not None:
+            vector[ST_SUM] += server_ms
+            vector[ST_N] += 1
+            self.latency[(media_id, day, "server", bucket_of(server_ms))] += 1
+        if client_ms is not None:
+            vector[CT_SUM] += client_ms
+            vector[CT_N] += 1
+            self.latency[(media_id, day, "client", bucket_of(client_ms))] += 1
+        if cache == "hit":
+            vector[HITS] += 1
+        elif cache == "miss":
+            vector[MISSES] += 1
+        if status is not None:
+            if status >= 400:
+                vector[ERRORS] += 1
+                return
+            if status == 304:
+                vector[NOT_MOD] += 1
+        user_type = "known" if user_id else "anonymous"
+        ref_host = referrer_host(referrer)
+        if session and source == "log" and etype == "view" and kind in COLLAPSED_KINDS:
+            self.pending.append(
+                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
+            )
+            return
+        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+
+    def _count_use(
+        self,
+        media_id: int,
+        day: str,
+        weekday: str,
+        ts: int,
+        etype: str,
+        device: str | None,
+        ref_host: str,
+        country: str | None,
+        user_type: str,
+    ) -> None:
+        vector = self.metrics[(media_id, day)]
+        vector[_USE_INDEX.get(etype, VIEWS)] += 1
+        if ts > self.last_used.get(media_id, -1):
+            self.last_used[media_id] = ts
+        if ts < self.first_used.get(media_id, 1 << 62):
+            self.first_used[media_id] = ts
+        breakdown = self.breakdown
+        breakdown[(media_id, day, "device", device or "other")] += 1
+        breakdown[(media_id, day, "referrer", ref_host)] += 1
+        if country:
+            breakdown[(media_id, day, "country", country)] += 1
+        breakdown[(media_id, day, "hour", str(ts % 86400 // 3600))] += 1
+        breakdown[(media_id, day, "weekday", weekday)] += 1
+        breakdown[(media_id, day, "user_type", user_type)] += 1
+
+    def merge(self, other: UsageRollup) -> None:
+        """Fold another batch's deltas (e.g. from a parse worker) into this one."""
+        for key, vector in other.metrics.items():
+            mine = self.metrics.get(key)
+            if mine is None:
+                self.metrics[key] = vector
+            else:
+                for index in range(_WIDTH):
+                    mine[index] += vector[index]
+        for media_id, ts in other.last_used.items():
+            if ts > self.last_used.get(media_id, -1):
+                self.last_used[media_id] = ts
+        for media_id, ts in other.first_used.items():
+            if ts < self.first_used.get(media_id, 1 << 62):
+                self.first_used[media_id] = ts
+        self.breakdown.update(other.breakdown)
+        self.latency.update(other.latency)
+        self.pending.extend(other.pending)
+
+    def resolve_collapse(self, conn: sqlite3.Connection) -> None:
+        """Apply the 30-minute view collapse to pending video/audio views, in time order.
+
+        Reads and writes view_windows in the caller's transaction, then prunes entries
+        older than one window before the newest time seen.
+        """
+        if not self.pending:
+            return
+        self.pending.sort()
+        keys = {(p[1], p[2]) for p in self.pending}
+        last_seen: dict[tuple[str, int], int] = {}
+        for session, media_id, last_at in conn.execute(
+            "SELECT session_id, media_id, last_at FROM view_windows"
+        ):
+            if (session, media_id) in keys:
+                last_seen[(session, media_id)] = last_at
+        for ts, session, media_id, etype, device, ref_host, country, user_type in self.pending:
+            previous = last_seen.get((session, media_id))
+            last_seen[(session, media_id)] = ts if previous is None else max(previous, ts)
+            if previous is not None and 0 <= ts - previous <= VIEW_WINDOW_S:
+                continue
+            if previous is not None and ts < previous:
+                continue  # an out-of-order line inside a window already counted
+            day, weekday = day_of(ts)
+            self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+        newest = self.pending[-1][0]
+        self.pending = []
+        conn.executemany(
+            "INSERT INTO view_windows (session_id, media_id, last_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(session_id, media_id) DO UPDATE SET "
+            "last_at = max(last_at, excluded.last_at)",
+            [(s, m, t) for (s, m), t in last_seen.items() if t >= newest - VIEW_WINDOW_S],
+        )
+        conn.execute("DELETE FROM view_windows WHERE last_at < ?", (newest - VIEW_WINDOW_S,))
+
+    def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
+        """Upsert every delta into the rollup tables (caller's transaction).
+
+        Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
+        """
+        self.resolve_collapse(conn)
+        _upsert_metrics(conn, self.metrics, now)
+        _upsert_totals(conn, self.metrics, self.first_used, self.last_used)
+        _upsert_kind_daily(conn, self.metrics, kinds)
+        _upsert_latency(conn, self.latency, kinds)
+        conn.executemany(
+            "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
+            "DO UPDATE SET count = count + excluded.count",
+            [(*key, count) for key, count in self.breakdown.items()],
+        )
+
+
+def _derived(vector: list[float]) -> tuple[int | None, float | None, float | None]:
+    """The seed's derived columns (load_time_avg, cache_hit_rate, error_rate) of a vector."""
+    load = round(vector[ST_SUM] / vector[ST_N]) if vector[ST_N] else None
+    evidence = vector[HITS] + vector[MISSES]
+    hit_rate = 100.0 * vector[HITS] / evidence if evidence else None
+    error_rate = 100.0 * vector[ERRORS] / vector[REQ] if vector[REQ] else None
+    return load, hit_rate, error_rate
+
+
+_METRICS_UPSERT = """
+INSERT INTO media_performance_metrics (
+  media_id, date, created_at, requests, bot_requests, views, downloads, clicks, shares,
+  not_modified, errors, bandwidth_usage, server_time_sum_ms, server_time_count,
+  client_time_sum_ms, client_time_count, cache_hits, cache_misses,
+  load_time_avg, cache_hit_rate, error_rate
+) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(media_id, date) DO UPDATE SET
+  requests = requests + excluded.requests,
+  bot_requests = bot_requests + excluded.bot_requests,
+  views = views + excluded.views,
+  downloads = downloads + excluded.downloads,
+  clicks = clicks + excluded.clicks,
+  shares = shares + excluded.shares,
+  not_modified = not_modified + excluded.not_modified,
+  errors = errors + excluded.errors,
+  bandwidth_usage = bandwidth_usage + excluded.bandwidth_usage,
+  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
+  server_time_count = server_time_count + excluded.server_time_count,
+  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
+  client_time_count = client_time_count + excluded.client_time_count,
+  cache_hits = cache_hits + excluded.cache_hits,
+  cache_misses = cache_misses + excluded.cache_misses,
+  load_time_avg = CASE WHEN server_time_count + excluded.server_time_count > 0
+    THEN CAST(round((server_time_sum_ms + excluded.server_time_sum_ms)
+      / (server_time_count + excluded.server_time_count)) AS INTEGER) END,
+  cache_hit_rate = CASE WHEN cache_hits + excluded.cache_hits
+      + cache_misses + excluded.cache_misses > 0
+    THEN 100.0 * (cache_hits + excluded.cache_hits) / (cache_hits + excluded.cache_hits
+      + cache_misses + excluded.cache_misses) END,
+  error_rate = CASE WHEN requests + excluded.requests > 0
+    THEN 100.0 * (errors + excluded.errors) / (requests + excluded.requests) END
+"""
+
+
+def _upsert_metrics(
+    conn: sqlite3.Connection, metrics: Mapping[tuple[int, str], list[float]], now: int
+) -> None:
+    """Add per-file, per-day deltas to media_performance_metrics, recomputing its
+    derived columns (load_time_avg, cache_hit_rate, error_rate) from the new totals."""
+    conn.executemany(
+        _METRICS_UPSERT,
+        [
+            (
+                media_id, day, now, v[REQ], v[BOT], v[VIEWS], v[DOWNLOADS], v[CLICKS],
+                v[SHARES], v[NOT_MOD], v[ERRORS], v[BYTES], v[ST_SUM], v[ST_N], v[CT_SUM],
+                v[CT_N], v[HITS], v[MISSES], *_derived(v),
+            )
+            for (media_id, day), v in metrics.items()
+        ],
+    )  # fmt: skip
+
+
+def _upsert_totals(
+    conn: sqlite3.Connection,
+    metrics: Mapping[tuple[int, str], list[float]],
+    first_used: Mapping[int, int],
+    last_used: Mapping[int, int],
+) -> None:
+    """Add all-time per-file deltas to file_totals (first/last used widen, never shrink)."""
+    totals: dict[int, list[float]] = {}
+    for (media_id, _day), vector in metrics.items():
+        total = totals.setdefault(media_id, [0] * _WIDTH)
+        for index in range(_WIDTH):
+            total[index] += vector[index]
+    conn.executemany(
+        "INSERT INTO file_totals (media_id, requests, bot_requests, views, downloads, clicks, "
+        "shares, errors, bytes, first_used, last_used) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(media_id) DO UPDATE SET requests = requests + excluded.requests, "
+        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
+        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
+        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
+        "bytes = bytes + excluded.bytes, "
+        "first_used = CASE WHEN first_used IS NULL OR excluded.first_used < first_used "
+        "THEN excluded.first_used ELSE first_used END, "
+        "last_used = CASE WHEN last_used IS NULL OR excluded.last_used > last_used "
+        "THEN excluded.last_used ELSE last_used END",
+        [
+            (media_id, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
+             t[ERRORS], t[BYTES], first_used.get(media_id), last_used.get(media_id))
+            for media_id, t in totals.items()
+        ],
+    )  # fmt: skip
+
+
+def _upsert_kind_daily(
+    conn: sqlite3.Connection,
+    metrics: Mapping[tuple[int, str], list[float]],
+    kinds: Mapping[int, str],
+) -> None:
+    """Add per-kind, per-day deltas to kind_daily."""
+    per_kind: dict[tuple[str, str], list[float]] = {}
+    for (media_id, day), vector in metrics.items():
+        total = per_kind.setdefault((kinds.get(media_id, "other"), day), [0] * _WIDTH)
+        for index in range(_WIDTH):
+            total[index] += vector[index]
+    conn.executemany(
+        "INSERT INTO kind_daily (kind, date, requests, bot_requests, views, downloads, clicks, "
+        "shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, "
+        "server_time_count, client_time_sum_ms, client_time_count) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(kind, date) DO UPDATE SET "
+        "requests = requests + excluded.requests, "
+        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
+        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
+        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
+        "bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits, "
+        "cache_misses = cache_misses + excluded.cache_misses, "
+        "server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms, "
+        "server_time_count = server_time_count + excluded.server_time_count, "
+        "client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms, "
+        "client_time_count = client_time_count + excluded.client_time_count",
+        [
+            (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
+             t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
+            for (kind, day), t in per_kind.items()
+        ],
+    )  # fmt: skip
+
+
+def _upsert_latency(
+    conn: sqlite3.Connection,
+    latency: Mapping[tuple[int, str, str, int], int],
+    kinds: Mapping[int, str],
+) -> None:
+    """Add latency bucket counts: per kind and day, and per file all-time (day '')."""
+    rows: Counter[tuple[str, str, str, int]] = Counter()
+    for (media_id, day, source, bucket), count in latency.items():
+        rows[(f"kind:{kinds.get(media_id, 'other')}", day, source, bucket)] += count
+        rows[(f"file:{media_id}", "", source, bucket)] += count
+    conn.executemany(
+        "INSERT INTO latency_histogram (scope, day, source, bucket, count) VALUES (?,?,?,?,?) "
+        "ON CONFLICT(scope, day, source, bucket) DO UPDATE SET count = count + excluded.count",
+        [(*key, count) for key, count in rows.items()],
+    )
