@@ -1,0 +1,265 @@
+"""Image optimisation opportunities: oversized, unoptimised, and resize/format/cleanup fixes.
+
+Every saving here is measured (see `savings.py`); an opportunity found but not yet
+measured is listed with `potential_savings` None and `measured` False.
+
+Definitions:
+- resize: natural width > 2 × the largest display width over its usage locations
+  (`image_facts`); recommended size = the measured bytes of the image resized to
+  2 × that width in its own format.
+- format: the smaller of the measured WebP/AVIF re-encodings, when it saves at least
+  MIN_FORMAT_SAVING_BYTES and MIN_FORMAT_SAVING_FRACTION of the file.
+- cleanup: generated sizes (variant set) of a group that no person ever requested
+  (file_totals: no request, view, download, click or share) and no usage location
+  references; one opportunity per group, named by the original (or, with no original
+  in the store, the group's first size). Crawler requests do not count as use.
+- unoptimised: see `unoptimized_reasons`.
+
+Ranking: opportunities are ordered by bytes saved per month =
+`potential_savings × requests in the last 30 days` (human requests, from the daily
+rollup), the bytes visitors would stop downloading; ties (and cleanups, which no one
+requests) by potential_savings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.image_facts import ImageFacts, recommended_width
+from mediatop.analytics.savings import Measurement
+
+MIN_FORMAT_SAVING_BYTES = 1024
+MIN_FORMAT_SAVING_FRACTION = 0.05
+UNOPTIMIZED_MIN_SAVING_FRACTION = 0.20
+PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
+IMPACT = {"resize": "high", "format": "medium", "cleanup": "low"}
+
+
+@dataclass(frozen=True)
+class OptimizationOpportunity:
+    """The seed's OptimizationOpportunity, with the file it is about and its ranking figures.
+
+    `type` is resize | format | cleanup for images; the cross-type list of
+    `optimize.py` adds compress (re-encode in place) and remove (unused files).
+    """
+
+    type: str
+    media_id: str
+    filename: bytes
+    kind: str
+    potential_savings: int | None  # bytes; None: found but not measured yet
+    impact: str
+    measured: bool
+    requests_30d: int
+    monthly_bytes_saved: int | None  # potential_savings × requests_30d
+    current_size: int | None = None
+    recommended_size: int | None = None
+    current_format: str | None = None
+    recommended_format: str | None = None
+    unused_sizes: list[str] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OversizedImageData:
+    """The seed's OversizedImageData; recommended_size and savings are measured bytes."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    original_width: int
+    original_height: int | None
+    max_display_width: int
+    recommended_width: int
+    recommended_size: int | None
+    potential_savings: int | None
+    requests_30d: int
+
+
+@dataclass(frozen=True)
+class UnoptimizedImageData:
+    """An image stored in a way that wastes bytes, why, and the best measured fix."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    format: str | None
+    quality: int | None
+    reasons: list[str]
+    best_target: str | None
+    best_size: int | None
+    potential_savings: int | None
+    requests_30d: int
+
+
+@dataclass(frozen=True)
+class ImageOptimizationData:
+    oversized: list[OversizedImageData]
+    unoptimized: list[UnoptimizedImageData]
+    opportunities: list[OptimizationOpportunity]
+
+
+def rank(opportunities: Iterable[OptimizationOpportunity]) -> list[OptimizationOpportunity]:
+    """Most bytes saved per month first, then most bytes saved, then by file id."""
+    return sorted(
+        opportunities,
+        key=lambda o: (-(o.monthly_bytes_saved or 0), -(o.potential_savings or 0),
+                       int(o.media_id), o.type),
+    )  # fmt: skip
+
+
+def _ok(measure: Measurement | None) -> bool:
+    return measure is not None and measure.encoded_size is not None
+
+
+def best_format(facts: ImageFacts, measured: Mapping[str, Measurement]) -> Measurement | None:
+    """The smaller measured WebP/AVIF encoding, if it saves enough to be worth a change."""
+    candidates = [measured[t] for t in ("webp", "avif") if _ok(measured.get(t))]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda m: m.encoded_size or 0)
+    saving = facts.size - (best.encoded_size or 0)
+    if saving < max(MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * facts.size):
+        return None
+    return best
+
+
+def unoptimized_reasons(facts: ImageFacts, bits_per_pixel: float | None) -> list[str]:
+    """Why an image is stored wastefully (empty: it is not).
+
+    - 'quality above 90': a JPEG whose estimated quality exceeds 90 (no visible gain).
+    - 'photo stored as PNG': an opaque PNG over 6 bits per pixel (graphics need far fewer).
+    - 'uncompressed format': BMP or TIFF on a website.
+    - 're-encoding saves 20 % or more' is added by `image_optimization` from measurements.
+    """
+    reasons = []
+    if facts.format == "JPEG" and facts.quality and facts.quality > 90:
+        reasons.append("quality above 90")
+    if (
+        facts.format == "PNG"
+        and facts.mode in ("RGB", "L")
+        and bits_per_pixel is not None
+        and bits_per_pixel > PNG_PHOTO_MIN_BITS_PER_PIXEL
+    ):
+        reasons.append("photo stored as PNG")
+    if facts.format in ("BMP", "TIFF"):
+        reasons.append("uncompressed format")
+    return reasons
+
+
+def _bits_per_pixel(facts: ImageFacts) -> float | None:
+    if not facts.width or not facts.height:
+        return None
+    return facts.size * 8 / (facts.width * facts.height)
+
+
+def image_optimization(
+    facts: Iterable[ImageFacts],
+    widths: Mapping[int, int],
+    measured: Mapping[int, Mapping[str, Measurement]],
+    requests_30d: Mapping[int, int],
+) -> ImageOptimizationData:
+    """Oversized and unoptimised images and their resize/format opportunities (no cleanup)."""
+    oversized: list[OversizedImageData] = []
+    unoptimized: list[UnoptimizedImageData] = []
+    found: list[OptimizationOpportunity] = []
+    for item in facts:
+        cache = measured.get(item.id, {})
+        requests = requests_30d.get(item.id, 0)
+        display = widths.get(item.id)
+        target_width = recommended_width(item, display)
+        if target_width and display and item.width:
+            resized = cache.get(f"resize:{target_width}")
+            size = resized.encoded_size if _ok(resized) and resized else None
+            saving = None if size is None else item.size - size
+            oversized.append(OversizedImageData(
+                str(item.id), item.path, "image", item.size, item.width, item.height, display,
+                target_width, size, saving, requests,
+            ))  # fmt: skip
+            found.append(_opportunity("resize", item, requests, saving,
+                                      current_size=item.size, recommended_size=size,
+                                      reason=f"shown at most {display}px wide, "
+                                             f"{item.width}px natural width"))  # fmt: skip
+        best = best_format(item, cache)
+        if best is not None:
+            saving = item.size - (best.encoded_size or 0)
+            found.append(_opportunity("format", item, requests, saving,
+                                      current_format=item.format,
+                                      recommended_format=best.target.upper(),
+                                      current_size=item.size,
+                                      recommended_size=best.encoded_size))  # fmt: skip
+        reasons = unoptimized_reasons(item, _bits_per_pixel(item))
+        fixes = [m for m in cache.values() if _ok(m) and not m.target.startswith("resize:")]
+        top = min(fixes, key=lambda m: m.encoded_size or 0, default=None)
+        top_saving = None if top is None else item.size - (top.encoded_size or 0)
+        if top_saving is not None and top_saving >= UNOPTIMIZED_MIN_SAVING_FRACTION * item.size:
+            reasons.append("re-encoding saves 20 % or more")
+        if reasons:
+            unoptimized.append(UnoptimizedImageData(
+                str(item.id), item.path, "image", item.size, item.format, item.quality, reasons,
+                top.target if top else None, top.encoded_size if top else None,
+                top_saving if top_saving and top_saving > 0 else None, requests,
+            ))  # fmt: skip
+    oversized.sort(key=lambda o: (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id))
+    unoptimized.sort(key=lambda u: (-(u.potential_savings or 0), -u.size, u.id))
+    return ImageOptimizationData(oversized, unoptimized, rank(found))
+
+
+def _opportunity(
+    kind: str, item: ImageFacts, requests: int, saving: int | None, **fields: object
+) -> OptimizationOpportunity:
+    return OptimizationOpportunity(
+        type=kind,
+        media_id=str(item.id),
+        filename=item.path,
+        kind="image",
+        potential_savings=saving,
+        impact=IMPACT[kind],
+        measured=saving is not None,
+        requests_30d=requests,
+        monthly_bytes_saved=None if saving is None else saving * requests,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def cleanup_opportunities(
+    ctx: ReportContext, group_paths: Iterable[bytes] | None = None
+) -> list[OptimizationOpportunity]:
+    """One cleanup per group whose generated sizes no one requested nor references."""
+    rows = ctx.conn.execute(
+        """
+        SELECT v.id, v.path, v.group_path, v.variant, v.size, o.id, o.path
+        FROM media_files v
+        LEFT JOIN media_files o ON o.path = v.group_path AND o.deleted_at IS NULL
+        WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
+                          AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
+          AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
+        ORDER BY v.group_path, v.id
+        """
+    )
+    wanted = None if group_paths is None else set(group_paths)
+    groups: dict[bytes, list[tuple]] = {}
+    for row in rows:
+        group = bytes(row[2])
+        if wanted is None or group in wanted:
+            groups.setdefault(group, []).append(row)
+    found = []
+    for group, members in groups.items():
+        first = members[0]
+        owner_id = first[5] if first[5] is not None else first[0]
+        owner_path = bytes(first[6]) if first[6] is not None else bytes(first[1])
+        total = sum(m[4] for m in members)
+        found.append(OptimizationOpportunity(
+            type="cleanup", media_id=str(owner_id), filename=owner_path, kind="image",
+            potential_savings=total, impact=IMPACT["cleanup"], measured=True, requests_30d=0,
+            monthly_bytes_saved=0, current_size=total,
+            unused_sizes=[m[3] for m in members],
+            reason=f"{len(members)} generated size(s) of {group.decode(errors='replace')} "
+                   "never requested nor referenced",
+        ))  # fmt: skip
+    return rank(found)
