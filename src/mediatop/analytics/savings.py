@@ -17,18 +17,15 @@ later report either.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import sqlite3
 import time
-from collections import deque
-from collections.abc import Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mediatop.analytics._media_common import ids_json
+from mediatop.analytics._pool import run_isolated
 from mediatop.analytics._rootfs import resolve_inside
 from mediatop.analytics.image_facts import (
     EncodeTarget,
@@ -78,6 +75,7 @@ class _Task:
     size: int
     mtime_ns: int
     target: EncodeTarget
+    max_pixels: int
 
 
 class PixelLimitError(Exception):
@@ -131,86 +129,8 @@ def _save_options(target: EncodeTarget) -> dict[str, object]:
     return options
 
 
-def _worker(task: _Task, max_pixels: int) -> int:
-    return encode_size(task.path, task.target, max_pixels)
-
-
-def _warm_up() -> None:
-    """Import Pillow once per worker so its start-up is not billed to the first task."""
-    import PIL.Image  # noqa: F401
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: the TUI calls this from a process with threads running.
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
-    )
-
-
-def _kill_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now, killing workers that may be hung (the executor has no public kill)."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def run_tasks(
-    tasks: Sequence[_Task], *, workers: int, timeout_s: float, max_pixels: int, deadline: float
-) -> tuple[list[Measurement], int]:
-    """Encode every task; returns (measurements, tasks deferred by the deadline)."""
-    pending = deque(tasks)
-    results: list[Measurement] = []
-    tries: dict[_Task, int] = {}
-    running: dict[Future[int], tuple[_Task, float]] = {}
-
-    def record(task: _Task, encoded: int | None, error: str | None) -> None:
-        results.append(
-            Measurement(task.media_id, task.target.name, task.size, task.mtime_ns, encoded, error)
-        )
-
-    pool = _new_pool(workers)
-    try:
-        while pending or running:
-            # After a crash, run retried tasks alone so the next crash names its culprit.
-            limit = 1 if any(tries.get(t, 0) for t in pending) else workers
-            while pending and len(running) < limit and time.monotonic() < deadline:
-                task = pending.popleft()
-                running[pool.submit(_worker, task, max_pixels)] = (task, time.monotonic())
-            if not running:
-                break
-            soonest = min(started for _, started in running.values()) + timeout_s
-            done, _ = wait(
-                running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED
-            )
-            broken = False
-            for future in done:
-                task, _ = running.pop(future)
-                try:
-                    record(task, future.result(), None)
-                except BrokenProcessPool:
-                    broken = True
-                    tries[task] = tries.get(task, 0) + 1
-                    if tries[task] >= 2:
-                        record(task, None, "worker crashed")
-                    else:
-                        pending.appendleft(task)
-                except Exception as exc:
-                    record(task, None, f"{type(exc).__name__}: {exc}"[:300])
-            now = time.monotonic()
-            expired = [f for f, (_, started) in running.items() if now - started >= timeout_s]
-            for future in expired:
-                record(running.pop(future)[0], None, f"timeout after {timeout_s:g} s")
-            if expired or broken:
-                # The hung or dead worker cannot be told apart from its siblings: replace
-                # the pool and give the innocent in-flight tasks a fresh start.
-                for task, _ in running.values():
-                    pending.appendleft(task)
-                running.clear()
-                _kill_pool(pool)
-                pool = _new_pool(workers)
-    finally:
-        _kill_pool(pool) if running else pool.shutdown(wait=True, cancel_futures=True)
-    return results, len(pending)
+def _worker(task: _Task) -> int:
+    return encode_size(task.path, task.target, task.max_pixels)
 
 
 def cached_measurements(
@@ -289,16 +209,22 @@ def measure_savings(
                 refused.append(Measurement(item.id, target.name, item.size, item.mtime_ns, None,
                                            "not a regular file under the media root"))  # fmt: skip
             else:
-                tasks.append(_Task(item.id, str(real), item.size, item.mtime_ns, target))
+                tasks.append(
+                    _Task(item.id, str(real), item.size, item.mtime_ns, target, max_pixels)
+                )
     deadline = time.monotonic() + budget_s if budget_s is not None else float("inf")
     results: list[Measurement] = []
     deferred = 0
     if tasks:
         pool_size = workers or max(1, min(4, os.cpu_count() or 1))
-        results, deferred = run_tasks(
-            tasks, workers=pool_size, timeout_s=timeout_s, max_pixels=max_pixels,
-            deadline=deadline,
-        )  # fmt: skip
+        outcomes, deferred = run_isolated(
+            _worker, tasks, workers=pool_size, timeout_s=timeout_s, deadline=deadline
+        )
+        results = [
+            Measurement(o.task.media_id, o.task.target.name, o.task.size, o.task.mtime_ns,
+                        o.result, o.error)
+            for o in outcomes
+        ]  # fmt: skip
     results += refused
     if results:
         save_measurements(conn, results, now if now is not None else int(time.time()))
