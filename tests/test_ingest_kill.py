@@ -17,7 +17,7 @@ from mediatop.scan import scan_root
 from mediatop.store import connect
 
 PREFIXES = ("/wp-content/uploads/", "/uploads/")
-UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0"
 
 
 def _library(tmp_path: Path) -> tuple[Path, Path]:
@@ -74,7 +74,7 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_line_exactly_once(tmp_path: 
 
 
 def test_ingest_and_track_at_once_never_report_a_locked_database(tmp_path: Path) -> None:
-    root, db = _library(tmp_path)
+    _root, db = _library(tmp_path)
     log = tmp_path / "access.log"
     _write_log(log, 30_000)
     errors: list[BaseException] = []
@@ -83,7 +83,7 @@ def test_ingest_and_track_at_once_never_report_a_locked_database(tmp_path: Path)
         conn = connect(db)
         try:
             ingest_logs(conn, [log], url_prefixes=PREFIXES, batch_lines=1000)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
         finally:
             conn.close()

@@ -93,7 +93,7 @@ def test_combined_lines_become_events_and_rollups(tmp_path: Path) -> None:
 
 
 def test_common_format_is_read(tmp_path: Path) -> None:
-    conn, _db, ids = make_store(tmp_path)
+    conn, _db, _ids = make_store(tmp_path)
     log = tmp_path / "access.log"
     log.write_text(
         '198.51.100.23 - frank [10/Oct/2024:13:55:36 -0700] "GET /uploads/2024/03/hero.jpg '

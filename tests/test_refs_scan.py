@@ -1,0 +1,100 @@
+"""`mediatop refs scan` / `refs import`: usage locations from content and CMS exports."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mediatop.cli import main
+from mediatop.ingest.refs_import import import_refs, scan_refs
+from mediatop.scan import scan_root
+from mediatop.store import connect
+
+PREFIXES = ("/wp-content/uploads/", "/uploads/")
+
+POST = """<!doctype html>
+<html><head><title>Spring &amp; sale</title>
+<link rel="canonical" href="https://shop.example/spring-sale/"></head>
+<body class="post-template single">
+<img class="wp-post-image" src="/wp-content/uploads/2024/hero.jpg" width="1200">
+<p>Text <img src="https://shop.example/wp-content/uploads/2024/hero-300x200.jpg"
+  srcset="https://shop.example/wp-content/uploads/2024/hero-300x200.jpg 300w,
+          https://shop.example/wp-content/uploads/2024/hero.jpg 1600w"
+  sizes="(max-width: 600px) 100vw, 640px" loading="lazy" alt="hero"></p>
+<div class="gallery"><figure><img src="/uploads/2024/gallery-1.jpg"></figure></div>
+<video controls><source src="/wp-content/uploads/2024/clip.mp4" type="video/mp4"></video>
+<a href="/wp-content/uploads/2024/guide.pdf?download=1">Guide</a>
+<a href="/wp-content/uploads/../../etc/passwd">nope</a>
+<img src="/wp-content/uploads/2024/missing.jpg">
+</body></html>
+"""
+
+
+def _library(tmp_path: Path) -> tuple[Path, Path, sqlite3.Connection]:
+    root = tmp_path / "media"
+    (root / "2024").mkdir(parents=True)
+    for name in ("hero.jpg", "hero-300x200.jpg", "gallery-1.jpg", "clip.mp4", "guide.pdf",
+                 "unused.jpg"):  # fmt: skip
+        (root / "2024" / name).write_bytes(b"x")
+    db = tmp_path / "store.sqlite3"
+    conn = connect(db)
+    scan_root(conn, root, probe=False)
+    return root, db, conn
+
+
+def test_html_references_carry_srcset_sizes_lazy_and_page(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "spring.html").write_text(POST)
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text(
+        "---\ntitle: About us\n---\n![team](/uploads/2024/gallery-1.jpg)\n"
+    )
+    report = scan_refs(conn, content, url_prefixes=PREFIXES)
+    assert report.files == 2 and report.unmatched == 1
+    rows = conn.execute(
+        "SELECT media_path, type, location_id, title, url, usage, element, display_width, sizes, "
+        "is_lazy, is_responsive FROM usage_locations ORDER BY id"
+    ).fetchall()
+    by_element = {(r[0], r[6], r[5]): r for r in rows}
+    featured = by_element[(b"2024/hero.jpg", "img", "featured")]
+    assert featured[1:5] == ("post", "posts/spring.html", "Spring & sale",
+                             "https://shop.example/spring-sale/")  # fmt: skip
+    assert featured[7] == 1200 and featured[9] == 0 and featured[10] == 0
+    inline = [r for r in rows if r[6] == "img" and r[5] == "inline" and r[2] == "posts/spring.html"]
+    assert {r[0] for r in inline} == {b"2024/hero-300x200.jpg", b"2024/hero.jpg",
+                                      b"2024/missing.jpg"}  # fmt: skip
+    responsive = [r for r in inline if r[10]]
+    assert all(r[7] == 640 and r[9] == 1 and "100vw" in r[8] for r in responsive)
+    assert len(responsive) == 2
+    assert by_element[(b"2024/gallery-1.jpg", "img", "gallery")][1] == "post"
+    assert (b"2024/clip.mp4", "video", "inline") in by_element
+    assert (b"2024/guide.pdf", "a", "attachment") in by_element
+    about = [r for r in rows if r[2] == "pages/about.md"]
+    assert about and about[0][1] == "page" and about[0][3] == "About us"
+    assert not any(b"passwd" in r[0] for r in rows)
+    # scanning again replaces, never duplicates
+    assert scan_refs(conn, content, url_prefixes=PREFIXES).references == len(rows)
+    assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == len(rows)
+    used = {r[0] for r in conn.execute("SELECT media_id FROM usage_locations")}
+    unused = conn.execute("SELECT id FROM media_files WHERE path = ?", (b"2024/unused.jpg",))
+    assert unused.fetchone()[0] not in used
+
+
+def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
+    root, db, conn = _library(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "media,type,location_id,title,usage,display_width,is_lazy\n"
+        "2024/hero.jpg,page,12,Home,featured,800,yes\n"
+        "2024/../../x.jpg,page,13,Bad,inline,,\n"
+        "https://shop.example/uploads/2024/clip.mp4,post,14,Video post,inline,,no\n"
+    )
+    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    assert report.references == 2 and report.errors[0][0] == "line 3"
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text('{"mediaPath": "2024/guide.pdf", "type": "email", "id": 5}\n{oops\n')
+    assert main(["refs", "import", str(root), "--db", str(db), str(jsonl), "--json"]) == 0
+    assert '"references": 1' in capsys.readouterr().out
+    assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 3

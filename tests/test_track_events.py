@@ -1,0 +1,115 @@
+"""`mediatop track` and `import-events`: validation, line numbers, rollups and video sessions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from mediatop.cli import main
+from mediatop.ingest.tracked import import_events
+from mediatop.scan import scan_root
+from mediatop.store import connect
+
+PREFIXES = ("/wp-content/uploads/", "/uploads/")
+
+
+def _library(tmp_path: Path) -> tuple[Path, Path, sqlite3.Connection]:
+    root = tmp_path / "media"
+    (root / "2024").mkdir(parents=True)
+    for name in ("hero.jpg", "clip.mp4"):
+        (root / "2024" / name).write_bytes(b"x")
+    db = tmp_path / "store.sqlite3"
+    conn = connect(db)
+    scan_root(conn, root, probe=False)
+    return root, db, conn
+
+
+def _id(conn: sqlite3.Connection, path: bytes) -> int:
+    return int(conn.execute("SELECT id FROM media_files WHERE path = ?", (path,)).fetchone()[0])
+
+
+def test_track_command_records_one_event_with_its_rollups(tmp_path: Path, capsys) -> None:
+    root, db, conn = _library(tmp_path)
+    code = main(["track", str(root), "--db", str(db), "--media", "2024/hero.jpg",
+                 "--event", "share", "--user", "u1", "--json"])  # fmt: skip
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["eventType"] == "share"
+    hero = _id(conn, b"2024/hero.jpg")
+    assert conn.execute("SELECT shares, last_used FROM file_totals").fetchone()[0] == 1
+    assert conn.execute(
+        "SELECT count FROM usage_breakdown WHERE media_id = ? AND value = 'known'", (hero,)
+    ).fetchone() == (1,)
+
+
+def test_track_command_refuses_bad_input_without_a_traceback(tmp_path: Path, capsys) -> None:
+    root, db, _conn = _library(tmp_path)
+    assert (
+        main(["track", str(root), "--db", str(db), "--media", "nope.jpg", "--event", "view"]) == 2
+    )
+    assert main(["track", str(root), "--db", str(db), "--media", "2024/hero.jpg",
+                 "--event", "like"]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "not in the library" in err and "is not one of" in err and "Traceback" not in err
+
+
+def test_jsonl_with_bad_lines_reports_line_numbers_and_stores_the_good(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    clip = _id(conn, b"2024/clip.mp4")
+    events = tmp_path / "events.jsonl"
+    good_usage = {"mediaId": _id(conn, b"2024/hero.jpg"), "eventType": "click",
+                  "timestamp": "2024-10-10T12:00:00Z", "sessionId": "s1"}  # fmt: skip
+    session = [
+        {"videoId": clip, "eventType": "play", "currentTime": 0, "duration": 60,
+         "sessionId": "v1", "timestamp": 1728561600, "quality": "720p"},
+        {"videoId": clip, "eventType": "progress", "currentTime": 20, "duration": 60,
+         "sessionId": "v1", "timestamp": 1728561620},
+        {"videoId": clip, "eventType": "seek", "currentTime": 40, "seekFrom": 25,
+         "duration": 60, "sessionId": "v1", "timestamp": 1728561625, "buffering": True},
+        {"videoId": clip, "eventType": "pause", "currentTime": 45, "duration": 60,
+         "sessionId": "v1", "timestamp": 1728561630},
+    ]  # fmt: skip
+    lines = [
+        json.dumps(good_usage),
+        "{not json",
+        json.dumps({"mediaId": 99999, "eventType": "view"}),
+        json.dumps({"media": "2024/hero.jpg", "eventType": "explode"}),
+        json.dumps({"videoId": clip, "eventType": "play", "duration": 60}),
+        "[1, 2]",
+        *(json.dumps(e) for e in session),
+    ]
+    events.write_text("\n".join(lines) + "\n")
+    report = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (report.usage_events, report.video_events) == (1, 4)
+    assert [n for n, _ in report.errors] == [2, 3, 4, 5, 6]
+    assert "currentTime is required" in dict(report.errors)[5]
+    row = conn.execute(
+        "SELECT max_position, last_position, last_event_type, watch_seconds, seeks, "
+        "buffering_events, quality FROM video_sessions WHERE video_id = ?",
+        (clip,),
+    ).fetchone()
+    assert row == (45.0, 45.0, "pause", 30.0, 1, 1, "720p")
+    drop = conn.execute(
+        "SELECT bucket FROM video_buckets WHERE video_id = ? AND dropoffs > 0", (clip,)
+    ).fetchall()
+    assert drop == [(4,)]
+    assert conn.execute("SELECT plays FROM video_daily").fetchone() == (1,)
+
+    # the session continues in a later import: the drop-off moves, plays stay 1
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({**session[0], "eventType": "complete", "currentTime": 60,
+                                "timestamp": 1728561700}) + "\n")  # fmt: skip
+    import_events(conn, more, url_prefixes=PREFIXES)
+    assert conn.execute(
+        "SELECT count(*) FROM video_buckets WHERE video_id = ? AND dropoffs > 0", (clip,)
+    ).fetchone() == (0,)
+    assert conn.execute("SELECT plays, completions FROM video_daily").fetchone() == (1, 1)
+
+
+def test_import_events_command_exit_code_and_json(tmp_path: Path, capsys) -> None:
+    root, db, _conn = _library(tmp_path)
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"media": "2024/hero.jpg", "eventType": "view"}\nnot json\n')
+    assert main(["import-events", str(root), "--db", str(db), str(events), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["usageEvents"] == 1 and out["rejected"] == 1 and out["errors"][0]["line"] == 2
