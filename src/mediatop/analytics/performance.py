@@ -147,14 +147,14 @@ _KIND_SUMS = (
 )
 
 
-def _kind_sums(ctx: ReportContext) -> dict[str, tuple]:
+def kind_sums(ctx: ReportContext) -> dict[str, tuple]:
     """kind -> (requests, server sum, server n, client sum, client n, hits, misses, errors)."""
     return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS, range_args(ctx))}
 
 
 def load_times(ctx: ReportContext, sums: dict[str, tuple] | None = None) -> list[MediaLoadTime]:
     """Mean, p50, p95, p99 per kind and for all kinds, server and client apart."""
-    sums = _kind_sums(ctx) if sums is None else sums
+    sums = kind_sums(ctx) if sums is None else sums
     days = range_args(ctx)
     hist = {
         source: histograms_by_scope(ctx.conn, "kind:", source, days)
@@ -222,7 +222,7 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
 
 def cache_stats(ctx: ReportContext, limit: int, sums: dict[str, tuple] | None = None) -> CacheStats:
     """Hit rate overall and per kind, and the files most often served from origin."""
-    sums = _kind_sums(ctx) if sums is None else sums
+    sums = kind_sums(ctx) if sums is None else sums
     hits = sum(int(v[5] or 0) for v in sums.values())
     misses = sum(int(v[6] or 0) for v in sums.values())
     by_type = {
@@ -352,7 +352,7 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
 
 def dashboard_performance(ctx: ReportContext) -> DashboardPerformance:
     """Average server and client load time (ms) and cache hit rate (%) over the range."""
-    sums = _kind_sums(ctx)
+    sums = kind_sums(ctx)
     s_sum = sum(v[1] or 0 for v in sums.values())
     s_n = sum(v[2] or 0 for v in sums.values())
     c_sum = sum(v[3] or 0 for v in sums.values())
@@ -368,7 +368,7 @@ def performance_report(ctx: ReportContext) -> PerformanceReport:
     """The seed's `performance` block: loadTimes, bandwidthUsage, cacheHitRate,
     compressionSavings; plus error rate, cache detail and the slowest files."""
     limit = top_limit(ctx, 10)
-    sums = _kind_sums(ctx)
+    sums = kind_sums(ctx)
     cache = cache_stats(ctx, limit, sums)
     compression = compression_savings(ctx)
     requests = sum(v[0] or 0 for v in sums.values())

@@ -1,0 +1,326 @@
+"""Insights: findings in plain sentences, each with the figures that triggered it and the
+action it suggests (the seed's insights and recommendations).
+
+Every rule reads the other analytics (usage, unused, performance, growth, overview and,
+when present, the images / video / documents modules' public functions); no rule invents
+a figure: a rule whose evidence is missing stays silent. Severity is 'critical' (act
+now), 'warning' (worth doing soon) or 'info' (good to know).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import humanize
+
+from mediatop.analytics._rollups import per_file_sql, percent, range_args
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.growth import quota_forecast
+from mediatop.analytics.performance import cache_stats, kind_sums, load_times
+from mediatop.analytics.unused import unused_candidates, unused_days
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+QUOTA_WARN_DAYS = 180
+QUOTA_CRITICAL_DAYS = 30
+LOW_CACHE_HIT_PERCENT = 80.0
+SLOW_P95_MS = 1000.0
+HIGH_ERROR_PERCENT = 2.0
+TOP_PAGES = 20
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One finding: `message` states it with its figures, `action` says what to do."""
+
+    topic: str
+    severity: str  # critical | warning | info
+    message: str
+    action: str
+    figures: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InsightsReport:
+    insights: list[Insight]
+    recommendations: list[str]  # the actions, most severe first
+
+
+def _size(n: float) -> str:
+    return humanize.naturalsize(n, binary=False)
+
+
+def _n(count: int, noun: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _unused(ctx: ReportContext) -> list[Insight]:
+    candidates = unused_candidates(ctx)
+    if not candidates:
+        return []
+    low = [c for c in candidates if c.risk_level == "low"]
+    total = sum(c.size for c in candidates)
+    days = unused_days(ctx)
+    figures = {
+        "files": len(candidates),
+        "bytes": total,
+        "lowRiskFiles": len(low),
+        "lowRiskBytes": sum(c.size for c in low),
+        "unusedDays": days,
+    }
+    return [
+        Insight(
+            "unused",
+            "warning" if low else "info",
+            f"{_n(len(candidates), 'file')} ({_size(total)}) look unused: no request in "
+            f"{days} days; "
+            + (
+                f"{len(low)} of them ({_size(figures['lowRiskBytes'])}) are low risk."
+                if low
+                else "none is low risk (see each file's evidence)."
+            ),
+            "Review the low-risk ones in `mediatop report usage` and quarantine them with "
+            "the cleanup plan (it can be undone).",
+            figures,
+        )
+    ]
+
+
+def _quota(ctx: ReportContext) -> list[Insight]:
+    from mediatop.analytics.overview import overview_report
+
+    overview = overview_report(ctx)
+    forecast = quota_forecast(ctx, overview.storage_used, overview.storage_quota)
+    figures = {
+        "storageUsed": overview.storage_used,
+        "storageQuota": overview.storage_quota,
+        "bytesPerDay": forecast.bytes_per_day,
+        "daysLeft": forecast.days_left,
+        "quotaReachedOn": forecast.quota_reached_on,
+    }
+    if forecast.status == "reached":
+        return [
+            Insight(
+                "quota", "critical",
+                f"Storage ({_size(overview.storage_used)}) is at or over the quota "
+                f"({_size(overview.storage_quota or 0)}).",
+                "Free space now: start with unused files and measured image savings.", figures,
+            )
+        ]  # fmt: skip
+    if forecast.status != "date" or forecast.days_left is None:
+        return []
+    if forecast.days_left > QUOTA_WARN_DAYS:
+        return []
+    severity = "critical" if forecast.days_left <= QUOTA_CRITICAL_DAYS else "warning"
+    return [
+        Insight(
+            "quota", severity,
+            f"At {_size(forecast.bytes_per_day or 0)}/day (last 90 days) storage reaches the "
+            f"{_size(overview.storage_quota or 0)} quota on {forecast.quota_reached_on} "
+            f"({forecast.days_left:.0f} days).",
+            "Raise the quota or free space: unused files and image conversions first.",
+            figures,
+        )
+    ]  # fmt: skip
+
+
+def _top_page_media(ctx: ReportContext) -> set[int]:
+    """Files on the TOP_PAGES locations whose media drew the most views in the range
+    (a page's views are approximated by the views of the media it shows; pages with
+    none are not "most viewed")."""
+    sub, args = per_file_sql(ctx)
+    rows = ctx.conn.execute(
+        f"WITH v AS ({sub}), pages AS ("
+        f"  SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
+        f"  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 HAVING n > 0 "
+        f"  ORDER BY n DESC LIMIT ?) "
+        f"SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
+        f"ON p.type = l.type AND p.location_id = l.location_id WHERE l.media_id IS NOT NULL",
+        [*args, TOP_PAGES],
+    )
+    return {r[0] for r in rows}
+
+
+def _images(ctx: ReportContext) -> list[Insight]:
+    try:
+        from mediatop.analytics.images import images_report
+    except ImportError:
+        return []
+    options = {"measure": "cached", **ctx.options, "top": "1000000"}
+    report = images_report(replace(ctx, options=options))
+    out: list[Insight] = []
+    oversized = report.optimization.oversized_images
+    if oversized:
+        waste = sum(o.potential_savings or 0 for o in oversized)
+        on_top = _top_page_media(ctx) & {int(o.id) for o in oversized}
+        out.append(
+            Insight(
+                "oversized", "warning",
+                f"{_n(len(oversized), 'image')} over 2× their largest display width"
+                + (f" waste {_size(waste)}" if waste else " found")
+                + f"; {len(on_top)} of them are on the {TOP_PAGES} most viewed pages.",
+                "Resize them to twice their display width (see `mediatop report images`), "
+                "starting with those on the busiest pages.",
+                {"images": len(oversized), "bytes": waste, "onTopPages": len(on_top)},
+            )
+        )  # fmt: skip
+    formats = [o for o in report.optimization.conversion_opportunities if o.type == "format"]
+    if formats:
+        saving = sum(o.potential_savings or 0 for o in formats)
+        monthly = sum(o.monthly_bytes_saved or 0 for o in formats)
+        out.append(
+            Insight(
+                "format", "warning" if saving else "info",
+                f"{_n(len(formats), 'image')} would be smaller as WebP/AVIF"
+                + (f": {_size(saving)} measured" if saving else "")
+                + (f", about {_size(monthly)} less traffic a month" if monthly else "")
+                + ".",
+                "Convert them (keep the originals until the pages are updated).",
+                {"images": len(formats), "bytes": saving, "monthlyBytes": monthly},
+            )
+        )  # fmt: skip
+    adoption = report.performance.web_p_adoption
+    if adoption is not None and report.overview.total_images and adoption < 25:
+        out.append(
+            Insight(
+                "webp", "info",
+                f"Only {adoption:.0f} % of {report.overview.total_images} images are WebP or "
+                f"AVIF.",
+                "Have the CMS generate WebP/AVIF copies for new uploads.",
+                {"webPAdoption": adoption, "images": report.overview.total_images},
+            )
+        )  # fmt: skip
+    return out
+
+
+def _serving(ctx: ReportContext) -> list[Insight]:
+    out: list[Insight] = []
+    sums = kind_sums(ctx)
+    cache = cache_stats(ctx, 10, sums)
+    label = ctx.time_range.label
+    if cache.hit_rate is not None and cache.hit_rate < LOW_CACHE_HIT_PERCENT:
+        top_misses = sum(f.misses for f in cache.most_uncached)
+        share = percent(top_misses, cache.misses) or 0
+        out.append(
+            Insight(
+                "cache", "warning",
+                f"Cache hit rate is {cache.hit_rate:.0f} % over {label}; the 10 most uncached "
+                f"files cause {share:.0f} % of the {cache.misses} misses.",
+                "Check the cache headers and CDN rules for those files first.",
+                {"hitRate": cache.hit_rate, "misses": cache.misses, "topTenShare": share},
+            )
+        )  # fmt: skip
+    for item in load_times(ctx, sums):
+        p95 = item.server.p95_ms
+        if item.type != "all" and p95 is not None and p95 > SLOW_P95_MS:
+            out.append(
+                Insight(
+                    "load", "warning",
+                    f"{item.type.capitalize()} requests take {p95:,.0f} ms at p95 on the server "
+                    f"over {label} ({item.server.samples} requests).",
+                    "Serve these from a cache or CDN; see the slowest files in "
+                    "`mediatop report performance`.",
+                    {"type": item.type, "p95Ms": p95, "samples": item.server.samples},
+                )
+            )  # fmt: skip
+    requests = sum(v[0] or 0 for v in sums.values())
+    errors = sum(v[7] or 0 for v in sums.values())
+    rate = percent(errors, requests)
+    misses = ctx.conn.execute(
+        "SELECT COALESCE(SUM(requests), 0), COUNT(DISTINCT path) FROM media_misses "
+        "WHERE date BETWEEN ? AND ?",
+        range_args(ctx),
+    ).fetchone()
+    if (rate is not None and rate > HIGH_ERROR_PERCENT) or misses[0]:
+        out.append(
+            Insight(
+                "errors", "warning",
+                f"{_n(errors, 'media request')} failed over {label}"
+                + (f" ({rate:.1f} %)" if rate is not None else "")
+                + f"; {_n(misses[0], 'request')} asked for {_n(misses[1], 'file')} the "
+                f"library lacks.",
+                "Fix or redirect the broken URLs (most requested first).",
+                {"errors": errors, "errorRate": rate, "missingRequests": misses[0],
+                 "missingFiles": misses[1]},
+            )
+        )  # fmt: skip
+    return out
+
+
+def _library(ctx: ReportContext) -> list[Insight]:
+    out: list[Insight] = []
+    broken = ctx.conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT media_path) FROM usage_locations WHERE media_id IS NULL"
+    ).fetchone()
+    if broken[0]:
+        out.append(
+            Insight(
+                "references", "warning",
+                f"{_n(broken[0], 'reference')} in the content point to "
+                f"{_n(broken[1], 'file')} that the library does not have.",
+                "Restore those files or fix the pages that link to them.",
+                {"references": broken[0], "files": broken[1]},
+            )
+        )  # fmt: skip
+    slow_start = ctx.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM media_files WHERE deleted_at IS NULL "
+        "AND kind = 'video' AND faststart = 0"
+    ).fetchone()
+    if slow_start[0]:
+        out.append(
+            Insight(
+                "faststart", "warning",
+                f"{_n(slow_start[0], 'MP4 video')} ({_size(slow_start[1])}) keep their index "
+                f"at the end, so playback waits for the whole download.",
+                "Remux them with faststart (e.g. `ffmpeg -c copy -movflags +faststart`).",
+                {"videos": slow_start[0], "bytes": slow_start[1]},
+            )
+        )  # fmt: skip
+    pdfs = ctx.conn.execute(
+        "SELECT COUNT(*), SUM(has_text_layer = 0), SUM(title IS NULL OR title = '') "
+        "FROM media_files WHERE deleted_at IS NULL AND kind = 'document' "
+        "AND probed_at IS NOT NULL AND lower(ext) IN ('.pdf', 'pdf')"
+    ).fetchone()
+    if pdfs[0] and (pdfs[1] or pdfs[2]):
+        out.append(
+            Insight(
+                "documents", "info",
+                f"Of {pdfs[0]} PDFs, {pdfs[1] or 0} have no text layer (not searchable) and "
+                f"{pdfs[2] or 0} have no title.",
+                "Run OCR on the scanned ones and fill in titles before the next upload.",
+                {"pdfs": pdfs[0], "withoutText": pdfs[1] or 0, "withoutTitle": pdfs[2] or 0},
+            )
+        )  # fmt: skip
+    return out
+
+
+def _video(ctx: ReportContext) -> list[Insight]:
+    try:
+        from mediatop.analytics.video import videos_report
+    except ImportError:
+        return []
+    report = videos_report(ctx)
+    engagement = getattr(report, "engagement", None)
+    rate = getattr(engagement, "completion_rate", None)
+    views = getattr(getattr(report, "overview", None), "total_views", 0) or 0
+    if rate is None or views < 10 or rate >= 25:
+        return []
+    return [
+        Insight(
+            "video", "info",
+            f"Only {rate:.0f} % of {views} video plays over {ctx.time_range.label} reach "
+            f"the end.",
+            "Look at the drop-off points in `mediatop report videos` and trim the slow parts.",
+            {"completionRate": rate, "views": views},
+        )
+    ]  # fmt: skip
+
+
+def insights_report(ctx: ReportContext) -> InsightsReport:
+    """Every finding the store supports, most severe first."""
+    found: list[Insight] = []
+    for rule in (_quota, _unused, _images, _serving, _library, _video):
+        found.extend(rule(ctx))
+    found.sort(key=lambda i: SEVERITY_ORDER[i.severity])
+    return InsightsReport(found, [f"{i.message} {i.action}" for i in found])
