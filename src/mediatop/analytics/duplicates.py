@@ -1,0 +1,277 @@
+"""The duplicates report: exact copies (same bytes) and near-duplicate images (look alike).
+
+- Exact: files of equal size are hashed (xxh3_128, cached; see `hashing.py`); equal
+  hashes form a group.
+- Near: images whose perceptual hashes (64-bit phash) differ in at most
+  NEAR_MAX_DISTANCE bits (≈ 10 % of the bits: recompressed, resized or lightly edited
+  copies). Pairs within one generated-size group (photo.jpg and photo-300x200.jpg) are
+  expected look-alikes and never paired; byte-identical pairs are left to the exact
+  groups. Groups are the connected components of the near pairs.
+- Keep rule: in each group the file to keep is the most used one (all-time human
+  requests + views + downloads + clicks + shares, plus one per usage location), ties
+  going to the oldest upload, then the lowest id. `wasted_bytes` = the sizes of the
+  other members: what removing them would free. Exact and near totals overlap when a
+  group is both, so they are not to be added up.
+
+Options: `hash` = 'all' (default) | 'cached' | N: how many stale content hashes to
+compute now; `phash` = 'all' | 'cached' | N (default 2000): how many images to
+perceptually hash now (the rest are counted in `pending_perceptual_hashes`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from mediatop.analytics._media_common import ids_json, top_limit, ts_to_datetime
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.hashing import (
+    HashRun,
+    ensure_content_hashes,
+    ensure_phashes,
+    phash_candidates,
+    size_collision_ids,
+    stale_content_hashes,
+)
+
+NEAR_MAX_DISTANCE = 6
+_CHUNKS = 8  # 64 bits in 8 bytes: a pair within 6 bits shares at least 2 whole bytes
+_MAX_BUCKET = 5000  # a byte value shared by more images is not used to find pairs
+
+
+@dataclass(frozen=True)
+class DuplicateFile:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    uploaded_at: datetime | None
+    uses: int  # all-time uses + usage locations: what the keep rule compares
+    keep: bool
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    match: str  # 'exact' | 'near'
+    key: str  # the content hash, or the kept file's perceptual hash
+    max_distance: int  # bits between the furthest pair linked (0 for exact)
+    files: list[DuplicateFile]
+    keep_id: str
+    wasted_bytes: int
+
+
+@dataclass(frozen=True)
+class DuplicatesReport:
+    exact_groups: list[DuplicateGroup]
+    exact_group_count: int
+    exact_duplicate_files: int  # files that could go (all but the kept one per group)
+    exact_wasted_bytes: int
+    near_groups: list[DuplicateGroup]
+    near_group_count: int
+    near_duplicate_files: int
+    near_wasted_bytes: int
+    near_max_distance: int
+    keep_rule: str
+    hashed_now: int
+    perceptually_hashed_now: int
+    unreadable_files: int  # files that could not be read this run (skipped)
+    pending_content_hashes: int
+    pending_perceptual_hashes: int
+
+
+@dataclass(frozen=True)
+class _Member:
+    id: int
+    path: bytes
+    kind: str
+    size: int
+    uploaded_at: int
+    group_path: bytes
+    content_hash: str | None
+    phash: str | None
+
+
+KEEP_RULE = "most used (requests, views, downloads, clicks, shares, locations), then oldest"
+
+
+def _limit(ctx: ReportContext, name: str, default: str) -> int | None:
+    value = str(ctx.options.get(name, default)).strip().lower()
+    return None if value == "all" else 0 if value == "cached" else max(0, int(value))
+
+
+def _refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
+    """Compute the content and perceptual hashes the options allow, on a writable connection."""
+    collisions = size_collision_ids(ctx.conn)
+    content_limit = _limit(ctx, "hash", "all")
+    phash_limit = _limit(ctx, "phash", "2000")
+    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
+    need_phash = phash_limit != 0 and bool(phash_candidates(ctx.conn))
+    empty = HashRun(0, 0, 0, ())
+    if not (need_content or need_phash):
+        return empty, empty
+    from mediatop.store.connection import connect
+
+    writer = connect(ctx.settings.db_path)  # the report's own connection may be read-only
+    try:
+        root = ctx.settings.root
+        content = (
+            ensure_content_hashes(writer, root, collisions, limit=content_limit)
+            if need_content else empty
+        )  # fmt: skip
+        perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else empty
+    finally:
+        writer.close()
+    return content, perceptual
+
+
+def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
+    rows = ctx.conn.execute(
+        "SELECT id, path, kind, size, uploaded_at, group_path, "
+        "CASE WHEN hashed_size IS size AND hashed_mtime_ns IS mtime_ns "
+        "THEN content_hash END, phash FROM media_files WHERE id IN "
+        "(SELECT value FROM json_each(?))",
+        (ids_json(ids),),
+    )
+    return {
+        r[0]: _Member(r[0], bytes(r[1]), r[2], r[3], r[4], bytes(r[5]), r[6], r[7]) for r in rows
+    }
+
+
+def _uses(ctx: ReportContext, ids: set[int]) -> dict[int, int]:
+    """file id -> all-time uses (file_totals) + number of usage locations."""
+    found: dict[int, int] = defaultdict(int)
+    marks = ids_json(ids)
+    for media_id, n in ctx.conn.execute(
+        "SELECT media_id, requests + views + downloads + clicks + shares FROM file_totals "
+        "WHERE media_id IN (SELECT value FROM json_each(?))",
+        (marks,),
+    ):
+        found[media_id] += n
+    for media_id, n in ctx.conn.execute(
+        "SELECT media_id, COUNT(*) FROM usage_locations "
+        "WHERE media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
+        (marks,),
+    ):
+        found[media_id] += n
+    return found
+
+
+def _group(
+    match: str, key: str, distance: int, members: list[_Member], uses: dict[int, int]
+) -> DuplicateGroup:
+    keep = min(members, key=lambda m: (-uses.get(m.id, 0), m.uploaded_at, m.id))
+    files = [
+        DuplicateFile(str(m.id), m.path, m.kind, m.size, ts_to_datetime(m.uploaded_at),
+                      uses.get(m.id, 0), m is keep)
+        for m in sorted(members, key=lambda m: (m is not keep, m.id))
+    ]  # fmt: skip
+    wasted = sum(m.size for m in members if m is not keep)
+    return DuplicateGroup(match, key, distance, files, str(keep.id), wasted)
+
+
+def near_pairs(hashes: dict[int, int], group_of: dict[int, bytes]) -> list[tuple[int, int, int]]:
+    """(a, b, distance) for images within NEAR_MAX_DISTANCE bits, not of one size group.
+
+    Multi-index search: a pair within 6 of 64 bits agrees on at least 2 of the 8 bytes,
+    so it shares at least one (byte position, value) bucket; only bucket mates are
+    compared, not every pair.
+    """
+    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for file_id, value in hashes.items():
+        for chunk in range(_CHUNKS):
+            buckets[(chunk, (value >> (8 * chunk)) & 0xFF)].append(file_id)
+    seen: set[tuple[int, int]] = set()
+    pairs = []
+    for mates in buckets.values():
+        if len(mates) < 2 or len(mates) > _MAX_BUCKET:
+            continue
+        for i, a in enumerate(mates):
+            for b in mates[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen or group_of[a] == group_of[b]:
+                    continue
+                seen.add(pair)
+                distance = (hashes[a] ^ hashes[b]).bit_count()
+                if distance <= NEAR_MAX_DISTANCE:
+                    pairs.append((*pair, distance))
+    return pairs
+
+
+def _components(pairs: list[tuple[int, int, int]]) -> list[tuple[list[int], int]]:
+    """Connected components of the pairs, each with its largest linked distance."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in pairs:
+        parent[find(a)] = find(b)
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in list(parent):
+        members[find(x)].append(x)
+    widest: dict[int, int] = defaultdict(int)
+    for a, _, distance in pairs:
+        root = find(a)
+        widest[root] = max(widest[root], distance)
+    return [(sorted(ids), widest[root]) for root, ids in members.items()]
+
+
+def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
+    """Exact and near-duplicate groups with the bytes removing the copies would free."""
+    content_run, phash_run = _refresh_hashes(ctx)
+    exact_ids: dict[str, list[int]] = defaultdict(list)
+    for digest, file_id in ctx.conn.execute(
+        "SELECT content_hash, id FROM media_files WHERE deleted_at IS NULL AND size > 0 "
+        "AND content_hash IS NOT NULL AND hashed_size = size AND hashed_mtime_ns = mtime_ns "
+        "AND content_hash IN (SELECT content_hash FROM media_files WHERE deleted_at IS NULL "
+        " AND content_hash IS NOT NULL AND hashed_size = size AND hashed_mtime_ns = mtime_ns "
+        " GROUP BY content_hash HAVING COUNT(*) > 1) ORDER BY id"
+    ):
+        exact_ids[digest].append(file_id)
+    phashes: dict[int, int] = {}
+    groups_of: dict[int, bytes] = {}
+    for file_id, value, group_path in ctx.conn.execute(
+        "SELECT id, phash, group_path FROM media_files WHERE kind = 'image' "
+        "AND deleted_at IS NULL AND phash IS NOT NULL AND phash != ''"
+    ):
+        phashes[file_id] = int(value, 16)
+        groups_of[file_id] = bytes(group_path)
+    pairs = near_pairs(phashes, groups_of)
+    wanted = {i for ids in exact_ids.values() for i in ids} | {p[0] for p in pairs}
+    wanted |= {p[1] for p in pairs}
+    members = _members(ctx, wanted)
+    uses = _uses(ctx, wanted)
+    exact = [_group("exact", digest, 0, [members[i] for i in ids], uses)
+             for digest, ids in exact_ids.items()]  # fmt: skip
+    # A pair of byte-identical images is an exact duplicate, not a near one.
+    near_only = [p for p in pairs if members[p[0]].content_hash is None
+                 or members[p[0]].content_hash != members[p[1]].content_hash]  # fmt: skip
+    near = []
+    for ids, distance in _components(near_only):
+        group = _group("near", "", distance, [members[i] for i in ids], uses)
+        near.append(replace(group, key=members[int(group.keep_id)].phash or ""))
+    exact.sort(key=lambda g: (-g.wasted_bytes, g.keep_id))
+    near.sort(key=lambda g: (-g.wasted_bytes, g.keep_id))
+    top = top_limit(ctx, 50)
+    return DuplicatesReport(
+        exact_groups=exact[:top],
+        exact_group_count=len(exact),
+        exact_duplicate_files=sum(len(g.files) - 1 for g in exact),
+        exact_wasted_bytes=sum(g.wasted_bytes for g in exact),
+        near_groups=near[:top],
+        near_group_count=len(near),
+        near_duplicate_files=sum(len(g.files) - 1 for g in near),
+        near_wasted_bytes=sum(g.wasted_bytes for g in near),
+        near_max_distance=NEAR_MAX_DISTANCE,
+        keep_rule=KEEP_RULE,
+        hashed_now=content_run.hashed,
+        perceptually_hashed_now=phash_run.hashed,
+        unreadable_files=content_run.failed + phash_run.failed,
+        pending_content_hashes=len(stale_content_hashes(ctx.conn, size_collision_ids(ctx.conn))),
+        pending_perceptual_hashes=len(phash_candidates(ctx.conn)),
+    )
