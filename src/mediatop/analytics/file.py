@@ -24,6 +24,7 @@ from mediatop.analytics._rollups import (
     ts_to_datetime,
 )
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.jsonable import camel
 from mediatop.analytics.library import find_file
 from mediatop.analytics.unused import UnusedFile, unused_for_file
 from mediatop.analytics.usage import MediaUsageData, usage_data
@@ -141,7 +142,9 @@ class FileReport:
 
 def _metadata(media: MediaFile) -> FileMetadata:
     probe: dict[str, Any] = {
-        f.name: getattr(media.probe, f.name) for f in fields(ProbeResult) if f.name != "extra"
+        camel(f.name): getattr(media.probe, f.name)
+        for f in fields(ProbeResult)
+        if f.name != "extra"
     }
     probe.update(media.probe.extra)
     return FileMetadata(

@@ -271,8 +271,8 @@ def _library(ctx: ReportContext) -> list[Insight]:
         out.append(
             Insight(
                 "faststart", "warning",
-                f"{_n(slow_start[0], 'MP4 video')} ({_size(slow_start[1])}) keep their index "
-                f"at the end, so playback waits for the whole download.",
+                f"{_n(slow_start[0], 'MP4 video')} ({_size(slow_start[1])}) with the index "
+                f"(moov atom) at the end: playback waits for the whole download.",
                 "Remux them with faststart (e.g. `ffmpeg -c copy -movflags +faststart`).",
                 {"videos": slow_start[0], "bytes": slow_start[1]},
             )
@@ -286,8 +286,8 @@ def _library(ctx: ReportContext) -> list[Insight]:
         out.append(
             Insight(
                 "documents", "info",
-                f"Of {pdfs[0]} PDFs, {pdfs[1] or 0} have no text layer (not searchable) and "
-                f"{pdfs[2] or 0} have no title.",
+                f"Of {_n(pdfs[0], 'PDF')}: {pdfs[1] or 0} without a text layer (not "
+                f"searchable), {pdfs[2] or 0} without a title.",
                 "Run OCR on the scanned ones and fill in titles before the next upload.",
                 {"pdfs": pdfs[0], "withoutText": pdfs[1] or 0, "withoutTitle": pdfs[2] or 0},
             )

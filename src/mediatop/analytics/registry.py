@@ -38,6 +38,49 @@ REPORTS: dict[str, ReportSpec] = {
             "overview_report",
             "storage: totals, per type, quota, uploaded/deleted this month",
         ),
+        ReportSpec(
+            "usage",
+            "mediatop.analytics.usage",
+            "usage_report",
+            "most used, unused (with evidence and risk), recent uploads, downloads",
+        ),
+        ReportSpec(
+            "performance",
+            "mediatop.analytics.performance",
+            "performance_report",
+            "load times (server/client p50-p99), bandwidth, cache hits, compression, slowest",
+        ),
+        ReportSpec(
+            "file",
+            "mediatop.analytics.file",
+            "file_report",
+            "one file (--file ID|PATH): metadata, places used, traffic, engagement, advice",
+            takes_file=True,
+        ),
+        ReportSpec(
+            "insights",
+            "mediatop.analytics.insights",
+            "insights_report",
+            "findings with their figures and the action each suggests",
+        ),
+        ReportSpec(
+            "media",
+            "mediatop.analytics.media",
+            "media_report",
+            "the complete MediaAnalytics: overview, usage, performance, types",
+        ),
+        ReportSpec(
+            "images",
+            "mediatop.analytics.images",
+            "images_report",
+            "images: formats, compression, WebP, responsive/lazy, oversized, measured savings",
+        ),
+        ReportSpec(
+            "duplicates",
+            "mediatop.analytics.duplicates",
+            "duplicates_report",
+            "exact copies (content hash) and near-duplicate images (perceptual hash)",
+        ),
     )
 }
 

@@ -71,7 +71,7 @@ class UnusedFile:
     risk_level: str  # low | medium | high
     confidence: float
     evidence: list[str]
-    group_size: int
+    group_files: int  # files in its group (the original and its generated sizes)
     references: int  # references to the file or its group
 
 
@@ -222,7 +222,7 @@ def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:
         risk_level=risk,
         confidence=confidence,
         evidence=evidence,
-        group_size=group_size,
+        group_files=group_size,
         references=group_refs,
     )
 
