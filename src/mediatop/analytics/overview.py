@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.growth import MonthGrowth, QuotaForecast, quota_forecast, storage_growth
 from mediatop.kinds import Kind
 
 
@@ -40,6 +41,8 @@ class OverviewReport:
     probe_errors: int
     not_yet_probed: int
     range: str
+    growth: list[MonthGrowth]  # storage per month (analytics.growth)
+    forecast: QuotaForecast  # when the quota is reached at the last 90 days' pace
 
 
 def _month_start(now: datetime) -> int:
@@ -102,4 +105,6 @@ def overview_report(ctx: ReportContext) -> OverviewReport:
         probe_errors=int(errors),
         not_yet_probed=int(unprobed),
         range=ctx.time_range.label,
+        growth=storage_growth(ctx),
+        forecast=quota_forecast(ctx, total_size, quota),
     )
