@@ -1,0 +1,78 @@
+"""The Textual app: wiring only. Screens, app-wide keys and routing between screens.
+
+`build_app` is the one factory: the CLI (`mediatop ROOT`, `mediatop demo`) and the
+tests call it, so tests run the wiring users get. Tests pass a frozen `now` and
+`watch=False` for snapshots that only change when the screen does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from mediatop.config import Settings
+from mediatop.textsafe import visible
+from mediatop.tui.messages import FileChosen
+from mediatop.tui.screens.dashboard import DashboardScreen
+from mediatop.tui.screens.file_detail import FileDetailScreen
+from mediatop.tui.screens.help import HelpScreen
+
+
+class MediatopApp(App[int]):
+    """The dashboard of one media folder, its file screens and the help."""
+
+    CSS_PATH = "app.tcss"
+    HELP_GROUP = "Everywhere"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        now: datetime | None = None,
+        watch: bool = True,
+        scan_on_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.now = now
+        self.watching = watch
+        self.scan_on_start = scan_on_start
+        # The folder name comes from outside: plain, visible text (Header draws it as is).
+        self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
+        self.sub_title = "DEMO" if settings.demo else ""
+
+    def get_default_screen(self) -> DashboardScreen:
+        return DashboardScreen(
+            self.settings, now=self.now, watch=self.watching, scan_on_start=self.scan_on_start
+        )
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    def on_file_chosen(self, message: FileChosen) -> None:
+        self.push_screen(FileDetailScreen(self.settings, message.file_id, now=self.now))
+
+    async def action_quit(self) -> None:
+        # Stop the watchers first, so their threads return at once rather than at a timeout.
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.stop_watching()
+        self.exit(0)
+
+
+def build_app(
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    watch: bool = True,
+    scan_on_start: bool = True,
+) -> MediatopApp:
+    """The app for `settings`; `now` freezes the clock of every report (tests)."""
+    return MediatopApp(settings, now=now, watch=watch, scan_on_start=scan_on_start)

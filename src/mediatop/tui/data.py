@@ -1,0 +1,267 @@
+"""What the dashboard and the file screen show, gathered from analytics in one call.
+
+Runs in thread workers: each call opens its own read connection (sqlite3 connections
+belong to one thread), asks the analytics library, closes the connection and returns
+frozen values. Nothing here imports Textual, so it can be tested and timed headless.
+
+Each box has one function here that reads its analytics (`_table_rows`, `_unused`,
+`_performance`, `_opportunities`); switching a box to a new analytic means changing
+that function only. A figure the store cannot tell stays None, shown as "unknown":
+figures are never made up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.file import FileReport
+from mediatop.analytics.overview import OverviewReport
+from mediatop.config import Settings
+from mediatop.model import MediaFile
+
+DEFAULT_RANGE = "30d"
+TABLE_ROWS = 25
+ALL_ROWS = 1_000_000  # a `top` that keeps every row, for counts
+NO_TRAFFIC = "No traffic recorded yet — run `mediatop ingest ROOT access.log`"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the Most Used Media box: a file and how often it was used (None when
+    the box lists the largest files because no use is recorded)."""
+
+    file_id: int
+    path: bytes
+    kind: str
+    size: int
+    uses: int | None
+    details: str
+
+
+@dataclass(frozen=True)
+class UnusedTotals:
+    count: int
+    potential_savings: int
+
+
+@dataclass(frozen=True)
+class PerformanceFigures:
+    """The Performance Metrics box; None is a figure the store cannot tell."""
+
+    average_server_ms: float | None = None
+    average_client_ms: float | None = None
+    cache_hit_rate: float | None = None
+    webp_percent: float | None = None
+    mobile_percent: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    label: str  # 'Resize', 'Compress', 'Remove', 'Convert'
+    what: str  # 'oversized images'
+    one: str  # 'oversized image': what, for a count of one
+    count: int | None  # None: cannot be counted until savings are measured
+    bytes: int | None = None  # None: not measured yet
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    overview: OverviewReport
+    unused: UnusedTotals
+    has_events: bool
+    most_used: list[TableRow]
+    most_used_is_largest: bool
+    performance: PerformanceFigures
+    opportunities: list[Opportunity]
+    range_label: str
+    optimization_note: str = ""
+
+
+@dataclass(frozen=True)
+class FileDetail:
+    file: MediaFile
+    report: FileReport
+    range_label: str
+
+
+@contextmanager
+def report_context(
+    settings: Settings, now: datetime | None, options: dict[str, str] | None = None
+) -> Iterator[ReportContext]:
+    """A read connection and a report context for one call, closed afterwards."""
+    from mediatop.analytics.timerange import parse_range
+    from mediatop.store import connect
+
+    moment = now or datetime.now(UTC)
+    conn = connect(settings.db_path, readonly=True)
+    try:
+        yield ReportContext(
+            conn, settings, parse_range(DEFAULT_RANGE, now=moment), moment, options or {}
+        )
+    finally:
+        conn.close()
+
+
+def details_of(file: MediaFile) -> str:
+    """The one fact that says most about a file's content: size in pixels, length or pages."""
+    from mediatop.tui.plain import duration_text
+
+    probe = file.probe
+    if probe.error:
+        return "unreadable"
+    if probe.width and probe.height:
+        text = f"{probe.width}×{probe.height}"
+        return f"{text} {duration_text(probe.duration_s)}" if probe.duration_s else text
+    if probe.duration_s is not None:
+        return duration_text(probe.duration_s)
+    if probe.pages is not None:
+        return f"{probe.pages} page{'s' if probe.pages != 1 else ''}"
+    return ""
+
+
+def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], bool]:
+    """Most used files when use is recorded in the range, else the largest files."""
+    from mediatop.analytics.library import find_file, largest_files
+    from mediatop.analytics.usage import most_used
+
+    if has_events:
+        used = most_used(ctx, TABLE_ROWS)
+        if used:
+            rows = []
+            for item in used:
+                file = find_file(ctx.conn, int(item.id))
+                rows.append(
+                    TableRow(
+                        file.id, file.path, file.kind, file.size, item.usage_count,
+                        details_of(file),
+                    )
+                )  # fmt: skip
+            return rows, False
+    largest = largest_files(ctx, TABLE_ROWS)
+    rows = [TableRow(f.id, f.path, f.kind, f.size, None, details_of(f)) for f in largest]
+    return rows, True
+
+
+def _unused(ctx: ReportContext) -> UnusedTotals:
+    from mediatop.analytics.unused import unused_candidates
+
+    found = unused_candidates(ctx)
+    return UnusedTotals(len(found), sum(c.potential_savings for c in found))
+
+
+def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
+    """Avg load and cache hit from analytics.performance; WebP and mobile from images."""
+    from mediatop.analytics.images import dashboard_image_stats
+    from mediatop.analytics.performance import dashboard_performance
+
+    images = dashboard_image_stats(ctx)
+    if not has_events:
+        return PerformanceFigures(mobile_percent=images.mobile_opt, notes=("No traffic yet.",))
+    perf = dashboard_performance(ctx)
+    notes = []
+    if perf.cache_hit_rate is None:
+        notes.append("No cache header in the logs.")
+    return PerformanceFigures(
+        perf.average_server_time_ms,
+        perf.average_client_time_ms,
+        perf.cache_hit_rate,
+        images.web_p_usage,
+        images.mobile_opt,
+        tuple(notes),
+    )
+
+
+def _opportunities(ctx: ReportContext, unused: UnusedTotals) -> tuple[list[Opportunity], str]:
+    """The four lines of the Optimization Opportunities box, and how complete they are.
+
+    Resize, compress and convert come from the image report read from cached
+    measurements only (`measure=cached`): re-encoding images is the savings worker's job,
+    never a dashboard refresh's. When `analytics.optimize` offers a cross-type summary,
+    this function is the one place to switch to it.
+    """
+    from mediatop.analytics.images import images_report
+
+    report = images_report(replace(ctx, options={"measure": "cached", "top": str(ALL_ROWS)}))
+    found = report.optimization
+    converts = [
+        o for o in found.conversion_opportunities
+        if o.type == "format" and (o.recommended_format or "").upper() in ("WEBP", "AVIF")
+    ]  # fmt: skip
+    status = found.measurement
+    note = ""
+    if status.fully_measured < status.images_with_targets:
+        note = (
+            f"Savings measured for {status.fully_measured} of {status.images_with_targets} "
+            "images; `mediatop report images` measures more."
+        )
+    # A conversion is listed only once measured: with nothing measured, 0 would mislead.
+    convert_count = len(converts) if status.fully_measured else None
+    oversized, unoptimized = found.oversized_images, found.unoptimized_images
+    return [
+        Opportunity(
+            "Resize", "oversized images", "oversized image", len(oversized),
+            _known_sum(o.potential_savings for o in oversized),
+        ),
+        Opportunity(
+            "Compress", "unoptimised images", "unoptimised image", len(unoptimized),
+            _known_sum(o.potential_savings for o in unoptimized),
+        ),
+        Opportunity(
+            "Remove", "unused files", "unused file", unused.count, unused.potential_savings
+        ),
+        Opportunity(
+            "Convert", "images to WebP/AVIF", "image to WebP/AVIF", convert_count,
+            _known_sum(o.potential_savings for o in converts),
+        ),
+    ], note  # fmt: skip
+
+
+def _known_sum(values: Iterable[int | None]) -> int | None:
+    """The sum of the measured values, None when none is measured yet."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
+    """Every figure of the dashboard, from one read connection."""
+    from mediatop.analytics.library import has_events
+    from mediatop.analytics.overview import overview_report
+
+    with report_context(settings, now) as ctx:
+        events = has_events(ctx.conn)
+        rows, largest = _table_rows(ctx, events)
+        unused = _unused(ctx)
+        opportunities, measured_note = _opportunities(ctx, unused)
+        return DashboardData(
+            overview=overview_report(ctx),
+            unused=unused,
+            has_events=events,
+            most_used=rows,
+            most_used_is_largest=largest,
+            performance=_performance(ctx, events),
+            opportunities=opportunities,
+            range_label=ctx.time_range.label,
+            optimization_note=measured_note,
+        )
+
+
+def load_file(settings: Settings, now: datetime | None, file_id: int) -> FileDetail:
+    """One file as the store knows it, with its usage, traffic and recommendations."""
+    from mediatop.analytics.file import file_report
+    from mediatop.analytics.library import find_file
+
+    with report_context(settings, now, {"file": str(file_id)}) as ctx:
+        return FileDetail(find_file(ctx.conn, file_id), file_report(ctx), ctx.time_range.label)
+
+
+def user_message(error: BaseException) -> str:
+    """A one-line description of a failure for the status line (never a traceback)."""
+    if isinstance(error, sqlite3.Error):
+        return f"store error: {error}"
+    return str(error) or type(error).__name__

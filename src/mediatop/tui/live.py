@@ -1,0 +1,98 @@
+"""Telling the face when to refresh: the media folder (watchfiles) and the store
+(`PRAGMA data_version`).
+
+No Textual here: the dashboard screen runs these in its workers and turns their
+callbacks into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+# Group a burst of file events (an upload writes, renames, then chmods) into one rescan,
+# yet stay well inside the 2 s the dashboard promises.
+WATCH_DEBOUNCE_MS = 300
+WATCH_STEP_MS = 50
+STORE_POLL_SECONDS = 1.0
+
+
+def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
+    """The directories (relative to `root`, as bytes; b"" is the root) holding `paths`.
+
+    A changed directory itself is rescanned through its parent, which is what notices
+    that it appeared or vanished.
+    """
+    root_bytes = os.fsencode(os.path.abspath(root))
+    found: set[bytes] = set()
+    for path in paths:
+        parent = os.path.dirname(os.fsencode(os.path.abspath(path)))
+        relative = os.path.relpath(parent, root_bytes)
+        if relative == b"." or relative.startswith(b".."):
+            found.add(b"")
+        else:
+            found.add(relative)
+    return found
+
+
+async def watch_folder(
+    root: Path,
+    stop: asyncio.Event,
+    on_change: Callable[[set[bytes]], object],
+) -> None:
+    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set."""
+    from watchfiles import awatch
+
+    async for changes in awatch(
+        root,
+        stop_event=stop,
+        debounce=WATCH_DEBOUNCE_MS,
+        step=WATCH_STEP_MS,
+        # Returning to Python this often lets a quit take effect promptly.
+        rust_timeout=500,
+        recursive=True,
+    ):
+        dirs = changed_dirs(root, (path for _change, path in changes))
+        if dirs:
+            on_change(dirs)
+
+
+async def watch_store(
+    db_path: Path,
+    stop: asyncio.Event,
+    on_change: Callable[[], object],
+    interval: float = STORE_POLL_SECONDS,
+) -> None:
+    """Call `on_change()` whenever another connection commits to the store.
+
+    `PRAGMA data_version` changes when any other connection (this app's scan worker,
+    `mediatop ingest` in another process) commits, so polling it costs one tiny query a
+    second and never reads a table.
+    """
+    from mediatop.store import connect_async
+
+    conn = await connect_async(db_path)
+    try:
+        last = await _data_version(conn)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            if stop.is_set():
+                break
+            current = await _data_version(conn)
+            if current != last:
+                last = current
+                on_change()
+    finally:
+        # An aiosqlite connection left open keeps its thread alive and hangs the quit.
+        await conn.close()
+
+
+async def _data_version(conn: object) -> int:
+    cursor = await conn.execute("PRAGMA data_version")  # type: ignore[attr-defined]
+    row = await cursor.fetchone()
+    await cursor.close()
+    return int(row[0])

@@ -1,0 +1,59 @@
+"""Typed messages that workers post and screens react to.
+
+Workers never touch widgets: they post one of these, and the screen that owns the
+widgets updates them on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from mediatop.scan import ScanProgress as ScanProgressValue
+from mediatop.scan import ScanSummary
+from mediatop.tui.data import DashboardData, FileDetail
+
+
+@dataclass
+class ScanProgress(Message):
+    """The start-up scan moved on; each one replaces the previous in the status line."""
+
+    progress: ScanProgressValue
+
+
+@dataclass
+class ScanFinished(Message):
+    summary: ScanSummary
+
+
+@dataclass
+class LibraryChanged(Message):
+    """The store or the folder changed: the dashboard should reload its figures."""
+
+    reason: str  # 'store' | 'folder' | 'scan' | 'refresh'
+
+
+@dataclass
+class DashboardLoaded(Message):
+    data: DashboardData
+
+
+@dataclass
+class FileLoaded(Message):
+    detail: FileDetail
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker failed; `what` names the task, `error` is a one-line message."""
+
+    what: str
+    error: str
+
+
+@dataclass
+class FileChosen(Message):
+    """The user chose a file (enter on a row): the app opens its detail screen."""
+
+    file_id: int

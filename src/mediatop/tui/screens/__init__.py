@@ -1,0 +1,1 @@
+"""The app's screens: the dashboard, one file's detail and the help."""

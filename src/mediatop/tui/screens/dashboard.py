@@ -1,0 +1,207 @@
+"""The dashboard: the seed's four boxes, kept current while the app runs.
+
+The screen owns the background work that keeps the figures live: the start-up scan,
+the folder watch (watchfiles -> `rescan_dirs` of just the changed directories), the
+store watch (`PRAGMA data_version`, so `mediatop ingest` in another process shows up)
+and the loads of the figures themselves. Blocking work runs in thread workers, which
+post typed messages; handlers here only hand values to the widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header
+from textual.worker import get_current_worker
+
+from mediatop.config import Settings
+from mediatop.scan import ScanProgress as ScanProgressValue
+from mediatop.tui import live
+from mediatop.tui.data import load_dashboard, user_message
+from mediatop.tui.messages import (
+    DashboardLoaded,
+    FileChosen,
+    LibraryChanged,
+    ScanFinished,
+    ScanProgress,
+    WorkFailed,
+)
+from mediatop.tui.widgets.most_used import FileTable, MostUsed
+from mediatop.tui.widgets.optimization import Optimization
+from mediatop.tui.widgets.performance_metrics import PerformanceMetrics
+from mediatop.tui.widgets.status_line import StatusLine
+from mediatop.tui.widgets.storage_overview import StorageOverview
+
+# Progress messages replace one another; more than ~10 a second would only queue.
+PROGRESS_INTERVAL_S = 0.1
+
+
+class DashboardScreen(Screen[None]):
+    """Storage Overview, Most Used Media, Performance Metrics, Optimization Opportunities."""
+
+    HELP_GROUP = "Dashboard"
+    BINDINGS = [Binding("r", "refresh", "Refresh")]
+
+    def __init__(
+        self, settings: Settings, *, now: datetime | None, watch: bool, scan_on_start: bool
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.now = now
+        self.watching = watch
+        self.scan_on_start = scan_on_start
+        self._stop_watchers = asyncio.Event()
+        # Scans and rescans write the same rows: one at a time.
+        self._scan_lock = threading.Lock()
+        self._scanning = scan_on_start
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StorageOverview(id="storage")
+        yield MostUsed(id="most-used")
+        with Horizontal(id="bottom-row"):
+            yield PerformanceMetrics(id="performance")
+            yield Optimization(id="optimization")
+        yield StatusLine(self._watching_text(), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FileTable).focus()
+        self.load()
+        if self.scan_on_start:
+            self.scan_library()
+        if self.watching:
+            self.run_worker(self._watch_folder(), group="watch", name="watch folder")
+            self.run_worker(self._watch_store(), group="watch", name="watch store")
+
+    def on_unmount(self) -> None:
+        # Lets the watchers' threads return within one step instead of their timeout.
+        self._stop_watchers.set()
+
+    def stop_watching(self) -> None:
+        self._stop_watchers.set()
+
+    def _watching_text(self) -> str:
+        if self.watching:
+            return "Watching the folder and the store for changes."
+        return "Not watching for changes (press r to refresh)."
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    # Workers: they run off the event loop and only post messages.
+
+    @work(thread=True, exclusive=True, group="load", name="load dashboard")
+    def load(self) -> None:
+        try:
+            data = load_dashboard(self.settings, self.now)
+        except Exception as exc:  # any failure becomes a visible status, never a traceback
+            self.post_message(WorkFailed("Loading the dashboard", user_message(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(DashboardLoaded(data))
+
+    @work(thread=True, group="scan", name="scan folder")
+    def scan_library(self) -> None:
+        from mediatop.scan import scan_root
+        from mediatop.store import connect
+
+        last_post = 0.0
+        last_phase = ""
+
+        def progress(value: ScanProgressValue) -> None:
+            nonlocal last_post, last_phase
+            now = time.monotonic()
+            if value.phase != last_phase or now - last_post >= PROGRESS_INTERVAL_S:
+                last_post, last_phase = now, value.phase
+                self.post_message(ScanProgress(value))
+
+        try:
+            with self._scan_lock:
+                conn = connect(self.settings.db_path)
+                try:
+                    summary = scan_root(
+                        conn,
+                        self.settings.root,
+                        workers=self.settings.probe_workers,
+                        progress=progress,
+                    )
+                finally:
+                    conn.close()
+        except Exception as exc:
+            self.post_message(WorkFailed("Scanning the folder", user_message(exc)))
+            return
+        self.post_message(ScanFinished(summary))
+
+    @work(thread=True, group="rescan", name="rescan directories")
+    def rescan(self, dirs: set[bytes]) -> None:
+        from mediatop.scan import rescan_dirs
+        from mediatop.store import connect
+
+        try:
+            with self._scan_lock:
+                conn = connect(self.settings.db_path)
+                try:
+                    rescan_dirs(conn, self.settings.root, dirs)
+                finally:
+                    conn.close()
+        except Exception as exc:
+            self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
+            return
+        self.post_message(LibraryChanged("folder"))
+
+    async def _watch_folder(self) -> None:
+        try:
+            await live.watch_folder(self.settings.root, self._stop_watchers, self.rescan)
+        except Exception as exc:
+            self.post_message(WorkFailed("Watching the folder", user_message(exc)))
+
+    async def _watch_store(self) -> None:
+        try:
+            await live.watch_store(
+                self.settings.db_path,
+                self._stop_watchers,
+                lambda: self.post_message(LibraryChanged("store")),
+            )
+        except Exception as exc:
+            self.post_message(WorkFailed("Watching the store", user_message(exc)))
+
+    # Handlers: hand the workers' values to the widgets.
+
+    def on_library_changed(self, _message: LibraryChanged) -> None:
+        self.load()
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        self.query_one(StorageOverview).show(message.data)
+        self.query_one(MostUsed).show(message.data)
+        self.query_one(PerformanceMetrics).show(message.data)
+        self.query_one(Optimization).show(message.data)
+        status = self.query_one(StatusLine)
+        if not self._scanning and status.has_class("-error"):
+            status.show_idle(self._watching_text())
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        if message.progress.phase != "done":
+            self.query_one(StatusLine).show_progress(message.progress)
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        self._scanning = False
+        self.query_one(StatusLine).show_scanned(message.summary, self._watching_text())
+        self.load()
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.query_one(StatusLine).show_error(message.what, message.error)
+        self.notify(f"{message.what} failed", severity="error", markup=False)
+
+    @on(DataTable.RowSelected, "#files")
+    def open_file(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.post_message(FileChosen(int(event.row_key.value)))

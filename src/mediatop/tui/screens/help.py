@@ -1,0 +1,65 @@
+"""The help: every key active on the screen it was opened from, with what it does.
+
+Generated from the BINDINGS of that screen, its focused widget and the app (Textual's
+`active_bindings`), so it can never drift from what the keys really do.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _group_name(binding: ActiveBinding) -> str:
+    """Where a key comes from: the widget's HELP_GROUP, else its class name."""
+    node = binding.node
+    return str(getattr(node, "HELP_GROUP", None) or type(node).__name__)
+
+
+def bindings_table(bindings: dict[str, ActiveBinding], key_display: dict[str, str]) -> Table:
+    """Keys grouped by where they are defined, the shown (footer) keys of a group first."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", style="bold", no_wrap=True)
+    table.add_column()
+    groups: dict[str, list[ActiveBinding]] = {}
+    for active in bindings.values():
+        if active.binding.description:
+            groups.setdefault(_group_name(active), []).append(active)
+    for index, (name, members) in enumerate(groups.items()):
+        if index:
+            table.add_row("", "")
+        table.add_row("", Text(name, style="underline"))
+        for active in sorted(members, key=lambda a: not a.binding.show):
+            style = "" if active.enabled else "dim"
+            description = Text(active.binding.description, style=style)
+            table.add_row(Text(key_display[active.binding.key], style=style), description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen underneath, generated from its bindings."""
+
+    HELP_GROUP = "Help"
+    BINDINGS = [Binding("escape", "close", "Close help")]
+
+    def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
+        super().__init__()
+        self._shown_bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        display = {
+            active.binding.key: self.app.get_key_display(active.binding)
+            for active in self._shown_bindings.values()
+        }
+        with VerticalScroll(id="help") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "escape closes"
+            yield Static(bindings_table(self._shown_bindings, display))
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,1 @@
+"""One widget per dashboard box, plus the status line."""

@@ -1,0 +1,114 @@
+"""The Most Used Media box: the files used most over the range (uses, kind, size,
+pixels/length/pages); while no use is recorded, the largest files, titled as such.
+
+`enter` (or a click on the highlighted row) posts `FileTable.RowSelected`, which the
+dashboard turns into the file's detail screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from mediatop.kinds import SHORT_LABEL, Kind
+from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
+from mediatop.tui.plain import count_text, plain_path, size_text
+
+# Widths of the columns after the file name; the name takes what is left.
+TYPE_WIDTH, USES_WIDTH, SIZE_WIDTH, DETAILS_WIDTH = 4, 7, 9, 18
+
+
+class FileTable(DataTable[Text]):
+    """The files of the box, one row per file, keyed by the file's id."""
+
+    HELP_GROUP = "Files table"
+    BINDINGS = [Binding("enter", "select_cursor", "Open file")]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+
+
+class MostUsed(Widget):
+    """Most used files, or the largest ones until traffic is recorded."""
+
+    BORDER_TITLE = "Most Used Media"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._data: DashboardData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="most-used-note")
+        yield FileTable(id="files")
+
+    def show(self, data: DashboardData) -> None:
+        self._data = data
+        if data.most_used_is_largest:
+            self.border_title = "Largest Files"
+            self.border_subtitle = "no use recorded yet" if not data.has_events else (
+                f"no use recorded in the last {data.range_label}"
+            )  # fmt: skip
+        else:
+            self.border_title = "Most Used Media"
+            self.border_subtitle = f"last {data.range_label}"
+        note = self.query_one("#most-used-note", Static)
+        note.update(Text(NO_TRAFFIC, style="dim italic") if not data.has_events else "")
+        note.display = not data.has_events
+        self._fill(data)
+
+    def on_resize(self) -> None:
+        if self._data is not None:
+            self._fill(self._data)
+
+    def _fill(self, data: DashboardData) -> None:
+        """Rebuild the rows, keeping the cursor on the same file when it is still listed."""
+        table = self.query_one(FileTable)
+        selected = _cursor_key(table)
+        table.clear(columns=True)
+        with_uses = not data.most_used_is_largest
+        fixed = TYPE_WIDTH + SIZE_WIDTH + DETAILS_WIDTH + (USES_WIDTH if with_uses else 0)
+        columns = 4 if with_uses else 3
+        # Each column has one cell of padding on each side; keep room for the scrollbar.
+        name_width = max(20, table.size.width - fixed - 2 * (columns + 1) - 2)
+        table.add_column("File", key="file", width=name_width)
+        table.add_column("Type", key="type", width=TYPE_WIDTH)
+        if with_uses:
+            table.add_column(Text("Uses", justify="right"), key="uses", width=USES_WIDTH)
+        table.add_column(Text("Size", justify="right"), key="size", width=SIZE_WIDTH)
+        table.add_column("Details", key="details", width=DETAILS_WIDTH)
+        for row in data.most_used:
+            table.add_row(*_cells(row, with_uses), key=str(row.file_id))
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def selected_file_id(self) -> int | None:
+        """The id of the file under the cursor, if any (for tests and actions)."""
+        key = _cursor_key(self.query_one(FileTable))
+        return None if key is None else int(key)
+
+
+def _cursor_key(table: FileTable) -> str | None:
+    if not table.row_count:
+        return None
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return key
+
+
+def kind_label(kind: str) -> str:
+    """IMG / VID / DOC / AUD / OTH, as in the mock-up."""
+    try:
+        return SHORT_LABEL[Kind(kind)]
+    except ValueError:
+        return kind[:3].upper()
+
+
+def _cells(row: TableRow, with_uses: bool) -> list[Text]:
+    cells = [plain_path(row.path), Text(kind_label(row.kind))]
+    if with_uses:
+        cells.append(Text(f"{count_text(row.uses or 0)}×", justify="right"))
+    cells.append(Text(size_text(row.size), justify="right"))
+    cells.append(Text(row.details, style="dim"))
+    return cells

@@ -1,0 +1,49 @@
+"""The Optimization Opportunities box: images to resize, images to compress, unused files
+to remove and images to convert to WebP/AVIF, each with the bytes it would save where
+that has been measured."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mediatop.tui.data import DashboardData, Opportunity
+from mediatop.tui.plain import count_text, size_text
+
+
+class Optimization(Widget):
+    """What could be done to the library, with the count and bytes each action concerns."""
+
+    BORDER_TITLE = "Optimization Opportunities"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="optimization-figures")
+        yield Static(id="optimization-notes")
+
+    def show(self, data: DashboardData) -> None:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold")
+        grid.add_column(justify="right")
+        grid.add_column()
+        grid.add_column(justify="right")
+        for item in data.opportunities:
+            grid.add_row(item.label, *_line(item))
+        self.query_one("#optimization-figures", Static).update(grid)
+        self.query_one("#optimization-notes", Static).update(
+            Text(data.optimization_note, style="dim italic")
+        )
+
+
+def _line(item: Opportunity) -> tuple[Text, Text, Text]:
+    if item.count is None:
+        return Text("?", style="dim"), Text(item.what), Text("not measured yet", style="dim")
+    style = "yellow" if item.count else ""
+    saving = "" if item.bytes is None or not item.count else f"save {size_text(item.bytes)}"
+    return (
+        Text(count_text(item.count), style=style),
+        Text(item.one if item.count == 1 else item.what),
+        Text(saving, style="green"),
+    )

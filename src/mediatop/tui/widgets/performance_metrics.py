@@ -1,0 +1,42 @@
+"""The Performance Metrics box: average load time (server and client, named apart),
+cache hit rate, WebP usage and mobile optimisation; "unknown" where the store cannot tell."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mediatop.tui.data import DashboardData
+from mediatop.tui.plain import UNKNOWN, ms_text, percent_text
+
+
+class PerformanceMetrics(Widget):
+    """How the library is served, from recorded traffic only (never estimated)."""
+
+    BORDER_TITLE = "Performance Metrics"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="performance-figures")
+        yield Static(id="performance-notes")
+
+    def show(self, data: DashboardData) -> None:
+        figures = data.performance
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column(justify="right")
+        rows = (
+            ("Avg load (server)", ms_text(figures.average_server_ms)),
+            ("Avg load (client)", ms_text(figures.average_client_ms)),
+            ("Cache hit", percent_text(figures.cache_hit_rate)),
+            ("WebP usage", percent_text(figures.webp_percent)),
+            ("Mobile optimised", percent_text(figures.mobile_percent)),
+        )
+        for label, value in rows:
+            grid.add_row(label, Text(value, style="dim" if value == UNKNOWN else ""))
+        self.query_one("#performance-figures", Static).update(grid)
+        self.query_one("#performance-notes", Static).update(
+            Text("\n".join(figures.notes), style="dim italic")
+        )

@@ -1,0 +1,114 @@
+"""The Storage Overview box: files and bytes per kind, storage against the quota with a
+usage bar, uploads and deletions this month, probe problems and unused files."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mediatop.analytics.overview import OverviewReport, TypeTotals
+from mediatop.tui.data import DashboardData
+from mediatop.tui.plain import count_text, percent_text, size_text, usage_bar
+
+KIND_LABELS = {
+    "image": "Images",
+    "video": "Videos",
+    "document": "Documents",
+    "audio": "Audio",
+    "other": "Other",
+}
+
+
+class UsageBar(Widget):
+    """A one-line bar of storage used against the quota, as wide as the box."""
+
+    fraction: reactive[float | None] = reactive(None)
+    caption: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        caption = f" {self.caption}"
+        width = max(10, self.size.width - len(caption))
+        return Text.assemble(usage_bar(self.fraction, width), caption)
+
+
+class StorageOverview(Widget):
+    """Files and storage as scanned: totals per kind, quota usage bar, unused files."""
+
+    BORDER_TITLE = "Storage Overview"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Reading the store…", style="dim"), id="storage-figures")
+        yield Static(id="storage-unused")
+        yield UsageBar(id="storage-bar")
+
+    def show(self, data: DashboardData) -> None:
+        overview = data.overview
+        self.query_one("#storage-figures", Static).update(_figures(overview))
+        self.query_one("#storage-unused", Static).update(_unused_line(data))
+        bar = self.query_one(UsageBar)
+        quota = overview.storage_quota
+        bar.fraction = overview.storage_used / quota if quota else None
+        bar.caption = _bar_caption(overview)
+
+
+Cells = tuple[Text | str, str, str]
+
+
+def _kind(totals: dict[str, TypeTotals], kind: str) -> Cells:
+    found = totals.get(kind, TypeTotals(kind, 0, 0))
+    return Text(KIND_LABELS[kind], style="bold"), count_text(found.count), size_text(found.size)
+
+
+def _figures(overview: OverviewReport) -> Table:
+    """Three aligned groups: totals and kinds on the left and middle, this month on the right."""
+    grid = Table.grid(padding=(0, 2))
+    for justify in ("left", "right", "right", "left", "right", "right", "left", "right"):
+        grid.add_column(justify=justify)
+    totals = {t.type: t for t in overview.by_type}
+    quota = overview.storage_quota
+    total: Cells = (
+        Text("Total files", style="bold"),
+        count_text(overview.total_files),
+        size_text(overview.total_size),
+    )
+    storage: Cells = (
+        Text("Storage", style="bold"),
+        size_text(overview.storage_used),
+        "of unknown" if quota is None else f"of {size_text(quota)}",
+    )
+    rows: list[tuple[Cells, Cells, tuple[str, int]]] = [
+        (total, storage, ("Uploaded this month", overview.uploaded_this_month)),
+        (_kind(totals, "image"), _kind(totals, "video"),
+         ("Deleted this month", overview.deleted_this_month)),
+        (_kind(totals, "document"), _kind(totals, "audio"),
+         ("Unreadable files", overview.probe_errors)),
+        (_kind(totals, "other"), ("", "", ""), ("Not yet probed", overview.not_yet_probed)),
+    ]  # fmt: skip
+    for left, middle, (label, value) in rows:
+        grid.add_row(*left, *middle, Text(label, style="dim"), count_text(value))
+    return grid
+
+
+def _unused_line(data: DashboardData) -> Text:
+    label = Text("Unused       ", style="bold")
+    if data.unused.count == 0:
+        return Text.assemble(label, "no file looks unused")
+    savings = size_text(data.unused.potential_savings)
+    style = "yellow" if data.unused.count else ""
+    return Text.assemble(
+        label,
+        (f"{count_text(data.unused.count)} files", style),
+        f" ({savings} potential savings)",
+    )
+
+
+def _bar_caption(overview: OverviewReport) -> str:
+    if overview.storage_quota is None:
+        return "quota unknown"
+    source = "disk" if overview.storage_quota_source == "filesystem" else "quota"
+    used = percent_text(overview.storage_used_percent)
+    return f"{used} of the {size_text(overview.storage_quota)} {source}"
