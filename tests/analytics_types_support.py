@@ -61,7 +61,7 @@ def save_image(root: Path, rel: str, im: Image.Image, **options: object) -> Path
 
 def scan(conn: sqlite3.Connection, root: Path) -> dict[str, int]:
     """Scan and probe `root`; returns relative path (str) -> file id."""
-    scan_root(conn, root, probe=True, workers=1, now=NOW_TS - 400 * DAY)
+    scan_root(conn, root, probe=True, workers=1, now=NOW_TS)
     return {
         bytes(path).decode(): file_id
         for path, file_id in conn.execute("SELECT path, id FROM media_files")
@@ -97,3 +97,47 @@ def views(media_id: int, count: int, *, ts: int = NOW_TS - 3600, etype: str = "v
                    status=200 if source == "log" else None, **fields)  # type: ignore[arg-type]
         for i in range(count)
     ]  # fmt: skip
+
+
+def write_pdf(path: Path, text: str | None, info: dict[str, str] | None = None) -> Path:
+    """A one-page PDF; with `text` its page has a text layer, else it is blank (a 'scan')."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    if info:
+        entries = " ".join(f"/{k} ({v})" for k, v in info.items())
+        objects.append(f"<< {entries} >>".encode())
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    trailer = b"<< /Size %d /Root 1 0 R" % (len(objects) + 1)
+    if info:
+        trailer += b" /Info %d 0 R" % len(objects)
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def write_wav(path: Path, seconds: float, rate: int = 8000) -> Path:
+    """A silent mono 16-bit WAV that mutagen can read (bitrate = rate × 16)."""
+    import wave
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"\0\0" * int(rate * seconds))
+    return path
