@@ -1,0 +1,215 @@
+"""Optimisation opportunities across types: the dashboard box and /api/analytics/media/optimization.
+
+Four counts with their bytes (each file counted once per line; the lines overlap, e.g.
+an image can be both oversized and convertible, so their bytes are not to be added):
+
+- resize: images wider than 2 × their largest display (see `image_opportunities`);
+  bytes = measured saving of resizing to 2 × that width.
+- compress: files stored at a needlessly high quality:
+  JPEGs above quality 90 (bytes = measured saving of re-encoding at 85);
+  videos over 2 × the bitrate their resolution needs (bytes = an estimate,
+  size × (1 − recommended ÷ actual bitrate), see `video_delivery`);
+  PDFs over LARGE_PDF_BYTES (bytes unknown: PDFs are not re-encoded here).
+- remove: the unused candidates of `unused.unused_candidates` (bytes = their sizes).
+- convert: images whose measured WebP encoding saves at least 5 % and 1 KiB
+  (bytes = that saving).
+
+`unmeasured` counts the files of a line whose saving is not known yet (images not
+measured yet: run the images report with `measure`, or `measure_savings`).
+
+The full list ranks every opportunity by bytes saved per month: for images
+`saving × human requests in the last 30 days`; for a video re-encode
+`saving ÷ size × bytes served in the last 30 days` (range requests fetch parts of a
+video); removals and cleanups save storage only (0 per month) and follow, by size.
+Uses cached measurements only, so it is as fast as the rollups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mediatop.analytics._media_common import ids_json, last_30_days, requests_by_file, top_limit
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.image_facts import (
+    RECOMPRESS_ABOVE_QUALITY,
+    RECOMPRESS_QUALITY,
+    load_image_facts,
+    max_display_widths,
+)
+from mediatop.analytics.image_opportunities import (
+    MIN_FORMAT_SAVING_BYTES,
+    MIN_FORMAT_SAVING_FRACTION,
+    OptimizationOpportunity,
+    cleanup_opportunities,
+    image_optimization,
+    rank,
+)
+from mediatop.analytics.savings import cached_measurements
+from mediatop.analytics.video_delivery import encoding_efficiency
+
+LARGE_PDF_BYTES = 10_000_000
+
+
+@dataclass(frozen=True)
+class OptimizationLine:
+    count: int
+    bytes: int  # known savings (measured, or estimated for videos)
+    unmeasured: int  # files on this line whose saving is not known yet
+
+
+@dataclass(frozen=True)
+class OptimizationSummary:
+    resize: OptimizationLine
+    compress: OptimizationLine
+    remove: OptimizationLine
+    convert: OptimizationLine
+    total_opportunities: int
+    opportunities: list[OptimizationOpportunity]
+
+
+def _bytes_served_30d(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
+    """file id -> bytes served over the last 30 days (daily rollup)."""
+    first, last = last_30_days(ctx)
+    return {
+        media_id: int(n or 0)
+        for media_id, n in ctx.conn.execute(
+            "SELECT media_id, SUM(bandwidth_usage) FROM media_performance_metrics "
+            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY media_id",
+            (first, last, ids_json(ids)),
+        )
+    }
+
+
+def _large_pdfs(ctx: ReportContext) -> list[tuple[int, bytes, int]]:
+    return [
+        (file_id, bytes(path), size)
+        for file_id, path, size in ctx.conn.execute(
+            "SELECT id, path, size FROM media_files WHERE kind = 'document' "
+            "AND deleted_at IS NULL AND ext = '.pdf' AND size > ? ORDER BY id",
+            (LARGE_PDF_BYTES,),
+        )
+    ]
+
+
+def optimization_report(ctx: ReportContext) -> OptimizationSummary:
+    """The four dashboard lines and the ranked list of every opportunity."""
+    from mediatop.analytics.unused import unused_candidates
+
+    facts = load_image_facts(ctx.conn)
+    measured = cached_measurements(ctx.conn)
+    requests = requests_by_file(ctx.conn, *last_30_days(ctx))
+    images = image_optimization(facts, max_display_widths(ctx.conn), measured, requests)
+    found = [*images.opportunities, *cleanup_opportunities(ctx)]
+
+    resize = [o for o in images.opportunities if o.type == "resize"]
+    convert_known = convert_unknown = convert_bytes = 0
+    compress: list[OptimizationOpportunity] = []
+    for item in facts:
+        cache = measured.get(item.id, {})
+        webp = cache.get("webp")
+        if item.format in ("JPEG", "PNG", "GIF", "BMP", "TIFF") and not item.animated:
+            if webp is None:
+                convert_unknown += 1
+            elif webp.saving is not None and webp.saving >= max(
+                MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
+            ):
+                convert_known += 1
+                convert_bytes += webp.saving
+        if item.format == "JPEG" and item.quality and item.quality > RECOMPRESS_ABOVE_QUALITY:
+            again = cache.get(f"jpeg:{RECOMPRESS_QUALITY}")
+            saving = again.saving if again is not None and again.saving else None
+            saving = saving if saving is None or saving > 0 else 0
+            n = requests.get(item.id, 0)
+            compress.append(
+                OptimizationOpportunity(
+                    "compress",
+                    str(item.id),
+                    item.path,
+                    "image",
+                    saving,
+                    "medium",
+                    saving is not None,
+                    n,
+                    None if saving is None else saving * n,
+                    current_size=item.size,
+                    recommended_size=None if saving is None else item.size - saving,
+                    current_format="JPEG",
+                    recommended_format="JPEG",
+                    reason=f"JPEG quality {item.quality}: re-encode at {RECOMPRESS_QUALITY}",
+                )
+            )
+
+    videos = [e for e in encoding_efficiency(ctx) if e.verdict == "high"]
+    served = _bytes_served_30d(ctx, [int(e.id) for e in videos])
+    for e in videos:
+        saving = e.estimated_savings or 0
+        monthly = int(saving / e.size * served.get(int(e.id), 0)) if e.size else 0
+        compress.append(
+            OptimizationOpportunity(
+                "compress",
+                e.id,
+                e.filename,
+                "video",
+                saving,
+                "high" if monthly else "medium",
+                False,
+                requests.get(int(e.id), 0),
+                monthly,
+                current_size=e.size,
+                recommended_size=e.size - saving,
+                reason=f"bitrate {e.bitrate} bit/s is {e.ratio:.1f}× the {e.recommended_bitrate} "
+                "its resolution needs (saving estimated)",
+            )
+        )
+    for file_id, path, size in _large_pdfs(ctx):
+        compress.append(
+            OptimizationOpportunity(
+                "compress",
+                str(file_id),
+                path,
+                "document",
+                None,
+                "low",
+                False,
+                requests.get(file_id, 0),
+                None,
+                current_size=size,
+                reason=f"PDF over {LARGE_PDF_BYTES // 1_000_000} MB: compress its images",
+            )
+        )
+
+    unused = unused_candidates(ctx)
+    removals = [
+        OptimizationOpportunity(
+            "remove",
+            u.id,
+            u.filename,
+            u.type,
+            u.potential_savings,
+            "low",
+            True,
+            0,
+            0,
+            current_size=u.size,
+            reason=f"unused, deletion risk {u.risk_level}",
+        )
+        for u in unused
+    ]
+    everything = rank([*found, *compress, *removals])
+    return OptimizationSummary(
+        resize=OptimizationLine(
+            len(resize),
+            sum(o.potential_savings or 0 for o in resize),
+            sum(1 for o in resize if not o.measured),
+        ),
+        compress=OptimizationLine(
+            len(compress),
+            sum(o.potential_savings or 0 for o in compress),
+            sum(1 for o in compress if o.potential_savings is None),
+        ),
+        remove=OptimizationLine(len(unused), sum(u.potential_savings for u in unused), 0),
+        convert=OptimizationLine(convert_known, convert_bytes, convert_unknown),
+        total_opportunities=len(everything),
+        opportunities=everything[: top_limit(ctx, 100)],
+    )
