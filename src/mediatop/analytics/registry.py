@@ -81,6 +81,30 @@ REPORTS: dict[str, ReportSpec] = {
             "duplicates_report",
             "exact copies (content hash) and near-duplicate images (perceptual hash)",
         ),
+        ReportSpec(
+            "videos",
+            "mediatop.analytics.video",
+            "videos_report",
+            "videos: views, watch time, completion, drop-off, heatmap, encoding and delivery",
+        ),
+        ReportSpec(
+            "documents",
+            "mediatop.analytics.documents",
+            "documents_report",
+            "documents: downloads, conversion, access patterns, searchability",
+        ),
+        ReportSpec(
+            "audio",
+            "mediatop.analytics.audio",
+            "audio_report",
+            "audio: count, duration, bitrate, plays, completion",
+        ),
+        ReportSpec(
+            "optimization",
+            "mediatop.analytics.optimize",
+            "optimization_report",
+            "optimisation: resize, compress, remove, convert (counts, bytes), ranked list",
+        ),
     )
 }
 
