@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,6 +127,20 @@ def _storable(text: str | None) -> str | None:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+@dataclass
+class ParsedBatch:
+    """What a batch of lines became, ready to be written in one transaction."""
+
+    rows: list[LogRow]
+    rollup: UsageRollup
+    kinds: dict[int, str]
+    misses: Counter[tuple[bytes, str]]
+    miss_status: dict[tuple[bytes, str], int]
+    rejects: Counter[str]
+    samples: dict[str, list[str]]
+    counts: Counter[str]
+
+
 class LineBatch:
     """Everything one batch of lines becomes (see the module docstring)."""
 
@@ -150,6 +165,13 @@ class LineBatch:
         self.rejects: Counter[str] = Counter()
         self.samples: dict[str, list[str]] = {}
         self.counts: Counter[str] = Counter()
+
+    def result(self) -> ParsedBatch:
+        """The current batch's outcome (call `reset` before the next batch)."""
+        return ParsedBatch(
+            self.rows, self.rollup, self.kinds, self.misses, self.miss_status, self.rejects,
+            self.samples, self.counts,
+        )  # fmt: skip
 
     def session_of(self, ip: str, agent: str) -> str:
         key = ip + "\x00" + agent

@@ -28,9 +28,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from mediatop.ingest.lines import LineBatch
+from mediatop.ingest.devices import device_of
+from mediatop.ingest.lines import LineBatch, ParsedBatch
 from mediatop.ingest.logformat import LogFormat
 from mediatop.store.checkpoints import (
     Checkpoint,
@@ -41,6 +42,9 @@ from mediatop.store.checkpoints import (
 )
 from mediatop.store.connection import transaction
 from mediatop.store.events import record_log_rows
+
+if TYPE_CHECKING:
+    from mediatop.ingest.pipeline import ParsePool
 
 FINGERPRINT_BYTES = 4096
 READ_BYTES = 1 << 22
@@ -62,7 +66,7 @@ class IngestTally:
     files: list[str] = field(default_factory=list)
     incomplete_tail: int = 0
 
-    def add(self, batch: LineBatch) -> None:
+    def add(self, batch: ParsedBatch) -> None:
         c = batch.counts
         self.lines += c["lines"]
         self.accepted += c["accepted"]
@@ -150,6 +154,7 @@ class LogIngester:
         self.batch_lines = batch_lines
         self.tally = IngestTally()
         self.on_batch = on_batch
+        self.pool: ParsePool | None = None
 
     @property
     def fmt(self) -> LogFormat:
@@ -157,21 +162,27 @@ class LogIngester:
 
     def ingest(self, paths: Sequence[Path]) -> IngestTally:
         """Read every new complete line of every log once."""
-        for path in paths:
-            self.ingest_path(path)
+        try:
+            for path in paths:
+                self.ingest_path(path)
+        finally:
+            self.close()
         return self.tally
 
     def follow(
         self, paths: Sequence[Path], stop: Callable[[], bool], interval_s: float = 0.5
     ) -> IngestTally:
         """Like `ingest`, then keep polling for new lines and rotations until stop()."""
-        while True:
-            for path in paths:
-                if path.exists():
-                    self.ingest_path(path)
-            if stop():
-                return self.tally
-            time.sleep(interval_s)
+        try:
+            while True:
+                for path in paths:
+                    if path.exists():
+                        self.ingest_path(path)
+                if stop():
+                    return self.tally
+                time.sleep(interval_s)
+        finally:
+            self.close()
 
     def ingest_path(self, path: Path) -> None:
         """One log, after finishing any rotated-away generation of it found beside it."""
@@ -213,15 +224,37 @@ class LogIngester:
         with open_log(path) as stream:
             _skip(stream, cp.offset, gz)
             offset = cp.offset
-            for lines, consumed in _line_batches(stream, self.batch_lines, final_partial=gz):
-                self.batch.reset()
-                self.batch.add_lines(lines)
+            chunks = _byte_batches(stream, self.batch_lines, final_partial=gz)
+            for parsed, consumed in self._parse(chunks, (st.st_size - offset) * (4 if gz else 1)):
                 offset += consumed
-                cp = self._commit(cp, offset, head)
+                cp = self._commit(cp, offset, head, parsed)
             self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
 
-    def _commit(self, cp: Checkpoint, offset: int, head: bytes) -> Checkpoint:
-        batch = self.batch
+    def _parse(
+        self, chunks: Iterator[tuple[bytes, int]], expected_bytes: int
+    ) -> Iterator[tuple[ParsedBatch, int]]:
+        """Parsed batches in order: in worker processes for big logs, else here."""
+        from mediatop.ingest.pipeline import PARALLEL_MIN_BYTES, ParsePool, worker_count
+
+        workers = worker_count()
+        if workers and expected_bytes >= PARALLEL_MIN_BYTES:
+            if self.pool is None:
+                device_of("")  # warm the UA parser once, before the workers fork
+                self.pool = ParsePool(self.batch, workers)
+            yield from self.pool.parse_in_order(chunks)
+            return
+        for data, consumed in chunks:
+            self.batch.reset()
+            self.batch.add_lines(decode_lines(data))
+            yield self.batch.result(), consumed
+
+    def close(self) -> None:
+        """Stop the parse workers, if any were started."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def _commit(self, cp: Checkpoint, offset: int, head: bytes, batch: ParsedBatch) -> Checkpoint:
         length = min(len(head), offset, FINGERPRINT_BYTES)
         counts = batch.counts
         cp = replace(
@@ -274,14 +307,15 @@ def decode_lines(data: bytes) -> list[str]:
     return lines
 
 
-def _line_batches(
+def _byte_batches(
     stream: BinaryIO, batch_lines: int, *, final_partial: bool
-) -> Iterator[tuple[list[str], int]]:
-    """(lines, bytes they used) of complete lines, about batch_lines at a time."""
+) -> Iterator[tuple[bytes, int]]:
+    """Chunks of complete lines (about batch_lines each) and the bytes each used."""
     pending = b""
-    lines: list[str] = []
-    used = 0
     read_size = max(4096, min(READ_BYTES, batch_lines * 256))
+    parts: list[bytes] = []
+    used = 0
+    target = batch_lines * 180
     while True:
         chunk = stream.read(read_size)
         if not chunk:
@@ -292,16 +326,16 @@ def _line_batches(
             pending = data
             continue
         pending = data[cut:]
-        lines.extend(decode_lines(data[:cut]))
+        parts.append(data[:cut])
         used += cut
-        if len(lines) >= batch_lines:
-            yield lines, used
-            lines, used = [], 0
+        if used >= target:
+            yield b"".join(parts), used
+            parts, used = [], 0
     if final_partial and pending:
-        lines.extend(decode_lines(pending))
+        parts.append(pending)
         used += len(pending)
-    if lines or used:
-        yield lines, used
+    if parts:
+        yield b"".join(parts), used
 
 
 def ingest_logs(
