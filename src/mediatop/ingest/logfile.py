@@ -200,7 +200,11 @@ class LogIngester:
 
     def _finish_rotated(self, path: Path, cp: Checkpoint) -> None:
         """Read the rest of a generation that rotation moved beside `path`, if found."""
-        for sibling in sorted(path.parent.glob(path.name + "?*")):
+        try:
+            names = sorted(n for n in os.listdir(path.parent) if n.startswith(path.name))
+        except OSError:
+            return
+        for sibling in (path.parent / n for n in names if n != path.name):
             if not sibling.is_file():
                 continue
             try:
