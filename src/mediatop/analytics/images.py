@@ -17,7 +17,8 @@ daily rollup):
   a view, a share most (it brings new visitors).
 - Savings are measured (see `savings.py`). Option `measure`: 'cached' (use only what is
   cached), 'all' (measure every missing one now), or a number N (default 16): measure
-  the N most requested images that lack measurements, within MEASURE_BUDGET_S.
+  the N most requested images that lack measurements, starting no new encode after
+  MEASURE_BUDGET_S seconds (the rest wait for the next run).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from mediatop.analytics.image_opportunities import (
 from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
 
 DEFAULT_MEASURE = "16"
-MEASURE_BUDGET_S = 60.0
+MEASURE_BUDGET_S = 10.0
 MODERN_FORMATS = ("WEBP", "AVIF")
 
 

@@ -36,6 +36,7 @@ from mediatop.analytics.image_facts import (
 
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_TIMEOUT_S = 30.0
+AVIF_SPEED = 8
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ def _save_options(target: EncodeTarget) -> dict[str, object]:
         options.update(optimize=True, progressive=True)
     if target.format == "WEBP":
         options["method"] = 4
+    if target.format == "AVIF":
+        # libavif's speed 8 is about 3× faster than its default 6 for files a few
+        # percent larger: the measured saving is what a fast encode really gives.
+        options["speed"] = AVIF_SPEED
     return options
 
 
