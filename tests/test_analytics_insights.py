@@ -8,8 +8,8 @@ import pytest
 
 from mediatop.analytics.insights import insights_report
 from mediatop.analytics.jsonable import to_jsonable
-from mediatop.model import ProbeResult
-from test_analytics_usage_fixtures import NOW, make_store, ref, view
+from mediatop.model import ProbeResult, VideoEngagementEvent
+from test_analytics_usage_fixtures import NOW, make_store, ref, ts, view
 
 
 def _by_topic(report):
@@ -104,3 +104,19 @@ def test_insights_serialise_with_figures(tmp_path):
     first = data["insights"][0]
     assert {"severity", "message", "action", "figures"} <= set(first)
     assert data["recommendations"][0].startswith(first["message"])
+
+
+def test_low_video_completion(tmp_path):
+    store = make_store(tmp_path, quota=10**12)
+    clip = store.add("clip.mp4", 9000)
+    events = []
+    for n in range(12):  # 12 sessions, 2 watch to the end: 2 / 12 = 16.7 %
+        end = 60.0 if n < 2 else 10.0
+        kind = "complete" if n < 2 else "stop"
+        events += [
+            VideoEngagementEvent(clip, "play", 0.0, 60.0, ts(1), session_id=f"s{n}"),
+            VideoEngagementEvent(clip, kind, end, 60.0, ts(1) + int(end), session_id=f"s{n}"),
+        ]
+    store.video_events(events)
+    video = _by_topic(insights_report(store.ctx()))["video"]
+    assert video.figures == {"completionRate": pytest.approx(100 * 2 / 12), "sessions": 12}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -162,6 +162,107 @@ def per_file_sql(ctx: ReportContext) -> tuple[str, list[object]]:
         "WHERE date BETWEEN ? AND ? GROUP BY media_id",
         list(range_args(ctx)),
     )
+
+
+RANGE_SUM_COLUMNS = (
+    "requests", "views", "downloads", "clicks", "shares", "bandwidth_usage", "errors",
+    "bot_requests", "cache_hits", "cache_misses",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RangeSums:
+    """One file's rollup sums over the report's range."""
+
+    requests: int = 0
+    views: int = 0
+    downloads: int = 0
+    clicks: int = 0
+    shares: int = 0
+    bytes: int = 0
+    errors: int = 0
+    bot_requests: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:
+    """Rollup sums over the range for the given files, through the (media_id, date) index.
+
+    For a handful of files this costs a few index probes each, against a scan of every
+    file-day row of the range for a GROUP BY over all files.
+    """
+    wanted = sorted(set(ids))
+    found: dict[int, RangeSums] = {}
+    sums = ", ".join(f"SUM({c})" for c in RANGE_SUM_COLUMNS)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for media_id, *values in ctx.conn.execute(
+            f"SELECT media_id, {sums} FROM media_performance_metrics "
+            f"WHERE media_id IN ({marks}) AND date BETWEEN ? AND ? GROUP BY media_id",
+            [*chunk, *range_args(ctx)],
+        ):
+            found[media_id] = RangeSums(*(int(v or 0) for v in values))
+    return found
+
+
+def top_in_range(
+    ctx: ReportContext,
+    bound_sql: str,
+    bound_args: Sequence[object],
+    key: Callable[[tuple, RangeSums], tuple[float, ...]],
+    limit: int,
+    batch: int = 256,
+) -> list[tuple[tuple, RangeSums]]:
+    """The exact top `limit` files by `key` over the range, without summing every file.
+
+    `bound_sql` yields rows (media_id, bound, ...) in decreasing bound order, where bound
+    is an upper bound of key[0] for that file (an all-time total from `file_totals`
+    bounds the same total over any range, since every count is >= 0). Candidates are
+    summed over the range in batches; the walk stops once `limit` files score above the
+    next bound. `key(row, sums)` gets the candidate's row; files whose key[0] is 0 are
+    left out. Returns (row, sums) pairs, best first.
+    """
+    best: list[tuple[tuple[float, ...], tuple, RangeSums]] = []
+    cursor = ctx.conn.execute(bound_sql, list(bound_args))
+    while True:
+        rows = cursor.fetchmany(batch)
+        if not rows:
+            break
+        sums = range_sums(ctx, [r[0] for r in rows])
+        for row in rows:
+            values = sums.get(row[0], RangeSums())
+            score = key(row, values)
+            if score[0] > 0:
+                best.append((score, row, values))
+        best.sort(key=lambda item: item[0], reverse=True)
+        del best[limit:]
+        if len(best) >= limit and best[-1][0][0] > rows[-1][1]:
+            break
+    cursor.close()
+    return [(row, values) for _score, row, values in best]
+
+
+def top_files(
+    ctx: ReportContext,
+    bound: str,
+    key: Callable[[int, RangeSums], tuple[float, ...]],
+    limit: int,
+) -> list[tuple[int, RangeSums]]:
+    """The top `limit` files by `key` over the range, walking `file_totals` by `bound`
+    (an SQL expression over its columns bounding key[0] from above); see top_in_range."""
+    sql = (
+        f"SELECT media_id, {bound} AS b FROM file_totals WHERE {bound} > 0 "
+        f"ORDER BY b DESC, media_id"
+    )
+    found = top_in_range(ctx, sql, [], lambda row, sums: key(row[0], sums), limit)
+    return [(row[0], sums) for row, sums in found]
+
+
+# Every human event adds at least one to this sum (a request, a use or an error), so it
+# bounds any per-event count such as cache misses.
+HUMAN_EVENTS_BOUND = "(requests + views + downloads + clicks + shares + errors)"
 
 
 def conn_rows(conn: sqlite3.Connection, sql: str, args: Iterable[object]) -> list[tuple]:

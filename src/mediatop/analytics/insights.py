@@ -9,12 +9,13 @@ now), 'warning' (worth doing soon) or 'info' (good to know).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import humanize
 
-from mediatop.analytics._rollups import per_file_sql, percent, range_args
+from mediatop.analytics._rollups import percent, range_args, top_files
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import quota_forecast
 from mediatop.analytics.performance import cache_stats, kind_sums, load_times
@@ -27,6 +28,7 @@ LOW_CACHE_HIT_PERCENT = 80.0
 SLOW_P95_MS = 1000.0
 HIGH_ERROR_PERCENT = 2.0
 TOP_PAGES = 20
+TOP_FILES = 500
 
 
 @dataclass(frozen=True)
@@ -126,31 +128,41 @@ def _quota(ctx: ReportContext) -> list[Insight]:
 
 
 def _top_page_media(ctx: ReportContext) -> set[int]:
-    """Files on the TOP_PAGES locations whose media drew the most views in the range
-    (a page's views are approximated by the views of the media it shows; pages with
-    none are not "most viewed")."""
-    sub, args = per_file_sql(ctx)
+    """Files shown on the TOP_PAGES most viewed pages of the range.
+
+    A page's views are approximated by the range views of the media it shows, counting
+    the TOP_FILES most viewed files only (found without summing every file), so pages
+    showing none of them are not "most viewed"."""
+    top = top_files(ctx, "views", lambda i, r: (r.views, -i), TOP_FILES)
+    views = json.dumps([[i, r.views] for i, r in top])
     rows = ctx.conn.execute(
-        f"WITH v AS ({sub}), pages AS ("
-        f"  SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
-        f"  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 HAVING n > 0 "
-        f"  ORDER BY n DESC LIMIT ?) "
-        f"SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
-        f"ON p.type = l.type AND p.location_id = l.location_id WHERE l.media_id IS NOT NULL",
-        [*args, TOP_PAGES],
+        "WITH v AS (SELECT json_extract(value, '$[0]') AS media_id, "
+        "  json_extract(value, '$[1]') AS views FROM json_each(?)), "
+        "pages AS (SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
+        "  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 ORDER BY n DESC LIMIT ?) "
+        "SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
+        "ON p.type = l.type AND p.location_id = l.location_id WHERE l.media_id IS NOT NULL",
+        (views, TOP_PAGES),
     )
     return {r[0] for r in rows}
 
 
 def _images(ctx: ReportContext) -> list[Insight]:
+    """Oversized images, format conversions and WebP adoption, from the images modules'
+    public functions over cached measurements (nothing is re-encoded here)."""
     try:
-        from mediatop.analytics.images import images_report
-    except ImportError:
+        from mediatop.analytics._media_common import requests_by_file
+        from mediatop.analytics.image_facts import load_image_facts, max_display_widths
+        from mediatop.analytics.image_opportunities import image_optimization
+        from mediatop.analytics.savings import cached_measurements
+    except ModuleNotFoundError:
         return []
-    options = {"measure": "cached", **ctx.options, "top": "1000000"}
-    report = images_report(replace(ctx, options=options))
+    facts = load_image_facts(ctx.conn)
+    found = image_optimization(
+        facts, max_display_widths(ctx.conn), cached_measurements(ctx.conn), {}
+    )
     out: list[Insight] = []
-    oversized = report.optimization.oversized_images
+    oversized = found.oversized
     if oversized:
         waste = sum(o.potential_savings or 0 for o in oversized)
         on_top = _top_page_media(ctx) & {int(o.id) for o in oversized}
@@ -165,30 +177,33 @@ def _images(ctx: ReportContext) -> list[Insight]:
                 {"images": len(oversized), "bytes": waste, "onTopPages": len(on_top)},
             )
         )  # fmt: skip
-    formats = [o for o in report.optimization.conversion_opportunities if o.type == "format"]
+    formats = [o for o in found.opportunities if o.type == "format"]
     if formats:
         saving = sum(o.potential_savings or 0 for o in formats)
-        monthly = sum(o.monthly_bytes_saved or 0 for o in formats)
+        first, last = range_args(ctx)
+        requests = requests_by_file(ctx.conn, first, last, [int(o.media_id) for o in formats])
+        served = sum((o.potential_savings or 0) * requests.get(int(o.media_id), 0) for o in formats)
         out.append(
             Insight(
                 "format", "warning" if saving else "info",
                 f"{_n(len(formats), 'image')} would be smaller as WebP/AVIF"
                 + (f": {_size(saving)} measured" if saving else "")
-                + (f", about {_size(monthly)} less traffic a month" if monthly else "")
+                + (f", {_size(served)} less traffic over {ctx.time_range.label}"
+                   if served else "")
                 + ".",
                 "Convert them (keep the originals until the pages are updated).",
-                {"images": len(formats), "bytes": saving, "monthlyBytes": monthly},
+                {"images": len(formats), "bytes": saving, "trafficBytes": served},
             )
         )  # fmt: skip
-    adoption = report.performance.web_p_adoption
-    if adoption is not None and report.overview.total_images and adoption < 25:
+    modern = sum(1 for f in facts if (f.format or "").upper() in ("WEBP", "AVIF"))
+    adoption = percent(modern, len(facts))
+    if adoption is not None and adoption < 25:
         out.append(
             Insight(
                 "webp", "info",
-                f"Only {adoption:.0f} % of {report.overview.total_images} images are WebP or "
-                f"AVIF.",
+                f"Only {adoption:.0f} % of {_n(len(facts), 'image')} are WebP or AVIF.",
                 "Have the CMS generate WebP/AVIF copies for new uploads.",
-                {"webPAdoption": adoption, "images": report.overview.total_images},
+                {"webPAdoption": adoption, "images": len(facts)},
             )
         )  # fmt: skip
     return out
@@ -296,23 +311,22 @@ def _library(ctx: ReportContext) -> list[Insight]:
 
 
 def _video(ctx: ReportContext) -> list[Insight]:
+    """Completion rate of video sessions started in the range (video module's totals)."""
     try:
-        from mediatop.analytics.video import videos_report
-    except ImportError:
+        from mediatop.analytics.video_engagement import Scope, session_totals
+    except ModuleNotFoundError:
         return []
-    report = videos_report(ctx)
-    engagement = getattr(report, "engagement", None)
-    rate = getattr(engagement, "completion_rate", None)
-    views = getattr(getattr(report, "overview", None), "total_views", 0) or 0
-    if rate is None or views < 10 or rate >= 25:
+    totals = session_totals(ctx, Scope())
+    rate = totals.completion_rate
+    if rate is None or totals.sessions < 10 or rate >= 25:
         return []
     return [
         Insight(
             "video", "info",
-            f"Only {rate:.0f} % of {views} video plays over {ctx.time_range.label} reach "
-            f"the end.",
+            f"Only {rate:.0f} % of {_n(totals.sessions, 'video play')} over "
+            f"{ctx.time_range.label} reach the end.",
             "Look at the drop-off points in `mediatop report videos` and trim the slow parts.",
-            {"completionRate": rate, "views": views},
+            {"completionRate": rate, "sessions": totals.sessions},
         )
     ]  # fmt: skip
 

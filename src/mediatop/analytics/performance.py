@@ -15,12 +15,16 @@ import os
 from dataclasses import dataclass
 
 from mediatop.analytics._rollups import (
+    HUMAN_EVENTS_BOUND,
     LatencyStats,
+    RangeSums,
+    file_rows,
     histograms_by_scope,
     latency_stats,
-    per_file_sql,
     percent,
     range_args,
+    range_sums,
+    top_files,
     top_limit,
 )
 from mediatop.analytics.context import ReportContext
@@ -202,21 +206,19 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
         entry[0] += nbytes
         entry[1] += requests
         by_type[kind] = by_type.get(kind, 0) + nbytes
-    sub, args = per_file_sql(ctx)
-    # Answers: which files were served the most bytes in the range?
-    top = ctx.conn.execute(
-        f"SELECT f.id, f.path, f.kind, f.size, t.bytes, t.requests FROM ({sub}) t "
-        f"JOIN media_files f ON f.id = t.media_id WHERE t.bytes > 0 "
-        f"ORDER BY t.bytes DESC, f.id LIMIT ?",
-        [*args, limit],
-    )
+    top = top_files(ctx, "bytes", lambda i, r: (r.bytes, -i), limit)
+    files = file_rows(ctx.conn, [i for i, _r in top])
     total = sum(by_type.values())
     return BandwidthData(
         total_bytes=total,
         average_daily_bytes=total / len(daily) if daily else None,
         daily=[DayBytes(d, b, r) for d, (b, r) in sorted(daily.items())],
         by_type={k: v for k, v in sorted(by_type.items()) if v},
-        top_files=[FileBandwidth(str(i), bytes(p), k, s, b, r) for i, p, k, s, b, r in top],
+        top_files=[
+            FileBandwidth(str(i), files[i].path, files[i].kind, files[i].size, r.bytes, r.requests)
+            for i, r in top
+            if i in files
+        ],
     )
 
 
@@ -230,19 +232,16 @@ def cache_stats(ctx: ReportContext, limit: int, sums: dict[str, tuple] | None = 
         for kind, v in sorted(sums.items())
         if (v[5] or 0) + (v[6] or 0)
     }
-    # Answers: which files missed the cache most often in the range?
-    rows = ctx.conn.execute(
-        "SELECT f.id, f.path, f.kind, f.size, m.misses, m.hits FROM ("
-        "  SELECT media_id, SUM(cache_misses) AS misses, SUM(cache_hits) AS hits "
-        "  FROM media_performance_metrics WHERE date BETWEEN ? AND ? AND cache_misses > 0 "
-        "  GROUP BY media_id ORDER BY misses DESC, media_id LIMIT ?"
-        ") m JOIN media_files f ON f.id = m.media_id ORDER BY m.misses DESC, f.id",
-        [*range_args(ctx), limit],
-    )
+    top = top_files(ctx, HUMAN_EVENTS_BOUND, lambda i, r: (r.cache_misses, -i), limit)
+    files = file_rows(ctx.conn, [i for i, _r in top])
     uncached = [
-        UncachedFile(str(i), bytes(p), k, s, mi, h, percent(h, h + mi))
-        for i, p, k, s, mi, h in rows
-    ]
+        UncachedFile(
+            str(i), files[i].path, files[i].kind, files[i].size, r.cache_misses, r.cache_hits,
+            percent(r.cache_hits, r.cache_hits + r.cache_misses),
+        )
+        for i, r in top
+        if i in files
+    ]  # fmt: skip
     return CacheStats(percent(hits, hits + misses), hits, misses, by_type, uncached)
 
 
@@ -263,15 +262,13 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
     AVIF for a JPEG twice its size. Bandwidth saved applies the same per-file factor to
     the bytes served in the range.
     """
-    # Answers: the present WebP/AVIF files with what they were served in the range.
-    sub, args = per_file_sql(ctx)
+    # Answers: the present WebP/AVIF files (what they were served comes from range_sums).
     modern = ctx.conn.execute(
-        f"SELECT f.id, f.path, f.ext, f.size, f.mode, f.meta, COALESCE(t.bytes, 0) "
-        f"FROM media_files f LEFT JOIN ({sub}) t ON t.media_id = f.id "
-        f"WHERE f.deleted_at IS NULL AND f.kind = 'image' "
-        f"AND lower(f.ext) IN ('.webp', 'webp', '.avif', 'avif')",
-        args,
+        "SELECT id, path, ext, size, mode, meta FROM media_files "
+        "WHERE deleted_at IS NULL AND kind = 'image' "
+        "AND lower(ext) IN ('.webp', 'webp', '.avif', 'avif')"
     ).fetchall()
+    served = range_sums(ctx, [row[0] for row in modern])
     stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
     siblings: dict[bytes, int] = {}
     if stems:
@@ -285,7 +282,7 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
                 siblings[stem] = max(siblings.get(stem, 0), size)
     saved = originals = bandwidth_saved = measured = 0
     by_format: dict[str, int] = {}
-    for _id, path, ext, size, mode, meta, served in modern:
+    for file_id, path, ext, size, mode, meta in modern:
         stem = os.path.splitext(bytes(path))[0]
         key = _ratio_key(ext, mode, meta)
         if stem in siblings:
@@ -296,7 +293,7 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
         factor = original / size if size else 1.0
         saved += original - size
         originals += original
-        bandwidth_saved += round(served * (factor - 1))
+        bandwidth_saved += round(served.get(file_id, RangeSums()).bytes * (factor - 1))
         fmt = "avif" if key == "avif" else "webp"
         by_format[fmt] = by_format.get(fmt, 0) + original - size
     return CompressionSavings(

@@ -22,12 +22,16 @@ from datetime import datetime
 
 from mediatop.analytics._rollups import (
     MediaUsageLocation,
+    RangeSums,
     average_view_seconds,
+    file_rows,
     last_used_for,
     locations_for,
-    per_file_sql,
     percent,
     range_args,
+    range_sums,
+    top_files,
+    top_in_range,
     top_limit,
     ts_to_datetime,
 )
@@ -137,49 +141,94 @@ def engagement_of(
     )
 
 
-def usage_data(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[MediaUsageData]:
-    """MediaUsageData for the given present files (None: the `limit` highest scores)."""
-    sub, args = per_file_sql(ctx)
-    only = ""
-    if file_ids is not None:
-        only = f" AND f.id IN ({','.join(str(int(i)) for i in file_ids) or 'NULL'})"
-    # Answers: which present files have the highest usage score over the range?
-    rows = ctx.conn.execute(
-        f"""
-        WITH t AS ({sub}),
-        l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
-              WHERE media_id IS NOT NULL GROUP BY media_id),
-        x AS (
-          SELECT f.id, f.path, f.kind, f.size, COALESCE(t.views, 0) AS v,
-                 COALESCE(t.downloads, 0) AS d, COALESCE(t.clicks, 0) AS c,
-                 COALESCE(t.shares, 0) AS s, COALESCE(l.n, 0) AS n
-          FROM media_files f LEFT JOIN t ON t.media_id = f.id
-          LEFT JOIN l ON l.media_id = f.id
-          WHERE (t.media_id IS NOT NULL OR l.media_id IS NOT NULL){only}
+# Answers: for every present file with traffic or a reference, its all-time usage score
+# (an upper bound of its score over any range), highest first.
+_BOUND_SQL = f"""
+WITH l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
+           WHERE media_id IS NOT NULL GROUP BY media_id),
+x AS (
+  SELECT f.id, COALESCE(t.views, 0) AS v, COALESCE(t.downloads, 0) AS d,
+         COALESCE(t.clicks, 0) AS c, COALESCE(t.shares, 0) AS s, COALESCE(l.n, 0) AS n
+  FROM media_files f LEFT JOIN file_totals t ON t.media_id = f.id
+  LEFT JOIN l ON l.media_id = f.id
+  WHERE f.deleted_at IS NULL AND (t.media_id IS NOT NULL OR l.media_id IS NOT NULL)
+)
+SELECT id, {SCORE_SQL} AS score, v, d, c, s, n FROM x
+"""
+
+
+def _places_count(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
+    """file id -> number of usage_locations rows naming it."""
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            ctx.conn.execute(
+                f"SELECT media_id, COUNT(*) FROM usage_locations WHERE media_id IN ({marks}) "
+                f"GROUP BY media_id",
+                chunk,
+            )
         )
-        SELECT id, path, kind, size, v, d, c, s, n, {SCORE_SQL} AS score FROM x
-        WHERE score > 0 OR {int(file_ids is not None)}
-        ORDER BY score DESC, v DESC, id LIMIT ?
-        """,
-        [*args, limit],
-    ).fetchall()
+    return found
+
+
+def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[tuple]:
+    """(id, views, downloads, clicks, shares, places, score) for the given files, or for
+    the `limit` present files with the highest score over the range."""
     if file_ids is not None:
-        missing = set(file_ids) - {r[0] for r in rows}
-        for file_id in sorted(missing):
-            row = ctx.conn.execute(
-                "SELECT id, path, kind, size FROM media_files WHERE id = ?", (file_id,)
-            ).fetchone()
-            if row:
-                rows.append((*row, 0, 0, 0, 0, 0, 0))
-    ids = [r[0] for r in rows]
+        sums = range_sums(ctx, file_ids)
+        places = _places_count(ctx, file_ids)
+        out = []
+        for file_id in file_ids:
+            r = sums.get(file_id, RangeSums())
+            n = places.get(file_id, 0)
+            score = r.views + 2 * r.downloads + 2 * r.clicks + 3 * r.shares + 5 * n
+            out.append((file_id, r.views, r.downloads, r.clicks, r.shares, n, score))
+        return out
+    if ctx.time_range.is_all:
+        # All-time totals are the range's totals: one ordered query answers it.
+        return [
+            (i, v, d, c, s, n, score)
+            for i, score, v, d, c, s, n in ctx.conn.execute(
+                f"SELECT * FROM ({_BOUND_SQL}) WHERE score > 0 "
+                f"ORDER BY score DESC, v DESC, id LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def key(row: tuple, r: RangeSums) -> tuple[float, ...]:
+        score = r.views + 2 * r.downloads + 2 * r.clicks + 3 * r.shares + 5 * row[2]
+        return (score, r.views, -row[0])
+
+    best = top_in_range(
+        ctx, f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC", [], key, limit
+    )
+    return [
+        (row[0], r.views, r.downloads, r.clicks, r.shares, row[2], int(key(row, r)[0]))
+        for row, r in best
+    ]
+
+
+def usage_data(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[MediaUsageData]:
+    """MediaUsageData for the given files (None: the `limit` present files with the highest
+    usage score over the range, ties broken by views then id)."""
+    scored = _scored(ctx, file_ids, limit)
+    ids = [r[0] for r in scored]
+    files = file_rows(ctx.conn, ids)
     places = locations_for(ctx.conn, ids)
     last = last_used_for(ctx.conn, ids)
-    view_time = average_view_seconds(ctx, [r[0] for r in rows if r[2] == "video"])
+    view_time = average_view_seconds(
+        ctx, [i for i in ids if i in files and files[i].kind == "video"]
+    )
     out = []
-    for file_id, path, kind, size, v, d, c, s, n, score in rows:
+    for file_id, v, d, c, s, n, score in scored:
+        f = files.get(file_id)
+        if f is None:
+            continue
         out.append(
             MediaUsageData(
-                id=str(file_id), filename=bytes(path), type=kind, size=size,
+                id=str(file_id), filename=f.path, type=f.kind, size=f.size,
                 usage_count=v + d + c + s, last_used=ts_to_datetime(last.get(file_id)),
                 used_in=places.get(file_id, []), views=v, downloads=d,
                 engagement=engagement_of(v, c, s, d, view_time.get(file_id)),
@@ -220,19 +269,17 @@ def download_stats(ctx: ReportContext, limit: int) -> DownloadStats:
     ):
         by_type[kind] = by_type.get(kind, 0) + downloads
         by_day[day] = by_day.get(day, 0) + downloads
-    sub, args = per_file_sql(ctx)
-    # Answers: which files were downloaded most in the range?
-    top = ctx.conn.execute(
-        f"SELECT f.id, f.path, f.kind, f.size, t.downloads, t.views FROM ({sub}) t "
-        f"JOIN media_files f ON f.id = t.media_id WHERE t.downloads > 0 "
-        f"ORDER BY t.downloads DESC, t.views DESC, f.id LIMIT ?",
-        [*args, limit],
-    )
+    top = top_files(ctx, "downloads", lambda i, r: (r.downloads, r.views, -i), limit)
+    files = file_rows(ctx.conn, [i for i, _r in top])
     return DownloadStats(
         total_downloads=sum(by_type.values()),
         by_type=dict(sorted(by_type.items())),
         by_day=[DayCount(d, n) for d, n in sorted(by_day.items())],
-        top_files=[FileDownloads(str(i), bytes(p), k, s, d, v) for i, p, k, s, d, v in top],
+        top_files=[
+            FileDownloads(str(i), files[i].path, files[i].kind, files[i].size, r.downloads, r.views)
+            for i, r in top
+            if i in files
+        ],
     )
 
 

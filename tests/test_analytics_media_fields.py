@@ -1,0 +1,117 @@
+"""`mediatop report media` carries every field name of the seed's MediaAnalytics.
+
+The names are copied here from the seed specification (SPEC.md, "Media Usage Tracking"
+and the per-type interfaces) so the test needs nothing outside the repository.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from test_analytics_usage_fixtures import make_store, ref, tracked, view
+
+from mediatop.analytics.jsonable import to_jsonable
+from mediatop.analytics.media import TYPE_REPORTS, media_report
+from mediatop.model import ProbeResult
+
+MEDIA_ANALYTICS = {
+    "overview": [
+        "totalFiles", "totalSize", "averageFileSize", "storageUsed", "storageQuota",
+        "filesUploaded", "filesDeleted",
+    ],
+    "usage": ["mostUsedFiles", "unusedFiles", "recentUploads", "downloadStats"],
+    "performance": ["loadTimes", "bandwidthUsage", "cacheHitRate", "compressionSavings"],
+    "types": ["images", "videos", "documents", "audio"],
+}  # fmt: skip
+MEDIA_USAGE_DATA = [
+    "id", "filename", "type", "size", "usageCount", "lastUsed", "usedIn", "views",
+    "downloads", "engagement",
+]  # fmt: skip
+MEDIA_USAGE_LOCATION = ["type", "id", "title", "url", "usage"]
+MEDIA_ENGAGEMENT = ["views", "clicks", "shares", "downloads", "averageViewTime", "interactionRate"]
+UNUSED_MEDIA_DATA = [
+    "id", "filename", "size", "uploadedAt", "lastUsed", "potentialSavings", "riskLevel",
+]  # fmt: skip
+TYPE_FIELDS = {
+    "images": {
+        "overview": [
+            "totalImages", "totalSize", "averageSize", "compressionRatio", "formatDistribution",
+        ],
+        "performance": [
+            "averageLoadTime", "compressionSavings", "webPAdoption", "responsiveUsage",
+            "lazyLoadingEffectiveness",
+        ],
+        "usage": ["mostViewedImages", "featuredImages", "galleryPerformance"],
+        "optimization": ["oversizedImages", "unoptimizedImages", "conversionOpportunities"],
+    },
+    "videos": {
+        "overview": [
+            "totalVideos", "totalDuration", "totalSize", "averageSize", "totalViews",
+            "totalWatchTime",
+        ],
+        "engagement": [
+            "averageViewDuration", "completionRate", "dropOffPoints", "engagementHeatmap",
+            "mostWatchedVideos",
+        ],
+        "performance": [
+            "averageLoadTime", "bufferingRate", "qualityDistribution", "devicePerformance",
+        ],
+        "optimization": ["encodingEfficiency", "storageOptimization", "deliveryOptimization"],
+    },
+    "documents": {
+        "overview": [
+            "totalDocuments", "totalSize", "totalDownloads", "averageFileSize",
+            "formatDistribution",
+        ],
+        "usage": ["mostDownloadedDocs", "recentUploads", "accessPatterns"],
+        "performance": ["averageDownloadTime", "conversionRates", "searchability"],
+    },
+    # The seed names AudioAnalytics without defining it: only its presence is checked.
+    "audio": {},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def media_json(tmp_path_factory):
+    store = make_store(tmp_path_factory.mktemp("media"))
+    hero = store.add("hero.jpg", 1000, probe=ProbeResult(format="JPEG", width=800, height=600))
+    clip = store.add("clip.mp4", 9000, probe=ProbeResult(duration_s=60.0, faststart=True))
+    store.add("guide.pdf", 2000, probe=ProbeResult(pages=3, has_text_layer=True))
+    store.add("song.mp3", 3000, probe=ProbeResult(duration_s=30.0))
+    store.add("lonely.jpg", 5000)
+    store.add("new.jpg", 10, uploaded_days_ago=2)
+    store.refs(ref("hero.jpg", "12", title="Hello", url="https://x.test/hello"))
+    store.events([view(hero, 1, server_time_ms=20.0), tracked(hero, "click", 1), view(clip, 1)])
+    return to_jsonable(media_report(store.ctx("30d")))
+
+
+def _has(obj: dict, names: list[str], where: str) -> None:
+    missing = [n for n in names if n not in obj]
+    assert not missing, f"{where} lacks {missing}"
+
+
+def test_top_level_blocks_carry_every_seed_field(media_json):
+    for block, names in MEDIA_ANALYTICS.items():
+        _has(media_json[block], names, block)
+
+
+def test_usage_items_carry_every_seed_field(media_json):
+    usage = media_json["usage"]
+    (used,) = [u for u in usage["mostUsedFiles"] if u["filename"] == "hero.jpg"]
+    _has(used, MEDIA_USAGE_DATA, "MediaUsageData")
+    _has(used["usedIn"][0], MEDIA_USAGE_LOCATION, "MediaUsageLocation")
+    _has(used["engagement"], MEDIA_ENGAGEMENT, "MediaEngagement")
+    assert usage["unusedFiles"], "the store has an unused file"
+    _has(usage["unusedFiles"][0], UNUSED_MEDIA_DATA, "UnusedMediaData")
+    assert usage["recentUploads"]
+    _has(usage["recentUploads"][0], ["id", "filename", "size"], "RecentUploadData")
+
+
+@pytest.mark.parametrize(("name", "module"), [(n, m) for n, m, _f in TYPE_REPORTS])
+def test_type_reports_carry_every_seed_field(media_json, name, module):
+    importlib.import_module(module)  # fails loudly if the type module is missing
+    report = media_json["types"][name]
+    assert report is not None, f"types.{name} is empty"
+    for block, names in TYPE_FIELDS[name].items():
+        _has(report[block], names, f"types.{name}.{block}")

@@ -1,0 +1,55 @@
+"""Most used over a range is exact: the bounded walk agrees with summing every file."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from mediatop.analytics.usage import most_used
+from test_analytics_usage_fixtures import NOW, make_store, ref, tracked, ts, view
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory):
+    """600 files, Zipf-ish traffic over 120 days, references on some."""
+    rng = random.Random(3)
+    store = make_store(tmp_path_factory.mktemp("busy"))
+    ids = [store.add(f"f{i}.jpg", 100 + i) for i in range(600)]
+    events, log = [], []
+    for _ in range(6000):
+        media_id = ids[min(int(rng.paretovariate(1.1)) - 1, 599)]
+        days = rng.uniform(0, 120)
+        kind = rng.choice(("view", "view", "view", "download", "click", "share"))
+        events.append(view(media_id, days) if kind == "view" else tracked(media_id, kind, days))
+        log.append((media_id, kind, ts(days)))
+    store.events(events)
+    referenced = rng.sample(ids, 40)
+    store.refs(*(ref(f"f{ids.index(i)}.jpg", str(n)) for n, i in enumerate(referenced)))
+    return store, log, Counter(referenced)
+
+
+def _brute_force(store, log, places, spec):
+    ctx = store.ctx(spec)
+    first, last = ctx.time_range.first_day, ctx.time_range.last_day
+    weights = {"view": 1, "download": 2, "click": 2, "share": 3}
+    score, views = Counter(), Counter()
+    for media_id, kind, when in log:
+        day = NOW.fromtimestamp(when, NOW.tzinfo).date().isoformat()
+        if first <= day <= last:
+            score[media_id] += weights[kind]
+            views[media_id] += kind == "view"
+    for media_id, n in places.items():
+        score[media_id] += 5 * n
+    ranked = sorted((s, views[i], -i) for i, s in score.items() if s > 0)
+    return [(-neg, s) for s, _v, neg in reversed(ranked)]
+
+
+@pytest.mark.parametrize("spec", ["24h", "7d", "30d", "90d", "all"])
+@pytest.mark.parametrize("limit", [1, 10, 300])
+def test_most_used_matches_brute_force(busy, spec, limit):
+    store, log, places = busy
+    expected = _brute_force(store, log, places, spec)[:limit]
+    got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), limit)]
+    assert got == expected
