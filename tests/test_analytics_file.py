@@ -110,3 +110,12 @@ def test_file_report_serialises_with_seed_names(store):
         data["engagement"]
     )
     assert data["usage"]["usageCount"] == 1
+
+
+def test_oversized_image_gets_the_images_modules_opportunity(store):
+    probe = ProbeResult(format="JPEG", width=3000, height=2000, mode="RGB", quality=80)
+    big = store.add("big.jpg", 900_000, probe=probe)
+    store.refs(ref("big.jpg", "home", type="page", display_width=600))
+    report = file_report(store.ctx(file=str(big)))
+    assert [o.type for o in report.optimization][:1] == ["resize"]
+    assert any(r.startswith("Resize (shown at most 600px wide") for r in report.recommendations)

@@ -49,9 +49,15 @@ def file_recommendations(
         )
     for item in optimization:
         saving = getattr(item, "potential_savings", None)
-        reason = getattr(item, "reason", None) or getattr(item, "type", "optimise")
+        what = str(getattr(item, "type", "optimise"))
+        reason = getattr(item, "reason", None)
+        target = getattr(item, "recommended_format", None)
+        head = f"{what.capitalize()}" + (f" to {target}" if target else "")
+        detail = f" ({reason})" if reason else ""
         if saving:
-            out.append(f"{str(reason).rstrip('.').capitalize()}: saves about {_size(saving)}.")
+            out.append(f"{head}{detail}: saves {_size(saving)} (measured).")
+        else:
+            out.append(f"{head}{detail}: the saving is not measured yet.")
     if not optimization and media.kind == "image" and media.size > LARGE_IMAGE_BYTES:
         fmt = (media.probe.format or media.ext).lstrip(".").upper()
         if fmt not in ("WEBP", "AVIF", "SVG"):

@@ -272,13 +272,10 @@ def _breakdown(
 
 
 def image_optimization_for(ctx: ReportContext, file_id: int) -> list[Any]:
-    """The images module's opportunities for this file (empty until that module exists)."""
-    try:
-        from mediatop.analytics import images
-    except ImportError:
-        return []
-    finder = getattr(images, "image_opportunities_for", None)
-    return list(finder(ctx, file_id)) if finder else []
+    """The images module's resize/format/cleanup opportunities for this file (images only)."""
+    from mediatop.analytics.images import image_opportunities_for
+
+    return list(image_opportunities_for(ctx, file_id))
 
 
 def resolve_file(ctx: ReportContext) -> MediaFile:
