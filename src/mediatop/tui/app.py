@@ -75,4 +75,10 @@ def build_app(
     scan_on_start: bool = True,
 ) -> MediatopApp:
     """The app for `settings`; `now` freezes the clock of every report (tests)."""
+    # Probes and savings run in spawned processes, whose start needs multiprocessing's
+    # resource tracker; starting it passes it sys.stderr's file descriptor, which Textual
+    # replaces with a capture that has none while the app runs. Start it now instead.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     return MediatopApp(settings, now=now, watch=watch, scan_on_start=scan_on_start)

@@ -10,6 +10,7 @@ post typed messages; handlers here only hand values to the widgets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from datetime import datetime
@@ -42,6 +43,7 @@ from mediatop.tui.widgets.storage_overview import StorageOverview
 
 # Progress messages replace one another; more than ~10 a second would only queue.
 PROGRESS_INTERVAL_S = 0.1
+WATCHER_STOP_TIMEOUT_S = 2.0
 
 
 class DashboardScreen(Screen[None]):
@@ -59,6 +61,8 @@ class DashboardScreen(Screen[None]):
         self.watching = watch
         self.scan_on_start = scan_on_start
         self._stop_watchers = asyncio.Event()
+        # One event per running watcher, set when it has released what it holds.
+        self._watchers_running: dict[str, asyncio.Event] = {}
         # Scans and rescans write the same rows: one at a time.
         self._scan_lock = threading.Lock()
         self._scanning = scan_on_start
@@ -75,16 +79,23 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(FileTable).focus()
-        self.load()
+        if self.settings.db_path.exists() or not self.scan_on_start:
+            self.load()  # what the last scan saw, at once; the new scan follows
         if self.scan_on_start:
             self.scan_library()
         if self.watching:
             self.run_worker(self._watch_folder(), group="watch", name="watch folder")
             self.run_worker(self._watch_store(), group="watch", name="watch store")
 
-    def on_unmount(self) -> None:
-        # Lets the watchers' threads return within one step instead of their timeout.
+    async def on_unmount(self) -> None:
+        # Textual cancels workers without waiting for them. The watchers hold a watch
+        # thread and an aiosqlite connection, which must finish while the event loop still
+        # runs, or the quit hangs or warns; the stop event ends them within one step.
         self._stop_watchers.set()
+        pending = [event.wait() for event in self._watchers_running.values()]
+        if pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*pending), timeout=WATCHER_STOP_TIMEOUT_S)
 
     def stop_watching(self) -> None:
         self._stop_watchers.set()
@@ -159,12 +170,16 @@ class DashboardScreen(Screen[None]):
         self.post_message(LibraryChanged("folder"))
 
     async def _watch_folder(self) -> None:
+        finished = self._watchers_running.setdefault("folder", asyncio.Event())
         try:
             await live.watch_folder(self.settings.root, self._stop_watchers, self.rescan)
         except Exception as exc:
             self.post_message(WorkFailed("Watching the folder", user_message(exc)))
+        finally:
+            finished.set()
 
     async def _watch_store(self) -> None:
+        finished = self._watchers_running.setdefault("store", asyncio.Event())
         try:
             await live.watch_store(
                 self.settings.db_path,
@@ -173,6 +188,8 @@ class DashboardScreen(Screen[None]):
             )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the store", user_message(exc)))
+        finally:
+            finished.set()
 
     # Handlers: hand the workers' values to the widgets.
 

@@ -45,7 +45,11 @@ class HelpScreen(ModalScreen[None]):
     """The keys of the screen underneath, generated from its bindings."""
 
     HELP_GROUP = "Help"
-    BINDINGS = [Binding("escape", "close", "Close help")]
+    # A modal screen hides the app's keys, so the ones that make sense here are repeated.
+    BINDINGS = [
+        Binding("escape,question_mark", "close", "Close help", key_display="esc"),
+        Binding("q", "app.quit", "Quit"),
+    ]
 
     def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
         super().__init__()

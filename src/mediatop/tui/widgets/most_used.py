@@ -38,14 +38,14 @@ class MostUsed(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._data: DashboardData | None = None
+        self.data: DashboardData | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="most-used-note")
         yield FileTable(id="files")
 
     def show(self, data: DashboardData) -> None:
-        self._data = data
+        self.data = data  # kept to refill the table on resize
         if data.most_used_is_largest:
             self.border_title = "Largest Files"
             self.border_subtitle = "no use recorded yet" if not data.has_events else (
@@ -60,8 +60,8 @@ class MostUsed(Widget):
         self._fill(data)
 
     def on_resize(self) -> None:
-        if self._data is not None:
-            self._fill(self._data)
+        if self.data is not None:
+            self._fill(self.data)
 
     def _fill(self, data: DashboardData) -> None:
         """Rebuild the rows, keeping the cursor on the same file when it is still listed."""

@@ -40,12 +40,17 @@ class StorageOverview(Widget):
 
     BORDER_TITLE = "Storage Overview"
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.data: DashboardData | None = None  # what is shown, for tests and actions
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Reading the store…", style="dim"), id="storage-figures")
         yield Static(id="storage-unused")
         yield UsageBar(id="storage-bar")
 
     def show(self, data: DashboardData) -> None:
+        self.data = data
         overview = data.overview
         self.query_one("#storage-figures", Static).update(_figures(overview))
         self.query_one("#storage-unused", Static).update(_unused_line(data))

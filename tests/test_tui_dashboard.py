@@ -1,0 +1,127 @@
+"""The dashboard driven with the pilot: every binding, the drill-in and the way back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from mediatop.tui.app import MediatopApp, build_app
+from mediatop.tui.screens.dashboard import DashboardScreen
+from mediatop.tui.screens.file_detail import FileDetailScreen
+from mediatop.tui.screens.help import HelpScreen
+from mediatop.tui.widgets.most_used import FileTable, MostUsed
+from mediatop.tui.widgets.status_line import StatusLine
+from mediatop.tui.widgets.storage_overview import StorageOverview
+from tui_fixtures import (
+    FROZEN_NOW,
+    build_library,
+    rendered_text,
+    scan,
+    settings_for,
+    static_text,
+    wait_for_dashboard,
+    wait_until,
+)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> MediatopApp:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+
+
+async def test_dashboard_shows_scanned_totals_and_largest_files(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        data = app.screen.query_one(StorageOverview).data
+        assert data is not None and data.overview.total_files == 7
+        most_used = app.screen.query_one(MostUsed)
+        assert most_used.border_title == "Largest Files"  # no events yet, titled as such
+        table = app.screen.query_one(FileTable)
+        assert table.row_count == 7
+        first = table.get_row_at(0)
+        assert first[0].plain == "2024/03/hero-banner.jpg"
+        assert first[1].plain == "IMG"
+
+
+async def test_enter_opens_the_file_and_escape_returns(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, FileDetailScreen)
+        await wait_until(pilot, lambda: "Path" in static_text(app.screen, "#file-facts"))
+        facts = static_text(app.screen, "#file-facts")
+        assert "2024/03/hero-banner.jpg" in facts
+        assert "1600×900 px" in facts
+        assert "IMG  image, image/jpeg" in facts
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        # The cursor is still on the file that was opened.
+        assert (
+            app.screen.query_one(MostUsed).selected_file_id()
+            == app.screen.query_one(MostUsed).data.most_used[0].file_id
+        )  # type: ignore[union-attr]
+
+
+async def test_detail_shows_pages_of_a_document_and_length_of_audio(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        table = app.screen.query_one(FileTable)
+        seen = {}
+        for row in range(table.row_count):
+            name = table.get_row_at(row)[0].plain
+            if name.endswith((".pdf", ".wav")):
+                table.move_cursor(row=row)
+                await pilot.press("enter")
+                await wait_until(pilot, lambda: "Path" in static_text(app.screen, "#file-facts"))
+                seen[name] = static_text(app.screen, "#file-facts")
+                await pilot.press("escape")
+        assert re.search(r"Pages\s+1\b", seen["2025/02/brochure.pdf"])
+        assert re.search(r"Duration\s+0:02\b", seen["2025/02/jingle.wav"])
+
+
+async def test_question_mark_shows_help_generated_from_bindings(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = rendered_text(app.screen.query_one("#help Static", Static).content)
+        for binding in (*MediatopApp.BINDINGS, *DashboardScreen.BINDINGS, *FileTable.BINDINGS):
+            assert binding.description in text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_q_quits_from_the_dashboard_and_from_help(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.press("question_mark", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_r_reloads_the_figures(app: MediatopApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        storage = app.screen.query_one(StorageOverview)
+        first = storage.data
+        await pilot.press("r")
+        await wait_until(pilot, lambda: storage.data is not first)
+
+
+async def test_a_store_that_cannot_be_read_is_shown_not_raised(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)  # never scanned: no store file
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = app.screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: status.has_class("-error"))
+        assert "Loading the dashboard failed" in rendered_text(status.content)
+        assert isinstance(app.screen, DashboardScreen)

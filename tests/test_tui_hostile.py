@@ -1,0 +1,86 @@
+"""Hostile file names: stored losslessly, shown literally, control characters visible,
+never interpreted as markup, links or terminal escapes (the TUI side)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from mediatop.analytics.library import find_file
+from mediatop.store import connect
+from mediatop.textsafe import visible_path
+from mediatop.tui.app import MediatopApp, build_app
+from mediatop.tui.screens.dashboard import DashboardScreen
+from mediatop.tui.screens.file_detail import FileDetailScreen
+from mediatop.tui.widgets.most_used import FileTable
+from tui_fixtures import (
+    FROZEN_NOW,
+    HOSTILE_NAMES,
+    build_hostile_library,
+    scan,
+    settings_for,
+    static_text,
+    wait_for_dashboard,
+    wait_until,
+)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> tuple[MediatopApp, dict[bytes, int]]:
+    root = tmp_path / "uploads"
+    build_hostile_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    conn: sqlite3.Connection = connect(settings.db_path, readonly=True)
+    try:
+        ids = {name: find_file(conn, name).id for name in HOSTILE_NAMES}
+    finally:
+        conn.close()
+    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False), ids
+
+
+def test_every_hostile_name_is_stored_losslessly(hostile: tuple[MediatopApp, dict]) -> None:
+    _app, ids = hostile
+    assert sorted(ids) == sorted(HOSTILE_NAMES)
+
+
+def test_visible_forms_have_no_raw_control_characters() -> None:
+    for name in HOSTILE_NAMES:
+        shown = visible_path(name)
+        assert shown.isprintable(), shown
+        assert "\u202e" not in shown
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=lambda n: visible_path(n)[:24])
+async def test_table_shows_the_name_literally_and_opening_it_shows_it_again(
+    hostile: tuple[MediatopApp, dict[bytes, int]], name: bytes
+) -> None:
+    app, ids = hostile
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        table = app.screen.query_one(FileTable)
+        cell = table.get_row(str(ids[name]))[0]
+        assert isinstance(cell, Text)
+        assert cell.plain == visible_path(name)
+        assert not any(
+            "@click" in str(span.style) or "link" in str(span.style) for span in cell.spans
+        )
+
+        # Clicking the name (on the highlighted row, which opens it) must not run any
+        # action the name spells out.
+        table.move_cursor(row=table.get_row_index(str(ids[name])))
+        await pilot.pause()
+        await pilot.click(FileTable, offset=(4, 1 + table.cursor_row))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, FileDetailScreen)
+        await wait_until(pilot, lambda: "Path" in static_text(app.screen, "#file-facts"))
+        facts = static_text(app.screen, "#file-facts")
+        assert visible_path(name) in facts
+        assert "\x1b" not in facts and "\x07" not in facts and "\u202e" not in facts
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.is_running and app.return_code is None

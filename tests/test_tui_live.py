@@ -1,0 +1,115 @@
+"""The dashboard stays current: start-up scan, folder watch and store watch."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from mediatop.store import connect
+from mediatop.tui.app import build_app
+from mediatop.tui.live import changed_dirs
+from mediatop.tui.widgets.most_used import MostUsed
+from mediatop.tui.widgets.storage_overview import StorageOverview
+from tui_fixtures import (
+    FROZEN_NOW,
+    build_library,
+    image_bytes,
+    scan,
+    settings_for,
+    wait_for_dashboard,
+    wait_until,
+)
+
+
+def total_files(app: object) -> int | None:
+    data = app.screen.query_one(StorageOverview).data  # type: ignore[attr-defined]
+    return None if data is None else data.overview.total_files
+
+
+def test_changed_paths_map_to_their_directories_relative_to_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    paths = [str(root / "2024" / "03" / "a.jpg"), str(root / "top.png"), str(root / "2025")]
+    assert changed_dirs(root, paths) == {b"2024/03", b""}
+    assert changed_dirs(root, [os.fsdecode(os.fsencode(str(root)) + b"/x/caf\xe9.jpg")]) == {b"x"}
+
+
+async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    app = build_app(settings_for(tmp_path, root), now=FROZEN_NOW, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: total_files(app) == 7, timeout=10)
+
+
+async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        assert total_files(app) == 7
+        await pilot.pause(0.3)  # let the watcher start before the change it must see
+        added = root / "2026" / "03" / "new-upload.png"
+        added.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        added.write_bytes(image_bytes(64, 64, "PNG", (1, 2, 3)))
+        await wait_until(pilot, lambda: total_files(app) == 8, timeout=2.0)
+        assert time.monotonic() - started < 2.0
+
+        started = time.monotonic()
+        (root / "2024" / "05" / "logo.png").unlink()
+        await wait_until(pilot, lambda: total_files(app) == 7, timeout=2.0)
+        assert time.monotonic() - started < 2.0
+    assert app.return_code in (None, 0)
+
+
+async def test_events_written_by_another_connection_appear_live(tmp_path: Path) -> None:
+    from mediatop.ingest.logfile import ingest_logs
+
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    log = tmp_path / "access.log"
+    stamp = FROZEN_NOW.strftime("%d/%b/%Y:%H:%M:%S +0000")
+    log.write_text(
+        "".join(
+            f'203.0.113.{i} - - [{stamp}] "GET /uploads/2024/05/logo.png HTTP/1.1" 200 512 '
+            f'"-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"\n'
+            for i in range(1, 4)
+        )
+    )
+    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        most_used = app.screen.query_one(MostUsed)
+        assert most_used.border_title == "Largest Files"
+        conn = connect(settings.db_path)  # as `mediatop ingest` in another process would
+        try:
+            ingest_logs(conn, [log], url_prefixes=settings.url_prefixes)
+        finally:
+            conn.close()
+        await wait_until(pilot, lambda: most_used.border_title == "Most Used Media", timeout=3)
+        data = most_used.data
+        assert data is not None and data.most_used[0].path == b"2024/05/logo.png"
+        assert data.most_used[0].uses == 3
+
+
+async def test_quitting_with_watchers_running_is_prompt(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.pause(0.3)
+        started = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - started < 1.5
+    assert app.return_code == 0

@@ -1,0 +1,146 @@
+"""Real data for the TUI tests: media trees written by Pillow and `wave`, scanned into a
+real store with a frozen clock, and helpers to drive the app until its data is shown.
+
+Everything drawn from these is deterministic: fixed folder names (`uploads/YYYY/MM/`),
+fixed pixels, fixed mtimes, a configured quota (so the disk size never shows) and a
+frozen `now` for the scan and every report.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import time
+import wave
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from mediatop.config import Settings
+from mediatop.scan import scan_root
+from mediatop.store import connect
+
+FROZEN_NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+FROZEN_TS = int(FROZEN_NOW.timestamp())
+MTIME = datetime(2025, 6, 1, 9, 30, tzinfo=UTC).timestamp()
+QUOTA = 50_000_000
+
+HOSTILE_NAMES = [
+    b"[@click=app.quit]x.jpg",
+    b"[link=javascript:x]a.png",
+    b"esc\x1b]52;c;aGVsbG8=\x07.jpg",
+    "rtl-\u202egpj.exe.jpg".encode(),
+    b"new\nline.jpg",
+    b"caf\xe9-not-utf8.jpg",
+]
+
+
+def image_bytes(width: int, height: int, fmt: str, colour: tuple[int, int, int]) -> bytes:
+    """A small but real image: a gradient with a shape, so encoders have work to do."""
+    image = Image.new("RGB", (width, height), colour)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 8):
+        draw.line([(x, 0), (x, height)], fill=(x % 256, (x * 3) % 256, 128))
+    draw.ellipse([width // 4, height // 4, width * 3 // 4, height * 3 // 4], fill=(250, 250, 250))
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **({"quality": 80} if fmt == "JPEG" else {}))
+    return buffer.getvalue()
+
+
+def wav_bytes(seconds: float, rate: int = 8000) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frames = b"".join(
+            struct.pack("<h", (i * 97) % 2000 - 1000) for i in range(int(seconds * rate))
+        )
+        out.writeframes(frames)
+    return buffer.getvalue()
+
+
+def write_file(root: Path, relative: bytes, data: bytes) -> None:
+    """Write with a bytes name (names need not be UTF-8) and a fixed mtime."""
+    path = os.path.join(os.fsencode(root), relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+    os.utime(path, (MTIME, MTIME))
+
+
+def build_library(root: Path) -> None:
+    """The snapshot library: images of each format, a PDF and a WAV, in CMS month folders."""
+    files = {
+        b"2024/03/hero-banner.jpg": image_bytes(1600, 900, "JPEG", (200, 40, 40)),
+        b"2024/03/hero-banner-300x169.jpg": image_bytes(300, 169, "JPEG", (200, 40, 40)),
+        b"2024/05/logo.png": image_bytes(400, 200, "PNG", (20, 20, 160)),
+        b"2025/01/team.webp": image_bytes(800, 600, "WEBP", (40, 160, 40)),
+        b"2025/02/brochure.pdf": image_bytes(600, 800, "PDF", (255, 255, 255)),
+        b"2025/02/jingle.wav": wav_bytes(1.5),
+        b"2026/03/spring.gif": image_bytes(320, 200, "GIF", (250, 200, 0)),
+    }
+    for relative, data in files.items():
+        write_file(root, relative, data)
+
+
+def build_hostile_library(root: Path) -> None:
+    """Files whose names try markup, links, terminal escapes, bidi and bad bytes."""
+    for index, name in enumerate(HOSTILE_NAMES):
+        fmt = "PNG" if name.endswith(b".png") else "JPEG"
+        # Different sizes so the largest-files order is fixed.
+        write_file(root, name, image_bytes(200 + 40 * index, 100, fmt, (10 * index, 90, 90)))
+
+
+def settings_for(tmp_path: Path, root: Path) -> Settings:
+    """Settings built directly, so no mediatop.toml or MEDIATOP_* of the machine leaks in."""
+    return Settings(
+        root=root,
+        db_path=tmp_path / "store.sqlite3",
+        quota_bytes=QUOTA,
+        probe_workers=1,
+    )
+
+
+def scan(settings: Settings, now: int = FROZEN_TS) -> None:
+    conn = connect(settings.db_path)
+    try:
+        scan_root(conn, settings.root, workers=1, now=now)
+    finally:
+        conn.close()
+
+
+async def wait_until(pilot: Pilot, condition: object, timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (workers post from threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
+        await pilot.pause(0.05)
+
+
+async def wait_for_dashboard(pilot: Pilot) -> None:
+    """Until the dashboard shows the store's figures (the first load has landed)."""
+    from mediatop.tui.widgets.storage_overview import StorageOverview
+
+    storage = pilot.app.screen.query_one(StorageOverview)
+    await wait_until(pilot, lambda: storage.data is not None)
+    await pilot.pause()
+
+
+def rendered_text(renderable: object, width: int = 200) -> str:
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def static_text(screen: object, selector: str) -> str:
+    return rendered_text(screen.query_one(selector, Static).content)  # type: ignore[attr-defined]
