@@ -68,14 +68,17 @@ def generate(root: Path, out: Path, lines: int, seed: int = 1) -> None:
             )
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB of the command's process tree's largest process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of the command and its children, peak RSS MB of the
+    largest process; RUSAGE_CHILDREN keeps the maximum over every child reaped so far,
+    so run the command to measure before the others)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, after.ru_maxrss / 1024
 
 
 def ensure_goaccess() -> str:
@@ -104,25 +107,34 @@ def main() -> None:
           file=sys.stderr)  # fmt: skip
     db = work / "store.sqlite3"
     mediatop = [sys.executable, "-m", "mediatop"]
-    subprocess.run([*mediatop, "scan", str(args.root), "--db", str(db)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    ours, our_rss = timed(
+    from mediatop.scan import scan_root  # in-process: keep the first child our ingest
+    from mediatop.store import connect
+
+    conn = connect(db)
+    scan_root(conn, args.root, probe=False)
+    stored_before = conn.execute("SELECT count(*) FROM media_usage_events").fetchone()[0]
+    ours, our_cpu, our_rss = timed(
         [*mediatop, "ingest", str(args.root), str(log), "--db", str(db), "--json"]
     )
-    theirs, their_rss = timed([goaccess, str(log), "--log-format=COMBINED",
-                               "-o", str(work / "report.json")])  # fmt: skip
+    theirs, their_cpu, _rss = timed(
+        [goaccess, str(log), "--log-format=COMBINED", "-o", str(work / "report.json")]
+    )
+    stored = conn.execute("SELECT count(*) FROM media_usage_events").fetchone()[0]
+    conn.close()
     result = {
         "lines": args.lines,
         "mediatop_s": round(ours, 2),
+        "mediatop_cpu_s": round(our_cpu, 2),
         "mediatop_lines_per_s": round(args.lines / ours),
         "goaccess_s": round(theirs, 2),
+        "goaccess_cpu_s": round(their_cpu, 2),
         "goaccess_lines_per_s": round(args.lines / theirs),
-        "ratio": round(theirs / ours, 2),
+        "ratio_lines_per_s": round(theirs / ours, 2),
+        "ratio_cpu": round(their_cpu / our_cpu, 2),
         "mediatop_peak_rss_mb": round(our_rss, 1),
-        "events_stored": int(subprocess.run(
-            ["sqlite3", str(db), "SELECT count(*) FROM media_usage_events"],
-            capture_output=True, text=True, check=False).stdout.strip() or 0),
-    }  # fmt: skip
+        "events_stored": stored - stored_before,
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
     print(json.dumps(result, indent=2))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

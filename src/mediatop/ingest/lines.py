@@ -150,6 +150,7 @@ class LineBatch:
         self.salt = salt
         self.clock = Clock()
         self._sessions: dict[str, str] = {}
+        self._strings: dict[str, str] = {}
         self._time = {"local": self.clock.local, "iso": Clock.iso, "msec": Clock.msec}[
             fmt.time_kind
         ]
@@ -212,6 +213,9 @@ class LineBatch:
         rollup_add = self.rollup.add
         kinds = self.kinds
         session_of = self.session_of
+        strings = self._strings
+        if len(strings) > 100_000:
+            strings.clear()
         accepted = bots = 0
         for line in lines:
             parts = line.split('"')
@@ -246,8 +250,12 @@ class LineBatch:
                 continue
             status = int(status_text)
             size = int(size_text)
+            # one object per distinct string: smaller batches to pickle and to hold
             if referrer == "-" or not referrer:
                 referrer = None
+            else:
+                referrer = strings.setdefault(referrer, referrer)
+            agent = strings.setdefault(agent, agent)
             device, is_bot = device_of(agent)
             session = session_of(head[: head.find(" ")], agent)
             media_id = mapped.media_id

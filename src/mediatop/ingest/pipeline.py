@@ -20,7 +20,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from mediatop.ingest.lines import LineBatch, ParsedBatch
 
 PARALLEL_MIN_BYTES = 8 << 20
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_EXTRA = 1
 
 _WORKER_BATCH: LineBatch | None = None
 
@@ -62,7 +62,7 @@ class ParsePool:
     ) -> Iterator[tuple[ParsedBatch, int]]:
         """(parsed batch, bytes it covers) for each chunk, in the chunks' order."""
         pending: deque[tuple[AsyncResult[ParsedBatch], int]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
+        limit = self.workers + IN_FLIGHT_EXTRA
         for data, used in chunks:
             pending.append((self.pool.apply_async(_parse, (data,)), used))
             if len(pending) >= limit:
