@@ -8,6 +8,7 @@ that may quote it) is shown as plain, visible text.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from rich.console import Group
@@ -81,7 +82,10 @@ class FileDetailScreen(Screen[None]):
 
     def on_file_loaded(self, message: FileLoaded) -> None:
         detail = message.detail
-        self.query_one("#file-detail").border_title = f"File #{detail.file.id}"
+        # The name, not the id: ids depend on the order a scan met the files.
+        self.query_one("#file-detail").border_title = Text.assemble(
+            "File ", plain_path(os.path.basename(detail.file.path))
+        )
         self.query_one("#file-facts", Static).update(facts_table(detail.file))
         self.query_one("#file-usage", Static).update(
             usage_section(detail.report, detail.range_label)
@@ -196,14 +200,17 @@ def _traffic_grid(report: FileReport) -> Table:
     return grid
 
 
-def _bullets(lines: list[str]) -> list[Text]:
-    """Analytics sentences can quote names and titles: plain text, folded when long."""
-    out = []
+def _bullets(lines: list[Text]) -> Table:
+    """A bulleted list whose long items wrap under their own text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for line in lines:
-        text = Text.assemble("  • ", plain(line))
+        text = line.copy()
         text.no_wrap = False
-        out.append(text)
-    return out
+        text.overflow = "fold"
+        grid.add_row("  •", text)
+    return grid
 
 
 def usage_section(report: FileReport, range_label: str) -> Group:
@@ -212,17 +219,16 @@ def usage_section(report: FileReport, range_label: str) -> Group:
     parts.append(_traffic_grid(report))
     if report.used_in:
         parts.append(_section(f"Used in {len(report.used_in)} place(s)"))
+        places = []
         for place in report.used_in:
             where = Text.assemble(
-                "  • ",
-                (place.type, "bold"),
-                " ",
-                plain(place.title or place.id),
+                (place.type, "bold"), " ", plain(place.title or place.id),
                 (f" ({place.usage})", "dim"),
-            )
+            )  # fmt: skip
             if place.url:
                 where.append_text(Text.assemble("  ", plain(place.url, style="dim")))
-            parts.append(where)
+            places.append(where)
+        parts.append(_bullets(places))
     if report.unused is not None:
         parts.append(
             _section(
@@ -230,8 +236,9 @@ def usage_section(report: FileReport, range_label: str) -> Group:
                 f"confidence {report.unused.confidence:.0%})"
             )
         )
-        parts.extend(_bullets(report.unused.evidence))
+        # Analytics sentences can quote names and titles: plain, visible text.
+        parts.append(_bullets([plain(line) for line in report.unused.evidence]))
     if report.recommendations:
         parts.append(_section("Recommendations"))
-        parts.extend(_bullets(report.recommendations))
+        parts.append(_bullets([plain(line) for line in report.recommendations]))
     return Group(*parts)

@@ -1,0 +1,64 @@
+"""SVG snapshots of each screen at 120×40, with fixed data and a frozen clock.
+
+Fixed data: the Pillow/wave library of `tui_fixtures` under a folder named `uploads`,
+fixed mtimes, a configured quota, the scan and every report at FROZEN_NOW, no watchers.
+So a snapshot changes only when the screen really does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from mediatop.tui.app import MediatopApp, build_app
+from mediatop.tui.screens.file_detail import FileDetailScreen
+from mediatop.tui.screens.help import HelpScreen
+from tui_fixtures import (
+    FROZEN_NOW,
+    build_library,
+    scan,
+    settings_for,
+    static_text,
+    wait_for_dashboard,
+    wait_until,
+)
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> MediatopApp:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+
+
+async def open_first_file(pilot: Pilot) -> None:
+    await wait_for_dashboard(pilot)
+    await pilot.press("enter")
+    assert isinstance(pilot.app.screen, FileDetailScreen)
+    await wait_until(pilot, lambda: "Path" in static_text(pilot.app.screen, "#file-facts"))
+    await pilot.pause()
+
+
+async def open_help(pilot: Pilot) -> None:
+    await wait_for_dashboard(pilot)
+    await pilot.press("question_mark")
+    assert isinstance(pilot.app.screen, HelpScreen)
+    await pilot.pause()
+
+
+def test_dashboard_snapshot(app: MediatopApp, snap_compare: object) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_dashboard)  # type: ignore[operator]
+
+
+def test_file_detail_snapshot(app: MediatopApp, snap_compare: object) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_first_file)  # type: ignore[operator]
+
+
+def test_help_snapshot(app: MediatopApp, snap_compare: object) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_help)  # type: ignore[operator]
