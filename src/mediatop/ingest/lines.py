@@ -20,7 +20,7 @@ from typing import Any
 from mediatop.ingest.devices import device_of
 from mediatop.ingest.logformat import LogFormat
 from mediatop.ingest.urlmap import UrlMapper
-from mediatop.store.events import LogRow
+from mediatop.store.events import LogRow, PlainLogRow
 from mediatop.store.rollups import UsageRollup, day_of
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -132,6 +132,7 @@ class ParsedBatch:
     """What a batch of lines became, ready to be written in one transaction."""
 
     rows: list[LogRow]
+    plain_rows: list[PlainLogRow]
     rollup: UsageRollup
     kinds: dict[int, str]
     misses: Counter[tuple[bytes, str]]
@@ -159,6 +160,7 @@ class LineBatch:
     def reset(self) -> None:
         """Start a new batch (keeps the caches)."""
         self.rows: list[LogRow] = []
+        self.plain_rows: list[PlainLogRow] = []
         self.rollup = UsageRollup()
         self.kinds: dict[int, str] = {}
         self.misses: Counter[tuple[bytes, str]] = Counter()
@@ -170,8 +172,8 @@ class LineBatch:
     def result(self) -> ParsedBatch:
         """The current batch's outcome (call `reset` before the next batch)."""
         return ParsedBatch(
-            self.rows, self.rollup, self.kinds, self.misses, self.miss_status, self.rejects,
-            self.samples, self.counts,
+            self.rows, self.plain_rows, self.rollup, self.kinds, self.misses,
+            self.miss_status, self.rejects, self.samples, self.counts,
         )  # fmt: skip
 
     def session_of(self, ip: str, agent: str) -> str:
@@ -209,7 +211,7 @@ class LineBatch:
         others = []
         lookup = self.mapper.lookup
         to_ts = self._time
-        rows_append = self.rows.append
+        rows_append = self.plain_rows.append
         rollup_add = self.rollup.add
         kinds = self.kinds
         session_of = self.session_of
@@ -251,22 +253,21 @@ class LineBatch:
             status = int(status_text)
             size = int(size_text)
             # one object per distinct string: smaller batches to pickle and to hold
-            if referrer == "-" or not referrer:
-                referrer = None
-            else:
-                referrer = strings.setdefault(referrer, referrer)
+            shown_referrer: str | None = None
+            if referrer != "-" and referrer:
+                shown_referrer = strings.setdefault(referrer, referrer)
             agent = strings.setdefault(agent, agent)
             device, is_bot = device_of(agent)
             session = session_of(head[: head.find(" ")], agent)
             media_id = mapped.media_id
             kinds[media_id] = mapped.kind
             rows_append(
-                (media_id, mapped.event_type, session, referrer, agent, ts, status, size, device,
-                 int(is_bot), None, None, None)
+                (media_id, mapped.event_type, session, shown_referrer, agent, ts, status, size,
+                 device, int(is_bot))
             )  # fmt: skip
             rollup_add(
                 media_id, mapped.kind, mapped.event_type, ts, "log", status, size, device,
-                is_bot, referrer, None, None, None, None, None, session,
+                is_bot, shown_referrer, None, None, None, None, None, session,
             )  # fmt: skip
             accepted += 1
             bots += is_bot

@@ -272,7 +272,7 @@ class LogIngester:
             malformed=cp.malformed + sum(batch.rejects.values()),
         )
         with transaction(self.conn):
-            record_log_rows(self.conn, batch.rows, batch.rollup, batch.kinds)
+            record_log_rows(self.conn, batch.rows, batch.rollup, batch.kinds, batch.plain_rows)
             add_misses(self.conn, batch.misses, batch.miss_status)
             add_rejects(self.conn, batch.rejects, batch.samples)
             new_id = save_checkpoint(self.conn, cp, int(time.time()))

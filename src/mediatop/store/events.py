@@ -33,11 +33,19 @@ _INSERT_EVENT = (
     "user_agent, timestamp, source, status, bytes, device, is_bot, country, server_time_ms, "
     "client_time_ms, cache_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+# A plain log row: the first ten fields of a LogRow (no country, timing or cache status),
+# what a combined-format line gives; binding fewer parameters makes the insert faster.
+PlainLogRow = tuple[int, str, str | None, str | None, str | None, int, int, int, str, int]
+
 # Constants for what a log line never has, so that each row binds fewer parameters.
 _INSERT_LOG_ROW = (
     "INSERT INTO media_usage_events (media_id, event_type, session_id, referrer, user_agent, "
     "timestamp, source, status, bytes, device, is_bot, country, server_time_ms, cache_status) "
     "VALUES (?,?,?,?,?,?,'log',?,?,?,?,?,?,?)"
+)
+_INSERT_PLAIN_LOG_ROW = (
+    "INSERT INTO media_usage_events (media_id, event_type, session_id, referrer, user_agent, "
+    "timestamp, source, status, bytes, device, is_bot) VALUES (?,?,?,?,?,?,'log',?,?,?,?)"
 )
 
 
@@ -83,13 +91,17 @@ def record_log_rows(
     rows: Sequence[LogRow],
     rollup: UsageRollup,
     kinds: Mapping[int, str],
+    plain_rows: Sequence[PlainLogRow] = (),
 ) -> None:
     """Insert access-log rows whose rollup deltas the parser already aggregated.
 
     The fast path of `record_usage_events` for ingest: the parser calls
     `UsageRollup.add` per line while it has the fields at hand, and this writes both.
     """
-    conn.executemany(_INSERT_LOG_ROW, rows)
+    if rows:
+        conn.executemany(_INSERT_LOG_ROW, rows)
+    if plain_rows:
+        conn.executemany(_INSERT_PLAIN_LOG_ROW, plain_rows)
     rollup.flush(conn, kinds, int(time.time()))
 
 
