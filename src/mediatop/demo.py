@@ -9,6 +9,7 @@ a real site uses. Everything it writes says "demo".
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,12 +65,14 @@ def prepare_demo(
     return DemoWorkspace(settings, workspace)
 
 
-def _load_demo_traffic(conn: object, settings: Settings, workspace: Path, now: datetime) -> None:
-    """Feed generated demo traffic through the real ingest paths (added with event capture)."""
-    try:
-        from mediatop.ingest import demo_traffic  # noqa: F401
-    except ImportError:
-        return
+def _load_demo_traffic(
+    conn: sqlite3.Connection, settings: Settings, workspace: Path, now: datetime
+) -> None:
+    """Generate labelled demo traffic and feed it through the real ingest paths."""
+    from mediatop.ingest.demo_traffic import load_demo_inputs, write_demo_inputs
+
+    inputs = write_demo_inputs(settings.root, workspace / "demo-inputs", now)
+    load_demo_inputs(conn, inputs)
 
 
 def remove_demo(workspace: DemoWorkspace) -> None:
