@@ -230,7 +230,9 @@ class LogIngester:
             _skip(stream, cp.offset, gz)
             offset = cp.offset
             chunks = _byte_batches(stream, self.batch_lines, final_partial=gz)
-            for parsed, consumed in self._parse(chunks, (st.st_size - offset) * (4 if gz else 1)):
+            # a .gz file is about 4x its size decompressed; resuming one is rare
+            remaining = (st.st_size * 4 if offset == 0 else 0) if gz else st.st_size - offset
+            for parsed, consumed in self._parse(chunks, remaining):
                 offset += consumed
                 cp = self._commit(cp, offset, head, parsed)
             self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)

@@ -34,15 +34,35 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.rollup_upserts import (
+    upsert_kind_daily,
+    upsert_latency,
+    upsert_metrics,
+    upsert_totals,
+)
+from mediatop.store.rollups_vector import (
+    BOT,
+    BYTES,
+    CLICKS,
+    CT_N,
+    CT_SUM,
+    DOWNLOADS,
+    ERRORS,
+    HITS,
+    MISSES,
+    NOT_MOD,
+    REQ,
+    SHARES,
+    ST_N,
+    ST_SUM,
+    VIEWS,
+    WIDTH,
+)  # fmt: skip
 
 VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio"))
 REQUEST_SOURCES = frozenset(("log", "beacon"))
 
-# Indexes into a metrics vector (one per media_id and day).
-REQ, BOT, VIEWS, DOWNLOADS, CLICKS, SHARES, NOT_MOD, ERRORS, BYTES = range(9)
-ST_SUM, ST_N, CT_SUM, CT_N, HITS, MISSES = range(9, 15)
-_WIDTH = 15
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
 _DAYS: dict[int, tuple[str, str]] = {}
@@ -113,7 +133,7 @@ class UsageRollup:
         day, weekday = day_of(ts)
         vector = self.metrics.get((media_id, day))
         if vector is None:
-            vector = self.metrics[(media_id, day)] = [0] * _WIDTH
+            vector = self.metrics[(media_id, day)] = [0] * WIDTH
         if is_bot:
             vector[BOT] += 1
             self.breakdown[(media_id, day, "user_type", "bot")] += 1
@@ -198,7 +218,7 @@ class UsageRollup:
             if mine is None:
                 self.metrics[key] = vector
             else:
-                for index in range(_WIDTH):
+                for index in range(WIDTH):
                     mine[index] += vector[index]
         for media_id, ts in other.last_used.items():
             if ts > self.last_used.get(media_id, -1):
@@ -252,158 +272,13 @@ class UsageRollup:
         Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
         """
         self.resolve_collapse(conn)
-        _upsert_metrics(conn, self.metrics, now)
-        _upsert_totals(conn, self.metrics, self.first_used, self.last_used)
-        _upsert_kind_daily(conn, self.metrics, kinds)
-        _upsert_latency(conn, self.latency, kinds)
+        upsert_metrics(conn, self.metrics, now)
+        upsert_totals(conn, self.metrics, self.first_used, self.last_used)
+        upsert_kind_daily(conn, self.metrics, kinds)
+        upsert_latency(conn, self.latency, kinds)
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = count + excluded.count",
             [(*key, count) for key, count in self.breakdown_rows().items()],
         )
-
-
-def _derived(vector: list[float]) -> tuple[int | None, float | None, float | None]:
-    """The seed's derived columns (load_time_avg, cache_hit_rate, error_rate) of a vector."""
-    load = round(vector[ST_SUM] / vector[ST_N]) if vector[ST_N] else None
-    evidence = vector[HITS] + vector[MISSES]
-    hit_rate = 100.0 * vector[HITS] / evidence if evidence else None
-    error_rate = 100.0 * vector[ERRORS] / vector[REQ] if vector[REQ] else None
-    return load, hit_rate, error_rate
-
-
-_METRICS_UPSERT = """
-INSERT INTO media_performance_metrics (
-  media_id, date, created_at, requests, bot_requests, views, downloads, clicks, shares,
-  not_modified, errors, bandwidth_usage, server_time_sum_ms, server_time_count,
-  client_time_sum_ms, client_time_count, cache_hits, cache_misses,
-  load_time_avg, cache_hit_rate, error_rate
-) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT(media_id, date) DO UPDATE SET
-  requests = requests + excluded.requests,
-  bot_requests = bot_requests + excluded.bot_requests,
-  views = views + excluded.views,
-  downloads = downloads + excluded.downloads,
-  clicks = clicks + excluded.clicks,
-  shares = shares + excluded.shares,
-  not_modified = not_modified + excluded.not_modified,
-  errors = errors + excluded.errors,
-  bandwidth_usage = bandwidth_usage + excluded.bandwidth_usage,
-  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
-  server_time_count = server_time_count + excluded.server_time_count,
-  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
-  client_time_count = client_time_count + excluded.client_time_count,
-  cache_hits = cache_hits + excluded.cache_hits,
-  cache_misses = cache_misses + excluded.cache_misses,
-  load_time_avg = CASE WHEN server_time_count + excluded.server_time_count > 0
-    THEN CAST(round((server_time_sum_ms + excluded.server_time_sum_ms)
-      / (server_time_count + excluded.server_time_count)) AS INTEGER) END,
-  cache_hit_rate = CASE WHEN cache_hits + excluded.cache_hits
-      + cache_misses + excluded.cache_misses > 0
-    THEN 100.0 * (cache_hits + excluded.cache_hits) / (cache_hits + excluded.cache_hits
-      + cache_misses + excluded.cache_misses) END,
-  error_rate = CASE WHEN requests + excluded.requests > 0
-    THEN 100.0 * (errors + excluded.errors) / (requests + excluded.requests) END
-"""
-
-
-def _upsert_metrics(
-    conn: sqlite3.Connection, metrics: Mapping[tuple[int, str], list[float]], now: int
-) -> None:
-    """Add per-file, per-day deltas to media_performance_metrics, recomputing its
-    derived columns (load_time_avg, cache_hit_rate, error_rate) from the new totals."""
-    conn.executemany(
-        _METRICS_UPSERT,
-        [
-            (
-                media_id, day, now, v[REQ], v[BOT], v[VIEWS], v[DOWNLOADS], v[CLICKS],
-                v[SHARES], v[NOT_MOD], v[ERRORS], v[BYTES], v[ST_SUM], v[ST_N], v[CT_SUM],
-                v[CT_N], v[HITS], v[MISSES], *_derived(v),
-            )
-            for (media_id, day), v in metrics.items()
-        ],
-    )  # fmt: skip
-
-
-def _upsert_totals(
-    conn: sqlite3.Connection,
-    metrics: Mapping[tuple[int, str], list[float]],
-    first_used: Mapping[int, int],
-    last_used: Mapping[int, int],
-) -> None:
-    """Add all-time per-file deltas to file_totals (first/last used widen, never shrink)."""
-    totals: dict[int, list[float]] = {}
-    for (media_id, _day), vector in metrics.items():
-        total = totals.setdefault(media_id, [0] * _WIDTH)
-        for index in range(_WIDTH):
-            total[index] += vector[index]
-    conn.executemany(
-        "INSERT INTO file_totals (media_id, requests, bot_requests, views, downloads, clicks, "
-        "shares, errors, bytes, first_used, last_used) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-        "ON CONFLICT(media_id) DO UPDATE SET requests = requests + excluded.requests, "
-        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
-        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
-        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
-        "bytes = bytes + excluded.bytes, "
-        "first_used = CASE WHEN first_used IS NULL OR excluded.first_used < first_used "
-        "THEN excluded.first_used ELSE first_used END, "
-        "last_used = CASE WHEN last_used IS NULL OR excluded.last_used > last_used "
-        "THEN excluded.last_used ELSE last_used END",
-        [
-            (media_id, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
-             t[ERRORS], t[BYTES], first_used.get(media_id), last_used.get(media_id))
-            for media_id, t in totals.items()
-        ],
-    )  # fmt: skip
-
-
-def _upsert_kind_daily(
-    conn: sqlite3.Connection,
-    metrics: Mapping[tuple[int, str], list[float]],
-    kinds: Mapping[int, str],
-) -> None:
-    """Add per-kind, per-day deltas to kind_daily."""
-    per_kind: dict[tuple[str, str], list[float]] = {}
-    for (media_id, day), vector in metrics.items():
-        total = per_kind.setdefault((kinds.get(media_id, "other"), day), [0] * _WIDTH)
-        for index in range(_WIDTH):
-            total[index] += vector[index]
-    conn.executemany(
-        "INSERT INTO kind_daily (kind, date, requests, bot_requests, views, downloads, clicks, "
-        "shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, "
-        "server_time_count, client_time_sum_ms, client_time_count) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(kind, date) DO UPDATE SET "
-        "requests = requests + excluded.requests, "
-        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
-        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
-        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
-        "bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits, "
-        "cache_misses = cache_misses + excluded.cache_misses, "
-        "server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms, "
-        "server_time_count = server_time_count + excluded.server_time_count, "
-        "client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms, "
-        "client_time_count = client_time_count + excluded.client_time_count",
-        [
-            (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
-             t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
-            for (kind, day), t in per_kind.items()
-        ],
-    )  # fmt: skip
-
-
-def _upsert_latency(
-    conn: sqlite3.Connection,
-    latency: Mapping[tuple[int, str, str, int], int],
-    kinds: Mapping[int, str],
-) -> None:
-    """Add latency bucket counts: per kind and day, and per file all-time (day '')."""
-    rows: Counter[tuple[str, str, str, int]] = Counter()
-    for (media_id, day, source, bucket), count in latency.items():
-        rows[(f"kind:{kinds.get(media_id, 'other')}", day, source, bucket)] += count
-        rows[(f"file:{media_id}", "", source, bucket)] += count
-    conn.executemany(
-        "INSERT INTO latency_histogram (scope, day, source, bucket, count) VALUES (?,?,?,?,?) "
-        "ON CONFLICT(scope, day, source, bucket) DO UPDATE SET count = count + excluded.count",
-        [(*key, count) for key, count in rows.items()],
-    )
