@@ -6,9 +6,10 @@ import os
 import time
 from pathlib import Path
 
+from mediatop.analytics.library import find_file
 from mediatop.store import connect
 from mediatop.tui.app import build_app
-from mediatop.tui.live import changed_dirs
+from mediatop.tui.live import changed_dirs, rescan_changed
 from mediatop.tui.widgets.most_used import MostUsed
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
@@ -34,6 +35,23 @@ def test_changed_paths_map_to_their_directories_relative_to_the_root(tmp_path: P
     assert changed_dirs(root, [os.fsdecode(os.fsencode(str(root)) + b"/x/caf\xe9.jpg")]) == {b"x"}
 
 
+def test_a_new_folder_reported_with_its_parent_is_recorded_once(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    (root / "2027" / "01").mkdir(parents=True)
+    (root / "2027" / "01" / "new.png").write_bytes(image_bytes(10, 10, "PNG", (1, 1, 1)))
+    # What watchfiles reports for `mkdir -p 2027/01 && cp x 2027/01/`: all three folders.
+    rescan_changed(settings.db_path, root, {b"", b"2027", b"2027/01"})
+    conn = connect(settings.db_path, readonly=True)
+    try:
+        found = find_file(conn, b"2027/01/new.png")
+    finally:
+        conn.close()
+    assert found.probe.width == 10 and found.deleted_at is None
+
+
 async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
     root = tmp_path / "uploads"
     build_library(root)
@@ -54,7 +72,8 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
         await wait_for_dashboard(pilot)
         assert total_files(app) == 7
         await pilot.pause(0.3)  # let the watcher start before the change it must see
-        added = root / "2026" / "03" / "new-upload.png"
+        # A new month folder: the parent and the new folders all change at once.
+        added = root / "2027" / "01" / "new-upload.png"
         added.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         added.write_bytes(image_bytes(64, 64, "PNG", (1, 2, 3)))

@@ -154,16 +154,14 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, group="rescan", name="rescan directories")
     def rescan(self, dirs: set[bytes]) -> None:
-        from mediatop.scan import rescan_dirs
-        from mediatop.store import connect
-
         try:
             with self._scan_lock:
-                conn = connect(self.settings.db_path)
-                try:
-                    rescan_dirs(conn, self.settings.root, dirs)
-                finally:
-                    conn.close()
+                live.rescan_changed(
+                    self.settings.db_path,
+                    self.settings.root,
+                    dirs,
+                    on_recorded=lambda: self.post_message(LibraryChanged("folder")),
+                )
         except Exception as exc:
             self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
             return
