@@ -7,11 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from rich.text import Text
 
 from mediatop.analytics.library import find_file
 from mediatop.store import connect
-from mediatop.textsafe import visible_path
+from mediatop.textsafe import visible, visible_path
 from mediatop.tui.app import MediatopApp, build_app
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
@@ -83,4 +84,30 @@ async def test_table_shows_the_name_literally_and_opening_it_shows_it_again(
         assert "\x1b" not in facts and "\x07" not in facts and "\u202e" not in facts
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
+        assert app.is_running and app.return_code is None
+
+
+HOSTILE_TITLE = "[@click=app.quit]Guide\x1b[31m red\u202eevil"
+
+
+async def test_a_hostile_root_name_and_document_title_are_shown_literally(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "[b]media\x1b]0;owned\x07"
+    root.mkdir()
+    image = Image.new("RGB", (60, 80), (255, 255, 255))
+    image.save(root / "guide.pdf", format="PDF", title=HOSTILE_TITLE)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        assert app.title == f"mediatop — {visible(root.name)}"
+        assert "\x1b" not in app.title and "\x07" not in app.title
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Path" in static_text(app.screen, "#file-facts"))
+        facts = static_text(app.screen, "#file-facts")
+        assert visible(HOSTILE_TITLE) in facts
+        assert "\x1b" not in facts and "\u202e" not in facts
+        await pilot.click("#file-detail")
         assert app.is_running and app.return_code is None
