@@ -10,12 +10,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import xxhash
 
 from mediatop.kinds import classify
 from mediatop.scan.probe import ProbeTask, run_probes
@@ -49,18 +46,6 @@ class ScanSummary:
     symlinks_skipped: int
     walk_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def dir_signature(listing: DirListing) -> str:
-    """A hash of the directory's file names, sizes and mtimes (order-independent)."""
-    ordered = sorted(listing.files, key=lambda f: f.name)
-    numbers = array("q")
-    for walked in ordered:
-        numbers.append(walked.size)
-        numbers.append(walked.mtime_ns)
-    digest = xxhash.xxh3_64(b"\0".join(f.name for f in ordered))
-    digest.update(numbers.tobytes())
-    return digest.hexdigest()
 
 
 def _seen_file(
@@ -186,10 +171,10 @@ def scan_root(
     walked_files = 0
     for listing in walk_tree(root_bytes):
         listings.append(listing)
-        signature = dir_signature(listing)
-        signatures.append((listing.rel_dir, signature, len(listing.files)))
+        signature = listing.signature
+        signatures.append((listing.rel_dir, signature, len(listing.names)))
         changed_dirs = changed_dirs or stored_signatures.get(listing.rel_dir) != signature
-        walked_files += len(listing.files)
+        walked_files += len(listing.names)
         if progress and len(listings) % 200 == 0:
             progress(ScanProgress("walking", walked_files, 0))
     vanished = set(stored_signatures) - {s[0] for s in signatures}
@@ -259,7 +244,7 @@ def rescan_dirs(
         _write(conn, diff, now)
         scan_state.save_signatures(
             conn,
-            [(lst.rel_dir, dir_signature(lst), len(lst.files)) for lst in listings],
+            [(lst.rel_dir, lst.signature, len(lst.names)) for lst in listings],
             now,
             replace_all=False,
         )
@@ -268,7 +253,7 @@ def rescan_dirs(
     if probe and (diff.new or diff.changed):
         probed, probe_errors = probe_pending(conn, root, workers)
     return ScanSummary(
-        files_present=sum(len(lst.files) for lst in listings),
+        files_present=sum(len(lst.names) for lst in listings),
         new=len(diff.new),
         changed=len(diff.changed),
         deleted=len(diff.gone),

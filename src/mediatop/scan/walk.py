@@ -13,9 +13,12 @@ not valid UTF-8, which this tool must keep.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+import xxhash
 
 WALK_THREADS = 3
 
@@ -30,38 +33,67 @@ class WalkedFile:
 
 @dataclass(frozen=True)
 class DirListing:
-    """One directory's regular files; `rel_dir` is relative to the root (b"" for the root)."""
+    """One directory's regular files; `rel_dir` is relative to the root (b"" for the root).
+
+    Files are kept as parallel arrays (names, and size/mtime/inode triples) because a
+    no-change rescan only needs their signature; `files` builds objects on demand.
+    """
 
     rel_dir: bytes
-    files: list[WalkedFile]
+    names: list[bytes]
+    stats: array[int]  # size, mtime_ns, inode for each name, flattened
     subdirs: list[bytes]
     symlinks_skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def files(self) -> list[WalkedFile]:
+        stats = self.stats
+        return [
+            WalkedFile(name, stats[3 * i], stats[3 * i + 1], stats[3 * i + 2])
+            for i, name in enumerate(self.names)
+        ]
+
+    @property
+    def signature(self) -> str:
+        """A hash of the names, sizes and mtimes, in directory order.
+
+        Not sorted: an unchanged directory lists in the same order, and a reordering
+        only costs a diff that finds nothing, never a missed change.
+        """
+        digest = xxhash.xxh3_64(b"\0".join(self.names))
+        digest.update(self.stats.tobytes())
+        return digest.hexdigest()
+
 
 def list_dir(root: bytes, rel_dir: bytes) -> DirListing:
     """Read one directory (without recursing). Errors are recorded, never raised."""
-    files: list[WalkedFile] = []
+    names: list[bytes] = []
+    stats: array[int] = array("q")
     subdirs: list[bytes] = []
     symlinks = 0
     errors: list[str] = []
     path = os.path.join(root, rel_dir) if rel_dir else root
+    prefix = rel_dir + b"/" if rel_dir else b""
     try:
         with os.scandir(path) as entries:
             for entry in entries:
                 try:
-                    if entry.is_symlink():
-                        symlinks += 1
-                    elif entry.is_dir(follow_symlinks=False):
-                        subdirs.append(os.path.join(rel_dir, entry.name) if rel_dir else entry.name)
-                    elif entry.is_file(follow_symlinks=False):
+                    # Most entries are files: ask that first (these checks use d_type,
+                    # no syscall; follow_symlinks=False answers False for any link).
+                    if entry.is_file(follow_symlinks=False):
                         st = entry.stat(follow_symlinks=False)
-                        files.append(WalkedFile(entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
+                        names.append(entry.name)
+                        stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+                    elif entry.is_dir(follow_symlinks=False):
+                        subdirs.append(prefix + entry.name)
+                    elif entry.is_symlink():
+                        symlinks += 1
                 except OSError as exc:
                     errors.append(f"{os.fsdecode(entry.path)}: {exc.strerror or exc}")
     except OSError as exc:
         errors.append(f"{os.fsdecode(path)}: {exc.strerror or exc}")
-    return DirListing(rel_dir, files, subdirs, symlinks, errors)
+    return DirListing(rel_dir, names, stats, subdirs, symlinks, errors)
 
 
 def walk_tree(
