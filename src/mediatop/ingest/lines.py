@@ -52,9 +52,19 @@ class Clock:
 
     def __init__(self) -> None:
         self._days: dict[str, int] = {}
+        self._minutes: dict[str, int] = {}
 
     def local(self, text: str) -> int:
         """'10/Oct/2024:13:55:36 +0200' (nginx $time_local, Apache %t)."""
+        minute = self._minutes.get(text[:17] + text[20:])
+        seconds_text = text[18:20]
+        if minute is not None and len(text) == 26 and seconds_text.isdigit():
+            seconds = int(seconds_text)
+            if seconds <= 60 and text[17] == ":":
+                return minute + seconds
+        return self._local_slow(text)
+
+    def _local_slow(self, text: str) -> int:
         if len(text) != 26 or text[11] != ":" or text[20] != " ":
             raise BadLine("bad_time")
         key = text[:11] + text[20:]
@@ -73,9 +83,12 @@ class Clock:
             hours, minutes, seconds = int(text[12:14]), int(text[15:17]), int(text[18:20])
         except ValueError as exc:
             raise BadLine("bad_time") from exc
-        if hours > 23 or minutes > 59 or seconds > 60:
+        if hours > 23 or minutes > 59 or seconds > 60 or text[14] != ":" or text[17] != ":":
             raise BadLine("bad_time")
-        return base + hours * 3600 + minutes * 60 + seconds
+        if len(self._minutes) > 100_000:
+            self._minutes.clear()
+        minute = self._minutes[text[:17] + text[20:]] = base + hours * 3600 + minutes * 60
+        return minute + seconds
 
     @staticmethod
     def iso(text: str) -> int:
