@@ -45,6 +45,8 @@ class TableRow:
 
 @dataclass(frozen=True)
 class UnusedTotals:
+    """How many files look unused and the bytes removing them would free."""
+
     count: int
     potential_savings: int
 
@@ -63,6 +65,8 @@ class PerformanceFigures:
 
 @dataclass(frozen=True)
 class Opportunity:
+    """One line of the Optimization Opportunities box."""
+
     label: str  # 'Resize', 'Compress', 'Remove', 'Convert'
     what: str  # 'oversized images'
     one: str  # 'oversized image': what, for a count of one
@@ -72,6 +76,8 @@ class Opportunity:
 
 @dataclass(frozen=True)
 class DashboardData:
+    """Everything the four boxes show, read at one moment."""
+
     overview: OverviewReport
     unused: UnusedTotals
     has_events: bool
@@ -85,6 +91,8 @@ class DashboardData:
 
 @dataclass(frozen=True)
 class FileDetail:
+    """One file and its report over the range, for the file screen."""
+
     file: MediaFile
     report: FileReport
     range_label: str
@@ -237,17 +245,26 @@ def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
         events = has_events(ctx.conn)
         rows, largest = _table_rows(ctx, events)
         unused = _unused(ctx)
-        opportunities, measured_note = _opportunities(ctx, unused)
+        # The lower boxes rest on the most analytics: one failing must not blank the
+        # whole dashboard, so each says what went wrong in its own box instead.
+        try:
+            performance = _performance(ctx, events)
+        except Exception as exc:
+            performance = PerformanceFigures(notes=(f"Not available: {user_message(exc)}",))
+        try:
+            opportunities, optimization_note = _opportunities(ctx, unused)
+        except Exception as exc:
+            opportunities, optimization_note = [], f"Not available: {user_message(exc)}"
         return DashboardData(
             overview=overview_report(ctx),
             unused=unused,
             has_events=events,
             most_used=rows,
             most_used_is_largest=largest,
-            performance=_performance(ctx, events),
+            performance=performance,
             opportunities=opportunities,
             range_label=ctx.time_range.label,
-            optimization_note=measured_note,
+            optimization_note=optimization_note,
         )
 
 

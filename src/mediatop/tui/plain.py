@@ -25,6 +25,13 @@ def plain_path(raw: bytes | str, style: str = "") -> Text:
     return Text(visible_path(raw), style=style, no_wrap=True, overflow="ellipsis")
 
 
+def wrapped(text: Text) -> Text:
+    """`text` allowed to wrap over several lines (plain() keeps names on one line)."""
+    text.no_wrap = False
+    text.overflow = "fold"
+    return text
+
+
 def size_text(size: int | None) -> str:
     """Bytes for a person: '1.2 MB' (decimal units, as the quota is given)."""
     if size is None:

@@ -33,6 +33,7 @@ from mediatop.tui.plain import (
     plain,
     plain_path,
     size_text,
+    wrapped,
 )
 from mediatop.tui.widgets.most_used import kind_label
 
@@ -167,10 +168,7 @@ def facts_table(file: MediaFile) -> Table:
         rows.append(("Probe", Text("not probed yet", style="dim")))
     for label, value in rows:
         # Folded, not cut: a long name is shown whole, however many lines it needs.
-        cell = value.copy() if isinstance(value, Text) else Text(value)
-        cell.no_wrap = False
-        cell.overflow = "fold"
-        grid.add_row(label, cell)
+        grid.add_row(label, wrapped(value.copy() if isinstance(value, Text) else Text(value)))
     return grid
 
 
@@ -206,10 +204,7 @@ def _bullets(lines: list[Text]) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column()
     for line in lines:
-        text = line.copy()
-        text.no_wrap = False
-        text.overflow = "fold"
-        grid.add_row("  •", text)
+        grid.add_row("  •", wrapped(line.copy()))
     return grid
 
 

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from mediatop.tui.data import DashboardData, Opportunity
-from mediatop.tui.plain import count_text, size_text
+from mediatop.tui.plain import count_text, plain, size_text, wrapped
 
 
 class Optimization(Widget):
@@ -33,7 +33,7 @@ class Optimization(Widget):
             grid.add_row(item.label, *_line(item))
         self.query_one("#optimization-figures", Static).update(grid)
         self.query_one("#optimization-notes", Static).update(
-            Text(data.optimization_note, style="dim italic")
+            wrapped(plain(data.optimization_note, "dim italic"))
         )
 
 

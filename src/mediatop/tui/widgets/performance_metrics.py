@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from mediatop.tui.data import DashboardData
-from mediatop.tui.plain import UNKNOWN, ms_text, percent_text
+from mediatop.tui.plain import UNKNOWN, ms_text, percent_text, plain, wrapped
 
 
 class PerformanceMetrics(Widget):
@@ -38,5 +38,6 @@ class PerformanceMetrics(Widget):
             grid.add_row(label, Text(value, style="dim" if value == UNKNOWN else ""))
         self.query_one("#performance-figures", Static).update(grid)
         self.query_one("#performance-notes", Static).update(
-            Text("\n".join(figures.notes), style="dim italic")
+            # A note may quote an error message, which may quote a file name.
+            Text("\n").join(wrapped(plain(note, "dim italic")) for note in figures.notes)
         )
