@@ -310,3 +310,35 @@ def test_raw_ips_never_reach_the_database_file(tmp_path: Path) -> None:
     for address in (b"203.0.113.77", b"2001:db8::77"):
         assert address not in raw
         assert address.decode().encode("utf-16-le") not in raw
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=200), st.text(max_size=6)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_mutated_valid_lines_never_raise_and_are_accounted_once(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, str]]
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("mutated")
+    conn, _db, _ids = make_store(tmp_path)
+    good = line("/uploads/2024/03/hero.jpg").rstrip("\n")
+    mutated = []
+    for position, text in edits:
+        cut = position % (len(good) + 1)
+        mutated.append((good[:cut] + text + good[cut:]).replace("\n", " ").replace("\r", " "))
+    log = tmp_path / "access.log"
+    log.write_text("\n".join(mutated) + "\n", encoding="utf-8", errors="surrogateescape")
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    accounted = (
+        tally.accepted + tally.misses + tally.not_media + tally.not_get + tally.blank
+        + sum(tally.malformed.values())
+    )  # fmt: skip
+    assert tally.lines == len(mutated) == accounted
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == tally.accepted
+    conn.close()
