@@ -122,8 +122,6 @@ def _compile_custom(text: str) -> LogFormat:
         else:
             pattern.append(r"(.*?)")
         target = _TARGETS.get(name, _FALLBACK_TIME.get(name))
-        if target is not None and target in seen:
-            target = None
         if target is not None:
             seen.add(target)
         targets.append(target)
@@ -143,9 +141,14 @@ def _compile_custom(text: str) -> LogFormat:
         if match is None:
             return None
         values: list[str | None] = [None] * 11
-        values[4] = "0"
         for group, target in slots:
-            values[target] = match.group(group)
+            current = values[target]
+            # several variables may feed one field ($upstream_cache_status, $http_x_cache):
+            # the first one with a value wins
+            if current is None or current == "-" or current == "":
+                values[target] = match.group(group)
+        if values[4] is None:
+            values[4] = "0"
         return tuple(values)  # type: ignore[return-value]
 
     return LogFormat("custom", parse, time_kind, 7 in seen, 8 in seen)
