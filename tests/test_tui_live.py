@@ -11,6 +11,7 @@ from mediatop.store import connect
 from mediatop.tui.app import build_app
 from mediatop.tui.live import changed_dirs, rescan_changed
 from mediatop.tui.widgets.most_used import MostUsed
+from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
     FROZEN_NOW,
@@ -18,6 +19,7 @@ from tui_fixtures import (
     image_bytes,
     scan,
     settings_for,
+    static_text,
     wait_for_dashboard,
     wait_until,
 )
@@ -58,6 +60,11 @@ async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
     app = build_app(settings_for(tmp_path, root), now=FROZEN_NOW, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: total_files(app) == 7, timeout=10)
+        status = app.screen.query_one(StatusLine)
+        await wait_until(
+            pilot, lambda: "Scanned 7 files (7 new" in static_text(app.screen, "#status")
+        )
+        assert not status.has_class("-error")
 
 
 async def test_overview_follows_a_file_added_and_removed_within_two_seconds(

@@ -72,7 +72,8 @@ def _figures(overview: OverviewReport) -> Table:
     """Three aligned groups: totals and kinds on the left and middle, this month on the right."""
     grid = Table.grid(padding=(0, 2))
     for justify in ("left", "right", "right", "left", "right", "right", "left", "right"):
-        grid.add_column(justify=justify)
+        # When narrow, labels wrap; figures never do (a cut number would mislead).
+        grid.add_column(justify=justify, no_wrap=justify == "right")
     totals = {t.type: t for t in overview.by_type}
     quota = overview.storage_quota
     total: Cells = (
