@@ -78,7 +78,7 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         assert total_files(app) == 7
-        await pilot.pause(0.3)  # let the watcher start before the change it must see
+        await pilot.pause(0.5)  # let the watcher start before the change it must see
         # A new month folder: the parent and the new folders all change at once.
         added = root / "2027" / "01" / "new-upload.png"
         added.parent.mkdir(parents=True, exist_ok=True)
