@@ -8,6 +8,8 @@ import pytest
 from PIL import Image
 
 from analytics_types_support import (
+    DAY,
+    NOW_TS,
     context,
     locations,
     new_store,
@@ -17,8 +19,18 @@ from analytics_types_support import (
     usage,
     views,
 )
-from mediatop.analytics.image_facts import max_width_from_sizes
-from mediatop.analytics.images import dashboard_image_stats, image_opportunities_for, images_report
+from mediatop.analytics.image_facts import (
+    load_image_facts,
+    max_width_from_sizes,
+    plan_targets,
+    target_names,
+)
+from mediatop.analytics.images import (
+    dashboard_image_stats,
+    engagement,
+    image_opportunities_for,
+    images_report,
+)
 from mediatop.model import UsageLocation
 
 
@@ -144,16 +156,47 @@ def test_engagement_rates_per_image(tmp_path):
         *views(b, 3, etype="click", source="track"),  # clicks but no views
     ])  # fmt: skip
 
-    used = {u.id: u for u in images_report(context(conn, settings, measure="cached"))
-            .usage.most_viewed_images}  # fmt: skip
+    [first] = images_report(context(conn, settings, measure="cached")).usage.most_viewed_images
 
-    first = used[str(a)]
+    assert first.id == str(a)  # b has no views: not among the most viewed
     assert (first.views, first.clicks, first.shares, first.downloads) == (10, 2, 1, 1)
     assert first.click_through_rate == pytest.approx(20.0)  # 2 / 10 × 100
     assert first.engagement_rate == pytest.approx(40.0)  # (2 + 1 + 1) / 10 × 100
     assert first.popularity_score == 10 + 5 * 2 + 10 * 1
-    second = used[str(b)]
-    assert second.click_through_rate is None and second.engagement_rate is None
+    [facts_b] = load_image_facts(conn, [b])
+    no_views = engagement(facts_b, (0, 0, 3, 0, 0))
+    assert no_views.click_through_rate is None and no_views.engagement_rate is None
+    assert no_views.popularity_score == 15
+
+
+def test_most_viewed_over_all_time_reads_the_all_time_totals(tmp_path):
+    conn, settings = new_store(tmp_path)
+    for n in range(4):
+        save_image(settings.root, f"i{n}.jpg", photo(40, 30, seed=n))
+    ids = scan(conn, settings.root)
+    old = NOW_TS - 200 * DAY
+    usage(conn, views(ids["i0.jpg"], 1) + views(ids["i1.jpg"], 3)
+          + views(ids["i2.jpg"], 5, ts=old) + views(ids["i3.jpg"], 2))  # fmt: skip
+
+    recent = images_report(context(conn, settings, measure="cached", top="2"))
+    always = images_report(context(conn, settings, "all", measure="cached", top="2"))
+
+    assert [u.id for u in recent.usage.most_viewed_images] == [str(ids["i1.jpg"]),
+                                                                str(ids["i3.jpg"])]  # fmt: skip
+    assert [u.id for u in always.usage.most_viewed_images] == [str(ids["i2.jpg"]),
+                                                                str(ids["i1.jpg"])]  # fmt: skip
+
+
+def test_target_names_match_the_planned_targets(tmp_path):
+    conn, settings = new_store(tmp_path)
+    save_image(settings.root, "q95.jpg", photo(900, 600), quality=95)
+    save_image(settings.root, "p.png", photo(300, 200))
+    save_image(settings.root, "w.webp", photo(300, 200))
+    scan(conn, settings.root)
+    for facts in load_image_facts(conn):
+        for display in (None, 100, 1000):
+            planned = tuple(t.name for t in plan_targets(facts, display))
+            assert target_names(facts, display) == planned
 
 
 def test_unused_generated_sizes_are_one_cleanup_per_group(tmp_path):

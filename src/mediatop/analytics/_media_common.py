@@ -114,7 +114,11 @@ def rollup_totals(
 def requests_by_file(
     conn: sqlite3.Connection, first_day: str, last_day: str, ids: Iterable[int] | None = None
 ) -> dict[int, int]:
-    """file id -> human requests over the days (from the daily rollup)."""
+    """file id -> human requests over the days (from the daily rollup).
+
+    With `ids`, only those files are summed, through the (media_id, date) index: far
+    cheaper than grouping every file-day row of the range when the ids are few.
+    """
     if ids is None:
         rows = conn.execute(
             "SELECT media_id, SUM(requests) FROM media_performance_metrics "
@@ -124,8 +128,63 @@ def requests_by_file(
     else:
         rows = conn.execute(
             "SELECT media_id, SUM(requests) FROM media_performance_metrics "
-            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
+            "WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ? "
             "GROUP BY media_id",
-            (first_day, last_day, ids_json(ids)),
+            (ids_json(ids), first_day, last_day),
         )
     return {media_id: int(n) for media_id, n in rows if n}
+
+
+def uses_by_file(
+    ctx: ReportContext, ids: Iterable[int]
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """file id -> (requests, views, clicks, shares, downloads) over the report's range.
+
+    Reads file_totals (one row per file) for the `all` range, else sums the given files'
+    days through the (media_id, date) index.
+    """
+    wanted = ids_json(ids)
+    if ctx.time_range.is_all:
+        rows = ctx.conn.execute(
+            "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
+            "WHERE media_id IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        )
+    else:
+        rows = ctx.conn.execute(
+            "SELECT media_id, SUM(requests), SUM(views), SUM(clicks), SUM(shares), "
+            "SUM(downloads) FROM media_performance_metrics "
+            "WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ? "
+            "GROUP BY media_id",
+            (wanted, *days(ctx)),
+        )
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+
+
+def top_by_use(
+    ctx: ReportContext, kind: str, column: str, limit: int, batch: int = 256
+) -> list[tuple[int, tuple[int, int, int, int, int]]]:
+    """The `limit` present files of `kind` with the most `column` uses over the range.
+
+    `column` is views | downloads. All-time totals (file_totals) bound any range's
+    totals from above, so files are visited in decreasing all-time order and summed over
+    the range in batches until the next bound cannot beat the current top `limit`.
+    Files with no such use in the range are left out. Returns (id, uses) best first.
+    """
+    assert column in ("views", "downloads")
+    index = {"views": 1, "downloads": 4}[column]
+    cursor = ctx.conn.execute(
+        f"SELECT t.media_id, t.{column} FROM file_totals t JOIN media_files f "
+        f"ON f.id = t.media_id WHERE f.kind = ? AND f.deleted_at IS NULL AND t.{column} > 0 "
+        f"ORDER BY t.{column} DESC, t.media_id",
+        (kind,),
+    )
+    best: list[tuple[int, tuple[int, int, int, int, int]]] = []
+    while rows := cursor.fetchmany(batch):
+        sums = uses_by_file(ctx, [r[0] for r in rows])
+        best += [(i, u) for i, u in sums.items() if u[index] > 0]
+        best.sort(key=lambda item: (-item[1][index], item[0]))
+        del best[limit:]
+        if len(best) >= limit and best[-1][1][index] >= rows[-1][1]:
+            break
+    return best

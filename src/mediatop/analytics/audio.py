@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import days, percent, top_limit
+from mediatop.analytics._media_common import ids_json, percent, top_limit
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.video_engagement import Scope, session_totals
+from mediatop.analytics.video_engagement import Scope, play_totals, session_totals
 
 
 @dataclass(frozen=True)
@@ -61,58 +61,46 @@ class AudioAnalytics:
 
 def audio_report(ctx: ReportContext) -> AudioAnalytics:
     """Audio files, their plays and completion over the report's range."""
-    first, last = days(ctx)
-    sessions = {
+    plays = play_totals(ctx, "audio", top_limit(ctx))
+    files = {
         r[0]: r[1:]
         for r in ctx.conn.execute(
-            "SELECT s.video_id, COUNT(*), TOTAL(s.watch_seconds), TOTAL(s.completed) "
-            "FROM video_sessions s JOIN media_files f ON f.id = s.video_id "
-            "AND f.kind = 'audio' WHERE s.date BETWEEN ? AND ? GROUP BY s.video_id",
-            (first, last),
+            "SELECT id, path, size, duration_s, bitrate FROM media_files WHERE kind = 'audio' "
+            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            (ids_json(p.id for p in plays.top),),
         )
     }
-    logged = dict(
-        ctx.conn.execute(
-            "SELECT m.media_id, SUM(m.views) FROM media_performance_metrics m "
-            "JOIN media_files f ON f.id = m.media_id AND f.kind = 'audio' "
-            "WHERE m.date BETWEEN ? AND ? GROUP BY m.media_id",
-            (first, last),
-        ).fetchall()
-    )
-    files = []
-    formats: dict[str, list[int]] = {}
-    for file_id, path, ext, size, duration, bitrate, fmt in ctx.conn.execute(
-        "SELECT id, path, ext, size, duration_s, bitrate, format FROM media_files "
-        "WHERE kind = 'audio' AND deleted_at IS NULL ORDER BY id"
-    ):
-        n, listened, done = sessions.get(file_id, (0, 0.0, 0))
-        log_plays = int(logged.get(file_id) or 0)
-        files.append(AudioUsageData(
-            str(file_id), bytes(path), "audio", size, duration, bitrate, n or log_plays, n,
-            log_plays, listened, percent(done, n),
-        ))  # fmt: skip
-        formats.setdefault(ext.lstrip(".").upper() or fmt or "unknown", []).append(size)
+    played = [
+        AudioUsageData(
+            str(p.id), bytes(files[p.id][0]), "audio", files[p.id][1], files[p.id][2],
+            files[p.id][3], p.plays, p.sessions, p.log_views, p.watch_seconds,
+            percent(p.completed, p.sessions),
+        )
+        for p in plays.top
+        if p.id in files
+    ]  # fmt: skip
+    count, size, duration, timed, avg_duration, avg_bitrate = ctx.conn.execute(
+        "SELECT COUNT(*), TOTAL(size), TOTAL(duration_s), COUNT(duration_s), AVG(duration_s), "
+        "AVG(bitrate) FROM media_files WHERE kind = 'audio' AND deleted_at IS NULL"
+    ).fetchone()
+    rows = ctx.conn.execute(
+        "SELECT UPPER(LTRIM(ext, '.')), COUNT(*), TOTAL(size) FROM media_files "
+        "WHERE kind = 'audio' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    distribution = [AudioFormatShare(n or "unknown", c, int(s), percent(c, count))
+                    for n, c, s in rows]  # fmt: skip
     totals = session_totals(ctx, Scope(kind="audio"))
-    total_size = sum(f.size for f in files)
-    durations = [f.duration for f in files if f.duration]
-    bitrates = [f.bitrate for f in files if f.bitrate]
-    distribution = [
-        AudioFormatShare(name, len(sizes), sum(sizes), percent(len(sizes), len(files)))
-        for name, sizes in sorted(formats.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
-    played = sorted((f for f in files if f.plays),
-                    key=lambda f: (-f.plays, -f.listen_time, int(f.id)))  # fmt: skip
     return AudioAnalytics(
         AudioOverview(
-            len(files),
-            total_size,
-            total_size / len(files) if files else None,
-            sum(durations),
-            sum(durations) / len(durations) if durations else None,
-            sum(bitrates) / len(bitrates) if bitrates else None,
-            sum(f.plays for f in files),
+            count,
+            int(size),
+            size / count if count else None,
+            duration,
+            avg_duration if timed else None,
+            avg_bitrate,
+            plays.total_plays,
             totals.completion_rate,
             distribution,
         ),
-        played[: top_limit(ctx)],
+        played,
     )

@@ -267,7 +267,7 @@ def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     for dimension, value, n in ctx.conn.execute(
         "SELECT b.dimension, b.value, SUM(b.count) FROM usage_breakdown b "
         "JOIN media_files f ON f.id = b.media_id "
-        "WHERE f.kind = 'document' AND b.date BETWEEN ? AND ? "
+        "WHERE f.kind = 'document' AND f.deleted_at IS NULL AND b.date BETWEEN ? AND ? "
         "AND b.dimension IN ('hour', 'weekday', 'referrer', 'device') "
         "GROUP BY b.dimension, b.value",
         (first, last),

@@ -200,3 +200,21 @@ def plan_targets(facts: ImageFacts, display_width: int | None) -> tuple[EncodeTa
             EncodeTarget(f"resize:{width}", own_format, quality, fmt in _LOSSLESS_FORMATS, width)
         )
     return tuple(targets)
+
+
+@cache
+def _base_target_names(fmt: str | None, animated: bool, recompress: bool) -> tuple[str, ...]:
+    probe = ImageFacts(0, b"", b"", None, 0, 0, fmt, None, None, None,
+                       95 if recompress else None, animated, 0)  # fmt: skip
+    return tuple(t.name for t in plan_targets(probe, None))
+
+
+def target_names(facts: ImageFacts, display_width: int | None) -> tuple[str, ...]:
+    """The names of `plan_targets(facts, display_width)`, computed cheaply (for whole
+    libraries: which cache entries an image needs)."""
+    recompress = bool(facts.quality and facts.quality > RECOMPRESS_ABOVE_QUALITY)
+    base = _base_target_names(facts.format, facts.animated, recompress)
+    if not base:
+        return ()
+    width = recommended_width(facts, display_width)
+    return (*base, f"resize:{width}") if width else base

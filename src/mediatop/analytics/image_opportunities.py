@@ -23,9 +23,11 @@ requests) by potential_savings.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import ImageFacts, recommended_width
 from mediatop.analytics.savings import Measurement
@@ -207,6 +209,31 @@ def image_optimization(
     oversized.sort(key=lambda o: (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id))
     unoptimized.sort(key=lambda u: (-(u.potential_savings or 0), -u.size, u.id))
     return ImageOptimizationData(oversized, unoptimized, rank(found))
+
+
+def is_candidate(
+    item: ImageFacts, widths: Mapping[int, int], measured: Mapping[int, object]
+) -> bool:
+    """Whether an image can have an opportunity at all (so only these need request counts)."""
+    return (
+        item.id in measured
+        or recommended_width(item, widths.get(item.id)) is not None
+        or bool(unoptimized_reasons(item, _bits_per_pixel(item)))
+    )
+
+
+def library_optimization(
+    conn: sqlite3.Connection,
+    facts: Iterable[ImageFacts],
+    widths: Mapping[int, int],
+    measured: Mapping[int, Mapping[str, Measurement]],
+    window: tuple[str, str],
+) -> ImageOptimizationData:
+    """`image_optimization` over a library: request counts (over `window`, the last 30
+    days) are read only for the images that can have an opportunity."""
+    candidates = [f for f in facts if is_candidate(f, widths, measured)]
+    requests = requests_by_file(conn, *window, ids=[f.id for f in candidates])
+    return image_optimization(candidates, widths, measured, requests)
 
 
 def _opportunity(

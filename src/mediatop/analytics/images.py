@@ -32,15 +32,16 @@ from mediatop.analytics._media_common import (
     last_30_days,
     percent,
     requests_by_file,
-    rollup_totals,
+    top_by_use,
     top_limit,
+    uses_by_file,
 )
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     ImageFacts,
     load_image_facts,
     max_display_widths,
-    plan_targets,
+    target_names,
 )
 from mediatop.analytics.image_opportunities import (
     OptimizationOpportunity,
@@ -49,6 +50,7 @@ from mediatop.analytics.image_opportunities import (
     best_format,
     cleanup_opportunities,
     image_optimization,
+    library_optimization,
     rank,
 )
 from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
@@ -221,21 +223,16 @@ def _measure_limit(ctx: ReportContext) -> int | None:
 
 def _measure_missing(
     ctx: ReportContext,
-    facts: list[ImageFacts],
-    widths: dict[int, int],
+    missing: list[ImageFacts],
     cached: dict[int, dict[str, Measurement]],
-    requests: dict[int, int],
 ) -> tuple[int, int]:
     """Measure the most requested images lacking measurements; (targets measured, failed)."""
     limit = _measure_limit(ctx)
-    missing = [
-        f for f in facts
-        if any(t.name not in cached.get(f.id, {}) for t in plan_targets(f, widths.get(f.id)))
-    ]  # fmt: skip
-    missing.sort(key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
-    chosen = missing if limit is None else missing[:limit]
-    if not chosen:
+    if limit == 0 or not missing:
         return 0, 0
+    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
+    missing = sorted(missing, key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
+    chosen = missing if limit is None else missing[:limit]
     from mediatop.store.connection import connect
 
     writer = connect(ctx.settings.db_path)  # the report's own connection may be read-only
@@ -252,18 +249,27 @@ def _measure_missing(
     return summary.measured, summary.failed
 
 
-def _usage(ctx: ReportContext, facts: dict[int, ImageFacts]) -> ImageUsage:
-    first, last = days(ctx)
-    totals = rollup_totals(ctx.conn, "image", first, last)
+def _usage(ctx: ReportContext) -> ImageUsage:
+    """Most viewed, featured and gallery images; rollups are read only for those files."""
     top = top_limit(ctx)
-    usage = [engagement(facts[i], c) for i, c in totals.items() if i in facts and any(c[1:])]
-    usage.sort(key=lambda u: (-u.views, -u.popularity_score, int(u.id)))
     zero = (0, 0, 0, 0, 0)
-    featured_counts = Counter(
-        media_id for (media_id,) in ctx.conn.execute(
-            "SELECT media_id FROM usage_locations WHERE usage = 'featured' AND media_id IS NOT NULL"
-        ) if media_id in facts
-    )  # fmt: skip
+    featured_counts: Counter[int] = Counter()
+    galleries: dict[tuple[str, str], tuple[str | None, str | None, set[int]]] = {}
+    for usage_, type_, loc_id, title, url, media_id in ctx.conn.execute(
+        "SELECT u.usage, u.type, u.location_id, u.title, u.url, u.media_id "
+        "FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
+        "WHERE u.usage IN ('featured', 'gallery') AND f.kind = 'image' "
+        "AND f.deleted_at IS NULL ORDER BY u.id"
+    ):
+        if usage_ == "featured":
+            featured_counts[media_id] += 1
+        else:
+            galleries.setdefault((type_, loc_id), (title, url, set()))[2].add(media_id)
+    most = top_by_use(ctx, "image", "views", top)
+    members = {m for _, _, ids in galleries.values() for m in ids}
+    totals = dict(most) | uses_by_file(ctx, {*featured_counts, *members})
+    facts = {f.id: f for f in load_image_facts(ctx.conn, {*totals, *featured_counts})}
+    usage = [engagement(facts[i], counts) for i, counts in most if i in facts]
     featured = []
     for media_id, places in featured_counts.items():
         _, views, clicks, _, _ = totals.get(media_id, zero)
@@ -273,71 +279,67 @@ def _usage(ctx: ReportContext, facts: dict[int, ImageFacts]) -> ImageUsage:
             percent(clicks, views),
         ))  # fmt: skip
     featured.sort(key=lambda f: (-f.views, -f.featured_in, int(f.id)))
-    galleries: dict[tuple[str, str], tuple[str | None, str | None, set[int]]] = {}
-    for type_, loc_id, title, url, media_id in ctx.conn.execute(
-        "SELECT type, location_id, title, url, media_id FROM usage_locations "
-        "WHERE usage = 'gallery' AND media_id IS NOT NULL ORDER BY id"
-    ):
-        if media_id in facts:
-            entry = galleries.setdefault((type_, loc_id), (title, url, set()))
-            entry[2].add(media_id)
     gallery_rows = []
-    for (type_, loc_id), (title, url, members) in galleries.items():
-        views = sum(totals.get(m, zero)[1] for m in members)
-        clicks = sum(totals.get(m, zero)[2] for m in members)
+    for (type_, loc_id), (title, url, ids) in galleries.items():
+        views = sum(totals.get(m, zero)[1] for m in ids)
+        clicks = sum(totals.get(m, zero)[2] for m in ids)
         gallery_rows.append(GalleryPerformanceData(
-            type_, loc_id, title, url, len(members), views, clicks,
-            views / len(members), percent(clicks, views),
+            type_, loc_id, title, url, len(ids), views, clicks,
+            views / len(ids), percent(clicks, views),
         ))  # fmt: skip
     gallery_rows.sort(key=lambda g: (-g.views, g.location_type, g.location_id))
-    return ImageUsage(usage[:top], featured[:top], gallery_rows[:top])
+    return ImageUsage(usage, featured[:top], gallery_rows[:top])
 
 
-def _overview(facts: list[ImageFacts]) -> ImageOverview:
-    total = sum(f.size for f in facts)
-    ratios = [f.size / d for f in facts if (d := f.decoded_bytes)]
-    by_format: dict[str, list[int]] = {}
-    for f in facts:
-        by_format.setdefault(f.format or "unknown", []).append(f.size)
-    distribution = [
-        FormatShare(name, len(sizes), sum(sizes), percent(len(sizes), len(facts)))
-        for name, sizes in sorted(by_format.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
-    return ImageOverview(
-        len(facts), total, total / len(facts) if facts else None,
-        sum(ratios) / len(ratios) if ratios else None, distribution,
-    )  # fmt: skip
+_BYTES_PER_PIXEL_SQL = (
+    "CASE mode WHEN '1' THEN 0.125 WHEN 'L' THEN 1 WHEN 'P' THEN 1 WHEN 'LA' THEN 2 "
+    "WHEN 'PA' THEN 2 WHEN 'I;16' THEN 2 WHEN 'RGB' THEN 3 WHEN 'YCbCr' THEN 3 "
+    "WHEN 'LAB' THEN 3 WHEN 'HSV' THEN 3 WHEN 'RGBA' THEN 4 WHEN 'RGBa' THEN 4 "
+    "WHEN 'CMYK' THEN 4 WHEN 'I' THEN 4 WHEN 'F' THEN 4 END"
+)
+
+
+def _overview(ctx: ReportContext) -> ImageOverview:
+    """Counts, sizes, mean compression ratio and formats of present images (in SQL)."""
+    count, total, ratio = ctx.conn.execute(
+        "SELECT COUNT(*), TOTAL(size), "
+        f"AVG(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL"
+    ).fetchone()
+    rows = ctx.conn.execute(
+        "SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size) FROM media_files "
+        "WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    distribution = [FormatShare(n, c, int(s), percent(c, count)) for n, c, s in rows]
+    return ImageOverview(count, int(total), total / count if count else None, ratio, distribution)
 
 
 def images_report(ctx: ReportContext) -> ImageAnalytics:
     """The seed's ImageAnalytics for the report's range (see the module docstring)."""
     facts = load_image_facts(ctx.conn)
     widths = max_display_widths(ctx.conn)
-    requests = requests_by_file(ctx.conn, *last_30_days(ctx))
     cached = cached_measurements(ctx.conn)
-    measured_now, failed = _measure_missing(ctx, facts, widths, cached, requests)
-    found = image_optimization(facts, widths, cached, requests)
+    needs = {f.id: target_names(f, widths.get(f.id)) for f in facts}
+    missing = [f for f in facts if any(n not in cached.get(f.id, {}) for n in needs[f.id])]
+    measured_now, failed = _measure_missing(ctx, missing, cached)
+    found = library_optimization(ctx.conn, facts, widths, cached, last_30_days(ctx))
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
-    with_targets = [f for f in facts if plan_targets(f, widths.get(f.id))]
-    complete = sum(
-        1 for f in with_targets
-        if all(t.name in cached.get(f.id, {}) for t in plan_targets(f, widths.get(f.id)))
-    )  # fmt: skip
+    with_targets = [i for i, names in needs.items() if names]
+    complete = sum(1 for i in with_targets if all(n in cached.get(i, {}) for n in needs[i]))
     savings = 0
     for f in facts:
-        best = best_format(f, cached.get(f.id, {}))
-        if best is not None:
+        if f.id in cached and (best := best_format(f, cached[f.id])) is not None:
             savings += f.size - (best.encoded_size or 0)
     load = kind_load_time(ctx, "image")
     responsive, lazy = _location_rates(ctx)
     modern = sum(1 for f in facts if f.format in MODERN_FORMATS)
     top = top_limit(ctx, 50)
     return ImageAnalytics(
-        overview=_overview(facts),
+        overview=_overview(ctx),
         performance=ImagePerformance(
             load.mean_ms, load.source, savings, percent(modern, len(facts)), responsive, lazy
         ),
-        usage=_usage(ctx, {f.id: f for f in facts}),
+        usage=_usage(ctx),
         optimization=ImageOptimization(
             found.oversized[:top],
             found.unoptimized[:top],

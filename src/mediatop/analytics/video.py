@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from mediatop.analytics._media_common import days, kind_load_time, percent, top_limit
+from mediatop.analytics._media_common import ids_json, kind_load_time, percent, top_limit
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.video_delivery import (
     DeliveryOptimization,
@@ -26,18 +26,21 @@ from mediatop.analytics.video_delivery import (
     StorageOptimization,
     delivery_optimization,
     encoding_efficiency,
+    load_videos,
     storage_optimization,
 )
 from mediatop.analytics.video_engagement import (
     Breakdown,
     DropOffPoint,
     EngagementHeatmap,
+    FilePlays,
     RetentionPoint,
     Scope,
     SeekPattern,
     breakdown,
     drop_off_points,
     engagement_heatmap,
+    play_totals,
     retention_curve,
     seek_patterns,
     session_totals,
@@ -157,38 +160,30 @@ class VideoEngagementAnalysis:
     audience: VideoAudience
 
 
-def _per_video(ctx: ReportContext) -> list[VideoEngagementData]:
-    """Every present video with its sessions (range) and log views (range)."""
-    first, last = days(ctx)
-    sessions = {
-        r[0]: r[1:]
+def _files(ctx: ReportContext, ids: set[int]) -> dict[int, tuple[bytes, int, float | None]]:
+    """id -> (path, size, duration) for the given present videos."""
+    return {
+        r[0]: (bytes(r[1]), r[2], r[3])
         for r in ctx.conn.execute(
-            "SELECT video_id, COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, "
-            "'s:' || session_id)), TOTAL(watch_seconds), TOTAL(completed) FROM video_sessions "
-            "WHERE date BETWEEN ? AND ? GROUP BY video_id",
-            (first, last),
+            "SELECT id, path, size, duration_s FROM media_files WHERE kind = 'video' "
+            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            (ids_json(ids),),
         )
     }
-    logged = dict(
-        ctx.conn.execute(
-            "SELECT m.media_id, SUM(m.views) FROM media_performance_metrics m "
-            "JOIN media_files f ON f.id = m.media_id AND f.kind = 'video' "
-            "WHERE m.date BETWEEN ? AND ? GROUP BY m.media_id",
-            (first, last),
-        ).fetchall()
-    )
-    found = []
-    for file_id, path, size, duration in ctx.conn.execute(
-        "SELECT id, path, size, duration_s FROM media_files "
-        "WHERE kind = 'video' AND deleted_at IS NULL ORDER BY id"
-    ):
-        n, viewers, watched, done = sessions.get(file_id, (0, 0, 0.0, 0))
-        log_views = int(logged.get(file_id) or 0)
-        found.append(VideoEngagementData(
-            str(file_id), bytes(path), "video", size, duration, n if n else log_views, n,
-            log_views, viewers, watched, watched / n if n else None, percent(done, n), False,
-        ))  # fmt: skip
-    return found
+
+
+def _engagement_rows(ctx: ReportContext, plays: list[FilePlays]) -> list[VideoEngagementData]:
+    files = _files(ctx, {p.id for p in plays})
+    return [
+        VideoEngagementData(
+            str(p.id), files[p.id][0], "video", files[p.id][1], files[p.id][2], p.plays,
+            p.sessions, p.log_views, p.viewers, p.watch_seconds,
+            p.watch_seconds / p.sessions if p.sessions else None,
+            percent(p.completed, p.sessions), False,
+        )
+        for p in plays
+        if p.id in files
+    ]  # fmt: skip
 
 
 def abnormal_drop_offs(videos: list[VideoEngagementData]) -> list[AbnormalDropOff]:
@@ -218,21 +213,24 @@ def abnormal_drop_offs(videos: list[VideoEngagementData]) -> list[AbnormalDropOf
 def videos_report(ctx: ReportContext) -> VideoAnalytics:
     """The seed's VideoAnalytics over the report's range (see the module docstring)."""
     scope = Scope(kind="video")
-    videos = _per_video(ctx)
-    abnormal = abnormal_drop_offs(videos)
+    plays = play_totals(ctx, "video", top_limit(ctx))
+    abnormal = abnormal_drop_offs(_engagement_rows(ctx, plays.with_sessions))
     flagged = {a.id for a in abnormal}
-    videos = [v if v.id not in flagged else _flag(v) for v in videos]
+    watched = [v if v.id not in flagged else _flag(v) for v in _engagement_rows(ctx, plays.top)]
     totals = session_totals(ctx, scope)
     load = kind_load_time(ctx, "video")
-    total_size = sum(v.size for v in videos)
-    watched = sorted(videos, key=lambda v: (-v.views, -v.watch_time, int(v.id)))
+    files = load_videos(ctx)
+    count, duration, size = ctx.conn.execute(
+        "SELECT COUNT(*), TOTAL(duration_s), TOTAL(size) FROM media_files "
+        "WHERE kind = 'video' AND deleted_at IS NULL"
+    ).fetchone()
     return VideoAnalytics(
         overview=VideoOverview(
-            len(videos),
-            sum(v.duration or 0.0 for v in videos),
-            total_size,
-            total_size / len(videos) if videos else None,
-            sum(v.views for v in videos),
+            count,
+            duration,
+            int(size),
+            size / count if count else None,
+            plays.total_plays,
             totals.watch_time,
         ),
         engagement=VideoEngagement(
@@ -240,7 +238,7 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
             totals.completion_rate,
             drop_off_points(ctx, scope),
             engagement_heatmap(ctx, scope),
-            [v for v in watched if v.views][: top_limit(ctx)],
+            watched,
             abnormal,
         ),
         performance=VideoPerformance(
@@ -251,7 +249,9 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
             breakdown(ctx, scope, "device"),
         ),
         optimization=VideoOptimization(
-            encoding_efficiency(ctx), storage_optimization(ctx), delivery_optimization(ctx)
+            encoding_efficiency(ctx, files)[: top_limit(ctx, 50)],
+            storage_optimization(ctx, files),
+            delivery_optimization(ctx, files),
         ),
     )
 

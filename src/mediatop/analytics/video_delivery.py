@@ -88,7 +88,7 @@ class _Video:
     faststart: int | None
 
 
-def _videos(ctx: ReportContext) -> list[_Video]:
+def load_videos(ctx: ReportContext) -> list[_Video]:
     """Present videos with the probe fields delivery advice needs."""
     return [
         _Video(r[0], bytes(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
@@ -125,16 +125,20 @@ def assess(video: _Video) -> EncodingEfficiency:
     )  # fmt: skip
 
 
-def encoding_efficiency(ctx: ReportContext) -> list[EncodingEfficiency]:
+def encoding_efficiency(
+    ctx: ReportContext, videos: list[_Video] | None = None
+) -> list[EncodingEfficiency]:
     """Every video's verdict, the most wasteful (largest estimated saving) first."""
-    found = [assess(v) for v in _videos(ctx)]
+    found = [assess(v) for v in (videos if videos is not None else load_videos(ctx))]
     found.sort(key=lambda e: (-(e.estimated_savings or 0), -(e.ratio or 0), int(e.id)))
     return found
 
 
-def storage_optimization(ctx: ReportContext) -> StorageOptimization:
+def storage_optimization(
+    ctx: ReportContext, videos: list[_Video] | None = None
+) -> StorageOptimization:
     """Over-bitrate and never-watched videos, in files and bytes."""
-    videos = _videos(ctx)
+    videos = videos if videos is not None else load_videos(ctx)
     high = [e for e in map(assess, videos) if e.verdict == "high"]
     watched = {
         video_id for (video_id,) in ctx.conn.execute("SELECT DISTINCT video_id FROM video_sessions")
@@ -142,7 +146,8 @@ def storage_optimization(ctx: ReportContext) -> StorageOptimization:
     watched |= {
         media_id
         for (media_id,) in ctx.conn.execute(
-            "SELECT media_id FROM file_totals WHERE views + downloads + clicks + shares > 0"
+            "SELECT t.media_id FROM file_totals t JOIN media_files f ON f.id = t.media_id "
+            "AND f.kind = 'video' WHERE t.views + t.downloads + t.clicks + t.shares > 0"
         )
     }
     unwatched = [v for v in videos if v.id not in watched]
@@ -160,9 +165,11 @@ def ladder_key(path: bytes) -> bytes:
     return os.path.join(directory, _RESOLUTION_TOKEN.sub(b"", stem).lower())
 
 
-def delivery_optimization(ctx: ReportContext) -> DeliveryOptimization:
+def delivery_optimization(
+    ctx: ReportContext, videos: list[_Video] | None = None
+) -> DeliveryOptimization:
     """MP4s without faststart, tall videos without a smaller variant, and what to do."""
-    videos = _videos(ctx)
+    videos = videos if videos is not None else load_videos(ctx)
     ref = {v.id: VideoRef(str(v.id), v.path, "video", v.size, v.height) for v in videos}
     no_faststart = [ref[v.id] for v in videos if v.faststart == 0]
     heights: dict[bytes, list[int]] = {}

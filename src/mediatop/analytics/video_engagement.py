@@ -234,3 +234,60 @@ def breakdown(ctx: ReportContext, scope: Scope, column: str) -> list[Breakdown]:
     ]
     found.sort(key=lambda b: (-b.sessions, b.value))
     return found
+
+
+@dataclass(frozen=True)
+class FilePlays:
+    """One file's plays over the range: player sessions, else collapsed log views."""
+
+    id: int
+    sessions: int
+    viewers: int
+    watch_seconds: float
+    completed: int
+    log_views: int
+
+    @property
+    def plays(self) -> int:
+        return self.sessions or self.log_views
+
+
+@dataclass(frozen=True)
+class PlayTotals:
+    total_plays: int
+    top: list[FilePlays]  # most plays first
+    with_sessions: list[FilePlays]  # every file with player sessions in the range
+
+
+def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
+    """Plays of every present file of `kind` (a file's player sessions when it has any,
+    else its log views) and the `limit` most played, reading per-file rollups only for
+    the files that can make the top (see `top_by_use`)."""
+    from mediatop.analytics._media_common import top_by_use, uses_by_file
+
+    where, args = Scope(kind=kind).sessions_where(ctx)
+    sessions = {
+        r[0]: r[1:]
+        for r in ctx.conn.execute(
+            f"SELECT video_id, COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, "
+            f"'s:' || session_id)), TOTAL(watch_seconds), TOTAL(completed) "
+            f"FROM video_sessions WHERE {where} GROUP BY video_id",
+            args,
+        )
+    }
+    session_logs = uses_by_file(ctx, sessions)
+    with_sessions = [
+        FilePlays(i, int(n), int(v), float(w), int(d), session_logs.get(i, (0, 0, 0, 0, 0))[1])
+        for i, (n, v, w, d) in sessions.items()
+    ]
+    first, last = days(ctx)
+    all_logged = ctx.conn.execute(
+        "SELECT TOTAL(views) FROM kind_daily WHERE kind = ? AND date BETWEEN ? AND ?",
+        (kind, first, last),
+    ).fetchone()[0]
+    logged_elsewhere = int(all_logged) - sum(p.log_views for p in with_sessions)
+    total = sum(p.sessions for p in with_sessions) + max(0, logged_elsewhere)
+    by_log = top_by_use(ctx, kind, "views", limit + len(sessions))
+    log_only = [FilePlays(i, 0, 0, 0.0, 0, u[1]) for i, u in by_log if i not in sessions]
+    top = sorted([*with_sessions, *log_only], key=lambda p: (-p.plays, -p.watch_seconds, p.id))
+    return PlayTotals(total, top[:limit], with_sessions)
