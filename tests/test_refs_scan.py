@@ -98,3 +98,33 @@ def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
     assert main(["refs", "import", str(root), "--db", str(db), str(jsonl), "--json"]) == 0
     assert '"references": 1' in capsys.readouterr().out
     assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 3
+
+
+def test_wordpress_json_export_pages_are_read(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    content = tmp_path / "export"
+    content.mkdir()
+    (content / "posts.json").write_text(
+        '[{"id": 7, "type": "page", "link": "https://shop.example/about/",'
+        ' "title": {"rendered": "About"},'
+        ' "content": {"rendered": "<p><img src=\\"/wp-content/uploads/2024/hero.jpg\\"'
+        ' width=\\"400\\" loading=\\"lazy\\"></p>"}},'
+        ' {"id": 8, "featured_media_url": "https://shop.example/uploads/2024/gallery-1.jpg"}]'
+    )
+    (content / "broken.json").write_text("{nope")
+    report = scan_refs(conn, content, url_prefixes=PREFIXES)
+    assert report.errors and report.errors[0][0] == "broken.json"
+    rows = conn.execute(
+        "SELECT media_path, type, location_id, title, url, display_width, is_lazy "
+        "FROM usage_locations ORDER BY media_path"
+    ).fetchall()
+    assert rows[0] == (b"2024/gallery-1.jpg", "post", "posts.json", None, None, None, None)
+    assert rows[1] == (
+        b"2024/hero.jpg",
+        "page",
+        "posts.json#7",
+        "About",
+        "https://shop.example/about/",
+        400,
+        1,
+    )
