@@ -162,7 +162,12 @@ def uses_by_file(
 
 
 def top_by_use(
-    ctx: ReportContext, kind: str, column: str, limit: int, batch: int = 256
+    ctx: ReportContext,
+    kind: str,
+    column: str,
+    limit: int,
+    batch: int = 256,
+    used_as: str | None = None,
 ) -> list[tuple[int, tuple[int, int, int, int, int]]]:
     """The `limit` present files of `kind` with the most `column` uses over the range.
 
@@ -170,14 +175,18 @@ def top_by_use(
     totals from above, so files are visited in decreasing all-time order and summed over
     the range in batches until the next bound cannot beat the current top `limit`.
     Files with no such use in the range are left out. Returns (id, uses) best first.
+    `used_as` keeps only files a usage location uses in that role (e.g. 'featured').
     """
     assert column in ("views", "downloads")
     index = {"views": 1, "downloads": 4}[column]
+    role = "" if used_as is None else (
+        " AND t.media_id IN (SELECT media_id FROM usage_locations WHERE usage = ?)"
+    )  # fmt: skip
     cursor = ctx.conn.execute(
         f"SELECT t.media_id, t.{column} FROM file_totals t JOIN media_files f "
-        f"ON f.id = t.media_id WHERE f.kind = ? AND f.deleted_at IS NULL AND t.{column} > 0 "
-        f"ORDER BY t.{column} DESC, t.media_id",
-        (kind,),
+        f"ON f.id = t.media_id WHERE f.kind = ? AND f.deleted_at IS NULL AND t.{column} > 0"
+        f"{role} ORDER BY t.{column} DESC, t.media_id",
+        (kind,) if used_as is None else (kind, used_as),
     )
     best: list[tuple[int, tuple[int, int, int, int, int]]] = []
     while rows := cursor.fetchmany(batch):

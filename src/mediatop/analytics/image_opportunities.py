@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import ImageFacts, recommended_width
 from mediatop.analytics.savings import Measurement
 
+T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
 MIN_FORMAT_SAVING_BYTES = 1024
 MIN_FORMAT_SAVING_FRACTION = 0.05
 UNOPTIMIZED_MIN_SAVING_FRACTION = 0.20
@@ -229,11 +231,27 @@ def library_optimization(
     measured: Mapping[int, Mapping[str, Measurement]],
     window: tuple[str, str],
 ) -> ImageOptimizationData:
-    """`image_optimization` over a library: request counts (over `window`, the last 30
-    days) are read only for the images that can have an opportunity."""
+    """`image_optimization` over a library, reading request counts (over `window`, the
+    last 30 days) only where they rank something: images with a measured saving. Call
+    `with_requests` on the rows you show to fill in the others."""
     candidates = [f for f in facts if is_candidate(f, widths, measured)]
-    requests = requests_by_file(conn, *window, ids=[f.id for f in candidates])
+    requests = requests_by_file(conn, *window, ids=[f.id for f in candidates if f.id in measured])
     return image_optimization(candidates, widths, measured, requests)
+
+
+def with_requests(conn: sqlite3.Connection, rows: list[T], window: tuple[str, str]) -> list[T]:
+    """`rows` (opportunities or oversized/unoptimised images) with requests_30d filled in
+    where `library_optimization` left it unread."""
+    ids = {_row_id(r) for r in rows if not r.requests_30d}
+    if not ids:
+        return rows
+    requests = requests_by_file(conn, *window, ids=ids)
+    return [r if r.requests_30d or _row_id(r) not in requests
+            else replace(r, requests_30d=requests[_row_id(r)]) for r in rows]  # fmt: skip
+
+
+def _row_id(row: object) -> int:
+    return int(getattr(row, "media_id", None) or getattr(row, "id"))  # noqa: B009
 
 
 def _opportunity(

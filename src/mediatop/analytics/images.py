@@ -23,27 +23,30 @@ daily rollup):
 
 from __future__ import annotations
 
-from collections import Counter
+import json
 from dataclasses import dataclass
 
 from mediatop.analytics._media_common import (
     days,
+    ids_json,
     kind_load_time,
     last_30_days,
     percent,
     requests_by_file,
     top_by_use,
     top_limit,
-    uses_by_file,
 )
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
+    RECOMPRESS_ABOVE_QUALITY,
     ImageFacts,
+    avif_supported,
     load_image_facts,
     max_display_widths,
     target_names,
 )
 from mediatop.analytics.image_opportunities import (
+    PNG_PHOTO_MIN_BITS_PER_PIXEL,
     OptimizationOpportunity,
     OversizedImageData,
     UnoptimizedImageData,
@@ -52,6 +55,7 @@ from mediatop.analytics.image_opportunities import (
     image_optimization,
     library_optimization,
     rank,
+    with_requests,
 )
 from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
 
@@ -249,46 +253,64 @@ def _measure_missing(
     return summary.measured, summary.failed
 
 
+def _galleries(ctx: ReportContext, limit: int) -> list[GalleryPerformanceData]:
+    """Each gallery location with the summed views and clicks of its images (in SQL)."""
+    if ctx.time_range.is_all:
+        sums = "SELECT media_id, views, clicks FROM file_totals"
+        args: tuple = ()
+    else:
+        sums = (
+            "SELECT media_id, SUM(views) AS views, SUM(clicks) AS clicks "
+            "FROM media_performance_metrics WHERE date BETWEEN ? AND ? "
+            "AND media_id IN (SELECT media_id FROM usage_locations WHERE usage = 'gallery') "
+            "GROUP BY media_id"
+        )
+        args = days(ctx)
+    rows = ctx.conn.execute(
+        f"""
+        WITH members AS (
+          SELECT u.type, u.location_id, MAX(u.title) AS title, MAX(u.url) AS url, u.media_id
+          FROM usage_locations u JOIN media_files f ON f.id = u.media_id
+          WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL
+          GROUP BY u.type, u.location_id, u.media_id
+        )
+        SELECT m.type, m.location_id, MAX(m.title), MAX(m.url), COUNT(*),
+               TOTAL(s.views), TOTAL(s.clicks)
+        FROM members m LEFT JOIN ({sums}) s ON s.media_id = m.media_id
+        GROUP BY m.type, m.location_id
+        ORDER BY TOTAL(s.views) DESC, m.type, m.location_id LIMIT ?
+        """,
+        (*args, limit),
+    )
+    return [
+        GalleryPerformanceData(t, loc, title, url, n, int(v), int(c), v / n, percent(c, v))
+        for t, loc, title, url, n, v, c in rows
+    ]
+
+
 def _usage(ctx: ReportContext) -> ImageUsage:
     """Most viewed, featured and gallery images; rollups are read only for those files."""
     top = top_limit(ctx)
-    zero = (0, 0, 0, 0, 0)
-    featured_counts: Counter[int] = Counter()
-    galleries: dict[tuple[str, str], tuple[str | None, str | None, set[int]]] = {}
-    for usage_, type_, loc_id, title, url, media_id in ctx.conn.execute(
-        "SELECT u.usage, u.type, u.location_id, u.title, u.url, u.media_id "
-        "FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
-        "WHERE u.usage IN ('featured', 'gallery') AND f.kind = 'image' "
-        "AND f.deleted_at IS NULL ORDER BY u.id"
-    ):
-        if usage_ == "featured":
-            featured_counts[media_id] += 1
-        else:
-            galleries.setdefault((type_, loc_id), (title, url, set()))[2].add(media_id)
     most = top_by_use(ctx, "image", "views", top)
-    members = {m for _, _, ids in galleries.values() for m in ids}
-    totals = dict(most) | uses_by_file(ctx, {*featured_counts, *members})
-    facts = {f.id: f for f in load_image_facts(ctx.conn, {*totals, *featured_counts})}
+    featured_top = top_by_use(ctx, "image", "views", top, used_as="featured")
+    places = dict(
+        ctx.conn.execute(
+            "SELECT media_id, COUNT(*) FROM usage_locations WHERE usage = 'featured' "
+            "AND media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
+            (ids_json(i for i, _ in featured_top),),
+        ).fetchall()
+    )
+    facts = {f.id: f for f in load_image_facts(ctx.conn, {i for i, _ in [*most, *featured_top]})}
     usage = [engagement(facts[i], counts) for i, counts in most if i in facts]
-    featured = []
-    for media_id, places in featured_counts.items():
-        _, views, clicks, _, _ = totals.get(media_id, zero)
-        item = facts[media_id]
-        featured.append(FeaturedImageData(
-            str(media_id), item.path, "image", item.size, places, views, clicks,
+    featured = [
+        FeaturedImageData(
+            str(i), facts[i].path, "image", facts[i].size, places.get(i, 0), views, clicks,
             percent(clicks, views),
-        ))  # fmt: skip
-    featured.sort(key=lambda f: (-f.views, -f.featured_in, int(f.id)))
-    gallery_rows = []
-    for (type_, loc_id), (title, url, ids) in galleries.items():
-        views = sum(totals.get(m, zero)[1] for m in ids)
-        clicks = sum(totals.get(m, zero)[2] for m in ids)
-        gallery_rows.append(GalleryPerformanceData(
-            type_, loc_id, title, url, len(ids), views, clicks,
-            views / len(ids), percent(clicks, views),
-        ))  # fmt: skip
-    gallery_rows.sort(key=lambda g: (-g.views, g.location_type, g.location_id))
-    return ImageUsage(usage, featured[:top], gallery_rows[:top])
+        )
+        for i, (_, views, clicks, _, _) in featured_top
+        if i in facts
+    ]  # fmt: skip
+    return ImageUsage(usage, featured, _galleries(ctx, top))
 
 
 _BYTES_PER_PIXEL_SQL = (
@@ -314,37 +336,88 @@ def _overview(ctx: ReportContext) -> ImageOverview:
     return ImageOverview(count, int(total), total / count if count else None, ratio, distribution)
 
 
+def _candidate_facts(
+    ctx: ReportContext, widths: dict[int, int], cached: dict[int, dict[str, Measurement]]
+) -> list[ImageFacts]:
+    """Facts of the images that can have an opportunity: measured ones, displayed ones
+    (maybe oversized) and those the unoptimised heuristics may flag (see
+    `unoptimized_reasons`), so the whole library need not be loaded."""
+    flagged = [
+        file_id
+        for (file_id,) in ctx.conn.execute(
+            "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL AND ("
+            "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
+            "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?))",
+            (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
+        )
+    ]
+    return load_image_facts(ctx.conn, {*cached, *widths, *flagged})
+
+
+def _measurement_status(
+    ctx: ReportContext,
+    facts: list[ImageFacts],
+    widths: dict[int, int],
+    cached: dict[int, dict[str, Measurement]],
+    measured_now: int,
+    failed: int,
+) -> MeasurementStatus:
+    """How many images have re-encodings to measure, and how many have all of them."""
+    formats = ["JPEG", "PNG", "GIF", "BMP", "TIFF", *(["WEBP"] if avif_supported() else [])]
+    with_targets = ctx.conn.execute(
+        "SELECT COUNT(*) FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
+        "AND NOT COALESCE(animated, 0) AND format IN (SELECT value FROM json_each(?))",
+        (json.dumps(formats),),
+    ).fetchone()[0]
+    complete = sum(
+        1 for f in facts
+        if f.id in cached and all(n in cached[f.id] for n in target_names(f, widths.get(f.id)))
+        and target_names(f, widths.get(f.id))
+    )  # fmt: skip
+    return MeasurementStatus(with_targets, complete, measured_now, failed)
+
+
 def images_report(ctx: ReportContext) -> ImageAnalytics:
     """The seed's ImageAnalytics for the report's range (see the module docstring)."""
-    facts = load_image_facts(ctx.conn)
     widths = max_display_widths(ctx.conn)
     cached = cached_measurements(ctx.conn)
-    needs = {f.id: target_names(f, widths.get(f.id)) for f in facts}
-    missing = [f for f in facts if any(n not in cached.get(f.id, {}) for n in needs[f.id])]
-    measured_now, failed = _measure_missing(ctx, missing, cached)
-    found = library_optimization(ctx.conn, facts, widths, cached, last_30_days(ctx))
+    measured_now = failed = 0
+    if _measure_limit(ctx) != 0:
+        everything = load_image_facts(ctx.conn)
+        missing = [
+            f for f in everything
+            if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
+        ]  # fmt: skip
+        measured_now, failed = _measure_missing(ctx, missing, cached)
+    facts = _candidate_facts(ctx, widths, cached)
+    window = last_30_days(ctx)
+    found = library_optimization(ctx.conn, facts, widths, cached, window)
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
-    with_targets = [i for i, names in needs.items() if names]
-    complete = sum(1 for i in with_targets if all(n in cached.get(i, {}) for n in needs[i]))
     savings = 0
     for f in facts:
         if f.id in cached and (best := best_format(f, cached[f.id])) is not None:
             savings += f.size - (best.encoded_size or 0)
     load = kind_load_time(ctx, "image")
     responsive, lazy = _location_rates(ctx)
-    modern = sum(1 for f in facts if f.format in MODERN_FORMATS)
+    overview = _overview(ctx)
+    modern = sum(s.count for s in overview.format_distribution if s.format in MODERN_FORMATS)
     top = top_limit(ctx, 50)
     return ImageAnalytics(
-        overview=_overview(ctx),
+        overview=overview,
         performance=ImagePerformance(
-            load.mean_ms, load.source, savings, percent(modern, len(facts)), responsive, lazy
+            load.mean_ms,
+            load.source,
+            savings,
+            percent(modern, overview.total_images),
+            responsive,
+            lazy,
         ),
         usage=_usage(ctx),
         optimization=ImageOptimization(
-            found.oversized[:top],
-            found.unoptimized[:top],
-            opportunities[:top],
-            MeasurementStatus(len(with_targets), complete, measured_now, failed),
+            with_requests(ctx.conn, found.oversized[:top], window),
+            with_requests(ctx.conn, found.unoptimized[:top], window),
+            with_requests(ctx.conn, opportunities[:top], window),
+            _measurement_status(ctx, facts, widths, cached, measured_now, failed),
         ),
     )
 
