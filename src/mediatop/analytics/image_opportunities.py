@@ -30,7 +30,12 @@ from typing import TypeVar
 
 from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.image_facts import ImageFacts, recommended_width
+from mediatop.analytics.image_facts import (
+    RECOMPRESS_ABOVE_QUALITY,
+    ImageFacts,
+    load_image_facts,
+    recommended_width,
+)
 from mediatop.analytics.savings import Measurement
 
 T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
@@ -222,6 +227,24 @@ def is_candidate(
         or recommended_width(item, widths.get(item.id)) is not None
         or bool(unoptimized_reasons(item, _bits_per_pixel(item)))
     )
+
+
+def candidate_facts(
+    conn: sqlite3.Connection, widths: dict[int, int], cached: dict[int, dict[str, Measurement]]
+) -> list[ImageFacts]:
+    """Facts of the images that can have an opportunity: measured ones, displayed ones
+    (maybe oversized) and those the unoptimised heuristics may flag (see
+    `unoptimized_reasons`), so the whole library need not be loaded."""
+    flagged = [
+        file_id
+        for (file_id,) in conn.execute(
+            "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL AND ("
+            "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
+            "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?))",
+            (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
+        )
+    ]
+    return load_image_facts(conn, {*cached, *widths, *flagged})
 
 
 def library_optimization(

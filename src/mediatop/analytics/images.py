@@ -38,7 +38,6 @@ from mediatop.analytics._media_common import (
 )
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
-    RECOMPRESS_ABOVE_QUALITY,
     ImageFacts,
     avif_supported,
     load_image_facts,
@@ -46,11 +45,11 @@ from mediatop.analytics.image_facts import (
     target_names,
 )
 from mediatop.analytics.image_opportunities import (
-    PNG_PHOTO_MIN_BITS_PER_PIXEL,
     OptimizationOpportunity,
     OversizedImageData,
     UnoptimizedImageData,
     best_format,
+    candidate_facts,
     cleanup_opportunities,
     image_optimization,
     library_optimization,
@@ -336,24 +335,6 @@ def _overview(ctx: ReportContext) -> ImageOverview:
     return ImageOverview(count, int(total), total / count if count else None, ratio, distribution)
 
 
-def _candidate_facts(
-    ctx: ReportContext, widths: dict[int, int], cached: dict[int, dict[str, Measurement]]
-) -> list[ImageFacts]:
-    """Facts of the images that can have an opportunity: measured ones, displayed ones
-    (maybe oversized) and those the unoptimised heuristics may flag (see
-    `unoptimized_reasons`), so the whole library need not be loaded."""
-    flagged = [
-        file_id
-        for (file_id,) in ctx.conn.execute(
-            "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL AND ("
-            "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
-            "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?))",
-            (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
-        )
-    ]
-    return load_image_facts(ctx.conn, {*cached, *widths, *flagged})
-
-
 def _measurement_status(
     ctx: ReportContext,
     facts: list[ImageFacts],
@@ -389,7 +370,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
         ]  # fmt: skip
         measured_now, failed = _measure_missing(ctx, missing, cached)
-    facts = _candidate_facts(ctx, widths, cached)
+    facts = candidate_facts(ctx.conn, widths, cached)
     window = last_30_days(ctx)
     found = library_optimization(ctx.conn, facts, widths, cached, window)
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])

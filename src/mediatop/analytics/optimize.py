@@ -33,16 +33,17 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     RECOMPRESS_ABOVE_QUALITY,
     RECOMPRESS_QUALITY,
-    load_image_facts,
     max_display_widths,
 )
 from mediatop.analytics.image_opportunities import (
     MIN_FORMAT_SAVING_BYTES,
     MIN_FORMAT_SAVING_FRACTION,
     OptimizationOpportunity,
+    candidate_facts,
     cleanup_opportunities,
-    image_optimization,
+    library_optimization,
     rank,
+    with_requests,
 )
 from mediatop.analytics.savings import cached_measurements
 from mediatop.analytics.video_delivery import encoding_efficiency
@@ -96,22 +97,27 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
     from mediatop.analytics.unused import unused_candidates
 
-    facts = load_image_facts(ctx.conn)
+    widths = max_display_widths(ctx.conn)
     measured = cached_measurements(ctx.conn)
-    requests = requests_by_file(ctx.conn, *last_30_days(ctx))
-    images = image_optimization(facts, max_display_widths(ctx.conn), measured, requests)
+    facts = candidate_facts(ctx.conn, widths, measured)
+    window = last_30_days(ctx)
+    images = library_optimization(ctx.conn, facts, widths, measured, window)
     found = [*images.opportunities, *cleanup_opportunities(ctx)]
+    requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
 
     resize = [o for o in images.opportunities if o.type == "resize"]
-    convert_known = convert_unknown = convert_bytes = 0
+    convertible = ctx.conn.execute(
+        "SELECT COUNT(*) FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
+        "AND NOT COALESCE(animated, 0) AND format IN ('JPEG', 'PNG', 'GIF', 'BMP', 'TIFF')"
+    ).fetchone()[0]
+    convert_known = convert_measured = convert_bytes = 0
     compress: list[OptimizationOpportunity] = []
     for item in facts:
         cache = measured.get(item.id, {})
         webp = cache.get("webp")
-        if item.format in ("JPEG", "PNG", "GIF", "BMP", "TIFF") and not item.animated:
-            if webp is None:
-                convert_unknown += 1
-            elif webp.saving is not None and webp.saving >= max(
+        if item.format in ("JPEG", "PNG", "GIF", "BMP", "TIFF") and not item.animated and webp:
+            convert_measured += 1
+            if webp.saving is not None and webp.saving >= max(
                 MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
             ):
                 convert_known += 1
@@ -209,7 +215,7 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
             sum(1 for o in compress if o.potential_savings is None),
         ),
         remove=OptimizationLine(len(unused), sum(u.potential_savings for u in unused), 0),
-        convert=OptimizationLine(convert_known, convert_bytes, convert_unknown),
+        convert=OptimizationLine(convert_known, convert_bytes, convertible - convert_measured),
         total_opportunities=len(everything),
-        opportunities=everything[: top_limit(ctx, 100)],
+        opportunities=with_requests(ctx.conn, everything[: top_limit(ctx, 100)], window),
     )
