@@ -111,6 +111,20 @@ def rollup_totals(
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
 
 
+def kind_uses(ctx: ReportContext, kind: str) -> dict[int, tuple[int, int, int, int, int]]:
+    """Every present file of `kind` used in the range -> (requests, views, clicks, shares,
+    downloads); the `all` range reads file_totals (one row per file) instead of days."""
+    if not ctx.time_range.is_all:
+        return rollup_totals(ctx.conn, kind, *days(ctx))
+    rows = ctx.conn.execute(
+        "SELECT t.media_id, t.requests, t.views, t.clicks, t.shares, t.downloads "
+        "FROM file_totals t JOIN media_files f ON f.id = t.media_id "
+        "WHERE f.kind = ? AND f.deleted_at IS NULL",
+        (kind,),
+    )
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+
+
 def requests_by_file(
     conn: sqlite3.Connection, first_day: str, last_day: str, ids: Iterable[int] | None = None
 ) -> dict[int, int]:

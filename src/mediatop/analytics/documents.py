@@ -24,8 +24,8 @@ from datetime import datetime
 from mediatop.analytics._media_common import (
     days,
     kind_load_time,
+    kind_uses,
     percent,
-    rollup_totals,
     top_limit,
     ts_to_datetime,
 )
@@ -295,10 +295,7 @@ def documents_report(ctx: ReportContext) -> DocumentAnalytics:
     """The seed's DocumentAnalytics over the report's range (see the module docstring)."""
     docs = _documents(ctx)
     by_id = {d.id: d for d in docs}
-    first, last = days(ctx)
-    totals = {
-        i: t for i, t in rollup_totals(ctx.conn, "document", first, last).items() if i in by_id
-    }
+    totals = {i: t for i, t in kind_uses(ctx, "document").items() if i in by_id}
     total_size = sum(d.size for d in docs)
     formats: dict[str, list[int]] = {}
     for d in docs:
