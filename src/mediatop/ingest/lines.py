@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mediatop.ingest.devices import device_of
+from mediatop.ingest.devices import device_cache, device_of
 from mediatop.ingest.logformat import LogFormat
 from mediatop.ingest.urlmap import UrlMapper
 from mediatop.store.events import LogRow, PlainLogRow
@@ -52,11 +52,11 @@ class Clock:
 
     def __init__(self) -> None:
         self._days: dict[str, int] = {}
-        self._minutes: dict[str, int] = {}
+        self.minutes: dict[str, int] = {}
 
     def local(self, text: str) -> int:
         """'10/Oct/2024:13:55:36 +0200' (nginx $time_local, Apache %t)."""
-        minute = self._minutes.get(text[:17] + text[20:])
+        minute = self.minutes.get(text[:17] + text[20:])
         seconds_text = text[18:20]
         if minute is not None and len(text) == 26 and seconds_text.isdigit():
             seconds = int(seconds_text)
@@ -85,9 +85,9 @@ class Clock:
             raise BadLine("bad_time") from exc
         if hours > 23 or minutes > 59 or seconds > 60 or text[14] != ":" or text[17] != ":":
             raise BadLine("bad_time")
-        if len(self._minutes) > 100_000:
-            self._minutes.clear()
-        minute = self._minutes[text[:17] + text[20:]] = base + hours * 3600 + minutes * 60
+        if len(self.minutes) > 100_000:
+            self.minutes.clear()
+        minute = self.minutes[text[:17] + text[20:]] = base + hours * 3600 + minutes * 60
         return minute + seconds
 
     @staticmethod
@@ -218,20 +218,21 @@ class LineBatch:
         """The hot path: ordinary combined lines for files in the library, inlined.
 
         Takes only lines whose every field is plain (a 7-part quote split, GET/HEAD, a
-        media hit, ASCII status and size) and accounts them exactly as `_add` would;
-        returns the other lines for the general path.
+        media hit, ASCII status and size, a time seen to the minute before) and accounts
+        them exactly as `_add` would; returns the other lines for the general path.
         """
         others = []
-        lookup = self.mapper.lookup
-        to_ts = self._time
-        rows_append = self.plain_rows.append
-        rollup_add = self.rollup.add
-        kinds = self.kinds
-        session_of = self.session_of
+        urls = self.mapper.cache
+        minutes = self.clock.minutes
+        to_ts = self.clock.local
+        sessions = self._sessions
+        devices = device_cache()
         strings = self._strings
         if len(strings) > 100_000:
             strings.clear()
-        accepted = bots = 0
+        rows: list[PlainLogRow] = []
+        append = rows.append
+        not_media = 0
         for line in lines:
             parts = line.split('"')
             if len(parts) != 7 or parts[4] != " " or parts[6]:
@@ -242,50 +243,66 @@ class LineBatch:
             first = request.find(" ")
             last = request.rfind(" ")
             numbers = tail.split()
-            if (
-                left < 1 or not head.endswith("] ") or first < 1 or last <= first
-                or len(numbers) != 2 or not line.isascii()
-            ):  # fmt: skip
-                others.append(line)
-                continue
+            mapped = urls.get(request[first + 1 : last])
             method = request[:first]
-            status_text, size_text = numbers
-            mapped = lookup(request[first + 1 : last])
             if (
-                (method != "GET" and method != "HEAD") or mapped.status != "media"
-                or len(status_text) != 3 or not status_text.isdigit()
-                or status_text[0] not in "12345" or not size_text.isdigit()
+                mapped is not None
+                and mapped.status == "other"
+                and first < last
+                and (method == "GET" or method == "HEAD")
+            ):
+                not_media += 1  # most lines of a site's log: pages, scripts, styles
+                continue
+            if (
+                mapped is None or mapped.status != "media" or left < 1 or first < 1
+                or last <= first or len(numbers) != 2 or not head.endswith("] ")
+                or not line.isascii()
             ):  # fmt: skip
                 others.append(line)
                 continue
-            try:
-                ts = to_ts(head[left + 2 : -2])
-            except BadLine:
+            status_text, size_text = numbers
+            if (
+                (method != "GET" and method != "HEAD") or len(status_text) != 3
+                or not status_text.isdigit() or status_text[0] not in "12345"
+                or not size_text.isdigit()
+            ):  # fmt: skip
                 others.append(line)
                 continue
-            status = int(status_text)
-            size = int(size_text)
-            # one object per distinct string: smaller batches to pickle and to hold
+            when = head[left + 2 : -2]
+            minute = minutes.get(when[:17] + when[20:])
+            seconds_text = when[18:20]
+            if minute is not None and when[17] == ":" and seconds_text.isdigit():
+                seconds = int(seconds_text)
+                if seconds > 60:
+                    others.append(line)
+                    continue
+                ts = minute + seconds
+            else:
+                try:
+                    ts = to_ts(when)
+                except BadLine:
+                    others.append(line)
+                    continue
+            known = devices.get(agent) or device_of(agent)
+            ip = head[: head.find(" ")]
+            session = sessions.get(ip + "\x00" + agent) or self.session_of(ip, agent)
             shown_referrer: str | None = None
             if referrer != "-" and referrer:
+                # one object per distinct string: smaller batches to pickle and to hold
                 shown_referrer = strings.setdefault(referrer, referrer)
-            agent = strings.setdefault(agent, agent)
-            device, is_bot = device_of(agent)
-            session = session_of(head[: head.find(" ")], agent)
-            media_id = mapped.media_id
-            kinds[media_id] = mapped.kind
-            rows_append(
-                (media_id, mapped.event_type, session, shown_referrer, agent, ts, status, size,
-                 device, int(is_bot))
+            append(
+                (mapped.media_id, mapped.event_type, session, shown_referrer,
+                 strings.setdefault(agent, agent), ts, int(status_text), int(size_text),
+                 known[0], int(known[1]))
             )  # fmt: skip
-            rollup_add(
-                media_id, mapped.kind, mapped.event_type, ts, "log", status, size, device,
-                is_bot, shown_referrer, None, None, None, None, None, session,
-            )  # fmt: skip
-            accepted += 1
-            bots += is_bot
-        self.counts["accepted"] += accepted
-        self.counts["bots"] += bots
+        all_kinds = self.mapper.kinds
+        for media_id in {row[0] for row in rows}:
+            self.kinds[media_id] = all_kinds[media_id]
+        self.plain_rows.extend(rows)
+        self.rollup.add_plain_log_rows(rows, all_kinds)
+        self.counts["accepted"] += len(rows)
+        self.counts["bots"] += sum(row[9] for row in rows)
+        self.counts["not_media"] += not_media
         return others
 
     def _add_general(self, lines: list[str]) -> None:
@@ -339,12 +356,13 @@ class LineBatch:
             self.miss_status[key] = status
             self.counts["misses"] += 1
             return
+        strings = self._strings
         if referrer == "-" or referrer == "":
             referrer = None
-        elif referrer is not None and not referrer.isascii():
-            referrer = _storable(referrer)
-        if agent is not None and not agent.isascii():
-            agent = _storable(agent)
+        elif referrer is not None:
+            referrer = strings.setdefault(_storable(referrer) or "", _storable(referrer) or "")
+        if agent is not None:
+            agent = strings.setdefault(_storable(agent) or "", _storable(agent) or "")
         device, is_bot = device_of(agent)
         session = self.session_of(ip, agent or "")
         etype = mapped.event_type
@@ -356,10 +374,15 @@ class LineBatch:
             country = None
         media_id = mapped.media_id
         self.kinds[media_id] = mapped.kind
-        self.rows.append(
-            (media_id, etype, session, referrer, agent, ts, status, size, device, int(is_bot),
-             country, server_ms, cache_value)
-        )  # fmt: skip
+        if country is None and server_ms is None and cache_value is None:
+            self.plain_rows.append(
+                (media_id, etype, session, referrer, agent, ts, status, size, device, int(is_bot))
+            )
+        else:
+            self.rows.append(
+                (media_id, etype, session, referrer, agent, ts, status, size, device,
+                 int(is_bot), country, server_ms, cache_value)
+            )  # fmt: skip
         self.rollup.add(
             media_id, mapped.kind, etype, ts, "log", status, size, device, is_bot, referrer,
             country, None, server_ms, None, cache_value, session,

@@ -71,14 +71,15 @@ class UrlMapper:
     def __init__(self, prefixes: tuple[str, ...], paths: Mapping[bytes, tuple[int, str]]):
         self.prefixes = tuple(sorted(prefixes, key=len, reverse=True))
         self.paths = paths
-        self._cache: dict[str, Mapped] = {}
+        self.cache: dict[str, Mapped] = {}  # read directly by hot loops; fill via lookup
+        self.kinds = {media_id: kind for media_id, kind in paths.values()}
 
     def lookup(self, url: str) -> Mapped:
-        found = self._cache.get(url)
+        found = self.cache.get(url)
         if found is None:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            found = self._cache[url] = self._map(url)
+            if len(self.cache) > 200_000:
+                self.cache.clear()
+            found = self.cache[url] = self._map(url)
         return found
 
     def _map(self, url: str) -> Mapped:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -168,6 +168,50 @@ class UsageRollup:
             )
             return
         self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+
+    def add_plain_log_rows(
+        self,
+        rows: Sequence[
+            tuple[int, str, str | None, str | None, str | None, int, int, int, str, int]
+        ],
+        kinds: Mapping[int, str],
+    ) -> None:
+        """Account plain access-log rows (store.events.PlainLogRow: source 'log', no user,
+        country, timing or cache status) by exactly the rules of `add`, in one loop
+        without a call per row: the ingest hot path."""
+        metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
+        last_used, first_used = self.last_used, self.first_used
+        days = _DAYS
+        for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
+            found = days.get(ts // 86400)
+            day, weekday = found if found is not None else day_of(ts)
+            vector = metrics.get((media_id, day))
+            if vector is None:
+                vector = metrics[(media_id, day)] = [0] * WIDTH
+            if bot:
+                vector[BOT] += 1
+                breakdown[(media_id, day, "user_type", "bot")] += 1
+                continue
+            vector[REQ] += 1
+            if nbytes:
+                vector[BYTES] += nbytes
+            if status >= 400:
+                vector[ERRORS] += 1
+                continue
+            if status == 304:
+                vector[NOT_MOD] += 1
+            ref_host = _HOSTS.get(referrer) or referrer_host(referrer)
+            if session and etype == "view" and kinds.get(media_id) in COLLAPSED_KINDS:
+                pending.append((ts, session, media_id, etype, device or "other", ref_host, None,
+                                "anonymous"))  # fmt: skip
+                continue
+            vector[_USE_INDEX.get(etype, VIEWS)] += 1
+            if ts > last_used.get(media_id, -1):
+                last_used[media_id] = ts
+            if ts < first_used.get(media_id, 1 << 62):
+                first_used[media_id] = ts
+            uses[(media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
+                  "anonymous")] += 1  # fmt: skip
 
     def _count_use(
         self,
