@@ -298,24 +298,24 @@ def cleanup_opportunities(
     ctx: ReportContext, group_paths: Iterable[bytes] | None = None
 ) -> list[OptimizationOpportunity]:
     """One cleanup per group whose generated sizes no one requested nor references."""
+    wanted = None if group_paths is None else sorted(set(group_paths))
+    only = "" if wanted is None else f"AND v.group_path IN ({','.join('?' * len(wanted))})"
     rows = ctx.conn.execute(
-        """
+        f"""
         SELECT v.id, v.path, v.group_path, v.variant, v.size, o.id, o.path
         FROM media_files v
         LEFT JOIN media_files o ON o.path = v.group_path AND o.deleted_at IS NULL
-        WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL
+        WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL {only}
           AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
                           AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
           AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
         ORDER BY v.group_path, v.id
-        """
+        """,
+        wanted or [],
     )
-    wanted = None if group_paths is None else set(group_paths)
     groups: dict[bytes, list[tuple]] = {}
     for row in rows:
-        group = bytes(row[2])
-        if wanted is None or group in wanted:
-            groups.setdefault(group, []).append(row)
+        groups.setdefault(bytes(row[2]), []).append(row)
     found = []
     for group, members in groups.items():
         first = members[0]

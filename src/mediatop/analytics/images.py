@@ -201,17 +201,24 @@ def _location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
 
 
 def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
-    """WebP usage (share of image requests) and Mobile Opt (share of responsive locations)."""
+    """WebP usage (share of image requests) and Mobile Opt (share of responsive locations).
+
+    All image requests come from kind_daily; those for WebP/AVIF files are summed through
+    the per-file rollup's (media_id, date) index, for those files only.
+    """
     first, last = days(ctx)
-    row = ctx.conn.execute(
-        "SELECT SUM(m.requests), SUM(CASE WHEN f.format IN ('WEBP', 'AVIF') "
-        "THEN m.requests ELSE 0 END) FROM media_performance_metrics m "
-        "JOIN media_files f ON f.id = m.media_id "
-        "WHERE f.kind = 'image' AND m.date BETWEEN ? AND ?",
+    total = ctx.conn.execute(
+        "SELECT TOTAL(requests) FROM kind_daily WHERE kind = 'image' AND date BETWEEN ? AND ?",
         (first, last),
-    ).fetchone()
+    ).fetchone()[0]
+    modern = ctx.conn.execute(
+        "SELECT TOTAL(requests) FROM media_performance_metrics WHERE media_id IN "
+        "(SELECT id FROM media_files WHERE kind = 'image' AND format IN ('WEBP', 'AVIF')) "
+        "AND date BETWEEN ? AND ?",
+        (first, last),
+    ).fetchone()[0]
     responsive, _ = _location_rates(ctx)
-    return DashboardImageStats(percent(row[1] or 0, row[0] or 0), responsive)
+    return DashboardImageStats(percent(modern, total), responsive)
 
 
 def _measure_limit(ctx: ReportContext) -> int | None:
