@@ -18,11 +18,13 @@ from mediatop.tui.screens.help import HelpScreen
 from tui_fixtures import (
     FROZEN_NOW,
     build_library,
+    ingest,
     scan,
     settings_for,
     static_text,
     wait_for_dashboard,
     wait_until,
+    write_access_log,
 )
 
 SIZE = (120, 40)
@@ -53,6 +55,16 @@ async def open_help(pilot: Pilot) -> None:
 
 
 def test_dashboard_snapshot(app: MediatopApp, snap_compare: object) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_dashboard)  # type: ignore[operator]
+
+
+def test_dashboard_with_traffic_snapshot(tmp_path: Path, snap_compare: object) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    ingest(settings, write_access_log(tmp_path / "access.log"))
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_dashboard)  # type: ignore[operator]
 
 

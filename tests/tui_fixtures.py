@@ -100,6 +100,35 @@ def build_hostile_library(root: Path) -> None:
         write_file(root, name, image_bytes(200 + 40 * index, 100, fmt, (10 * index, 90, 90)))
 
 
+def write_access_log(path: Path) -> Path:
+    """A combined-format log of the week before FROZEN_NOW: a few files, used unevenly."""
+    hits = {
+        "2024/05/logo.png": 9, "2024/03/hero-banner.jpg": 5, "2025/02/brochure.pdf": 3,
+        "2025/02/jingle.wav": 2, "2025/01/team.webp": 1,
+    }  # fmt: skip
+    lines = []
+    for index, (relative, count) in enumerate(hits.items()):
+        for n in range(count):
+            moment = FROZEN_NOW.replace(day=8 + (n % 7), hour=index + 1, minute=n)
+            stamp = moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+            lines.append(
+                f'198.51.100.{n + 1} - - [{stamp}] "GET /uploads/{relative} HTTP/1.1" 200 1000 '
+                f'"-" "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"\n'
+            )
+    path.write_text("".join(lines))
+    return path
+
+
+def ingest(settings: Settings, log: Path) -> None:
+    from mediatop.ingest.logfile import ingest_logs
+
+    conn = connect(settings.db_path)
+    try:
+        ingest_logs(conn, [log], url_prefixes=settings.url_prefixes)
+    finally:
+        conn.close()
+
+
 def settings_for(tmp_path: Path, root: Path) -> Settings:
     """Settings built directly, so no mediatop.toml or MEDIATOP_* of the machine leaks in."""
     return Settings(

@@ -53,7 +53,8 @@ class MostUsed(Widget):
             )  # fmt: skip
         else:
             self.border_title = "Most Used Media"
-            self.border_subtitle = f"last {data.range_label}"
+            # Ordered as analytics.usage ranks: downloads and shares weigh more than views.
+            self.border_subtitle = f"last {data.range_label}, by usage score"
         note = self.query_one("#most-used-note", Static)
         note.update(Text(NO_TRAFFIC, style="dim italic") if not data.has_events else "")
         note.display = not data.has_events
