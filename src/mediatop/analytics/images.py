@@ -35,6 +35,7 @@ from mediatop.analytics._media_common import (
     requests_by_file,
     top_by_use,
     top_limit,
+    uses_by_file,
 )
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
@@ -260,38 +261,48 @@ def _measure_missing(
 
 
 def _galleries(ctx: ReportContext, limit: int) -> list[GalleryPerformanceData]:
-    """Each gallery location with the summed views and clicks of its images (in SQL)."""
-    if ctx.time_range.is_all:
-        sums = "SELECT media_id, views, clicks FROM file_totals"
-        args: tuple = ()
-    else:
-        sums = (
-            "SELECT media_id, SUM(views) AS views, SUM(clicks) AS clicks "
-            "FROM media_performance_metrics WHERE date BETWEEN ? AND ? "
-            "AND media_id IN (SELECT media_id FROM usage_locations WHERE usage = 'gallery') "
-            "GROUP BY media_id"
-        )
-        args = days(ctx)
-    rows = ctx.conn.execute(
-        f"""
-        WITH members AS (
-          SELECT u.type, u.location_id, MAX(u.title) AS title, MAX(u.url) AS url, u.media_id
-          FROM usage_locations u JOIN media_files f ON f.id = u.media_id
-          WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL
-          GROUP BY u.type, u.location_id, u.media_id
-        )
-        SELECT m.type, m.location_id, MAX(m.title), MAX(m.url), COUNT(*),
-               TOTAL(s.views), TOTAL(s.clicks)
-        FROM members m LEFT JOIN ({sums}) s ON s.media_id = m.media_id
-        GROUP BY m.type, m.location_id
-        ORDER BY TOTAL(s.views) DESC, m.type, m.location_id LIMIT ?
-        """,
-        (*args, limit),
+    """The `limit` gallery locations whose images were viewed most over the range.
+
+    A gallery's all-time views (file_totals) bound its views over any range, so galleries
+    are summed over the range in decreasing bound order until no further one can enter
+    the top (as `top_by_use` does for files).
+    """
+    members: dict[tuple[str, str], tuple[str | None, str | None, set[int]]] = {}
+    for type_, loc_id, title, url, media_id in ctx.conn.execute(
+        "SELECT u.type, u.location_id, u.title, u.url, u.media_id FROM usage_locations u "
+        "JOIN media_files f ON f.id = u.media_id WHERE u.usage = 'gallery' "
+        "AND f.kind = 'image' AND f.deleted_at IS NULL ORDER BY u.id"
+    ):
+        members.setdefault((type_, loc_id), (title, url, set()))[2].add(media_id)
+    all_ids = {m for _, _, ids in members.values() for m in ids}
+    all_time = dict(
+        ctx.conn.execute(
+            "SELECT media_id, views FROM file_totals "
+            "WHERE media_id IN (SELECT value FROM json_each(?))",
+            (ids_json(all_ids),),
+        ).fetchall()
     )
-    return [
-        GalleryPerformanceData(t, loc, title, url, n, int(v), int(c), v / n, percent(c, v))
-        for t, loc, title, url, n, v, c in rows
-    ]
+    bounds = sorted(
+        ((sum(all_time.get(m, 0) for m in ids), key) for key, (_, _, ids) in members.items()),
+        key=lambda b: (-b[0], b[1]),
+    )
+    best: list[GalleryPerformanceData] = []
+    for start in range(0, len(bounds), 64):
+        batch = bounds[start : start + 64]
+        sums = uses_by_file(ctx, {m for _, key in batch for m in members[key][2]})
+        for _, (type_, loc_id) in batch:
+            title, url, ids = members[(type_, loc_id)]
+            views = sum(sums.get(m, (0, 0, 0, 0, 0))[1] for m in ids)
+            clicks = sum(sums.get(m, (0, 0, 0, 0, 0))[2] for m in ids)
+            best.append(GalleryPerformanceData(
+                type_, loc_id, title, url, len(ids), views, clicks, views / len(ids),
+                percent(clicks, views),
+            ))  # fmt: skip
+        best.sort(key=lambda g: (-g.views, g.location_type, g.location_id))
+        del best[limit:]
+        if len(best) >= limit and best[-1].views >= batch[-1][0]:
+            break
+    return best
 
 
 def _usage(ctx: ReportContext) -> ImageUsage:
@@ -328,18 +339,22 @@ _BYTES_PER_PIXEL_SQL = (
 
 
 def _overview(ctx: ReportContext) -> ImageOverview:
-    """Counts, sizes, mean compression ratio and formats of present images (in SQL)."""
-    count, total, ratio = ctx.conn.execute(
-        "SELECT COUNT(*), TOTAL(size), "
-        f"AVG(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL"
-    ).fetchone()
+    """Counts, sizes, mean compression ratio and formats of present images (one SQL pass)."""
     rows = ctx.conn.execute(
-        "SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size) FROM media_files "
-        "WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+        "SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size), "
+        f"TOTAL(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})), "
+        f"COUNT(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 "
+        "ORDER BY 2 DESC, 1"
     ).fetchall()
-    distribution = [FormatShare(n, c, int(s), percent(c, count)) for n, c, s in rows]
-    return ImageOverview(count, int(total), total / count if count else None, ratio, distribution)
+    count = sum(r[1] for r in rows)
+    total = int(sum(r[2] for r in rows))
+    ratios = sum(r[4] for r in rows)
+    distribution = [FormatShare(n, c, int(s), percent(c, count)) for n, c, s, _, _ in rows]
+    return ImageOverview(
+        count, total, total / count if count else None,
+        sum(r[3] for r in rows) / ratios if ratios else None, distribution,
+    )  # fmt: skip
 
 
 def _measurement_status(
