@@ -24,6 +24,8 @@ class ScanProgress(Message):
 
 @dataclass
 class ScanFinished(Message):
+    """The start-up scan is done; the status line shows what it found."""
+
     summary: ScanSummary
 
 
@@ -31,7 +33,7 @@ class ScanFinished(Message):
 class LibraryChanged(Message):
     """The store or the folder changed: the dashboard should reload its figures."""
 
-    reason: str  # 'store' | 'folder' | 'scan' | 'refresh'
+    reason: str  # 'store' (another connection committed) | 'folder' (files changed)
 
 
 @dataclass
