@@ -25,9 +25,9 @@ from mediatop.analytics.image_facts import (
     plan_targets,
     target_names,
 )
+from mediatop.analytics.image_usage import engagement
 from mediatop.analytics.images import (
     dashboard_image_stats,
-    engagement,
     image_opportunities_for,
     images_report,
 )
