@@ -145,3 +145,13 @@ def test_rescan_dirs_sees_an_added_and_a_removed_file_without_a_full_walk(
     assert b"2026/02/fresh.png" in rows
     assert rows[b"docs/notes.txt"][2] is not None
     assert scan_root(conn, library).new == 0  # the signatures left behind are current
+
+
+def test_rescan_dirs_given_a_new_folder_and_its_parent_lists_each_once(
+    library: Path, conn: sqlite3.Connection
+) -> None:
+    scan_root(conn, library)
+    photo(library / "2027" / "01" / "a.jpg", 10, 10)
+    summary = rescan_dirs(conn, library, [b"", b"2027", b"2027/01"])
+    assert summary.new == 1
+    assert scan_root(conn, library).new == 0

@@ -224,18 +224,21 @@ def rescan_dirs(
     started = time.perf_counter()
     now = int(time.time()) if now is None else now
     root_bytes = os.fsencode(root)
-    listings: list[DirListing] = []
+    listed: dict[bytes, DirListing] = {}
     vanished: list[bytes] = []
     known_dirs = scan_state.load_signatures(conn)
     for rel_dir in sorted(set(rel_dirs)):
+        if rel_dir in listed:  # already walked as part of a new parent directory
+            continue
         if not os.path.isdir(os.path.join(root_bytes, rel_dir) if rel_dir else root_bytes):
             vanished.append(rel_dir)
             continue
         listing = list_dir(root_bytes, rel_dir)
-        listings.append(listing)
+        listed[rel_dir] = listing
         for sub in listing.subdirs:
-            if sub not in known_dirs:  # a new directory: take everything below it
-                listings.extend(walk_tree(root_bytes, start=sub))
+            if sub not in known_dirs and sub not in listed:  # new: take everything below it
+                listed.update((d.rel_dir, d) for d in walk_tree(root_bytes, start=sub))
+    listings = list(listed.values())
     index = file_store.load_index_in_dirs(conn, {listing.rel_dir for listing in listings})
     gone_index = file_store.load_index_under(conn, vanished)
     diff = _diff(listings, index, now, initial=False)
