@@ -206,7 +206,11 @@ def time_reports(db: Path, root: Path) -> list[tuple[str, float]]:
         for name in REPORTS:
             if name in ("duplicates",):
                 continue  # hashes file contents: not a store query
-            ms = _best_ms(lambda name=name, ctx=ctx: to_jsonable(run_report(name, ctx)))
+            try:
+                ms = _best_ms(lambda name=name, ctx=ctx: to_jsonable(run_report(name, ctx)))
+            except Exception as exc:  # another module mid-edit must not stop the others
+                print(f"{name + ' ' + spec:24s} failed: {exc!r}", flush=True)
+                continue
             results.append((f"{name} {spec}", ms))
             print(f"{name + ' ' + spec:24s} {ms:8.1f} ms   {ms / TARGET_MS:5.2f}× target",
                   flush=True)  # fmt: skip

@@ -156,3 +156,15 @@ def test_compression_savings_measured_beside_original_else_estimated(tmp_path):
     assert savings.by_format == {"webp": 1800, "avif": 400}
     assert savings.bandwidth_saved_bytes == 400  # served 400 bytes of a 2× AVIF
     assert performance_report(store.ctx()).compression_savings == 2200
+
+
+def test_top_lists_are_the_same_from_one_scan_of_the_range(served, monkeypatch):
+    from mediatop.analytics import _rollups
+
+    store, _ids = served
+    walked = performance_report(store.ctx("7d"))
+    monkeypatch.setattr(_rollups, "MAX_WALK", 0)  # every top list from the grouped scan
+    scanned = performance_report(store.ctx("7d"))
+    assert scanned.bandwidth_usage.top_files == walked.bandwidth_usage.top_files
+    assert scanned.cache.most_uncached == walked.cache.most_uncached
+    assert [f.id for f in scanned.bandwidth_usage.top_files]

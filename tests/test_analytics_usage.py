@@ -147,3 +147,14 @@ def test_usage_report_summary_counts_every_candidate_and_serialises(library):
     assert {"mostUsedFiles", "unusedFiles", "recentUploads", "downloadStats"} <= set(data)
     first = data["unusedFiles"][0]
     assert {"riskLevel", "potentialSavings", "evidence", "confidence", "uploadedAt"} <= set(first)
+
+
+def test_one_file_answer_matches_the_full_list(library):
+    from mediatop.analytics.unused import unused_for_file
+
+    store, ids = library
+    for days in (5, 90):
+        ctx = store.ctx(unused_days=days)
+        full = {c.id: c for c in unused_candidates(ctx)}
+        for file_id in ids.values():
+            assert unused_for_file(ctx, file_id) == full.get(str(file_id))

@@ -53,3 +53,14 @@ def test_most_used_matches_brute_force(busy, spec, limit):
     expected = _brute_force(store, log, places, spec)[:limit]
     got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), limit)]
     assert got == expected
+
+
+@pytest.mark.parametrize("spec", ["24h", "30d"])
+def test_summing_the_whole_range_after_a_long_walk_gives_the_same_answer(busy, spec, monkeypatch):
+    from mediatop.analytics import _rollups
+
+    store, log, places = busy
+    monkeypatch.setattr(_rollups, "MAX_WALK", 20)  # force the one-scan path
+    expected = _brute_force(store, log, places, spec)[:50]
+    got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), 50)]
+    assert got == expected

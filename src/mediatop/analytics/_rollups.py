@@ -7,6 +7,7 @@ raw event tables, so that a report costs O(files) or O(days), not O(events).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -164,6 +165,8 @@ def per_file_sql(ctx: ReportContext) -> tuple[str, list[object]]:
     )
 
 
+# Candidates probed one by one before top_in_range sums the whole range instead.
+MAX_WALK = 2048
 RANGE_SUM_COLUMNS = (
     "requests", "views", "downloads", "clicks", "shares", "bandwidth_usage", "errors",
     "bot_requests", "cache_hits", "cache_misses",
@@ -210,10 +213,9 @@ def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:
 def top_in_range(
     ctx: ReportContext,
     bound_sql: str,
-    bound_args: Sequence[object],
     key: Callable[[tuple, RangeSums], tuple[float, ...]],
     limit: int,
-    batch: int = 256,
+    direct: Callable[[], list[tuple[tuple, RangeSums]]],
 ) -> list[tuple[tuple, RangeSums]]:
     """The exact top `limit` files by `key` over the range, without summing every file.
 
@@ -222,42 +224,78 @@ def top_in_range(
     bounds the same total over any range, since every count is >= 0). Candidates are
     summed over the range in batches; the walk stops once `limit` files score above the
     next bound. `key(row, sums)` gets the candidate's row; files whose key[0] is 0 are
-    left out. Returns (row, sums) pairs, best first.
+    left out. Returns (row, sums) pairs, best first. Batches start at twice `limit` and
+    double: with skewed traffic the walk usually ends after one or two. When the bound
+    is loose (a short range against all-time totals) and the walk passes MAX_WALK
+    candidates, `direct()` answers instead: the same top list from one grouped scan of
+    the range, cheap exactly when the range is short.
     """
     best: list[tuple[tuple[float, ...], tuple, RangeSums]] = []
-    cursor = ctx.conn.execute(bound_sql, list(bound_args))
-    while True:
-        rows = cursor.fetchmany(batch)
-        if not rows:
-            break
-        sums = range_sums(ctx, [r[0] for r in rows])
-        for row in rows:
-            values = sums.get(row[0], RangeSums())
-            score = key(row, values)
-            if score[0] > 0:
-                best.append((score, row, values))
-        best.sort(key=lambda item: item[0], reverse=True)
-        del best[limit:]
-        if len(best) >= limit and best[-1][0][0] > rows[-1][1]:
-            break
-    cursor.close()
+    cursor = ctx.conn.execute(bound_sql)
+    batch = max(16, 2 * limit)
+    walked = 0
+    try:
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                break
+            walked += len(rows)
+            if walked > MAX_WALK:
+                return direct()
+            batch *= 2
+            sums = range_sums(ctx, [r[0] for r in rows])
+            for row in rows:
+                values = sums.get(row[0], RangeSums())
+                score = key(row, values)
+                if score[0] > 0:
+                    best.append((score, row, values))
+            best.sort(key=lambda item: item[0], reverse=True)
+            del best[limit:]
+            if len(best) >= limit and best[-1][0][0] > rows[-1][1]:
+                break
+    finally:
+        cursor.close()
     return [(row, values) for _score, row, values in best]
 
 
+def range_sums_sql(ctx: ReportContext) -> tuple[str, list[object]]:
+    """A subquery of per-file sums over the range, one column `s_<name>` per RangeSums
+    field, for an ORDER BY ... LIMIT over every file."""
+    fields = [f.name for f in dataclasses.fields(RangeSums)]
+    sums = ", ".join(
+        f"SUM({column}) AS s_{name}" for column, name in zip(RANGE_SUM_COLUMNS, fields, strict=True)
+    )
+    return (
+        f"SELECT media_id, {sums} FROM media_performance_metrics "
+        f"WHERE date BETWEEN ? AND ? GROUP BY media_id",
+        list(range_args(ctx)),
+    )
+
+
 def top_files(
-    ctx: ReportContext,
-    bound: str,
-    key: Callable[[int, RangeSums], tuple[float, ...]],
-    limit: int,
+    ctx: ReportContext, bound: str, order: Sequence[str], limit: int
 ) -> list[tuple[int, RangeSums]]:
-    """The top `limit` files by `key` over the range, walking `file_totals` by `bound`
-    (an SQL expression over its columns bounding key[0] from above); see top_in_range."""
+    """The top `limit` files over the range by the RangeSums fields `order` (descending,
+    then by id), leaving out files whose first field is 0. Walks `file_totals` by
+    `bound`, an SQL expression over its columns bounding order[0]; see top_in_range."""
+
+    def key(row: tuple, sums: RangeSums) -> tuple[float, ...]:
+        return (*(getattr(sums, name) for name in order), -row[0])
+
+    def direct() -> list[tuple[tuple, RangeSums]]:
+        sub, args = range_sums_sql(ctx)
+        ranked = ", ".join(f"s_{name} DESC" for name in order)
+        rows = ctx.conn.execute(
+            f"SELECT * FROM ({sub}) WHERE s_{order[0]} > 0 ORDER BY {ranked}, media_id LIMIT ?",
+            [*args, limit],
+        )
+        return [((r[0],), RangeSums(*(int(v or 0) for v in r[1:]))) for r in rows]
+
     sql = (
         f"SELECT media_id, {bound} AS b FROM file_totals WHERE {bound} > 0 "
         f"ORDER BY b DESC, media_id"
     )
-    found = top_in_range(ctx, sql, [], lambda row, sums: key(row[0], sums), limit)
-    return [(row[0], sums) for row, sums in found]
+    return [(row[0], sums) for row, sums in top_in_range(ctx, sql, key, limit, direct)]
 
 
 # Every human event adds at least one to this sum (a request, a use or an error), so it

@@ -28,7 +28,7 @@ LOW_CACHE_HIT_PERCENT = 80.0
 SLOW_P95_MS = 1000.0
 HIGH_ERROR_PERCENT = 2.0
 TOP_PAGES = 20
-TOP_FILES = 500
+TOP_FILES = 100
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,20 @@ def _unused(ctx: ReportContext) -> list[Insight]:
 
 
 def _quota(ctx: ReportContext) -> list[Insight]:
-    from mediatop.analytics.overview import overview_report
+    # The overview's quota rule (configured, else the file system's size), without the
+    # rest of the overview.
+    from mediatop.analytics.overview import _quota as configured_quota
 
-    overview = overview_report(ctx)
-    forecast = quota_forecast(ctx, overview.storage_used, overview.storage_quota)
+    used = int(
+        ctx.conn.execute(
+            "SELECT COALESCE(SUM(size), 0) FROM media_files WHERE deleted_at IS NULL"
+        ).fetchone()[0]
+    )
+    quota, _source = configured_quota(ctx)
+    forecast = quota_forecast(ctx, used, quota)
     figures = {
-        "storageUsed": overview.storage_used,
-        "storageQuota": overview.storage_quota,
+        "storageUsed": used,
+        "storageQuota": quota,
         "bytesPerDay": forecast.bytes_per_day,
         "daysLeft": forecast.days_left,
         "quotaReachedOn": forecast.quota_reached_on,
@@ -105,8 +112,8 @@ def _quota(ctx: ReportContext) -> list[Insight]:
         return [
             Insight(
                 "quota", "critical",
-                f"Storage ({_size(overview.storage_used)}) is at or over the quota "
-                f"({_size(overview.storage_quota or 0)}).",
+                f"Storage ({_size(used)}) is at or over the quota "
+                f"({_size(quota or 0)}).",
                 "Free space now: start with unused files and measured image savings.", figures,
             )
         ]  # fmt: skip
@@ -119,7 +126,7 @@ def _quota(ctx: ReportContext) -> list[Insight]:
         Insight(
             "quota", severity,
             f"At {_size(forecast.bytes_per_day or 0)}/day (last 90 days) storage reaches the "
-            f"{_size(overview.storage_quota or 0)} quota on {forecast.quota_reached_on} "
+            f"{_size(quota or 0)} quota on {forecast.quota_reached_on} "
             f"({forecast.days_left:.0f} days).",
             "Raise the quota or free space: unused files and image conversions first.",
             figures,
@@ -133,7 +140,7 @@ def _top_page_media(ctx: ReportContext) -> set[int]:
     A page's views are approximated by the range views of the media it shows, counting
     the TOP_FILES most viewed files only (found without summing every file), so pages
     showing none of them are not "most viewed"."""
-    top = top_files(ctx, "views", lambda i, r: (r.views, -i), TOP_FILES)
+    top = top_files(ctx, "views", ["views"], TOP_FILES)
     views = json.dumps([[i, r.views] for i, r in top])
     rows = ctx.conn.execute(
         "WITH v AS (SELECT json_extract(value, '$[0]') AS media_id, "
@@ -152,20 +159,39 @@ def _images(ctx: ReportContext) -> list[Insight]:
     public functions over cached measurements (nothing is re-encoded here)."""
     try:
         from mediatop.analytics._media_common import requests_by_file
-        from mediatop.analytics.image_facts import load_image_facts, max_display_widths
+        from mediatop.analytics.image_facts import (
+            OVERSIZE_FACTOR,
+            load_image_facts,
+            max_display_widths,
+        )
         from mediatop.analytics.image_opportunities import image_optimization
         from mediatop.analytics.savings import cached_measurements
     except ModuleNotFoundError:
         return []
-    facts = load_image_facts(ctx.conn)
-    found = image_optimization(
-        facts, max_display_widths(ctx.conn), cached_measurements(ctx.conn), {}
-    )
+    widths = max_display_widths(ctx.conn)
+    cached = cached_measurements(ctx.conn)
+    total, modern = ctx.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0) FROM media_files "
+        "WHERE kind = 'image' AND deleted_at IS NULL"
+    ).fetchone()
+    # Oversized (the images module's rule, recommended_width): natural width over
+    # OVERSIZE_FACTOR × the largest display width; the waste is the measured saving of
+    # the resize to that width, where the measurement is cached.
+    oversized: list[int] = []
+    waste = 0
+    for file_id, width, size in ctx.conn.execute(
+        "SELECT id, width, size FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
+        "AND width IS NOT NULL"
+    ):
+        display = widths.get(file_id)
+        if display and width > OVERSIZE_FACTOR * display:
+            oversized.append(file_id)
+            measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
+            if measured is not None and measured.encoded_size is not None:
+                waste += size - measured.encoded_size
     out: list[Insight] = []
-    oversized = found.oversized
     if oversized:
-        waste = sum(o.potential_savings or 0 for o in oversized)
-        on_top = _top_page_media(ctx) & {int(o.id) for o in oversized}
+        on_top = _top_page_media(ctx) & set(oversized)
         out.append(
             Insight(
                 "oversized", "warning",
@@ -177,6 +203,8 @@ def _images(ctx: ReportContext) -> list[Insight]:
                 {"images": len(oversized), "bytes": waste, "onTopPages": len(on_top)},
             )
         )  # fmt: skip
+    # Format conversions need a cached WebP/AVIF measurement: only those images are loaded.
+    found = image_optimization(load_image_facts(ctx.conn, set(cached)), widths, cached, {})
     formats = [o for o in found.opportunities if o.type == "format"]
     if formats:
         saving = sum(o.potential_savings or 0 for o in formats)
@@ -195,15 +223,14 @@ def _images(ctx: ReportContext) -> list[Insight]:
                 {"images": len(formats), "bytes": saving, "trafficBytes": served},
             )
         )  # fmt: skip
-    modern = sum(1 for f in facts if (f.format or "").upper() in ("WEBP", "AVIF"))
-    adoption = percent(modern, len(facts))
+    adoption = percent(modern, total)
     if adoption is not None and adoption < 25:
         out.append(
             Insight(
                 "webp", "info",
-                f"Only {adoption:.0f} % of {_n(len(facts), 'image')} are WebP or AVIF.",
+                f"Only {adoption:.0f} % of {_n(total, 'image')} are WebP or AVIF.",
                 "Have the CMS generate WebP/AVIF copies for new uploads.",
-                {"webPAdoption": adoption, "images": len(facts)},
+                {"webPAdoption": adoption, "images": total},
             )
         )  # fmt: skip
     return out

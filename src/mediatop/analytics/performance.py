@@ -31,10 +31,14 @@ from mediatop.analytics.context import ReportContext
 
 # Slowest files need a few samples: one slow request says little about a file.
 MIN_SLOW_SAMPLES = 5
+# Slowest files are looked for among this many of the range's most requested files.
+SLOW_CANDIDATES = 500
 # Typical size of the JPEG/PNG a WebP or AVIF replaces (as a multiple of the modern file):
 # WebP lossy is ~30 % smaller than JPEG at equal SSIM and WebP lossless ~26 % smaller than
 # PNG (Google's WebP compression studies); AVIF ~50 % smaller than JPEG (AOM/Netflix).
 ORIGINAL_RATIO = {"webp_lossy": 1 / 0.70, "webp_lossless": 1 / 0.74, "avif": 1 / 0.50}
+# Extensions of a same-name original beside a WebP/AVIF (its measured counterpart).
+_ORIGINAL_EXTS = (b".jpg", b".jpeg", b".png", b".JPG", b".JPEG", b".PNG")
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,7 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
         entry[0] += nbytes
         entry[1] += requests
         by_type[kind] = by_type.get(kind, 0) + nbytes
-    top = top_files(ctx, "bytes", lambda i, r: (r.bytes, -i), limit)
+    top = top_files(ctx, "bytes", ["bytes"], limit)
     files = file_rows(ctx.conn, [i for i, _r in top])
     total = sum(by_type.values())
     return BandwidthData(
@@ -232,7 +236,7 @@ def cache_stats(ctx: ReportContext, limit: int, sums: dict[str, tuple] | None = 
         for kind, v in sorted(sums.items())
         if (v[5] or 0) + (v[6] or 0)
     }
-    top = top_files(ctx, HUMAN_EVENTS_BOUND, lambda i, r: (r.cache_misses, -i), limit)
+    top = top_files(ctx, HUMAN_EVENTS_BOUND, ["cache_misses"], limit)
     files = file_rows(ctx.conn, [i for i, _r in top])
     uncached = [
         UncachedFile(
@@ -271,15 +275,17 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
     served = range_sums(ctx, [row[0] for row in modern])
     stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
     siblings: dict[bytes, int] = {}
-    if stems:
-        # Answers: the sizes of present JPEG/PNG files that share a stem with those.
+    wanted = [stem + ext for stem in sorted(stems) for ext in _ORIGINAL_EXTS]
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        # Answers: which JPEG/PNG files with the same stem as a WebP/AVIF are present?
         for path, size in ctx.conn.execute(
-            "SELECT path, size FROM media_files WHERE deleted_at IS NULL AND kind = 'image' "
-            "AND lower(ext) IN ('.jpg', '.jpeg', '.png', 'jpg', 'jpeg', 'png')"
+            f"SELECT path, size FROM media_files WHERE deleted_at IS NULL "
+            f"AND path IN ({','.join('?' * len(chunk))})",
+            chunk,
         ):
             stem = os.path.splitext(bytes(path))[0]
-            if stem in stems:
-                siblings[stem] = max(siblings.get(stem, 0), size)
+            siblings[stem] = max(siblings.get(stem, 0), size)
     saved = originals = bandwidth_saved = measured = 0
     by_format: dict[str, int] = {}
     for file_id, path, ext, size, mode, meta in modern:
@@ -308,43 +314,47 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
     )
 
 
-# Answers: the files whose all-time p95 load time (one source) is highest, with at least
-# MIN_SLOW_SAMPLES samples. p95 is the bucket where the running count reaches
-# ceil(0.95 × total), computed in SQL so the per-file histograms never reach Python.
-_SLOWEST_SQL = """
-WITH h AS (
-  SELECT scope, bucket, count,
-         SUM(count) OVER (PARTITION BY scope ORDER BY bucket) AS cum,
-         SUM(count) OVER (PARTITION BY scope) AS total
-  FROM latency_histogram
-  WHERE scope >= 'file:' AND scope < 'file;' AND day = '' AND source = ?
-)
-SELECT CAST(substr(scope, 6) AS INTEGER) AS media_id, bucket, total FROM h
-WHERE total >= ? AND cum >= (95 * total + 99) / 100 AND cum - count < (95 * total + 99) / 100
-ORDER BY bucket DESC, total DESC, media_id LIMIT ?
-"""
-
-
 def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> list[SlowFile]:
-    """Files by p95 load time (all-time per-file histograms), slowest first."""
-    from mediatop.store.histogram import MAX_BUCKET, bucket_upper_ms
+    """The busiest files' p95 load time (all-time per-file histograms), slowest first.
 
-    rows = ctx.conn.execute(_SLOWEST_SQL, (source, MIN_SLOW_SAMPLES, limit)).fetchall()
-    files = {
-        row[0]: row[1:]
+    Candidates are the SLOW_CANDIDATES files with the most human requests of all time
+    (the histograms are all-time too): a p95 from a handful of requests is noise, and the
+    slow files that matter are the ones people ask for. Files need at least
+    MIN_SLOW_SAMPLES samples of `source` time.
+    """
+    from mediatop.store.histogram import percentile
+
+    ids = [
+        row[0]
         for row in ctx.conn.execute(
-            f"SELECT id, path, kind, size FROM media_files WHERE id IN "
-            f"({','.join(str(int(r[0])) for r in rows) or 'NULL'})"
+            "SELECT media_id FROM file_totals WHERE requests > 0 "
+            "ORDER BY requests DESC, media_id LIMIT ?",
+            (SLOW_CANDIDATES,),
         )
-    }
-    out = []
-    for media_id, bucket, total in rows:
-        if media_id not in files:
-            continue
-        path, kind, size = files[media_id]
-        p95 = bucket_upper_ms(min(bucket, MAX_BUCKET - 1))
-        out.append(SlowFile(str(media_id), bytes(path), kind, size, source, p95, int(total)))
-    return out
+    ]
+    counts: dict[int, dict[int, int]] = {}
+    for start in range(0, len(ids), 500):
+        scopes = [f"file:{i}" for i in ids[start : start + 500]]
+        # Answers: the all-time latency histogram of each candidate file.
+        for scope, bucket, count in ctx.conn.execute(
+            f"SELECT scope, bucket, count FROM latency_histogram WHERE scope IN "
+            f"({','.join('?' * len(scopes))}) AND day = '' AND source = ?",
+            [*scopes, source],
+        ):
+            counts.setdefault(int(scope[5:]), {})[bucket] = count
+    ranked = []
+    for media_id, hist in counts.items():
+        samples = sum(hist.values())
+        if samples >= MIN_SLOW_SAMPLES:
+            ranked.append((percentile(hist, 0.95) or 0.0, samples, media_id))
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    ranked = ranked[:limit]
+    files = file_rows(ctx.conn, [r[2] for r in ranked])
+    return [
+        SlowFile(str(i), files[i].path, files[i].kind, files[i].size, source, p95, samples)
+        for p95, samples, i in ranked
+        if i in files
+    ]
 
 
 def dashboard_performance(ctx: ReportContext) -> DashboardPerformance:

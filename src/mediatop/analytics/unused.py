@@ -104,10 +104,11 @@ def _gather(ctx: ReportContext, days: int) -> _Evidence:
 
 # Answers: which present media files have no person's request to any member of their
 # group since :cutoff, and were uploaded before it? With each file's and its group's
-# references, last human request and crawler requests.
+# references, last human request and crawler requests. {group} restricts the files to
+# one group (the one-file question) so that it reads a handful of rows, not the library.
 _CANDIDATES_SQL = """
 WITH refs AS (
-  SELECT media_id, COUNT(*) AS n FROM usage_locations WHERE media_id IS NOT NULL
+  SELECT media_id, COUNT(*) AS n FROM usage_locations WHERE media_id IS NOT NULL{ref_group}
   GROUP BY media_id
 ),
 fx AS (
@@ -117,7 +118,7 @@ fx AS (
   FROM media_files f
   LEFT JOIN file_totals t ON t.media_id = f.id
   LEFT JOIN refs r ON r.media_id = f.id
-  WHERE f.deleted_at IS NULL
+  WHERE f.deleted_at IS NULL{group}
 ),
 grp AS (
   SELECT group_path, MAX(last_used) AS g_last, SUM(refs) AS g_refs, COUNT(*) AS g_size
@@ -129,9 +130,9 @@ FROM fx JOIN grp ON grp.group_path = fx.group_path
 WHERE fx.kind IN ('image', 'video', 'audio', 'document')
   AND fx.uploaded_at <= :cutoff
   AND (grp.g_last IS NULL OR grp.g_last < :cutoff)
-  AND (grp.g_refs = 0 OR :full_coverage)
-  AND (:only IS NULL OR fx.id = :only)
+  AND (grp.g_refs = 0 OR :full_coverage){only}
 """
+_ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
 
 def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[UnusedFile]:
@@ -142,9 +143,16 @@ def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[Un
     days = unused_days(ctx)
     ev = _gather(ctx, days)
     full = ev.covered_days >= days
-    rows = ctx.conn.execute(
-        _CANDIDATES_SQL, {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
-    )
+    if only is None:
+        sql = _CANDIDATES_SQL.format(ref_group="", group="", only="")
+    else:
+        sql = _CANDIDATES_SQL.format(
+            ref_group=f" AND media_id IN (SELECT id FROM media_files WHERE group_path = "
+            f"{_ONE_GROUP})",
+            group=f" AND f.group_path = {_ONE_GROUP}",
+            only=" AND fx.id = :only",
+        )
+    rows = ctx.conn.execute(sql, {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only})
     found = [_candidate(ctx, ev, row) for row in rows]
     found.sort(key=lambda c: (RISK_ORDER[c.risk_level], -c.size, c.filename))
     return found

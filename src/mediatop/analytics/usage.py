@@ -30,6 +30,7 @@ from mediatop.analytics._rollups import (
     percent,
     range_args,
     range_sums,
+    range_sums_sql,
     top_files,
     top_in_range,
     top_limit,
@@ -201,8 +202,34 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         score = r.views + 2 * r.downloads + 2 * r.clicks + 3 * r.shares + 5 * row[2]
         return (score, r.views, -row[0])
 
+    def direct() -> list[tuple[tuple, RangeSums]]:
+        sub, args = range_sums_sql(ctx)
+        # Answers: the same top list from one grouped scan of the range's rollup rows.
+        rows = ctx.conn.execute(
+            f"""
+            WITH t AS ({sub}),
+            l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
+                  WHERE media_id IS NOT NULL GROUP BY media_id),
+            x AS (
+              SELECT f.id, COALESCE(t.s_views, 0) AS v, COALESCE(t.s_downloads, 0) AS d,
+                     COALESCE(t.s_clicks, 0) AS c, COALESCE(t.s_shares, 0) AS s,
+                     COALESCE(l.n, 0) AS n
+              FROM media_files f LEFT JOIN t ON t.media_id = f.id
+              LEFT JOIN l ON l.media_id = f.id
+              WHERE f.deleted_at IS NULL AND (t.media_id IS NOT NULL OR l.media_id IS NOT NULL)
+            )
+            SELECT id, {SCORE_SQL} AS score, n, v, d, c, s FROM x WHERE score > 0
+            ORDER BY score DESC, v DESC, id LIMIT ?
+            """,
+            [*args, limit],
+        )
+        return [
+            ((i, score, n), RangeSums(views=v, downloads=d, clicks=c, shares=s_))
+            for i, score, n, v, d, c, s_ in rows
+        ]
+
     best = top_in_range(
-        ctx, f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC", [], key, limit
+        ctx, f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC", key, limit, direct
     )
     return [
         (row[0], r.views, r.downloads, r.clicks, r.shares, row[2], int(key(row, r)[0]))
@@ -269,7 +296,7 @@ def download_stats(ctx: ReportContext, limit: int) -> DownloadStats:
     ):
         by_type[kind] = by_type.get(kind, 0) + downloads
         by_day[day] = by_day.get(day, 0) + downloads
-    top = top_files(ctx, "downloads", lambda i, r: (r.downloads, r.views, -i), limit)
+    top = top_files(ctx, "downloads", ["downloads", "views"], limit)
     files = file_rows(ctx.conn, [i for i, _r in top])
     return DownloadStats(
         total_downloads=sum(by_type.values()),
