@@ -100,8 +100,13 @@ def _limit(ctx: ReportContext, name: str, default: str) -> int | None:
     return None if value == "all" else 0 if value == "cached" else max(0, int(value))
 
 
-def _refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
-    """Compute the content and perceptual hashes the options allow, on a writable connection."""
+def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
+    """Compute the content and perceptual hashes the options `hash` / `phash` allow, on a
+    writable connection of its own: (content run, perceptual run).
+
+    The TUI runs this in a worker (options {'hash': 'all', 'phash': 'all'}) and then the
+    report with {'hash': 'cached', 'phash': 'cached'}, which reads caches only.
+    """
     collisions = size_collision_ids(ctx.conn)
     content_limit = _limit(ctx, "hash", "all")
     phash_limit = _limit(ctx, "phash", "2000")
@@ -223,7 +228,7 @@ def _components(pairs: list[tuple[int, int, int]]) -> list[tuple[list[int], int]
 
 def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
     """Exact and near-duplicate groups with the bytes removing the copies would free."""
-    content_run, phash_run = _refresh_hashes(ctx)
+    content_run, phash_run = refresh_hashes(ctx)
     exact_ids: dict[str, list[int]] = defaultdict(list)
     for digest, file_id in ctx.conn.execute(
         "SELECT content_hash, id FROM media_files WHERE deleted_at IS NULL AND size > 0 "
