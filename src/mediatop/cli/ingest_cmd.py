@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
     )
     ingest.add_argument("--follow", action="store_true", help="keep reading new lines (tail -F)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ingest.add_argument("--batch-lines", type=int, default=50_000, help=argparse.SUPPRESS)
+    ingest.add_argument("--batch-lines", type=int, default=25_000, help=argparse.SUPPRESS)
     ingest.set_defaults(run=run_ingest)
 
     track = subparsers.add_parser("track", help="record one usage or video event")

@@ -52,7 +52,7 @@ def device_of(ua: str | None) -> tuple[str, bool]:
     key = ua or ""
     found = _CACHE.get(key)
     if found is None:
-        if len(_CACHE) > 100_000:
+        if len(_CACHE) > 20_000:
             _CACHE.clear()
         found = _CACHE[key] = _classify(key)
     return found

@@ -85,7 +85,7 @@ class Clock:
             raise BadLine("bad_time") from exc
         if hours > 23 or minutes > 59 or seconds > 60 or text[14] != ":" or text[17] != ":":
             raise BadLine("bad_time")
-        if len(self.minutes) > 100_000:
+        if len(self.minutes) > 4_096:
             self.minutes.clear()
         minute = self.minutes[text[:17] + text[20:]] = base + hours * 3600 + minutes * 60
         return minute + seconds
@@ -193,7 +193,7 @@ class LineBatch:
         key = ip + "\x00" + agent
         found = self._sessions.get(key)
         if found is None:
-            if len(self._sessions) > 200_000:
+            if len(self._sessions) > 50_000:
                 self._sessions.clear()
             digest = hashlib.blake2b(
                 key.encode("utf-8", "surrogateescape"), digest_size=8, key=self.salt
@@ -228,7 +228,7 @@ class LineBatch:
         sessions = self._sessions
         devices = device_cache()
         strings = self._strings
-        if len(strings) > 100_000:
+        if len(strings) > 20_000:
             strings.clear()
         rows: list[PlainLogRow] = []
         append = rows.append

@@ -77,7 +77,7 @@ class UrlMapper:
     def lookup(self, url: str) -> Mapped:
         found = self.cache.get(url)
         if found is None:
-            if len(self.cache) > 200_000:
+            if len(self.cache) > 50_000:
                 self.cache.clear()
             found = self.cache[url] = self._map(url)
         return found
