@@ -104,7 +104,7 @@ def test_an_encode_over_its_time_limit_is_abandoned_and_the_rest_still_measured(
 
     started = time.monotonic()
     summary = measure_savings(
-        conn, settings.root, [ids["huge.jpg"], ids["small.jpg"]], workers=2, timeout_s=1.5
+        conn, settings.root, [ids["small.jpg"], ids["huge.jpg"]], workers=2, timeout_s=1.5
     )
     elapsed = time.monotonic() - started
 

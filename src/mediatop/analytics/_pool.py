@@ -35,11 +35,19 @@ def _warm_up() -> None:
     import PIL.Image  # noqa: F401
 
 
-def new_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: the TUI calls this from a process with threads running.
-    return ProcessPoolExecutor(
+def _ready() -> None:
+    """A no-op task: once every worker has run one, all are started and warmed up."""
+
+
+def new_pool(workers: int, start_timeout_s: float = 60.0) -> ProcessPoolExecutor:
+    """A started pool of `workers` spawned processes (spawn, not fork: the TUI calls this
+    from a process with threads running). Waiting for the workers to start here keeps
+    process start-up out of the first tasks' time limits."""
+    pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
     )
+    wait([pool.submit(_ready) for _ in range(workers)], timeout=start_timeout_s)
+    return pool
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

@@ -47,7 +47,9 @@ def content_hash(path: Path) -> tuple[str, int, int]:
     import xxhash
 
     digest = xxhash.xxh3_128()
-    with open(path, "rb") as handle:
+    # O_NOFOLLOW: a file swapped for a symlink after `resolve_inside` checked it is refused.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
         stat = os.fstat(handle.fileno())
         while chunk := handle.read(CHUNK_BYTES):
             digest.update(chunk)
