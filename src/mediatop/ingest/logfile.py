@@ -99,8 +99,19 @@ def fingerprint(head: bytes) -> str:
 
 
 def is_gzip(path: Path) -> bool:
+    """A .gz log, or a log that starts with a valid gzip header whatever its name. A
+    damaged .gz raises when read; anything else that only looks like gzip is text."""
     with path.open("rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
+        if handle.read(2) != b"\x1f\x8b":
+            return False
+    if path.name.endswith(".gz"):
+        return True
+    try:
+        with gzip.open(path, "rb") as stream:
+            stream.read(1)
+    except (OSError, EOFError):
+        return False
+    return True
 
 
 def open_log(path: Path) -> BinaryIO:
