@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -273,3 +274,16 @@ def test_gallery_performance_sums_its_images(tmp_path):
     assert (gallery.location_id, gallery.images, gallery.views, gallery.clicks) == ("77", 2, 8, 2)
     assert gallery.average_views_per_image == pytest.approx(4.0)
     assert gallery.click_through_rate == pytest.approx(25.0)
+
+
+def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path):
+    conn, settings = new_store(tmp_path)
+    save_image(settings.root, "p.jpg", photo(64, 48), quality=80)
+    scan(conn, settings.root)
+    (tmp_path / "not-a-dir").write_text("x")
+    unwritable = replace(settings, db_path=tmp_path / "not-a-dir" / "store.sqlite3")
+
+    report = images_report(context(conn, unwritable, measure="all"))
+
+    assert report.optimization.measurement.measured_now == 0
+    assert report.overview.total_images == 1

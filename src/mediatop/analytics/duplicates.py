@@ -20,11 +20,17 @@ perceptually hash now (the rest are counted in `pending_perceptual_hashes`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mediatop.analytics._media_common import ids_json, top_limit, ts_to_datetime
+from mediatop.analytics._media_common import (
+    ids_json,
+    open_cache_writer,
+    top_limit,
+    ts_to_datetime,
+)
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.hashing import (
     HashRun,
@@ -115,9 +121,9 @@ def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
     empty = HashRun(0, 0, 0, ())
     if not (need_content or need_phash):
         return empty, empty
-    from mediatop.store.connection import connect
-
-    writer = connect(ctx.settings.db_path)  # the report's own connection may be read-only
+    writer = open_cache_writer(ctx)  # the report's own connection may be read-only
+    if writer is None:
+        return empty, empty
     try:
         root = ctx.settings.root
         content = (
@@ -125,6 +131,8 @@ def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
             if need_content else empty
         )  # fmt: skip
         perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else empty
+    except sqlite3.Error:
+        return empty, empty  # a store we may read but not write: report what is cached
     finally:
         writer.close()
     return content, perceptual

@@ -21,12 +21,14 @@ daily rollup):
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from mediatop.analytics._media_common import (
     days,
     kind_load_time,
     last_30_days,
+    open_cache_writer,
     percent,
     requests_by_file,
     top_limit,
@@ -180,15 +182,17 @@ def _measure_missing(
     requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
     missing = sorted(missing, key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
     chosen = missing if limit is None else missing[:limit]
-    from mediatop.store.connection import connect
-
-    writer = connect(ctx.settings.db_path)  # the report's own connection may be read-only
+    writer = open_cache_writer(ctx)  # the report's own connection may be read-only
+    if writer is None:
+        return 0, 0
     try:
         summary = measure_savings(
             writer, ctx.settings.root, [f.id for f in chosen],
             budget_s=None if limit is None else MEASURE_BUDGET_S,
             now=int(ctx.now.timestamp()),
         )  # fmt: skip
+    except sqlite3.Error:
+        return 0, 0  # a store we may read but not write: report what is cached
     finally:
         writer.close()
     for m in summary.results:
