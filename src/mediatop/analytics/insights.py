@@ -19,7 +19,7 @@ from mediatop.analytics._rollups import percent, range_args, top_files
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import quota_forecast
 from mediatop.analytics.performance import cache_stats, kind_sums, load_times
-from mediatop.analytics.unused import unused_candidates, unused_days
+from mediatop.analytics.unused import unused_days, unused_overview
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 QUOTA_WARN_DAYS = 180
@@ -58,27 +58,28 @@ def _n(count: int, noun: str) -> str:
 
 
 def _unused(ctx: ReportContext) -> list[Insight]:
-    candidates = unused_candidates(ctx)
-    if not candidates:
+    found = unused_overview(ctx, 0)
+    files = sum(found.count_by_risk.values())
+    if not files:
         return []
-    low = [c for c in candidates if c.risk_level == "low"]
-    total = sum(c.size for c in candidates)
+    total = sum(found.bytes_by_risk.values())
+    low = found.count_by_risk["low"]
     days = unused_days(ctx)
     figures = {
-        "files": len(candidates),
+        "files": files,
         "bytes": total,
-        "lowRiskFiles": len(low),
-        "lowRiskBytes": sum(c.size for c in low),
+        "lowRiskFiles": low,
+        "lowRiskBytes": found.bytes_by_risk["low"],
         "unusedDays": days,
     }
     return [
         Insight(
             "unused",
             "warning" if low else "info",
-            f"{_n(len(candidates), 'file')} ({_size(total)}) look unused: no request in "
+            f"{_n(files, 'file')} ({_size(total)}) look unused: no request in "
             f"{days} days; "
             + (
-                f"{len(low)} of them ({_size(figures['lowRiskBytes'])}) are low risk."
+                f"{low} of them ({_size(found.bytes_by_risk['low'])}) are low risk."
                 if low
                 else "none is low risk (see each file's evidence)."
             ),

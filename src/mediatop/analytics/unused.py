@@ -135,11 +135,8 @@ WHERE fx.kind IN ('image', 'video', 'audio', 'document')
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
 
-def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[UnusedFile]:
-    """Every file that looks unused (see the module docstring), lowest risk and largest first.
-
-    `only` restricts the answer to one file id (the file report's question).
-    """
+def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, list[tuple]]:
+    """The evidence shared by all files and the candidate rows of _CANDIDATES_SQL."""
     days = unused_days(ctx)
     ev = _gather(ctx, days)
     full = ev.covered_days >= days
@@ -152,10 +149,61 @@ def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[Un
             group=f" AND f.group_path = {_ONE_GROUP}",
             only=" AND fx.id = :only",
         )
-    rows = ctx.conn.execute(sql, {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only})
-    found = [_candidate(ctx, ev, row) for row in rows]
-    found.sort(key=lambda c: (RISK_ORDER[c.risk_level], -c.size, c.filename))
-    return found
+    params = {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
+    return ev, ctx.conn.execute(sql, params).fetchall()
+
+
+def _risk(ev: _Evidence, row: tuple) -> str:
+    """The risk level of one candidate row (module docstring)."""
+    kind, last_used, bots, group_refs = row[4], row[8], row[9], row[12]
+    if group_refs:
+        return "high"
+    if (
+        (last_used is not None and last_used >= ev.recent_cutoff)
+        or ev.covered_days < ev.window_days
+        or bots
+        or kind == "document"
+    ):
+        return "medium"
+    return "low"
+
+
+def _order(ev: _Evidence, row: tuple) -> tuple:
+    """Lowest risk first, then largest, then by path."""
+    return (RISK_ORDER[_risk(ev, row)], -row[5], bytes(row[1]))
+
+
+def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[UnusedFile]:
+    """Every file that looks unused (see the module docstring), lowest risk and largest first.
+
+    `only` restricts the answer to one file id (the file report's question).
+    """
+    ev, rows = _rows(ctx, only)
+    rows.sort(key=lambda row: _order(ev, row))
+    return [_candidate(ctx, ev, row) for row in rows]
+
+
+@dataclass(frozen=True)
+class UnusedOverview:
+    """Every candidate counted by risk level, with the first `limit` in full."""
+
+    top: list[UnusedFile]
+    count_by_risk: dict[str, int]
+    bytes_by_risk: dict[str, int]
+
+
+def unused_overview(ctx: ReportContext, limit: int) -> UnusedOverview:
+    """The counts of unused_candidates by risk and the first `limit` of them, building the
+    evidence trail only for those (a library can have tens of thousands of candidates)."""
+    ev, rows = _rows(ctx, None)
+    counts = dict.fromkeys(RISK_ORDER, 0)
+    sizes = dict.fromkeys(RISK_ORDER, 0)
+    for row in rows:
+        risk = _risk(ev, row)
+        counts[risk] += 1
+        sizes[risk] += row[5]
+    rows.sort(key=lambda row: _order(ev, row))
+    return UnusedOverview([_candidate(ctx, ev, row) for row in rows[:limit]], counts, sizes)
 
 
 def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:
@@ -207,17 +255,7 @@ def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:
         crawler_factor = 0.9
         evidence.append(f"requested {bots} time(s) by crawlers (all-time)")
 
-    if group_refs:
-        risk = "high"
-    elif (
-        (last_used is not None and last_used >= ev.recent_cutoff)
-        or ev.covered_days < ev.window_days
-        or bots
-        or kind == "document"
-    ):
-        risk = "medium"
-    else:
-        risk = "low"
+    risk = _risk(ev, row)
     confidence = round(refs_factor * traffic_factor * kind_factor * crawler_factor, 2)
     return UnusedFile(
         id=str(file_id),

@@ -37,7 +37,13 @@ from mediatop.analytics._rollups import (
     ts_to_datetime,
 )
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.unused import RISK_ORDER, UnusedFile, unused_candidates, unused_days
+from mediatop.analytics.unused import (
+    RISK_ORDER,
+    UnusedFile,
+    UnusedOverview,
+    unused_days,
+    unused_overview,
+)
 
 SCORE_SQL = "(v + 2 * d + 2 * c + 3 * s + 5 * n)"
 
@@ -310,17 +316,14 @@ def download_stats(ctx: ReportContext, limit: int) -> DownloadStats:
     )
 
 
-def unused_summary(ctx: ReportContext, candidates: list[UnusedFile]) -> UnusedSummary:
+def unused_summary(ctx: ReportContext, overview: UnusedOverview) -> UnusedSummary:
     by_risk = {
-        risk: RiskTotals(
-            sum(1 for c in candidates if c.risk_level == risk),
-            sum(c.size for c in candidates if c.risk_level == risk),
-        )
+        risk: RiskTotals(overview.count_by_risk[risk], overview.bytes_by_risk[risk])
         for risk in RISK_ORDER
     }
     return UnusedSummary(
-        count=len(candidates),
-        potential_savings=sum(c.potential_savings for c in candidates),
+        count=sum(overview.count_by_risk.values()),
+        potential_savings=sum(overview.bytes_by_risk.values()),
         unused_days=unused_days(ctx),
         by_risk=by_risk,
     )
@@ -329,11 +332,11 @@ def unused_summary(ctx: ReportContext, candidates: list[UnusedFile]) -> UnusedSu
 def usage_report(ctx: ReportContext) -> UsageReport:
     """The seed's `usage` block: mostUsedFiles, unusedFiles, recentUploads, downloadStats."""
     limit = top_limit(ctx, 10)
-    candidates = unused_candidates(ctx)
+    unused = unused_overview(ctx, max(limit, 50))
     return UsageReport(
         most_used_files=most_used(ctx, limit),
-        unused_files=candidates[: max(limit, 50)],
+        unused_files=unused.top,
         recent_uploads=recent_uploads(ctx, max(limit, 20)),
         download_stats=download_stats(ctx, limit),
-        unused_summary=unused_summary(ctx, candidates),
+        unused_summary=unused_summary(ctx, unused),
     )
