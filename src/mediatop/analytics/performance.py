@@ -264,7 +264,8 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
     Otherwise it is estimated from typical ratios (ORIGINAL_RATIO): a lossy WebP stands
     for a JPEG 1/0.70 its size, a lossless or alpha WebP for a PNG 1/0.74 its size, an
     AVIF for a JPEG twice its size. Bandwidth saved applies the same per-file factor to
-    the bytes served in the range.
+    the bytes served in the range. (savings_cache is not used here: it measures savings
+    still to be had by converting JPEG/PNG files, which the images report counts.)
     """
     # Answers: the present WebP/AVIF files (what they were served comes from range_sums).
     modern = ctx.conn.execute(
