@@ -90,3 +90,9 @@ def extension_of(name: str | bytes) -> str:
 def classify(name: str | bytes) -> tuple[Kind, str]:
     """(kind, mime type) of a file from its name; unknown extensions are OTHER."""
     return _BY_EXTENSION.get(extension_of(name), (Kind.OTHER, "application/octet-stream"))
+
+
+BY_BYTES_EXTENSION: dict[bytes, tuple[Kind, str, str]] = {
+    ext.encode("ascii"): (kind, mime, ext) for ext, (kind, mime) in _BY_EXTENSION.items()
+}
+"""b".jpg" -> (kind, mime, ".jpg"): the scanner's per-file lookup, without decoding names."""

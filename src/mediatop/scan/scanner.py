@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatop.kinds import classify
+from mediatop.kinds import BY_BYTES_EXTENSION, Kind
 from mediatop.scan.probe import ProbeTask, run_probes
-from mediatop.scan.uploaded import upload_time
-from mediatop.scan.variants import split_variant
+from mediatop.scan.uploaded import month_from_path
+from mediatop.scan.variants import split_variant_name
 from mediatop.scan.walk import DirListing, list_dir, walk_tree
 from mediatop.store import files as file_store
 from mediatop.store import scan_state, transaction
@@ -48,24 +48,22 @@ class ScanSummary:
     seconds: float = 0.0
 
 
+_OTHER = (Kind.OTHER, "application/octet-stream")
+
+
 def _seen_file(
-    rel_path: bytes, size: int, mtime_ns: int, inode: int, now: int, initial: bool
+    prefix: bytes, name: bytes, size: int, mtime_ns: int, inode: int, upload: tuple[int, str]
 ) -> file_store.SeenFile:
-    kind, mime = classify(rel_path)
-    group_path, variant = split_variant(rel_path)
-    uploaded_at, source = upload_time(rel_path, mtime_ns, now, initial)
+    """A walked file as a row to store. Runs once per new file: kept to plain lookups."""
+    dot = name.rfind(b".")
+    ext = name[dot:].lower() if dot > 0 else b""
+    kind, mime, ext_text = BY_BYTES_EXTENSION.get(ext) or (*_OTHER, ext.decode("latin-1"))
+    rel_path = prefix + name
+    group_path, variant = (
+        split_variant_name(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
+    )
     return file_store.SeenFile(
-        path=rel_path,
-        group_path=group_path,
-        variant=variant,
-        kind=kind,
-        mime=mime,
-        ext=os.path.splitext(rel_path)[1].lower().decode("utf-8", "replace"),
-        size=size,
-        mtime_ns=mtime_ns,
-        inode=inode,
-        uploaded_at=uploaded_at,
-        uploaded_source=source,
+        rel_path, group_path, variant, kind, mime, ext_text, size, mtime_ns, inode, *upload
     )
 
 
@@ -87,27 +85,109 @@ def _diff(
     diff = _Diff()
     walked_paths: set[bytes] = set()
     for listing in listings:
-        for walked in listing.files:
-            rel = os.path.join(listing.rel_dir, walked.name) if listing.rel_dir else walked.name
+        prefix = listing.rel_dir + b"/" if listing.rel_dir else b""
+        month = month_from_path(prefix) if initial else None
+        stats = listing.stats
+        for i, name in enumerate(listing.names):
+            size, mtime_ns, inode = stats[3 * i], stats[3 * i + 1], stats[3 * i + 2]
+            rel = prefix + name
             walked_paths.add(rel)
             entry = index.get(rel)
             if entry is None:
-                diff.new.append(
-                    _seen_file(rel, walked.size, walked.mtime_ns, walked.inode, now, initial)
-                )
-            elif entry.deleted or entry.size != walked.size or entry.mtime_ns != walked.mtime_ns:
-                seen_file = _seen_file(rel, walked.size, walked.mtime_ns, walked.inode, now, False)
-                diff.changed.append((entry.id, seen_file))
+                if not initial:
+                    upload = (now, "first_seen")
+                elif month is not None:
+                    upload = (month, "path")
+                else:
+                    upload = (min(mtime_ns // 1_000_000_000, now), "mtime")
+                diff.new.append(_seen_file(prefix, name, size, mtime_ns, inode, upload))
+            elif entry.deleted or entry.size != size or entry.mtime_ns != mtime_ns:
+                seen = _seen_file(prefix, name, size, mtime_ns, inode, (now, "first_seen"))
+                diff.changed.append((entry.id, seen))
             else:
                 diff.unchanged += 1
     diff.gone = [e.id for p, e in index.items() if not e.deleted and p not in walked_paths]
     return diff
 
 
-def _write(conn: sqlite3.Connection, diff: _Diff, now: int) -> None:
-    file_store.insert_new(conn, diff.new, now)
-    file_store.update_changed(conn, diff.changed)
-    file_store.mark_deleted(conn, diff.gone, now)
+class _Writer:
+    """Applies per-directory diffs, opening the write transaction only at the first change.
+
+    A rescan that finds nothing new never takes the store's write lock, so it never
+    makes a concurrent ingest wait.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, now: int) -> None:
+        self.conn = conn
+        self.now = now
+        self.open = False
+        self.new = self.changed = self.deleted = 0
+
+    def _begin(self) -> None:
+        if not self.open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.open = True
+
+    def apply(self, diff: _Diff) -> None:
+        if not (diff.new or diff.changed or diff.gone):
+            return
+        self._begin()
+        # Sorted, the unique path index grows at its right edge instead of all over.
+        file_store.insert_new(self.conn, sorted(diff.new), self.now)
+        file_store.update_changed(self.conn, diff.changed)
+        file_store.mark_deleted(self.conn, diff.gone, self.now)
+        self.new += len(diff.new)
+        self.changed += len(diff.changed)
+        self.deleted += len(diff.gone)
+
+    def save_state(
+        self, signatures: list[tuple[bytes, str, int]], vanished: Iterable[bytes], initial: bool
+    ) -> None:
+        vanished = list(vanished)
+        if not (signatures or vanished or initial):
+            return
+        self._begin()
+        scan_state.save_signatures(self.conn, signatures, self.now, replace_all=False)
+        scan_state.forget_dirs(self.conn, vanished)
+        if initial:
+            scan_state.mark_initial_scan_done(self.conn, self.now)
+
+    def commit(self) -> None:
+        if self.open:
+            self.conn.execute("COMMIT")
+            self.open = False
+
+    def rollback(self) -> None:
+        if self.open:
+            self.conn.execute("ROLLBACK")
+            self.open = False
+
+
+def _apply_listings(
+    writer: _Writer,
+    listings: Iterable[DirListing],
+    stored_signatures: dict[bytes, str],
+    initial: bool,
+    progress: Callable[[ScanProgress], None] | None,
+) -> tuple[set[bytes], int, list[DirListing]]:
+    """Diff each listed directory whose signature changed; (dirs seen, files, listings)."""
+    seen_dirs: set[bytes] = set()
+    changed_signatures: list[tuple[bytes, str, int]] = []
+    kept: list[DirListing] = []
+    files = 0
+    for listing in listings:
+        kept.append(listing)
+        seen_dirs.add(listing.rel_dir)
+        files += len(listing.names)
+        signature = listing.signature
+        if stored_signatures.get(listing.rel_dir) != signature:
+            index = {} if initial else file_store.load_index_in_dirs(writer.conn, [listing.rel_dir])
+            writer.apply(_diff([listing], index, writer.now, initial))
+            changed_signatures.append((listing.rel_dir, signature, len(listing.names)))
+        if progress and len(seen_dirs) % 200 == 0:
+            progress(ScanProgress("walking", files, 0))
+    writer.save_state(changed_signatures, (), initial=False)
+    return seen_dirs, files, kept
 
 
 def probe_pending(
@@ -149,6 +229,23 @@ def probe_pending(
     return probed, errors
 
 
+def _summary(
+    writer: _Writer, listings: list[DirListing], files: int, probed: tuple[int, int], started: float
+) -> ScanSummary:
+    return ScanSummary(
+        files_present=files,
+        new=writer.new,
+        changed=writer.changed,
+        deleted=writer.deleted,
+        unchanged=files - writer.new - writer.changed,
+        probed=probed[0],
+        probe_errors=probed[1],
+        symlinks_skipped=sum(listing.symlinks_skipped for listing in listings),
+        walk_errors=[error for listing in listings for error in listing.errors],
+        seconds=time.perf_counter() - started,
+    )
+
+
 def scan_root(
     conn: sqlite3.Connection,
     root: Path,
@@ -158,53 +255,32 @@ def scan_root(
     progress: Callable[[ScanProgress], None] | None = None,
     now: int | None = None,
 ) -> ScanSummary:
-    """Bring the store up to date with the files under `root`."""
+    """Bring the store up to date with the files under `root`.
+
+    Directories are diffed as the walk yields them, so on a first scan SQLite inserts
+    while the walk threads stat (both release the GIL). All writes of one scan are one
+    transaction: an interrupted scan leaves the store as it was.
+    """
     started = time.perf_counter()
-    now = int(time.time()) if now is None else now
-    root_bytes = os.fsencode(root)
-    initial = file_store.count_files(conn) == 0
+    writer = _Writer(conn, int(time.time()) if now is None else now)
+    initial = not scan_state.initial_scan_done(conn)
     stored_signatures = scan_state.load_signatures(conn)
-
-    listings: list[DirListing] = []
-    signatures: list[tuple[bytes, str, int]] = []
-    changed_dirs = False
-    walked_files = 0
-    for listing in walk_tree(root_bytes):
-        listings.append(listing)
-        signature = listing.signature
-        signatures.append((listing.rel_dir, signature, len(listing.names)))
-        changed_dirs = changed_dirs or stored_signatures.get(listing.rel_dir) != signature
-        walked_files += len(listing.names)
-        if progress and len(listings) % 200 == 0:
-            progress(ScanProgress("walking", walked_files, 0))
-    vanished = set(stored_signatures) - {s[0] for s in signatures}
-
-    diff = _Diff(unchanged=walked_files)
-    if changed_dirs or vanished or initial:
-        if progress:
-            progress(ScanProgress("writing", walked_files, walked_files))
-        diff = _diff(listings, file_store.load_index(conn), now, initial)
-        with transaction(conn):
-            _write(conn, diff, now)
-            scan_state.save_signatures(conn, signatures, now, replace_all=True)
-
-    probed = probe_errors = 0
-    if probe:
-        probed, probe_errors = probe_pending(conn, root, workers, progress)
+    try:
+        seen_dirs, files, listings = _apply_listings(
+            writer, walk_tree(os.fsencode(root)), stored_signatures, initial, progress
+        )
+        vanished = set(stored_signatures) - seen_dirs
+        gone = file_store.load_index_under(conn, vanished) if vanished else {}
+        writer.apply(_Diff(gone=[e.id for e in gone.values() if not e.deleted]))
+        writer.save_state([], vanished, initial)
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    probed = probe_pending(conn, root, workers, progress) if probe else (0, 0)
     if progress:
-        progress(ScanProgress("done", walked_files, walked_files))
-    return ScanSummary(
-        files_present=walked_files,
-        new=len(diff.new),
-        changed=len(diff.changed),
-        deleted=len(diff.gone),
-        unchanged=diff.unchanged,
-        probed=probed,
-        probe_errors=probe_errors,
-        symlinks_skipped=sum(listing.symlinks_skipped for listing in listings),
-        walk_errors=[error for listing in listings for error in listing.errors],
-        seconds=time.perf_counter() - started,
-    )
+        progress(ScanProgress("done", files, files))
+    return _summary(writer, listings, files, probed, started)
 
 
 def rescan_dirs(
@@ -222,11 +298,11 @@ def rescan_dirs(
     its files (and those of its sub-directories) marked deleted.
     """
     started = time.perf_counter()
-    now = int(time.time()) if now is None else now
+    writer = _Writer(conn, int(time.time()) if now is None else now)
     root_bytes = os.fsencode(root)
+    known_dirs = scan_state.load_signatures(conn)
     listed: dict[bytes, DirListing] = {}
     vanished: list[bytes] = []
-    known_dirs = scan_state.load_signatures(conn)
     for rel_dir in sorted(set(rel_dirs)):
         if rel_dir in listed:  # already walked as part of a new parent directory
             continue
@@ -238,32 +314,18 @@ def rescan_dirs(
         for sub in listing.subdirs:
             if sub not in known_dirs and sub not in listed:  # new: take everything below it
                 listed.update((d.rel_dir, d) for d in walk_tree(root_bytes, start=sub))
-    listings = list(listed.values())
-    index = file_store.load_index_in_dirs(conn, {listing.rel_dir for listing in listings})
-    gone_index = file_store.load_index_under(conn, vanished)
-    diff = _diff(listings, index, now, initial=False)
-    diff.gone.extend(e.id for e in gone_index.values() if not e.deleted)
-    with transaction(conn):
-        _write(conn, diff, now)
-        scan_state.save_signatures(
-            conn,
-            [(lst.rel_dir, lst.signature, len(lst.names)) for lst in listings],
-            now,
-            replace_all=False,
-        )
-        scan_state.forget_dirs(conn, vanished)
-    probed = probe_errors = 0
-    if probe and (diff.new or diff.changed):
-        probed, probe_errors = probe_pending(conn, root, workers)
-    return ScanSummary(
-        files_present=sum(len(lst.names) for lst in listings),
-        new=len(diff.new),
-        changed=len(diff.changed),
-        deleted=len(diff.gone),
-        unchanged=diff.unchanged,
-        probed=probed,
-        probe_errors=probe_errors,
-        symlinks_skipped=sum(lst.symlinks_skipped for lst in listings),
-        walk_errors=[e for lst in listings for e in lst.errors],
-        seconds=time.perf_counter() - started,
-    )
+    # The reported directories are re-diffed even if their signature looks unchanged:
+    # the watcher said something happened there.
+    forced = {d: s for d, s in known_dirs.items() if d not in listed}
+    try:
+        _, files, listings = _apply_listings(writer, listed.values(), forced, False, None)
+        gone = file_store.load_index_under(conn, vanished) if vanished else {}
+        writer.apply(_Diff(gone=[e.id for e in gone.values() if not e.deleted]))
+        writer.save_state([], vanished, False)
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    needs_probe = probe and (writer.new or writer.changed)
+    probed = probe_pending(conn, root, workers) if needs_probe else (0, 0)
+    return _summary(writer, listings, files, probed, started)

@@ -13,12 +13,19 @@ from datetime import UTC, datetime
 _YEAR_MONTH = re.compile(rb"(?:^|/)((?:19|20)\d\d)/(0[1-9]|1[0-2])/")
 
 
+def month_from_path(rel_path: bytes) -> int | None:
+    """The first second of the YYYY/MM month named in an upload path, if there is one."""
+    match = _YEAR_MONTH.search(rel_path)
+    if not match:
+        return None
+    return int(datetime(int(match.group(1)), int(match.group(2)), 1, tzinfo=UTC).timestamp())
+
+
 def upload_time(rel_path: bytes, mtime_ns: int, now: int, initial_scan: bool) -> tuple[int, str]:
     """(uploaded_at, source) where source is 'first_seen', 'path' or 'mtime'."""
     if not initial_scan:
         return now, "first_seen"
-    match = _YEAR_MONTH.search(rel_path)
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        return int(datetime(year, month, 1, tzinfo=UTC).timestamp()), "path"
+    month = month_from_path(rel_path)
+    if month is not None:
+        return month, "path"
     return min(mtime_ns // 1_000_000_000, now), "mtime"

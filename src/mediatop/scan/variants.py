@@ -26,3 +26,12 @@ def split_variant(rel_path: bytes) -> tuple[bytes, str | None]:
     original = match.group("stem") + match.group("ext")
     label = match.group("dims") or match.group("word") or match.group("retina")
     return os.path.join(directory, original) if directory else original, label.decode("ascii")
+
+
+def split_variant_name(rel_dir_prefix: bytes, name: bytes) -> tuple[bytes, str | None]:
+    """split_variant for a name in a known directory (the scanner's fast path)."""
+    match = _VARIANT.match(name)
+    if not match:
+        return rel_dir_prefix + name, None
+    label = match.group("dims") or match.group("word") or match.group("retina")
+    return rel_dir_prefix + match.group("stem") + match.group("ext"), label.decode("ascii")

@@ -54,6 +54,9 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA temp_store = MEMORY")
+    # 64 MiB of page cache: a 100k-file library's tables and indexes stay in memory
+    # during a scan instead of spilling to the WAL mid-transaction.
+    conn.execute("PRAGMA cache_size = -65536")
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

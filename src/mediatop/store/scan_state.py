@@ -32,3 +32,15 @@ def save_signatures(
 def forget_dirs(conn: sqlite3.Connection, rel_dirs: Iterable[bytes]) -> None:
     """Drop signatures of directories that no longer exist."""
     conn.executemany("DELETE FROM scan_dirs WHERE rel_dir = ?", [(d,) for d in rel_dirs])
+
+
+def initial_scan_done(conn: sqlite3.Connection) -> bool:
+    """Whether a first scan has completed (until then, upload times come from paths/mtimes)."""
+    row = conn.execute("SELECT 1 FROM store_meta WHERE key = 'initial_scan_done'").fetchone()
+    return row is not None
+
+
+def mark_initial_scan_done(conn: sqlite3.Connection, now: int) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('initial_scan_done', ?)", (str(now),)
+    )

@@ -55,7 +55,7 @@ CREATE TABLE media_files (
   phash           TEXT                    -- perceptual hash of images, lazily
 );
 CREATE INDEX media_files_kind ON media_files(kind) WHERE deleted_at IS NULL;
-CREATE INDEX media_files_group ON media_files(group_path);
+CREATE INDEX media_files_group ON media_files(group_path) WHERE variant IS NOT NULL;
 
 -- One signature per scanned directory (a hash of its files' names, sizes and mtimes):
 -- a rescan that finds every signature unchanged has nothing to diff.
