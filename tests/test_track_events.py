@@ -113,3 +113,22 @@ def test_import_events_command_exit_code_and_json(tmp_path: Path, capsys) -> Non
     assert main(["import-events", str(root), "--db", str(db), str(events), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["usageEvents"] == 1 and out["rejected"] == 1 and out["errors"][0]["line"] == 2
+
+
+def test_importing_a_file_again_adds_nothing_and_appends_add_only_new_lines(
+    tmp_path: Path,
+) -> None:
+    _root, _db, conn = _library(tmp_path)
+    events = tmp_path / "events.jsonl"
+    click = '{"media": "2024/hero.jpg", "eventType": "click"}\n'
+    events.write_text(click * 3 + "oops\n")
+    first = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (first.usage_events, first.errors[0][0]) == (3, 4)
+    again = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (again.lines, again.usage_events, again.errors) == (0, 0, ())
+    with events.open("a") as handle:
+        handle.write(click + '{"media": "2024/hero.jpg", "eventType": "play"}\n')
+    more = import_events(conn, events, url_prefixes=PREFIXES)
+    assert more.usage_events == 1
+    assert more.errors[0][0] == 6 and "player event" in more.errors[0][1]
+    assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (4,)

@@ -238,7 +238,7 @@ class LogIngester:
             cp = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
         with open_log(path) as stream:
-            _skip(stream, cp.offset, gz)
+            skip_to(stream, cp.offset, gz)
             offset = cp.offset
             chunks = _byte_batches(stream, self.batch_lines, final_partial=gz)
             # a .gz file is about 4x its size decompressed; resuming one is rare
@@ -295,7 +295,7 @@ class LogIngester:
         return replace(cp, id=new_id)
 
 
-def _skip(stream: BinaryIO, offset: int, gz: bool) -> None:
+def skip_to(stream: BinaryIO, offset: int, gz: bool) -> None:
     if not gz:
         stream.seek(offset)
         return

@@ -16,14 +16,24 @@ import math
 import sqlite3
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mediatop.ingest.devices import device_of
+from mediatop.ingest.logfile import (
+    FINGERPRINT_BYTES,
+    fingerprint,
+    is_gzip,
+    match_checkpoint,
+    open_log,
+    read_head,
+    skip_to,
+)
 from mediatop.ingest.urlmap import relative_media_path
 from mediatop.model import USAGE_EVENT_TYPES, VIDEO_EVENT_TYPES, UsageEvent, VideoEngagementEvent
+from mediatop.store.checkpoints import Checkpoint, all_checkpoints, save_checkpoint
 from mediatop.store.connection import transaction
 from mediatop.store.events import record_usage_events, record_video_events
 from mediatop.store.files import path_ids
@@ -156,7 +166,7 @@ def event_from_json(
     ref = _get(data, "videoId", "video_id", "mediaId", "media_id", "media", "path", "url")
     if ref is None:
         raise InvalidEvent("mediaId (or media, path, url, videoId) is required")
-    media_id, _kind = resolver.resolve(ref)
+    media_id, kind = resolver.resolve(ref)
     timestamp = parse_timestamp(_get(data, "timestamp", "time"), now)
     user_id = _text(data, "userId", "user_id", "user")
     session_id = _text(data, "sessionId", "session_id", "session")
@@ -164,6 +174,8 @@ def event_from_json(
     device = _text(data, "device")
     country = _text(data, "country")
     if etype in VIDEO_EVENT_TYPES:
+        if kind not in ("video", "audio"):
+            raise InvalidEvent(f"{etype!r} is a player event, but media {media_id} is {kind}")
         position = _number(data, "currentTime", "current_time", "position", required=True)
         duration = _number(data, "duration", required=True)
         buffering = _get(data, "buffering")
@@ -190,43 +202,89 @@ def event_from_json(
     )  # fmt: skip
 
 
-def _store(conn: sqlite3.Connection, batch: list[UsageEvent | VideoEngagementEvent]) -> None:
+def _store(
+    conn: sqlite3.Connection,
+    batch: list[UsageEvent | VideoEngagementEvent],
+    checkpoint: Checkpoint | None = None,
+    head: bytes = b"",
+) -> Checkpoint | None:
+    """Write events (and the file's checkpoint, if any) in one transaction."""
     usage = [e for e in batch if isinstance(e, UsageEvent)]
     video = [e for e in batch if isinstance(e, VideoEngagementEvent)]
     with transaction(conn):
         record_usage_events(conn, usage)
         record_video_events(conn, video)
+        if checkpoint is not None:
+            length = min(len(head), checkpoint.offset, FINGERPRINT_BYTES)
+            checkpoint = replace(
+                checkpoint, fingerprint=fingerprint(head[:length]), fingerprint_len=length
+            )
+            new_id = save_checkpoint(conn, checkpoint, int(time.time()))
+            checkpoint = replace(checkpoint, id=new_id)
+    return checkpoint
 
 
 def import_events(
     conn: sqlite3.Connection, path: Path, *, url_prefixes: tuple[str, ...], source: str = "import"
 ) -> ImportReport:
-    """Load a JSONL file of usage and video events; bad lines are reported and skipped."""
+    """Load a JSONL file (or .jsonl.gz) of usage and video events, exactly once.
+
+    Bad lines are reported with their line number and skipped. Like access logs, the
+    file has a checkpoint (found by content) committed with each batch, so importing
+    the same file again adds nothing and an appended file adds only its new lines.
+    """
     resolver = MediaResolver(conn, url_prefixes)
     now = int(time.time())
     errors: list[tuple[int, str]] = []
     batch: list[UsageEvent | VideoEngagementEvent] = []
-    usage = video = lines = 0
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            lines = number
-            if not raw.strip():
-                continue
-            try:
-                event = event_from_json(json.loads(raw), resolver, source, now)
-            except (ValueError, RecursionError) as exc:
-                # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
-                errors.append((number, str(exc)[:300]))
-                continue
-            batch.append(event)
-            usage += isinstance(event, UsageEvent)
-            video += isinstance(event, VideoEngagementEvent)
+    usage = video = 0
+    st = path.stat()
+    gz = is_gzip(path)
+    head = read_head(path)
+    found = match_checkpoint(all_checkpoints(conn), path, st, head)
+    if found is None or (not gz and st.st_size < found.offset):
+        found = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
+    cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+    first_line = cp.lines
+    with open_log(path) as handle:
+        skip_to(handle, cp.offset, gz)
+        offset, number, good = cp.offset, cp.lines, 0
+        for raw in handle:
+            offset += len(raw)
+            number += 1
+            if raw.strip():
+                try:
+                    event = event_from_json(json.loads(raw), resolver, source, now)
+                except (ValueError, RecursionError) as exc:
+                    # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
+                    errors.append((number, str(exc)[:300]))
+                else:
+                    batch.append(event)
+                    good += 1
+                    usage += isinstance(event, UsageEvent)
+                    video += isinstance(event, VideoEngagementEvent)
             if len(batch) >= BATCH:
-                _store(conn, batch)
+                cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
                 batch = []
-    if batch:
-        _store(conn, batch)
-    return ImportReport(lines, usage, video, tuple(errors))
+        if offset != cp.offset:
+            cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
+    return ImportReport(number - first_line, usage, video, tuple(errors))
+
+
+def _progress(
+    conn: sqlite3.Connection,
+    batch: list[UsageEvent | VideoEngagementEvent],
+    cp: Checkpoint,
+    head: bytes,
+    offset: int,
+    number: int,
+    good: int,
+    bad: int,
+) -> Checkpoint:
+    moved = replace(cp, offset=offset, lines=number, accepted=good, malformed=bad)
+    saved = _store(conn, batch, moved, head)
+    assert saved is not None
+    return saved
 
 
 def track_event(
