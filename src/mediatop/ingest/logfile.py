@@ -15,6 +15,10 @@ doubled. Checkpoints are found by content, so:
 `.gz` logs are read through gzip (offsets count decompressed bytes). A trailing line
 without its newline is left for the next run (it may still be being written), except
 in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
+
+Lines are read in batches of about 25,000; a big log's batches are parsed in forked
+worker processes (`mediatop.ingest.pipeline`) while this process writes them in order.
+The WAL is checkpointed rarely during an ingest and once at its end.
 """
 
 from __future__ import annotations
