@@ -261,7 +261,7 @@ class LogIngester:
         workers = worker_count()
         if workers and expected_bytes >= PARALLEL_MIN_BYTES:
             if self.pool is None:
-                device_of("")  # warm the UA parser once, before the workers fork
+                device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
                 self.pool = ParsePool(self.batch, workers)
             yield from self.pool.parse_in_order(chunks)
             return
