@@ -89,8 +89,10 @@ def _files(count: int, rng: random.Random) -> tuple[list[SeenFile], list[ProbeRe
                                 height=width * 2 // 3, mode="RGB", quality=85)
                 )  # fmt: skip
             elif kind is Kind.VIDEO:
-                probes.append(ProbeResult(format="MP4", duration_s=rng.uniform(20, 600),
-                                          faststart=rng.random() > 0.2, bitrate=2_000_000))  # fmt: skip
+                probes.append(
+                    ProbeResult(format="MP4", duration_s=rng.uniform(20, 600),
+                                faststart=rng.random() > 0.2, bitrate=2_000_000)
+                )  # fmt: skip
             elif kind is Kind.DOCUMENT:
                 probes.append(ProbeResult(format="PDF", pages=rng.randrange(1, 40),
                                           has_text_layer=rng.random() > 0.1,
@@ -170,7 +172,8 @@ def build(db: Path, root: Path, files: int, events: int) -> None:
         stop = rng.uniform(5, 300)
         video_events += [
             VideoEngagementEvent(video, "play", 0.0, 300.0, start, session_id=f"v{s}"),
-            VideoEngagementEvent(video, "pause", stop, 300.0, start + int(stop), session_id=f"v{s}"),
+            VideoEngagementEvent(video, "pause", stop, 300.0, start + int(stop),
+                                 session_id=f"v{s}"),
         ]  # fmt: skip
     with transaction(conn):
         record_video_events(conn, video_events)
@@ -246,6 +249,7 @@ def main() -> None:
             stale.unlink(missing_ok=True)
         print(f"building {db} ({args.files:,} files, {args.events:,} events)", file=sys.stderr)
         build(db, root, args.files, args.events)
+    connect(db).close()  # a cached store gets the migrations added since it was built
     conn = connect(db, readonly=True)
     counts = conn.execute(
         "SELECT (SELECT COUNT(*) FROM media_files), (SELECT COUNT(*) FROM media_usage_events), "

@@ -9,11 +9,11 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from test_analytics_usage_fixtures import make_store, ref, tracked, view
 
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import TYPE_REPORTS, media_report
 from mediatop.model import ProbeResult
+from test_analytics_usage_fixtures import make_store, ref, tracked, view
 
 MEDIA_ANALYTICS = {
     "overview": [
