@@ -210,6 +210,8 @@ class LineBatch:
     def add_lines(self, lines: list[str]) -> None:
         """Account a list of lines (without their newlines)."""
         self.counts["lines"] += len(lines)
+        if len(self._strings) > 20_000:
+            self._strings.clear()
         if self.fmt.name == "combined":
             lines = self._add_plain_combined(lines)
         self._add_general(lines)
@@ -228,8 +230,6 @@ class LineBatch:
         sessions = self._sessions
         devices = device_cache()
         strings = self._strings
-        if len(strings) > 20_000:
-            strings.clear()
         rows: list[PlainLogRow] = []
         append = rows.append
         not_media = 0
@@ -360,9 +360,11 @@ class LineBatch:
         if referrer == "-" or referrer == "":
             referrer = None
         elif referrer is not None:
-            referrer = strings.setdefault(_storable(referrer) or "", _storable(referrer) or "")
+            shown = _storable(referrer) or ""
+            referrer = strings.setdefault(shown, shown)
         if agent is not None:
-            agent = strings.setdefault(_storable(agent) or "", _storable(agent) or "")
+            shown = _storable(agent) or ""
+            agent = strings.setdefault(shown, shown)
         device, is_bot = device_of(agent)
         session = self.session_of(ip, agent or "")
         etype = mapped.event_type
