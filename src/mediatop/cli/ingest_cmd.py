@@ -7,14 +7,29 @@ prints a summary on stderr (or JSON on stdout with --json).
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import signal
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
+
+
+def _store_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn a store failure (e.g. still locked after the 30 s busy timeout) into a message."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except sqlite3.Error as exc:
+            raise UserError(f"the store could not be written: {exc}") from exc
+
+    return wrapper
 
 
 def register(subparsers: Any) -> None:
@@ -72,6 +87,7 @@ def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
              "(until then every request counts as a miss)")  # fmt: skip
 
 
+@_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
     from mediatop.ingest.logfile import IngestTally, ingest_logs
     from mediatop.ingest.logformat import LogFormatError
@@ -119,6 +135,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_store_errors
 def run_track(args: argparse.Namespace) -> int:
     from mediatop.ingest.tracked import InvalidEvent, track_event
 
@@ -142,6 +159,7 @@ def run_track(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_store_errors
 def run_import_events(args: argparse.Namespace) -> int:
     from mediatop.ingest.tracked import import_events
 
@@ -183,6 +201,7 @@ def _refs_output(args: argparse.Namespace, report: Any) -> int:
     return EXIT_OK
 
 
+@_store_errors
 def run_refs_scan(args: argparse.Namespace) -> int:
     from mediatop.ingest.refs_import import scan_refs
 
@@ -195,6 +214,7 @@ def run_refs_scan(args: argparse.Namespace) -> int:
         conn.close()
 
 
+@_store_errors
 def run_refs_import(args: argparse.Namespace) -> int:
     from mediatop.ingest.refs_import import import_refs
 
