@@ -102,3 +102,32 @@ def test_ingest_and_track_at_once_never_report_a_locked_database(tmp_path: Path)
         == 30_000
     )
     assert conn.execute("SELECT sum(clicks) FROM file_totals").fetchone()[0] == tracked
+
+
+def test_ingest_and_track_commands_in_separate_processes(tmp_path: Path) -> None:
+    root, db = _library(tmp_path)
+    log = tmp_path / "access.log"
+    _write_log(log, 80_000)
+    base = [sys.executable, "-m", "mediatop"]
+    ingest = subprocess.Popen(
+        [*base, "ingest", str(root), str(log), "--db", str(db), "--batch-lines", "3000"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    tracked = 0
+    while ingest.poll() is None or tracked < 3:
+        done = subprocess.run(
+            [*base, "track", str(root), "--db", str(db), "--media", "2024/img-3.jpg",
+             "--event", "download"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        tracked += 1
+    _out, err = ingest.communicate()
+    assert ingest.returncode == 0 and "locked" not in err
+    conn = connect(db)
+    assert (
+        conn.execute("SELECT count(*) FROM media_usage_events WHERE source = 'log'").fetchone()[0]
+        == 80_000
+    )
+    assert conn.execute("SELECT sum(downloads) FROM file_totals").fetchone()[0] == tracked
