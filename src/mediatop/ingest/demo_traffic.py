@@ -1,8 +1,9 @@
 """Labelled demo traffic for `mediatop demo`, fed through the real ingest paths.
 
 `write_demo_inputs` writes, for the files that exist under a media root:
-a combined access log (LABELLED AS DEMO: every line's referrer is on
-demo.mediatop.invalid and its IPs are from the documentation ranges) over the last
+a combined access log (LABELLED AS DEMO: referrers are on demo.mediatop.invalid or
+absent, IPs are from the documentation ranges 192.0.2.0/24 and 198.51.100.0/24,
+page titles end in "(demo)") over the last
 120 days with Zipf-like popularity, desktop/mobile/tablet and crawler user agents,
 200/206/304/404 mixes, range requests for video/audio and `?download=1` on PDFs;
 a JSONL of engagement events (clicks and shares on images, video sessions with
