@@ -277,14 +277,21 @@ def _serving(ctx: ReportContext) -> list[Insight]:
         "WHERE date BETWEEN ? AND ?",
         range_args(ctx),
     ).fetchone()
+    parts = []
+    if errors:
+        parts.append(
+            f"{_n(errors, 'media request')} failed over {label}"
+            + (f" ({rate:.1f} % of requests)" if rate is not None else "")
+        )
+    if misses[0]:
+        parts.append(
+            f"{_n(misses[0], 'request')} over {label} asked for {_n(misses[1], 'file')} the "
+            f"library does not have"
+        )
     if (rate is not None and rate > HIGH_ERROR_PERCENT) or misses[0]:
         out.append(
             Insight(
-                "errors", "warning",
-                f"{_n(errors, 'media request')} failed over {label}"
-                + (f" ({rate:.1f} %)" if rate is not None else "")
-                + f"; {_n(misses[0], 'request')} asked for {_n(misses[1], 'file')} the "
-                f"library lacks.",
+                "errors", "warning", "; ".join(parts) + ".",
                 "Fix or redirect the broken URLs (most requested first).",
                 {"errors": errors, "errorRate": rate, "missingRequests": misses[0],
                  "missingFiles": misses[1]},
