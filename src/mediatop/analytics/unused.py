@@ -104,33 +104,33 @@ def _gather(ctx: ReportContext, days: int) -> _Evidence:
 
 # Answers: which present media files have no person's request to any member of their
 # group since :cutoff, and were uploaded before it? With each file's and its group's
-# references, last human request and crawler requests. {group} restricts the files to
-# one group (the one-file question) so that it reads a handful of rows, not the library.
+# references, last human request and crawler requests. Groups are judged first (in
+# group_path index order, see migration 0011), so only the members of unused groups are
+# read again. {group} restricts it to one group (the one-file question).
 _CANDIDATES_SQL = """
 WITH refs AS (
   SELECT media_id, COUNT(*) AS n FROM usage_locations WHERE media_id IS NOT NULL{ref_group}
   GROUP BY media_id
 ),
-fx AS (
-  SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
-         f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0) AS bots,
-         COALESCE(r.n, 0) AS refs
+grp AS (
+  SELECT f.group_path, MAX(t.last_used) AS g_last, SUM(COALESCE(r.n, 0)) AS g_refs,
+         COUNT(*) AS g_size
   FROM media_files f
   LEFT JOIN file_totals t ON t.media_id = f.id
   LEFT JOIN refs r ON r.media_id = f.id
   WHERE f.deleted_at IS NULL{group}
-),
-grp AS (
-  SELECT group_path, MAX(last_used) AS g_last, SUM(refs) AS g_refs, COUNT(*) AS g_size
-  FROM fx GROUP BY group_path
+  GROUP BY f.group_path
+  HAVING (g_last IS NULL OR g_last < :cutoff) AND (g_refs = 0 OR :full_coverage)
 )
-SELECT fx.id, fx.path, fx.group_path, fx.variant, fx.kind, fx.size, fx.uploaded_at,
-       fx.uploaded_source, fx.last_used, fx.bots, fx.refs, grp.g_last, grp.g_refs, grp.g_size
-FROM fx JOIN grp ON grp.group_path = fx.group_path
-WHERE fx.kind IN ('image', 'video', 'audio', 'document')
-  AND fx.uploaded_at <= :cutoff
-  AND (grp.g_last IS NULL OR grp.g_last < :cutoff)
-  AND (grp.g_refs = 0 OR :full_coverage){only}
+SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
+       f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0),
+       COALESCE((SELECT n FROM refs WHERE refs.media_id = f.id), 0),
+       g.g_last, g.g_refs, g.g_size
+FROM grp g
+JOIN media_files f ON f.group_path = g.group_path AND f.deleted_at IS NULL
+LEFT JOIN file_totals t ON t.media_id = f.id
+WHERE f.kind IN ('image', 'video', 'audio', 'document')
+  AND f.uploaded_at <= :cutoff{only}
 """
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
@@ -147,7 +147,7 @@ def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, list[tuple]]
             ref_group=f" AND media_id IN (SELECT id FROM media_files WHERE group_path = "
             f"{_ONE_GROUP})",
             group=f" AND f.group_path = {_ONE_GROUP}",
-            only=" AND fx.id = :only",
+            only=" AND f.id = :only",
         )
     params = {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
     return ev, ctx.conn.execute(sql, params).fetchall()
