@@ -168,3 +168,18 @@ def test_top_lists_are_the_same_from_one_scan_of_the_range(served, monkeypatch):
     assert scanned.bandwidth_usage.top_files == walked.bandwidth_usage.top_files
     assert scanned.cache.most_uncached == walked.cache.most_uncached
     assert [f.id for f in scanned.bandwidth_usage.top_files]
+
+
+def test_one_day_top_lists_from_the_shared_table_match_the_walk(served, monkeypatch):
+    from mediatop.analytics import _rollups
+    from mediatop.analytics.usage import usage_report
+
+    store, ids = served
+    table = performance_report(store.ctx("24h"))
+    downloads = usage_report(store.ctx("24h")).download_stats
+    monkeypatch.setattr(_rollups, "SHORT_RANGE_DAYS", 0.0)  # walk instead
+    walked = performance_report(store.ctx("24h"))
+    assert table.bandwidth_usage.top_files == walked.bandwidth_usage.top_files
+    assert table.cache.most_uncached == walked.cache.most_uncached
+    assert [f.id for f in table.bandwidth_usage.top_files] == [str(ids["a"])]
+    assert downloads == usage_report(store.ctx("24h")).download_stats

@@ -8,6 +8,7 @@ raw event tables, so that a report costs O(files) or O(days), not O(events).
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -278,6 +279,29 @@ def range_sums_sql(ctx: ReportContext) -> tuple[str, list[object]]:
     )
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(RangeSums))
+# The last short-range table read: (ctx, data_version, total_changes, table).
+_last_table: tuple[ReportContext, int, int, dict[int, tuple[int, ...]]] | None = None
+
+
+def short_range_table(ctx: ReportContext) -> dict[int, tuple[int, ...]]:
+    """file id -> its sums over a short range (RangeSums field order), from one grouped scan.
+
+    The top lists of one report (most used, downloads, bandwidth, cache misses...) all
+    need it for a one-day range, so the last table read is kept for the same context
+    object until the store changes (PRAGMA data_version, the connection's own writes).
+    """
+    global _last_table
+    version = ctx.conn.execute("PRAGMA data_version").fetchone()[0]
+    memo = _last_table
+    if memo is not None and memo[0] is ctx and memo[1:3] == (version, ctx.conn.total_changes):
+        return memo[3]
+    sub, args = range_sums_sql(ctx)
+    table = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in ctx.conn.execute(sub, args)}
+    _last_table = (ctx, version, ctx.conn.total_changes, table)
+    return table
+
+
 def top_files(
     ctx: ReportContext, bound: str, order: Sequence[str], limit: int
 ) -> list[tuple[int, RangeSums]]:
@@ -289,6 +313,14 @@ def top_files(
         return (*(getattr(sums, name) for name in order), -row[0])
 
     def direct() -> list[tuple[tuple, RangeSums]]:
+        if ctx.time_range.days <= SHORT_RANGE_DAYS:
+            at = [_FIELDS.index(name) for name in order]
+            table = short_range_table(ctx)
+            best = heapq.nlargest(
+                limit,
+                ((*(v[i] for i in at), -i) for i, v in table.items() if v[at[0]] > 0),
+            )
+            return [((-k[-1],), RangeSums(*table[-k[-1]])) for k in best]
         sub, args = range_sums_sql(ctx)
         ranked = ", ".join(f"s_{name} DESC" for name in order)
         rows = ctx.conn.execute(

@@ -17,10 +17,12 @@ the figure the dashboard shows as "234×"; `placesUsed` is the number of referen
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
 from mediatop.analytics._rollups import (
+    SHORT_RANGE_DAYS,
     MediaUsageLocation,
     RangeSums,
     average_view_seconds,
@@ -31,6 +33,7 @@ from mediatop.analytics._rollups import (
     range_args,
     range_sums,
     range_sums_sql,
+    short_range_table,
     top_files,
     top_in_range,
     top_limit,
@@ -209,6 +212,8 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         return (score, r.views, -row[0])
 
     def direct() -> list[tuple[tuple, RangeSums]]:
+        if ctx.time_range.days <= SHORT_RANGE_DAYS:
+            return _from_table()
         sub, args = range_sums_sql(ctx)
         # Answers: the same top list from one grouped scan of the range's rollup rows.
         rows = ctx.conn.execute(
@@ -233,6 +238,30 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
             ((i, score, n), RangeSums(views=v, downloads=d, clicks=c, shares=s_))
             for i, score, n, v, d, c, s_ in rows
         ]
+
+    def _from_table() -> list[tuple[tuple, RangeSums]]:
+        """The top list from the shared one-scan table of a short range."""
+        table = short_range_table(ctx)
+        places = dict(
+            ctx.conn.execute(
+                "SELECT media_id, COUNT(*) FROM usage_locations WHERE media_id IS NOT NULL "
+                "GROUP BY media_id"
+            ).fetchall()
+        )
+        gone = {r[0] for r in ctx.conn.execute(
+            "SELECT id FROM media_files WHERE deleted_at IS NOT NULL"
+        )}  # fmt: skip
+        ranked = []
+        for file_id in table.keys() | places.keys():
+            if file_id in gone:
+                continue
+            r = RangeSums(*table[file_id]) if file_id in table else RangeSums()
+            row = (file_id, 0, places.get(file_id, 0))
+            score = key(row, r)
+            if score[0] > 0:
+                ranked.append((score, row, r))
+        best = heapq.nlargest(limit, ranked, key=lambda item: item[0])
+        return [(row, r) for _score, row, r in best]
 
     best = top_in_range(
         ctx, f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC", key, limit, direct
