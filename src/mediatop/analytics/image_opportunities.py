@@ -23,6 +23,8 @@ requests) by potential_savings.
 
 from __future__ import annotations
 
+import heapq
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -31,6 +33,7 @@ from typing import TypeVar
 from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
+    OVERSIZE_FACTOR,
     RECOMPRESS_ABOVE_QUALITY,
     ImageFacts,
     load_image_facts,
@@ -119,6 +122,11 @@ def rank(opportunities: Iterable[OptimizationOpportunity]) -> list[OptimizationO
         key=lambda o: (-(o.monthly_bytes_saved or 0), -(o.potential_savings or 0),
                        int(o.media_id), o.type),
     )  # fmt: skip
+
+
+def _oversized_order(o: OversizedImageData) -> tuple[int, str]:
+    """Most bytes saved per month first (unknown savings last), then by id."""
+    return (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id)
 
 
 def _ok(measure: Measurement | None) -> bool:
@@ -213,29 +221,34 @@ def image_optimization(
                 top.target if top else None, top.encoded_size if top else None,
                 top_saving if top_saving and top_saving > 0 else None, requests,
             ))  # fmt: skip
-    oversized.sort(key=lambda o: (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id))
+    oversized.sort(key=_oversized_order)
     unoptimized.sort(key=lambda u: (-(u.potential_savings or 0), -u.size, u.id))
     return ImageOptimizationData(oversized, unoptimized, rank(found))
 
 
-def is_candidate(
-    item: ImageFacts, widths: Mapping[int, int], measured: Mapping[int, object]
-) -> bool:
-    """Whether an image can have an opportunity at all (so only these need request counts)."""
-    return (
-        item.id in measured
-        or recommended_width(item, widths.get(item.id)) is not None
-        or bool(unoptimized_reasons(item, _bits_per_pixel(item)))
-    )
+@dataclass(frozen=True)
+class LibraryOptimization:
+    """`image_optimization` over a whole library, cut to the rows a report shows.
+
+    `facts` are the images whose details matter beyond oversizing (measured ones and
+    those the unoptimised heuristics flag); `oversized`, `unoptimized` and
+    `opportunities` are ranked as `image_optimization` ranks them and cut to `limit`;
+    `opportunity_count` and the resize_* figures count them all.
+    """
+
+    facts: list[ImageFacts]
+    oversized: list[OversizedImageData]
+    unoptimized: list[UnoptimizedImageData]
+    opportunities: list[OptimizationOpportunity]
+    opportunity_count: int
+    resize_count: int
+    resize_bytes: int
+    resize_unmeasured: int
 
 
-def candidate_facts(
-    conn: sqlite3.Connection, widths: dict[int, int], cached: dict[int, dict[str, Measurement]]
-) -> list[ImageFacts]:
-    """Facts of the images that can have an opportunity: measured ones, displayed ones
-    (maybe oversized) and those the unoptimised heuristics may flag (see
-    `unoptimized_reasons`), so the whole library need not be loaded."""
-    flagged = [
+def _flagged_ids(conn: sqlite3.Connection) -> list[int]:
+    """Images the unoptimised heuristics may flag (`unoptimized_reasons`), in SQL."""
+    return [
         file_id
         for (file_id,) in conn.execute(
             "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL AND ("
@@ -244,22 +257,60 @@ def candidate_facts(
             (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
         )
     ]
-    return load_image_facts(conn, {*cached, *widths, *flagged})
+
+
+def _oversized_ids(conn: sqlite3.Connection, widths: Mapping[int, int]) -> list[int]:
+    """Present images wider than OVERSIZE_FACTOR × their largest display width
+    (`recommended_width` in SQL), looked up by id from the displayed images."""
+    if not widths:
+        return []
+    return [
+        file_id
+        for (file_id,) in conn.execute(
+            "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
+            "SELECT f.id FROM w JOIN media_files f ON f.id = w.id WHERE f.kind = 'image' "
+            "AND f.deleted_at IS NULL AND f.width > ? * w.display",
+            (json.dumps(widths), OVERSIZE_FACTOR),
+        )
+    ]
 
 
 def library_optimization(
     conn: sqlite3.Connection,
-    facts: Iterable[ImageFacts],
     widths: Mapping[int, int],
     measured: Mapping[int, Mapping[str, Measurement]],
     window: tuple[str, str],
-) -> ImageOptimizationData:
-    """`image_optimization` over a library, reading request counts (over `window`, the
-    last 30 days) only where they rank something: images with a measured saving. Call
-    `with_requests` on the rows you show to fill in the others."""
-    candidates = [f for f in facts if is_candidate(f, widths, measured)]
-    requests = requests_by_file(conn, *window, ids=[f.id for f in candidates if f.id in measured])
-    return image_optimization(candidates, widths, measured, requests)
+    limit: int,
+) -> LibraryOptimization:
+    """`image_optimization` over a library without a Python object per displayed image.
+
+    Measured and flagged images go through `image_optimization` (request counts over
+    `window`, the last 30 days, are read for the measured ones: only they rank by a
+    saving). Every other oversized image can only be an unmeasured resize, which ranks
+    by id alone, so those are counted in SQL and only the first `limit` of them (by the
+    two orders they rank in) are built. Call `with_requests` on the rows you show.
+    """
+    facts = load_image_facts(conn, {*measured, *_flagged_ids(conn)})
+    known = {f.id for f in facts}
+    requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
+    full = image_optimization(facts, widths, measured, requests)
+    plain = [i for i in _oversized_ids(conn, widths) if i not in known]
+    # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
+    # opportunities by the int id; the first `limit` in each order can reach a list.
+    chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}
+    extra = image_optimization(load_image_facts(conn, chosen), widths, {}, {})
+    oversized = sorted([*full.oversized, *extra.oversized], key=_oversized_order)
+    resizes = [o for o in full.opportunities if o.type == "resize"]
+    return LibraryOptimization(
+        facts=facts,
+        oversized=oversized[:limit],
+        unoptimized=full.unoptimized[:limit],
+        opportunities=rank([*full.opportunities, *extra.opportunities])[:limit],
+        opportunity_count=len(full.opportunities) + len(plain),
+        resize_count=len(resizes) + len(plain),
+        resize_bytes=sum(o.potential_savings or 0 for o in resizes),
+        resize_unmeasured=sum(1 for o in resizes if not o.measured) + len(plain),
+    )
 
 
 def with_requests(conn: sqlite3.Connection, rows: list[T], window: tuple[str, str]) -> list[T]:

@@ -46,7 +46,6 @@ from mediatop.analytics.image_opportunities import (
     OversizedImageData,
     UnoptimizedImageData,
     best_format,
-    candidate_facts,
     cleanup_opportunities,
     image_optimization,
     library_optimization,
@@ -262,9 +261,10 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
         ]  # fmt: skip
         measured_now, failed = _measure_missing(ctx, missing, cached)
-    facts = candidate_facts(ctx.conn, widths, cached)
     window = last_30_days(ctx)
-    found = library_optimization(ctx.conn, facts, widths, cached, window)
+    top = top_limit(ctx, 50)
+    found = library_optimization(ctx.conn, widths, cached, window, top)
+    facts = found.facts
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
     savings = 0
     for f in facts:
@@ -274,7 +274,6 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
     responsive, lazy = _location_rates(ctx)
     overview = _overview(ctx)
     modern = sum(s.count for s in overview.format_distribution if s.format in MODERN_FORMATS)
-    top = top_limit(ctx, 50)
     return ImageAnalytics(
         overview=overview,
         performance=ImagePerformance(
@@ -287,8 +286,8 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         ),
         usage=image_usage(ctx),
         optimization=ImageOptimization(
-            with_requests(ctx.conn, found.oversized[:top], window),
-            with_requests(ctx.conn, found.unoptimized[:top], window),
+            with_requests(ctx.conn, found.oversized, window),
+            with_requests(ctx.conn, found.unoptimized, window),
             with_requests(ctx.conn, opportunities[:top], window),
             _measurement_status(ctx, facts, widths, cached, measured_now, failed),
         ),

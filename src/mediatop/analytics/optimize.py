@@ -39,7 +39,6 @@ from mediatop.analytics.image_opportunities import (
     MIN_FORMAT_SAVING_BYTES,
     MIN_FORMAT_SAVING_FRACTION,
     OptimizationOpportunity,
-    candidate_facts,
     cleanup_opportunities,
     library_optimization,
     rank,
@@ -99,13 +98,13 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
 
     widths = max_display_widths(ctx.conn)
     measured = cached_measurements(ctx.conn)
-    facts = candidate_facts(ctx.conn, widths, measured)
     window = last_30_days(ctx)
-    images = library_optimization(ctx.conn, facts, widths, measured, window)
-    found = [*images.opportunities, *cleanup_opportunities(ctx)]
+    top = top_limit(ctx, 100)
+    images = library_optimization(ctx.conn, widths, measured, window, top)
+    facts = images.facts
+    cleanups = cleanup_opportunities(ctx)
+    found = [*images.opportunities, *cleanups]
     requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
-
-    resize = [o for o in images.opportunities if o.type == "resize"]
     convertible = ctx.conn.execute(
         "SELECT COUNT(*) FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
         "AND NOT COALESCE(animated, 0) AND format IN ('JPEG', 'PNG', 'GIF', 'BMP', 'TIFF')"
@@ -202,13 +201,12 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         )
         for u in unused
     ]
+    # images.opportunities holds only the best `top` image ones: enough for the top of
+    # the merged ranking, not for the count.
     everything = rank([*found, *compress, *removals])
+    total = images.opportunity_count + len(cleanups) + len(compress) + len(removals)
     return OptimizationSummary(
-        resize=OptimizationLine(
-            len(resize),
-            sum(o.potential_savings or 0 for o in resize),
-            sum(1 for o in resize if not o.measured),
-        ),
+        resize=OptimizationLine(images.resize_count, images.resize_bytes, images.resize_unmeasured),
         compress=OptimizationLine(
             len(compress),
             sum(o.potential_savings or 0 for o in compress),
@@ -216,6 +214,6 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         ),
         remove=OptimizationLine(len(unused), sum(u.potential_savings for u in unused), 0),
         convert=OptimizationLine(convert_known, convert_bytes, convertible - convert_measured),
-        total_opportunities=len(everything),
-        opportunities=with_requests(ctx.conn, everything[: top_limit(ctx, 100)], window),
+        total_opportunities=total,
+        opportunities=with_requests(ctx.conn, everything[:top], window),
     )
