@@ -54,6 +54,7 @@ FINGERPRINT_BYTES = 4096
 READ_BYTES = 1 << 22
 DEFAULT_BATCH_LINES = 25_000
 WAL_PAGES_DURING_INGEST = 50_000
+CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
 
 
 @dataclass
@@ -388,12 +389,17 @@ def ingest_logs(
     ingester = LogIngester(conn, batch, batch_lines=batch_lines, on_batch=on_batch)
     # Checkpoint the WAL every ~200 MB instead of every 4 MB while ingesting (each
     # checkpoint syncs the database file), then once at the end.
+    # A smaller page cache too: ingest writes append-mostly, and it keeps the process
+    # (with its parse worker) under 200 MB.
     previous = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_DURING_INGEST}")
+    conn.execute(f"PRAGMA cache_size = {CACHE_KIB_DURING_INGEST}")
     try:
         if follow:
             return ingester.follow(paths, stop or (lambda: False))
         return ingester.ingest(paths)
     finally:
         conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
+        conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
