@@ -28,15 +28,15 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from mediatop.ingest.devices import device_of
 from mediatop.ingest.lines import LineBatch, ParsedBatch
 from mediatop.ingest.logformat import LogFormat
+from mediatop.ingest.tally import IngestTally
 from mediatop.store.checkpoints import (
     Checkpoint,
     add_misses,
@@ -55,48 +55,6 @@ READ_BYTES = 1 << 22
 DEFAULT_BATCH_LINES = 25_000
 WAL_PAGES_DURING_INGEST = 50_000
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
-
-
-@dataclass
-class IngestTally:
-    """Running totals of an ingest (what the CLI summarises)."""
-
-    lines: int = 0
-    accepted: int = 0
-    bots: int = 0
-    misses: int = 0
-    not_media: int = 0
-    not_get: int = 0
-    blank: int = 0
-    malformed: Counter[str] = field(default_factory=Counter)
-    files: list[str] = field(default_factory=list)
-    incomplete_tail: int = 0
-
-    def add(self, batch: ParsedBatch) -> None:
-        c = batch.counts
-        self.lines += c["lines"]
-        self.accepted += c["accepted"]
-        self.bots += c["bots"]
-        self.misses += c["misses"]
-        self.not_media += c["not_media"]
-        self.not_get += c["not_get"]
-        self.blank += c["blank"]
-        self.malformed.update(batch.rejects)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "files": self.files,
-            "linesRead": self.lines,
-            "accepted": self.accepted,
-            "bots": self.bots,
-            "misses": self.misses,
-            "notMedia": self.not_media,
-            "notGet": self.not_get,
-            "blank": self.blank,
-            "malformed": dict(self.malformed),
-            "malformedTotal": sum(self.malformed.values()),
-            "incompleteTail": self.incomplete_tail,
-        }
 
 
 def fingerprint(head: bytes) -> str:
