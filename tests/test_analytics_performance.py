@@ -155,6 +155,7 @@ def test_compression_savings_measured_beside_original_else_estimated(tmp_path):
     assert (savings.files, savings.measured_files) == (3, 1)
     assert savings.by_format == {"webp": 1800, "avif": 400}
     assert savings.bandwidth_saved_bytes == 400  # served 400 bytes of a 2× AVIF
+    assert compression_savings(store.ctx("all")).bandwidth_saved_bytes == 400
     assert performance_report(store.ctx()).compression_savings == 2200
 
 

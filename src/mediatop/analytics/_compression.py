@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from mediatop.analytics._rollups import RangeSums, range_sums
+from mediatop.analytics._rollups import range_sums
 from mediatop.analytics.context import ReportContext
 
 # Typical size of the JPEG/PNG a WebP or AVIF replaces (as a multiple of the modern file):
@@ -35,6 +35,23 @@ class CompressionSavings:
     method: str
 
 
+def _served_bytes(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
+    """Bytes served per file over the range (`all`: the one-row-per-file all-time totals)."""
+    if not ctx.time_range.is_all:
+        return {i: sums.bytes for i, sums in range_sums(ctx, ids).items()}
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        found.update(
+            ctx.conn.execute(
+                f"SELECT media_id, bytes FROM file_totals "
+                f"WHERE media_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return found
+
+
 def _ratio_key(ext: str, mode: str | None, meta: str | None) -> str:
     if ext.lstrip(".") == "avif":
         return "avif"
@@ -59,7 +76,7 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
         "WHERE deleted_at IS NULL AND kind = 'image' "
         "AND lower(ext) IN ('.webp', 'webp', '.avif', 'avif')"
     ).fetchall()
-    served = range_sums(ctx, [row[0] for row in modern])
+    served = _served_bytes(ctx, [row[0] for row in modern])
     stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
     siblings: dict[bytes, int] = {}
     wanted = [stem + ext for stem in sorted(stems) for ext in _ORIGINAL_EXTS]
@@ -86,7 +103,7 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
         factor = original / size if size else 1.0
         saved += original - size
         originals += original
-        bandwidth_saved += round(served.get(file_id, RangeSums()).bytes * (factor - 1))
+        bandwidth_saved += round(served.get(file_id, 0) * (factor - 1))
         fmt = "avif" if key == "avif" else "webp"
         by_format[fmt] = by_format.get(fmt, 0) + original - size
     return CompressionSavings(
