@@ -261,14 +261,15 @@ def _flagged_ids(conn: sqlite3.Connection) -> list[int]:
 
 def _oversized_ids(conn: sqlite3.Connection, widths: Mapping[int, int]) -> list[int]:
     """Present images wider than OVERSIZE_FACTOR × their largest display width
-    (`recommended_width` in SQL), looked up by id from the displayed images."""
+    (`recommended_width` in SQL), looked up by id from the displayed images (CROSS
+    JOIN keeps json_each outside: inside, it would be re-read for every image)."""
     if not widths:
         return []
     return [
         file_id
         for (file_id,) in conn.execute(
             "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
-            "SELECT f.id FROM w JOIN media_files f ON f.id = w.id WHERE f.kind = 'image' "
+            "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.id WHERE f.kind = 'image' "
             "AND f.deleted_at IS NULL AND f.width > ? * w.display",
             (json.dumps(widths), OVERSIZE_FACTOR),
         )
