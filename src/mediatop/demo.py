@@ -69,9 +69,11 @@ def _load_demo_traffic(
     conn: sqlite3.Connection, settings: Settings, workspace: Path, now: datetime
 ) -> None:
     """Generate labelled demo traffic and feed it through the real ingest paths."""
-    from mediatop.ingest.demo_traffic import load_demo_inputs, write_demo_inputs
+    from mediatop.ingest.demo_traffic import load_demo_inputs, stored_durations, write_demo_inputs
 
-    inputs = write_demo_inputs(settings.root, workspace / "demo-inputs", now)
+    inputs = write_demo_inputs(
+        settings.root, workspace / "demo-inputs", now, durations=stored_durations(conn)
+    )
     load_demo_inputs(conn, inputs)
 
 
