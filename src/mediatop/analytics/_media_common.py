@@ -207,18 +207,26 @@ def top_by_use(
     role = "" if used_as is None else (
         " AND t.media_id IN (SELECT media_id FROM usage_locations WHERE usage = ?)"
     )  # fmt: skip
-    cursor = ctx.conn.execute(
+    sql = (
         f"SELECT t.media_id, t.{column} FROM file_totals t JOIN media_files f "
         f"ON f.id = t.media_id WHERE f.kind = ? AND f.deleted_at IS NULL AND t.{column} > 0"
-        f"{role} ORDER BY t.{column} DESC, t.media_id",
-        (kind,) if used_as is None else (kind, used_as),
+        f"{role} ORDER BY t.{column} DESC, t.media_id LIMIT ? OFFSET ?"
     )
+    args = (kind,) if used_as is None else (kind, used_as)
     best: list[tuple[int, tuple[int, int, int, int, int]]] = []
-    while rows := cursor.fetchmany(batch):
-        sums = uses_by_file(ctx, [r[0] for r in rows])
-        best += [(i, u) for i, u in sums.items() if u[index] > 0]
-        best.sort(key=lambda item: (-item[1][index], item[0]))
-        del best[limit:]
-        if len(best) >= limit and best[-1][1][index] >= rows[-1][1]:
-            break
-    return best
+    # The walk rarely goes past a few batches, so the files are read in growing pages
+    # (a bounded sort per page is far cheaper than ordering every file of the kind).
+    offset, page = 0, 4 * batch
+    while True:
+        ranked = ctx.conn.execute(sql, (*args, page, offset)).fetchall()
+        for start in range(0, len(ranked), batch):
+            rows = ranked[start : start + batch]
+            sums = uses_by_file(ctx, [r[0] for r in rows])
+            best += [(i, u) for i, u in sums.items() if u[index] > 0]
+            best.sort(key=lambda item: (-item[1][index], item[0]))
+            del best[limit:]
+            if len(best) >= limit and best[-1][1][index] >= rows[-1][1]:
+                return best
+        if len(ranked) < page:
+            return best
+        offset, page = offset + page, 2 * page
