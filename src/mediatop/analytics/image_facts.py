@@ -108,6 +108,54 @@ def load_image_facts(
     return [_facts(r) for r in rows]
 
 
+_BYTES_PER_PIXEL_SQL = (
+    "CASE mode WHEN '1' THEN 0.125 WHEN 'L' THEN 1 WHEN 'P' THEN 1 WHEN 'LA' THEN 2 "
+    "WHEN 'PA' THEN 2 WHEN 'I;16' THEN 2 WHEN 'RGB' THEN 3 WHEN 'YCbCr' THEN 3 "
+    "WHEN 'LAB' THEN 3 WHEN 'HSV' THEN 3 WHEN 'RGBA' THEN 4 WHEN 'RGBa' THEN 4 "
+    "WHEN 'CMYK' THEN 4 WHEN 'I' THEN 4 WHEN 'F' THEN 4 END"
+)
+PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
+
+
+@dataclass(frozen=True)
+class FormatCensus:
+    """Present images of one format (None: unknown): how many, their bytes, the sum and
+    count of their known compression ratios (file ÷ decoded bytes), how many are still
+    (not animated), and the ids the unoptimised heuristics may flag."""
+
+    format: str
+    count: int
+    size: float
+    ratio_sum: float
+    ratios: int
+    still: int
+    flagged: tuple[int, ...]
+
+
+def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
+    """Per-format figures of present images in one pass over media_files, most common
+    format first (ties by name); formats are named 'unknown' when not probed.
+
+    Flagged ids: `unoptimized_reasons` in SQL (JPEG above quality 90, BMP/TIFF, opaque
+    PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per pixel).
+    """
+    ratio = f"size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})"
+    rows = conn.execute(
+        f"SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size), TOTAL({ratio}), "
+        f"COUNT({ratio}), TOTAL(NOT COALESCE(animated, 0)), group_concat(id) FILTER (WHERE "
+        "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
+        "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?)) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 "
+        "ORDER BY 2 DESC, 1",
+        (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
+    ).fetchall()
+    return [
+        FormatCensus(name, count, size, ratio_sum, ratios, int(still),
+                     tuple(int(i) for i in flagged.split(",")) if flagged else ())
+        for name, count, size, ratio_sum, ratios, still, flagged in rows
+    ]  # fmt: skip
+
+
 _SIZES_ENTRY = re.compile(r"^\s*(?:\((?P<media>[^)]*)\)\s*)?(?P<len>[\d.]+)(?P<unit>px|vw)\s*$")
 _MAX_WIDTH = re.compile(r"max-width\s*:\s*([\d.]+)px")
 

@@ -34,7 +34,7 @@ from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     OVERSIZE_FACTOR,
-    RECOMPRESS_ABOVE_QUALITY,
+    PNG_PHOTO_MIN_BITS_PER_PIXEL,
     ImageFacts,
     load_image_facts,
     recommended_width,
@@ -45,7 +45,6 @@ T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedIm
 MIN_FORMAT_SAVING_BYTES = 1024
 MIN_FORMAT_SAVING_FRACTION = 0.05
 UNOPTIMIZED_MIN_SAVING_FRACTION = 0.20
-PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
 IMPACT = {"resize": "high", "format": "medium", "cleanup": "low"}
 
 
@@ -246,19 +245,6 @@ class LibraryOptimization:
     resize_unmeasured: int
 
 
-def _flagged_ids(conn: sqlite3.Connection) -> list[int]:
-    """Images the unoptimised heuristics may flag (`unoptimized_reasons`), in SQL."""
-    return [
-        file_id
-        for (file_id,) in conn.execute(
-            "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL AND ("
-            "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
-            "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?))",
-            (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
-        )
-    ]
-
-
 def _oversized_ids(conn: sqlite3.Connection, widths: Mapping[int, int]) -> list[int]:
     """Present images wider than OVERSIZE_FACTOR × their largest display width
     (`recommended_width` in SQL), looked up by id from the displayed images (CROSS
@@ -282,16 +268,18 @@ def library_optimization(
     measured: Mapping[int, Mapping[str, Measurement]],
     window: tuple[str, str],
     limit: int,
+    flagged: Iterable[int],
 ) -> LibraryOptimization:
     """`image_optimization` over a library without a Python object per displayed image.
 
+    `flagged`: the images the unoptimised heuristics may flag (`image_census`).
     Measured and flagged images go through `image_optimization` (request counts over
     `window`, the last 30 days, are read for the measured ones: only they rank by a
     saving). Every other oversized image can only be an unmeasured resize, which ranks
     by id alone, so those are counted in SQL and only the first `limit` of them (by the
     two orders they rank in) are built. Call `with_requests` on the rows you show.
     """
-    facts = load_image_facts(conn, {*measured, *_flagged_ids(conn)})
+    facts = load_image_facts(conn, {*measured, *flagged})
     known = {f.id for f in facts}
     requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
     full = image_optimization(facts, widths, measured, requests)

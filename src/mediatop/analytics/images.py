@@ -20,7 +20,6 @@ daily rollup):
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -35,8 +34,10 @@ from mediatop.analytics._media_common import (
 )
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
+    FormatCensus,
     ImageFacts,
     avif_supported,
+    image_census,
     load_image_facts,
     max_display_widths,
     target_names,
@@ -199,35 +200,21 @@ def _measure_missing(
     return summary.measured, summary.failed
 
 
-_BYTES_PER_PIXEL_SQL = (
-    "CASE mode WHEN '1' THEN 0.125 WHEN 'L' THEN 1 WHEN 'P' THEN 1 WHEN 'LA' THEN 2 "
-    "WHEN 'PA' THEN 2 WHEN 'I;16' THEN 2 WHEN 'RGB' THEN 3 WHEN 'YCbCr' THEN 3 "
-    "WHEN 'LAB' THEN 3 WHEN 'HSV' THEN 3 WHEN 'RGBA' THEN 4 WHEN 'RGBa' THEN 4 "
-    "WHEN 'CMYK' THEN 4 WHEN 'I' THEN 4 WHEN 'F' THEN 4 END"
-)
-
-
-def _overview(ctx: ReportContext) -> ImageOverview:
-    """Counts, sizes, mean compression ratio and formats of present images (one SQL pass)."""
-    rows = ctx.conn.execute(
-        "SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size), "
-        f"TOTAL(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})), "
-        f"COUNT(size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 "
-        "ORDER BY 2 DESC, 1"
-    ).fetchall()
-    count = sum(r[1] for r in rows)
-    total = int(sum(r[2] for r in rows))
-    ratios = sum(r[4] for r in rows)
-    distribution = [FormatShare(n, c, int(s), percent(c, count)) for n, c, s, _, _ in rows]
+def _overview(census: list[FormatCensus]) -> ImageOverview:
+    """Counts, sizes, mean compression ratio and formats of present images."""
+    count = sum(c.count for c in census)
+    total = int(sum(c.size for c in census))
+    ratios = sum(c.ratios for c in census)
+    distribution = [FormatShare(c.format, c.count, int(c.size), percent(c.count, count))
+                    for c in census]  # fmt: skip
     return ImageOverview(
         count, total, total / count if count else None,
-        sum(r[3] for r in rows) / ratios if ratios else None, distribution,
+        sum(c.ratio_sum for c in census) / ratios if ratios else None, distribution,
     )  # fmt: skip
 
 
 def _measurement_status(
-    ctx: ReportContext,
+    census: list[FormatCensus],
     facts: list[ImageFacts],
     widths: dict[int, int],
     cached: dict[int, dict[str, Measurement]],
@@ -235,12 +222,8 @@ def _measurement_status(
     failed: int,
 ) -> MeasurementStatus:
     """How many images have re-encodings to measure, and how many have all of them."""
-    formats = ["JPEG", "PNG", "GIF", "BMP", "TIFF", *(["WEBP"] if avif_supported() else [])]
-    with_targets = ctx.conn.execute(
-        "SELECT COUNT(*) FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
-        "AND NOT COALESCE(animated, 0) AND format IN (SELECT value FROM json_each(?))",
-        (json.dumps(formats),),
-    ).fetchone()[0]
+    formats = {"JPEG", "PNG", "GIF", "BMP", "TIFF", *(["WEBP"] if avif_supported() else [])}
+    with_targets = sum(c.still for c in census if c.format in formats)
     complete = sum(
         1 for f in facts
         if f.id in cached and all(n in cached[f.id] for n in target_names(f, widths.get(f.id)))
@@ -263,7 +246,9 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         measured_now, failed = _measure_missing(ctx, missing, cached)
     window = last_30_days(ctx)
     top = top_limit(ctx, 50)
-    found = library_optimization(ctx.conn, widths, cached, window, top)
+    census = image_census(ctx.conn)
+    flagged = [i for c in census for i in c.flagged]
+    found = library_optimization(ctx.conn, widths, cached, window, top, flagged)
     facts = found.facts
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
     savings = 0
@@ -272,7 +257,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             savings += f.size - (best.encoded_size or 0)
     load = kind_load_time(ctx, "image")
     responsive, lazy = _location_rates(ctx)
-    overview = _overview(ctx)
+    overview = _overview(census)
     modern = sum(s.count for s in overview.format_distribution if s.format in MODERN_FORMATS)
     return ImageAnalytics(
         overview=overview,
@@ -289,7 +274,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             with_requests(ctx.conn, found.oversized, window),
             with_requests(ctx.conn, found.unoptimized, window),
             with_requests(ctx.conn, opportunities[:top], window),
-            _measurement_status(ctx, facts, widths, cached, measured_now, failed),
+            _measurement_status(census, facts, widths, cached, measured_now, failed),
         ),
     )
 

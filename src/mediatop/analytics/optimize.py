@@ -33,6 +33,7 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     RECOMPRESS_ABOVE_QUALITY,
     RECOMPRESS_QUALITY,
+    image_census,
     max_display_widths,
 )
 from mediatop.analytics.image_opportunities import (
@@ -48,6 +49,7 @@ from mediatop.analytics.savings import cached_measurements
 from mediatop.analytics.video_delivery import encoding_efficiency
 
 LARGE_PDF_BYTES = 10_000_000
+CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
 
 
 @dataclass(frozen=True)
@@ -100,21 +102,20 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
-    images = library_optimization(ctx.conn, widths, measured, window, top)
+    census = image_census(ctx.conn)
+    flagged = [i for c in census for i in c.flagged]
+    images = library_optimization(ctx.conn, widths, measured, window, top, flagged)
     facts = images.facts
     cleanups = cleanup_opportunities(ctx)
     found = [*images.opportunities, *cleanups]
     requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
-    convertible = ctx.conn.execute(
-        "SELECT COUNT(*) FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
-        "AND NOT COALESCE(animated, 0) AND format IN ('JPEG', 'PNG', 'GIF', 'BMP', 'TIFF')"
-    ).fetchone()[0]
+    convertible = sum(c.still for c in census if c.format in CONVERTIBLE_FORMATS)
     convert_known = convert_measured = convert_bytes = 0
     compress: list[OptimizationOpportunity] = []
     for item in facts:
         cache = measured.get(item.id, {})
         webp = cache.get("webp")
-        if item.format in ("JPEG", "PNG", "GIF", "BMP", "TIFF") and not item.animated and webp:
+        if item.format in CONVERTIBLE_FORMATS and not item.animated and webp:
             convert_measured += 1
             if webp.saving is not None and webp.saving >= max(
                 MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
