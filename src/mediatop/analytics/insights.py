@@ -170,7 +170,9 @@ def _images(ctx: ReportContext) -> list[Insight]:
     except ModuleNotFoundError:
         return []
     widths = max_display_widths(ctx.conn)
-    cached = cached_measurements(ctx.conn)
+    # No measurement yet is common (nothing re-encoded): skip reading the cache then.
+    measured_any = ctx.conn.execute("SELECT 1 FROM savings_cache LIMIT 1").fetchone()
+    cached = cached_measurements(ctx.conn) if measured_any else {}
     total, modern = ctx.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0) FROM media_files "
         "WHERE kind = 'image' AND deleted_at IS NULL"
