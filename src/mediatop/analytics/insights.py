@@ -191,9 +191,10 @@ def _images(ctx: ReportContext) -> list[Insight]:
         (json.dumps(widths), OVERSIZE_FACTOR),
     ):
         oversized.append(file_id)
-        measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
-        if measured is not None and measured.encoded_size is not None:
-            waste += size - measured.encoded_size
+        if cached:
+            measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
+            if measured is not None and measured.encoded_size is not None:
+                waste += size - measured.encoded_size
     out: list[Insight] = []
     if oversized:
         on_top = _top_page_media(ctx) & set(oversized)
