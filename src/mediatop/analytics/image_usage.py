@@ -86,44 +86,46 @@ def gallery_performance(ctx: ReportContext, limit: int) -> list[GalleryPerforman
 
     A gallery's all-time views (file_totals) bound its views over any range, so galleries
     are summed over the range in decreasing bound order until no further one can enter
-    the top (as `top_by_use` does for files).
+    the top (as `top_by_use` does for files). Members, bounds and that order come from
+    one query; titles only for the galleries shown.
     """
-    members: dict[tuple[str, str], tuple[str | None, str | None, set[int]]] = {}
-    for type_, loc_id, title, url, media_id in ctx.conn.execute(
-        "SELECT u.type, u.location_id, u.title, u.url, u.media_id FROM usage_locations u "
-        "JOIN media_files f ON f.id = u.media_id WHERE u.usage = 'gallery' "
-        "AND f.kind = 'image' AND f.deleted_at IS NULL ORDER BY u.id"
-    ):
-        members.setdefault((type_, loc_id), (title, url, set()))[2].add(media_id)
-    all_ids = {m for _, _, ids in members.values() for m in ids}
-    all_time = dict(
-        ctx.conn.execute(
-            "SELECT media_id, views FROM file_totals "
-            "WHERE media_id IN (SELECT value FROM json_each(?))",
-            (ids_json(all_ids),),
-        ).fetchall()
+    # Answers: per gallery location (present images only), its distinct images, the sum
+    # of their all-time views (the bound) and its first location row (for the title).
+    cursor = ctx.conn.execute(
+        "WITH g AS (SELECT u.type, u.location_id, u.media_id, MIN(u.id) AS first "
+        "FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
+        "WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL "
+        "GROUP BY u.type, u.location_id, u.media_id) "
+        "SELECT g.type, g.location_id, SUM(COALESCE(t.views, 0)), group_concat(g.media_id), "
+        "MIN(g.first) FROM g LEFT JOIN file_totals t ON t.media_id = g.media_id "
+        "GROUP BY g.type, g.location_id ORDER BY 3 DESC, 1, 2"
     )
-    bounds = sorted(
-        ((sum(all_time.get(m, 0) for m in ids), key) for key, (_, _, ids) in members.items()),
-        key=lambda b: (-b[0], b[1]),
-    )
-    best: list[GalleryPerformanceData] = []
-    for start in range(0, len(bounds), 64):
-        batch = bounds[start : start + 64]
-        sums = uses_by_file(ctx, {m for _, key in batch for m in members[key][2]})
-        for _, (type_, loc_id) in batch:
-            title, url, ids = members[(type_, loc_id)]
+    best: list[tuple[int, int, str, str, int, int]] = []  # (views, clicks, type, id, n, row)
+    while batch := cursor.fetchmany(64):
+        members = [[int(i) for i in ids.split(",")] for _, _, _, ids, _ in batch]
+        sums = uses_by_file(ctx, {m for ids in members for m in ids})
+        for (type_, loc_id, _, _, first), ids in zip(batch, members, strict=True):
             views = sum(sums.get(m, (0, 0, 0, 0, 0))[1] for m in ids)
             clicks = sum(sums.get(m, (0, 0, 0, 0, 0))[2] for m in ids)
-            best.append(GalleryPerformanceData(
-                type_, loc_id, title, url, len(ids), views, clicks, views / len(ids),
-                percent(clicks, views),
-            ))  # fmt: skip
-        best.sort(key=lambda g: (-g.views, g.location_type, g.location_id))
+            best.append((views, clicks, type_, loc_id, len(ids), first))
+        best.sort(key=lambda g: (-g[0], g[2], g[3]))
         del best[limit:]
-        if len(best) >= limit and best[-1].views >= batch[-1][0]:
+        if len(best) >= limit and best[-1][0] >= batch[-1][2]:
             break
-    return best
+    cursor.close()
+    titles = {
+        row_id: (title, url)
+        for row_id, title, url in ctx.conn.execute(
+            "SELECT id, title, url FROM usage_locations "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (ids_json(g[5] for g in best),),
+        )
+    }
+    return [
+        GalleryPerformanceData(type_, loc_id, *titles[first], n, views, clicks, views / n,
+                               percent(clicks, views))
+        for views, clicks, type_, loc_id, n, first in best
+    ]  # fmt: skip
 
 
 def image_usage(ctx: ReportContext) -> ImageUsage:
