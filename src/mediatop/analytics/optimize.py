@@ -33,8 +33,8 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     RECOMPRESS_ABOVE_QUALITY,
     RECOMPRESS_QUALITY,
-    image_census,
     max_display_widths,
+    still_and_flagged,
 )
 from mediatop.analytics.image_opportunities import (
     MIN_FORMAT_SAVING_BYTES,
@@ -102,14 +102,12 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
-    census = image_census(ctx.conn)
-    flagged = [i for c in census for i in c.flagged]
+    convertible, flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)
     images = library_optimization(ctx.conn, widths, measured, window, top, flagged)
     facts = images.facts
     cleanups = cleanup_opportunities(ctx)
     found = [*images.opportunities, *cleanups]
     requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
-    convertible = sum(c.still for c in census if c.format in CONVERTIBLE_FORMATS)
     convert_known = convert_measured = convert_bytes = 0
     compress: list[OptimizationOpportunity] = []
     for item in facts:
