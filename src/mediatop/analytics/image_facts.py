@@ -221,6 +221,34 @@ def max_display_widths(
     return widths
 
 
+def oversized_image_ids(conn: sqlite3.Connection) -> list[int]:
+    """Present images wider than OVERSIZE_FACTOR × their largest display width
+    (`recommended_width` over `max_display_widths`), mostly in SQL: only the locations
+    whose width comes from a `sizes` attribute are read into Python."""
+    from_sizes: dict[int, int] = {}
+    for media_id, sizes in conn.execute(
+        "SELECT media_id, sizes FROM usage_locations WHERE media_id IS NOT NULL "
+        "AND (display_width IS NULL OR display_width = 0) AND sizes IS NOT NULL"
+    ):
+        width = max_width_from_sizes(sizes)
+        if width and width > from_sizes.get(media_id, 0):
+            from_sizes[media_id] = width
+    # Answers: which present images are wider than OVERSIZE_FACTOR × the largest width
+    # a location displays them at (display_width, else the sizes-derived width)?
+    return [
+        file_id
+        for (file_id,) in conn.execute(
+            "WITH w AS (SELECT media_id, MAX(d) AS d FROM ("
+            "SELECT media_id, display_width AS d FROM usage_locations "
+            "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
+            "SELECT CAST(key AS INTEGER), value FROM json_each(?)) GROUP BY media_id) "
+            "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.media_id "
+            "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.d",
+            (json.dumps(from_sizes), OVERSIZE_FACTOR),
+        )
+    ]
+
+
 def recommended_width(facts: ImageFacts, display_width: int | None) -> int | None:
     """2 × the largest display width when the image is oversized against it, else None."""
     if not display_width or not facts.width:

@@ -24,7 +24,6 @@ requests) by potential_savings.
 from __future__ import annotations
 
 import heapq
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -33,10 +32,11 @@ from typing import TypeVar
 from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
-    OVERSIZE_FACTOR,
     PNG_PHOTO_MIN_BITS_PER_PIXEL,
     ImageFacts,
     load_image_facts,
+    max_display_widths,
+    oversized_image_ids,
     recommended_width,
 )
 from mediatop.analytics.savings import Measurement
@@ -236,6 +236,7 @@ class LibraryOptimization:
     """
 
     facts: list[ImageFacts]
+    widths: dict[int, int]  # largest display widths of `facts` and the rows built
     oversized: list[OversizedImageData]
     unoptimized: list[UnoptimizedImageData]
     opportunities: list[OptimizationOpportunity]
@@ -245,26 +246,8 @@ class LibraryOptimization:
     resize_unmeasured: int
 
 
-def _oversized_ids(conn: sqlite3.Connection, widths: Mapping[int, int]) -> list[int]:
-    """Present images wider than OVERSIZE_FACTOR × their largest display width
-    (`recommended_width` in SQL), looked up by id from the displayed images (CROSS
-    JOIN keeps json_each outside: inside, it would be re-read for every image)."""
-    if not widths:
-        return []
-    return [
-        file_id
-        for (file_id,) in conn.execute(
-            "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
-            "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.id WHERE f.kind = 'image' "
-            "AND f.deleted_at IS NULL AND f.width > ? * w.display",
-            (json.dumps(widths), OVERSIZE_FACTOR),
-        )
-    ]
-
-
 def library_optimization(
     conn: sqlite3.Connection,
-    widths: Mapping[int, int],
     measured: Mapping[int, Mapping[str, Measurement]],
     window: tuple[str, str],
     limit: int,
@@ -281,17 +264,19 @@ def library_optimization(
     """
     facts = load_image_facts(conn, {*measured, *flagged})
     known = {f.id for f in facts}
-    requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
-    full = image_optimization(facts, widths, measured, requests)
-    plain = [i for i in _oversized_ids(conn, widths) if i not in known]
+    plain = [i for i in oversized_image_ids(conn) if i not in known]
     # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
     # opportunities by the int id; the first `limit` in each order can reach a list.
     chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}
+    widths = max_display_widths(conn, {*known, *chosen})
+    requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
+    full = image_optimization(facts, widths, measured, requests)
     extra = image_optimization(load_image_facts(conn, chosen), widths, {}, {})
     oversized = sorted([*full.oversized, *extra.oversized], key=_oversized_order)
     resizes = [o for o in full.opportunities if o.type == "resize"]
     return LibraryOptimization(
         facts=facts,
+        widths=widths,
         oversized=oversized[:limit],
         unoptimized=full.unoptimized[:limit],
         opportunities=rank([*full.opportunities, *extra.opportunities])[:limit],

@@ -234,10 +234,10 @@ def _measurement_status(
 
 def images_report(ctx: ReportContext) -> ImageAnalytics:
     """The seed's ImageAnalytics for the report's range (see the module docstring)."""
-    widths = max_display_widths(ctx.conn)
     cached = cached_measurements(ctx.conn)
     measured_now = failed = 0
     if _measure_limit(ctx) != 0:
+        widths = max_display_widths(ctx.conn)
         everything = load_image_facts(ctx.conn)
         missing = [
             f for f in everything
@@ -248,7 +248,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
     top = top_limit(ctx, 50)
     census = image_census(ctx.conn)
     flagged = [i for c in census for i in c.flagged]
-    found = library_optimization(ctx.conn, widths, cached, window, top, flagged)
+    found = library_optimization(ctx.conn, cached, window, top, flagged)
     facts = found.facts
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
     savings = 0
@@ -274,7 +274,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             with_requests(ctx.conn, found.oversized, window),
             with_requests(ctx.conn, found.unoptimized, window),
             with_requests(ctx.conn, opportunities[:top], window),
-            _measurement_status(census, facts, widths, cached, measured_now, failed),
+            _measurement_status(census, facts, found.widths, cached, measured_now, failed),
         ),
     )
 

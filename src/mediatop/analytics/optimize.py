@@ -33,7 +33,6 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     RECOMPRESS_ABOVE_QUALITY,
     RECOMPRESS_QUALITY,
-    max_display_widths,
     still_and_flagged,
 )
 from mediatop.analytics.image_opportunities import (
@@ -98,12 +97,11 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
     from mediatop.analytics.unused import unused_candidates
 
-    widths = max_display_widths(ctx.conn)
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
     convertible, flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)
-    images = library_optimization(ctx.conn, widths, measured, window, top, flagged)
+    images = library_optimization(ctx.conn, measured, window, top, flagged)
     facts = images.facts
     cleanups = cleanup_opportunities(ctx)
     found = [*images.opportunities, *cleanups]
