@@ -146,16 +146,24 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per pixel).
     """
     ratio = f"size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})"
-    rows = conn.execute(
-        f"SELECT COALESCE(format, 'unknown'), COUNT(*), TOTAL(size), TOTAL({ratio}), "
-        f"COUNT({ratio}), TOTAL(NOT COALESCE(animated, 0)), "
-        f"group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) FROM media_files "
-        "WHERE kind = 'image' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+    # GROUP BY the bare column: with an index on (kind, format) (migration 0012) the
+    # groups stream in index order instead of sorting every image row.
+    groups: dict[str, list] = {}
+    for name, count, size, ratio_sum, ratios, still, flagged in conn.execute(
+        f"SELECT format, COUNT(*), TOTAL(size), TOTAL({ratio}), COUNT({ratio}), "
+        f"TOTAL(NOT COALESCE(animated, 0)), group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format",
         (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
-    ).fetchall()
+    ):
+        name = "unknown" if name is None else name
+        row = [count, size, ratio_sum, ratios, int(still), _ids(flagged)]
+        if (same := groups.get(name)) is None:
+            groups[name] = row
+        else:  # a format actually named 'unknown' joins the unprobed ones
+            groups[name] = [a + b for a, b in zip(same, row, strict=True)]
     return [
-        FormatCensus(name, count, size, ratio_sum, ratios, int(still), _ids(flagged))
-        for name, count, size, ratio_sum, ratios, still, flagged in rows
+        FormatCensus(name, *row)
+        for name, row in sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))
     ]
 
 
