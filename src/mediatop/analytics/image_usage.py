@@ -91,9 +91,11 @@ def gallery_performance(ctx: ReportContext, limit: int) -> list[GalleryPerforman
     """
     # Answers: per gallery location (present images only), its distinct images, the sum
     # of their all-time views (the bound) and its first location row (for the title).
+    # CROSS JOIN: the gallery rows drive, each image is looked up by id (cheaper than
+    # probing every image's locations, which a (kind, ...) index would invite).
     cursor = ctx.conn.execute(
         "WITH g AS (SELECT u.type, u.location_id, u.media_id, MIN(u.id) AS first "
-        "FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
+        "FROM usage_locations u CROSS JOIN media_files f ON f.id = u.media_id "
         "WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL "
         "GROUP BY u.type, u.location_id, u.media_id) "
         "SELECT g.type, g.location_id, SUM(COALESCE(t.views, 0)), group_concat(g.media_id), "
