@@ -216,12 +216,16 @@ def top_by_use(
     best: list[tuple[int, tuple[int, int, int, int, int]]] = []
     # The walk rarely goes past a few batches, so the files are read in growing pages
     # (a bounded sort per page is far cheaper than ordering every file of the kind).
+    # Pages are separate reads: a file whose total changed in between (a concurrent
+    # ingest) could come twice, so files already summed are skipped.
     offset, page = 0, 4 * batch
+    seen: set[int] = set()
     while True:
         ranked = ctx.conn.execute(sql, (*args, page, offset)).fetchall()
         for start in range(0, len(ranked), batch):
             rows = ranked[start : start + batch]
-            sums = uses_by_file(ctx, [r[0] for r in rows])
+            sums = uses_by_file(ctx, [r[0] for r in rows if r[0] not in seen])
+            seen.update(r[0] for r in rows)
             best += [(i, u) for i, u in sums.items() if u[index] > 0]
             best.sort(key=lambda item: (-item[1][index], item[0]))
             del best[limit:]
