@@ -31,7 +31,11 @@ class Outcome(Generic[T, R]):
 
 
 def _warm_up() -> None:
-    """Import Pillow once per worker so its start-up is not billed to the first task."""
+    """Silence and limit the worker (see mediatop.isolation), then import Pillow once so
+    its start-up is not billed to the first task."""
+    from mediatop.isolation import isolate_worker
+
+    isolate_worker()
     import PIL.Image  # noqa: F401
 
 

@@ -10,7 +10,6 @@ single hostile file costs itself an error and never stalls the scan.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -18,11 +17,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import FrameType
 
+from mediatop.isolation import isolate_worker
 from mediatop.kinds import Kind
 from mediatop.model import ProbeResult
 
 PROBE_SECONDS = 15
-WORKER_MEMORY_BYTES = 2 * 1024**3
 BATCH_SIZE = 16
 _WATCHDOG_GRACE_SECONDS = 20
 
@@ -69,18 +68,8 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 
 def _init_worker() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    isolate_worker()
     signal.signal(signal.SIGALRM, _on_alarm)
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
-    except (ImportError, ValueError, OSError):
-        pass
 
 
 def _probe_batch(tasks: Sequence[ProbeTask]) -> list[tuple[int, ProbeResult]]:
