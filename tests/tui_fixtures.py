@@ -173,3 +173,16 @@ def rendered_text(renderable: object, width: int = 200) -> str:
 
 def static_text(screen: object, selector: str) -> str:
     return rendered_text(screen.query_one(selector, Static).content)  # type: ignore[attr-defined]
+
+
+def measure_all_savings(settings: Settings) -> None:
+    """Measure every planned re-encoding of every image now, as the savings worker would."""
+    from mediatop.analytics.image_facts import load_image_facts
+    from mediatop.analytics.savings import measure_savings
+
+    conn = connect(settings.db_path)
+    try:
+        ids = [facts.id for facts in load_image_facts(conn)]
+        measure_savings(conn, settings.root, ids, workers=1, now=FROZEN_TS)
+    finally:
+        conn.close()

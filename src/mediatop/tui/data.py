@@ -13,10 +13,11 @@ figures are never made up.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.file import FileReport
@@ -24,9 +25,11 @@ from mediatop.analytics.overview import OverviewReport
 from mediatop.config import Settings
 from mediatop.model import MediaFile
 
+if TYPE_CHECKING:
+    from mediatop.analytics.optimize import OptimizationLine
+
 DEFAULT_RANGE = "30d"
 TABLE_ROWS = 25
-ALL_ROWS = 1_000_000  # a `top` that keeps every row, for counts
 NO_TRAFFIC = "No traffic recorded yet — run `mediatop ingest ROOT access.log`"
 
 
@@ -71,7 +74,9 @@ class Opportunity:
     what: str  # 'oversized images'
     one: str  # 'oversized image': what, for a count of one
     count: int | None  # None: cannot be counted until savings are measured
-    bytes: int | None = None  # None: not measured yet
+    bytes: int | None = None  # known savings; None: none measured yet
+    unmeasured: int = 0  # files on this line whose saving is not measured yet
+    at_least: bool = False  # more may qualify once their savings are measured
 
 
 @dataclass(frozen=True)
@@ -157,10 +162,11 @@ def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], b
 
 
 def _unused(ctx: ReportContext) -> UnusedTotals:
-    from mediatop.analytics.unused import unused_candidates
+    """Counts and bytes by risk only: no evidence trail is built for the candidates."""
+    from mediatop.analytics.unused import unused_overview
 
-    found = unused_candidates(ctx)
-    return UnusedTotals(len(found), sum(c.potential_savings for c in found))
+    found = unused_overview(ctx, 0)
+    return UnusedTotals(sum(found.count_by_risk.values()), sum(found.bytes_by_risk.values()))
 
 
 def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
@@ -185,55 +191,41 @@ def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
     )
 
 
-def _opportunities(ctx: ReportContext, unused: UnusedTotals) -> tuple[list[Opportunity], str]:
+def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
     """The four lines of the Optimization Opportunities box, and how complete they are.
 
-    Resize, compress and convert come from the image report read from cached
-    measurements only (`measure=cached`): re-encoding images is the savings worker's job,
-    never a dashboard refresh's. When `analytics.optimize` offers a cross-type summary,
-    this function is the one place to switch to it.
+    From `analytics.optimize`'s cross-type summary, which reads cached measurements
+    only: re-encoding images is the savings worker's job, never a dashboard refresh's.
     """
-    from mediatop.analytics.images import images_report
+    from mediatop.analytics.optimize import optimization_report
 
-    report = images_report(replace(ctx, options={"measure": "cached", "top": str(ALL_ROWS)}))
-    found = report.optimization
-    converts = [
-        o for o in found.conversion_opportunities
-        if o.type == "format" and (o.recommended_format or "").upper() in ("WEBP", "AVIF")
-    ]  # fmt: skip
-    status = found.measurement
+    report = optimization_report(replace(ctx, options={"top": "1"}))
+    convert = report.convert
     note = ""
-    if status.fully_measured < status.images_with_targets:
-        note = (
-            f"Savings measured for {status.fully_measured} of {status.images_with_targets} "
-            "images; `mediatop report images` measures more."
-        )
-    # A conversion is listed only once measured: with nothing measured, 0 would mislead.
-    convert_count = len(converts) if status.fully_measured else None
-    oversized, unoptimized = found.oversized_images, found.unoptimized_images
+    if any(line.unmeasured for line in (report.resize, report.compress, convert)):
+        note = "Some savings are not measured yet; `mediatop report images` measures more."
     return [
+        _counted("Resize", "oversized images", "oversized image", report.resize),
+        _counted("Compress", "files to compress", "file to compress", report.compress),
+        _counted("Remove", "unused files", "unused file", report.remove),
+        # A file counts as convertible only once its WebP encoding is measured: with
+        # some unmeasured, the count is a floor, and 0 would mislead.
         Opportunity(
-            "Resize", "oversized images", "oversized image", len(oversized),
-            _known_sum(o.potential_savings for o in oversized),
-        ),
-        Opportunity(
-            "Compress", "unoptimised images", "unoptimised image", len(unoptimized),
-            _known_sum(o.potential_savings for o in unoptimized),
-        ),
-        Opportunity(
-            "Remove", "unused files", "unused file", unused.count, unused.potential_savings
-        ),
-        Opportunity(
-            "Convert", "images to WebP/AVIF", "image to WebP/AVIF", convert_count,
-            _known_sum(o.potential_savings for o in converts),
+            "Convert", "images to WebP/AVIF", "image to WebP/AVIF",
+            convert.count if convert.count or not convert.unmeasured else None,
+            convert.bytes if convert.count else None,
+            convert.unmeasured,
+            at_least=convert.unmeasured > 0,
         ),
     ], note  # fmt: skip
 
 
-def _known_sum(values: Iterable[int | None]) -> int | None:
-    """The sum of the measured values, None when none is measured yet."""
-    known = [v for v in values if v is not None]
-    return sum(known) if known else None
+def _counted(label: str, what: str, one: str, line: OptimizationLine) -> Opportunity:
+    """A line whose count is known at once; its bytes only where savings are measured."""
+    measured = line.count - line.unmeasured
+    return Opportunity(
+        label, what, one, line.count, line.bytes if measured > 0 else None, line.unmeasured
+    )
 
 
 def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
@@ -252,7 +244,7 @@ def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
         except Exception as exc:
             performance = PerformanceFigures(notes=(f"Not available: {user_message(exc)}",))
         try:
-            opportunities, optimization_note = _opportunities(ctx, unused)
+            opportunities, optimization_note = _opportunities(ctx)
         except Exception as exc:
             opportunities, optimization_note = [], f"Not available: {user_message(exc)}"
         return DashboardData(

@@ -41,9 +41,21 @@ def _line(item: Opportunity) -> tuple[Text, Text, Text]:
     if item.count is None:
         return Text("?", style="dim"), Text(item.what), Text("not measured yet", style="dim")
     style = "yellow" if item.count else ""
-    saving = "" if item.bytes is None or not item.count else f"save {size_text(item.bytes)}"
+    count = f"≥{count_text(item.count)}" if item.at_least else count_text(item.count)
     return (
-        Text(count_text(item.count), style=style),
-        Text(item.one if item.count == 1 else item.what),
-        Text(saving, style="green"),
+        Text(count, style=style),
+        Text(item.one if item.count == 1 and not item.at_least else item.what),
+        _saving(item),
     )
+
+
+def _saving(item: Opportunity) -> Text:
+    """What the line saves: measured bytes, and how much of it is not measured yet."""
+    if not item.count:
+        return Text()
+    if item.bytes is None:
+        return Text("not measured yet", style="dim")
+    saving = Text(f"save {size_text(item.bytes)}", style="green")
+    if item.unmeasured:
+        saving.append(f", {count_text(item.unmeasured)} not measured", style="dim")
+    return saving
