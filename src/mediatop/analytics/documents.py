@@ -265,17 +265,20 @@ def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     first, last = days(ctx)
     counts: dict[str, dict[str, int]] = {d: {} for d in PATTERN_DIMENSIONS}
     # Answers: uses of present documents over the range by hour, weekday, referrer and
-    # device. Summed per document first: the rows arrive in document order, so that sort
-    # is cheap and the final one sees a few dozen rows per document instead of one per
-    # document, day and value (most of the cost over long ranges).
-    for dimension, value, n in ctx.conn.execute(
-        "SELECT dimension, value, SUM(n) FROM (SELECT b.media_id, b.dimension, b.value, "
-        "SUM(b.count) AS n FROM usage_breakdown b JOIN media_files f ON f.id = b.media_id "
-        "WHERE f.kind = 'document' AND f.deleted_at IS NULL AND b.date BETWEEN ? AND ? "
+    # device. Each document's rows are summed by its own small sort (into a JSON object
+    # 'dimension value' -> uses) and the objects then summed across documents: one sort
+    # of every document-day-value row is most of the cost over long ranges.
+    for key, n in ctx.conn.execute(
+        "WITH d AS (SELECT (SELECT json_group_object(k, n) FROM ("
+        "SELECT b.dimension || ' ' || b.value AS k, SUM(b.count) AS n FROM usage_breakdown b "
+        "WHERE b.media_id = f.id AND b.date BETWEEN ? AND ? "
         "AND b.dimension IN ('hour', 'weekday', 'referrer', 'device') "
-        "GROUP BY b.media_id, b.dimension, b.value) GROUP BY dimension, value",
+        "GROUP BY b.dimension, b.value)) AS uses "
+        "FROM media_files f WHERE f.kind = 'document' AND f.deleted_at IS NULL) "
+        "SELECT j.key, SUM(j.value) FROM d, json_each(d.uses) AS j GROUP BY j.key",
         (first, last),
     ):
+        dimension, value = key.split(" ", 1)
         counts[dimension][value] = int(n)
     found: list[DocumentAccessPattern] = []
     top = top_limit(ctx)
