@@ -18,6 +18,7 @@ Definitions:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +50,7 @@ TEXT_FORMATS = frozenset(
     )
 )
 PATTERN_DIMENSIONS = ("hour", "weekday", "referrer", "device")
+PATTERN_CHUNK = 16  # documents per access-pattern sum (see _access_patterns)
 
 
 @dataclass(frozen=True)
@@ -261,25 +263,25 @@ def _searchability(ctx: ReportContext, docs: list[_Doc]) -> DocumentSearchabilit
     )
 
 
-def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
+def _access_patterns(ctx: ReportContext, doc_ids: list[int]) -> list[DocumentAccessPattern]:
     first, last = days(ctx)
     counts: dict[str, dict[str, int]] = {d: {} for d in PATTERN_DIMENSIONS}
-    # Answers: uses of present documents over the range by hour, weekday, referrer and
-    # device. Each document's rows are summed by its own small sort (into a JSON object
-    # 'dimension value' -> uses) and the objects then summed across documents: one sort
-    # of every document-day-value row is most of the cost over long ranges.
-    for key, n in ctx.conn.execute(
-        "WITH d AS (SELECT (SELECT json_group_object(k, n) FROM ("
+    # Answers: uses of the documents over the range by hour, weekday, referrer and
+    # device, as one JSON object ('dimension value' -> uses) per chunk of documents.
+    # Summing chunk by chunk keeps every sort small: one sort of every document-day-value
+    # row of a long range is most of the cost (several times slower than these).
+    chunks = [doc_ids[i : i + PATTERN_CHUNK] for i in range(0, len(doc_ids), PATTERN_CHUNK)]
+    for (uses,) in ctx.conn.execute(
+        "SELECT (SELECT json_group_object(k, n) FROM ("
         "SELECT b.dimension || ' ' || b.value AS k, SUM(b.count) AS n FROM usage_breakdown b "
-        "WHERE b.media_id = f.id AND b.date BETWEEN ? AND ? "
-        "AND b.dimension IN ('hour', 'weekday', 'referrer', 'device') "
-        "GROUP BY b.dimension, b.value)) AS uses "
-        "FROM media_files f WHERE f.kind = 'document' AND f.deleted_at IS NULL) "
-        "SELECT j.key, SUM(j.value) FROM d, json_each(d.uses) AS j GROUP BY j.key",
-        (first, last),
+        "WHERE b.media_id IN (SELECT value FROM json_each(c.value)) "
+        "AND b.date BETWEEN ? AND ? AND b.dimension IN ('hour', 'weekday', 'referrer', 'device') "
+        "GROUP BY b.dimension, b.value)) FROM json_each(?) AS c",
+        (first, last, json.dumps(chunks)),
     ):
-        dimension, value = key.split(" ", 1)
-        counts[dimension][value] = int(n)
+        for key, n in json.loads(uses or "{}").items():
+            dimension, value = key.split(" ", 1)
+            counts[dimension][value] = counts[dimension].get(value, 0) + int(n)
     found: list[DocumentAccessPattern] = []
     top = top_limit(ctx)
     for dimension in PATTERN_DIMENSIONS:
@@ -361,7 +363,7 @@ def documents_report(ctx: ReportContext) -> DocumentAnalytics:
                 )
                 for d in recent
             ],
-            _access_patterns(ctx),
+            _access_patterns(ctx, [d.id for d in docs]),
         ),
         performance=DocumentPerformance(
             load.mean_ms,
