@@ -1,11 +1,12 @@
-"""The Optimization Opportunities box: honest about what is not measured yet, and showing
-bytes once the savings are measured."""
+"""The Optimization Opportunities box: honest about what is not measured yet, showing
+bytes once the savings are measured, and the background measuring that fills them in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from mediatop.tui.app import build_app
+from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
 from tui_fixtures import (
     FROZEN_NOW,
     build_library,
@@ -14,6 +15,7 @@ from tui_fixtures import (
     settings_for,
     static_text,
     wait_for_dashboard,
+    wait_until,
 )
 
 
@@ -48,3 +50,60 @@ async def test_convert_line_shows_bytes_once_savings_are_measured(tmp_path: Path
         assert "not measured" not in convert
         assert "save " in convert and "kB" in convert
         assert "not measured" not in static_text(app.screen, "#optimization-notes")
+
+
+async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    app = build_app(settings, now=FROZEN_NOW, watch=False)  # scans on start, then measures
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: "Savings measured for 5 images." in static_text(app.screen, "#status"),
+            timeout=30,
+        )
+        # The reload the last batch asked for lands after the status line moved on.
+        await wait_until(
+            pilot,
+            lambda: "save " in line_of(static_text(app.screen, "#optimization-figures"), "Convert"),
+        )
+        assert "Scanned 7 files (7 new" in static_text(app.screen, "#status")
+    assert images_to_measure(settings.db_path) == []
+
+
+async def test_no_savings_are_measured_without_a_scan(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.pause(0.5)
+        assert "Measuring" not in static_text(app.screen, "#status")
+    assert len(images_to_measure(settings.db_path)) == 5
+
+
+def test_measuring_goes_batch_by_batch_until_every_image_is_measured(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: False, budget_s=0.3))
+    assert steps[0] == MeasureProgress(0, 5)
+    assert [s.done for s in steps] == sorted(s.done for s in steps)
+    assert steps[-1] == MeasureProgress(5, 5, finished=True)
+    assert images_to_measure(settings.db_path) == []
+
+
+def test_measuring_stops_between_batches_once_cancelled(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: True))
+    assert steps == [MeasureProgress(0, 5)]
+    assert len(images_to_measure(settings.db_path)) == 5

@@ -1,8 +1,9 @@
 """The Textual app: wiring only. Screens, app-wide keys and routing between screens.
 
 `build_app` is the one factory: the CLI (`mediatop ROOT`, `mediatop demo`) and the
-tests call it, so tests run the wiring users get. Tests pass a frozen `now` and
-`watch=False` for snapshots that only change when the screen does.
+tests call it, so tests run the wiring users get. Tests pass a frozen `now`,
+`watch=False` and `scan_on_start=False` for snapshots that only change when the screen
+does: image savings are measured in the background only after a scan or a rescan.
 """
 
 from __future__ import annotations
@@ -37,19 +38,25 @@ class MediatopApp(App[int]):
         now: datetime | None = None,
         watch: bool = True,
         scan_on_start: bool = True,
+        measure_savings: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.now = now
         self.watching = watch
         self.scan_on_start = scan_on_start
+        self.measure_savings = measure_savings
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self.sub_title = "DEMO" if settings.demo else ""
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(
-            self.settings, now=self.now, watch=self.watching, scan_on_start=self.scan_on_start
+            self.settings,
+            now=self.now,
+            watch=self.watching,
+            scan_on_start=self.scan_on_start,
+            measure_savings=self.measure_savings,
         )
 
     def action_help(self) -> None:
@@ -73,12 +80,22 @@ def build_app(
     now: datetime | None = None,
     watch: bool = True,
     scan_on_start: bool = True,
+    measure_savings: bool = True,
 ) -> MediatopApp:
-    """The app for `settings`; `now` freezes the clock of every report (tests)."""
+    """The app for `settings`; `now` freezes the clock of every report (tests).
+
+    `measure_savings=False` keeps the app from re-encoding images to measure savings
+    after its scans (the Optimization box then shows what is already cached)."""
     # Probes and savings run in spawned processes, whose start needs multiprocessing's
     # resource tracker; starting it passes it sys.stderr's file descriptor, which Textual
     # replaces with a capture that has none while the app runs. Start it now instead.
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-    return MediatopApp(settings, now=now, watch=watch, scan_on_start=scan_on_start)
+    return MediatopApp(
+        settings,
+        now=now,
+        watch=watch,
+        scan_on_start=scan_on_start,
+        measure_savings=measure_savings,
+    )

@@ -26,7 +26,7 @@ from mediatop.config import Settings
 from mediatop.model import MediaFile
 
 if TYPE_CHECKING:
-    from mediatop.analytics.optimize import OptimizationLine
+    from mediatop.analytics.optimize import OptimizationLine, OptimizationSummary
 
 DEFAULT_RANGE = "30d"
 TABLE_ROWS = 25
@@ -201,9 +201,6 @@ def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
 
     report = optimization_report(replace(ctx, options={"top": "1"}))
     convert = report.convert
-    note = ""
-    if any(line.unmeasured for line in (report.resize, report.compress, convert)):
-        note = "Some savings are not measured yet; `mediatop report images` measures more."
     return [
         _counted("Resize", "oversized images", "oversized image", report.resize),
         _counted("Compress", "files to compress", "file to compress", report.compress),
@@ -217,7 +214,23 @@ def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
             convert.unmeasured,
             at_least=convert.unmeasured > 0,
         ),
-    ], note  # fmt: skip
+    ], _unmeasured_note(report)  # fmt: skip
+
+
+def _unmeasured_note(report: OptimizationSummary) -> str:
+    """Which savings are not measured (so a line's bytes are a floor), or ""."""
+    from mediatop.tui.plain import count_text
+
+    missing = [
+        f"{count_text(n)} {one if n == 1 else many}"
+        for n, one, many in (
+            (report.resize.unmeasured, "oversized image", "oversized images"),
+            (report.compress.unmeasured, "file to compress", "files to compress"),
+            (report.convert.unmeasured, "convertible image", "convertible images"),
+        )
+        if n
+    ]
+    return f"Savings not measured for {', '.join(missing)}." if missing else ""
 
 
 def _counted(label: str, what: str, one: str, line: OptimizationLine) -> Opportunity:

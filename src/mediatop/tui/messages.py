@@ -33,7 +33,19 @@ class ScanFinished(Message):
 class LibraryChanged(Message):
     """The store or the folder changed: the dashboard should reload its figures."""
 
-    reason: str  # 'store' (another connection committed) | 'folder' (files changed)
+    # 'store': another connection committed; 'folder': changed files were recorded;
+    # 'probed': a rescan has also probed them, so their savings can be measured.
+    reason: str
+
+
+@dataclass
+class SavingsMeasured(Message):
+    """A batch of image savings landed (or measuring began): `done` of `total` images;
+    `finished` when the measuring stopped (all done, or nothing more could be)."""
+
+    done: int
+    total: int
+    finished: bool = False
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 The screen owns the background work that keeps the figures live: the start-up scan,
 the folder watch (watchfiles -> `rescan_dirs` of just the changed directories), the
-store watch (`PRAGMA data_version`, so `mediatop ingest` in another process shows up)
-and the loads of the figures themselves. Blocking work runs in thread workers, which
-post typed messages; handlers here only hand values to the widgets.
+store watch (`PRAGMA data_version`, so `mediatop ingest` in another process shows up),
+the measuring of image savings after a scan, and the loads of the figures themselves.
+Blocking work runs in thread workers, which post typed messages; handlers here only
+hand values to the widgets.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from mediatop.tui.messages import (
     DashboardLoaded,
     FileChosen,
     LibraryChanged,
+    SavingsMeasured,
     ScanFinished,
     ScanProgress,
     WorkFailed,
@@ -53,18 +55,27 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [Binding("r", "refresh", "Refresh")]
 
     def __init__(
-        self, settings: Settings, *, now: datetime | None, watch: bool, scan_on_start: bool
+        self,
+        settings: Settings,
+        *,
+        now: datetime | None,
+        watch: bool,
+        scan_on_start: bool,
+        measure_savings: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.now = now
         self.watching = watch
         self.scan_on_start = scan_on_start
+        self.measuring = measure_savings
         self._stop_watchers = asyncio.Event()
         # One event per running watcher, set when it has released what it holds.
         self._watchers_running: dict[str, asyncio.Event] = {}
         # Scans and rescans write the same rows: one at a time.
         self._scan_lock = threading.Lock()
+        # A new measuring run waits for the one it replaced to finish its batch.
+        self._measure_lock = threading.Lock()
         self._scanning = scan_on_start
 
     def compose(self) -> ComposeResult:
@@ -102,7 +113,7 @@ class DashboardScreen(Screen[None]):
 
     def _watching_text(self) -> str:
         if self.watching:
-            return "Watching the folder and the store for changes."
+            return "Watching the folder and the store."
         return "Not watching for changes (press r to refresh)."
 
     def action_refresh(self) -> None:
@@ -165,7 +176,28 @@ class DashboardScreen(Screen[None]):
         except Exception as exc:
             self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
             return
-        self.post_message(LibraryChanged("folder"))
+        self.post_message(LibraryChanged("probed"))
+
+    @work(thread=True, exclusive=True, group="savings", name="measure savings")
+    def measure_in_background(self) -> None:
+        """Measure the savings of every image that needs it, batch by batch, until none is
+        left or the worker is cancelled (a newer run, or the quit)."""
+        from mediatop.tui.savings import measure_in_batches
+
+        worker = get_current_worker()
+        try:
+            with self._measure_lock:
+                for progress in measure_in_batches(
+                    self.settings.db_path,
+                    self.settings.root,
+                    cancelled=lambda: worker.is_cancelled,
+                    workers=self.settings.probe_workers,
+                ):
+                    self.post_message(
+                        SavingsMeasured(progress.done, progress.total, progress.finished)
+                    )
+        except Exception as exc:
+            self.post_message(WorkFailed("Measuring savings", user_message(exc)))
 
     async def _watch_folder(self) -> None:
         finished = self._watchers_running.setdefault("folder", asyncio.Event())
@@ -191,8 +223,15 @@ class DashboardScreen(Screen[None]):
 
     # Handlers: hand the workers' values to the widgets.
 
-    def on_library_changed(self, _message: LibraryChanged) -> None:
+    def on_library_changed(self, message: LibraryChanged) -> None:
         self.load()
+        if message.reason == "probed" and self.measuring:
+            self.measure_in_background()
+
+    def on_savings_measured(self, message: SavingsMeasured) -> None:
+        self.query_one(StatusLine).show_savings(message.done, message.total, message.finished)
+        if message.done or message.finished:
+            self.load()  # a batch landed: the Optimization box has new bytes to show
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         self.query_one(StorageOverview).show(message.data)
@@ -211,6 +250,8 @@ class DashboardScreen(Screen[None]):
         self._scanning = False
         self.query_one(StatusLine).show_scanned(message.summary, self._watching_text())
         self.load()
+        if self.measuring:
+            self.measure_in_background()
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one(StatusLine).show_error(message.what, message.error)

@@ -55,7 +55,6 @@ def _saving(item: Opportunity) -> Text:
         return Text()
     if item.bytes is None:
         return Text("not measured yet", style="dim")
-    saving = Text(f"save {size_text(item.bytes)}", style="green")
-    if item.unmeasured:
-        saving.append(f", {count_text(item.unmeasured)} not measured", style="dim")
-    return saving
+    # With some files not measured, the bytes are a floor: the notes say how many.
+    floor = "≥" if item.unmeasured else ""
+    return Text(f"save {floor}{size_text(item.bytes)}", style="green")

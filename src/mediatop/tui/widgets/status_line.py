@@ -1,4 +1,5 @@
-"""The status line under the dashboard: scan progress, what is watched, and failures.
+"""The status line under the dashboard: scan progress, savings measuring, what is watched
+and failures.
 
 Failures stay here until the next successful load replaces them, so an admin who
 looked away still sees that something went wrong.
@@ -16,7 +17,17 @@ PHASES = {"walking": "Walking", "writing": "Recording", "probing": "Probing", "d
 
 
 class StatusLine(Static):
-    """One line: what the app is doing now, or the last failure."""
+    """One line: what the app is doing now, or the last failure.
+
+    Outside a scan it reads "<last scan>. <savings measuring>. <what is watched>"; each
+    part is kept apart so that one changing leaves the others as they were.
+    """
+
+    def __init__(self, watching: str, *, id: str | None = None) -> None:
+        super().__init__(Text(watching), id=id)
+        self._scanned = ""
+        self._savings = ""
+        self._watching = watching
 
     def show_progress(self, progress: ScanProgress) -> None:
         phase = PHASES.get(progress.phase, progress.phase)
@@ -29,20 +40,37 @@ class StatusLine(Static):
         self.update(Text(f"Scanning the folder — {phase.lower()} {counts} files…"))
 
     def show_scanned(self, summary: ScanSummary, watching: str) -> None:
-        changes = f"{summary.new} new, {summary.changed} changed, {summary.deleted} removed"
-        errors = f", {summary.probe_errors} unreadable" if summary.probe_errors else ""
-        self.set_class(False, "-error")
-        self.update(
-            Text(
-                f"Scanned {count_text(summary.files_present)} files ({changes}{errors}). {watching}"
-            )
-        )
+        changes = [
+            f"{count_text(n)} {what}"
+            for n, what in ((summary.new, "new"), (summary.changed, "changed"),
+                            (summary.deleted, "removed"), (summary.probe_errors, "unreadable"))
+            if n
+        ]  # fmt: skip
+        found = ", ".join(changes) or "no changes"
+        self._scanned = f"Scanned {count_text(summary.files_present)} files ({found})."
+        self.show_idle(watching)
+
+    def show_savings(self, done: int, total: int, finished: bool) -> None:
+        """Progress of the background measuring; a failure on show stays until a load."""
+        images = f"{count_text(total)} image{'' if total == 1 else 's'}"
+        if not finished:
+            self._savings = f"Measuring savings: {count_text(done)} of {images}."
+        elif done < total:
+            self._savings = f"Savings measured for {count_text(done)} of {images}."
+        else:
+            self._savings = f"Savings measured for {images}."
+        if not self.has_class("-error"):
+            self._show_parts()
 
     def show_idle(self, watching: str) -> None:
+        self._watching = watching
         self.set_class(False, "-error")
-        self.update(Text(watching))
+        self._show_parts()
 
     def show_error(self, what: str, error: str) -> None:
         """`error` may quote a file name: it is shown as plain, visible text."""
         self.set_class(True, "-error")
         self.update(Text.assemble((f"{what} failed: ", "bold"), plain(error)))
+
+    def _show_parts(self) -> None:
+        self.update(Text(" ".join(p for p in (self._scanned, self._savings, self._watching) if p)))
