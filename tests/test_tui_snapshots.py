@@ -19,6 +19,7 @@ from tui_fixtures import (
     FROZEN_NOW,
     build_library,
     ingest,
+    record_engagement,
     scan,
     settings_for,
     static_text,
@@ -69,6 +70,16 @@ def test_dashboard_with_traffic_snapshot(tmp_path: Path, snap_compare: object) -
 
 
 def test_file_detail_snapshot(app: MediatopApp, snap_compare: object) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_first_file)  # type: ignore[operator]
+
+
+def test_file_detail_with_engagement_snapshot(tmp_path: Path, snap_compare: object) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    record_engagement(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_first_file)  # type: ignore[operator]
 
 

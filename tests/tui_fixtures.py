@@ -186,3 +186,35 @@ def measure_all_savings(settings: Settings) -> None:
         measure_savings(conn, settings.root, ids, workers=1, now=FROZEN_TS)
     finally:
         conn.close()
+
+
+HERO = b"2024/03/hero-banner.jpg"
+
+
+def record_engagement(settings: Settings, path: bytes = HERO) -> None:
+    """Tracked events for one file over the week before FROZEN_NOW: views on five days
+    from two devices, referrers and countries, and some clicks, shares and downloads."""
+    from mediatop.analytics.library import find_file
+    from mediatop.model import UsageEvent
+    from mediatop.store import transaction
+    from mediatop.store.events import record_usage_events
+
+    referrers = ["https://www.google.com/search?q=x", "https://news.example.org/a", None]
+    conn = connect(settings.db_path)
+    try:
+        media_id = find_file(conn, path).id
+        kinds = ["view"] * 14 + ["click", "click", "click", "share", "download", "share"]
+        events = []
+        for n, kind in enumerate(kinds):
+            moment = FROZEN_TS - 86_400 * (n % 5 + 1) - 60 * n
+            events.append(
+                UsageEvent(
+                    media_id, kind, moment, "import", user_id=f"u{n % 7}",
+                    referrer=referrers[n % 3], device="mobile" if n % 4 == 0 else "desktop",
+                    country="DE" if n % 2 else "FR",
+                )
+            )  # fmt: skip
+        with transaction(conn):
+            record_usage_events(conn, events)
+    finally:
+        conn.close()

@@ -1,6 +1,8 @@
 """One file's detail: path, kind, size, pixels / length / pages, probe facts, upload
-time and how it is known, probe error if any; then its use and traffic over the range,
-where it is used, why it looks unused (if it does) and what to do about it.
+time and how it is known, probe error if any; then its use over the range with a
+sparkline of its daily views, its engagement, who sees it (devices, referrers,
+countries), where it is used, what optimising it would save, why it looks unused (if it
+does) and what to do about it. Sections without data are left out.
 
 Every value read from the file (its name, its embedded title, author, the probe error
 that may quote it) is shown as plain, visible text.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -18,9 +21,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Sparkline, Static
 
-from mediatop.analytics.file import FileReport
+from mediatop.analytics.file import Breakdown, FileEngagement, FileReport
 from mediatop.config import Settings
 from mediatop.model import MediaFile
 from mediatop.tui.data import load_file, user_message
@@ -36,6 +39,9 @@ from mediatop.tui.plain import (
     wrapped,
 )
 from mediatop.tui.widgets.most_used import kind_label
+
+if TYPE_CHECKING:
+    from mediatop.analytics.image_opportunities import OptimizationOpportunity
 
 UPLOAD_SOURCES = {
     "first_seen": "first seen by a scan",
@@ -61,6 +67,9 @@ class FileDetailScreen(Screen[None]):
         with VerticalScroll(id="file-detail"):
             yield Static(Text("Reading the store…", style="dim"), id="file-facts")
             yield Static(id="file-usage")
+            yield Static(id="file-traffic-title", classes="-hidden")
+            yield Sparkline([], id="file-traffic", classes="-hidden")
+            yield Static(id="file-more")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,9 +97,17 @@ class FileDetailScreen(Screen[None]):
             "File ", plain_path(os.path.basename(detail.file.path))
         )
         self.query_one("#file-facts", Static).update(facts_table(detail.file))
-        self.query_one("#file-usage", Static).update(
-            usage_section(detail.report, detail.range_label)
-        )
+        report = detail.report
+        self.query_one("#file-usage", Static).update(usage_section(report, detail.range_label))
+        # Views, not requests: tracked events count as views but are not requests.
+        views = [day.views for day in report.traffic]
+        has_traffic = any(views)
+        if has_traffic:
+            self.query_one("#file-traffic-title", Static).update(traffic_title(report))
+            self.query_one("#file-traffic", Sparkline).data = views
+        for selector in ("#file-traffic-title", "#file-traffic"):
+            self.query_one(selector).set_class(not has_traffic, "-hidden")
+        self.query_one("#file-more", Static).update(more_sections(report))
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one("#file-facts", Static).update(
@@ -209,9 +226,29 @@ def _bullets(lines: list[Text]) -> Table:
 
 
 def usage_section(report: FileReport, range_label: str) -> Group:
-    """Use and traffic over the range, places used, unused evidence, recommendations."""
-    parts: list[Table | Text] = [_section(f"Use over the last {range_label}")]
-    parts.append(_traffic_grid(report))
+    """Use and traffic over the range, as totals."""
+    return Group(_section(f"Use over the last {range_label}"), _traffic_grid(report))
+
+
+def traffic_title(report: FileReport) -> Text:
+    """The sparkline's caption: what it counts, over which days, and the total."""
+    first, last = report.traffic[0].date, report.traffic[-1].date
+    total = sum(day.views for day in report.traffic)
+    return Text.assemble(
+        ("Views per day", "bold"), f", {first} to {last}: {count_text(total)} in all"
+    )
+
+
+def more_sections(report: FileReport) -> Group:
+    """Engagement, audience, places used, optimisations, unused evidence and
+    recommendations: each only when the report has something to say in it."""
+    parts: list[Table | Text] = []
+    engagement = report.engagement
+    if engagement.views or engagement.clicks or engagement.shares or engagement.downloads:
+        parts += [_section("Engagement"), _engagement_grid(engagement)]
+    audience = _audience_grid(report)
+    if audience is not None:
+        parts += [_section("Audience"), audience]
     if report.used_in:
         parts.append(_section(f"Used in {len(report.used_in)} place(s)"))
         places = []
@@ -224,6 +261,9 @@ def usage_section(report: FileReport, range_label: str) -> Group:
                 where.append_text(Text.assemble("  ", plain(place.url, style="dim")))
             places.append(where)
         parts.append(_bullets(places))
+    if report.optimization:
+        parts.append(_section("Optimisation"))
+        parts.append(_bullets([_opportunity(item) for item in report.optimization]))
     if report.unused is not None:
         parts.append(
             _section(
@@ -237,3 +277,92 @@ def usage_section(report: FileReport, range_label: str) -> Group:
         parts.append(_section("Recommendations"))
         parts.append(_bullets([plain(line) for line in report.recommendations]))
     return Group(*parts)
+
+
+def _engagement_grid(engagement: FileEngagement) -> Table:
+    """Counts on the left, rates (and a video's session figures) on the right."""
+    counts = [
+        ("Views", count_text(engagement.views)),
+        ("Clicks", count_text(engagement.clicks)),
+        ("Shares", count_text(engagement.shares)),
+        ("Downloads", count_text(engagement.downloads)),
+    ]
+    rates = [
+        ("Click-through rate", percent_text(engagement.click_through_rate)),
+        ("Interaction rate", percent_text(engagement.interaction_rate)),
+    ]
+    if engagement.sessions is not None:
+        rates += [
+            ("Video sessions", count_text(engagement.sessions)),
+            ("Average view time", duration_text(engagement.average_view_time)),
+            ("Completion rate", percent_text(engagement.completion_rate)),
+        ]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(justify="right")
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(justify="right")
+    for row in range(max(len(counts), len(rates))):
+        left = counts[row] if row < len(counts) else ("", "")
+        right = rates[row] if row < len(rates) else ("", "")
+        grid.add_row(*left, *right)
+    return grid
+
+
+AUDIENCE_ROWS = 5
+
+
+def _audience_grid(report: FileReport) -> Table | None:
+    """Top devices, referrers and countries side by side; None when none is recorded."""
+    columns = [
+        (title, rows)
+        for title, rows in (
+            ("Devices", report.devices),
+            ("Referrers", report.referrers),
+            ("Countries", report.countries),
+        )
+        if rows
+    ]
+    if not columns:
+        return None
+    grid = Table.grid(padding=(0, 4))
+    for _ in columns:
+        grid.add_column(vertical="top")
+    grid.add_row(*(_breakdown_table(title, rows) for title, rows in columns))
+    return grid
+
+
+def _breakdown_table(title: str, rows: list[Breakdown]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(max_width=32)  # referrer hosts can be long: cut with an ellipsis
+    table.add_column(justify="right")
+    table.add_column(justify="right", style="dim")
+    table.add_row(Text(title, style="bold"), "", "")
+    for row in rows[:AUDIENCE_ROWS]:
+        # Device classes, referrer hosts and countries come from requests: plain text.
+        table.add_row(plain(row.value), count_text(row.count), percent_text(row.percent))
+    return table
+
+
+OPPORTUNITY_LABELS = {
+    "resize": "Resize",
+    "compress": "Compress",
+    "cleanup": "Remove unused sizes",
+    "remove": "Remove",
+}
+
+
+def _opportunity(item: OptimizationOpportunity) -> Text:
+    """'Convert to WEBP: save 120 kB', with the reason after it."""
+    if item.type == "format" and item.recommended_format:
+        label = f"Convert to {item.recommended_format}"
+    else:
+        label = OPPORTUNITY_LABELS.get(item.type, item.type.capitalize())
+    if item.potential_savings is None:
+        saving = Text("saving not measured yet", style="dim")
+    else:
+        saving = Text(f"save {size_text(item.potential_savings)}", style="green")
+    line = Text.assemble((label, "bold"), ": ", saving)
+    if item.reason:
+        line.append_text(Text.assemble(" — ", plain(item.reason, style="dim")))
+    return line
