@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import xxhash
-
 WALK_THREADS = 3
 
 
@@ -61,6 +59,8 @@ class DirListing:
         Not sorted: an unchanged directory lists in the same order, and a reordering
         only costs a diff that finds nothing, never a missed change.
         """
+        import xxhash  # here, not at the top: `import mediatop.scan` stays light
+
         digest = xxhash.xxh3_64(b"\0".join(self.names))
         digest.update(self.stats.tobytes())
         return digest.hexdigest()
