@@ -34,9 +34,9 @@ from mediatop.analytics._media_common import (
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.hashing import (
     HashRun,
+    count_phash_candidates,
     ensure_content_hashes,
     ensure_phashes,
-    phash_candidates,
     size_collision_ids,
     stale_content_hashes,
 )
@@ -113,12 +113,14 @@ def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
     The TUI runs this in a worker (options {'hash': 'all', 'phash': 'all'}) and then the
     report with {'hash': 'cached', 'phash': 'cached'}, which reads caches only.
     """
-    collisions = size_collision_ids(ctx.conn)
     content_limit = _limit(ctx, "hash", "all")
     phash_limit = _limit(ctx, "phash", "2000")
-    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
-    need_phash = phash_limit != 0 and bool(phash_candidates(ctx.conn))
     empty = HashRun(0, 0, 0, ())
+    if content_limit == 0 and phash_limit == 0:  # caches only: nothing to look for
+        return empty, empty
+    collisions = size_collision_ids(ctx.conn)
+    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
+    need_phash = phash_limit != 0 and count_phash_candidates(ctx.conn) > 0
     if not (need_content or need_phash):
         return empty, empty
     writer = open_cache_writer(ctx)  # the report's own connection may be read-only
@@ -286,5 +288,5 @@ def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
         perceptually_hashed_now=phash_run.hashed,
         unreadable_files=content_run.failed + phash_run.failed,
         pending_content_hashes=len(stale_content_hashes(ctx.conn, size_collision_ids(ctx.conn))),
-        pending_perceptual_hashes=len(phash_candidates(ctx.conn)),
+        pending_perceptual_hashes=count_phash_candidates(ctx.conn),
     )

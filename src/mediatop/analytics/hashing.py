@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,15 +58,16 @@ def content_hash(path: Path) -> tuple[str, int, int]:
 
 
 def size_collision_ids(conn: sqlite3.Connection) -> list[int]:
-    """Present, non-empty files that share their size with another present file."""
-    return [
-        file_id
-        for (file_id,) in conn.execute(
-            "SELECT id FROM media_files WHERE deleted_at IS NULL AND size > 0 AND size IN "
-            "(SELECT size FROM media_files WHERE deleted_at IS NULL AND size > 0 "
-            " GROUP BY size HAVING COUNT(*) > 1) ORDER BY id"
-        )
-    ]
+    """Present, non-empty files that share their size with another present file.
+
+    Counted in Python over one pass of (id, size): without an index on size, SQLite's
+    GROUP BY would sort the whole table first.
+    """
+    rows = conn.execute(
+        "SELECT id, size FROM media_files WHERE deleted_at IS NULL AND size > 0"
+    ).fetchall()
+    counts = Counter(size for _, size in rows)
+    return sorted(file_id for file_id, size in rows if counts[size] > 1)
 
 
 def stale_content_hashes(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[int, bytes]]:
@@ -138,15 +140,23 @@ def perceptual_hash(path: str) -> str:
         return str(imagehash.phash(im.convert("L")))
 
 
+_PHASH_PENDING = (
+    "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
+    "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
+    "AND format NOT IN ('SVG', 'ICO')"
+)
+
+
+def count_phash_candidates(conn: sqlite3.Connection) -> int:
+    """How many present raster images have no perceptual hash yet."""
+    return int(conn.execute(f"SELECT count(*) {_PHASH_PENDING}").fetchone()[0])
+
+
 def phash_candidates(conn: sqlite3.Connection) -> list[tuple[int, bytes]]:
     """(id, path) of present raster images that have no perceptual hash yet."""
     return [
         (file_id, bytes(path))
-        for file_id, path in conn.execute(
-            "SELECT id, path FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
-            "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
-            "AND format NOT IN ('SVG', 'ICO') ORDER BY id"
-        )
+        for file_id, path in conn.execute(f"SELECT id, path {_PHASH_PENDING} ORDER BY id")
     ]
 
 
