@@ -50,22 +50,13 @@ def rescan_changed(
 
     `on_recorded` is called once the files are recorded, before probing (which starts
     worker processes), so the totals can refresh at once.
-
-    One directory per `rescan_dirs` call, parents first: given a new directory together
-    with its (also changed) parent, a single call lists the new directory twice (the
-    parent's walk takes everything below it) and fails on a UNIQUE path. Called parent
-    first, the parent's walk records the new directories before their own turn comes.
     """
     from mediatop.scan import probe_pending, rescan_dirs
     from mediatop.store import connect
 
-    def parents_first(rel_dir: bytes) -> tuple[int, bytes]:
-        return (rel_dir.count(b"/") + 1 if rel_dir else 0, rel_dir)
-
     conn = connect(db_path)
     try:
-        for rel_dir in sorted(set(dirs), key=parents_first):
-            rescan_dirs(conn, root, [rel_dir], probe=False)
+        rescan_dirs(conn, root, dirs, probe=False)
         if on_recorded is not None:
             on_recorded()
         probe_pending(conn, root, workers)
