@@ -843,6 +843,22 @@ def stamp_upload_dates(out: Path) -> None:
                 os.utime(path, (stamp, stamp))
 
 
+def dates_manifest(out: Path) -> Path:
+    """Where the upload dates of `out` are kept: beside it, so the tree holds only media."""
+    return out.with_name(f"{out.name}.dates.json")
+
+
+def write_dates_manifest(out: Path) -> None:
+    """Record every file's upload date: git does not keep mtimes, and `mediatop demo`
+    restores them from this file so a fresh clone shows the same upload history."""
+    dates = {
+        path.relative_to(out).as_posix(): int(path.stat().st_mtime)
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+    dates_manifest(out).write_text(json.dumps(dates, indent=1, sort_keys=True) + "\n")
+
+
 def is_sample_tree(out: Path) -> bool:
     """Whether every entry in `out` is a folder this script makes, so clearing it is safe."""
     return all(
@@ -881,6 +897,7 @@ def build(out: Path) -> None:
     build_video(out)
     build_other(out)
     stamp_upload_dates(out)
+    write_dates_manifest(out)
 
 
 def main(argv: list[str] | None = None) -> int:

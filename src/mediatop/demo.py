@@ -8,6 +8,8 @@ a real site uses. Everything it writes says "demo".
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -52,6 +54,7 @@ def prepare_demo(
     workspace = folder or Path(tempfile.mkdtemp(prefix="mediatop-demo-"))
     media_root = workspace / "media"
     shutil.copytree(source, media_root, symlinks=True)
+    _restore_upload_dates(source, media_root)
     settings = load_settings(
         media_root, db=workspace / "demo-store.sqlite3", quota="10GB", demo=True
     )
@@ -63,6 +66,23 @@ def prepare_demo(
     finally:
         conn.close()
     return DemoWorkspace(settings, workspace)
+
+
+def _restore_upload_dates(source: Path, copy: Path) -> None:
+    """Give the copy the sample's upload dates (`sample_media.dates.json` beside it).
+
+    git does not keep mtimes, so without this a fresh clone's files that have no
+    YYYY/MM folder would all look uploaded today.
+    """
+    manifest = source.with_name(f"{source.name}.dates.json")
+    try:
+        dates = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for relative, stamp in dates.items():
+        target = copy / relative
+        if target.is_file() and not target.is_symlink() and isinstance(stamp, int):
+            os.utime(target, (stamp, stamp))
 
 
 def _load_demo_traffic(
