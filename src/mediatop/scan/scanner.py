@@ -16,8 +16,8 @@ from pathlib import Path
 
 from mediatop.kinds import BY_BYTES_EXTENSION, Kind
 from mediatop.scan.probe import ProbeTask, run_probes
-from mediatop.scan.uploaded import month_from_path
-from mediatop.scan.variants import split_variant_name
+from mediatop.scan.uploaded import month_from_path, upload_time
+from mediatop.scan.variants import split_variant
 from mediatop.scan.walk import DirListing, list_dir, walk_tree
 from mediatop.store import files as file_store
 from mediatop.store import scan_state, transaction
@@ -60,7 +60,7 @@ def _seen_file(
     kind, mime, ext_text = BY_BYTES_EXTENSION.get(ext) or (*_OTHER, ext.decode("latin-1"))
     rel_path = prefix + name
     group_path, variant = (
-        split_variant_name(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
+        split_variant(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
     )
     return file_store.SeenFile(
         rel_path, group_path, variant, kind, mime, ext_text, size, mtime_ns, inode, *upload
@@ -94,12 +94,7 @@ def _diff(
             walked_paths.add(rel)
             entry = index.get(rel)
             if entry is None:
-                if not initial:
-                    upload = (now, "first_seen")
-                elif month is not None:
-                    upload = (month, "path")
-                else:
-                    upload = (min(mtime_ns // 1_000_000_000, now), "mtime")
+                upload = upload_time(month, mtime_ns, now, initial)
                 diff.new.append(_seen_file(prefix, name, size, mtime_ns, inode, upload))
             elif entry.deleted or entry.size != size or entry.mtime_ns != mtime_ns:
                 seen = _seen_file(prefix, name, size, mtime_ns, inode, (now, "first_seen"))

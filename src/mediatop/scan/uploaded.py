@@ -21,11 +21,16 @@ def month_from_path(rel_path: bytes) -> int | None:
     return int(datetime(int(match.group(1)), int(match.group(2)), 1, tzinfo=UTC).timestamp())
 
 
-def upload_time(rel_path: bytes, mtime_ns: int, now: int, initial_scan: bool) -> tuple[int, str]:
-    """(uploaded_at, source) where source is 'first_seen', 'path' or 'mtime'."""
+def upload_time(
+    dir_month: int | None, mtime_ns: int, now: int, initial_scan: bool
+) -> tuple[int, str]:
+    """(uploaded_at, source) where source is 'first_seen', 'path' or 'mtime'.
+
+    `dir_month` is `month_from_path` of the file's directory, worked out once per
+    directory by the caller.
+    """
     if not initial_scan:
         return now, "first_seen"
-    month = month_from_path(rel_path)
-    if month is not None:
-        return month, "path"
+    if dir_month is not None:
+        return dir_month, "path"
     return min(mtime_ns // 1_000_000_000, now), "mtime"

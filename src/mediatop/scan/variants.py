@@ -8,7 +8,6 @@ a cleanup (the seed's `unusedSizes`).
 
 from __future__ import annotations
 
-import os
 import re
 
 _VARIANT = re.compile(
@@ -17,19 +16,10 @@ _VARIANT = re.compile(
 )
 
 
-def split_variant(rel_path: bytes) -> tuple[bytes, str | None]:
-    """(group path, variant label) for a file; originals are their own group with no label."""
-    directory, name = os.path.split(rel_path)
-    match = _VARIANT.match(name)
-    if not match:
-        return rel_path, None
-    original = match.group("stem") + match.group("ext")
-    label = match.group("dims") or match.group("word") or match.group("retina")
-    return os.path.join(directory, original) if directory else original, label.decode("ascii")
-
-
-def split_variant_name(rel_dir_prefix: bytes, name: bytes) -> tuple[bytes, str | None]:
-    """split_variant for a name in a known directory (the scanner's fast path)."""
+def split_variant(rel_dir_prefix: bytes, name: bytes) -> tuple[bytes, str | None]:
+    """(group path, variant label) for the file `name` in the directory whose relative
+    path plus "/" is `rel_dir_prefix` (b"" at the root). Originals are their own group,
+    with no label."""
     match = _VARIANT.match(name)
     if not match:
         return rel_dir_prefix + name, None

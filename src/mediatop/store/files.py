@@ -6,6 +6,7 @@ Owns the SQL for files; callers pass dataclasses in and get dataclasses out.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -161,30 +162,17 @@ def path_ids(conn: sqlite3.Connection) -> dict[bytes, tuple[int, str]]:
     return {bytes(p): (i, k) for p, i, k in conn.execute("SELECT path, id, kind FROM media_files")}
 
 
-def load_index_in_dirs(
-    conn: sqlite3.Connection, rel_dirs: Iterable[bytes]
-) -> dict[bytes, IndexEntry]:
-    """path -> IndexEntry for the files directly inside the given directories."""
-    import os
+_INDEX_SELECT = (
+    "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
+    "FROM media_files WHERE "
+)
 
-    wanted = set(rel_dirs)
-    found: dict[bytes, IndexEntry] = {}
-    for rel_dir in wanted:
-        if rel_dir:
-            rows = conn.execute(
-                "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
-                "FROM media_files WHERE path > ? AND path < ?",
-                (rel_dir + b"/", rel_dir + b"0"),  # b"0" sorts right after b"/"
-            )
-        else:
-            rows = conn.execute(
-                "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
-                "FROM media_files WHERE instr(path, X'2F') = 0"
-            )
-        for path, id_, size, mtime, deleted, probed in rows:
-            if os.path.dirname(bytes(path)) == rel_dir:
-                found[bytes(path)] = IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
-    return found
+
+def _index(rows: Iterable[tuple[Any, ...]]) -> dict[bytes, IndexEntry]:
+    return {
+        bytes(path): IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
+        for path, id_, size, mtime, deleted, probed in rows
+    }
 
 
 def load_index_under(
@@ -193,11 +181,21 @@ def load_index_under(
     """path -> IndexEntry for every file at any depth below the given directories."""
     found: dict[bytes, IndexEntry] = {}
     for rel_dir in set(rel_dirs):
-        rows = conn.execute(
-            "SELECT path, id, size, mtime_ns, deleted_at IS NOT NULL, probed_at IS NOT NULL "
-            "FROM media_files WHERE path > ? AND path < ?",
-            (rel_dir + b"/", rel_dir + b"0"),
-        )
-        for path, id_, size, mtime, deleted, probed in rows:
-            found[bytes(path)] = IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
+        # Answers: which stored files lie below rel_dir? (b"0" sorts right after b"/".)
+        query = _INDEX_SELECT + "path > ? AND path < ?"
+        found.update(_index(conn.execute(query, (rel_dir + b"/", rel_dir + b"0"))))
+    return found
+
+
+def load_index_in_dirs(
+    conn: sqlite3.Connection, rel_dirs: Iterable[bytes]
+) -> dict[bytes, IndexEntry]:
+    """path -> IndexEntry for the files directly inside the given directories."""
+    found: dict[bytes, IndexEntry] = {}
+    for rel_dir in set(rel_dirs):
+        if rel_dir:
+            below = load_index_under(conn, [rel_dir])
+        else:  # the root: paths without a slash
+            below = _index(conn.execute(_INDEX_SELECT + "instr(path, X'2F') = 0"))
+        found.update((p, e) for p, e in below.items() if os.path.dirname(p) == rel_dir)
     return found
