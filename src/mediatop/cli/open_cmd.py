@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mediatop.cli.common import add_root_arguments, settings_from
 from mediatop.cli.output import UserError, info
+from mediatop.config import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,10 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.set_defaults(run=run_demo)
 
 
-def _run_app(settings: object) -> int:
+def _run_app(settings: Settings) -> int:
     from mediatop.tui.app import build_app
 
-    app = build_app(settings)  # type: ignore[arg-type]
+    app = build_app(settings)
     app.run()
     return int(app.return_code or 0)
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
 from mediatop.cli.output import info, print_json
+
+if TYPE_CHECKING:
+    from mediatop.scan import ScanProgress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,12 +33,11 @@ class _ProgressLine:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
 
-    def __call__(self, progress: object) -> None:
+    def __call__(self, progress: ScanProgress) -> None:
         if not self.enabled:
             return
-        phase, done, total = (getattr(progress, k) for k in ("phase", "done", "total"))
-        of_total = f"/{total:,}" if total else ""
-        sys.stderr.write(f"\r\x1b[K{phase}: {done:,}{of_total} files")
+        of_total = f"/{progress.total:,}" if progress.total else ""
+        sys.stderr.write(f"\r\x1b[K{progress.phase}: {progress.done:,}{of_total} files")
         sys.stderr.flush()
 
     def finish(self) -> None:
