@@ -58,16 +58,30 @@ def _quota(ctx: ReportContext) -> tuple[int | None, str]:
         return None, "unknown"
 
 
-def type_totals(conn: sqlite3.Connection) -> list[TypeTotals]:
-    """Count and bytes of present files per kind, every kind listed (zeros included)."""
-    rows = dict(
-        (kind, (count, size))
-        for kind, count, size in conn.execute(
-            "SELECT kind, count(*), coalesce(sum(size), 0) FROM media_files "
-            "WHERE deleted_at IS NULL GROUP BY kind"
-        )
-    )
-    return [TypeTotals(str(kind), *rows.get(str(kind), (0, 0))) for kind in Kind]
+@dataclass(frozen=True)
+class LibraryCounts:
+    """Present files per kind, and how many carry a probe error or await a probe."""
+
+    by_type: list[TypeTotals]
+    probe_errors: int
+    not_yet_probed: int
+
+
+def library_counts(conn: sqlite3.Connection) -> LibraryCounts:
+    """Count and bytes of present files per kind (every kind listed, zeros included), and
+    the probe figures, in one pass over media_files (its rows are wide: a second pass
+    would cost as much again)."""
+    rows = {}
+    errors = unprobed = 0
+    for kind, count, size, kind_errors, kind_unprobed in conn.execute(
+        "SELECT kind, count(*), coalesce(sum(size), 0), count(probe_error), "
+        "count(*) - count(probed_at) FROM media_files WHERE deleted_at IS NULL GROUP BY kind"
+    ):
+        rows[kind] = (count, size)
+        errors += kind_errors
+        unprobed += kind_unprobed
+    by_type = [TypeTotals(str(kind), *rows.get(str(kind), (0, 0))) for kind in Kind]
+    return LibraryCounts(by_type, errors, unprobed)
 
 
 def _count_between(conn: sqlite3.Connection, column: str, start: int, end: int) -> int:
@@ -78,14 +92,11 @@ def _count_between(conn: sqlite3.Connection, column: str, start: int, end: int) 
 
 def overview_report(ctx: ReportContext) -> OverviewReport:
     conn = ctx.conn
-    by_type = type_totals(conn)
+    counts = library_counts(conn)
+    by_type = counts.by_type
     total_files = sum(t.count for t in by_type)
     total_size = sum(t.size for t in by_type)
     quota, quota_source = _quota(ctx)
-    errors, unprobed = conn.execute(
-        "SELECT count(probe_error), count(*) - count(probed_at) FROM media_files "
-        "WHERE deleted_at IS NULL"
-    ).fetchone()
     now_ts = int(ctx.now.timestamp())
     month_start = _month_start(ctx.now)
     start, end = ctx.time_range.start_ts, ctx.time_range.end_ts
@@ -102,8 +113,8 @@ def overview_report(ctx: ReportContext) -> OverviewReport:
         uploaded_this_month=_count_between(conn, "uploaded_at", month_start, now_ts + 1),
         deleted_this_month=_count_between(conn, "deleted_at", month_start, now_ts + 1),
         by_type=by_type,
-        probe_errors=int(errors),
-        not_yet_probed=int(unprobed),
+        probe_errors=counts.probe_errors,
+        not_yet_probed=counts.not_yet_probed,
         range=ctx.time_range.label,
         growth=storage_growth(ctx),
         forecast=quota_forecast(ctx, total_size, quota),
