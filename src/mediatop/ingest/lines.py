@@ -154,6 +154,11 @@ class ParsedBatch:
     samples: dict[str, list[str]]
     counts: Counter[str]
 
+    def summary(self) -> ParsedBatch:
+        """Only the tallies (counts and rejects) of a batch that has been written: what a
+        worker process sends back."""
+        return ParsedBatch([], [], UsageRollup(), {}, Counter(), {}, self.rejects, {}, self.counts)
+
 
 class LineBatch:
     """Everything one batch of lines becomes (see the module docstring)."""

@@ -16,9 +16,11 @@ doubled. Checkpoints are found by content, so:
 without its newline is left for the next run (it may still be being written), except
 in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
 
-Lines are read in batches of about 25,000; a big log's batches are parsed in forked
-worker processes (`mediatop.ingest.pipeline`) while this process writes them in order.
-The WAL is checkpointed rarely during an ingest and once at its end.
+Lines are read in batches of about 25,000. A small log (and what `follow` sees
+arrive) is parsed and written here; a big log's batches are parsed AND written, in
+order, by forked worker processes (`mediatop.ingest.pipeline`), each batch with its
+checkpoint in one transaction as here. The WAL is checkpointed rarely during an
+ingest and once at its end.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from mediatop.ingest.devices import device_of
 from mediatop.ingest.lines import LineBatch, ParsedBatch
@@ -44,15 +46,14 @@ from mediatop.store.checkpoints import (
     all_checkpoints,
     save_checkpoint,
 )
-from mediatop.store.connection import transaction
+from mediatop.store.connection import connect, transaction
 from mediatop.store.events import record_log_rows
-
-if TYPE_CHECKING:
-    from mediatop.ingest.pipeline import ParsePool
 
 FINGERPRINT_BYTES = 4096
 READ_BYTES = 1 << 22
 DEFAULT_BATCH_LINES = 25_000
+LINE_BYTES = 180  # a typical combined line, to size batches in bytes
+PROBE_BYTES = 1 << 16
 WAL_PAGES_DURING_INGEST = 50_000
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
 
@@ -129,7 +130,6 @@ class LogIngester:
         self.batch_lines = batch_lines
         self.tally = IngestTally()
         self.on_batch = on_batch
-        self.pool: ParsePool | None = None
 
     @property
     def fmt(self) -> LogFormat:
@@ -137,27 +137,21 @@ class LogIngester:
 
     def ingest(self, paths: Sequence[Path]) -> IngestTally:
         """Read every new complete line of every log once."""
-        try:
-            for path in paths:
-                self.ingest_path(path)
-        finally:
-            self.close()
+        for path in paths:
+            self.ingest_path(path)
         return self.tally
 
     def follow(
         self, paths: Sequence[Path], stop: Callable[[], bool], interval_s: float = 0.5
     ) -> IngestTally:
         """Like `ingest`, then keep polling for new lines and rotations until stop()."""
-        try:
-            while True:
-                for path in paths:
-                    if path.exists():
-                        self.ingest_path(path)
-                if stop():
-                    return self.tally
-                time.sleep(interval_s)
-        finally:
-            self.close()
+        while True:
+            for path in paths:
+                if path.exists():
+                    self.ingest_path(path)
+            if stop():
+                return self.tally
+            time.sleep(interval_s)
 
     def ingest_path(self, path: Path) -> None:
         """One log, after finishing any rotated-away generation of it found beside it."""
@@ -202,60 +196,119 @@ class LogIngester:
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
         with open_log(path) as stream:
             skip_to(stream, cp.offset, gz)
-            offset = cp.offset
-            chunks = _byte_batches(stream, self.batch_lines, final_partial=gz)
             # a .gz file is about 4x its size decompressed; resuming one is rare
-            remaining = (st.st_size * 4 if offset == 0 else 0) if gz else st.st_size - offset
-            for parsed, consumed in self._parse(chunks, remaining):
-                offset += consumed
-                cp = self._commit(cp, offset, head, parsed)
+            remaining = (st.st_size * 4 if cp.offset == 0 else 0) if gz else st.st_size - cp.offset
+            workers = self._workers(remaining)
+            if workers:
+                offset = self._ingest_in_workers(stream, gz, st.st_size, cp, head, workers)
+            else:
+                offset = self._ingest_here(stream, gz, cp, head)
             self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
 
-    def _parse(
-        self, chunks: Iterator[tuple[bytes, int]], expected_bytes: int
-    ) -> Iterator[tuple[ParsedBatch, int]]:
-        """Parsed batches in order: in worker processes for big logs, else here."""
-        from mediatop.ingest.pipeline import PARALLEL_MIN_BYTES, ParsePool, worker_count
+    def _workers(self, expected_bytes: int) -> int:
+        """How many worker processes a log this big gets (0: read it here)."""
+        from mediatop.ingest.pipeline import PARALLEL_MIN_BYTES, worker_count
 
-        workers = worker_count()
-        if workers and expected_bytes >= PARALLEL_MIN_BYTES:
-            if self.pool is None:
-                device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
-                self.pool = ParsePool(self.batch, workers)
-            yield from self.pool.parse_in_order(chunks)
-            return
-        for data, consumed in chunks:
+        return worker_count() if expected_bytes >= PARALLEL_MIN_BYTES else 0
+
+    def _ingest_here(self, stream: BinaryIO, gz: bool, cp: Checkpoint, head: bytes) -> int:
+        """Parse and write each batch in this process; the offset reached."""
+        offset = cp.offset
+        for data, consumed in _byte_batches(stream, self.batch_lines, final_partial=gz):
             self.batch.reset()
             self.batch.add_lines(decode_lines(data))
-            yield self.batch.result(), consumed
+            offset += consumed
+            parsed = self.batch.result()
+            cp = write_batch(self.conn, advance(cp, offset, head), parsed)
+            self._count(parsed)
+        return offset
 
-    def close(self) -> None:
-        """Stop the parse workers, if any were started."""
-        if self.pool is not None:
-            self.pool.close()
-            self.pool = None
+    def _ingest_in_workers(
+        self, stream: BinaryIO, gz: bool, size: int, cp: Checkpoint, head: bytes, workers: int
+    ) -> int:
+        """Have forked workers parse and write the rest of the log in order (see
+        `mediatop.ingest.pipeline`); the offset reached."""
+        from mediatop.ingest.pipeline import Chunk, ChunkDone, ChunkWriters
 
-    def _commit(self, cp: Checkpoint, offset: int, head: bytes, batch: ParsedBatch) -> Checkpoint:
-        length = min(len(head), offset, FINGERPRINT_BYTES)
-        counts = batch.counts
-        cp = replace(
-            cp,
-            fingerprint=fingerprint(head[:length]),
-            fingerprint_len=length,
-            offset=offset,
-            lines=cp.lines + counts["lines"],
-            accepted=cp.accepted + counts["accepted"],
-            malformed=cp.malformed + sum(batch.rejects.values()),
+        spans: Iterator[tuple[int, int, bytes | None]]
+        if gz:
+            spans = _spans_of(
+                _byte_batches(stream, self.batch_lines, final_partial=True), cp.offset
+            )
+        else:
+            spans = _line_ranges(stream.fileno(), cp.offset, size, self.batch_lines * LINE_BYTES)
+        chunks = (
+            Chunk(index, start, end, data, advance(cp, end, head))
+            for index, (start, end, data) in enumerate(spans)
         )
-        with transaction(self.conn):
-            record_log_rows(self.conn, batch.rows, batch.rollup, batch.kinds, batch.plain_rows)
-            add_misses(self.conn, batch.misses, batch.miss_status)
-            add_rejects(self.conn, batch.rejects, batch.samples)
-            new_id = save_checkpoint(self.conn, cp, int(time.time()))
+        reached = cp.offset
+
+        def done(chunk: ChunkDone) -> None:
+            nonlocal reached
+            reached = max(reached, chunk.end)
+            self._count(chunk.summary)
+
+        device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
+        writers = ChunkWriters(
+            self.batch, _store_path(self.conn), cp, None if gz else stream.fileno(), workers
+        )
+        try:
+            writers.run(chunks, done)
+            writers.finish()
+        finally:
+            writers.close()
+        return reached
+
+    def _count(self, batch: ParsedBatch) -> None:
         self.tally.add(batch)
         if self.on_batch:
             self.on_batch(self.tally)
-        return replace(cp, id=new_id)
+
+
+def advance(cp: Checkpoint, offset: int, head: bytes) -> Checkpoint:
+    """The checkpoint moved to `offset`, with the fingerprint of the first bytes it covers."""
+    length = min(len(head), offset, FINGERPRINT_BYTES)
+    return replace(
+        cp, fingerprint=fingerprint(head[:length]), fingerprint_len=length, offset=offset
+    )
+
+
+def write_batch(conn: sqlite3.Connection, cp: Checkpoint, batch: ParsedBatch) -> Checkpoint:
+    """Store one parsed batch and the checkpoint after it in ONE transaction (what makes
+    ingest exactly-once); returns that checkpoint, with its id and the batch counted."""
+    counts = batch.counts
+    cp = replace(
+        cp,
+        lines=cp.lines + counts["lines"],
+        accepted=cp.accepted + counts["accepted"],
+        malformed=cp.malformed + sum(batch.rejects.values()),
+    )
+    with transaction(conn):
+        record_log_rows(conn, batch.rows, batch.rollup, batch.kinds, batch.plain_rows)
+        add_misses(conn, batch.misses, batch.miss_status)
+        add_rejects(conn, batch.rejects, batch.samples)
+        new_id = save_checkpoint(conn, cp, int(time.time()))
+    return replace(cp, id=new_id)
+
+
+def open_ingest_connection(path: Path) -> sqlite3.Connection:
+    """A store connection for a worker process, set up as `ingest_logs` sets its own."""
+    conn = connect(path)
+    _tune_for_ingest(conn)
+    return conn
+
+
+def _tune_for_ingest(conn: sqlite3.Connection) -> None:
+    # Checkpoint the WAL every ~200 MB instead of every 4 MB while ingesting (each
+    # checkpoint syncs the database file), then once at the end.
+    # A smaller page cache too: ingest writes append-mostly, and it keeps each process
+    # under 200 MB.
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_DURING_INGEST}")
+    conn.execute(f"PRAGMA cache_size = {CACHE_KIB_DURING_INGEST}")
+
+
+def _store_path(conn: sqlite3.Connection) -> Path:
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
 
 
 def skip_to(stream: BinaryIO, offset: int, gz: bool) -> None:
@@ -296,7 +349,7 @@ def _byte_batches(
     read_size = max(4096, min(READ_BYTES, batch_lines * 256))
     parts: list[bytes] = []
     used = 0
-    target = batch_lines * 180
+    target = batch_lines * LINE_BYTES
     while True:
         chunk = stream.read(read_size)
         if not chunk:
@@ -317,6 +370,57 @@ def _byte_batches(
         used += len(pending)
     if parts:
         yield b"".join(parts), used
+
+
+def _spans_of(
+    batches: Iterator[tuple[bytes, int]], start: int
+) -> Iterator[tuple[int, int, bytes | None]]:
+    """(start, end, bytes) of each batch of a stream read from offset `start`."""
+    for data, used in batches:
+        yield start, start + used, data
+        start += used
+
+
+def _line_ranges(
+    fd: int, start: int, size: int, target: int
+) -> Iterator[tuple[int, int, bytes | None]]:
+    """(start, end, None) of spans of about `target` bytes of complete lines of the
+    plain file `fd` between `start` and `size`; reads only a little around each cut.
+    A last line without its newline is left out (it may still be being written)."""
+    while start < size:
+        cut = _line_end_after(fd, start + target, size) if start + target < size else None
+        if cut is None:
+            cut = _last_line_end(fd, start, size)
+            if cut is None:
+                return
+        yield start, cut, None
+        start = cut
+
+
+def _line_end_after(fd: int, at: int, size: int) -> int | None:
+    """The offset just past the first newline at or after `at`, if any before `size`."""
+    while at < size:
+        window = os.pread(fd, min(PROBE_BYTES, size - at), at)
+        if not window:
+            return None
+        found = window.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(window)
+    return None
+
+
+def _last_line_end(fd: int, start: int, size: int) -> int | None:
+    """The offset just past the last newline in [start, size), if any."""
+    end = size
+    while end > start:
+        at = max(start, end - PROBE_BYTES)
+        window = os.pread(fd, end - at, at)
+        found = window.rfind(b"\n")
+        if found >= 0:
+            return at + found + 1
+        end = at
+    return None
 
 
 def ingest_logs(
@@ -345,14 +449,9 @@ def ingest_logs(
         salt = session_salt(conn)
     batch = LineBatch(fmt, UrlMapper(url_prefixes, path_ids(conn)), salt)
     ingester = LogIngester(conn, batch, batch_lines=batch_lines, on_batch=on_batch)
-    # Checkpoint the WAL every ~200 MB instead of every 4 MB while ingesting (each
-    # checkpoint syncs the database file), then once at the end.
-    # A smaller page cache too: ingest writes append-mostly, and it keeps the process
-    # (with its parse worker) under 200 MB.
     previous = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_DURING_INGEST}")
-    conn.execute(f"PRAGMA cache_size = {CACHE_KIB_DURING_INGEST}")
+    _tune_for_ingest(conn)
     try:
         if follow:
             return ingester.follow(paths, stop or (lambda: False))

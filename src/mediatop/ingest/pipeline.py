@@ -1,79 +1,231 @@
-"""Parsing log batches in worker processes while the ingesting process writes.
+"""Parsing and writing a big log's chunks in forked worker processes, strictly in order.
 
-Parsing, URL mapping, UA classification and rollup aggregation are pure Python and
-CPU-bound; writing to SQLite is one connection's job. For large logs, forked workers
-(which inherit the URL map, salt and warmed-up UA parser) turn raw byte chunks into
-`ParsedBatch`es, and the ingesting process writes them IN ORDER, each with its
-checkpoint in one transaction, so exactly-once holds as in the serial path: batches
-in flight when the process dies were never committed and are read again next time.
-A bounded number of batches is in flight, so memory stays flat however big the log.
+For a big log the ingesting process only cuts the log into chunks of complete lines
+(byte ranges of a plain file, which the workers read themselves; decompressed bytes
+for a .gz) and hands them out. Forked workers inherit the URL map, salt and warmed-up
+UA parser. Each parses its chunk, waits for its turn, and writes it through its own
+store connection: raw rows, rollups, misses, rejects and the log's checkpoint in ONE
+transaction, chunk N only after chunk N-1 has committed. So:
+
+- exactly-once holds as in the serial path: a chunk whose transaction did not commit
+  was never recorded, and the checkpoint never skips past an uncommitted chunk;
+- the view-collapse state (`view_windows`) sees the batches in log order;
+- parsing one chunk overlaps writing another, and no parsed rows cross a pipe: only
+  small tallies come back.
+
+Workers die with the ingesting process (PR_SET_PDEATHSIG on Linux; elsewhere they
+check their parent before each commit), so none writes after it was killed. A worker
+that fails stops the run; the chunks after its last commit are read again next time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult, Pool
+import pickle
+import queue
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Condition
+from pathlib import Path
+from typing import Any
 
 from mediatop.ingest.lines import LineBatch, ParsedBatch
+from mediatop.store.checkpoints import Checkpoint
 
 PARALLEL_MIN_BYTES = 8 << 20
+MAX_WORKERS = 4
 IN_FLIGHT_EXTRA = 1
+POLL_S = 0.2
+_PR_SET_PDEATHSIG = 1
 
-_WORKER_BATCH: LineBatch | None = None
+# Slots of the shared state: the next chunk to commit, then the log's checkpoint as
+# the last commit left it (id, or -1 before the first; its cumulative line counts).
+_NEXT, _CP_ID, _LINES, _ACCEPTED, _MALFORMED = range(5)
 
 
 def worker_count() -> int:
-    """Parse workers to use: MEDIATOP_INGEST_WORKERS, else one core per worker after
-    the one the writing process needs, at most 2 (each worker holds its own batch and
-    caches, about 70 MB; one worker on 2 cores keeps an ingest under 200 MB in all)."""
+    """Workers to use: MEDIATOP_INGEST_WORKERS, else one per core (at most MAX_WORKERS;
+    the ingesting process only hands out byte ranges, so it needs no core of its own)."""
     configured = os.environ.get("MEDIATOP_INGEST_WORKERS")
     if configured is not None and configured.strip().isdigit():
         return int(configured)
-    return max(0, min(2, (os.cpu_count() or 1) - 1))
+    return min(MAX_WORKERS, os.cpu_count() or 1)
 
 
-def _init(batch: LineBatch) -> None:
-    global _WORKER_BATCH
-    _WORKER_BATCH = batch
+@dataclass(frozen=True)
+class Chunk:
+    """Complete lines of a log: bytes [start, end), given as `data` or read by the worker
+    from the log's descriptor. `checkpoint` is where the log stands once it is committed
+    (its id and line counts are filled in by the worker, from the previous commit)."""
+
+    index: int
+    start: int
+    end: int
+    data: bytes | None
+    checkpoint: Checkpoint
 
 
-def _parse(data: bytes) -> ParsedBatch:
-    from mediatop.ingest.logfile import decode_lines
+@dataclass(frozen=True)
+class ChunkDone:
+    """A committed chunk: where the log now stands, and its tallies."""
 
-    batch = _WORKER_BATCH
-    assert batch is not None, "worker not initialised"
-    batch.reset()
-    batch.add_lines(decode_lines(data))
-    batch.rollup.compact()
-    return batch.result()
+    index: int
+    end: int
+    summary: ParsedBatch
 
 
-class ParsePool:
-    """A pool of forked parse workers sharing one LineBatch's settings."""
+@dataclass(frozen=True)
+class _Job:
+    """What every worker of one log needs (inherited through fork, never pickled)."""
 
-    def __init__(self, batch: LineBatch, workers: int) -> None:
+    batch: LineBatch
+    db_path: Path
+    log_fd: int | None
+    parent_pid: int
+    state: Any  # multiprocessing Array('q') of the _NEXT.._MALFORMED slots
+    turn: Condition
+    tasks: multiprocessing.Queue[Chunk | None]
+    results: multiprocessing.Queue[ChunkDone | BaseException]
+
+
+class ChunkWriters:
+    """Forked workers that parse and write one log's chunks in order."""
+
+    def __init__(
+        self, batch: LineBatch, db_path: Path, start: Checkpoint, log_fd: int | None, workers: int
+    ) -> None:
         context = multiprocessing.get_context("fork")
-        self.workers = workers
-        self.pool: Pool = context.Pool(workers, _init, (batch,))
+        state = context.Array("q", 5, lock=False)
+        state[_CP_ID] = -1 if start.id is None else start.id
+        state[_LINES], state[_ACCEPTED], state[_MALFORMED] = (
+            start.lines,
+            start.accepted,
+            start.malformed,
+        )
+        self.job = _Job(
+            batch, db_path, log_fd, os.getpid(), state, context.Condition(),
+            context.Queue(), context.Queue(),
+        )  # fmt: skip
+        self.processes: list[BaseProcess] = [
+            context.Process(target=_work, args=(self.job,), daemon=True) for _ in range(workers)
+        ]
+        for process in self.processes:
+            process.start()
+        self.outstanding = 0
 
-    def parse_in_order(
-        self, chunks: Iterable[tuple[bytes, int]]
-    ) -> Iterator[tuple[ParsedBatch, int]]:
-        """(parsed batch, bytes it covers) for each chunk, in the chunks' order."""
-        pending: deque[tuple[AsyncResult[ParsedBatch], int]] = deque()
-        limit = self.workers + IN_FLIGHT_EXTRA
-        for data, used in chunks:
-            pending.append((self.pool.apply_async(_parse, (data,)), used))
-            if len(pending) >= limit:
-                result, size = pending.popleft()
-                yield result.get(), size
-        while pending:
-            result, size = pending.popleft()
-            yield result.get(), size
+    def run(self, chunks: Iterable[Chunk], on_done: Callable[[ChunkDone], None]) -> None:
+        """Hand out every chunk (a few at a time, so memory stays flat) and report each
+        one's commit; raises what a worker raised, or if one died."""
+        limit = len(self.processes) + IN_FLIGHT_EXTRA
+        for chunk in chunks:
+            while self.outstanding >= limit:
+                on_done(self._collect())
+            self.job.tasks.put(chunk)
+            self.outstanding += 1
+        while self.outstanding:
+            on_done(self._collect())
+
+    def _collect(self) -> ChunkDone:
+        while True:
+            try:
+                message = self.job.results.get(timeout=POLL_S)
+            except queue.Empty:
+                dead = [p.exitcode for p in self.processes if p.exitcode is not None]
+                if dead:
+                    raise RuntimeError(
+                        f"an ingest worker died (exit code {dead[0]}); what it had not "
+                        "committed is read again by the next run"
+                    ) from None
+                continue
+            if isinstance(message, BaseException):
+                raise message
+            self.outstanding -= 1
+            return message
+
+    def finish(self) -> None:
+        """Let idle workers exit after closing their connections."""
+        for _ in self.processes:
+            self.job.tasks.put(None)
+        for process in self.processes:
+            process.join()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        """Kill whatever still runs (an uncommitted transaction is simply rolled back)."""
+        for process in self.processes:
+            if process.exitcode is None:
+                process.kill()
+            process.join()
+        for channel in (self.job.tasks, self.job.results):
+            channel.cancel_join_thread()
+            channel.close()
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this worker when the ingesting process dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # it died before prctl took effect
+        os._exit(1)
+
+
+def _work(job: _Job) -> None:
+    """A worker's life: parse and write chunks until told to stop."""
+    _die_with_parent(job.parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from mediatop.ingest.logfile import decode_lines, open_ingest_connection, write_batch
+
+    conn = open_ingest_connection(job.db_path)
+    try:
+        while (chunk := job.tasks.get()) is not None:
+            data = chunk.data
+            if data is None:
+                assert job.log_fd is not None
+                data = os.pread(job.log_fd, chunk.end - chunk.start, chunk.start)
+            job.batch.reset()
+            job.batch.add_lines(decode_lines(data))
+            parsed = job.batch.result()
+            checkpoint = _wait_for_turn(job, chunk)
+            done = write_batch(conn, checkpoint, parsed)
+            with job.turn:
+                state = job.state
+                state[_CP_ID] = done.id
+                state[_LINES], state[_ACCEPTED], state[_MALFORMED] = (
+                    done.lines, done.accepted, done.malformed,
+                )  # fmt: skip
+                state[_NEXT] = chunk.index + 1
+                job.turn.notify_all()
+            job.results.put(ChunkDone(chunk.index, chunk.end, parsed.summary()))
+    except BaseException as exc:
+        job.results.put(_picklable(exc))
+    finally:
+        conn.close()
+
+
+def _wait_for_turn(job: _Job, chunk: Chunk) -> Checkpoint:
+    """Block until every earlier chunk has committed; the checkpoint to commit with."""
+    state = job.state
+    with job.turn:
+        while state[_NEXT] != chunk.index or os.getppid() != job.parent_pid:
+            if os.getppid() != job.parent_pid:
+                os._exit(1)  # orphaned: never write for a run that is gone
+            job.turn.wait(POLL_S)
+        cp_id = state[_CP_ID]
+        return replace(
+            chunk.checkpoint, id=None if cp_id < 0 else cp_id, lines=state[_LINES],
+            accepted=state[_ACCEPTED], malformed=state[_MALFORMED],
+        )  # fmt: skip
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        return RuntimeError(f"ingest worker failed: {exc!r}")
+    return exc
