@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mediatop.ingest.devices import device_cache, device_of
+from mediatop.ingest.devices import device_of
 from mediatop.ingest.logformat import LogFormat
-from mediatop.ingest.urlmap import UrlMapper
+from mediatop.ingest.urlmap import Mapped, UrlMapper
 from mediatop.store.events import LogRow, PlainLogRow
 from mediatop.store.rollups import UsageRollup, day_of
 
@@ -29,6 +29,8 @@ _MONTHS = {m: i for i, m in enumerate(
 _HIT = frozenset(("hit", "stale", "updating", "revalidated"))
 _MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
 SAMPLES_PER_REASON = 5
+_STATUSES = {str(status): status for status in range(100, 600)}
+_SECONDS = {f":{seconds:02d}": seconds for seconds in range(61)}
 
 
 class BadLine(Exception):
@@ -168,8 +170,12 @@ class LineBatch:
         self.mapper = mapper
         self.salt = salt
         self.clock = Clock()
-        self._sessions: dict[str, str] = {}
+        # user agent -> ip -> session key (hashing the two apart is cheaper than joining)
+        self._sessions: dict[str, dict[str, str]] = {}
         self._strings: dict[str, str] = {}
+        # hot path caches: request line -> where it leads, user agent -> what it is
+        self._requests: dict[str, Mapped] = {}
+        self._agents: dict[str, tuple[str, str, int, dict[str, str]]] = {}
         self._time = {"local": self.clock.local, "iso": Clock.iso, "msec": Clock.msec}[
             fmt.time_kind
         ]
@@ -195,15 +201,20 @@ class LineBatch:
         )  # fmt: skip
 
     def session_of(self, ip: str, agent: str) -> str:
-        key = ip + "\x00" + agent
-        found = self._sessions.get(key)
-        if found is None:
-            if len(self._sessions) > 50_000:
+        by_ip = self._sessions.get(agent)
+        if by_ip is None:
+            if len(self._sessions) > 20_000:
                 self._sessions.clear()
+            by_ip = self._sessions[agent] = {}
+        found = by_ip.get(ip)
+        if found is None:
+            if len(by_ip) > 50_000:
+                by_ip.clear()
+            key = ip + "\x00" + agent
             digest = hashlib.blake2b(
                 key.encode("utf-8", "surrogateescape"), digest_size=8, key=self.salt
             )
-            found = self._sessions[key] = digest.hexdigest()
+            found = by_ip[ip] = digest.hexdigest()
         return found
 
     def reject(self, reason: str, line: str) -> None:
@@ -224,16 +235,15 @@ class LineBatch:
     def _add_plain_combined(self, lines: list[str]) -> list[str]:
         """The hot path: ordinary combined lines for files in the library, inlined.
 
-        Takes only lines whose every field is plain (a 7-part quote split, GET/HEAD, a
-        media hit, ASCII status and size, a time seen to the minute before) and accounts
-        them exactly as `_add` would; returns the other lines for the general path.
+        Takes only lines whose every field is plain (a 7-part quote split, a GET/HEAD
+        request seen before, ASCII status and size, a time seen to the minute before) and
+        accounts them exactly as `_add` would; returns the other lines for the general path.
         """
         others = []
-        urls = self.mapper.cache
+        requests = self._requests
+        agents = self._agents
         minutes = self.clock.minutes
         to_ts = self.clock.local
-        sessions = self._sessions
-        devices = device_cache()
         strings = self._strings
         rows: list[PlainLogRow] = []
         append = rows.append
@@ -244,43 +254,28 @@ class LineBatch:
                 others.append(line)
                 continue
             head, request, tail, referrer, _, agent, _ = parts
-            left = head.find(" [")
-            first = request.find(" ")
-            last = request.rfind(" ")
-            numbers = tail.split()
-            mapped = urls.get(request[first + 1 : last])
-            method = request[:first]
-            if (
-                mapped is not None
-                and mapped.status == "other"
-                and first < last
-                and (method == "GET" or method == "HEAD")
-            ):
-                not_media += 1  # most lines of a site's log: pages, scripts, styles
-                continue
-            if (
-                mapped is None or mapped.status != "media" or left < 1 or first < 1
-                or last <= first or len(numbers) != 2 or not head.endswith("] ")
-                or not line.isascii()
-            ):  # fmt: skip
+            mapped = requests.get(request) or self._request_of(request)
+            if mapped is None:
                 others.append(line)
                 continue
-            status_text, size_text = numbers
+            if mapped.status == "other":
+                not_media += 1  # most lines of a site's log: pages, scripts, styles
+                continue
+            # ' 200 1234 ': the general path takes any other spacing
+            status = _STATUSES.get(tail[1:4])
+            size_text = tail[5:-1]
+            left = head.find(" [")
             if (
-                (method != "GET" and method != "HEAD") or len(status_text) != 3
-                or not status_text.isdigit() or status_text[0] not in "12345"
-                or not size_text.isdigit()
+                status is None or tail[0] != " " or tail[4] != " " or tail[-1] != " "
+                or not size_text.isdigit() or left < 1 or not head.endswith("] ")
+                or not line.isascii()
             ):  # fmt: skip
                 others.append(line)
                 continue
             when = head[left + 2 : -2]
             minute = minutes.get(when[:17] + when[20:])
-            seconds_text = when[18:20]
-            if minute is not None and when[17] == ":" and seconds_text.isdigit():
-                seconds = int(seconds_text)
-                if seconds > 60:
-                    others.append(line)
-                    continue
+            seconds = _SECONDS.get(when[17:20])
+            if minute is not None and seconds is not None and len(when) == 26:
                 ts = minute + seconds
             else:
                 try:
@@ -288,17 +283,17 @@ class LineBatch:
                 except BadLine:
                     others.append(line)
                     continue
-            known = devices.get(agent) or device_of(agent)
+            known = agents.get(agent) or self._agent_of(agent)
             ip = head[: head.find(" ")]
-            session = sessions.get(ip + "\x00" + agent) or self.session_of(ip, agent)
+            by_ip = known[3]
             shown_referrer: str | None = None
             if referrer != "-" and referrer:
-                # one object per distinct string: smaller batches to pickle and to hold
-                shown_referrer = strings.setdefault(referrer, referrer)
+                # one object per distinct string: less to hold, faster to compare
+                shown_referrer = strings.get(referrer) or strings.setdefault(referrer, referrer)
             append(
-                (mapped.media_id, mapped.event_type, session, shown_referrer,
-                 strings.setdefault(agent, agent), ts, int(status_text), int(size_text),
-                 known[0], int(known[1]))
+                (mapped.media_id, mapped.event_type, by_ip.get(ip) or self.session_of(ip, agent),
+                 shown_referrer, known[0], ts, status, int(size_text), known[1],
+                 known[2])
             )  # fmt: skip
         all_kinds = self.mapper.kinds
         for media_id in {row[0] for row in rows}:
@@ -309,6 +304,32 @@ class LineBatch:
         self.counts["bots"] += sum(row[9] for row in rows)
         self.counts["not_media"] += not_media
         return others
+
+    def _request_of(self, request: str) -> Mapped | None:
+        """Where a request line leads, when the hot path can take it: a GET/HEAD for a URL
+        the mapper has seen, to a library file or off the media prefixes. Cached."""
+        first = request.find(" ")
+        last = request.rfind(" ")
+        method = request[:first]
+        if first < 1 or last <= first or (method != "GET" and method != "HEAD"):
+            return None
+        mapped = self.mapper.cache.get(request[first + 1 : last])
+        if mapped is None or mapped.status not in ("media", "other") or not request.isascii():
+            return None
+        if len(self._requests) > 50_000:
+            self._requests.clear()
+        self._requests[request] = mapped
+        return mapped
+
+    def _agent_of(self, agent: str) -> tuple[str, str, int, dict[str, str]]:
+        """(the agent as stored, device class, is_bot as 0/1, its sessions by IP). Cached."""
+        if len(self._agents) > 20_000:
+            self._agents.clear()
+        device, is_bot = device_of(agent)
+        shown = self._strings.setdefault(agent, agent)
+        by_ip = self._sessions.setdefault(agent, {})
+        found = self._agents[agent] = (shown, device, int(is_bot), by_ip)
+        return found
 
     def _add_general(self, lines: list[str]) -> None:
         counts = self.counts
