@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from mediatop.analytics.context import ReportContext
 
@@ -280,26 +281,21 @@ def range_sums_sql(ctx: ReportContext) -> tuple[str, list[object]]:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RangeSums))
-# The last short-range table read: (ctx, data_version, total_changes, table).
-_last_table: tuple[ReportContext, int, int, dict[int, tuple[int, ...]]] | None = None
 
 
 def short_range_table(ctx: ReportContext) -> dict[int, tuple[int, ...]]:
     """file id -> its sums over a short range (RangeSums field order), from one grouped scan.
 
     The top lists of one report (most used, downloads, bandwidth, cache misses...) all
-    need it for a one-day range, so the last table read is kept for the same context
-    object until the store changes (PRAGMA data_version, the connection's own writes).
+    need it for a one-day range: it is read once per report run (the context's memo).
     """
-    global _last_table
-    version = ctx.conn.execute("PRAGMA data_version").fetchone()[0]
-    memo = _last_table
-    if memo is not None and memo[0] is ctx and memo[1:3] == (version, ctx.conn.total_changes):
-        return memo[3]
-    sub, args = range_sums_sql(ctx)
-    table = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in ctx.conn.execute(sub, args)}
-    _last_table = (ctx, version, ctx.conn.total_changes, table)
-    return table
+
+    def read() -> dict[int, tuple[int, ...]]:
+        sub, args = range_sums_sql(ctx)
+        return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in ctx.conn.execute(sub, args)}
+
+    key = ("short_range_table", *range_args(ctx))
+    return cast(dict[int, tuple[int, ...]], ctx.memo.get(key, read))
 
 
 def top_files(

@@ -3,12 +3,42 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mediatop.analytics.timerange import TimeRange
 from mediatop.config import Settings
+
+
+class ReportMemo:
+    """Results that the parts of one report run share, each computed once.
+
+    The media report runs its parts in threads, and several of them need the same
+    per-file table: the first to ask computes it, the others wait for that result.
+    One memo lives for one run (`registry.run_report` starts a new one), so nothing
+    read here outlives the run that read it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._results: dict[Hashable, Future[object]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], object]) -> object:
+        with self._lock:
+            result = self._results.get(key)
+            owner = result is None
+            if result is None:
+                result = self._results[key] = Future()
+        if owner:
+            try:
+                result.set_result(compute())
+            except BaseException as exc:
+                result.set_exception(exc)
+                raise
+        return result.result()
 
 
 @dataclass(frozen=True)
@@ -20,6 +50,11 @@ class ReportContext:
     time_range: TimeRange
     now: datetime
     options: Mapping[str, str] = field(default_factory=dict)
+    memo: ReportMemo = field(default_factory=ReportMemo, compare=False, repr=False)
+
+    def fresh_run(self) -> ReportContext:
+        """This context with a memo of its own: what one report run starts from."""
+        return replace(self, memo=ReportMemo())
 
     def for_range(self, time_range: TimeRange) -> ReportContext:
         return replace(self, time_range=time_range)

@@ -111,4 +111,4 @@ REPORTS: dict[str, ReportSpec] = {
 
 def run_report(name: str, ctx: ReportContext) -> Any:
     """Compute report `name` (a key of REPORTS) for `ctx`."""
-    return REPORTS[name].load()(ctx)
+    return REPORTS[name].load()(ctx.fresh_run())
