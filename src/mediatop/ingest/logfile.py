@@ -52,6 +52,7 @@ from mediatop.store.events import record_log_rows
 FINGERPRINT_BYTES = 4096
 READ_BYTES = 1 << 22
 DEFAULT_BATCH_LINES = 25_000
+WAL_CHECKPOINT_EVERY_CHUNKS = 4
 LINE_BYTES = 180  # a typical combined line, to size batches in bytes
 PROBE_BYTES = 1 << 16
 WAL_PAGES_DURING_INGEST = 50_000
@@ -247,6 +248,11 @@ class LogIngester:
             nonlocal reached
             reached = max(reached, chunk.end)
             self._count(chunk.summary)
+            if chunk.index % WAL_CHECKPOINT_EVERY_CHUNKS == WAL_CHECKPOINT_EVERY_CHUNKS - 1:
+                # this process is otherwise idle: copying the WAL into the database here,
+                # while the workers write, keeps the WAL small and spares a long copy at
+                # the end (a passive checkpoint never blocks a writer)
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
         device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
         writers = ChunkWriters(
