@@ -116,3 +116,24 @@ def test_percentiles_of_a_histogram() -> None:
     assert percentile({}, 0.5) is None
     assert percentile({bucket_of(-1): 3}, 0.5) == 1.0
     assert math.isfinite(percentile({MAX_BUCKET: 1}, 0.5) or 0)
+
+
+def test_kind_breakdown_is_usage_breakdown_summed_per_kind(tmp_path: Path) -> None:
+    conn, image, doc = _store(tmp_path)
+    day = 1_728_518_400  # 2024-10-10 00:00 UTC
+    events = [
+        UsageEvent(image, "view", day + 3600, "beacon", device="mobile", referrer="https://a.example/"),
+        UsageEvent(image, "view", day + 86_400, "beacon", device="desktop"),
+        UsageEvent(doc, "download", day + 60, "import", device="mobile", referrer="https://a.example/"),
+        UsageEvent(doc, "download", day + 90, "import", is_bot=True, device="bot"),
+    ]  # fmt: skip
+    record_usage_events_committed(conn, events[:2])
+    record_usage_events_committed(conn, events[2:])  # a second flush adds to the same rows
+    per_kind = conn.execute(
+        "SELECT f.kind, b.date, b.dimension, b.value, SUM(b.count) FROM usage_breakdown b "
+        "JOIN media_files f ON f.id = b.media_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+    stored = conn.execute("SELECT * FROM kind_breakdown ORDER BY 1, 2, 3, 4").fetchall()
+    assert stored == per_kind
+    assert ("document", "2024-10-10", "referrer", "a.example", 1) in stored
+    assert ("image", "2024-10-11", "device", "desktop", 1) in stored

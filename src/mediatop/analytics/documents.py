@@ -8,7 +8,9 @@ Definitions:
   an access was a download rather than a preview/view. (The seed's page-view-based
   conversion needs page views of the linking pages, which mediatop does not have.)
 - accessPatterns: counted uses by hour of day (UTC) and weekday (0 = Monday), and the
-  top referrer hosts and devices, from usage_breakdown; percentages within a dimension.
+  top referrer hosts and devices, from kind_breakdown (usage_breakdown summed per kind);
+  percentages within a dimension. They count every document request of the range,
+  including those of documents deleted since.
 - recentUploads: documents uploaded in the range, newest first.
 - Searchability: a document is *searchable* when its text can be read: a PDF with a
   text layer, or a text-based format (Office, OpenDocument, RTF, TXT, CSV, EPUB). It is
@@ -18,7 +20,6 @@ Definitions:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,7 +51,6 @@ TEXT_FORMATS = frozenset(
     )
 )
 PATTERN_DIMENSIONS = ("hour", "weekday", "referrer", "device")
-PATTERN_CHUNK = 16  # documents per access-pattern sum (see _access_patterns)
 
 
 @dataclass(frozen=True)
@@ -263,25 +263,18 @@ def _searchability(ctx: ReportContext, docs: list[_Doc]) -> DocumentSearchabilit
     )
 
 
-def _access_patterns(ctx: ReportContext, doc_ids: list[int]) -> list[DocumentAccessPattern]:
+def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     first, last = days(ctx)
     counts: dict[str, dict[str, int]] = {d: {} for d in PATTERN_DIMENSIONS}
-    # Answers: uses of the documents over the range by hour, weekday, referrer and
-    # device, as one JSON object ('dimension value' -> uses) per chunk of documents.
-    # Summing chunk by chunk keeps every sort small: one sort of every document-day-value
-    # row of a long range is most of the cost (several times slower than these).
-    chunks = [doc_ids[i : i + PATTERN_CHUNK] for i in range(0, len(doc_ids), PATTERN_CHUNK)]
-    for (uses,) in ctx.conn.execute(
-        "SELECT (SELECT json_group_object(k, n) FROM ("
-        "SELECT b.dimension || ' ' || b.value AS k, SUM(b.count) AS n FROM usage_breakdown b "
-        "WHERE b.media_id IN (SELECT value FROM json_each(c.value)) "
-        "AND b.date BETWEEN ? AND ? AND b.dimension IN ('hour', 'weekday', 'referrer', 'device') "
-        "GROUP BY b.dimension, b.value)) FROM json_each(?) AS c",
-        (first, last, json.dumps(chunks)),
+    # Answers: uses of documents over the range by hour, weekday, referrer and device,
+    # from the per-kind rollup (a few hundred rows a day, whatever the documents).
+    for dimension, value, n in ctx.conn.execute(
+        "SELECT dimension, value, SUM(count) FROM kind_breakdown "
+        "WHERE kind = 'document' AND date BETWEEN ? AND ? "
+        "AND dimension IN ('hour', 'weekday', 'referrer', 'device') GROUP BY dimension, value",
+        (first, last),
     ):
-        for key, n in json.loads(uses or "{}").items():
-            dimension, value = key.split(" ", 1)
-            counts[dimension][value] = counts[dimension].get(value, 0) + int(n)
+        counts[dimension][value] = int(n)
     found: list[DocumentAccessPattern] = []
     top = top_limit(ctx)
     for dimension in PATTERN_DIMENSIONS:
@@ -363,7 +356,7 @@ def documents_report(ctx: ReportContext) -> DocumentAnalytics:
                 )
                 for d in recent
             ],
-            _access_patterns(ctx, [d.id for d in docs]),
+            _access_patterns(ctx),
         ),
         performance=DocumentPerformance(
             load.mean_ms,

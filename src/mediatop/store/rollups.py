@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.kind_breakdown import upsert_kind_breakdown
 from mediatop.store.rollup_upserts import (
     upsert_kind_daily,
     upsert_latency,
@@ -320,9 +321,11 @@ class UsageRollup:
         upsert_totals(conn, self.metrics, self.first_used, self.last_used)
         upsert_kind_daily(conn, self.metrics, kinds)
         upsert_latency(conn, self.latency, kinds)
+        breakdown = self.breakdown_rows()
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = count + excluded.count",
-            [(*key, count) for key, count in self.breakdown_rows().items()],
+            [(*key, count) for key, count in breakdown.items()],
         )
+        upsert_kind_breakdown(conn, breakdown, kinds)
