@@ -30,7 +30,8 @@ _HIT = frozenset(("hit", "stale", "updating", "revalidated"))
 _MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
 SAMPLES_PER_REASON = 5
 _STATUSES = {str(status): status for status in range(100, 600)}
-_SECONDS = {f":{seconds:02d}": seconds for seconds in range(61)}
+# ':MM:SS' -> seconds into the hour (SS may be 60, a leap second)
+MINUTE_SECONDS = {f":{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(61)}
 
 
 class BadLine(Exception):
@@ -50,20 +51,21 @@ def cache_status(value: str | None) -> str | None:
 
 
 class Clock:
-    """Log time strings to UTC epoch seconds, caching the per-day part."""
+    """Log time strings to UTC epoch seconds, caching the per-day and per-hour parts."""
 
     def __init__(self) -> None:
         self._days: dict[str, int] = {}
-        self.minutes: dict[str, int] = {}
+        # '10/Oct/2024:13 +0200' -> epoch of that hour; read directly by the hot path
+        self.hours: dict[str, int] = {}
 
     def local(self, text: str) -> int:
         """'10/Oct/2024:13:55:36 +0200' (nginx $time_local, Apache %t)."""
-        minute = self.minutes.get(text[:17] + text[20:])
-        seconds_text = text[18:20]
-        if minute is not None and len(text) == 26 and seconds_text.isdigit():
-            seconds = int(seconds_text)
-            if seconds <= 60 and text[17] == ":":
-                return minute + seconds
+        # Only 26-character times are cached, so a text of another length never finds
+        # a key of its own length here (the zone part would be longer or shorter).
+        hour = self.hours.get(text[:14] + text[20:])
+        seconds = MINUTE_SECONDS.get(text[14:20])
+        if hour is not None and seconds is not None:
+            return hour + seconds
         return self._local_slow(text)
 
     def _local_slow(self, text: str) -> int:
@@ -87,10 +89,10 @@ class Clock:
             raise BadLine("bad_time") from exc
         if hours > 23 or minutes > 59 or seconds > 60 or text[14] != ":" or text[17] != ":":
             raise BadLine("bad_time")
-        if len(self.minutes) > 4_096:
-            self.minutes.clear()
-        minute = self.minutes[text[:17] + text[20:]] = base + hours * 3600 + minutes * 60
-        return minute + seconds
+        if len(self.hours) > 4_096:
+            self.hours.clear()
+        hour = self.hours[text[:14] + text[20:]] = base + hours * 3600
+        return hour + minutes * 60 + seconds
 
     @staticmethod
     def iso(text: str) -> int:
@@ -233,21 +235,22 @@ class LineBatch:
         self._add_general(lines)
 
     def _add_plain_combined(self, lines: list[str]) -> list[str]:
-        """The hot path: ordinary combined lines for files in the library, inlined.
+        """The hot path: ordinary combined lines for media URLs, inlined.
 
         Takes only lines whose every field is plain (a 7-part quote split, a GET/HEAD
-        request seen before, ASCII status and size, a time seen to the minute before) and
+        request seen before, ASCII status and size, a valid time) and
         accounts them exactly as `_add` would; returns the other lines for the general path.
         """
         others = []
         requests = self._requests
         agents = self._agents
-        minutes = self.clock.minutes
+        hours = self.clock.hours
         to_ts = self.clock.local
         strings = self._strings
         rows: list[PlainLogRow] = []
         append = rows.append
-        not_media = 0
+        not_media = missed = 0
+        misses, miss_status = self.misses, self.miss_status
         for line in lines:
             parts = line.split('"')
             if len(parts) != 7 or parts[4] != " " or parts[6]:
@@ -273,16 +276,22 @@ class LineBatch:
                 others.append(line)
                 continue
             when = head[left + 2 : -2]
-            minute = minutes.get(when[:17] + when[20:])
-            seconds = _SECONDS.get(when[17:20])
-            if minute is not None and seconds is not None and len(when) == 26:
-                ts = minute + seconds
+            hour = hours.get(when[:14] + when[20:])  # as Clock.local, inlined
+            seconds = MINUTE_SECONDS.get(when[14:20])
+            if hour is not None and seconds is not None:
+                ts = hour + seconds
             else:
                 try:
                     ts = to_ts(when)
                 except BadLine:
                     others.append(line)
                     continue
+            if mapped.status == "miss":
+                key = (mapped.path, day_of(ts)[0])
+                misses[key] += 1
+                miss_status[key] = status
+                missed += 1
+                continue
             known = agents.get(agent) or self._agent_of(agent)
             ip = head[: head.find(" ")]
             by_ip = known[3]
@@ -303,18 +312,24 @@ class LineBatch:
         self.counts["accepted"] += len(rows)
         self.counts["bots"] += sum(row[9] for row in rows)
         self.counts["not_media"] += not_media
+        self.counts["misses"] += missed
         return others
 
     def _request_of(self, request: str) -> Mapped | None:
         """Where a request line leads, when the hot path can take it: a GET/HEAD for a URL
-        the mapper has seen, to a library file or off the media prefixes. Cached."""
+        the mapper has seen, to a library file, a file it does not have, or off the media
+        prefixes. Cached."""
         first = request.find(" ")
         last = request.rfind(" ")
         method = request[:first]
         if first < 1 or last <= first or (method != "GET" and method != "HEAD"):
             return None
         mapped = self.mapper.cache.get(request[first + 1 : last])
-        if mapped is None or mapped.status not in ("media", "other") or not request.isascii():
+        if (
+            mapped is None
+            or mapped.status not in ("media", "miss", "other")
+            or not request.isascii()
+        ):
             return None
         if len(self._requests) > 50_000:
             self._requests.clear()
