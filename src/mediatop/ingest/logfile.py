@@ -55,6 +55,9 @@ DEFAULT_BATCH_LINES = 25_000
 WAL_CHECKPOINT_EVERY_CHUNKS = 4
 LINE_BYTES = 180  # a typical combined line, to size batches in bytes
 PROBE_BYTES = 1 << 16
+# A batch of complete lines: (start offset, end offset, its bytes or None when they are
+# to be read from the plain log's descriptor).
+Span = tuple[int, int, bytes | None]
 WAL_PAGES_DURING_INGEST = 50_000
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
 
@@ -196,14 +199,25 @@ class LogIngester:
             cp = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
         with open_log(path) as stream:
-            skip_to(stream, cp.offset, gz)
-            # a .gz file is about 4x its size decompressed; resuming one is rare
-            remaining = (st.st_size * 4 if cp.offset == 0 else 0) if gz else st.st_size - cp.offset
-            workers = self._workers(remaining)
-            if workers:
-                offset = self._ingest_in_workers(stream, gz, st.st_size, cp, head, workers)
+            spans: Iterator[Span]
+            if gz:
+                skip_to(stream, cp.offset, gz)
+                batches = _byte_batches(stream, self.batch_lines, final_partial=True)
+                spans = _spans_of(batches, cp.offset)
+                # a .gz file is about 4x its size decompressed; resuming one is rare
+                remaining = st.st_size * 4 if cp.offset == 0 else 0
             else:
-                offset = self._ingest_here(stream, gz, cp, head)
+                # the size of the file opened (rotation may have replaced the one stat'ed)
+                size = os.fstat(stream.fileno()).st_size
+                target = self.batch_lines * LINE_BYTES
+                spans = _line_ranges(stream.fileno(), cp.offset, size, target)
+                remaining = size - cp.offset
+            workers = self._workers(remaining)
+            fd = None if gz else stream.fileno()
+            if workers:
+                offset = self._ingest_in_workers(spans, fd, cp, head, workers)
+            else:
+                offset = self._ingest_here(spans, fd, cp, head)
             self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
 
     def _workers(self, expected_bytes: int) -> int:
@@ -212,32 +226,33 @@ class LogIngester:
 
         return worker_count() if expected_bytes >= PARALLEL_MIN_BYTES else 0
 
-    def _ingest_here(self, stream: BinaryIO, gz: bool, cp: Checkpoint, head: bytes) -> int:
+    def _ingest_here(
+        self, spans: Iterator[Span], fd: int | None, cp: Checkpoint, head: bytes
+    ) -> int:
         """Parse and write each batch in this process; the offset reached."""
         offset = cp.offset
-        for data, consumed in _byte_batches(stream, self.batch_lines, final_partial=gz):
+        for start, end, data in spans:
+            if data is None:
+                assert fd is not None
+                data = os.pread(fd, end - start, start)
+                if len(data) != end - start:
+                    break  # truncated while read: the next run starts it afresh
             self.batch.reset()
             self.batch.add_lines(decode_lines(data))
-            offset += consumed
+            offset = end
             parsed = self.batch.result()
             cp = write_batch(self.conn, advance(cp, offset, head), parsed)
             self._count(parsed)
         return offset
 
     def _ingest_in_workers(
-        self, stream: BinaryIO, gz: bool, size: int, cp: Checkpoint, head: bytes, workers: int
+        self, spans: Iterator[Span], fd: int | None, cp: Checkpoint, head: bytes, workers: int
     ) -> int:
         """Have forked workers parse and write the rest of the log in order (see
-        `mediatop.ingest.pipeline`); the offset reached."""
-        from mediatop.ingest.pipeline import Chunk, ChunkDone, ChunkWriters
+        `mediatop.ingest.pipeline`), in the same batches as `_ingest_here`; the offset
+        reached."""
+        from mediatop.ingest.pipeline import Chunk, ChunkDone, ChunkWriters, LogShrankError
 
-        spans: Iterator[tuple[int, int, bytes | None]]
-        if gz:
-            spans = _spans_of(
-                _byte_batches(stream, self.batch_lines, final_partial=True), cp.offset
-            )
-        else:
-            spans = _line_ranges(stream.fileno(), cp.offset, size, self.batch_lines * LINE_BYTES)
         chunks = (
             Chunk(index, start, end, data, advance(cp, end, head))
             for index, (start, end, data) in enumerate(spans)
@@ -255,12 +270,12 @@ class LogIngester:
                 self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
         device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
-        writers = ChunkWriters(
-            self.batch, _store_path(self.conn), cp, None if gz else stream.fileno(), workers
-        )
+        writers = ChunkWriters(self.batch, _store_path(self.conn), cp, fd, workers)
         try:
             writers.run(chunks, done)
             writers.finish()
+        except LogShrankError:
+            pass  # truncated while read: the next run starts it afresh
         finally:
             writers.close()
         return reached
@@ -378,18 +393,14 @@ def _byte_batches(
         yield b"".join(parts), used
 
 
-def _spans_of(
-    batches: Iterator[tuple[bytes, int]], start: int
-) -> Iterator[tuple[int, int, bytes | None]]:
+def _spans_of(batches: Iterator[tuple[bytes, int]], start: int) -> Iterator[Span]:
     """(start, end, bytes) of each batch of a stream read from offset `start`."""
     for data, used in batches:
         yield start, start + used, data
         start += used
 
 
-def _line_ranges(
-    fd: int, start: int, size: int, target: int
-) -> Iterator[tuple[int, int, bytes | None]]:
+def _line_ranges(fd: int, start: int, size: int, target: int) -> Iterator[Span]:
     """(start, end, None) of spans of about `target` bytes of complete lines of the
     plain file `fd` between `start` and `size`; reads only a little around each cut.
     A last line without its newline is left out (it may still be being written)."""

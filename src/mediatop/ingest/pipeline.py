@@ -58,6 +58,10 @@ def worker_count() -> int:
     return min(MAX_WORKERS, os.cpu_count() or 1)
 
 
+class LogShrankError(OSError):
+    """The log was truncated while its chunks were being read (copytruncate rotation)."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Complete lines of a log: bytes [start, end), given as `data` or read by the worker
@@ -188,6 +192,8 @@ def _work(job: _Job) -> None:
             if data is None:
                 assert job.log_fd is not None
                 data = os.pread(job.log_fd, chunk.end - chunk.start, chunk.start)
+                if len(data) != chunk.end - chunk.start:
+                    raise LogShrankError(f"the log shrank while it was read ({chunk.start})")
             job.batch.reset()
             job.batch.add_lines(decode_lines(data))
             parsed = job.batch.result()
