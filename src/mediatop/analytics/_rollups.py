@@ -292,7 +292,8 @@ def short_range_table(ctx: ReportContext) -> dict[int, tuple[int, ...]]:
 
     def read() -> dict[int, tuple[int, ...]]:
         sub, args = range_sums_sql(ctx)
-        return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in ctx.conn.execute(sub, args)}
+        # The summed columns are NOT NULL integers: each SUM is an int already.
+        return {row[0]: row[1:] for row in ctx.conn.execute(sub, args)}
 
     key = ("short_range_table", *range_args(ctx))
     return cast(dict[int, tuple[int, ...]], ctx.memo.get(key, read))
