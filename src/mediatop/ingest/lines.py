@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -231,17 +232,19 @@ class LineBatch:
         if len(self._strings) > 20_000:
             self._strings.clear()
         if self.fmt.name == "combined":
-            lines = self._add_plain_combined(lines)
-        self._add_general(lines)
+            self._add_plain_combined(lines)
+        else:
+            self._add_general(lines)
 
-    def _add_plain_combined(self, lines: list[str]) -> list[str]:
+    def _add_plain_combined(self, lines: list[str]) -> None:
         """The hot path: ordinary combined lines for media URLs, inlined.
 
         Takes only lines whose every field is plain (a 7-part quote split, a GET/HEAD
-        request seen before, ASCII status and size, a valid time) and
-        accounts them exactly as `_add` would; returns the other lines for the general path.
+        request seen before, ASCII status and size, a valid time) and accounts them
+        exactly as `_add` would; hands the others to the general path. Rows are made in
+        line order whichever path takes a line, so a batch's rows do not depend on what
+        the caches have seen (a worker process starts with cold caches).
         """
-        others = []
         requests = self._requests
         agents = self._agents
         hours = self.clock.hours
@@ -251,15 +254,22 @@ class LineBatch:
         append = rows.append
         not_media = missed = 0
         misses, miss_status = self.misses, self.miss_status
+
+        def general(line: str) -> None:
+            if rows:
+                self._account_plain(rows)
+                rows.clear()
+            self._add_general((line,))
+
         for line in lines:
             parts = line.split('"')
             if len(parts) != 7 or parts[4] != " " or parts[6]:
-                others.append(line)
+                general(line)
                 continue
             head, request, tail, referrer, _, agent, _ = parts
             mapped = requests.get(request) or self._request_of(request)
             if mapped is None:
-                others.append(line)
+                general(line)
                 continue
             if mapped.status == "other":
                 not_media += 1  # most lines of a site's log: pages, scripts, styles
@@ -273,7 +283,7 @@ class LineBatch:
                 or not size_text.isdigit() or left < 1 or not head.endswith("] ")
                 or not line.isascii()
             ):  # fmt: skip
-                others.append(line)
+                general(line)
                 continue
             when = head[left + 2 : -2]
             hour = hours.get(when[:14] + when[20:])  # as Clock.local, inlined
@@ -284,7 +294,7 @@ class LineBatch:
                 try:
                     ts = to_ts(when)
                 except BadLine:
-                    others.append(line)
+                    general(line)
                     continue
             if mapped.status == "miss":
                 key = (mapped.path, day_of(ts)[0])
@@ -304,6 +314,12 @@ class LineBatch:
                  shown_referrer, known[0], ts, status, int(size_text), known[1],
                  known[2])
             )  # fmt: skip
+        self._account_plain(rows)
+        self.counts["not_media"] += not_media
+        self.counts["misses"] += missed
+
+    def _account_plain(self, rows: list[PlainLogRow]) -> None:
+        """Add rows made by the hot path to the batch, with their rollup deltas."""
         all_kinds = self.mapper.kinds
         for media_id in {row[0] for row in rows}:
             self.kinds[media_id] = all_kinds[media_id]
@@ -311,9 +327,6 @@ class LineBatch:
         self.rollup.add_plain_log_rows(rows, all_kinds)
         self.counts["accepted"] += len(rows)
         self.counts["bots"] += sum(row[9] for row in rows)
-        self.counts["not_media"] += not_media
-        self.counts["misses"] += missed
-        return others
 
     def _request_of(self, request: str) -> Mapped | None:
         """Where a request line leads, when the hot path can take it: a GET/HEAD for a URL
@@ -346,7 +359,7 @@ class LineBatch:
         found = self._agents[agent] = (shown, device, int(is_bot), by_ip)
         return found
 
-    def _add_general(self, lines: list[str]) -> None:
+    def _add_general(self, lines: Iterable[str]) -> None:
         counts = self.counts
         parse = self.fmt.parse
         for line in lines:
