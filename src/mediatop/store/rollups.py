@@ -64,6 +64,7 @@ VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio"))
 REQUEST_SOURCES = frozenset(("log", "beacon"))
 
+_HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
 _DAYS: dict[int, tuple[str, str]] = {}
@@ -246,14 +247,27 @@ class UsageRollup:
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
         """usage_breakdown deltas: bot counts plus every use split by dimension."""
         rows = Counter(self.breakdown)
+        # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
+        get = rows.get
+        # weekday and user type take few values per file and day: summed apart first
+        per_day: dict[tuple[int, str, str, str], int] = {}
         for (media_id, day, weekday, hour, device, ref, country, user), n in self.uses.items():
-            rows[(media_id, day, "device", device)] += n
-            rows[(media_id, day, "referrer", ref)] += n
+            key = (media_id, day, "device", device)
+            rows[key] = get(key, 0) + n
+            key = (media_id, day, "referrer", ref)
+            rows[key] = get(key, 0) + n
+            key = (media_id, day, "hour", _HOUR_TEXT[hour])
+            rows[key] = get(key, 0) + n
             if country:
-                rows[(media_id, day, "country", country)] += n
-            rows[(media_id, day, "hour", str(hour))] += n
-            rows[(media_id, day, "weekday", weekday)] += n
-            rows[(media_id, day, "user_type", user)] += n
+                key = (media_id, day, "country", country)
+                rows[key] = get(key, 0) + n
+            key = (media_id, day, weekday, user)
+            per_day[key] = per_day.get(key, 0) + n
+        for (media_id, day, weekday, user), n in per_day.items():
+            key = (media_id, day, "weekday", weekday)
+            rows[key] = get(key, 0) + n
+            key = (media_id, day, "user_type", user)
+            rows[key] = get(key, 0) + n
         return rows
 
     def merge(self, other: UsageRollup) -> None:
