@@ -30,7 +30,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _HIT = frozenset(("hit", "stale", "updating", "revalidated"))
 _MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
 SAMPLES_PER_REASON = 5
-_STATUSES = {str(status): status for status in range(100, 600)}
+_SPACED_STATUSES = {f" {status} ": status for status in range(100, 600)}
 # ':MM:SS' -> seconds into the hour (SS may be 60, a leap second)
 MINUTE_SECONDS = {f":{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(61)}
 
@@ -179,6 +179,7 @@ class LineBatch:
         # hot path caches: request line -> where it leads, user agent -> what it is
         self._requests: dict[str, Mapped] = {}
         self._agents: dict[str, tuple[str, str, int, dict[str, str]]] = {}
+        self._hot_sessions = 0
         self._time = {"local": self.clock.local, "iso": Clock.iso, "msec": Clock.msec}[
             fmt.time_kind
         ]
@@ -249,7 +250,6 @@ class LineBatch:
         agents = self._agents
         hours = self.clock.hours
         to_ts = self.clock.local
-        strings = self._strings
         rows: list[PlainLogRow] = []
         append = rows.append
         not_media = missed = 0
@@ -274,25 +274,24 @@ class LineBatch:
             if mapped.status == "other":
                 not_media += 1  # most lines of a site's log: pages, scripts, styles
                 continue
-            # ' 200 1234 ': the general path takes any other spacing
-            status = _STATUSES.get(tail[1:4])
+            # ' 200 1234 ' (the general path takes any other spacing) and '... [time] '
+            status = _SPACED_STATUSES.get(tail[:5])
             size_text = tail[5:-1]
             left = head.find(" [")
             if (
-                status is None or tail[0] != " " or tail[4] != " " or tail[-1] != " "
-                or not size_text.isdigit() or left < 1 or not head.endswith("] ")
-                or not line.isascii()
+                status is None or tail[-1] != " " or not size_text.isdigit() or left < 1
+                or not head.endswith("] ") or not line.isascii()
             ):  # fmt: skip
                 general(line)
                 continue
-            when = head[left + 2 : -2]
-            hour = hours.get(when[:14] + when[20:])  # as Clock.local, inlined
-            seconds = MINUTE_SECONDS.get(when[14:20])
+            # Clock.local inlined, on the time [left + 2 : -2] within the head
+            hour = hours.get(head[left + 2 : left + 16] + head[left + 22 : -2])
+            seconds = MINUTE_SECONDS.get(head[left + 16 : left + 22])
             if hour is not None and seconds is not None:
                 ts = hour + seconds
             else:
                 try:
-                    ts = to_ts(when)
+                    ts = to_ts(head[left + 2 : -2])
                 except BadLine:
                     general(line)
                     continue
@@ -303,16 +302,15 @@ class LineBatch:
                 missed += 1
                 continue
             known = agents.get(agent) or self._agent_of(agent)
-            ip = head[: head.find(" ")]
-            by_ip = known[3]
-            shown_referrer: str | None = None
-            if referrer != "-" and referrer:
-                # one object per distinct string: less to hold, faster to compare
-                shown_referrer = strings.get(referrer) or strings.setdefault(referrer, referrer)
+            # sessions by 'ip ident user', which is the IP but for a rare ident or user
+            client = head[:left]
+            session = known[3].get(client)
+            if session is None:
+                session = self._hot_session(known[3], client, head[: head.find(" ")], agent)
             append(
-                (mapped.media_id, mapped.event_type, by_ip.get(ip) or self.session_of(ip, agent),
-                 shown_referrer, known[0], ts, status, int(size_text), known[1],
-                 known[2])
+                (mapped.media_id, mapped.event_type, session,
+                 referrer if referrer != "-" and referrer else None, known[0], ts, status,
+                 int(size_text), known[1], known[2])
             )  # fmt: skip
         self._account_plain(rows)
         self.counts["not_media"] += not_media
@@ -349,14 +347,25 @@ class LineBatch:
         self._requests[request] = mapped
         return mapped
 
+    def _hot_session(self, by_client: dict[str, str], client: str, ip: str, agent: str) -> str:
+        """The session key of an IP and agent, remembered for the hot path (at most
+        100,000 in all, then they are forgotten)."""
+        self._hot_sessions += 1
+        if self._hot_sessions > 100_000:
+            self._hot_sessions = 0
+            for known in self._agents.values():
+                known[3].clear()
+        found = by_client[client] = self.session_of(ip, agent)
+        return found
+
     def _agent_of(self, agent: str) -> tuple[str, str, int, dict[str, str]]:
-        """(the agent as stored, device class, is_bot as 0/1, its sessions by IP). Cached."""
+        """(the agent as stored, device class, is_bot as 0/1, its session keys by
+        'ip ident user'). Cached."""
         if len(self._agents) > 20_000:
             self._agents.clear()
         device, is_bot = device_of(agent)
         shown = self._strings.setdefault(agent, agent)
-        by_ip = self._sessions.setdefault(agent, {})
-        found = self._agents[agent] = (shown, device, int(is_bot), by_ip)
+        found = self._agents[agent] = (shown, device, int(is_bot), {})
         return found
 
     def _add_general(self, lines: Iterable[str]) -> None:
