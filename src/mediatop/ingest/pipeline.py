@@ -185,8 +185,9 @@ def _work(job: _Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from mediatop.ingest.logfile import decode_lines, open_ingest_connection, write_batch
 
-    conn = open_ingest_connection(job.db_path)
+    conn = None
     try:
+        conn = open_ingest_connection(job.db_path)
         while (chunk := job.tasks.get()) is not None:
             data = chunk.data
             if data is None:
@@ -211,7 +212,8 @@ def _work(job: _Job) -> None:
     except BaseException as exc:
         job.results.put(_picklable(exc))
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
 
 
 def _wait_for_turn(job: _Job, chunk: Chunk) -> Checkpoint:
