@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -183,6 +184,11 @@ def _work(job: _Job) -> None:
     """A worker's life: parse and write chunks until told to stop."""
     _die_with_parent(job.parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # What the fork inherited is never garbage: keep the collector off it. A batch makes
+    # no reference cycles, so collect between batches rather than every few hundred
+    # allocations (which costs parsing about 7%).
+    gc.freeze()
+    gc.disable()
     from mediatop.ingest.logfile import decode_lines, open_ingest_connection, write_batch
 
     conn = None
@@ -209,6 +215,7 @@ def _work(job: _Job) -> None:
                 state[_NEXT] = chunk.index + 1
                 job.turn.notify_all()
             job.results.put(ChunkDone(chunk.index, chunk.end, parsed.summary()))
+            gc.collect()
     except BaseException as exc:
         job.results.put(_picklable(exc))
     finally:
