@@ -229,3 +229,28 @@ def test_line_ranges_cut_after_newlines_and_leave_an_unfinished_line(tmp_path: P
         assert spans == [(0, 12, None), (12, 63, None), (63, 69, None)]
         assert list(logfile._line_ranges(fd, 69, size, 5)) == []
         assert list(logfile._line_ranges(fd, 4, 12, 100)) == [(4, 12, None)]
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_log_truncated_while_read_stops_after_the_last_whole_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: list[int], workers: str
+) -> None:
+    monkeypatch.setenv("MEDIATOP_INGEST_WORKERS", workers)
+    log = tmp_path / "big.log"
+    log.write_text(_lines(0, 40_000))
+    with log.open("rb") as handle:
+        spans = list(logfile._line_ranges(handle.fileno(), 0, log.stat().st_size, 3000 * 180))
+    cut = spans[2][0]  # copytruncate empties the log as the third batch is read
+    pread = os.pread
+
+    def truncating(fd: int, size: int, offset: int) -> bytes:
+        if size > logfile.PROBE_BYTES and offset >= cut:
+            os.truncate(log, cut)
+        return pread(fd, size, offset)
+
+    monkeypatch.setattr(os, "pread", truncating)  # forked workers inherit it
+    db = _store(tmp_path, "store.sqlite3")
+    _ingest(db, log)
+    stored = _contents(db)
+    assert [row[6] for row in stored["ingest_checkpoints"]] == [cut]
+    assert len(stored["media_usage_events"]) == stored["ingest_checkpoints"][0][-2] > 0

@@ -200,6 +200,7 @@ def _work(job: _Job) -> None:
                 assert job.log_fd is not None
                 data = os.pread(job.log_fd, chunk.end - chunk.start, chunk.start)
                 if len(data) != chunk.end - chunk.start:
+                    _wait_for_turn(job, chunk)  # every chunk before it is stored first
                     raise LogShrankError(f"the log shrank while it was read ({chunk.start})")
             job.batch.reset()
             job.batch.add_lines(decode_lines(data))
