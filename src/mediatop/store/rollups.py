@@ -238,12 +238,6 @@ class UsageRollup:
              user_type)
         ] += 1  # fmt: skip
 
-    def compact(self) -> None:
-        """Split the uses counted so far into breakdown rows (a parse worker calls this,
-        so that the writing process has less to do)."""
-        self.breakdown = self.breakdown_rows()
-        self.uses = Counter()
-
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
         """usage_breakdown deltas: bot counts plus every use split by dimension."""
         rows = Counter(self.breakdown)
@@ -269,26 +263,6 @@ class UsageRollup:
             key = (media_id, day, "user_type", user)
             rows[key] = get(key, 0) + n
         return rows
-
-    def merge(self, other: UsageRollup) -> None:
-        """Fold another batch's deltas (e.g. from a parse worker) into this one."""
-        for key, vector in other.metrics.items():
-            mine = self.metrics.get(key)
-            if mine is None:
-                self.metrics[key] = vector
-            else:
-                for index in range(WIDTH):
-                    mine[index] += vector[index]
-        for media_id, ts in other.last_used.items():
-            if ts > self.last_used.get(media_id, -1):
-                self.last_used[media_id] = ts
-        for media_id, ts in other.first_used.items():
-            if ts < self.first_used.get(media_id, 1 << 62):
-                self.first_used[media_id] = ts
-        self.breakdown.update(other.breakdown)
-        self.uses.update(other.uses)
-        self.latency.update(other.latency)
-        self.pending.extend(other.pending)
 
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
         """Apply the 30-minute view collapse to pending video/audio views, in time order.
