@@ -34,6 +34,7 @@ TABLES = ("media_usage_events", "media_performance_metrics", "file_totals", "kin
           "usage_breakdown", "kind_breakdown", "view_windows", "media_misses",
           "ingest_rejects", "ingest_checkpoints")  # fmt: skip
 CLOCK_COLUMNS = ("created_at", "updated_at")
+BATCH_LINES = 1500  # a 40,000-line log is about 11 batches
 
 
 def _store(tmp_path: Path, name: str) -> Path:
@@ -93,7 +94,7 @@ def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
 def _ingest(db: Path, log: Path) -> None:
     conn = connect(db)
     try:
-        ingest_logs(conn, [log], url_prefixes=PREFIXES, batch_lines=3000)
+        ingest_logs(conn, [log], url_prefixes=PREFIXES, batch_lines=BATCH_LINES)
     finally:
         conn.close()
 
@@ -238,8 +239,9 @@ def test_a_log_truncated_while_read_stops_after_the_last_whole_batch(
     monkeypatch.setenv("MEDIATOP_INGEST_WORKERS", workers)
     log = tmp_path / "big.log"
     log.write_text(_lines(0, 40_000))
+    target = BATCH_LINES * logfile.LINE_BYTES
     with log.open("rb") as handle:
-        spans = list(logfile._line_ranges(handle.fileno(), 0, log.stat().st_size, 3000 * 180))
+        spans = list(logfile._line_ranges(handle.fileno(), 0, log.stat().st_size, target))
     cut = spans[2][0]  # copytruncate empties the log as the third batch is read
     pread = os.pread
 
