@@ -253,6 +253,7 @@ def test_a_log_truncated_while_read_stops_after_the_last_whole_batch(
     monkeypatch.setattr(os, "pread", truncating)  # forked workers inherit it
     db = _store(tmp_path, "store.sqlite3")
     _ingest(db, log)
+    assert len(parallel) == (workers == "2")
     stored = _contents(db)
     assert [row[6] for row in stored["ingest_checkpoints"]] == [cut]
     assert len(stored["media_usage_events"]) == stored["ingest_checkpoints"][0][-2] > 0
