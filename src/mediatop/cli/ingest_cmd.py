@@ -91,6 +91,7 @@ def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     from mediatop.ingest.logfile import IngestTally, ingest_logs
     from mediatop.ingest.logformat import LogFormatError
+    from mediatop.ingest.pipeline import IngestWorkerError
 
     for log in args.logs:
         if not log.is_file():
@@ -115,6 +116,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         raise UserError(str(exc), EXIT_USAGE) from exc
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise UserError(f"cannot read log: {exc}") from exc
+    except IngestWorkerError as exc:
+        raise UserError(str(exc)) from exc
     except KeyboardInterrupt:
         info("stopped; everything read so far is stored")
         return EXIT_OK

@@ -40,6 +40,11 @@ from typing import Any
 from mediatop.ingest.lines import LineBatch, ParsedBatch
 from mediatop.store.checkpoints import Checkpoint
 
+
+class IngestWorkerError(RuntimeError):
+    """A parse-and-write worker died or failed; its uncommitted chunk is read next run."""
+
+
 PARALLEL_MIN_BYTES = 8 << 20
 MAX_WORKERS = 4
 IN_FLIGHT_EXTRA = 1
@@ -144,7 +149,7 @@ class ChunkWriters:
             except queue.Empty:
                 dead = [p.exitcode for p in self.processes if p.exitcode is not None]
                 if dead:
-                    raise RuntimeError(
+                    raise IngestWorkerError(
                         f"an ingest worker died (exit code {dead[0]}); what it had not "
                         "committed is read again by the next run"
                     ) from None
@@ -251,5 +256,5 @@ def _picklable(exc: BaseException) -> BaseException:
     try:
         pickle.dumps(exc)
     except Exception:
-        return RuntimeError(f"ingest worker failed: {exc!r}")
+        return IngestWorkerError(f"ingest worker failed: {exc!r}")
     return exc
