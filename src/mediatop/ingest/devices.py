@@ -56,9 +56,3 @@ def device_of(ua: str | None) -> tuple[str, bool]:
             _CACHE.clear()
         found = _CACHE[key] = _classify(key)
     return found
-
-
-def device_cache() -> dict[str, tuple[str, bool]]:
-    """The cache behind `device_of` (UA -> (class, crawler)), for hot loops to read
-    directly; a miss must go through `device_of`."""
-    return _CACHE
