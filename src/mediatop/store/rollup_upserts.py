@@ -174,3 +174,21 @@ def upsert_latency(
         "ON CONFLICT(scope, day, source, bucket) DO UPDATE SET count = count + excluded.count",
         [(*key, count) for key, count in rows.items()],
     )
+
+
+def upsert_kind_breakdown(
+    conn: sqlite3.Connection,
+    rows: Mapping[tuple[int, str, str, str], int],
+    kinds: Mapping[int, str],
+) -> None:
+    """Add usage_breakdown deltas {(media_id, date, dimension, value): n} to
+    kind_breakdown, summed per kind (as upsert_kind_daily sums the metrics)."""
+    per_kind: Counter[tuple[str, str, str, str]] = Counter()
+    for (media_id, day, dimension, value), count in rows.items():
+        per_kind[(kinds.get(media_id, "other"), day, dimension, value)] += count
+    conn.executemany(
+        "INSERT INTO kind_breakdown (kind, date, dimension, value, count) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, date, dimension, value) "
+        "DO UPDATE SET count = count + excluded.count",
+        [(*key, count) for key, count in per_kind.items()],
+    )

@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
-from mediatop.store.kind_breakdown import upsert_kind_breakdown
 from mediatop.store.rollup_upserts import (
+    upsert_kind_breakdown,
     upsert_kind_daily,
     upsert_latency,
     upsert_metrics,
