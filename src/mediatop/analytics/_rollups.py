@@ -296,7 +296,7 @@ def short_range_table(ctx: ReportContext) -> dict[int, tuple[int, ...]]:
         return {row[0]: row[1:] for row in ctx.conn.execute(sub, args)}
 
     key = ("short_range_table", *range_args(ctx))
-    return cast(dict[int, tuple[int, ...]], ctx.memo.get(key, read))
+    return cast(dict[int, tuple[int, ...]], ctx.shared(key, read))
 
 
 def top_files(

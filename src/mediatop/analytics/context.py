@@ -50,11 +50,18 @@ class ReportContext:
     time_range: TimeRange
     now: datetime
     options: Mapping[str, str] = field(default_factory=dict)
-    memo: ReportMemo = field(default_factory=ReportMemo, compare=False, repr=False)
+    # None: nothing is shared, each call reads for itself. A context that is reused for
+    # several calls (a test, a benchmark's repeats) so never serves one call's reads to
+    # the next; only a run started by `fresh_run` shares.
+    memo: ReportMemo | None = field(default=None, compare=False, repr=False)
 
     def fresh_run(self) -> ReportContext:
         """This context with a memo of its own: what one report run starts from."""
         return replace(self, memo=ReportMemo())
+
+    def shared(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """`compute()`, once per run for `key` when this run has a memo."""
+        return compute() if self.memo is None else self.memo.get(key, compute)
 
     def for_range(self, time_range: TimeRange) -> ReportContext:
         return replace(self, time_range=time_range)

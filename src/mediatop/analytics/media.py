@@ -99,6 +99,8 @@ def media_report(ctx: ReportContext) -> MediaAnalytics:
     Image savings are read from the measurement cache unless the option `measure`
     says otherwise: this report never re-encodes by default.
     """
+    if ctx.memo is None:  # called directly, not through run_report: its parts still share
+        ctx = ctx.fresh_run()
     parts = _run_parts(replace(ctx, options={"measure": "cached", **ctx.options}))
     return MediaAnalytics(
         overview=parts["overview"],
