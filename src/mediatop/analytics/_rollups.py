@@ -11,7 +11,7 @@ import dataclasses
 import heapq
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -220,6 +220,7 @@ def top_in_range(
     key: Callable[[tuple, RangeSums], tuple[float, ...]],
     limit: int,
     direct: Callable[[], list[tuple[tuple, RangeSums]]],
+    params: Mapping[str, object] | None = None,
 ) -> list[tuple[tuple, RangeSums]]:
     """The exact top `limit` files by `key` over the range, without summing every file.
 
@@ -239,7 +240,7 @@ def top_in_range(
     best: list[tuple[tuple[float, ...], tuple, RangeSums]] = []
     # No walk goes past MAX_WALK rows, so the sort keeps only that many (a bounded sort
     # is several times cheaper than ordering every file).
-    cursor = ctx.conn.execute(f"{bound_sql} LIMIT {MAX_WALK + 1}")
+    cursor = ctx.conn.execute(f"{bound_sql} LIMIT {MAX_WALK + 1}", params or {})
     batch = max(16, 2 * limit)
     walked = 0
     try:

@@ -129,11 +129,16 @@ class DashboardImageStats:
 
 def _location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
     """(responsive %, lazy % of non-featured) over image usage locations."""
+    # Counted per file first, in the order of the covering (media_id, ...) index
+    # (migration 0020): one lookup of each file's kind instead of one per location.
     row = ctx.conn.execute(
-        "SELECT SUM(u.is_responsive = 1), COUNT(u.is_responsive), "
-        "SUM(u.is_lazy = 1 AND u.usage != 'featured'), "
-        "COUNT(CASE WHEN u.usage != 'featured' THEN u.is_lazy END) "
-        "FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
+        "SELECT SUM(responsive), SUM(said_responsive), SUM(lazy), SUM(said_lazy) FROM ("
+        "  SELECT media_id, SUM(is_responsive = 1) AS responsive, "
+        "    COUNT(is_responsive) AS said_responsive, "
+        "    SUM(is_lazy = 1 AND usage != 'featured') AS lazy, "
+        "    COUNT(CASE WHEN usage != 'featured' THEN is_lazy END) AS said_lazy "
+        "  FROM usage_locations WHERE media_id IS NOT NULL GROUP BY media_id"
+        ") u CROSS JOIN media_files f ON f.id = u.media_id "
         "WHERE f.kind = 'image' AND f.deleted_at IS NULL"
     ).fetchone()
     return percent(row[0] or 0, row[1] or 0), percent(row[2] or 0, row[3] or 0)

@@ -104,33 +104,38 @@ def _gather(ctx: ReportContext, days: int) -> _Evidence:
 
 # Answers: which present media files have no person's request to any member of their
 # group since :cutoff, and were uploaded before it? With each file's and its group's
-# references, last human request and crawler requests. Groups are judged first (in
-# group_path index order, see migration 0011), so only the members of unused groups are
-# read again. {group} restricts it to one group (the one-file question).
+# references, last human request and crawler requests. Groups are judged on requests
+# first (in group_path index order, see migration 0011), and references are counted
+# only for the members of the few unrequested groups: counting them for every file
+# first would cost as much as the whole answer. {group} restricts it to one group (the
+# one-file question).
 _CANDIDATES_SQL = """
-WITH refs AS (
-  SELECT media_id, COUNT(*) AS n FROM usage_locations WHERE media_id IS NOT NULL{ref_group}
-  GROUP BY media_id
-),
-grp AS (
-  SELECT f.group_path, MAX(t.last_used) AS g_last, SUM(COALESCE(r.n, 0)) AS g_refs,
-         COUNT(*) AS g_size
+WITH grp AS (
+  SELECT f.group_path, MAX(t.last_used) AS g_last, COUNT(*) AS g_size
   FROM media_files f
   LEFT JOIN file_totals t ON t.media_id = f.id
-  LEFT JOIN refs r ON r.media_id = f.id
   WHERE f.deleted_at IS NULL{group}
   GROUP BY f.group_path
-  HAVING (g_last IS NULL OR g_last < :cutoff) AND (g_refs = 0 OR :full_coverage)
+  HAVING g_last IS NULL OR g_last < :cutoff
+),
+members AS (
+  SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
+         f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0) AS bots,
+         (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id = f.id) AS refs,
+         g.g_last, g.g_size
+  FROM grp g
+  JOIN media_files f ON f.group_path = g.group_path AND f.deleted_at IS NULL
+  LEFT JOIN file_totals t ON t.media_id = f.id
+),
+judged AS (
+  SELECT *, SUM(refs) OVER (PARTITION BY group_path) AS g_refs FROM members
 )
-SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
-       f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0),
-       COALESCE((SELECT n FROM refs WHERE refs.media_id = f.id), 0),
-       g.g_last, g.g_refs, g.g_size
-FROM grp g
-JOIN media_files f ON f.group_path = g.group_path AND f.deleted_at IS NULL
-LEFT JOIN file_totals t ON t.media_id = f.id
-WHERE f.kind IN ('image', 'video', 'audio', 'document')
-  AND f.uploaded_at <= :cutoff{only}
+SELECT id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
+       last_used, bots, refs, g_last, g_refs, g_size
+FROM judged
+WHERE kind IN ('image', 'video', 'audio', 'document')
+  AND uploaded_at <= :cutoff
+  AND (g_refs = 0 OR :full_coverage){only}
 """
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
@@ -141,13 +146,10 @@ def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, list[tuple]]
     ev = _gather(ctx, days)
     full = ev.covered_days >= days
     if only is None:
-        sql = _CANDIDATES_SQL.format(ref_group="", group="", only="")
+        sql = _CANDIDATES_SQL.format(group="", only="")
     else:
         sql = _CANDIDATES_SQL.format(
-            ref_group=f" AND media_id IN (SELECT id FROM media_files WHERE group_path = "
-            f"{_ONE_GROUP})",
-            group=f" AND f.group_path = {_ONE_GROUP}",
-            only=" AND f.id = :only",
+            group=f" AND f.group_path = {_ONE_GROUP}", only=" AND id = :only"
         )
     params = {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
     return ev, ctx.conn.execute(sql, params).fetchall()

@@ -22,6 +22,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from mediatop.analytics._rollups import (
+    MAX_WALK,
     SHORT_RANGE_DAYS,
     MediaUsageLocation,
     RangeSums,
@@ -151,20 +152,42 @@ def engagement_of(
     )
 
 
-# Answers: for every present file with traffic or a reference, its all-time usage score
-# (an upper bound of its score over any range), highest first.
+# Answers: for every present file with traffic or a reference that can rank among the
+# first :depth, its all-time usage score (an upper bound of its score over any range),
+# highest first. Scoring every file means a lookup in media_files for each: instead, a
+# file without references scores its traffic alone, so only files with references and
+# those whose traffic reaches the :depth-th highest (ties included) can rank. :depth
+# counts deleted files too, whose totals remain in file_totals.
+_TRAFFIC_SQL = "(views + 2 * downloads + 2 * clicks + 3 * shares)"
 _BOUND_SQL = f"""
 WITH l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
            WHERE media_id IS NOT NULL GROUP BY media_id),
+floor AS (
+  SELECT MIN(b) AS b FROM (SELECT {_TRAFFIC_SQL} AS b FROM file_totals
+                           ORDER BY b DESC LIMIT :depth)
+),
+candidates AS (
+  SELECT media_id FROM file_totals WHERE {_TRAFFIC_SQL} >= (SELECT b FROM floor)
+  UNION SELECT media_id FROM l
+),
 x AS (
   SELECT f.id, COALESCE(t.views, 0) AS v, COALESCE(t.downloads, 0) AS d,
          COALESCE(t.clicks, 0) AS c, COALESCE(t.shares, 0) AS s, COALESCE(l.n, 0) AS n
-  FROM media_files f LEFT JOIN file_totals t ON t.media_id = f.id
+  FROM candidates CROSS JOIN media_files f ON f.id = candidates.media_id
+  LEFT JOIN file_totals t ON t.media_id = f.id
   LEFT JOIN l ON l.media_id = f.id
-  WHERE f.deleted_at IS NULL AND (t.media_id IS NOT NULL OR l.media_id IS NOT NULL)
+  WHERE f.deleted_at IS NULL
 )
 SELECT id, {SCORE_SQL} AS score, v, d, c, s, n FROM x
 """
+
+
+def _bound_params(ctx: ReportContext, depth: int) -> dict[str, int]:
+    """_BOUND_SQL's :depth for a list of `depth` present files."""
+    deleted = ctx.conn.execute(
+        "SELECT COUNT(*) FROM media_files WHERE deleted_at IS NOT NULL"
+    ).fetchone()[0]
+    return {"depth": depth + deleted}
 
 
 def _places_count(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
@@ -202,8 +225,8 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
             (i, v, d, c, s, n, score)
             for i, score, v, d, c, s, n in ctx.conn.execute(
                 f"SELECT * FROM ({_BOUND_SQL}) WHERE score > 0 "
-                f"ORDER BY score DESC, v DESC, id LIMIT ?",
-                (limit,),
+                f"ORDER BY score DESC, v DESC, id LIMIT :limit",
+                {**_bound_params(ctx, limit), "limit": limit},
             )
         ]
 
@@ -267,7 +290,12 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         return [((-neg_id, 0, n), RangeSums(*sums)) for _s, _v, neg_id, n, sums in best]
 
     best = top_in_range(
-        ctx, f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC", key, limit, direct
+        ctx,
+        f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC",
+        key,
+        limit,
+        direct,
+        _bound_params(ctx, MAX_WALK + 1),
     )
     return [
         (row[0], r.views, r.downloads, r.clicks, r.shares, row[2], int(key(row, r)[0]))
