@@ -109,12 +109,6 @@ def load_image_facts(
     return [_facts(r) for r in rows]
 
 
-_BYTES_PER_PIXEL_SQL = (
-    "CASE mode WHEN '1' THEN 0.125 WHEN 'L' THEN 1 WHEN 'P' THEN 1 WHEN 'LA' THEN 2 "
-    "WHEN 'PA' THEN 2 WHEN 'I;16' THEN 2 WHEN 'RGB' THEN 3 WHEN 'YCbCr' THEN 3 "
-    "WHEN 'LAB' THEN 3 WHEN 'HSV' THEN 3 WHEN 'RGBA' THEN 4 WHEN 'RGBa' THEN 4 "
-    "WHEN 'CMYK' THEN 4 WHEN 'I' THEN 4 WHEN 'F' THEN 4 END"
-)
 PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
 # `unoptimized_reasons` in SQL (parameters: RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL)
 _FLAGGED_SQL = (
@@ -145,21 +139,26 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     Flagged ids: `unoptimized_reasons` in SQL (JPEG above quality 90, BMP/TIFF, opaque
     PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per pixel).
     """
-    ratio = f"size * 1.0 / (width * height * {_BYTES_PER_PIXEL_SQL})"
-    # GROUP BY the bare column: with an index on (kind, format) (migration 0012) the
-    # groups stream in index order instead of sorting every image row.
+    # Grouped by format and mode, in the order of the covering index (kind, format,
+    # mode, ...) of migration 0020: the groups stream without a sort, and each mode's
+    # bytes per pixel divides its group's sum once instead of a CASE on every row.
     groups: dict[str, list] = {}
-    for name, count, size, ratio_sum, ratios, still, flagged in conn.execute(
-        f"SELECT format, COUNT(*), TOTAL(size), TOTAL({ratio}), COUNT({ratio}), "
-        f"TOTAL(NOT COALESCE(animated, 0)), group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format",
+    for name, mode, count, size, density_sum, densities, still, flagged in conn.execute(
+        "SELECT format, mode, COUNT(*), TOTAL(size), TOTAL(size * 1.0 / (width * height)), "
+        "COUNT(size * 1.0 / (width * height)), TOTAL(NOT COALESCE(animated, 0)), "
+        f"group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format, mode",
         (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
     ):
         name = "unknown" if name is None else name
+        bytes_per_pixel = _MODE_BYTES.get(mode)
+        ratio_sum, ratios = (
+            (density_sum / bytes_per_pixel, densities) if bytes_per_pixel else (0, 0)
+        )
         row = [count, size, ratio_sum, ratios, int(still), _ids(flagged)]
         if (same := groups.get(name)) is None:
             groups[name] = row
-        else:  # a format actually named 'unknown' joins the unprobed ones
+        else:  # another mode, or a format actually named 'unknown' joining the unprobed
             groups[name] = [a + b for a, b in zip(same, row, strict=True)]
     return [
         FormatCensus(name, *row)

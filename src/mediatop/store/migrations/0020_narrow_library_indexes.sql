@@ -8,7 +8,7 @@
 -- the index as covering.
 DROP INDEX IF EXISTS media_files_kind_format;
 CREATE INDEX media_files_kind_format
-  ON media_files(kind, format, size, width, height, mode, animated, quality, ext, probed_at,
+  ON media_files(kind, format, mode, size, width, height, animated, quality, ext, probed_at,
                  probe_error, deleted_at)
   WHERE deleted_at IS NULL;
 DROP INDEX IF EXISTS usage_locations_media;
