@@ -241,17 +241,25 @@ def oversized_image_ids(conn: sqlite3.Connection) -> list[int]:
         if width and width > from_sizes.get(media_id, 0):
             from_sizes[media_id] = width
     # Answers: which present images are wider than OVERSIZE_FACTOR × the largest width
-    # a location displays them at (display_width, else the sizes-derived width)?
+    # a location displays them at (display_width, else the sizes-derived width)? Without
+    # sizes-derived widths, the widths group in the covering index's media_id order
+    # (migration 0020) instead of through a temporary b-tree.
+    widths = (
+        "SELECT media_id, MAX(display_width) AS d FROM usage_locations "
+        "WHERE media_id IS NOT NULL AND display_width > 0 GROUP BY media_id"
+        if not from_sizes
+        else "SELECT media_id, MAX(d) AS d FROM ("
+        "SELECT media_id, display_width AS d FROM usage_locations "
+        "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
+        "SELECT CAST(key AS INTEGER), value FROM json_each(:sizes)) GROUP BY media_id"
+    )
     return [
         file_id
         for (file_id,) in conn.execute(
-            "WITH w AS (SELECT media_id, MAX(d) AS d FROM ("
-            "SELECT media_id, display_width AS d FROM usage_locations "
-            "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
-            "SELECT CAST(key AS INTEGER), value FROM json_each(?)) GROUP BY media_id) "
+            f"WITH w AS ({widths}) "
             "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.media_id "
-            "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.d",
-            (json.dumps(from_sizes), OVERSIZE_FACTOR),
+            "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > :factor * w.d",
+            {"sizes": json.dumps(from_sizes), "factor": OVERSIZE_FACTOR},
         )
     ]
 
