@@ -1,0 +1,97 @@
+"""The media report's forked half: same answer as threads, errors carried, no child left."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mediatop.analytics._forked import ForkedWorkerError, fork_available, fork_call
+from mediatop.analytics.jsonable import to_jsonable
+from mediatop.analytics.media import media_report
+from mediatop.model import ProbeResult
+from test_analytics_usage_fixtures import make_store, ref, tracked, view
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_both_halves_answer():
+    assert fork_call(lambda: os.getpid(), lambda: os.getpid()) != (os.getpid(), os.getpid())
+    theirs, ours = fork_call(lambda: {"a": [1, 2]}, lambda: "here")
+    assert (theirs, ours) == ({"a": [1, 2]}, "here")
+
+
+def test_an_error_in_the_child_is_raised_here():
+    def fail() -> None:
+        raise ValueError("bad range in child")
+
+    with pytest.raises(ValueError, match="bad range in child"):
+        fork_call(fail, lambda: None)
+
+
+def test_a_child_that_dies_without_answering_is_a_clear_error():
+    with pytest.raises(ForkedWorkerError, match="died"):
+        fork_call(lambda: os._exit(3), lambda: None)
+
+
+def test_an_error_here_kills_and_reaps_the_child(tmp_path: Path):
+    pid_file = tmp_path / "child.pid"
+
+    def linger() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def fail_once_child_started() -> None:
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+        raise KeyError("here failed")
+
+    started = time.monotonic()
+    with pytest.raises(KeyError):
+        fork_call(linger, fail_once_child_started)
+    assert time.monotonic() - started < 10, "the child was waited for, not killed"
+    assert _gone(int(pid_file.read_text()))
+
+
+def test_fork_is_refused_while_another_thread_runs():
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert not fork_available()
+    finally:
+        release.set()
+        worker.join()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    store = make_store(tmp_path_factory.mktemp("forked"))
+    hero = store.add("hero.jpg", 1000, probe=ProbeResult(format="JPEG", width=800, height=600))
+    clip = store.add("clip.mp4", 9000, probe=ProbeResult(duration_s=60.0, faststart=True))
+    store.add("guide.pdf", 2000, probe=ProbeResult(pages=3, has_text_layer=True))
+    store.add("song.mp3", 3000, probe=ProbeResult(duration_s=30.0))
+    store.add("lonely.jpg", 5000)
+    store.refs(ref("hero.jpg", "12", title="Hello", url="https://x.test/hello"))
+    store.events([view(hero, 1, server_time_ms=20.0), tracked(hero, "click", 1), view(clip, 1)])
+    return store
+
+
+def test_media_report_forked_equals_threaded(store, monkeypatch):
+    assert fork_available(), "the test process should be single-threaded here"
+    forked = to_jsonable(media_report(store.ctx("30d")))
+    monkeypatch.setattr("mediatop.analytics.media.fork_available", lambda: False)
+    threaded = to_jsonable(media_report(store.ctx("30d")))
+    assert forked == threaded
+    assert forked["usage"]["mostUsedFiles"][0]["filename"] == "hero.jpg"
