@@ -140,8 +140,10 @@ def perceptual_hash(path: str) -> str:
         return str(imagehash.phash(im.convert("L")))
 
 
+# INDEXED BY: phash is not in the (kind, format, ...) index, so reading the rows in its
+# order would jump around the table; the kind index reads them in table order.
 _PHASH_PENDING = (
-    "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL "
+    "FROM media_files INDEXED BY media_files_kind WHERE kind = 'image' AND deleted_at IS NULL "
     "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
     "AND format NOT IN ('SVG', 'ICO')"
 )
