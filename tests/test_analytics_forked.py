@@ -12,8 +12,7 @@ import pytest
 from mediatop.analytics._forked import ForkedWorkerError, fork_available, fork_call
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import media_report
-from mediatop.model import ProbeResult
-from test_analytics_usage_fixtures import make_store, ref, tracked, view
+from test_analytics_usage_fixtures import one_of_each_kind
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -77,15 +76,7 @@ def test_fork_is_refused_while_another_thread_runs():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    store = make_store(tmp_path_factory.mktemp("forked"))
-    hero = store.add("hero.jpg", 1000, probe=ProbeResult(format="JPEG", width=800, height=600))
-    clip = store.add("clip.mp4", 9000, probe=ProbeResult(duration_s=60.0, faststart=True))
-    store.add("guide.pdf", 2000, probe=ProbeResult(pages=3, has_text_layer=True))
-    store.add("song.mp3", 3000, probe=ProbeResult(duration_s=30.0))
-    store.add("lonely.jpg", 5000)
-    store.refs(ref("hero.jpg", "12", title="Hello", url="https://x.test/hello"))
-    store.events([view(hero, 1, server_time_ms=20.0), tracked(hero, "click", 1), view(clip, 1)])
-    return store
+    return one_of_each_kind(tmp_path_factory.mktemp("forked"))
 
 
 def test_media_report_forked_equals_threaded(store, monkeypatch):

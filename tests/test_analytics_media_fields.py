@@ -12,8 +12,7 @@ import pytest
 
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import media_report
-from mediatop.model import ProbeResult
-from test_analytics_usage_fixtures import make_store, ref, tracked, view
+from test_analytics_usage_fixtures import one_of_each_kind
 
 MEDIA_ANALYTICS = {
     "overview": [
@@ -74,15 +73,7 @@ TYPE_FIELDS = {
 
 @pytest.fixture(scope="module")
 def media_json(tmp_path_factory):
-    store = make_store(tmp_path_factory.mktemp("media"))
-    hero = store.add("hero.jpg", 1000, probe=ProbeResult(format="JPEG", width=800, height=600))
-    clip = store.add("clip.mp4", 9000, probe=ProbeResult(duration_s=60.0, faststart=True))
-    store.add("guide.pdf", 2000, probe=ProbeResult(pages=3, has_text_layer=True))
-    store.add("song.mp3", 3000, probe=ProbeResult(duration_s=30.0))
-    store.add("lonely.jpg", 5000)
-    store.add("new.jpg", 10, uploaded_days_ago=2)
-    store.refs(ref("hero.jpg", "12", title="Hello", url="https://x.test/hello"))
-    store.events([view(hero, 1, server_time_ms=20.0), tracked(hero, "click", 1), view(clip, 1)])
+    store = one_of_each_kind(tmp_path_factory.mktemp("media"))
     return to_jsonable(media_report(store.ctx("30d")))
 
 

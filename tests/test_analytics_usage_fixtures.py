@@ -139,3 +139,19 @@ def ref(path: str, location_id: str, **fields: object) -> UsageLocation:
     values: dict[str, object] = {"type": "post", "usage": "inline", "source": "content"}
     values.update(fields)
     return UsageLocation(media_path=path.encode(), location_id=location_id, **values)  # type: ignore[arg-type]
+
+
+def one_of_each_kind(tmp_path: Path) -> Store:
+    """A store with a referenced and viewed image, a viewed video, a document, a song, an
+    unused image and one uploaded two days ago: every block of the media report has
+    something to say."""
+    store = make_store(tmp_path)
+    hero = store.add("hero.jpg", 1000, probe=ProbeResult(format="JPEG", width=800, height=600))
+    clip = store.add("clip.mp4", 9000, probe=ProbeResult(duration_s=60.0, faststart=True))
+    store.add("guide.pdf", 2000, probe=ProbeResult(pages=3, has_text_layer=True))
+    store.add("song.mp3", 3000, probe=ProbeResult(duration_s=30.0))
+    store.add("lonely.jpg", 5000)
+    store.add("new.jpg", 10, uploaded_days_ago=2)
+    store.refs(ref("hero.jpg", "12", title="Hello", url="https://x.test/hello"))
+    store.events([view(hero, 1, server_time_ms=20.0), tracked(hero, "click", 1), view(clip, 1)])
+    return store
