@@ -1,4 +1,4 @@
-"""Forked children that die with the process that forked them.
+"""Forked children that die with the process that forked them and carry their errors back.
 
 Ingest's chunk writers and the scan's walkers are forked helpers with no life of their
 own: if the parent is killed, they must go too (a writer must never commit for a run
@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import functools
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable
@@ -45,3 +46,15 @@ def die_with_parent(parent_pid: int) -> None:
             prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def picklable(
+    exc: BaseException, fallback: Callable[[BaseException], BaseException]
+) -> BaseException:
+    """`exc` if it survives the pipe to the parent (pickled and unpickled again), else
+    `fallback(exc)`: an exception carrying something unpicklable must still be told."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return fallback(exc)
+    return exc

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from mediatop.children import before_fork, die_with_parent
+from mediatop.children import before_fork, die_with_parent, picklable
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -36,14 +36,6 @@ def fork_available() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
-def _picklable(exc: BaseException) -> BaseException:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # an exception carrying something unpicklable: keep its text
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
-
-
 def _child(compute: Callable[[], Any], write_fd: int, parent_pid: int) -> None:
     """Compute, send (ok, value) or (error, exception) down the pipe, exit. Never returns."""
     status = 1
@@ -53,7 +45,7 @@ def _child(compute: Callable[[], Any], write_fd: int, parent_pid: int) -> None:
         try:
             payload: tuple[bool, Any] = (True, compute())
         except BaseException as exc:
-            payload = (False, _picklable(exc))
+            payload = (False, picklable(exc, lambda e: RuntimeError(f"{type(e).__name__}: {e}")))
         with os.fdopen(write_fd, "wb") as out:
             pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0

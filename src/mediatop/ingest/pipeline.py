@@ -23,7 +23,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 import queue
 import signal
 import sqlite3
@@ -34,7 +33,7 @@ from multiprocessing.synchronize import Condition
 from pathlib import Path
 from typing import Any
 
-from mediatop.children import before_fork, die_with_parent
+from mediatop.children import before_fork, die_with_parent, picklable
 from mediatop.ingest.lines import LineBatch, ParsedBatch
 from mediatop.store.checkpoints import Checkpoint
 
@@ -194,7 +193,7 @@ def _work(job: _Job) -> None:
             job.batch.reset()
             gc.collect()
     except BaseException as exc:
-        job.results.put(_picklable(exc))
+        job.results.put(picklable(exc, lambda e: IngestWorkerError(f"ingest worker failed: {e!r}")))
     finally:
         if conn is not None:
             conn.close()
@@ -239,11 +238,3 @@ def _wait_for_turn(job: _Job, chunk: Chunk) -> Checkpoint:
             chunk.checkpoint, id=None if cp_id < 0 else cp_id, lines=state[_LINES],
             accepted=state[_ACCEPTED], malformed=state[_MALFORMED],
         )  # fmt: skip
-
-
-def _picklable(exc: BaseException) -> BaseException:
-    try:
-        pickle.dumps(exc)
-    except Exception:
-        return IngestWorkerError(f"ingest worker failed: {exc!r}")
-    return exc
