@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from mediatop.children import before_fork, die_with_parent
-from mediatop.scan.walk import DirListing, list_dir
+from mediatop.scan.walk import DirListing, list_dir, walk_tree
 
 PARALLEL_MIN_ENTRIES = 2_000
 SUBTREES_PER_PROCESS = 4
@@ -185,10 +185,7 @@ def _walk(
             taken.value = index + 1
         if index >= len(subtrees):
             break
-        pending = [subtrees[index]]
-        while pending:
-            listing = list_dir(root, pending.pop())
-            pending.extend(sub for sub in listing.subdirs if sub not in skip)
+        for listing in walk_tree(root, start=subtrees[index], skip=skip):
             batch.append(examine(listing))
             entries += 1 + len(listing.names)
             if entries >= BATCH_ENTRIES:
