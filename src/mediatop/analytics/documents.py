@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import (
     days,
     kind_load_time,
@@ -191,13 +192,19 @@ def _format_name(doc: _Doc) -> str:
 
 
 def _searchability(ctx: ReportContext, docs: list[_Doc]) -> DocumentSearchability:
-    linked = {
-        media_id
-        for (media_id,) in ctx.conn.execute(
-            "SELECT DISTINCT u.media_id FROM usage_locations u JOIN media_files f "
-            "ON f.id = u.media_id WHERE f.kind = 'document'"
+    linked = set(
+        library_fact(
+            ctx,
+            "linked_documents",
+            lambda: [
+                media_id
+                for (media_id,) in ctx.conn.execute(
+                    "SELECT DISTINCT u.media_id FROM usage_locations u JOIN media_files f "
+                    "ON f.id = u.media_id WHERE f.kind = 'document'"
+                )
+            ],
         )
-    }
+    )
     items = []
     for d in docs:
         is_pdf = d.ext == ".pdf"

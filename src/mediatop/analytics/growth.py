@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics.context import ReportContext
 
 FORECAST_WINDOW_DAYS = 90
@@ -101,8 +102,15 @@ def storage_growth(ctx: ReportContext) -> list[MonthGrowth]:
     (`all`: from the month of the first upload).
     """
     now = ctx.now.astimezone(UTC)
-    uploads = _per_month(ctx.conn, "uploaded_at", "media_files_uploaded")
-    deletions = _per_month(ctx.conn, "deleted_at", "media_files_deleted")
+    uploads, deletions = library_fact(
+        ctx,
+        "files_per_month",
+        lambda: (
+            _per_month(ctx.conn, "uploaded_at", "media_files_uploaded"),
+            _per_month(ctx.conn, "deleted_at", "media_files_deleted"),
+        ),
+        decode=lambda pair: tuple({k: tuple(v) for k, v in d.items()} for d in pair),
+    )
     if ctx.time_range.is_all:
         known = sorted(set(uploads) | set(deletions))
         start = datetime.strptime(known[0], "%Y-%m").replace(tzinfo=UTC) if known else now

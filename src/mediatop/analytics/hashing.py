@@ -26,6 +26,7 @@ from pathlib import Path
 from mediatop.analytics._media_common import ids_json
 from mediatop.analytics._pool import run_isolated
 from mediatop.analytics._rootfs import resolve_inside
+from mediatop.store.library_facts import library_changed
 
 CHUNK_BYTES = 1 << 20
 PHASH_MAX_PIXELS = 50_000_000
@@ -119,6 +120,7 @@ def ensure_content_hashes(
 def _write(conn: sqlite3.Connection, sql: str, rows: list[tuple]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
+        library_changed(conn)
         conn.executemany(sql, rows)
     except BaseException:
         conn.execute("ROLLBACK")

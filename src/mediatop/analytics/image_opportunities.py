@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
@@ -246,16 +247,23 @@ class LibraryOptimization:
     resize_unmeasured: int
 
 
+def oversized_ids(ctx: ReportContext) -> list[int]:
+    """`oversized_image_ids`, as a library fact (it reads no events)."""
+    return library_fact(ctx, "oversized_images", lambda: oversized_image_ids(ctx.conn))
+
+
 def library_optimization(
     conn: sqlite3.Connection,
     measured: Mapping[int, Mapping[str, Measurement]],
     window: tuple[str, str],
     limit: int,
     flagged: Iterable[int],
+    too_wide: Iterable[int],
 ) -> LibraryOptimization:
     """`image_optimization` over a library without a Python object per displayed image.
 
-    `flagged`: the images the unoptimised heuristics may flag (`image_census`).
+    `flagged`: the images the unoptimised heuristics may flag (`image_census`);
+    `too_wide`: the images wider than twice their display (`oversized_ids`).
     Measured and flagged images go through `image_optimization` (request counts over
     `window`, the last 30 days, are read for the measured ones: only they rank by a
     saving). Every other oversized image can only be an unmeasured resize, which ranks
@@ -264,7 +272,7 @@ def library_optimization(
     """
     facts = load_image_facts(conn, {*measured, *flagged})
     known = {f.id for f in facts}
-    plain = [i for i in oversized_image_ids(conn) if i not in known]
+    plain = [i for i in too_wide if i not in known]
     # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
     # opportunities by the int id; the first `limit` in each order can reach a list.
     chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}

@@ -21,8 +21,9 @@ daily rollup):
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import (
     days,
     kind_load_time,
@@ -50,6 +51,7 @@ from mediatop.analytics.image_opportunities import (
     cleanup_opportunities,
     image_optimization,
     library_optimization,
+    oversized_ids,
     rank,
     with_requests,
 )
@@ -128,7 +130,12 @@ class DashboardImageStats:
 
 
 def _location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
-    """(responsive %, lazy % of non-featured) over image usage locations."""
+    """(responsive %, lazy % of non-featured) over image usage locations (a library fact)."""
+    rates = library_fact(ctx, "image_location_rates", lambda: _count_location_rates(ctx))
+    return rates[0], rates[1]
+
+
+def _count_location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
     # Counted per file first, in the order of the covering (media_id, ...) index
     # (migration 0020): one lookup of each file's kind instead of one per location.
     row = ctx.conn.execute(
@@ -251,9 +258,18 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         measured_now, failed = _measure_missing(ctx, missing, cached)
     window = last_30_days(ctx)
     top = top_limit(ctx, 50)
-    census = image_census(ctx.conn)
+    census = library_fact(
+        ctx,
+        "image_census",
+        lambda: image_census(ctx.conn),
+        encode=lambda found: [astuple(c) for c in found],
+        decode=lambda rows: [
+            FormatCensus(name, count, size, ratio_sum, ratios, still, tuple(flagged))
+            for name, count, size, ratio_sum, ratios, still, flagged in rows
+        ],
+    )
     flagged = [i for c in census for i in c.flagged]
-    found = library_optimization(ctx.conn, cached, window, top, flagged)
+    found = library_optimization(ctx.conn, cached, window, top, flagged, oversized_ids(ctx))
     facts = found.facts
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
     savings = 0

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import ids_json, last_30_days, requests_by_file, top_limit
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
@@ -41,6 +42,7 @@ from mediatop.analytics.image_opportunities import (
     OptimizationOpportunity,
     cleanup_opportunities,
     library_optimization,
+    oversized_ids,
     rank,
     with_requests,
 )
@@ -100,8 +102,14 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
-    convertible, flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)
-    images = library_optimization(ctx.conn, measured, window, top, flagged)
+    convertible, flagged = library_fact(
+        ctx,
+        "still_and_flagged_images",
+        lambda: still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS),
+        encode=lambda found: [found[0], list(found[1])],
+        decode=lambda row: (row[0], tuple(row[1])),
+    )
+    images = library_optimization(ctx.conn, measured, window, top, flagged, oversized_ids(ctx))
     facts = images.facts
     cleanups = cleanup_opportunities(ctx)
     found = [*images.opportunities, *cleanups]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import MonthGrowth, QuotaForecast, quota_forecast, storage_growth
 from mediatop.kinds import Kind
@@ -92,7 +93,13 @@ def _count_between(conn: sqlite3.Connection, column: str, start: int, end: int) 
 
 def overview_report(ctx: ReportContext) -> OverviewReport:
     conn = ctx.conn
-    counts = library_counts(conn)
+    counts = library_fact(
+        ctx,
+        "library_counts",
+        lambda: library_counts(conn),
+        encode=lambda c: [[astuple(t) for t in c.by_type], c.probe_errors, c.not_yet_probed],
+        decode=lambda row: LibraryCounts([TypeTotals(*t) for t in row[0]], row[1], row[2]),
+    )
     by_type = counts.by_type
     total_files = sum(t.count for t in by_type)
     total_size = sum(t.size for t in by_type)

@@ -11,6 +11,7 @@ from mediatop.store.connection import (
     StoreTooNewError,
     connect,
     connect_async,
+    database_file,
     transaction,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "StoreTooNewError",
     "connect",
     "connect_async",
+    "database_file",
     "transaction",
 ]

@@ -111,6 +111,11 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind `conn`'s main database ('' for an in-memory store)."""
+    return str(conn.execute("PRAGMA database_list").fetchone()[2])
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from mediatop.model import UsageLocation
 from mediatop.store.files import path_ids
+from mediatop.store.library_facts import library_changed
 
 
 def replace_locations(
@@ -24,6 +25,7 @@ def replace_locations(
     transaction), filling media_id from media_path where the caller left it None."""
     ids = path_ids(conn)
     now = int(time.time())
+    library_changed(conn)
     conn.execute("DELETE FROM usage_locations WHERE source = ?", (source,))
     conn.executemany(
         "INSERT INTO usage_locations (media_id, media_path, type, location_id, title, url, "

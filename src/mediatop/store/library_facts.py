@@ -1,0 +1,57 @@
+"""Library facts: aggregates of media_files and usage_locations saved between report runs.
+
+The library changes when a scan, a probe run or a references import writes; events,
+which arrive all the time, never change it. So an aggregate of the library alone (the
+image census, the share of responsive locations...) is computed once per library
+generation instead of once per report. Every writer of media_files and usage_locations
+calls `library_changed` inside its transaction; a fact is served only while the
+generation it was computed at is still the current one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def library_changed(conn: sqlite3.Connection) -> None:
+    """Mark the library as changed (call in the same transaction as the write)."""
+    conn.execute("UPDATE library_state SET generation = generation + 1")
+
+
+def read_fact(conn: sqlite3.Connection, name: str) -> tuple[int, str | None]:
+    """(the current generation, the fact's JSON if it was computed at that generation)."""
+    generation, value = conn.execute(
+        "SELECT s.generation, f.value FROM library_state s "
+        "LEFT JOIN library_facts f ON f.name = ? AND f.generation = s.generation",
+        (name,),
+    ).fetchone()
+    return int(generation), value
+
+
+def save_fact(database: Path | str, name: str, generation: int, value: str) -> bool:
+    """Keep `value`, computed from a library at `generation` or later, for that generation.
+
+    Reports hold read-only connections, so this writes through a short connection of
+    its own that never waits: while another writer (a scan, an ingest batch) holds the
+    store, the fact is simply not kept and the next report computes it again. A value
+    computed while the library changed under it is saved against the older generation,
+    which is already stale, so it is never read. False when it was not kept.
+    """
+    try:
+        uri = f"{Path(database).resolve().as_uri()}?mode=rw"  # never creates a file
+        conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute(
+            "INSERT INTO library_facts (name, generation, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, "
+            "value = excluded.value WHERE excluded.generation >= library_facts.generation",
+            (name, generation, value),
+        )
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return True
