@@ -16,13 +16,20 @@ from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import media_report
 from mediatop.analytics.optimize import optimization_report
 from mediatop.analytics.overview import overview_report
+from mediatop.analytics.performance import performance_report
 from mediatop.model import ProbeResult
 from mediatop.scan.scanner import scan_root
 from mediatop.store import connect, transaction
 from mediatop.store.files import mark_deleted, save_probes
 from test_analytics_usage_fixtures import Store, make_store, one_of_each_kind, ref
 
-REPORTS = (images_report, documents_report, optimization_report, overview_report)
+REPORTS = (
+    images_report,
+    documents_report,
+    optimization_report,
+    overview_report,
+    performance_report,
+)
 
 
 def _generation(conn: sqlite3.Connection) -> int:
@@ -52,6 +59,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
             "files_per_month",
             "linked_documents",
             "still_and_flagged_images",
+            "modern_image_originals",
         )
     } <= set(saved)
     assert set(saved.values()) == {_generation(store.conn)}

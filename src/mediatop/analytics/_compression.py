@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._rollups import range_sums
 from mediatop.analytics.context import ReportContext
 
@@ -59,18 +60,10 @@ def _ratio_key(ext: str, mode: str | None, meta: str | None) -> str:
     return "webp_lossless" if lossless or (mode or "").endswith("A") else "webp_lossy"
 
 
-def compression_savings(ctx: ReportContext) -> CompressionSavings:
-    """Bytes saved by the library's WebP and AVIF files against their JPEG/PNG originals.
-
-    Where a JPEG or PNG with the same name (path without extension) is present beside a
-    WebP/AVIF file, the saving is measured: that file's size minus the modern file's.
-    Otherwise it is estimated from typical ratios (ORIGINAL_RATIO): a lossy WebP stands
-    for a JPEG 1/0.70 its size, a lossless or alpha WebP for a PNG 1/0.74 its size, an
-    AVIF for a JPEG twice its size. Bandwidth saved applies the same per-file factor to
-    the bytes served in the range. (savings_cache is not used here: it measures savings
-    still to be had by converting JPEG/PNG files, which the images report counts.)
-    """
-    # Answers: the present WebP/AVIF files (what they were served comes from range_sums).
+def _modern_originals(ctx: ReportContext) -> list[tuple[int, int, int, str, int]]:
+    """(id, size, original size, 'webp' | 'avif', 1 when measured) of each present WebP/AVIF
+    file: a library fact, since only the bytes served depend on events."""
+    # Answers: the present WebP/AVIF files.
     # The extension test runs on the narrow census index (migration 0020); only the few
     # matching rows are read in full.
     modern = ctx.conn.execute(
@@ -79,7 +72,6 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
         "WHERE deleted_at IS NULL AND kind = 'image' "
         "AND lower(ext) IN ('.webp', 'webp', '.avif', 'avif'))"
     ).fetchall()
-    served = _served_bytes(ctx, [row[0] for row in modern])
     stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
     siblings: dict[bytes, int] = {}
     wanted = [stem + ext for stem in sorted(stems) for ext in _ORIGINAL_EXTS]
@@ -93,21 +85,37 @@ def compression_savings(ctx: ReportContext) -> CompressionSavings:
         ):
             stem = os.path.splitext(bytes(path))[0]
             siblings[stem] = max(siblings.get(stem, 0), size)
-    saved = originals = bandwidth_saved = measured = 0
-    by_format: dict[str, int] = {}
+    found = []
     for file_id, path, ext, size, mode, meta in modern:
         stem = os.path.splitext(bytes(path))[0]
         key = _ratio_key(ext, mode, meta)
-        if stem in siblings:
-            measured += 1
-            original = siblings[stem]
-        else:
-            original = round(size * ORIGINAL_RATIO[key])
+        original = siblings[stem] if stem in siblings else round(size * ORIGINAL_RATIO[key])
+        fmt = "avif" if key == "avif" else "webp"
+        found.append((file_id, size, original, fmt, int(stem in siblings)))
+    return found
+
+
+def compression_savings(ctx: ReportContext) -> CompressionSavings:
+    """Bytes saved by the library's WebP and AVIF files against their JPEG/PNG originals.
+
+    Where a JPEG or PNG with the same name (path without extension) is present beside a
+    WebP/AVIF file, the saving is measured: that file's size minus the modern file's.
+    Otherwise it is estimated from typical ratios (ORIGINAL_RATIO): a lossy WebP stands
+    for a JPEG 1/0.70 its size, a lossless or alpha WebP for a PNG 1/0.74 its size, an
+    AVIF for a JPEG twice its size. Bandwidth saved applies the same per-file factor to
+    the bytes served in the range. (savings_cache is not used here: it measures savings
+    still to be had by converting JPEG/PNG files, which the images report counts.)
+    """
+    modern = library_fact(ctx, "modern_image_originals", lambda: _modern_originals(ctx))
+    served = _served_bytes(ctx, [file_id for file_id, *_ in modern])
+    saved = originals = bandwidth_saved = measured = 0
+    by_format: dict[str, int] = {}
+    for file_id, size, original, fmt, is_measured in modern:
         factor = original / size if size else 1.0
+        measured += is_measured
         saved += original - size
         originals += original
         bandwidth_saved += round(served.get(file_id, 0) * (factor - 1))
-        fmt = "avif" if key == "avif" else "webp"
         by_format[fmt] = by_format.get(fmt, 0) + original - size
     return CompressionSavings(
         bytes_saved=saved,
