@@ -26,7 +26,6 @@ from mediatop.analytics.video_delivery import (
     StorageOptimization,
     delivery_optimization,
     encoding_efficiency,
-    load_videos,
     storage_optimization,
 )
 from mediatop.analytics.video_engagement import (
@@ -219,7 +218,6 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
     watched = [v if v.id not in flagged else _flag(v) for v in _engagement_rows(ctx, plays.top)]
     totals = session_totals(ctx, scope)
     load = kind_load_time(ctx, "video")
-    files = load_videos(ctx)
     count, duration, size = ctx.conn.execute(
         "SELECT COUNT(*), TOTAL(duration_s), TOTAL(size) FROM media_files "
         "WHERE kind = 'video' AND deleted_at IS NULL"
@@ -249,9 +247,9 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
             breakdown(ctx, scope, "device"),
         ),
         optimization=VideoOptimization(
-            encoding_efficiency(ctx, files)[: top_limit(ctx, 50)],
-            storage_optimization(ctx, files),
-            delivery_optimization(ctx, files),
+            encoding_efficiency(ctx)[: top_limit(ctx, 50)],
+            storage_optimization(ctx),
+            delivery_optimization(ctx),
         ),
     )
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from mediatop.analytics.context import ReportContext
 
@@ -89,14 +90,24 @@ class _Video:
 
 
 def load_videos(ctx: ReportContext) -> list[_Video]:
-    """Present videos with the probe fields delivery advice needs."""
-    return [
-        _Video(r[0], bytes(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
-        for r in ctx.conn.execute(
-            "SELECT id, path, size, width, height, codec, bitrate, faststart FROM media_files "
-            "WHERE kind = 'video' AND deleted_at IS NULL ORDER BY id"
-        )
-    ]
+    """Present videos with the probe fields delivery advice needs (read once per run)."""
+
+    def read() -> list[_Video]:
+        return [
+            _Video(r[0], bytes(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
+            for r in ctx.conn.execute(
+                "SELECT id, path, size, width, height, codec, bitrate, faststart FROM media_files "
+                "WHERE kind = 'video' AND deleted_at IS NULL ORDER BY id"
+            )
+        ]
+
+    return cast(list[_Video], ctx.shared("videos", read))
+
+
+def _assessed(ctx: ReportContext) -> list[EncodingEfficiency]:
+    """`assess` of every present video, in id order, once per run."""
+    found = ctx.shared("video_assessments", lambda: [assess(v) for v in load_videos(ctx)])
+    return cast(list[EncodingEfficiency], found)
 
 
 def recommended_bitrate(height: int | None, codec: str | None) -> int | None:
@@ -125,21 +136,17 @@ def assess(video: _Video) -> EncodingEfficiency:
     )  # fmt: skip
 
 
-def encoding_efficiency(
-    ctx: ReportContext, videos: list[_Video] | None = None
-) -> list[EncodingEfficiency]:
+def encoding_efficiency(ctx: ReportContext) -> list[EncodingEfficiency]:
     """Every video's verdict, the most wasteful (largest estimated saving) first."""
-    found = [assess(v) for v in (videos if videos is not None else load_videos(ctx))]
+    found = list(_assessed(ctx))
     found.sort(key=lambda e: (-(e.estimated_savings or 0), -(e.ratio or 0), int(e.id)))
     return found
 
 
-def storage_optimization(
-    ctx: ReportContext, videos: list[_Video] | None = None
-) -> StorageOptimization:
+def storage_optimization(ctx: ReportContext) -> StorageOptimization:
     """Over-bitrate and never-watched videos, in files and bytes."""
-    videos = videos if videos is not None else load_videos(ctx)
-    high = [e for e in map(assess, videos) if e.verdict == "high"]
+    videos = load_videos(ctx)
+    high = [e for e in _assessed(ctx) if e.verdict == "high"]
     watched = {
         video_id for (video_id,) in ctx.conn.execute("SELECT DISTINCT video_id FROM video_sessions")
     }
@@ -165,11 +172,9 @@ def ladder_key(path: bytes) -> bytes:
     return os.path.join(directory, _RESOLUTION_TOKEN.sub(b"", stem).lower())
 
 
-def delivery_optimization(
-    ctx: ReportContext, videos: list[_Video] | None = None
-) -> DeliveryOptimization:
+def delivery_optimization(ctx: ReportContext) -> DeliveryOptimization:
     """MP4s without faststart, tall videos without a smaller variant, and what to do."""
-    videos = videos if videos is not None else load_videos(ctx)
+    videos = load_videos(ctx)
     ref = {v.id: VideoRef(str(v.id), v.path, "video", v.size, v.height) for v in videos}
     no_faststart = [ref[v.id] for v in videos if v.faststart == 0]
     heights: dict[bytes, list[int]] = {}
@@ -193,7 +198,7 @@ def delivery_optimization(
             f"{len(single)} video(s) of {LADDER_MIN_HEIGHT}p or more have no lower-resolution "
             "version: add a 480p/360p rendition (or adaptive streaming) for mobile visitors"
         )
-    high = [e for e in map(assess, videos) if e.verdict == "high"]
+    high = [e for e in _assessed(ctx) if e.verdict == "high"]
     if high:
         advice.append(
             f"{len(high)} video(s) use more than {HIGH_RATIO:g}× the bitrate their resolution "
