@@ -31,7 +31,7 @@ SEED_COLUMNS = {
 }  # fmt: skip
 ADDED_TABLES = {
     "media_files", "usage_locations", "file_totals", "kind_daily", "latency_histogram",
-    "ingest_checkpoints", "cleanup_journal", "scan_dirs",
+    "ingest_checkpoints", "cleanup_journal", "scan_dirs", "library_state", "library_facts",
 }  # fmt: skip
 
 
@@ -47,6 +47,20 @@ def test_fresh_store_has_latest_version_and_every_table(tmp_path: Path) -> None:
     assert tables >= ADDED_TABLES
     for table, columns in SEED_COLUMNS.items():
         assert columns <= _columns(conn, table), table
+
+
+def test_a_reader_upgrades_a_store_an_older_mediatop_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    conn = connect(path)
+    conn.executescript(
+        "DROP TABLE library_facts; DROP TABLE library_state; PRAGMA user_version = 20;"
+    )
+    conn.close()
+    reader = connect(path, readonly=True)
+    assert reader.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert reader.execute("SELECT generation FROM library_state").fetchone() == (0,)
+    with pytest.raises(sqlite3.OperationalError):  # still read-only
+        reader.execute("DELETE FROM library_facts")
 
 
 def test_up_to_date_store_reopens_without_migrating_again(tmp_path: Path) -> None:

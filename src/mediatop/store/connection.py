@@ -73,6 +73,19 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
 
 
+def _upgrade(path: Path) -> None:
+    """Run the pending migrations of an older store (for a read-only opener)."""
+    try:
+        connect(path).close()
+    except StoreCorruptError:
+        raise
+    except StoreError as exc:
+        raise StoreError(
+            f"{path} was written by an older mediatop and could not be upgraded ({exc}); "
+            "run `mediatop scan` once with write access to it"
+        ) from exc
+
+
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the store at `path`.
 
@@ -98,6 +111,12 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
                 raise StoreTooNewError(
                     f"{path} was written by a newer mediatop (store version {version})"
                 )
+            if version < SCHEMA_VERSION:
+                # An older mediatop wrote it: a reader would miss the newer tables.
+                # Migrate through a short write connection, then read as asked.
+                conn.close()
+                _upgrade(path)
+                return connect(path, readonly=True)
         else:
             _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
