@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from mediatop import __version__
@@ -179,8 +180,7 @@ def test_an_in_memory_store_computes_without_saving(tmp_path: Path):
     store = one_of_each_kind(tmp_path)
     memory = sqlite3.connect(":memory:")
     store.conn.backup(memory)
-    ctx = store.ctx("all")
-    ctx = type(ctx)(memory, ctx.settings, ctx.time_range, ctx.now, ctx.options)
+    ctx = replace(store.ctx("all"), conn=memory)
     store.conn.execute("DELETE FROM library_facts")
     memory.execute("DELETE FROM library_facts")
     assert to_jsonable(overview_report(ctx)) == to_jsonable(overview_report(store.ctx("all")))
