@@ -64,3 +64,46 @@ def test_summing_the_whole_range_after_a_long_walk_gives_the_same_answer(busy, s
     expected = _brute_force(store, log, places, spec)[:50]
     got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), 50)]
     assert got == expected
+
+
+@pytest.fixture(scope="module")
+def lifted(tmp_path_factory):
+    """Files with 100, 99, ... 81 views and 30, 29, ... 1 views, and two files lifted by
+    their references past files with more traffic: 96 views and 2 places, 70 views and 6
+    places."""
+    store = make_store(tmp_path_factory.mktemp("lifted"))
+    log, places = [], Counter()
+    views = {store.add(f"v{n}.jpg", 1000): n for n in range(100, 80, -1)}
+    two = store.add("two-places.jpg", 1000)
+    three = store.add("three-places.jpg", 1000)
+    views |= {store.add(f"low{n}.jpg", 1000): n for n in range(30, 0, -1)}
+    views |= {two: 96, three: 70}
+    events = []
+    for media_id, n in views.items():
+        events += [view(media_id, 2) for _ in range(n)]
+        log += [(media_id, "view", ts(2))] * n
+    store.events(events)
+    store.refs(
+        ref("two-places.jpg", "a"), ref("two-places.jpg", "b"),
+        *(ref("three-places.jpg", page) for page in "cdefgh"),
+    )  # fmt: skip
+    places.update({two: 2, three: 6})
+    return store, log, places
+
+
+@pytest.mark.parametrize("spec", ["30d", "all"])
+@pytest.mark.parametrize("walk", [16, 2048])
+def test_references_lift_a_file_over_the_traffic_floor(lifted, spec, walk, monkeypatch):
+    """Only files whose traffic is within 5 × the most places of the traffic floor are
+    scored (walk 16 makes the floor 85 views for 30d, 97 for the top 4 of all): the file
+    with 70 views and 6 places (score 100) must still rank third, behind the one with 96
+    views and 2 places (106) and the one with 100 views (100, more views)."""
+    from mediatop.analytics import _rollups, usage
+
+    store, log, places = lifted
+    monkeypatch.setattr(_rollups, "MAX_WALK", walk)
+    monkeypatch.setattr(usage, "MAX_WALK", walk)
+    expected = _brute_force(store, log, places, spec)[:4]
+    got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), 4)]
+    assert got == expected
+    assert [s for _, s in got] == [106, 100, 100, 99]

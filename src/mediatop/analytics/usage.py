@@ -21,6 +21,7 @@ import heapq
 from dataclasses import astuple, dataclass
 from datetime import datetime
 
+from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._rollups import (
     MAX_WALK,
     SHORT_RANGE_DAYS,
@@ -152,42 +153,65 @@ def engagement_of(
     )
 
 
-# Answers: for every present file with traffic or a reference that can rank among the
-# first :depth, its all-time usage score (an upper bound of its score over any range),
-# highest first. Scoring every file means a lookup in media_files for each: instead, a
-# file without references scores its traffic alone, so only files with references and
-# those whose traffic reaches the :depth-th highest (ties included) can rank. :depth
-# counts deleted files too, whose totals remain in file_totals.
+# A file's usage score is its traffic plus 5 per place used, and its all-time score
+# bounds its score over any range. _bound_query answers, highest first, the all-time
+# score of every present file that can rank among the first `depth`, without scoring
+# every file (a lookup in media_files for each):
+#  - the floor is the `depth`-th highest all-time traffic (counting deleted files too,
+#    whose totals remain in file_totals): at least `depth` files score that much, so a
+#    file that ranks scores at least the floor;
+#  - a file's score is at most its traffic + 5 × the most places any file has, so one
+#    that ranks has traffic >= floor - 5 × that most. When that cut is above 0, the
+#    files over it are the only candidates (a few more than `depth`);
+#  - otherwise (little traffic) every file with traffic at the floor or a reference is.
 _TRAFFIC_SQL = "(views + 2 * downloads + 2 * clicks + 3 * shares)"
-_BOUND_SQL = f"""
-WITH l AS (SELECT media_id, COUNT(*) AS n FROM usage_locations
-           WHERE media_id IS NOT NULL GROUP BY media_id),
-floor AS (
-  SELECT MIN(b) AS b FROM (SELECT {_TRAFFIC_SQL} AS b FROM file_totals
-                           ORDER BY b DESC LIMIT :depth)
-),
-candidates AS (
-  SELECT media_id FROM file_totals WHERE {_TRAFFIC_SQL} >= (SELECT b FROM floor)
-  UNION SELECT media_id FROM l
-),
-x AS (
+_FLOOR_SQL = (
+    f"SELECT MIN(b), COUNT(*) FROM (SELECT {_TRAFFIC_SQL} AS b FROM file_totals "
+    "ORDER BY b DESC LIMIT ?)"
+)
+_OVER_CUT = f"SELECT media_id FROM file_totals WHERE {_TRAFFIC_SQL} >= :cut"
+_AT_FLOOR_OR_USED = (
+    f"SELECT media_id FROM file_totals WHERE {_TRAFFIC_SQL} >= :cut "
+    "UNION SELECT media_id FROM usage_locations WHERE media_id IS NOT NULL"
+)
+_SCORED_SQL = f"""
+WITH x AS (
   SELECT f.id, COALESCE(t.views, 0) AS v, COALESCE(t.downloads, 0) AS d,
-         COALESCE(t.clicks, 0) AS c, COALESCE(t.shares, 0) AS s, COALESCE(l.n, 0) AS n
-  FROM candidates CROSS JOIN media_files f ON f.id = candidates.media_id
+         COALESCE(t.clicks, 0) AS c, COALESCE(t.shares, 0) AS s,
+         (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id = f.id) AS n
+  FROM ({{candidates}}) candidates CROSS JOIN media_files f ON f.id = candidates.media_id
   LEFT JOIN file_totals t ON t.media_id = f.id
-  LEFT JOIN l ON l.media_id = f.id
   WHERE f.deleted_at IS NULL
 )
 SELECT id, {SCORE_SQL} AS score, v, d, c, s, n FROM x
 """
 
 
-def _bound_params(ctx: ReportContext, depth: int) -> dict[str, int]:
-    """_BOUND_SQL's :depth for a list of `depth` present files."""
-    deleted = ctx.conn.execute(
+def _most_places(ctx: ReportContext) -> int:
+    """The most usage_locations rows naming one file (a library fact)."""
+    return library_fact(
+        ctx,
+        "most_places_per_file",
+        lambda: ctx.conn.execute(
+            "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM usage_locations "
+            "WHERE media_id IS NOT NULL GROUP BY media_id)"
+        ).fetchone()[0],
+    )
+
+
+def _bound_query(ctx: ReportContext, depth: int) -> tuple[str, dict[str, int]]:
+    """SQL and parameters of the all-time scores of the files that can rank among the
+    first `depth` present files (see above): rows (id, score, v, d, c, s, n)."""
+    depth += ctx.conn.execute(
         "SELECT COUNT(*) FROM media_files WHERE deleted_at IS NOT NULL"
     ).fetchone()[0]
-    return {"depth": depth + deleted}
+    floor, ranked = ctx.conn.execute(_FLOOR_SQL, (depth,)).fetchone()
+    if ranked < depth:  # fewer files with traffic than places to fill: all can rank
+        return _SCORED_SQL.format(candidates=_AT_FLOOR_OR_USED), {"cut": 0}
+    cut = floor - 5 * _most_places(ctx)
+    if cut > 0:
+        return _SCORED_SQL.format(candidates=_OVER_CUT), {"cut": cut}
+    return _SCORED_SQL.format(candidates=_AT_FLOOR_OR_USED), {"cut": floor}
 
 
 def _places_count(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
@@ -221,12 +245,13 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         return out
     if ctx.time_range.is_all:
         # All-time totals are the range's totals: one ordered query answers it.
+        bound_sql, params = _bound_query(ctx, limit)
         return [
             (i, v, d, c, s, n, score)
             for i, score, v, d, c, s, n in ctx.conn.execute(
-                f"SELECT * FROM ({_BOUND_SQL}) WHERE score > 0 "
+                f"SELECT * FROM ({bound_sql}) WHERE score > 0 "
                 f"ORDER BY score DESC, v DESC, id LIMIT :limit",
-                {**_bound_params(ctx, limit), "limit": limit},
+                {**params, "limit": limit},
             )
         ]
 
@@ -289,13 +314,14 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         best = heapq.nlargest(limit, ranked)
         return [((-neg_id, 0, n), RangeSums(*sums)) for _s, _v, neg_id, n, sums in best]
 
+    bound_sql, params = _bound_query(ctx, MAX_WALK + 1)
     best = top_in_range(
         ctx,
-        f"SELECT id, score, n FROM ({_BOUND_SQL}) ORDER BY score DESC",
+        f"SELECT id, score, n FROM ({bound_sql}) ORDER BY score DESC",
         key,
         limit,
         direct,
-        _bound_params(ctx, MAX_WALK + 1),
+        params,
     )
     return [
         (row[0], r.views, r.downloads, r.clicks, r.shares, row[2], int(key(row, r)[0]))
