@@ -21,7 +21,7 @@ from mediatop.analytics.performance import performance_report
 from mediatop.model import ProbeResult
 from mediatop.scan.scanner import scan_root
 from mediatop.store import connect, transaction
-from mediatop.store.files import mark_deleted, save_probes
+from mediatop.store.files import insert_new, mark_deleted, save_probes
 from test_analytics_usage_fixtures import Store, make_store, one_of_each_kind, ref
 
 REPORTS = (
@@ -58,7 +58,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
             "oversized_images",
             "library_counts",
             "files_per_month",
-            "linked_documents",
+            "document_library:50",
             "still_and_flagged_images",
             "modern_image_originals",
         )
@@ -185,3 +185,22 @@ def test_an_in_memory_store_computes_without_saving(tmp_path: Path):
     memory.execute("DELETE FROM library_facts")
     assert to_jsonable(overview_report(ctx)) == to_jsonable(overview_report(store.ctx("all")))
     assert memory.execute("SELECT COUNT(*) FROM library_facts").fetchone()[0] == 0
+
+
+def test_a_document_name_that_is_not_utf8_comes_back_the_same_from_a_saved_fact(
+    tmp_path: Path,
+):
+    store = make_store(tmp_path)
+    store.add("plain.pdf", 2000)
+    name = b"r\xe9sum\xe9 \x1b[31m.pdf"  # Latin-1, with an escape sequence
+    with transaction(store.conn):
+        insert_new(
+            store.conn,
+            [(name, name, None, "document", "application/pdf", ".pdf", 3000, 0, None, 0, "path")],
+            0,
+        )
+    fresh = documents_report(store.ctx("all"))
+    assert fresh.performance.searchability.documents_with_gaps[0].filename == name
+    served = documents_report(store.ctx("all"))
+    assert served == fresh
+    assert f"document_library:50@{__version__}" in _facts(store.conn)

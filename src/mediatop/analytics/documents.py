@@ -20,8 +20,11 @@ Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+import os
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import (
@@ -32,6 +35,7 @@ from mediatop.analytics._media_common import (
     top_limit,
     ts_to_datetime,
 )
+from mediatop.analytics._rollups import file_rows
 from mediatop.analytics.context import ReportContext
 
 TEXT_FORMATS = frozenset(
@@ -175,6 +179,16 @@ class _Doc:
     keywords: str | None
 
 
+@dataclass(frozen=True)
+class _DocumentLibrary:
+    """What the report reads of the library alone (no event): kept as a library fact."""
+
+    count: int
+    total_size: int
+    format_distribution: list[DocumentFormatShare]
+    searchability: DocumentSearchability
+
+
 def _documents(ctx: ReportContext) -> list[_Doc]:
     """Present documents with the probe fields searchability needs."""
     return [
@@ -191,20 +205,62 @@ def _format_name(doc: _Doc) -> str:
     return doc.ext.lstrip(".").upper() or (doc.format or "unknown")
 
 
-def _searchability(ctx: ReportContext, docs: list[_Doc]) -> DocumentSearchability:
-    linked = set(
-        library_fact(
-            ctx,
-            "linked_documents",
-            lambda: [
-                media_id
-                for (media_id,) in ctx.conn.execute(
-                    "SELECT DISTINCT u.media_id FROM usage_locations u JOIN media_files f "
-                    "ON f.id = u.media_id WHERE f.kind = 'document'"
-                )
-            ],
+def _library(ctx: ReportContext, gaps_limit: int) -> _DocumentLibrary:
+    docs = _documents(ctx)
+    formats: dict[str, list[int]] = {}
+    for d in docs:
+        formats.setdefault(_format_name(d), []).append(d.size)
+    distribution = [
+        DocumentFormatShare(name, len(sizes), sum(sizes), percent(len(sizes), len(docs)))
+        for name, sizes in sorted(formats.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    linked = {
+        media_id
+        for (media_id,) in ctx.conn.execute(
+            "SELECT DISTINCT u.media_id FROM usage_locations u JOIN media_files f "
+            "ON f.id = u.media_id WHERE f.kind = 'document'"
         )
+    }
+    return _DocumentLibrary(
+        len(docs),
+        sum(d.size for d in docs),
+        distribution,
+        _searchability(docs, linked, gaps_limit),
     )
+
+
+def _encode_library(library: _DocumentLibrary) -> list[object]:
+    found = library.searchability
+    gaps = [
+        [item.id, os.fsdecode(item.filename), *astuple(item)[2:]]
+        for item in found.documents_with_gaps
+    ]
+    return [
+        library.count,
+        library.total_size,
+        [astuple(share) for share in library.format_distribution],
+        [*astuple(replace(found, documents_with_gaps=[]))[:-1], gaps],
+    ]
+
+
+def _decode_library(row: list[Any]) -> _DocumentLibrary:
+    count, total_size, distribution, searchability = row
+    total, searchable, indexed, searchable_pct, indexed_pct, no_meta, advice, gaps = searchability
+    items = [
+        DocumentSearchabilityItem(item_id, os.fsencode(path), *rest)
+        for item_id, path, *rest in gaps
+    ]
+    return _DocumentLibrary(
+        count,
+        total_size,
+        [DocumentFormatShare(*share) for share in distribution],
+        DocumentSearchability(
+            total, searchable, indexed, searchable_pct, indexed_pct, no_meta, advice, items
+        ),
+    )
+
+
+def _searchability(docs: list[_Doc], linked: set[int], gaps_limit: int) -> DocumentSearchability:
     items = []
     for d in docs:
         is_pdf = d.ext == ".pdf"
@@ -266,7 +322,7 @@ def _searchability(ctx: ReportContext, docs: list[_Doc]) -> DocumentSearchabilit
         percent(indexed_n, total),
         no_meta,
         advice,
-        gaps[: top_limit(ctx, 50)],
+        gaps[:gaps_limit],
     )
 
 
@@ -300,76 +356,72 @@ def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     return found
 
 
+def _recent_uploads(ctx: ReportContext, limit: int) -> list[RecentDocumentData]:
+    """Present documents uploaded in the range, newest first."""
+    rows = ctx.conn.execute(
+        "SELECT id, path, size, uploaded_at, uploaded_source FROM media_files "
+        "WHERE kind = 'document' AND deleted_at IS NULL AND uploaded_at >= ? AND uploaded_at < ? "
+        "ORDER BY uploaded_at DESC, id LIMIT ?",
+        (ctx.time_range.start_ts, ctx.time_range.end_ts, limit),
+    )
+    return [
+        RecentDocumentData(str(i), bytes(path), "document", size, ts_to_datetime(at), source)
+        for i, path, size, at, source in rows
+    ]
+
+
 def documents_report(ctx: ReportContext) -> DocumentAnalytics:
     """The seed's DocumentAnalytics over the report's range (see the module docstring)."""
-    docs = _documents(ctx)
-    by_id = {d.id: d for d in docs}
-    totals = {i: t for i, t in kind_uses(ctx, "document").items() if i in by_id}
-    total_size = sum(d.size for d in docs)
-    formats: dict[str, list[int]] = {}
-    for d in docs:
-        formats.setdefault(_format_name(d), []).append(d.size)
-    distribution = [
-        DocumentFormatShare(name, len(sizes), sum(sizes), percent(len(sizes), len(docs)))
-        for name, sizes in sorted(formats.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
-    rates = []
-    for file_id, (_, views, _, _, downloads) in totals.items():
-        if views or downloads:
-            d = by_id[file_id]
-            rates.append(
-                DocumentConversionRate(
-                    str(file_id),
-                    d.path,
-                    "document",
-                    d.size,
-                    views,
-                    downloads,
-                    percent(downloads, views + downloads),
-                )
-            )
+    gaps_limit = top_limit(ctx, 50)
+    library = library_fact(
+        ctx,
+        f"document_library:{gaps_limit}",
+        lambda: _library(ctx, gaps_limit),
+        encode=_encode_library,
+        decode=_decode_library,
+    )
     top = top_limit(ctx)
-    most = sorted(rates, key=lambda r: (-r.downloads, -r.views, int(r.id)))
-    downloaded = [
-        DocumentUsageData(r.id, r.filename, r.type, r.size, r.downloads, r.views, r.conversion_rate)
-        for r in most
-        if r.downloads
-    ][:top]
-    recent = sorted(
-        (d for d in docs if ctx.time_range.contains(d.uploaded_at)),
-        key=lambda d: (-d.uploaded_at, d.id),
-    )[:top]
-    all_views = sum(t[1] for t in totals.values())
-    all_downloads = sum(t[4] for t in totals.values())
+    # (views, downloads) of each present document used in the range.
+    uses = {i: (t[1], t[4]) for i, t in kind_uses(ctx, "document").items() if t[1] or t[4]}
+    # Most downloaded first: the documents with downloads lead, so the top ones with
+    # downloads are among the first `top`.
+    most = heapq.nsmallest(top, uses, key=lambda i: (-uses[i][1], -uses[i][0], i))
+    files = file_rows(ctx.conn, most)
+    rates = [
+        DocumentConversionRate(
+            str(i), files[i].path, "document", files[i].size, views, downloads,
+            percent(downloads, views + downloads),
+        )
+        for i in most
+        for views, downloads in [uses[i]]
+    ]  # fmt: skip
+    all_views = sum(v for v, _ in uses.values())
+    all_downloads = sum(d for _, d in uses.values())
     load = kind_load_time(ctx, "document")
     return DocumentAnalytics(
         overview=DocumentOverview(
-            len(docs),
-            total_size,
+            library.count,
+            library.total_size,
             all_downloads,
-            total_size / len(docs) if docs else None,
-            distribution,
+            library.total_size / library.count if library.count else None,
+            library.format_distribution,
         ),
         usage=DocumentUsage(
-            downloaded,
             [
-                RecentDocumentData(
-                    str(d.id),
-                    d.path,
-                    "document",
-                    d.size,
-                    ts_to_datetime(d.uploaded_at),
-                    d.uploaded_source,
+                DocumentUsageData(
+                    r.id, r.filename, r.type, r.size, r.downloads, r.views, r.conversion_rate
                 )
-                for d in recent
+                for r in rates
+                if r.downloads
             ],
+            _recent_uploads(ctx, top),
             _access_patterns(ctx),
         ),
         performance=DocumentPerformance(
             load.mean_ms,
             load.source,
             percent(all_downloads, all_views + all_downloads),
-            most[:top],
-            _searchability(ctx, docs),
+            rates,
+            library.searchability,
         ),
     )
