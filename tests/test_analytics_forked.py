@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mediatop.analytics._forked import ForkedWorkerError, fork_available, fork_call
+from mediatop.analytics._forked import (
+    ForkedWorkerError,
+    fork_available,
+    fork_call,
+    fork_share,
+)
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import media_report
 from test_analytics_usage_fixtures import one_of_each_kind
@@ -61,6 +66,31 @@ def test_an_error_here_kills_and_reaps_the_child(tmp_path: Path):
         fork_call(linger, fail_once_child_started)
     assert time.monotonic() - started < 10, "the child was waited for, not killed"
     assert _gone(int(pid_file.read_text()))
+
+
+def test_shared_tasks_each_run_once_on_whichever_side_is_free():
+    def run(claimed) -> dict[int, int]:
+        done = {}
+        for index in claimed:
+            if index == 0:
+                time.sleep(0.3)  # a long first task: the other side takes the rest
+            done[index] = os.getpid()
+        return done
+
+    theirs, ours = fork_share(6, run, run)
+    assert sorted([*theirs, *ours]) == [0, 1, 2, 3, 4, 5]
+    assert set(ours.values()) == {os.getpid()} and os.getpid() not in theirs.values()
+    (long_side,) = [side for side in (theirs, ours) if 0 in side]
+    assert long_side == {0: next(iter(long_side.values()))}, "the busy side took more"
+
+
+def test_an_error_in_a_shared_task_is_raised_here():
+    def child(claimed) -> None:
+        for _ in claimed:
+            raise ValueError("part failed in child")
+
+    with pytest.raises(ValueError, match="part failed in child"):
+        fork_share(3, child, lambda claimed: [time.sleep(0.2) for _ in claimed])
 
 
 def test_fork_is_refused_while_another_thread_runs():

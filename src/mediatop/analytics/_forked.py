@@ -5,6 +5,9 @@ the time SQLite spends stepping; the Python around it (rows into dataclasses, sc
 sorting) holds the GIL, so on two cores two threads gave 1.4× at best. A forked child
 has a GIL of its own.
 
+`fork_share` hands tasks out one at a time to whichever process is free, so the split
+suits whatever the tasks cost this time (a report's parts weigh differently per range).
+
 Forking is only safe where no other thread can hold a lock at the moment of the fork
 (an SQLite mutex, the allocator, logging): `fork_available()` says so only for a
 single-threaded process on a platform with fork. Everywhere else callers use threads.
@@ -13,12 +16,13 @@ single-threaded process on a platform with fork. Everywhere else callers use thr
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from mediatop.children import before_fork, die_with_parent, picklable
@@ -85,3 +89,26 @@ def fork_call(in_child: Callable[[], T], here: Callable[[], U]) -> tuple[T, U]:
     if not ok:
         raise value
     return value, mine
+
+
+def fork_share(
+    count: int, in_child: Callable[[Iterator[int]], T], here: Callable[[Iterator[int]], U]
+) -> tuple[T, U]:
+    """Tasks 0 .. count-1 shared between a forked child and this process, as `fork_call`.
+
+    Each side is given an iterator that claims the next task no one has claimed yet, in
+    order, so each task runs exactly once, on whichever side is free first. Put the
+    longest tasks first: the last ones then even out the two sides.
+    """
+    claimed = multiprocessing.get_context("fork").Value("i", 0)  # shared across the fork
+
+    def claims() -> Iterator[int]:
+        while True:
+            with claimed.get_lock():
+                index = claimed.value
+                claimed.value = index + 1
+            if index >= count:
+                return
+            yield index
+
+    return fork_call(lambda: in_child(claims()), lambda: here(claims()))

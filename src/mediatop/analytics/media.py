@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mediatop.analytics._forked import fork_available, fork_call
+from mediatop.analytics._forked import fork_available, fork_share
 from mediatop.analytics.audio import AudioAnalytics, audio_report
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.documents import DocumentAnalytics, documents_report
@@ -46,33 +46,39 @@ class MediaAnalytics:
     types: MediaTypes
 
 
-# Longest first (as measured on a large store), so that two threads finish together.
+# Handed out in this order (see _run_parts): the long parts first, as measured on a
+# large store (bench/report.py), so that the short ones at the end even the two sides
+# out. Usage leads: this process, whose cache is warm, takes it while the child opens
+# its own connection.
 _PARTS: dict[str, Callable[[ReportContext], Any]] = {
-    "videos": videos_report,
-    "performance": performance_report,
-    "images": images_report,
     "usage": usage_report,
+    "videos": videos_report,
+    "images": images_report,
+    "performance": performance_report,
     "documents": documents_report,
-    "audio": audio_report,
     "overview": overview_report,
+    "audio": audio_report,
 }
+_NAMES = tuple(_PARTS)
 _THREADS = 2
-# With a forked child: the parts it runs, about half the work (bench/report.py), a
-# little less since its connection starts with a cold cache.
-_CHILD_PARTS = ("images", "usage", "documents")
 
 
-def _run_named(ctx: ReportContext, path: str, names: Iterable[str]) -> dict[str, Any]:
-    """These parts, one after the other, on a read connection of their own."""
+def _run_claimed(ctx: ReportContext, claimed: Iterable[int]) -> dict[str, Any]:
+    """The claimed parts, one after the other, on the context's connection."""
+    return {_NAMES[i]: _PARTS[_NAMES[i]](ctx) for i in claimed}
+
+
+def _run_claimed_apart(ctx: ReportContext, path: str, claimed: Iterable[int]) -> dict[str, Any]:
+    """The claimed parts on a read connection of their own (a forked child's)."""
     conn = connect(path, readonly=True)
     try:
-        return {name: _PARTS[name](replace(ctx, conn=conn)) for name in names}
+        return _run_claimed(replace(ctx, conn=conn), claimed)
     finally:
         conn.close()
 
 
 def _run_parts(ctx: ReportContext) -> dict[str, Any]:
-    """Every part: split between this process and a forked child where forking is safe
+    """Every part: shared between this process and a forked child where forking is safe
     (see _forked), else two at a time on threads with read connections of their own.
 
     A store without a file (in memory) runs the parts one after the other on the
@@ -83,10 +89,12 @@ def _run_parts(ctx: ReportContext) -> dict[str, Any]:
         return {name: part(ctx) for name, part in _PARTS.items()}
     if fork_available():
         # This process keeps the caller's connection, whose page cache is warm; the
-        # child opens its own (a connection must never cross a fork).
-        theirs, ours = fork_call(
-            lambda: _run_named(ctx, path, _CHILD_PARTS),
-            lambda: {n: part(ctx) for n, part in _PARTS.items() if n not in _CHILD_PARTS},
+        # child opens its own (a connection must never cross a fork), and claims its
+        # first part once it has.
+        theirs, ours = fork_share(
+            len(_NAMES),
+            lambda claimed: _run_claimed_apart(ctx, path, claimed),
+            lambda claimed: _run_claimed(ctx, claimed),
         )
         return {**theirs, **ours}
     local = threading.local()
