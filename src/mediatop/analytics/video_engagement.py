@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from mediatop.analytics._media_common import days, percent
 from mediatop.analytics.context import ReportContext
@@ -123,15 +124,23 @@ class Scope:
 
 
 def session_totals(ctx: ReportContext, scope: Scope) -> SessionTotals:
-    """Sessions, distinct viewers (user id, else the session), watch time, completions."""
-    where, args = scope.sessions_where(ctx)
-    row = ctx.conn.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, 's:' || session_id)), "
-        f"TOTAL(watch_seconds), TOTAL(completed), TOTAL(buffering_events > 0) "
-        f"FROM video_sessions WHERE {where}",
-        args,
-    ).fetchone()
-    return SessionTotals(int(row[0]), int(row[1]), float(row[2]), int(row[3]), int(row[4]))
+    """Sessions, distinct viewers (user id, else the session), watch time, completions.
+
+    Read once per run for a scope and range: the totals and the drop-off points ask.
+    """
+
+    def read() -> SessionTotals:
+        where, args = scope.sessions_where(ctx)
+        row = ctx.conn.execute(
+            f"SELECT COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, 's:' || session_id)), "
+            f"TOTAL(watch_seconds), TOTAL(completed), TOTAL(buffering_events > 0) "
+            f"FROM video_sessions WHERE {where}",
+            args,
+        ).fetchone()
+        return SessionTotals(int(row[0]), int(row[1]), float(row[2]), int(row[3]), int(row[4]))
+
+    span = (ctx.time_range.start_ts, ctx.time_range.end_ts)
+    return cast(SessionTotals, ctx.shared(("session_totals", scope, span), read))
 
 
 def drop_off_points(ctx: ReportContext, scope: Scope) -> list[DropOffPoint]:
