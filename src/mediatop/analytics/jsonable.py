@@ -20,14 +20,37 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+_FIELDS_BY_TYPE: dict[type, tuple[tuple[str, str], ...] | None] = {}
+
+
+def _json_fields(cls: type) -> tuple[tuple[str, str], ...] | None:
+    """(attribute, JSON key) of each field a dataclass shows; None for other types.
+    Worked out once per type: a media report converts about 9,000 values."""
+    try:
+        return _FIELDS_BY_TYPE[cls]
+    except KeyError:
+        pass
+    names = None
+    if dataclasses.is_dataclass(cls):
+        names = tuple(
+            (f.name, camel(f.name))
+            for f in dataclasses.fields(cls)
+            if not f.metadata.get("json_skip")
+        )
+    _FIELDS_BY_TYPE[cls] = names
+    return names
+
+
+_AS_IS = (str, int, bool, type(None))
+
+
 def to_jsonable(value: Any) -> Any:
     """Recursively convert dataclasses, enums, bytes, dates and floats for json.dumps."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            camel(f.name): to_jsonable(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.metadata.get("json_skip")
-        }
+    if isinstance(value, _AS_IS) and not isinstance(value, Enum):
+        return value
+    names = _json_fields(type(value))
+    if names is not None:
+        return {key: to_jsonable(getattr(value, name)) for name, key in names}
     if isinstance(value, dict):
         return {str(k) if not isinstance(k, bytes) else os.fsdecode(k): to_jsonable(v)
                 for k, v in value.items()}  # fmt: skip
