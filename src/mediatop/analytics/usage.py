@@ -260,8 +260,6 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         return (score, r.views, -row[0])
 
     def direct() -> list[tuple[tuple, RangeSums]]:
-        if ctx.time_range.days <= SHORT_RANGE_DAYS:
-            return _from_table()
         sub, args = range_sums_sql(ctx)
         # Answers: the same top list from one grouped scan of the range's rollup rows.
         rows = ctx.conn.execute(
@@ -299,30 +297,40 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
         gone = {r[0] for r in ctx.conn.execute(
             "SELECT id FROM media_files WHERE deleted_at IS NOT NULL"
         )}  # fmt: skip
+        # Tens of thousands of files: scored straight from the summed tuples (requests,
+        # views, downloads, clicks, shares, ...), no object per file; the tie-break by
+        # views only for the files that reach the top score.
+        scores = {i: s[1] + 2 * s[2] + 2 * s[3] + 3 * s[4] for i, s in table.items()}
+        for file_id, n in places.items():
+            scores[file_id] = scores.get(file_id, 0) + 5 * n
+        for file_id in gone:
+            scores.pop(file_id, None)
+        highest = [score for score in heapq.nlargest(limit, scores.values()) if score > 0]
+        if not highest:
+            return []
         empty = astuple(RangeSums())
-        ranked = []
-        # Scores straight from the summed tuples (requests, views, downloads, clicks,
-        # shares, ...): tens of thousands of files, so no object per file here.
-        for file_id in table.keys() | places.keys():
-            if file_id in gone:
-                continue
-            sums = table.get(file_id, empty)
-            n = places.get(file_id, 0)
-            score = sums[1] + 2 * sums[2] + 2 * sums[3] + 3 * sums[4] + 5 * n
-            if score > 0:
-                ranked.append((score, sums[1], -file_id, n, sums))
-        best = heapq.nlargest(limit, ranked)
-        return [((-neg_id, 0, n), RangeSums(*sums)) for _s, _v, neg_id, n, sums in best]
+        reaching = [
+            (score, table.get(i, empty)[1], -i)
+            for i, score in scores.items()
+            if score >= highest[-1]
+        ]
+        return [
+            ((-neg_id, 0, places.get(-neg_id, 0)), RangeSums(*table.get(-neg_id, empty)))
+            for _score, _views, neg_id in heapq.nlargest(limit, reaching)
+        ]
 
-    bound_sql, params = _bound_query(ctx, MAX_WALK + 1)
-    best = top_in_range(
-        ctx,
-        f"SELECT id, score, n FROM ({bound_sql}) ORDER BY score DESC",
-        key,
-        limit,
-        direct,
-        params,
-    )
+    if ctx.time_range.days <= SHORT_RANGE_DAYS:
+        best = _from_table()  # a day or two of rows: one scan beats any walk
+    else:
+        bound_sql, params = _bound_query(ctx, MAX_WALK + 1)
+        best = top_in_range(
+            ctx,
+            f"SELECT id, score, n FROM ({bound_sql}) ORDER BY score DESC",
+            key,
+            limit,
+            direct,
+            params,
+        )
     return [
         (row[0], r.views, r.downloads, r.clicks, r.shares, row[2], int(key(row, r)[0]))
         for row, r in best
