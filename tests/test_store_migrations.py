@@ -116,3 +116,15 @@ def test_missing_store_for_a_report_is_a_clear_error(
     assert code == 1
     assert captured.out == ""
     assert "run `mediatop scan` first" in captured.err
+
+
+def test_readers_map_the_store_and_writers_do_not(tmp_path: Path) -> None:
+    db = tmp_path / "store.sqlite3"
+    writer = connect(db)
+    reader = connect(db, readonly=True)
+    try:
+        assert writer.execute("PRAGMA mmap_size").fetchone()[0] == 0
+        assert reader.execute("PRAGMA mmap_size").fetchone()[0] > 0
+    finally:
+        reader.close()
+        writer.close()
