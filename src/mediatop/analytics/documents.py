@@ -33,10 +33,10 @@ from mediatop.analytics._media_common import (
     kind_uses,
     percent,
     top_limit,
-    ts_to_datetime,
 )
 from mediatop.analytics._rollups import file_rows
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.usage import recent_uploads
 
 TEXT_FORMATS = frozenset(
     (
@@ -356,20 +356,6 @@ def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     return found
 
 
-def _recent_uploads(ctx: ReportContext, limit: int) -> list[RecentDocumentData]:
-    """Present documents uploaded in the range, newest first."""
-    rows = ctx.conn.execute(
-        "SELECT id, path, size, uploaded_at, uploaded_source FROM media_files "
-        "WHERE kind = 'document' AND deleted_at IS NULL AND uploaded_at >= ? AND uploaded_at < ? "
-        "ORDER BY uploaded_at DESC, id LIMIT ?",
-        (ctx.time_range.start_ts, ctx.time_range.end_ts, limit),
-    )
-    return [
-        RecentDocumentData(str(i), bytes(path), "document", size, ts_to_datetime(at), source)
-        for i, path, size, at, source in rows
-    ]
-
-
 def documents_report(ctx: ReportContext) -> DocumentAnalytics:
     """The seed's DocumentAnalytics over the report's range (see the module docstring)."""
     gaps_limit = top_limit(ctx, 50)
@@ -414,7 +400,12 @@ def documents_report(ctx: ReportContext) -> DocumentAnalytics:
                 for r in rates
                 if r.downloads
             ],
-            _recent_uploads(ctx, top),
+            [
+                RecentDocumentData(
+                    u.id, u.filename, u.type, u.size, u.uploaded_at, u.uploaded_source
+                )
+                for u in recent_uploads(ctx, top, kind="document")
+            ],
             _access_patterns(ctx),
         ),
         performance=DocumentPerformance(

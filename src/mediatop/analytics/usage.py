@@ -370,13 +370,17 @@ def most_used(ctx: ReportContext, limit: int = 10) -> list[MediaUsageData]:
     return usage_data(ctx, None, limit)
 
 
-def recent_uploads(ctx: ReportContext, limit: int) -> list[RecentUploadData]:
-    """Files uploaded in the range, newest first (present files only)."""
+def recent_uploads(
+    ctx: ReportContext, limit: int, kind: str | None = None
+) -> list[RecentUploadData]:
+    """Files (of `kind`, or of any) uploaded in the range, newest first (present files
+    only)."""
+    of_kind = "" if kind is None else "AND kind = ? "
     rows = ctx.conn.execute(
         "SELECT id, path, kind, size, uploaded_at, uploaded_source FROM media_files "
-        "WHERE deleted_at IS NULL AND uploaded_at >= ? AND uploaded_at < ? "
+        f"WHERE deleted_at IS NULL {of_kind}AND uploaded_at >= ? AND uploaded_at < ? "
         "ORDER BY uploaded_at DESC, id DESC LIMIT ?",
-        (ctx.time_range.start_ts, ctx.time_range.end_ts, limit),
+        (*([] if kind is None else [kind]), ctx.time_range.start_ts, ctx.time_range.end_ts, limit),
     )
     return [
         RecentUploadData(str(i), bytes(p), k, s, ts_to_datetime(u), src)  # type: ignore[arg-type]
