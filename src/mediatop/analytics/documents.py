@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -239,7 +239,16 @@ def _encode_library(library: _DocumentLibrary) -> list[object]:
         library.count,
         library.total_size,
         [astuple(share) for share in library.format_distribution],
-        [*astuple(replace(found, documents_with_gaps=[]))[:-1], gaps],
+        [
+            found.total_documents,
+            found.searchable_documents,
+            found.indexed_documents,
+            found.searchability_rate,
+            found.indexing_rate,
+            found.missing_metadata,
+            found.recommendations,
+            gaps,
+        ],
     ]
 
 
