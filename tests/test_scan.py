@@ -10,6 +10,7 @@ import pytest
 
 from media_factory import photo, wav
 from mediatop.scan import rescan_dirs, scan_root
+from mediatop.scan.walk import list_dir
 from mediatop.store import connect
 
 
@@ -155,3 +156,38 @@ def test_rescan_dirs_given_a_new_folder_and_its_parent_lists_each_once(
     summary = rescan_dirs(conn, library, [b"", b"2027", b"2027/01"])
     assert summary.new == 1
     assert scan_root(conn, library).new == 0
+
+
+def test_a_watched_folder_swapped_for_a_link_out_of_the_root_counts_as_gone(
+    library: Path, conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    scan_root(conn, library)
+    outside = tmp_path / "outside"
+    photo(outside / "secret.jpg", 10, 10)
+    (library / "docs" / "notes.txt").unlink()
+    (library / "docs").rmdir()
+    os.symlink(outside, library / "docs")
+    summary = rescan_dirs(conn, library, [b"docs"])
+    rows = _rows(conn)
+    assert summary.deleted == 1 and rows[b"docs/notes.txt"][2] is not None
+    assert not any(b"secret" in p for p in rows)
+
+
+def test_a_root_given_as_a_link_is_scanned_but_links_below_it_are_not_entered(
+    library: Path, conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    link = tmp_path / "site-uploads"
+    os.symlink(library, link)
+    summary = scan_root(conn, link)
+    assert summary.files_present == 5 and summary.walk_errors == []
+
+
+def test_listing_a_folder_that_became_a_link_records_an_error_and_reads_nothing(
+    library: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    photo(outside / "secret.jpg", 10, 10)
+    os.symlink(outside, library / "later")  # as if swapped in after its parent was listed
+    listing = list_dir(os.fsencode(library), b"later")
+    assert listing.names == [] and len(listing.errors) == 1
+    assert "later" in listing.errors[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -312,6 +313,18 @@ def scan_root(
     return _summary(writer, walked, probed, started)
 
 
+def _is_listable_dir(root: bytes, rel_dir: bytes) -> bool:
+    """Whether the walk would enter `rel_dir`: the root even through a link (the user
+    named it), anything below only if it is a directory itself, never a link to one
+    (one swapped for a link counts as vanished: its files are no longer in the root)."""
+    if not rel_dir:
+        return os.path.isdir(root)
+    try:
+        return stat.S_ISDIR(os.stat(os.path.join(root, rel_dir), follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
 def rescan_dirs(
     conn: sqlite3.Connection,
     root: Path,
@@ -335,7 +348,7 @@ def rescan_dirs(
     for rel_dir in sorted(set(rel_dirs)):
         if rel_dir in listed:  # already walked as part of a new parent directory
             continue
-        if not os.path.isdir(os.path.join(root_bytes, rel_dir) if rel_dir else root_bytes):
+        if not _is_listable_dir(root_bytes, rel_dir):
             vanished.append(rel_dir)
             continue
         listing = list_dir(root_bytes, rel_dir)

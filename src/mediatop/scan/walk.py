@@ -68,8 +68,20 @@ class DirListing:
         return digest.hexdigest()
 
 
+_ROOT_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+# Below the root, O_NOFOLLOW: a directory swapped for a symlink since its parent was
+# listed is refused, not entered. The root itself may be a link: the user named it.
+_SUBDIR_FLAGS = _ROOT_FLAGS | os.O_NOFOLLOW
+
+
 def list_dir(root: bytes, rel_dir: bytes) -> DirListing:
-    """Read one directory (without recursing). Errors are recorded, never raised."""
+    """Read one directory (without recursing). Errors are recorded, never raised.
+
+    The directory is listed through a descriptor, so each file's stat is an `fstatat`
+    relative to it: the kernel does not resolve the directory's path again for every
+    file, which took a fifth of the walk's time. Names listed through a descriptor come
+    as str (decoded with surrogateescape); `os.fsencode` gives back their exact bytes.
+    """
     names: list[bytes] = []
     stats: array[int] = array("q")
     subdirs: list[bytes] = []
@@ -77,24 +89,32 @@ def list_dir(root: bytes, rel_dir: bytes) -> DirListing:
     errors: list[str] = []
     path = os.path.join(root, rel_dir) if rel_dir else root
     prefix = rel_dir + b"/" if rel_dir else b""
+    fsencode = os.fsencode
     try:
-        with os.scandir(path) as entries:
+        dir_fd = os.open(path, _SUBDIR_FLAGS if rel_dir else _ROOT_FLAGS)
+    except OSError as exc:
+        errors.append(f"{os.fsdecode(path)}: {exc.strerror or exc}")
+        return DirListing(rel_dir, names, stats, subdirs, symlinks, errors)
+    try:
+        with os.scandir(dir_fd) as entries:
             for entry in entries:
                 try:
                     # Most entries are files: ask that first (these checks use d_type,
                     # no syscall; follow_symlinks=False answers False for any link).
                     if entry.is_file(follow_symlinks=False):
                         st = entry.stat(follow_symlinks=False)
-                        names.append(entry.name)
+                        names.append(fsencode(entry.name))
                         stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
                     elif entry.is_dir(follow_symlinks=False):
-                        subdirs.append(prefix + entry.name)
+                        subdirs.append(prefix + fsencode(entry.name))
                     elif entry.is_symlink():
                         symlinks += 1
                 except OSError as exc:
-                    errors.append(f"{os.fsdecode(entry.path)}: {exc.strerror or exc}")
+                    errors.append(f"{os.fsdecode(path)}/{entry.name}: {exc.strerror or exc}")
     except OSError as exc:
         errors.append(f"{os.fsdecode(path)}: {exc.strerror or exc}")
+    finally:
+        os.close(dir_fd)
     return DirListing(rel_dir, names, stats, subdirs, symlinks, errors)
 
 
