@@ -66,3 +66,41 @@ def test_ingest_before_any_scan_says_to_scan_first(tmp_path: Path, capsys) -> No
     db = tmp_path / "store.sqlite3"
     assert main(["ingest", str(root), str(log), "--db", str(db)]) == 0
     assert f"run `mediatop scan {root}` first" in capsys.readouterr().err
+
+
+def test_a_log_the_format_cannot_read_is_refused_whole_and_read_later_with_the_right_one(
+    tmp_path: Path, capsys
+) -> None:
+    root, db = _root(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text(LINE * 3)
+    wrong = '$remote_addr [$time_local] $status "$request"'
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db), "--format", wrong]) == 2
+    err = capsys.readouterr().err
+    assert "none of the first 3 lines" in err and "nothing of it was read" in err
+    assert "Traceback" not in err
+    assert main(["ingest", str(root), str(log), "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accepted"] == 3  # nothing was lost
+
+
+def test_the_refused_log_line_is_shown_with_its_control_characters_visible(
+    tmp_path: Path, capsys
+) -> None:
+    root, db = _root(tmp_path)
+    log = tmp_path / "notes.txt"
+    log.write_text("\x1b]52;c;aGk=\x07 not a log line\nanother\n")
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "not a log line" in err
+
+
+def test_a_log_that_starts_with_junk_but_has_readable_lines_is_read(tmp_path: Path, capsys) -> None:
+    root, db = _root(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text("junk\n" * 50 + LINE)
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["accepted"] == 1 and out["malformed"] == {"unparsable": 50}

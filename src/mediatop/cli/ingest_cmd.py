@@ -89,7 +89,7 @@ def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
 
 @_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
-    from mediatop.ingest.logfile import IngestTally, ingest_logs
+    from mediatop.ingest.logfile import IngestTally, LogFormatMismatchError, ingest_logs
     from mediatop.ingest.logformat import LogFormatError
     from mediatop.ingest.pipeline import IngestWorkerError
 
@@ -112,7 +112,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             follow=args.follow, stop=lambda: stopping["now"], batch_lines=args.batch_lines,
             on_batch=progress,
         )  # fmt: skip
-    except LogFormatError as exc:
+    except (LogFormatError, LogFormatMismatchError) as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise UserError(f"cannot read log: {exc}") from exc

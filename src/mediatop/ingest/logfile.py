@@ -48,6 +48,7 @@ from mediatop.store.checkpoints import (
 )
 from mediatop.store.connection import connect, transaction
 from mediatop.store.events import record_log_rows
+from mediatop.textsafe import visible
 
 FINGERPRINT_BYTES = 4096
 READ_BYTES = 1 << 22
@@ -59,11 +60,18 @@ WAL_CHECKPOINT_EVERY_CHUNKS = 4
 # 115 MB.
 LINE_BYTES = 360
 PROBE_BYTES = 1 << 16
+FORMAT_SAMPLE_BYTES = 1 << 16  # about 200 lines
 # A batch of complete lines: (start offset, end offset, its bytes or None when they are
 # to be read from the plain log's descriptor).
 Span = tuple[int, int, bytes | None]
 WAL_PAGES_DURING_INGEST = 50_000
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
+
+
+class LogFormatMismatchError(ValueError):
+    """A log never read before, none of whose first lines the format reads: almost
+    certainly the wrong --format. Raised before anything of it is stored, so a run with
+    the right format still reads it whole. The message is for the user."""
 
 
 def fingerprint(head: bytes) -> str:
@@ -138,6 +146,9 @@ class LogIngester:
         self.batch_lines = batch_lines
         self.tally = IngestTally()
         self.on_batch = on_batch
+        # Only the logs given at the start are checked against the format: a generation
+        # that rotation starts while following may begin with a single odd line.
+        self.check_new_logs = True
 
     @property
     def fmt(self) -> LogFormat:
@@ -157,6 +168,7 @@ class LogIngester:
             for path in paths:
                 if path.exists():
                     self.ingest_path(path)
+            self.check_new_logs = False
             if stop():
                 return self.tally
             time.sleep(interval_s)
@@ -202,6 +214,8 @@ class LogIngester:
         if cp is None:
             cp = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+        if cp.offset == 0 and self.check_new_logs:
+            self._check_format(path)
         with open_log(path) as stream:
             spans: Iterator[Span]
             if gz:
@@ -223,6 +237,21 @@ class LogIngester:
             else:
                 offset = self._ingest_here(spans, fd, cp, head)
             self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
+
+    def _check_format(self, path: Path) -> None:
+        """Raise LogFormatMismatchError if the log's first complete lines are not blank
+        and none of them parses (a log with a few bad lines among good ones is fine)."""
+        with open_log(path) as stream:
+            sample = stream.read(FORMAT_SAMPLE_BYTES)
+        lines = [line for line in decode_lines(sample[: sample.rfind(b"\n") + 1]) if line.strip()]
+        if not lines or any(self.fmt.parse(line) is not None for line in lines):
+            return
+        wanted = "the --format given" if self.fmt.name == "custom" else self.fmt.name
+        raise LogFormatMismatchError(
+            f"none of the first {len(lines):,} lines of {path} is in {wanted} log format, so "
+            f"nothing of it was read. The first: {visible(lines[0][:200])}. Pass --format: "
+            "combined, common, or the server's own log_format string"
+        )
 
     def _workers(self, expected_bytes: int) -> int:
         """How many worker processes a log this big gets (0: read it here)."""
@@ -457,8 +486,9 @@ def ingest_logs(
 ) -> IngestTally:
     """Ingest access logs into the store (the library call behind `mediatop ingest`).
 
-    Raises LogFormatError for an unusable format string and OSError for an unreadable
-    log; malformed lines are counted, never raised.
+    Raises LogFormatError for an unusable format string, LogFormatMismatchError for a new
+    log the format cannot read at all (before storing anything of it) and OSError for an
+    unreadable log; malformed lines among readable ones are counted, never raised.
     """
     from mediatop.ingest.logformat import compile_format
     from mediatop.ingest.urlmap import UrlMapper
