@@ -11,6 +11,7 @@ from mediatop.cli import main
 from mediatop.store import (
     SCHEMA_VERSION,
     StoreCorruptError,
+    StoreError,
     StoreTooNewError,
     connect,
 )
@@ -85,6 +86,14 @@ def test_corrupt_store_file_is_refused_with_a_message(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreCorruptError, match="not a usable mediatop store"):
         connect(path)
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_folder_given_as_the_store_is_refused_with_a_message(
+    tmp_path: Path, readonly: bool
+) -> None:
+    with pytest.raises(StoreError, match="is a folder; a store is a file"):
+        connect(tmp_path, readonly=readonly)
 
 
 @pytest.mark.parametrize("damage", ["too-new", "corrupt"])

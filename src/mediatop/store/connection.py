@@ -98,6 +98,8 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     `transaction()` for writes so that each batch is one transaction.
     """
     path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; a store is a file (pass --db FILE)")
     if readonly and not path.exists():
         raise StoreError(f"no store at {path}; run `mediatop scan` first")
     try:
