@@ -19,15 +19,11 @@ schema and the indexes the reports rely on, SQLite's part alone is over 2.0x `du
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from scan_walk import FIRST_SCAN_TARGET, build_tree
+from scan_walk import FIRST_SCAN_TARGET, REPEATS, bench_tree, best_of
 
 from mediatop.scan import scan_root
 from mediatop.scan.rows import all_new
@@ -36,7 +32,6 @@ from mediatop.store import connect
 from mediatop.store.deferred_indexes import drop_secondary_indexes, recreate_indexes
 from mediatop.store.files import NewRow, insert_new
 
-REPEATS = 3
 # The columns a first scan writes, named: `SELECT *` between two tables of the same
 # shape lets SQLite copy records and index entries as they are (its transfer
 # optimisation), which no scan could do with rows it built.
@@ -44,15 +39,6 @@ SCAN_COLUMNS = (
     "path, group_path, variant, kind, mime, ext, size, mtime_ns, inode, first_seen, "
     "uploaded_at, uploaded_source"
 )
-
-
-def best_of(run: Callable[[], None]) -> float:
-    best = float("inf")
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def store_parts(workdir: Path, scanned: Path) -> dict[str, float]:
@@ -101,16 +87,7 @@ def executemany_seconds(workdir: Path, rows: list[NewRow]) -> float:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    workdir = Path(tempfile.mkdtemp(prefix="mediatop-bench-floor-"))
-    try:
-        root = workdir / "uploads"
-        print(f"building {count:,} files…", file=sys.stderr)
-        build_tree(root, count)
-        subprocess.run(["du", "-s", str(root)], capture_output=True, check=True)  # warm cache
-        du_seconds = best_of(
-            lambda: subprocess.run(["du", "-s", str(root)], capture_output=True, check=True)
-        )
+    with bench_tree("mediatop-bench-floor-") as (workdir, root, count, du_seconds):
         root_bytes = os.fsencode(root)
         walk_seconds = best_of(lambda: sum(1 for _ in walk_tree(root_bytes)) and None)
         listings = list(walk_tree(root_bytes))
@@ -146,9 +123,7 @@ def main() -> int:
             "builds and the commit (a model: no transfer cost, no idle core)"
         )
         line("  least first scan", shared + floor - insert, f"(target <= {FIRST_SCAN_TARGET}x)")
-        return 0
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":

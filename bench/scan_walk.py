@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mediatop.scan import scan_root
@@ -49,18 +51,29 @@ def best_of(run) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
-def main() -> int:
+def time_du(root: Path) -> float:
+    """`du -s` of the tree on a warm cache, best of REPEATS: the reference."""
+    subprocess.run(["du", "-s", str(root)], capture_output=True, check=True)  # warm cache
+    return best_of(lambda: subprocess.run(["du", "-s", str(root)], capture_output=True, check=True))
+
+
+@contextmanager
+def bench_tree(prefix: str) -> Iterator[tuple[Path, Path, int, float]]:
+    """The tree of `argv[1]` files (default 100000) in a temporary folder, removed after:
+    (that folder, the tree's root, the file count, `du -s` of it in seconds)."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    workdir = Path(tempfile.mkdtemp(prefix="mediatop-bench-scan-"))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         root = workdir / "uploads"
         print(f"building {count:,} files…", file=sys.stderr)
         build_tree(root, count)
-        subprocess.run(["du", "-s", str(root)], capture_output=True, check=True)  # warm cache
+        yield workdir, root, count, time_du(root)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
-        du_seconds = best_of(
-            lambda: subprocess.run(["du", "-s", str(root)], capture_output=True, check=True)
-        )
+
+def main() -> int:
+    with bench_tree("mediatop-bench-scan-") as (workdir, root, count, du_seconds):
 
         def first_scan() -> None:
             store = workdir / "first.sqlite3"
@@ -111,9 +124,7 @@ def main() -> int:
         opened = max(probed)
         verdict = "PASS" if opened == 0 else "FAIL"
         print(f"{'files opened on rescan':<28}{opened:8,}    target 0  {verdict}")
-        return 0
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
