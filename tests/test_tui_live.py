@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -91,6 +92,36 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
         (root / "2024" / "05" / "logo.png").unlink()
         await wait_until(pilot, lambda: total_files(app) == 7, timeout=2.0)
         assert time.monotonic() - started < 2.0
+    assert app.return_code in (None, 0)
+
+
+async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.pause(0.5)  # let the watcher start before the change it must see
+        status = app.screen.query_one(StatusLine)
+        shutil.rmtree(root)
+        await wait_until(pilot, lambda: total_files(app) == 0, timeout=5)
+        await wait_until(pilot, lambda: "is gone" in static_text(app.screen, "#status"))
+        await pilot.pause(0.3)  # the reload after the rescan must not clear the warning
+        assert status.has_class("-error") and "is gone" in static_text(app.screen, "#status")
+
+        root.mkdir()
+        (root / "back.png").write_bytes(image_bytes(10, 10, "PNG", (1, 1, 1)))
+        await wait_until(pilot, lambda: total_files(app) == 1, timeout=5)
+        await wait_until(pilot, lambda: not status.has_class("-error"))
+        assert "Watching the folder" in static_text(app.screen, "#status")
+        await pilot.pause(0.5)
+        (root / "2026").mkdir()
+        (root / "2026" / "more.png").write_bytes(image_bytes(10, 10, "PNG", (2, 2, 2)))
+        await wait_until(pilot, lambda: total_files(app) == 2, timeout=3)  # watched again
     assert app.return_code in (None, 0)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 WATCH_DEBOUNCE_MS = 300
 WATCH_STEP_MS = 50
 STORE_POLL_SECONDS = 1.0
+ROOT_POLL_SECONDS = 1.0
 
 
 def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
@@ -68,22 +69,48 @@ async def watch_folder(
     root: Path,
     stop: asyncio.Event,
     on_change: Callable[[set[bytes]], object],
+    on_presence: Callable[[bool], object],
 ) -> None:
-    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set."""
+    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set.
+
+    A watch dies with the folder it watches (a folder removed and made again is not
+    seen). So when `root` itself is gone, `on_presence(False)` is called and the folder
+    is looked for every ROOT_POLL_SECONDS; once it is back, `on_presence(True)`, then
+    `on_change({b""})` (the whole tree, walked again), and the watch starts anew.
+    """
     from watchfiles import awatch
 
-    async for changes in awatch(
-        root,
-        stop_event=stop,
-        debounce=WATCH_DEBOUNCE_MS,
-        step=WATCH_STEP_MS,
-        # Returning to Python this often lets a quit take effect promptly.
-        rust_timeout=500,
-        recursive=True,
-    ):
-        dirs = changed_dirs(root, (path for _change, path in changes))
-        if dirs:
-            on_change(dirs)
+    while not stop.is_set():
+        if not os.path.isdir(root):
+            on_presence(False)
+            if not await _wait_for_folder(root, stop):
+                return
+            on_presence(True)
+            on_change({b""})
+        async for changes in awatch(
+            root,
+            stop_event=stop,
+            debounce=WATCH_DEBOUNCE_MS,
+            step=WATCH_STEP_MS,
+            # Returning to Python this often lets a quit take effect promptly.
+            rust_timeout=500,
+            recursive=True,
+        ):
+            dirs = changed_dirs(root, (path for _change, path in changes))
+            if dirs:
+                on_change(dirs)
+            if not os.path.isdir(root):
+                break
+
+
+async def _wait_for_folder(root: Path, stop: asyncio.Event) -> bool:
+    """Wait until `root` is a folder again (True) or `stop` is set (False)."""
+    while not os.path.isdir(root):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=ROOT_POLL_SECONDS)
+        if stop.is_set():
+            return False
+    return True
 
 
 async def watch_store(

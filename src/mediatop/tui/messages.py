@@ -39,6 +39,14 @@ class LibraryChanged(Message):
 
 
 @dataclass
+class FolderPresence(Message):
+    """The media folder itself vanished (`present` False; its files now count as
+    deleted) or came back."""
+
+    present: bool
+
+
+@dataclass
 class SavingsMeasured(Message):
     """A batch of image savings landed (or measuring began): `done` of `total` images;
     `finished` when the measuring stopped (all done, or nothing more could be)."""

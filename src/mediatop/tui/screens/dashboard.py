@@ -31,6 +31,7 @@ from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
     DashboardLoaded,
     FileChosen,
+    FolderPresence,
     LibraryChanged,
     SavingsMeasured,
     ScanFinished,
@@ -77,6 +78,7 @@ class DashboardScreen(Screen[None]):
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
         self._scanning = scan_on_start
+        self._folder_gone = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -202,7 +204,12 @@ class DashboardScreen(Screen[None]):
     async def _watch_folder(self) -> None:
         finished = self._watchers_running.setdefault("folder", asyncio.Event())
         try:
-            await live.watch_folder(self.settings.root, self._stop_watchers, self.rescan)
+            await live.watch_folder(
+                self.settings.root,
+                self._stop_watchers,
+                self.rescan,
+                lambda present: self.post_message(FolderPresence(present)),
+            )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the folder", user_message(exc)))
         finally:
@@ -239,8 +246,19 @@ class DashboardScreen(Screen[None]):
         self.query_one(PerformanceMetrics).show(message.data)
         self.query_one(Optimization).show(message.data)
         status = self.query_one(StatusLine)
-        if not self._scanning and status.has_class("-error"):
+        if not self._scanning and not self._folder_gone and status.has_class("-error"):
             status.show_idle(self._watching_text())
+
+    def on_folder_presence(self, message: FolderPresence) -> None:
+        self._folder_gone = not message.present
+        status = self.query_one(StatusLine)
+        if message.present:
+            status.show_idle(self._watching_text())
+        else:
+            status.show_problem(
+                f"The media folder {self.settings.root} is gone: its files count as deleted. "
+                "Waiting for it to come back."
+            )
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         if message.progress.phase != "done":

@@ -72,5 +72,11 @@ class StatusLine(Static):
         self.set_class(True, "-error")
         self.update(Text.assemble((f"{what} failed: ", "bold"), plain(error)))
 
+    def show_problem(self, text: str) -> None:
+        """A state that is wrong but not a failure (the folder is gone), until replaced;
+        `text` may quote a path: it is shown as plain, visible text."""
+        self.set_class(True, "-error")
+        self.update(plain(text))
+
     def _show_parts(self) -> None:
         self.update(Text(" ".join(p for p in (self._scanned, self._savings, self._watching) if p)))
