@@ -10,7 +10,7 @@ import pytest
 
 from media_factory import photo, wav
 from mediatop.scan import rescan_dirs, scan_root
-from mediatop.scan.walk import list_dir
+from mediatop.scan.walk import inside_root, list_dir
 from mediatop.store import connect
 
 
@@ -191,3 +191,25 @@ def test_listing_a_folder_that_became_a_link_records_an_error_and_reads_nothing(
     listing = list_dir(os.fsencode(library), b"later")
     assert listing.names == [] and len(listing.errors) == 1
     assert "later" in listing.errors[0]
+
+
+def test_a_store_inside_the_root_is_never_recorded_as_media(library: Path) -> None:
+    conn = connect(library / "docs" / "mediatop.sqlite3")
+    first = scan_root(conn, library)
+    assert first.files_present == 5
+    assert not any(b"mediatop.sqlite3" in path for path in _rows(conn))
+    # The store's files changed with every write since; neither scan sees them.
+    again = rescan_dirs(conn, library, [b"docs", b""])
+    assert (again.new, again.changed, again.deleted) == (0, 0, 0)
+    assert scan_root(conn, library).new == 0
+
+
+def test_inside_root_gives_a_path_relative_to_the_root_or_none(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    (root / "a").mkdir(parents=True)
+    os.symlink(root, tmp_path / "link")
+    assert inside_root(root / "a" / "s.db", root) == b"a/s.db"
+    assert inside_root(root / "a" / "s.db", tmp_path / "link") == b"a/s.db"
+    assert inside_root(tmp_path / "s.db", root) is None
+    assert inside_root(root, root) is None
+    assert inside_root(tmp_path / "uploads-2" / "s.db", root) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 from mediatop.analytics.library import find_file
 from mediatop.store import connect
 from mediatop.tui.app import build_app
-from mediatop.tui.live import changed_dirs, rescan_changed
+from mediatop.tui.live import changed_dirs, ignoring, rescan_changed, store_paths
 from mediatop.tui.widgets.most_used import MostUsed
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
@@ -170,3 +170,15 @@ async def test_quitting_with_watchers_running_is_prompt(tmp_path: Path) -> None:
         await pilot.press("q")
     assert time.monotonic() - started < 1.5
     assert app.return_code == 0
+
+
+def test_the_folder_watch_ignores_the_store_when_it_lies_inside_the_root(tmp_path: Path) -> None:
+    from watchfiles import Change
+
+    root = tmp_path / "uploads"
+    root.mkdir()
+    keep = ignoring(store_paths(root / "mediatop.sqlite3"))
+    assert not keep(Change.modified, str(root / "mediatop.sqlite3-wal"))
+    assert not keep(Change.added, str(root / "mediatop.sqlite3"))
+    assert keep(Change.added, str(root / "photo.jpg"))
+    assert keep(Change.added, str(root / "mediatop.sqlite3.jpg"))

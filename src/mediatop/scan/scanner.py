@@ -19,10 +19,10 @@ from pathlib import Path
 from mediatop.scan.probe import ProbeTask, run_probes
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
-from mediatop.scan.walk import DirListing, list_dir, walk_tree
+from mediatop.scan.walk import DirListing, inside_root, list_dir, walk_tree
 from mediatop.scan.walk_forked import map_directories
+from mediatop.store import database_file, scan_state, transaction
 from mediatop.store import files as file_store
-from mediatop.store import scan_state, transaction
 
 PROBE_WRITE_BATCH = 256
 
@@ -218,6 +218,19 @@ def _apply_listings(
     return walked
 
 
+STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal")
+
+
+def store_files(conn: sqlite3.Connection, root: Path) -> frozenset[bytes]:
+    """The store's own files (database, WAL, shared memory, journal) relative to `root`
+    when the store lies inside it: a scan leaves them out, they are never media."""
+    database = database_file(conn)
+    inside = inside_root(database, root) if database else None
+    if inside is None:
+        return frozenset()
+    return frozenset(inside + suffix for suffix in STORE_FILE_SUFFIXES)
+
+
 def probe_pending(
     conn: sqlite3.Connection,
     root: Path,
@@ -297,7 +310,9 @@ def scan_root(
         store_empty = file_store.is_empty(conn)
         examine = _examiner(stored_signatures, writer.now, initial, store_empty)
         # Closed even when writing fails, so the forked walkers never outlive the scan.
-        with contextlib.closing(map_directories(os.fsencode(root), examine)) as examined:
+        skip = store_files(conn, root)
+        walk = map_directories(os.fsencode(root), examine, skip=skip)
+        with contextlib.closing(walk) as examined:
             walked = _apply_listings(writer, examined, initial, progress)
         vanished = set(stored_signatures) - walked.dirs
         gone = file_store.load_index_under(conn, vanished) if vanished else {}
@@ -342,6 +357,7 @@ def rescan_dirs(
     started = time.perf_counter()
     writer = _Writer(conn, int(time.time()) if now is None else now)
     root_bytes = os.fsencode(root)
+    skip = store_files(conn, root)
     known_dirs = scan_state.load_signatures(conn)
     listed: dict[bytes, DirListing] = {}
     vanished: list[bytes] = []
@@ -351,11 +367,12 @@ def rescan_dirs(
         if not _is_listable_dir(root_bytes, rel_dir):
             vanished.append(rel_dir)
             continue
-        listing = list_dir(root_bytes, rel_dir)
+        listing = list_dir(root_bytes, rel_dir, skip)
         listed[rel_dir] = listing
         for sub in listing.subdirs:
             if sub not in known_dirs and sub not in listed:  # new: take everything below it
-                listed.update((d.rel_dir, d) for d in walk_tree(root_bytes, start=sub))
+                below = walk_tree(root_bytes, start=sub, skip=skip)
+                listed.update((d.rel_dir, d) for d in below)
     # The reported directories are re-diffed even if their signature looks unchanged:
     # the watcher said something happened there.
     forced = {d: s for d, s in known_dirs.items() if d not in listed}

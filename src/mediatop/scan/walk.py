@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,11 @@ _ROOT_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _SUBDIR_FLAGS = _ROOT_FLAGS | os.O_NOFOLLOW
 
 
-def list_dir(root: bytes, rel_dir: bytes) -> DirListing:
+def list_dir(root: bytes, rel_dir: bytes, skip: frozenset[bytes] = frozenset()) -> DirListing:
     """Read one directory (without recursing). Errors are recorded, never raised.
+
+    Files and folders whose path relative to the root is in `skip` are left out (the
+    store's own files, when it lies inside the root).
 
     The directory is listed through a descriptor, so each file's stat is an `fstatat`
     relative to it: the kernel does not resolve the directory's path again for every
@@ -102,11 +106,16 @@ def list_dir(root: bytes, rel_dir: bytes) -> DirListing:
                     # Most entries are files: ask that first (these checks use d_type,
                     # no syscall; follow_symlinks=False answers False for any link).
                     if entry.is_file(follow_symlinks=False):
+                        name = fsencode(entry.name)
+                        if skip and prefix + name in skip:
+                            continue
                         st = entry.stat(follow_symlinks=False)
-                        names.append(fsencode(entry.name))
+                        names.append(name)
                         stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
                     elif entry.is_dir(follow_symlinks=False):
-                        subdirs.append(prefix + fsencode(entry.name))
+                        sub = prefix + fsencode(entry.name)
+                        if sub not in skip:
+                            subdirs.append(sub)
                     elif entry.is_symlink():
                         symlinks += 1
                 except OSError as exc:
@@ -123,10 +132,19 @@ def walk_tree(
 ) -> Iterator[DirListing]:
     """Every directory from `start` down (paths relative to `root`), in no particular order.
 
-    `skip` holds relative directory paths not to enter (e.g. a quarantine inside the root).
+    `skip` holds relative paths of folders not to enter and files not to list.
     """
     pending = [start]
     while pending:
-        listing = list_dir(root, pending.pop())
-        pending.extend(sub for sub in listing.subdirs if sub not in skip)
+        listing = list_dir(root, pending.pop(), skip)
+        pending.extend(listing.subdirs)
         yield listing
+
+
+def inside_root(path: str | Path, root: str | Path) -> bytes | None:
+    """`path` relative to `root` (both resolved) if it lies inside it, else None."""
+    relative = os.path.relpath(
+        os.path.realpath(os.fsencode(path)), os.path.realpath(os.fsencode(root))
+    )
+    outside = relative in (b".", b"..") or relative.startswith(b"../")
+    return None if outside else relative

@@ -72,9 +72,9 @@ def map_directories(
         and entries >= PARALLEL_MIN_ENTRIES
         and len(pending) >= SUBTREES_PER_PROCESS * processes
     ):
-        listing = list_dir(root, pending.popleft())
+        listing = list_dir(root, pending.popleft(), skip)
         entries += len(listing.names) + len(listing.subdirs)
-        pending.extend(sub for sub in listing.subdirs if sub not in skip)
+        pending.extend(listing.subdirs)
         yield examine(listing)
     if pending:
         yield from _forked(root, examine, list(pending), skip, processes)

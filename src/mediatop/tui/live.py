@@ -65,13 +65,40 @@ def rescan_changed(
         conn.close()
 
 
+def store_paths(db_path: Path) -> list[str]:
+    """The files a store at `db_path` may have: the database, its WAL, and the rest."""
+    from mediatop.scan.scanner import STORE_FILE_SUFFIXES
+
+    return [os.fsdecode(os.fsencode(db_path) + suffix) for suffix in STORE_FILE_SUFFIXES]
+
+
+def ignoring(paths: Iterable[str | Path]) -> Callable[[object, str], bool]:
+    """A watchfiles filter: its default one (editor swap files, VCS folders...), and
+    never these files (the store's own, when it lies inside the root: each commit would
+    otherwise set off a rescan)."""
+    from watchfiles import DefaultFilter
+
+    ignored = {os.path.realpath(p) for p in paths}
+    names = {os.path.basename(p) for p in ignored}
+    default = DefaultFilter()
+
+    def keep(change: object, path: str) -> bool:
+        if os.path.basename(path) in names and os.path.realpath(path) in ignored:
+            return False
+        return default(change, path)  # type: ignore[arg-type]
+
+    return keep
+
+
 async def watch_folder(
     root: Path,
     stop: asyncio.Event,
     on_change: Callable[[set[bytes]], object],
     on_presence: Callable[[bool], object],
+    ignore: Iterable[str | Path] = (),
 ) -> None:
-    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set.
+    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set;
+    changes to the files in `ignore` are not reported.
 
     A watch dies with the folder it watches (a folder removed and made again is not
     seen). So when `root` itself is gone, `on_presence(False)` is called and the folder
@@ -80,6 +107,7 @@ async def watch_folder(
     """
     from watchfiles import awatch
 
+    watch_filter = ignoring(ignore)
     while not stop.is_set():
         if not os.path.isdir(root):
             on_presence(False)
@@ -95,6 +123,7 @@ async def watch_folder(
             # Returning to Python this often lets a quit take effect promptly.
             rust_timeout=500,
             recursive=True,
+            watch_filter=watch_filter,
         ):
             dirs = changed_dirs(root, (path for _change, path in changes))
             if dirs:

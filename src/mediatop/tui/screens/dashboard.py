@@ -209,6 +209,7 @@ class DashboardScreen(Screen[None]):
                 self._stop_watchers,
                 self.rescan,
                 lambda present: self.post_message(FolderPresence(present)),
+                ignore=live.store_paths(self.settings.db_path),
             )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the folder", user_message(exc)))
