@@ -7,7 +7,10 @@ import shutil
 import time
 from pathlib import Path
 
+from textual.app import App
+
 from mediatop.analytics.library import find_file
+from mediatop.config import Settings
 from mediatop.store import connect
 from mediatop.tui.app import build_app
 from mediatop.tui.live import changed_dirs, ignoring, rescan_changed, store_paths
@@ -29,6 +32,15 @@ from tui_fixtures import (
 def total_files(app: object) -> int | None:
     data = app.screen.query_one(StorageOverview).data  # type: ignore[attr-defined]
     return None if data is None else data.overview.total_files
+
+
+def watched_library(tmp_path: Path) -> tuple[Path, Settings, App[None]]:
+    """A scanned library and a dashboard app on it that watches, not yet running."""
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    return root, settings, build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
 
 
 def test_changed_paths_map_to_their_directories_relative_to_the_root(tmp_path: Path) -> None:
@@ -71,11 +83,7 @@ async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
 async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    root, _, app = watched_library(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         assert total_files(app) == 7
@@ -98,11 +106,7 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
 async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    root, _, app = watched_library(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         await pilot.pause(0.5)  # let the watcher start before the change it must see
@@ -128,10 +132,7 @@ async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
 async def test_events_written_by_another_connection_appear_live(tmp_path: Path) -> None:
     from mediatop.ingest.logfile import ingest_logs
 
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+    _, settings, app = watched_library(tmp_path)
     log = tmp_path / "access.log"
     stamp = FROZEN_NOW.strftime("%d/%b/%Y:%H:%M:%S +0000")
     log.write_text(
@@ -141,7 +142,6 @@ async def test_events_written_by_another_connection_appear_live(tmp_path: Path) 
             for i in range(1, 4)
         )
     )
-    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         most_used = app.screen.query_one(MostUsed)
@@ -158,11 +158,7 @@ async def test_events_written_by_another_connection_appear_live(tmp_path: Path) 
 
 
 async def test_quitting_with_watchers_running_is_prompt(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    _, _, app = watched_library(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         await pilot.pause(0.3)
