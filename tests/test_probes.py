@@ -79,6 +79,42 @@ def test_mp4_probe_tells_faststart_from_moov_at_the_end() -> None:
     assert front.duration_s and front.duration_s > 5
 
 
+@pytest.mark.parametrize(
+    ("relative", "codec", "audio_codec", "seconds"),
+    [
+        ("2024/03/product-demo.mp4", "h264", "aac", 6),
+        ("2025/06/how-to-upload.webm", "vp8", "vorbis", 3),
+        ("2024/07/testimonial-clip.webm", "vp9", "opus", 4),
+    ],
+)
+def test_video_probes_read_the_video_stream_without_ffmpeg(
+    relative: str, codec: str, audio_codec: str, seconds: int
+) -> None:
+    result = _probe(SAMPLE_MEDIA / relative, "video")
+    assert result.error is None
+    assert (result.width, result.height) in {(640, 360), (320, 180)}
+    assert result.codec == codec  # the video's codec, not the audio track's
+    assert result.extra["audio_codec"] == audio_codec
+    assert result.duration_s == pytest.approx(seconds, abs=0.1)
+    assert result.bitrate and result.bitrate > 0
+
+
+def test_a_webm_whose_name_is_not_utf8_is_read(tmp_path: Path) -> None:
+    source = SAMPLE_MEDIA / "2025/06/how-to-upload.webm"
+    target = os.fsencode(tmp_path) + b"/clip-\xff\xfe.webm"
+    with open(target, "wb") as handle:
+        handle.write(source.read_bytes())
+    result = probe_one(target, "video", source.stat().st_size)
+    assert result.error is None and result.codec == "vp8"
+
+
+def test_random_bytes_named_webm_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "noise.webm"
+    path.write_bytes(os.urandom(4096))
+    result = _probe(path, "video")
+    assert result.error and "not a readable audio/video file" in result.error
+
+
 def test_pdf_probe_reads_pages_metadata_and_text_layer() -> None:
     guide = _probe(SAMPLE_MEDIA / "2024/05/user-guide.pdf", "document")
     scan = _probe(SAMPLE_MEDIA / "2024/11/signed-contract-scan.pdf", "document")

@@ -1,8 +1,10 @@
 """Audio and video probe: duration, bitrate, codec, channels, sample rate, MP4 faststart.
 
-mutagen reads MP4/M4A/MP3/OGG/FLAC/WAV headers. For containers mutagen cannot read
-(WebM, MKV, AVI) ffprobe is used when it is installed, in a subprocess with a time
-limit and its output captured; without it the file is recorded with what is known.
+mutagen reads MP4/M4A/MP3/OGG/FLAC/WAV headers, but not a video stream, nor WebM, MKV or
+AVI at all. For those, MediaInfo (bundled with pymediainfo) reads the container; where
+its library cannot load, ffprobe is used when it is installed, in a subprocess with a
+time limit and its output captured. Without either, the file is recorded with what
+mutagen knows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import struct
 import subprocess
 
 from mediatop.model import ProbeResult
+from mediatop.scan.probe_mediainfo import mediainfo_probe
 
 FFPROBE_SECONDS = 10
 _MP4_EXTENSIONS = (b".mp4", b".m4v", b".m4a", b".mov")
@@ -117,6 +120,11 @@ def _ffprobe(path: bytes) -> ProbeResult | None:
     )
 
 
+def _container_probe(path: bytes) -> ProbeResult | None:
+    """MediaInfo's reading of the file, or ffprobe's where MediaInfo cannot load or read it."""
+    return mediainfo_probe(path) or _ffprobe(path)
+
+
 def _merge(base: ProbeResult, more: ProbeResult | None) -> ProbeResult:
     """`base` with its empty fields filled from `more`."""
     if more is None or more.error:
@@ -141,13 +149,13 @@ def probe_audio_video(path: bytes, size: int) -> ProbeResult:
     lower = path.lower()
     is_video_container = lower.endswith((b".mp4", b".m4v", b".mov", b".webm", b".mkv", b".avi"))
     if is_video_container:
-        # mutagen describes only an MP4's audio track; ffprobe's view of the video stream
-        # (codec, dimensions, overall bitrate) wins where it is available.
-        result = _merge(_ffprobe(path) or ProbeResult(), result)
+        # mutagen describes only an MP4's audio track; the container tool's view of the
+        # video stream (codec, dimensions, overall bitrate) wins.
+        result = _merge(_container_probe(path) or ProbeResult(), result)
     elif result is None:
-        result = _ffprobe(path) or ProbeResult()
+        result = _container_probe(path) or ProbeResult()
     if result.duration_s is None and result.format is None:
-        return ProbeResult(error="not a readable audio/video file (mutagen and ffprobe failed)")
+        return ProbeResult(error="not a readable audio/video file (mutagen and MediaInfo failed)")
     if lower.endswith(_MP4_EXTENSIONS):
         from dataclasses import replace
 
