@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediatop.ingest.logfile import ingest_logs
+from mediatop.ingest.logfile import LogFormatMismatchError, ingest_logs
+from mediatop.ingest.logformat import compile_format
 from mediatop.scan import scan_root
 from mediatop.store import connect
 
@@ -322,7 +323,7 @@ def test_raw_ips_never_reach_the_database_file(tmp_path: Path) -> None:
         max_size=5,
     )
 )
-def test_mutated_valid_lines_never_raise_and_are_accounted_once(
+def test_mutated_valid_lines_are_accounted_once_or_the_log_is_refused_whole(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, str]]
 ) -> None:
     tmp_path = tmp_path_factory.mktemp("mutated")
@@ -334,6 +335,16 @@ def test_mutated_valid_lines_never_raise_and_are_accounted_once(
         mutated.append((good[:cut] + text + good[cut:]).replace("\n", " ").replace("\r", " "))
     log = tmp_path / "access.log"
     log.write_text("\n".join(mutated) + "\n", encoding="utf-8", errors="surrogateescape")
+    combined = compile_format("combined")
+    if all(combined.parse(text) is None for text in mutated if text.strip()) and any(
+        text.strip() for text in mutated
+    ):
+        # Not one line is in the format: the log is refused whole, before anything is stored.
+        with pytest.raises(LogFormatMismatchError):
+            ingest_logs(conn, [log], url_prefixes=PREFIXES)
+        assert count(conn, "SELECT count(*) FROM media_usage_events") == 0
+        conn.close()
+        return
     tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
     accounted = (
         tally.accepted + tally.misses + tally.not_media + tally.not_get + tally.blank
