@@ -103,6 +103,39 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
     assert app.return_code in (None, 0)
 
 
+async def test_names_that_are_not_utf8_are_followed_and_the_watch_goes_on(
+    tmp_path: Path,
+) -> None:
+    # watchfiles cannot name such a path: it drops the whole batch and its watch ends.
+    root, _, app = watched_library(tmp_path)
+    root_bytes = os.fsencode(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.pause(0.5)  # let the watcher start before the change it must see
+        status = app.screen.query_one(StatusLine)
+        with open(root_bytes + b"/2024/05/caf\xe9-\xff.png", "wb") as handle:
+            handle.write(image_bytes(16, 16, "PNG", (3, 2, 1)))
+        await wait_until(pilot, lambda: total_files(app) == 8, timeout=3)
+        os.makedirs(root_bytes + b"/dir-\xfe")
+        with open(root_bytes + b"/dir-\xfe/inside.png", "wb") as handle:
+            handle.write(image_bytes(16, 16, "PNG", (1, 2, 3)))
+        await wait_until(pilot, lambda: total_files(app) == 9, timeout=3)
+        # No watch holds on a tree with such a folder: it is compared every few seconds.
+        await wait_until(
+            pilot, lambda: "Comparing the folder every" in static_text(app.screen, "#status")
+        )
+        (root / "plain.png").write_bytes(image_bytes(10, 10, "PNG", (2, 2, 2)))
+        await wait_until(pilot, lambda: total_files(app) == 10, timeout=4)
+        shutil.rmtree(root_bytes + b"/dir-\xfe")
+        await wait_until(pilot, lambda: total_files(app) == 9, timeout=4)
+        await wait_until(pilot, lambda: "Watching the folder" in static_text(app.screen, "#status"))
+        await pilot.pause(0.3)
+        (root / "again.png").write_bytes(image_bytes(10, 10, "PNG", (4, 4, 4)))
+        await wait_until(pilot, lambda: total_files(app) == 10, timeout=2)  # watched again
+        assert not status.has_class("-error")
+    assert app.return_code in (None, 0)
+
+
 async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
     tmp_path: Path,
 ) -> None:

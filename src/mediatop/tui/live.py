@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Literal
 
 # Group a burst of file events (an upload writes, renames, then chmods) into one rescan,
 # yet stay well inside the 2 s the dashboard promises.
@@ -19,6 +20,10 @@ WATCH_DEBOUNCE_MS = 300
 WATCH_STEP_MS = 50
 STORE_POLL_SECONDS = 1.0
 ROOT_POLL_SECONDS = 1.0
+# How often the whole tree is compared when it cannot be watched (see watch_folder).
+TREE_POLL_SECONDS = 2.0
+
+FolderState = Literal["watching", "polling", "gone"]
 
 
 def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
@@ -42,25 +47,33 @@ def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
 def rescan_changed(
     db_path: Path,
     root: Path,
-    dirs: Iterable[bytes],
+    dirs: Iterable[bytes] | None,
     *,
     workers: int = 1,
     on_recorded: Callable[[], object] | None = None,
-) -> None:
-    """Bring the store up to date with these changed directories, then probe new files.
+) -> bool:
+    """Bring the store up to date with these changed directories (None: the whole tree,
+    in which a directory whose signature is unchanged costs only its listing), then probe
+    the new files. Whether any file was added, changed or removed.
 
-    `on_recorded` is called once the files are recorded, before probing (which starts
-    worker processes), so the totals can refresh at once.
+    `on_recorded` is called once changed files are recorded, before probing (which
+    starts worker processes), so the totals can refresh at once.
     """
-    from mediatop.scan import probe_pending, rescan_dirs
+    from mediatop.scan import probe_pending, rescan_dirs, scan_root
     from mediatop.store import connect
 
     conn = connect(db_path)
     try:
-        rescan_dirs(conn, root, dirs, probe=False)
+        if dirs is None:
+            summary = scan_root(conn, root, probe=False)
+        else:
+            summary = rescan_dirs(conn, root, dirs, probe=False)
+        if not (summary.new or summary.changed or summary.deleted):
+            return False
         if on_recorded is not None:
             on_recorded()
         probe_pending(conn, root, workers)
+        return True
     finally:
         conn.close()
 
@@ -93,51 +106,98 @@ def ignoring(paths: Iterable[str | Path]) -> Callable[[object, str], bool]:
 async def watch_folder(
     root: Path,
     stop: asyncio.Event,
-    on_change: Callable[[set[bytes]], object],
-    on_presence: Callable[[bool], object],
+    on_change: Callable[[set[bytes] | None], object],
+    on_state: Callable[[FolderState], object],
     ignore: Iterable[str | Path] = (),
 ) -> None:
-    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set;
-    changes to the files in `ignore` are not reported.
+    """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set
+    (None for dirs: compare the whole tree); changes to the files in `ignore` are not
+    reported. `on_state` is told each time the way the folder is followed changes.
 
     A watch dies with the folder it watches (a folder removed and made again is not
-    seen). So when `root` itself is gone, `on_presence(False)` is called and the folder
-    is looked for every ROOT_POLL_SECONDS; once it is back, `on_presence(True)`, then
+    seen). So when `root` itself is gone, `on_state("gone")` is called and the folder is
+    looked for every ROOT_POLL_SECONDS; once it is back, `on_state("watching")`, then
     `on_change({b""})` (the whole tree, walked again), and the watch starts anew.
+
+    watchfiles cannot name a path that is not UTF-8: it raises instead, which drops that
+    whole burst and ends the watch. So the whole tree is compared (`on_change(None)`)
+    and the watch starts anew. A folder with such a name makes every watch fail as it
+    starts; then the tree is polled instead (`on_state("polling")`): compared every
+    TREE_POLL_SECONDS, with a new watch tried each time, until one holds (and the tree
+    is compared once more, for what changed in between).
     """
     from watchfiles import awatch
 
     watch_filter = ignoring(ignore)
+    state: FolderState = "watching"
+
+    def tell(new: FolderState) -> None:
+        nonlocal state
+        if new != state:
+            state = new
+            on_state(new)
+
     while not stop.is_set():
         if not os.path.isdir(root):
-            on_presence(False)
+            tell("gone")
             if not await _wait_for_folder(root, stop):
                 return
-            on_presence(True)
+            tell("watching")
             on_change({b""})
-        async for changes in awatch(
-            root,
-            stop_event=stop,
-            debounce=WATCH_DEBOUNCE_MS,
-            step=WATCH_STEP_MS,
-            # Returning to Python this often lets a quit take effect promptly.
-            rust_timeout=500,
-            recursive=True,
-            watch_filter=watch_filter,
-        ):
-            dirs = changed_dirs(root, (path for _change, path in changes))
-            if dirs:
-                on_change(dirs)
-            if not os.path.isdir(root):
-                break
+        started = False
+        try:
+            async for changes in awatch(
+                root,
+                stop_event=stop,
+                debounce=WATCH_DEBOUNCE_MS,
+                step=WATCH_STEP_MS,
+                # Returning to Python this often lets a quit take effect promptly, and
+                # the empty yields show that the watch has started.
+                rust_timeout=500,
+                yield_on_timeout=True,
+                recursive=True,
+                watch_filter=watch_filter,
+            ):
+                started = True
+                if state == "polling":  # a watch holds again: catch up on the gap
+                    tell("watching")
+                    on_change(None)
+                dirs = changed_dirs(root, (path for _change, path in changes))
+                if dirs:
+                    on_change(dirs)
+                if not os.path.isdir(root):
+                    break
+        except Exception as exc:  # raised from inside an anyio task group: maybe a group
+            if not is_unnamed_path_error(exc):
+                raise
+            on_change(None)
+            if not started:
+                tell("polling")
+                if await _stopped_within(stop, TREE_POLL_SECONDS):
+                    return
+
+
+def is_unnamed_path_error(exc: BaseException) -> bool:
+    """Whether watchfiles gave up on a path it could not decode (a name not in UTF-8).
+    awatch raises from inside an anyio task group, so the error may come in a group."""
+    from watchfiles._rust_notify import WatchfilesRustInternalError
+
+    if isinstance(exc, BaseExceptionGroup):
+        return all(is_unnamed_path_error(inner) for inner in exc.exceptions)
+    return isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait `seconds`, or less if `stop` is set first; whether it was."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
 
 
 async def _wait_for_folder(root: Path, stop: asyncio.Event) -> bool:
     """Wait until `root` is a folder again (True) or `stop` is set (False)."""
     while not os.path.isdir(root):
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=ROOT_POLL_SECONDS)
-        if stop.is_set():
+        if await _stopped_within(stop, ROOT_POLL_SECONDS):
             return False
     return True
 

@@ -13,6 +13,7 @@ from textual.message import Message
 from mediatop.scan import ScanProgress as ScanProgressValue
 from mediatop.scan import ScanSummary
 from mediatop.tui.data import DashboardData, FileDetail
+from mediatop.tui.live import FolderState
 
 
 @dataclass
@@ -39,11 +40,12 @@ class LibraryChanged(Message):
 
 
 @dataclass
-class FolderPresence(Message):
-    """The media folder itself vanished (`present` False; its files now count as
-    deleted) or came back."""
+class FolderWatch(Message):
+    """How the media folder is followed now: "watching"; "polling" (a folder name that
+    is not UTF-8 defeats the watch); "gone" (the folder itself vanished, its files now
+    count as deleted; it is looked for until it comes back)."""
 
-    present: bool
+    state: FolderState
 
 
 @dataclass

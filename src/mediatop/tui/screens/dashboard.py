@@ -31,7 +31,7 @@ from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
     DashboardLoaded,
     FileChosen,
-    FolderPresence,
+    FolderWatch,
     LibraryChanged,
     SavingsMeasured,
     ScanFinished,
@@ -78,7 +78,10 @@ class DashboardScreen(Screen[None]):
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
         self._scanning = scan_on_start
-        self._folder_gone = False
+        self._folder_state: live.FolderState = "watching"
+        # Set while a whole-tree rescan is asked for and not yet started: polling asks
+        # every few seconds, and asks while the tree is compared must not pile up.
+        self._tree_rescan_asked = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,9 +117,14 @@ class DashboardScreen(Screen[None]):
         self._stop_watchers.set()
 
     def _watching_text(self) -> str:
-        if self.watching:
-            return "Watching the folder and the store."
-        return "Not watching for changes (press r to refresh)."
+        if not self.watching:
+            return "Not watching for changes (press r to refresh)."
+        if self._folder_state == "polling":
+            return (
+                f"Comparing the folder every {live.TREE_POLL_SECONDS:g} s (a folder name "
+                "that is not UTF-8 cannot be watched); watching the store."
+            )
+        return "Watching the folder and the store."
 
     def action_refresh(self) -> None:
         self.load()
@@ -165,11 +173,22 @@ class DashboardScreen(Screen[None]):
             return
         self.post_message(ScanFinished(summary))
 
+    def folder_changed(self, dirs: set[bytes] | None) -> None:
+        """What the folder watch reports: these directories changed (None: something
+        it could not name did, so the whole tree is compared)."""
+        if dirs is None:
+            if self._tree_rescan_asked:
+                return
+            self._tree_rescan_asked = True
+        self.rescan(dirs)
+
     @work(thread=True, group="rescan", name="rescan directories")
-    def rescan(self, dirs: set[bytes]) -> None:
+    def rescan(self, dirs: set[bytes] | None) -> None:
         try:
             with self._scan_lock:
-                live.rescan_changed(
+                if dirs is None:
+                    self._tree_rescan_asked = False  # a change from now on asks again
+                changed = live.rescan_changed(
                     self.settings.db_path,
                     self.settings.root,
                     dirs,
@@ -178,7 +197,8 @@ class DashboardScreen(Screen[None]):
         except Exception as exc:
             self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
             return
-        self.post_message(LibraryChanged("probed"))
+        if changed:
+            self.post_message(LibraryChanged("probed"))
 
     @work(thread=True, exclusive=True, group="savings", name="measure savings")
     def measure_in_background(self) -> None:
@@ -207,8 +227,8 @@ class DashboardScreen(Screen[None]):
             await live.watch_folder(
                 self.settings.root,
                 self._stop_watchers,
-                self.rescan,
-                lambda present: self.post_message(FolderPresence(present)),
+                self.folder_changed,
+                lambda state: self.post_message(FolderWatch(state)),
                 ignore=live.store_paths(self.settings.db_path),
             )
         except Exception as exc:
@@ -247,13 +267,13 @@ class DashboardScreen(Screen[None]):
         self.query_one(PerformanceMetrics).show(message.data)
         self.query_one(Optimization).show(message.data)
         status = self.query_one(StatusLine)
-        if not self._scanning and not self._folder_gone and status.has_class("-error"):
+        if not self._scanning and self._folder_state != "gone" and status.has_class("-error"):
             status.show_idle(self._watching_text())
 
-    def on_folder_presence(self, message: FolderPresence) -> None:
-        self._folder_gone = not message.present
+    def on_folder_watch(self, message: FolderWatch) -> None:
+        self._folder_state = message.state
         status = self.query_one(StatusLine)
-        if message.present:
+        if message.state != "gone":
             status.show_idle(self._watching_text())
         else:
             status.show_problem(
