@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import json
 import os
+import pty
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -85,3 +91,53 @@ def test_visible_text_never_contains_control_or_bidi_characters(text: str) -> No
 def test_any_byte_name_round_trips_through_the_display_decoding(raw: bytes) -> None:
     assert os.fsencode(os.fsdecode(raw)) == raw
     assert "\x1b" not in visible_path(raw)
+
+
+def _csv_report(root: Path, db: str, *, stdout: int | None = None) -> subprocess.Popen[bytes]:
+    """`mediatop report usage --csv` in a process of its own, as a user runs it, with a
+    strict UTF-8 stdout (what a server's en_US.UTF-8 locale gives Python)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "mediatop", "report", "usage", str(root), "--db", db]
+    return subprocess.Popen(
+        [*command, "--csv"],
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+def test_csv_written_to_a_file_keeps_every_name_byte_for_byte(
+    hostile_library: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    assert main(["scan", str(hostile_library), "--db", db, "--quiet"]) == 0
+    process = _csv_report(hostile_library, db)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err.decode(errors="replace")
+    names = {os.fsencode(row["filename"]) for row in csv.DictReader(
+        io.StringIO(out.decode("utf-8", "surrogateescape"), newline="")
+    )}  # fmt: skip
+    assert names == {raw for raw, _ in HOSTILE_NAMES.values()}
+
+
+def test_csv_shown_on_a_terminal_makes_controls_visible(
+    hostile_library: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    assert main(["scan", str(hostile_library), "--db", db, "--quiet"]) == 0
+    leader, follower = pty.openpty()
+    try:
+        process = _csv_report(hostile_library, db, stdout=follower)
+        os.close(follower)
+        shown = bytearray()
+        with contextlib.suppress(OSError):  # EIO once the process has closed its end
+            while chunk := os.read(leader, 65536):
+                shown += chunk
+        assert process.wait(timeout=60) == 0, process.stderr and process.stderr.read()
+    finally:
+        os.close(leader)
+    for raw in (b"\x1b", b"\x07", "\u202e".encode(), b"\xff"):
+        assert raw not in shown
+    text = shown.decode("utf-8")
+    for _, visible_name in HOSTILE_NAMES.values():
+        assert visible_name in text

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mediatop import __version__
-from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail
+from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, lossless_stdout
 
 # Each module defines register(subparsers) adding its sub-command(s) with a `run` default.
 COMMAND_MODULES = (
@@ -56,6 +56,7 @@ def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> l
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    lossless_stdout()
     parser = build_parser()
     args = parser.parse_args(_with_default_command(args_list, parser))
     if not getattr(args, "run", None):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from mediatop.textsafe import visible
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -37,19 +40,35 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True, sort_keys=False) + "\n")
 
 
+def lossless_stdout() -> None:
+    """Let stdout write names that are not UTF-8 as their own bytes (surrogateescape).
+
+    Under a UTF-8 locale such as en_US.UTF-8 Python's stdout is strict, and one such
+    name in a CSV report would end it with a UnicodeEncodeError.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="surrogateescape")
+
+
 def print_csv(rows: Iterable[Mapping[str, Any]]) -> None:
+    """Records as CSV on stdout. Into a file or a pipe, every name is written as its
+    exact bytes; on a terminal, with control and bidi characters made visible, because
+    an escape sequence in a file name would otherwise act on the terminal."""
     rows = list(rows)
     if not rows:
         return
+    on_terminal = sys.stdout.isatty()
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v, on_terminal) for k, v in row.items()})
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, on_terminal: bool) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=True)
+    if on_terminal and isinstance(value, str):
+        return visible(value)
     return value
 
 
