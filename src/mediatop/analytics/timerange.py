@@ -76,6 +76,13 @@ def _parse_day(text: str) -> datetime:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _up_to_the_second(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole second."""
+    if moment.microsecond == 0:
+        return moment
+    return moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
 def parse_range(
     spec: str | None = "30d", *, now: datetime, start: str | None = None, end: str | None = None
 ) -> TimeRange:
@@ -83,7 +90,9 @@ def parse_range(
 
     `start`/`end` (YYYY-MM-DD or ISO datetimes) win over `spec`; `end` as a date is inclusive.
     """
-    now = now.astimezone(UTC)
+    # Stored times are whole seconds: a range that ends now must take in this second,
+    # or a file uploaded a moment ago is left out of "this month" until the next second.
+    now = _up_to_the_second(now.astimezone(UTC))
     if start or end:
         begin = _parse_day(start) if start else _ALL_START
         finish = now if not end else _parse_day(end)

@@ -1,0 +1,25 @@
+"""Report ranges: where they start and end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mediatop.analytics.timerange import parse_range
+
+
+@pytest.mark.parametrize("spec", ["24h", "30d", "all"])
+def test_a_range_ending_now_takes_in_the_current_second(spec: str) -> None:
+    # Stored times are whole seconds: an upload at 03:00:00.2 is stored as 03:00:00.
+    now = datetime(2026, 12, 6, 3, 0, 0, 400_000, tzinfo=UTC)
+    time_range = parse_range(spec, now=now)
+    assert time_range.contains(int(now.timestamp()))
+    assert not time_range.contains(int(now.timestamp()) + 1)
+
+
+def test_a_range_and_the_one_before_it_meet_without_overlap() -> None:
+    time_range = parse_range("7d", now=datetime(2026, 12, 6, 3, 0, 0, 400_000, tzinfo=UTC))
+    before = time_range.previous()
+    assert before.end_ts == time_range.start_ts
+    assert not before.contains(time_range.start_ts)
