@@ -136,6 +136,24 @@ async def test_names_that_are_not_utf8_are_followed_and_the_watch_goes_on(
     assert app.return_code in (None, 0)
 
 
+async def test_a_media_folder_whose_own_name_is_not_utf8_is_polled(tmp_path: Path) -> None:
+    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/up-caf\xe9"))
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        status = app.screen.query_one(StatusLine)
+        await wait_until(
+            pilot, lambda: "Comparing the folder every" in static_text(app.screen, "#status")
+        )
+        (root / "new.png").write_bytes(image_bytes(10, 10, "PNG", (2, 2, 2)))
+        await wait_until(pilot, lambda: total_files(app) == 8, timeout=4)
+        assert not status.has_class("-error")
+    assert app.return_code in (None, 0)
+
+
 async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
     tmp_path: Path,
 ) -> None:

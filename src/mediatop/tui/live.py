@@ -121,8 +121,8 @@ async def watch_folder(
 
     watchfiles cannot name a path that is not UTF-8: it raises instead, which drops that
     whole burst and ends the watch. So the whole tree is compared (`on_change(None)`)
-    and the watch starts anew. A folder with such a name makes every watch fail as it
-    starts; then the tree is polled instead (`on_state("polling")`): compared every
+    and the watch starts anew. A folder with such a name (the root included) makes every
+    watch fail as it starts; then the tree is polled instead (`on_state("polling")`): compared every
     TREE_POLL_SECONDS, with a new watch tried each time, until one holds (and the tree
     is compared once more, for what changed in between).
     """
@@ -168,7 +168,7 @@ async def watch_folder(
                 if not os.path.isdir(root):
                     break
         except Exception as exc:  # raised from inside an anyio task group: maybe a group
-            if not is_unnamed_path_error(exc):
+            if not cannot_name_a_path(exc):
                 raise
             on_change(None)
             if not started:
@@ -177,13 +177,16 @@ async def watch_folder(
                     return
 
 
-def is_unnamed_path_error(exc: BaseException) -> bool:
-    """Whether watchfiles gave up on a path it could not decode (a name not in UTF-8).
+def cannot_name_a_path(exc: BaseException) -> bool:
+    """Whether watchfiles failed on a path that is not UTF-8: one it was to report (it
+    raises "Unable to decode path"), or the root itself (which it cannot be given).
     awatch raises from inside an anyio task group, so the error may come in a group."""
     from watchfiles._rust_notify import WatchfilesRustInternalError
 
     if isinstance(exc, BaseExceptionGroup):
-        return all(is_unnamed_path_error(inner) for inner in exc.exceptions)
+        return all(cannot_name_a_path(inner) for inner in exc.exceptions)
+    if isinstance(exc, UnicodeError):
+        return True
     return isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
 
 
