@@ -74,3 +74,26 @@ def test_unmeasured_images_are_counted_apart(tmp_path):
     summary = optimization_report(context(conn, settings))
 
     assert (summary.convert.count, summary.convert.unmeasured) == (0, 1)
+
+
+def test_a_short_ranking_still_counts_every_unused_file(tmp_path):
+    conn, settings = new_store(tmp_path)
+    sizes = {f"2020/01/old-{n}.pdf": 1000 + 100 * n for n in range(6)}
+    for name, size in sizes.items():
+        path = settings.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4\n" + b"\0" * size)
+    ids = scan(conn, settings.root)
+
+    full = optimization_report(context(conn, settings))
+    short = optimization_report(context(conn, settings, top="2"))
+
+    everything = sum(sizes.values()) + 9 * len(sizes)
+    assert (full.remove.count, full.remove.bytes) == (6, everything)
+    assert (short.remove.count, short.remove.bytes) == (6, everything)
+    assert short.total_opportunities == full.total_opportunities
+    # the two largest, as in the full ranking
+    assert [o.media_id for o in short.opportunities] == [
+        str(ids["2020/01/old-5.pdf"]), str(ids["2020/01/old-4.pdf"])
+    ]  # fmt: skip
+    assert [o.media_id for o in full.opportunities[:2]] == [o.media_id for o in short.opportunities]

@@ -10,7 +10,7 @@ an image can be both oversized and convertible, so their bytes are not to be add
   videos over 2 × the bitrate their resolution needs (bytes = an estimate,
   size × (1 − recommended ÷ actual bitrate), see `video_delivery`);
   PDFs over LARGE_PDF_BYTES (bytes unknown: PDFs are not re-encoded here).
-- remove: the unused candidates of `unused.unused_candidates` (bytes = their sizes).
+- remove: the unused candidates of `analytics.unused` (bytes = their sizes).
 - convert: images whose measured WebP encoding saves at least 5 % and 1 KiB
   (bytes = that saving).
 
@@ -97,7 +97,7 @@ def _large_pdfs(ctx: ReportContext) -> list[tuple[int, bytes, int]]:
 
 def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
-    from mediatop.analytics.unused import unused_candidates
+    from mediatop.analytics.unused import largest_unused
 
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
@@ -189,7 +189,9 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
             )
         )
 
-    unused = unused_candidates(ctx)
+    # Only the largest removals can reach the top of the ranking (they save no monthly
+    # bytes, so their own size orders them); the rest count in the totals.
+    unused, unused_count, unused_bytes = largest_unused(ctx, top)
     removals = [
         OptimizationOpportunity(
             "remove",
@@ -209,7 +211,7 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     # images.opportunities holds only the best `top` image ones: enough for the top of
     # the merged ranking, not for the count.
     everything = rank([*found, *compress, *removals])
-    total = images.opportunity_count + len(cleanups) + len(compress) + len(removals)
+    total = images.opportunity_count + len(cleanups) + len(compress) + unused_count
     return OptimizationSummary(
         resize=OptimizationLine(images.resize_count, images.resize_bytes, images.resize_unmeasured),
         compress=OptimizationLine(
@@ -217,7 +219,7 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
             sum(o.potential_savings or 0 for o in compress),
             sum(1 for o in compress if o.potential_savings is None),
         ),
-        remove=OptimizationLine(len(unused), sum(u.potential_savings for u in unused), 0),
+        remove=OptimizationLine(unused_count, unused_bytes, 0),
         convert=OptimizationLine(convert_known, convert_bytes, convertible - convert_measured),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),

@@ -46,6 +46,7 @@ so an admin can see why it was listed. `potential_savings` is the file's size.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -140,9 +141,19 @@ WHERE kind IN ('image', 'video', 'audio', 'document')
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
 
-def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, list[tuple]]:
-    """The evidence shared by all files and the candidate rows of _CANDIDATES_SQL."""
+def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, tuple[tuple, ...]]:
+    """The evidence shared by all files and the candidate rows of _CANDIDATES_SQL, read
+    once per report run for the whole library (the dashboard's counts, the optimisation's
+    largest and the usage report all ask); a tuple, so no caller reorders another's."""
     days = unused_days(ctx)
+    if only is None:
+        return ctx.shared(("unused rows", days), lambda: _read_rows(ctx, days, None))  # type: ignore[return-value]
+    return _read_rows(ctx, days, only)
+
+
+def _read_rows(
+    ctx: ReportContext, days: int, only: int | None
+) -> tuple[_Evidence, tuple[tuple, ...]]:
     ev = _gather(ctx, days)
     full = ev.covered_days >= days
     if only is None:
@@ -152,7 +163,7 @@ def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, list[tuple]]
             group=f" AND f.group_path = {_ONE_GROUP}", only=" AND id = :only"
         )
     params = {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
-    return ev, ctx.conn.execute(sql, params).fetchall()
+    return ev, tuple(ctx.conn.execute(sql, params))
 
 
 def _risk(ev: _Evidence, row: tuple) -> str:
@@ -181,8 +192,15 @@ def unused_candidates(ctx: ReportContext, *, only: int | None = None) -> list[Un
     `only` restricts the answer to one file id (the file report's question).
     """
     ev, rows = _rows(ctx, only)
-    rows.sort(key=lambda row: _order(ev, row))
-    return [_candidate(ctx, ev, row) for row in rows]
+    return [_candidate(ctx, ev, row) for row in sorted(rows, key=lambda row: _order(ev, row))]
+
+
+def largest_unused(ctx: ReportContext, limit: int) -> tuple[list[UnusedFile], int, int]:
+    """The `limit` largest candidates (then by id), and the count and bytes of them all:
+    what a ranking by bytes saved needs, without an evidence trail for every candidate."""
+    ev, rows = _rows(ctx, None)
+    largest = heapq.nsmallest(limit, rows, key=lambda row: (-row[5], row[0]))
+    return [_candidate(ctx, ev, row) for row in largest], len(rows), sum(row[5] for row in rows)
 
 
 @dataclass(frozen=True)
@@ -204,8 +222,8 @@ def unused_overview(ctx: ReportContext, limit: int) -> UnusedOverview:
         risk = _risk(ev, row)
         counts[risk] += 1
         sizes[risk] += row[5]
-    rows.sort(key=lambda row: _order(ev, row))
-    return UnusedOverview([_candidate(ctx, ev, row) for row in rows[:limit]], counts, sizes)
+    first = heapq.nsmallest(limit, rows, key=lambda row: _order(ev, row)) if limit else []
+    return UnusedOverview([_candidate(ctx, ev, row) for row in first], counts, sizes)
 
 
 def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:

@@ -116,7 +116,7 @@ def report_context(
     try:
         yield ReportContext(
             conn, settings, parse_range(DEFAULT_RANGE, now=moment), moment, options or {}
-        )
+        ).fresh_run()
     finally:
         conn.close()
 
