@@ -80,6 +80,22 @@ async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
         assert not status.has_class("-error")
 
 
+async def test_start_up_scan_of_a_stored_library_shows_what_changed_while_closed(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    (root / "added-while-closed.png").write_bytes(image_bytes(12, 12, "PNG", (5, 5, 5)))
+    app = build_app(settings, now=FROZEN_NOW, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: total_files(app) == 8, timeout=10)
+        await wait_until(
+            pilot, lambda: "Scanned 8 files (1 new" in static_text(app.screen, "#status")
+        )
+
+
 async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
     tmp_path: Path,
 ) -> None:

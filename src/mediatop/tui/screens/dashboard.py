@@ -78,6 +78,7 @@ class DashboardScreen(Screen[None]):
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
         self._scanning = scan_on_start
+        self._loaded_before_scan = False
         self._folder_state: live.FolderState = "watching"
         # Set while a whole-tree rescan is asked for and not yet started: polling asks
         # every few seconds, and asks while the tree is compared must not pile up.
@@ -95,8 +96,10 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(FileTable).focus()
-        if self.settings.db_path.exists() or not self.scan_on_start:
-            self.load()  # what the last scan saw, at once; the new scan follows
+        # What the last scan saw, at once; the new scan follows.
+        self._loaded_before_scan = self.settings.db_path.exists() or not self.scan_on_start
+        if self._loaded_before_scan:
+            self.load()
         if self.scan_on_start:
             self.scan_library()
         if self.watching:
@@ -287,8 +290,13 @@ class DashboardScreen(Screen[None]):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._scanning = False
-        self.query_one(StatusLine).show_scanned(message.summary, self._watching_text())
-        self.load()
+        summary = message.summary
+        self.query_one(StatusLine).show_scanned(summary, self._watching_text())
+        # A scan that found nothing new leaves the first load's figures true: loading
+        # again would cancel that load and show them only later (seconds, on a big store).
+        found = summary.new or summary.changed or summary.deleted or summary.probed
+        if found or not self._loaded_before_scan:
+            self.load()
         if self.measuring:
             self.measure_in_background()
 
