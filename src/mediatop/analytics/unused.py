@@ -49,6 +49,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from mediatop.analytics._rollups import logged_days, ts_to_datetime
 from mediatop.analytics.context import ReportContext
@@ -147,7 +148,8 @@ def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, tuple[tuple,
     largest and the usage report all ask); a tuple, so no caller reorders another's."""
     days = unused_days(ctx)
     if only is None:
-        return ctx.shared(("unused rows", days), lambda: _read_rows(ctx, days, None))  # type: ignore[return-value]
+        shared = ctx.shared(("unused rows", days), lambda: _read_rows(ctx, days, None))
+        return cast(tuple[_Evidence, tuple[tuple, ...]], shared)
     return _read_rows(ctx, days, only)
 
 

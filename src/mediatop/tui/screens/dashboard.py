@@ -1,9 +1,10 @@
 """The dashboard: the seed's four boxes, kept current while the app runs.
 
 The screen owns the background work that keeps the figures live: the start-up scan,
-the folder watch (watchfiles -> `rescan_dirs` of just the changed directories), the
-store watch (`PRAGMA data_version`, so `mediatop ingest` in another process shows up),
-the measuring of image savings after a scan, and the loads of the figures themselves.
+the folder watch (watchfiles -> `rescan_dirs` of just the changed directories, or the
+whole tree compared when the watch cannot name what changed), the store watch
+(`PRAGMA data_version`, so `mediatop ingest` in another process shows up), the
+measuring of image savings after a scan, and the loads of the figures themselves.
 Blocking work runs in thread workers, which post typed messages; handlers here only
 hand values to the widgets.
 """
