@@ -13,7 +13,15 @@ from mediatop.analytics.library import find_file
 from mediatop.config import Settings
 from mediatop.store import connect
 from mediatop.tui.app import build_app
-from mediatop.tui.live import changed_dirs, ignoring, rescan_changed, store_paths
+from mediatop.tui.live import (
+    NOT_UTF8,
+    WATCH_LIMIT,
+    changed_dirs,
+    ignoring,
+    rescan_changed,
+    store_paths,
+    unwatchable,
+)
 from mediatop.tui.widgets.most_used import MostUsed
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
@@ -138,7 +146,8 @@ async def test_names_that_are_not_utf8_are_followed_and_the_watch_goes_on(
         await wait_until(pilot, lambda: total_files(app) == 9, timeout=3)
         # No watch holds on a tree with such a folder: it is compared every few seconds.
         await wait_until(
-            pilot, lambda: "Comparing the folder every" in static_text(app.screen, "#status")
+            pilot,
+            lambda: "Polling the folder (" in static_text(app.screen, "#status"),
         )
         (root / "plain.png").write_bytes(image_bytes(10, 10, "PNG", (2, 2, 2)))
         await wait_until(pilot, lambda: total_files(app) == 10, timeout=4)
@@ -162,7 +171,8 @@ async def test_a_media_folder_whose_own_name_is_not_utf8_is_polled(tmp_path: Pat
         await wait_for_dashboard(pilot)
         status = app.screen.query_one(StatusLine)
         await wait_until(
-            pilot, lambda: "Comparing the folder every" in static_text(app.screen, "#status")
+            pilot,
+            lambda: "Polling the folder (" in static_text(app.screen, "#status"),
         )
         (root / "new.png").write_bytes(image_bytes(10, 10, "PNG", (2, 2, 2)))
         await wait_until(pilot, lambda: total_files(app) == 8, timeout=4)
@@ -245,3 +255,32 @@ def test_the_folder_watch_ignores_the_store_when_it_lies_inside_the_root(tmp_pat
     assert not keep(Change.added, str(root / "mediatop.sqlite3"))
     assert keep(Change.added, str(root / "photo.jpg"))
     assert keep(Change.added, str(root / "mediatop.sqlite3.jpg"))
+
+
+def _first_watch_error(root: Path) -> BaseException:
+    """What a real watchfiles watch of `root` raises as it starts."""
+    from watchfiles import watch
+
+    try:
+        for _ in watch(root, rust_timeout=2000, yield_on_timeout=True):
+            break
+    except Exception as exc:
+        return exc
+    raise AssertionError("the watch started")
+
+
+def test_what_the_watch_cannot_follow_is_told_apart_from_other_failures(tmp_path: Path) -> None:
+    os.makedirs(os.fsencode(tmp_path) + b"/tree/caf\xe9")
+    undecodable = _first_watch_error(tmp_path / "tree")
+    root_not_utf8 = _first_watch_error(Path(os.fsdecode(os.fsencode(tmp_path) + b"/tree/caf\xe9")))
+    assert unwatchable(undecodable) == NOT_UTF8
+    assert unwatchable(root_not_utf8) == NOT_UTF8
+    assert unwatchable(ExceptionGroup("in awatch's task group", [undecodable])) == NOT_UTF8
+    # As watchfiles words the OS limit (seen with fs.inotify.max_user_watches lowered).
+    limit = OSError(
+        'OS file watch limit reached. about ["/srv/uploads/2024/01"] '
+        '(Error { kind: MaxFilesWatch, paths: ["/srv/uploads/2024/01"] })'
+    )
+    assert unwatchable(limit) == WATCH_LIMIT
+    assert unwatchable(OSError("No space left on device")) is None
+    assert unwatchable(ExceptionGroup("mixed", [undecodable, ValueError("x")])) is None

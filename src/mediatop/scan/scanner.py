@@ -49,6 +49,11 @@ class ScanSummary:
     walk_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def has_changes(self) -> bool:
+        """Whether any file was added, changed or removed."""
+        return bool(self.new or self.changed or self.deleted)
+
 
 @dataclass(frozen=True)
 class _Examined:

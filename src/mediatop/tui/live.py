@@ -12,7 +12,10 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mediatop.scan import ScanSummary
 
 # Group a burst of file events (an upload writes, renames, then chmods) into one rescan,
 # yet stay well inside the 2 s the dashboard promises.
@@ -51,10 +54,10 @@ def rescan_changed(
     *,
     workers: int = 1,
     on_recorded: Callable[[], object] | None = None,
-) -> bool:
+) -> ScanSummary:
     """Bring the store up to date with these changed directories (None: the whole tree,
     in which a directory whose signature is unchanged costs only its listing), then probe
-    the new files. Whether any file was added, changed or removed.
+    the new files. What the compare found, and how long it took (probing left out).
 
     `on_recorded` is called once changed files are recorded, before probing (which
     starts worker processes), so the totals can refresh at once.
@@ -68,12 +71,11 @@ def rescan_changed(
             summary = scan_root(conn, root, probe=False)
         else:
             summary = rescan_dirs(conn, root, dirs, probe=False)
-        if not (summary.new or summary.changed or summary.deleted):
-            return False
-        if on_recorded is not None:
-            on_recorded()
-        probe_pending(conn, root, workers)
-        return True
+        if summary.has_changes:
+            if on_recorded is not None:
+                on_recorded()
+            probe_pending(conn, root, workers)
+        return summary
     finally:
         conn.close()
 
@@ -107,35 +109,38 @@ async def watch_folder(
     root: Path,
     stop: asyncio.Event,
     on_change: Callable[[set[bytes] | None], object],
-    on_state: Callable[[FolderState], object],
+    on_state: Callable[[FolderState, str], object],
     ignore: Iterable[str | Path] = (),
+    poll_seconds: Callable[[], float] = lambda: TREE_POLL_SECONDS,
 ) -> None:
     """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set
     (None for dirs: compare the whole tree); changes to the files in `ignore` are not
-    reported. `on_state` is told each time the way the folder is followed changes.
+    reported. `on_state(state, why)` is told each time the way the folder is followed
+    changes (`why` says why it is polled).
 
     A watch dies with the folder it watches (a folder removed and made again is not
     seen). So when `root` itself is gone, `on_state("gone")` is called and the folder is
     looked for every ROOT_POLL_SECONDS; once it is back, `on_state("watching")`, then
     `on_change({b""})` (the whole tree, walked again), and the watch starts anew.
 
-    watchfiles cannot name a path that is not UTF-8: it raises instead, which drops that
-    whole burst and ends the watch. So the whole tree is compared (`on_change(None)`)
-    and the watch starts anew. A folder with such a name (the root included) makes every
-    watch fail as it starts; then the tree is polled instead (`on_state("polling")`): compared every
-    TREE_POLL_SECONDS, with a new watch tried each time, until one holds (and the tree
-    is compared once more, for what changed in between).
+    A watch also ends when watchfiles meets a path it cannot name (not UTF-8), which
+    drops that whole burst, or the system's limit on watched folders. Then the whole
+    tree is compared (`on_change(None)`) and the watch starts anew. When a watch fails
+    as it starts (a folder so named, the root included, or too many folders), the tree
+    is polled instead (`on_state("polling", why)`): compared every `poll_seconds()`,
+    with a new watch tried each time, until one holds (and the tree is compared once
+    more, for what changed in between).
     """
     from watchfiles import awatch
 
     watch_filter = ignoring(ignore)
     state: FolderState = "watching"
 
-    def tell(new: FolderState) -> None:
+    def tell(new: FolderState, why: str = "") -> None:
         nonlocal state
         if new != state:
             state = new
-            on_state(new)
+            on_state(new, why)
 
     while not stop.is_set():
         if not os.path.isdir(root):
@@ -168,26 +173,37 @@ async def watch_folder(
                 if not os.path.isdir(root):
                     break
         except Exception as exc:  # raised from inside an anyio task group: maybe a group
-            if not cannot_name_a_path(exc):
+            why = unwatchable(exc)
+            if why is None:
                 raise
             on_change(None)
             if not started:
-                tell("polling")
-                if await _stopped_within(stop, TREE_POLL_SECONDS):
+                tell("polling", why)
+                if await _stopped_within(stop, poll_seconds()):
                     return
 
 
-def cannot_name_a_path(exc: BaseException) -> bool:
-    """Whether watchfiles failed on a path that is not UTF-8: one it was to report (it
-    raises "Unable to decode path"), or the root itself (which it cannot be given).
-    awatch raises from inside an anyio task group, so the error may come in a group."""
+NOT_UTF8 = "a folder name is not UTF-8"
+WATCH_LIMIT = "more folders than fs.inotify.max_user_watches allows"
+
+
+def unwatchable(exc: BaseException) -> str | None:
+    """Why watchfiles cannot follow the tree, if that is what `exc` says, else None: a
+    path that is not UTF-8 (one it was to report, "Unable to decode path", or the root,
+    which it cannot be given), or the OS limit on watches. awatch raises from inside an
+    anyio task group, so the error may come in a group."""
     from watchfiles._rust_notify import WatchfilesRustInternalError
 
     if isinstance(exc, BaseExceptionGroup):
-        return all(cannot_name_a_path(inner) for inner in exc.exceptions)
-    if isinstance(exc, UnicodeError):
-        return True
-    return isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
+        reasons = {unwatchable(inner) for inner in exc.exceptions}
+        return reasons.pop() if len(reasons) == 1 else None
+    if isinstance(exc, UnicodeError) or (
+        isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
+    ):
+        return NOT_UTF8
+    if isinstance(exc, OSError) and "watch limit" in str(exc):
+        return WATCH_LIMIT
+    return None
 
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:

@@ -41,11 +41,12 @@ class LibraryChanged(Message):
 
 @dataclass
 class FolderWatch(Message):
-    """How the media folder is followed now: "watching"; "polling" (a folder name that
-    is not UTF-8 defeats the watch); "gone" (the folder itself vanished, its files now
+    """How the media folder is followed now: "watching"; "polling" (the watch cannot
+    follow this tree, `why` says why); "gone" (the folder itself vanished, its files now
     count as deleted; it is looked for until it comes back)."""
 
     state: FolderState
+    why: str = ""
 
 
 @dataclass

@@ -81,6 +81,10 @@ class DashboardScreen(Screen[None]):
         self._scanning = scan_on_start
         self._loaded_before_scan = False
         self._folder_state: live.FolderState = "watching"
+        self._polling_why = ""
+        # How long the last whole-tree compare took: polling waits ten times that, so a
+        # big tree is not compared without pause.
+        self._tree_compare_seconds = 0.0
         # Set while a whole-tree rescan is asked for and not yet started: polling asks
         # every few seconds, and asks while the tree is compared must not pile up.
         self._tree_rescan_asked = False
@@ -124,11 +128,11 @@ class DashboardScreen(Screen[None]):
         if not self.watching:
             return "Not watching for changes (press r to refresh)."
         if self._folder_state == "polling":
-            return (
-                f"Comparing the folder every {live.TREE_POLL_SECONDS:g} s (a folder name "
-                "that is not UTF-8 cannot be watched); watching the store."
-            )
+            return f"Polling the folder ({self._polling_why}) and watching the store."
         return "Watching the folder and the store."
+
+    def _tree_poll_seconds(self) -> float:
+        return max(live.TREE_POLL_SECONDS, 10 * self._tree_compare_seconds)
 
     def action_refresh(self) -> None:
         self.load()
@@ -192,16 +196,18 @@ class DashboardScreen(Screen[None]):
             with self._scan_lock:
                 if dirs is None:
                     self._tree_rescan_asked = False  # a change from now on asks again
-                changed = live.rescan_changed(
+                summary = live.rescan_changed(
                     self.settings.db_path,
                     self.settings.root,
                     dirs,
                     on_recorded=lambda: self.post_message(LibraryChanged("folder")),
                 )
+                if dirs is None:
+                    self._tree_compare_seconds = summary.seconds
         except Exception as exc:
             self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
             return
-        if changed:
+        if summary.has_changes:
             self.post_message(LibraryChanged("probed"))
 
     @work(thread=True, exclusive=True, group="savings", name="measure savings")
@@ -232,8 +238,9 @@ class DashboardScreen(Screen[None]):
                 self.settings.root,
                 self._stop_watchers,
                 self.folder_changed,
-                lambda state: self.post_message(FolderWatch(state)),
+                lambda state, why: self.post_message(FolderWatch(state, why)),
                 ignore=live.store_paths(self.settings.db_path),
+                poll_seconds=self._tree_poll_seconds,
             )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the folder", user_message(exc)))
@@ -276,6 +283,7 @@ class DashboardScreen(Screen[None]):
 
     def on_folder_watch(self, message: FolderWatch) -> None:
         self._folder_state = message.state
+        self._polling_why = message.why
         status = self.query_one(StatusLine)
         if message.state != "gone":
             status.show_idle(self._watching_text())
@@ -295,8 +303,7 @@ class DashboardScreen(Screen[None]):
         self.query_one(StatusLine).show_scanned(summary, self._watching_text())
         # A scan that found nothing new leaves the first load's figures true: loading
         # again would cancel that load and show them only later (seconds, on a big store).
-        found = summary.new or summary.changed or summary.deleted or summary.probed
-        if found or not self._loaded_before_scan:
+        if summary.has_changes or summary.probed or not self._loaded_before_scan:
             self.load()
         if self.measuring:
             self.measure_in_background()
