@@ -23,7 +23,8 @@ WATCH_DEBOUNCE_MS = 300
 WATCH_STEP_MS = 50
 STORE_POLL_SECONDS = 1.0
 ROOT_POLL_SECONDS = 1.0
-# How often the whole tree is compared when it cannot be watched (see watch_folder).
+# The least wait between whole-tree compares when the tree cannot be watched (see
+# watch_folder; the dashboard waits longer after a slow compare).
 TREE_POLL_SECONDS = 2.0
 
 FolderState = Literal["watching", "polling", "gone"]
