@@ -1,4 +1,5 @@
-"""SVG snapshots of each screen at 120×40, with fixed data and a frozen clock.
+"""SVG snapshots of each screen at 120×40 (and the dashboard at 80×24), with fixed data
+and a frozen clock.
 
 Fixed data: the Pillow/wave library of `tui_fixtures` under a folder named `uploads`,
 fixed mtimes, a configured quota, the scan and every report at FROZEN_NOW, no watchers.
@@ -57,6 +58,13 @@ async def open_help(pilot: Pilot) -> None:
 
 def test_dashboard_snapshot(app: MediatopApp, snap_compare: object) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_dashboard)  # type: ignore[operator]
+
+
+def test_dashboard_on_an_80_column_terminal_snapshot(
+    app: MediatopApp, snap_compare: object
+) -> None:
+    # This month's figures move under the kinds instead of wrapping their labels.
+    assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_dashboard)  # type: ignore[operator]
 
 
 def test_dashboard_with_traffic_snapshot(tmp_path: Path, snap_compare: object) -> None:

@@ -3,6 +3,7 @@ usage bar, uploads and deletions this month, probe problems and unused files."""
 
 from __future__ import annotations
 
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,6 +36,11 @@ class UsageBar(Widget):
         return Text.assemble(usage_bar(self.fraction, width), caption)
 
 
+# Below this content width the three groups of figures do not fit side by side (an 80-
+# column terminal): this month's figures move to a line of their own.
+WIDE_LAYOUT_WIDTH = 100
+
+
 class StorageOverview(Widget):
     """Files and storage as scanned: totals per kind, quota usage bar, unused files."""
 
@@ -52,12 +58,22 @@ class StorageOverview(Widget):
     def show(self, data: DashboardData) -> None:
         self.data = data
         overview = data.overview
-        self.query_one("#storage-figures", Static).update(_figures(overview))
+        self._show_figures()
         self.query_one("#storage-unused", Static).update(_unused_line(data))
         bar = self.query_one(UsageBar)
         quota = overview.storage_quota
         bar.fraction = overview.storage_used / quota if quota else None
         bar.caption = _bar_caption(overview)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._show_figures()
+
+    def _show_figures(self) -> None:
+        assert self.data is not None
+        wide = self.content_size.width >= WIDE_LAYOUT_WIDTH
+        figures = _figures(self.data.overview) if wide else _narrow_figures(self.data.overview)
+        self.query_one("#storage-figures", Static).update(figures)
 
 
 Cells = tuple[Text | str, str, str]
@@ -68,12 +84,20 @@ def _kind(totals: dict[str, TypeTotals], kind: str) -> Cells:
     return Text(KIND_LABELS[kind], style="bold"), count_text(found.count), size_text(found.size)
 
 
-def _figures(overview: OverviewReport) -> Table:
-    """Three aligned groups: totals and kinds on the left and middle, this month on the right."""
+# Label, count, size for each group of figures.
+_COLUMNS: tuple[JustifyMethod, ...] = ("left", "right", "right") * 3
+
+
+def _grid(columns: int) -> Table:
     grid = Table.grid(padding=(0, 2))
-    for justify in ("left", "right", "right", "left", "right", "right", "left", "right"):
-        # When narrow, labels wrap; figures never do (a cut number would mislead).
+    for justify in _COLUMNS[:columns]:
+        # Labels may wrap; figures never do (a cut number would mislead).
         grid.add_column(justify=justify, no_wrap=justify == "right")
+    return grid
+
+
+def _kind_rows(overview: OverviewReport) -> list[tuple[Cells, Cells]]:
+    """Totals and kinds, as the left and middle groups."""
     totals = {t.type: t for t in overview.by_type}
     quota = overview.storage_quota
     total: Cells = (
@@ -86,17 +110,43 @@ def _figures(overview: OverviewReport) -> Table:
         size_text(overview.storage_used),
         "of unknown" if quota is None else f"of {size_text(quota)}",
     )
-    rows: list[tuple[Cells, Cells, tuple[str, int]]] = [
-        (total, storage, ("Uploaded this month", overview.uploaded_this_month)),
-        (_kind(totals, "image"), _kind(totals, "video"),
-         ("Deleted this month", overview.deleted_this_month)),
-        (_kind(totals, "document"), _kind(totals, "audio"),
-         ("Unreadable files", overview.probe_errors)),
-        (_kind(totals, "other"), ("", "", ""), ("Not yet probed", overview.not_yet_probed)),
-    ]  # fmt: skip
-    for left, middle, (label, value) in rows:
+    return [
+        (total, storage),
+        (_kind(totals, "image"), _kind(totals, "video")),
+        (_kind(totals, "document"), _kind(totals, "audio")),
+        (_kind(totals, "other"), ("", "", "")),
+    ]
+
+
+def _figures(overview: OverviewReport) -> Table:
+    """Three aligned groups: totals and kinds on the left and middle, this month on the right."""
+    grid = _grid(8)
+    month = [
+        ("Uploaded this month", overview.uploaded_this_month),
+        ("Deleted this month", overview.deleted_this_month),
+        ("Unreadable files", overview.probe_errors),
+        ("Not yet probed", overview.not_yet_probed),
+    ]
+    for (left, middle), (label, value) in zip(_kind_rows(overview), month, strict=True):
         grid.add_row(*left, *middle, Text(label, style="dim"), count_text(value))
     return grid
+
+
+def _narrow_figures(overview: OverviewReport) -> Group:
+    """Totals and kinds in two groups, then this month's and the probes' figures on one
+    line, in words short enough for an 80-column terminal."""
+    grid = _grid(6)
+    for left, middle in _kind_rows(overview):
+        grid.add_row(*left, *middle)
+    counts = Text.assemble(
+        ("This month ", "bold"),
+        f"{count_text(overview.uploaded_this_month)} uploaded, "
+        f"{count_text(overview.deleted_this_month)} deleted",
+        ("   Probes ", "bold"),
+        f"{count_text(overview.probe_errors)} unreadable, "
+        f"{count_text(overview.not_yet_probed)} not yet probed",
+    )
+    return Group(grid, counts)
 
 
 def _unused_line(data: DashboardData) -> Text:
