@@ -213,3 +213,30 @@ def test_inside_root_gives_a_path_relative_to_the_root_or_none(tmp_path: Path) -
     assert inside_root(tmp_path / "s.db", root) is None
     assert inside_root(root, root) is None
     assert inside_root(tmp_path / "uploads-2" / "s.db", root) is None
+
+
+def test_a_cancelled_scan_keeps_what_it_probed_and_the_next_one_probes_the_rest(
+    tmp_path: Path, conn: sqlite3.Connection
+) -> None:
+    from mediatop.scan.probe import BATCH_SIZE
+
+    root = tmp_path / "many"
+    root.mkdir()
+    count = BATCH_SIZE * 6
+    for n in range(count):
+        photo(root / f"p{n:03d}.png", 8, 8)
+    calls = []
+
+    def cancelled() -> bool:  # asked after each probed batch; the app quits at once
+        calls.append(1)
+        return True
+
+    first = scan_root(conn, root, workers=1, cancelled=cancelled)
+    assert first.new == count  # the walk and the records are whole
+    assert first.probed == BATCH_SIZE and len(calls) == 1
+    probed = "SELECT count(*) FROM media_files WHERE probed_at IS NOT NULL"
+    assert conn.execute(probed).fetchone() == (BATCH_SIZE,)
+
+    second = scan_root(conn, root, workers=1)
+    assert (second.new, second.probed) == (0, count - BATCH_SIZE)
+    assert conn.execute(probed).fetchone() == (count,)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -118,8 +118,9 @@ def run_probes(
     tasks: Sequence[ProbeTask],
     workers: int,
     on_progress: Callable[[int], None] | None = None,
-) -> Iterator[list[tuple[int, ProbeResult]]]:
-    """Probe `tasks` in `workers` processes, yielding results batch by batch."""
+) -> Generator[list[tuple[int, ProbeResult]], None, None]:
+    """Probe `tasks` in `workers` processes, yielding results batch by batch. Closing it
+    early cancels the batches not started and waits only for those running."""
     if not tasks:
         return
     batches = [list(tasks[i : i + BATCH_SIZE]) for i in range(0, len(tasks), BATCH_SIZE)]

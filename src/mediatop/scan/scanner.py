@@ -241,8 +241,12 @@ def probe_pending(
     root: Path,
     workers: int,
     progress: Callable[[ScanProgress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[int, int]:
-    """Probe every present file whose current version has no probe yet: (probed, errors)."""
+    """Probe every present file whose current version has no probe yet: (probed, errors).
+
+    Stops after the batch in flight once `cancelled()` is true (the app is quitting):
+    what was probed is kept, the rest is probed by the next scan."""
     root_bytes = os.fsencode(root)
     tasks = []
     for file_id, rel_path, kind in file_store.unprobed(conn):
@@ -264,12 +268,15 @@ def probe_pending(
         if progress:
             progress(ScanProgress("probing", done, len(tasks)))
 
-    for results in run_probes(tasks, workers, report):
-        pending.extend(results)
-        probed += len(results)
-        errors += sum(1 for _, result in results if result.error)
-        if len(pending) >= PROBE_WRITE_BATCH:
-            flush()
+    with contextlib.closing(run_probes(tasks, workers, report)) as batches:
+        for results in batches:
+            pending.extend(results)
+            probed += len(results)
+            errors += sum(1 for _, result in results if result.error)
+            if len(pending) >= PROBE_WRITE_BATCH:
+                flush()
+            if cancelled is not None and cancelled():
+                break
     if pending:
         flush()
     return probed, errors
@@ -300,12 +307,14 @@ def scan_root(
     workers: int = 2,
     progress: Callable[[ScanProgress], None] | None = None,
     now: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ScanSummary:
     """Bring the store up to date with the files under `root`.
 
     Directories are diffed as the walk yields them, so on a first scan SQLite inserts
     while forked walkers still read the tree. All writes of one scan are one
-    transaction: an interrupted scan leaves the store as it was.
+    transaction: an interrupted scan leaves the store as it was. Probing, which can
+    take minutes on a new library, stops early once `cancelled()` is true.
     """
     started = time.perf_counter()
     writer = _Writer(conn, int(time.time()) if now is None else now)
@@ -327,7 +336,7 @@ def scan_root(
     except BaseException:
         writer.rollback()
         raise
-    probed = probe_pending(conn, root, workers, progress) if probe else (0, 0)
+    probed = probe_pending(conn, root, workers, progress, cancelled) if probe else (0, 0)
     if progress:
         progress(ScanProgress("done", walked.files, walked.files))
     return _summary(writer, walked, probed, started)

@@ -55,13 +55,15 @@ def rescan_changed(
     *,
     workers: int = 1,
     on_recorded: Callable[[], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ScanSummary:
     """Bring the store up to date with these changed directories (None: the whole tree,
     in which a directory whose signature is unchanged costs only its listing), then probe
     the new files. What the compare found, and how long it took (probing left out).
 
     `on_recorded` is called once changed files are recorded, before probing (which
-    starts worker processes), so the totals can refresh at once.
+    starts worker processes), so the totals can refresh at once. Probing stops early
+    once `cancelled()` is true.
     """
     from mediatop.scan import probe_pending, rescan_dirs, scan_root
     from mediatop.store import connect
@@ -75,7 +77,7 @@ def rescan_changed(
         if summary.has_changes:
             if on_recorded is not None:
                 on_recorded()
-            probe_pending(conn, root, workers)
+            probe_pending(conn, root, workers, cancelled=cancelled)
         return summary
     finally:
         conn.close()
