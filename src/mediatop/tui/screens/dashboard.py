@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from mediatop.config import Settings
 from mediatop.scan import ScanProgress as ScanProgressValue
@@ -48,6 +48,9 @@ from mediatop.tui.widgets.storage_overview import StorageOverview
 # Progress messages replace one another; more than ~10 a second would only queue.
 PROGRESS_INTERVAL_S = 0.1
 WATCHER_STOP_TIMEOUT_S = 2.0
+LOAD_WORKER = "load dashboard"
+LOAD_GAP_FACTOR = 3
+_WORKER_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class DashboardScreen(Screen[None]):
@@ -79,6 +82,9 @@ class DashboardScreen(Screen[None]):
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
         self._scanning = scan_on_start
+        self._loading = False
+        self._load_again = False
+        self._load_started = 0.0
         self._loaded_before_scan = False
         self._folder_state: live.FolderState = "watching"
         self._polling_why = ""
@@ -139,8 +145,38 @@ class DashboardScreen(Screen[None]):
 
     # Workers: they run off the event loop and only post messages.
 
-    @work(thread=True, exclusive=True, group="load", name="load dashboard")
     def load(self) -> None:
+        """Read the figures again: now, or, while a load is running, once it is done.
+
+        A thread worker cannot be stopped, so replacing a running load would only leave
+        it running beside the new one: during a new library's probing, whose commits come
+        every second, loads piled up, each slowing the others and the scan.
+        """
+        if self._loading:
+            self._load_again = True
+            return
+        self._start_load()
+
+    def _start_load(self) -> None:
+        self._loading = True
+        self._load_started = time.monotonic()
+        self._load_figures()
+
+    @on(Worker.StateChanged)
+    def _load_ended(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != LOAD_WORKER or event.state not in _WORKER_ENDED:
+            return
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            # Asked for while a load ran (a scan commits every second): wait a few times
+            # what that load took, so loading never takes the machine from the scan.
+            self._loading = True
+            took = time.monotonic() - self._load_started
+            self.set_timer(LOAD_GAP_FACTOR * took, self._start_load)
+
+    @work(thread=True, group="load", name=LOAD_WORKER)
+    def _load_figures(self) -> None:
         try:
             data = load_dashboard(self.settings, self.now)
         except Exception as exc:  # any failure becomes a visible status, never a traceback
@@ -164,6 +200,7 @@ class DashboardScreen(Screen[None]):
                 last_post, last_phase = now, value.phase
                 self.post_message(ScanProgress(value))
 
+        worker = get_current_worker()
         try:
             with self._scan_lock:
                 conn = connect(self.settings.db_path)
@@ -173,6 +210,8 @@ class DashboardScreen(Screen[None]):
                         self.settings.root,
                         workers=self.settings.probe_workers,
                         progress=progress,
+                        # A quit must not wait for a new library's probing to finish.
+                        cancelled=lambda: worker.is_cancelled,
                     )
                 finally:
                     conn.close()
@@ -192,6 +231,7 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, group="rescan", name="rescan directories")
     def rescan(self, dirs: set[bytes] | None) -> None:
+        worker = get_current_worker()
         try:
             with self._scan_lock:
                 if dirs is None:
@@ -201,6 +241,7 @@ class DashboardScreen(Screen[None]):
                     self.settings.root,
                     dirs,
                     on_recorded=lambda: self.post_message(LibraryChanged("folder")),
+                    cancelled=lambda: worker.is_cancelled,
                 )
                 if dirs is None:
                     self._tree_compare_seconds = summary.seconds
