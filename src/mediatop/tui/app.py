@@ -8,6 +8,8 @@ does: image savings are measured in the background only after a scan or a rescan
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from datetime import datetime
 
 from textual.app import App
@@ -49,6 +51,20 @@ class MediatopApp(App[int]):
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self.sub_title = "DEMO" if settings.demo else ""
+
+    # A dropped SSH session hangs the app up, and `kill` terminates it: both leave as `q`
+    # does, so the watchers stop and the demo's temporary folder is removed.
+    _LEAVE_ON = (signal.SIGHUP, signal.SIGTERM)
+
+    def on_load(self) -> None:  # the first event, before the terminal is taken over
+        loop = asyncio.get_running_loop()
+        for signum in self._LEAVE_ON:
+            loop.add_signal_handler(signum, self.call_later, self.action_quit)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._LEAVE_ON:
+            loop.remove_signal_handler(signum)
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(

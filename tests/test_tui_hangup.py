@@ -1,0 +1,58 @@
+"""A dropped SSH session (SIGHUP) or `kill` (SIGTERM) ends the app as `q` does."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _drain(leader: int, seconds: float) -> bytes:
+    """What the app draws for `seconds` (read, so that it never blocks on a full pty)."""
+    drawn = bytearray()
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([leader], [], [], left)
+        if ready:
+            try:
+                drawn += os.read(leader, 65536)
+            except OSError:  # the app closed its end
+                break
+    return bytes(drawn)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_the_demo_leaves_cleanly_on_a_hang_up_or_terminate(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color", "COLUMNS": "120"}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mediatop", "demo"],
+        stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(follower)
+    try:
+        drawn = _drain(leader, 1)
+        deadline = time.monotonic() + 60
+        while b"Storage Overview" not in drawn and time.monotonic() < deadline:
+            drawn += _drain(leader, 0.5)
+        assert b"Storage Overview" in drawn, drawn[-2000:]
+        assert list(tmp_path.glob("mediatop-demo-*"))  # the demo's copy, while it runs
+        process.send_signal(signum)
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            _drain(leader, 0.2)  # the app restores the terminal as it leaves
+        assert process.poll() == 0, (process.poll(), list(tmp_path.iterdir()))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    assert not list(tmp_path.glob("mediatop-demo-*"))
