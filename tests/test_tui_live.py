@@ -30,6 +30,7 @@ from tui_fixtures import (
     build_library,
     image_bytes,
     scan,
+    scanned_library,
     settings_for,
     static_text,
     wait_for_dashboard,
@@ -44,10 +45,7 @@ def total_files(app: object) -> int | None:
 
 def watched_library(tmp_path: Path) -> tuple[Path, Settings, App[None]]:
     """A scanned library and a dashboard app on it that watches, not yet running."""
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+    root, settings = scanned_library(tmp_path)
     return root, settings, build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
 
 
@@ -91,10 +89,7 @@ async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
 async def test_start_up_scan_of_a_stored_library_shows_what_changed_while_closed(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+    root, settings = scanned_library(tmp_path)
     (root / "added-while-closed.png").write_bytes(image_bytes(12, 12, "PNG", (5, 5, 5)))
     app = build_app(settings, now=FROZEN_NOW, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -162,10 +157,10 @@ async def test_names_that_are_not_utf8_are_followed_and_the_watch_goes_on(
 
 
 async def test_a_media_folder_whose_own_name_is_not_utf8_is_polled(tmp_path: Path) -> None:
-    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/up-caf\xe9"))
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+    _, settings = scanned_library(
+        tmp_path, Path(os.fsdecode(os.fsencode(tmp_path) + b"/up-caf\xe9"))
+    )
+    root = settings.root
     app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)

@@ -147,6 +147,15 @@ def scan(settings: Settings, now: int = FROZEN_TS) -> None:
         conn.close()
 
 
+def scanned_library(tmp_path: Path, root: Path | None = None) -> tuple[Path, Settings]:
+    """The snapshot library at `root` (default tmp_path/uploads), scanned into a store."""
+    root = tmp_path / "uploads" if root is None else root
+    build_library(root)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    return root, settings
+
+
 async def wait_until(pilot: Pilot, condition: object, timeout: float = 5.0) -> None:
     """Let the app run until `condition()` holds (workers post from threads)."""
     deadline = time.monotonic() + timeout
