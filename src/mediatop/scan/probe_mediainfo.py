@@ -13,6 +13,7 @@ judge a video the same way whichever tool read it.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mediatop.model import ProbeResult
@@ -39,6 +40,7 @@ _CODEC_NAMES = {
 }
 
 
+@functools.cache
 def mediainfo_available() -> bool:
     """Whether pymediainfo is installed and can load its library on this platform."""
     try:
