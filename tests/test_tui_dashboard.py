@@ -13,6 +13,7 @@ from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
 from mediatop.tui.widgets.most_used import FileTable, MostUsed
+from mediatop.tui.widgets.optimization import Optimization
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
@@ -20,6 +21,7 @@ from tui_fixtures import (
     build_library,
     rendered_text,
     scan,
+    scanned_library,
     settings_for,
     static_text,
     wait_for_dashboard,
@@ -125,3 +127,18 @@ async def test_a_store_that_cannot_be_read_is_shown_not_raised(tmp_path: Path) -
         await wait_until(pilot, lambda: status.has_class("-error"))
         assert "Loading the dashboard failed" in rendered_text(status.content)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_tab_brings_the_lower_boxes_into_view_on_an_80_by_24_terminal(
+    tmp_path: Path,
+) -> None:
+    _, settings = scanned_library(tmp_path)
+    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_dashboard(pilot)
+        box = app.screen.query_one(Optimization)
+        assert app.screen.scroll_y == 0 and app.screen.max_scroll_y > 0  # below the fold
+        await pilot.press("tab", "tab")
+        await pilot.pause(0.3)
+        assert app.focused is box
+        assert app.screen.scroll_y == app.screen.max_scroll_y  # scrolled into view

@@ -58,6 +58,8 @@ class DashboardScreen(Screen[None]):
 
     HELP_GROUP = "Dashboard"
     BINDINGS = [Binding("r", "refresh", "Refresh")]
+    # The -narrow class (an 80-column terminal) lets app.tcss share the bottom row unevenly.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
         self,

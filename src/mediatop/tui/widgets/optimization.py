@@ -18,6 +18,9 @@ class Optimization(Widget):
     """What could be done to the library, with the count and bytes each action concerns."""
 
     BORDER_TITLE = "Optimization Opportunities"
+    # Focusable, so that tab brings the box into view on a short terminal (80×24),
+    # where it lies below the fold and the table keeps the arrow keys.
+    can_focus = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="optimization-figures")

@@ -17,6 +17,9 @@ class PerformanceMetrics(Widget):
     """How the library is served, from recorded traffic only (never estimated)."""
 
     BORDER_TITLE = "Performance Metrics"
+    # Focusable, so that tab brings the box into view on a short terminal (80×24),
+    # where it lies below the fold and the table keeps the arrow keys.
+    can_focus = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="performance-figures")
