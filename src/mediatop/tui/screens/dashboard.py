@@ -168,14 +168,15 @@ class DashboardScreen(Screen[None]):
     def _load_ended(self, event: Worker.StateChanged) -> None:
         if event.worker.name != LOAD_WORKER or event.state not in _WORKER_ENDED:
             return
-        self._loading = False
-        if self._load_again:
-            self._load_again = False
-            # Asked for while a load ran (a scan commits every second): wait a few times
-            # what that load took, so loading never takes the machine from the scan.
-            self._loading = True
-            took = time.monotonic() - self._load_started
-            self.set_timer(LOAD_GAP_FACTOR * took, self._start_load)
+        if not self._load_again:
+            self._loading = False
+            return
+        # Asked for while a load ran (a scan commits every second): it runs after a few
+        # times what that load took, so loading never takes the machine from the scan.
+        # Until then _loading stays set, and further asks fold into this one.
+        self._load_again = False
+        took = time.monotonic() - self._load_started
+        self.set_timer(LOAD_GAP_FACTOR * took, self._start_load)
 
     @work(thread=True, group="load", name=LOAD_WORKER)
     def _load_figures(self) -> None:
@@ -345,7 +346,7 @@ class DashboardScreen(Screen[None]):
         summary = message.summary
         self.query_one(StatusLine).show_scanned(summary, self._watching_text())
         # A scan that found nothing new leaves the first load's figures true: loading
-        # again would cancel that load and show them only later (seconds, on a big store).
+        # them again would only read the same figures (seconds of work on a big store).
         if summary.has_changes or summary.probed or not self._loaded_before_scan:
             self.load()
         if self.measuring:
