@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,44 @@ def test_readers_map_the_store_and_writers_do_not(tmp_path: Path) -> None:
     finally:
         reader.close()
         writer.close()
+
+
+
+_CANCEL_AT_EVERY_STEP = """
+import asyncio, sys
+from mediatop.store import connect_async
+
+async def main(db):
+    kept = []  # as Textual keeps a cancelled worker's error, and with it the frames
+    for steps in range(60):
+        task = asyncio.create_task(connect_async(db))
+        for _ in range(steps % 30):  # each a turn of the loop while aiosqlite's thread works
+            await asyncio.sleep(0)
+        if task.done():
+            await (await task).close()
+            continue
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError as cancel:
+            kept.append(cancel)
+    print(len(kept), "cancelled")
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_an_async_connection_cancelled_at_any_step_lets_the_process_exit(tmp_path: Path) -> None:
+    """A quit can cancel the store watcher while it connects. aiosqlite's thread is not a
+    daemon, so a connection half made and never closed kept the app from exiting."""
+    db = tmp_path / "store.sqlite3"
+    connect(db).close()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CANCEL_AT_EVERY_STEP, str(db)],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process did not exit: a cancelled connection left its thread running")
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[0]) > 10

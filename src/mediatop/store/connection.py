@@ -169,6 +169,12 @@ async def connect_async(path: Path | str) -> aiosqlite.Connection:
 
     connect(path).close()
     conn = await aiosqlite.connect(Path(path), isolation_level=None)
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        # Cancelled here (a quit while the watcher starts), the connection would only
+        # be closed when collected, and a kept traceback holds it past the exit.
+        conn.stop()
+        raise
     return conn
