@@ -141,7 +141,6 @@ def test_readers_map_the_store_and_writers_do_not(tmp_path: Path) -> None:
         writer.close()
 
 
-
 _CANCEL_AT_EVERY_STEP = """
 import asyncio, sys
 from mediatop.store import connect_async
