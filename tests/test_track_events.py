@@ -106,6 +106,21 @@ def test_jsonl_with_bad_lines_reports_line_numbers_and_stores_the_good(tmp_path:
     assert conn.execute("SELECT plays, completions FROM video_daily").fetchone() == (1, 1)
 
 
+def test_a_line_that_is_not_utf8_is_named_so_and_a_bom_is_read(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    hero = _id(conn, b"2024/hero.jpg")
+    line = json.dumps({"mediaId": hero, "eventType": "view", "timestamp": 1728561600})
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(
+        b"\xef\xbb\xbf" + line.encode() + b"\n"
+        + b'{"media": "2024/caf\xe9.jpg", "eventType": "view"}\n'
+        + line.encode() + b"\n"
+    )  # fmt: skip
+    report = import_events(conn, events, url_prefixes=PREFIXES)
+    assert report.usage_events == 2
+    assert report.errors == ((2, "not UTF-8: byte 0xe9 at column 20"),)
+
+
 def test_import_events_command_exit_code_and_json(tmp_path: Path, capsys) -> None:
     root, db, _conn = _library(tmp_path)
     events = tmp_path / "events.jsonl"

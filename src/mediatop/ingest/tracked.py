@@ -254,9 +254,8 @@ def import_events(
             number += 1
             if raw.strip():
                 try:
-                    event = event_from_json(json.loads(raw), resolver, source, now)
+                    event = event_from_json(_json_line(raw), resolver, source, now)
                 except (ValueError, RecursionError) as exc:
-                    # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
                     errors.append((number, str(exc)[:300]))
                 else:
                     batch.append(event)
@@ -269,6 +268,16 @@ def import_events(
         if offset != cp.offset:
             cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
     return ImportReport(number - first_line, usage, video, tuple(errors))
+
+
+def _json_line(raw: bytes) -> Any:
+    """One JSON value from a line of UTF-8 (json.loads would guess UTF-16 for stray bytes)."""
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM before the first line is not an error
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+        raise ValueError(f"not UTF-8: {where}") from None
+    return json.loads(text)
 
 
 def _progress(
