@@ -129,6 +129,29 @@ def test_missing_store_for_a_report_is_a_clear_error(
     assert "run `mediatop scan` first" in captured.err
 
 
+def test_a_db_in_a_missing_folder_is_refused_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    db = tmp_path / "typo" / "deeper" / "s.sqlite3"
+    code = main(["scan", str(root), "--db", str(db), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"folder {db.parent} not found" in captured.err
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_default_store_folder_is_created_when_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    root = tmp_path / "media"
+    root.mkdir()
+    assert main(["scan", str(root), "--quiet"]) == 0
+    assert list((tmp_path / "state" / "mediatop").glob("media-*.sqlite3"))
+
+
 def test_readers_map_the_store_and_writers_do_not(tmp_path: Path) -> None:
     db = tmp_path / "store.sqlite3"
     writer = connect(db)

@@ -39,12 +39,12 @@ class Settings:
 
 def default_db_path(root: Path) -> Path:
     """One store per media root, in the user's state directory."""
-    from platformdirs import user_state_path
+    from mediatop.store.connection import default_store_folder
 
     resolved = root.resolve()
     digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:12]
     safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name)[:40]
-    return user_state_path("mediatop") / f"{safe_name or 'root'}-{digest}.sqlite3"
+    return default_store_folder() / f"{safe_name or 'root'}-{digest}.sqlite3"
 
 
 def parse_size(text: str) -> int:

@@ -90,6 +90,13 @@ def _upgrade(path: Path) -> None:
         ) from exc
 
 
+def default_store_folder() -> Path:
+    """Where stores live unless --db says otherwise: the user's state directory."""
+    from platformdirs import user_state_path
+
+    return user_state_path("mediatop")
+
+
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the store at `path`.
 
@@ -103,7 +110,10 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly and not path.exists():
         raise StoreError(f"no store at {path}; run `mediatop scan` first")
     try:
-        if not readonly:
+        if not readonly and not path.parent.is_dir():
+            if path.parent != default_store_folder():
+                # A mistyped --db must not leave a tree of new folders behind.
+                raise StoreError(f"cannot create store {path}: folder {path.parent} not found")
             path.parent.mkdir(parents=True, exist_ok=True)
         uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
