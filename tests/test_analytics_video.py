@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analytics_types_support import NOW_TS, context, new_store, scan, video_events
+from analytics_types_support import NOW_TS, context, new_store, scan, usage, video_events, views
 from mediatop.analytics.video import video_engagement, videos_report
 from mediatop.analytics.video_delivery import ladder_key
+from mediatop.analytics.video_engagement import play_totals
 from mediatop.model import ProbeResult, VideoEngagementEvent
 from mediatop.store.connection import transaction
 from mediatop.store.files import save_probes
@@ -171,3 +172,25 @@ def test_ladder_key_strips_resolution_tokens():
     assert ladder_key(b"v/clip-720p.mp4") == ladder_key(b"v/clip_480.mp4") == b"v/clip"
     assert ladder_key(b"v/clip-1280x720.webm") == b"v/clip"
     assert ladder_key(b"clip-mobile.mp4") == b"clip"
+
+
+@pytest.mark.parametrize("range_", ["30d", "all"])
+@pytest.mark.parametrize("images", [0, 12], ids=["videos only", "videos rare"])
+def test_most_played_finds_log_only_videos_past_those_with_sessions(tmp_path, range_, images):
+    """Videos with player sessions rank by sessions, the others by log views: the top must
+    look past the sessions' files, however many log views those have."""
+    names = [f"v{i}.mp4" for i in range(6)] + [f"p{i}.png" for i in range(images)]
+    conn, settings, ids = make_videos(
+        tmp_path, {n: ProbeResult(format="MP4", duration_s=60.0) for n in names}
+    )
+    played, logged = [ids[f"v{i}.mp4"] for i in range(3)], [ids[f"v{i}.mp4"] for i in (3, 4, 5)]
+    events = [views(v, 100 + n) for n, v in enumerate(played)]
+    events += [views(v, count) for v, count in zip(logged, (30, 20, 10), strict=True)]
+    events += [views(ids[f"p{i}.png"], 200) for i in range(images)]
+    usage(conn, [e for batch in events for e in batch])
+    video_events(conn, [ev(v, f"s{v}", "play", 0, 0) for v in played])
+
+    totals = play_totals(context(conn, settings, range_), "video", 2)
+
+    assert [(p.id, p.plays) for p in totals.top] == [(logged[0], 30), (logged[1], 20)]
+    assert totals.total_plays == 3 + 30 + 20 + 10

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -205,6 +205,7 @@ def top_by_use(
     limit: int,
     batch: int = 256,
     used_as: str | None = None,
+    excluding: Collection[int] = (),
 ) -> list[tuple[int, tuple[int, int, int, int, int]]]:
     """The `limit` present files of `kind` with the most `column` uses over the range.
 
@@ -212,27 +213,32 @@ def top_by_use(
     totals from above, so files are visited in decreasing all-time order and summed over
     the range in batches until the next bound cannot beat the current top `limit`.
     Files with no such use in the range are left out. Returns (id, uses) best first.
-    `used_as` keeps only files a usage location uses in that role (e.g. 'featured').
+    `used_as` keeps only files a usage location uses in that role (e.g. 'featured');
+    files in `excluding` are passed over (the walk then stops as soon as without them).
     """
     assert column in ("views", "downloads")
     index = {"views": 1, "downloads": 4}[column]
     role = "" if used_as is None else (
         " AND t.media_id IN (SELECT media_id FROM usage_locations WHERE usage = ?)"
     )  # fmt: skip
+    if excluding:
+        role += " AND t.media_id NOT IN (SELECT value FROM json_each(?))"
     # A kind that holds most used files (images, on most sites) is found fastest by
     # walking file_totals in decreasing order (migration 0016) and skipping other kinds;
     # a rarer kind, by sorting its own files.
     join = (
         f"file_totals t INDEXED BY file_totals_{column} CROSS JOIN media_files f"
         if _is_common_kind(ctx.conn, kind, column)
-        else "file_totals t JOIN media_files f"
+        else "media_files f CROSS JOIN file_totals t"  # the planner would walk the index
     )
     sql = (
         f"SELECT t.media_id, t.{column} FROM {join} "
         f"ON f.id = t.media_id WHERE f.kind = ? AND f.deleted_at IS NULL AND t.{column} > 0"
         f"{role} ORDER BY t.{column} DESC, t.media_id LIMIT ? OFFSET ?"
     )
-    args = (kind,) if used_as is None else (kind, used_as)
+    args: tuple[object, ...] = (kind,) if used_as is None else (kind, used_as)
+    if excluding:
+        args += (ids_json(excluding),)
     best: list[tuple[int, tuple[int, int, int, int, int]]] = []
     # The walk rarely goes past a few batches, so the files are read in growing pages
     # (a bounded sort per page is far cheaper than ordering every file of the kind).

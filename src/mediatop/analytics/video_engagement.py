@@ -296,7 +296,7 @@ def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
     ).fetchone()[0]
     logged_elsewhere = int(all_logged) - sum(p.log_views for p in with_sessions)
     total = sum(p.sessions for p in with_sessions) + max(0, logged_elsewhere)
-    by_log = top_by_use(ctx, kind, "views", limit + len(sessions))
-    log_only = [FilePlays(i, 0, 0, 0.0, 0, u[1]) for i, u in by_log if i not in sessions]
+    by_log = top_by_use(ctx, kind, "views", limit, excluding=sessions.keys())
+    log_only = [FilePlays(i, 0, 0, 0.0, 0, u[1]) for i, u in by_log]
     top = sorted([*with_sessions, *log_only], key=lambda p: (-p.plays, -p.watch_seconds, p.id))
     return PlayTotals(total, top[:limit], with_sessions)
