@@ -106,7 +106,10 @@ def parse_range(
         return TimeRange(_ALL_START, now, "all")
     match = _RELATIVE.match(spec)
     if not match or int(match.group(1)) == 0:
-        raise TimeRangeError(f"unknown range {spec!r}; use one of {', '.join(PRESETS)}")
+        raise TimeRangeError(
+            f"unknown range {spec!r}; use one of {', '.join(PRESETS)}, a number of hours "
+            "or days (12h, 14d), or --from/--to for dates"
+        )
     amount = int(match.group(1))
     length = timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)
     return TimeRange(now - length, now, spec)
