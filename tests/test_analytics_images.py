@@ -26,6 +26,7 @@ from mediatop.analytics.image_facts import (
     plan_targets,
     target_names,
 )
+from mediatop.analytics.image_opportunities import cleanup_opportunities
 from mediatop.analytics.image_usage import engagement
 from mediatop.analytics.images import (
     dashboard_image_stats,
@@ -220,6 +221,31 @@ def test_unused_generated_sizes_are_one_cleanup_per_group(tmp_path):
     assert cleanup.impact == "low"
     for_file = image_opportunities_for(context(conn, settings), ids["photo.jpg"])
     assert [o.type for o in for_file] == ["cleanup"]
+
+
+def test_the_largest_cleanups_rank_and_count_as_the_full_list_does(tmp_path):
+    """Only the largest cleanups become opportunities; they must be the full ranking's
+    head (size, then owner id), and the count must still be every group's."""
+    conn, settings = new_store(tmp_path)
+    for stem, side in {"a": 40, "b": 90, "c": 40, "d": 120, "e": 10}.items():
+        save_image(settings.root, f"{stem}.jpg", photo(30, 20))
+        save_image(settings.root, f"{stem}-300x200.jpg", photo(side, side), quality=95)
+    # c's size ties a's (the noise differs per picture): then a's owner, the lower id, leads
+    (settings.root / "c-300x200.jpg").write_bytes((settings.root / "a-300x200.jpg").read_bytes())
+    save_image(settings.root, "lone-150x150.jpg", photo(400, 400))  # a group with no original
+    ids = scan(conn, settings.root)
+    usage(conn, views(ids["e-300x200.jpg"], 1))  # requested: no cleanup for e
+
+    ctx = context(conn, settings)
+    full = cleanup_opportunities(ctx)
+    assert full.count == len(full.top) == 5
+    assert [o.filename for o in full.top] == [b"lone-150x150.jpg", b"d.jpg", b"b.jpg",
+                                              b"a.jpg", b"c.jpg"]  # fmt: skip
+    assert full.top[0].media_id == str(ids["lone-150x150.jpg"])
+    assert [o.unused_sizes for o in full.top] == [["150x150"], *[["300x200"]] * 4]
+    for limit in range(6):
+        short = cleanup_opportunities(ctx, limit=limit)
+        assert (short.top, short.count) == (full.top[:limit], 5)
 
 
 def test_overview_performance_and_dashboard_figures(tmp_path):

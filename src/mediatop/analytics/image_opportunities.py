@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from mediatop.analytics._library_facts import library_fact
-from mediatop.analytics._media_common import requests_by_file
+from mediatop.analytics._media_common import ids_json, requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     PNG_PHOTO_MIN_BITS_PER_PIXEL,
@@ -327,40 +327,76 @@ def _opportunity(
     )
 
 
+_CHUNK = 500  # group paths per `IN (...)`: well under SQLite's limit on parameters
+
+# Generated sizes of an image that no request and no reference uses.
+_UNUSED_SIZES = """
+FROM media_files v
+WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL{only}
+  AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
+                  AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
+  AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
+"""
+
+
+@dataclass(frozen=True)
+class Cleanups:
+    """The `limit` largest cleanups, ranked, and how many there are in all."""
+
+    top: list[OptimizationOpportunity]
+    count: int
+
+
 def cleanup_opportunities(
-    ctx: ReportContext, group_paths: Iterable[bytes] | None = None
-) -> list[OptimizationOpportunity]:
-    """One cleanup per group whose generated sizes no one requested nor references."""
+    ctx: ReportContext, group_paths: Iterable[bytes] | None = None, limit: int | None = None
+) -> Cleanups:
+    """One cleanup per group whose generated sizes no one requested nor references.
+
+    Groups are summed in SQL and only the `limit` largest become opportunities: a new
+    library with no traffic yet has one for nearly every image it holds.
+    """
     wanted = None if group_paths is None else sorted(set(group_paths))
-    only = "" if wanted is None else f"AND v.group_path IN ({','.join('?' * len(wanted))})"
-    rows = ctx.conn.execute(
+    only = "" if wanted is None else f" AND v.group_path IN ({','.join('?' * len(wanted))})"
+    unused_sizes = _UNUSED_SIZES.format(only=only)
+    groups = ctx.conn.execute(
         f"""
-        SELECT v.id, v.path, v.group_path, v.variant, v.size, o.id, o.path
-        FROM media_files v
-        LEFT JOIN media_files o ON o.path = v.group_path AND o.deleted_at IS NULL
-        WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL {only}
-          AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
-                          AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
-          AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
-        ORDER BY v.group_path, v.id
+        SELECT g.group_path, g.total, COALESCE(o.id, g.first_id)
+        FROM (SELECT v.group_path, SUM(v.size) AS total, MIN(v.id) AS first_id
+              {unused_sizes} GROUP BY v.group_path) g
+        LEFT JOIN media_files o ON o.path = g.group_path AND o.deleted_at IS NULL
         """,
         wanted or [],
-    )
-    groups: dict[bytes, list[tuple]] = {}
-    for row in rows:
-        groups.setdefault(bytes(row[2]), []).append(row)
+    ).fetchall()
+    # The ranking's order for cleanups, which save no monthly bytes (see `rank`).
+    largest = heapq.nsmallest(len(groups) if limit is None else limit, groups,
+                              key=lambda g: (-g[1], g[2]))  # fmt: skip
+    picked = [bytes(g[0]) for g in largest]
+    members: dict[bytes, list[str]] = {}
+    for start in range(0, len(picked), _CHUNK):
+        chunk = picked[start : start + _CHUNK]
+        in_chunk = f" AND v.group_path IN ({','.join('?' * len(chunk))})"
+        for row in ctx.conn.execute(
+            f"SELECT v.group_path, v.variant {_UNUSED_SIZES.format(only=in_chunk)} "
+            "ORDER BY v.group_path, v.id",
+            chunk,
+        ):
+            members.setdefault(bytes(row[0]), []).append(row[1])
+    owners = {
+        file_id: bytes(path)
+        for file_id, path in ctx.conn.execute(
+            "SELECT id, path FROM media_files WHERE id IN (SELECT value FROM json_each(?))",
+            (ids_json(g[2] for g in largest),),
+        )
+    }
     found = []
-    for group, members in groups.items():
-        first = members[0]
-        owner_id = first[5] if first[5] is not None else first[0]
-        owner_path = bytes(first[6]) if first[6] is not None else bytes(first[1])
-        total = sum(m[4] for m in members)
+    for group_path, total, owner_id in largest:
+        group = bytes(group_path)
+        sizes = members.get(group, [])
         found.append(OptimizationOpportunity(
-            type="cleanup", media_id=str(owner_id), filename=owner_path, kind="image",
-            potential_savings=total, impact=IMPACT["cleanup"], measured=True, requests_30d=0,
-            monthly_bytes_saved=0, current_size=total,
-            unused_sizes=[m[3] for m in members],
-            reason=f"{len(members)} generated size(s) of {group.decode(errors='replace')} "
+            type="cleanup", media_id=str(owner_id), filename=owners[owner_id],
+            kind="image", potential_savings=total, impact=IMPACT["cleanup"], measured=True,
+            requests_30d=0, monthly_bytes_saved=0, current_size=total, unused_sizes=sizes,
+            reason=f"{len(sizes)} generated size(s) of {group.decode(errors='replace')} "
                    "never requested nor referenced",
         ))  # fmt: skip
-    return rank(found)
+    return Cleanups(rank(found), len(groups))

@@ -271,7 +271,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
     flagged = [i for c in census for i in c.flagged]
     found = library_optimization(ctx.conn, cached, window, top, flagged, oversized_ids(ctx))
     facts = found.facts
-    opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx)])
+    opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx, limit=top).top])
     savings = 0
     for f in facts:
         if f.id in cached and (best := best_format(f, cached[f.id])) is not None:
@@ -309,4 +309,4 @@ def image_opportunities_for(ctx: ReportContext, file_id: int) -> list[Optimizati
     widths = max_display_widths(ctx.conn, [file_id])
     requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[file_id])
     found = image_optimization(facts, widths, cached_measurements(ctx.conn, [file_id]), requests)
-    return rank([*found.opportunities, *cleanup_opportunities(ctx, [item.group_path])])
+    return rank([*found.opportunities, *cleanup_opportunities(ctx, [item.group_path]).top])

@@ -111,8 +111,8 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     )
     images = library_optimization(ctx.conn, measured, window, top, flagged, oversized_ids(ctx))
     facts = images.facts
-    cleanups = cleanup_opportunities(ctx)
-    found = [*images.opportunities, *cleanups]
+    cleanups = cleanup_opportunities(ctx, limit=top)
+    found = [*images.opportunities, *cleanups.top]
     requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
     convert_known = convert_measured = convert_bytes = 0
     compress: list[OptimizationOpportunity] = []
@@ -208,10 +208,10 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         )
         for u in unused
     ]
-    # images.opportunities holds only the best `top` image ones: enough for the top of
-    # the merged ranking, not for the count.
+    # images.opportunities and cleanups.top hold only the best `top` ones: enough for
+    # the top of the merged ranking, not for the count.
     everything = rank([*found, *compress, *removals])
-    total = images.opportunity_count + len(cleanups) + len(compress) + unused_count
+    total = images.opportunity_count + cleanups.count + len(compress) + unused_count
     return OptimizationSummary(
         resize=OptimizationLine(images.resize_count, images.resize_bytes, images.resize_unmeasured),
         compress=OptimizationLine(
