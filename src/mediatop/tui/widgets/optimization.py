@@ -4,6 +4,8 @@ that has been measured."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,29 +29,40 @@ class Optimization(Widget):
         yield Static(id="optimization-notes")
 
     def show(self, data: DashboardData) -> None:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold")
-        grid.add_column(justify="right")
-        grid.add_column()
-        grid.add_column(justify="right")
-        for item in data.opportunities:
-            grid.add_row(item.label, *_line(item))
-        self.query_one("#optimization-figures", Static).update(grid)
+        self.query_one("#optimization-figures", Static).update(opportunity_grid(data.opportunities))
         self.query_one("#optimization-notes", Static).update(
             wrapped(plain(data.optimization_note, "dim italic"))
         )
 
 
+def opportunity_grid(opportunities: Iterable[Opportunity]) -> Table:
+    """One line per opportunity, however narrow the box: a wrapped line's second half
+    would fall below the box's last line, so the description is cut short with an
+    ellipsis, never the count or the bytes saved."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()  # the one Rich may narrow; its text cuts itself short (_what)
+    grid.add_column(justify="right", no_wrap=True)
+    for item in opportunities:
+        grid.add_row(item.label, *_line(item))
+    return grid
+
+
 def _line(item: Opportunity) -> tuple[Text, Text, Text]:
     if item.count is None:
-        return Text("?", style="dim"), Text(item.what), Text("not measured yet", style="dim")
+        return Text("?", style="dim"), _what(item.what), Text("not measured yet", style="dim")
     style = "yellow" if item.count else ""
     count = f"≥{count_text(item.count)}" if item.at_least else count_text(item.count)
     return (
         Text(count, style=style),
-        Text(item.one if item.count == 1 and not item.at_least else item.what),
+        _what(item.one if item.count == 1 and not item.at_least else item.what),
         _saving(item),
     )
+
+
+def _what(description: str) -> Text:
+    return Text(description, no_wrap=True, overflow="ellipsis")
 
 
 def _saving(item: Opportunity) -> Text:
