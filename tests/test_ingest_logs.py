@@ -353,3 +353,26 @@ def test_mutated_valid_lines_are_accounted_once_or_the_log_is_refused_whole(
     assert tally.lines == len(mutated) == accounted
     assert count(conn, "SELECT count(*) FROM media_usage_events") == tally.accepted
     conn.close()
+
+
+def test_names_not_in_ascii_match_however_the_log_wrote_their_bytes(tmp_path: Path) -> None:
+    """Browsers send %XX; nginx and Apache log a raw byte as \\xHH; other servers keep it
+    raw, which the ingest reads as a surrogate. None of these may stop the log."""
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "café.jpg").write_bytes(b"x")  # the name in UTF-8
+    (root / os.fsdecode(b"caf\xe9.png")).write_bytes(b"x")  # the name in Latin-1
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    log = tmp_path / "access.log"
+    requests = [b"caf%C3%A9.jpg", b"caf\\xC3\\xA9.jpg", b"caf\xc3\xa9.jpg",
+                b"caf%E9.png", b"caf\\xE9.png", b"caf\xe9.png",
+                b"a\\x2F..\\x2F..\\x2Fetc"]  # fmt: skip
+    log.write_bytes(b"".join(line("/uploads/NAME").encode().replace(b"NAME", r) for r in requests))
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    counted = dict(conn.execute(
+        "SELECT f.path, count(*) FROM media_usage_events e JOIN media_files f ON f.id = e.media_id "
+        "GROUP BY f.path"
+    ).fetchall())  # fmt: skip
+    assert counted == {"café.jpg".encode(): 3, b"caf\xe9.png": 3}
+    assert tally.malformed == {"refused_path": 1}

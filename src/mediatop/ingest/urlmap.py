@@ -2,11 +2,11 @@
 
 A URL counts when its path starts with one of the configured media URL prefixes
 (`/wp-content/uploads/`, `/uploads/` by default). The rest is percent-decoded to bytes
-(non-UTF-8 names survive), the query string and fragment are dropped, and a path with
-a `..` segment, a leading `/` (absolute) or a NUL byte is refused. The event is a
-download for documents and for `?download` / `?dl=1` / `?attachment` /
-`response-content-disposition=attachment` URLs, else a view. Results are cached per
-URL, since logs repeat URLs.
+(non-UTF-8 names survive, as do bytes that a log kept raw or wrote as `\\xHH`), the
+query string and fragment are dropped, and a path with a `..` segment, a leading `/`
+(absolute) or a NUL byte is refused. The event is a download for documents and for
+`?download` / `?dl=1` / `?attachment` / `response-content-disposition=attachment` URLs,
+else a view. Results are cached per URL, since logs repeat URLs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ _DOWNLOAD_QUERY = re.compile(
     r"(?:^|&)(?:download|dl|attachment)(?:=(?!0|false)|&|$)|content-disposition=attachment",
     re.IGNORECASE,
 )
+
+
+# nginx and Apache log a byte of the request line outside printable ASCII as \xHH.
+_LOGGED_BYTE = re.compile(r"\\x([0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ def relative_media_path(url: str, prefixes: tuple[str, ...]) -> tuple[bytes | No
             break
     else:
         return None, ""
-    raw = unquote_to_bytes(rest)
+    if "\\x" in rest:
+        rest = _LOGGED_BYTE.sub(r"%\1", rest)
+    # A log line's bytes that are not UTF-8 come as surrogates (see decode_lines).
+    raw = unquote_to_bytes(rest.encode("utf-8", "surrogateescape"))
     if not raw or raw.startswith((b"/", b"\\")) or b"\x00" in raw:
         return None, "refused"
     parts = raw.split(b"/")
