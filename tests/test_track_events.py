@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def test_track_command_refuses_bad_input_without_a_traceback(tmp_path: Path, cap
                  "--event", "like"]) == 2  # fmt: skip
     err = capsys.readouterr().err
     assert "not in the library" in err and "is not one of" in err and "Traceback" not in err
+
+
+def test_text_sqlite_cannot_store_is_kept_visible_not_refused(tmp_path: Path, capsys) -> None:
+    """An argument that is not UTF-8 reaches Python as surrogates, and JSON may escape a
+    lone surrogate; SQLite takes neither, which stopped `track` with a traceback."""
+    root, db, conn = _library(tmp_path)
+    referrer = os.fsdecode(b"https://example.com/caf\xe9")
+    assert main(["track", str(root), "--db", str(db), "--media", "2024/hero.jpg",
+                 "--event", "view", "--referrer", referrer]) == 0  # fmt: skip
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"media": "2024/hero.jpg", "eventType": "click", "userAgent": "\\ud800",'
+                      ' "sessionId": "s\\udcff"}\n')  # fmt: skip
+    report = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (report.usage_events, report.errors) == (1, ())
+    stored = conn.execute(
+        "SELECT referrer, user_agent FROM media_usage_events ORDER BY id"
+    ).fetchall()  # fmt: skip
+    assert stored == [("https://example.com/caf\\xe9", None), (None, "\\ud800")]
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_jsonl_with_bad_lines_reports_line_numbers_and_stores_the_good(tmp_path: Path) -> None:

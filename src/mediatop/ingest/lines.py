@@ -137,12 +137,15 @@ def mask_addresses(line: str) -> str:
     )
 
 
-def _storable(text: str | None) -> str | None:
-    """Text as it came, except undecodable bytes (kept as surrogates) shown as \\xNN so
-    that SQLite can store it."""
+def storable_text(text: str | None) -> str | None:
+    """Text as it came, except what SQLite cannot store: an undecodable byte (kept as a
+    surrogate) becomes \\xNN, and any other lone surrogate (a JSON "\\ud800") \\uXXXX."""
     if text is None or text.isascii():
         return text
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -225,7 +228,7 @@ class LineBatch:
         self.rejects[reason] += 1
         kept = self.samples.setdefault(reason, [])
         if len(kept) < SAMPLES_PER_REASON:
-            kept.append(_storable(mask_addresses(line)) or "")
+            kept.append(storable_text(mask_addresses(line)) or "")
 
     def add_lines(self, lines: list[str]) -> None:
         """Account a list of lines (without their newlines)."""
@@ -423,10 +426,10 @@ class LineBatch:
         if referrer == "-" or referrer == "":
             referrer = None
         elif referrer is not None:
-            shown = _storable(referrer) or ""
+            shown = storable_text(referrer) or ""
             referrer = strings.setdefault(shown, shown)
         if agent is not None:
-            shown = _storable(agent) or ""
+            shown = storable_text(agent) or ""
             agent = strings.setdefault(shown, shown)
         device, is_bot = device_of(agent)
         session = self.session_of(ip, agent or "")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.ingest.devices import device_of
+from mediatop.ingest.lines import storable_text
 from mediatop.ingest.logfile import (
     FINGERPRINT_BYTES,
     fingerprint,
@@ -81,7 +82,7 @@ def _text(data: Mapping[str, Any], *names: str) -> str | None:
     text = str(value)
     if len(text) > MAX_TEXT:
         raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters")
-    return text
+    return storable_text(text)
 
 
 def _number(data: Mapping[str, Any], *names: str, required: bool = False) -> float | None:
