@@ -214,7 +214,8 @@ def top_by_use(
     the range in batches until the next bound cannot beat the current top `limit`.
     Files with no such use in the range are left out. Returns (id, uses) best first.
     `used_as` keeps only files a usage location uses in that role (e.g. 'featured');
-    files in `excluding` are passed over (the walk then stops as soon as without them).
+    files in `excluding` are left out in SQL, so the walk stops as early as it would in a
+    library without them.
     """
     assert column in ("views", "downloads")
     index = {"views": 1, "downloads": 4}[column]
@@ -229,7 +230,8 @@ def top_by_use(
     join = (
         f"file_totals t INDEXED BY file_totals_{column} CROSS JOIN media_files f"
         if _is_common_kind(ctx.conn, kind, column)
-        else "media_files f CROSS JOIN file_totals t"  # the planner would walk the index
+        # else SQLite's planner walks file_totals_{column} across every other kind
+        else "media_files f CROSS JOIN file_totals t"
     )
     sql = (
         f"SELECT t.media_id, t.{column} FROM {join} "
