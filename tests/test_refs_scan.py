@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -98,6 +99,33 @@ def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
     assert main(["refs", "import", str(root), "--db", str(db), str(jsonl), "--json"]) == 0
     assert '"references": 1' in capsys.readouterr().out
     assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 3
+
+
+def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_bytes(b"\xef\xbb\xbfmedia,type,location_id\n2024/hero.jpg,page,12\n")
+    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    assert (report.references, report.errors) == (1, ())
+
+
+def test_an_export_that_is_not_utf8_matches_its_bytes_and_says_so(tmp_path: Path) -> None:
+    root, _db, conn = _library(tmp_path)
+    (root / "2024" / os.fsdecode(b"caf\xe9.jpg")).write_bytes(b"x")  # named in Latin-1
+    scan_root(conn, root, probe=False)
+    export = tmp_path / "export.csv"
+    export.write_bytes(b"media,type,location_id,title\n"
+                       b"2024/caf\xe9.jpg,page,7,Caf\xe9 menu\n"
+                       b"2024/hero.jpg,page,8,Home\n")  # fmt: skip
+    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    assert (report.references, report.unmatched) == (2, 0)
+    assert report.errors == (("line 2", "not UTF-8 (byte 0xe9): names are matched byte for "
+                              "byte; export as UTF-8 if the files' names are UTF-8"),)  # fmt: skip
+    row = conn.execute(
+        "SELECT u.title FROM usage_locations u JOIN media_files f ON f.id = u.media_id "
+        "WHERE f.path = ?", (b"2024/caf\xe9.jpg",)
+    ).fetchone()  # fmt: skip
+    assert row == ("Caf\\xe9 menu",)
 
 
 def test_wordpress_json_export_pages_are_read(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediatop.ingest.lines import storable_text
 from mediatop.ingest.refs import scan_content
 from mediatop.ingest.urlmap import relative_media_path
 from mediatop.model import LOCATION_TYPES, LOCATION_USAGES, UsageLocation
@@ -68,6 +69,12 @@ def scan_refs(
     return RefsReport(source, found.files, total, unmatched, tuple(found.errors))
 
 
+def _text(row: Mapping[str, Any], *names: str) -> str | None:
+    """A text field as SQLite can store it (an undecodable byte becomes \\xNN)."""
+    value = _get(row, *names)
+    return None if value is None else storable_text(str(value))
+
+
 def _get(row: Mapping[str, Any], *names: str) -> Any:
     for name in names:
         value = row.get(name)
@@ -106,7 +113,7 @@ def location_from_row(
     usage = str(_get(row, "usage") or "inline")
     if usage not in LOCATION_USAGES:
         raise ValueError(f"usage {usage[:30]!r} is not one of {', '.join(LOCATION_USAGES)}")
-    location_id = _get(row, "location_id", "locationId", "id")
+    location_id = _text(row, "location_id", "locationId", "id")
     if location_id is None:
         raise ValueError("location_id is missing")
     width = _get(row, "display_width", "displayWidth", "width")
@@ -114,12 +121,10 @@ def location_from_row(
         width = int(width)
         if width <= 0:
             raise ValueError("display_width must be positive")
-    title, url, element, sizes = (_get(row, n) for n in ("title", "url", "element", "sizes"))
+    title, url, element, sizes = (_text(row, n) for n in ("title", "url", "element", "sizes"))
     return UsageLocation(
-        media_path=path, type=kind, location_id=str(location_id), usage=usage, source=source,
-        title=None if title is None else str(title), url=None if url is None else str(url),
-        element=None if element is None else str(element), display_width=width,
-        sizes=None if sizes is None else str(sizes),
+        media_path=path, type=kind, location_id=location_id, usage=usage, source=source,
+        title=title, url=url, element=element, display_width=width, sizes=sizes,
         is_lazy=_flag(_get(row, "is_lazy", "isLazy", "lazy")),
         is_responsive=_flag(_get(row, "is_responsive", "isResponsive", "responsive")),
     )  # fmt: skip
@@ -130,8 +135,21 @@ def import_refs(
 ) -> RefsReport:
     """Replace the locations from one CMS export (.csv, or .jsonl / .json lines)."""
     source = f"import:{path.resolve()}"
-    text = path.read_text(encoding="utf-8", errors="replace")
+    raw = path.read_bytes()
     errors: list[tuple[str, str]] = []
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        # An old CMS may export in Latin-1: its names are matched as the export's bytes,
+        # which finds files named in that encoding, and the admin is told why others
+        # are not found.
+        at_line = raw.count(b"\n", 0, bad.start) + 1
+        errors.append((
+            f"line {at_line}",
+            f"not UTF-8 (byte 0x{raw[bad.start]:02x}): names are matched byte for byte; "
+            "export as UTF-8 if the files' names are UTF-8",
+        ))  # fmt: skip
+    text = raw.decode("utf-8-sig", "surrogateescape")  # Excel's "CSV UTF-8" has a BOM
     locations: list[UsageLocation] = []
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
