@@ -140,14 +140,18 @@ def test_wordpress_json_export_pages_are_read(tmp_path: Path) -> None:
         ' {"id": 8, "featured_media_url": "https://shop.example/uploads/2024/gallery-1.jpg"}]'
     )
     (content / "broken.json").write_text("{nope")
+    (content / "with-bom.json").write_bytes(  # as some Windows tools save it
+        b'\xef\xbb\xbf[{"id": 9, "featured_media_url": "/uploads/2024/clip.mp4"}]'
+    )
     report = scan_refs(conn, content, url_prefixes=PREFIXES)
-    assert report.errors and report.errors[0][0] == "broken.json"
+    assert [where for where, _ in report.errors] == ["broken.json"]
     rows = conn.execute(
         "SELECT media_path, type, location_id, title, url, display_width, is_lazy "
         "FROM usage_locations ORDER BY media_path"
     ).fetchall()
-    assert rows[0] == (b"2024/gallery-1.jpg", "post", "posts.json", None, None, None, None)
-    assert rows[1] == (
+    assert rows[0] == (b"2024/clip.mp4", "post", "with-bom.json", None, None, None, None)
+    assert rows[1] == (b"2024/gallery-1.jpg", "post", "posts.json", None, None, None, None)
+    assert rows[2] == (
         b"2024/hero.jpg",
         "page",
         "posts.json#7",

@@ -292,7 +292,7 @@ def scan_content(content_dir: Path, url_prefixes: tuple[str, ...], source: str) 
                 continue
             relative = path.relative_to(content_dir).as_posix()
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = path.read_text(encoding="utf-8-sig", errors="replace")
                 if suffix == ".json":
                     pages = list(_from_json(json.loads(text), relative))
                 elif suffix in (".md", ".markdown"):
