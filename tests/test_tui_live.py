@@ -279,3 +279,21 @@ def test_what_the_watch_cannot_follow_is_told_apart_from_other_failures(tmp_path
     assert unwatchable(limit) == WATCH_LIMIT
     assert unwatchable(OSError("No space left on device")) is None
     assert unwatchable(ExceptionGroup("mixed", [undecodable, ValueError("x")])) is None
+
+
+async def test_an_open_file_screen_follows_its_file_being_removed(tmp_path: Path) -> None:
+    root, _settings, app = watched_library(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.pause(0.5)  # let the watcher start before the change it must see
+        await pilot.press("enter")  # the largest file, first in the table
+        await wait_until(pilot, lambda: "Path" in static_text(app.screen, "#file-facts"))
+        facts = static_text(app.screen, "#file-facts")
+        assert "Removed" not in facts
+        (root / "2024" / "03" / "hero-banner.jpg").unlink()
+        await wait_until(
+            pilot, lambda: "Removed" in static_text(app.screen, "#file-facts"), timeout=5
+        )
+        await pilot.press("r")  # refreshing by hand keeps it so
+        await pilot.pause(0.3)
+        assert "Removed" in static_text(app.screen, "#file-facts")

@@ -17,7 +17,7 @@ from textual.binding import Binding
 
 from mediatop.config import Settings
 from mediatop.textsafe import visible
-from mediatop.tui.messages import FileChosen
+from mediatop.tui.messages import FileChosen, LibraryChanged
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
@@ -81,6 +81,13 @@ class MediatopApp(App[int]):
 
     def on_file_chosen(self, message: FileChosen) -> None:
         self.push_screen(FileDetailScreen(self.settings, message.file_id, now=self.now))
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        # The dashboard reloads itself, then the message bubbles here: a file's screen
+        # above it shows the change too (a new view, the file removed, its probe done).
+        for screen in self.screen_stack:
+            if isinstance(screen, FileDetailScreen):
+                screen.load()
 
     async def action_quit(self) -> None:
         # Stop the watchers first, so their threads return at once rather than at a timeout.

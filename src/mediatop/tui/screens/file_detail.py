@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
+from textual.worker import get_current_worker
 
 from mediatop.analytics.file import Breakdown, FileEngagement, FileReport
 from mediatop.config import Settings
@@ -54,7 +55,7 @@ class FileDetailScreen(Screen[None]):
     """What the store knows about one file."""
 
     HELP_GROUP = "File"
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "refresh", "Refresh")]
 
     def __init__(self, settings: Settings, file_id: int, *, now: datetime | None) -> None:
         super().__init__()
@@ -79,16 +80,22 @@ class FileDetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+    def action_refresh(self) -> None:
+        self.load()
+
     def load(self) -> None:
+        """Read the file's figures (again: the app calls this when the library changes)."""
         self.run_worker(self._load, thread=True, exclusive=True, name="load file")
 
     def _load(self) -> None:
+        worker = get_current_worker()
         try:
             detail = load_file(self.settings, self.now, self.file_id)
         except Exception as exc:  # shown on the screen, never as a traceback
             self.post_message(WorkFailed("Reading the file", user_message(exc)))
             return
-        self.post_message(FileLoaded(detail))
+        if not worker.is_cancelled:  # a newer load replaced this one: its figures are older
+            self.post_message(FileLoaded(detail))
 
     def on_file_loaded(self, message: FileLoaded) -> None:
         detail = message.detail
