@@ -29,6 +29,7 @@ from tui_fixtures import (
     FROZEN_NOW,
     build_library,
     image_bytes,
+    rendered_text,
     scan,
     scanned_library,
     settings_for,
@@ -119,6 +120,10 @@ async def test_overview_follows_a_file_added_and_removed_within_two_seconds(
         (root / "2024" / "05" / "logo.png").unlink()
         await wait_until(pilot, lambda: total_files(app) == 7, timeout=2.0)
         assert time.monotonic() - started < 2.0
+        # The status line says so, rather than the start-up scan's "no changes".
+        status = app.screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: "1 removed" in rendered_text(status.content))
+        assert "Changes at 12:00:00 UTC: 1 removed." in rendered_text(status.content)
     assert app.return_code in (None, 0)
 
 

@@ -7,6 +7,7 @@ widgets updates them on the event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual.message import Message
 
@@ -28,6 +29,14 @@ class ScanFinished(Message):
     """The start-up scan is done; the status line shows what it found."""
 
     summary: ScanSummary
+
+
+@dataclass
+class ChangesFollowed(Message):
+    """A watched change was recorded (files new, changed or removed) at `at`."""
+
+    summary: ScanSummary
+    at: datetime
 
 
 @dataclass

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +30,7 @@ from mediatop.scan import ScanProgress as ScanProgressValue
 from mediatop.tui import live
 from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
+    ChangesFollowed,
     DashboardLoaded,
     FileChosen,
     FolderWatch,
@@ -252,6 +253,7 @@ class DashboardScreen(Screen[None]):
             self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
             return
         if summary.has_changes:
+            self.post_message(ChangesFollowed(summary, self.now or datetime.now(UTC)))
             self.post_message(LibraryChanged("probed"))
 
     @work(thread=True, exclusive=True, group="savings", name="measure savings")
@@ -351,6 +353,11 @@ class DashboardScreen(Screen[None]):
             self.load()
         if self.measuring:
             self.measure_in_background()
+
+    def on_changes_followed(self, message: ChangesFollowed) -> None:
+        self.query_one(StatusLine).show_followed(
+            message.summary, message.at.astimezone(UTC), self._watching_text()
+        )
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one(StatusLine).show_error(message.what, message.error)

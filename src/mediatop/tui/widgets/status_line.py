@@ -7,6 +7,8 @@ looked away still sees that something went wrong.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -40,14 +42,13 @@ class StatusLine(Static):
         self.update(Text(f"Scanning the folder — {phase.lower()} {counts} files…"))
 
     def show_scanned(self, summary: ScanSummary, watching: str) -> None:
-        changes = [
-            f"{count_text(n)} {what}"
-            for n, what in ((summary.new, "new"), (summary.changed, "changed"),
-                            (summary.deleted, "removed"), (summary.probe_errors, "unreadable"))
-            if n
-        ]  # fmt: skip
-        found = ", ".join(changes) or "no changes"
+        found = _changes(summary) or "no changes"
         self._scanned = f"Scanned {count_text(summary.files_present)} files ({found})."
+        self.show_idle(watching)
+
+    def show_followed(self, summary: ScanSummary, at: datetime, watching: str) -> None:
+        """The last change the watch recorded, in place of the start-up scan's line."""
+        self._scanned = f"Changes at {at:%H:%M:%S} UTC: {_changes(summary)}."
         self.show_idle(watching)
 
     def show_savings(self, done: int, total: int, finished: bool) -> None:
@@ -80,3 +81,13 @@ class StatusLine(Static):
 
     def _show_parts(self) -> None:
         self.update(Text(" ".join(p for p in (self._scanned, self._savings, self._watching) if p)))
+
+
+def _changes(summary: ScanSummary) -> str:
+    """'2 new, 1 removed': what a scan found, or '' for nothing."""
+    return ", ".join(
+        f"{count_text(n)} {what}"
+        for n, what in ((summary.new, "new"), (summary.changed, "changed"),
+                        (summary.deleted, "removed"), (summary.probe_errors, "unreadable"))
+        if n
+    )  # fmt: skip
