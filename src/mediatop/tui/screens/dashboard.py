@@ -355,9 +355,7 @@ class DashboardScreen(Screen[None]):
             self.measure_in_background()
 
     def on_changes_followed(self, message: ChangesFollowed) -> None:
-        self.query_one(StatusLine).show_followed(
-            message.summary, message.at.astimezone(UTC), self._watching_text()
-        )
+        self.query_one(StatusLine).show_followed(message.summary, message.at.astimezone(UTC))
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one(StatusLine).show_error(message.what, message.error)

@@ -46,10 +46,12 @@ class StatusLine(Static):
         self._scanned = f"Scanned {count_text(summary.files_present)} files ({found})."
         self.show_idle(watching)
 
-    def show_followed(self, summary: ScanSummary, at: datetime, watching: str) -> None:
-        """The last change the watch recorded, in place of the start-up scan's line."""
+    def show_followed(self, summary: ScanSummary, at: datetime) -> None:
+        """The last change the watch recorded, in place of the start-up scan's line; a
+        failure or a problem on show (the folder is gone) stays."""
         self._scanned = f"Changes at {at:%H:%M:%S} UTC: {_changes(summary)}."
-        self.show_idle(watching)
+        if not self.has_class("-error"):
+            self._show_parts()
 
     def show_savings(self, done: int, total: int, finished: bool) -> None:
         """Progress of the background measuring; a failure on show stays until a load."""
