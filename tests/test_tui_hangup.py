@@ -1,4 +1,5 @@
-"""A dropped SSH session (SIGHUP) or `kill` (SIGTERM) ends the app as `q` does."""
+"""The dashboard outside the pilot: a dropped SSH session (SIGHUP) or `kill` (SIGTERM)
+ends it as `q` does, and without a terminal (cron, a pipe) it refuses to start."""
 
 from __future__ import annotations
 
@@ -56,3 +57,22 @@ def test_the_demo_leaves_cleanly_on_a_hang_up_or_terminate(
             process.kill()
         os.close(leader)
     assert not list(tmp_path.glob("mediatop-demo-*"))
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_media"
+
+
+@pytest.mark.parametrize("opens", ["demo", "folder"])
+def test_without_a_terminal_the_dashboard_refuses_at_once(tmp_path: Path, opens: str) -> None:
+    """From cron or a pipe it used to draw escape sequences into the output and wait for
+    keys forever."""
+    args = ["demo"] if opens == "demo" else [str(SAMPLE), "--db", str(tmp_path / "s.db")]
+    done = subprocess.run(
+        [sys.executable, "-m", "mediatop", *args],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("mediatop: the dashboard needs a terminal")
+    assert not list(tmp_path.iterdir())  # no demo copy made, no store created

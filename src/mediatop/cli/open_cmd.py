@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from mediatop.cli.common import add_root_arguments, settings_from
-from mediatop.cli.output import UserError, info
+from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import Settings
 
 
@@ -31,6 +32,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.set_defaults(run=run_demo)
 
 
+def _require_terminal() -> None:
+    """The dashboard draws on a terminal and reads its keys: from cron or a pipe it would
+    write escape sequences into the output and wait for keys forever."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(
+            "the dashboard needs a terminal; for output to a file or a pipe use "
+            "`mediatop report NAME ROOT --json`",
+            EXIT_USAGE,
+        )
+
+
 def _run_app(settings: Settings) -> int:
     from mediatop.tui.app import build_app
 
@@ -40,6 +52,7 @@ def _run_app(settings: Settings) -> int:
 
 
 def run_open(args: argparse.Namespace) -> int:
+    _require_terminal()
     settings = settings_from(args)
     from mediatop.store import StoreError, connect
 
@@ -53,6 +66,7 @@ def run_open(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from mediatop.demo import DemoError, prepare_demo, remove_demo
 
+    _require_terminal()
     info("preparing the demo library (a copy of sample_media/ with demo traffic)…")
     try:
         workspace = prepare_demo(args.sample)
