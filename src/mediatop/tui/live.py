@@ -241,11 +241,7 @@ async def watch_store(
     conn = await connect_async(db_path)
     try:
         last = await _data_version(conn)
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            if stop.is_set():
-                break
+        while not await _stopped_within(stop, interval):
             current = await _data_version(conn)
             if current != last:
                 last = current
