@@ -138,7 +138,7 @@ def import_refs(
     raw = path.read_bytes()
     errors: list[tuple[str, str]] = []
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as bad:
         # An old CMS may export in Latin-1: its names are matched as the export's bytes,
         # which finds files named in that encoding, and the admin is told why others
@@ -149,7 +149,7 @@ def import_refs(
             f"not UTF-8 (byte 0x{raw[bad.start]:02x}): names are matched byte for byte; "
             "export as UTF-8 if the files' names are UTF-8",
         ))  # fmt: skip
-    text = raw.decode("utf-8-sig", "surrogateescape")  # Excel's "CSV UTF-8" has a BOM
+        text = raw.decode("utf-8-sig", "surrogateescape")
     locations: list[UsageLocation] = []
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
