@@ -1,7 +1,10 @@
 """Everything about one file: the seed's `/{id}`, `/{id}/usage` and `/{id}/engagement`.
 
 `file_report(ctx)` answers for the file named by the option `file` (an id or a path
-relative to the root); an unknown file raises LookupError. It reads the file's own
+relative to the root); an unknown file raises LookupError. It also carries the analysis
+of the file's kind (`file_kinds`): an image's ImagePerformanceAnalysis, a video's
+VideoEngagementAnalysis and DeliveryOptimizationPlan, a document's DocumentInsights;
+the keys of the other kinds are None. It reads the file's own
 rollup rows (indexed by media_id), its all-time latency histogram, usage_breakdown and
 video_sessions; never the raw events.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mediatop.analytics._recommend import file_recommendations
 from mediatop.analytics._rollups import (
@@ -29,6 +32,14 @@ from mediatop.analytics.library import find_file
 from mediatop.analytics.unused import UnusedFile, unused_for_file
 from mediatop.analytics.usage import MediaUsageData, usage_data
 from mediatop.model import MediaFile, ProbeResult
+
+if TYPE_CHECKING:
+    from mediatop.analytics.file_kinds import (
+        DeliveryOptimizationPlan,
+        DocumentInsights,
+        ImagePerformanceAnalysis,
+    )
+    from mediatop.analytics.video import VideoEngagementAnalysis
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,10 @@ class FileReport:
     referrers: list[Breakdown]
     countries: list[Breakdown]
     recommendations: list[str]
+    image_performance: ImagePerformanceAnalysis | None
+    video_engagement: VideoEngagementAnalysis | None
+    delivery_optimization: DeliveryOptimizationPlan | None
+    document_insights: DocumentInsights | None
 
 
 def _metadata(media: MediaFile) -> FileMetadata:
@@ -317,7 +332,22 @@ def file_report(ctx: ReportContext) -> FileReport:
     engagement = file_engagement(ctx, media.id)
     unused = unused_for_file(ctx, media.id)
     optimization = image_optimization_for(ctx, media.id)
+    from mediatop.analytics.file_kinds import DocumentAudience, kind_analyses
+
     devices = _breakdown(ctx, media.id, "device")
+    referrers = _breakdown(ctx, media.id, "referrer")
+    traffic = _traffic(ctx, rows)
+    recommendations = file_recommendations(
+        ctx, media, usage, performance, engagement, unused, optimization, devices
+    )
+    audience = None
+    if media.kind == "document":
+        audience = DocumentAudience(_breakdown(ctx, media.id, "user_type"), referrers, devices)
+    by_kind = kind_analyses(ctx, media, {
+        "usage": usage, "performance": performance, "engagement": engagement,
+        "traffic": traffic, "optimization": optimization, "audience": audience,
+        "recommendations": recommendations,
+    })  # fmt: skip
     return FileReport(
         id=str(media.id),
         filename=media.path,
@@ -326,15 +356,17 @@ def file_report(ctx: ReportContext) -> FileReport:
         metadata=_metadata(media),
         usage=usage,
         used_in=usage.used_in,
-        traffic=_traffic(ctx, rows),
+        traffic=traffic,
         performance=performance,
         engagement=engagement,
         optimization=optimization,
         unused=unused,
         devices=devices,
-        referrers=_breakdown(ctx, media.id, "referrer"),
+        referrers=referrers,
         countries=_breakdown(ctx, media.id, "country"),
-        recommendations=file_recommendations(
-            ctx, media, usage, performance, engagement, unused, optimization, devices
-        ),
+        recommendations=recommendations,
+        image_performance=by_kind.image_performance,
+        video_engagement=by_kind.video_engagement,
+        delivery_optimization=by_kind.delivery_optimization,
+        document_insights=by_kind.document_insights,
     )

@@ -3,6 +3,10 @@
 Storage used is the total size of the files present now. The quota is the configured
 one (`--quota`, MEDIATOP_QUOTA, mediatop.toml) or, when none is set, the size of the
 file system that holds the root, and the report says which.
+
+`unused` is the dashboard's Unused line: every file that looks unused (see
+`mediatop.analytics.unused`) and the bytes removing them would free, as the usage
+report's `unusedSummary` counts them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import UTC, datetime
 from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import MonthGrowth, QuotaForecast, quota_forecast, storage_growth
+from mediatop.analytics.unused import unused_overview
+from mediatop.analytics.usage import UnusedSummary, unused_summary
 from mediatop.kinds import Kind
 
 
@@ -44,6 +50,7 @@ class OverviewReport:
     range: str
     growth: list[MonthGrowth]  # storage per month (analytics.growth)
     forecast: QuotaForecast  # when the quota is reached at the last 90 days' pace
+    unused: UnusedSummary  # files that look unused now, whatever the range
 
 
 def _month_start(now: datetime) -> int:
@@ -125,4 +132,5 @@ def overview_report(ctx: ReportContext) -> OverviewReport:
         range=ctx.time_range.label,
         growth=storage_growth(ctx),
         forecast=quota_forecast(ctx, total_size, quota),
+        unused=unused_summary(ctx, unused_overview(ctx, 0)),
     )

@@ -144,15 +144,20 @@ class PerformanceReport:
     cache: CacheStats
     compression: CompressionSavings
     slowest_files: list[SlowFile]
+    dashboard: DashboardPerformance  # the dashboard's Performance Metrics box, as shown
 
 
 @dataclass(frozen=True)
 class DashboardPerformance:
-    """The dashboard box's Avg Load and Cache Hit (WebP and Mobile come from images)."""
+    """Every figure of the dashboard's Performance Metrics box (None: the store cannot
+    tell): mean server and client load time (ms) and cache hit rate (%) over the range,
+    and the images module's WebP usage and mobile optimisation (`DashboardImageStats`)."""
 
     average_server_time_ms: float | None
     average_client_time_ms: float | None
     cache_hit_rate: float | None
+    web_p_usage: float | None  # % of human image requests that were for WebP/AVIF files
+    mobile_optimised: float | None  # % of image usage locations served responsively
 
 
 _KIND_SUMS = (
@@ -299,17 +304,27 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
     ]
 
 
-def dashboard_performance(ctx: ReportContext) -> DashboardPerformance:
-    """Average server and client load time (ms) and cache hit rate (%) over the range."""
-    sums = kind_sums(ctx)
+def dashboard_performance(
+    ctx: ReportContext, sums: dict[str, tuple] | None = None
+) -> DashboardPerformance:
+    """The Performance Metrics box: average server and client load time (ms) and cache
+    hit rate (%) over the range, with the images module's WebP usage and mobile figures."""
+    from mediatop.analytics.images import dashboard_image_stats
+
+    sums = kind_sums(ctx) if sums is None else sums
     s_sum = sum(v[1] or 0 for v in sums.values())
     s_n = sum(v[2] or 0 for v in sums.values())
     c_sum = sum(v[3] or 0 for v in sums.values())
     c_n = sum(v[4] or 0 for v in sums.values())
     hits = sum(v[5] or 0 for v in sums.values())
     misses = sum(v[6] or 0 for v in sums.values())
+    images = dashboard_image_stats(ctx)
     return DashboardPerformance(
-        s_sum / s_n if s_n else None, c_sum / c_n if c_n else None, percent(hits, hits + misses)
+        s_sum / s_n if s_n else None,
+        c_sum / c_n if c_n else None,
+        percent(hits, hits + misses),
+        images.web_p_usage,
+        images.mobile_opt,
     )
 
 
@@ -332,4 +347,5 @@ def performance_report(ctx: ReportContext) -> PerformanceReport:
         cache=cache,
         compression=compression,
         slowest_files=slow,
+        dashboard=dashboard_performance(ctx, sums),
     )

@@ -54,7 +54,9 @@ REPORTS: dict[str, ReportSpec] = {
             "file",
             "mediatop.analytics.file",
             "file_report",
-            "one file (--file ID|PATH): metadata, places used, traffic, engagement, advice",
+            "one file (--file ID|PATH): metadata, places used, traffic, engagement, advice, "
+            "and its kind's analysis (image performance, video engagement and delivery, "
+            "document insights)",
             takes_file=True,
         ),
         ReportSpec(

@@ -13,6 +13,8 @@
   browser must fetch the end of the file before it can start playing); videos of 720p
   or more with no lower-resolution variant beside them (same folder, same name once a
   resolution token such as -720p, _480, -1280x720, -hd, -mobile is removed).
+- One video's DeliveryOptimizationPlan (`delivery_plan`, for `report file`): the same
+  advice for that video, and its estimated storage saving.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from mediatop.analytics.context import ReportContext
+from mediatop.model import MediaFile
+
+if TYPE_CHECKING:
+    from mediatop.analytics.file_kinds import LoadTime
 
 HIGH_RATIO = 2.0
 LOW_RATIO = 0.5
@@ -205,3 +211,83 @@ def delivery_optimization(ctx: ReportContext) -> DeliveryOptimization:
             "needs: re-encode at the recommended bitrate"
         )
     return DeliveryOptimization(no_faststart, single, advice)
+
+
+@dataclass(frozen=True)
+class CurrentDelivery:
+    formats: list[str]  # containers of the video and its lower-resolution versions
+    qualities: list[str]  # their heights ('720p'), tallest first
+    avg_load_time: float | None  # ms
+    load_time_source: str | None
+    buffering_rate: float | None  # % of its player sessions in the range that buffered
+
+
+@dataclass(frozen=True)
+class ExpectedImprovements:
+    load_time_reduction: float | None  # never measured: None (module docstring)
+    buffering_reduction: float | None  # never measured: None
+    storage_savings: int | None  # bytes, an estimate; None without bitrate or height
+
+
+@dataclass(frozen=True)
+class DeliveryOptimizationPlan:
+    current_delivery: CurrentDelivery
+    recommendations: list[str]
+    expected_improvements: ExpectedImprovements
+
+
+def _container(path: bytes) -> str:
+    return os.fsdecode(os.path.splitext(path)[1].lstrip(b".")).upper()
+
+
+def delivery_plan(
+    ctx: ReportContext, media: MediaFile, timing: LoadTime, buffering: float | None
+) -> DeliveryOptimizationPlan:
+    """The seed's optimizeVideoDelivery for one video: its formats and qualities with
+    those of its lower-resolution versions, its load time (`timing`) and buffering rate,
+    what to do, and the storage re-encoding would save (an estimate; None without
+    bitrate or height). Load-time and buffering reductions are never measured: None."""
+    probe = media.probe
+    faststart = None if probe.faststart is None else int(probe.faststart)
+    video = _Video(
+        media.id,
+        media.path,
+        media.size,
+        probe.width,
+        probe.height,
+        probe.codec,
+        probe.bitrate,
+        faststart,
+    )
+    key = ladder_key(media.path)
+    versions = [v for v in load_videos(ctx) if ladder_key(v.path) == key]
+    if all(v.id != media.id for v in versions):
+        versions.append(video)  # a deleted video is still described
+    versions.sort(key=lambda v: (-(v.height or 0), v.id))
+    formats = sorted({_container(v.path) for v in versions})
+    qualities = [f"{v.height}p" for v in versions if v.height]
+    verdict = assess(video)
+    advice = []
+    if faststart == 0:
+        advice.append(
+            "its index (moov atom) is at the end: remux with `ffmpeg -i in.mp4 "
+            "-c copy -movflags +faststart out.mp4` so playback starts sooner"
+        )
+    if (probe.height or 0) >= LADDER_MIN_HEIGHT and len(qualities) == 1:
+        advice.append(
+            f"no lower-resolution version: add a 480p/360p rendition for mobile "
+            f"visitors (it is {probe.height}p)"
+        )
+    if verdict.verdict == "high" and verdict.recommended_bitrate:
+        advice.append(
+            f"its bitrate is {verdict.ratio:.1f}× what {probe.height}p needs: "
+            f"re-encode at {verdict.recommended_bitrate // 1000} kbit/s"
+        )
+    savings = verdict.estimated_savings if verdict.verdict == "high" else None
+    if verdict.verdict in ("efficient", "low"):
+        savings = 0
+    return DeliveryOptimizationPlan(
+        CurrentDelivery(formats, qualities, timing.ms, timing.source, buffering),
+        advice,
+        ExpectedImprovements(None, None, savings),
+    )

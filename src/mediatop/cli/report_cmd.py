@@ -52,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc), EXIT_USAGE) from exc
     if REPORTS[args.name].takes_file and not args.file:
         raise UserError(f"report {args.name} needs --file ID|PATH", EXIT_USAGE)
+    if args.file is not None and not REPORTS[args.name].takes_file:
+        # Ignoring it would print the whole library's figures as if they were the file's.
+        raise UserError(
+            f"report {args.name} does not take --file; for one file use `report file --file ID`",
+            EXIT_USAGE,
+        )
     options = {
         k: str(v)
         for k, v in (("file", args.file), ("top", args.top), ("unused_days", args.unused_days))

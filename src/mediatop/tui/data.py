@@ -4,9 +4,12 @@ Runs in thread workers: each call opens its own read connection (sqlite3 connect
 belong to one thread), asks the analytics library, closes the connection and returns
 frozen values. Nothing here imports Textual, so it can be tested and timed headless.
 
-Each box has one function here that reads its analytics (`_table_rows`, `_unused`,
-`_performance`, `_opportunities`); switching a box to a new analytic means changing
-that function only. A figure the store cannot tell stays None, shown as "unknown":
+Each box has one function here that reads its analytics (`_table_rows`,
+`_performance`, `_opportunities`; the Storage Overview, unused line included, is the
+overview report); switching a box to a new analytic means changing that function
+only. A box shows the analytics result as it is, never a figure computed here, so
+that `mediatop report ... --json` carries every figure on screen (README, "Every
+figure as JSON"). A figure the store cannot tell stays None, shown as "unknown":
 figures are never made up.
 """
 
@@ -27,6 +30,7 @@ from mediatop.model import MediaFile
 
 if TYPE_CHECKING:
     from mediatop.analytics.optimize import OptimizationLine, OptimizationSummary
+    from mediatop.analytics.performance import DashboardPerformance
 
 DEFAULT_RANGE = "30d"
 TABLE_ROWS = 25
@@ -47,22 +51,11 @@ class TableRow:
 
 
 @dataclass(frozen=True)
-class UnusedTotals:
-    """How many files look unused and the bytes removing them would free."""
-
-    count: int
-    potential_savings: int
-
-
-@dataclass(frozen=True)
 class PerformanceFigures:
-    """The Performance Metrics box; None is a figure the store cannot tell."""
+    """The Performance Metrics box: the analytics' figures (None when they could not be
+    read; within them, None is a figure the store cannot tell) and notes about them."""
 
-    average_server_ms: float | None = None
-    average_client_ms: float | None = None
-    cache_hit_rate: float | None = None
-    webp_percent: float | None = None
-    mobile_percent: float | None = None
+    figures: DashboardPerformance | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -83,8 +76,7 @@ class Opportunity:
 class DashboardData:
     """Everything the four boxes show, read at one moment."""
 
-    overview: OverviewReport
-    unused: UnusedTotals
+    overview: OverviewReport  # its `unused` is the Unused line
     has_events: bool
     most_used: list[TableRow]
     most_used_is_largest: bool
@@ -161,34 +153,15 @@ def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], b
     return rows, True
 
 
-def _unused(ctx: ReportContext) -> UnusedTotals:
-    """Counts and bytes by risk only: no evidence trail is built for the candidates."""
-    from mediatop.analytics.unused import unused_overview
-
-    found = unused_overview(ctx, 0)
-    return UnusedTotals(sum(found.count_by_risk.values()), sum(found.bytes_by_risk.values()))
-
-
 def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
-    """Avg load and cache hit from analytics.performance; WebP and mobile from images."""
-    from mediatop.analytics.images import dashboard_image_stats
+    """The performance report's `dashboard` figures, and what they lack."""
     from mediatop.analytics.performance import dashboard_performance
 
-    images = dashboard_image_stats(ctx)
+    figures = dashboard_performance(ctx)
     if not has_events:
-        return PerformanceFigures(mobile_percent=images.mobile_opt, notes=("No traffic yet.",))
-    perf = dashboard_performance(ctx)
-    notes = []
-    if perf.cache_hit_rate is None:
-        notes.append("No cache header in the logs.")
-    return PerformanceFigures(
-        perf.average_server_time_ms,
-        perf.average_client_time_ms,
-        perf.cache_hit_rate,
-        images.web_p_usage,
-        images.mobile_opt,
-        tuple(notes),
-    )
+        return PerformanceFigures(figures, ("No traffic yet.",))
+    notes = ("No cache header in the logs.",) if figures.cache_hit_rate is None else ()
+    return PerformanceFigures(figures, notes)
 
 
 def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
@@ -249,7 +222,6 @@ def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
     with report_context(settings, now) as ctx:
         events = has_events(ctx.conn)
         rows, largest = _table_rows(ctx, events)
-        unused = _unused(ctx)
         # The lower boxes rest on the most analytics: one failing must not blank the
         # whole dashboard, so each says what went wrong in its own box instead.
         try:
@@ -262,7 +234,6 @@ def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
             opportunities, optimization_note = [], f"Not available: {user_message(exc)}"
         return DashboardData(
             overview=overview_report(ctx),
-            unused=unused,
             has_events=events,
             most_used=rows,
             most_used_is_largest=largest,

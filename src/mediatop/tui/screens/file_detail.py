@@ -240,7 +240,8 @@ def usage_section(report: FileReport, range_label: str) -> Group:
 def traffic_title(report: FileReport) -> Text:
     """The sparkline's caption: what it counts, over which days, and the total."""
     first, last = report.traffic[0].date, report.traffic[-1].date
-    total = sum(day.views for day in report.traffic)
+    # The report's own total (engagement.views, the same days), not a sum made here.
+    total = report.engagement.views
     return Text.assemble(
         ("Views per day", "bold"), f", {first} to {last}: {count_text(total)} in all"
     )

@@ -9,8 +9,12 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from mediatop.analytics.performance import DashboardPerformance
 from mediatop.tui.data import DashboardData
 from mediatop.tui.plain import UNKNOWN, ms_text, percent_text, plain, wrapped
+
+# What the box shows when the analytics could not be read (the notes say why).
+UNREAD = DashboardPerformance(None, None, None, None, None)
 
 
 class PerformanceMetrics(Widget):
@@ -26,21 +30,23 @@ class PerformanceMetrics(Widget):
         yield Static(id="performance-notes")
 
     def show(self, data: DashboardData) -> None:
-        figures = data.performance
+        box = data.performance
+        figures = box.figures or UNREAD
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
         grid.add_column(justify="right")
+        # The performance report's `dashboard` block, field by field (README).
         rows = (
-            ("Avg load (server)", ms_text(figures.average_server_ms)),
-            ("Avg load (client)", ms_text(figures.average_client_ms)),
+            ("Avg load (server)", ms_text(figures.average_server_time_ms)),
+            ("Avg load (client)", ms_text(figures.average_client_time_ms)),
             ("Cache hit", percent_text(figures.cache_hit_rate)),
-            ("WebP usage", percent_text(figures.webp_percent)),
-            ("Mobile optimised", percent_text(figures.mobile_percent)),
+            ("WebP usage", percent_text(figures.web_p_usage)),
+            ("Mobile optimised", percent_text(figures.mobile_optimised)),
         )
         for label, value in rows:
             grid.add_row(label, Text(value, style="dim" if value == UNKNOWN else ""))
         self.query_one("#performance-figures", Static).update(grid)
         self.query_one("#performance-notes", Static).update(
             # A note may quote an error message, which may quote a file name.
-            Text("\n").join(wrapped(plain(note, "dim italic")) for note in figures.notes)
+            Text("\n").join(wrapped(plain(note, "dim italic")) for note in box.notes)
         )

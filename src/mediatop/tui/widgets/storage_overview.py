@@ -150,14 +150,16 @@ def _narrow_figures(overview: OverviewReport) -> Group:
 
 
 def _unused_line(data: DashboardData) -> Text:
+    """The overview report's `unused` count and potential savings."""
+    unused = data.overview.unused
     label = Text("Unused       ", style="bold")
-    if data.unused.count == 0:
+    if unused.count == 0:
         return Text.assemble(label, "no file looks unused")
-    savings = size_text(data.unused.potential_savings)
-    style = "yellow" if data.unused.count else ""
+    savings = size_text(unused.potential_savings)
+    style = "yellow" if unused.count else ""
     return Text.assemble(
         label,
-        (f"{count_text(data.unused.count)} files", style),
+        (f"{count_text(unused.count)} files", style),
         f" ({savings} potential savings)",
     )
 
