@@ -192,11 +192,12 @@ def _images(ctx: ReportContext) -> list[Insight]:
         "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.display",
         (json.dumps(widths), OVERSIZE_FACTOR),
     ):
+        measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
+        saving = None if measured is None else measured.saving
+        if saving is not None and saving <= 0:
+            continue  # measured to grow when resized: not an opportunity (nor waste)
         oversized.append(file_id)
-        if cached:
-            measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
-            if measured is not None and measured.encoded_size is not None:
-                waste += size - measured.encoded_size
+        waste += saving or 0
     out: list[Insight] = []
     if oversized:
         on_top = _top_page_media(ctx) & set(oversized)

@@ -128,8 +128,9 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
                 convert_bytes += webp.saving
         if item.format == "JPEG" and item.quality and item.quality > RECOMPRESS_ABOVE_QUALITY:
             again = cache.get(f"jpeg:{RECOMPRESS_QUALITY}")
-            saving = again.saving if again is not None and again.saving else None
-            saving = saving if saving is None or saving > 0 else 0
+            saving = None if again is None else again.saving
+            if saving is not None and saving <= 0:
+                continue  # re-encoding at 85 measured no smaller: no opportunity
             n = requests.get(item.id, 0)
             compress.append(
                 OptimizationOpportunity(
@@ -150,7 +151,12 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
                 )
             )
 
-    videos = [e for e in encoding_efficiency(ctx) if e.verdict == "high"]
+    # An estimate that saves nothing (no bitrate known) is no opportunity either.
+    videos = [
+        e
+        for e in encoding_efficiency(ctx)
+        if e.verdict == "high" and e.estimated_savings and e.estimated_savings > 0
+    ]
     served = _bytes_served_30d(ctx, [int(e.id) for e in videos])
     for e in videos:
         saving = e.estimated_savings or 0
