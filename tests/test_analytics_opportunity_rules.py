@@ -65,3 +65,50 @@ def test_a_resize_that_grows_the_file_is_no_opportunity(tmp_path):
     (oversized,) = [i for i in insights_report(context(conn, settings)).insights
                     if i.topic == "oversized"]  # fmt: skip
     assert (oversized.figures["images"], oversized.figures["bytes"]) == (1, big_saving)
+
+
+def _lines(summary):
+    return {
+        name: (line.candidates, line.measured_candidates, line.unmeasured)
+        for name, line in (("resize", summary.resize), ("compress", summary.compress),
+                           ("convert", summary.convert))
+    }  # fmt: skip
+
+
+def test_candidates_are_the_same_before_and_after_savings_are_measured(tmp_path):
+    conn, settings = new_store(tmp_path)
+    root = settings.root
+    save_image(root, "wide.jpg", photo(1200, 900), quality=80)  # shown at 250 px: oversized
+    save_image(root, "fine.jpg", photo(800, 600, seed=2), quality=95)  # quality over 90
+    save_image(root, "chart.png", photo(300, 200, seed=3))
+    scan(conn, root)
+    locations(conn, "test", [shown("wide.jpg", 250), shown("fine.jpg", 800)])
+
+    before = optimization_report(context(conn, settings))
+    insights_before = {
+        i.topic: i.figures for i in insights_report(context(conn, settings)).insights
+    }
+    images_report(context(conn, settings, measure="all"))  # measures every planned target
+    after = optimization_report(context(conn, settings))
+    insights_after = {i.topic: i.figures for i in insights_report(context(conn, settings)).insights}
+
+    # Candidates by the facts: resize 1 (wide.jpg: 1200 > 2 × 250); compress 1 (fine.jpg,
+    # JPEG quality 95 > 90); convert 3 (three still JPEG/PNG images). Nothing measured at
+    # first, so every candidate is unmeasured; afterwards every one is measured.
+    assert _lines(before) == {"resize": (1, 0, 1), "compress": (1, 0, 1), "convert": (3, 0, 3)}
+    assert _lines(after) == {"resize": (1, 1, 0), "compress": (1, 1, 0), "convert": (3, 3, 0)}
+    # Before measuring, every candidate is still an opportunity; measuring only drops
+    # those that save nothing, and adds bytes.
+    assert (before.resize.count, before.convert.count, before.compress.count) == (1, 3, 1)
+    assert after.convert.count <= 3 and after.convert.bytes >= before.convert.bytes == 0
+
+    # The insights count the same candidates: 1 oversized image; 3 images a WebP/AVIF
+    # copy may replace (2 JPEG + 1 PNG; WebP sources: none here).
+    oversized_before, oversized_after = insights_before["oversized"], insights_after["oversized"]
+    assert (oversized_before["candidates"], oversized_before["measuredCandidates"]) == (1, 0)
+    assert (oversized_after["candidates"], oversized_after["measuredCandidates"]) == (1, 1)
+    format_before = insights_before["format"]
+    assert (format_before["images"], format_before["candidates"]) == (3, 3)
+    assert (format_before["measuredCandidates"], format_before["bytes"]) == (0, 0)
+    format_after = insights_after["format"]
+    assert (format_after["candidates"], format_after["measuredCandidates"]) == (3, 3)

@@ -237,7 +237,8 @@ class LibraryOptimization:
     `facts` are the images whose details matter beyond oversizing (measured ones and
     those the unoptimised heuristics flag); `oversized`, `unoptimized` and
     `opportunities` are ranked as `image_optimization` ranks them and cut to `limit`;
-    `opportunity_count` and the resize_* figures count them all.
+    `opportunity_count` and the resize_* figures count them all: `resize_candidates`
+    every oversized image, `resize_count` those not measured to save nothing.
     """
 
     facts: list[ImageFacts]
@@ -249,6 +250,7 @@ class LibraryOptimization:
     resize_count: int
     resize_bytes: int
     resize_unmeasured: int
+    resize_candidates: int
 
 
 def oversized_ids(ctx: ReportContext) -> list[int]:
@@ -276,6 +278,7 @@ def library_optimization(
     """
     facts = load_image_facts(conn, {*measured, *flagged})
     known = {f.id for f in facts}
+    too_wide = set(too_wide)
     plain = [i for i in too_wide if i not in known]
     # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
     # opportunities by the int id; the first `limit` in each order can reach a list.
@@ -296,6 +299,7 @@ def library_optimization(
         resize_count=len(resizes) + len(plain),
         resize_bytes=sum(o.potential_savings or 0 for o in resizes),
         resize_unmeasured=sum(1 for o in resizes if not o.measured) + len(plain),
+        resize_candidates=len(too_wide),
     )
 
 
