@@ -80,8 +80,9 @@ def _unused(ctx: ReportContext) -> list[Insight]:
                 if low
                 else "none is low risk (see each file's evidence)."
             ),
-            "Review the low-risk ones in `mediatop report usage` and quarantine them with "
-            "the cleanup plan (it can be undone).",
+            "Review them, low risk first, with each file's evidence in "
+            "`mediatop report usage`; mediatop moves and deletes nothing, so keep a copy "
+            "of what you remove.",
             figures,
         )
     ]

@@ -1,4 +1,5 @@
-"""Optimisation opportunities across types: the dashboard box and /api/analytics/media/optimization.
+"""Optimisation opportunities across types: the dashboard box and `report optimization`
+(shaped as the SPEC's /api/analytics/media/optimization; no HTTP server serves it yet).
 
 Four counts with their bytes (each file counted once per line; the lines overlap, e.g.
 an image can be both oversized and convertible, so their bytes are not to be added):
