@@ -50,21 +50,21 @@ def test_load_time_percentiles_come_from_the_histogram(served):
     assert image.server.samples == 29
     mean = (18 * 10 + 100 + 1000 + 6 * 500 + 1 + 2 * 5000) / 29
     assert image.server.mean_ms == pytest.approx(mean)
-    # Sorted: 18×10 ms, 1 ms (the 404), 100, 6×500, 1000, 2×5000. Buckets are 4 per doubling
-    # and a percentile is its bucket's upper bound: bucket_of(1)=1 -> 2**0.25,
-    # bucket_of(10)=14 -> 2**3.5, bucket_of(500)=36 -> 2**9, bucket_of(5000)=50 -> 2**12.5.
-    # p50: rank 15 falls in the 10 ms bucket (cum 1 + 18 = 19).
-    assert image.server.p50_ms == pytest.approx(2**3.5)
+    # Sorted: 1 ms (the 404), 18×10, 100, 6×500, 1000, 2×5000. A percentile is the
+    # nearest-rank sample, interpolated within the range recorded in its bucket; each
+    # bucket here holds one duration only, so the estimate is that duration.
+    # p50: rank ceil(14.5) = 15 falls in the 10 ms bucket (cum 1 + 18 = 19).
+    assert image.server.p50_ms == pytest.approx(10.0)
     # p95: rank ceil(27.55) = 28 -> 1 + 18 + 1 + 6 + 1 = 27 < 28 -> the 5000 ms bucket.
-    assert image.server.p95_ms == pytest.approx(2**12.5)
+    assert image.server.p95_ms == pytest.approx(5000.0)
     assert image.client.samples == 0 and image.client.mean_ms is None
 
     video = next(t for t in report.load_times if t.type == "video")
     assert video.server.mean_ms is None
     assert video.client.mean_ms == pytest.approx(300.0)
-    # bucket_of(200) = 1 + int(log2(200) * 4) = 31 -> 2**7.75; bucket_of(400) = 35 -> 2**8.75
-    assert video.client.p50_ms == pytest.approx(2**7.75)
-    assert video.client.p99_ms == pytest.approx(2**8.75)
+    # p50: rank 1 of 2 = 200 ms; p99: rank ceil(1.98) = 2 = 400 ms (the largest sample).
+    assert video.client.p50_ms == pytest.approx(200.0)
+    assert video.client.p99_ms == pytest.approx(400.0)
     overall = report.load_times[0]
     assert overall.type == "all" and overall.server.samples == 29 and overall.client.samples == 2
 
@@ -76,9 +76,9 @@ def test_percentiles_of_one_file_by_hand(tmp_path):
     store.events([view(file_id, 1, server_time_ms=ms) for ms in times])
     (image,) = [t for t in performance_report(store.ctx()).load_times if t.type == "image"]
     assert image.server.mean_ms == pytest.approx(64.0)  # (180 + 100 + 1000) / 20
-    assert image.server.p50_ms == pytest.approx(2**3.5)  # rank 10 in the 10 ms bucket
-    assert image.server.p95_ms == pytest.approx(2**6.75)  # rank 19: bucket_of(100) = 27
-    assert image.server.p99_ms == pytest.approx(2**10)  # rank 20: bucket_of(1000) = 40
+    assert image.server.p50_ms == pytest.approx(10.0)  # rank 10 of 20: 18 × 10 ms first
+    assert image.server.p95_ms == pytest.approx(100.0)  # rank 19: the 100 ms sample
+    assert image.server.p99_ms == pytest.approx(1000.0)  # rank 20: the largest, 1000 ms
 
 
 def test_cache_hit_rate_needs_evidence(served):
@@ -122,11 +122,11 @@ def test_error_rate_is_errors_over_requests(served):
 def test_slowest_files_by_p95_need_enough_samples(served):
     store, ids = served
     slow = slowest_files(store.ctx(), 10)
-    # b.jpg: 7 samples, p95 rank 7 -> 500 ms bucket (2**9); a.jpg: rank 19 -> 2**6.75.
-    # c.jpg has 2 samples only.
+    # b.jpg: 7 samples (1 ms and 6 × 500 ms), p95 rank ceil(6.65) = 7 -> 500 ms;
+    # a.jpg: rank 19 of 20 -> the 100 ms sample. c.jpg has 2 samples only.
     assert [(f.id, f.p95_ms, f.samples) for f in slow] == [
-        (str(ids["b"]), pytest.approx(2**9), 7),
-        (str(ids["a"]), pytest.approx(2**6.75), 20),
+        (str(ids["b"]), pytest.approx(500.0), 7),
+        (str(ids["a"]), pytest.approx(100.0), 20),
     ]
 
 

@@ -23,7 +23,9 @@ def line_of(text: str, label: str) -> str:
     return next(line for line in text.splitlines() if line.strip().startswith(label))
 
 
-async def test_convert_line_says_not_measured_rather_than_zero(tmp_path: Path) -> None:
+async def test_convert_line_counts_candidates_before_their_savings_are_measured(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "uploads"
     build_library(root)
     settings = settings_for(tmp_path, root)
@@ -32,8 +34,10 @@ async def test_convert_line_says_not_measured_rather_than_zero(tmp_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         convert = line_of(static_text(app.screen, "#optimization-figures"), "Convert")
-        assert "?" in convert and "not measured yet" in convert
-        assert " 0 " not in convert
+        # The candidates come from facts, measured or not: the still JPEG/PNG/GIF images
+        # (hero-banner.jpg, its 300x169 size, logo.png, spring.gif).
+        assert "4 images to WebP/AVIF" in convert and "not measured yet" in convert
+        assert "?" not in convert and " 0 " not in convert
 
 
 async def test_convert_line_shows_bytes_once_savings_are_measured(tmp_path: Path) -> None:

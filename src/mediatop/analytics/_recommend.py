@@ -44,7 +44,7 @@ def file_recommendations(
     if unused is not None:
         out.append(
             f"Looks unused ({'; '.join(unused.evidence[1:3])}): risk {unused.risk_level}, "
-            f"confidence {unused.confidence:.2f}; quarantining it would free "
+            f"confidence {unused.confidence:.2f}; removing it would free "
             f"{_size(unused.potential_savings)}."
         )
     for item in optimization:

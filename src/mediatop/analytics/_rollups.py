@@ -18,6 +18,7 @@ from operator import add
 from typing import cast
 
 from mediatop.analytics.context import ReportContext
+from mediatop.store.histogram import LatencyHistogram
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class MediaUsageLocation:
 class LatencyStats:
     """Load-time figures for one source (server or client) from rollup sums and histograms.
 
-    `mean_ms` is exact (sum / count); the percentiles are the upper bound of the
-    histogram bucket they fall in, so they are accurate to the bucket width.
+    `mean_ms` is exact (sum / count); the percentiles are estimated from the histogram
+    within the observed range of the bucket they fall in (`store.histogram`), so they
+    are accurate to the bucket width and never outside [min, max] of the samples.
     """
 
     samples: int
@@ -352,47 +354,51 @@ def conn_rows(conn: sqlite3.Connection, sql: str, args: Iterable[object]) -> lis
     return conn.execute(sql, list(args)).fetchall()
 
 
+# A bucket's range summed over rows is known only when every row knows it.
+_RANGE_OVER_ROWS = (
+    "CASE WHEN COUNT(min_ms) = COUNT(*) THEN MIN(min_ms) END, "
+    "CASE WHEN COUNT(max_ms) = COUNT(*) THEN MAX(max_ms) END"
+)
+
+
 def histogram(
     conn: sqlite3.Connection, scope: str, source: str, days: tuple[str, str] | None
-) -> dict[int, int]:
-    """bucket -> count for one scope and source, summed over `days` (None: the all-time row)."""
+) -> LatencyHistogram:
+    """One scope and source's histogram, summed over `days` (None: the all-time row)."""
     if days is None:
         rows = conn.execute(
-            "SELECT bucket, count FROM latency_histogram "
+            "SELECT bucket, count, min_ms, max_ms FROM latency_histogram "
             "WHERE scope = ? AND day = '' AND source = ?",
             (scope, source),
         )
     else:
         rows = conn.execute(
-            "SELECT bucket, SUM(count) FROM latency_histogram "
+            f"SELECT bucket, SUM(count), {_RANGE_OVER_ROWS} FROM latency_histogram "
             "WHERE scope = ? AND day BETWEEN ? AND ? AND day != '' AND source = ? "
             "GROUP BY bucket",
             (scope, days[0], days[1], source),
         )
-    return {bucket: int(count) for bucket, count in rows if count}
+    return LatencyHistogram.from_rows(rows)
 
 
 def histograms_by_scope(
     conn: sqlite3.Connection, scope_prefix: str, source: str, days: tuple[str, str]
-) -> dict[str, dict[int, int]]:
-    """scope -> bucket -> count for every scope starting with `scope_prefix`, over `days`."""
-    found: dict[str, dict[int, int]] = defaultdict(dict)
-    for scope, bucket, count in conn.execute(
-        "SELECT scope, bucket, SUM(count) FROM latency_histogram "
+) -> dict[str, LatencyHistogram]:
+    """scope -> histogram for every scope starting with `scope_prefix`, over `days`."""
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for scope, *row in conn.execute(
+        f"SELECT scope, bucket, SUM(count), {_RANGE_OVER_ROWS} FROM latency_histogram "
         "WHERE scope >= ? AND scope < ? AND day BETWEEN ? AND ? AND day != '' AND source = ? "
         "GROUP BY scope, bucket",
         (scope_prefix, scope_prefix + "\uffff", days[0], days[1], source),
     ):
-        if count:
-            found[scope][bucket] = int(count)
-    return dict(found)
+        found[scope].append(tuple(row))
+    return {scope: LatencyHistogram.from_rows(rows) for scope, rows in found.items()}
 
 
-def latency_stats(counts: dict[int, int], sum_ms: float, count: int) -> LatencyStats:
+def latency_stats(hist: LatencyHistogram, sum_ms: float, count: int) -> LatencyStats:
     """Mean from the exact sums, percentiles from the histogram (None without samples)."""
-    from mediatop.store.histogram import percentile
-
-    samples = sum(counts.values())
+    samples = hist.samples
     if not samples and not count:
         return LatencyStats(0, None, None, None, None)
     mean = sum_ms / count if count else None
@@ -401,9 +407,9 @@ def latency_stats(counts: dict[int, int], sum_ms: float, count: int) -> LatencyS
     return LatencyStats(
         max(samples, count),
         mean,
-        percentile(counts, 0.50),
-        percentile(counts, 0.95),
-        percentile(counts, 0.99),
+        hist.percentile(0.50),
+        hist.percentile(0.95),
+        hist.percentile(0.99),
     )
 
 

@@ -189,10 +189,12 @@ def image_optimization(
         requests = requests_30d.get(item.id, 0)
         display = widths.get(item.id)
         target_width = recommended_width(item, display)
-        if target_width and display and item.width:
-            resized = cache.get(f"resize:{target_width}")
-            size = resized.encoded_size if _ok(resized) and resized else None
-            saving = None if size is None else item.size - size
+        resized = cache.get(f"resize:{target_width}") if target_width else None
+        size = resized.encoded_size if resized is not None and _ok(resized) else None
+        saving = None if size is None else item.size - size
+        # A resize measured to save nothing (a small flat logo grows when its edges are
+        # smoothed) is no opportunity: it joins no list, count or total.
+        if target_width and display and item.width and (saving is None or saving > 0):
             oversized.append(OversizedImageData(
                 str(item.id), item.path, "image", item.size, item.width, item.height, display,
                 target_width, size, saving, requests,
@@ -213,6 +215,8 @@ def image_optimization(
         fixes = [m for m in cache.values() if _ok(m) and not m.target.startswith("resize:")]
         top = min(fixes, key=lambda m: m.encoded_size or 0, default=None)
         top_saving = None if top is None else item.size - (top.encoded_size or 0)
+        if top_saving is not None and top_saving <= 0:
+            top = top_saving = None  # every measured re-encoding is larger: no fix to offer
         if top_saving is not None and top_saving >= UNOPTIMIZED_MIN_SAVING_FRACTION * item.size:
             reasons.append("re-encoding saves 20 % or more")
         if reasons:
@@ -233,7 +237,8 @@ class LibraryOptimization:
     `facts` are the images whose details matter beyond oversizing (measured ones and
     those the unoptimised heuristics flag); `oversized`, `unoptimized` and
     `opportunities` are ranked as `image_optimization` ranks them and cut to `limit`;
-    `opportunity_count` and the resize_* figures count them all.
+    `opportunity_count` and the resize_* figures count them all: `resize_candidates`
+    every oversized image, `resize_count` those not measured to save nothing.
     """
 
     facts: list[ImageFacts]
@@ -245,6 +250,7 @@ class LibraryOptimization:
     resize_count: int
     resize_bytes: int
     resize_unmeasured: int
+    resize_candidates: int
 
 
 def oversized_ids(ctx: ReportContext) -> list[int]:
@@ -272,6 +278,7 @@ def library_optimization(
     """
     facts = load_image_facts(conn, {*measured, *flagged})
     known = {f.id for f in facts}
+    too_wide = set(too_wide)
     plain = [i for i in too_wide if i not in known]
     # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
     # opportunities by the int id; the first `limit` in each order can reach a list.
@@ -292,6 +299,7 @@ def library_optimization(
         resize_count=len(resizes) + len(plain),
         resize_bytes=sum(o.potential_savings or 0 for o in resizes),
         resize_unmeasured=sum(1 for o in resizes if not o.measured) + len(plain),
+        resize_candidates=len(too_wide),
     )
 
 

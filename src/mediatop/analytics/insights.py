@@ -9,13 +9,12 @@ now), 'warning' (worth doing soon) or 'info' (good to know).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import humanize
 
-from mediatop.analytics._rollups import percent, range_args, top_files
+from mediatop.analytics._rollups import percent, range_args
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import quota_forecast
 from mediatop.analytics.performance import cache_stats, kind_sums, load_times
@@ -27,8 +26,6 @@ QUOTA_CRITICAL_DAYS = 30
 LOW_CACHE_HIT_PERCENT = 80.0
 SLOW_P95_MS = 1000.0
 HIGH_ERROR_PERCENT = 2.0
-TOP_PAGES = 20
-TOP_FILES = 40
 
 
 @dataclass(frozen=True)
@@ -83,8 +80,9 @@ def _unused(ctx: ReportContext) -> list[Insight]:
                 if low
                 else "none is low risk (see each file's evidence)."
             ),
-            "Review the low-risk ones in `mediatop report usage` and quarantine them with "
-            "the cleanup plan (it can be undone).",
+            "Review them, low risk first, with each file's evidence in "
+            "`mediatop report usage`; mediatop moves and deletes nothing, so keep a copy "
+            "of what you remove.",
             figures,
         )
     ]
@@ -135,113 +133,13 @@ def _quota(ctx: ReportContext) -> list[Insight]:
     ]  # fmt: skip
 
 
-def _top_page_media(ctx: ReportContext) -> set[int]:
-    """Files shown on the TOP_PAGES most viewed pages of the range.
-
-    A page's views are approximated by the range views of the media it shows, counting
-    the TOP_FILES most viewed files only (found without summing every file), so pages
-    showing none of them are not "most viewed"."""
-    top = top_files(ctx, "views", ["views"], TOP_FILES)
-    views = json.dumps([[i, r.views] for i, r in top])
-    rows = ctx.conn.execute(
-        "WITH v AS (SELECT json_extract(value, '$[0]') AS media_id, "
-        "  json_extract(value, '$[1]') AS views FROM json_each(?)), "
-        "pages AS (SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
-        "  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 ORDER BY n DESC LIMIT ?) "
-        "SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
-        "ON p.type = l.type AND p.location_id = l.location_id WHERE l.media_id IS NOT NULL",
-        (views, TOP_PAGES),
-    )
-    return {r[0] for r in rows}
-
-
 def _images(ctx: ReportContext) -> list[Insight]:
-    """Oversized images, format conversions and WebP adoption, from the images modules'
-    public functions over cached measurements (nothing is re-encoded here)."""
+    """Oversized images, format conversions and WebP adoption (see `image_insights`)."""
     try:
-        from mediatop.analytics._media_common import requests_by_file
-        from mediatop.analytics.image_facts import (
-            OVERSIZE_FACTOR,
-            load_image_facts,
-            max_display_widths,
-        )
-        from mediatop.analytics.image_opportunities import image_optimization
-        from mediatop.analytics.savings import cached_measurements
+        from mediatop.analytics.image_insights import image_insights
     except ModuleNotFoundError:
         return []
-    widths = max_display_widths(ctx.conn)
-    # No measurement yet is common (nothing re-encoded): skip reading the cache then.
-    measured_any = ctx.conn.execute("SELECT 1 FROM savings_cache LIMIT 1").fetchone()
-    cached = cached_measurements(ctx.conn) if measured_any else {}
-    total, modern = ctx.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0) FROM media_files "
-        "WHERE kind = 'image' AND deleted_at IS NULL"
-    ).fetchone()
-    # Oversized (the images module's rule, recommended_width): natural width over
-    # OVERSIZE_FACTOR × the largest display width; the waste is the measured saving of
-    # the resize to that width, where the measurement is cached.
-    oversized: list[int] = []
-    waste = 0
-    # Answers: which present images with a known display width are wider than
-    # OVERSIZE_FACTOR times it? (Looked up by id from the images that have one.)
-    for file_id, size, display in ctx.conn.execute(
-        "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
-        # CROSS JOIN pins json_each as the outer loop; with a plain JOIN the planner
-        # may rescan the whole list once per image (seen on a 100k-file store).
-        "SELECT f.id, f.size, w.display FROM w CROSS JOIN media_files f ON f.id = w.id "
-        "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.display",
-        (json.dumps(widths), OVERSIZE_FACTOR),
-    ):
-        oversized.append(file_id)
-        if cached:
-            measured = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
-            if measured is not None and measured.encoded_size is not None:
-                waste += size - measured.encoded_size
-    out: list[Insight] = []
-    if oversized:
-        on_top = _top_page_media(ctx) & set(oversized)
-        out.append(
-            Insight(
-                "oversized", "warning",
-                f"{_n(len(oversized), 'image')} over 2× their largest display width"
-                + (f" waste {_size(waste)}" if waste else " found")
-                + f"; {len(on_top)} of them are on the {TOP_PAGES} most viewed pages.",
-                "Resize them to twice their display width (see `mediatop report images`), "
-                "starting with those on the busiest pages.",
-                {"images": len(oversized), "bytes": waste, "onTopPages": len(on_top)},
-            )
-        )  # fmt: skip
-    # Format conversions need a cached WebP/AVIF measurement: only those images are loaded.
-    found = image_optimization(load_image_facts(ctx.conn, set(cached)), widths, cached, {})
-    formats = [o for o in found.opportunities if o.type == "format"]
-    if formats:
-        saving = sum(o.potential_savings or 0 for o in formats)
-        first, last = range_args(ctx)
-        requests = requests_by_file(ctx.conn, first, last, [int(o.media_id) for o in formats])
-        served = sum((o.potential_savings or 0) * requests.get(int(o.media_id), 0) for o in formats)
-        out.append(
-            Insight(
-                "format", "warning" if saving else "info",
-                f"{_n(len(formats), 'image')} would be smaller as WebP/AVIF"
-                + (f": {_size(saving)} measured" if saving else "")
-                + (f", {_size(served)} less traffic over {ctx.time_range.label}"
-                   if served else "")
-                + ".",
-                "Convert them (keep the originals until the pages are updated).",
-                {"images": len(formats), "bytes": saving, "trafficBytes": served},
-            )
-        )  # fmt: skip
-    adoption = percent(modern, total)
-    if adoption is not None and adoption < 25:
-        out.append(
-            Insight(
-                "webp", "info",
-                f"Only {adoption:.0f} % of {_n(total, 'image')} are WebP or AVIF.",
-                "Have the CMS generate WebP/AVIF copies for new uploads.",
-                {"webPAdoption": adoption, "images": total},
-            )
-        )  # fmt: skip
-    return out
+    return image_insights(ctx)
 
 
 def _serving(ctx: ReportContext) -> list[Insight]:

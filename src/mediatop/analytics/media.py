@@ -2,9 +2,10 @@
 
 `media_report(ctx)` is `getMediaUsageAnalytics(timeRange)`: it composes the overview,
 usage and performance reports with the per-type reports of the images, video, documents
-and audio modules, so that `GET /api/analytics/media` and `mediatop report media`
-give the whole picture in the seed's field names. Image savings are read from the
-measurement cache only here (no re-encoding), unless the option `measure` says otherwise.
+and audio modules, so that `mediatop report media` gives the whole picture in the
+seed's field names (the shape of the SPEC's `GET /api/analytics/media`, which no HTTP
+server serves yet). Image savings are read from the measurement cache only here (no
+re-encoding), unless the option `measure` says otherwise.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Optimisation opportunities across types: the dashboard box and /api/analytics/media/optimization.
+"""Optimisation opportunities across types: the dashboard box and `report optimization`
+(shaped as the SPEC's /api/analytics/media/optimization; no HTTP server serves it yet).
 
 Four counts with their bytes (each file counted once per line; the lines overlap, e.g.
 an image can be both oversized and convertible, so their bytes are not to be added):
@@ -14,8 +15,15 @@ an image can be both oversized and convertible, so their bytes are not to be add
 - convert: images whose measured WebP encoding saves at least 5 % and 1 KiB
   (bytes = that saving).
 
-`unmeasured` counts the files of a line whose saving is not known yet (images not
-measured yet: run the images report with `measure`, or `measure_savings`).
+Each line counts its candidates apart from its opportunities. `candidates` are the
+files the facts select (dimensions, formats, display widths, sizes, bitrates, use):
+the same whatever was measured before. `measured_candidates` are those whose saving is
+known (measured; estimated for videos; the size, for a removal); `unmeasured` the rest.
+`count` is the opportunities: the candidates less those measured to save nothing (or,
+for convert, less than 5 % and 1 KiB); only those reach `bytes` and the list. So
+`candidates = measured_candidates + unmeasured`, and measuring can only lower `count`
+and raise `bytes`. Images are measured by `mediatop report images` and by the
+dashboard's savings worker.
 
 The full list ranks every opportunity by bytes saved per month: for images
 `saving × human requests in the last 30 days`; for a video re-encode
@@ -55,9 +63,11 @@ CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
 
 @dataclass(frozen=True)
 class OptimizationLine:
-    count: int
+    count: int  # opportunities: candidates not measured to save nothing
     bytes: int  # known savings (measured, or estimated for videos)
-    unmeasured: int  # files on this line whose saving is not known yet
+    unmeasured: int  # candidates whose saving is not known yet
+    candidates: int  # files the facts make candidates, whatever was measured
+    measured_candidates: int  # candidates whose saving is known (positive or not)
 
 
 @dataclass(frozen=True)
@@ -114,13 +124,13 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     cleanups = cleanup_opportunities(ctx, limit=top)
     found = [*images.opportunities, *cleanups.top]
     requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
-    convert_known = convert_measured = convert_bytes = 0
+    convert_known = convert_measured = convert_bytes = compress_disproved = 0
     compress: list[OptimizationOpportunity] = []
     for item in facts:
         cache = measured.get(item.id, {})
         webp = cache.get("webp")
         if item.format in CONVERTIBLE_FORMATS and not item.animated and webp:
-            convert_measured += 1
+            convert_measured += webp.saving is not None
             if webp.saving is not None and webp.saving >= max(
                 MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
             ):
@@ -128,8 +138,10 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
                 convert_bytes += webp.saving
         if item.format == "JPEG" and item.quality and item.quality > RECOMPRESS_ABOVE_QUALITY:
             again = cache.get(f"jpeg:{RECOMPRESS_QUALITY}")
-            saving = again.saving if again is not None and again.saving else None
-            saving = saving if saving is None or saving > 0 else 0
+            saving = None if again is None else again.saving
+            if saving is not None and saving <= 0:
+                compress_disproved += 1  # re-encoding at 85 measured no smaller
+                continue
             n = requests.get(item.id, 0)
             compress.append(
                 OptimizationOpportunity(
@@ -150,7 +162,12 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
                 )
             )
 
-    videos = [e for e in encoding_efficiency(ctx) if e.verdict == "high"]
+    # An estimate that saves nothing (no bitrate known) is no opportunity either.
+    videos = [
+        e
+        for e in encoding_efficiency(ctx)
+        if e.verdict == "high" and e.estimated_savings and e.estimated_savings > 0
+    ]
     served = _bytes_served_30d(ctx, [int(e.id) for e in videos])
     for e in videos:
         saving = e.estimated_savings or 0
@@ -212,15 +229,32 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     # the top of the merged ranking, not for the count.
     everything = rank([*found, *compress, *removals])
     total = images.opportunity_count + cleanups.count + len(compress) + unused_count
+    compress_unmeasured = sum(1 for o in compress if o.potential_savings is None)
+    compress_candidates = len(compress) + compress_disproved
+    convert_unmeasured = convertible - convert_measured
     return OptimizationSummary(
-        resize=OptimizationLine(images.resize_count, images.resize_bytes, images.resize_unmeasured),
+        resize=OptimizationLine(
+            images.resize_count,
+            images.resize_bytes,
+            images.resize_unmeasured,
+            images.resize_candidates,
+            images.resize_candidates - images.resize_unmeasured,
+        ),
         compress=OptimizationLine(
             len(compress),
             sum(o.potential_savings or 0 for o in compress),
-            sum(1 for o in compress if o.potential_savings is None),
+            compress_unmeasured,
+            compress_candidates,
+            compress_candidates - compress_unmeasured,
         ),
-        remove=OptimizationLine(unused_count, unused_bytes, 0),
-        convert=OptimizationLine(convert_known, convert_bytes, convertible - convert_measured),
+        remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
+        convert=OptimizationLine(
+            convert_known + convert_unmeasured,
+            convert_bytes,
+            convert_unmeasured,
+            convertible,
+            convert_measured,
+        ),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),
     )

@@ -4,7 +4,9 @@ the slowest files; plus the dashboard's Performance Metrics box.
 Load times have two sources, always named apart: *server* time is the access log's
 `$request_time` (time on the server, not the visitor's wait); *client* time comes from
 Resource Timing beacons. Means are exact (rollup sums / counts); percentiles come from
-the log-spaced latency histograms (upper bound of the bucket, at most ~19 % over).
+the log-spaced latency histograms, within the range of durations recorded in the
+bucket they fall in (`store.histogram`): never under the smallest sample nor over the
+largest.
 Cache hit rates are percentages of requests that carried cache evidence, None without.
 Compression savings are estimates: see `compression_savings`.
 """
@@ -26,6 +28,7 @@ from mediatop.analytics._rollups import (
     top_limit,
 )
 from mediatop.analytics.context import ReportContext
+from mediatop.store.histogram import LatencyHistogram
 
 # Slowest files need a few samples: one slow request says little about a file.
 MIN_SLOW_SAMPLES = 5
@@ -182,16 +185,15 @@ def load_times(ctx: ReportContext, sums: dict[str, tuple] | None = None) -> list
     }
     out: list[MediaLoadTime] = []
     totals = [0.0] * 5
-    merged: dict[str, dict[int, int]] = {"server": {}, "client": {}}
+    merged = {"server": LatencyHistogram(), "client": LatencyHistogram()}
     for kind in sorted(sums):
         req, s_sum, s_n, c_sum, c_n = sums[kind][:5]
         for i, value in enumerate((req, s_sum, s_n, c_sum, c_n)):
             totals[i] += value or 0
         per_source = {}
         for source, (total, count) in (("server", (s_sum, s_n)), ("client", (c_sum, c_n))):
-            counts = hist[source].get(f"kind:{kind}", {})
-            for bucket, n in counts.items():
-                merged[source][bucket] = merged[source].get(bucket, 0) + n
+            counts = hist[source].get(f"kind:{kind}", LatencyHistogram())
+            merged[source] = merged[source].merged(counts)
             per_source[source] = latency_stats(counts, total or 0.0, int(count or 0))
         if req or per_source["server"].samples or per_source["client"].samples:
             server, client = per_source["server"], per_source["client"]
@@ -269,8 +271,6 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
     slow files that matter are the ones people ask for. Files need at least
     MIN_SLOW_SAMPLES samples of `source` time.
     """
-    from mediatop.store.histogram import percentile
-
     ids = [
         row[0]
         for row in ctx.conn.execute(
@@ -279,21 +279,21 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
             (SLOW_CANDIDATES,),
         )
     ]
-    counts: dict[int, dict[int, int]] = {}
+    rows: dict[int, list[tuple]] = {}
     for start in range(0, len(ids), 500):
         scopes = [f"file:{i}" for i in ids[start : start + 500]]
         # Answers: the all-time latency histogram of each candidate file.
-        for scope, bucket, count in ctx.conn.execute(
-            f"SELECT scope, bucket, count FROM latency_histogram WHERE scope IN "
-            f"({','.join('?' * len(scopes))}) AND day = '' AND source = ?",
+        for scope, *row in ctx.conn.execute(
+            f"SELECT scope, bucket, count, min_ms, max_ms FROM latency_histogram WHERE scope "
+            f"IN ({','.join('?' * len(scopes))}) AND day = '' AND source = ?",
             [*scopes, source],
         ):
-            counts.setdefault(int(scope[5:]), {})[bucket] = count
+            rows.setdefault(int(scope[5:]), []).append(tuple(row))
     ranked = []
-    for media_id, hist in counts.items():
-        samples = sum(hist.values())
-        if samples >= MIN_SLOW_SAMPLES:
-            ranked.append((percentile(hist, 0.95) or 0.0, samples, media_id))
+    for media_id, found in rows.items():
+        hist = LatencyHistogram.from_rows(found)
+        if hist.samples >= MIN_SLOW_SAMPLES:
+            ranked.append((hist.percentile(0.95) or 0.0, hist.samples, media_id))
     ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
     ranked = ranked[:limit]
     files = file_rows(ctx.conn, [r[2] for r in ranked])

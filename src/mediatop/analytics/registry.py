@@ -1,4 +1,5 @@
-"""The named reports: one entry per `mediatop report NAME` and per HTTP report endpoint.
+"""The named reports: one entry per `mediatop report NAME` (the SPEC's report endpoints
+name the same reports; no HTTP server serves them yet).
 
 Entries name a module and a function instead of importing them, so that listing the
 reports (for `--help`) does not import every analytics module.

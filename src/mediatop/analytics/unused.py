@@ -1,7 +1,7 @@
 """Which files look unused, on what evidence, how sure we are, and how risky deleting is.
 
 `unused_candidates(ctx)` is the one place this is decided; the usage report, the file
-report, the optimisation opportunities and the cleanup plan all call it.
+report, the optimisation opportunities and the insights all call it.
 
 The rules (N = `unused_days`, from the option `unused_days`, else settings, default 90;
 "now" is the report's clock, not its range):

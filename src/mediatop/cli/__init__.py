@@ -34,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mediatop",
-        description="Understand and clean up a website's media library. "
+        description="See what a website's media library stores and uses, and what could be "
+        "cleaned up or optimised. "
         "`mediatop ROOT` opens the dashboard; `mediatop demo` opens it on the sample library.",
     )
     parser.add_argument("--version", action="version", version=f"mediatop {__version__}")

@@ -1,11 +1,11 @@
 """Walking the media root: every regular file with its size, mtime and inode.
 
 Names stay `bytes` from start to end so that names which are not UTF-8 survive. Symlinks
-are never followed (nor recorded): a link can point out of the root, and cleanup must
-never act through one. This is the in-process walk, one directory after another: threads
-do not speed it up (the stat calls are cheap; the Python around them holds the GIL, and
-a 3-thread pool measured slower than this loop). A full scan of a big tree forks
-walkers instead (walk_forked), which reach the speed of `du -s`.
+are never followed (nor recorded): a link can point out of the root, and nothing may
+ever read or act on a file through one. This is the in-process walk, one directory
+after another: threads do not speed it up (the stat calls are cheap; the Python around
+them holds the GIL, and a 3-thread pool measured slower than this loop). A full scan of
+a big tree forks walkers instead (walk_forked), which reach the speed of `du -s`.
 
 Why not scandir-rs: its `collect()` alone beats `du`, but reading its 100k entries back
 into Python took 0.26–0.49 s, no faster than os.scandir in one process; and it reports

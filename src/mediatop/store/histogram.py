@@ -2,16 +2,28 @@
 
 Bucket 0 holds everything under 1 ms; bucket b >= 1 holds [2**((b-1)/4), 2**(b/4)) ms,
 four buckets per doubling (each about 19 % wide), up to bucket MAX_BUCKET which also
-takes anything slower (about 10 minutes and beyond). Percentiles read from it are
-the upper bound of the bucket the rank falls in: never under the true value, at most
-about 19 % over. Writers add counts per bucket (latency_histogram rows); the analytics
-engineer sums them over days and calls `percentile`.
+takes anything slower (about 10 minutes and beyond). Writers add counts per bucket and
+keep the smallest and largest duration each bucket has seen (latency_histogram rows);
+the analytics sum them over days and call `percentile`.
+
+The estimator (nearest rank): the q-quantile of n samples is the r-th smallest, r =
+⌈q·n⌉. Within the bucket that holds it, the estimate is interpolated linearly between
+the bucket's smallest and largest recorded duration by r's position among the bucket's
+samples. So an estimate never leaves the observed range [min, max]; the largest rank
+is the largest sample exactly; the error is at most the bucket's width (about 19 %).
+A bucket whose range is unknown (rows written before store version 33) gives its
+upper bound, as before: never under the true value, at most about 19 % over.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# bucket -> (smallest, largest) duration in ms recorded in it
+Ranges = Mapping[int, tuple[float, float]]
 
 BUCKETS_PER_DOUBLING = 4
 MAX_BUCKET = 1 + BUCKETS_PER_DOUBLING * 20  # 2**20 ms ≈ 17.5 minutes
@@ -32,11 +44,12 @@ def bucket_upper_ms(bucket: int) -> float:
     return 2.0 ** (bucket / BUCKETS_PER_DOUBLING)
 
 
-def percentile(counts: Mapping[int, int], q: float) -> float | None:
+def percentile(counts: Mapping[int, int], q: float, ranges: Ranges | None = None) -> float | None:
     """The q-th quantile (0 < q <= 1, e.g. 0.95) of a histogram, or None when empty.
 
-    Returns the upper bound of the bucket holding the rank; for the overflow bucket,
-    the lower bound of it (the largest finite value the scheme can name).
+    Interpolated within the observed range of the bucket holding the rank where
+    `ranges` has it (see the module docstring); otherwise the upper bound of that bucket,
+    or for the overflow bucket its lower bound (the largest finite value it can name).
     """
     total = sum(c for c in counts.values() if c > 0)
     if total == 0:
@@ -44,11 +57,60 @@ def percentile(counts: Mapping[int, int], q: float) -> float | None:
     rank = max(1, math.ceil(q * total))
     seen = 0
     for bucket in sorted(counts):
-        if counts[bucket] <= 0:
+        count = counts[bucket]
+        if count <= 0:
             continue
-        seen += counts[bucket]
-        if seen >= rank:
+        if seen + count >= rank:
+            observed = ranges.get(bucket) if ranges else None
+            if observed is not None:
+                low, high = observed
+                position = (rank - seen - 1) / (count - 1) if count > 1 else 1.0
+                # min/max: floating-point rounding must not step outside either
+                return min(high, max(low, low + (high - low) * position))
             if bucket >= MAX_BUCKET:
                 return bucket_upper_ms(MAX_BUCKET - 1)
             return bucket_upper_ms(bucket)
+        seen += count
     return bucket_upper_ms(min(max(counts), MAX_BUCKET - 1))
+
+
+@dataclass(frozen=True)
+class LatencyHistogram:
+    """Bucket counts and, where every sample's duration was recorded, each bucket's range."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+    ranges: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def samples(self) -> int:
+        return sum(self.counts.values())
+
+    def percentile(self, q: float) -> float | None:
+        return percentile(self.counts, q, self.ranges)
+
+    def merged(self, other: LatencyHistogram) -> LatencyHistogram:
+        """Both histograms' samples in one; a bucket's range stays known only where it is
+        known on both sides that have samples in it."""
+        counts = dict(self.counts)
+        for bucket, n in other.counts.items():
+            counts[bucket] = counts.get(bucket, 0) + n
+        ranges = {}
+        for bucket in counts:
+            sides = [h for h in (self, other) if h.counts.get(bucket)]
+            known = [h.ranges[bucket] for h in sides if bucket in h.ranges]
+            if len(known) == len(sides):
+                ranges[bucket] = (min(r[0] for r in known), max(r[1] for r in known))
+        return LatencyHistogram(counts, ranges)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[Any, ...]]) -> LatencyHistogram:
+        """From (bucket, count, min_ms, max_ms) rows; a range with a NULL end is unknown."""
+        counts: dict[int, int] = {}
+        ranges: dict[int, tuple[float, float]] = {}
+        for bucket, count, low, high in rows:
+            if not count:
+                continue
+            counts[bucket] = int(count)
+            if low is not None and high is not None:
+                ranges[bucket] = (float(low), float(high))
+        return cls(counts, ranges)

@@ -162,17 +162,30 @@ def upsert_kind_daily(
 def upsert_latency(
     conn: sqlite3.Connection,
     latency: Mapping[tuple[int, str, str, int], int],
+    ranges: Mapping[tuple[int, str, str, int], tuple[float, float]],
     kinds: Mapping[int, str],
 ) -> None:
-    """Add latency bucket counts: per kind and day, and per file all-time (day '')."""
-    rows: Counter[tuple[str, str, str, int]] = Counter()
-    for (media_id, day, source, bucket), count in latency.items():
-        rows[(f"kind:{kinds.get(media_id, 'other')}", day, source, bucket)] += count
-        rows[(f"file:{media_id}", "", source, bucket)] += count
+    """Add latency bucket counts: per kind and day, and per file all-time (day ''), and
+    widen each bucket's observed range (min_ms, max_ms; NULL stays NULL: unknown)."""
+    rows: dict[tuple[str, str, str, int], list[float]] = {}
+    for key, count in latency.items():
+        media_id, day, source, bucket = key
+        low, high = ranges[key]
+        for row_key in ((f"kind:{kinds.get(media_id, 'other')}", day, source, bucket),
+                        (f"file:{media_id}", "", source, bucket)):  # fmt: skip
+            row = rows.get(row_key)
+            if row is None:
+                rows[row_key] = [count, low, high]
+            else:
+                row[0] += count
+                row[1] = min(row[1], low)
+                row[2] = max(row[2], high)
     conn.executemany(
-        "INSERT INTO latency_histogram (scope, day, source, bucket, count) VALUES (?,?,?,?,?) "
-        "ON CONFLICT(scope, day, source, bucket) DO UPDATE SET count = count + excluded.count",
-        [(*key, count) for key, count in rows.items()],
+        "INSERT INTO latency_histogram (scope, day, source, bucket, count, min_ms, max_ms) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
+        "count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
+        "max_ms = max(max_ms, excluded.max_ms)",
+        [(*key, int(n), low, high) for key, (n, low, high) in rows.items()],
     )
 
 

@@ -108,6 +108,8 @@ class UsageRollup:
         self.breakdown: Counter[tuple[int, str, str, str]] = Counter()
         self.uses: Counter[tuple[int, str, str, int, str, str, str | None, str]] = Counter()
         self.latency: Counter[tuple[int, str, str, int]] = Counter()
+        # the same keys -> (smallest, largest) ms seen: percentiles stay inside them
+        self.latency_range: dict[tuple[int, str, str, int], tuple[float, float]] = {}
         # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
         # audio log views waiting for the collapse rule, resolved in time order.
         self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
@@ -147,11 +149,11 @@ class UsageRollup:
         if server_ms is not None:
             vector[ST_SUM] += server_ms
             vector[ST_N] += 1
-            self.latency[(media_id, day, "server", bucket_of(server_ms))] += 1
+            self._time((media_id, day, "server", bucket_of(server_ms)), server_ms)
         if client_ms is not None:
             vector[CT_SUM] += client_ms
             vector[CT_N] += 1
-            self.latency[(media_id, day, "client", bucket_of(client_ms))] += 1
+            self._time((media_id, day, "client", bucket_of(client_ms)), client_ms)
         if cache == "hit":
             vector[HITS] += 1
         elif cache == "miss":
@@ -170,6 +172,12 @@ class UsageRollup:
             )
             return
         self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+
+    def _time(self, key: tuple[int, str, str, int], ms: float) -> None:
+        """Count one duration in its latency bucket and widen the bucket's range."""
+        self.latency[key] += 1
+        seen = self.latency_range.get(key)
+        self.latency_range[key] = (ms, ms) if seen is None else (min(seen[0], ms), max(seen[1], ms))
 
     def add_plain_log_rows(
         self,
@@ -308,7 +316,7 @@ class UsageRollup:
         upsert_metrics(conn, self.metrics, now)
         upsert_totals(conn, self.metrics, self.first_used, self.last_used)
         upsert_kind_daily(conn, self.metrics, kinds)
-        upsert_latency(conn, self.latency, kinds)
+        upsert_latency(conn, self.latency, self.latency_range, kinds)
         breakdown = self.breakdown_rows()
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "

@@ -173,21 +173,12 @@ def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
     from mediatop.analytics.optimize import optimization_report
 
     report = optimization_report(replace(ctx, options={"top": "1"}))
-    convert = report.convert
     return [
         _counted("Resize", "oversized images", "oversized image", report.resize),
         _counted("Compress", "files to compress", "file to compress", report.compress),
         _counted("Remove", "unused files", "unused file", report.remove),
-        # A file counts as convertible only once its WebP encoding is measured: with
-        # some unmeasured, the count is a floor, and 0 would mislead.
-        Opportunity(
-            "Convert", "images to WebP/AVIF", "image to WebP/AVIF",
-            convert.count if convert.count or not convert.unmeasured else None,
-            convert.bytes if convert.count else None,
-            convert.unmeasured,
-            at_least=convert.unmeasured > 0,
-        ),
-    ], _unmeasured_note(report)  # fmt: skip
+        _counted("Convert", "images to WebP/AVIF", "image to WebP/AVIF", report.convert),
+    ], _unmeasured_note(report)
 
 
 def _unmeasured_note(report: OptimizationSummary) -> str:
