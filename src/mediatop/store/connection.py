@@ -164,19 +164,25 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
             _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if getattr(exc, "sqlite_errorcode", 26) & 0xFF in _NOT_A_DATABASE:
-            raise StoreCorruptError(
-                f"{path} is not a usable mediatop store ({exc}); move it aside or pass another --db"
-            ) from exc
-        problem = write_problem(path)
-        raise StoreError(
-            f"cannot {'read' if readonly else 'open'} the store {path} ({exc})"
-            + (f": {problem}" if problem else "")
-        ) from exc
+        raise _refusal(path, exc, readonly) from exc
     except StoreError:
         conn.close()
         raise
     return conn
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> StoreError:
+    """What to say when SQLite fails on a store: only a file that is not a sound database
+    is to be moved aside; any other failure (a permission, a lock) is named as it is."""
+    if getattr(exc, "sqlite_errorcode", 26) & 0xFF in _NOT_A_DATABASE:
+        return StoreCorruptError(
+            f"{path} is not a usable mediatop store ({exc}); move it aside or pass another --db"
+        )
+    problem = write_problem(path)
+    return StoreError(
+        f"cannot {'read' if readonly else 'open'} the store {path} ({exc})"
+        + (f": {problem}" if problem else "")
+    )
 
 
 def _check_writable(path: Path) -> None:

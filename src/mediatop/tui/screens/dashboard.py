@@ -144,11 +144,11 @@ class DashboardScreen(Screen[None]):
 
     def _watching_text(self) -> str:
         if self.read_only is not None:
-            # What it means first: the status line cuts a long reason at its end.
-            watched = "Watching the store. " if self.watching else ""
+            # What it means first: the status line cuts a long reason at its end. The
+            # store watch is not promised: a store read as immutable shows no changes.
             return (
-                "Read-only store: nothing can be recorded (no scan, no savings measured). "
-                f"{watched}Why: {visible(self.read_only)}."
+                "Read-only store: nothing can be recorded (no scan, no savings measured; "
+                f"r reloads). Why: {visible(self.read_only)}."
             )
         if not self.watching:
             return "Not watching for changes (press r to refresh)."
