@@ -47,8 +47,14 @@ def default_db_path(root: Path) -> Path:
     return default_store_folder() / f"{safe_name or 'root'}-{digest}.sqlite3"
 
 
+# A quota beyond this is no quota a disk has, and would not fit a SQLite integer.
+MAX_QUOTA_BYTES = 10**18
+# Longer than a site has existed; beyond it dates overflow.
+MAX_UNUSED_DAYS = 36_500
+
+
 def parse_size(text: str) -> int:
-    """'10GB', '512M', '2.5 TiB' or plain bytes -> bytes."""
+    """'10GB', '512M', '2.5 TiB' or plain bytes -> bytes (at most MAX_QUOTA_BYTES)."""
     units = {
         "": 1, "b": 1,
         "k": 1000, "kb": 1000, "kib": 1024,
@@ -63,8 +69,11 @@ def parse_size(text: str) -> int:
         value = float(number)
     except ValueError:
         raise ConfigError(f"not a size: {text!r} (try 10GB or 512MiB)") from None
-    if unit not in units or value < 0:
+    # `not value >= 0` also refuses NaN, which compares false with everything.
+    if unit not in units or not value >= 0:
         raise ConfigError(f"not a size: {text!r} (try 10GB or 512MiB)")
+    if value * units[unit] > MAX_QUOTA_BYTES:  # inf included
+        raise ConfigError(f"{text!r} is too large: at most 1000000TB")
     return int(value * units[unit])
 
 
@@ -77,16 +86,17 @@ def _config_file() -> Path | None:
     return None
 
 
-def _from_file() -> dict[str, Any]:
+def _from_file() -> tuple[dict[str, Any], Path | None]:
+    """The settings of the config file, and the file (None when there is none)."""
     path = _config_file()
     if path is None:
-        return {}
+        return {}, None
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
-    return data.get("mediatop", data)
+    return data.get("mediatop", data), path
 
 
 def _from_env() -> dict[str, Any]:
@@ -98,6 +108,28 @@ def _from_env() -> dict[str, Any]:
     return found
 
 
+def _quota_bytes(value: Any) -> int | None:
+    """The quota in bytes; None (0, empty or unset) means the file system's size."""
+    if value in (None, "", 0, "0"):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"not a size: {value!r} (try 10GB or 512MiB)")
+    # Under one byte rounds to 0, which like "0" means no quota of its own.
+    return parse_size(str(value)) or None
+
+
+def _unused_days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError("must be a whole number of days")
+    try:
+        days = int(value)
+    except ValueError:
+        raise ConfigError("must be a whole number of days") from None
+    if not 1 <= days <= MAX_UNUSED_DAYS:
+        raise ConfigError(f"must be from 1 to {MAX_UNUSED_DAYS:,} days, not {value}")
+    return days
+
+
 def load_settings(
     root: Path | str,
     *,
@@ -107,32 +139,39 @@ def load_settings(
     unused_days: int | str | None = None,
     demo: bool = False,
 ) -> Settings:
-    """Settings for `root`, merging flags (the arguments) over env over file over defaults."""
-    merged: dict[str, Any] = {**_from_file(), **_from_env()}
+    """Settings for `root`, merging flags (the arguments) over env over file over defaults.
+
+    A value that cannot be used raises ConfigError naming where it came from: the flag,
+    the MEDIATOP_* variable or the config file."""
+    from_file, config_path = _from_file()
+    from_env = _from_env()
+    merged: dict[str, Any] = {**from_file, **from_env}
     flags = {"db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days}
     merged.update({k: v for k, v in flags.items() if v is not None})
+
+    def source(key: str) -> str:
+        if flags[key] is not None:
+            return "--" + key.replace("_", "-")
+        if key in from_env:
+            return f"MEDIATOP_{key.upper()}"
+        return f"{key} in {config_path}"
 
     root_path = Path(root)
     if not root_path.is_dir():
         raise ConfigError(f"media root {root_path} is not a directory")
     db_path = Path(merged["db"]).expanduser() if merged.get("db") else default_db_path(root_path)
-
-    quota_value = merged.get("quota")
-    quota_bytes = (
-        None
-        if quota_value in (None, "", 0, "0")
-        else (quota_value if isinstance(quota_value, int) else parse_size(str(quota_value)))
-    )
+    try:
+        quota_bytes = _quota_bytes(merged.get("quota"))
+    except ConfigError as exc:
+        raise ConfigError(f"{source('quota')}: {exc}") from None
     prefixes = merged.get("url_prefixes", DEFAULT_URL_PREFIXES)
     if isinstance(prefixes, str):
         prefixes = [p for p in prefixes.split(",") if p.strip()]
     normalised = tuple("/" + p.strip().strip("/") + "/" for p in prefixes)
     try:
-        days = int(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
-    except ValueError:
-        raise ConfigError("unused_days must be a whole number of days") from None
-    if days < 1:
-        raise ConfigError("unused_days must be at least 1")
+        days = _unused_days(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
+    except ConfigError as exc:
+        raise ConfigError(f"{source('unused_days')}: {exc}") from None
     return Settings(
         root=root_path,
         db_path=db_path,

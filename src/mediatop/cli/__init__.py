@@ -26,8 +26,8 @@ COMMAND_MODULES = (
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"mediatop: {message}\n")
+        # One line, as for every other usage error; --help shows the usage.
+        sys.stderr.write(f"mediatop: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(EXIT_USAGE)
 
 

@@ -6,8 +6,9 @@ import argparse
 import sqlite3
 from pathlib import Path
 
-from mediatop.cli.output import EXIT_USAGE, UserError
+from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import ConfigError, Settings, load_settings
+from mediatop.textsafe import visible
 
 
 def add_root_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,10 +38,20 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_store(settings: Settings, *, readonly: bool = False) -> sqlite3.Connection:
-    """The store for these settings, with store errors turned into user errors."""
-    from mediatop.store import StoreError, connect
+    """The store for these settings, with store errors turned into user errors.
+
+    A reader of a store this process cannot write is told so on stderr: the report is
+    read from it as it is, and nothing it would record (measured savings, hashes) is."""
+    from mediatop.store import StoreError, connect, write_problem
 
     try:
-        return connect(settings.db_path, readonly=readonly)
+        conn = connect(settings.db_path, readonly=readonly)
     except StoreError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(visible(str(exc))) from exc
+    problem = write_problem(settings.db_path) if readonly else None
+    if problem:
+        info(
+            f"mediatop: reading the store read-only, as {visible(problem)}; nothing can be "
+            "recorded, so savings and hashes not measured yet are left out"
+        )
+    return conn

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.numbers import MAX_BATCH_LINES, whole_number
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
 
 
@@ -44,7 +45,12 @@ def register(subparsers: Any) -> None:
     )
     ingest.add_argument("--follow", action="store_true", help="keep reading new lines (tail -F)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ingest.add_argument("--batch-lines", type=int, default=25_000, help=argparse.SUPPRESS)
+    ingest.add_argument(
+        "--batch-lines",
+        type=whole_number(1, MAX_BATCH_LINES),
+        default=25_000,
+        help=argparse.SUPPRESS,
+    )
     ingest.set_defaults(run=run_ingest)
 
     track = subparsers.add_parser("track", help="record one usage or video event")
@@ -91,8 +97,12 @@ def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     from mediatop.ingest.logfile import IngestTally, LogFormatMismatchError, ingest_logs
     from mediatop.ingest.logformat import LogFormatError
-    from mediatop.ingest.pipeline import IngestWorkerError
+    from mediatop.ingest.pipeline import IngestWorkerError, WorkerCountError, configured_workers
 
+    try:
+        configured_workers()  # checked before anything is read
+    except WorkerCountError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from exc
     for log in args.logs:
         if not log.is_file():
             raise UserError(f"no such log file: {log}", EXIT_USAGE)

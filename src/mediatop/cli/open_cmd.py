@@ -9,6 +9,7 @@ from pathlib import Path
 from mediatop.cli.common import add_root_arguments, settings_from
 from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import Settings
+from mediatop.textsafe import visible
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,10 +44,10 @@ def _require_terminal() -> None:
         )
 
 
-def _run_app(settings: Settings) -> int:
+def _run_app(settings: Settings, read_only: str | None = None) -> int:
     from mediatop.tui.app import build_app
 
-    app = build_app(settings)
+    app = build_app(settings, read_only=read_only)
     app.run()
     return int(app.return_code or 0)
 
@@ -54,13 +55,16 @@ def _run_app(settings: Settings) -> int:
 def run_open(args: argparse.Namespace) -> int:
     _require_terminal()
     settings = settings_from(args)
-    from mediatop.store import StoreError, connect
+    from mediatop.store import StoreError, connect, write_problem
 
+    # A store this process cannot write is still shown, read-only; one it can is
+    # created or migrated here, before the app takes the terminal.
+    read_only = write_problem(settings.db_path)
     try:
-        connect(settings.db_path).close()
+        connect(settings.db_path, readonly=read_only is not None).close()
     except StoreError as exc:
-        raise UserError(str(exc)) from exc
-    return _run_app(settings)
+        raise UserError(visible(str(exc))) from exc
+    return _run_app(settings, read_only)
 
 
 def run_demo(args: argparse.Namespace) -> int:

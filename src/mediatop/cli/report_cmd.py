@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 from mediatop.analytics.registry import REPORTS
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.numbers import MAX_TOP, file_id_or_path, whole_number
 from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
+from mediatop.config import MAX_UNUSED_DAYS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,9 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--from", dest="start", help="start date YYYY-MM-DD (overrides --range)")
     parser.add_argument("--to", dest="end", help="end date YYYY-MM-DD, inclusive")
     parser.add_argument("--compare", action="store_true", help="add the previous period")
-    parser.add_argument("--file", help="file id or path, for reports about one file")
-    parser.add_argument("--top", type=int, help="how many rows in top-N lists")
-    parser.add_argument("--unused-days", type=int, help="days without use before 'unused'")
+    parser.add_argument(
+        "--file", type=file_id_or_path, help="file id or path, for reports about one file"
+    )
+    parser.add_argument("--top", type=whole_number(1, MAX_TOP), help="how many rows in top-N lists")
+    parser.add_argument(
+        "--unused-days",
+        type=whole_number(1, MAX_UNUSED_DAYS),
+        help="days without use before 'unused'",
+    )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON on stdout")
     output.add_argument("--csv", action="store_true", help="CSV on stdout")
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         time_range = parse_range(args.range, now=now, start=args.start, end=args.end)
         previous = time_range.previous() if args.compare else None
     except TimeRangeError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
+        raise UserError(f"--{exc.flag}: {exc}", EXIT_USAGE) from exc
     if REPORTS[args.name].takes_file and not args.file:
         raise UserError(f"report {args.name} needs --file ID|PATH", EXIT_USAGE)
     if args.file is not None and not REPORTS[args.name].takes_file:

@@ -52,12 +52,34 @@ POLL_S = 0.2
 _NEXT, _CP_ID, _LINES, _ACCEPTED, _MALFORMED = range(5)
 
 
+# More workers than this only wait for their turn to write.
+MOST_CONFIGURED_WORKERS = 64
+
+
+class WorkerCountError(ValueError):
+    """MEDIATOP_INGEST_WORKERS is not a number of workers; the message is for the user."""
+
+
+def configured_workers() -> int | None:
+    """MEDIATOP_INGEST_WORKERS (0: read in the ingesting process), or None when unset."""
+    configured = os.environ.get("MEDIATOP_INGEST_WORKERS", "").strip()
+    if not configured:
+        return None
+    digits = configured.lstrip("0") or "0"
+    if not digits.isdigit() or len(digits) > 2 or int(digits) > MOST_CONFIGURED_WORKERS:
+        raise WorkerCountError(
+            f"MEDIATOP_INGEST_WORKERS: {configured!r} is not a whole number "
+            f"from 0 to {MOST_CONFIGURED_WORKERS}"
+        )
+    return int(digits)
+
+
 def worker_count() -> int:
     """Workers to use: MEDIATOP_INGEST_WORKERS, else one per core (at most MAX_WORKERS;
     the ingesting process only hands out byte ranges, so it needs no core of its own)."""
-    configured = os.environ.get("MEDIATOP_INGEST_WORKERS")
-    if configured is not None and configured.strip().isdigit():
-        return int(configured)
+    configured = configured_workers()
+    if configured is not None:
+        return configured
     return min(MAX_WORKERS, os.cpu_count() or 1)
 
 

@@ -4,10 +4,12 @@ Sources (scan, ingest, track) write through this package; analytics read through
 Nothing here imports a face.
 """
 
+from mediatop.store.access import write_problem
 from mediatop.store.connection import (
     SCHEMA_VERSION,
     StoreCorruptError,
     StoreError,
+    StoreReadOnlyError,
     StoreTooNewError,
     connect,
     connect_async,
@@ -19,9 +21,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "StoreCorruptError",
     "StoreError",
+    "StoreReadOnlyError",
     "StoreTooNewError",
     "connect",
     "connect_async",
     "database_file",
     "transaction",
+    "write_problem",
 ]

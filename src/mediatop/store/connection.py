@@ -3,6 +3,8 @@
 `connect` is for sync callers (CLI batch work, workers); `connect_async` gives an
 aiosqlite connection for the TUI and the server. Both run the same migrations and
 refuse a store written by a newer mediatop or a file that is not a SQLite database.
+A store this process cannot write is refused to writers with a message naming the file
+or folder at fault, and opened by readers without writing anything.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -34,6 +38,14 @@ class StoreCorruptError(StoreError):
     """The file is not a usable SQLite database."""
 
 
+class StoreReadOnlyError(StoreError):
+    """This process may read the store but not write it (the message says why)."""
+
+
+# SQLite's primary result codes for a file that is not a sound database.
+_NOT_A_DATABASE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
 def _migrations() -> list[tuple[int, str]]:
     folder = resources.files("mediatop.store") / "migrations"
     found = []
@@ -52,9 +64,10 @@ MIGRATIONS = _migrations()
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
-def _configure(conn: sqlite3.Connection) -> None:
+def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    if not readonly:  # setting the journal mode writes the file's header
+        conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA temp_store = MEMORY")
@@ -77,8 +90,15 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
 
 
-def _upgrade(path: Path) -> None:
+def _upgrade(path: Path, version: int) -> None:
     """Run the pending migrations of an older store (for a read-only opener)."""
+    problem = write_problem(path)
+    if problem:
+        raise StoreReadOnlyError(
+            f"{path} was written by an older mediatop (store version {version}) and must be "
+            f"upgraded before it can be read, but {problem}; run `mediatop scan ROOT --db "
+            f"{path}` once as a user who may write it"
+        )
     try:
         connect(path).close()
     except StoreCorruptError:
@@ -107,20 +127,22 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} is a folder; a store is a file (pass --db FILE)")
-    if readonly and not path.exists():
-        raise StoreError(f"no store at {path}; run `mediatop scan` first")
+    if readonly:
+        _check_readable(path)
+    else:
+        _check_writable(path)
     try:
         if not readonly and not path.parent.is_dir():
             if path.parent != default_store_folder():
                 # A mistyped --db must not leave a tree of new folders behind.
                 raise StoreError(f"cannot create store {path}: folder {path.parent} not found")
             path.parent.mkdir(parents=True, exist_ok=True)
-        uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+        uri = read_uri(path) if readonly else f"{path.resolve().as_uri()}?mode=rwc"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open store {path}: {exc}") from exc
     try:
-        _configure(conn)
+        _configure(conn, readonly)
         if readonly:
             # Readers map the file instead of copying its pages into a cache of their
             # own: a report's fresh connection (a forked half of one) then starts from
@@ -136,19 +158,73 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
                 # An older mediatop wrote it: a reader would miss the newer tables.
                 # Migrate through a short write connection, then read as asked.
                 conn.close()
-                _upgrade(path)
+                _upgrade(path, version)
                 return connect(path, readonly=True)
         else:
             _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreCorruptError(
-            f"{path} is not a usable mediatop store ({exc}); move it aside or pass another --db"
-        ) from exc
+        raise _refusal(path, exc, readonly) from exc
     except StoreError:
         conn.close()
         raise
     return conn
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> StoreError:
+    """What to say when SQLite fails on a store: only a file that is not a sound database
+    is to be moved aside; any other failure (a permission, a lock) is named as it is."""
+    if getattr(exc, "sqlite_errorcode", 26) & 0xFF in _NOT_A_DATABASE:
+        return StoreCorruptError(
+            f"{path} is not a usable mediatop store ({exc}); move it aside or pass another --db"
+        )
+    problem = write_problem(path)
+    return StoreError(
+        f"cannot {'read' if readonly else 'open'} the store {path} ({exc})"
+        + (f": {problem}" if problem else "")
+    )
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, naming the file or folder at fault, a store this process cannot write."""
+    problem = write_problem(path)
+    if problem is None:
+        return
+    if path.exists() and path.stat().st_size == 0:
+        raise StoreReadOnlyError(
+            f"{path} is an empty file (0 bytes), not a mediatop store yet, and it cannot "
+            f"become one: {problem}; run the command as a user who may write it, or pass "
+            "another --db"
+        )
+    if path.exists():
+        raise StoreReadOnlyError(f"cannot write the store {path}: {problem}; {WRITE_ADVICE}")
+    raise StoreReadOnlyError(
+        f"cannot create the store {path}: {problem}; run the command as a user who may "
+        "write there, or pass --db with a store elsewhere"
+    )
+
+
+def _check_readable(path: Path) -> None:
+    """Refuse a store a reader cannot open: missing, or empty (0 bytes) and unwritable.
+
+    SQLite reads an empty file as an empty database: one this process may write is made
+    a new store (the reader's migrations do that); one it may not is said to be empty.
+    """
+    if not path.exists():
+        problem = write_problem(path)
+        if problem:
+            raise StoreError(
+                f"no store at {path}, and `mediatop scan` cannot make one there: {problem}"
+            )
+        raise StoreError(f"no store at {path}; run `mediatop scan` first")
+    if path.stat().st_size == 0:
+        problem = write_problem(path)
+        if problem:
+            raise StoreError(
+                f"{path} is an empty file (0 bytes), not a mediatop store yet, and it cannot "
+                f"become one: {problem}; run `mediatop scan ROOT --db {path}` as a user who "
+                "may write it, or pass another --db"
+            )
 
 
 def database_file(conn: sqlite3.Connection) -> str:
@@ -168,17 +244,22 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-async def connect_async(path: Path | str) -> aiosqlite.Connection:
+async def connect_async(path: Path | str, *, readonly: bool = False) -> aiosqlite.Connection:
     """An aiosqlite connection to a store that `connect` has created and migrated.
 
     Migrations run once through a short-lived sync connection so that both paths
     share one implementation. Close the returned connection on exit, or the app
-    hangs on quit waiting for aiosqlite's thread.
+    hangs on quit waiting for aiosqlite's thread. `readonly` opens it as `connect`'s
+    readers do, so a store this process cannot write can still be watched.
     """
     import aiosqlite
 
-    connect(path).close()
-    conn = await aiosqlite.connect(Path(path), isolation_level=None)
+    path = Path(path)
+    connect(path, readonly=readonly).close()
+    if readonly:
+        conn = await aiosqlite.connect(read_uri(path), uri=True, isolation_level=None)
+    else:
+        conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA temp_store = MEMORY")

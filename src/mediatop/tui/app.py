@@ -41,6 +41,7 @@ class MediatopApp(App[int]):
         watch: bool = True,
         scan_on_start: bool = True,
         measure_savings: bool = True,
+        read_only: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -48,6 +49,7 @@ class MediatopApp(App[int]):
         self.watching = watch
         self.scan_on_start = scan_on_start
         self.measure_savings = measure_savings
+        self.read_only = read_only
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self.sub_title = "DEMO" if settings.demo else ""
@@ -73,6 +75,7 @@ class MediatopApp(App[int]):
             watch=self.watching,
             scan_on_start=self.scan_on_start,
             measure_savings=self.measure_savings,
+            read_only=self.read_only,
         )
 
     def action_help(self) -> None:
@@ -104,11 +107,14 @@ def build_app(
     watch: bool = True,
     scan_on_start: bool = True,
     measure_savings: bool = True,
+    read_only: str | None = None,
 ) -> MediatopApp:
     """The app for `settings`; `now` freezes the clock of every report (tests).
 
     `measure_savings=False` keeps the app from re-encoding images to measure savings
-    after its scans (the Optimization box then shows what is already cached)."""
+    after its scans (the Optimization box then shows what is already cached).
+    `read_only`, the reason the store cannot be written, shows the store as it is:
+    no scan, no savings measured, the reason in the status line."""
     # Probes and savings run in spawned processes, whose start needs multiprocessing's
     # resource tracker; starting it passes it sys.stderr's file descriptor, which Textual
     # replaces with a capture that has none while the app runs. Start it now instead.
@@ -121,4 +127,5 @@ def build_app(
         watch=watch,
         scan_on_start=scan_on_start,
         measure_savings=measure_savings,
+        read_only=read_only,
     )

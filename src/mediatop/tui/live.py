@@ -229,16 +229,19 @@ async def watch_store(
     stop: asyncio.Event,
     on_change: Callable[[], object],
     interval: float = STORE_POLL_SECONDS,
+    *,
+    readonly: bool = False,
 ) -> None:
     """Call `on_change()` whenever another connection commits to the store.
 
     `PRAGMA data_version` changes when any other connection (this app's scan worker,
     `mediatop ingest` in another process) commits, so polling it costs one tiny query a
-    second and never reads a table.
+    second and never reads a table. `readonly` watches a store this process cannot
+    write through a read-only connection.
     """
     from mediatop.store import connect_async
 
-    conn = await connect_async(db_path)
+    conn = await connect_async(db_path, readonly=readonly)
     try:
         last = await _data_version(conn)
         while not await _stopped_within(stop, interval):

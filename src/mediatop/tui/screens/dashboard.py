@@ -6,7 +6,8 @@ whole tree compared when the watch cannot name what changed), the store watch
 (`PRAGMA data_version`, so `mediatop ingest` in another process shows up), the
 measuring of image savings after a scan, and the loads of the figures themselves.
 Blocking work runs in thread workers, which post typed messages; handlers here only
-hand values to the widgets.
+hand values to the widgets. On a store this process cannot write (`read_only` says
+why), only the loads and the store watch run: nothing is scanned, followed or measured.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from mediatop.config import Settings
 from mediatop.scan import ScanProgress as ScanProgressValue
+from mediatop.textsafe import visible
 from mediatop.tui import live
 from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
@@ -70,13 +72,17 @@ class DashboardScreen(Screen[None]):
         watch: bool,
         scan_on_start: bool,
         measure_savings: bool = True,
+        read_only: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.now = now
         self.watching = watch
-        self.scan_on_start = scan_on_start
-        self.measuring = measure_savings
+        # Why the store cannot be written, or None. Scans (start-up and followed) and
+        # savings measuring all write the store, so a read-only dashboard runs none.
+        self.read_only = read_only
+        self.scan_on_start = scan_on_start and read_only is None
+        self.measuring = measure_savings and read_only is None
         self._stop_watchers = asyncio.Event()
         # One event per running watcher, set when it has released what it holds.
         self._watchers_running: dict[str, asyncio.Event] = {}
@@ -84,7 +90,7 @@ class DashboardScreen(Screen[None]):
         self._scan_lock = threading.Lock()
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
-        self._scanning = scan_on_start
+        self._scanning = self.scan_on_start
         self._loading = False
         self._load_again = False
         self._load_started = 0.0
@@ -117,8 +123,11 @@ class DashboardScreen(Screen[None]):
         if self.scan_on_start:
             self.scan_library()
         if self.watching:
-            self.run_worker(self._watch_folder(), group="watch", name="watch folder")
+            if self.read_only is None:  # a change it finds would be rescanned: a write
+                self.run_worker(self._watch_folder(), group="watch", name="watch folder")
             self.run_worker(self._watch_store(), group="watch", name="watch store")
+        if self.read_only is not None:
+            self.notify(self._watching_text(), title="Read-only store", markup=False)
 
     async def on_unmount(self) -> None:
         # Textual cancels workers without waiting for them. The watchers hold a watch
@@ -134,6 +143,13 @@ class DashboardScreen(Screen[None]):
         self._stop_watchers.set()
 
     def _watching_text(self) -> str:
+        if self.read_only is not None:
+            # What it means first: the status line cuts a long reason at its end. The
+            # store watch is not promised: a store read as immutable shows no changes.
+            return (
+                "Read-only store: nothing can be recorded (no scan, no savings measured; "
+                f"r reloads). Why: {visible(self.read_only)}."
+            )
         if not self.watching:
             return "Not watching for changes (press r to refresh)."
         if self._folder_state == "polling":
@@ -300,6 +316,7 @@ class DashboardScreen(Screen[None]):
                 self.settings.db_path,
                 self._stop_watchers,
                 lambda: self.post_message(LibraryChanged("store")),
+                readonly=self.read_only is not None,
             )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the store", user_message(exc)))
