@@ -6,7 +6,8 @@ Load times have two sources, always named apart: *server* time is the access log
 Resource Timing beacons. Means are exact (rollup sums / counts); percentiles come from
 the log-spaced latency histograms (upper bound of the bucket, at most ~19 % over).
 Cache hit rates are percentages of requests that carried cache evidence, None without.
-Compression savings are estimates: see `compression_savings`.
+Compression savings are estimates: see `compression_savings`. Misses (requests for
+media the library does not have) are counted people and crawlers apart: see `misses`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mediatop.analytics._rollups import (
     top_limit,
 )
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.misses import MissStats, miss_stats
 
 # Slowest files need a few samples: one slow request says little about a file.
 MIN_SLOW_SAMPLES = 5
@@ -144,6 +146,7 @@ class PerformanceReport:
     cache: CacheStats
     compression: CompressionSavings
     slowest_files: list[SlowFile]
+    misses: MissStats
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,7 @@ def dashboard_performance(ctx: ReportContext) -> DashboardPerformance:
 
 def performance_report(ctx: ReportContext) -> PerformanceReport:
     """The seed's `performance` block: loadTimes, bandwidthUsage, cacheHitRate,
-    compressionSavings; plus error rate, cache detail and the slowest files."""
+    compressionSavings; plus error rate, cache detail, the slowest files and misses."""
     limit = top_limit(ctx, 10)
     sums = kind_sums(ctx)
     cache = cache_stats(ctx, limit, sums)
@@ -332,4 +335,5 @@ def performance_report(ctx: ReportContext) -> PerformanceReport:
         cache=cache,
         compression=compression,
         slowest_files=slow,
+        misses=miss_stats(ctx, limit),
     )
