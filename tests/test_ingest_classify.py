@@ -176,3 +176,14 @@ def test_crawler_misses_are_stored_and_reported_apart_from_people(tmp_path: Path
     misses = json.loads(_run(capsys, "report", "misses", str(root), "--db", str(db), *span))
     assert (misses["humanRequests"], misses["crawlerRequests"]) == (1, 2)
     assert (misses["humanFiles"], misses["crawlerFiles"]) == (1, 1)
+
+
+def test_a_missed_path_is_shown_as_plain_text(tmp_path: Path, capsys) -> None:
+    root, db, _log = _site(tmp_path)
+    log = tmp_path / "hostile.log"
+    # ESC [31m and a right-to-left override in the name of a missing image
+    log.write_text(_line("GET /uploads/%1B%5B31mx%E2%80%AE.jpg", 404, FIREFOX, 1))
+    _run(capsys, "ingest", str(root), str(log), "--db", str(db))
+    text = _run(capsys, "report", "misses", str(root), "--db", str(db), "--from", DAY, "--to", DAY)
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[31mx\\u202e.jpg" in text
