@@ -107,9 +107,9 @@ def test_requests_are_classified_and_misses_kept_apart(tmp_path: Path, capsys) -
     misses = report["misses"]
     # not found: people 2 requests for 1 file (missing.jpg); crawlers 2 requests
     # (missing.jpg, gone/old.png) for 2 files; served anyway: people 2, crawlers 1, 1 file
-    assert (misses["humanRequests"], misses["humanFiles"]) == (2, 1)
-    assert (misses["crawlerRequests"], misses["crawlerFiles"]) == (2, 2)
-    assert (misses["servedHumanRequests"], misses["servedCrawlerRequests"]) == (2, 1)
+    assert (misses["humanNotFound"], misses["humanNotFoundFiles"]) == (2, 1)
+    assert (misses["crawlerNotFound"], misses["crawlerNotFoundFiles"]) == (2, 2)
+    assert (misses["humanServed"], misses["crawlerServed"]) == (2, 1)
     assert misses["servedFiles"] == 1
     # people's not-found first, then crawlers', then those served anyway
     assert [m["path"] for m in misses["mostMissed"]] == [
@@ -125,11 +125,11 @@ def test_requests_are_classified_and_misses_kept_apart(tmp_path: Path, capsys) -
 
     rows = list(csv.DictReader(io.StringIO(_run(capsys, "report", "misses", str(root),
                                                  *common, *span, "--csv"))))  # fmt: skip
-    assert [(r["path"], r["humanRequests"], r["crawlerRequests"]) for r in rows] == [
+    assert [(r["path"], r["humanNotFound"], r["crawlerNotFound"]) for r in rows] == [
         ("missing.jpg", "2", "1"), ("gone/old.png", "0", "1"), ("elsewhere.jpg", "0", "0"),
     ]  # fmt: skip
     text = _run(capsys, "report", "misses", str(root), *common, *span)
-    assert "Human requests: 2" in text and "Crawler requests: 2" in text
+    assert "Human not found: 2" in text and "Crawler not found: 2" in text
 
 
 def test_the_ingest_summary_says_who_missed(tmp_path: Path, capsys) -> None:
@@ -174,8 +174,8 @@ def test_crawler_misses_are_stored_and_reported_apart_from_people(tmp_path: Path
     assert stored == [(b"gone.jpg", 1, 2, 0, 0)]  # 1 person; Googlebot and curl: 2 crawlers
     span = ["--from", DAY, "--to", DAY, "--json"]
     misses = json.loads(_run(capsys, "report", "misses", str(root), "--db", str(db), *span))
-    assert (misses["humanRequests"], misses["crawlerRequests"]) == (1, 2)
-    assert (misses["humanFiles"], misses["crawlerFiles"]) == (1, 1)
+    assert (misses["humanNotFound"], misses["crawlerNotFound"]) == (1, 2)
+    assert (misses["humanNotFoundFiles"], misses["crawlerNotFoundFiles"]) == (1, 1)
 
 
 def test_a_missed_path_is_shown_as_plain_text(tmp_path: Path, capsys) -> None:

@@ -294,18 +294,18 @@ def _broken_links(ctx: ReportContext, sums: dict[str, tuple]) -> list[Insight]:
             f"{_n(errors, 'media request')} failed over {label}"
             + (f" ({rate:.1f} % of requests)" if rate is not None else "")
         )
-    if misses.human_requests:
+    if misses.human_not_found:
         crawlers = (
-            f" (crawlers: {_n(misses.crawler_requests, 'more request')} for "
-            f"{_n(misses.crawler_files, 'such file')})"
-            if misses.crawler_requests
+            f" (crawlers: {_n(misses.crawler_not_found, 'more request')} for "
+            f"{_n(misses.crawler_not_found_files, 'such file')})"
+            if misses.crawler_not_found
             else ""
         )
         parts.append(
-            f"{_n(misses.human_requests, 'request')} by people over {label} asked for "
-            f"{_n(misses.human_files, 'file')} the library does not have{crawlers}"
+            f"{_n(misses.human_not_found, 'request')} by people over {label} asked for "
+            f"{_n(misses.human_not_found_files, 'file')} the library does not have{crawlers}"
         )
-    if not ((rate is not None and rate > HIGH_ERROR_PERCENT) or misses.human_requests):
+    if not ((rate is not None and rate > HIGH_ERROR_PERCENT) or misses.human_not_found):
         return []
     return [
         Insight(
@@ -313,10 +313,10 @@ def _broken_links(ctx: ReportContext, sums: dict[str, tuple]) -> list[Insight]:
             "Fix or redirect the broken URLs (most requested first; see "
             "`mediatop report misses`).",
             {"errors": errors, "errorRate": rate,
-             "humanMissingRequests": misses.human_requests,
-             "humanMissingFiles": misses.human_files,
-             "crawlerMissingRequests": misses.crawler_requests,
-             "crawlerMissingFiles": misses.crawler_files},
+             "humanMissingRequests": misses.human_not_found,
+             "humanMissingFiles": misses.human_not_found_files,
+             "crawlerMissingRequests": misses.crawler_not_found,
+             "crawlerMissingFiles": misses.crawler_not_found_files},
         )
     ]  # fmt: skip
 

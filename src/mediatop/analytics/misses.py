@@ -21,10 +21,10 @@ class MissedPath:
     """One missed path over the range (path relative to the root)."""
 
     path: bytes
-    human_requests: int  # people, answered 400 or above
-    crawler_requests: int  # crawlers, answered 400 or above
-    served_human_requests: int  # people, answered below 400
-    served_crawler_requests: int  # crawlers, answered below 400
+    human_not_found: int  # people, answered 400 or above
+    crawler_not_found: int  # crawlers, answered 400 or above
+    human_served: int  # people, answered below 400
+    crawler_served: int  # crawlers, answered below 400
     last_status: int | None
 
 
@@ -33,13 +33,13 @@ class MissStats:
     """Misses over the range: people's and crawlers' not-found requests and the files
     they asked for; the misses the server answered below 400; the most missed paths."""
 
-    human_requests: int
-    human_files: int
-    crawler_requests: int
-    crawler_files: int
-    served_human_requests: int
-    served_crawler_requests: int
-    served_files: int
+    human_not_found: int  # people's requests answered 400 or above
+    human_not_found_files: int  # the paths they asked for
+    crawler_not_found: int  # crawlers' requests answered 400 or above
+    crawler_not_found_files: int
+    human_served: int  # people's requests answered below 400
+    crawler_served: int  # crawlers' requests answered below 400
+    served_files: int  # the paths answered below 400 at least once
     most_missed: list[MissedPath]
 
 
@@ -63,18 +63,18 @@ def miss_stats(ctx: ReportContext, limit: int) -> MissStats:
     ]
     paths.sort(
         key=lambda p: (
-            -p.human_requests, -p.crawler_requests,
-            -(p.served_human_requests + p.served_crawler_requests), p.path,
+            -p.human_not_found, -p.crawler_not_found,
+            -(p.human_served + p.crawler_served), p.path,
         )
     )  # fmt: skip
     return MissStats(
-        human_requests=sum(p.human_requests for p in paths),
-        human_files=sum(1 for p in paths if p.human_requests),
-        crawler_requests=sum(p.crawler_requests for p in paths),
-        crawler_files=sum(1 for p in paths if p.crawler_requests),
-        served_human_requests=sum(p.served_human_requests for p in paths),
-        served_crawler_requests=sum(p.served_crawler_requests for p in paths),
-        served_files=sum(1 for p in paths if p.served_human_requests or p.served_crawler_requests),
+        human_not_found=sum(p.human_not_found for p in paths),
+        human_not_found_files=sum(1 for p in paths if p.human_not_found),
+        crawler_not_found=sum(p.crawler_not_found for p in paths),
+        crawler_not_found_files=sum(1 for p in paths if p.crawler_not_found),
+        human_served=sum(p.human_served for p in paths),
+        crawler_served=sum(p.crawler_served for p in paths),
+        served_files=sum(1 for p in paths if p.human_served or p.crawler_served),
         most_missed=paths[:limit],
     )
 
