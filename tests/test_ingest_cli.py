@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from mediatop.cli import main
+from mediatop.store import connect
 
 LINE = (
     '198.51.100.1 - - [10/Oct/2024:13:55:36 +0000] "GET /uploads/a.jpg HTTP/1.1" 200 10 '
@@ -58,14 +62,72 @@ def test_ingest_errors_are_one_line_messages(tmp_path: Path, capsys) -> None:
     assert "Traceback" not in err and "no such log file" in err and "needs $remote_addr" in err
 
 
-def test_ingest_before_any_scan_says_to_scan_first(tmp_path: Path, capsys) -> None:
+def _stored(db: Path) -> tuple[int, ...]:
+    """Events, misses, checkpoints and store_meta rows (the session salt) in the store."""
+    conn = sqlite3.connect(db)
+    try:
+        return tuple(
+            conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("media_usage_events", "media_misses", "ingest_checkpoints", "store_meta")
+        )
+    finally:
+        conn.close()
+
+
+def test_events_before_the_first_scan_are_refused_and_nothing_is_stored(
+    tmp_path: Path, capsys
+) -> None:
     root = tmp_path / "media"
     root.mkdir()
+    (root / "a.jpg").write_bytes(b"x")
+    log = tmp_path / "access.log"
+    log.write_text(LINE * 2)  # two people's views of a.jpg
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"media": "a.jpg", "eventType": "click", "timestamp": 1728568536}\n')
+    db = tmp_path / "store.sqlite3"
+    common = ["--db", str(db)]
+    # no store yet: refused, and no store file is created
+    assert main(["ingest", str(root), str(log), *common]) == 2
+    assert not db.exists()
+    assert f"scan {root} first" in capsys.readouterr().err
+    # a store that exists but has never scanned its root (here: made by opening it)
+    connect(db).close()
+    assert main(["ingest", str(root), str(log), *common]) == 2
+    assert main(["import-events", str(root), str(events), *common]) == 2
+    assert main(["track", str(root), "--media", "a.jpg", "--event", "view", *common]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and all(f"scan {root} first" in line for line in err)
+    assert _stored(db) == (0, 0, 0, 0)  # no event, miss, checkpoint or salt
+    # after the scan the same log and events are read whole: 2 views, 1 click
+    assert main(["scan", str(root), *common, "--no-probe"]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), *common, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["linesRead"], summary["accepted"], summary["misses"]) == (2, 2, 0)
+    assert main(["import-events", str(root), str(events), *common, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["usageEvents"] == 1
+
+
+def test_the_library_refuses_events_into_an_unscanned_store(tmp_path: Path) -> None:
+    from mediatop.ingest.logfile import ingest_logs
+    from mediatop.ingest.prescan import NotScannedError
+    from mediatop.ingest.tracked import import_events, track_event
+
     log = tmp_path / "access.log"
     log.write_text(LINE)
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"media": "a.jpg", "eventType": "view"}\n')
     db = tmp_path / "store.sqlite3"
-    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 0
-    assert f"run `mediatop scan {root}` first" in capsys.readouterr().err
+    conn = connect(db)
+    prefixes = ("/uploads/",)
+    with pytest.raises(NotScannedError, match="scan ROOT first"):
+        ingest_logs(conn, [log], url_prefixes=prefixes)
+    with pytest.raises(NotScannedError, match="scan ROOT first"):
+        import_events(conn, events, url_prefixes=prefixes)
+    with pytest.raises(NotScannedError, match="scan ROOT first"):
+        track_event(conn, {"media": "a.jpg", "eventType": "view"}, url_prefixes=prefixes)
+    conn.close()
+    assert _stored(db) == (0, 0, 0, 0)
 
 
 def test_a_log_the_format_cannot_read_is_refused_whole_and_read_later_with_the_right_one(

@@ -52,6 +52,9 @@ def test_urls_map_to_paths_with_downloads_and_misses() -> None:
         "été.jpg".encode()
     )
     assert relative_media_path("/uploads/%FF.jpg", ("/uploads/",))[0] == b"\xff.jpg"
-    for unsafe in ("/uploads/../x", "/uploads/%2e%2e/x", "/uploads//etc/passwd",
+    for unsafe in ("/uploads/../x", "/uploads/%2e%2e/x", "/uploads/%2Fetc/passwd",
                    "/uploads/a/..\\..\\x", "/uploads/%00"):  # fmt: skip
         assert mapper.lookup(unsafe).status == "refused", unsafe
+    # repeated slashes are merged, as the server does before it looks for the file
+    assert mapper.lookup("//uploads//a.jpg").media_id == 1
+    assert mapper.lookup("/uploads//etc/passwd").status == "other"  # uploads/etc/passwd

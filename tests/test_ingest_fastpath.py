@@ -16,9 +16,12 @@ PATHS = {b"a.jpg": (1, "image"), b"v.mp4": (2, "video"), b"d.pdf": (3, "document
 AGENTS = ("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", "curl/8.0", "-",
           "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148")  # fmt: skip
 
+URLS = ("/uploads/a.jpg", "/uploads/v.mp4", "/uploads/d.pdf", "/uploads/x.jpg", "/index.html",
+        "/uploads/../etc", "/uploads/a.jpg?download=1", "/", "/?p=1", "//uploads//a.jpg",
+        "/uploads/", "/uploads/style.css", "//x.png", "/a.jpg", "/%2Fa.jpg")  # fmt: skip
+
 line_parts = st.tuples(
-    st.sampled_from(("/uploads/a.jpg", "/uploads/v.mp4", "/uploads/d.pdf", "/uploads/x.jpg",
-                     "/index.html", "/uploads/../etc", "/uploads/a.jpg?download=1")),
+    st.sampled_from(URLS),
     st.sampled_from(("GET", "HEAD", "POST")),
     st.sampled_from((200, 206, 304, 404, 500)),
     st.integers(min_value=0, max_value=59),
@@ -36,11 +39,11 @@ def _line(url: str, method: str, status: int, minute: int, hour: int, agent: str
     return f'{ip} - - [{when}] "{request}" {status} {minute * 100} "{referrer}" "{agent}"'
 
 
-def _run(lines: list[str], fast: bool) -> tuple[object, ...]:
+def _run(lines: list[str], fast: bool, prefixes: tuple[str, ...]) -> tuple[object, ...]:
     fmt = compile_format("combined")
     if not fast:
         fmt = replace(fmt, name="combined-general")
-    batch = LineBatch(fmt, UrlMapper(("/uploads/",), PATHS), b"salt")
+    batch = LineBatch(fmt, UrlMapper(prefixes, PATHS), b"salt")
     result = None
     for _ in range(2):  # the second pass runs with warm caches (the hot path's case)
         batch.reset()
@@ -52,14 +55,16 @@ def _run(lines: list[str], fast: bool) -> tuple[object, ...]:
     counts = {k: v for k, v in result.counts.items() if v}
     return (rows, rollup.metrics, rollup.breakdown_rows(), sorted(map(repr, rollup.pending)),
             rollup.last_used, rollup.first_used, counts, dict(result.rejects),
-            dict(result.misses))  # fmt: skip
+            dict(result.misses), dict(result.miss_status))  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(line_parts, max_size=30))
-def test_hot_path_and_general_path_agree(parts: list[tuple]) -> None:
+@given(st.lists(line_parts, max_size=30), st.sampled_from((("/uploads/",), ("/",))))
+def test_hot_path_and_general_path_agree(parts: list[tuple], prefixes: tuple[str, ...]) -> None:
+    """Also for the whole URL space as the prefix, misses (people's and crawlers' apart),
+    pages, folders and paths with repeated slashes."""
     lines = [_line(*p) for p in parts]
-    assert _run(lines, fast=True) == _run(lines, fast=False)
+    assert _run(lines, True, prefixes) == _run(lines, False, prefixes)
 
 
 @settings(max_examples=100, deadline=None)

@@ -231,7 +231,7 @@ def test_304_errors_bots_and_misses_are_counted_apart(tmp_path: Path) -> None:
         (ids["2024/03/hero.jpg"],),
     ).fetchone()
     assert row == (2, 2, 1, 1, 1, 50.0)
-    assert conn.execute("SELECT path, requests FROM media_misses").fetchall() == [
+    assert conn.execute("SELECT path, human_not_found FROM media_misses").fetchall() == [
         (b"2024/03/gone.jpg", 2)
     ]
     assert count(conn, "SELECT count(*) FROM media_usage_events WHERE is_bot = 1") == 2
@@ -242,7 +242,7 @@ def test_304_errors_bots_and_misses_are_counted_apart(tmp_path: Path) -> None:
     [
         "/wp-content/uploads/../../etc/passwd",
         "/wp-content/uploads/%2e%2e/%2e%2e/etc/passwd",
-        "/uploads//etc/passwd",
+        "/uploads/%2F%2Fetc/passwd.jpg",
         "/uploads/2024/..%2F..%2Fsecret.jpg",
         "/uploads/%00.jpg",
     ],
@@ -282,6 +282,8 @@ def test_malformed_lines_are_counted_with_samples_and_never_stop_the_run(tmp_pat
 def test_garbage_lines_never_raise(tmp_path: Path, chunks: list[bytes]) -> None:
     db = tmp_path / "garbage.sqlite3"
     conn = connect(db)
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    scan_root(conn, tmp_path / "empty", probe=False)  # ingest refuses an unscanned store
     log = tmp_path / "garbage.log"
     log.write_bytes(b"\n".join(chunks) + b"\n" + line("/uploads/x.jpg").encode())
     tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)

@@ -160,3 +160,26 @@ def test_wordpress_json_export_pages_are_read(tmp_path: Path) -> None:
         400,
         1,
     )
+
+
+def test_with_the_whole_url_space_as_prefix_hosts_and_relative_urls_are_not_paths(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "media"
+    (root / "photos").mkdir(parents=True)
+    (root / "photos" / "a.jpg").write_bytes(b"x")
+    (root / "favicon.ico").write_bytes(b"x")
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "page.html").write_text(
+        '<img src="https://site.example/photos/a.jpg">'  # photos/a.jpg, host dropped
+        '<img src="//cdn.example/favicon.ico">'  # favicon.ico, protocol-relative
+        '<img src="/photos/a.jpg">'  # photos/a.jpg
+        '<img src="img/rel.jpg">'  # relative to a page: no path under the root
+    )
+    report = scan_refs(conn, content, url_prefixes=("/",))
+    paths = sorted(r[0] for r in conn.execute("SELECT media_path FROM usage_locations"))
+    assert paths == [b"favicon.ico", b"photos/a.jpg", b"photos/a.jpg"]
+    assert (report.references, report.unmatched) == (3, 0)

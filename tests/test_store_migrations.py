@@ -204,3 +204,24 @@ def test_an_async_connection_cancelled_at_any_step_lets_the_process_exit(tmp_pat
         pytest.fail("the process did not exit: a cancelled connection left its thread running")
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[0]) > 10
+
+
+def test_misses_an_older_mediatop_mixed_are_dropped_on_upgrade(tmp_path: Path) -> None:
+    """Before migration 31 a miss row mixed people, crawlers, pages and served requests;
+    nothing tells them apart, so the upgrade drops those counts rather than guess."""
+    path = tmp_path / "s.sqlite3"
+    conn = connect(path)
+    conn.executescript(
+        "DROP TABLE media_misses; CREATE TABLE media_misses (path BLOB NOT NULL, "
+        "date TEXT NOT NULL, requests INTEGER NOT NULL DEFAULT 0, last_status INTEGER, "
+        "PRIMARY KEY(path, date)) WITHOUT ROWID; "
+        "INSERT INTO media_misses VALUES (x'6f6c642e6a7067', '2024-10-10', 5, 404); "
+        "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
+        "ALTER TABLE latency_histogram DROP COLUMN max_ms; PRAGMA user_version = 21;"
+    )
+    conn.close()
+    upgraded = connect(path)
+    assert upgraded.execute("SELECT COUNT(*) FROM media_misses").fetchone() == (0,)
+    assert {"human_not_found", "bot_not_found", "human_served", "bot_served"} <= _columns(
+        upgraded, "media_misses"
+    )

@@ -130,6 +130,14 @@ def _unused_days(value: Any) -> int:
     return days
 
 
+def normalise_prefix(prefix: str) -> str:
+    """A URL prefix as request paths are matched: one leading and one trailing slash, no
+    repeated ones (request paths have theirs merged too); `/` stays `/`, the whole URL
+    space."""
+    inner = "/".join(part for part in prefix.strip().split("/") if part)
+    return "/" + inner + "/" if inner else "/"
+
+
 def load_settings(
     root: Path | str,
     *,
@@ -167,7 +175,7 @@ def load_settings(
     prefixes = merged.get("url_prefixes", DEFAULT_URL_PREFIXES)
     if isinstance(prefixes, str):
         prefixes = [p for p in prefixes.split(",") if p.strip()]
-    normalised = tuple("/" + p.strip().strip("/") + "/" for p in prefixes)
+    normalised = tuple(normalise_prefix(p) for p in prefixes)
     try:
         days = _unused_days(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
     except ConfigError as exc:

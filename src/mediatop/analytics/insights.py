@@ -14,9 +14,10 @@ from typing import Any
 
 import humanize
 
-from mediatop.analytics._rollups import percent, range_args
+from mediatop.analytics._rollups import percent
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import quota_forecast
+from mediatop.analytics.misses import miss_stats
 from mediatop.analytics.performance import cache_stats, kind_sums, load_times
 from mediatop.analytics.unused import unused_days, unused_overview
 
@@ -172,35 +173,50 @@ def _serving(ctx: ReportContext) -> list[Insight]:
                     {"type": item.type, "p95Ms": p95, "samples": item.server.samples},
                 )
             )  # fmt: skip
+    out.extend(_broken_links(ctx, sums))
+    return out
+
+
+def _broken_links(ctx: ReportContext, sums: dict[str, tuple]) -> list[Insight]:
+    """Failed media requests, and people's requests for media the library does not
+    have. Crawlers' misses are told apart and never raise the warning alone: a crawler
+    asking for an old URL is not a visitor meeting a broken link."""
+    label = ctx.time_range.label
     requests = sum(v[0] or 0 for v in sums.values())
     errors = sum(v[7] or 0 for v in sums.values())
     rate = percent(errors, requests)
-    misses = ctx.conn.execute(
-        "SELECT COALESCE(SUM(requests), 0), COUNT(DISTINCT path) FROM media_misses "
-        "WHERE date BETWEEN ? AND ?",
-        range_args(ctx),
-    ).fetchone()
+    misses = miss_stats(ctx, 0)
     parts = []
     if errors:
         parts.append(
             f"{_n(errors, 'media request')} failed over {label}"
             + (f" ({rate:.1f} % of requests)" if rate is not None else "")
         )
-    if misses[0]:
-        parts.append(
-            f"{_n(misses[0], 'request')} over {label} asked for {_n(misses[1], 'file')} the "
-            f"library does not have"
+    if misses.human_not_found:
+        crawlers = (
+            f" (crawlers: {_n(misses.crawler_not_found, 'more request')} for "
+            f"{_n(misses.crawler_not_found_files, 'such file')})"
+            if misses.crawler_not_found
+            else ""
         )
-    if (rate is not None and rate > HIGH_ERROR_PERCENT) or misses[0]:
-        out.append(
-            Insight(
-                "errors", "warning", "; ".join(parts) + ".",
-                "Fix or redirect the broken URLs (most requested first).",
-                {"errors": errors, "errorRate": rate, "missingRequests": misses[0],
-                 "missingFiles": misses[1]},
-            )
-        )  # fmt: skip
-    return out
+        parts.append(
+            f"{_n(misses.human_not_found, 'request')} by people over {label} asked for "
+            f"{_n(misses.human_not_found_files, 'file')} the library does not have{crawlers}"
+        )
+    if not ((rate is not None and rate > HIGH_ERROR_PERCENT) or misses.human_not_found):
+        return []
+    return [
+        Insight(
+            "errors", "warning", "; ".join(parts) + ".",
+            "Fix or redirect the broken URLs (most requested first; see "
+            "`mediatop report misses`).",
+            {"errors": errors, "errorRate": rate,
+             "humanMissingRequests": misses.human_not_found,
+             "humanMissingFiles": misses.human_not_found_files,
+             "crawlerMissingRequests": misses.crawler_not_found,
+             "crawlerMissingFiles": misses.crawler_not_found_files},
+        )
+    ]  # fmt: skip
 
 
 def _library(ctx: ReportContext) -> list[Insight]:

@@ -8,7 +8,8 @@ the log-spaced latency histograms, within the range of durations recorded in the
 bucket they fall in (`store.histogram`): never under the smallest sample nor over the
 largest.
 Cache hit rates are percentages of requests that carried cache evidence, None without.
-Compression savings are estimates: see `compression_savings`.
+Compression savings are estimates: see `compression_savings`. Misses (requests for
+media the library does not have) are counted people and crawlers apart: see `misses`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from mediatop.analytics._rollups import (
     top_limit,
 )
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.misses import MissStats, miss_stats
 from mediatop.store.histogram import LatencyHistogram
 
 # Slowest files need a few samples: one slow request says little about a file.
@@ -148,6 +150,7 @@ class PerformanceReport:
     compression: CompressionSavings
     slowest_files: list[SlowFile]
     dashboard: DashboardPerformance  # the dashboard's Performance Metrics box, as shown
+    misses: MissStats
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,7 @@ def dashboard_performance(
 
 def performance_report(ctx: ReportContext) -> PerformanceReport:
     """The seed's `performance` block: loadTimes, bandwidthUsage, cacheHitRate,
-    compressionSavings; plus error rate, cache detail and the slowest files."""
+    compressionSavings; plus error rate, cache detail, the slowest files and misses."""
     limit = top_limit(ctx, 10)
     sums = kind_sums(ctx)
     cache = cache_stats(ctx, limit, sums)
@@ -348,4 +351,5 @@ def performance_report(ctx: ReportContext) -> PerformanceReport:
         compression=compression,
         slowest_files=slow,
         dashboard=dashboard_performance(ctx, sums),
+        misses=miss_stats(ctx, limit),
     )

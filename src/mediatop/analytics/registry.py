@@ -52,6 +52,12 @@ REPORTS: dict[str, ReportSpec] = {
             "load times (server/client p50-p99), bandwidth, cache hits, compression, slowest",
         ),
         ReportSpec(
+            "misses",
+            "mediatop.analytics.misses",
+            "misses_report",
+            "requests for media the library does not have: people and crawlers apart",
+        ),
+        ReportSpec(
             "file",
             "mediatop.analytics.file",
             "file_report",

@@ -18,6 +18,7 @@ from typing import Any
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
 from mediatop.cli.numbers import MAX_BATCH_LINES, whole_number
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
+from mediatop.textsafe import visible
 
 
 def _store_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -87,10 +88,31 @@ def _open(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]
     return open_store(settings), settings.url_prefixes
 
 
-def _say_no_files(conn: sqlite3.Connection, root: Path) -> None:
-    if conn.execute("SELECT 1 FROM media_files LIMIT 1").fetchone() is None:
-        info(f"mediatop: the store has no files yet; run `mediatop scan {root}` first "
-             "(until then every request counts as a miss)")  # fmt: skip
+def _open_scanned(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]]:
+    """The store of a root that has been scanned; refused with exit 2, creating and
+    storing nothing, when it never was (every event would be lost as a miss)."""
+    from mediatop.ingest.prescan import NotScannedError, require_scanned
+
+    settings = settings_from(args)
+    if not settings.db_path.is_file():
+        raise _not_scanned(args)
+    conn = open_store(settings)
+    try:
+        require_scanned(conn)
+    except NotScannedError:
+        conn.close()
+        raise _not_scanned(args) from None
+    return conn, settings.url_prefixes
+
+
+def _not_scanned(args: argparse.Namespace) -> UserError:
+    root = visible(str(args.root))
+    same_db = " with the same --db" if args.db else ""
+    return UserError(
+        f"the store has never scanned {root}, so nothing was read (every event would count "
+        f"as a miss): scan {root} first (`mediatop scan {root}`{same_db})",
+        EXIT_USAGE,
+    )
 
 
 @_store_errors
@@ -106,8 +128,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     for log in args.logs:
         if not log.is_file():
             raise UserError(f"no such log file: {log}", EXIT_USAGE)
-    conn, prefixes = _open(args)
-    _say_no_files(conn, args.root)
+    conn, prefixes = _open_scanned(args)
     stopping = {"now": False}
     if args.follow:
         signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
@@ -140,8 +161,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         malformed = ", ".join(f"{k} {v}" for k, v in sorted(tally.malformed.items())) or "none"
         info(
             f"{tally.lines} lines read from {len(tally.files)} log(s): {tally.accepted} accepted "
-            f"({tally.bots} from crawlers), {tally.misses} misses (not in the library), "
-            f"{tally.not_media} not media, {tally.not_get} not GET/HEAD; malformed: {malformed}"
+            f"({tally.bots} from crawlers), {tally.misses} misses (media not in the library: "
+            f"{tally.misses - tally.bot_misses} by people, {tally.bot_misses} by crawlers; "
+            f"{tally.served_misses} answered below 400), {tally.not_media} not media, "
+            f"{tally.not_get} not GET/HEAD; malformed: {malformed}"
         )
         if tally.incomplete_tail:
             info(f"{tally.incomplete_tail} bytes of an unfinished last line left for next time")
@@ -152,7 +175,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_track(args: argparse.Namespace) -> int:
     from mediatop.ingest.tracked import InvalidEvent, track_event
 
-    conn, prefixes = _open(args)
+    conn, prefixes = _open_scanned(args)
     fields = {
         "media": args.media, "eventType": args.event, "userId": args.user,
         "sessionId": args.session, "referrer": args.referrer, "userAgent": args.user_agent,
@@ -178,7 +201,7 @@ def run_import_events(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}", EXIT_USAGE)
-    conn, prefixes = _open(args)
+    conn, prefixes = _open_scanned(args)
     try:
         report = import_events(conn, args.file, url_prefixes=prefixes)
     except OSError as exc:

@@ -5,6 +5,8 @@ store, so the same code runs in the ingesting process or in a parse worker. Per 
 parse with the format, keep GET/HEAD requests under a media URL prefix, map the URL
 to a file (misses and refused paths are counted, not dropped), classify the user
 agent, and make the session key: a salted blake2b of IP + UA (the IP is never kept).
+A miss is counted per path and day, people and crawlers apart, and apart by whether
+the server answered it below 400 (it served the file from outside the library).
 Malformed lines are counted per reason with a few samples; they never raise.
 """
 
@@ -30,6 +32,8 @@ _MONTHS = {m: i for i, m in enumerate(
 _HIT = frozenset(("hit", "stale", "updating", "revalidated"))
 _MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
 SAMPLES_PER_REASON = 5
+# A miss's key: (path, day, is_bot 0/1, served 0/1: answered below 400)
+MissKey = tuple[bytes, str, int, int]
 _SPACED_STATUSES = {f" {status} ": status for status in range(100, 600)}
 # ':MM:SS' -> seconds into the hour (SS may be 60, a leap second)
 MINUTE_SECONDS = {f":{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(61)}
@@ -156,7 +160,7 @@ class ParsedBatch:
     plain_rows: list[PlainLogRow]
     rollup: UsageRollup
     kinds: dict[int, str]
-    misses: Counter[tuple[bytes, str]]
+    misses: Counter[MissKey]
     miss_status: dict[tuple[bytes, str], int]
     rejects: Counter[str]
     samples: dict[str, list[str]]
@@ -194,7 +198,7 @@ class LineBatch:
         self.plain_rows: list[PlainLogRow] = []
         self.rollup = UsageRollup()
         self.kinds: dict[int, str] = {}
-        self.misses: Counter[tuple[bytes, str]] = Counter()
+        self.misses: Counter[MissKey] = Counter()
         self.miss_status: dict[tuple[bytes, str], int] = {}
         self.rejects: Counter[str] = Counter()
         self.samples: dict[str, list[str]] = {}
@@ -255,7 +259,7 @@ class LineBatch:
         to_ts = self.clock.local
         rows: list[PlainLogRow] = []
         append = rows.append
-        not_media = missed = 0
+        not_media = missed = bot_missed = served_missed = 0
         misses, miss_status = self.misses, self.miss_status
 
         def general(line: str) -> None:
@@ -298,13 +302,16 @@ class LineBatch:
                 except BadLine:
                     general(line)
                     continue
-            if mapped.status == "miss":
-                key = (mapped.path, day_of(ts)[0])
-                misses[key] += 1
-                miss_status[key] = status
-                missed += 1
-                continue
             known = agents.get(agent) or self._agent_of(agent)
+            if mapped.status == "miss":
+                day = day_of(ts)[0]
+                served = int(status < 400)
+                misses[(mapped.path, day, known[2], served)] += 1
+                miss_status[(mapped.path, day)] = status
+                missed += 1
+                bot_missed += known[2]
+                served_missed += served
+                continue
             # sessions by 'ip ident user', which is the IP but for a rare ident or user
             client = head[:left]
             session = known[3].get(client)
@@ -318,6 +325,8 @@ class LineBatch:
         self._account_plain(rows)
         self.counts["not_media"] += not_media
         self.counts["misses"] += missed
+        self.counts["bot_misses"] += bot_missed
+        self.counts["served_misses"] += served_missed
 
     def _account_plain(self, rows: list[PlainLogRow]) -> None:
         """Add rows made by the hot path to the batch, with their rollup deltas."""
@@ -416,22 +425,19 @@ class LineBatch:
         else:
             raise BadLine("bad_bytes")
         ts = self._time(when)
-        if mapped.status == "miss":
-            key = (mapped.path, day_of(ts)[0])
-            self.misses[key] += 1
-            self.miss_status[key] = status
-            self.counts["misses"] += 1
-            return
         strings = self._strings
+        if agent is not None:
+            shown = storable_text(agent) or ""
+            agent = strings.setdefault(shown, shown)
+        device, is_bot = device_of(agent)
+        if mapped.status == "miss":
+            self._miss(mapped.path, ts, status, is_bot)
+            return
         if referrer == "-" or referrer == "":
             referrer = None
         elif referrer is not None:
             shown = storable_text(referrer) or ""
             referrer = strings.setdefault(shown, shown)
-        if agent is not None:
-            shown = storable_text(agent) or ""
-            agent = strings.setdefault(shown, shown)
-        device, is_bot = device_of(agent)
         session = self.session_of(ip, agent or "")
         etype = mapped.event_type
         if cd is not None and "attachment" in cd.lower():
@@ -458,3 +464,13 @@ class LineBatch:
         self.counts["accepted"] += 1
         if is_bot:
             self.counts["bots"] += 1
+
+    def _miss(self, path: bytes, ts: int, status: int, is_bot: bool) -> None:
+        """Count a request for a media path the library does not have."""
+        day = day_of(ts)[0]
+        served = int(status < 400)
+        self.misses[(path, day, int(is_bot), served)] += 1
+        self.miss_status[(path, day)] = status
+        self.counts["misses"] += 1
+        self.counts["bot_misses"] += int(is_bot)
+        self.counts["served_misses"] += served

@@ -486,15 +486,19 @@ def ingest_logs(
 ) -> IngestTally:
     """Ingest access logs into the store (the library call behind `mediatop ingest`).
 
-    Raises LogFormatError for an unusable format string, LogFormatMismatchError for a new
-    log the format cannot read at all (before storing anything of it) and OSError for an
-    unreadable log; malformed lines among readable ones are counted, never raised.
+    Raises NotScannedError for a store that has never scanned its root and
+    LogFormatError for an unusable format string (both before anything is stored),
+    LogFormatMismatchError for a new log the format cannot read at all (before storing
+    anything of it) and OSError for an unreadable log; malformed lines among readable
+    ones are counted, never raised.
     """
     from mediatop.ingest.logformat import compile_format
+    from mediatop.ingest.prescan import require_scanned
     from mediatop.ingest.urlmap import UrlMapper
     from mediatop.store.checkpoints import session_salt
     from mediatop.store.files import path_ids
 
+    require_scanned(conn)
     fmt = compile_format(log_format)
     with transaction(conn):
         salt = session_salt(conn)

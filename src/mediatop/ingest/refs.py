@@ -203,13 +203,24 @@ class ContentScan:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _without_host(url: str) -> str:
+    """The URL from its path on: an absolute or protocol-relative URL's scheme and host
+    are dropped, so that no prefix is looked for in a host name."""
+    if url.startswith(("http://", "https://", "//")):
+        slash = url.find("/", url.find("//") + 2)
+        return url[slash:] if slash >= 0 else "/"
+    return url
+
+
 def _to_locations(
     refs: list[_Ref], page: PageInfo, prefixes: tuple[str, ...], source: str
 ) -> Iterator[UsageLocation]:
     for ref in refs:
-        url = ref.url.strip()
+        url = _without_host(ref.url.strip())
         for prefix in prefixes:
-            at = url.find(prefix)
+            # `/` (the whole URL space) names a path only from its start: found later,
+            # it is a relative URL's own slash, which says nothing of where it points
+            at = url.find(prefix) if prefix != "/" else (0 if url.startswith("/") else -1)
             if at >= 0:
                 path, _query = relative_media_path(url[at:], prefixes)
                 break

@@ -15,7 +15,9 @@ class IngestTally:
     lines: int = 0
     accepted: int = 0
     bots: int = 0
-    misses: int = 0
+    misses: int = 0  # requests for media paths the library does not have
+    bot_misses: int = 0  # of them, by crawlers
+    served_misses: int = 0  # of them, answered below 400 (served from outside the library)
     not_media: int = 0
     not_get: int = 0
     blank: int = 0
@@ -29,6 +31,8 @@ class IngestTally:
         self.accepted += c["accepted"]
         self.bots += c["bots"]
         self.misses += c["misses"]
+        self.bot_misses += c["bot_misses"]
+        self.served_misses += c["served_misses"]
         self.not_media += c["not_media"]
         self.not_get += c["not_get"]
         self.blank += c["blank"]
@@ -41,6 +45,9 @@ class IngestTally:
             "accepted": self.accepted,
             "bots": self.bots,
             "misses": self.misses,
+            "humanMisses": self.misses - self.bot_misses,
+            "crawlerMisses": self.bot_misses,
+            "missesServed": self.served_misses,
             "notMedia": self.not_media,
             "notGet": self.not_get,
             "blank": self.blank,

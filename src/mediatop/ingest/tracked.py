@@ -32,6 +32,7 @@ from mediatop.ingest.logfile import (
     read_head,
     skip_to,
 )
+from mediatop.ingest.prescan import require_scanned
 from mediatop.ingest.urlmap import relative_media_path
 from mediatop.model import USAGE_EVENT_TYPES, VIDEO_EVENT_TYPES, UsageEvent, VideoEngagementEvent
 from mediatop.store.checkpoints import Checkpoint, all_checkpoints, save_checkpoint
@@ -233,7 +234,9 @@ def import_events(
     Bad lines are reported with their line number and skipped. Like access logs, the
     file has a checkpoint (found by content) committed with each batch, so importing
     the same file again adds nothing and an appended file adds only its new lines.
+    Raises NotScannedError, storing nothing, for a store that has never scanned its root.
     """
+    require_scanned(conn)
     resolver = MediaResolver(conn, url_prefixes)
     now = int(time.time())
     errors: list[tuple[int, str]] = []
@@ -300,7 +303,9 @@ def _progress(
 def track_event(
     conn: sqlite3.Connection, fields: Mapping[str, Any], *, url_prefixes: tuple[str, ...]
 ) -> UsageEvent | VideoEngagementEvent:
-    """Validate and store one event (the library call behind `mediatop track`)."""
+    """Validate and store one event (the library call behind `mediatop track`); raises
+    NotScannedError for a store that has never scanned its root."""
+    require_scanned(conn)
     event = event_from_json(
         dict(fields), MediaResolver(conn, url_prefixes), "track", int(time.time())
     )

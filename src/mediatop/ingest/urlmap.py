@@ -1,12 +1,17 @@
 """From a requested URL to a media file path under the root, refusing anything unsafe.
 
 A URL counts when its path starts with one of the configured media URL prefixes
-(`/wp-content/uploads/`, `/uploads/` by default). The rest is percent-decoded to bytes
-(non-UTF-8 names survive, as do bytes that a log kept raw or wrote as `\\xHH`), the
-query string and fragment are dropped, and a path with a `..` segment, a leading `/`
-(absolute) or a NUL byte is refused. The event is a download for documents and for
-`?download` / `?dl=1` / `?attachment` / `response-content-disposition=attachment` URLs,
-else a view. Results are cached per URL, since logs repeat URLs.
+(`/wp-content/uploads/`, `/uploads/` by default; `/` is the whole URL space). Repeated
+slashes are merged first, as nginx and Apache do before they look for the file, so
+`//favicon.ico` names the file `/favicon.ico` they served. The rest is percent-decoded
+to bytes (non-UTF-8 names survive, as do bytes that a log kept raw or wrote as `\\xHH`),
+the query string and fragment are dropped, and a path with a `..` segment, a decoded
+leading `/` (absolute) or a NUL byte is refused. A path the library does not have is a
+miss only when its extension is a media kind's (see `mediatop.kinds`); pages, styles,
+scripts and the prefix folder itself are not media. The event is a download for
+documents and for `?download` / `?dl=1` / `?attachment` /
+`response-content-disposition=attachment` URLs, else a view. Results are cached per
+URL, since logs repeat URLs.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from mediatop.kinds import Kind, classify
+
 _DOWNLOAD_QUERY = re.compile(
     r"(?:^|&)(?:download|dl|attachment)(?:=(?!0|false)|&|$)|content-disposition=attachment",
     re.IGNORECASE,
@@ -24,12 +31,14 @@ _DOWNLOAD_QUERY = re.compile(
 
 # nginx and Apache log a byte of the request line outside printable ASCII as \xHH.
 _LOGGED_BYTE = re.compile(r"\\x([0-9A-Fa-f]{2})")
+_REPEATED_SLASHES = re.compile(r"//+")
 
 
 @dataclass(frozen=True)
 class Mapped:
-    """Where a URL leads: status is 'media', 'miss', 'other' (not under a prefix) or
-    'refused' (traversal or absolute path)."""
+    """Where a URL leads: status is 'media' (a library file), 'miss' (a media path the
+    library does not have), 'other' (not media: off the prefixes, or no media extension)
+    or 'refused' (traversal, absolute path, NUL)."""
 
     status: str
     media_id: int = 0
@@ -44,19 +53,24 @@ REFUSED = Mapped("refused")
 
 def relative_media_path(url: str, prefixes: tuple[str, ...]) -> tuple[bytes | None, str]:
     """(path bytes relative to the root or None, query); None with query 'refused' when
-    unsafe, None with query '' when the URL is not under a prefix."""
+    unsafe, None with query '' when the URL names no file under a prefix (it is off the
+    prefixes, or is the prefix folder itself, such as `/` or `/?p=1`)."""
     if url.startswith(("http://", "https://")):
         slash = url.find("/", url.find("//") + 2)
         url = url[slash:] if slash >= 0 else "/"
     path, _, query = url.partition("?")
     path = path.partition("#")[0]
     query = query.partition("#")[0]
+    if "//" in path:
+        path = _REPEATED_SLASHES.sub("/", path)
     for prefix in prefixes:
         if path.startswith(prefix):
             rest = path[len(prefix) :]
             break
     else:
         return None, ""
+    if not rest:
+        return None, ""  # the folder itself (a site's home page under prefix `/`)
     if "\\x" in rest:
         rest = _LOGGED_BYTE.sub(r"%\1", rest)
     # A log line's bytes that are not UTF-8 come as surrogates (see decode_lines).
@@ -96,6 +110,8 @@ class UrlMapper:
         entry = self.paths.get(path)
         wants_download = bool(query) and bool(_DOWNLOAD_QUERY.search(query))
         if entry is None:
+            if classify(path)[0] is Kind.OTHER:
+                return OTHER  # a page, style or script the library never holds
             return Mapped("miss", event_type="download" if wants_download else "view", path=path)
         media_id, kind = entry
         download = wants_download or kind == "document"

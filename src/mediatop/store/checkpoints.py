@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,15 +86,25 @@ def add_rejects(
 
 def add_misses(
     conn: sqlite3.Connection,
-    misses: Counter[tuple[bytes, str]],
+    misses: Mapping[tuple[bytes, str, int, int], int],
     last_status: Mapping[tuple[bytes, str], int],
 ) -> None:
-    """Count requests for media paths the library does not have, per path and day."""
+    """Count requests for media paths the library does not have, per path and day:
+    misses are keyed (path, day, is_bot, answered below 400)."""
+    per_day: dict[tuple[bytes, str], list[int]] = {}
+    for (path, day, is_bot, served), n in misses.items():
+        per_day.setdefault((path, day), [0, 0, 0, 0])[2 * served + is_bot] += n
     conn.executemany(
-        "INSERT INTO media_misses (path, date, requests, last_status) VALUES (?,?,?,?) "
-        "ON CONFLICT(path, date) DO UPDATE SET requests = requests + excluded.requests, "
-        "last_status = excluded.last_status",
-        [(path, day, n, last_status.get((path, day))) for (path, day), n in misses.items()],
+        "INSERT INTO media_misses (path, date, human_not_found, bot_not_found, human_served, "
+        "bot_served, last_status) VALUES (?,?,?,?,?,?,?) ON CONFLICT(path, date) DO UPDATE SET "
+        "human_not_found = human_not_found + excluded.human_not_found, "
+        "bot_not_found = bot_not_found + excluded.bot_not_found, "
+        "human_served = human_served + excluded.human_served, "
+        "bot_served = bot_served + excluded.bot_served, last_status = excluded.last_status",
+        [
+            (path, day, *counts, last_status.get((path, day)))
+            for (path, day), counts in per_day.items()
+        ],
     )
 
 
