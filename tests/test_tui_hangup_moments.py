@@ -49,7 +49,9 @@ def scanned_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         directory.mkdir(parents=True)
         for number in range(FILES_PER_FOLDER):
             extension = EXTENSIONS[number % len(EXTENSIONS)]
-            (directory / f"f{number}.{extension}").write_bytes(b"x" * (number + 1))
+            fd = os.open(directory / f"f{number}.{extension}", os.O_WRONLY | os.O_CREAT, 0o644)
+            os.write(fd, b"x" * (number + 1))
+            os.close(fd)
     store = base / "scanned.sqlite3"
     conn = connect(store)
     try:
