@@ -11,7 +11,8 @@ longer exists, so the commands that open it leave on these signals at any moment
 - in every case a last resort is armed: if the process is still here LAST_RESORT_SECONDS
   later (a step of the shutdown blocked on the gone terminal, a worker that does not
   stop), the clean-ups registered with `on_last_resort` run, the child processes are
-  killed and the process exits with EXIT_CODE.
+  killed and the process exits: with 0 if the dashboard was running when the first
+  signal came (it was leaving as `q` does), else with 1 (start-up was cut short).
 
 No Textual here: the CLI installs the handlers, the app only supplies its quit.
 """
@@ -30,11 +31,11 @@ LEAVE_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 # The dashboard promises to be gone within 5 s of the signal; a clean quit takes well
 # under a second, and the last resort's own work (clean-ups, kills) a few hundred ms.
 LAST_RESORT_SECONDS = 3.0
-EXIT_CODE = 1
 
 _cleanups: list[Callable[[], object]] = []
 _on_leave: list[Callable[[int], object]] = []
 _requested: list[int] = []  # the leave signals received, first first
+_exit_code = [1]  # the last resort's: see the module docstring
 _last_resort_armed = threading.Event()
 
 
@@ -104,6 +105,9 @@ def on_last_resort(cleanup: Callable[[], object]) -> Iterator[None]:
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if not _requested:
+        running = bool(_on_leave) and _on_leave[-1] is not _raise_leave
+        _exit_code[0] = 0 if running else 1
     _arm_last_resort()
     _requested.append(signum)
     # Only the first request acts: a second signal must not cut short the clean-up that
@@ -126,7 +130,7 @@ def _last_resort() -> None:
         with contextlib.suppress(Exception):
             cleanup()
     kill_children()
-    os._exit(EXIT_CODE)
+    os._exit(_exit_code[0])
 
 
 def kill_children() -> None:
