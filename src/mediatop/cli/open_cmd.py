@@ -1,13 +1,22 @@
-"""`mediatop ROOT` / `mediatop open ROOT` and `mediatop demo`: open the dashboard."""
+"""`mediatop ROOT` / `mediatop open ROOT` and `mediatop demo`: open the dashboard.
+
+Both leave on SIGHUP (the terminal hung up) and SIGTERM at any moment, as
+`mediatop.leaving` says: during start-up with the message `stopped by SIGHUP` and exit
+1, once the dashboard runs as `q` does; the demo's temporary folder is removed either way.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
+from mediatop import leaving
 from mediatop.cli.common import add_root_arguments, settings_from
-from mediatop.cli.output import EXIT_USAGE, UserError, info
+from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, info
 from mediatop.config import Settings
 from mediatop.textsafe import visible
 
@@ -45,11 +54,20 @@ def _require_terminal() -> None:
 
 
 def _run_app(settings: Settings, read_only: str | None = None) -> int:
-    from mediatop.tui.app import build_app
+    with leaving.interruptible():
+        from mediatop.tui.app import build_app
 
-    app = build_app(settings, read_only=read_only)
-    app.run()
+        app = build_app(settings, read_only=read_only)
+    with leaving.while_running(app.leave):
+        app.run()
     return int(app.return_code or 0)
+
+
+def _stopped(exc: leaving.Leave) -> int:
+    # The terminal may be gone (SIGHUP): the message then has nowhere to go.
+    with contextlib.suppress(OSError):
+        return fail(f"stopped by {exc.signal_name}", EXIT_FAILURE)
+    return EXIT_FAILURE
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -60,26 +78,42 @@ def run_open(args: argparse.Namespace) -> int:
     # A store this process cannot write is still shown, read-only; one it can is
     # created or migrated here, before the app takes the terminal.
     read_only = write_problem(settings.db_path)
-    try:
-        connect(settings.db_path, readonly=read_only is not None).close()
-    except StoreError as exc:
-        raise UserError(visible(str(exc))) from exc
-    return _run_app(settings, read_only)
+    with leaving.leave_on_signals():
+        try:
+            with leaving.interruptible():
+                try:
+                    connect(settings.db_path, readonly=read_only is not None).close()
+                except StoreError as exc:
+                    raise UserError(visible(str(exc))) from exc
+            return _run_app(settings, read_only)
+        except leaving.Leave as exc:
+            return _stopped(exc)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from mediatop.demo import DemoError, prepare_demo, remove_demo
+    from mediatop.demo import DemoError, prepare_demo
 
     _require_terminal()
     info("preparing the demo library (a copy of sample_media/ with demo traffic)…")
-    try:
-        workspace = prepare_demo(args.sample)
-    except DemoError as exc:
-        raise UserError(str(exc)) from exc
-    try:
-        return _run_app(workspace.settings)
-    finally:
-        if args.keep:
-            info(f"demo kept in {workspace.folder}")
-        else:
-            remove_demo(workspace)
+    with leaving.leave_on_signals():
+        folder = Path(tempfile.mkdtemp(prefix="mediatop-demo-"))
+
+        def remove_folder() -> None:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        try:
+            with leaving.on_last_resort(remove_folder):
+                with leaving.interruptible():
+                    try:
+                        workspace = prepare_demo(args.sample, folder=folder)
+                    except DemoError as exc:
+                        raise UserError(str(exc)) from exc
+                return _run_app(workspace.settings)
+        except leaving.Leave as exc:
+            return _stopped(exc)
+        finally:
+            remove_folder()
+            if args.keep:
+                with contextlib.suppress(OSError):  # the terminal may be gone
+                    info(f"demo kept in {folder}")

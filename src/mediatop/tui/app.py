@@ -9,11 +9,13 @@ does: image savings are measured in the background only after a scan or a rescan
 from __future__ import annotations
 
 import asyncio
-import signal
+import contextlib
 from datetime import datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 
 from mediatop.config import Settings
 from mediatop.textsafe import visible
@@ -21,6 +23,11 @@ from mediatop.tui.messages import FileChosen, LibraryChanged
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
+from mediatop.tui.terminal_driver import TerminalDriver, terminal_present
+
+# How often the app looks whether its terminal is still there: a terminal closed without
+# a SIGHUP (no controlling terminal) is noticed within this.
+TERMINAL_CHECK_S = 0.5
 
 
 class MediatopApp(App[int]):
@@ -53,20 +60,40 @@ class MediatopApp(App[int]):
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self.sub_title = "DEMO" if settings.demo else ""
+        self._leave_asked = False
+        self._event_loop: asyncio.AbstractEventLoop | None = None
 
-    # A dropped SSH session hangs the app up, and `kill` terminates it: both leave as `q`
-    # does, so the watchers stop and the demo's temporary folder is removed.
-    _LEAVE_ON = (signal.SIGHUP, signal.SIGTERM)
+    def get_driver_class(self) -> type[Driver]:
+        driver_class = super().get_driver_class()
+        # The default driver on Linux and macOS, made safe for a terminal that goes away.
+        return TerminalDriver if driver_class is LinuxDriver else driver_class
+
+    def leave(self, signum: int | None = None) -> None:
+        """Quit as `q` does, asked from a signal handler (a dropped SSH session, `kill`)
+        or because the terminal is gone.
+
+        Only hands the request to the event loop: a signal handler may run in the middle
+        of anything. Asked before the loop runs, the app quits as soon as it loads."""
+        if self._leave_asked:
+            return
+        self._leave_asked = True
+        loop = self._event_loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: already leaving
+                loop.call_soon_threadsafe(self.call_later, self.action_quit)
 
     def on_load(self) -> None:  # the first event, before the terminal is taken over
-        loop = asyncio.get_running_loop()
-        for signum in self._LEAVE_ON:
-            loop.add_signal_handler(signum, self.call_later, self.action_quit)
+        self._event_loop = asyncio.get_running_loop()
+        if self._leave_asked:
+            self.call_later(self.action_quit)
 
-    def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in self._LEAVE_ON:
-            loop.remove_signal_handler(signum)
+    def on_mount(self) -> None:
+        if not self.is_headless and issubclass(self.driver_class, TerminalDriver):
+            self.set_interval(TERMINAL_CHECK_S, self._leave_if_terminal_gone)
+
+    def _leave_if_terminal_gone(self) -> None:
+        if not terminal_present():
+            self.leave()
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(

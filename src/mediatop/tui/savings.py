@@ -14,7 +14,7 @@ from pathlib import Path
 
 # Wall time one batch may spend starting re-encodings: short enough that a quit (which
 # waits for the batch in flight) stays prompt, long enough to amortise the pool's start.
-BATCH_BUDGET_S = 2.0
+BATCH_BUDGET_S = 1.0
 
 
 @dataclass(frozen=True)

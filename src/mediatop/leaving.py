@@ -1,0 +1,141 @@
+"""Leaving promptly when the terminal goes (SIGHUP) or the process is told to (SIGTERM).
+
+A dashboard left running by a dropped SSH session stays forever on a terminal that no
+longer exists, so the commands that open it leave on these signals at any moment:
+
+- before the dashboard runs (opening the store, preparing the demo: `interruptible`)
+  the signal raises `Leave` in the main thread, so `finally` blocks clean up as they do
+  on Ctrl-C;
+- while it runs, the dashboard is asked to quit as `q` does (`while_running`);
+- elsewhere (cleaning up after it) the request is only noted: nothing is cut short;
+- in every case a last resort is armed: if the process is still here LAST_RESORT_SECONDS
+  later (a step of the shutdown blocked on the gone terminal, a worker that does not
+  stop), the clean-ups registered with `on_last_resort` run, the child processes are
+  killed and the process exits: with 0 if the dashboard was running when the first
+  signal came (it was leaving as `q` does), else with 1 (start-up was cut short).
+
+No Textual here: the CLI installs the handlers, the app only supplies its quit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType
+
+LEAVE_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+# The dashboard promises to be gone within 5 s of the signal; a clean quit takes well
+# under a second, and the last resort's own work (clean-ups, kills) a few hundred ms.
+LAST_RESORT_SECONDS = 3.0
+
+_cleanups: list[Callable[[], object]] = []
+_on_leave: list[Callable[[int], object]] = []
+_requested: list[int] = []  # the leave signals received, first first
+_exit_code = [1]  # the last resort's: see the module docstring
+_last_resort_armed = threading.Event()
+
+
+class Leave(BaseException):
+    """A leave signal arrived outside the dashboard. A BaseException, as KeyboardInterrupt
+    is, so that `except Exception` on the way does not swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signal_name = signal.Signals(signum).name
+        super().__init__(self.signal_name)
+
+
+@contextlib.contextmanager
+def leave_on_signals() -> Iterator[None]:
+    """Handle SIGHUP and SIGTERM inside the block as the module docstring says.
+
+    Python-level handlers (signal.signal), not the event loop's: they run in the main
+    thread even while it waits on a lock, which is where a blocked shutdown waits, so the
+    last resort is armed whatever the dashboard is doing.
+    """
+    previous = {signum: signal.signal(signum, _on_signal) for signum in LEAVE_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        _requested.clear()
+
+
+def _raise_leave(signum: int) -> None:
+    raise Leave(signum)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Inside the block a leave signal raises `Leave`; one that came before it raises
+    at once."""
+    with while_running(_raise_leave):
+        yield
+
+
+@contextlib.contextmanager
+def while_running(leave: Callable[[int], object]) -> Iterator[None]:
+    """Inside the block a leave signal calls `leave(signum)` instead of raising `Leave`.
+
+    `leave` runs inside a signal handler: it must only hand the request on (for example
+    with `loop.call_soon_threadsafe`), never wait. A signal that came before the block
+    is passed on at once.
+    """
+    if _requested:
+        leave(_requested[0])
+    _on_leave.append(leave)
+    try:
+        yield
+    finally:
+        _on_leave.remove(leave)
+
+
+@contextlib.contextmanager
+def on_last_resort(cleanup: Callable[[], object]) -> Iterator[None]:
+    """Run `cleanup` before a last-resort exit that happens inside the block."""
+    _cleanups.append(cleanup)
+    try:
+        yield
+    finally:
+        _cleanups.remove(cleanup)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if not _requested:
+        running = bool(_on_leave) and _on_leave[-1] is not _raise_leave
+        _exit_code[0] = 0 if running else 1
+    _arm_last_resort()
+    _requested.append(signum)
+    # Only the first request acts: a second signal must not cut short the clean-up that
+    # the first one started (a demo folder half removed).
+    if len(_requested) == 1 and _on_leave:
+        _on_leave[-1](signum)
+
+
+def _arm_last_resort() -> None:
+    if _last_resort_armed.is_set():
+        return
+    _last_resort_armed.set()
+    threading.Thread(target=_last_resort, name="mediatop-last-resort", daemon=True).start()
+
+
+def _last_resort() -> None:
+    # A daemon thread: if the process ends in time, it ends with it, unseen.
+    threading.Event().wait(LAST_RESORT_SECONDS)
+    for cleanup in list(_cleanups):
+        with contextlib.suppress(Exception):
+            cleanup()
+    kill_children()
+    os._exit(_exit_code[0])
+
+
+def kill_children() -> None:
+    """Kill the worker processes this process started (probe and savings pools). Forked
+    helpers need not be named: they die with their parent (mediatop.children)."""
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            child.kill()
