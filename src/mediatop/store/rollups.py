@@ -34,6 +34,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.log_coverage import (
+    TRACKED_USES,
+    TrackedUse,
+    prune_emptied_breakdowns,
+    resolve_coverage,
+)
 from mediatop.store.rollup_upserts import (
     upsert_kind_breakdown,
     upsert_kind_daily,
@@ -61,7 +67,8 @@ from mediatop.store.rollups_vector import (
 )  # fmt: skip
 
 VIEW_WINDOW_S = 30 * 60
-COLLAPSED_KINDS = frozenset(("video", "audio"))
+COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
+HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
 
 _HOUR_TEXT = tuple(str(hour) for hour in range(24))
@@ -111,6 +118,12 @@ class UsageRollup:
         # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
         # audio log views waiting for the collapse rule, resolved in time order.
         self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
+        # hours (epoch // 3600) this batch's log rows cover, and tracked views and
+        # downloads waiting for the rule on covered hours (store.log_coverage)
+        self.log_hours: set[int] = set()
+        self.tracked: list[TrackedUse] = []
+        self.kinds_touched: dict[int, str] = {}
+        self.took_back = False
 
     def add(
         self,
@@ -139,11 +152,50 @@ class UsageRollup:
         if is_bot:
             vector[BOT] += 1
             self.breakdown[(media_id, day, "user_type", "bot")] += 1
+            if source == "log":
+                self.log_hours.add(ts // 3600)
+            return
+        self._add_timing(media_id, day, vector, server_ms, client_ms, cache)
+        user_type = "known" if user_id else "anonymous"
+        if source == "log":
+            self.log_hours.add(ts // 3600)
+        elif etype in TRACKED_USES:
+            # counted or not by resolve_coverage, once the covered hours are known
+            self.tracked.append((ts, media_id, kind, etype, device or "other",
+                                 referrer_host(referrer), country, user_type,
+                                 int(source in REQUEST_SOURCES), nbytes or 0, status))  # fmt: skip
+            if status is None or status < 400:
+                self._mark_used(media_id, ts)
             return
         if source in REQUEST_SOURCES:
             vector[REQ] += 1
         if nbytes:
             vector[BYTES] += nbytes
+        if status is not None and status >= 400:
+            vector[ERRORS] += 1
+            return
+        if etype == HEAD:
+            return
+        if status == 304:
+            vector[NOT_MOD] += 1
+        ref_host = referrer_host(referrer)
+        if session and source == "log" and kind in COLLAPSED_KINDS:
+            self.pending.append(
+                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
+            )
+            return
+        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+
+    def _add_timing(
+        self,
+        media_id: int,
+        day: str,
+        vector: list[float],
+        server_ms: float | None,
+        client_ms: float | None,
+        cache: str | None,
+    ) -> None:
+        """Server and client time and cache evidence: kept from every human event."""
         if server_ms is not None:
             vector[ST_SUM] += server_ms
             vector[ST_N] += 1
@@ -156,20 +208,6 @@ class UsageRollup:
             vector[HITS] += 1
         elif cache == "miss":
             vector[MISSES] += 1
-        if status is not None:
-            if status >= 400:
-                vector[ERRORS] += 1
-                return
-            if status == 304:
-                vector[NOT_MOD] += 1
-        user_type = "known" if user_id else "anonymous"
-        ref_host = referrer_host(referrer)
-        if session and source == "log" and etype == "view" and kind in COLLAPSED_KINDS:
-            self.pending.append(
-                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
-            )
-            return
-        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
 
     def add_plain_log_rows(
         self,
@@ -183,6 +221,7 @@ class UsageRollup:
         without a call per row: the ingest hot path."""
         metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
         last_used, first_used = self.last_used, self.first_used
+        add_hour = self.log_hours.add
         days = _DAYS
         for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
             found = days.get(ts // 86400)
@@ -190,6 +229,7 @@ class UsageRollup:
             vector = metrics.get((media_id, day))
             if vector is None:
                 vector = metrics[(media_id, day)] = [0] * WIDTH
+            add_hour(ts // 3600)
             if bot:
                 vector[BOT] += 1
                 breakdown[(media_id, day, "user_type", "bot")] += 1
@@ -200,10 +240,12 @@ class UsageRollup:
             if status >= 400:
                 vector[ERRORS] += 1
                 continue
+            if etype == HEAD:
+                continue
             if status == 304:
                 vector[NOT_MOD] += 1
             ref_host = _HOSTS.get(referrer) or referrer_host(referrer)
-            if session and etype == "view" and kinds.get(media_id) in COLLAPSED_KINDS:
+            if session and kinds.get(media_id) in COLLAPSED_KINDS:
                 pending.append((ts, session, media_id, etype, device or "other", ref_host, None,
                                 "anonymous"))  # fmt: skip
                 continue
@@ -228,15 +270,48 @@ class UsageRollup:
         user_type: str,
     ) -> None:
         self.metrics[(media_id, day)][_USE_INDEX.get(etype, VIEWS)] += 1
-        if ts > self.last_used.get(media_id, -1):
-            self.last_used[media_id] = ts
-        if ts < self.first_used.get(media_id, 1 << 62):
-            self.first_used[media_id] = ts
+        self._mark_used(media_id, ts)
         # one counter per combination; split into the breakdown dimensions at flush
         self.uses[
             (media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
              user_type)
         ] += 1  # fmt: skip
+
+    def _mark_used(self, media_id: int, ts: int) -> None:
+        """Widen the file's first and last use to `ts`."""
+        if ts > self.last_used.get(media_id, -1):
+            self.last_used[media_id] = ts
+        if ts < self.first_used.get(media_id, 1 << 62):
+            self.first_used[media_id] = ts
+
+    def add_use_delta(
+        self,
+        media_id: int,
+        kind: str,
+        ts: int,
+        etype: str,
+        device: str,
+        ref_host: str,
+        country: str | None,
+        user_type: str,
+        deltas: Sequence[int],
+    ) -> None:
+        """Add (or, negative, take back) a tracked use's counts: `deltas` is (uses,
+        requests, bytes, errors, not_modified). First and last use are not touched."""
+        uses, requests, nbytes, errors, not_modified = deltas
+        day, weekday = day_of(ts)
+        vector = self.metrics.get((media_id, day))
+        if vector is None:
+            vector = self.metrics[(media_id, day)] = [0] * WIDTH
+        vector[REQ] += requests
+        vector[BYTES] += nbytes
+        vector[ERRORS] += errors
+        vector[NOT_MOD] += not_modified
+        vector[_USE_INDEX.get(etype, VIEWS)] += uses
+        if uses:
+            key = (media_id, day, weekday, ts % 86400 // 3600, device, ref_host, country,
+                   user_type)  # fmt: skip
+            self.uses[key] += uses
 
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
         """usage_breakdown deltas: bot counts plus every use split by dimension."""
@@ -305,6 +380,9 @@ class UsageRollup:
         Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
         """
         self.resolve_collapse(conn)
+        resolve_coverage(conn, self)
+        if self.kinds_touched:  # files whose tracked uses were counted or taken back
+            kinds = {**kinds, **self.kinds_touched}
         upsert_metrics(conn, self.metrics, now)
         upsert_totals(conn, self.metrics, self.first_used, self.last_used)
         upsert_kind_daily(conn, self.metrics, kinds)
@@ -317,3 +395,5 @@ class UsageRollup:
             [(*key, count) for key, count in breakdown.items()],
         )
         upsert_kind_breakdown(conn, breakdown, kinds)
+        if self.took_back:
+            prune_emptied_breakdowns(conn, breakdown, kinds)
