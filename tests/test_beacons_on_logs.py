@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediatop.ingest.logfile import ingest_logs
 from mediatop.ingest.tracked import import_events
@@ -25,7 +29,7 @@ DAY = 1_728_518_400  # 2024-10-10 00:00 UTC
 def _library(tmp_path: Path, name: str) -> tuple[sqlite3.Connection, dict[str, int]]:
     root = tmp_path / name / "media"
     root.mkdir(parents=True)
-    for file in ("hero.jpg", "other.jpg"):
+    for file in ("hero.jpg", "other.jpg", "guide.pdf"):
         (root / file).write_bytes(b"x" * 100)
     conn = connect(tmp_path / name / "store.sqlite3")
     scan_root(conn, root, probe=False)
@@ -161,3 +165,68 @@ def test_beacon_requests_count_only_where_no_log_covers_their_hour(tmp_path: Pat
         # views 2; bytes 700 + 800 = 1500; client time 50 + 70 = 120 ms over 2
         assert _hero_figures(conn, hero) == (2, 2, 0, 0, 1500, 120.0, 2)
     assert results[0] == results[1]
+
+
+log_events = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 3599), st.sampled_from(("hero.jpg", "guide.pdf")),
+              st.sampled_from((200, 206, 304, 404)), st.sampled_from(("s1", "s2")),
+              st.booleans()),
+    max_size=12,
+)  # fmt: skip
+tracked_events = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 3599), st.sampled_from(("hero.jpg", "guide.pdf")),
+              st.sampled_from(("view", "download", "click")),
+              st.sampled_from(("import", "beacon", "track")),
+              st.sampled_from((None, "FR", "DE")), st.integers(0, 5000)),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(log_events, tracked_events, st.data())
+def test_figures_do_not_depend_on_order_or_runs(
+    logged: list[tuple], tracked: list[tuple], data: st.DataObject
+) -> None:
+    """Log lines (in time order, as a log is read) and tracked events, written all log
+    first, all tracked first, and interleaved in random runs: the same rollups."""
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        _, ids = _library(base, "names")
+        log = sorted(
+            (UsageEvent(ids[name], "view" if name.endswith(".jpg") else "download",
+                       DAY + hour * 3600 + second, "log", session_id=session, status=status,
+                       bytes=second, device="bot" if bot else "desktop", is_bot=bot)
+             for hour, second, name, status, session, bot in logged),
+            key=lambda event: event.timestamp,
+        )  # fmt: skip
+        events = [
+            UsageEvent(ids[name], etype, DAY + hour * 3600 + second, source, country=country,
+                       bytes=size, client_time_ms=float(size % 700), device="mobile")
+            for hour, second, name, etype, source, country, size in tracked
+        ]  # fmt: skip
+        runs_of_log = _runs(log, data.draw(st.integers(1, 4)))
+        runs_of_events = _runs(events, data.draw(st.integers(1, 4)))
+        interleaved = data.draw(st.permutations(["log"] * len(runs_of_log)
+                                                + ["event"] * len(runs_of_events)))  # fmt: skip
+        orders = {
+            "log first": [log, events],
+            "tracked first": [events, log],
+            "interleaved": [
+                (runs_of_log if which == "log" else runs_of_events).pop(0) for which in interleaved
+            ],
+        }
+        figures = {}
+        for name, batches in orders.items():
+            conn, _ = _library(base, name)
+            for batch in batches:
+                record_usage_events_committed(conn, batch)
+            figures[name] = _figures(conn)
+            conn.close()
+        assert figures["tracked first"] == figures["log first"]
+        assert figures["interleaved"] == figures["log first"]
+
+
+def _runs(events: list[UsageEvent], count: int) -> list[list[UsageEvent]]:
+    """`events` cut into `count` consecutive runs (some may be empty)."""
+    size = -(-len(events) // count) or 1
+    return [events[at : at + size] for at in range(0, size * count, size)]

@@ -18,13 +18,10 @@ sources are split into runs. Everything runs in the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping, Sequence
 
-if TYPE_CHECKING:
-    from mediatop.store.rollups import UsageRollup
-
-TRACKED_USES = frozenset(("view", "download"))
+from mediatop.store.rollups import UsageRollup, day_of
+from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
 
 # A tracked use waiting for the rule: (ts, media_id, kind, event_type, device, referrer
 # host, country, user_type, requests, bytes, status)
@@ -89,7 +86,7 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
             continue
         error = int(status is not None and status >= 400)
         deltas = [1 - error, requests, nbytes, error, int(status == 304)]
-        rollup.add_use_delta(media_id, kind, ts, etype, device, ref_host, country, user, deltas)
+        _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
         total = added.setdefault((hour, media_id, etype, device, ref_host, country or "", user),
                                  [0, 0, 0, 0, 0])  # fmt: skip
         for index, delta in enumerate(deltas):
@@ -116,8 +113,8 @@ def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[
     ]
     for hour, media_id, etype, device, ref_host, country, user, kind, *totals in found:
         deltas = [-value for value in totals]
-        rollup.add_use_delta(
-            media_id, kind, hour * 3600, etype, device, ref_host, country or None, user, deltas
+        _add_use_delta(
+            rollup, hour * 3600, media_id, etype, device, ref_host, country or None, user, deltas
         )
         rollup.kinds_touched[media_id] = kind
         rollup.took_back = True
@@ -125,6 +122,35 @@ def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[
         conn.executemany(
             "DELETE FROM uncovered_uses WHERE hour = ?", [(hour,) for hour in sorted(hours)]
         )
+
+
+def _add_use_delta(
+    rollup: UsageRollup,
+    ts: int,
+    media_id: int,
+    etype: str,
+    device: str,
+    ref_host: str,
+    country: str | None,
+    user_type: str,
+    deltas: Sequence[int],
+) -> None:
+    """Add (or, negative, take back) a tracked use's counts to the batch's rollup:
+    `deltas` is (uses, requests, bytes, errors, not_modified). First and last use are
+    not touched: a tracked use marks its file as used whether it counts or not."""
+    uses, requests, nbytes, errors, not_modified = deltas
+    day, weekday = day_of(ts)
+    vector = rollup.metrics.get((media_id, day))
+    if vector is None:
+        vector = rollup.metrics[(media_id, day)] = [0] * WIDTH
+    vector[REQ] += requests
+    vector[BYTES] += nbytes
+    vector[ERRORS] += errors
+    vector[NOT_MOD] += not_modified
+    vector[DOWNLOADS if etype == "download" else VIEWS] += uses
+    if uses:
+        hour = ts % 86400 // 3600
+        rollup.uses[(media_id, day, weekday, hour, device, ref_host, country, user_type)] += uses
 
 
 def prune_emptied_breakdowns(

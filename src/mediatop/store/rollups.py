@@ -8,19 +8,24 @@ decide what the rollups say:
 - `requests` are human HTTP requests (sources 'log' and 'beacon'); tracked clicks,
   shares and views (sources 'track', 'import') are interactions, not requests.
 - A status >= 400 is an `error`, never a view or download.
+- A HEAD request (event type 'head') is a request, never a view, download or use.
 - A 304 is a view (or download) served from the browser's cache: `not_modified` + 1,
   0 bytes.
-- For video and audio from the access log, a visitor's (session key) successful
-  requests for one file collapse into ONE view while each follows the previous one
-  within 30 minutes (players fetch a file in many 206 range requests). The last-seen
-  time per (session, file) is kept in `view_windows`, so the count does not depend on
-  how the log was split into batches or runs (as long as it is read in time order).
+- For video, audio and documents from the access log, a visitor's (session key)
+  successful requests for one file collapse into ONE view or download while each
+  follows the previous one within 30 minutes (players and PDF viewers fetch a file in
+  many 206 range requests). The last-seen time per (session, file) is kept in
+  `view_windows`, so the count does not depend on how the log was split into batches
+  or runs (as long as it is read in time order).
+- A tracked or beacon view or download counts only in an hour no access log covers;
+  in a covered hour it was the log's request and brings only its client time
+  (`mediatop.store.log_coverage` keeps that state in the store).
 - Server time (`$request_time`) and client time (Resource Timing beacons) are summed
   and bucketed apart (latency_histogram source 'server' / 'client').
 - Cache hits/misses come only from evidence (`cache_status` 'hit' / 'miss'); with none,
   both stay 0 and `cache_hit_rate` stays NULL.
 - `file_totals.last_used` / `first_used` = latest / earliest counted human view,
-  download, click or share.
+  download, click or share, or tracked view or download (counted or not).
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
   country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
 """
@@ -31,15 +36,10 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
-from mediatop.store.log_coverage import (
-    TRACKED_USES,
-    TrackedUse,
-    prune_emptied_breakdowns,
-    resolve_coverage,
-)
 from mediatop.store.rollup_upserts import (
     upsert_kind_breakdown,
     upsert_kind_daily,
@@ -66,10 +66,14 @@ from mediatop.store.rollups_vector import (
     WIDTH,
 )  # fmt: skip
 
+if TYPE_CHECKING:
+    from mediatop.store.log_coverage import TrackedUse
+
 VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
 HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
+TRACKED_USES = frozenset(("view", "download"))  # what a tracked event or beacon may double
 
 _HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
@@ -284,35 +288,6 @@ class UsageRollup:
         if ts < self.first_used.get(media_id, 1 << 62):
             self.first_used[media_id] = ts
 
-    def add_use_delta(
-        self,
-        media_id: int,
-        kind: str,
-        ts: int,
-        etype: str,
-        device: str,
-        ref_host: str,
-        country: str | None,
-        user_type: str,
-        deltas: Sequence[int],
-    ) -> None:
-        """Add (or, negative, take back) a tracked use's counts: `deltas` is (uses,
-        requests, bytes, errors, not_modified). First and last use are not touched."""
-        uses, requests, nbytes, errors, not_modified = deltas
-        day, weekday = day_of(ts)
-        vector = self.metrics.get((media_id, day))
-        if vector is None:
-            vector = self.metrics[(media_id, day)] = [0] * WIDTH
-        vector[REQ] += requests
-        vector[BYTES] += nbytes
-        vector[ERRORS] += errors
-        vector[NOT_MOD] += not_modified
-        vector[_USE_INDEX.get(etype, VIEWS)] += uses
-        if uses:
-            key = (media_id, day, weekday, ts % 86400 // 3600, device, ref_host, country,
-                   user_type)  # fmt: skip
-            self.uses[key] += uses
-
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
         """usage_breakdown deltas: bot counts plus every use split by dimension."""
         rows = Counter(self.breakdown)
@@ -379,6 +354,9 @@ class UsageRollup:
 
         Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
         """
+        # imported here: log_coverage builds on this module
+        from mediatop.store.log_coverage import prune_emptied_breakdowns, resolve_coverage
+
         self.resolve_collapse(conn)
         resolve_coverage(conn, self)
         if self.kinds_touched:  # files whose tracked uses were counted or taken back
