@@ -2,11 +2,12 @@
 
 The rule (README, "Events: what is recorded and what counts"): an hour (UTC) in which
 an ingested access log recorded a request for a library file, by a person or a crawler,
-is *covered*, and there the log is the count. A tracked or beacon `view` or `download`
-in a covered hour was one of the log's requests (a beacon carries no IP, so it cannot
+is *covered*, and there the log is the count. A tracked or beacon `view` in a covered
+hour was one of the log's requests (a beacon carries no IP, so it cannot
 be matched to its line): it brings its client time and marks the file as used, but no
-view, download, request, bytes, error or breakdown entry. Outside covered hours it
-counts as the log would have counted it.
+view, request, bytes, error or breakdown entry. Outside covered hours it counts as the
+log would have counted it. Tracked downloads, clicks and shares are actions the site
+recorded, not requests: they always count.
 
 The state lives in the store, as the video collapse keeps its windows there:
 `log_hours` holds the covered hours, `uncovered_uses` what tracked uses added while

@@ -17,7 +17,7 @@ decide what the rollups say:
   many 206 range requests). The last-seen time per (session, file) is kept in
   `view_windows`, so the count does not depend on how the log was split into batches
   or runs (as long as it is read in time order).
-- A tracked or beacon view or download counts only in an hour no access log covers;
+- A tracked or beacon view counts only in an hour no access log covers;
   in a covered hour it was the log's request and brings only its client time
   (`mediatop.store.log_coverage` keeps that state in the store).
 - Server time (`$request_time`) and client time (Resource Timing beacons) are summed
@@ -25,7 +25,7 @@ decide what the rollups say:
 - Cache hits/misses come only from evidence (`cache_status` 'hit' / 'miss'); with none,
   both stay 0 and `cache_hit_rate` stays NULL.
 - `file_totals.last_used` / `first_used` = latest / earliest counted human view,
-  download, click or share, or tracked view or download (counted or not).
+  download, click or share, or tracked view (counted or not).
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
   country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
 """
@@ -73,7 +73,8 @@ VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
 HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
-TRACKED_USES = frozenset(("view", "download"))  # what a tracked event or beacon may double
+# what a tracked event or beacon may double: the view the log counted for its request
+TRACKED_USES = frozenset(("view",))
 
 _HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
@@ -122,8 +123,8 @@ class UsageRollup:
         # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
         # audio log views waiting for the collapse rule, resolved in time order.
         self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
-        # hours (epoch // 3600) this batch's log rows cover, and tracked views and
-        # downloads waiting for the rule on covered hours (store.log_coverage)
+        # hours (epoch // 3600) this batch's log rows cover, and tracked views waiting
+        # for the rule on covered hours (store.log_coverage)
         self.log_hours: set[int] = set()
         self.tracked: list[TrackedUse] = []
         self.kinds_touched: dict[int, str] = {}

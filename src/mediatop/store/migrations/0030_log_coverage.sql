@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS log_hours (
   hour INTEGER PRIMARY KEY
 ) WITHOUT ROWID;
 
--- What tracked and beacon views and downloads added to the rollups while no log covered
+-- What tracked and beacon views added to the rollups while no log covered
 -- their hour, summed per breakdown combination. The first log batch that covers the
 -- hour subtracts them again and deletes them, so the figures do not depend on which
 -- source arrived first.
