@@ -230,3 +230,21 @@ def _runs(events: list[UsageEvent], count: int) -> list[list[UsageEvent]]:
     """`events` cut into `count` consecutive runs (some may be empty)."""
     size = -(-len(events) // count) or 1
     return [events[at : at + size] for at in range(0, size * count, size)]
+
+
+def test_an_upgraded_store_knows_the_hours_its_logs_already_cover(tmp_path: Path) -> None:
+    conn, ids = _library(tmp_path, "old")
+    hero = ids["hero.jpg"]
+    logged = UsageEvent(hero, "view", DAY + 9 * 3600, "log", status=200, bytes=700,
+                        session_id="s1", device="desktop")  # fmt: skip
+    record_usage_events_committed(conn, [logged])
+    # the store as the version before 0030 left it: no coverage tables
+    conn.executescript("DROP TABLE log_hours; DROP TABLE uncovered_uses; PRAGMA user_version = 21;")
+    conn.close()
+    conn = connect(tmp_path / "old" / "store.sqlite3")
+    beacon = UsageEvent(hero, "view", DAY + 9 * 3600 + 1, "import", bytes=800,
+                        client_time_ms=90.0)  # fmt: skip
+    record_usage_events_committed(conn, [beacon])
+    # hour 9 was covered by the log stored before the upgrade: 1 request, 1 view,
+    # 700 bytes; the beacon brings its 90 ms only
+    assert _hero_figures(conn, hero) == (1, 1, 0, 0, 700, 90.0, 1)

@@ -69,19 +69,8 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     hours = {use[0] // 3600 for use in rollup.tracked}
     covered = rollup.log_hours | stored_log_hours(conn, hours)
     added: dict[_UseKey, list[int]] = {}
-    for (
-        ts,
-        media_id,
-        kind,
-        etype,
-        device,
-        ref_host,
-        country,
-        user,
-        requests,
-        nbytes,
-        status,
-    ) in rollup.tracked:
+    for use in rollup.tracked:
+        ts, media_id, kind, etype, device, ref_host, country, user, requests, nbytes, status = use
         hour = ts // 3600
         if hour in covered:
             continue
