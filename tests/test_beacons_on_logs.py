@@ -248,3 +248,26 @@ def test_an_upgraded_store_knows_the_hours_its_logs_already_cover(tmp_path: Path
     # hour 9 was covered by the log stored before the upgrade: 1 request, 1 view,
     # 700 bytes; the beacon brings its 90 ms only
     assert _hero_figures(conn, hero) == (1, 1, 0, 0, 700, 90.0, 1)
+
+
+def test_a_document_preview_is_a_view_but_not_a_second_request(tmp_path: Path) -> None:
+    """The log counts every document request as a download; the site's viewer reports
+    the same open as a view: a view beside the download, with no request or bytes."""
+    log = [_log_line("guide.pdf", "13:20:00", 200, 100_000, "198.51.100.5")]
+    preview = [{"media": "guide.pdf", "eventType": "view", "timestamp": "2024-10-10T13:20:02Z",
+                "clientTimeMs": 900, "transferSize": 100_300}]  # fmt: skip
+    results = []
+    for order in ("preview-first", "log-first"):
+        conn, ids = _library(tmp_path, order)
+        steps = [(_import, preview), (_ingest, log)]
+        for step, items in steps if order == "preview-first" else reversed(steps):
+            step(conn, tmp_path / order, items)  # type: ignore[operator]
+        # 1 request (the log's), 1 download (the log's), 1 view (the preview),
+        # 100000 bytes (the log's; not the preview's 100300), client time 900 ms over 1
+        assert conn.execute(
+            "SELECT requests, downloads, views, bandwidth_usage, client_time_sum_ms, "
+            "client_time_count FROM media_performance_metrics WHERE media_id = ?",
+            (ids["guide.pdf"],),
+        ).fetchone() == (1, 1, 1, 100_000, 900.0, 1)
+        results.append(_figures(conn))
+    assert results[0] == results[1]

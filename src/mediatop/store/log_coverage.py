@@ -7,7 +7,9 @@ hour was one of the log's requests (a beacon carries no IP, so it cannot
 be matched to its line): it brings its client time and marks the file as used, but no
 view, request, bytes, error or breakdown entry. Outside covered hours it counts as the
 log would have counted it. Tracked downloads, clicks and shares are actions the site
-recorded, not requests: they always count.
+recorded, not requests: they always count. So does a tracked view of a document as a
+view: the site's viewer opened it, which the log cannot tell from a download (it counts
+every document request as one); in a covered hour it brings no request or bytes.
 
 The state lives in the store, as the video collapse keeps its windows there:
 `log_hours` holds the covered hours, `uncovered_uses` what tracked uses added while
@@ -72,9 +74,12 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     for use in rollup.tracked:
         ts, media_id, kind, etype, device, ref_host, country, user, requests, nbytes, status = use
         hour = ts // 3600
-        if hour in covered:
-            continue
         error = int(status is not None and status >= 400)
+        if hour in covered:
+            if kind == "document" and not error:  # a preview: a view beside the download
+                _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user,
+                               [1, 0, 0, 0, 0])  # fmt: skip
+            continue
         deltas = [1 - error, requests, nbytes, error, int(status == 304)]
         _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
         total = added.setdefault((hour, media_id, etype, device, ref_host, country or "", user),
@@ -103,6 +108,8 @@ def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[
     ]
     for hour, media_id, etype, device, ref_host, country, user, kind, *totals in found:
         deltas = [-value for value in totals]
+        if kind == "document":
+            deltas[0] = 0  # the view of a document preview stays (see the module docstring)
         _add_use_delta(
             rollup, hour * 3600, media_id, etype, device, ref_host, country or None, user, deltas
         )
