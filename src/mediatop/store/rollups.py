@@ -120,8 +120,8 @@ class UsageRollup:
         self.breakdown: Counter[tuple[int, str, str, str]] = Counter()
         self.uses: Counter[tuple[int, str, str, int, str, str, str | None, str]] = Counter()
         self.latency: Counter[tuple[int, str, str, int]] = Counter()
-        # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
-        # audio log views waiting for the collapse rule, resolved in time order.
+        # (ts, session, media_id, etype, device, ref_host, country, user_type): video,
+        # audio and document log uses waiting for the collapse rule, resolved in time order.
         self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
         # hours (epoch // 3600) this batch's log rows cover, and tracked views waiting
         # for the rule on covered hours (store.log_coverage)
@@ -316,7 +316,7 @@ class UsageRollup:
         return rows
 
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
-        """Apply the 30-minute view collapse to pending video/audio views, in time order.
+        """Apply the 30-minute collapse to pending video/audio/document uses, in time order.
 
         Reads and writes view_windows in the caller's transaction, then prunes entries
         older than one window before the newest time seen.
@@ -353,7 +353,8 @@ class UsageRollup:
     def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
         """Upsert every delta into the rollup tables (caller's transaction).
 
-        Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
+        Resolves the collapse and the tracked views (`store.log_coverage`) first.
+        `kinds` maps each media_id to its kind.
         """
         # imported here: log_coverage builds on this module
         from mediatop.store.log_coverage import prune_emptied_breakdowns, resolve_coverage
