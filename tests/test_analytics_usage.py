@@ -36,7 +36,8 @@ def library(tmp_path):
     events = [view(ids["logo"], d + 0.001) for d in range(91)]
     events += [view(ids["hero"], 3 + i) for i in range(5)]
     events += [tracked(ids["hero"], "click", 2), tracked(ids["hero"], "share", 2)]
-    events += [view(ids["doc"], 2, event_type="download") for _ in range(3)]
+    # three readers (one reader's requests within 30 minutes would be one download)
+    events += [view(ids["doc"], 2, event_type="download", session_id=f"r{i}") for i in range(3)]
     events += [view(ids["doc"], 40)]  # outside 30d, inside 90d
     events += [view(ids["doc"], 4)]
     events += [view(ids["thumb"], 10)]

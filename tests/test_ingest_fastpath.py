@@ -54,8 +54,8 @@ def _run(lines: list[str], fast: bool, prefixes: tuple[str, ...]) -> tuple[objec
     rollup = result.rollup
     counts = {k: v for k, v in result.counts.items() if v}
     return (rows, rollup.metrics, rollup.breakdown_rows(), sorted(map(repr, rollup.pending)),
-            rollup.last_used, rollup.first_used, counts, dict(result.rejects),
-            dict(result.misses), dict(result.miss_status))  # fmt: skip
+            rollup.last_used, rollup.first_used, rollup.log_hours, counts,
+            dict(result.rejects), dict(result.misses), dict(result.miss_status))  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
@@ -69,7 +69,7 @@ def test_hot_path_and_general_path_agree(parts: list[tuple], prefixes: tuple[str
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(
-    st.sampled_from((1, 2, 3)), st.sampled_from(("view", "download")),
+    st.sampled_from((1, 2, 3)), st.sampled_from(("view", "download", "head")),
     st.sampled_from(("s1", "s2", None)), st.sampled_from((None, "https://a.example/x")),
     st.integers(min_value=1_728_000_000, max_value=1_728_200_000),
     st.sampled_from((200, 206, 304, 404)), st.integers(min_value=0, max_value=10**6),
@@ -87,3 +87,4 @@ def test_plain_rows_roll_up_as_add_does(rows: list[tuple]) -> None:
     assert one.breakdown_rows() == many.breakdown_rows()
     assert one.pending == many.pending
     assert (one.last_used, one.first_used) == (many.last_used, many.first_used)
+    assert one.log_hours == many.log_hours

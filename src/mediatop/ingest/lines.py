@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from mediatop.ingest.devices import device_of
 from mediatop.ingest.logformat import LogFormat
 from mediatop.ingest.urlmap import Mapped, UrlMapper
 from mediatop.store.events import LogRow, PlainLogRow
-from mediatop.store.rollups import UsageRollup, day_of
+from mediatop.store.rollups import HEAD, UsageRollup, day_of
 
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
@@ -354,6 +354,8 @@ class LineBatch:
             or not request.isascii()
         ):
             return None
+        if method == "HEAD" and mapped.status == "media":
+            mapped = replace(mapped, event_type=HEAD)
         if len(self._requests) > 50_000:
             self._requests.clear()
         self._requests[request] = mapped
@@ -440,7 +442,9 @@ class LineBatch:
             referrer = strings.setdefault(shown, shown)
         session = self.session_of(ip, agent or "")
         etype = mapped.event_type
-        if cd is not None and "attachment" in cd.lower():
+        if method == "HEAD":
+            etype = HEAD
+        elif cd is not None and "attachment" in cd.lower():
             etype = "download"
         server_ms = _seconds_to_ms(rtime) if rtime is not None else None
         cache_value = cache_status(cache) if cache is not None else None

@@ -8,19 +8,24 @@ decide what the rollups say:
 - `requests` are human HTTP requests (sources 'log' and 'beacon'); tracked clicks,
   shares and views (sources 'track', 'import') are interactions, not requests.
 - A status >= 400 is an `error`, never a view or download.
+- A HEAD request (event type 'head') is a request, never a view, download or use.
 - A 304 is a view (or download) served from the browser's cache: `not_modified` + 1,
   0 bytes.
-- For video and audio from the access log, a visitor's (session key) successful
-  requests for one file collapse into ONE view while each follows the previous one
-  within 30 minutes (players fetch a file in many 206 range requests). The last-seen
-  time per (session, file) is kept in `view_windows`, so the count does not depend on
-  how the log was split into batches or runs (as long as it is read in time order).
+- For video, audio and documents from the access log, a visitor's (session key)
+  successful requests for one file collapse into ONE view or download while each
+  follows the previous one within 30 minutes (players and PDF viewers fetch a file in
+  many 206 range requests). The last-seen time per (session, file) is kept in
+  `view_windows`, so the count does not depend on how the log was split into batches
+  or runs (as long as it is read in time order).
+- A tracked or beacon view counts only in an hour no access log covers;
+  in a covered hour it was the log's request and brings only its client time
+  (`mediatop.store.log_coverage` keeps that state in the store).
 - Server time (`$request_time`) and client time (Resource Timing beacons) are summed
   and bucketed apart (latency_histogram source 'server' / 'client').
 - Cache hits/misses come only from evidence (`cache_status` 'hit' / 'miss'); with none,
   both stay 0 and `cache_hit_rate` stays NULL.
 - `file_totals.last_used` / `first_used` = latest / earliest counted human view,
-  download, click or share.
+  download, click or share, or tracked view (counted or not).
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
   country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
 """
@@ -31,6 +36,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
@@ -60,9 +66,15 @@ from mediatop.store.rollups_vector import (
     WIDTH,
 )  # fmt: skip
 
+if TYPE_CHECKING:
+    from mediatop.store.log_coverage import TrackedUse
+
 VIEW_WINDOW_S = 30 * 60
-COLLAPSED_KINDS = frozenset(("video", "audio"))
+COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
+HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
+# what a tracked event or beacon may double: the view the log counted for its request
+TRACKED_USES = frozenset(("view",))
 
 _HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
@@ -110,9 +122,15 @@ class UsageRollup:
         self.latency: Counter[tuple[int, str, str, int]] = Counter()
         # the same keys -> (smallest, largest) ms seen: percentiles stay inside them
         self.latency_range: dict[tuple[int, str, str, int], tuple[float, float]] = {}
-        # (ts, session, media_id, etype, device, ref_host, country, user_type): video and
-        # audio log views waiting for the collapse rule, resolved in time order.
+        # (ts, session, media_id, etype, device, ref_host, country, user_type): video,
+        # audio and document log uses waiting for the collapse rule, resolved in time order.
         self.pending: list[tuple[int, str, int, str, str, str, str | None, str]] = []
+        # hours (epoch // 3600) this batch's log rows cover, and tracked views waiting
+        # for the rule on covered hours (store.log_coverage)
+        self.log_hours: set[int] = set()
+        self.tracked: list[TrackedUse] = []
+        self.kinds_touched: dict[int, str] = {}
+        self.took_back = False
 
     def add(
         self,
@@ -141,11 +159,50 @@ class UsageRollup:
         if is_bot:
             vector[BOT] += 1
             self.breakdown[(media_id, day, "user_type", "bot")] += 1
+            if source == "log":
+                self.log_hours.add(ts // 3600)
+            return
+        self._add_timing(media_id, day, vector, server_ms, client_ms, cache)
+        user_type = "known" if user_id else "anonymous"
+        if source == "log":
+            self.log_hours.add(ts // 3600)
+        elif etype in TRACKED_USES:
+            # counted or not by resolve_coverage, once the covered hours are known
+            self.tracked.append((ts, media_id, kind, etype, device or "other",
+                                 referrer_host(referrer), country, user_type,
+                                 int(source in REQUEST_SOURCES), nbytes or 0, status))  # fmt: skip
+            if status is None or status < 400:
+                self._mark_used(media_id, ts)
             return
         if source in REQUEST_SOURCES:
             vector[REQ] += 1
         if nbytes:
             vector[BYTES] += nbytes
+        if status is not None and status >= 400:
+            vector[ERRORS] += 1
+            return
+        if etype == HEAD:
+            return
+        if status == 304:
+            vector[NOT_MOD] += 1
+        ref_host = referrer_host(referrer)
+        if session and source == "log" and kind in COLLAPSED_KINDS:
+            self.pending.append(
+                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
+            )
+            return
+        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+
+    def _add_timing(
+        self,
+        media_id: int,
+        day: str,
+        vector: list[float],
+        server_ms: float | None,
+        client_ms: float | None,
+        cache: str | None,
+    ) -> None:
+        """Server and client time and cache evidence: kept from every human event."""
         if server_ms is not None:
             vector[ST_SUM] += server_ms
             vector[ST_N] += 1
@@ -158,20 +215,6 @@ class UsageRollup:
             vector[HITS] += 1
         elif cache == "miss":
             vector[MISSES] += 1
-        if status is not None:
-            if status >= 400:
-                vector[ERRORS] += 1
-                return
-            if status == 304:
-                vector[NOT_MOD] += 1
-        user_type = "known" if user_id else "anonymous"
-        ref_host = referrer_host(referrer)
-        if session and source == "log" and etype == "view" and kind in COLLAPSED_KINDS:
-            self.pending.append(
-                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
-            )
-            return
-        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
 
     def _time(self, key: tuple[int, str, str, int], ms: float) -> None:
         """Count one duration in its latency bucket and widen the bucket's range."""
@@ -191,6 +234,7 @@ class UsageRollup:
         without a call per row: the ingest hot path."""
         metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
         last_used, first_used = self.last_used, self.first_used
+        add_hour = self.log_hours.add
         days = _DAYS
         for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
             found = days.get(ts // 86400)
@@ -198,6 +242,7 @@ class UsageRollup:
             vector = metrics.get((media_id, day))
             if vector is None:
                 vector = metrics[(media_id, day)] = [0] * WIDTH
+            add_hour(ts // 3600)
             if bot:
                 vector[BOT] += 1
                 breakdown[(media_id, day, "user_type", "bot")] += 1
@@ -208,10 +253,12 @@ class UsageRollup:
             if status >= 400:
                 vector[ERRORS] += 1
                 continue
+            if etype == HEAD:
+                continue
             if status == 304:
                 vector[NOT_MOD] += 1
             ref_host = _HOSTS.get(referrer) or referrer_host(referrer)
-            if session and etype == "view" and kinds.get(media_id) in COLLAPSED_KINDS:
+            if session and kinds.get(media_id) in COLLAPSED_KINDS:
                 pending.append((ts, session, media_id, etype, device or "other", ref_host, None,
                                 "anonymous"))  # fmt: skip
                 continue
@@ -236,15 +283,19 @@ class UsageRollup:
         user_type: str,
     ) -> None:
         self.metrics[(media_id, day)][_USE_INDEX.get(etype, VIEWS)] += 1
-        if ts > self.last_used.get(media_id, -1):
-            self.last_used[media_id] = ts
-        if ts < self.first_used.get(media_id, 1 << 62):
-            self.first_used[media_id] = ts
+        self._mark_used(media_id, ts)
         # one counter per combination; split into the breakdown dimensions at flush
         self.uses[
             (media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
              user_type)
         ] += 1  # fmt: skip
+
+    def _mark_used(self, media_id: int, ts: int) -> None:
+        """Widen the file's first and last use to `ts`."""
+        if ts > self.last_used.get(media_id, -1):
+            self.last_used[media_id] = ts
+        if ts < self.first_used.get(media_id, 1 << 62):
+            self.first_used[media_id] = ts
 
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
         """usage_breakdown deltas: bot counts plus every use split by dimension."""
@@ -273,7 +324,7 @@ class UsageRollup:
         return rows
 
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
-        """Apply the 30-minute view collapse to pending video/audio views, in time order.
+        """Apply the 30-minute collapse to pending video/audio/document uses, in time order.
 
         Reads and writes view_windows in the caller's transaction, then prunes entries
         older than one window before the newest time seen.
@@ -310,9 +361,16 @@ class UsageRollup:
     def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
         """Upsert every delta into the rollup tables (caller's transaction).
 
-        Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
+        Resolves the collapse and the tracked views (`store.log_coverage`) first.
+        `kinds` maps each media_id to its kind.
         """
+        # imported here: log_coverage builds on this module
+        from mediatop.store.log_coverage import prune_emptied_breakdowns, resolve_coverage
+
         self.resolve_collapse(conn)
+        resolve_coverage(conn, self)
+        if self.kinds_touched:  # files whose tracked uses were counted or taken back
+            kinds = {**kinds, **self.kinds_touched}
         upsert_metrics(conn, self.metrics, now)
         upsert_totals(conn, self.metrics, self.first_used, self.last_used)
         upsert_kind_daily(conn, self.metrics, kinds)
@@ -325,3 +383,5 @@ class UsageRollup:
             [(*key, count) for key, count in breakdown.items()],
         )
         upsert_kind_breakdown(conn, breakdown, kinds)
+        if self.took_back:
+            prune_emptied_breakdowns(conn, breakdown, kinds)

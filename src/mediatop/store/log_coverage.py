@@ -1,0 +1,172 @@
+"""Beacons and tracked views beside the access log: one request is counted once.
+
+The rule (README, "Events: what is recorded and what counts"): an hour (UTC) in which
+an ingested access log recorded a request for a library file, by a person or a crawler,
+is *covered*, and there the log is the count. A tracked or beacon `view` in a covered
+hour was one of the log's requests (a beacon carries no IP, so it cannot
+be matched to its line): it brings its client time and marks the file as used, but no
+view, request, bytes, error or breakdown entry. Outside covered hours it counts as the
+log would have counted it. Tracked downloads, clicks and shares are actions the site
+recorded, not requests: they always count. So does a tracked view of a document as a
+view: the site's viewer opened it, which the log cannot tell from a download (it counts
+every document request as one); in a covered hour it brings no request or bytes.
+
+The state lives in the store, as the video collapse keeps its windows there:
+`log_hours` holds the covered hours, `uncovered_uses` what tracked uses added while
+their hour was not covered. The first log batch that covers such an hour subtracts that
+again, so the figures are the same whichever source arrives first and however the
+sources are split into runs. Everything runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
+
+from mediatop.store.rollups import UsageRollup, day_of
+from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
+
+# A tracked use waiting for the rule: (ts, media_id, kind, event_type, device, referrer
+# host, country, user_type, requests, bytes, status)
+TrackedUse = tuple[int, int, str, str, str, str, str | None, str, int, int, int | None]
+# uncovered_uses' key: (hour, media_id, event_type, device, referrer host, country or '',
+# user_type)
+_UseKey = tuple[int, int, str, str, str, str, str]
+
+_ADD_UNCOVERED = (
+    "INSERT INTO uncovered_uses (hour, media_id, event_type, device, referrer_host, country, "
+    "user_type, kind, uses, requests, bytes, errors, not_modified) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(hour, media_id, event_type, device, referrer_host, country, user_type) "
+    "DO UPDATE SET uses = uses + excluded.uses, requests = requests + excluded.requests, "
+    "bytes = bytes + excluded.bytes, errors = errors + excluded.errors, "
+    "not_modified = not_modified + excluded.not_modified"
+)
+
+
+def stored_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[int]:
+    """Which of `hours` an earlier log batch covered."""
+    if not hours:
+        return set()
+    return {
+        hour
+        for (hour,) in conn.execute(
+            "SELECT hour FROM log_hours WHERE hour BETWEEN ? AND ?", (min(hours), max(hours))
+        )
+        if hour in hours
+    }
+
+
+def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
+    """Apply the rule to one batch: record the hours its log rows cover, take back what
+    tracked uses added in hours covered now for the first time, then count the batch's
+    tracked uses whose hour no log covers."""
+    covered = stored_log_hours(conn, rollup.log_hours)
+    new_hours = rollup.log_hours - covered
+    if new_hours:
+        conn.executemany("INSERT INTO log_hours (hour) VALUES (?)", [(h,) for h in new_hours])
+        _take_back(conn, rollup, new_hours)
+    if not rollup.tracked:
+        return
+    hours = {use[0] // 3600 for use in rollup.tracked}
+    covered = rollup.log_hours | stored_log_hours(conn, hours)
+    added: dict[_UseKey, list[int]] = {}
+    for use in rollup.tracked:
+        ts, media_id, kind, etype, device, ref_host, country, user, requests, nbytes, status = use
+        hour = ts // 3600
+        error = int(status is not None and status >= 400)
+        if hour in covered:
+            if kind == "document" and not error:  # a preview: a view beside the download
+                _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user,
+                               [1, 0, 0, 0, 0])  # fmt: skip
+            continue
+        deltas = [1 - error, requests, nbytes, error, int(status == 304)]
+        _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
+        total = added.setdefault((hour, media_id, etype, device, ref_host, country or "", user),
+                                 [0, 0, 0, 0, 0])  # fmt: skip
+        for index, delta in enumerate(deltas):
+            total[index] += delta
+        rollup.kinds_touched[media_id] = kind
+    rollup.tracked = []
+    conn.executemany(
+        _ADD_UNCOVERED,
+        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in added.items()],
+    )
+
+
+def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[int]) -> None:
+    """Subtract what tracked uses added in `hours` (now covered by a log) and forget it."""
+    found = [
+        row
+        for row in conn.execute(
+            "SELECT hour, media_id, event_type, device, referrer_host, country, user_type, "
+            "kind, uses, requests, bytes, errors, not_modified FROM uncovered_uses "
+            "WHERE hour BETWEEN ? AND ?",
+            (min(hours), max(hours)),
+        )
+        if row[0] in hours
+    ]
+    for hour, media_id, etype, device, ref_host, country, user, kind, *totals in found:
+        deltas = [-value for value in totals]
+        if kind == "document":
+            deltas[0] = 0  # the view of a document preview stays (see the module docstring)
+        _add_use_delta(
+            rollup, hour * 3600, media_id, etype, device, ref_host, country or None, user, deltas
+        )
+        rollup.kinds_touched[media_id] = kind
+        rollup.took_back = True
+    if found:
+        conn.executemany(
+            "DELETE FROM uncovered_uses WHERE hour = ?", [(hour,) for hour in sorted(hours)]
+        )
+
+
+def _add_use_delta(
+    rollup: UsageRollup,
+    ts: int,
+    media_id: int,
+    etype: str,
+    device: str,
+    ref_host: str,
+    country: str | None,
+    user_type: str,
+    deltas: Sequence[int],
+) -> None:
+    """Add (or, negative, take back) a tracked use's counts to the batch's rollup:
+    `deltas` is (uses, requests, bytes, errors, not_modified). First and last use are
+    not touched: a tracked use marks its file as used whether it counts or not."""
+    uses, requests, nbytes, errors, not_modified = deltas
+    day, weekday = day_of(ts)
+    vector = rollup.metrics.get((media_id, day))
+    if vector is None:
+        vector = rollup.metrics[(media_id, day)] = [0] * WIDTH
+    vector[REQ] += requests
+    vector[BYTES] += nbytes
+    vector[ERRORS] += errors
+    vector[NOT_MOD] += not_modified
+    vector[DOWNLOADS if etype == "download" else VIEWS] += uses
+    if uses:
+        hour = ts % 86400 // 3600
+        rollup.uses[(media_id, day, weekday, hour, device, ref_host, country, user_type)] += uses
+
+
+def prune_emptied_breakdowns(
+    conn: sqlite3.Connection,
+    breakdown: Mapping[tuple[int, str, str, str], int],
+    kinds: Mapping[int, str],
+) -> None:
+    """Delete the breakdown rows a take-back left at 0, so that a figure reads the same
+    as if the tracked use had never counted (no 'FR: 0' country row)."""
+    emptied = [key for key, count in breakdown.items() if count <= 0]
+    if not emptied:
+        return
+    conn.executemany(
+        "DELETE FROM usage_breakdown WHERE media_id = ? AND date = ? AND dimension = ? "
+        "AND value = ? AND count <= 0",
+        emptied,
+    )
+    conn.executemany(
+        "DELETE FROM kind_breakdown WHERE kind = ? AND date = ? AND dimension = ? "
+        "AND value = ? AND count <= 0",
+        {(kinds.get(media_id, "other"), *rest) for media_id, *rest in emptied},
+    )
