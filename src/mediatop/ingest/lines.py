@@ -22,7 +22,7 @@ from mediatop.ingest.devices import device_of
 from mediatop.ingest.logformat import LogFormat
 from mediatop.ingest.urlmap import Mapped, UrlMapper
 from mediatop.store.events import LogRow, PlainLogRow
-from mediatop.store.rollups import UsageRollup, day_of
+from mediatop.store.rollups import UsageRollup, hour_of
 
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
@@ -299,7 +299,7 @@ class LineBatch:
                     general(line)
                     continue
             if mapped.status == "miss":
-                key = (mapped.path, day_of(ts)[0])
+                key = (mapped.path, hour_of(ts)[0])
                 misses[key] += 1
                 miss_status[key] = status
                 missed += 1
@@ -417,7 +417,7 @@ class LineBatch:
             raise BadLine("bad_bytes")
         ts = self._time(when)
         if mapped.status == "miss":
-            key = (mapped.path, day_of(ts)[0])
+            key = (mapped.path, hour_of(ts)[0])
             self.misses[key] += 1
             self.miss_status[key] = status
             self.counts["misses"] += 1

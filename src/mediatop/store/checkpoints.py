@@ -90,12 +90,28 @@ def add_misses(
     misses: Counter[tuple[bytes, str]],
     last_status: Mapping[tuple[bytes, str], int],
 ) -> None:
-    """Count requests for media paths the library does not have, per path and day."""
+    """Count requests for media paths the library does not have, per path and day and
+    per path and hour. Keys are (path, hour slot 'YYYY-MM-DDTHH')."""
+    daily: Counter[tuple[bytes, str]] = Counter()
+    daily_status: dict[tuple[bytes, str], int] = {}
+    for (path, slot), n in sorted(misses.items()):
+        daily[(path, slot[:10])] += n
+        if (path, slot) in last_status:  # sorted by hour: the day's last status wins
+            daily_status[(path, slot[:10])] = last_status[(path, slot)]
     conn.executemany(
         "INSERT INTO media_misses (path, date, requests, last_status) VALUES (?,?,?,?) "
         "ON CONFLICT(path, date) DO UPDATE SET requests = requests + excluded.requests, "
         "last_status = excluded.last_status",
-        [(path, day, n, last_status.get((path, day))) for (path, day), n in misses.items()],
+        [(path, day, n, daily_status.get((path, day))) for (path, day), n in daily.items()],
+    )
+    conn.executemany(
+        "INSERT INTO misses_hourly (path, date, hour, requests, last_status) "
+        "VALUES (?,?,?,?,?) ON CONFLICT(path, date, hour) DO UPDATE SET "
+        "requests = requests + excluded.requests, last_status = excluded.last_status",
+        [
+            (path, slot[:10], int(slot[11:13]), n, last_status.get((path, slot)))
+            for (path, slot), n in misses.items()
+        ],
     )
 
 

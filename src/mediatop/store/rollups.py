@@ -23,6 +23,8 @@ decide what the rollups say:
   download, click or share.
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
   country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
+- Deltas are kept per UTC hour; `flush` writes them to the hourly rollups
+  (`mediatop.store.rollup_hourly`) and, summed per day, to the daily ones.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.rollup_hourly import counts_by_day, upsert_hourly, vectors_by_day
 from mediatop.store.rollup_upserts import (
     upsert_kind_breakdown,
     upsert_kind_daily,
@@ -68,6 +71,7 @@ _HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
 _DAYS: dict[int, tuple[str, str]] = {}
+_HOURS: dict[int, tuple[str, str]] = {}
 _HOSTS: dict[str | None, str] = {}
 
 
@@ -78,6 +82,18 @@ def day_of(ts: int) -> tuple[str, str]:
     if found is None:
         moment = datetime.fromtimestamp(number * 86400, UTC)
         found = _DAYS[number] = (moment.strftime("%Y-%m-%d"), str(moment.weekday()))
+    return found
+
+
+def hour_of(ts: int) -> tuple[str, str]:
+    """The rollup slot ('YYYY-MM-DDTHH', the UTC hour) and weekday '0'..'6' of a
+    timestamp, cached per hour. Deltas are kept per hour; `flush` writes them to the
+    hourly rollups and, summed per day, to the daily ones."""
+    number = ts // 3600
+    found = _HOURS.get(number)
+    if found is None:
+        moment = datetime.fromtimestamp(number * 3600, UTC)
+        found = _HOURS[number] = (moment.strftime("%Y-%m-%dT%H"), str(moment.weekday()))
     return found
 
 
@@ -132,13 +148,13 @@ class UsageRollup:
         session: str | None,
     ) -> None:
         """Account one raw event."""
-        day, weekday = day_of(ts)
-        vector = self.metrics.get((media_id, day))
+        slot, weekday = hour_of(ts)
+        vector = self.metrics.get((media_id, slot))
         if vector is None:
-            vector = self.metrics[(media_id, day)] = [0] * WIDTH
+            vector = self.metrics[(media_id, slot)] = [0] * WIDTH
         if is_bot:
             vector[BOT] += 1
-            self.breakdown[(media_id, day, "user_type", "bot")] += 1
+            self.breakdown[(media_id, slot, "user_type", "bot")] += 1
             return
         if source in REQUEST_SOURCES:
             vector[REQ] += 1
@@ -147,11 +163,11 @@ class UsageRollup:
         if server_ms is not None:
             vector[ST_SUM] += server_ms
             vector[ST_N] += 1
-            self.latency[(media_id, day, "server", bucket_of(server_ms))] += 1
+            self.latency[(media_id, slot, "server", bucket_of(server_ms))] += 1
         if client_ms is not None:
             vector[CT_SUM] += client_ms
             vector[CT_N] += 1
-            self.latency[(media_id, day, "client", bucket_of(client_ms))] += 1
+            self.latency[(media_id, slot, "client", bucket_of(client_ms))] += 1
         if cache == "hit":
             vector[HITS] += 1
         elif cache == "miss":
@@ -169,7 +185,7 @@ class UsageRollup:
                 (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
             )
             return
-        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+        self._count_use(media_id, slot, weekday, ts, etype, device, ref_host, country, user_type)
 
     def add_plain_log_rows(
         self,
@@ -183,16 +199,16 @@ class UsageRollup:
         without a call per row: the ingest hot path."""
         metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
         last_used, first_used = self.last_used, self.first_used
-        days = _DAYS
+        hours = _HOURS
         for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
-            found = days.get(ts // 86400)
-            day, weekday = found if found is not None else day_of(ts)
-            vector = metrics.get((media_id, day))
+            found = hours.get(ts // 3600)
+            slot, weekday = found if found is not None else hour_of(ts)
+            vector = metrics.get((media_id, slot))
             if vector is None:
-                vector = metrics[(media_id, day)] = [0] * WIDTH
+                vector = metrics[(media_id, slot)] = [0] * WIDTH
             if bot:
                 vector[BOT] += 1
-                breakdown[(media_id, day, "user_type", "bot")] += 1
+                breakdown[(media_id, slot, "user_type", "bot")] += 1
                 continue
             vector[REQ] += 1
             if nbytes:
@@ -212,13 +228,13 @@ class UsageRollup:
                 last_used[media_id] = ts
             if ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
-            uses[(media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
+            uses[(media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
                   "anonymous")] += 1  # fmt: skip
 
     def _count_use(
         self,
         media_id: int,
-        day: str,
+        slot: str,
         weekday: str,
         ts: int,
         etype: str,
@@ -227,14 +243,14 @@ class UsageRollup:
         country: str | None,
         user_type: str,
     ) -> None:
-        self.metrics[(media_id, day)][_USE_INDEX.get(etype, VIEWS)] += 1
+        self.metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
         if ts > self.last_used.get(media_id, -1):
             self.last_used[media_id] = ts
         if ts < self.first_used.get(media_id, 1 << 62):
             self.first_used[media_id] = ts
         # one counter per combination; split into the breakdown dimensions at flush
         self.uses[
-            (media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
+            (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
              user_type)
         ] += 1  # fmt: skip
 
@@ -243,24 +259,24 @@ class UsageRollup:
         rows = Counter(self.breakdown)
         # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
         get = rows.get
-        # weekday and user type take few values per file and day: summed apart first
+        # weekday and user type take few values per file and slot: summed apart first
         per_day: dict[tuple[int, str, str, str], int] = {}
-        for (media_id, day, weekday, hour, device, ref, country, user), n in self.uses.items():
-            key = (media_id, day, "device", device)
+        for (media_id, slot, weekday, hour, device, ref, country, user), n in self.uses.items():
+            key = (media_id, slot, "device", device)
             rows[key] = get(key, 0) + n
-            key = (media_id, day, "referrer", ref)
+            key = (media_id, slot, "referrer", ref)
             rows[key] = get(key, 0) + n
-            key = (media_id, day, "hour", _HOUR_TEXT[hour])
+            key = (media_id, slot, "hour", _HOUR_TEXT[hour])
             rows[key] = get(key, 0) + n
             if country:
-                key = (media_id, day, "country", country)
+                key = (media_id, slot, "country", country)
                 rows[key] = get(key, 0) + n
-            key = (media_id, day, weekday, user)
+            key = (media_id, slot, weekday, user)
             per_day[key] = per_day.get(key, 0) + n
-        for (media_id, day, weekday, user), n in per_day.items():
-            key = (media_id, day, "weekday", weekday)
+        for (media_id, slot, weekday, user), n in per_day.items():
+            key = (media_id, slot, "weekday", weekday)
             rows[key] = get(key, 0) + n
-            key = (media_id, day, "user_type", user)
+            key = (media_id, slot, "user_type", user)
             rows[key] = get(key, 0) + n
         return rows
 
@@ -287,8 +303,8 @@ class UsageRollup:
                 continue
             if previous is not None and ts < previous:
                 continue  # an out-of-order line inside a window already counted
-            day, weekday = day_of(ts)
-            self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+            slot, weekday = hour_of(ts)
+            self._count_use(media_id, slot, weekday, ts, etype, device, ref_host, country, user_type)
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(
@@ -305,11 +321,14 @@ class UsageRollup:
         Call `resolve_collapse` first. `kinds` maps each media_id to its kind.
         """
         self.resolve_collapse(conn)
-        upsert_metrics(conn, self.metrics, now)
-        upsert_totals(conn, self.metrics, self.first_used, self.last_used)
-        upsert_kind_daily(conn, self.metrics, kinds)
-        upsert_latency(conn, self.latency, kinds)
-        breakdown = self.breakdown_rows()
+        # Deltas are per hour slot: the daily rollups get them summed per day.
+        daily = vectors_by_day(self.metrics)
+        upsert_metrics(conn, daily, now)
+        upsert_totals(conn, daily, self.first_used, self.last_used)
+        upsert_kind_daily(conn, daily, kinds)
+        upsert_latency(conn, counts_by_day(self.latency), kinds)
+        hourly_breakdown = self.breakdown_rows()
+        breakdown = counts_by_day(hourly_breakdown)
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
@@ -317,3 +336,4 @@ class UsageRollup:
             [(*key, count) for key, count in breakdown.items()],
         )
         upsert_kind_breakdown(conn, breakdown, kinds)
+        upsert_hourly(conn, self.metrics, self.latency, hourly_breakdown, kinds)

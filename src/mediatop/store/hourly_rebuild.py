@@ -1,0 +1,49 @@
+"""Rebuilding the hourly rollups of a store written before they existed (migration 0032).
+
+The raw events are replayed in time order through the same `UsageRollup` that ingest
+uses, so the hourly rows follow exactly the rules the daily ones were written by (crawlers
+apart, errors, the 30-minute play collapse...). Only the hourly tables are written; the
+daily rollups and the store's collapse state (`view_windows`) are left as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from mediatop.store.rollup_hourly import upsert_hourly
+from mediatop.store.rollups import UsageRollup
+
+# Events replayed per rollup flush: bounded memory for a store of any size.
+REPLAY_BATCH = 250_000
+
+_EVENTS = (
+    "SELECT media_id, event_type, timestamp, source, status, bytes, device, is_bot, referrer, "
+    "country, user_id, server_time_ms, client_time_ms, cache_status, session_id "
+    "FROM media_usage_events ORDER BY timestamp, id"
+)
+
+
+def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
+    """Fill the (empty) hourly rollups from the raw events, in the caller's transaction."""
+    kinds = dict(conn.execute("SELECT id, kind FROM media_files"))
+    # The replay decides its play collapse from its own windows: a temp table of the same
+    # name shadows the store's view_windows for the unqualified name the rollup uses.
+    conn.execute(
+        "CREATE TEMP TABLE view_windows (session_id TEXT NOT NULL, media_id INTEGER NOT NULL, "
+        "last_at INTEGER NOT NULL, PRIMARY KEY(session_id, media_id)) WITHOUT ROWID"
+    )
+    try:
+        cursor = conn.execute(_EVENTS)
+        while rows := cursor.fetchmany(REPLAY_BATCH):
+            rollup = UsageRollup()
+            for (media_id, etype, ts, source, status, nbytes, device, is_bot, referrer,
+                 country, user_id, server_ms, client_ms, cache, session) in rows:  # fmt: skip
+                rollup.add(
+                    media_id, kinds.get(media_id, "other"), etype, ts, source, status, nbytes,
+                    device, bool(is_bot), referrer, country, user_id, server_ms, client_ms,
+                    cache, session,
+                )  # fmt: skip
+            rollup.resolve_collapse(conn)
+            upsert_hourly(conn, rollup.metrics, rollup.latency, rollup.breakdown_rows(), kinds)
+    finally:
+        conn.execute("DROP TABLE temp.view_windows")
