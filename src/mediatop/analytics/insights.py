@@ -15,7 +15,8 @@ from typing import Any
 
 import humanize
 
-from mediatop.analytics._rollups import percent, range_args, top_files
+from mediatop.analytics._range_sql import in_range
+from mediatop.analytics._rollups import percent, top_files
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.growth import quota_forecast
 from mediatop.analytics.performance import cache_stats, kind_sums, load_times
@@ -159,7 +160,7 @@ def _images(ctx: ReportContext) -> list[Insight]:
     """Oversized images, format conversions and WebP adoption, from the images modules'
     public functions over cached measurements (nothing is re-encoded here)."""
     try:
-        from mediatop.analytics._media_common import requests_by_file
+        from mediatop.analytics._media_common import uses_by_file
         from mediatop.analytics.image_facts import (
             OVERSIZE_FACTOR,
             load_image_facts,
@@ -216,8 +217,8 @@ def _images(ctx: ReportContext) -> list[Insight]:
     formats = [o for o in found.opportunities if o.type == "format"]
     if formats:
         saving = sum(o.potential_savings or 0 for o in formats)
-        first, last = range_args(ctx)
-        requests = requests_by_file(ctx.conn, first, last, [int(o.media_id) for o in formats])
+        uses = uses_by_file(ctx, [int(o.media_id) for o in formats])
+        requests = {media_id: counts[0] for media_id, counts in uses.items()}
         served = sum((o.potential_savings or 0) * requests.get(int(o.media_id), 0) for o in formats)
         out.append(
             Insight(
@@ -277,10 +278,9 @@ def _serving(ctx: ReportContext) -> list[Insight]:
     requests = sum(v[0] or 0 for v in sums.values())
     errors = sum(v[7] or 0 for v in sums.values())
     rate = percent(errors, requests)
+    rows, args = in_range(ctx.time_range, "media_misses", "path, requests")
     misses = ctx.conn.execute(
-        "SELECT COALESCE(SUM(requests), 0), COUNT(DISTINCT path) FROM media_misses "
-        "WHERE date BETWEEN ? AND ?",
-        range_args(ctx),
+        f"SELECT COALESCE(SUM(requests), 0), COUNT(DISTINCT path) FROM ({rows})", args
     ).fetchone()
     parts = []
     if errors:

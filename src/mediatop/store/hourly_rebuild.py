@@ -24,7 +24,9 @@ _EVENTS = (
 
 
 def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
-    """Fill the (empty) hourly rollups from the raw events, in the caller's transaction."""
+    """Fill the hourly rollups from the raw events, in the caller's transaction."""
+    for table in ("media_hourly", "kind_hourly", "latency_hourly", "kind_breakdown_hourly"):
+        conn.execute(f"DELETE FROM {table}")  # a rebuild starts over
     kinds = dict(conn.execute("SELECT id, kind FROM media_files"))
     # The replay decides its play collapse from its own windows: a temp table of the same
     # name shadows the store's view_windows for the unqualified name the rollup uses.

@@ -304,7 +304,9 @@ class UsageRollup:
             if previous is not None and ts < previous:
                 continue  # an out-of-order line inside a window already counted
             slot, weekday = hour_of(ts)
-            self._count_use(media_id, slot, weekday, ts, etype, device, ref_host, country, user_type)
+            self._count_use(
+                media_id, slot, weekday, ts, etype, device, ref_host, country, user_type
+            )
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(

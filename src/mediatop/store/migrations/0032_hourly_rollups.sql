@@ -8,7 +8,7 @@
 -- usage_breakdown (one file's uses by device, referrer, country...) has no hourly twin:
 -- it would add several rows per file and hour to every ingest batch. A file's
 -- breakdowns count the partial first and last days of a range whole.
-CREATE TABLE media_hourly (
+CREATE TABLE IF NOT EXISTS media_hourly (
   media_id        INTEGER NOT NULL,
   date            TEXT NOT NULL,
   hour            INTEGER NOT NULL,
@@ -30,9 +30,9 @@ CREATE TABLE media_hourly (
   PRIMARY KEY(date, hour, media_id)
 ) WITHOUT ROWID;
 -- One file's hours (a file report, the top lists' per-file sums).
-CREATE INDEX media_hourly_file ON media_hourly(media_id, date, hour);
+CREATE INDEX IF NOT EXISTS media_hourly_file ON media_hourly(media_id, date, hour);
 
-CREATE TABLE kind_hourly (
+CREATE TABLE IF NOT EXISTS kind_hourly (
   kind          TEXT NOT NULL,
   date          TEXT NOT NULL,
   hour          INTEGER NOT NULL,
@@ -54,7 +54,7 @@ CREATE TABLE kind_hourly (
 ) WITHOUT ROWID;
 
 -- Per kind only ('kind:<kind>'): the per-file histograms are all-time.
-CREATE TABLE latency_hourly (
+CREATE TABLE IF NOT EXISTS latency_hourly (
   scope   TEXT NOT NULL,
   day     TEXT NOT NULL,
   hour    INTEGER NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE latency_hourly (
   PRIMARY KEY(scope, day, hour, source, bucket)
 ) WITHOUT ROWID;
 
-CREATE TABLE kind_breakdown_hourly (
+CREATE TABLE IF NOT EXISTS kind_breakdown_hourly (
   kind       TEXT NOT NULL,
   date       TEXT NOT NULL,
   hour       INTEGER NOT NULL,
@@ -76,7 +76,7 @@ CREATE TABLE kind_breakdown_hourly (
 
 -- Misses keep no raw rows to rebuild from: those recorded before this version are
 -- placed at hour 0 of their day (a range counts them if it holds that day's start).
-CREATE TABLE misses_hourly (
+CREATE TABLE IF NOT EXISTS misses_hourly (
   path        BLOB NOT NULL,
   date        TEXT NOT NULL,
   hour        INTEGER NOT NULL,
@@ -84,5 +84,6 @@ CREATE TABLE misses_hourly (
   last_status INTEGER,
   PRIMARY KEY(path, date, hour)
 ) WITHOUT ROWID;
+DELETE FROM misses_hourly;
 INSERT INTO misses_hourly (path, date, hour, requests, last_status)
   SELECT path, date, 0, requests, last_status FROM media_misses;
