@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from mediatop.analytics.usage import most_used
-from test_analytics_usage_fixtures import NOW, make_store, ref, tracked, ts, view
+from test_analytics_usage_fixtures import make_store, ref, tracked, ts, view
 
 
 @pytest.fixture(scope="module")
