@@ -46,6 +46,8 @@ def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
                     cache, session,
                 )  # fmt: skip
             rollup.resolve_collapse(conn)
-            upsert_hourly(conn, rollup.metrics, rollup.latency, rollup.breakdown_rows(), kinds)
+            upsert_hourly(
+                conn, rollup.metrics, rollup.latency, rollup.uses, rollup.breakdown, kinds
+            )
     finally:
         conn.execute("DROP TABLE temp.view_windows")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping
+from operator import add
+from typing import Any
 
 from mediatop.store.rollups_vector import (
     BOT,
@@ -29,8 +31,15 @@ from mediatop.store.rollups_vector import (
     ST_N,
     ST_SUM,
     VIEWS,
-    WIDTH,
 )  # fmt: skip
+
+# A use as UsageRollup counts it: (file id or kind, hour slot, weekday, hour, device,
+# referrer host, country, user type).
+Use = tuple[Any, str, str, int, str, str, str | None, str]
+_HOUR_TEXT = tuple(str(hour) for hour in range(24))
+# The kinds whose breakdown a report reads over a range (the documents report's access
+# patterns): kind_breakdown_hourly keeps only these, as every row costs ingest time.
+BROKEN_DOWN_KINDS = frozenset(("document",))
 
 
 def vectors_by_day(
@@ -41,11 +50,7 @@ def vectors_by_day(
     for (media_id, slot), vector in metrics.items():
         key = (media_id, slot[:10])
         total = daily.get(key)
-        if total is None:
-            daily[key] = list(vector)
-        else:
-            for index in range(WIDTH):
-                total[index] += vector[index]
+        daily[key] = list(vector) if total is None else list(map(add, total, vector))
     return daily
 
 
@@ -57,6 +62,41 @@ def counts_by_day(counts: Mapping[tuple, int]) -> Counter[tuple]:
         day_key = (key[0], key[1][:10], *key[2:])
         daily[day_key] = get(day_key, 0) + count
     return daily
+
+
+def split_uses(
+    uses: Mapping[Use, int], bots: Mapping[tuple[Any, str, str, str], int]
+) -> Counter[tuple[Any, str, str, str]]:
+    """usage_breakdown rows {(file id, day, dimension, value): n}: every use split by
+    device, referrer, hour, country, weekday and user type, plus the bot counts (keyed
+    (file id, slot, 'user_type', 'bot'))."""
+    rows: Counter[tuple[Any, str, str, str]] = Counter()
+    # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
+    get = rows.get
+    for (owner, slot, dimension, value), n in bots.items():
+        key = (owner, slot[:10], dimension, value)
+        rows[key] = get(key, 0) + n
+    # weekday and user type take few values per owner and period: summed apart first
+    per_period: dict[tuple[Any, str, str, str], int] = {}
+    for (owner, slot, weekday, hour, device, ref, country, user), n in uses.items():
+        period = slot[:10]
+        key = (owner, period, "device", device)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "referrer", ref)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "hour", _HOUR_TEXT[hour])
+        rows[key] = get(key, 0) + n
+        if country:
+            key = (owner, period, "country", country)
+            rows[key] = get(key, 0) + n
+        key = (owner, period, weekday, user)
+        per_period[key] = per_period.get(key, 0) + n
+    for (owner, period, weekday, user), n in per_period.items():
+        key = (owner, period, "weekday", weekday)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "user_type", user)
+        rows[key] = get(key, 0) + n
+    return rows
 
 
 def _split(slot: str) -> tuple[str, int]:
@@ -109,11 +149,13 @@ def upsert_hourly(
     conn: sqlite3.Connection,
     metrics: Mapping[tuple[int, str], list[float]],
     latency: Mapping[tuple[int, str, str, int], int],
-    breakdown: Mapping[tuple[int, str, str, str], int],
+    uses: Mapping[Use, int],
+    bots: Mapping[tuple[int, str, str, str], int],
     kinds: Mapping[int, str],
 ) -> None:
     """Add one batch's per-hour deltas (keys carry the hour slot) to the hourly rollups:
-    per file and per kind, latency buckets and breakdowns per kind."""
+    per file and per kind, latency buckets per kind, breakdowns per kind (`kind_breakdown`).
+    """
     conn.executemany(
         _MEDIA_HOURLY_UPSERT,
         [
@@ -127,9 +169,9 @@ def upsert_hourly(
     )  # fmt: skip
     per_kind: dict[tuple[str, str], list[float]] = {}
     for (media_id, slot), vector in metrics.items():
-        total = per_kind.setdefault((kinds.get(media_id, "other"), slot), [0] * WIDTH)
-        for index in range(WIDTH):
-            total[index] += vector[index]
+        key = (kinds.get(media_id, "other"), slot)
+        total = per_kind.get(key)
+        per_kind[key] = list(vector) if total is None else list(map(add, total, vector))
     conn.executemany(
         _KIND_HOURLY_UPSERT,
         [
@@ -147,12 +189,46 @@ def upsert_hourly(
         "DO UPDATE SET count = count + excluded.count",
         [(scope, *_split(slot), source, b, n) for (scope, slot, source, b), n in buckets.items()],
     )
-    per_kind_breakdown: Counter[tuple[str, str, str, str]] = Counter()
-    for (media_id, slot, dimension, value), count in breakdown.items():
-        per_kind_breakdown[(kinds.get(media_id, "other"), slot, dimension, value)] += count
     conn.executemany(
         "INSERT INTO kind_breakdown_hourly (kind, date, hour, dimension, value, count) "
         "VALUES (?,?,?,?,?,?) ON CONFLICT(kind, date, hour, dimension, value) "
         "DO UPDATE SET count = count + excluded.count",
-        [(kind, *_split(slot), d, v, n) for (kind, slot, d, v), n in per_kind_breakdown.items()],
+        [
+            (kind, *_split(slot), dimension, value, n)
+            for (kind, slot, dimension, value), n in kind_breakdown(uses, bots, kinds).items()
+        ],
     )
+
+
+def kind_breakdown(
+    uses: Mapping[Use, int], bots: Mapping[tuple[int, str, str, str], int], kinds: Mapping[int, str]
+) -> dict[tuple[str, str, str, str], int]:
+    """Per kind (of BROKEN_DOWN_KINDS) and hour slot, the dimensions a ranged report reads:
+    device, referrer, hour and weekday of the uses, and user_type 'bot'. One pass, a few
+    dict updates per use: it runs on every ingest batch."""
+    rows: dict[tuple[str, str, str, str], int] = {}
+    get = rows.get
+    per_slot: dict[tuple[str, str, str, int], int] = {}
+    wanted = {media_id: kind for media_id, kind in kinds.items() if kind in BROKEN_DOWN_KINDS}
+    for use, n in uses.items():
+        kind = wanted.get(use[0])
+        if kind is None:
+            continue
+        _media_id, slot, weekday, hour, device, ref, _country, _user = use
+        key = (kind, slot, "device", device)
+        rows[key] = get(key, 0) + n
+        key = (kind, slot, "referrer", ref)
+        rows[key] = get(key, 0) + n
+        at = (kind, slot, weekday, hour)
+        per_slot[at] = per_slot.get(at, 0) + n
+    for (kind, slot, weekday, hour), n in per_slot.items():
+        key = (kind, slot, "hour", _HOUR_TEXT[hour])
+        rows[key] = get(key, 0) + n
+        key = (kind, slot, "weekday", weekday)
+        rows[key] = get(key, 0) + n
+    for (media_id, slot, dimension, value), n in bots.items():
+        kind = kinds.get(media_id, "other")
+        if kind in BROKEN_DOWN_KINDS:
+            key = (kind, slot, dimension, value)
+            rows[key] = get(key, 0) + n
+    return rows

@@ -36,7 +36,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
-from mediatop.store.rollup_hourly import counts_by_day, upsert_hourly, vectors_by_day
+from mediatop.store.rollup_hourly import (
+    counts_by_day,
+    split_uses,
+    upsert_hourly,
+    vectors_by_day,
+)
 from mediatop.store.rollup_upserts import (
     upsert_kind_breakdown,
     upsert_kind_daily,
@@ -67,7 +72,6 @@ VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio"))
 REQUEST_SOURCES = frozenset(("log", "beacon"))
 
-_HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
 _DAYS: dict[int, tuple[str, str]] = {}
@@ -255,30 +259,9 @@ class UsageRollup:
         ] += 1  # fmt: skip
 
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
-        """usage_breakdown deltas: bot counts plus every use split by dimension."""
-        rows = Counter(self.breakdown)
-        # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
-        get = rows.get
-        # weekday and user type take few values per file and slot: summed apart first
-        per_day: dict[tuple[int, str, str, str], int] = {}
-        for (media_id, slot, weekday, hour, device, ref, country, user), n in self.uses.items():
-            key = (media_id, slot, "device", device)
-            rows[key] = get(key, 0) + n
-            key = (media_id, slot, "referrer", ref)
-            rows[key] = get(key, 0) + n
-            key = (media_id, slot, "hour", _HOUR_TEXT[hour])
-            rows[key] = get(key, 0) + n
-            if country:
-                key = (media_id, slot, "country", country)
-                rows[key] = get(key, 0) + n
-            key = (media_id, slot, weekday, user)
-            per_day[key] = per_day.get(key, 0) + n
-        for (media_id, slot, weekday, user), n in per_day.items():
-            key = (media_id, slot, "weekday", weekday)
-            rows[key] = get(key, 0) + n
-            key = (media_id, slot, "user_type", user)
-            rows[key] = get(key, 0) + n
-        return rows
+        """usage_breakdown deltas per file and day: bot counts plus every use split by
+        dimension."""
+        return split_uses(self.uses, self.breakdown)
 
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
         """Apply the 30-minute view collapse to pending video/audio views, in time order.
@@ -329,8 +312,7 @@ class UsageRollup:
         upsert_totals(conn, daily, self.first_used, self.last_used)
         upsert_kind_daily(conn, daily, kinds)
         upsert_latency(conn, counts_by_day(self.latency), kinds)
-        hourly_breakdown = self.breakdown_rows()
-        breakdown = counts_by_day(hourly_breakdown)
+        breakdown = self.breakdown_rows()
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
@@ -338,4 +320,4 @@ class UsageRollup:
             [(*key, count) for key, count in breakdown.items()],
         )
         upsert_kind_breakdown(conn, breakdown, kinds)
-        upsert_hourly(conn, self.metrics, self.latency, hourly_breakdown, kinds)
+        upsert_hourly(conn, self.metrics, self.latency, self.uses, self.breakdown, kinds)

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS latency_hourly (
   PRIMARY KEY(scope, day, hour, source, bucket)
 ) WITHOUT ROWID;
 
+-- The dimensions a ranged report reads per kind: device, referrer, hour, weekday (and
+-- user_type 'bot'), for the kinds it reads them of (store.rollup_hourly's
+-- BROKEN_DOWN_KINDS: documents); kind_breakdown keeps every dimension of every kind by day.
 CREATE TABLE IF NOT EXISTS kind_breakdown_hourly (
   kind       TEXT NOT NULL,
   date       TEXT NOT NULL,
