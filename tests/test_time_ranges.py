@@ -181,7 +181,18 @@ def _hourly_rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
 
 def test_a_store_from_before_hourly_rollups_gets_them_rebuilt_from_its_events(edges) -> None:
     store, a, _b = edges
+    video = store.add("v.mp4", 10_000)
+    # One visitor's range requests 10 min apart collapse into one play; 40 min later, a
+    # second. The rebuild replays the same rule: its hourly rows equal those ingest wrote.
+    store.events(
+        [
+            UsageEvent(video, "view", NOW_TS - offset, "log", status=206, bytes=500,
+                       session_id="v1")
+            for offset in (3 * HOUR, 3 * HOUR - 10 * MINUTE, 3 * HOUR - 50 * MINUTE)
+        ]
+    )  # fmt: skip
     written = _hourly_rows(store.conn)
+    assert sum(row[5] for row in written["media_hourly"] if row[0] == video) == 2
     path = store.settings.db_path
     store.conn.executescript(
         "DROP TABLE media_hourly; DROP TABLE kind_hourly; DROP TABLE latency_hourly; "

@@ -1,8 +1,9 @@
 """Rebuilding the hourly rollups of a store written before they existed (migration 0032).
 
-The raw events are replayed in time order through the same `UsageRollup` that ingest
-uses, so the hourly rows follow exactly the rules the daily ones were written by (crawlers
-apart, errors, the 30-minute play collapse...). Only the hourly tables are written; the
+The raw events are replayed in the order they were recorded (rowid order: no sort of
+the whole table) through the same `UsageRollup` that ingest used, so the hourly rows
+follow exactly the rules the daily ones were written by (crawlers apart, errors, the
+30-minute play collapse, which sorts each batch by time as ingest did). Only the hourly tables are written; the
 daily rollups and the store's collapse state (`view_windows`) are left as they are.
 """
 
@@ -19,7 +20,7 @@ REPLAY_BATCH = 250_000
 _EVENTS = (
     "SELECT media_id, event_type, timestamp, source, status, bytes, device, is_bot, referrer, "
     "country, user_id, server_time_ms, client_time_ms, cache_status, session_id "
-    "FROM media_usage_events ORDER BY timestamp, id"
+    "FROM media_usage_events ORDER BY id"
 )
 
 
