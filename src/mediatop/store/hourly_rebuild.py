@@ -3,8 +3,9 @@
 The raw events are replayed in the order they were recorded (rowid order: no sort of
 the whole table) through the same `UsageRollup` that ingest used, so the hourly rows
 follow exactly the rules the daily ones were written by (crawlers apart, errors, the
-30-minute play collapse, which sorts each batch by time as ingest did). Only the hourly tables are written; the
-daily rollups and the store's collapse state (`view_windows`) are left as they are.
+30-minute play collapse, which sorts each batch by time as ingest did). Only the
+hourly tables are written; the daily rollups and the store's collapse state
+(`view_windows`) are left as they are.
 """
 
 from __future__ import annotations
