@@ -86,12 +86,24 @@ def _ctx(store: Store, spec: str = "24h", **bounds: str) -> ReportContext:
 
 def test_24h_starts_on_the_hour_so_nothing_older_than_24_hours_counts() -> None:
     time_range = parse_range("24h", now=NOW)
-    assert (time_range.start, time_range.end) == (datetime(2026, 11, 19, 15, tzinfo=UTC), NOW)
+    # It ends after the current second (NOW is a whole second).
+    end = NOW + timedelta(seconds=1)
+    assert (time_range.start, time_range.end) == (datetime(2026, 11, 19, 15, tzinfo=UTC), end)
     # 15:00..23:59 of the 19th from its hours, 00:00..14:59 of the 20th from its hours.
     slots = time_range.slots()
     assert slots.days is None
     assert slots.hours == (("2026-11-19", 15, 23), ("2026-11-20", 0, 14))
     assert parse_range("7d", now=NOW).slots().days == ("2026-11-14", "2026-11-19")
+
+
+def test_a_range_ending_on_the_hour_takes_in_its_first_second() -> None:
+    # At 12:00:00.000 the current hour is 12: a request stored at 12:00:00 counts, so
+    # 24h is that hour so far and the 23 whole hours before it, from 13:00 yesterday.
+    noon = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    time_range = parse_range("24h", now=noon)
+    assert time_range.contains(int(noon.timestamp()))
+    assert time_range.start == datetime(2026, 11, 19, 13, tzinfo=UTC)
+    assert time_range.slots().hours == (("2026-11-19", 13, 23), ("2026-11-20", 0, 12))
 
 
 def test_24h_counts_views_requests_bytes_and_errors_of_the_last_24_hours(edges) -> None:

@@ -128,9 +128,7 @@ def _parse_day(text: str) -> datetime:
 
 
 def _up_to_the_second(moment: datetime) -> datetime:
-    """`moment` rounded up to a whole second."""
-    if moment.microsecond == 0:
-        return moment
+    """The end of the second `moment` is in (an exclusive bound that takes it in)."""
     return moment.replace(microsecond=0) + timedelta(seconds=1)
 
 
