@@ -106,7 +106,7 @@ def add_misses(
     )
     conn.executemany(
         "INSERT INTO misses_hourly (path, date, hour, requests, last_status) "
-        "VALUES (?,?,?,?,?) ON CONFLICT(path, date, hour) DO UPDATE SET "
+        "VALUES (?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET "
         "requests = requests + excluded.requests, last_status = excluded.last_status",
         [
             (path, slot[:10], int(slot[11:13]), n, last_status.get((path, slot)))

@@ -131,7 +131,7 @@ _KIND_HOURLY_UPSERT = """
 INSERT INTO kind_hourly (kind, date, hour, requests, bot_requests, views, downloads, clicks,
   shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
   client_time_sum_ms, client_time_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT(kind, date, hour) DO UPDATE SET
+ON CONFLICT(date, hour, kind) DO UPDATE SET
   requests = requests + excluded.requests,
   bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views,
   downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks,
@@ -185,7 +185,7 @@ def upsert_hourly(
         buckets[(f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)] += count
     conn.executemany(
         "INSERT INTO latency_hourly (scope, day, hour, source, bucket, count) "
-        "VALUES (?,?,?,?,?,?) ON CONFLICT(scope, day, hour, source, bucket) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "
         "DO UPDATE SET count = count + excluded.count",
         [(scope, *_split(slot), source, b, n) for (scope, slot, source, b), n in buckets.items()],
     )

@@ -4,7 +4,9 @@
 -- daily tables and the hours of its partial first and last days from these. Kept for
 -- all time (any `Nd` range and --compare's previous period may start on any day), in
 -- the same transaction as the daily rows. Existing stores get them rebuilt from the raw
--- events when this migration runs (store.hourly_rebuild).
+-- events when this migration runs (store.hourly_rebuild). A range reads a day's hours
+-- (`date = ? AND hour BETWEEN ? AND ?`), so the keys lead with them where a report
+-- reads every file, kind or path of those hours.
 -- usage_breakdown (one file's uses by device, referrer, country...) has no hourly twin:
 -- it would add several rows per file and hour to every ingest batch. A file's
 -- breakdowns count the partial first and last days of a range whole.
@@ -50,7 +52,7 @@ CREATE TABLE IF NOT EXISTS kind_hourly (
   server_time_count  INTEGER NOT NULL DEFAULT 0,
   client_time_sum_ms REAL NOT NULL DEFAULT 0,
   client_time_count  INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY(kind, date, hour)
+  PRIMARY KEY(date, hour, kind)
 ) WITHOUT ROWID;
 
 -- Per kind only ('kind:<kind>'): the per-file histograms are all-time.
@@ -61,7 +63,7 @@ CREATE TABLE IF NOT EXISTS latency_hourly (
   source  TEXT NOT NULL,
   bucket  INTEGER NOT NULL,
   count   INTEGER NOT NULL,
-  PRIMARY KEY(scope, day, hour, source, bucket)
+  PRIMARY KEY(day, hour, scope, source, bucket)
 ) WITHOUT ROWID;
 
 -- The dimensions a ranged report reads per kind: device, referrer, hour, weekday (and
@@ -85,7 +87,7 @@ CREATE TABLE IF NOT EXISTS misses_hourly (
   hour        INTEGER NOT NULL,
   requests    INTEGER NOT NULL DEFAULT 0,
   last_status INTEGER,
-  PRIMARY KEY(path, date, hour)
+  PRIMARY KEY(date, hour, path)
 ) WITHOUT ROWID;
 DELETE FROM misses_hourly;
 INSERT INTO misses_hourly (path, date, hour, requests, last_status)
