@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from mediatop.analytics._range_sql import in_range
+from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
 
 
@@ -108,25 +108,23 @@ def shares(counts: dict[str, int]) -> list[ShareRow]:
     ]
 
 
+_USE_SUMS = ("requests", "views", "clicks", "shares", "downloads")
+
+
 def rollup_totals(ctx: ReportContext, kind: str) -> dict[int, tuple[int, int, int, int, int]]:
     """file id -> (requests, views, clicks, shares, downloads) over the range, for one kind.
 
     Reads media_performance_metrics (the per-file daily rollup, and its hourly twin for
     the range's partial days) joined to present files.
     """
-    in_days, args = in_range(
-        ctx.time_range, "media_performance_metrics",
-        "media_id, requests, views, clicks, shares, downloads",
+    # The kind's files are chosen inside each part, so that each reads them through the
+    # (media_id, date) index rather than every row of the range.
+    sums = sums_in_range(
+        ctx.conn, ctx.time_range, "media_performance_metrics", "media_id", _USE_SUMS,
+        "media_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL)",
+        (kind,),
     )  # fmt: skip
-    rows = ctx.conn.execute(
-        "SELECT m.media_id, SUM(m.requests), SUM(m.views), SUM(m.clicks), SUM(m.shares), "
-        f"SUM(m.downloads) FROM ({in_days}) m "
-        "JOIN media_files f ON f.id = m.media_id "
-        "WHERE f.kind = ? AND f.deleted_at IS NULL "
-        "GROUP BY m.media_id",
-        (*args, kind),
-    )
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+    return {i: (int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])) for i, v in sums.items()}
 
 
 def kind_uses(ctx: ReportContext, kind: str) -> dict[int, tuple[int, int, int, int, int]]:
@@ -176,23 +174,17 @@ def uses_by_file(
     days through the (media_id, date) index.
     """
     wanted = ids_json(ids)
-    if ctx.time_range.is_all:
-        rows = ctx.conn.execute(
-            "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
-            "WHERE media_id IN (SELECT value FROM json_each(?))",
-            (wanted,),
-        )
-    else:
-        in_days, args = in_range(
-            ctx.time_range, "media_performance_metrics",
-            "media_id, requests, views, clicks, shares, downloads",
+    if not ctx.time_range.is_all:
+        sums = sums_in_range(
+            ctx.conn, ctx.time_range, "media_performance_metrics", "media_id", _USE_SUMS,
             "media_id IN (SELECT value FROM json_each(?))", (wanted,),
         )  # fmt: skip
-        rows = ctx.conn.execute(
-            "SELECT media_id, SUM(requests), SUM(views), SUM(clicks), SUM(shares), "
-            f"SUM(downloads) FROM ({in_days}) GROUP BY media_id",
-            args,
-        )
+        return {i: (int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])) for i, v in sums.items()}
+    rows = ctx.conn.execute(
+        "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
+        "WHERE media_id IN (SELECT value FROM json_each(?))",
+        (wanted,),
+    )
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
 
 

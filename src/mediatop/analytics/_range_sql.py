@@ -8,7 +8,10 @@ the rows of both, so a query sums over it as it summed over the daily table alon
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from operator import add
+from typing import Any
 
 from mediatop.analytics.timerange import TimeRange
 
@@ -22,6 +25,36 @@ HOURLY_TWIN = {
 }
 
 
+def range_parts(
+    time_range: TimeRange,
+    table: str,
+    columns: str,
+    where: str = "",
+    args: Sequence[object] = (),
+) -> list[tuple[str, list[object]]]:
+    """The SELECTs (with their arguments) of `columns` from the rows of the daily rollup
+    `table` in the range's whole days and of its hourly twin in its partial days, each
+    also filtered by `where` (with `args`).
+
+    A table without an hourly twin (usage_breakdown) is read by whole days: the range's
+    partial first and last days count whole.
+    """
+    extra = f" AND ({where})" if where else ""
+    if table not in HOURLY_TWIN:
+        sql = f"SELECT {columns} FROM {table} WHERE date BETWEEN ? AND ?{extra}"
+        return [(sql, [time_range.first_day, time_range.last_day, *args])]
+    slots = time_range.slots()
+    hourly, day = HOURLY_TWIN[table]
+    parts: list[tuple[str, list[object]]] = []
+    if slots.days is not None:
+        sql = f"SELECT {columns} FROM {table} WHERE {day} BETWEEN ? AND ?{extra}"
+        parts.append((sql, [*slots.days, *args]))
+    for date, first_hour, last_hour in slots.hours:
+        sql = f"SELECT {columns} FROM {hourly} WHERE {day} = ? AND hour BETWEEN ? AND ?{extra}"
+        parts.append((sql, [date, first_hour, last_hour, *args]))
+    return parts
+
+
 def in_range(
     time_range: TimeRange,
     table: str,
@@ -29,27 +62,31 @@ def in_range(
     where: str = "",
     args: Sequence[object] = (),
 ) -> tuple[str, list[object]]:
-    """A compound SELECT of `columns` from the rows of the daily rollup `table` in the
-    range's whole days and of its hourly twin in the range's partial days, each part
-    also filtered by `where` (`args` are bound once per part), with its arguments.
+    """One compound SELECT of the `range_parts`, with its arguments: a query sums over it
+    as it summed over the daily table alone."""
+    parts = range_parts(time_range, table, columns, where, args)
+    return " UNION ALL ".join(sql for sql, _ in parts), [a for _, bound in parts for a in bound]
 
-    A table without an hourly twin (usage_breakdown) is read by whole days: the range's
-    partial first and last days count whole.
+
+def sums_in_range(
+    conn: sqlite3.Connection,
+    time_range: TimeRange,
+    table: str,
+    key: str,
+    sums: Sequence[str],
+    where: str = "",
+    args: Sequence[object] = (),
+) -> dict[Any, list[float]]:
+    """`key` value -> the SUM of each of `sums` over the range, from the daily rollup
+    `table` and its hourly twin.
+
+    Each part is grouped by itself and the parts are added up here: a part grouped alone
+    reads its index in key order, where one GROUP BY over the compound sorts every row.
     """
-    slots = time_range.slots()
-    extra = f" AND ({where})" if where else ""
-    if table not in HOURLY_TWIN:
-        sql = f"SELECT {columns} FROM {table} WHERE date BETWEEN ? AND ?{extra}"
-        return sql, [time_range.first_day, time_range.last_day, *args]
-    hourly, day = HOURLY_TWIN[table]
-    parts: list[str] = []
-    bound: list[object] = []
-    if slots.days is not None:
-        parts.append(f"SELECT {columns} FROM {table} WHERE {day} BETWEEN ? AND ?{extra}")
-        bound += [*slots.days, *args]
-    for date, first_hour, last_hour in slots.hours:
-        parts.append(
-            f"SELECT {columns} FROM {hourly} WHERE {day} = ? AND hour BETWEEN ? AND ?{extra}"
-        )
-        bound += [date, first_hour, last_hour, *args]
-    return " UNION ALL ".join(parts), bound
+    summed = ", ".join(f"SUM({column})" for column in sums)
+    totals: dict[Any, list[float]] = {}
+    for sql, bound in range_parts(time_range, table, f"{key}, {summed}", where, args):
+        for found, *values in conn.execute(f"{sql} GROUP BY {key}", bound):
+            earlier = totals.get(found)
+            totals[found] = values if earlier is None else list(map(add, earlier, values))
+    return totals

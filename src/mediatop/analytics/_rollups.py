@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from operator import add
 from typing import cast
 
-from mediatop.analytics._range_sql import in_range
+from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
 
 
@@ -214,17 +214,14 @@ def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:
     """
     wanted = sorted(set(ids))
     found: dict[int, RangeSums] = {}
-    sums = ", ".join(f"SUM({c})" for c in RANGE_SUM_COLUMNS)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows, args = in_range(
-            ctx.time_range, "media_performance_metrics",
-            f"media_id, {', '.join(RANGE_SUM_COLUMNS)}", f"media_id IN ({marks})", chunk,
+        sums = sums_in_range(
+            ctx.conn, ctx.time_range, "media_performance_metrics", "media_id",
+            RANGE_SUM_COLUMNS, f"media_id IN ({marks})", chunk,
         )  # fmt: skip
-        for media_id, *values in ctx.conn.execute(
-            f"SELECT media_id, {sums} FROM ({rows}) GROUP BY media_id", args
-        ):
+        for media_id, values in sums.items():
             found[media_id] = RangeSums(*(int(v or 0) for v in values))
     return found
 

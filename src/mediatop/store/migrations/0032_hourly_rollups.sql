@@ -31,8 +31,12 @@ CREATE TABLE IF NOT EXISTS media_hourly (
   cache_misses    INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(date, hour, media_id)
 ) WITHOUT ROWID;
--- One file's hours (a file report, the top lists' per-file sums).
-CREATE INDEX IF NOT EXISTS media_hourly_file ON media_hourly(media_id, date, hour);
+-- One file's hours (a file report, the top lists' per-file sums), read from the index
+-- alone for the sums the top lists add up (as media_performance_metrics_sums).
+CREATE INDEX IF NOT EXISTS media_hourly_file ON media_hourly(
+  media_id, date, hour, requests, views, downloads, clicks, shares, bandwidth_usage, errors,
+  bot_requests, cache_hits, cache_misses
+);
 
 CREATE TABLE IF NOT EXISTS kind_hourly (
   kind          TEXT NOT NULL,
