@@ -24,10 +24,11 @@ def served(tmp_path):
     }
     events = []
     # a.jpg: 18 requests at 10 ms, one at 100 ms, one at 1000 ms; 15 cache hits, 5 misses.
+    # At 13:30 the day before NOW (12:00), so inside 24h (from 13:00 the day before).
     times = [10.0] * 18 + [100.0, 1000.0]
     for i, ms in enumerate(times):
         cache = "hit" if i < 15 else "miss"
-        events.append(view(ids["a"], 1, server_time_ms=ms, bytes=100, cache_status=cache))
+        events.append(view(ids["a"], 22.5 / 24, server_time_ms=ms, bytes=100, cache_status=cache))
     # b.jpg: 6 requests at 500 ms, no cache header; one 404.
     events += [view(ids["b"], 2, server_time_ms=500.0, bytes=50) for _ in range(6)]
     events.append(view(ids["b"], 2, status=404, server_time_ms=1.0))
