@@ -25,7 +25,6 @@ from mediatop.store.rollups_vector import (
     ERRORS,
     HITS,
     MISSES,
-    NOT_MOD,
     REQ,
     SHARES,
     ST_N,
@@ -99,10 +98,20 @@ def split_uses(
     return rows
 
 
+_SLOTS: dict[str, tuple[str, int]] = {}
+
+
 def _split(slot: str) -> tuple[str, int]:
-    return slot[:10], int(slot[11:13])
+    """('YYYY-MM-DD', hour) of an hour slot, cached: a batch has a few hundred slots."""
+    found = _SLOTS.get(slot)
+    if found is None:
+        if len(_SLOTS) > 100_000:
+            _SLOTS.clear()
+        found = _SLOTS[slot] = (slot[:10], int(slot[11:13]))
+    return found
 
 
+# The columns after the key are in rollups_vector order: a vector binds as it is.
 _MEDIA_HOURLY_UPSERT = """
 INSERT INTO media_hourly (
   media_id, date, hour, requests, bot_requests, views, downloads, clicks, shares,
@@ -158,15 +167,8 @@ def upsert_hourly(
     """
     conn.executemany(
         _MEDIA_HOURLY_UPSERT,
-        [
-            (
-                media_id, *_split(slot), v[REQ], v[BOT], v[VIEWS], v[DOWNLOADS], v[CLICKS],
-                v[SHARES], v[NOT_MOD], v[ERRORS], v[BYTES], v[ST_SUM], v[ST_N], v[CT_SUM],
-                v[CT_N], v[HITS], v[MISSES],
-            )
-            for (media_id, slot), v in metrics.items()
-        ],
-    )  # fmt: skip
+        [(media_id, *_split(slot), *vector) for (media_id, slot), vector in metrics.items()],
+    )
     per_kind: dict[tuple[str, str], list[float]] = {}
     for (media_id, slot), vector in metrics.items():
         key = (kinds.get(media_id, "other"), slot)
