@@ -31,11 +31,15 @@ def range_parts(
     columns: str,
     where: str = "",
     args: Sequence[object] = (),
+    *,
+    by_key: bool = False,
 ) -> list[tuple[str, list[object]]]:
     """The SELECTs (with their arguments) of `columns` from the rows of the daily rollup
     `table` in the range's whole days and of its hourly twin in its partial days, each
     also filtered by `where` (with `args`).
 
+    `by_key`: `where` picks a few keys (files) read through an index led by them, so the
+    hours of two adjacent days (a 24h range) are read in one SELECT, one probe per key.
     A table without an hourly twin (usage_breakdown) is read by whole days: the range's
     partial first and last days count whole.
     """
@@ -49,6 +53,13 @@ def range_parts(
     if slots.days is not None:
         sql = f"SELECT {columns} FROM {table} WHERE {day} BETWEEN ? AND ?{extra}"
         parts.append((sql, [*slots.days, *args]))
+    if by_key and slots.days is None and len(slots.hours) == 2:
+        (first, first_hour, _), (last, _, last_hour) = slots.hours
+        sql = (
+            f"SELECT {columns} FROM {hourly} WHERE {day} BETWEEN ? AND ? "
+            f"AND ({day} > ? OR hour >= ?) AND ({day} < ? OR hour <= ?){extra}"
+        )
+        return [(sql, [first, last, first, first_hour, last, last_hour, *args])]
     for date, first_hour, last_hour in slots.hours:
         sql = f"SELECT {columns} FROM {hourly} WHERE {day} = ? AND hour BETWEEN ? AND ?{extra}"
         parts.append((sql, [date, first_hour, last_hour, *args]))
@@ -78,14 +89,15 @@ def sums_in_range(
     args: Sequence[object] = (),
 ) -> dict[Any, list[float]]:
     """`key` value -> the SUM of each of `sums` over the range, from the daily rollup
-    `table` and its hourly twin.
+    `table` and its hourly twin; `where` picks a few keys (see `range_parts`'s by_key).
 
     Each part is grouped by itself and the parts are added up here: a part grouped alone
     reads its index in key order, where one GROUP BY over the compound sorts every row.
     """
     summed = ", ".join(f"SUM({column})" for column in sums)
     totals: dict[Any, list[float]] = {}
-    for sql, bound in range_parts(time_range, table, f"{key}, {summed}", where, args):
+    parts = range_parts(time_range, table, f"{key}, {summed}", where, args, by_key=True)
+    for sql, bound in parts:
         for found, *values in conn.execute(f"{sql} GROUP BY {key}", bound):
             earlier = totals.get(found)
             totals[found] = values if earlier is None else list(map(add, earlier, values))
