@@ -3,9 +3,8 @@
 A fixed clock at 14:30 UTC, mid-hour, and events a minute either side of each edge. The
 rule (README, "Time ranges"): a relative range ends now and starts on the hour N×24
 hours before the end of the current hour, here 24h = [2026-11-19 15:00, 2026-11-20
-14:30] and 7d = [2026-11-13 15:00, 2026-11-20 14:30]; every figure agrees with a recount
-of the raw events in that span. The expected figures are worked out below from the
-events written here.
+14:30] and 7d = [2026-11-13 15:00, 2026-11-20 14:30]; each figure tested here agrees with
+a recount of the raw events in that span, worked out below from the events written here.
 """
 
 from __future__ import annotations
