@@ -24,18 +24,19 @@ def served(tmp_path):
     }
     events = []
     # a.jpg: 18 requests at 10 ms, one at 100 ms, one at 1000 ms; 15 cache hits, 5 misses.
+    # At 13:30 the day before NOW (12:00), so inside 24h (from 13:00 the day before).
     times = [10.0] * 18 + [100.0, 1000.0]
     for i, ms in enumerate(times):
         cache = "hit" if i < 15 else "miss"
-        events.append(view(ids["a"], 1, server_time_ms=ms, bytes=100, cache_status=cache))
+        events.append(view(ids["a"], 22.5 / 24, server_time_ms=ms, bytes=100, cache_status=cache))
     # b.jpg: 6 requests at 500 ms, no cache header; one 404.
     events += [view(ids["b"], 2, server_time_ms=500.0, bytes=50) for _ in range(6)]
     events.append(view(ids["b"], 2, status=404, server_time_ms=1.0))
     # c.jpg: only 2 samples (too few to rank among the slowest).
     events += [view(ids["c"], 3, server_time_ms=5000.0, bytes=10) for _ in range(2)]
-    # v.mp4: client timings from beacons only.
+    # v.mp4: client timings from beacons only, in the hour of a.jpg's logged requests.
     events += [
-        view(ids["v"], 1, source="beacon", status=None, client_time_ms=ms, session_id=None)
+        view(ids["v"], 22.5 / 24, source="beacon", status=None, client_time_ms=ms, session_id=None)
         for ms in (200.0, 400.0)
     ]
     s.events(events)

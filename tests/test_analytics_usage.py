@@ -49,11 +49,14 @@ def library(tmp_path):
 def test_most_used_orders_by_documented_score(library):
     store, ids = library
     top = most_used(store.ctx("30d"), 10)
-    # 30d covers the 31 UTC days 2026-10-21..2026-11-20.
-    # logo 31 views + 5×1 place = 36; hero 5 + 2×1 click + 3×1 share + 5×2 places = 20;
+    # 30d is [2026-10-21 13:00, 2026-11-20 12:00:01): NOW is 12:00:00, so this hour (12)
+    # and the 719 whole hours before it. logo's daily view d days and 86 s before NOW
+    # falls inside for d = 0..29 (d = 30 is 11:58:34 on 2026-10-21, before the start):
+    # 30 views + 5×1 place = 35;
+    # hero 5 + 2×1 click + 3×1 share + 5×2 places = 20;
     # doc 1 view + 2×3 downloads = 7; orphan 5×1 place = 5; thumb 1 view = 1.
     assert [(u.id, u.score) for u in top] == [
-        (str(ids["logo"]), 36),
+        (str(ids["logo"]), 35),
         (str(ids["hero"]), 20),
         (str(ids["doc"]), 7),
         (str(ids["orphan"]), 5),

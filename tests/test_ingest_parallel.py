@@ -32,7 +32,8 @@ AGENTS = (
 # every table an ingest writes (all their columns but the clock's)
 TABLES = ("media_usage_events", "media_performance_metrics", "file_totals", "kind_daily",
           "usage_breakdown", "kind_breakdown", "view_windows", "media_misses",
-          "ingest_rejects", "ingest_checkpoints")  # fmt: skip
+          "ingest_rejects", "ingest_checkpoints", "media_hourly", "kind_hourly",
+          "latency_hourly", "kind_breakdown_hourly", "misses_hourly")  # fmt: skip
 CLOCK_COLUMNS = ("created_at", "updated_at")
 BATCH_LINES = 1500  # a 40,000-line log is about 11 batches
 

@@ -1,7 +1,8 @@
 """`mediatop report NAME ROOT`: every range, --compare, JSON purity, errors, plain text.
 
 The CLI reads the real clock, so this store's events sit at noon UTC of days counted
-back from today: far from any range boundary whatever the time of the run.
+back from today, and yesterday's 12 hours before now (24h is the last 24 hours, not
+whole days): far from any range boundary whatever the time of the run.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from mediatop.store.events import record_usage_events
 from mediatop.store.files import SeenFile, insert_new
 
 # days ago -> views that day (bytes 100 each): 24h sees 1, 7d 3, 30d 7, 90d 15, all 31.
-VIEWS_BY_DAY = {1: 1, 4: 2, 20: 4, 60: 8, 200: 16}
+# Previous 30d (the 30×24 hours before the last 30d) holds day 59's 8.
+VIEWS_BY_DAY = {1: 1, 4: 2, 20: 4, 59: 8, 200: 16}
 
 
 def _noon(days_ago: int) -> int:
+    if days_ago == 1:
+        return int(datetime.now(UTC).timestamp()) - 12 * 3600
     day = datetime.now(UTC).date() - timedelta(days=days_ago)
     return int(datetime.combine(day, time(12), UTC).timestamp())
 
@@ -103,7 +107,7 @@ def test_compare_gives_both_periods_and_the_change(capsys, cli_store):
     assert code == 0
     data = json.loads(out)
     assert (data["range"], data["previousRange"]) == ("30d", "previous 30d")
-    # Current 30d: 7 views × 100 bytes; previous 30d (60..30 days ago): 8 × 100.
+    # Current 30d: 7 views × 100 bytes; previous 30d (the 30×24 hours before it): 8 × 100.
     total = data["change"]["bandwidthUsage"]["totalBytes"]
     assert total == {"current": 700, "previous": 800, "change": -100, "changePercent": -12.5}
 

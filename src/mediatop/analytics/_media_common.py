@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
 
 
@@ -80,12 +81,15 @@ def ts_to_datetime(ts: int | None) -> datetime | None:
 
 def kind_load_time(ctx: ReportContext, kind: str) -> LoadTime:
     """Mean load time (ms) of all requests for files of `kind` in the range, from kind_daily."""
-    first, last = days(ctx)
+    rows, args = in_range(
+        ctx.time_range, "kind_daily",
+        "client_time_sum_ms, client_time_count, server_time_sum_ms, server_time_count",
+        "kind = ?", (kind,),
+    )  # fmt: skip
     row = ctx.conn.execute(
         "SELECT SUM(client_time_sum_ms), SUM(client_time_count), "
-        "SUM(server_time_sum_ms), SUM(server_time_count) FROM kind_daily "
-        "WHERE kind = ? AND date BETWEEN ? AND ?",
-        (kind, first, last),
+        f"SUM(server_time_sum_ms), SUM(server_time_count) FROM ({rows})",
+        args,
     ).fetchone()
     client_sum, client_n, server_sum, server_n = (v or 0 for v in row)
     if client_n:
@@ -104,29 +108,30 @@ def shares(counts: dict[str, int]) -> list[ShareRow]:
     ]
 
 
-def rollup_totals(
-    conn: sqlite3.Connection, kind: str, first_day: str, last_day: str
-) -> dict[int, tuple[int, int, int, int, int]]:
-    """file id -> (requests, views, clicks, shares, downloads) over the days, for one kind.
+_USE_SUMS = ("requests", "views", "clicks", "shares", "downloads")
 
-    Reads media_performance_metrics (the per-file daily rollup) joined to present files.
+
+def rollup_totals(ctx: ReportContext, kind: str) -> dict[int, tuple[int, int, int, int, int]]:
+    """file id -> (requests, views, clicks, shares, downloads) over the range, for one kind.
+
+    Reads media_performance_metrics (the per-file daily rollup, and its hourly twin for
+    the range's partial days) joined to present files.
     """
-    rows = conn.execute(
-        "SELECT m.media_id, SUM(m.requests), SUM(m.views), SUM(m.clicks), SUM(m.shares), "
-        "SUM(m.downloads) FROM media_performance_metrics m "
-        "JOIN media_files f ON f.id = m.media_id "
-        "WHERE f.kind = ? AND f.deleted_at IS NULL AND m.date BETWEEN ? AND ? "
-        "GROUP BY m.media_id",
-        (kind, first_day, last_day),
-    )
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+    # The kind's files are chosen inside each part, so that each reads them through the
+    # (media_id, date) index rather than every row of the range.
+    sums = sums_in_range(
+        ctx.conn, ctx.time_range, "media_performance_metrics", "media_id", _USE_SUMS,
+        "media_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL)",
+        (kind,),
+    )  # fmt: skip
+    return {i: (int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])) for i, v in sums.items()}
 
 
 def kind_uses(ctx: ReportContext, kind: str) -> dict[int, tuple[int, int, int, int, int]]:
     """Every present file of `kind` used in the range -> (requests, views, clicks, shares,
     downloads); the `all` range reads file_totals (one row per file) instead of days."""
     if not ctx.time_range.is_all:
-        return rollup_totals(ctx.conn, kind, *days(ctx))
+        return rollup_totals(ctx, kind)
     rows = ctx.conn.execute(
         "SELECT t.media_id, t.requests, t.views, t.clicks, t.shares, t.downloads "
         "FROM file_totals t JOIN media_files f ON f.id = t.media_id "
@@ -169,20 +174,17 @@ def uses_by_file(
     days through the (media_id, date) index.
     """
     wanted = ids_json(ids)
-    if ctx.time_range.is_all:
-        rows = ctx.conn.execute(
-            "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
-            "WHERE media_id IN (SELECT value FROM json_each(?))",
-            (wanted,),
-        )
-    else:
-        rows = ctx.conn.execute(
-            "SELECT media_id, SUM(requests), SUM(views), SUM(clicks), SUM(shares), "
-            "SUM(downloads) FROM media_performance_metrics "
-            "WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ? "
-            "GROUP BY media_id",
-            (wanted, *days(ctx)),
-        )
+    if not ctx.time_range.is_all:
+        sums = sums_in_range(
+            ctx.conn, ctx.time_range, "media_performance_metrics", "media_id", _USE_SUMS,
+            "media_id IN (SELECT value FROM json_each(?))", (wanted,),
+        )  # fmt: skip
+        return {i: (int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])) for i, v in sums.items()}
+    rows = ctx.conn.execute(
+        "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
+        "WHERE media_id IN (SELECT value FROM json_each(?))",
+        (wanted,),
+    )
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
 
 

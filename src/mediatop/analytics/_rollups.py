@@ -1,8 +1,9 @@
 """Shared read queries over the rollups for the usage, performance, file and insight reports.
 
 Everything here reads the rollup tables (`media_performance_metrics`, `kind_daily`,
-`file_totals`, `latency_histogram`, `usage_breakdown`) and `usage_locations`, never the
-raw event tables, so that a report costs O(files) or O(days), not O(events).
+`file_totals`, `latency_histogram`, `usage_breakdown`, with the hourly twins for a
+range's partial days: see `_range_sql`) and `usage_locations`, never the raw event
+tables, so that a report costs O(files) or O(days), not O(events).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from operator import add
 from typing import cast
 
+from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
 from mediatop.store.histogram import LatencyHistogram
 
@@ -62,8 +64,13 @@ class FileRow:
 
 
 def range_args(ctx: ReportContext) -> tuple[str, str]:
-    """(first_day, last_day) of the report's range, for `date BETWEEN ? AND ?`."""
+    """(first_day, last_day): the days the report's range touches, whole."""
     return ctx.time_range.first_day, ctx.time_range.last_day
+
+
+def range_ts(ctx: ReportContext) -> tuple[int, int]:
+    """[start, end) of the report's range in epoch seconds, for tables keyed by time."""
+    return ctx.time_range.start_ts, ctx.time_range.end_ts
 
 
 def ts_to_datetime(ts: int | None) -> datetime | None:
@@ -133,15 +140,16 @@ def average_view_seconds(ctx: ReportContext, ids: Iterable[int]) -> dict[int, fl
     """Mean watch time (s) per video session started in the range, for the given videos."""
     wanted = sorted(set(ids))
     found: dict[int, float] = {}
-    first, last = range_args(ctx)
+    start_ts, end_ts = range_ts(ctx)
     for start in range(0, len(wanted), 900):
         chunk = wanted[start : start + 900]
         marks = ",".join("?" * len(chunk))
         for video_id, avg in conn_rows(
             ctx.conn,
             f"SELECT video_id, AVG(watch_seconds) FROM video_sessions "
-            f"WHERE video_id IN ({marks}) AND date BETWEEN ? AND ? GROUP BY video_id",
-            [*chunk, first, last],
+            f"WHERE video_id IN ({marks}) AND started_at >= ? AND started_at < ? "
+            f"GROUP BY video_id",
+            [*chunk, start_ts, end_ts],
         ):
             found[video_id] = float(avg)
     return found
@@ -160,13 +168,17 @@ def per_file_sql(ctx: ReportContext) -> tuple[str, list[object]]:
             "bot_requests FROM file_totals",
             [],
         )
+    rows, args = in_range(
+        ctx.time_range, "media_performance_metrics",
+        "media_id, requests, views, downloads, clicks, shares, bandwidth_usage, errors, "
+        "bot_requests",
+    )  # fmt: skip
     return (
         "SELECT media_id, SUM(requests) AS requests, SUM(views) AS views, "
         "SUM(downloads) AS downloads, SUM(clicks) AS clicks, SUM(shares) AS shares, "
         "SUM(bandwidth_usage) AS bytes, SUM(errors) AS errors, "
-        "SUM(bot_requests) AS bot_requests FROM media_performance_metrics "
-        "WHERE date BETWEEN ? AND ? GROUP BY media_id",
-        list(range_args(ctx)),
+        f"SUM(bot_requests) AS bot_requests FROM ({rows}) GROUP BY media_id",
+        args,
     )
 
 
@@ -204,15 +216,14 @@ def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:
     """
     wanted = sorted(set(ids))
     found: dict[int, RangeSums] = {}
-    sums = ", ".join(f"SUM({c})" for c in RANGE_SUM_COLUMNS)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for media_id, *values in ctx.conn.execute(
-            f"SELECT media_id, {sums} FROM media_performance_metrics "
-            f"WHERE media_id IN ({marks}) AND date BETWEEN ? AND ? GROUP BY media_id",
-            [*chunk, *range_args(ctx)],
-        ):
+        sums = sums_in_range(
+            ctx.conn, ctx.time_range, "media_performance_metrics", "media_id",
+            RANGE_SUM_COLUMNS, f"media_id IN ({marks})", chunk,
+        )  # fmt: skip
+        for media_id, values in sums.items():
             found[media_id] = RangeSums(*(int(v or 0) for v in values))
     return found
 
@@ -277,11 +288,10 @@ def range_sums_sql(ctx: ReportContext) -> tuple[str, list[object]]:
     sums = ", ".join(
         f"SUM({column}) AS s_{name}" for column, name in zip(RANGE_SUM_COLUMNS, fields, strict=True)
     )
-    return (
-        f"SELECT media_id, {sums} FROM media_performance_metrics "
-        f"WHERE date BETWEEN ? AND ? GROUP BY media_id",
-        list(range_args(ctx)),
+    rows, args = in_range(
+        ctx.time_range, "media_performance_metrics", f"media_id, {', '.join(RANGE_SUM_COLUMNS)}"
     )
+    return f"SELECT media_id, {sums} FROM ({rows}) GROUP BY media_id", args
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RangeSums))
@@ -298,16 +308,16 @@ def short_range_table(ctx: ReportContext) -> dict[int, tuple[int, ...]]:
         # At most two days of rows: adding up here the few files seen on both costs less
         # than SQLite's GROUP BY, which sorts every row first (38 ms against 54 ms).
         table: dict[int, tuple[int, ...]] = {}
-        for row in ctx.conn.execute(
-            f"SELECT media_id, {', '.join(RANGE_SUM_COLUMNS)} FROM media_performance_metrics "
-            f"WHERE date BETWEEN ? AND ?",
-            range_args(ctx),
-        ):
+        rows, args = in_range(
+            ctx.time_range, "media_performance_metrics",
+            f"media_id, {', '.join(RANGE_SUM_COLUMNS)}",
+        )  # fmt: skip
+        for row in ctx.conn.execute(rows, args):
             earlier = table.get(row[0])
             table[row[0]] = row[1:] if earlier is None else tuple(map(add, earlier, row[1:]))
         return table
 
-    key = ("short_range_table", *range_args(ctx))
+    key = ("short_range_table", ctx.time_range.start, ctx.time_range.end)
     return cast(dict[int, tuple[int, ...]], ctx.shared(key, read))
 
 
@@ -382,15 +392,20 @@ def histogram(
 
 
 def histograms_by_scope(
-    conn: sqlite3.Connection, scope_prefix: str, source: str, days: tuple[str, str]
+    ctx: ReportContext, scope_prefix: str, source: str
 ) -> dict[str, LatencyHistogram]:
-    """scope -> histogram for every scope starting with `scope_prefix`, over `days`."""
+    """scope -> histogram for every scope starting with `scope_prefix`, over the
+    report's range."""
     found: dict[str, list[tuple]] = defaultdict(list)
-    for scope, *row in conn.execute(
-        f"SELECT scope, bucket, SUM(count), {_RANGE_OVER_ROWS} FROM latency_histogram "
-        "WHERE scope >= ? AND scope < ? AND day BETWEEN ? AND ? AND day != '' AND source = ? "
+    rows, args = in_range(
+        ctx.time_range, "latency_histogram", "scope, bucket, count, min_ms, max_ms",
+        "scope >= ? AND scope < ? AND source = ?",
+        (scope_prefix, scope_prefix + "\uffff", source),
+    )  # fmt: skip
+    for scope, *row in ctx.conn.execute(
+        f"SELECT scope, bucket, SUM(count), {_RANGE_OVER_ROWS} FROM ({rows}) "
         "GROUP BY scope, bucket",
-        (scope_prefix, scope_prefix + "\uffff", days[0], days[1], source),
+        args,
     ):
         found[scope].append(tuple(row))
     return {scope: LatencyHistogram.from_rows(rows) for scope, rows in found.items()}

@@ -28,12 +28,12 @@ from typing import Any
 
 from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import (
-    days,
     kind_load_time,
     kind_uses,
     percent,
     top_limit,
 )
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics._rollups import file_rows
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.usage import recent_uploads
@@ -336,15 +336,15 @@ def _searchability(docs: list[_Doc], linked: set[int], gaps_limit: int) -> Docum
 
 
 def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
-    first, last = days(ctx)
     counts: dict[str, dict[str, int]] = {d: {} for d in PATTERN_DIMENSIONS}
+    rows, args = in_range(
+        ctx.time_range, "kind_breakdown", "dimension, value, count",
+        "kind = 'document' AND dimension IN ('hour', 'weekday', 'referrer', 'device')",
+    )  # fmt: skip
     # Answers: uses of documents over the range by hour, weekday, referrer and device,
     # from the per-kind rollup (a few hundred rows a day, whatever the documents).
     for dimension, value, n in ctx.conn.execute(
-        "SELECT dimension, value, SUM(count) FROM kind_breakdown "
-        "WHERE kind = 'document' AND date BETWEEN ? AND ? "
-        "AND dimension IN ('hour', 'weekday', 'referrer', 'device') GROUP BY dimension, value",
-        (first, last),
+        f"SELECT dimension, value, SUM(count) FROM ({rows}) GROUP BY dimension, value", args
     ):
         counts[dimension][value] = int(n)
     found: list[DocumentAccessPattern] = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics._recommend import file_recommendations
 from mediatop.analytics._rollups import (
     LatencyStats,
@@ -24,6 +25,7 @@ from mediatop.analytics._rollups import (
     locations_for,
     percent,
     range_args,
+    range_ts,
     ts_to_datetime,
 )
 from mediatop.analytics.context import ReportContext
@@ -186,11 +188,12 @@ _DAY_COLUMNS = (
 
 
 def _days(ctx: ReportContext, file_id: int) -> list[tuple]:
-    """The file's rollup rows in the range, by day."""
+    """The file's rollup rows in the range, by day (a partial day: its hours in the range)."""
+    rows, args = in_range(ctx.time_range, "media_performance_metrics", _DAY_COLUMNS,
+                          "media_id = ?", (file_id,))  # fmt: skip
+    sums = ", ".join(f"SUM({column.strip()})" for column in _DAY_COLUMNS.split(",")[1:])
     return ctx.conn.execute(
-        f"SELECT {_DAY_COLUMNS} FROM media_performance_metrics "
-        f"WHERE media_id = ? AND date BETWEEN ? AND ? ORDER BY date",
-        (file_id, *range_args(ctx)),
+        f"SELECT date, {sums} FROM ({rows}) GROUP BY date ORDER BY date", args
     ).fetchall()
 
 
@@ -243,17 +246,20 @@ def _performance(ctx: ReportContext, file_id: int, rows: list[tuple]) -> FilePer
 
 def file_engagement(ctx: ReportContext, file_id: int) -> FileEngagement:
     """The seed's `/{id}/engagement`: views, clicks, shares, downloads and their rates."""
+    rows, args = in_range(
+        ctx.time_range, "media_performance_metrics", "views, clicks, shares, downloads",
+        "media_id = ?", (file_id,),
+    )  # fmt: skip
     views, clicks, shares, downloads = ctx.conn.execute(
         "SELECT COALESCE(SUM(views), 0), COALESCE(SUM(clicks), 0), COALESCE(SUM(shares), 0), "
-        "COALESCE(SUM(downloads), 0) FROM media_performance_metrics "
-        "WHERE media_id = ? AND date BETWEEN ? AND ?",
-        (file_id, *range_args(ctx)),
+        f"COALESCE(SUM(downloads), 0) FROM ({rows})",
+        args,
     ).fetchone()
     # Answers: video sessions started in the range, completed ones and mean watch time.
     sessions, completed, watch = ctx.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(completed), 0), AVG(watch_seconds) FROM video_sessions "
-        "WHERE video_id = ? AND date BETWEEN ? AND ?",
-        (file_id, *range_args(ctx)),
+        "WHERE video_id = ? AND started_at >= ? AND started_at < ?",
+        (file_id, *range_ts(ctx)),
     ).fetchone()
     is_video = ctx.conn.execute(
         "SELECT kind = 'video' FROM media_files WHERE id = ?", (file_id,)
@@ -275,7 +281,8 @@ def file_engagement(ctx: ReportContext, file_id: int) -> FileEngagement:
 def _breakdown(
     ctx: ReportContext, file_id: int, dimension: str, limit: int = 10
 ) -> list[Breakdown]:
-    """The file's uses in the range by one usage_breakdown dimension, largest first."""
+    """The file's uses in the range by one usage_breakdown dimension, largest first
+    (usage_breakdown is per day only: the range's partial first and last days count whole)."""
     rows = ctx.conn.execute(
         "SELECT value, SUM(count) AS n FROM usage_breakdown "
         "WHERE media_id = ? AND dimension = ? AND date BETWEEN ? AND ? "

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from mediatop.analytics._media_common import requests_by_file
-from mediatop.analytics._rollups import percent, range_args, top_files
+from mediatop.analytics._media_common import uses_by_file
+from mediatop.analytics._rollups import percent, top_files
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     OVERSIZE_FACTOR,
@@ -118,8 +118,8 @@ def _formats(
     if not images:
         return []
     saving = sum(o.potential_savings or 0 for o in formats)
-    first, last = range_args(ctx)
-    requests = requests_by_file(ctx.conn, first, last, [int(o.media_id) for o in formats])
+    uses = uses_by_file(ctx, [int(o.media_id) for o in formats])
+    requests = {media_id: counts[0] for media_id, counts in uses.items()}
     served = sum((o.potential_savings or 0) * requests.get(int(o.media_id), 0) for o in formats)
     return [
         Insight(

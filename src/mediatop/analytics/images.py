@@ -25,7 +25,6 @@ from dataclasses import astuple, dataclass
 
 from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._media_common import (
-    days,
     kind_load_time,
     last_30_days,
     open_cache_writer,
@@ -33,6 +32,7 @@ from mediatop.analytics._media_common import (
     requests_by_file,
     top_limit,
 )
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.image_facts import (
     FormatCensus,
@@ -157,17 +157,14 @@ def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
     All image requests come from kind_daily; those for WebP/AVIF files are summed through
     the per-file rollup's (media_id, date) index, for those files only.
     """
-    first, last = days(ctx)
-    total = ctx.conn.execute(
-        "SELECT TOTAL(requests) FROM kind_daily WHERE kind = 'image' AND date BETWEEN ? AND ?",
-        (first, last),
-    ).fetchone()[0]
-    modern = ctx.conn.execute(
-        "SELECT TOTAL(requests) FROM media_performance_metrics WHERE media_id IN "
-        "(SELECT id FROM media_files WHERE kind = 'image' AND format IN ('WEBP', 'AVIF')) "
-        "AND date BETWEEN ? AND ?",
-        (first, last),
-    ).fetchone()[0]
+    rows, args = in_range(ctx.time_range, "kind_daily", "requests", "kind = 'image'")
+    total = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
+    rows, args = in_range(
+        ctx.time_range, "media_performance_metrics", "requests",
+        "media_id IN (SELECT id FROM media_files WHERE kind = 'image' "
+        "AND format IN ('WEBP', 'AVIF'))",
+    )  # fmt: skip
+    modern = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
     responsive, _ = _location_rates(ctx)
     return DashboardImageStats(percent(modern, total), responsive)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._rollups import range_args, top_limit
+from mediatop.analytics._range_sql import in_range
+from mediatop.analytics._rollups import top_limit
 from mediatop.analytics.context import ReportContext
 
 
@@ -47,18 +48,19 @@ class MissStats:
 # answered with (SQLite takes a bare column from the row that MAX() picked).
 _PER_PATH = (
     "SELECT path, SUM(human_not_found), SUM(bot_not_found), SUM(human_served), "
-    "SUM(bot_served), MAX(date), last_status FROM media_misses "
-    "WHERE date BETWEEN ? AND ? GROUP BY path"
+    "SUM(bot_served), MAX(date), last_status FROM ({rows}) GROUP BY path"
 )
+_COLUMNS = "path, human_not_found, bot_not_found, human_served, bot_served, date, last_status"
 
 
 def miss_stats(ctx: ReportContext, limit: int) -> MissStats:
     """Misses over the report's range, with the `limit` most missed paths: people's
     not-found requests first, then crawlers', then those served anyway."""
+    rows, args = in_range(ctx.time_range, "media_misses", _COLUMNS)
     paths = [
         MissedPath(bytes(path), int(human), int(bot), int(human_ok), int(bot_ok), status)
         for path, human, bot, human_ok, bot_ok, _day, status in ctx.conn.execute(
-            _PER_PATH, range_args(ctx)
+            _PER_PATH.format(rows=rows), args
         )
     ]
     paths.sort(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediatop.analytics._compression import CompressionSavings, compression_savings
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics._rollups import (
     HUMAN_EVENTS_BOUND,
     LatencyStats,
@@ -24,7 +25,6 @@ from mediatop.analytics._rollups import (
     histograms_by_scope,
     latency_stats,
     percent,
-    range_args,
     top_files,
     top_limit,
 )
@@ -169,23 +169,24 @@ class DashboardPerformance:
 _KIND_SUMS = (
     "SELECT kind, SUM(requests), SUM(server_time_sum_ms), SUM(server_time_count), "
     "SUM(client_time_sum_ms), SUM(client_time_count), SUM(cache_hits), SUM(cache_misses), "
-    "SUM(errors) FROM kind_daily WHERE date BETWEEN ? AND ? GROUP BY kind"
+    "SUM(errors) FROM ({rows}) GROUP BY kind"
+)
+_KIND_SUM_COLUMNS = (
+    "kind, requests, server_time_sum_ms, server_time_count, client_time_sum_ms, "
+    "client_time_count, cache_hits, cache_misses, errors"
 )
 
 
 def kind_sums(ctx: ReportContext) -> dict[str, tuple]:
     """kind -> (requests, server sum, server n, client sum, client n, hits, misses, errors)."""
-    return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS, range_args(ctx))}
+    rows, args = in_range(ctx.time_range, "kind_daily", _KIND_SUM_COLUMNS)
+    return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS.format(rows=rows), args)}
 
 
 def load_times(ctx: ReportContext, sums: dict[str, tuple] | None = None) -> list[MediaLoadTime]:
     """Mean, p50, p95, p99 per kind and for all kinds, server and client apart."""
     sums = kind_sums(ctx) if sums is None else sums
-    days = range_args(ctx)
-    hist = {
-        source: histograms_by_scope(ctx.conn, "kind:", source, days)
-        for source in ("server", "client")
-    }
+    hist = {source: histograms_by_scope(ctx, "kind:", source) for source in ("server", "client")}
     out: list[MediaLoadTime] = []
     totals = [0.0] * 5
     merged = {"server": LatencyHistogram(), "client": LatencyHistogram()}
@@ -220,8 +221,7 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
     by_type: dict[str, int] = {}
     # Answers: bytes and requests per kind and day in the range.
     for kind, day, nbytes, requests in ctx.conn.execute(
-        "SELECT kind, date, bytes, requests FROM kind_daily WHERE date BETWEEN ? AND ?",
-        range_args(ctx),
+        *in_range(ctx.time_range, "kind_daily", "kind, date, bytes, requests")
     ):
         entry = daily.setdefault(day, [0, 0])
         entry[0] += nbytes

@@ -1,8 +1,13 @@
 """Time ranges for reports: 24h, 7d, 30d, 90d, all, or an explicit from/to, in UTC.
 
-Every analytic takes a `TimeRange`. Rollups are keyed by UTC day ('YYYY-MM-DD'), so a
-range also knows its first and last day; `previous()` is the period of the same length
-just before it, for `--compare`.
+Every analytic takes a `TimeRange`. Rollups are kept per UTC day ('YYYY-MM-DD') and per
+UTC hour of that day, so a range starts on the hour: `slots()` names the whole days
+it covers (read from the daily rollups) and the hours of its partial first and last
+days (read from the hourly ones). A relative range ('24h', '7d', 'Nd', 'Nh') is the last
+N hours in whole UTC hours: it ends now and starts on the hour N hours before the end of
+the current hour, so nothing older than N hours is counted. `--from/--to` dates are
+whole UTC days. `previous()` is the period of the same length just before it, for
+`--compare`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ PRESETS = ("24h", "7d", "30d", "90d", "all")
 _RELATIVE = re.compile(r"^(\d+)([hd])$")
 # The epoch start stands for "all": every store timestamp is after it.
 _ALL_START = datetime(1970, 1, 1, tzinfo=UTC)
+_HOUR = timedelta(hours=1)
 
 
 # Dates a range may name: stored times are seconds since 1970, and a bound far off
@@ -68,14 +74,59 @@ class TimeRange:
         return (self.end - self.start).total_seconds() / 86400
 
     def previous(self) -> TimeRange:
-        """The period of the same length just before this one."""
+        """The period of the same length just before this one.
+
+        The length counts the range's last hour whole (a range ending now is as long
+        as it will be at the end of this hour), so both periods start on the hour.
+        """
         if self.is_all:
             raise TimeRangeError("'all' has no previous period to compare with")
-        length = self.end - self.start
+        length = _hour_ceiling(self.end) - self.start
         return TimeRange(self.start - length, self.start, f"previous {self.label}")
+
+    def slots(self) -> RangeSlots:
+        """The whole days and the hours of the partial days this range covers.
+
+        Its first hour is the one it starts in (ranges start on the hour); its last is
+        the hour of its last second, counted whole: for a range ending now, the events
+        of this hour so far.
+        """
+        first = self.start.replace(minute=0, second=0, microsecond=0)
+        last = (self.end - timedelta(microseconds=1)).replace(minute=0, second=0, microsecond=0)
+        first_day, last_day = first.date(), last.date()
+        if first_day == last_day and (first.hour, last.hour) != (0, 23):
+            return RangeSlots(None, ((first_day.isoformat(), first.hour, last.hour),))
+        hours: list[tuple[str, int, int]] = []
+        if first.hour:
+            hours.append((first_day.isoformat(), first.hour, 23))
+            first_day += timedelta(days=1)
+        if last.hour != 23:
+            hours.append((last_day.isoformat(), 0, last.hour))
+            last_day -= timedelta(days=1)
+        days = (first_day.isoformat(), last_day.isoformat()) if first_day <= last_day else None
+        return RangeSlots(days, tuple(hours))
 
     def contains(self, ts: int) -> bool:
         return self.start_ts <= ts < self.end_ts
+
+
+@dataclass(frozen=True)
+class RangeSlots:
+    """The rollup slots of a range: whole days (first, last) read from the daily rollups,
+    or None, and (day, first hour, last hour) spans read from the hourly ones."""
+
+    days: tuple[str, str] | None
+    hours: tuple[tuple[str, int, int], ...]
+
+
+def _hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _hour_ceiling(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole hour."""
+    floor = _hour_floor(moment)
+    return floor if floor == moment else floor + _HOUR
 
 
 def _parse_day(text: str, flag: str) -> datetime:
@@ -99,9 +150,7 @@ def _parse_day(text: str, flag: str) -> datetime:
 
 
 def _up_to_the_second(moment: datetime) -> datetime:
-    """`moment` rounded up to a whole second."""
-    if moment.microsecond == 0:
-        return moment
+    """The end of the second `moment` is in (an exclusive bound that takes it in)."""
     return moment.replace(microsecond=0) + timedelta(seconds=1)
 
 
@@ -116,8 +165,9 @@ def parse_range(
     # or a file uploaded a moment ago is left out of "this month" until the next second.
     now = _up_to_the_second(now.astimezone(UTC))
     if start or end:
-        begin = _parse_day(start, "from") if start else _ALL_START
-        finish = now if not end else _parse_day(end, "to")
+        # A time of day is rounded out to whole hours: the rollups know no finer time.
+        begin = _hour_floor(_parse_day(start, "from")) if start else _ALL_START
+        finish = now if not end else _hour_ceiling(_parse_day(end, "to"))
         if end and len(end) == 10:
             finish += timedelta(days=1)
         if finish <= begin:
@@ -141,4 +191,6 @@ def parse_range(
         )
     amount = int(digits)
     length = timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)
-    return TimeRange(now - length, now, spec)
+    # On the hour, so that the hourly rollups answer it exactly: the current hour so
+    # far and the whole hours before it, none older than `length`.
+    return TimeRange(_hour_ceiling(now) - length, now, spec)

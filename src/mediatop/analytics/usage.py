@@ -22,6 +22,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from mediatop.analytics._library_facts import library_fact
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics._rollups import (
     MAX_WALK,
     SHORT_RANGE_DAYS,
@@ -32,7 +33,6 @@ from mediatop.analytics._rollups import (
     last_used_for,
     locations_for,
     percent,
-    range_args,
     range_sums,
     range_sums_sql,
     short_range_table,
@@ -390,13 +390,11 @@ def recent_uploads(
 
 def download_stats(ctx: ReportContext, limit: int) -> DownloadStats:
     """Downloads in the range: total, per kind, per day (from kind_daily) and top files."""
-    first, last = range_args(ctx)
     by_type: dict[str, int] = {}
     by_day: dict[str, int] = {}
     # Answers: downloads per kind and per day in the range.
     for kind, day, downloads in ctx.conn.execute(
-        "SELECT kind, date, downloads FROM kind_daily WHERE date BETWEEN ? AND ? AND downloads > 0",
-        (first, last),
+        *in_range(ctx.time_range, "kind_daily", "kind, date, downloads", "downloads > 0")
     ):
         by_type[kind] = by_type.get(kind, 0) + downloads
         by_day[day] = by_day.get(day, 0) + downloads

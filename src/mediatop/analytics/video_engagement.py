@@ -28,7 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from mediatop.analytics._media_common import days, percent
+from mediatop.analytics._media_common import percent
+from mediatop.analytics._range_sql import in_range
 from mediatop.analytics.context import ReportContext
 
 BUCKET_S = 10
@@ -103,13 +104,14 @@ class Scope:
     kind: str = "video"
 
     def sessions_where(self, ctx: ReportContext) -> tuple[str, list[object]]:
-        first, last = days(ctx)
+        # Sessions started in the range (its first second to its last, not whole days).
+        span = [ctx.time_range.start_ts, ctx.time_range.end_ts]
         if self.video_id is not None:
-            return "video_id = ? AND date BETWEEN ? AND ?", [self.video_id, first, last]
+            return "video_id = ? AND started_at >= ? AND started_at < ?", [self.video_id, *span]
         return (
             "video_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL) "
-            "AND date BETWEEN ? AND ?",
-            [self.kind, first, last],
+            "AND started_at >= ? AND started_at < ?",
+            [self.kind, *span],
         )
 
     def events_where(self, ctx: ReportContext) -> tuple[str, list[object]]:
@@ -291,11 +293,8 @@ def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
         FilePlays(i, int(n), int(v), float(w), int(d), session_logs.get(i, (0, 0, 0, 0, 0))[1])
         for i, (n, v, w, d) in sessions.items()
     ]
-    first, last = days(ctx)
-    all_logged = ctx.conn.execute(
-        "SELECT TOTAL(views) FROM kind_daily WHERE kind = ? AND date BETWEEN ? AND ?",
-        (kind, first, last),
-    ).fetchone()[0]
+    rows, args = in_range(ctx.time_range, "kind_daily", "views", "kind = ?", (kind,))
+    all_logged = ctx.conn.execute(f"SELECT TOTAL(views) FROM ({rows})", args).fetchone()[0]
     logged_elsewhere = int(all_logged) - sum(p.log_views for p in with_sessions)
     total = sum(p.sessions for p in with_sessions) + max(0, logged_elsewhere)
     by_log = top_by_use(ctx, kind, "views", limit, excluding=sessions.keys())

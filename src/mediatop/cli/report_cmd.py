@@ -23,7 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("name", metavar="NAME", help=f"one of: {names}")
     add_root_arguments(parser)
-    parser.add_argument("--range", default="30d", help="24h, 7d, 30d (default), 90d, all or Nd")
+    parser.add_argument(
+        "--range",
+        default="30d",
+        help="the last 24h, 7d, 30d (default), 90d, Nd or Nh up to now (in whole hours), or all",
+    )
     parser.add_argument("--from", dest="start", help="start date YYYY-MM-DD (overrides --range)")
     parser.add_argument("--to", dest="end", help="end date YYYY-MM-DD, inclusive")
     parser.add_argument("--compare", action="store_true", help="add the previous period")

@@ -24,7 +24,7 @@ from mediatop.ingest.devices import device_of
 from mediatop.ingest.logformat import LogFormat
 from mediatop.ingest.urlmap import Mapped, UrlMapper
 from mediatop.store.events import LogRow, PlainLogRow
-from mediatop.store.rollups import HEAD, UsageRollup, day_of
+from mediatop.store.rollups import HEAD, UsageRollup, hour_of
 
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
@@ -32,7 +32,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _HIT = frozenset(("hit", "stale", "updating", "revalidated"))
 _MISS = frozenset(("miss", "expired", "bypass", "dynamic"))
 SAMPLES_PER_REASON = 5
-# A miss's key: (path, day, is_bot 0/1, served 0/1: answered below 400)
+# A miss's key: (path, hour slot "YYYY-MM-DDTHH", is_bot 0/1, served 0/1: answered below 400)
 MissKey = tuple[bytes, str, int, int]
 _SPACED_STATUSES = {f" {status} ": status for status in range(100, 600)}
 # ':MM:SS' -> seconds into the hour (SS may be 60, a leap second)
@@ -304,10 +304,10 @@ class LineBatch:
                     continue
             known = agents.get(agent) or self._agent_of(agent)
             if mapped.status == "miss":
-                day = day_of(ts)[0]
+                slot = hour_of(ts)[0]
                 served = int(status < 400)
-                misses[(mapped.path, day, known[2], served)] += 1
-                miss_status[(mapped.path, day)] = status
+                misses[(mapped.path, slot, known[2], served)] += 1
+                miss_status[(mapped.path, slot)] = status
                 missed += 1
                 bot_missed += known[2]
                 served_missed += served
@@ -471,10 +471,10 @@ class LineBatch:
 
     def _miss(self, path: bytes, ts: int, status: int, is_bot: bool) -> None:
         """Count a request for a media path the library does not have."""
-        day = day_of(ts)[0]
+        slot = hour_of(ts)[0]
         served = int(status < 400)
-        self.misses[(path, day, int(is_bot), served)] += 1
-        self.miss_status[(path, day)] = status
+        self.misses[(path, slot, int(is_bot), served)] += 1
+        self.miss_status[(path, slot)] = status
         self.counts["misses"] += 1
         self.counts["bot_misses"] += int(is_bot)
         self.counts["served_misses"] += served

@@ -89,21 +89,41 @@ def add_misses(
     misses: Mapping[tuple[bytes, str, int, int], int],
     last_status: Mapping[tuple[bytes, str], int],
 ) -> None:
-    """Count requests for media paths the library does not have, per path and day:
-    misses are keyed (path, day, is_bot, answered below 400)."""
-    per_day: dict[tuple[bytes, str], list[int]] = {}
-    for (path, day, is_bot, served), n in misses.items():
-        per_day.setdefault((path, day), [0, 0, 0, 0])[2 * served + is_bot] += n
-    conn.executemany(
-        "INSERT INTO media_misses (path, date, human_not_found, bot_not_found, human_served, "
-        "bot_served, last_status) VALUES (?,?,?,?,?,?,?) ON CONFLICT(path, date) DO UPDATE SET "
+    """Count requests for media paths the library does not have, per path and day and
+    per path and hour: misses are keyed (path, hour slot 'YYYY-MM-DDTHH', is_bot,
+    answered below 400), `last_status` (path, hour slot)."""
+    hourly: dict[tuple[bytes, str], list[int]] = {}
+    for (path, slot, is_bot, served), n in misses.items():
+        hourly.setdefault((path, slot), [0, 0, 0, 0])[2 * served + is_bot] += n
+    daily: dict[tuple[bytes, str], list[int]] = {}
+    daily_status: dict[tuple[bytes, str], int] = {}
+    for (path, slot), counts in sorted(hourly.items()):
+        total = daily.setdefault((path, slot[:10]), [0, 0, 0, 0])
+        for index, n in enumerate(counts):
+            total[index] += n
+        if (path, slot) in last_status:  # sorted by hour: the day's last status wins
+            daily_status[(path, slot[:10])] = last_status[(path, slot)]
+    counters = "human_not_found, bot_not_found, human_served, bot_served"
+    added = (
         "human_not_found = human_not_found + excluded.human_not_found, "
         "bot_not_found = bot_not_found + excluded.bot_not_found, "
         "human_served = human_served + excluded.human_served, "
-        "bot_served = bot_served + excluded.bot_served, last_status = excluded.last_status",
+        "bot_served = bot_served + excluded.bot_served, last_status = excluded.last_status"
+    )
+    conn.executemany(
+        f"INSERT INTO media_misses (path, date, {counters}, last_status) VALUES (?,?,?,?,?,?,?) "
+        f"ON CONFLICT(path, date) DO UPDATE SET {added}",
         [
-            (path, day, *counts, last_status.get((path, day)))
-            for (path, day), counts in per_day.items()
+            (path, day, *counts, daily_status.get((path, day)))
+            for (path, day), counts in daily.items()
+        ],
+    )
+    conn.executemany(
+        f"INSERT INTO misses_hourly (path, date, hour, {counters}, last_status) "
+        f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
+        [
+            (path, slot[:10], int(slot[11:13]), *counts, last_status.get((path, slot)))
+            for (path, slot), counts in hourly.items()
         ],
     )
 

@@ -85,9 +85,32 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         )
     pending = [(number, sql) for number, sql in MIGRATIONS if number > current]
     for number, sql in pending:
+        if number == HOURLY_ROLLUPS:
+            _migrate_with_rebuild(conn, number, sql)
+            continue
         # executescript commits first, so each migration runs in its own explicit
         # transaction and bumps user_version inside it: a crash leaves the old version.
         conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+
+# The migration that adds the hourly rollups; they are rebuilt from the raw events in
+# the same transaction (store.hourly_rebuild), which SQL alone cannot do.
+HOURLY_ROLLUPS = 32
+
+
+def _migrate_with_rebuild(conn: sqlite3.Connection, number: int, sql: str) -> None:
+    from mediatop.store.hourly_rebuild import rebuild_hourly_rollups
+
+    try:
+        # executescript commits a transaction open before it, not one it begins itself.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+        rebuild_hourly_rollups(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _upgrade(path: Path, version: int) -> None:

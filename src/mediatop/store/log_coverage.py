@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 
-from mediatop.store.rollups import UsageRollup, day_of
+from mediatop.store.rollups import UsageRollup, hour_of
 from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
 
 # A tracked use waiting for the rule: (ts, media_id, kind, event_type, device, referrer
@@ -94,6 +94,18 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     )
 
 
+def count_as_before(rollup: UsageRollup) -> None:
+    """Count each of the batch's tracked uses whole, as stores written before this rule
+    did: the hourly rebuild of such a store (store.hourly_rebuild) then agrees with the
+    daily rows it already has."""
+    for use in rollup.tracked:
+        ts, media_id, _kind, etype, device, ref_host, country, user, requests, nbytes, status = use
+        error = int(status is not None and status >= 400)
+        deltas = [1 - error, requests, nbytes, error, int(status == 304)]
+        _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
+    rollup.tracked = []
+
+
 def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[int]) -> None:
     """Subtract what tracked uses added in `hours` (now covered by a log) and forget it."""
     found = [
@@ -136,10 +148,10 @@ def _add_use_delta(
     `deltas` is (uses, requests, bytes, errors, not_modified). First and last use are
     not touched: a tracked use marks its file as used whether it counts or not."""
     uses, requests, nbytes, errors, not_modified = deltas
-    day, weekday = day_of(ts)
-    vector = rollup.metrics.get((media_id, day))
+    slot, weekday = hour_of(ts)
+    vector = rollup.metrics.get((media_id, slot))
     if vector is None:
-        vector = rollup.metrics[(media_id, day)] = [0] * WIDTH
+        vector = rollup.metrics[(media_id, slot)] = [0] * WIDTH
     vector[REQ] += requests
     vector[BYTES] += nbytes
     vector[ERRORS] += errors
@@ -147,7 +159,7 @@ def _add_use_delta(
     vector[DOWNLOADS if etype == "download" else VIEWS] += uses
     if uses:
         hour = ts % 86400 // 3600
-        rollup.uses[(media_id, day, weekday, hour, device, ref_host, country, user_type)] += uses
+        rollup.uses[(media_id, slot, weekday, hour, device, ref_host, country, user_type)] += uses
 
 
 def prune_emptied_breakdowns(

@@ -28,6 +28,8 @@ decide what the rollups say:
   download, click or share, or tracked view (counted or not).
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
   country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
+- Deltas are kept per UTC hour; `flush` writes them to the hourly rollups
+  (`mediatop.store.rollup_hourly`) and, summed per day, to the daily ones.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.rollup_hourly import (
+    counts_by_day,
+    ranges_by_day,
+    split_uses,
+    upsert_hourly,
+    vectors_by_day,
+)
 from mediatop.store.rollup_upserts import (
     upsert_kind_breakdown,
     upsert_kind_daily,
@@ -76,10 +85,10 @@ REQUEST_SOURCES = frozenset(("log", "beacon"))
 # what a tracked event or beacon may double: the view the log counted for its request
 TRACKED_USES = frozenset(("view",))
 
-_HOUR_TEXT = tuple(str(hour) for hour in range(24))
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
 _DAYS: dict[int, tuple[str, str]] = {}
+_HOURS: dict[int, tuple[str, str]] = {}
 _HOSTS: dict[str | None, str] = {}
 
 
@@ -90,6 +99,18 @@ def day_of(ts: int) -> tuple[str, str]:
     if found is None:
         moment = datetime.fromtimestamp(number * 86400, UTC)
         found = _DAYS[number] = (moment.strftime("%Y-%m-%d"), str(moment.weekday()))
+    return found
+
+
+def hour_of(ts: int) -> tuple[str, str]:
+    """The rollup slot ('YYYY-MM-DDTHH', the UTC hour) and weekday '0'..'6' of a
+    timestamp, cached per hour. Deltas are kept per hour; `flush` writes them to the
+    hourly rollups and, summed per day, to the daily ones."""
+    number = ts // 3600
+    found = _HOURS.get(number)
+    if found is None:
+        moment = datetime.fromtimestamp(number * 3600, UTC)
+        found = _HOURS[number] = (moment.strftime("%Y-%m-%dT%H"), str(moment.weekday()))
     return found
 
 
@@ -152,17 +173,17 @@ class UsageRollup:
         session: str | None,
     ) -> None:
         """Account one raw event."""
-        day, weekday = day_of(ts)
-        vector = self.metrics.get((media_id, day))
+        slot, weekday = hour_of(ts)
+        vector = self.metrics.get((media_id, slot))
         if vector is None:
-            vector = self.metrics[(media_id, day)] = [0] * WIDTH
+            vector = self.metrics[(media_id, slot)] = [0] * WIDTH
         if is_bot:
             vector[BOT] += 1
-            self.breakdown[(media_id, day, "user_type", "bot")] += 1
+            self.breakdown[(media_id, slot, "user_type", "bot")] += 1
             if source == "log":
                 self.log_hours.add(ts // 3600)
             return
-        self._add_timing(media_id, day, vector, server_ms, client_ms, cache)
+        self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
         user_type = "known" if user_id else "anonymous"
         if source == "log":
             self.log_hours.add(ts // 3600)
@@ -191,12 +212,12 @@ class UsageRollup:
                 (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
             )
             return
-        self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+        self._count_use(media_id, slot, weekday, ts, etype, device, ref_host, country, user_type)
 
     def _add_timing(
         self,
         media_id: int,
-        day: str,
+        slot: str,
         vector: list[float],
         server_ms: float | None,
         client_ms: float | None,
@@ -206,11 +227,11 @@ class UsageRollup:
         if server_ms is not None:
             vector[ST_SUM] += server_ms
             vector[ST_N] += 1
-            self._time((media_id, day, "server", bucket_of(server_ms)), server_ms)
+            self._time((media_id, slot, "server", bucket_of(server_ms)), server_ms)
         if client_ms is not None:
             vector[CT_SUM] += client_ms
             vector[CT_N] += 1
-            self._time((media_id, day, "client", bucket_of(client_ms)), client_ms)
+            self._time((media_id, slot, "client", bucket_of(client_ms)), client_ms)
         if cache == "hit":
             vector[HITS] += 1
         elif cache == "miss":
@@ -235,17 +256,17 @@ class UsageRollup:
         metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
         last_used, first_used = self.last_used, self.first_used
         add_hour = self.log_hours.add
-        days = _DAYS
+        hours = _HOURS
         for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
-            found = days.get(ts // 86400)
-            day, weekday = found if found is not None else day_of(ts)
-            vector = metrics.get((media_id, day))
+            found = hours.get(ts // 3600)
+            slot, weekday = found if found is not None else hour_of(ts)
+            vector = metrics.get((media_id, slot))
             if vector is None:
-                vector = metrics[(media_id, day)] = [0] * WIDTH
+                vector = metrics[(media_id, slot)] = [0] * WIDTH
             add_hour(ts // 3600)
             if bot:
                 vector[BOT] += 1
-                breakdown[(media_id, day, "user_type", "bot")] += 1
+                breakdown[(media_id, slot, "user_type", "bot")] += 1
                 continue
             vector[REQ] += 1
             if nbytes:
@@ -267,13 +288,13 @@ class UsageRollup:
                 last_used[media_id] = ts
             if ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
-            uses[(media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
+            uses[(media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
                   "anonymous")] += 1  # fmt: skip
 
     def _count_use(
         self,
         media_id: int,
-        day: str,
+        slot: str,
         weekday: str,
         ts: int,
         etype: str,
@@ -282,11 +303,11 @@ class UsageRollup:
         country: str | None,
         user_type: str,
     ) -> None:
-        self.metrics[(media_id, day)][_USE_INDEX.get(etype, VIEWS)] += 1
+        self.metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
         self._mark_used(media_id, ts)
         # one counter per combination; split into the breakdown dimensions at flush
         self.uses[
-            (media_id, day, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
+            (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
              user_type)
         ] += 1  # fmt: skip
 
@@ -298,30 +319,9 @@ class UsageRollup:
             self.first_used[media_id] = ts
 
     def breakdown_rows(self) -> Counter[tuple[int, str, str, str]]:
-        """usage_breakdown deltas: bot counts plus every use split by dimension."""
-        rows = Counter(self.breakdown)
-        # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
-        get = rows.get
-        # weekday and user type take few values per file and day: summed apart first
-        per_day: dict[tuple[int, str, str, str], int] = {}
-        for (media_id, day, weekday, hour, device, ref, country, user), n in self.uses.items():
-            key = (media_id, day, "device", device)
-            rows[key] = get(key, 0) + n
-            key = (media_id, day, "referrer", ref)
-            rows[key] = get(key, 0) + n
-            key = (media_id, day, "hour", _HOUR_TEXT[hour])
-            rows[key] = get(key, 0) + n
-            if country:
-                key = (media_id, day, "country", country)
-                rows[key] = get(key, 0) + n
-            key = (media_id, day, weekday, user)
-            per_day[key] = per_day.get(key, 0) + n
-        for (media_id, day, weekday, user), n in per_day.items():
-            key = (media_id, day, "weekday", weekday)
-            rows[key] = get(key, 0) + n
-            key = (media_id, day, "user_type", user)
-            rows[key] = get(key, 0) + n
-        return rows
+        """usage_breakdown deltas per file and day: bot counts plus every use split by
+        dimension."""
+        return split_uses(self.uses, self.breakdown)
 
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
         """Apply the 30-minute collapse to pending video/audio/document uses, in time order.
@@ -346,8 +346,10 @@ class UsageRollup:
                 continue
             if previous is not None and ts < previous:
                 continue  # an out-of-order line inside a window already counted
-            day, weekday = day_of(ts)
-            self._count_use(media_id, day, weekday, ts, etype, device, ref_host, country, user_type)
+            slot, weekday = hour_of(ts)
+            self._count_use(
+                media_id, slot, weekday, ts, etype, device, ref_host, country, user_type
+            )
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(
@@ -371,10 +373,12 @@ class UsageRollup:
         resolve_coverage(conn, self)
         if self.kinds_touched:  # files whose tracked uses were counted or taken back
             kinds = {**kinds, **self.kinds_touched}
-        upsert_metrics(conn, self.metrics, now)
-        upsert_totals(conn, self.metrics, self.first_used, self.last_used)
-        upsert_kind_daily(conn, self.metrics, kinds)
-        upsert_latency(conn, self.latency, self.latency_range, kinds)
+        # Deltas are per hour slot: the daily rollups get them summed per day.
+        daily = vectors_by_day(self.metrics)
+        upsert_metrics(conn, daily, now)
+        upsert_totals(conn, daily, self.first_used, self.last_used)
+        upsert_kind_daily(conn, daily, kinds)
+        upsert_latency(conn, counts_by_day(self.latency), ranges_by_day(self.latency_range), kinds)
         breakdown = self.breakdown_rows()
         conn.executemany(
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
@@ -385,3 +389,6 @@ class UsageRollup:
         upsert_kind_breakdown(conn, breakdown, kinds)
         if self.took_back:
             prune_emptied_breakdowns(conn, breakdown, kinds)
+        upsert_hourly(
+            conn, self.metrics, self.latency, self.latency_range, self.uses, self.breakdown, kinds
+        )

@@ -1,0 +1,263 @@
+"""The hourly rollups: each batch's per-hour deltas, and the same deltas summed per day.
+
+`UsageRollup` keeps its deltas per UTC hour (slot 'YYYY-MM-DDTHH'). This module writes
+them to the hourly twins of the daily rollups (media_hourly, kind_hourly,
+latency_hourly, kind_breakdown_hourly; see migration 0032) and folds them into per-day
+deltas for the daily upserts, so one pass over the events feeds both. A range reads
+its whole days from the daily tables and the hours of its partial days from these.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Mapping
+from operator import add
+from typing import Any
+
+from mediatop.store.rollups_vector import (
+    BOT,
+    BYTES,
+    CLICKS,
+    CT_N,
+    CT_SUM,
+    DOWNLOADS,
+    ERRORS,
+    HITS,
+    MISSES,
+    REQ,
+    SHARES,
+    ST_N,
+    ST_SUM,
+    VIEWS,
+)  # fmt: skip
+
+# A use as UsageRollup counts it: (file id or kind, hour slot, weekday, hour, device,
+# referrer host, country, user type).
+Use = tuple[Any, str, str, int, str, str, str | None, str]
+_HOUR_TEXT = tuple(str(hour) for hour in range(24))
+# The kinds whose breakdown a report reads over a range (the documents report's access
+# patterns): kind_breakdown_hourly keeps only these, as every row costs ingest time.
+BROKEN_DOWN_KINDS = frozenset(("document",))
+
+
+def vectors_by_day(
+    metrics: Mapping[tuple[int, str], list[float]],
+) -> dict[tuple[int, str], list[float]]:
+    """Per-(file, hour slot) vectors summed per (file, day)."""
+    daily: dict[tuple[int, str], list[float]] = {}
+    for (media_id, slot), vector in metrics.items():
+        key = (media_id, slot[:10])
+        total = daily.get(key)
+        daily[key] = list(vector) if total is None else list(map(add, total, vector))
+    return daily
+
+
+def counts_by_day(counts: Mapping[tuple, int]) -> Counter[tuple]:
+    """Counts keyed (id, hour slot, ...) summed per (id, day, ...)."""
+    daily: Counter[tuple] = Counter()
+    get = daily.get
+    for key, count in counts.items():
+        day_key = (key[0], key[1][:10], *key[2:])
+        daily[day_key] = get(day_key, 0) + count
+    return daily
+
+
+def ranges_by_day(
+    ranges: Mapping[tuple[Any, str, str, int], tuple[float, float]],
+) -> dict[tuple[Any, str, str, int], tuple[float, float]]:
+    """Latency bucket ranges keyed (id, hour slot, source, bucket), widened per day."""
+    daily: dict[tuple[Any, str, str, int], tuple[float, float]] = {}
+    for (owner, slot, source, bucket), (low, high) in ranges.items():
+        key = (owner, slot[:10], source, bucket)
+        seen = daily.get(key)
+        daily[key] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+    return daily
+
+
+def split_uses(
+    uses: Mapping[Use, int], bots: Mapping[tuple[Any, str, str, str], int]
+) -> Counter[tuple[Any, str, str, str]]:
+    """usage_breakdown rows {(file id, day, dimension, value): n}: every use split by
+    device, referrer, hour, country, weekday and user type, plus the bot counts (keyed
+    (file id, slot, 'user_type', 'bot'))."""
+    rows: Counter[tuple[Any, str, str, str]] = Counter()
+    # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
+    get = rows.get
+    for (owner, slot, dimension, value), n in bots.items():
+        key = (owner, slot[:10], dimension, value)
+        rows[key] = get(key, 0) + n
+    # weekday and user type take few values per owner and period: summed apart first
+    per_period: dict[tuple[Any, str, str, str], int] = {}
+    for (owner, slot, weekday, hour, device, ref, country, user), n in uses.items():
+        period = slot[:10]
+        key = (owner, period, "device", device)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "referrer", ref)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "hour", _HOUR_TEXT[hour])
+        rows[key] = get(key, 0) + n
+        if country:
+            key = (owner, period, "country", country)
+            rows[key] = get(key, 0) + n
+        key = (owner, period, weekday, user)
+        per_period[key] = per_period.get(key, 0) + n
+    for (owner, period, weekday, user), n in per_period.items():
+        key = (owner, period, "weekday", weekday)
+        rows[key] = get(key, 0) + n
+        key = (owner, period, "user_type", user)
+        rows[key] = get(key, 0) + n
+    return rows
+
+
+_SLOTS: dict[str, tuple[str, int]] = {}
+
+
+def _split(slot: str) -> tuple[str, int]:
+    """('YYYY-MM-DD', hour) of an hour slot, cached: a batch has a few hundred slots."""
+    found = _SLOTS.get(slot)
+    if found is None:
+        if len(_SLOTS) > 100_000:
+            _SLOTS.clear()
+        found = _SLOTS[slot] = (slot[:10], int(slot[11:13]))
+    return found
+
+
+# The columns after the key are in rollups_vector order: a vector binds as it is.
+_MEDIA_HOURLY_UPSERT = """
+INSERT INTO media_hourly (
+  media_id, date, hour, requests, bot_requests, views, downloads, clicks, shares,
+  not_modified, errors, bandwidth_usage, server_time_sum_ms, server_time_count,
+  client_time_sum_ms, client_time_count, cache_hits, cache_misses
+) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(date, hour, media_id) DO UPDATE SET
+  requests = requests + excluded.requests,
+  bot_requests = bot_requests + excluded.bot_requests,
+  views = views + excluded.views,
+  downloads = downloads + excluded.downloads,
+  clicks = clicks + excluded.clicks,
+  shares = shares + excluded.shares,
+  not_modified = not_modified + excluded.not_modified,
+  errors = errors + excluded.errors,
+  bandwidth_usage = bandwidth_usage + excluded.bandwidth_usage,
+  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
+  server_time_count = server_time_count + excluded.server_time_count,
+  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
+  client_time_count = client_time_count + excluded.client_time_count,
+  cache_hits = cache_hits + excluded.cache_hits,
+  cache_misses = cache_misses + excluded.cache_misses
+"""
+
+_KIND_HOURLY_UPSERT = """
+INSERT INTO kind_hourly (kind, date, hour, requests, bot_requests, views, downloads, clicks,
+  shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
+  client_time_sum_ms, client_time_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(date, hour, kind) DO UPDATE SET
+  requests = requests + excluded.requests,
+  bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views,
+  downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks,
+  shares = shares + excluded.shares, errors = errors + excluded.errors,
+  bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits,
+  cache_misses = cache_misses + excluded.cache_misses,
+  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
+  server_time_count = server_time_count + excluded.server_time_count,
+  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
+  client_time_count = client_time_count + excluded.client_time_count
+"""
+
+
+def upsert_hourly(
+    conn: sqlite3.Connection,
+    metrics: Mapping[tuple[int, str], list[float]],
+    latency: Mapping[tuple[int, str, str, int], int],
+    latency_ranges: Mapping[tuple[int, str, str, int], tuple[float, float]],
+    uses: Mapping[Use, int],
+    bots: Mapping[tuple[int, str, str, str], int],
+    kinds: Mapping[int, str],
+) -> None:
+    """Add one batch's per-hour deltas (keys carry the hour slot) to the hourly rollups:
+    per file and per kind, latency buckets per kind with the range of durations seen in
+    each, breakdowns per kind (`kind_breakdown`).
+    """
+    conn.executemany(
+        _MEDIA_HOURLY_UPSERT,
+        [(media_id, *_split(slot), *vector) for (media_id, slot), vector in metrics.items()],
+    )
+    per_kind: dict[tuple[str, str], list[float]] = {}
+    for (media_id, slot), vector in metrics.items():
+        key = (kinds.get(media_id, "other"), slot)
+        total = per_kind.get(key)
+        per_kind[key] = list(vector) if total is None else list(map(add, total, vector))
+    conn.executemany(
+        _KIND_HOURLY_UPSERT,
+        [
+            (kind, *_split(slot), t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
+             t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
+            for (kind, slot), t in per_kind.items()
+        ],
+    )  # fmt: skip
+    buckets: dict[tuple[str, str, str, int], list[float]] = {}
+    for timed, count in latency.items():
+        media_id, slot, source, bucket = timed
+        low, high = latency_ranges[timed]
+        scoped = (f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)
+        row = buckets.get(scoped)
+        if row is None:
+            buckets[scoped] = [count, low, high]
+        else:
+            row[0] += count
+            row[1] = min(row[1], low)
+            row[2] = max(row[2], high)
+    conn.executemany(
+        "INSERT INTO latency_hourly (scope, day, hour, source, bucket, count, min_ms, max_ms) "
+        "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "
+        "DO UPDATE SET count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
+        "max_ms = max(max_ms, excluded.max_ms)",
+        [
+            (scope, *_split(slot), source, b, int(n), low, high)
+            for (scope, slot, source, b), (n, low, high) in buckets.items()
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO kind_breakdown_hourly (kind, date, hour, dimension, value, count) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT(kind, date, hour, dimension, value) "
+        "DO UPDATE SET count = count + excluded.count",
+        [
+            (kind, *_split(slot), dimension, value, n)
+            for (kind, slot, dimension, value), n in kind_breakdown(uses, bots, kinds).items()
+        ],
+    )
+
+
+def kind_breakdown(
+    uses: Mapping[Use, int], bots: Mapping[tuple[int, str, str, str], int], kinds: Mapping[int, str]
+) -> dict[tuple[str, str, str, str], int]:
+    """Per kind (of BROKEN_DOWN_KINDS) and hour slot, the dimensions a ranged report reads:
+    device, referrer, hour and weekday of the uses, and user_type 'bot'. One pass, a few
+    dict updates per use: it runs on every ingest batch."""
+    rows: dict[tuple[str, str, str, str], int] = {}
+    get = rows.get
+    per_slot: dict[tuple[str, str, str, int], int] = {}
+    wanted = {media_id: kind for media_id, kind in kinds.items() if kind in BROKEN_DOWN_KINDS}
+    for use, n in uses.items():
+        kind = wanted.get(use[0])
+        if kind is None:
+            continue
+        _media_id, slot, weekday, hour, device, ref, _country, _user = use
+        key = (kind, slot, "device", device)
+        rows[key] = get(key, 0) + n
+        key = (kind, slot, "referrer", ref)
+        rows[key] = get(key, 0) + n
+        at = (kind, slot, weekday, hour)
+        per_slot[at] = per_slot.get(at, 0) + n
+    for (kind, slot, weekday, hour), n in per_slot.items():
+        key = (kind, slot, "hour", _HOUR_TEXT[hour])
+        rows[key] = get(key, 0) + n
+        key = (kind, slot, "weekday", weekday)
+        rows[key] = get(key, 0) + n
+    for (media_id, slot, dimension, value), n in bots.items():
+        kind = kinds.get(media_id, "other")
+        if kind in BROKEN_DOWN_KINDS:
+            key = (kind, slot, dimension, value)
+            rows[key] = get(key, 0) + n
+    return rows
