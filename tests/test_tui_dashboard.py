@@ -19,6 +19,7 @@ from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
     FROZEN_NOW,
     build_library,
+    image_bytes,
     rendered_text,
     scan,
     scanned_library,
@@ -26,6 +27,7 @@ from tui_fixtures import (
     static_text,
     wait_for_dashboard,
     wait_until,
+    write_file,
 )
 
 
@@ -109,12 +111,23 @@ async def test_q_quits_from_the_dashboard_and_from_help(app: MediatopApp) -> Non
 
 
 async def test_r_reloads_the_figures(app: MediatopApp) -> None:
+    settings = app.settings
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         storage = app.screen.query_one(StorageOverview)
-        first = storage.data
+        assert storage.data is not None and storage.data.overview.total_files == 7
+        # Another process records an eighth file; this app watches nothing (watch=False),
+        # so only r can bring it in.
+        write_file(settings.root, b"2026/03/new-upload.png", image_bytes(64, 64, "PNG", (1, 2, 3)))
+        scan(settings)
         await pilot.press("r")
-        await wait_until(pilot, lambda: storage.data is not first)
+        await wait_until(
+            pilot, lambda: storage.data is not None and storage.data.overview.total_files == 8
+        )
+        table = app.screen.query_one(FileTable)
+        await wait_until(pilot, lambda: table.row_count == 8)
+        shown = [table.get_row_at(row)[0].plain for row in range(table.row_count)]
+        assert "2026/03/new-upload.png" in shown
 
 
 async def test_a_store_that_cannot_be_read_is_shown_not_raised(tmp_path: Path) -> None:
