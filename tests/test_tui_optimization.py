@@ -3,10 +3,16 @@ bytes once the savings are measured, and the background measuring that fills the
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+from textual.message import Message
+from textual.worker import Worker
+
 from mediatop.tui.app import build_app
+from mediatop.tui.messages import SavingsMeasured
 from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
+from mediatop.tui.screens.dashboard import LOAD_WORKER
 from tui_fixtures import (
     FROZEN_NOW,
     build_library,
@@ -84,9 +90,23 @@ async def test_no_savings_are_measured_without_a_scan(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, root)
     scan(settings)
     app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    workers_started: list[str] = []
+    measured: list[SavingsMeasured] = []
+
+    def note(message: Message) -> None:
+        if isinstance(message, Worker.StateChanged):
+            workers_started.append(message.worker.name)
+        elif isinstance(message, SavingsMeasured):
+            measured.append(message)
+
+    async with app.run_test(size=(120, 40), message_hook=note) as pilot:
         await wait_for_dashboard(pilot)
-        await pilot.pause(0.5)
+        # Idle: every worker the app started has ended (nothing watches), so nothing is
+        # left that could still begin measuring.
+        await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
+        await pilot.pause()
+        assert LOAD_WORKER in workers_started  # the hook does see the workers start
+        assert "measure savings" not in workers_started and measured == []
         assert "Measuring" not in static_text(app.screen, "#status")
     assert len(images_to_measure(settings.db_path)) == 5
 
