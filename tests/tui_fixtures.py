@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from rich.console import Console
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -163,6 +164,40 @@ async def wait_until(pilot: Pilot, condition: object, timeout: float = 5.0) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
         await pilot.pause(0.05)
+
+
+async def wait_for_folder_watch(pilot: Pilot, after: int = 0, timeout: float = 10.0) -> int:
+    """Until the dashboard's folder watch has taken hold more than `after` times, so a
+    change made from now on is seen; returns the new count (for the next wait)."""
+    screen = pilot.app.screen
+    await wait_until(pilot, lambda: screen.folder_watches_started > after, timeout=timeout)
+    return int(screen.folder_watches_started)
+
+
+class MessageLog:
+    """Every message the app dispatches, in order (pass `record` as run_test's
+    message_hook): a test waits for the one it needs, not for a fixed time."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def record(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def mark(self) -> int:
+        """Where the log stands now: wait_for(..., since=mark()) sees only later ones."""
+        return len(self.messages)
+
+    async def wait_for(
+        self, pilot: Pilot, kind: type[Message], since: int = 0, timeout: float = 10.0
+    ) -> None:
+        """Until a message of `kind` is dispatched after position `since`, and handled."""
+        await wait_until(
+            pilot,
+            lambda: any(isinstance(m, kind) for m in self.messages[since:]),
+            timeout=timeout,
+        )
+        await pilot.pause()
 
 
 async def wait_for_dashboard(pilot: Pilot) -> None:
