@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from mediatop.tui.app import MediatopApp, build_app
+from mediatop.tui.app import MediatopApp
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
@@ -17,27 +17,17 @@ from mediatop.tui.widgets.optimization import Optimization
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
-    FROZEN_NOW,
     build_library,
+    dashboard_app,
     image_bytes,
     rendered_text,
     scan,
-    scanned_library,
     settings_for,
     static_text,
     wait_for_dashboard,
     wait_until,
     write_file,
 )
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> MediatopApp:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
 
 
 async def test_dashboard_shows_scanned_totals_and_largest_files(app: MediatopApp) -> None:
@@ -134,7 +124,7 @@ async def test_a_store_that_cannot_be_read_is_shown_not_raised(tmp_path: Path) -
     root = tmp_path / "uploads"
     build_library(root)
     settings = settings_for(tmp_path, root)  # never scanned: no store file
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: status.has_class("-error"))
@@ -143,10 +133,8 @@ async def test_a_store_that_cannot_be_read_is_shown_not_raised(tmp_path: Path) -
 
 
 async def test_tab_brings_the_lower_boxes_into_view_on_an_80_by_24_terminal(
-    tmp_path: Path,
+    app: MediatopApp,
 ) -> None:
-    _, settings = scanned_library(tmp_path)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_dashboard(pilot)
         box = app.screen.query_one(Optimization)

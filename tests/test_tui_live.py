@@ -13,7 +13,6 @@ from textual.app import App
 from mediatop.analytics.library import find_file
 from mediatop.config import Settings
 from mediatop.store import connect
-from mediatop.tui.app import build_app
 from mediatop.tui.live import (
     NOT_UTF8,
     WATCH_LIMIT,
@@ -32,9 +31,9 @@ from tui_fixtures import (
     FROZEN_NOW,
     MessageLog,
     build_library,
+    dashboard_app,
     image_bytes,
     rendered_text,
-    scan,
     scanned_library,
     settings_for,
     static_text,
@@ -52,7 +51,7 @@ def total_files(app: object) -> int | None:
 def watched_library(tmp_path: Path) -> tuple[Path, Settings, App[None]]:
     """A scanned library and a dashboard app on it that watches, not yet running."""
     root, settings = scanned_library(tmp_path)
-    return root, settings, build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    return root, settings, dashboard_app(settings, watch=True)
 
 
 def test_changed_paths_map_to_their_directories_relative_to_the_root(tmp_path: Path) -> None:
@@ -62,11 +61,9 @@ def test_changed_paths_map_to_their_directories_relative_to_the_root(tmp_path: P
     assert changed_dirs(root, [os.fsdecode(os.fsencode(str(root)) + b"/x/caf\xe9.jpg")]) == {b"x"}
 
 
-def test_a_new_folder_reported_with_its_parent_is_recorded_once(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def test_a_new_folder_reported_with_its_parent_is_recorded_once(snapshot_library: Settings) -> None:
+    settings = snapshot_library
+    root = settings.root
     (root / "2027" / "01").mkdir(parents=True)
     (root / "2027" / "01" / "new.png").write_bytes(image_bytes(10, 10, "PNG", (1, 1, 1)))
     # What watchfiles reports for `mkdir -p 2027/01 && cp x 2027/01/`: all three folders.
@@ -82,7 +79,7 @@ def test_a_new_folder_reported_with_its_parent_is_recorded_once(tmp_path: Path) 
 async def test_start_up_scan_fills_an_empty_store(tmp_path: Path) -> None:
     root = tmp_path / "uploads"
     build_library(root)
-    app = build_app(settings_for(tmp_path, root), now=FROZEN_NOW, watch=False)
+    app = dashboard_app(settings_for(tmp_path, root), scan_on_start=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: total_files(app) == 7, timeout=10)
         status = app.screen.query_one(StatusLine)
@@ -97,7 +94,7 @@ async def test_start_up_scan_of_a_stored_library_shows_what_changed_while_closed
 ) -> None:
     root, settings = scanned_library(tmp_path)
     (root / "added-while-closed.png").write_bytes(image_bytes(12, 12, "PNG", (5, 5, 5)))
-    app = build_app(settings, now=FROZEN_NOW, watch=False)
+    app = dashboard_app(settings, scan_on_start=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: total_files(app) == 8, timeout=10)
         await wait_until(
@@ -170,7 +167,7 @@ async def test_a_media_folder_whose_own_name_is_not_utf8_is_polled(tmp_path: Pat
         tmp_path, Path(os.fsdecode(os.fsencode(tmp_path) + b"/up-caf\xe9"))
     )
     root = settings.root
-    app = build_app(settings, now=FROZEN_NOW, watch=True, scan_on_start=False)
+    app = dashboard_app(settings, watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         status = app.screen.query_one(StatusLine)

@@ -9,15 +9,14 @@ from pathlib import Path
 from textual.message import Message
 from textual.worker import Worker
 
-from mediatop.tui.app import build_app
+from mediatop.config import Settings
 from mediatop.tui.messages import SavingsMeasured
 from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
 from mediatop.tui.screens.dashboard import LOAD_WORKER
 from tui_fixtures import (
-    FROZEN_NOW,
     build_library,
+    dashboard_app,
     measure_all_savings,
-    scan,
     settings_for,
     static_text,
     wait_for_dashboard,
@@ -30,13 +29,10 @@ def line_of(text: str, label: str) -> str:
 
 
 async def test_convert_line_counts_candidates_before_their_savings_are_measured(
-    tmp_path: Path,
+    snapshot_library: Settings,
 ) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    settings = snapshot_library
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         convert = line_of(static_text(app.screen, "#optimization-figures"), "Convert")
@@ -46,13 +42,12 @@ async def test_convert_line_counts_candidates_before_their_savings_are_measured(
         assert "?" not in convert and " 0 " not in convert
 
 
-async def test_convert_line_shows_bytes_once_savings_are_measured(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+async def test_convert_line_shows_bytes_once_savings_are_measured(
+    snapshot_library: Settings,
+) -> None:
+    settings = snapshot_library
     measure_all_savings(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         figures = static_text(app.screen, "#optimization-figures")
@@ -68,7 +63,7 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
     root = tmp_path / "uploads"
     build_library(root)
     settings = settings_for(tmp_path, root)
-    app = build_app(settings, now=FROZEN_NOW, watch=False)  # scans on start, then measures
+    app = dashboard_app(settings, scan_on_start=True)  # scans on start, then measures
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot,
@@ -84,12 +79,9 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
     assert images_to_measure(settings.db_path) == []
 
 
-async def test_no_savings_are_measured_without_a_scan(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+async def test_no_savings_are_measured_without_a_scan(snapshot_library: Settings) -> None:
+    settings = snapshot_library
+    app = dashboard_app(settings)
     workers_started: list[str] = []
     measured: list[SavingsMeasured] = []
 
@@ -111,11 +103,11 @@ async def test_no_savings_are_measured_without_a_scan(tmp_path: Path) -> None:
     assert len(images_to_measure(settings.db_path)) == 5
 
 
-def test_measuring_goes_batch_by_batch_until_every_image_is_measured(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
+    snapshot_library: Settings,
+) -> None:
+    settings = snapshot_library
+    root = settings.root
     steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: False, budget_s=0.3))
     assert steps[0] == MeasureProgress(0, 5)
     assert [s.done for s in steps] == sorted(s.done for s in steps)
@@ -123,11 +115,9 @@ def test_measuring_goes_batch_by_batch_until_every_image_is_measured(tmp_path: P
     assert images_to_measure(settings.db_path) == []
 
 
-def test_measuring_stops_between_batches_once_cancelled(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def test_measuring_stops_between_batches_once_cancelled(snapshot_library: Settings) -> None:
+    settings = snapshot_library
+    root = settings.root
     steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: True))
     assert steps == [MeasureProgress(0, 5)]
     assert len(images_to_measure(settings.db_path)) == 5

@@ -15,6 +15,7 @@ import time
 import wave
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 from rich.console import Console
@@ -25,6 +26,9 @@ from textual.widgets import Static
 from mediatop.config import Settings
 from mediatop.scan import scan_root
 from mediatop.store import connect
+
+if TYPE_CHECKING:
+    from mediatop.tui.app import MediatopApp
 
 FROZEN_NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 FROZEN_TS = int(FROZEN_NOW.timestamp())
@@ -146,6 +150,16 @@ def scan(settings: Settings, now: int = FROZEN_TS) -> None:
         scan_root(conn, settings.root, workers=1, now=now)
     finally:
         conn.close()
+
+
+def dashboard_app(
+    settings: Settings, *, watch: bool = False, scan_on_start: bool = False, **options: Any
+) -> MediatopApp:
+    """The app as `mediatop ROOT` builds it, at the frozen clock; by default it watches
+    nothing and does not scan on start, so it shows the store as the test left it."""
+    from mediatop.tui.app import build_app
+
+    return build_app(settings, now=FROZEN_NOW, watch=watch, scan_on_start=scan_on_start, **options)
 
 
 def scanned_library(tmp_path: Path, root: Path | None = None) -> tuple[Path, Settings]:
