@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from mediatop.config import Settings
+from mediatop.tui.app import MediatopApp
 from mediatop.tui.messages import SavingsMeasured
 from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
 from mediatop.tui.screens.dashboard import LOAD_WORKER
@@ -29,10 +30,8 @@ def line_of(text: str, label: str) -> str:
 
 
 async def test_convert_line_counts_candidates_before_their_savings_are_measured(
-    snapshot_library: Settings,
+    app: MediatopApp,
 ) -> None:
-    settings = snapshot_library
-    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         convert = line_of(static_text(app.screen, "#optimization-figures"), "Convert")
@@ -79,9 +78,7 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
     assert images_to_measure(settings.db_path) == []
 
 
-async def test_no_savings_are_measured_without_a_scan(snapshot_library: Settings) -> None:
-    settings = snapshot_library
-    app = dashboard_app(settings)
+async def test_no_savings_are_measured_without_a_scan(app: MediatopApp) -> None:
     workers_started: list[str] = []
     measured: list[SavingsMeasured] = []
 
@@ -100,7 +97,7 @@ async def test_no_savings_are_measured_without_a_scan(snapshot_library: Settings
         assert LOAD_WORKER in workers_started  # the hook does see the workers start
         assert "measure savings" not in workers_started and measured == []
         assert "Measuring" not in static_text(app.screen, "#status")
-    assert len(images_to_measure(settings.db_path)) == 5
+    assert len(images_to_measure(app.settings.db_path)) == 5
 
 
 def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
