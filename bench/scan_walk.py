@@ -7,8 +7,7 @@ temporary folder, then measures in one run, on a warm cache:
   - `du -s` (the reference: a compiled walk that stats every file),
   - mediatop's first scan (walk + stat + store, probes off), in-process,
   - mediatop's no-change rescan, in-process, and how many files it would open (new or
-    changed files are the ones a probing scan opens; must be 0),
-  - for information, scandir-rs collecting the same tree.
+    changed files are the ones a probing scan opens; must be 0).
 Targets: first scan <= 2.0x du, rescan <= 1.5x du. Each timing is the best of 3.
 """
 
@@ -99,21 +98,11 @@ def main() -> int:
         rescan_seconds = best_of(rescan)
         conn.close()
 
-        rust_seconds = None
-        try:
-            import scandir_rs
-
-            rust_seconds = best_of(lambda: scandir_rs.Scandir(str(root)).collect())
-        except ImportError:
-            pass
-
         rows = [
             ("du -s (reference)", du_seconds, None),
             ("mediatop first scan", first_seconds, FIRST_SCAN_TARGET),
             ("mediatop no-change rescan", rescan_seconds, RESCAN_TARGET),
         ]
-        if rust_seconds is not None:
-            rows.append(("scandir-rs collect (info)", rust_seconds, None))
         print(f"{count:,} files, best of {REPEATS}")
         for label, seconds, target in rows:
             ratio = seconds / du_seconds

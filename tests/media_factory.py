@@ -78,3 +78,15 @@ def write_bytes_name(folder: Path, name: bytes, content: bytes = b"x") -> bytes:
     finally:
         os.close(fd)
     return name
+
+
+def small_served_library(root: Path) -> Path:
+    """Ten one-byte images, a clip in v/ and a PDF, once: the files the ingest tests'
+    generated logs ask for (their contents never matter to an access log)."""
+    if not root.exists():
+        (root / "v").mkdir(parents=True)
+        for index in range(10):
+            (root / f"img-{index}.jpg").write_bytes(b"x")
+        (root / "v" / "clip.mp4").write_bytes(b"x")
+        (root / "guide.pdf").write_bytes(b"x")
+    return root

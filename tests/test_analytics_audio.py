@@ -7,7 +7,6 @@ import pytest
 from analytics_types_support import (
     NOW_TS,
     context,
-    new_store,
     scan,
     usage,
     video_events,
@@ -18,8 +17,8 @@ from mediatop.analytics.audio import audio_report
 from mediatop.model import VideoEngagementEvent
 
 
-def test_plays_and_completion_come_from_player_sessions_else_the_log(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_plays_and_completion_come_from_player_sessions_else_the_log(empty_store):
+    conn, settings = empty_store
     write_wav(settings.root / "talk.wav", 1.0)
     write_wav(settings.root / "song.wav", 2.0)
     ids = scan(conn, settings.root)
@@ -50,8 +49,8 @@ def test_plays_and_completion_come_from_player_sessions_else_the_log(tmp_path):
     assert by_id[str(song)].completion_rate is None
 
 
-def test_without_player_events_completion_is_unknown(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_without_player_events_completion_is_unknown(empty_store):
+    conn, settings = empty_store
     write_wav(settings.root / "a.wav", 1.0)
     scan(conn, settings.root)
 

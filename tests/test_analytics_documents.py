@@ -11,7 +11,6 @@ from analytics_types_support import (
     NOW_TS,
     context,
     locations,
-    new_store,
     scan,
     usage,
     views,
@@ -22,8 +21,8 @@ from mediatop.model import UsageLocation
 
 
 @pytest.fixture
-def library(tmp_path):
-    conn, settings = new_store(tmp_path)
+def library(empty_store):
+    conn, settings = empty_store
     root = settings.root
     write_pdf(root / "guide.pdf", "Hello world", {"Title": "Guide", "Subject": "How to"})
     write_pdf(root / "scan.pdf", None)

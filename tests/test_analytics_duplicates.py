@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 
-from analytics_types_support import context, new_store, photo, save_image, scan, usage, views
+from analytics_types_support import context, photo, save_image, scan, usage, views
 from mediatop.analytics.duplicates import duplicates_report, near_pairs
 
 
-def test_exact_copies_form_a_group_keeping_the_most_used(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_exact_copies_form_a_group_keeping_the_most_used(empty_store):
+    conn, settings = empty_store
     root = settings.root
     original = save_image(root, "a.png", photo(80, 60))
     (root / "b").mkdir()
@@ -32,8 +32,8 @@ def test_exact_copies_form_a_group_keeping_the_most_used(tmp_path):
     assert report.hashed_now == 5  # all five files share a size with another
 
 
-def test_without_use_the_oldest_upload_is_kept(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_without_use_the_oldest_upload_is_kept(empty_store):
+    conn, settings = empty_store
     (settings.root / "2024/05").mkdir(parents=True)
     (settings.root / "2023/02").mkdir(parents=True)
     (settings.root / "2024/05/guide.txt").write_text("the same guide")
@@ -46,8 +46,8 @@ def test_without_use_the_oldest_upload_is_kept(tmp_path):
     assert group.wasted_bytes == len("the same guide")
 
 
-def test_second_report_reuses_cached_hashes(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_second_report_reuses_cached_hashes(empty_store):
+    conn, settings = empty_store
     (settings.root / "x.txt").write_text("dup")
     (settings.root / "y.txt").write_text("dup")
     scan(conn, settings.root)
@@ -60,8 +60,8 @@ def test_second_report_reuses_cached_hashes(tmp_path):
     assert second.exact_group_count == 1
 
 
-def test_near_duplicates_pair_resized_copies_but_not_generated_sizes(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_near_duplicates_pair_resized_copies_but_not_generated_sizes(empty_store):
+    conn, settings = empty_store
     picture = photo(400, 300, seed=7)
     save_image(settings.root, "beach.jpg", picture, quality=90)
     save_image(settings.root, "beach-edit.jpg", picture.resize((200, 150)), quality=60)
@@ -93,8 +93,8 @@ def test_near_pairs_respect_the_distance_threshold():
     assert pairs[(2, 4)] == 4
 
 
-def test_a_file_that_became_a_symlink_out_of_the_root_is_skipped_and_counted(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_a_file_that_became_a_symlink_out_of_the_root_is_skipped_and_counted(tmp_path, empty_store):
+    conn, settings = empty_store
     (settings.root / "one.txt").write_text("same")
     inside = settings.root / "two.txt"
     inside.write_text("same")

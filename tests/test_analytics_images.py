@@ -13,7 +13,6 @@ from analytics_types_support import (
     NOW_TS,
     context,
     locations,
-    new_store,
     photo,
     save_image,
     scan,
@@ -55,8 +54,8 @@ def test_widest_slot_of_a_sizes_attribute(sizes, expected):
     assert max_width_from_sizes(sizes) == expected
 
 
-def test_oversized_is_judged_against_the_largest_display_width_including_srcset(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_oversized_is_judged_against_the_largest_display_width_including_srcset(empty_store):
+    conn, settings = empty_store
     for name in ("big.jpg", "wide.jpg", "srcset.jpg", "unbounded.jpg", "unshown.jpg"):
         save_image(settings.root, name, photo(1600, 1200), quality=80)
     ids = scan(conn, settings.root)
@@ -81,8 +80,8 @@ def test_oversized_is_judged_against_the_largest_display_width_including_srcset(
     assert all(o.measured is False and o.impact == "high" for o in resize)
 
 
-def test_resize_saving_is_the_measured_size_of_the_resized_image(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_resize_saving_is_the_measured_size_of_the_resized_image(empty_store):
+    conn, settings = empty_store
     path = save_image(settings.root, "big.jpg", photo(1200, 900), quality=80)
     file_id = scan(conn, settings.root)["big.jpg"]
     locations(conn, "test", [loc("big.jpg", "1", display_width=250)])
@@ -102,8 +101,8 @@ def test_resize_saving_is_the_measured_size_of_the_resized_image(tmp_path):
     assert oversized.potential_savings == path.stat().st_size - out.tell()
 
 
-def test_format_opportunity_reports_the_smaller_measured_encoding(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_format_opportunity_reports_the_smaller_measured_encoding(empty_store):
+    conn, settings = empty_store
     path = save_image(settings.root, "p.jpg", photo(640, 480), quality=88)
     scan(conn, settings.root)
 
@@ -128,8 +127,8 @@ def test_format_opportunity_reports_the_smaller_measured_encoding(tmp_path):
     assert report.optimization.measurement.fully_measured == 1
 
 
-def test_opportunities_are_ranked_by_bytes_saved_per_month(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_opportunities_are_ranked_by_bytes_saved_per_month(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "rare.png", photo(400, 300, seed=1))
     save_image(settings.root, "busy.png", photo(200, 150, seed=2))
     ids = scan(conn, settings.root)
@@ -144,8 +143,8 @@ def test_opportunities_are_ranked_by_bytes_saved_per_month(tmp_path):
     assert busy.monthly_bytes_saved == busy.potential_savings * 50
 
 
-def test_engagement_rates_per_image(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_engagement_rates_per_image(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "a.jpg", photo(100, 80))
     save_image(settings.root, "b.jpg", photo(100, 80, seed=3))
     ids = scan(conn, settings.root)
@@ -171,8 +170,8 @@ def test_engagement_rates_per_image(tmp_path):
     assert no_views.popularity_score == 15
 
 
-def test_most_viewed_over_all_time_reads_the_all_time_totals(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_most_viewed_over_all_time_reads_the_all_time_totals(empty_store):
+    conn, settings = empty_store
     for n in range(4):
         save_image(settings.root, f"i{n}.jpg", photo(40, 30, seed=n))
     ids = scan(conn, settings.root)
@@ -189,8 +188,8 @@ def test_most_viewed_over_all_time_reads_the_all_time_totals(tmp_path):
                                                                 str(ids["i1.jpg"])]  # fmt: skip
 
 
-def test_target_names_match_the_planned_targets(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_target_names_match_the_planned_targets(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "q95.jpg", photo(900, 600), quality=95)
     save_image(settings.root, "p.png", photo(300, 200))
     save_image(settings.root, "w.webp", photo(300, 200))
@@ -201,8 +200,8 @@ def test_target_names_match_the_planned_targets(tmp_path):
             assert target_names(facts, display) == planned
 
 
-def test_unused_generated_sizes_are_one_cleanup_per_group(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_unused_generated_sizes_are_one_cleanup_per_group(empty_store):
+    conn, settings = empty_store
     for name in ("photo.jpg", "photo-300x200.jpg", "photo-150x150.jpg", "photo-1024x683.jpg",
                  "photo@2x.jpg"):  # fmt: skip
         save_image(settings.root, name, photo(120, 80))
@@ -223,10 +222,10 @@ def test_unused_generated_sizes_are_one_cleanup_per_group(tmp_path):
     assert [o.type for o in for_file] == ["cleanup"]
 
 
-def test_the_largest_cleanups_rank_and_count_as_the_full_list_does(tmp_path):
+def test_the_largest_cleanups_rank_and_count_as_the_full_list_does(empty_store):
     """Only the largest cleanups become opportunities; they must be the full ranking's
     head (size, then owner id), and the count must still be every group's."""
-    conn, settings = new_store(tmp_path)
+    conn, settings = empty_store
     for stem, side in {"a": 40, "b": 90, "c": 40, "d": 120, "e": 10}.items():
         save_image(settings.root, f"{stem}.jpg", photo(30, 20))
         save_image(settings.root, f"{stem}-300x200.jpg", photo(side, side), quality=95)
@@ -248,8 +247,8 @@ def test_the_largest_cleanups_rank_and_count_as_the_full_list_does(tmp_path):
         assert (short.top, short.count) == (full.top[:limit], 5)
 
 
-def test_overview_performance_and_dashboard_figures(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_overview_performance_and_dashboard_figures(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "a.jpg", photo(200, 100), quality=80)
     save_image(settings.root, "b.webp", photo(100, 100), quality=80)
     save_image(settings.root, "c.png", Image.new("RGBA", (10, 10), (1, 2, 3, 4)))
@@ -284,8 +283,8 @@ def test_overview_performance_and_dashboard_figures(tmp_path):
     assert stats.mobile_opt == pytest.approx(200 / 3)
 
 
-def test_gallery_performance_sums_its_images(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_gallery_performance_sums_its_images(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "g1.jpg", photo(60, 40))
     save_image(settings.root, "g2.jpg", photo(60, 40, seed=5))
     ids = scan(conn, settings.root)
@@ -302,8 +301,8 @@ def test_gallery_performance_sums_its_images(tmp_path):
     assert gallery.click_through_rate == pytest.approx(25.0)
 
 
-def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path, empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "p.jpg", photo(64, 48), quality=80)
     scan(conn, settings.root)
     (tmp_path / "not-a-dir").write_text("x")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from analytics_types_support import context, locations, new_store, photo, save_image, scan
+from analytics_types_support import context, locations, photo, save_image, scan
 from mediatop.analytics.images import image_opportunities_for, images_report
 from mediatop.analytics.insights import insights_report
 from mediatop.analytics.optimize import optimization_report
@@ -30,8 +30,8 @@ def shown(path: str, width: int) -> UsageLocation:
     return UsageLocation(path.encode(), "page", path, "inline", "test", display_width=width)
 
 
-def test_a_resize_that_grows_the_file_is_no_opportunity(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_a_resize_that_grows_the_file_is_no_opportunity(empty_store):
+    conn, settings = empty_store
     logo = flat_logo(settings.root, "logos/site-logo.png")
     big = save_image(settings.root, "big.jpg", photo(1200, 900), quality=80)
     ids = scan(conn, settings.root)
@@ -75,8 +75,8 @@ def _lines(summary):
     }  # fmt: skip
 
 
-def test_candidates_are_the_same_before_and_after_savings_are_measured(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_candidates_are_the_same_before_and_after_savings_are_measured(empty_store):
+    conn, settings = empty_store
     root = settings.root
     save_image(root, "wide.jpg", photo(1200, 900), quality=80)  # shown at 250 px: oversized
     save_image(root, "fine.jpg", photo(800, 600, seed=2), quality=95)  # quality over 90

@@ -6,7 +6,6 @@ from analytics_types_support import (
     NOW_TS,
     context,
     locations,
-    new_store,
     photo,
     save_image,
     scan,
@@ -20,8 +19,8 @@ from mediatop.store.connection import transaction
 from mediatop.store.files import save_probes
 
 
-def test_dashboard_lines_count_files_and_bytes(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_dashboard_lines_count_files_and_bytes(empty_store):
+    conn, settings = empty_store
     root = settings.root
     big = save_image(root, "big.jpg", photo(1200, 900), quality=95)
     save_image(root, "2020/01/old.png", photo(120, 90, seed=4))
@@ -66,8 +65,8 @@ def test_dashboard_lines_count_files_and_bytes(tmp_path):
     assert {o.type for o in summary.opportunities} >= {"resize", "format", "compress", "remove"}
 
 
-def test_unmeasured_images_are_counted_apart(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_unmeasured_images_are_counted_apart(empty_store):
+    conn, settings = empty_store
     save_image(settings.root, "a.png", photo(60, 40))
     scan(conn, settings.root)
 
@@ -79,8 +78,8 @@ def test_unmeasured_images_are_counted_apart(tmp_path):
     assert convert.measured_candidates == 0
 
 
-def test_a_short_ranking_still_counts_every_unused_file(tmp_path):
-    conn, settings = new_store(tmp_path)
+def test_a_short_ranking_still_counts_every_unused_file(empty_store):
+    conn, settings = empty_store
     sizes = {f"2020/01/old-{n}.pdf": 1000 + 100 * n for n in range(6)}
     for name, size in sizes.items():
         path = settings.root / name

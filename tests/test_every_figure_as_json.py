@@ -19,10 +19,9 @@ from mediatop.config import Settings
 from mediatop.ingest.logfile import ingest_logs
 from mediatop.ingest.refs_import import import_refs
 from mediatop.store import connect
-from mediatop.tui.app import build_app
 from mediatop.tui.data import DashboardData
 from mediatop.tui.widgets.storage_overview import StorageOverview
-from tui_fixtures import FROZEN_NOW, build_library, scan, settings_for, wait_for_dashboard
+from tui_fixtures import FROZEN_NOW, dashboard_app, wait_for_dashboard
 
 LOG_FORMAT = (
     '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
@@ -62,11 +61,8 @@ def _write_log(path: Path) -> Path:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Settings:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def served(tmp_path: Path, snapshot_library: Settings) -> Settings:
+    settings = snapshot_library
     refs = tmp_path / "placements.jsonl"
     refs.write_text("".join(json.dumps(row) + "\n" for row in PLACEMENTS))
     conn = connect(settings.db_path)
@@ -96,7 +92,7 @@ def _report(settings: Settings, name: str, **options: str) -> Any:
 
 
 async def _dashboard(settings: Settings) -> DashboardData:
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         data = app.screen.query_one(StorageOverview).data

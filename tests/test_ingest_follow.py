@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from media_factory import small_served_library
 from mediatop.ingest import pipeline
 from mediatop.ingest.logfile import ingest_logs
 from mediatop.scan import scan_root
@@ -21,12 +22,7 @@ UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safar
 
 
 def _store(tmp_path: Path, name: str) -> sqlite3.Connection:
-    root = tmp_path / "media"
-    if not root.exists():
-        (root / "v").mkdir(parents=True)
-        for index in range(10):
-            (root / f"img-{index}.jpg").write_bytes(b"x")
-        (root / "v" / "clip.mp4").write_bytes(b"x")
+    root = small_served_library(tmp_path / "media")
     conn = connect(tmp_path / name)
     scan_root(conn, root, probe=False)
     return conn

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from media_factory import small_served_library
 from mediatop.ingest import logfile, pipeline
 from mediatop.ingest.logfile import ingest_logs
 from mediatop.scan import scan_root
@@ -40,13 +41,7 @@ BATCH_LINES = 1500  # a 40,000-line log is about 11 batches
 
 def _store(tmp_path: Path, name: str) -> Path:
     """A scanned store of a small library under tmp_path/media (made once)."""
-    root = tmp_path / "media"
-    if not root.exists():
-        (root / "v").mkdir(parents=True)
-        for index in range(10):
-            (root / f"img-{index}.jpg").write_bytes(b"x")
-        (root / "v" / "clip.mp4").write_bytes(b"x")
-        (root / "guide.pdf").write_bytes(b"x")
+    root = small_served_library(tmp_path / "media")
     db = tmp_path / name
     conn = connect(db)
     scan_root(conn, root, probe=False)

@@ -121,12 +121,41 @@ def test_compare_with_all_is_a_usage_error(capsys, cli_store):
     assert "previous period" in err
 
 
-@pytest.mark.parametrize("name", ["usage", "performance", "insights", "media", "overview"])
-def test_json_output_is_only_json(capsys, cli_store, name):
+def _unused_insight(data):
+    return next(i["figures"] for i in data["insights"] if i["topic"] == "unused")
+
+
+# Each report's own figures for cli_store over the default 30d: hero.jpg's views on days
+# 1, 4 and 20 (1 + 2 + 4 = 7, at 100 bytes each: 700), and lonely.jpg (5000 bytes),
+# never requested, unused. Two files, 1000 + 5000 = 6000 bytes.
+JSON_FIGURES = {
+    "usage": lambda d: (d["mostUsedFiles"][0]["views"], d["unusedSummary"]["potentialSavings"]),
+    "performance": lambda d: (d["bandwidthUsage"]["totalBytes"], d["loadTimes"][0]["requests"]),
+    "insights": lambda d: (_unused_insight(d)["files"], _unused_insight(d)["bytes"]),
+    "media": lambda d: (d["overview"]["totalFiles"], d["overview"]["totalSize"]),
+    "overview": lambda d: (d["totalFiles"], d["totalSize"]),
+}
+EXPECTED = {
+    "usage": (7, 5000),
+    "performance": (700, 7),
+    "insights": (1, 5000),
+    "media": (2, 6000),
+    "overview": (2, 6000),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JSON_FIGURES))
+def test_json_output_is_only_json(capfd, cli_store, name):
     root, db = cli_store
-    code, out, _ = _run(capsys, "report", name, str(root), "--db", str(db), "--json")
+    capfd.readouterr()
+    code = main(["report", name, str(root), "--db", str(db), "--json"])
+    out, _ = capfd.readouterr()  # file descriptors: what a C library writes counts too
     assert code == 0
-    assert isinstance(json.loads(out), dict)
+    # One JSON document and its newline, nothing before or after it on stdout.
+    document, end = json.JSONDecoder().raw_decode(out)
+    assert out[end:] == "\n"
+    # The report itself, not an empty or other document.
+    assert JSON_FIGURES[name](document) == EXPECTED[name]
 
 
 def test_file_report_by_id_and_by_path(capsys, cli_store):

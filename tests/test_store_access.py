@@ -20,18 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from mediatop.config import Settings
 from mediatop.store import SCHEMA_VERSION, connect
-from mediatop.tui.app import build_app
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
-    FROZEN_NOW,
-    build_library,
+    dashboard_app,
     image_bytes,
     rendered_text,
-    scan,
-    settings_for,
     wait_for_dashboard,
     write_file,
 )
@@ -166,19 +163,17 @@ def test_an_empty_store_file_that_can_be_written_becomes_a_new_store(
 
 
 async def test_a_read_only_dashboard_shows_the_store_and_records_nothing(
-    tmp_path: Path,
+    tmp_path: Path, snapshot_library: Settings
 ) -> None:
     """The read-only path taken explicitly, so that it runs as root too: no start-up scan
     (a file added since the last scan stays unseen), no savings measured, no folder
     watch; the store watch reads through a read-only connection."""
-    root = tmp_path / "uploads"
-    build_library(root)  # 7 files
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+    settings = snapshot_library  # 7 files
+    root = settings.root
     write_file(root, b"added-later.png", image_bytes(32, 32, "PNG", (1, 2, 3)))
     before = settings.db_path.read_bytes()
     why = f"the folder {tmp_path} is not writable for tester"
-    app = build_app(settings, now=FROZEN_NOW, watch=True, read_only=why)
+    app = dashboard_app(settings, watch=True, scan_on_start=True, read_only=why)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         data = app.screen.query_one(StorageOverview).data

@@ -3,32 +3,24 @@ events written to a real store."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.widgets import Sparkline
 
-from mediatop.tui.app import MediatopApp, build_app
+from mediatop.config import Settings
+from mediatop.tui.app import MediatopApp
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from tui_fixtures import (
-    FROZEN_NOW,
-    build_library,
+    dashboard_app,
     record_engagement,
-    scan,
-    settings_for,
     static_text,
     wait_for_dashboard,
     wait_until,
 )
 
 
-def app_for(tmp_path: Path, *, engagement: bool) -> MediatopApp:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def app_for(settings: Settings, *, engagement: bool) -> MediatopApp:
     if engagement:
         record_engagement(settings)
-    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    return dashboard_app(settings)
 
 
 async def open_hero_banner(app: MediatopApp, pilot: object) -> FileDetailScreen:
@@ -42,9 +34,9 @@ async def open_hero_banner(app: MediatopApp, pilot: object) -> FileDetailScreen:
 
 
 async def test_file_with_events_shows_daily_views_engagement_and_audience(
-    tmp_path: Path,
+    snapshot_library: Settings,
 ) -> None:
-    app = app_for(tmp_path, engagement=True)
+    app = app_for(snapshot_library, engagement=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_hero_banner(app, pilot)
         sparkline = screen.query_one("#file-traffic", Sparkline)
@@ -60,8 +52,10 @@ async def test_file_with_events_shows_daily_views_engagement_and_audience(
         assert "www.google.com" in more and "desktop" in more and "DE" in more
 
 
-async def test_file_without_events_leaves_out_the_empty_sections(tmp_path: Path) -> None:
-    app = app_for(tmp_path, engagement=False)
+async def test_file_without_events_leaves_out_the_empty_sections(
+    snapshot_library: Settings,
+) -> None:
+    app = app_for(snapshot_library, engagement=False)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_hero_banner(app, pilot)
         assert not screen.query_one("#file-traffic", Sparkline).display
@@ -71,14 +65,16 @@ async def test_file_without_events_leaves_out_the_empty_sections(tmp_path: Path)
         assert "Optimisation" in more and "Remove unused sizes: save 11.8 kB" in more
 
 
-async def test_devices_and_countries_from_events_are_shown_as_plain_text(tmp_path: Path) -> None:
+async def test_devices_and_countries_from_events_are_shown_as_plain_text(
+    snapshot_library: Settings,
+) -> None:
     from mediatop.analytics.library import find_file
     from mediatop.model import UsageEvent
     from mediatop.store import connect, transaction
     from mediatop.store.events import record_usage_events
     from tui_fixtures import FROZEN_TS, HERO
 
-    app = app_for(tmp_path, engagement=False)
+    app = app_for(snapshot_library, engagement=False)
     conn = connect(app.settings.db_path)
     try:
         media_id = find_file(conn, HERO).id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import pty
-import select
 import signal
 import subprocess
 import sys
@@ -14,19 +13,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _drain(leader: int, seconds: float) -> bytes:
-    """What the app draws for `seconds` (read, so that it never blocks on a full pty)."""
-    drawn = bytearray()
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([leader], [], [], left)
-        if ready:
-            try:
-                drawn += os.read(leader, 65536)
-            except OSError:  # the app closed its end
-                break
-    return bytes(drawn)
+from pty_support import read_drawn
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
@@ -41,16 +28,13 @@ def test_the_demo_leaves_cleanly_on_a_hang_up_or_terminate(
     )  # fmt: skip
     os.close(follower)
     try:
-        drawn = _drain(leader, 1)
-        deadline = time.monotonic() + 60
-        while b"Storage Overview" not in drawn and time.monotonic() < deadline:
-            drawn += _drain(leader, 0.5)
+        drawn = read_drawn(leader, 60, b"Storage Overview")
         assert b"Storage Overview" in drawn, drawn[-2000:]
         assert list(tmp_path.glob("mediatop-demo-*"))  # the demo's copy, while it runs
         process.send_signal(signum)
         deadline = time.monotonic() + 20
         while process.poll() is None and time.monotonic() < deadline:
-            _drain(leader, 0.2)  # the app restores the terminal as it leaves
+            read_drawn(leader, 0.2)  # the app restores the terminal as it leaves
         assert process.poll() == 0, (process.poll(), list(tmp_path.iterdir()))
     finally:
         if process.poll() is None:

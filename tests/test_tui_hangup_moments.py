@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
-import select
 import shutil
 import signal
 import sys
@@ -27,6 +26,7 @@ import pytest
 
 from mediatop.scan import scan_root
 from mediatop.store import connect
+from pty_support import read_drawn
 
 FOLDERS = 1_000
 FILES_PER_FOLDER = 100  # 100,000 files: the first load takes about a second
@@ -90,23 +90,6 @@ def _open_dashboard(root: Path, store: Path) -> tuple[int, int]:
     return pid, leader
 
 
-def _read_until(leader: int, seconds: float, mark: bytes | None = None) -> bytes:
-    """What the app draws for `seconds` (read so that it never blocks on a full pty), or
-    until `mark` is drawn."""
-    drawn = bytearray()
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        if mark is not None and mark in drawn:
-            break
-        ready, _, _ = select.select([leader], [], [], min(left, 0.1))
-        if ready:
-            try:
-                drawn += os.read(leader, 65536)
-            except OSError:  # the app closed its end
-                break
-    return bytes(drawn)
-
-
 def _exited_within(pid: int, seconds: float, leader: int | None) -> int | None:
     """The wait status of `pid` if it exits within `seconds`, else None."""
     deadline = time.monotonic() + seconds
@@ -115,10 +98,22 @@ def _exited_within(pid: int, seconds: float, leader: int | None) -> int | None:
         if done:
             return status
         if leader is not None:
-            _read_until(leader, 0.05)
+            read_drawn(leader, 0.05)
         else:
             time.sleep(0.05)
     return None
+
+
+def _stop_and_wait(pid: int, leader: int, how: str) -> None:
+    """Hang the terminal up (which closes `leader`) or send SIGTERM, and assert that the
+    app is gone within GONE_WITHIN_S."""
+    if how == "hang-up":
+        os.close(leader)  # the SSH session drops: the kernel hangs the terminal up
+        os.killpg(pid, signal.SIGHUP)
+    else:
+        os.kill(pid, signal.SIGTERM)
+    status = _exited_within(pid, GONE_WITHIN_S, None if how == "hang-up" else leader)
+    assert status is not None, f"still running {GONE_WITHIN_S} s after the {how}"
 
 
 def _clean_up(pid: int, leader: int | None) -> None:
@@ -146,22 +141,16 @@ def test_the_dashboard_is_gone_within_5_s_of_losing_its_terminal_or_a_sigterm(
     leader_open = True
     try:
         if moment == "loaded":
-            drawn = _read_until(leader, 60, LOADED_MARK)
+            drawn = read_drawn(leader, 60, LOADED_MARK)
             assert LOADED_MARK in drawn, drawn[-2000:]
         else:
             assert isinstance(moment, float)
-            drawn = _read_until(leader, moment)
+            drawn = read_drawn(leader, moment)
         workers = [p for p in _session_processes(pid) if p != pid]
-        if how == "hang-up":
-            os.close(leader)  # the SSH session drops: the kernel hangs the terminal up
-            leader_open = False
-            os.killpg(pid, signal.SIGHUP)
-        else:
-            os.kill(pid, signal.SIGTERM)
-        status = _exited_within(pid, GONE_WITHIN_S, leader if leader_open else None)
-        assert status is not None, f"still running {GONE_WITHIN_S} s after the {how}"
+        leader_open = how != "hang-up"  # a hang-up closes it
+        _stop_and_wait(pid, leader, how)
         if leader_open:
-            drawn += _read_until(leader, 0.2)
+            drawn += read_drawn(leader, 0.2)
             assert b"Traceback" not in drawn, drawn[-2000:]
         # Its workers (probe processes) go with it.
         deadline = time.monotonic() + 1.0
@@ -184,16 +173,10 @@ def test_the_demo_stopped_while_it_is_prepared_removes_its_folder(tmp_path: Path
     try:
         deadline = time.monotonic() + 30
         while not list(tmp_path.glob("mediatop-demo-*/media")) and time.monotonic() < deadline:
-            _read_until(leader, 0.05)
+            read_drawn(leader, 0.05)
         assert list(tmp_path.glob("mediatop-demo-*/media"))  # the copy is being made
-        if how == "hang-up":
-            os.close(leader)
-            leader_open = False
-            os.killpg(pid, signal.SIGHUP)
-        else:
-            os.kill(pid, signal.SIGTERM)
-        status = _exited_within(pid, GONE_WITHIN_S, leader if leader_open else None)
-        assert status is not None, f"still running {GONE_WITHIN_S} s after the {how}"
+        leader_open = how != "hang-up"  # a hang-up closes it
+        _stop_and_wait(pid, leader, how)
         assert not list(tmp_path.glob("mediatop-demo-*"))
         assert not _session_processes(pid)
     finally:

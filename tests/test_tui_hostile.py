@@ -13,14 +13,14 @@ from rich.text import Text
 from mediatop.analytics.library import find_file
 from mediatop.store import connect
 from mediatop.textsafe import visible, visible_path
-from mediatop.tui.app import MediatopApp, build_app
+from mediatop.tui.app import MediatopApp
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.widgets.most_used import FileTable
 from tui_fixtures import (
-    FROZEN_NOW,
     HOSTILE_NAMES,
     build_hostile_library,
+    dashboard_app,
     scan,
     settings_for,
     static_text,
@@ -40,7 +40,7 @@ def hostile(tmp_path: Path) -> tuple[MediatopApp, dict[bytes, int]]:
         ids = {name: find_file(conn, name).id for name in HOSTILE_NAMES}
     finally:
         conn.close()
-    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False), ids
+    return dashboard_app(settings), ids
 
 
 def test_every_hostile_name_is_stored_losslessly(hostile: tuple[MediatopApp, dict]) -> None:
@@ -99,7 +99,7 @@ async def test_a_hostile_root_name_and_document_title_are_shown_literally(
     image.save(root / "guide.pdf", format="PDF", title=HOSTILE_TITLE)
     settings = settings_for(tmp_path, root)
     scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         assert app.title == f"mediatop — {visible(root.name)}"

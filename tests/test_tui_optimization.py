@@ -3,15 +3,21 @@ bytes once the savings are measured, and the background measuring that fills the
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from mediatop.tui.app import build_app
+from textual.message import Message
+from textual.worker import Worker
+
+from mediatop.config import Settings
+from mediatop.tui.app import MediatopApp
+from mediatop.tui.messages import SavingsMeasured
 from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
+from mediatop.tui.screens.dashboard import LOAD_WORKER
 from tui_fixtures import (
-    FROZEN_NOW,
     build_library,
+    dashboard_app,
     measure_all_savings,
-    scan,
     settings_for,
     static_text,
     wait_for_dashboard,
@@ -24,13 +30,8 @@ def line_of(text: str, label: str) -> str:
 
 
 async def test_convert_line_counts_candidates_before_their_savings_are_measured(
-    tmp_path: Path,
+    app: MediatopApp,
 ) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         convert = line_of(static_text(app.screen, "#optimization-figures"), "Convert")
@@ -40,13 +41,12 @@ async def test_convert_line_counts_candidates_before_their_savings_are_measured(
         assert "?" not in convert and " 0 " not in convert
 
 
-async def test_convert_line_shows_bytes_once_savings_are_measured(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+async def test_convert_line_shows_bytes_once_savings_are_measured(
+    snapshot_library: Settings,
+) -> None:
+    settings = snapshot_library
     measure_all_savings(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+    app = dashboard_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_dashboard(pilot)
         figures = static_text(app.screen, "#optimization-figures")
@@ -62,7 +62,7 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
     root = tmp_path / "uploads"
     build_library(root)
     settings = settings_for(tmp_path, root)
-    app = build_app(settings, now=FROZEN_NOW, watch=False)  # scans on start, then measures
+    app = dashboard_app(settings, scan_on_start=True)  # scans on start, then measures
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot,
@@ -78,24 +78,33 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
     assert images_to_measure(settings.db_path) == []
 
 
-async def test_no_savings_are_measured_without_a_scan(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+async def test_no_savings_are_measured_without_a_scan(app: MediatopApp) -> None:
+    workers_started: list[str] = []
+    measured: list[SavingsMeasured] = []
+
+    def note(message: Message) -> None:
+        if isinstance(message, Worker.StateChanged):
+            workers_started.append(message.worker.name)
+        elif isinstance(message, SavingsMeasured):
+            measured.append(message)
+
+    async with app.run_test(size=(120, 40), message_hook=note) as pilot:
         await wait_for_dashboard(pilot)
-        await pilot.pause(0.5)
+        # Idle: every worker the app started has ended (nothing watches), so nothing is
+        # left that could still begin measuring.
+        await asyncio.wait_for(app.workers.wait_for_complete(), timeout=30)
+        await pilot.pause()
+        assert LOAD_WORKER in workers_started  # the hook does see the workers start
+        assert "measure savings" not in workers_started and measured == []
         assert "Measuring" not in static_text(app.screen, "#status")
-    assert len(images_to_measure(settings.db_path)) == 5
+    assert len(images_to_measure(app.settings.db_path)) == 5
 
 
-def test_measuring_goes_batch_by_batch_until_every_image_is_measured(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
+    snapshot_library: Settings,
+) -> None:
+    settings = snapshot_library
+    root = settings.root
     steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: False, budget_s=0.3))
     assert steps[0] == MeasureProgress(0, 5)
     assert [s.done for s in steps] == sorted(s.done for s in steps)
@@ -103,11 +112,9 @@ def test_measuring_goes_batch_by_batch_until_every_image_is_measured(tmp_path: P
     assert images_to_measure(settings.db_path) == []
 
 
-def test_measuring_stops_between_batches_once_cancelled(tmp_path: Path) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
+def test_measuring_stops_between_batches_once_cancelled(snapshot_library: Settings) -> None:
+    settings = snapshot_library
+    root = settings.root
     steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: True))
     assert steps == [MeasureProgress(0, 5)]
     assert len(images_to_measure(settings.db_path)) == 5

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
-from mediatop.tui.app import MediatopApp, build_app
+from mediatop.config import Settings
+from mediatop.tui.app import MediatopApp
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
 from tui_fixtures import (
-    FROZEN_NOW,
-    build_library,
+    dashboard_app,
     ingest,
     record_engagement,
-    scan,
-    settings_for,
     static_text,
     wait_for_dashboard,
     wait_until,
@@ -30,15 +27,6 @@ from tui_fixtures import (
 )
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> MediatopApp:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    return build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
 
 
 async def open_first_file(pilot: Pilot) -> None:
@@ -67,13 +55,11 @@ def test_dashboard_on_an_80_column_terminal_snapshot(
     assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_dashboard)  # type: ignore[operator]
 
 
-def test_dashboard_with_traffic_snapshot(tmp_path: Path, snap_compare: object) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    ingest(settings, write_access_log(tmp_path / "access.log"))
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+def test_dashboard_with_traffic_snapshot(
+    tmp_path: Path, snapshot_library: Settings, snap_compare: object
+) -> None:
+    ingest(snapshot_library, write_access_log(tmp_path / "access.log"))
+    app = dashboard_app(snapshot_library)
     assert snap_compare(app, terminal_size=SIZE, run_before=wait_for_dashboard)  # type: ignore[operator]
 
 
@@ -81,13 +67,11 @@ def test_file_detail_snapshot(app: MediatopApp, snap_compare: object) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=open_first_file)  # type: ignore[operator]
 
 
-def test_file_detail_with_engagement_snapshot(tmp_path: Path, snap_compare: object) -> None:
-    root = tmp_path / "uploads"
-    build_library(root)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    record_engagement(settings)
-    app = build_app(settings, now=FROZEN_NOW, watch=False, scan_on_start=False)
+def test_file_detail_with_engagement_snapshot(
+    snapshot_library: Settings, snap_compare: object
+) -> None:
+    record_engagement(snapshot_library)
+    app = dashboard_app(snapshot_library)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_first_file)  # type: ignore[operator]
 
 

@@ -15,15 +15,20 @@ import time
 import wave
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 from rich.console import Console
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from mediatop.config import Settings
 from mediatop.scan import scan_root
 from mediatop.store import connect
+
+if TYPE_CHECKING:
+    from mediatop.tui.app import MediatopApp
 
 FROZEN_NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 FROZEN_TS = int(FROZEN_NOW.timestamp())
@@ -147,6 +152,16 @@ def scan(settings: Settings, now: int = FROZEN_TS) -> None:
         conn.close()
 
 
+def dashboard_app(
+    settings: Settings, *, watch: bool = False, scan_on_start: bool = False, **options: Any
+) -> MediatopApp:
+    """The app as `mediatop ROOT` builds it, at the frozen clock; by default it watches
+    nothing and does not scan on start, so it shows the store as the test left it."""
+    from mediatop.tui.app import build_app
+
+    return build_app(settings, now=FROZEN_NOW, watch=watch, scan_on_start=scan_on_start, **options)
+
+
 def scanned_library(tmp_path: Path, root: Path | None = None) -> tuple[Path, Settings]:
     """The snapshot library at `root` (default tmp_path/uploads), scanned into a store."""
     root = tmp_path / "uploads" if root is None else root
@@ -163,6 +178,40 @@ async def wait_until(pilot: Pilot, condition: object, timeout: float = 5.0) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
         await pilot.pause(0.05)
+
+
+async def wait_for_folder_watch(pilot: Pilot, after: int = 0, timeout: float = 10.0) -> int:
+    """Until the dashboard's folder watch has taken hold more than `after` times, so a
+    change made from now on is seen; returns the new count (for the next wait)."""
+    screen = pilot.app.screen
+    await wait_until(pilot, lambda: screen.folder_watches_started > after, timeout=timeout)
+    return int(screen.folder_watches_started)
+
+
+class MessageLog:
+    """Every message the app dispatches, in order (pass `record` as run_test's
+    message_hook): a test waits for the one it needs, not for a fixed time."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def record(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def mark(self) -> int:
+        """Where the log stands now: wait_for(..., since=mark()) sees only later ones."""
+        return len(self.messages)
+
+    async def wait_for(
+        self, pilot: Pilot, kind: type[Message], since: int = 0, timeout: float = 10.0
+    ) -> None:
+        """Until a message of `kind` is dispatched after position `since`, and handled."""
+        await wait_until(
+            pilot,
+            lambda: any(isinstance(m, kind) for m in self.messages[since:]),
+            timeout=timeout,
+        )
+        await pilot.pause()
 
 
 async def wait_for_dashboard(pilot: Pilot) -> None:

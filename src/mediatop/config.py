@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,6 @@ class Settings:
     unused_days: int = DEFAULT_UNUSED_DAYS
     demo: bool = False
     probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 def default_db_path(root: Path) -> Path:

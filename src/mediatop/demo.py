@@ -95,7 +95,3 @@ def _load_demo_traffic(
         settings.root, workspace / "demo-inputs", now, durations=stored_durations(conn)
     )
     load_demo_inputs(conn, inputs)
-
-
-def remove_demo(workspace: DemoWorkspace) -> None:
-    shutil.rmtree(workspace.folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Looking files up: by id or path, the largest ones, and a plain listing by kind.
+"""Looking files up: by id or path, and the largest ones.
 
 The faces never run SQL, so even "show me this file" and "what is biggest" go through
 here. Results are `MediaFile` values straight from the store.
@@ -36,15 +36,6 @@ def largest_files(ctx: ReportContext, limit: int = 10, kind: str | None = None) 
         params = (kind,)
     query += " ORDER BY size DESC, id LIMIT ?"
     return [row_to_media_file(r) for r in ctx.conn.execute(query, (*params, limit))]
-
-
-def files_of_kind(ctx: ReportContext, kind: str, limit: int = 5000) -> list[MediaFile]:
-    """Present files of one kind, by path: the listing behind the per-type screens."""
-    query = (
-        f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL AND kind = ? "
-        "ORDER BY path LIMIT ?"
-    )
-    return [row_to_media_file(r) for r in ctx.conn.execute(query, (kind, limit))]
 
 
 def has_events(conn: sqlite3.Connection) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -70,12 +69,3 @@ def _csv_cell(value: Any, on_terminal: bool) -> Any:
     if on_terminal and isinstance(value, str):
         return visible(value)
     return value
-
-
-def plain_terminal() -> bool:
-    """True when colour and decoration should be left out (NO_COLOR, TERM=dumb, a pipe)."""
-    return (
-        bool(os.environ.get("NO_COLOR"))
-        or os.environ.get("TERM") == "dumb"
-        or not sys.stdout.isatty()
-    )

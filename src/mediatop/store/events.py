@@ -147,11 +147,3 @@ def record_usage_events_committed(conn: sqlite3.Connection, events: Sequence[Usa
     """`record_usage_events` in its own transaction."""
     with transaction(conn):
         record_usage_events(conn, events)
-
-
-def record_video_events_committed(
-    conn: sqlite3.Connection, events: Sequence[VideoEngagementEvent]
-) -> None:
-    """`record_video_events` in its own transaction."""
-    with transaction(conn):
-        record_video_events(conn, events)

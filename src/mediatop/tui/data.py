@@ -66,10 +66,9 @@ class Opportunity:
     label: str  # 'Resize', 'Compress', 'Remove', 'Convert'
     what: str  # 'oversized images'
     one: str  # 'oversized image': what, for a count of one
-    count: int | None  # None: cannot be counted until savings are measured
+    count: int  # candidates, from the facts: known before any saving is measured
     bytes: int | None = None  # known savings; None: none measured yet
     unmeasured: int = 0  # files on this line whose saving is not measured yet
-    at_least: bool = False  # more may qualify once their savings are measured
 
 
 @dataclass(frozen=True)

@@ -115,11 +115,13 @@ async def watch_folder(
     on_state: Callable[[FolderState, str], object],
     ignore: Iterable[str | Path] = (),
     poll_seconds: Callable[[], float] = lambda: TREE_POLL_SECONDS,
+    on_watching: Callable[[], object] = lambda: None,
 ) -> None:
     """Call `on_change(dirs)` for every burst of changes under `root` until `stop` is set
     (None for dirs: compare the whole tree); changes to the files in `ignore` are not
     reported. `on_state(state, why)` is told each time the way the folder is followed
-    changes (`why` says why it is polled).
+    changes (`why` says why it is polled). `on_watching()` is called each time a watch
+    has taken hold, from when on a change under `root` is seen.
 
     A watch dies with the folder it watches (a folder removed and made again is not
     seen). So when `root` itself is gone, `on_state("gone")` is called and the folder is
@@ -166,7 +168,9 @@ async def watch_folder(
                 recursive=True,
                 watch_filter=watch_filter,
             ):
-                started = True
+                if not started:
+                    started = True
+                    on_watching()
                 if state == "polling":  # a watch holds again: catch up on the gap
                     tell("watching")
                     on_change(None)

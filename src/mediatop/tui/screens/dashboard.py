@@ -103,6 +103,9 @@ class DashboardScreen(Screen[None]):
         # Set while a whole-tree rescan is asked for and not yet started: polling asks
         # every few seconds, and asks while the tree is compared must not pile up.
         self._tree_rescan_asked = False
+        # How many times a watch of the folder has taken hold: a change made after it
+        # grows is seen (what a test of the live dashboard waits for, not a fixed pause).
+        self.folder_watches_started = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -303,11 +306,15 @@ class DashboardScreen(Screen[None]):
                 lambda state, why: self.post_message(FolderWatch(state, why)),
                 ignore=live.store_paths(self.settings.db_path),
                 poll_seconds=self._tree_poll_seconds,
+                on_watching=self._folder_watch_started,
             )
         except Exception as exc:
             self.post_message(WorkFailed("Watching the folder", user_message(exc)))
         finally:
             finished.set()
+
+    def _folder_watch_started(self) -> None:
+        self.folder_watches_started += 1
 
     async def _watch_store(self) -> None:
         finished = self._watchers_running.setdefault("store", asyncio.Event())

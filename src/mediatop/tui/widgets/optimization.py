@@ -50,13 +50,9 @@ def opportunity_grid(opportunities: Iterable[Opportunity]) -> Table:
 
 
 def _line(item: Opportunity) -> tuple[Text, Text, Text]:
-    if item.count is None:
-        return Text("?", style="dim"), _what(item.what), Text("not measured yet", style="dim")
-    style = "yellow" if item.count else ""
-    count = f"≥{count_text(item.count)}" if item.at_least else count_text(item.count)
     return (
-        Text(count, style=style),
-        _what(item.one if item.count == 1 and not item.at_least else item.what),
+        Text(count_text(item.count), style="yellow" if item.count else ""),
+        _what(item.one if item.count == 1 else item.what),
         _saving(item),
     )
 
