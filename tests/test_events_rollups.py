@@ -60,7 +60,16 @@ def test_beacons_and_tracked_events_fill_every_rollup(tmp_path: Path) -> None:
     }
     assert breakdown[("country", "ID")] == 1
     assert breakdown[("user_type", "known")] == 1
-    assert breakdown[("hour", "1")] == 1 and breakdown[("weekday", "3")] == 3
+    # Hour and weekday are kept per kind only (no file report reads them per file):
+    # the two views at 01:00 and 02:00 and the click, all on a Thursday (weekday 3).
+    assert not {dim for dim, _value in breakdown} & {"hour", "weekday"}
+    kind_rows = dict(
+        ((dim, value), n)
+        for dim, value, n in conn.execute(
+            "SELECT dimension, value, count FROM kind_breakdown WHERE kind = 'image'"
+        )
+    )
+    assert kind_rows[("hour", "1")] == 1 and kind_rows[("weekday", "3")] == 3
     hist = dict(
         conn.execute(
             "SELECT bucket, count FROM latency_histogram WHERE scope = ? AND source = 'client'",
@@ -119,6 +128,7 @@ def test_percentiles_of_a_histogram() -> None:
 
 
 def test_kind_breakdown_is_usage_breakdown_summed_per_kind(tmp_path: Path) -> None:
+    """For the dimensions kept per file; hour and weekday are kept per kind only."""
     conn, image, doc = _store(tmp_path)
     day = 1_728_518_400  # 2024-10-10 00:00 UTC
     events = [
@@ -133,7 +143,19 @@ def test_kind_breakdown_is_usage_breakdown_summed_per_kind(tmp_path: Path) -> No
         "SELECT f.kind, b.date, b.dimension, b.value, SUM(b.count) FROM usage_breakdown b "
         "JOIN media_files f ON f.id = b.media_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
     ).fetchall()
-    stored = conn.execute("SELECT * FROM kind_breakdown ORDER BY 1, 2, 3, 4").fetchall()
+    stored = conn.execute(
+        "SELECT * FROM kind_breakdown WHERE dimension NOT IN ('hour', 'weekday') "
+        "ORDER BY 1, 2, 3, 4"
+    ).fetchall()
     assert stored == per_kind
+    # the two image views (01:00 on 2024-10-10, 00:00 on 2024-10-11), one document download
+    hours = conn.execute(
+        "SELECT kind, date, value, count FROM kind_breakdown WHERE dimension = 'hour' ORDER BY 1, 2"
+    ).fetchall()
+    assert hours == [
+        ("document", "2024-10-10", "0", 1),
+        ("image", "2024-10-10", "1", 1),
+        ("image", "2024-10-11", "0", 1),
+    ]
     assert ("document", "2024-10-10", "referrer", "a.example", 1) in stored
     assert ("image", "2024-10-11", "device", "desktop", 1) in stored

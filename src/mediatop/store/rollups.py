@@ -27,7 +27,8 @@ decide what the rollups say:
 - `file_totals.last_used` / `first_used` = latest / earliest counted human view,
   download, click or share, or tracked view (counted or not).
 - usage_breakdown counts counted uses (after collapse) by device, referrer host,
-  country, hour (UTC), weekday (0 = Monday) and user_type (anonymous / known).
+  country and user_type (anonymous / known); kind_breakdown sums those per kind and
+  adds hour (UTC) and weekday (0 = Monday), which no report reads per file.
 - Deltas are kept per UTC hour; `flush` writes them to the hourly rollups
   (`mediatop.store.rollup_hourly`) and, summed per day, to the daily ones.
 """
@@ -82,6 +83,10 @@ VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
 HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
+# The dimensions usage_breakdown keeps per file: those a file's report reads. Hour and
+# weekday are kept per kind only (kind_breakdown), where the documents report reads
+# them; per file they were most of the table's rows and of ingest's writes.
+FILE_DIMENSIONS = frozenset(("device", "referrer", "country", "user_type"))
 # what a tracked event or beacon may double: the view the log counted for its request
 TRACKED_USES = frozenset(("view",))
 
@@ -384,7 +389,7 @@ class UsageRollup:
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = count + excluded.count",
-            [(*key, count) for key, count in breakdown.items()],
+            [(*key, count) for key, count in breakdown.items() if key[2] in FILE_DIMENSIONS],
         )
         upsert_kind_breakdown(conn, breakdown, kinds)
         if self.took_back:
