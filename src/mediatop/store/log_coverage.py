@@ -166,12 +166,17 @@ def prune_emptied_breakdowns(
     conn: sqlite3.Connection,
     breakdown: Mapping[tuple[int, str, str, str], int],
     kinds: Mapping[int, str],
+    kind_rows: Mapping[tuple[str, str, str, str], int],
 ) -> None:
     """Delete the breakdown rows a take-back left at 0, so that a figure reads the same
-    as if the tracked use had never counted (no 'FR: 0' country row)."""
+    as if the tracked use had never counted (no 'FR: 0' country row). `kind_rows` are
+    the batch's rows kept per kind only (hour, weekday)."""
     emptied = [key for key, count in breakdown.items() if count <= 0]
-    if not emptied:
-        return
+    emptied_kinds = {key for key, count in kind_rows.items() if count <= 0}
+    emptied_kinds |= {
+        (kinds.get(media_id, "other"), day, dimension, value)
+        for media_id, day, dimension, value in emptied
+    }
     conn.executemany(
         "DELETE FROM usage_breakdown WHERE media_id = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
@@ -180,5 +185,5 @@ def prune_emptied_breakdowns(
     conn.executemany(
         "DELETE FROM kind_breakdown WHERE kind = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
-        {(kinds.get(media_id, "other"), *rest) for media_id, *rest in emptied},
+        emptied_kinds,
     )

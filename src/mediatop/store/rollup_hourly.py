@@ -79,33 +79,48 @@ def split_uses(
     uses: Mapping[Use, int], bots: Mapping[tuple[Any, str, str, str], int]
 ) -> Counter[tuple[Any, str, str, str]]:
     """usage_breakdown rows {(file id, day, dimension, value): n}: every use split by
-    device, referrer, hour, country, weekday and user type, plus the bot counts (keyed
-    (file id, slot, 'user_type', 'bot'))."""
+    device, referrer, country and user type (what a file's report reads), plus the bot
+    counts (keyed (file id, slot, 'user_type', 'bot'))."""
     rows: Counter[tuple[Any, str, str, str]] = Counter()
     # dict.get, not Counter's +=: most keys are new, and Counter.__missing__ is Python
     get = rows.get
     for (owner, slot, dimension, value), n in bots.items():
         key = (owner, slot[:10], dimension, value)
         rows[key] = get(key, 0) + n
-    # weekday and user type take few values per owner and period: summed apart first
-    per_period: dict[tuple[Any, str, str, str], int] = {}
-    for (owner, slot, weekday, hour, device, ref, country, user), n in uses.items():
+    # user types take few values per owner and day: summed apart first
+    per_user: dict[tuple[Any, str, str], int] = {}
+    for (owner, slot, _weekday, _hour, device, ref, country, user), n in uses.items():
         period = slot[:10]
         key = (owner, period, "device", device)
         rows[key] = get(key, 0) + n
         key = (owner, period, "referrer", ref)
         rows[key] = get(key, 0) + n
-        key = (owner, period, "hour", _HOUR_TEXT[hour])
-        rows[key] = get(key, 0) + n
         if country:
             key = (owner, period, "country", country)
             rows[key] = get(key, 0) + n
-        key = (owner, period, weekday, user)
-        per_period[key] = per_period.get(key, 0) + n
-    for (owner, period, weekday, user), n in per_period.items():
-        key = (owner, period, "weekday", weekday)
-        rows[key] = get(key, 0) + n
+        at = (owner, period, user)
+        per_user[at] = per_user.get(at, 0) + n
+    for (owner, period, user), n in per_user.items():
         key = (owner, period, "user_type", user)
+        rows[key] = get(key, 0) + n
+    return rows
+
+
+def times_by_kind(
+    uses: Mapping[Use, int], kinds: Mapping[int, str]
+) -> dict[tuple[str, str, str, str], int]:
+    """kind_breakdown's hour and weekday rows {(kind, day, dimension, value): n}: kept per
+    kind only, since no report reads them per file."""
+    per_hour: dict[tuple[str, str, str, int], int] = {}
+    for (owner, slot, weekday, hour, *_rest), n in uses.items():
+        at = (kinds.get(owner, "other"), slot[:10], weekday, hour)
+        per_hour[at] = per_hour.get(at, 0) + n
+    rows: dict[tuple[str, str, str, str], int] = {}
+    get = rows.get
+    for (kind, day, weekday, hour), n in per_hour.items():
+        key = (kind, day, "hour", _HOUR_TEXT[hour])
+        rows[key] = get(key, 0) + n
+        key = (kind, day, "weekday", weekday)
         rows[key] = get(key, 0) + n
     return rows
 

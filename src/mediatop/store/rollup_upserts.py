@@ -193,10 +193,12 @@ def upsert_kind_breakdown(
     conn: sqlite3.Connection,
     rows: Mapping[tuple[int, str, str, str], int],
     kinds: Mapping[int, str],
+    kind_rows: Mapping[tuple[str, str, str, str], int],
 ) -> None:
     """Add usage_breakdown deltas {(media_id, date, dimension, value): n} to
-    kind_breakdown, summed per kind (as upsert_kind_daily sums the metrics)."""
-    per_kind: Counter[tuple[str, str, str, str]] = Counter()
+    kind_breakdown, summed per kind (as upsert_kind_daily sums the metrics), with the
+    rows kept per kind only (`kind_rows`: hour and weekday)."""
+    per_kind: Counter[tuple[str, str, str, str]] = Counter(kind_rows)
     for (media_id, day, dimension, value), count in rows.items():
         per_kind[(kinds.get(media_id, "other"), day, dimension, value)] += count
     conn.executemany(

@@ -47,6 +47,7 @@ from mediatop.store.rollup_hourly import (
     counts_by_day,
     ranges_by_day,
     split_uses,
+    times_by_kind,
     upsert_hourly,
     vectors_by_day,
 )
@@ -83,10 +84,6 @@ VIEW_WINDOW_S = 30 * 60
 COLLAPSED_KINDS = frozenset(("video", "audio", "document"))
 HEAD = "head"  # the event type of a HEAD request: a request, never a view or download
 REQUEST_SOURCES = frozenset(("log", "beacon"))
-# The dimensions usage_breakdown keeps per file: those a file's report reads. Hour and
-# weekday are kept per kind only (kind_breakdown), where the documents report reads
-# them; per file they were most of the table's rows and of ingest's writes.
-FILE_DIMENSIONS = frozenset(("device", "referrer", "country", "user_type"))
 # what a tracked event or beacon may double: the view the log counted for its request
 TRACKED_USES = frozenset(("view",))
 
@@ -389,11 +386,12 @@ class UsageRollup:
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = count + excluded.count",
-            [(*key, count) for key, count in breakdown.items() if key[2] in FILE_DIMENSIONS],
+            [(*key, count) for key, count in breakdown.items()],
         )
-        upsert_kind_breakdown(conn, breakdown, kinds)
+        times = times_by_kind(self.uses, kinds)
+        upsert_kind_breakdown(conn, breakdown, kinds, times)
         if self.took_back:
-            prune_emptied_breakdowns(conn, breakdown, kinds)
+            prune_emptied_breakdowns(conn, breakdown, kinds, times)
         upsert_hourly(
             conn, self.metrics, self.latency, self.latency_range, self.uses, self.breakdown, kinds
         )
