@@ -49,8 +49,16 @@ def _pid_of_each(tasks: Iterator[int], turn: Turn) -> Iterator[tuple[int, int]]:
         yield task, os.getpid()
 
 
-def test_each_task_runs_once_on_whichever_child_asks_first(no_child_left: None) -> None:
-    done = dict(run_forked(range(8), _pid_of_each, processes=2))
+# A list is claimed by the children through a shared counter; other iterables are
+# handed out by the parent.
+SHAPES = [pytest.param(list, id="list"), pytest.param(iter, id="iterator")]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_task_runs_once_on_whichever_child_is_free_first(
+    no_child_left: None, shape: Any
+) -> None:
+    done = dict(run_forked(shape(range(8)), _pid_of_each, processes=2))
     assert sorted(done) == list(range(8))
     assert os.getpid() not in done.values() and len(set(done.values())) == 2
     busy = done[0]
@@ -65,8 +73,9 @@ def _append_in_turn(tasks: Iterator[int], turn: Turn) -> Iterator[list[int]]:
         yield [*so_far, task]
 
 
-def test_turns_pass_in_task_order_with_the_state_each_left(no_child_left: None) -> None:
-    states = list(run_forked(range(7), _append_in_turn, processes=3, first_state=[-1]))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_turns_pass_in_task_order_with_the_state_each_left(no_child_left: None, shape: Any) -> None:
+    states = list(run_forked(shape(range(7)), _append_in_turn, processes=3, first_state=[-1]))
     # task n waits for tasks 0 .. n-1, so the state it sees is [-1, 0, ..., n-1]
     assert sorted(states, key=len) == [[-1, *range(n + 1)] for n in range(7)]
 
@@ -79,9 +88,13 @@ def _skip_odd_turns(tasks: Iterator[int], turn: Turn) -> Iterator[int]:
             yield count
 
 
-def test_a_task_that_takes_no_turn_does_not_hold_up_the_next(no_child_left: None) -> None:
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_task_that_takes_no_turn_does_not_hold_up_the_next(
+    no_child_left: None, shape: Any
+) -> None:
     # the even tasks 0, 2, 4, 6 take turns in that order: they see 0, 1, 2, 3
-    assert sorted(run_forked(range(7), _skip_odd_turns, processes=2, first_state=0)) == [
+    found = run_forked(shape(range(7)), _skip_odd_turns, processes=2, first_state=0)
+    assert sorted(found) == [
         0, 1, 2, 3,
     ]  # fmt: skip
 
@@ -100,11 +113,12 @@ def _raise_on_three(tasks: Iterator[int], turn: Turn) -> Iterator[int]:
         yield task
 
 
-def test_a_child_that_dies_or_raises_is_an_error_here(no_child_left: None) -> None:
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_child_that_dies_or_raises_is_an_error_here(no_child_left: None, shape: Any) -> None:
     with pytest.raises(ForkedWorkerError, match=r"died \(exit code 3\)"):
-        list(run_forked(range(6), _die_on_three, processes=2))
+        list(run_forked(shape(range(6)), _die_on_three, processes=2))
     with pytest.raises(ValueError, match="bad range in child"):
-        list(run_forked(range(6), _raise_on_three, processes=2))
+        list(run_forked(shape(range(6)), _raise_on_three, processes=2))
 
 
 def _linger(tasks: Iterator[int], turn: Turn) -> Iterator[int]:

@@ -6,9 +6,10 @@ the children are forked, not spawned, and only tasks and small results cross the
 `run_forked(tasks, work, processes=N)` forks N children and runs `work(their_tasks,
 turn)` in each:
 
-- Tasks are handed out one at a time, in the order given, to whichever child asks
-  first, so the split suits whatever each task costs (one big sub-tree does not leave
-  the other child idle). One task is read ahead, so a child never waits for the next.
+- Tasks are taken one at a time, in the order given, by whichever child is free first,
+  so the split suits whatever each task costs (one big sub-tree does not leave the
+  other child idle). A list is claimed by the children themselves through a counter
+  they share; any other iterable is read by the parent, lazily, one task ahead.
 - A task that must come after the ones before it takes its *turn*: `turn.wait()`
   returns once every earlier task has passed its own (or finished without one), with
   the state the last one passed on; `turn.passed(state)` hands it to the next. The
@@ -36,7 +37,7 @@ import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -50,9 +51,9 @@ POLL_S = 0.1
 # caller holds them back rather than piling their output up in memory.
 QUEUED_PER_CHILD = 2
 
-# Child to parent: asks for the next task, for its turn, passes its turn, sends a
-# result, reports the exception it raised, says it is done.
-_NEXT, _TURN, _PASSED, _RESULT, _FAILED, _END = range(6)
+# Child to parent: asks for the next task, has finished one, asks for its turn, passes
+# its turn, sends a result, reports the exception it raised, says it is done.
+_NEXT, _DONE, _TURN, _PASSED, _RESULT, _FAILED, _END = range(7)
 _NO_TASK = -1  # parent to child, in place of a task's index: there are no more
 
 
@@ -85,11 +86,22 @@ class Turn:
         self._conn.send((_PASSED, self.index, state))
 
 
-def _tasks_of_child(conn: Connection, turn: Turn) -> Iterator[Any]:
-    """The tasks the parent hands this child, each asked for when the last is done."""
+def _tasks_of_child(
+    conn: Connection, turn: Turn, tasks: Sequence[Any] | None, claimed: Any
+) -> Iterator[Any]:
+    """The tasks this child takes, each when the last is done: claimed through the
+    shared counter from a list inherited with the fork, else handed by the parent."""
     while True:
-        conn.send((_NEXT,))
-        index, task = conn.recv()
+        if turn.index != _NO_TASK:
+            conn.send((_DONE, turn.index))  # the next task's turn need not wait for it
+        if tasks is None:
+            conn.send((_NEXT,))
+            index, task = conn.recv()
+        else:
+            with claimed.get_lock():
+                index = claimed.value
+                claimed.value = index + 1
+            index, task = (index, tasks[index]) if index < len(tasks) else (_NO_TASK, None)
         if index == _NO_TASK:
             return
         turn.index = index
@@ -101,6 +113,8 @@ def _child_life(
     inherited: list[Connection],
     work: Callable[[Iterator[Any], Turn], Iterable[Any]],
     parent_pid: int,
+    tasks: Sequence[Any] | None,
+    claimed: Any,
 ) -> None:
     """A child's whole life; never returns (os._exit, whatever happens)."""
     code = 1
@@ -116,7 +130,7 @@ def _child_life(
             other.close()
         turn = Turn(conn)
         try:
-            for result in work(_tasks_of_child(conn, turn), turn):
+            for result in work(_tasks_of_child(conn, turn, tasks, claimed), turn):
                 conn.send((_RESULT, result))
             conn.send((_END,))
             code = 0
@@ -144,6 +158,8 @@ class _Order:
             self.waiting[index] = conn
 
     def finish(self, index: int, state: Any, passed: bool) -> None:
+        if index < self.next or index in self.finished:
+            return  # passed its turn already
         if passed:
             self.state = state
         self.finished.add(index)
@@ -165,7 +181,6 @@ class _Dispatcher:
         self.tasks = tasks
         self.source: Iterator[tuple[int, Any]] = iter(())
         self.ahead: tuple[int, Any] | None = None
-        self.holding: dict[Connection, int | None] = {}
         self.order = _Order(state)
         self.out: queue.Queue[tuple[int, Any]] = queue.Queue()
         self.stopping = threading.Event()
@@ -175,7 +190,6 @@ class _Dispatcher:
         self.children[conn] = pid
         self.live.add(conn)
         self.unreaped.add(pid)
-        self.holding[conn] = None
 
     def start(self) -> None:
         self.out = queue.Queue(QUEUED_PER_CHILD * len(self.children))
@@ -202,29 +216,20 @@ class _Dispatcher:
         if kind == _RESULT:
             self._put(message)
         elif kind == _NEXT:
-            self._done_with_task(conn)
             item = self.ahead
             if item is not None:  # read the next task now, while the children work
                 self.ahead = next(self.source, None)
-            self.holding[conn] = None if item is None else item[0]
             conn.send((_NO_TASK, None) if item is None else item)
+        elif kind == _DONE:
+            self.order.finish(message[1], None, passed=False)
         elif kind == _TURN:
             self.order.ask(message[1], conn)
         elif kind == _PASSED:
-            self.holding[conn] = None
             self.order.finish(message[1], message[2], passed=True)
         elif kind == _FAILED:
             raise message[1]
         else:  # _END
-            self._done_with_task(conn)
             self._reap(conn)
-
-    def _done_with_task(self, conn: Connection) -> None:
-        """The task `conn` held is done; if it never passed a turn, the next may go."""
-        index = self.holding[conn]
-        if index is not None:
-            self.holding[conn] = None
-            self.order.finish(index, None, passed=False)
 
     def _reap(self, conn: Connection) -> str:
         """Wait for a child that ended or died; how it ended."""
@@ -272,14 +277,19 @@ def run_forked(
     killed and reaped."""
     before_fork()
     parent_pid = os.getpid()
+    # A list is claimed by the children themselves, through a counter they share, with
+    # no round trip through this process; other iterables are read here, lazily.
+    listed = tasks if isinstance(tasks, list | tuple) else None
+    claimed = multiprocessing.get_context("fork").Value("q", 0) if listed is not None else None
     pipes = [multiprocessing.Pipe() for _ in range(processes)]
     ends = [end for pair in pipes for end in pair]
-    dispatcher = _Dispatcher(tasks, first_state)
+    dispatcher = _Dispatcher(() if listed is not None else tasks, first_state)
     try:
         for ours, theirs in pipes:
             pid = os.fork()
             if pid == 0:
-                _child_life(theirs, [end for end in ends if end is not theirs], work, parent_pid)
+                others = [end for end in ends if end is not theirs]
+                _child_life(theirs, others, work, parent_pid, listed, claimed)
             dispatcher.add(ours, pid)
         for _, theirs in pipes:
             theirs.close()
