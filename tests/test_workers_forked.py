@@ -75,7 +75,9 @@ def _append_in_turn(tasks: Iterator[int], turn: Turn) -> Iterator[list[int]]:
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_turns_pass_in_task_order_with_the_state_each_left(no_child_left: None, shape: Any) -> None:
-    states = list(run_forked(shape(range(7)), _append_in_turn, processes=3, first_state=[-1]))
+    states = list(
+        run_forked(shape(range(7)), _append_in_turn, processes=3, ordered=True, first_state=[-1])
+    )
     # task n waits for tasks 0 .. n-1, so the state it sees is [-1, 0, ..., n-1]
     assert sorted(states, key=len) == [[-1, *range(n + 1)] for n in range(7)]
 
@@ -93,7 +95,7 @@ def test_a_task_that_takes_no_turn_does_not_hold_up_the_next(
     no_child_left: None, shape: Any
 ) -> None:
     # the even tasks 0, 2, 4, 6 take turns in that order: they see 0, 1, 2, 3
-    found = run_forked(shape(range(7)), _skip_odd_turns, processes=2, first_state=0)
+    found = run_forked(shape(range(7)), _skip_odd_turns, processes=2, ordered=True, first_state=0)
     assert sorted(found) == [
         0, 1, 2, 3,
     ]  # fmt: skip

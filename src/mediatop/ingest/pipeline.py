@@ -117,7 +117,10 @@ class ChunkWriters:
         one's commit; raises what a worker raised, or if one died."""
         work = functools.partial(_write_chunks, self.batch, self.db_path, self.log_fd)
         try:
-            for done in run_forked(chunks, work, processes=self.workers, first_state=self.start):
+            done_chunks = run_forked(
+                chunks, work, processes=self.workers, ordered=True, first_state=self.start
+            )
+            for done in done_chunks:
                 on_done(done)
         except ForkedWorkerError as exc:
             raise IngestWorkerError(

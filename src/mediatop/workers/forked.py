@@ -10,11 +10,11 @@ turn)` in each:
   so the split suits whatever each task costs (one big sub-tree does not leave the
   other child idle). A list is claimed by the children themselves through a counter
   they share; any other iterable is read by the parent, lazily, one task ahead.
-- A task that must come after the ones before it takes its *turn*: `turn.wait()`
-  returns once every earlier task has passed its own (or finished without one), with
-  the state the last one passed on; `turn.passed(state)` hands it to the next. The
-  ingest writes its chunks strictly in log order so, each with the checkpoint after
-  the one before.
+- In an `ordered` run, a task that must come after the ones before it takes its
+  *turn*: `turn.wait()` returns once every earlier task has passed its own (or
+  finished without one), with the state the last one passed on; `turn.passed(state)`
+  hands it to the next. The ingest writes its chunks strictly in log order so, each
+  with the checkpoint after the one before.
 - What `work` yields streams back to the caller as it comes, in no particular order.
 
 A thread of the parent serves the children (tasks, turns), so a busy caller never
@@ -72,12 +72,15 @@ class ForkedWorkerError(RuntimeError):
 class Turn:
     """A child's place in the order of its tasks: wait for it, then pass it on."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, ordered: bool) -> None:
         self._conn = conn
+        self._ordered = ordered
         self.index = _NO_TASK  # the task this child holds
 
     def wait(self) -> Any:
         """Block until every earlier task passed its turn; the state the last one left."""
+        if not self._ordered:
+            raise RuntimeError("turns are taken only in a run_forked(..., ordered=True)")
         self._conn.send((_TURN, self.index))
         return self._conn.recv()  # EOF: the parent is gone, and so is this child
 
@@ -87,12 +90,12 @@ class Turn:
 
 
 def _tasks_of_child(
-    conn: Connection, turn: Turn, tasks: Sequence[Any] | None, claimed: Any
+    conn: Connection, turn: Turn, tasks: Sequence[Any] | None, claimed: Any, ordered: bool
 ) -> Iterator[Any]:
     """The tasks this child takes, each when the last is done: claimed through the
     shared counter from a list inherited with the fork, else handed by the parent."""
     while True:
-        if turn.index != _NO_TASK:
+        if ordered and turn.index != _NO_TASK:
             conn.send((_DONE, turn.index))  # the next task's turn need not wait for it
         if tasks is None:
             conn.send((_NEXT,))
@@ -115,6 +118,7 @@ def _child_life(
     parent_pid: int,
     tasks: Sequence[Any] | None,
     claimed: Any,
+    ordered: bool,
 ) -> None:
     """A child's whole life; never returns (os._exit, whatever happens)."""
     code = 1
@@ -128,9 +132,9 @@ def _child_life(
         gc.disable()
         for other in inherited:  # keep only our own end: EOF then means we are gone
             other.close()
-        turn = Turn(conn)
+        turn = Turn(conn, ordered)
         try:
-            for result in work(_tasks_of_child(conn, turn, tasks, claimed), turn):
+            for result in work(_tasks_of_child(conn, turn, tasks, claimed, ordered), turn):
                 conn.send((_RESULT, result))
             conn.send((_END,))
             code = 0
@@ -268,11 +272,14 @@ def run_forked(
     work: Callable[[Iterator[T], Turn], Iterable[R]],
     *,
     processes: int,
+    ordered: bool = False,
     first_state: Any = None,
 ) -> Generator[R, None, None]:
     """What `work` yields in `processes` forked children, as it comes (see the module
-    docstring). `tasks` is read in this process, lazily; tasks, states and results must
-    pickle. The first task's `turn.wait()` returns `first_state`. Close the generator
+    docstring). A list of tasks is claimed by the children; any other iterable is read
+    in this process, lazily. Tasks, states and results must pickle. Tasks take turns
+    only when `ordered` (the first task's `turn.wait()` then returns `first_state`):
+    otherwise a child never tells when it is done with one. Close the generator
     (contextlib.closing) if you may stop before the end: that is when the children are
     killed and reaped."""
     before_fork()
@@ -289,7 +296,7 @@ def run_forked(
             pid = os.fork()
             if pid == 0:
                 others = [end for end in ends if end is not theirs]
-                _child_life(theirs, others, work, parent_pid, listed, claimed)
+                _child_life(theirs, others, work, parent_pid, listed, claimed, ordered)
             dispatcher.add(ours, pid)
         for _, theirs in pipes:
             theirs.close()
