@@ -18,7 +18,8 @@ turn)` in each:
 - What `work` yields streams back to the caller as it comes, in no particular order.
 
 A thread of the parent serves the children (tasks, turns), so a busy caller never
-keeps a child waiting. Each child dies with the parent (PR_SET_PDEATHSIG; one waiting
+keeps a child waiting; where they need nothing of it (a list, no turns), the caller's
+own thread reads their results. Each child dies with the parent (PR_SET_PDEATHSIG; one waiting
 for its turn or its next task also leaves when the parent's end of its pipe closes),
 leaves Ctrl-C to the parent, keeps the collector off the inherited heap and leaves with
 os._exit. When the caller stops early or anything fails, every child is killed and
@@ -247,7 +248,21 @@ class _Dispatcher:
         code = os.waitstatus_to_exitcode(status)
         return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
+    def relay(self) -> Iterator[Any]:
+        """Without the thread: the results, read here until every child is done. Enough
+        where no child ever waits for this process (claimed tasks, no turns)."""
+        self.out = queue.Queue()
+        while self.live:
+            for ready in wait(list(self.live)):
+                assert isinstance(ready, Connection)
+                self._handle(ready)
+                while not self.out.empty():
+                    yield self.out.get_nowait()[1]
+
     def _put(self, item: tuple[int, Any]) -> None:
+        if not self.thread.is_alive():  # relaying in the caller's thread
+            self.out.put_nowait(item)
+            return
         while not self.stopping.is_set():
             with contextlib.suppress(queue.Full):
                 self.out.put(item, timeout=POLL_S)
@@ -300,6 +315,9 @@ def run_forked(
             dispatcher.add(ours, pid)
         for _, theirs in pipes:
             theirs.close()
+        if listed is not None and not ordered:
+            yield from dispatcher.relay()
+            return
         dispatcher.start()
         while True:
             kind, value = dispatcher.out.get()
