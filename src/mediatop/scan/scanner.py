@@ -245,7 +245,7 @@ def probe_pending(
 ) -> tuple[int, int]:
     """Probe every present file whose current version has no probe yet: (probed, errors).
 
-    Stops within a tenth of a second once `cancelled()` is true (the app is quitting),
+    Stops within half a second once `cancelled()` is true (the app is quitting),
     abandoning the probes running: what was probed is kept, the rest is probed by the
     next scan."""
     root_bytes = os.fsencode(root)
