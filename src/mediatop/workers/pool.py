@@ -193,6 +193,10 @@ def isolated(
         while pending or running:
             if cancelled is not None and cancelled():
                 return
+            if not pool.active:  # a worker died outside any task (the OOM killer, say)
+                pool.stop()
+                pool.join()
+                pool = _new_pool(workers, tuple(warm_up))
             while pending and len(running) < limit and time.monotonic() < deadline:
                 group = pending.popleft()
                 running[_schedule(pool, worker, group, timeout_s)] = group
