@@ -65,6 +65,16 @@ def test_each_task_runs_once_on_whichever_child_is_free_first(
     assert [task for task, pid in done.items() if pid == busy] == [0], "the idle child took more"
 
 
+def test_this_process_takes_its_share_of_a_list_when_it_has_work_here(
+    no_child_left: None,
+) -> None:
+    done = dict(run_forked(list(range(8)), _pid_of_each, processes=1, here=_pid_of_each))
+    assert sorted(done) == list(range(8))
+    assert os.getpid() in done.values() and len(set(done.values())) == 2
+    busy = done[0]  # whichever side took the long task 0 took nothing else
+    assert [task for task, pid in done.items() if pid == busy] == [0]
+
+
 def _append_in_turn(tasks: Iterator[int], turn: Turn) -> Iterator[list[int]]:
     for task in tasks:
         time.sleep(0.05 * (task % 3))  # later tasks often finish their own work first

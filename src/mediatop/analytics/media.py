@@ -65,23 +65,28 @@ _NAMES = tuple(_PARTS)
 _PROCESSES = 2
 
 
+def _parts_here(ctx: ReportContext, names: Iterator[str], turn: Turn) -> Iterator[tuple[str, Any]]:
+    """The parts this process claims, on the caller's connection (its cache is warm)."""
+    for name in names:
+        yield name, _PARTS[name](ctx)
+
+
 def _parts_apart(
     ctx: ReportContext, path: str, names: Iterator[str], turn: Turn
 ) -> Iterator[tuple[str, Any]]:
-    """In a forked child: the parts handed to it, on a read connection of its own (a
+    """In the forked child: the parts it claims, on a read connection of its own (a
     connection must never cross a fork). Parts need no turn."""
     conn = connect(path, readonly=True)
     try:
-        for name in names:
-            yield name, _PARTS[name](replace(ctx, conn=conn))
+        yield from _parts_here(replace(ctx, conn=conn), names, turn)
     finally:
         conn.close()
 
 
 def _run_parts(ctx: ReportContext) -> dict[str, Any]:
-    """Every part: shared between two forked children where forking is safe (see
-    `workers.forked.fork_is_safe`), else two at a time on threads with read connections
-    of their own.
+    """Every part: shared between this process and a forked child where forking is safe
+    (see `workers.forked.fork_is_safe`), else two at a time on threads with read
+    connections of their own.
 
     A store without a file (in memory) runs the parts one after the other on the
     caller's connection.
@@ -90,8 +95,11 @@ def _run_parts(ctx: ReportContext) -> dict[str, Any]:
     if not path:
         return {name: part(ctx) for name, part in _PARTS.items()}
     if fork_is_safe():
-        work = functools.partial(_parts_apart, ctx, path)
-        return dict(run_forked(_NAMES, work, processes=_PROCESSES))
+        # This process keeps the caller's connection, whose cache is warm; the child opens
+        # its own and claims its first part once it has.
+        apart = functools.partial(_parts_apart, ctx, path)
+        here = functools.partial(_parts_here, ctx)
+        return dict(run_forked(_NAMES, apart, processes=_PROCESSES - 1, here=here))
     local = threading.local()
     opened: list[sqlite3.Connection] = []
     lock = threading.Lock()

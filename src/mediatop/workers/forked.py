@@ -1,8 +1,9 @@
 """Forked pipelines: tasks handed to forked children in order, their results streamed back.
 
-The scan's walk and a big log's ingest both run in children that need what the parent
-holds in memory (the stored signatures; the URL map, salt and warmed-up UA parser), so
-the children are forked, not spawned, and only tasks and small results cross the pipes.
+The scan's walk, a big log's ingest and the media report's parts run in children that
+need what the parent holds in memory (the stored signatures; the URL map, salt and
+warmed-up UA parser; the report's context), so the children are forked, not spawned,
+and only tasks and small results cross the pipes.
 `run_forked(tasks, work, processes=N)` forks N children and runs `work(their_tasks,
 turn)` in each:
 
@@ -16,13 +17,15 @@ turn)` in each:
   hands it to the next. The ingest writes its chunks strictly in log order so, each
   with the checkpoint after the one before.
 - What `work` yields streams back to the caller as it comes, in no particular order.
+- A list without turns may be shared with the parent itself (`here`): it claims its
+  tasks as the children do, on what is warm in it (the report's connection).
 
 A thread of the parent serves the children (tasks, turns), so a busy caller never
 keeps a child waiting; where they need nothing of it (a list, no turns), the caller's
-own thread reads their results. Each child dies with the parent (PR_SET_PDEATHSIG; one waiting
-for its turn or its next task also leaves when the parent's end of its pipe closes),
-leaves Ctrl-C to the parent, keeps the collector off the inherited heap and leaves with
-os._exit. When the caller stops early or anything fails, every child is killed and
+own thread reads their results. Each child dies with the parent (PR_SET_PDEATHSIG; one
+waiting for its turn or its next task also leaves when the parent's end of its pipe
+closes), leaves Ctrl-C to the parent, keeps the collector off the inherited heap and
+leaves with os._exit. When the caller stops early or anything fails, every child is killed and
 reaped. A child that dies is a ForkedWorkerError; an exception a child raises is raised
 in the parent. Linux and other platforms with fork only: callers run in-process
 elsewhere.
@@ -73,21 +76,22 @@ class ForkedWorkerError(RuntimeError):
 class Turn:
     """A child's place in the order of its tasks: wait for it, then pass it on."""
 
-    def __init__(self, conn: Connection, ordered: bool) -> None:
+    def __init__(self, conn: Connection | None, ordered: bool) -> None:
         self._conn = conn
         self._ordered = ordered
         self.index = _NO_TASK  # the task this child holds
 
     def wait(self) -> Any:
         """Block until every earlier task passed its turn; the state the last one left."""
-        if not self._ordered:
+        if not self._ordered or self._conn is None:
             raise RuntimeError("turns are taken only in a run_forked(..., ordered=True)")
         self._conn.send((_TURN, self.index))
         return self._conn.recv()  # EOF: the parent is gone, and so is this child
 
     def passed(self, state: Any) -> None:
         """This task's turn is over: `state` goes to the next task's `wait()`."""
-        self._conn.send((_PASSED, self.index, state))
+        if self._conn is not None:
+            self._conn.send((_PASSED, self.index, state))
 
 
 def _tasks_of_child(
@@ -102,14 +106,25 @@ def _tasks_of_child(
             conn.send((_NEXT,))
             index, task = conn.recv()
         else:
-            with claimed.get_lock():
-                index = claimed.value
-                claimed.value = index + 1
-            index, task = (index, tasks[index]) if index < len(tasks) else (_NO_TASK, None)
+            index, task = _claim(tasks, claimed)
         if index == _NO_TASK:
             return
         turn.index = index
         yield task
+
+
+def _claim(tasks: Sequence[Any], claimed: Any) -> tuple[int, Any]:
+    """The next task of a list no process has taken yet, through the shared counter."""
+    with claimed.get_lock():
+        index = claimed.value
+        claimed.value = index + 1
+    return (index, tasks[index]) if index < len(tasks) else (_NO_TASK, None)
+
+
+def _claimed_here(tasks: Sequence[Any], claimed: Any) -> Iterator[Any]:
+    """This process's share of a list, claimed as the children claim theirs."""
+    while (item := _claim(tasks, claimed))[0] != _NO_TASK:
+        yield item[1]
 
 
 def _child_life(
@@ -248,16 +263,23 @@ class _Dispatcher:
         code = os.waitstatus_to_exitcode(status)
         return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
-    def relay(self) -> Iterator[Any]:
-        """Without the thread: the results, read here until every child is done. Enough
-        where no child ever waits for this process (claimed tasks, no turns)."""
+    def relay(self, here: Iterable[Any]) -> Iterator[Any]:
+        """Without the thread: `here`'s results and the children's, read in this thread
+        until every child is done. Enough where no child ever waits for this process
+        (claimed tasks, no turns)."""
         self.out = queue.Queue()
+        for result in here:
+            yield result
+            yield from self._received(timeout=0)  # what came meanwhile, without waiting
         while self.live:
-            for ready in wait(list(self.live)):
-                assert isinstance(ready, Connection)
-                self._handle(ready)
-                while not self.out.empty():
-                    yield self.out.get_nowait()[1]
+            yield from self._received(timeout=None)
+
+    def _received(self, timeout: float | None) -> Iterator[Any]:
+        for ready in wait(list(self.live), timeout=timeout):
+            assert isinstance(ready, Connection)
+            self._handle(ready)
+            while not self.out.empty():
+                yield self.out.get_nowait()[1]
 
     def _put(self, item: tuple[int, Any]) -> None:
         if not self.thread.is_alive():  # relaying in the caller's thread
@@ -289,12 +311,15 @@ def run_forked(
     processes: int,
     ordered: bool = False,
     first_state: Any = None,
+    here: Callable[[Iterator[T], Turn], Iterable[R]] | None = None,
 ) -> Generator[R, None, None]:
     """What `work` yields in `processes` forked children, as it comes (see the module
     docstring). A list of tasks is claimed by the children; any other iterable is read
     in this process, lazily. Tasks, states and results must pickle. Tasks take turns
     only when `ordered` (the first task's `turn.wait()` then returns `first_state`):
-    otherwise a child never tells when it is done with one. Close the generator
+    otherwise a child never tells when it is done with one. `here`, for a list of tasks
+    without turns, runs in this process too, on the tasks it claims as the children
+    claim theirs (on what is warm here, say a connection). Close the generator
     (contextlib.closing) if you may stop before the end: that is when the children are
     killed and reaped."""
     before_fork()
@@ -316,7 +341,8 @@ def run_forked(
         for _, theirs in pipes:
             theirs.close()
         if listed is not None and not ordered:
-            yield from dispatcher.relay()
+            mine = () if here is None else here(_claimed_here(listed, claimed), Turn(None, False))
+            yield from dispatcher.relay(mine)
             return
         dispatcher.start()
         while True:
