@@ -135,7 +135,7 @@ def _last_resort() -> None:
 
 def kill_children() -> None:
     """Kill the worker processes this process started (probe and savings pools). Forked
-    helpers need not be named: they die with their parent (mediatop.children)."""
+    helpers need not be named: they die with their parent (mediatop.workers.children)."""
     for child in multiprocessing.active_children():
         with contextlib.suppress(Exception):
             child.kill()

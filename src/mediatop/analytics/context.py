@@ -16,8 +16,9 @@ from mediatop.config import Settings
 class ReportMemo:
     """Results that the parts of one report run share, each computed once.
 
-    The media report runs its parts in threads, and several of them need the same
-    per-file table: the first to ask computes it, the others wait for that result.
+    The media report runs its parts two at a time (in two forked children, or in two
+    threads where forking is unsafe), and several of them need the same per-file
+    table: the first part of a process to ask computes it, the others wait for it.
     One memo lives for one run (`registry.run_report` starts a new one), so nothing
     read here outlives the run that read it.
     """

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mediatop.analytics._media_common import ids_json
-from mediatop.analytics._pool import run_isolated
 from mediatop.analytics._rootfs import resolve_inside
 from mediatop.store.library_facts import library_changed
+from mediatop.workers.pool import run_isolated
 
 CHUNK_BYTES = 1 << 20
 PHASH_MAX_PIXELS = 50_000_000

@@ -10,14 +10,14 @@ re-encoding), unless the option `measure` says otherwise.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mediatop.analytics._forked import fork_available, fork_share
 from mediatop.analytics.audio import AudioAnalytics, audio_report
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.documents import DocumentAnalytics, documents_report
@@ -27,6 +27,7 @@ from mediatop.analytics.performance import PerformanceReport, performance_report
 from mediatop.analytics.usage import UsageReport, usage_report
 from mediatop.analytics.video import VideoAnalytics, videos_report
 from mediatop.store import connect, database_file
+from mediatop.workers.forked import Turn, fork_is_safe, run_forked
 
 
 @dataclass(frozen=True)
@@ -61,26 +62,31 @@ _PARTS: dict[str, Callable[[ReportContext], Any]] = {
     "audio": audio_report,
 }
 _NAMES = tuple(_PARTS)
-_THREADS = 2
+_PROCESSES = 2
 
 
-def _run_claimed(ctx: ReportContext, claimed: Iterable[int]) -> dict[str, Any]:
-    """The claimed parts, one after the other, on the context's connection."""
-    return {_NAMES[i]: _PARTS[_NAMES[i]](ctx) for i in claimed}
+def _parts_here(ctx: ReportContext, names: Iterator[str], turn: Turn) -> Iterator[tuple[str, Any]]:
+    """The parts this process claims, on the caller's connection (its cache is warm)."""
+    for name in names:
+        yield name, _PARTS[name](ctx)
 
 
-def _run_claimed_apart(ctx: ReportContext, path: str, claimed: Iterable[int]) -> dict[str, Any]:
-    """The claimed parts on a read connection of their own (a forked child's)."""
+def _parts_apart(
+    ctx: ReportContext, path: str, names: Iterator[str], turn: Turn
+) -> Iterator[tuple[str, Any]]:
+    """In the forked child: the parts it claims, on a read connection of its own (a
+    connection must never cross a fork). Parts need no turn."""
     conn = connect(path, readonly=True)
     try:
-        return _run_claimed(replace(ctx, conn=conn), claimed)
+        yield from _parts_here(replace(ctx, conn=conn), names, turn)
     finally:
         conn.close()
 
 
 def _run_parts(ctx: ReportContext) -> dict[str, Any]:
     """Every part: shared between this process and a forked child where forking is safe
-    (see _forked), else two at a time on threads with read connections of their own.
+    (see `workers.forked.fork_is_safe`), else two at a time on threads with read
+    connections of their own.
 
     A store without a file (in memory) runs the parts one after the other on the
     caller's connection.
@@ -88,16 +94,12 @@ def _run_parts(ctx: ReportContext) -> dict[str, Any]:
     path = database_file(ctx.conn)
     if not path:
         return {name: part(ctx) for name, part in _PARTS.items()}
-    if fork_available():
-        # This process keeps the caller's connection, whose page cache is warm; the
-        # child opens its own (a connection must never cross a fork), and claims its
-        # first part once it has.
-        theirs, ours = fork_share(
-            len(_NAMES),
-            lambda claimed: _run_claimed_apart(ctx, path, claimed),
-            lambda claimed: _run_claimed(ctx, claimed),
-        )
-        return {**theirs, **ours}
+    if fork_is_safe():
+        # This process keeps the caller's connection, whose cache is warm; the child opens
+        # its own and claims its first part once it has.
+        apart = functools.partial(_parts_apart, ctx, path)
+        here = functools.partial(_parts_here, ctx)
+        return dict(run_forked(_NAMES, apart, processes=_PROCESSES - 1, here=here))
     local = threading.local()
     opened: list[sqlite3.Connection] = []
     lock = threading.Lock()
@@ -111,7 +113,7 @@ def _run_parts(ctx: ReportContext) -> dict[str, Any]:
         return part(replace(ctx, conn=conn))
 
     try:
-        with ThreadPoolExecutor(_THREADS, thread_name_prefix="mediatop-media") as pool:
+        with ThreadPoolExecutor(_PROCESSES, thread_name_prefix="mediatop-media") as pool:
             futures = {name: pool.submit(run, part) for name, part in _PARTS.items()}
             return {name: future.result() for name, future in futures.items()}
     finally:

@@ -6,12 +6,11 @@ saving of a target is `file size − encoded size`. Results (and errors) go to
 `savings_cache`, keyed by the file's id and target and valid while the file keeps the
 size and mtime it had when measured.
 
-Safety: each worker refuses images over `max_pixels` before decoding them (a PNG header
-can claim 20000×20000 in a few bytes); each task has a wall-clock timeout; a worker that
-hangs is killed and a pool whose worker crashed is replaced, and the tasks that were
-merely in flight alongside are retried (one at a time, so a second crash names its
-culprit). A timed-out or crashing image is cached as an error, so it never stalls a
-later report either.
+Safety: the re-encodes run in the isolated pool (`mediatop.workers.pool`); each worker
+refuses images over `max_pixels` before decoding them (a PNG header can claim
+20000×20000 in a few bytes); each task has a wall-clock timeout; a worker that hangs or
+crashes is replaced, and only its own image fails. A timed-out or crashing image is
+cached as an error, so it never stalls a later report either.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mediatop.analytics._media_common import ids_json
-from mediatop.analytics._pool import run_isolated
 from mediatop.analytics._rootfs import resolve_inside
 from mediatop.analytics.image_facts import (
     EncodeTarget,
@@ -33,6 +31,7 @@ from mediatop.analytics.image_facts import (
     max_display_widths,
     plan_targets,
 )
+from mediatop.workers.pool import run_isolated
 
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_TIMEOUT_S = 30.0

@@ -25,6 +25,7 @@ ingest and once at its end.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -304,13 +305,8 @@ class LogIngester:
 
         device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
         writers = ChunkWriters(self.batch, _store_path(self.conn), cp, fd, workers)
-        try:
-            writers.run(chunks, done)
-            writers.finish()
-        except LogShrankError:
-            pass  # truncated while read: the next run starts it afresh
-        finally:
-            writers.close()
+        with contextlib.suppress(LogShrankError):  # truncated while read: the next run
+            writers.run(chunks, done)  # starts it afresh
         return reached
 
     def _count(self, batch: ParsedBatch) -> None:

@@ -245,8 +245,9 @@ def probe_pending(
 ) -> tuple[int, int]:
     """Probe every present file whose current version has no probe yet: (probed, errors).
 
-    Stops after the batch in flight once `cancelled()` is true (the app is quitting):
-    what was probed is kept, the rest is probed by the next scan."""
+    Stops within half a second once `cancelled()` is true (the app is quitting),
+    abandoning the probes running: what was probed is kept, the rest is probed by the
+    next scan."""
     root_bytes = os.fsencode(root)
     tasks = []
     for file_id, rel_path, kind in file_store.unprobed(conn):
@@ -268,7 +269,7 @@ def probe_pending(
         if progress:
             progress(ScanProgress("probing", done, len(tasks)))
 
-    with contextlib.closing(run_probes(tasks, workers, report)) as batches:
+    with contextlib.closing(run_probes(tasks, workers, report, cancelled)) as batches:
         for results in batches:
             pending.extend(results)
             probed += len(results)

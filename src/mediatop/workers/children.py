@@ -1,9 +1,10 @@
-"""Forked children that die with the process that forked them and carry their errors back.
+"""Child processes that die with the process that started them and carry their errors back.
 
-Ingest's chunk writers and the scan's walkers are forked helpers with no life of their
-own: if the parent is killed, they must go too (a writer must never commit for a run
-that is gone). On Linux the kernel sees to it (PR_SET_PDEATHSIG); a child also checks
-that its parent did not die before it asked.
+Every helper process mediatop starts has no life of its own: the forked walkers and
+chunk writers (`workers.forked`) and the pool's decoding workers (`workers.pool`). If
+the parent is killed, they must go too (a writer must never commit for a run that is
+gone, a hung decoder must not linger). On Linux the kernel sees to it
+(PR_SET_PDEATHSIG); a child also checks that its parent did not die before it asked.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def before_fork() -> None:
 
 def die_with_parent(parent_pid: int) -> None:
     """Have the kernel kill this child when its parent dies (Linux); exit at once if the
-    parent died before that took effect."""
+    parent died before that took effect. The kernel counts the *thread* that started the
+    child as its parent: start children from a thread that outlives them."""
     prctl = _prctl()
     if prctl is not None:
         with contextlib.suppress(OSError):
