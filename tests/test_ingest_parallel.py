@@ -22,6 +22,7 @@ from mediatop.ingest.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 from mediatop.store.checkpoints import Checkpoint
+from process_support import process_gone
 
 PREFIXES = ("/uploads/",)
 AGENTS = (
@@ -170,14 +171,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state in ("Z", "X")
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigkill_of_the_ingesting_process_kills_its_workers_and_a_rerun_stores_once(
     tmp_path: Path,
@@ -202,9 +195,9 @@ def test_sigkill_of_the_ingesting_process_kills_its_workers_and_a_rerun_stores_o
     process.send_signal(signal.SIGKILL)  # the ingesting process alone, not its group
     process.wait()
     deadline = time.monotonic() + 10
-    while not all(map(_gone, workers)) and time.monotonic() < deadline:
+    while not all(map(process_gone, workers)) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert all(map(_gone, workers)), "a worker outlived the ingesting process"
+    assert all(map(process_gone, workers)), "a worker outlived the ingesting process"
     stored = watcher.execute("SELECT count(*) FROM media_usage_events").fetchone()[0]
     time.sleep(0.3)  # nothing may land after the kill
     assert watcher.execute("SELECT count(*) FROM media_usage_events").fetchone()[0] == stored

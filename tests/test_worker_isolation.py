@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from mediatop.workers.pool import isolated, run_isolated
+from process_support import process_gone
 
 
 def noisy_task(value: int) -> int:
@@ -136,21 +137,13 @@ def test_workers_die_with_the_process_that_started_them(tmp_path: Path) -> None:
     parent.kill()  # SIGKILL: the parent cannot clean up
     parent.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not all(map(_gone, workers)):
+    while time.monotonic() < deadline and not all(map(process_gone, workers)):
         time.sleep(0.05)
-    assert all(map(_gone, workers)), "a worker outlived its parent"
+    assert all(map(process_gone, workers)), "a worker outlived its parent"
 
 
 def _read_pids(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
-
-
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state in ("Z", "X")
 
 
 # Names with a leading underscore that are public API all the same.

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from operator import add
 from typing import Any
 
+from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
 from mediatop.store.rollups_vector import (
     BOT,
     BYTES,
@@ -139,28 +140,10 @@ def _split(slot: str) -> tuple[str, int]:
 
 
 # The columns after the key are in rollups_vector order: a vector binds as it is.
-_MEDIA_HOURLY_UPSERT = """
-INSERT INTO media_hourly (
-  media_id, date, hour, requests, bot_requests, views, downloads, clicks, shares,
-  not_modified, errors, bandwidth_usage, server_time_sum_ms, server_time_count,
-  client_time_sum_ms, client_time_count, cache_hits, cache_misses
-) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT(date, hour, media_id) DO UPDATE SET
-  requests = requests + excluded.requests,
-  bot_requests = bot_requests + excluded.bot_requests,
-  views = views + excluded.views,
-  downloads = downloads + excluded.downloads,
-  clicks = clicks + excluded.clicks,
-  shares = shares + excluded.shares,
-  not_modified = not_modified + excluded.not_modified,
-  errors = errors + excluded.errors,
-  bandwidth_usage = bandwidth_usage + excluded.bandwidth_usage,
-  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
-  server_time_count = server_time_count + excluded.server_time_count,
-  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
-  client_time_count = client_time_count + excluded.client_time_count,
-  cache_hits = cache_hits + excluded.cache_hits,
-  cache_misses = cache_misses + excluded.cache_misses
+_MEDIA_HOURLY_UPSERT = f"""
+INSERT INTO media_hourly (media_id, date, hour, {", ".join(METRIC_COLUMNS)})
+VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 3))})
+ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}
 """
 
 _KIND_HOURLY_UPSERT = """

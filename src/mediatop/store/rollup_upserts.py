@@ -40,29 +40,26 @@ def _derived(vector: list[float]) -> tuple[int | None, float | None, float | Non
     return load, hit_rate, error_rate
 
 
-_METRICS_UPSERT = """
+# The per-file counters of media_performance_metrics and media_hourly, in rollups_vector
+# order (a vector binds as it is); an upsert adds each to what is stored.
+METRIC_COLUMNS = (
+    "requests", "bot_requests", "views", "downloads", "clicks", "shares", "not_modified",
+    "errors", "bandwidth_usage", "server_time_sum_ms", "server_time_count",
+    "client_time_sum_ms", "client_time_count", "cache_hits", "cache_misses",
+)  # fmt: skip
+
+
+def added(columns: tuple[str, ...]) -> str:
+    """An upsert's SET list that adds each of `columns` to the stored value."""
+    return ", ".join(f"{column} = {column} + excluded.{column}" for column in columns)
+
+
+_METRICS_UPSERT = f"""
 INSERT INTO media_performance_metrics (
-  media_id, date, created_at, requests, bot_requests, views, downloads, clicks, shares,
-  not_modified, errors, bandwidth_usage, server_time_sum_ms, server_time_count,
-  client_time_sum_ms, client_time_count, cache_hits, cache_misses,
+  media_id, date, created_at, {", ".join(METRIC_COLUMNS)},
   load_time_avg, cache_hit_rate, error_rate
-) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT(media_id, date) DO UPDATE SET
-  requests = requests + excluded.requests,
-  bot_requests = bot_requests + excluded.bot_requests,
-  views = views + excluded.views,
-  downloads = downloads + excluded.downloads,
-  clicks = clicks + excluded.clicks,
-  shares = shares + excluded.shares,
-  not_modified = not_modified + excluded.not_modified,
-  errors = errors + excluded.errors,
-  bandwidth_usage = bandwidth_usage + excluded.bandwidth_usage,
-  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
-  server_time_count = server_time_count + excluded.server_time_count,
-  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
-  client_time_count = client_time_count + excluded.client_time_count,
-  cache_hits = cache_hits + excluded.cache_hits,
-  cache_misses = cache_misses + excluded.cache_misses,
+) VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 6))})
+ON CONFLICT(media_id, date) DO UPDATE SET {added(METRIC_COLUMNS)},
   load_time_avg = CASE WHEN server_time_count + excluded.server_time_count > 0
     THEN CAST(round((server_time_sum_ms + excluded.server_time_sum_ms)
       / (server_time_count + excluded.server_time_count)) AS INTEGER) END,
