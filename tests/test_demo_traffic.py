@@ -21,7 +21,7 @@ from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.registry import run_report
 from mediatop.analytics.timerange import parse_range
 from mediatop.demo import DemoWorkspace, prepare_demo
-from mediatop.ingest.demo_traffic import (
+from mediatop.demo.traffic import (
     _IDLE_SIZES,
     _MISSING,
     _REFERENCED_IDLE,

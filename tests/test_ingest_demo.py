@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mediatop.ingest.demo_traffic import (
+from mediatop.demo.traffic import (
     DEMO_HOST,
     LOG_LINES,
     load_demo_inputs,

@@ -34,10 +34,15 @@ class Settings:
     probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
 
 
+def default_store_folder() -> Path:
+    """Where stores live unless --db says otherwise: the user's state directory."""
+    from platformdirs import user_state_path
+
+    return user_state_path("mediatop")
+
+
 def default_db_path(root: Path) -> Path:
     """One store per media root, in the user's state directory."""
-    from mediatop.store.connection import default_store_folder
-
     resolved = root.resolve()
     digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:12]
     safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name)[:40]

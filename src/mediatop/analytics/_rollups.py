@@ -155,33 +155,6 @@ def average_view_seconds(ctx: ReportContext, ids: Iterable[int]) -> dict[int, fl
     return found
 
 
-def per_file_sql(ctx: ReportContext) -> tuple[str, list[object]]:
-    """A subquery (media_id, requests, views, downloads, clicks, shares, bytes, errors,
-    bot_requests) of per-file totals over the range, with its arguments.
-
-    The `all` range reads the all-time `file_totals` (one row per file) instead of
-    summing every day of the rollup.
-    """
-    if ctx.time_range.is_all:
-        return (
-            "SELECT media_id, requests, views, downloads, clicks, shares, bytes, errors, "
-            "bot_requests FROM file_totals",
-            [],
-        )
-    rows, args = in_range(
-        ctx.time_range, "media_performance_metrics",
-        "media_id, requests, views, downloads, clicks, shares, bandwidth_usage, errors, "
-        "bot_requests",
-    )  # fmt: skip
-    return (
-        "SELECT media_id, SUM(requests) AS requests, SUM(views) AS views, "
-        "SUM(downloads) AS downloads, SUM(clicks) AS clicks, SUM(shares) AS shares, "
-        "SUM(bandwidth_usage) AS bytes, SUM(errors) AS errors, "
-        f"SUM(bot_requests) AS bot_requests FROM ({rows}) GROUP BY media_id",
-        args,
-    )
-
-
 # Candidates probed one by one before top_in_range sums the whole range instead.
 MAX_WALK = 2048
 # Ranges this short are summed in one scan straight away (24h touches two UTC days).
@@ -436,9 +409,3 @@ def logged_days(ctx: ReportContext, first_day: str, last_day: str) -> int:
         (first_day, last_day),
     ).fetchone()
     return int(row[0] or 0)
-
-
-def traffic_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
-    """The first and last day any request was recorded (None, None when there is none)."""
-    row = conn.execute("SELECT MIN(date), MAX(date) FROM kind_daily").fetchone()
-    return (row[0], row[1]) if row else (None, None)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mediatop.config import default_store_folder
 from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
 
 if TYPE_CHECKING:
@@ -131,13 +132,6 @@ def _upgrade(path: Path, version: int) -> None:
             f"{path} was written by an older mediatop and could not be upgraded ({exc}); "
             "run `mediatop scan` once with write access to it"
         ) from exc
-
-
-def default_store_folder() -> Path:
-    """Where stores live unless --db says otherwise: the user's state directory."""
-    from platformdirs import user_state_path
-
-    return user_state_path("mediatop")
 
 
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:

@@ -32,7 +32,7 @@ class DemoWorkspace:
 
 def bundled_sample_media() -> Path:
     """sample_media/ of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "sample_media"
+    return Path(__file__).resolve().parents[3] / "sample_media"
 
 
 def prepare_demo(
@@ -89,7 +89,7 @@ def _load_demo_traffic(
     conn: sqlite3.Connection, settings: Settings, workspace: Path, now: datetime
 ) -> None:
     """Generate labelled demo traffic and feed it through the real ingest paths."""
-    from mediatop.ingest.demo_traffic import load_demo_inputs, stored_durations, write_demo_inputs
+    from mediatop.demo.traffic import load_demo_inputs, stored_durations, write_demo_inputs
 
     inputs = write_demo_inputs(
         settings.root, workspace / "demo-inputs", now, durations=stored_durations(conn)
