@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import add
-from typing import cast
+from typing import Any, cast
 
 from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
@@ -204,11 +204,11 @@ def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:
 def top_in_range(
     ctx: ReportContext,
     bound_sql: str,
-    key: Callable[[tuple, RangeSums], tuple[float, ...]],
+    key: Callable[[tuple[Any, ...], RangeSums], tuple[float, ...]],
     limit: int,
-    direct: Callable[[], list[tuple[tuple, RangeSums]]],
+    direct: Callable[[], list[tuple[tuple[Any, ...], RangeSums]]],
     params: Mapping[str, object] | None = None,
-) -> list[tuple[tuple, RangeSums]]:
+) -> list[tuple[tuple[Any, ...], RangeSums]]:
     """The exact top `limit` files by `key` over the range, without summing every file.
 
     `bound_sql` yields rows (media_id, bound, ...) in decreasing bound order, where bound
@@ -224,7 +224,7 @@ def top_in_range(
     """
     if ctx.time_range.days <= SHORT_RANGE_DAYS:
         return direct()  # a day or two of rows: one scan beats any walk
-    best: list[tuple[tuple[float, ...], tuple, RangeSums]] = []
+    best: list[tuple[tuple[float, ...], tuple[Any, ...], RangeSums]] = []
     # No walk goes past MAX_WALK rows, so the sort keeps only that many (a bounded sort
     # is several times cheaper than ordering every file).
     cursor = ctx.conn.execute(f"{bound_sql} LIMIT {MAX_WALK + 1}", params or {})
@@ -301,10 +301,10 @@ def top_files(
     then by id), leaving out files whose first field is 0. Walks `file_totals` by
     `bound`, an SQL expression over its columns bounding order[0]; see top_in_range."""
 
-    def key(row: tuple, sums: RangeSums) -> tuple[float, ...]:
+    def key(row: tuple[Any, ...], sums: RangeSums) -> tuple[float, ...]:
         return (*(getattr(sums, name) for name in order), -row[0])
 
-    def direct() -> list[tuple[tuple, RangeSums]]:
+    def direct() -> list[tuple[tuple[Any, ...], RangeSums]]:
         if ctx.time_range.days <= SHORT_RANGE_DAYS:
             at = [_FIELDS.index(name) for name in order]
             table = short_range_table(ctx)
@@ -333,7 +333,7 @@ def top_files(
 HUMAN_EVENTS_BOUND = "(requests + views + downloads + clicks + shares + errors)"
 
 
-def conn_rows(conn: sqlite3.Connection, sql: str, args: Iterable[object]) -> list[tuple]:
+def conn_rows(conn: sqlite3.Connection, sql: str, args: Iterable[object]) -> list[tuple[Any, ...]]:
     return conn.execute(sql, list(args)).fetchall()
 
 
@@ -369,7 +369,7 @@ def histograms_by_scope(
 ) -> dict[str, LatencyHistogram]:
     """scope -> histogram for every scope starting with `scope_prefix`, over the
     report's range."""
-    found: dict[str, list[tuple]] = defaultdict(list)
+    found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     rows, args = in_range(
         ctx.time_range, "latency_histogram", "scope, bucket, count, min_ms, max_ms",
         "scope >= ? AND scope < ? AND source = ?",

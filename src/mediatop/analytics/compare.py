@@ -36,7 +36,7 @@ def change(current: Any, previous: Any) -> Any:
     return None
 
 
-def with_comparison(current: Any, previous: Any, label: str, previous_label: str) -> dict:
+def with_comparison(current: Any, previous: Any, label: str, previous_label: str) -> dict[str, Any]:
     """The shape `--compare` prints: both periods and the change between them."""
     return {
         "range": label,

@@ -36,12 +36,9 @@ from mediatop.analytics.usage import MediaUsageData, usage_data
 from mediatop.model import MediaFile, ProbeResult
 
 if TYPE_CHECKING:
-    from mediatop.analytics.file_kinds import (
-        DeliveryOptimizationPlan,
-        DocumentInsights,
-        ImagePerformanceAnalysis,
-    )
+    from mediatop.analytics.file_kinds import DocumentInsights, ImagePerformanceAnalysis
     from mediatop.analytics.video import VideoEngagementAnalysis
+    from mediatop.analytics.video_delivery import DeliveryOptimizationPlan
 
 
 @dataclass(frozen=True)
@@ -187,7 +184,7 @@ _DAY_COLUMNS = (
 )
 
 
-def _days(ctx: ReportContext, file_id: int) -> list[tuple]:
+def _days(ctx: ReportContext, file_id: int) -> list[tuple[Any, ...]]:
     """The file's rollup rows in the range, by day (a partial day: its hours in the range)."""
     rows, args = in_range(ctx.time_range, "media_performance_metrics", _DAY_COLUMNS,
                           "media_id = ?", (file_id,))  # fmt: skip
@@ -197,7 +194,7 @@ def _days(ctx: ReportContext, file_id: int) -> list[tuple]:
     ).fetchall()
 
 
-def _traffic(ctx: ReportContext, rows: list[tuple]) -> list[DayTraffic]:
+def _traffic(ctx: ReportContext, rows: list[tuple[Any, ...]]) -> list[DayTraffic]:
     """One entry per day of the range (zeros included); `all` starts at the first data day."""
     by_day = {r[0]: DayTraffic(*r[:9]) for r in rows}
     first = date.fromisoformat(ctx.time_range.first_day)
@@ -214,7 +211,7 @@ def _traffic(ctx: ReportContext, rows: list[tuple]) -> list[DayTraffic]:
     return out
 
 
-def _performance(ctx: ReportContext, file_id: int, rows: list[tuple]) -> FilePerformance:
+def _performance(ctx: ReportContext, file_id: int, rows: list[tuple[Any, ...]]) -> FilePerformance:
     totals = [sum(r[i] or 0 for r in rows) for i in range(1, 16)]
     (requests, _views, _dl, _clicks, _shares, errors, bots, nbytes, not_mod,
      hits, misses, s_sum, s_n, c_sum, c_n) = totals  # fmt: skip

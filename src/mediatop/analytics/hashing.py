@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mediatop.analytics._media_common import ids_json
 from mediatop.analytics._rootfs import resolve_inside
@@ -117,7 +118,7 @@ def ensure_content_hashes(
     return HashRun(len(done), len(errors), len(stale) - len(chosen), tuple(errors[:20]))
 
 
-def _write(conn: sqlite3.Connection, sql: str, rows: list[tuple]) -> None:
+def _write(conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         library_changed(conn)

@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from mediatop.analytics._media_common import ids_json
 
@@ -84,7 +85,7 @@ _IMAGE_COLUMNS = (
 )
 
 
-def _facts(row: tuple) -> ImageFacts:
+def _facts(row: tuple[Any, ...]) -> ImageFacts:
     return ImageFacts(
         row[0], bytes(row[1]), bytes(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
         row[9], row[10], bool(row[11]), row[12],
@@ -142,7 +143,7 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     # Grouped by format and mode, in the order of the covering index (kind, format,
     # mode, ...) of migration 0020: the groups stream without a sort, and each mode's
     # bytes per pixel divides its group's sum once instead of a CASE on every row.
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Any]] = {}
     for name, mode, count, size, density_sum, densities, still, flagged in conn.execute(
         "SELECT format, mode, COUNT(*), TOTAL(size), TOTAL(size * 1.0 / (width * height)), "
         "COUNT(size * 1.0 / (width * height)), TOTAL(NOT COALESCE(animated, 0)), "
@@ -216,7 +217,7 @@ def max_display_widths(
         "SELECT media_id, display_width, sizes FROM usage_locations "
         "WHERE media_id IS NOT NULL AND (display_width IS NOT NULL OR sizes IS NOT NULL)"
     )
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     if ids is not None:
         sql += " AND media_id IN (SELECT value FROM json_each(?))"
         args = (ids_json(ids),)

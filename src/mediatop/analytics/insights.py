@@ -177,7 +177,7 @@ def _serving(ctx: ReportContext) -> list[Insight]:
     return out
 
 
-def _broken_links(ctx: ReportContext, sums: dict[str, tuple]) -> list[Insight]:
+def _broken_links(ctx: ReportContext, sums: dict[str, tuple[Any, ...]]) -> list[Insight]:
     """Failed media requests, and people's requests for media the library does not
     have. Crawlers' misses are told apart and never raise the warning alone: a crawler
     asking for an old URL is not a visitor meeting a broken link."""

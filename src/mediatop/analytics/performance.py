@@ -15,6 +15,7 @@ media the library does not have) are counted people and crawlers apart: see `mis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mediatop.analytics._compression import CompressionSavings, compression_savings
 from mediatop.analytics._range_sql import in_range
@@ -177,13 +178,15 @@ _KIND_SUM_COLUMNS = (
 )
 
 
-def kind_sums(ctx: ReportContext) -> dict[str, tuple]:
+def kind_sums(ctx: ReportContext) -> dict[str, tuple[Any, ...]]:
     """kind -> (requests, server sum, server n, client sum, client n, hits, misses, errors)."""
     rows, args = in_range(ctx.time_range, "kind_daily", _KIND_SUM_COLUMNS)
     return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS.format(rows=rows), args)}
 
 
-def load_times(ctx: ReportContext, sums: dict[str, tuple] | None = None) -> list[MediaLoadTime]:
+def load_times(
+    ctx: ReportContext, sums: dict[str, tuple[Any, ...]] | None = None
+) -> list[MediaLoadTime]:
     """Mean, p50, p95, p99 per kind and for all kinds, server and client apart."""
     sums = kind_sums(ctx) if sums is None else sums
     hist = {source: histograms_by_scope(ctx, "kind:", source) for source in ("server", "client")}
@@ -243,7 +246,9 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
     )
 
 
-def cache_stats(ctx: ReportContext, limit: int, sums: dict[str, tuple] | None = None) -> CacheStats:
+def cache_stats(
+    ctx: ReportContext, limit: int, sums: dict[str, tuple[Any, ...]] | None = None
+) -> CacheStats:
     """Hit rate overall and per kind, and the files most often served from origin."""
     sums = kind_sums(ctx) if sums is None else sums
     hits = sum(int(v[5] or 0) for v in sums.values())
@@ -282,7 +287,7 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
             (SLOW_CANDIDATES,),
         )
     ]
-    rows: dict[int, list[tuple]] = {}
+    rows: dict[int, list[tuple[Any, ...]]] = {}
     for start in range(0, len(ids), 500):
         scopes = [f"file:{i}" for i in ids[start : start + 500]]
         # Answers: the all-time latency histogram of each candidate file.
@@ -308,7 +313,7 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
 
 
 def dashboard_performance(
-    ctx: ReportContext, sums: dict[str, tuple] | None = None
+    ctx: ReportContext, sums: dict[str, tuple[Any, ...]] | None = None
 ) -> DashboardPerformance:
     """The Performance Metrics box: average server and client load time (ms) and cache
     hit rate (%) over the range, with the images module's WebP usage and mobile figures."""

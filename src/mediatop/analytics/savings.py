@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mediatop.analytics._media_common import ids_json
 from mediatop.analytics._rootfs import resolve_inside
@@ -146,7 +147,7 @@ def cached_measurements(
         "FROM savings_cache c JOIN media_files f ON f.id = c.media_id "
         "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.deleted_at IS NULL"
     )
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     if ids is not None:
         sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
         args = (ids_json(ids),)

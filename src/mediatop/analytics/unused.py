@@ -49,7 +49,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from mediatop.analytics._rollups import logged_days, ts_to_datetime
 from mediatop.analytics.context import ReportContext
@@ -142,20 +142,20 @@ WHERE kind IN ('image', 'video', 'audio', 'document')
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 
 
-def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, tuple[tuple, ...]]:
+def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, tuple[tuple[Any, ...], ...]]:
     """The evidence shared by all files and the candidate rows of _CANDIDATES_SQL, read
     once per report run for the whole library (the dashboard's counts, the optimisation's
     largest and the usage report all ask); a tuple, so no caller reorders another's."""
     days = unused_days(ctx)
     if only is None:
         shared = ctx.shared(("unused rows", days), lambda: _read_rows(ctx, days, None))
-        return cast(tuple[_Evidence, tuple[tuple, ...]], shared)
+        return cast(tuple[_Evidence, tuple[tuple[Any, ...], ...]], shared)
     return _read_rows(ctx, days, only)
 
 
 def _read_rows(
     ctx: ReportContext, days: int, only: int | None
-) -> tuple[_Evidence, tuple[tuple, ...]]:
+) -> tuple[_Evidence, tuple[tuple[Any, ...], ...]]:
     ev = _gather(ctx, days)
     full = ev.covered_days >= days
     if only is None:
@@ -168,7 +168,7 @@ def _read_rows(
     return ev, tuple(ctx.conn.execute(sql, params))
 
 
-def _risk(ev: _Evidence, row: tuple) -> str:
+def _risk(ev: _Evidence, row: tuple[Any, ...]) -> str:
     """The risk level of one candidate row (module docstring)."""
     kind, last_used, bots, group_refs = row[4], row[8], row[9], row[12]
     if group_refs:
@@ -183,7 +183,7 @@ def _risk(ev: _Evidence, row: tuple) -> str:
     return "low"
 
 
-def _order(ev: _Evidence, row: tuple) -> tuple:
+def _order(ev: _Evidence, row: tuple[Any, ...]) -> tuple[Any, ...]:
     """Lowest risk first, then largest, then by path."""
     return (RISK_ORDER[_risk(ev, row)], -row[5], bytes(row[1]))
 
@@ -228,7 +228,7 @@ def unused_overview(ctx: ReportContext, limit: int) -> UnusedOverview:
     return UnusedOverview([_candidate(ctx, ev, row) for row in first], counts, sizes)
 
 
-def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple) -> UnusedFile:
+def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple[Any, ...]) -> UnusedFile:
     (file_id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
      last_used, bots, refs, group_last, group_refs, group_size) = row  # fmt: skip
     path, group_path = bytes(path), bytes(group_path)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import astuple, dataclass
 from datetime import datetime
+from typing import Any
 
 from mediatop.analytics._library_facts import library_fact
 from mediatop.analytics._range_sql import in_range
@@ -189,13 +190,15 @@ SELECT id, {SCORE_SQL} AS score, v, d, c, s, n FROM x
 
 def _most_places(ctx: ReportContext) -> int:
     """The most usage_locations rows naming one file (a library fact)."""
-    return library_fact(
-        ctx,
-        "most_places_per_file",
-        lambda: ctx.conn.execute(
-            "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM usage_locations "
-            "WHERE media_id IS NOT NULL GROUP BY media_id)"
-        ).fetchone()[0],
+    return int(
+        library_fact(
+            ctx,
+            "most_places_per_file",
+            lambda: ctx.conn.execute(
+                "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM usage_locations "
+                "WHERE media_id IS NOT NULL GROUP BY media_id)"
+            ).fetchone()[0],
+        )
     )
 
 
@@ -230,7 +233,7 @@ def _places_count(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
     return found
 
 
-def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[tuple]:
+def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[tuple[Any, ...]]:
     """(id, views, downloads, clicks, shares, places, score) for the given files, or for
     the `limit` present files with the highest score over the range."""
     if file_ids is not None:
@@ -255,11 +258,11 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
             )
         ]
 
-    def key(row: tuple, r: RangeSums) -> tuple[float, ...]:
+    def key(row: tuple[Any, ...], r: RangeSums) -> tuple[float, ...]:
         score = r.views + 2 * r.downloads + 2 * r.clicks + 3 * r.shares + 5 * row[2]
         return (score, r.views, -row[0])
 
-    def direct() -> list[tuple[tuple, RangeSums]]:
+    def direct() -> list[tuple[tuple[Any, ...], RangeSums]]:
         sub, args = range_sums_sql(ctx)
         # Answers: the same top list from one grouped scan of the range's rollup rows.
         rows = ctx.conn.execute(
@@ -285,7 +288,7 @@ def _scored(ctx: ReportContext, file_ids: list[int] | None, limit: int) -> list[
             for i, score, n, v, d, c, s_ in rows
         ]
 
-    def _from_table() -> list[tuple[tuple, RangeSums]]:
+    def _from_table() -> list[tuple[tuple[Any, ...], RangeSums]]:
         """The top list from the shared one-scan table of a short range."""
         table = short_range_table(ctx)
         places = dict(

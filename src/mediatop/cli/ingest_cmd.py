@@ -117,9 +117,10 @@ def _not_scanned(args: argparse.Namespace) -> UserError:
 
 @_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
-    from mediatop.ingest.logfile import IngestTally, LogFormatMismatchError, ingest_logs
+    from mediatop.ingest.logfile import LogFormatMismatchError, ingest_logs
     from mediatop.ingest.logformat import LogFormatError
     from mediatop.ingest.pipeline import IngestWorkerError, WorkerCountError, configured_workers
+    from mediatop.ingest.tally import IngestTally
 
     try:
         configured_workers()  # checked before anything is read

@@ -21,7 +21,7 @@ from mediatop.config import Settings
 from mediatop.textsafe import visible
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "open",
         help="open the dashboard on a media folder (same as `mediatop ROOT`)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from mediatop.analytics.registry import REPORTS
 from mediatop.cli.common import add_root_arguments, open_store, settings_from
@@ -13,7 +14,7 @@ from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
 from mediatop.config import MAX_UNUSED_DAYS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     names = ", ".join(REPORTS)
     parser = subparsers.add_parser(
         "report",
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _csv_rows(data: dict) -> list[dict]:
+def _csv_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's longest list of records, or its scalar fields as name/value rows."""
     lists = _record_lists(data)
     if lists:
@@ -105,8 +106,8 @@ def _csv_rows(data: dict) -> list[dict]:
     return [{"field": k, "value": v} for k, v in _flatten(data).items()]
 
 
-def _record_lists(data: object) -> list[list[dict]]:
-    found: list[list[dict]] = []
+def _record_lists(data: object) -> list[list[dict[str, Any]]]:
+    found: list[list[dict[str, Any]]] = []
     if isinstance(data, dict):
         for value in data.values():
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from mediatop.scan import ScanProgress
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "scan",
         help="scan a media folder into the store",

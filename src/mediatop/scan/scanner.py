@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mediatop.scan.probe import ProbeTask, run_probes
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
@@ -258,7 +259,7 @@ def probe_pending(
             continue  # gone since the walk; the next scan marks it deleted
         tasks.append(ProbeTask(file_id, abs_path, kind, size))
     probed = errors = 0
-    pending: list = []
+    pending: list[Any] = []
 
     def flush() -> None:
         with transaction(conn):

@@ -41,7 +41,7 @@ def bucket_upper_ms(bucket: int) -> float:
     """The exclusive upper bound of a bucket, in milliseconds (inf for the last)."""
     if bucket >= MAX_BUCKET:
         return math.inf
-    return 2.0 ** (bucket / BUCKETS_PER_DOUBLING)
+    return float(2.0 ** (bucket / BUCKETS_PER_DOUBLING))
 
 
 def percentile(counts: Mapping[int, int], q: float, ranges: Ranges | None = None) -> float | None:

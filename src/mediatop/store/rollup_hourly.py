@@ -54,9 +54,9 @@ def vectors_by_day(
     return daily
 
 
-def counts_by_day(counts: Mapping[tuple, int]) -> Counter[tuple]:
+def counts_by_day(counts: Mapping[tuple[Any, ...], int]) -> Counter[tuple[Any, ...]]:
     """Counts keyed (id, hour slot, ...) summed per (id, day, ...)."""
-    daily: Counter[tuple] = Counter()
+    daily: Counter[tuple[Any, ...]] = Counter()
     get = daily.get
     for key, count in counts.items():
         day_key = (key[0], key[1][:10], *key[2:])
