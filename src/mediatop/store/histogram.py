@@ -114,3 +114,17 @@ class LatencyHistogram:
             if low is not None and high is not None:
                 ranges[bucket] = (float(low), float(high))
         return cls(counts, ranges)
+
+
+def add_to_bucket(
+    rows: dict[Any, list[float]], key: Any, count: int, low: float, high: float
+) -> None:
+    """Add `count` durations seen between `low` and `high` ms to the bucket row `key` of
+    `rows` ([count, smallest, largest]): a batch's deltas before they are upserted."""
+    row = rows.get(key)
+    if row is None:
+        rows[key] = [count, low, high]
+    else:
+        row[0] += count
+        row[1] = min(row[1], low)
+        row[2] = max(row[2], high)

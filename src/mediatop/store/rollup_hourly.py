@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from operator import add
 from typing import Any
 
+from mediatop.store.histogram import add_to_bucket
 from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
 from mediatop.store.rollups_vector import (
     BOT,
@@ -199,13 +200,7 @@ def upsert_hourly(
         media_id, slot, source, bucket = timed
         low, high = latency_ranges[timed]
         scoped = (f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)
-        row = buckets.get(scoped)
-        if row is None:
-            buckets[scoped] = [count, low, high]
-        else:
-            row[0] += count
-            row[1] = min(row[1], low)
-            row[2] = max(row[2], high)
+        add_to_bucket(buckets, scoped, count, low, high)
     conn.executemany(
         "INSERT INTO latency_hourly (scope, day, hour, source, bucket, count, min_ms, max_ms) "
         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "

@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 
+from mediatop.store.histogram import add_to_bucket
 from mediatop.store.rollups_vector import (
     BOT,
     BYTES,
@@ -170,13 +171,7 @@ def upsert_latency(
         low, high = ranges[key]
         for row_key in ((f"kind:{kinds.get(media_id, 'other')}", day, source, bucket),
                         (f"file:{media_id}", "", source, bucket)):  # fmt: skip
-            row = rows.get(row_key)
-            if row is None:
-                rows[row_key] = [count, low, high]
-            else:
-                row[0] += count
-                row[1] = min(row[1], low)
-                row[2] = max(row[2], high)
+            add_to_bucket(rows, row_key, count, low, high)
     conn.executemany(
         "INSERT INTO latency_histogram (scope, day, source, bucket, count, min_ms, max_ms) "
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
