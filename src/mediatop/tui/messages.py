@@ -23,6 +23,10 @@ class ScanProgress(Message):
 
     progress: ScanProgressValue
 
+    def can_replace(self, message: Message) -> bool:
+        # a newer progress waiting behind this one makes this one stale: skip it
+        return isinstance(message, ScanProgress)
+
 
 @dataclass
 class ScanFinished(Message):
@@ -67,10 +71,18 @@ class SavingsMeasured(Message):
     total: int
     finished: bool = False
 
+    def can_replace(self, message: Message) -> bool:
+        # a later count waiting behind this one says more; the last one (finished) stays
+        return isinstance(message, SavingsMeasured) and not self.finished
+
 
 @dataclass
 class DashboardLoaded(Message):
     data: DashboardData
+
+    def can_replace(self, message: Message) -> bool:
+        # figures loaded later, waiting behind these, are the ones to show
+        return isinstance(message, DashboardLoaded)
 
 
 @dataclass
