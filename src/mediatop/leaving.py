@@ -57,12 +57,46 @@ def leave_on_signals() -> Iterator[None]:
     last resort is armed whatever the dashboard is doing.
     """
     previous = {signum: signal.signal(signum, _on_signal) for signum in LEAVE_SIGNALS}
+    stop_watch = _watch_signals()
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        stop_watch()
         _requested.clear()
+
+
+def _watch_signals() -> Callable[[], None]:
+    """Arm the last resort from a thread of its own as soon as a leave signal arrives.
+
+    A Python handler runs only when the main thread next runs Python: one blocked in C
+    for seconds (SQLite waiting for a lock a killed writer held, say) would delay the
+    last resort with it. Python's C-level handler writes each signal's number to the
+    wakeup fd at once, so a thread reading it arms the last resort at the signal itself.
+    Returns what undoes it."""
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    try:
+        earlier = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: the Python handler alone will do
+        os.close(reader)
+        os.close(writer)
+        return lambda: None
+
+    def watch() -> None:
+        while received := os.read(reader, 64):
+            if any(signum in LEAVE_SIGNALS for signum in received):
+                _arm_last_resort()
+        os.close(reader)
+
+    threading.Thread(target=watch, name="mediatop-signal-watch", daemon=True).start()
+
+    def stop() -> None:
+        signal.set_wakeup_fd(earlier)
+        os.close(writer)  # the watch reads the end of the pipe and stops
+
+    return stop
 
 
 def _raise_leave(signum: int) -> None:
