@@ -37,11 +37,12 @@ from collections.abc import Callable, Generator, Hashable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Generic, TypeVar
-
-from pebble import ProcessExpired, ProcessPool
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from mediatop.workers.children import die_with_parent
+
+if TYPE_CHECKING:
+    from pebble import ProcessPool
 
 T = TypeVar("T", bound=Hashable)
 R = TypeVar("R")
@@ -120,6 +121,10 @@ def _run_batch(
 
 
 def _new_pool(workers: int, warm_up: tuple[str, ...]) -> ProcessPool:
+    # pebble is imported when a pool is made: importing the scan (the CLI, the reports)
+    # needs none of it.
+    from pebble import ProcessPool
+
     return ProcessPool(
         max_workers=workers,
         initializer=_start_worker,
@@ -139,6 +144,8 @@ def _schedule(
 def _outcomes(future: Future[Any], group: list[T], timeout_s: float) -> list[Outcome[T, R]] | None:
     """The outcomes of a finished group; None when a batch failed as a whole (its tasks
     are then run again one by one, so that the culprit alone is blamed)."""
+    from pebble import ProcessExpired
+
     try:
         value = future.result()
     except TimeoutError:
