@@ -80,7 +80,7 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
                 _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user,
                                [1, 0, 0, 0, 0])  # fmt: skip
             continue
-        deltas = [1 - error, requests, nbytes, error, int(status == 304)]
+        deltas = _counted_whole(requests, nbytes, status)
         _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
         total = added.setdefault((hour, media_id, etype, device, ref_host, country or "", user),
                                  [0, 0, 0, 0, 0])  # fmt: skip
@@ -100,10 +100,16 @@ def count_as_before(rollup: UsageRollup) -> None:
     daily rows it already has."""
     for use in rollup.tracked:
         ts, media_id, _kind, etype, device, ref_host, country, user, requests, nbytes, status = use
-        error = int(status is not None and status >= 400)
-        deltas = [1 - error, requests, nbytes, error, int(status == 304)]
+        deltas = _counted_whole(requests, nbytes, status)
         _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
     rollup.tracked = []
+
+
+def _counted_whole(requests: int, nbytes: int, status: int | None) -> list[int]:
+    """A tracked use's deltas (uses, requests, bytes, errors, not_modified) when it counts
+    as the log would have counted it: an error is no use."""
+    error = int(status is not None and status >= 400)
+    return [1 - error, requests, nbytes, error, int(status == 304)]
 
 
 def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[int]) -> None:

@@ -89,19 +89,8 @@ TRACKED_USES = frozenset(("view",))
 
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
-_DAYS: dict[int, tuple[str, str]] = {}
 _HOURS: dict[int, tuple[str, str]] = {}
 _HOSTS: dict[str | None, str] = {}
-
-
-def day_of(ts: int) -> tuple[str, str]:
-    """('YYYY-MM-DD', weekday '0'..'6') of a UTC timestamp, cached per day."""
-    number = ts // 86400
-    found = _DAYS.get(number)
-    if found is None:
-        moment = datetime.fromtimestamp(number * 86400, UTC)
-        found = _DAYS[number] = (moment.strftime("%Y-%m-%d"), str(moment.weekday()))
-    return found
 
 
 def hour_of(ts: int) -> tuple[str, str]:

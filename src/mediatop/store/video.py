@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mediatop.model import VideoEngagementEvent
-from mediatop.store.rollups import day_of
+from mediatop.store.rollups import hour_of
 
 BUCKET_S = 10
 COMPLETE_FRACTION = 0.95
@@ -121,7 +121,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         first = batch[0]
         if old is None:
             state = _Session(
-                first.timestamp, first.timestamp, day_of(first.timestamp)[0], first.duration,
+                first.timestamp, first.timestamp, hour_of(first.timestamp)[0][:10], first.duration,
                 0.0, first.current_time, first.event_type, 0.0, 0, 0, 0, None, None, None, None,
             )  # fmt: skip
         else:
