@@ -69,10 +69,10 @@ def fill(
 def time_queries(settings: Settings, now: datetime) -> dict[str, float]:
     """Best-of-5 milliseconds of each dashboard query."""
     from mediatop.analytics.context import ReportContext
-    from mediatop.analytics.overview import overview_report
-    from mediatop.analytics.performance import performance_report
-    from mediatop.analytics.timerange import parse_range
-    from mediatop.analytics.usage import usage_report
+    from mediatop.analytics.library.overview import overview_report
+    from mediatop.analytics.performance.report import performance_report
+    from mediatop.analytics.usage.report import usage_report
+    from mediatop.timerange import parse_range
     from mediatop.tui.data import load_dashboard
 
     conn = connect(settings.db_path, readonly=True)

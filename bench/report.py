@@ -196,7 +196,7 @@ def time_reports(db: Path, root: Path) -> list[tuple[str, float]]:
     from mediatop.analytics.context import ReportContext
     from mediatop.analytics.jsonable import to_jsonable
     from mediatop.analytics.registry import REPORTS, run_report
-    from mediatop.analytics.timerange import parse_range
+    from mediatop.timerange import parse_range
 
     settings = Settings(root=root, db_path=db, quota_bytes=60 * 10**12)
     conn = connect(db, readonly=True)
@@ -217,9 +217,9 @@ def time_reports(db: Path, root: Path) -> list[tuple[str, float]]:
             results.append((f"{name} {spec}", ms))
             print(f"{name + ' ' + spec:24s} {ms:8.1f} ms   {ms / TARGET_MS:5.2f}× target",
                   flush=True)  # fmt: skip
-    from mediatop.analytics.performance import dashboard_performance
-    from mediatop.analytics.unused import unused_candidates
-    from mediatop.analytics.usage import most_used
+    from mediatop.analytics.performance.report import dashboard_performance
+    from mediatop.analytics.usage.report import most_used
+    from mediatop.analytics.usage.unused import unused_candidates
 
     ctx = ReportContext(conn, settings, parse_range("30d", now=NOW), NOW, {})
     for name, func in (

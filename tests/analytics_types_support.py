@@ -16,13 +16,13 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.timerange import parse_range
 from mediatop.config import Settings
 from mediatop.model import UsageEvent, UsageLocation, VideoEngagementEvent
 from mediatop.scan import scan_root
 from mediatop.store.connection import connect, transaction
 from mediatop.store.events import record_usage_events, record_video_events
 from mediatop.store.locations import replace_locations
+from mediatop.timerange import parse_range
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 NOW_TS = int(NOW.timestamp())

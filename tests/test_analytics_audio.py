@@ -13,7 +13,7 @@ from analytics_types_support import (
     views,
     write_wav,
 )
-from mediatop.analytics.audio import audio_report
+from mediatop.analytics.audio.report import audio_report
 from mediatop.model import VideoEngagementEvent
 
 

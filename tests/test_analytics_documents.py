@@ -16,7 +16,7 @@ from analytics_types_support import (
     views,
     write_pdf,
 )
-from mediatop.analytics.documents import documents_report
+from mediatop.analytics.documents.report import documents_report
 from mediatop.model import UsageLocation
 
 

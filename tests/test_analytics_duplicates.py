@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from analytics_types_support import context, photo, save_image, scan, usage, views
-from mediatop.analytics.duplicates import duplicates_report, near_pairs
+from mediatop.analytics.duplicates.report import duplicates_report, near_pairs
 
 
 def test_exact_copies_form_a_group_keeping_the_most_used(empty_store):

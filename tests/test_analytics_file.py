@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediatop.analytics.file import file_engagement, file_report, file_usage
+from mediatop.analytics.file.report import file_engagement, file_report, file_usage
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.model import ProbeResult, VideoEngagementEvent
 from test_analytics_usage_fixtures import make_store, ref, tracked, ts, view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mediatop.analytics.growth import quota_forecast, storage_growth
+from mediatop.analytics.library.growth import quota_forecast, storage_growth
 from test_analytics_usage_fixtures import NOW, make_store
 
 

@@ -19,19 +19,19 @@ from analytics_types_support import (
     usage,
     views,
 )
-from mediatop.analytics.image_facts import (
+from mediatop.analytics.images.facts import (
     load_image_facts,
     max_width_from_sizes,
     plan_targets,
     target_names,
 )
-from mediatop.analytics.image_opportunities import cleanup_opportunities
-from mediatop.analytics.image_usage import engagement
-from mediatop.analytics.images import (
+from mediatop.analytics.images.opportunities import cleanup_opportunities
+from mediatop.analytics.images.report import (
     dashboard_image_stats,
     image_opportunities_for,
     images_report,
 )
+from mediatop.analytics.images.usage import engagement
 from mediatop.model import UsageLocation
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from mediatop.analytics.insights import insights_report
+from mediatop.analytics.insights.report import insights_report
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.model import ProbeResult, VideoEngagementEvent
 from test_analytics_usage_fixtures import NOW, make_store, ref, ts, view

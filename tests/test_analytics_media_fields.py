@@ -100,10 +100,10 @@ def test_usage_items_carry_every_seed_field(media_json):
 
 
 TYPE_MODULES = [
-    ("images", "mediatop.analytics.images"),
-    ("videos", "mediatop.analytics.video"),
-    ("documents", "mediatop.analytics.documents"),
-    ("audio", "mediatop.analytics.audio"),
+    ("images", "mediatop.analytics.images.report"),
+    ("videos", "mediatop.analytics.video.report"),
+    ("documents", "mediatop.analytics.documents.report"),
+    ("audio", "mediatop.analytics.audio.report"),
 ]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from analytics_types_support import context, locations, photo, save_image, scan
-from mediatop.analytics.images import image_opportunities_for, images_report
-from mediatop.analytics.insights import insights_report
-from mediatop.analytics.optimize import optimization_report
+from mediatop.analytics.images.report import image_opportunities_for, images_report
+from mediatop.analytics.insights.report import insights_report
+from mediatop.analytics.optimization.report import optimization_report
 from mediatop.analytics.savings import cached_measurements, measure_savings
 from mediatop.model import UsageLocation
 

@@ -12,7 +12,7 @@ from analytics_types_support import (
     usage,
     views,
 )
-from mediatop.analytics.optimize import optimization_report
+from mediatop.analytics.optimization.report import optimization_report
 from mediatop.analytics.savings import cached_measurements, measure_savings
 from mediatop.model import ProbeResult, UsageLocation
 from mediatop.store.connection import transaction

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediatop.analytics.performance import (
+from mediatop.analytics.performance.report import (
     compression_savings,
     dashboard_performance,
     performance_report,
@@ -175,7 +175,7 @@ def test_top_lists_are_the_same_from_one_scan_of_the_range(served, monkeypatch):
 
 def test_one_day_top_lists_from_the_shared_table_match_the_walk(served, monkeypatch):
     from mediatop.analytics import _rollups
-    from mediatop.analytics.usage import usage_report
+    from mediatop.analytics.usage.report import usage_report
 
     store, ids = served
     table = performance_report(store.ctx("24h"))

@@ -27,7 +27,7 @@ from analytics_types_support import (
     write_wav,
 )
 from mediatop.analytics.jsonable import to_jsonable
-from mediatop.analytics.video import video_engagement
+from mediatop.analytics.video.report import video_engagement
 from mediatop.cli import main
 from mediatop.model import ProbeResult, UsageLocation, VideoEngagementEvent
 from mediatop.store.connection import transaction

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mediatop.analytics.jsonable import to_jsonable
-from mediatop.analytics.unused import unused_candidates
-from mediatop.analytics.usage import most_used, usage_report
+from mediatop.analytics.usage.report import most_used, usage_report
+from mediatop.analytics.usage.unused import unused_candidates
 from test_analytics_usage_fixtures import make_store, ref, tracked, view
 
 
@@ -154,7 +154,7 @@ def test_usage_report_summary_counts_every_candidate_and_serialises(library):
 
 
 def test_one_file_answer_matches_the_full_list(library):
-    from mediatop.analytics.unused import unused_for_file
+    from mediatop.analytics.usage.unused import unused_for_file
 
     store, ids = library
     for days in (5, 90):

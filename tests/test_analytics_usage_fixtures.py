@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.timerange import parse_range
 from mediatop.config import Settings
 from mediatop.kinds import Kind
 from mediatop.model import ProbeResult, UsageEvent, UsageLocation, VideoEngagementEvent
@@ -21,6 +20,7 @@ from mediatop.store import connect, transaction
 from mediatop.store.events import record_usage_events, record_video_events
 from mediatop.store.files import SeenFile, insert_new, save_probes
 from mediatop.store.locations import replace_locations
+from mediatop.timerange import parse_range
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 DAY = 86400

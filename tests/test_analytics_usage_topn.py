@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from mediatop.analytics.usage import most_used
+from mediatop.analytics.usage.report import most_used
 from test_analytics_usage_fixtures import make_store, ref, tracked, ts, view
 
 
@@ -97,7 +97,8 @@ def test_references_lift_a_file_over_the_traffic_floor(lifted, spec, walk, monke
     scored (walk 16 makes the floor 85 views for 30d, 97 for the top 4 of all): the file
     with 70 views and 6 places (score 100) must still rank third, behind the one with 96
     views and 2 places (106) and the one with 100 views (100, more views)."""
-    from mediatop.analytics import _rollups, usage
+    from mediatop.analytics import _rollups
+    from mediatop.analytics.usage import report as usage
 
     store, log, places = lifted
     monkeypatch.setattr(_rollups, "MAX_WALK", walk)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from analytics_types_support import NOW_TS, context, new_store, scan, usage, video_events, views
-from mediatop.analytics.video import video_engagement, videos_report
-from mediatop.analytics.video_delivery import ladder_key
-from mediatop.analytics.video_engagement import play_totals
+from mediatop.analytics.video.delivery import ladder_key
+from mediatop.analytics.video.engagement import play_totals
+from mediatop.analytics.video.report import video_engagement, videos_report
 from mediatop.model import ProbeResult, VideoEngagementEvent
 from mediatop.store.connection import transaction
 from mediatop.store.files import save_probes

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediatop.ingest.logfile import ingest_logs
-from mediatop.ingest.tracked import import_events
+from mediatop.ingest.events.tracked import import_events
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.model import UsageEvent
 from mediatop.scan import scan_root
 from mediatop.store import connect

@@ -11,8 +11,8 @@ CORE = (
     "mediatop.store",
     "mediatop.scan",
     "mediatop.analytics",
-    "mediatop.analytics.overview",
-    "mediatop.analytics.library",
+    "mediatop.analytics.library.overview",
+    "mediatop.analytics.library.lookup",
     "mediatop.analytics.registry",
     "mediatop.cli",
 )

@@ -19,7 +19,6 @@ import pytest
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.registry import run_report
-from mediatop.analytics.timerange import parse_range
 from mediatop.demo import DemoWorkspace, prepare_demo
 from mediatop.demo.traffic import (
     _IDLE_SIZES,
@@ -29,9 +28,10 @@ from mediatop.demo.traffic import (
     DEMO_HOST,
     LOG_FORMAT,
 )
-from mediatop.ingest.logformat import compile_format
+from mediatop.ingest.logs.logformat import compile_format
 from mediatop.kinds import classify
 from mediatop.store import connect
+from mediatop.timerange import parse_range
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 Demo = tuple[DemoWorkspace, sqlite3.Connection]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from mediatop.ingest.logfile import ingest_logs
-from mediatop.ingest.logformat import compile_format
+from mediatop.ingest.logs.logfile import ingest_logs
+from mediatop.ingest.logs.logformat import compile_format
 from mediatop.scan import scan_root
 from mediatop.store import connect
 

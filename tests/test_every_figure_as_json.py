@@ -14,11 +14,11 @@ import pytest
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.registry import run_report
-from mediatop.analytics.timerange import parse_range
 from mediatop.config import Settings
-from mediatop.ingest.logfile import ingest_logs
-from mediatop.ingest.refs_import import import_refs
+from mediatop.ingest.locations.importer import import_refs
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.store import connect
+from mediatop.timerange import parse_range
 from mediatop.tui.data import DashboardData
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import FROZEN_NOW, dashboard_app, wait_for_dashboard

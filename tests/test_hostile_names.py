@@ -66,9 +66,9 @@ def test_json_report_keeps_non_utf8_names_losslessly(
     capsys.readouterr()
     from mediatop.analytics.context import ReportContext
     from mediatop.analytics.jsonable import to_jsonable
-    from mediatop.analytics.library import largest_files
-    from mediatop.analytics.timerange import parse_range
+    from mediatop.analytics.library.lookup import largest_files
     from mediatop.config import load_settings
+    from mediatop.timerange import parse_range
 
     settings = load_settings(hostile_library, db=db)
     from datetime import UTC, datetime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mediatop.ingest.devices import device_of
-from mediatop.ingest.urlmap import UrlMapper, relative_media_path
+from mediatop.ingest.logs.devices import device_of
+from mediatop.ingest.logs.urlmap import UrlMapper, relative_media_path
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediatop.ingest.lines import LineBatch
-from mediatop.ingest.logformat import compile_format
-from mediatop.ingest.urlmap import UrlMapper
+from mediatop.ingest.logs.lines import LineBatch
+from mediatop.ingest.logs.logformat import compile_format
+from mediatop.ingest.logs.urlmap import UrlMapper
 from mediatop.store.rollups import UsageRollup
 
 PATHS = {b"a.jpg": (1, "image"), b"v.mp4": (2, "video"), b"d.pdf": (3, "document")}

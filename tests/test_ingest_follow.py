@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from media_factory import small_served_library
-from mediatop.ingest import pipeline
-from mediatop.ingest.logfile import ingest_logs
+from mediatop.ingest.logs import pipeline
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 

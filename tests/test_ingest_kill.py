@@ -11,8 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from mediatop.ingest.logfile import ingest_logs
-from mediatop.ingest.tracked import track_event
+from mediatop.ingest.events.tracked import track_event
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from media_factory import small_served_library
-from mediatop.ingest import logfile, pipeline
-from mediatop.ingest.logfile import ingest_logs
+from mediatop.ingest.logs import logfile, pipeline
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 from mediatop.store.checkpoints import Checkpoint

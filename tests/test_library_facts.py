@@ -9,15 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from mediatop import __version__
-from mediatop.analytics._library_facts import library_fact
-from mediatop.analytics.documents import documents_report
+from mediatop.analytics.documents.report import documents_report
 from mediatop.analytics.hashing import ensure_content_hashes
-from mediatop.analytics.images import images_report
+from mediatop.analytics.images.report import images_report
 from mediatop.analytics.jsonable import to_jsonable
+from mediatop.analytics.library.facts import library_fact
+from mediatop.analytics.library.overview import overview_report
 from mediatop.analytics.media import media_report
-from mediatop.analytics.optimize import optimization_report
-from mediatop.analytics.overview import overview_report
-from mediatop.analytics.performance import performance_report
+from mediatop.analytics.optimization.report import optimization_report
+from mediatop.analytics.performance.report import performance_report
 from mediatop.model import ProbeResult
 from mediatop.scan.scanner import scan_root
 from mediatop.store import connect, transaction

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from mediatop.cli import main
-from mediatop.ingest.refs_import import import_refs, scan_refs
+from mediatop.ingest.locations.importer import import_refs, scan_refs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 

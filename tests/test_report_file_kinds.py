@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.cli import main
-from mediatop.ingest.logfile import ingest_logs
-from mediatop.ingest.refs_import import import_refs
-from mediatop.ingest.tracked import import_events
+from mediatop.ingest.events.tracked import import_events
+from mediatop.ingest.locations.importer import import_refs
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.model import ProbeResult
 from mediatop.scan import scan_root
 from mediatop.store import connect, transaction

@@ -17,12 +17,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.documents import documents_report
-from mediatop.analytics.file import file_engagement
-from mediatop.analytics.insights import insights_report
-from mediatop.analytics.performance import bandwidth, kind_sums, load_times
-from mediatop.analytics.timerange import parse_range
-from mediatop.analytics.usage import download_stats
+from mediatop.analytics.documents.report import documents_report
+from mediatop.analytics.file.report import file_engagement
+from mediatop.analytics.insights.report import insights_report
+from mediatop.analytics.performance.report import bandwidth, kind_sums, load_times
+from mediatop.analytics.usage.report import download_stats
 from mediatop.cli import main
 from mediatop.model import UsageEvent
 from mediatop.store import connect, transaction
@@ -30,6 +29,7 @@ from mediatop.store.checkpoints import add_misses
 from mediatop.store.connection import HOURLY_ROLLUPS
 from mediatop.store.events import record_usage_events
 from mediatop.store.files import SeenFile, insert_new
+from mediatop.timerange import parse_range
 from test_analytics_usage_fixtures import Store, make_store
 
 NOW = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mediatop.analytics.timerange import parse_range
+from mediatop.timerange import parse_range
 
 
 @pytest.mark.parametrize("spec", ["24h", "30d", "all"])

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from mediatop.cli import main
-from mediatop.ingest.tracked import import_events
+from mediatop.ingest.events.tracked import import_events
 from mediatop.scan import scan_root
 from mediatop.store import connect
 

@@ -68,7 +68,7 @@ async def test_file_without_events_leaves_out_the_empty_sections(
 async def test_devices_and_countries_from_events_are_shown_as_plain_text(
     snapshot_library: Settings,
 ) -> None:
-    from mediatop.analytics.library import find_file
+    from mediatop.analytics.library.lookup import find_file
     from mediatop.model import UsageEvent
     from mediatop.store import connect, transaction
     from mediatop.store.events import record_usage_events

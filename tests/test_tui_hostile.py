@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from rich.text import Text
 
-from mediatop.analytics.library import find_file
+from mediatop.analytics.library.lookup import find_file
 from mediatop.store import connect
 from mediatop.textsafe import visible, visible_path
 from mediatop.tui.app import MediatopApp

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from mediatop.analytics.library import find_file
+from mediatop.analytics.library.lookup import find_file
 from mediatop.config import Settings
 from mediatop.store import connect
 from mediatop.tui.live import (
@@ -212,7 +212,7 @@ async def test_a_media_folder_removed_is_shown_and_followed_when_it_comes_back(
 
 
 async def test_events_written_by_another_connection_appear_live(tmp_path: Path) -> None:
-    from mediatop.ingest.logfile import ingest_logs
+    from mediatop.ingest.logs.logfile import ingest_logs
 
     _, settings, app = watched_library(tmp_path)
     log = tmp_path / "access.log"

@@ -125,7 +125,7 @@ def write_access_log(path: Path) -> Path:
 
 
 def ingest(settings: Settings, log: Path) -> None:
-    from mediatop.ingest.logfile import ingest_logs
+    from mediatop.ingest.logs.logfile import ingest_logs
 
     conn = connect(settings.db_path)
     try:
@@ -235,7 +235,7 @@ def static_text(screen: object, selector: str) -> str:
 
 def measure_all_savings(settings: Settings) -> None:
     """Measure every planned re-encoding of every image now, as the savings worker would."""
-    from mediatop.analytics.image_facts import load_image_facts
+    from mediatop.analytics.images.facts import load_image_facts
     from mediatop.analytics.savings import measure_savings
 
     conn = connect(settings.db_path)
@@ -252,7 +252,7 @@ HERO = b"2024/03/hero-banner.jpg"
 def record_engagement(settings: Settings, path: bytes = HERO) -> None:
     """Tracked events for one file over the week before FROZEN_NOW: views on five days
     from two devices, referrers and countries, and some clicks, shares and downloads."""
-    from mediatop.analytics.library import find_file
+    from mediatop.analytics.library.lookup import find_file
     from mediatop.model import UsageEvent
     from mediatop.store import transaction
     from mediatop.store.events import record_usage_events

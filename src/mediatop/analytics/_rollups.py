@@ -2,7 +2,7 @@
 
 Everything here reads the rollup tables (`media_performance_metrics`, `kind_daily`,
 `file_totals`, `latency_histogram`, `usage_breakdown`, with the hourly twins for a
-range's partial days: see `_range_sql`) and `usage_locations`, never the raw event
+range's partial days: see `store.queries.ranges`) and `usage_locations`, never the raw event
 tables, so that a report costs O(files) or O(days), not O(events).
 """
 
@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from operator import add
 from typing import Any, cast
 
-from mediatop.analytics._range_sql import in_range, sums_in_range
 from mediatop.analytics.context import ReportContext
 from mediatop.store.histogram import LatencyHistogram
+from mediatop.store.queries.ranges import in_range, sums_in_range
 
 
 @dataclass(frozen=True)

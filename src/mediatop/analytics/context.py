@@ -9,8 +9,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from mediatop.analytics.timerange import TimeRange
 from mediatop.config import Settings
+from mediatop.timerange import TimeRange
 
 
 class ReportMemo:

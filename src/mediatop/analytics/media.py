@@ -18,14 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mediatop.analytics.audio import AudioAnalytics, audio_report
+from mediatop.analytics.audio.report import AudioAnalytics, audio_report
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.documents import DocumentAnalytics, documents_report
-from mediatop.analytics.images import ImageAnalytics, images_report
-from mediatop.analytics.overview import OverviewReport, overview_report
-from mediatop.analytics.performance import PerformanceReport, performance_report
-from mediatop.analytics.usage import UsageReport, usage_report
-from mediatop.analytics.video import VideoAnalytics, videos_report
+from mediatop.analytics.documents.report import DocumentAnalytics, documents_report
+from mediatop.analytics.images.report import ImageAnalytics, images_report
+from mediatop.analytics.library.overview import OverviewReport, overview_report
+from mediatop.analytics.performance.report import PerformanceReport, performance_report
+from mediatop.analytics.usage.report import UsageReport, usage_report
+from mediatop.analytics.video.report import VideoAnalytics, videos_report
 from mediatop.store import connect, database_file
 from mediatop.workers.forked import Turn, fork_is_safe, run_forked
 

@@ -35,31 +35,31 @@ REPORTS: dict[str, ReportSpec] = {
     for spec in (
         ReportSpec(
             "overview",
-            "mediatop.analytics.overview",
+            "mediatop.analytics.library.overview",
             "overview_report",
             "storage: totals, per type, quota, uploaded/deleted this month",
         ),
         ReportSpec(
             "usage",
-            "mediatop.analytics.usage",
+            "mediatop.analytics.usage.report",
             "usage_report",
             "most used, unused (with evidence and risk), recent uploads, downloads",
         ),
         ReportSpec(
             "performance",
-            "mediatop.analytics.performance",
+            "mediatop.analytics.performance.report",
             "performance_report",
             "load times (server/client p50-p99), bandwidth, cache hits, compression, slowest",
         ),
         ReportSpec(
             "misses",
-            "mediatop.analytics.misses",
+            "mediatop.analytics.usage.misses",
             "misses_report",
             "requests for media the library does not have: people and crawlers apart",
         ),
         ReportSpec(
             "file",
-            "mediatop.analytics.file",
+            "mediatop.analytics.file.report",
             "file_report",
             "one file (--file ID|PATH): metadata, places used, traffic, engagement, advice, "
             "and its kind's analysis (image performance, video engagement and delivery, "
@@ -68,7 +68,7 @@ REPORTS: dict[str, ReportSpec] = {
         ),
         ReportSpec(
             "insights",
-            "mediatop.analytics.insights",
+            "mediatop.analytics.insights.report",
             "insights_report",
             "findings with their figures and the action each suggests",
         ),
@@ -80,37 +80,37 @@ REPORTS: dict[str, ReportSpec] = {
         ),
         ReportSpec(
             "images",
-            "mediatop.analytics.images",
+            "mediatop.analytics.images.report",
             "images_report",
             "images: formats, compression, WebP, responsive/lazy, oversized, measured savings",
         ),
         ReportSpec(
             "duplicates",
-            "mediatop.analytics.duplicates",
+            "mediatop.analytics.duplicates.report",
             "duplicates_report",
             "exact copies (content hash) and near-duplicate images (perceptual hash)",
         ),
         ReportSpec(
             "videos",
-            "mediatop.analytics.video",
+            "mediatop.analytics.video.report",
             "videos_report",
             "videos: views, watch time, completion, drop-off, heatmap, encoding and delivery",
         ),
         ReportSpec(
             "documents",
-            "mediatop.analytics.documents",
+            "mediatop.analytics.documents.report",
             "documents_report",
             "documents: downloads, conversion, access patterns, searchability",
         ),
         ReportSpec(
             "audio",
-            "mediatop.analytics.audio",
+            "mediatop.analytics.audio.report",
             "audio_report",
             "audio: count, duration, bitrate, plays, completion",
         ),
         ReportSpec(
             "optimization",
-            "mediatop.analytics.optimize",
+            "mediatop.analytics.optimization.report",
             "optimization_report",
             "optimisation: resize, compress, remove, convert (counts, bytes), ranked list",
         ),

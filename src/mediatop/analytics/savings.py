@@ -26,7 +26,7 @@ from typing import Any
 
 from mediatop.analytics._media_common import ids_json
 from mediatop.analytics._rootfs import resolve_inside
-from mediatop.analytics.image_facts import (
+from mediatop.analytics.images.facts import (
     EncodeTarget,
     load_image_facts,
     max_display_widths,

@@ -117,10 +117,14 @@ def _not_scanned(args: argparse.Namespace) -> UserError:
 
 @_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
-    from mediatop.ingest.logfile import LogFormatMismatchError, ingest_logs
-    from mediatop.ingest.logformat import LogFormatError
-    from mediatop.ingest.pipeline import IngestWorkerError, WorkerCountError, configured_workers
-    from mediatop.ingest.tally import IngestTally
+    from mediatop.ingest.logs.logfile import LogFormatMismatchError, ingest_logs
+    from mediatop.ingest.logs.logformat import LogFormatError
+    from mediatop.ingest.logs.pipeline import (
+        IngestWorkerError,
+        WorkerCountError,
+        configured_workers,
+    )
+    from mediatop.ingest.logs.tally import IngestTally
 
     try:
         configured_workers()  # checked before anything is read
@@ -174,7 +178,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 @_store_errors
 def run_track(args: argparse.Namespace) -> int:
-    from mediatop.ingest.tracked import InvalidEvent, track_event
+    from mediatop.ingest.events.tracked import InvalidEvent, track_event
 
     conn, prefixes = _open_scanned(args)
     fields = {
@@ -198,7 +202,7 @@ def run_track(args: argparse.Namespace) -> int:
 
 @_store_errors
 def run_import_events(args: argparse.Namespace) -> int:
-    from mediatop.ingest.tracked import import_events
+    from mediatop.ingest.events.tracked import import_events
 
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}", EXIT_USAGE)
@@ -240,7 +244,7 @@ def _refs_output(args: argparse.Namespace, report: Any) -> int:
 
 @_store_errors
 def run_refs_scan(args: argparse.Namespace) -> int:
-    from mediatop.ingest.refs_import import scan_refs
+    from mediatop.ingest.locations.importer import scan_refs
 
     if not args.content_dir.is_dir():
         raise UserError(f"not a folder: {args.content_dir}", EXIT_USAGE)
@@ -253,7 +257,7 @@ def run_refs_scan(args: argparse.Namespace) -> int:
 
 @_store_errors
 def run_refs_import(args: argparse.Namespace) -> int:
-    from mediatop.ingest.refs_import import import_refs
+    from mediatop.ingest.locations.importer import import_refs
 
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}", EXIT_USAGE)

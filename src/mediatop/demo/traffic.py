@@ -484,9 +484,9 @@ def write_demo_inputs(
 def load_demo_inputs(conn: sqlite3.Connection, inputs: DemoInputs) -> dict[str, object]:
     """Feed demo inputs through the real paths: log ingest (in the demo's log format),
     JSONL import, refs scan. Returns the three summaries (as the CLI prints with --json)."""
-    from mediatop.ingest.logfile import ingest_logs
-    from mediatop.ingest.refs_import import scan_refs
-    from mediatop.ingest.tracked import import_events
+    from mediatop.ingest.events.tracked import import_events
+    from mediatop.ingest.locations.importer import scan_refs
+    from mediatop.ingest.logs.logfile import ingest_logs
 
     log = ingest_logs(
         conn, [inputs.access_log], url_prefixes=DEMO_PREFIXES, log_format=inputs.log_format

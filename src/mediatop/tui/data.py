@@ -23,14 +23,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.file import FileReport
-from mediatop.analytics.overview import OverviewReport
+from mediatop.analytics.file.report import FileReport
+from mediatop.analytics.library.overview import OverviewReport
 from mediatop.config import Settings
 from mediatop.model import MediaFile
 
 if TYPE_CHECKING:
-    from mediatop.analytics.optimize import OptimizationLine, OptimizationSummary
-    from mediatop.analytics.performance import DashboardPerformance
+    from mediatop.analytics.optimization.report import OptimizationLine, OptimizationSummary
+    from mediatop.analytics.performance.report import DashboardPerformance
 
 DEFAULT_RANGE = "30d"
 TABLE_ROWS = 25
@@ -99,8 +99,8 @@ def report_context(
     settings: Settings, now: datetime | None, options: dict[str, str] | None = None
 ) -> Iterator[ReportContext]:
     """A read connection and a report context for one call, closed afterwards."""
-    from mediatop.analytics.timerange import parse_range
     from mediatop.store import connect
+    from mediatop.timerange import parse_range
 
     moment = now or datetime.now(UTC)
     conn = connect(settings.db_path, readonly=True)
@@ -131,8 +131,8 @@ def details_of(file: MediaFile) -> str:
 
 def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], bool]:
     """Most used files when use is recorded in the range, else the largest files."""
-    from mediatop.analytics.library import find_file, largest_files
-    from mediatop.analytics.usage import most_used
+    from mediatop.analytics.library.lookup import find_file, largest_files
+    from mediatop.analytics.usage.report import most_used
 
     if has_events:
         used = most_used(ctx, TABLE_ROWS)
@@ -154,7 +154,7 @@ def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], b
 
 def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
     """The performance report's `dashboard` figures, and what they lack."""
-    from mediatop.analytics.performance import dashboard_performance
+    from mediatop.analytics.performance.report import dashboard_performance
 
     figures = dashboard_performance(ctx)
     if not has_events:
@@ -169,7 +169,7 @@ def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
     From `analytics.optimize`'s cross-type summary, which reads cached measurements
     only: re-encoding images is the savings worker's job, never a dashboard refresh's.
     """
-    from mediatop.analytics.optimize import optimization_report
+    from mediatop.analytics.optimization.report import optimization_report
 
     report = optimization_report(replace(ctx, options={"top": "1"}))
     return [
@@ -206,8 +206,8 @@ def _counted(label: str, what: str, one: str, line: OptimizationLine) -> Opportu
 
 def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
     """Every figure of the dashboard, from one read connection."""
-    from mediatop.analytics.library import has_events
-    from mediatop.analytics.overview import overview_report
+    from mediatop.analytics.library.lookup import has_events
+    from mediatop.analytics.library.overview import overview_report
 
     with report_context(settings, now) as ctx:
         events = has_events(ctx.conn)
@@ -236,8 +236,8 @@ def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
 
 def load_file(settings: Settings, now: datetime | None, file_id: int) -> FileDetail:
     """One file as the store knows it, with its usage, traffic and recommendations."""
-    from mediatop.analytics.file import file_report
-    from mediatop.analytics.library import find_file
+    from mediatop.analytics.file.report import file_report
+    from mediatop.analytics.library.lookup import find_file
 
     with report_context(settings, now, {"file": str(file_id)}) as ctx:
         return FileDetail(find_file(ctx.conn, file_id), file_report(ctx), ctx.time_range.label)

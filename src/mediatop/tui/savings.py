@@ -30,7 +30,7 @@ class MeasureProgress:
 def images_to_measure(db_path: Path) -> list[int]:
     """Present images with a planned re-encoding that is not measured yet, largest first
     (the largest stand to save the most)."""
-    from mediatop.analytics.image_facts import load_image_facts, max_display_widths, target_names
+    from mediatop.analytics.images.facts import load_image_facts, max_display_widths, target_names
     from mediatop.analytics.savings import cached_measurements
     from mediatop.store import connect
 

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from mediatop.analytics.file import Breakdown, FileEngagement, FileReport
+from mediatop.analytics.file.report import Breakdown, FileEngagement, FileReport
 from mediatop.config import Settings
 from mediatop.model import MediaFile
 from mediatop.tui.data import load_file, user_message
@@ -42,7 +42,7 @@ from mediatop.tui.plain import (
 from mediatop.tui.widgets.most_used import kind_label
 
 if TYPE_CHECKING:
-    from mediatop.analytics.image_opportunities import OptimizationOpportunity
+    from mediatop.analytics.images.opportunities import OptimizationOpportunity
 
 UPLOAD_SOURCES = {
     "first_seen": "first seen by a scan",

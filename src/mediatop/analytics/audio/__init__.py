@@ -1,0 +1,1 @@
+"""Audio: count, duration, bitrate, plays and completion."""

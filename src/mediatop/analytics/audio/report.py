@@ -1,0 +1,106 @@
+"""The audio report: count, duration, bitrate, plays and completion of audio files.
+
+The seed names AudioAnalytics without defining it; this is what an admin asks of audio.
+- plays: a file's player sessions started in the range when its player sends engagement
+  events (the same events and session rules as video), else its views from the access
+  log (the rollup collapses a listener's range requests into one play).
+- completion: % of player sessions completed; None when no player events exist for audio
+  (an access log cannot tell how much of a file was listened to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mediatop.analytics._media_common import ids_json, percent, top_limit
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.video.engagement import Scope, play_totals, session_totals
+
+
+@dataclass(frozen=True)
+class AudioFormatShare:
+    format: str
+    count: int
+    size: int
+    percentage: float | None
+
+
+@dataclass(frozen=True)
+class AudioOverview:
+    total_audio: int
+    total_size: int
+    average_size: float | None
+    total_duration: float  # seconds
+    average_duration: float | None
+    average_bitrate: float | None  # bits per second, over files with a known bitrate
+    total_plays: int
+    completion_rate: float | None
+    format_distribution: list[AudioFormatShare]
+
+
+@dataclass(frozen=True)
+class AudioUsageData:
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    duration: float | None
+    bitrate: int | None
+    plays: int
+    player_sessions: int
+    log_plays: int
+    listen_time: float  # seconds, from player sessions
+    completion_rate: float | None
+
+
+@dataclass(frozen=True)
+class AudioAnalytics:
+    overview: AudioOverview
+    most_played: list[AudioUsageData]
+
+
+def audio_report(ctx: ReportContext) -> AudioAnalytics:
+    """Audio files, their plays and completion over the report's range."""
+    plays = play_totals(ctx, "audio", top_limit(ctx))
+    files = {
+        r[0]: r[1:]
+        for r in ctx.conn.execute(
+            "SELECT id, path, size, duration_s, bitrate FROM media_files WHERE kind = 'audio' "
+            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            (ids_json(p.id for p in plays.top),),
+        )
+    }
+    played = [
+        AudioUsageData(
+            str(p.id), bytes(files[p.id][0]), "audio", files[p.id][1], files[p.id][2],
+            files[p.id][3], p.plays, p.sessions, p.log_views, p.watch_seconds,
+            percent(p.completed, p.sessions),
+        )
+        for p in plays.top
+        if p.id in files
+    ]  # fmt: skip
+    count, size, duration, timed, avg_duration, avg_bitrate = ctx.conn.execute(
+        "SELECT COUNT(*), TOTAL(size), TOTAL(duration_s), COUNT(duration_s), AVG(duration_s), "
+        "AVG(bitrate) FROM media_files WHERE kind = 'audio' AND deleted_at IS NULL"
+    ).fetchone()
+    rows = ctx.conn.execute(
+        "SELECT UPPER(LTRIM(ext, '.')), COUNT(*), TOTAL(size) FROM media_files "
+        "WHERE kind = 'audio' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    distribution = [AudioFormatShare(n or "unknown", c, int(s), percent(c, count))
+                    for n, c, s in rows]  # fmt: skip
+    totals = session_totals(ctx, Scope(kind="audio"))
+    return AudioAnalytics(
+        AudioOverview(
+            count,
+            int(size),
+            size / count if count else None,
+            duration,
+            avg_duration if timed else None,
+            avg_bitrate,
+            plays.total_plays,
+            totals.completion_rate,
+            distribution,
+        ),
+        played,
+    )

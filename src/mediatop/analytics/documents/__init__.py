@@ -1,0 +1,1 @@
+"""Documents: downloads, access and searchability."""

@@ -1,0 +1,1 @@
+"""Duplicates: exact copies and near-duplicate images."""

@@ -1,0 +1,1 @@
+"""One file's report: common figures, its kind's analysis, recommendations."""

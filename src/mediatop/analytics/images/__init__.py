@@ -1,0 +1,1 @@
+"""Images: the images report, per-image facts, usage, insights and opportunities."""

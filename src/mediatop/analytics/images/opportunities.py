@@ -1,0 +1,410 @@
+"""Image optimisation opportunities: oversized, unoptimised, and resize/format/cleanup fixes.
+
+Every saving here is measured (see `savings.py`); an opportunity found but not yet
+measured is listed with `potential_savings` None and `measured` False.
+
+Definitions:
+- resize: natural width > 2 × the largest display width over its usage locations
+  (`image_facts`); recommended size = the measured bytes of the image resized to
+  2 × that width in its own format.
+- format: the smaller of the measured WebP/AVIF re-encodings, when it saves at least
+  MIN_FORMAT_SAVING_BYTES and MIN_FORMAT_SAVING_FRACTION of the file.
+- cleanup: generated sizes (variant set) of a group that no person ever requested
+  (file_totals: no request, view, download, click or share) and no usage location
+  references; one opportunity per group, named by the original (or, with no original
+  in the store, the group's first size). Crawler requests do not count as use.
+- unoptimised: see `unoptimized_reasons`.
+
+Ranking: opportunities are ordered by bytes saved per month =
+`potential_savings × requests in the last 30 days` (human requests, from the daily
+rollup), the bytes visitors would stop downloading; ties (and cleanups, which no one
+requests) by potential_savings.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from mediatop.analytics._media_common import ids_json, requests_by_file
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.facts import (
+    PNG_PHOTO_MIN_BITS_PER_PIXEL,
+    ImageFacts,
+    load_image_facts,
+    max_display_widths,
+    oversized_image_ids,
+    recommended_width,
+)
+from mediatop.analytics.library.facts import library_fact
+from mediatop.analytics.savings import Measurement
+
+T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
+MIN_FORMAT_SAVING_BYTES = 1024
+MIN_FORMAT_SAVING_FRACTION = 0.05
+UNOPTIMIZED_MIN_SAVING_FRACTION = 0.20
+IMPACT = {"resize": "high", "format": "medium", "cleanup": "low"}
+
+
+@dataclass(frozen=True)
+class OptimizationOpportunity:
+    """The seed's OptimizationOpportunity, with the file it is about and its ranking figures.
+
+    `type` is resize | format | cleanup for images; the cross-type list of
+    `optimize.py` adds compress (re-encode in place) and remove (unused files).
+    """
+
+    type: str
+    media_id: str
+    filename: bytes
+    kind: str
+    potential_savings: int | None  # bytes; None: found but not measured yet
+    impact: str
+    measured: bool
+    requests_30d: int
+    monthly_bytes_saved: int | None  # potential_savings × requests_30d
+    current_size: int | None = None
+    recommended_size: int | None = None
+    current_format: str | None = None
+    recommended_format: str | None = None
+    unused_sizes: list[str] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OversizedImageData:
+    """The seed's OversizedImageData; recommended_size and savings are measured bytes."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    original_width: int
+    original_height: int | None
+    max_display_width: int
+    recommended_width: int
+    recommended_size: int | None
+    potential_savings: int | None
+    requests_30d: int
+
+
+@dataclass(frozen=True)
+class UnoptimizedImageData:
+    """An image stored in a way that wastes bytes, why, and the best measured fix."""
+
+    id: str
+    filename: bytes
+    type: str
+    size: int
+    format: str | None
+    quality: int | None
+    reasons: list[str]
+    best_target: str | None
+    best_size: int | None
+    potential_savings: int | None
+    requests_30d: int
+
+
+@dataclass(frozen=True)
+class ImageOptimizationData:
+    oversized: list[OversizedImageData]
+    unoptimized: list[UnoptimizedImageData]
+    opportunities: list[OptimizationOpportunity]
+
+
+def rank(opportunities: Iterable[OptimizationOpportunity]) -> list[OptimizationOpportunity]:
+    """Most bytes saved per month first, then most bytes saved, then by file id."""
+    return sorted(
+        opportunities,
+        key=lambda o: (-(o.monthly_bytes_saved or 0), -(o.potential_savings or 0),
+                       int(o.media_id), o.type),
+    )  # fmt: skip
+
+
+def _oversized_order(o: OversizedImageData) -> tuple[int, str]:
+    """Most bytes saved per month first (unknown savings last), then by id."""
+    return (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id)
+
+
+def _ok(measure: Measurement | None) -> bool:
+    return measure is not None and measure.encoded_size is not None
+
+
+def best_format(facts: ImageFacts, measured: Mapping[str, Measurement]) -> Measurement | None:
+    """The smaller measured WebP/AVIF encoding, if it saves enough to be worth a change."""
+    candidates = [measured[t] for t in ("webp", "avif") if _ok(measured.get(t))]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda m: m.encoded_size or 0)
+    saving = facts.size - (best.encoded_size or 0)
+    if saving < max(MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * facts.size):
+        return None
+    return best
+
+
+def unoptimized_reasons(facts: ImageFacts, bits_per_pixel: float | None) -> list[str]:
+    """Why an image is stored wastefully (empty: it is not).
+
+    - 'quality above 90': a JPEG whose estimated quality exceeds 90 (no visible gain).
+    - 'photo stored as PNG': an opaque PNG over 6 bits per pixel (graphics need far fewer).
+    - 'uncompressed format': BMP or TIFF on a website.
+    - 're-encoding saves 20 % or more' is added by `image_optimization` from measurements.
+    """
+    reasons = []
+    if facts.format == "JPEG" and facts.quality and facts.quality > 90:
+        reasons.append("quality above 90")
+    if (
+        facts.format == "PNG"
+        and facts.mode in ("RGB", "L")
+        and bits_per_pixel is not None
+        and bits_per_pixel > PNG_PHOTO_MIN_BITS_PER_PIXEL
+    ):
+        reasons.append("photo stored as PNG")
+    if facts.format in ("BMP", "TIFF"):
+        reasons.append("uncompressed format")
+    return reasons
+
+
+def _bits_per_pixel(facts: ImageFacts) -> float | None:
+    if not facts.width or not facts.height:
+        return None
+    return facts.size * 8 / (facts.width * facts.height)
+
+
+def image_optimization(
+    facts: Iterable[ImageFacts],
+    widths: Mapping[int, int],
+    measured: Mapping[int, Mapping[str, Measurement]],
+    requests_30d: Mapping[int, int],
+) -> ImageOptimizationData:
+    """Oversized and unoptimised images and their resize/format opportunities (no cleanup)."""
+    oversized: list[OversizedImageData] = []
+    unoptimized: list[UnoptimizedImageData] = []
+    found: list[OptimizationOpportunity] = []
+    for item in facts:
+        cache = measured.get(item.id, {})
+        requests = requests_30d.get(item.id, 0)
+        display = widths.get(item.id)
+        target_width = recommended_width(item, display)
+        resized = cache.get(f"resize:{target_width}") if target_width else None
+        size = resized.encoded_size if resized is not None and _ok(resized) else None
+        saving = None if size is None else item.size - size
+        # A resize measured to save nothing (a small flat logo grows when its edges are
+        # smoothed) is no opportunity: it joins no list, count or total.
+        if target_width and display and item.width and (saving is None or saving > 0):
+            oversized.append(OversizedImageData(
+                str(item.id), item.path, "image", item.size, item.width, item.height, display,
+                target_width, size, saving, requests,
+            ))  # fmt: skip
+            found.append(_opportunity("resize", item, requests, saving,
+                                      current_size=item.size, recommended_size=size,
+                                      reason=f"shown at most {display}px wide, "
+                                             f"{item.width}px natural width"))  # fmt: skip
+        best = best_format(item, cache)
+        if best is not None:
+            saving = item.size - (best.encoded_size or 0)
+            found.append(_opportunity("format", item, requests, saving,
+                                      current_format=item.format,
+                                      recommended_format=best.target.upper(),
+                                      current_size=item.size,
+                                      recommended_size=best.encoded_size))  # fmt: skip
+        reasons = unoptimized_reasons(item, _bits_per_pixel(item))
+        fixes = [m for m in cache.values() if _ok(m) and not m.target.startswith("resize:")]
+        top = min(fixes, key=lambda m: m.encoded_size or 0, default=None)
+        top_saving = None if top is None else item.size - (top.encoded_size or 0)
+        if top_saving is not None and top_saving <= 0:
+            top = top_saving = None  # every measured re-encoding is larger: no fix to offer
+        if top_saving is not None and top_saving >= UNOPTIMIZED_MIN_SAVING_FRACTION * item.size:
+            reasons.append("re-encoding saves 20 % or more")
+        if reasons:
+            unoptimized.append(UnoptimizedImageData(
+                str(item.id), item.path, "image", item.size, item.format, item.quality, reasons,
+                top.target if top else None, top.encoded_size if top else None,
+                top_saving if top_saving and top_saving > 0 else None, requests,
+            ))  # fmt: skip
+    oversized.sort(key=_oversized_order)
+    unoptimized.sort(key=lambda u: (-(u.potential_savings or 0), -u.size, u.id))
+    return ImageOptimizationData(oversized, unoptimized, rank(found))
+
+
+@dataclass(frozen=True)
+class LibraryOptimization:
+    """`image_optimization` over a whole library, cut to the rows a report shows.
+
+    `facts` are the images whose details matter beyond oversizing (measured ones and
+    those the unoptimised heuristics flag); `oversized`, `unoptimized` and
+    `opportunities` are ranked as `image_optimization` ranks them and cut to `limit`;
+    `opportunity_count` and the resize_* figures count them all: `resize_candidates`
+    every oversized image, `resize_count` those not measured to save nothing.
+    """
+
+    facts: list[ImageFacts]
+    widths: dict[int, int]  # largest display widths of `facts` and the rows built
+    oversized: list[OversizedImageData]
+    unoptimized: list[UnoptimizedImageData]
+    opportunities: list[OptimizationOpportunity]
+    opportunity_count: int
+    resize_count: int
+    resize_bytes: int
+    resize_unmeasured: int
+    resize_candidates: int
+
+
+def oversized_ids(ctx: ReportContext) -> list[int]:
+    """`oversized_image_ids`, as a library fact (it reads no events)."""
+    return library_fact(ctx, "oversized_images", lambda: oversized_image_ids(ctx.conn))
+
+
+def library_optimization(
+    conn: sqlite3.Connection,
+    measured: Mapping[int, Mapping[str, Measurement]],
+    window: tuple[str, str],
+    limit: int,
+    flagged: Iterable[int],
+    too_wide: Iterable[int],
+) -> LibraryOptimization:
+    """`image_optimization` over a library without a Python object per displayed image.
+
+    `flagged`: the images the unoptimised heuristics may flag (`image_census`);
+    `too_wide`: the images wider than twice their display (`oversized_ids`).
+    Measured and flagged images go through `image_optimization` (request counts over
+    `window`, the last 30 days, are read for the measured ones: only they rank by a
+    saving). Every other oversized image can only be an unmeasured resize, which ranks
+    by id alone, so those are counted in SQL and only the first `limit` of them (by the
+    two orders they rank in) are built. Call `with_requests` on the rows you show.
+    """
+    facts = load_image_facts(conn, {*measured, *flagged})
+    known = {f.id for f in facts}
+    too_wide = set(too_wide)
+    plain = [i for i in too_wide if i not in known]
+    # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
+    # opportunities by the int id; the first `limit` in each order can reach a list.
+    chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}
+    widths = max_display_widths(conn, {*known, *chosen})
+    requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
+    full = image_optimization(facts, widths, measured, requests)
+    extra = image_optimization(load_image_facts(conn, chosen), widths, {}, {})
+    oversized = sorted([*full.oversized, *extra.oversized], key=_oversized_order)
+    resizes = [o for o in full.opportunities if o.type == "resize"]
+    return LibraryOptimization(
+        facts=facts,
+        widths=widths,
+        oversized=oversized[:limit],
+        unoptimized=full.unoptimized[:limit],
+        opportunities=rank([*full.opportunities, *extra.opportunities])[:limit],
+        opportunity_count=len(full.opportunities) + len(plain),
+        resize_count=len(resizes) + len(plain),
+        resize_bytes=sum(o.potential_savings or 0 for o in resizes),
+        resize_unmeasured=sum(1 for o in resizes if not o.measured) + len(plain),
+        resize_candidates=len(too_wide),
+    )
+
+
+def with_requests(conn: sqlite3.Connection, rows: list[T], window: tuple[str, str]) -> list[T]:
+    """`rows` (opportunities or oversized/unoptimised images) with requests_30d filled in
+    where `library_optimization` left it unread."""
+    ids = {_row_id(r) for r in rows if not r.requests_30d}
+    if not ids:
+        return rows
+    requests = requests_by_file(conn, *window, ids=ids)
+    return [r if r.requests_30d or _row_id(r) not in requests
+            else replace(r, requests_30d=requests[_row_id(r)]) for r in rows]  # fmt: skip
+
+
+def _row_id(row: object) -> int:
+    return int(getattr(row, "media_id", None) or getattr(row, "id"))  # noqa: B009
+
+
+def _opportunity(
+    kind: str, item: ImageFacts, requests: int, saving: int | None, **fields: object
+) -> OptimizationOpportunity:
+    return OptimizationOpportunity(
+        type=kind,
+        media_id=str(item.id),
+        filename=item.path,
+        kind="image",
+        potential_savings=saving,
+        impact=IMPACT[kind],
+        measured=saving is not None,
+        requests_30d=requests,
+        monthly_bytes_saved=None if saving is None else saving * requests,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+_CHUNK = 500  # group paths per `IN (...)`: well under SQLite's limit on parameters
+
+# Generated sizes of an image that no request and no reference uses.
+_UNUSED_SIZES = """
+FROM media_files v
+WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL{only}
+  AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
+                  AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
+  AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
+"""
+
+
+@dataclass(frozen=True)
+class Cleanups:
+    """The `limit` largest cleanups, ranked, and how many there are in all."""
+
+    top: list[OptimizationOpportunity]
+    count: int
+
+
+def cleanup_opportunities(
+    ctx: ReportContext, group_paths: Iterable[bytes] | None = None, limit: int | None = None
+) -> Cleanups:
+    """One cleanup per group whose generated sizes no one requested nor references.
+
+    Groups are summed in SQL and only the `limit` largest become opportunities: a new
+    library with no traffic yet has one for nearly every image it holds.
+    """
+    wanted = None if group_paths is None else sorted(set(group_paths))
+    only = "" if wanted is None else f" AND v.group_path IN ({','.join('?' * len(wanted))})"
+    unused_sizes = _UNUSED_SIZES.format(only=only)
+    groups = ctx.conn.execute(
+        f"""
+        SELECT g.group_path, g.total, COALESCE(o.id, g.first_id)
+        FROM (SELECT v.group_path, SUM(v.size) AS total, MIN(v.id) AS first_id
+              {unused_sizes} GROUP BY v.group_path) g
+        LEFT JOIN media_files o ON o.path = g.group_path AND o.deleted_at IS NULL
+        """,
+        wanted or [],
+    ).fetchall()
+    # The ranking's order for cleanups, which save no monthly bytes (see `rank`).
+    largest = heapq.nsmallest(len(groups) if limit is None else limit, groups,
+                              key=lambda g: (-g[1], g[2]))  # fmt: skip
+    picked = [bytes(g[0]) for g in largest]
+    members: dict[bytes, list[str]] = {}
+    for start in range(0, len(picked), _CHUNK):
+        chunk = picked[start : start + _CHUNK]
+        in_chunk = f" AND v.group_path IN ({','.join('?' * len(chunk))})"
+        for row in ctx.conn.execute(
+            f"SELECT v.group_path, v.variant {_UNUSED_SIZES.format(only=in_chunk)} "
+            "ORDER BY v.group_path, v.id",
+            chunk,
+        ):
+            members.setdefault(bytes(row[0]), []).append(row[1])
+    owners = {
+        file_id: bytes(path)
+        for file_id, path in ctx.conn.execute(
+            "SELECT id, path FROM media_files WHERE id IN (SELECT value FROM json_each(?))",
+            (ids_json(g[2] for g in largest),),
+        )
+    }
+    found = []
+    for group_path, total, owner_id in largest:
+        group = bytes(group_path)
+        sizes = members.get(group, [])
+        found.append(OptimizationOpportunity(
+            type="cleanup", media_id=str(owner_id), filename=owners[owner_id],
+            kind="image", potential_savings=total, impact=IMPACT["cleanup"], measured=True,
+            requests_30d=0, monthly_bytes_saved=0, current_size=total, unused_sizes=sizes,
+            reason=f"{len(sizes)} generated size(s) of {group.decode(errors='replace')} "
+                   "never requested nor referenced",
+        ))  # fmt: skip
+    return Cleanups(rank(found), len(groups))

@@ -1,0 +1,309 @@
+"""The images report (the seed's ImageAnalytics) and the dashboard's image figures.
+
+Definitions (all over present images; usage figures over the report's range, from the
+daily rollup):
+- compressionRatio: mean over images with known dimensions and mode of
+  `file bytes ÷ decoded bytes` (width × height × bytes per pixel of the mode).
+- compressionSavings: bytes the measured WebP/AVIF re-encodings would save, summed over
+  the images with a worthwhile format opportunity (measured ones only).
+- webPAdoption: % of image files stored as WebP or AVIF.
+- responsiveUsage: % of image usage locations (with a known answer) that are responsive
+  (srcset/sizes or <picture>).
+- lazyLoadingEffectiveness: % of non-featured image locations that lazy-load; featured
+  images are usually above the fold, where lazy-loading would delay them.
+- Engagement per file (CTR, engagement rate, popularity score): see `image_usage`.
+- Savings are measured (see `savings.py`). Option `measure`: 'cached' (use only what is
+  cached), 'all' (measure every missing one now), or a number N (default 16): measure
+  the N most requested images that lack measurements, starting no new encode after
+  MEASURE_BUDGET_S seconds (the rest wait for the next run).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import astuple, dataclass
+
+from mediatop.analytics._media_common import (
+    kind_load_time,
+    last_30_days,
+    open_cache_writer,
+    percent,
+    requests_by_file,
+    top_limit,
+)
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.facts import (
+    FormatCensus,
+    ImageFacts,
+    avif_supported,
+    image_census,
+    load_image_facts,
+    max_display_widths,
+    target_names,
+)
+from mediatop.analytics.images.opportunities import (
+    OptimizationOpportunity,
+    OversizedImageData,
+    UnoptimizedImageData,
+    best_format,
+    cleanup_opportunities,
+    image_optimization,
+    library_optimization,
+    oversized_ids,
+    rank,
+    with_requests,
+)
+from mediatop.analytics.images.usage import ImageUsage, image_usage
+from mediatop.analytics.library.facts import library_fact
+from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
+from mediatop.store.queries.ranges import in_range
+
+DEFAULT_MEASURE = "16"
+MEASURE_BUDGET_S = 10.0
+MODERN_FORMATS = ("WEBP", "AVIF")
+
+
+@dataclass(frozen=True)
+class FormatShare:
+    format: str
+    count: int
+    size: int
+    percentage: float | None
+
+
+@dataclass(frozen=True)
+class ImageOverview:
+    total_images: int
+    total_size: int
+    average_size: float | None
+    compression_ratio: float | None
+    format_distribution: list[FormatShare]
+
+
+@dataclass(frozen=True)
+class ImagePerformance:
+    average_load_time: float | None  # ms
+    load_time_source: str | None  # 'client' | 'server' | None
+    compression_savings: int  # bytes, measured
+    web_p_adoption: float | None  # % of image files
+    responsive_usage: float | None  # % of image locations
+    lazy_loading_effectiveness: float | None  # % of non-featured image locations
+
+
+@dataclass(frozen=True)
+class MeasurementStatus:
+    """How complete the measured savings are."""
+
+    images_with_targets: int
+    fully_measured: int
+    measured_now: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ImageOptimization:
+    oversized_images: list[OversizedImageData]
+    unoptimized_images: list[UnoptimizedImageData]
+    conversion_opportunities: list[OptimizationOpportunity]
+    measurement: MeasurementStatus
+
+
+@dataclass(frozen=True)
+class ImageAnalytics:
+    overview: ImageOverview
+    performance: ImagePerformance
+    usage: ImageUsage
+    optimization: ImageOptimization
+
+
+@dataclass(frozen=True)
+class DashboardImageStats:
+    """The dashboard's Performance box image figures.
+
+    web_p_usage: % of human image requests in the range that were for WebP/AVIF files
+    (None without image requests). mobile_opt: % of image usage locations that serve the
+    image responsively (srcset/sizes or <picture>), None without locations that say.
+    """
+
+    web_p_usage: float | None
+    mobile_opt: float | None
+
+
+def _location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
+    """(responsive %, lazy % of non-featured) over image usage locations (a library fact)."""
+    rates = library_fact(ctx, "image_location_rates", lambda: _count_location_rates(ctx))
+    return rates[0], rates[1]
+
+
+def _count_location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
+    # Counted per file first, in the order of the covering (media_id, ...) index
+    # (migration 0020): one lookup of each file's kind instead of one per location.
+    row = ctx.conn.execute(
+        "SELECT SUM(responsive), SUM(said_responsive), SUM(lazy), SUM(said_lazy) FROM ("
+        "  SELECT media_id, SUM(is_responsive = 1) AS responsive, "
+        "    COUNT(is_responsive) AS said_responsive, "
+        "    SUM(is_lazy = 1 AND usage != 'featured') AS lazy, "
+        "    COUNT(CASE WHEN usage != 'featured' THEN is_lazy END) AS said_lazy "
+        "  FROM usage_locations WHERE media_id IS NOT NULL GROUP BY media_id"
+        ") u CROSS JOIN media_files f ON f.id = u.media_id "
+        "WHERE f.kind = 'image' AND f.deleted_at IS NULL"
+    ).fetchone()
+    return percent(row[0] or 0, row[1] or 0), percent(row[2] or 0, row[3] or 0)
+
+
+def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
+    """WebP usage (share of image requests) and Mobile Opt (share of responsive locations).
+
+    All image requests come from kind_daily; those for WebP/AVIF files are summed through
+    the per-file rollup's (media_id, date) index, for those files only.
+    """
+    rows, args = in_range(ctx.time_range, "kind_daily", "requests", "kind = 'image'")
+    total = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
+    rows, args = in_range(
+        ctx.time_range, "media_performance_metrics", "requests",
+        "media_id IN (SELECT id FROM media_files WHERE kind = 'image' "
+        "AND format IN ('WEBP', 'AVIF'))",
+    )  # fmt: skip
+    modern = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
+    responsive, _ = _location_rates(ctx)
+    return DashboardImageStats(percent(modern, total), responsive)
+
+
+def _measure_limit(ctx: ReportContext) -> int | None:
+    """How many images to measure now: None = all, 0 = none (cached only)."""
+    value = str(ctx.options.get("measure", DEFAULT_MEASURE)).strip().lower()
+    if value == "all":
+        return None
+    if value == "cached":
+        return 0
+    return max(0, int(value))
+
+
+def _measure_missing(
+    ctx: ReportContext,
+    missing: list[ImageFacts],
+    cached: dict[int, dict[str, Measurement]],
+) -> tuple[int, int]:
+    """Measure the most requested images lacking measurements; (targets measured, failed)."""
+    limit = _measure_limit(ctx)
+    if limit == 0 or not missing:
+        return 0, 0
+    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
+    missing = sorted(missing, key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
+    chosen = missing if limit is None else missing[:limit]
+    writer = open_cache_writer(ctx)  # the report's own connection may be read-only
+    if writer is None:
+        return 0, 0
+    try:
+        summary = measure_savings(
+            writer, ctx.settings.root, [f.id for f in chosen],
+            budget_s=None if limit is None else MEASURE_BUDGET_S,
+            now=int(ctx.now.timestamp()),
+        )  # fmt: skip
+    except sqlite3.Error:
+        return 0, 0  # a store we may read but not write: report what is cached
+    finally:
+        writer.close()
+    for m in summary.results:
+        cached.setdefault(m.media_id, {})[m.target] = m
+    return summary.measured, summary.failed
+
+
+def _overview(census: list[FormatCensus]) -> ImageOverview:
+    """Counts, sizes, mean compression ratio and formats of present images."""
+    count = sum(c.count for c in census)
+    total = int(sum(c.size for c in census))
+    ratios = sum(c.ratios for c in census)
+    distribution = [FormatShare(c.format, c.count, int(c.size), percent(c.count, count))
+                    for c in census]  # fmt: skip
+    return ImageOverview(
+        count, total, total / count if count else None,
+        sum(c.ratio_sum for c in census) / ratios if ratios else None, distribution,
+    )  # fmt: skip
+
+
+def _measurement_status(
+    census: list[FormatCensus],
+    facts: list[ImageFacts],
+    widths: dict[int, int],
+    cached: dict[int, dict[str, Measurement]],
+    measured_now: int,
+    failed: int,
+) -> MeasurementStatus:
+    """How many images have re-encodings to measure, and how many have all of them."""
+    formats = {"JPEG", "PNG", "GIF", "BMP", "TIFF", *(["WEBP"] if avif_supported() else [])}
+    with_targets = sum(c.still for c in census if c.format in formats)
+    complete = sum(
+        1 for f in facts
+        if f.id in cached and all(n in cached[f.id] for n in target_names(f, widths.get(f.id)))
+        and target_names(f, widths.get(f.id))
+    )  # fmt: skip
+    return MeasurementStatus(with_targets, complete, measured_now, failed)
+
+
+def images_report(ctx: ReportContext) -> ImageAnalytics:
+    """The seed's ImageAnalytics for the report's range (see the module docstring)."""
+    cached = cached_measurements(ctx.conn)
+    measured_now = failed = 0
+    if _measure_limit(ctx) != 0:
+        widths = max_display_widths(ctx.conn)
+        everything = load_image_facts(ctx.conn)
+        missing = [
+            f for f in everything
+            if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
+        ]  # fmt: skip
+        measured_now, failed = _measure_missing(ctx, missing, cached)
+    window = last_30_days(ctx)
+    top = top_limit(ctx, 50)
+    census = library_fact(
+        ctx,
+        "image_census",
+        lambda: image_census(ctx.conn),
+        encode=lambda found: [astuple(c) for c in found],
+        decode=lambda rows: [
+            FormatCensus(name, count, size, ratio_sum, ratios, still, tuple(flagged))
+            for name, count, size, ratio_sum, ratios, still, flagged in rows
+        ],
+    )
+    flagged = [i for c in census for i in c.flagged]
+    found = library_optimization(ctx.conn, cached, window, top, flagged, oversized_ids(ctx))
+    facts = found.facts
+    opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx, limit=top).top])
+    savings = 0
+    for f in facts:
+        if f.id in cached and (best := best_format(f, cached[f.id])) is not None:
+            savings += f.size - (best.encoded_size or 0)
+    load = kind_load_time(ctx, "image")
+    responsive, lazy = _location_rates(ctx)
+    overview = _overview(census)
+    modern = sum(s.count for s in overview.format_distribution if s.format in MODERN_FORMATS)
+    return ImageAnalytics(
+        overview=overview,
+        performance=ImagePerformance(
+            load.mean_ms,
+            load.source,
+            savings,
+            percent(modern, overview.total_images),
+            responsive,
+            lazy,
+        ),
+        usage=image_usage(ctx),
+        optimization=ImageOptimization(
+            with_requests(ctx.conn, found.oversized, window),
+            with_requests(ctx.conn, found.unoptimized, window),
+            with_requests(ctx.conn, opportunities[:top], window),
+            _measurement_status(census, facts, found.widths, cached, measured_now, failed),
+        ),
+    )
+
+
+def image_opportunities_for(ctx: ReportContext, file_id: int) -> list[OptimizationOpportunity]:
+    """Resize/format/cleanup opportunities of one image, from cached measurements only."""
+    facts = load_image_facts(ctx.conn, [file_id])
+    if not facts:
+        return []
+    item = facts[0]
+    widths = max_display_widths(ctx.conn, [file_id])
+    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[file_id])
+    found = image_optimization(facts, widths, cached_measurements(ctx.conn, [file_id]), requests)
+    return rank([*found.opportunities, *cleanup_opportunities(ctx, [item.group_path]).top])

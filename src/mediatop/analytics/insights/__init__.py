@@ -1,0 +1,1 @@
+"""Insights: findings in plain sentences with their figures and actions."""

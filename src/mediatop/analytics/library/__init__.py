@@ -1,0 +1,1 @@
+"""The library as stored: storage overview, growth, library-wide facts, file lookup."""

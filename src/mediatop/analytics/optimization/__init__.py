@@ -1,0 +1,1 @@
+"""Optimisation opportunities across types."""

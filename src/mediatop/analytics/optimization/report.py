@@ -1,0 +1,260 @@
+"""Optimisation opportunities across types: the dashboard box and `report optimization`
+(shaped as the SPEC's /api/analytics/media/optimization; no HTTP server serves it yet).
+
+Four counts with their bytes (each file counted once per line; the lines overlap, e.g.
+an image can be both oversized and convertible, so their bytes are not to be added):
+
+- resize: images wider than 2 × their largest display (see `image_opportunities`);
+  bytes = measured saving of resizing to 2 × that width.
+- compress: files stored at a needlessly high quality:
+  JPEGs above quality 90 (bytes = measured saving of re-encoding at 85);
+  videos over 2 × the bitrate their resolution needs (bytes = an estimate,
+  size × (1 − recommended ÷ actual bitrate), see `video_delivery`);
+  PDFs over LARGE_PDF_BYTES (bytes unknown: PDFs are not re-encoded here).
+- remove: the unused candidates of `analytics.unused` (bytes = their sizes).
+- convert: images whose measured WebP encoding saves at least 5 % and 1 KiB
+  (bytes = that saving).
+
+Each line counts its candidates apart from its opportunities. `candidates` are the
+files the facts select (dimensions, formats, display widths, sizes, bitrates, use):
+the same whatever was measured before. `measured_candidates` are those whose saving is
+known (measured; estimated for videos; the size, for a removal); `unmeasured` the rest.
+`count` is the opportunities: the candidates less those measured to save nothing (or,
+for convert, less than 5 % and 1 KiB); only those reach `bytes` and the list. So
+`candidates = measured_candidates + unmeasured`, and measuring can only lower `count`
+and raise `bytes`. Images are measured by `mediatop report images` and by the
+dashboard's savings worker.
+
+The full list ranks every opportunity by bytes saved per month: for images
+`saving × human requests in the last 30 days`; for a video re-encode
+`saving ÷ size × bytes served in the last 30 days` (range requests fetch parts of a
+video); removals and cleanups save storage only (0 per month) and follow, by size.
+Uses cached measurements only, so it is as fast as the rollups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mediatop.analytics._media_common import ids_json, last_30_days, requests_by_file, top_limit
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.facts import (
+    RECOMPRESS_ABOVE_QUALITY,
+    RECOMPRESS_QUALITY,
+    still_and_flagged,
+)
+from mediatop.analytics.images.opportunities import (
+    MIN_FORMAT_SAVING_BYTES,
+    MIN_FORMAT_SAVING_FRACTION,
+    OptimizationOpportunity,
+    cleanup_opportunities,
+    library_optimization,
+    oversized_ids,
+    rank,
+    with_requests,
+)
+from mediatop.analytics.library.facts import library_fact
+from mediatop.analytics.savings import cached_measurements
+from mediatop.analytics.video.delivery import encoding_efficiency
+
+LARGE_PDF_BYTES = 10_000_000
+CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
+
+
+@dataclass(frozen=True)
+class OptimizationLine:
+    count: int  # opportunities: candidates not measured to save nothing
+    bytes: int  # known savings (measured, or estimated for videos)
+    unmeasured: int  # candidates whose saving is not known yet
+    candidates: int  # files the facts make candidates, whatever was measured
+    measured_candidates: int  # candidates whose saving is known (positive or not)
+
+
+@dataclass(frozen=True)
+class OptimizationSummary:
+    resize: OptimizationLine
+    compress: OptimizationLine
+    remove: OptimizationLine
+    convert: OptimizationLine
+    total_opportunities: int
+    opportunities: list[OptimizationOpportunity]
+
+
+def _bytes_served_30d(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
+    """file id -> bytes served over the last 30 days (daily rollup)."""
+    first, last = last_30_days(ctx)
+    return {
+        media_id: int(n or 0)
+        for media_id, n in ctx.conn.execute(
+            "SELECT media_id, SUM(bandwidth_usage) FROM media_performance_metrics "
+            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY media_id",
+            (first, last, ids_json(ids)),
+        )
+    }
+
+
+def _large_pdfs(ctx: ReportContext) -> list[tuple[int, bytes, int]]:
+    return [
+        (file_id, bytes(path), size)
+        for file_id, path, size in ctx.conn.execute(
+            "SELECT id, path, size FROM media_files WHERE kind = 'document' "
+            "AND deleted_at IS NULL AND ext = '.pdf' AND size > ? ORDER BY id",
+            (LARGE_PDF_BYTES,),
+        )
+    ]
+
+
+def optimization_report(ctx: ReportContext) -> OptimizationSummary:
+    """The four dashboard lines and the ranked list of every opportunity."""
+    from mediatop.analytics.usage.unused import largest_unused
+
+    measured = cached_measurements(ctx.conn)
+    window = last_30_days(ctx)
+    top = top_limit(ctx, 100)
+    convertible, flagged = library_fact(
+        ctx,
+        "still_and_flagged_images",
+        lambda: still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS),
+        encode=lambda found: [found[0], list(found[1])],
+        decode=lambda row: (row[0], tuple(row[1])),
+    )
+    images = library_optimization(ctx.conn, measured, window, top, flagged, oversized_ids(ctx))
+    facts = images.facts
+    cleanups = cleanup_opportunities(ctx, limit=top)
+    found = [*images.opportunities, *cleanups.top]
+    requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
+    convert_known = convert_measured = convert_bytes = compress_disproved = 0
+    compress: list[OptimizationOpportunity] = []
+    for item in facts:
+        cache = measured.get(item.id, {})
+        webp = cache.get("webp")
+        if item.format in CONVERTIBLE_FORMATS and not item.animated and webp:
+            convert_measured += webp.saving is not None
+            if webp.saving is not None and webp.saving >= max(
+                MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
+            ):
+                convert_known += 1
+                convert_bytes += webp.saving
+        if item.format == "JPEG" and item.quality and item.quality > RECOMPRESS_ABOVE_QUALITY:
+            again = cache.get(f"jpeg:{RECOMPRESS_QUALITY}")
+            saving = None if again is None else again.saving
+            if saving is not None and saving <= 0:
+                compress_disproved += 1  # re-encoding at 85 measured no smaller
+                continue
+            n = requests.get(item.id, 0)
+            compress.append(
+                OptimizationOpportunity(
+                    "compress",
+                    str(item.id),
+                    item.path,
+                    "image",
+                    saving,
+                    "medium",
+                    saving is not None,
+                    n,
+                    None if saving is None else saving * n,
+                    current_size=item.size,
+                    recommended_size=None if saving is None else item.size - saving,
+                    current_format="JPEG",
+                    recommended_format="JPEG",
+                    reason=f"JPEG quality {item.quality}: re-encode at {RECOMPRESS_QUALITY}",
+                )
+            )
+
+    # An estimate that saves nothing (no bitrate known) is no opportunity either.
+    videos = [
+        e
+        for e in encoding_efficiency(ctx)
+        if e.verdict == "high" and e.estimated_savings and e.estimated_savings > 0
+    ]
+    served = _bytes_served_30d(ctx, [int(e.id) for e in videos])
+    for e in videos:
+        saving = e.estimated_savings or 0
+        monthly = int(saving / e.size * served.get(int(e.id), 0)) if e.size else 0
+        compress.append(
+            OptimizationOpportunity(
+                "compress",
+                e.id,
+                e.filename,
+                "video",
+                saving,
+                "high" if monthly else "medium",
+                False,
+                requests.get(int(e.id), 0),
+                monthly,
+                current_size=e.size,
+                recommended_size=e.size - saving,
+                reason=f"bitrate {e.bitrate} bit/s is {e.ratio:.1f}× the {e.recommended_bitrate} "
+                "its resolution needs (saving estimated)",
+            )
+        )
+    for file_id, path, size in _large_pdfs(ctx):
+        compress.append(
+            OptimizationOpportunity(
+                "compress",
+                str(file_id),
+                path,
+                "document",
+                None,
+                "low",
+                False,
+                requests.get(file_id, 0),
+                None,
+                current_size=size,
+                reason=f"PDF over {LARGE_PDF_BYTES // 1_000_000} MB: compress its images",
+            )
+        )
+
+    # Only the largest removals can reach the top of the ranking (they save no monthly
+    # bytes, so their own size orders them); the rest count in the totals.
+    unused, unused_count, unused_bytes = largest_unused(ctx, top)
+    removals = [
+        OptimizationOpportunity(
+            "remove",
+            u.id,
+            u.filename,
+            u.type,
+            u.potential_savings,
+            "low",
+            True,
+            0,
+            0,
+            current_size=u.size,
+            reason=f"unused, deletion risk {u.risk_level}",
+        )
+        for u in unused
+    ]
+    # images.opportunities and cleanups.top hold only the best `top` ones: enough for
+    # the top of the merged ranking, not for the count.
+    everything = rank([*found, *compress, *removals])
+    total = images.opportunity_count + cleanups.count + len(compress) + unused_count
+    compress_unmeasured = sum(1 for o in compress if o.potential_savings is None)
+    compress_candidates = len(compress) + compress_disproved
+    convert_unmeasured = convertible - convert_measured
+    return OptimizationSummary(
+        resize=OptimizationLine(
+            images.resize_count,
+            images.resize_bytes,
+            images.resize_unmeasured,
+            images.resize_candidates,
+            images.resize_candidates - images.resize_unmeasured,
+        ),
+        compress=OptimizationLine(
+            len(compress),
+            sum(o.potential_savings or 0 for o in compress),
+            compress_unmeasured,
+            compress_candidates,
+            compress_candidates - compress_unmeasured,
+        ),
+        remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
+        convert=OptimizationLine(
+            convert_known + convert_unmeasured,
+            convert_bytes,
+            convert_unmeasured,
+            convertible,
+            convert_measured,
+        ),
+        total_opportunities=total,
+        opportunities=with_requests(ctx.conn, everything[:top], window),
+    )

@@ -1,0 +1,1 @@
+"""Performance: load times, bandwidth, cache hits, compression savings."""

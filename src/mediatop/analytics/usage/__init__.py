@@ -1,0 +1,1 @@
+"""Usage: most used, unused candidates, recent uploads, downloads, misses."""

@@ -1,0 +1,1 @@
+"""Video: the videos report, per-session engagement, encoding and delivery advice."""

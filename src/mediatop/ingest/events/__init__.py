@@ -1,0 +1,1 @@
+"""Tracked events: one from the CLI, many from a JSONL file."""

@@ -1,0 +1,313 @@
+"""Tracked events: one from `mediatop track`, many from a JSONL file (`import-events`).
+
+A JSON line is a usage event (the seed's trackMediaUsage: view, download, click,
+share) or a video engagement event (play, pause, seek, progress, complete, stop,
+quality_change), told apart by its event type. Field names may be camelCase (the
+seed's) or snake_case. The file is named by `mediaId`/`videoId` (a media_files id),
+`media`/`path` (a path under the root) or `url` (mapped through the media URL prefix).
+`timestamp` is ISO 8601 or epoch seconds (milliseconds when > 1e12); missing means now.
+Each line is validated; a bad one is reported with its line number and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mediatop.ingest.logs.devices import device_of
+from mediatop.ingest.logs.lines import storable_text
+from mediatop.ingest.logs.logfile import (
+    FINGERPRINT_BYTES,
+    fingerprint,
+    is_gzip,
+    match_checkpoint,
+    open_log,
+    read_head,
+    skip_to,
+)
+from mediatop.ingest.logs.urlmap import relative_media_path
+from mediatop.ingest.prescan import require_scanned
+from mediatop.model import USAGE_EVENT_TYPES, VIDEO_EVENT_TYPES, UsageEvent, VideoEngagementEvent
+from mediatop.store.checkpoints import Checkpoint, all_checkpoints, save_checkpoint
+from mediatop.store.connection import transaction
+from mediatop.store.events import record_usage_events, record_video_events
+from mediatop.store.files import path_ids
+
+BATCH = 5000
+MAX_TEXT = 4000
+
+
+class InvalidEvent(ValueError):
+    """An event that cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: counts and the rejected lines (number, reason)."""
+
+    lines: int
+    usage_events: int
+    video_events: int
+    errors: tuple[tuple[int, str], ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "linesRead": self.lines,
+            "usageEvents": self.usage_events,
+            "videoEvents": self.video_events,
+            "rejected": len(self.errors),
+            "errors": [{"line": n, "error": e} for n, e in self.errors[:100]],
+        }
+
+
+def _get(data: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in data and data[name] is not None:
+            return data[name]
+    return None
+
+
+def _text(data: Mapping[str, Any], *names: str) -> str | None:
+    value = _get(data, *names)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidEvent(f"{names[0]} must be a string")
+    text = str(value)
+    if len(text) > MAX_TEXT:
+        raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters")
+    return storable_text(text)
+
+
+def _number(data: Mapping[str, Any], *names: str, required: bool = False) -> float | None:
+    value = _get(data, *names)
+    if value is None:
+        if required:
+            raise InvalidEvent(f"{names[0]} is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidEvent(f"{names[0]} must be a number")
+    if value < 0:
+        raise InvalidEvent(f"{names[0]} must not be negative")
+    return float(value)
+
+
+def parse_timestamp(value: Any, now: int) -> int:
+    """ISO 8601 text or epoch seconds/milliseconds -> epoch seconds (UTC)."""
+    if value is None:
+        return now
+    if isinstance(value, bool):
+        raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+        seconds = value / 1000 if value > 1e12 else value
+        if seconds > 4102444800:  # 2100-01-01
+            raise InvalidEvent("timestamp is too far in the future")
+        return int(seconds)
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidEvent(f"timestamp {value[:40]!r} is not ISO 8601") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp())
+    raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+
+
+class MediaResolver:
+    """Finds the media_files id an event names (id, path under the root, or URL)."""
+
+    def __init__(self, conn: sqlite3.Connection, url_prefixes: tuple[str, ...]) -> None:
+        self.paths = path_ids(conn)
+        self.ids = {media_id: kind for media_id, kind in self.paths.values()}
+        self.prefixes = url_prefixes
+
+    def resolve(self, ref: Any) -> tuple[int, str]:
+        """(media_id, kind), or InvalidEvent when the library has no such file."""
+        if (isinstance(ref, int) and not isinstance(ref, bool)) or (
+            isinstance(ref, str) and ref.isdigit()
+        ):
+            media_id = int(ref)
+            if media_id not in self.ids:
+                raise InvalidEvent(f"no media file with id {media_id}")
+            return media_id, self.ids[media_id]
+        if not isinstance(ref, str) or not ref:
+            raise InvalidEvent("the media file must be an id, a path or a URL")
+        if ref.startswith(("http://", "https://", "/")):
+            path, _ = relative_media_path(ref, self.prefixes)
+            if path is None:
+                raise InvalidEvent(f"{ref[:200]!r} is not a media URL under a known prefix")
+        else:
+            path, _ = relative_media_path(self.prefixes[0] + ref, self.prefixes[:1])
+            if path is None:
+                raise InvalidEvent(f"{ref[:200]!r} is not a safe relative path")
+        entry = self.paths.get(path)
+        if entry is None:
+            raise InvalidEvent(f"{ref[:200]!r} is not in the library (run mediatop scan?)")
+        return entry
+
+
+def event_from_json(
+    data: Any, resolver: MediaResolver, source: str, now: int
+) -> UsageEvent | VideoEngagementEvent:
+    """A validated event from one decoded JSON object."""
+    if not isinstance(data, dict):
+        raise InvalidEvent("each line must be a JSON object")
+    etype = _text(data, "eventType", "event_type", "event", "type")
+    if etype is None:
+        raise InvalidEvent("eventType is required")
+    ref = _get(data, "videoId", "video_id", "mediaId", "media_id", "media", "path", "url")
+    if ref is None:
+        raise InvalidEvent("mediaId (or media, path, url, videoId) is required")
+    media_id, kind = resolver.resolve(ref)
+    timestamp = parse_timestamp(_get(data, "timestamp", "time"), now)
+    user_id = _text(data, "userId", "user_id", "user")
+    session_id = _text(data, "sessionId", "session_id", "session")
+    agent = _text(data, "userAgent", "user_agent")
+    device = _text(data, "device")
+    country = _text(data, "country")
+    if etype in VIDEO_EVENT_TYPES:
+        if kind not in ("video", "audio"):
+            raise InvalidEvent(f"{etype!r} is a player event, but media {media_id} is {kind}")
+        position = _number(data, "currentTime", "current_time", "position", required=True)
+        duration = _number(data, "duration", required=True)
+        buffering = _get(data, "buffering")
+        if buffering is not None and not isinstance(buffering, bool | int):
+            raise InvalidEvent("buffering must be true or false")
+        return VideoEngagementEvent(
+            video_id=media_id, event_type=etype, current_time=position or 0.0,
+            duration=duration or 0.0, timestamp=timestamp, user_id=user_id,
+            session_id=session_id, quality=_text(data, "quality"), buffering=bool(buffering),
+            device=device or (device_of(agent)[0] if agent else None), country=country,
+            seek_from=_number(data, "seekFrom", "seek_from"),
+        )  # fmt: skip
+    if etype not in USAGE_EVENT_TYPES:
+        allowed = ", ".join(USAGE_EVENT_TYPES + VIDEO_EVENT_TYPES)
+        raise InvalidEvent(f"eventType {etype[:40]!r} is not one of {allowed}")
+    guessed, is_bot = device_of(agent) if agent else (None, False)
+    return UsageEvent(
+        media_id=media_id, event_type=etype, timestamp=timestamp, source=source,
+        user_id=user_id, session_id=session_id, referrer=_text(data, "referrer", "referer"),
+        user_agent=agent, device="bot" if is_bot else (device or guessed),
+        is_bot=is_bot, country=country,
+        client_time_ms=_number(data, "clientTimeMs", "client_time_ms", "loadTimeMs"),
+        bytes=int(_number(data, "bytes", "transferSize") or 0) or None,
+    )  # fmt: skip
+
+
+def _store(
+    conn: sqlite3.Connection,
+    batch: list[UsageEvent | VideoEngagementEvent],
+    checkpoint: Checkpoint | None = None,
+    head: bytes = b"",
+) -> Checkpoint | None:
+    """Write events (and the file's checkpoint, if any) in one transaction."""
+    usage = [e for e in batch if isinstance(e, UsageEvent)]
+    video = [e for e in batch if isinstance(e, VideoEngagementEvent)]
+    with transaction(conn):
+        record_usage_events(conn, usage)
+        record_video_events(conn, video)
+        if checkpoint is not None:
+            length = min(len(head), checkpoint.offset, FINGERPRINT_BYTES)
+            checkpoint = replace(
+                checkpoint, fingerprint=fingerprint(head[:length]), fingerprint_len=length
+            )
+            new_id = save_checkpoint(conn, checkpoint, int(time.time()))
+            checkpoint = replace(checkpoint, id=new_id)
+    return checkpoint
+
+
+def import_events(
+    conn: sqlite3.Connection, path: Path, *, url_prefixes: tuple[str, ...], source: str = "import"
+) -> ImportReport:
+    """Load a JSONL file (or .jsonl.gz) of usage and video events, exactly once.
+
+    Bad lines are reported with their line number and skipped. Like access logs, the
+    file has a checkpoint (found by content) committed with each batch, so importing
+    the same file again adds nothing and an appended file adds only its new lines.
+    Raises NotScannedError, storing nothing, for a store that has never scanned its root.
+    """
+    require_scanned(conn)
+    resolver = MediaResolver(conn, url_prefixes)
+    now = int(time.time())
+    errors: list[tuple[int, str]] = []
+    batch: list[UsageEvent | VideoEngagementEvent] = []
+    usage = video = 0
+    st = path.stat()
+    gz = is_gzip(path)
+    head = read_head(path)
+    found = match_checkpoint(all_checkpoints(conn), path, st, head)
+    if found is None or (not gz and st.st_size < found.offset):
+        found = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
+    cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+    first_line = cp.lines
+    with open_log(path) as handle:
+        skip_to(handle, cp.offset, gz)
+        offset, number, good = cp.offset, cp.lines, 0
+        for raw in handle:
+            offset += len(raw)
+            number += 1
+            if raw.strip():
+                try:
+                    event = event_from_json(_json_line(raw), resolver, source, now)
+                except (ValueError, RecursionError) as exc:
+                    errors.append((number, str(exc)[:300]))
+                else:
+                    batch.append(event)
+                    good += 1
+                    usage += isinstance(event, UsageEvent)
+                    video += isinstance(event, VideoEngagementEvent)
+            if len(batch) >= BATCH:
+                cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
+                batch = []
+        if offset != cp.offset:
+            cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
+    return ImportReport(number - first_line, usage, video, tuple(errors))
+
+
+def _json_line(raw: bytes) -> Any:
+    """One JSON value from a line of UTF-8 (json.loads would guess UTF-16 for stray bytes)."""
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM before the first line is not an error
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+        raise ValueError(f"not UTF-8: {where}") from None
+    return json.loads(text)
+
+
+def _progress(
+    conn: sqlite3.Connection,
+    batch: list[UsageEvent | VideoEngagementEvent],
+    cp: Checkpoint,
+    head: bytes,
+    offset: int,
+    number: int,
+    good: int,
+    bad: int,
+) -> Checkpoint:
+    moved = replace(cp, offset=offset, lines=number, accepted=good, malformed=bad)
+    saved = _store(conn, batch, moved, head)
+    assert saved is not None
+    return saved
+
+
+def track_event(
+    conn: sqlite3.Connection, fields: Mapping[str, Any], *, url_prefixes: tuple[str, ...]
+) -> UsageEvent | VideoEngagementEvent:
+    """Validate and store one event (the library call behind `mediatop track`); raises
+    NotScannedError for a store that has never scanned its root."""
+    require_scanned(conn)
+    event = event_from_json(
+        dict(fields), MediaResolver(conn, url_prefixes), "track", int(time.time())
+    )
+    _store(conn, [event])
+    return event

@@ -1,0 +1,1 @@
+"""Usage locations: from a scanned content folder or a CMS export."""

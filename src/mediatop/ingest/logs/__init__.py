@@ -1,0 +1,1 @@
+"""Access logs: formats, lines to events, checkpoints, the forked pipeline."""

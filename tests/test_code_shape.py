@@ -1,0 +1,177 @@
+"""The shape the code keeps: small modules, short functions, SQL only in the store.
+
+Issue 14's rules, checked on every run so a change that breaks them fails here rather
+than in a review: no module in `src/` over 400 lines, no function over 60, and no SQL
+statement outside `mediatop.store` except in the modules named in `SQL_OUTSIDE_STORE`,
+each with the reason it may.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "mediatop"
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+# module (relative to src/mediatop) -> why it may hold SQL outside the store
+SQL_OUTSIDE_STORE: dict[str, str] = {}
+
+# Issue 14 (in progress) takes these down; each entry goes with its fix, and a stale
+# entry fails `test_the_known_exceptions_are_not_stale`.
+TOO_LONG_FOR_NOW: set[str] = {
+    "analytics/_media_common.py:top_by_use",
+    "analytics/_rollups.py",
+    "analytics/documents/report.py",
+    "analytics/documents/report.py:_searchability",
+    "analytics/file/recommend.py:file_recommendations",
+    "analytics/images/opportunities.py",
+    "analytics/optimization/report.py:optimization_report",
+    "analytics/savings.py:measure_savings",
+    "analytics/usage/report.py",
+    "analytics/usage/report.py:_scored",
+    "analytics/usage/unused.py:_candidate",
+    "demo/traffic.py",
+    "ingest/logs/lines.py",
+    "ingest/logs/lines.py:_add",
+    "ingest/logs/lines.py:_add_plain_combined",
+    "ingest/logs/logfile.py",
+    "scan/scanner.py",
+    "store/video.py:record_video_sessions",
+    "tui/live.py:watch_folder",
+}
+SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {
+    "analytics/_media_common.py",
+    "analytics/_rollups.py",
+    "analytics/audio/report.py",
+    "analytics/documents/report.py",
+    "analytics/duplicates/report.py",
+    "analytics/file/kinds.py",
+    "analytics/file/report.py",
+    "analytics/hashing.py",
+    "analytics/images/facts.py",
+    "analytics/images/insights.py",
+    "analytics/images/opportunities.py",
+    "analytics/images/report.py",
+    "analytics/images/usage.py",
+    "analytics/insights/report.py",
+    "analytics/library/growth.py",
+    "analytics/library/lookup.py",
+    "analytics/library/overview.py",
+    "analytics/optimization/report.py",
+    "analytics/performance/compression.py",
+    "analytics/performance/report.py",
+    "analytics/savings.py",
+    "analytics/usage/misses.py",
+    "analytics/usage/report.py",
+    "analytics/usage/unused.py",
+    "analytics/video/delivery.py",
+    "analytics/video/engagement.py",
+    "analytics/video/report.py",
+    "ingest/logs/logfile.py",
+    "tui/live.py",
+    "tui/screens/dashboard.py",
+}
+
+# What makes a string constant a SQL statement: a verb and the clause it needs.
+_STATEMENT = re.compile(
+    r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
+    r"DELETE\s+FROM|CREATE\s+(TEMP\s+|UNIQUE\s+)?(TABLE|INDEX|VIEW)|PRAGMA\s+\w+)\b"
+)
+
+
+def _modules() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(SRC).as_posix()
+
+
+def _string_parts(tree: ast.AST) -> list[str]:
+    parts: list[str] = []
+    inside_fstrings = {
+        id(value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for value in node.values
+    }
+    for node in ast.walk(tree):
+        if id(node) in inside_fstrings:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parts.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            parts.append(
+                "".join(
+                    v.value if isinstance(v, ast.Constant) else "?"
+                    for v in node.values
+                    if isinstance(v, ast.Constant | ast.FormattedValue)
+                )
+            )
+    return parts
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        _name(p): n
+        for p in _modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert set(long) - TOO_LONG_FOR_NOW == set(), long
+
+
+def test_no_function_is_over_60_lines() -> None:
+    long: dict[str, int] = {}
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long[f"{_name(path)}:{node.name}"] = lines
+    assert set(long) - TOO_LONG_FOR_NOW == set(), long
+
+
+def test_sql_lives_in_the_store() -> None:
+    holding = {
+        _name(path)
+        for path in _modules()
+        if "store" not in path.relative_to(SRC).parts[:1]
+        and any(
+            _STATEMENT.search(part)
+            for part in _string_parts(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    }
+    assert holding - set(SQL_OUTSIDE_STORE) - SQL_OUTSIDE_STORE_FOR_NOW == set()
+
+
+def test_the_known_exceptions_are_not_stale() -> None:
+    """An entry for a module that no longer breaks its rule must go."""
+    for entry in TOO_LONG_FOR_NOW:
+        name, _, function = entry.partition(":")
+        text = (SRC / name).read_text(encoding="utf-8")
+        if function:
+            lengths = [
+                (node.end_lineno or node.lineno) - node.lineno + 1
+                for node in ast.walk(ast.parse(text))
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name == function
+            ]
+            assert lengths and max(lengths) > MAX_FUNCTION_LINES, entry
+        else:
+            assert len(text.splitlines()) > MAX_MODULE_LINES, entry
+    for name in set(SQL_OUTSIDE_STORE) | SQL_OUTSIDE_STORE_FOR_NOW:
+        path = SRC / name
+        assert path.exists(), name
+        parts = _string_parts(ast.parse(path.read_text(encoding="utf-8")))
+        assert any(_STATEMENT.search(part) for part in parts), name
+
+
+def test_the_sql_detector_sees_a_statement() -> None:
+    # the rule must not pass by seeing nothing
+    tree = ast.parse('q = f"SELECT id FROM {table} WHERE x = ?"\nr = "UPDATE t SET a = 1"')
+    assert sum(bool(_STATEMENT.search(p)) for p in _string_parts(tree)) == 2
+    assert not _STATEMENT.search("Select the files from the folder")
