@@ -39,8 +39,6 @@ TOO_LONG_FOR_NOW: set[str] = {
     "ingest/logs/lines.py:_add",
     "ingest/logs/lines.py:_add_plain_combined",
     "ingest/logs/logfile.py",
-    "scan/scanner.py",
-    "store/video.py:record_video_sessions",
     "tui/live.py:watch_folder",
 }
 SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,10 +19,11 @@ from typing import Any
 from mediatop.scan.probe import ProbeTask, run_probes
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
-from mediatop.scan.walk import DirListing, inside_root, list_dir, walk_tree
+from mediatop.scan.walk import DirListing, inside_root, is_listable_dir, list_dir, walk_tree
 from mediatop.scan.walk_forked import map_directories
 from mediatop.store import database_file, scan_state, transaction
 from mediatop.store import files as file_store
+from mediatop.store.connection import STORE_FILE_SUFFIXES
 
 PROBE_WRITE_BATCH = 256
 
@@ -224,9 +224,6 @@ def _apply_listings(
     return walked
 
 
-STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal")
-
-
 def store_files(conn: sqlite3.Connection, root: Path) -> frozenset[bytes]:
     """The store's own files (database, WAL, shared memory, journal) relative to `root`
     when the store lies inside it: a scan leaves them out, they are never media."""
@@ -344,18 +341,6 @@ def scan_root(
     return _summary(writer, walked, probed, started)
 
 
-def _is_listable_dir(root: bytes, rel_dir: bytes) -> bool:
-    """Whether the walk would enter `rel_dir`: the root even through a link (the user
-    named it), anything below only if it is a directory itself, never a link to one
-    (one swapped for a link counts as vanished: its files are no longer in the root)."""
-    if not rel_dir:
-        return os.path.isdir(root)
-    try:
-        return stat.S_ISDIR(os.stat(os.path.join(root, rel_dir), follow_symlinks=False).st_mode)
-    except OSError:
-        return False
-
-
 def rescan_dirs(
     conn: sqlite3.Connection,
     root: Path,
@@ -380,7 +365,7 @@ def rescan_dirs(
     for rel_dir in sorted(set(rel_dirs)):
         if rel_dir in listed:  # already walked as part of a new parent directory
             continue
-        if not _is_listable_dir(root_bytes, rel_dir):
+        if not is_listable_dir(root_bytes, rel_dir):
             vanished.append(rel_dir)
             continue
         listing = list_dir(root_bytes, rel_dir, skip)

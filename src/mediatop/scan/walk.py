@@ -16,6 +16,7 @@ names), which this tool must keep.
 from __future__ import annotations
 
 import os
+import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,3 +149,15 @@ def inside_root(path: str | Path, root: str | Path) -> bytes | None:
     )
     outside = relative in (b".", b"..") or relative.startswith(b"../")
     return None if outside else relative
+
+
+def is_listable_dir(root: bytes, rel_dir: bytes) -> bool:
+    """Whether the walk would enter `rel_dir`: the root even through a link (the user
+    named it), anything below only if it is a directory itself, never a link to one
+    (one swapped for a link counts as vanished: its files are no longer in the root)."""
+    if not rel_dir:
+        return os.path.isdir(root)
+    try:
+        return stat.S_ISDIR(os.stat(os.path.join(root, rel_dir), follow_symlinks=False).st_mode)
+    except OSError:
+        return False

@@ -249,6 +249,10 @@ def database_file(conn: sqlite3.Connection) -> str:
     return str(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
+# SQLite-only: the files SQLite keeps beside a database (WAL, shared memory, journal).
+STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal")
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""

@@ -107,6 +107,23 @@ def _advance(state: _Session, e: VideoEngagementEvent) -> None:
     state.user_id = state.user_id or e.user_id
 
 
+def _count_position_moves(
+    buckets: Counter[tuple[int, int, str]], video_id: int, old: _Session | None, state: _Session
+) -> None:
+    """Count in `buckets` how a session moved from `old` (None: new) to `state`: the
+    bucket it drops off in (taken from the old one), and the buckets it newly reached."""
+    before = old.drop_bucket() if old else None
+    after = state.drop_bucket()
+    if before != after:
+        if before is not None:
+            buckets[(video_id, before, "dropoffs")] -= 1
+        if after is not None:
+            buckets[(video_id, after, "dropoffs")] += 1
+    old_top = int(old.max_position // BUCKET_S) if old else -1
+    for bucket in range(old_top + 1, int(state.max_position // BUCKET_S) + 1):
+        buckets[(video_id, bucket, "reached")] += 1
+
+
 def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngagementEvent]) -> None:
     """Advance the sessions these events belong to and update the per-video rollups."""
     grouped: dict[tuple[int, str], list[VideoEngagementEvent]] = {}
@@ -136,16 +153,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         day[2] += state.watch_seconds - (old.watch_seconds if old else 0.0)
         day[3] += state.buffering_events - (old.buffering_events if old else 0)
         day[4] += state.seeks - (old.seeks if old else 0)
-        before = old.drop_bucket() if old else None
-        after = state.drop_bucket()
-        if before != after:
-            if before is not None:
-                buckets[(video_id, before, "dropoffs")] -= 1
-            if after is not None:
-                buckets[(video_id, after, "dropoffs")] += 1
-        old_top = int(old.max_position // BUCKET_S) if old else -1
-        for bucket in range(old_top + 1, int(state.max_position // BUCKET_S) + 1):
-            buckets[(video_id, bucket, "reached")] += 1
+        _count_position_moves(buckets, video_id, old, state)
         saved.append((video_id, session, *vars(state).values()))
     conn.executemany(
         f"INSERT OR REPLACE INTO video_sessions (video_id, session_id, {_SESSION_COLUMNS}) "

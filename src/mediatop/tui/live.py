@@ -85,7 +85,7 @@ def rescan_changed(
 
 def store_paths(db_path: Path) -> list[str]:
     """The files a store at `db_path` may have: the database, its WAL, and the rest."""
-    from mediatop.scan.scanner import STORE_FILE_SUFFIXES
+    from mediatop.store.connection import STORE_FILE_SUFFIXES
 
     return [os.fsdecode(os.fsencode(db_path) + suffix) for suffix in STORE_FILE_SUFFIXES]
 
