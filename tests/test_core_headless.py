@@ -10,6 +10,8 @@ import pytest
 CORE = (
     "mediatop.store",
     "mediatop.scan",
+    "mediatop.scan.watch",
+    "mediatop.store.watch",
     "mediatop.analytics",
     "mediatop.analytics.library.overview",
     "mediatop.analytics.library.lookup",

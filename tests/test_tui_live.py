@@ -12,8 +12,7 @@ from textual.app import App
 
 from mediatop.analytics.library.lookup import find_file
 from mediatop.config import Settings
-from mediatop.store import connect
-from mediatop.tui.live import (
+from mediatop.scan.watch import (
     NOT_UTF8,
     WATCH_LIMIT,
     changed_dirs,
@@ -22,6 +21,7 @@ from mediatop.tui.live import (
     store_paths,
     unwatchable,
 )
+from mediatop.store import connect
 from mediatop.tui.messages import DashboardLoaded, FileLoaded
 from mediatop.tui.screens import dashboard
 from mediatop.tui.widgets.most_used import MostUsed

@@ -13,8 +13,8 @@ from textual.message import Message
 
 from mediatop.scan import ScanProgress as ScanProgressValue
 from mediatop.scan import ScanSummary
+from mediatop.scan.watch import FolderState
 from mediatop.tui.data import DashboardData, FileDetail
-from mediatop.tui.live import FolderState
 
 
 @dataclass
@@ -50,6 +50,20 @@ class LibraryChanged(Message):
     # 'store': another connection committed; 'folder': changed files were recorded;
     # 'probed': a rescan has also probed them, so their savings can be measured.
     reason: str
+
+
+@dataclass
+class DirectoriesChanged(Message):
+    """The folder watch saw changes in these directories (relative to the root, as
+    bytes; b"" is the root), or, with `dirs` None, in something it could not name: the
+    whole tree is compared."""
+
+    dirs: frozenset[bytes] | None
+
+
+@dataclass
+class FolderWatchStarted(Message):
+    """A watch of the media folder has taken hold: a change made from now on is seen."""
 
 
 @dataclass

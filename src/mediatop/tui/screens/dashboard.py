@@ -2,8 +2,8 @@
 
 The screen owns the background work that keeps the figures live: the start-up scan,
 the folder watch (watchfiles -> `rescan_dirs` of just the changed directories, or the
-whole tree compared when the watch cannot name what changed), the store watch
-(`PRAGMA data_version`, so `mediatop ingest` in another process shows up), the
+whole tree compared when the watch cannot name what changed), the store watch (its
+change counter, so `mediatop ingest` in another process shows up), the
 measuring of image savings after a scan, and the loads of the figures themselves.
 Blocking work runs in thread workers, which post typed messages; handlers here only
 hand values to the widgets. On a store this process cannot write (`read_only` says
@@ -28,14 +28,17 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from mediatop.config import Settings
 from mediatop.scan import ScanProgress as ScanProgressValue
+from mediatop.scan.watch import TREE_POLL_SECONDS, FolderState, rescan_changed
 from mediatop.textsafe import visible
 from mediatop.tui import live
 from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
     ChangesFollowed,
     DashboardLoaded,
+    DirectoriesChanged,
     FileChosen,
     FolderWatch,
+    FolderWatchStarted,
     LibraryChanged,
     SavingsMeasured,
     ScanFinished,
@@ -95,7 +98,7 @@ class DashboardScreen(Screen[None]):
         self._load_again = False
         self._load_started = 0.0
         self._loaded_before_scan = False
-        self._folder_state: live.FolderState = "watching"
+        self._folder_state: FolderState = "watching"
         self._polling_why = ""
         # How long the last whole-tree compare took: polling waits ten times that, so a
         # big tree is not compared without pause.
@@ -160,7 +163,7 @@ class DashboardScreen(Screen[None]):
         return "Watching the folder and the store."
 
     def _tree_poll_seconds(self) -> float:
-        return max(live.TREE_POLL_SECONDS, 10 * self._tree_compare_seconds)
+        return max(TREE_POLL_SECONDS, 10 * self._tree_compare_seconds)
 
     def action_refresh(self) -> None:
         self.load()
@@ -243,7 +246,7 @@ class DashboardScreen(Screen[None]):
             return
         self.post_message(ScanFinished(summary))
 
-    def folder_changed(self, dirs: set[bytes] | None) -> None:
+    def folder_changed(self, dirs: frozenset[bytes] | None) -> None:
         """What the folder watch reports: these directories changed (None: something
         it could not name did, so the whole tree is compared)."""
         if dirs is None:
@@ -253,13 +256,13 @@ class DashboardScreen(Screen[None]):
         self.rescan(dirs)
 
     @work(thread=True, group="rescan", name="rescan directories")
-    def rescan(self, dirs: set[bytes] | None) -> None:
+    def rescan(self, dirs: frozenset[bytes] | None) -> None:
         worker = get_current_worker()
         try:
             with self._scan_lock:
                 if dirs is None:
                     self._tree_rescan_asked = False  # a change from now on asks again
-                summary = live.rescan_changed(
+                summary = rescan_changed(
                     self.settings.db_path,
                     self.settings.root,
                     dirs,
@@ -299,34 +302,25 @@ class DashboardScreen(Screen[None]):
     async def _watch_folder(self) -> None:
         finished = self._watchers_running.setdefault("folder", asyncio.Event())
         try:
-            await live.watch_folder(
+            await live.follow_folder(
+                self,
                 self.settings.root,
+                self.settings.db_path,
                 self._stop_watchers,
-                self.folder_changed,
-                lambda state, why: self.post_message(FolderWatch(state, why)),
-                ignore=live.store_paths(self.settings.db_path),
                 poll_seconds=self._tree_poll_seconds,
-                on_watching=self._folder_watch_started,
             )
-        except Exception as exc:
-            self.post_message(WorkFailed("Watching the folder", user_message(exc)))
         finally:
             finished.set()
-
-    def _folder_watch_started(self) -> None:
-        self.folder_watches_started += 1
 
     async def _watch_store(self) -> None:
         finished = self._watchers_running.setdefault("store", asyncio.Event())
         try:
-            await live.watch_store(
+            await live.follow_store(
+                self,
                 self.settings.db_path,
                 self._stop_watchers,
-                lambda: self.post_message(LibraryChanged("store")),
                 readonly=self.read_only is not None,
             )
-        except Exception as exc:
-            self.post_message(WorkFailed("Watching the store", user_message(exc)))
         finally:
             finished.set()
 
@@ -350,6 +344,12 @@ class DashboardScreen(Screen[None]):
         status = self.query_one(StatusLine)
         if not self._scanning and self._folder_state != "gone" and status.has_class("-error"):
             status.show_idle(self._watching_text())
+
+    def on_directories_changed(self, message: DirectoriesChanged) -> None:
+        self.folder_changed(message.dirs)
+
+    def on_folder_watch_started(self, message: FolderWatchStarted) -> None:
+        self.folder_watches_started += 1
 
     def on_folder_watch(self, message: FolderWatch) -> None:
         self._folder_state = message.state

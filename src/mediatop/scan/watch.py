@@ -1,0 +1,259 @@
+"""Following the media folder: what changed under it, and how it is followed.
+
+`watch_folder` watches the tree with watchfiles (inotify), or polls it where a watch
+cannot hold, and calls back with typed values (`FolderChanged`, `FolderFollowed`,
+`WatchHeld`); `rescan_changed` records what changed. Headless: the dashboard runs these
+in its workers and turns the values into its messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from mediatop.store.watch import stopped_within
+
+if TYPE_CHECKING:
+    from mediatop.scan.scanner import ScanSummary
+
+# Group a burst of file events (an upload writes, renames, then chmods) into one rescan,
+# yet stay well inside the 2 s the dashboard promises.
+WATCH_DEBOUNCE_MS = 300
+WATCH_STEP_MS = 50
+ROOT_POLL_SECONDS = 1.0
+# The least wait between whole-tree compares when the tree cannot be watched (see
+# watch_folder; the dashboard waits longer after a slow compare).
+TREE_POLL_SECONDS = 2.0
+
+FolderState = Literal["watching", "polling", "gone"]
+
+
+@dataclass(frozen=True)
+class FolderChanged:
+    """These directories changed (relative to the root, as bytes; b"" is the root), or,
+    with `dirs` None, something the watch could not name did: compare the whole tree."""
+
+    dirs: frozenset[bytes] | None
+
+
+@dataclass(frozen=True)
+class FolderFollowed:
+    """The way the folder is followed changed: "watching"; "polling" (a watch cannot
+    hold on this tree, `why` says why); "gone" (the folder itself vanished)."""
+
+    state: FolderState
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class WatchHeld:
+    """A watch of the folder has taken hold: a change made from now on is seen."""
+
+
+FolderEvent = FolderChanged | FolderFollowed | WatchHeld
+
+
+def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
+    """The directories (relative to `root`, as bytes; b"" is the root) holding `paths`.
+
+    A changed directory itself is rescanned through its parent, which is what notices
+    that it appeared or vanished.
+    """
+    root_bytes = os.fsencode(os.path.abspath(root))
+    found: set[bytes] = set()
+    for path in paths:
+        parent = os.path.dirname(os.fsencode(os.path.abspath(path)))
+        relative = os.path.relpath(parent, root_bytes)
+        if relative == b"." or relative.startswith(b".."):
+            found.add(b"")
+        else:
+            found.add(relative)
+    return found
+
+
+def rescan_changed(
+    db_path: Path,
+    root: Path,
+    dirs: Iterable[bytes] | None,
+    *,
+    workers: int = 1,
+    on_recorded: Callable[[], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ScanSummary:
+    """Bring the store up to date with these changed directories (None: the whole tree,
+    in which a directory whose signature is unchanged costs only its listing), then probe
+    the new files. What the compare found, and how long it took (probing left out).
+
+    `on_recorded` is called once changed files are recorded, before probing (which
+    starts worker processes), so the totals can refresh at once. Probing stops early
+    once `cancelled()` is true.
+    """
+    from mediatop.scan.scanner import probe_pending, rescan_dirs, scan_root
+    from mediatop.store import connect
+
+    conn = connect(db_path)
+    try:
+        if dirs is None:
+            summary = scan_root(conn, root, probe=False)
+        else:
+            summary = rescan_dirs(conn, root, dirs, probe=False)
+        if summary.has_changes:
+            if on_recorded is not None:
+                on_recorded()
+            probe_pending(conn, root, workers, cancelled=cancelled)
+        return summary
+    finally:
+        conn.close()
+
+
+def store_paths(db_path: Path) -> list[str]:
+    """The files a store at `db_path` may have: the database, its WAL, and the rest."""
+    from mediatop.store.connection import STORE_FILE_SUFFIXES
+
+    return [os.fsdecode(os.fsencode(db_path) + suffix) for suffix in STORE_FILE_SUFFIXES]
+
+
+def ignoring(paths: Iterable[str | Path]) -> Callable[[object, str], bool]:
+    """A watchfiles filter: its default one (editor swap files, VCS folders...), and
+    never these files (the store's own, when it lies inside the root: each commit would
+    otherwise set off a rescan)."""
+    from watchfiles import DefaultFilter
+
+    ignored = {os.path.realpath(p) for p in paths}
+    names = {os.path.basename(p) for p in ignored}
+    default = DefaultFilter()
+
+    def keep(change: object, path: str) -> bool:
+        if os.path.basename(path) in names and os.path.realpath(path) in ignored:
+            return False
+        return default(change, path)  # type: ignore[arg-type]
+
+    return keep
+
+
+async def watch_folder(
+    root: Path,
+    stop: asyncio.Event,
+    on_event: Callable[[FolderEvent], object],
+    *,
+    ignore: Iterable[str | Path] = (),
+    poll_seconds: Callable[[], float] = lambda: TREE_POLL_SECONDS,
+) -> None:
+    """Call `on_event` with a `FolderChanged` for every burst of changes under `root`
+    until `stop` is set; changes to the files in `ignore` are not reported. A
+    `FolderFollowed` tells each change in the way the folder is followed, a `WatchHeld`
+    each time a watch has taken hold.
+
+    A watch dies with the folder it watches (a folder removed and made again is not
+    seen). So when `root` itself is gone, it is followed as "gone" and looked for every
+    ROOT_POLL_SECONDS; once it is back, as "watching", the whole tree is walked again
+    (dirs {b""}) and the watch starts anew.
+
+    A watch also ends when watchfiles meets a path it cannot name (not UTF-8), which
+    drops that whole burst, or the system's limit on watched folders. Then the whole
+    tree is compared (dirs None) and the watch starts anew. When a watch fails as it
+    starts (a folder so named, the root included, or too many folders), the tree is
+    "polling": compared every `poll_seconds()`, with a new watch tried each time, until
+    one holds (and the tree is compared once more, for what changed in between).
+    """
+    follower = _Follower(root, on_event)
+    watch_filter = ignoring(ignore)
+    while not stop.is_set():
+        if not os.path.isdir(root):
+            follower.tell("gone")
+            if not await _wait_for_folder(root, stop):
+                return
+            follower.tell("watching")
+            on_event(FolderChanged(frozenset({b""})))
+        try:
+            await follower.watch(stop, watch_filter)
+        except Exception as exc:  # raised from inside an anyio task group: maybe a group
+            why = unwatchable(exc)
+            if why is None:
+                raise
+            on_event(FolderChanged(None))
+            if not follower.held:
+                follower.tell("polling", why)
+                if await stopped_within(stop, poll_seconds()):
+                    return
+
+
+class _Follower:
+    """One folder being followed: the state last told, and whether the latest watch has
+    taken hold."""
+
+    def __init__(self, root: Path, on_event: Callable[[FolderEvent], object]) -> None:
+        self.root = root
+        self.on_event = on_event
+        self.state: FolderState = "watching"
+        self.held = False
+
+    def tell(self, state: FolderState, why: str = "") -> None:
+        if state != self.state:
+            self.state = state
+            self.on_event(FolderFollowed(state, why))
+
+    async def watch(self, stop: asyncio.Event, watch_filter: Callable[[object, str], bool]) -> None:
+        """Report each burst of changes until `stop` is set or the root is gone; raises
+        what the watch raises."""
+        from watchfiles import awatch
+
+        self.held = False
+        async for changes in awatch(
+            self.root,
+            stop_event=stop,
+            debounce=WATCH_DEBOUNCE_MS,
+            step=WATCH_STEP_MS,
+            # Returning to Python this often lets a quit take effect promptly, and the
+            # empty yields show that the watch has started.
+            rust_timeout=500,
+            yield_on_timeout=True,
+            recursive=True,
+            watch_filter=watch_filter,
+        ):
+            if not self.held:
+                self.held = True
+                self.on_event(WatchHeld())
+            if self.state == "polling":  # a watch holds again: catch up on the gap
+                self.tell("watching")
+                self.on_event(FolderChanged(None))
+            dirs = changed_dirs(self.root, (path for _change, path in changes))
+            if dirs:
+                self.on_event(FolderChanged(frozenset(dirs)))
+            if not os.path.isdir(self.root):
+                break
+
+
+NOT_UTF8 = "a folder name is not UTF-8"
+WATCH_LIMIT = "more folders than fs.inotify.max_user_watches allows"
+
+
+def unwatchable(exc: BaseException) -> str | None:
+    """Why watchfiles cannot follow the tree, if that is what `exc` says, else None: a
+    path that is not UTF-8 (one it was to report, "Unable to decode path", or the root,
+    which it cannot be given), or the OS limit on watches. awatch raises from inside an
+    anyio task group, so the error may come in a group."""
+    from watchfiles._rust_notify import WatchfilesRustInternalError
+
+    if isinstance(exc, BaseExceptionGroup):
+        reasons = {unwatchable(inner) for inner in exc.exceptions}
+        return reasons.pop() if len(reasons) == 1 else None
+    if isinstance(exc, UnicodeError) or (
+        isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
+    ):
+        return NOT_UTF8
+    if isinstance(exc, OSError) and "watch limit" in str(exc):
+        return WATCH_LIMIT
+    return None
+
+
+async def _wait_for_folder(root: Path, stop: asyncio.Event) -> bool:
+    """Wait until `root` is a folder again (True) or `stop` is set (False)."""
+    while not os.path.isdir(root):
+        if await stopped_within(stop, ROOT_POLL_SECONDS):
+            return False
+    return True

@@ -1,0 +1,75 @@
+"""Telling a face that the store changed: another connection has committed to it.
+
+Headless: `watch_store` calls back with a `StoreChanged` value, and the face (the
+dashboard today) turns it into a message of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+STORE_POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class StoreChanged:
+    """Another connection (this app's scan worker, `mediatop ingest` in another process)
+    committed to the store; `data_version` is the store's change counter after it."""
+
+    data_version: int
+
+
+async def watch_store(
+    db_path: Path,
+    stop: asyncio.Event,
+    on_change: Callable[[StoreChanged], object],
+    interval: float = STORE_POLL_SECONDS,
+    *,
+    readonly: bool = False,
+) -> None:
+    """Call `on_change` whenever another connection commits to the store, until `stop`
+    is set.
+
+    Polling the change counter costs one tiny query a second and never reads a table.
+    `readonly` watches a store this process cannot write through a read-only connection.
+    """
+    from mediatop.store.connection import connect_async
+
+    conn = await connect_async(db_path, readonly=readonly)
+    try:
+        last = await data_version(conn)
+        while not await stopped_within(stop, interval):
+            current = await data_version(conn)
+            if current != last:
+                last = current
+                on_change(StoreChanged(current))
+    finally:
+        # An aiosqlite connection left open keeps its thread alive and hangs the quit.
+        await conn.close()
+
+
+async def data_version(conn: aiosqlite.Connection) -> int:
+    """A number that changes whenever a connection other than `conn` commits."""
+    # SQLite-only: PRAGMA data_version. A server database would send a notice instead
+    # (LISTEN/NOTIFY in PostgreSQL).
+    cursor = await conn.execute("PRAGMA data_version")
+    row = await cursor.fetchone()
+    await cursor.close()
+    assert row is not None
+    return int(row[0])
+
+
+async def stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait `seconds`, or less if `stop` is set first; whether it was. The one wait of
+    the watchers (this one and the folder's), so a quit ends each within a step."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()

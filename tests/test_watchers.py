@@ -1,0 +1,153 @@
+"""The watchers are sources, not screens: they run headless and call back with typed
+values (the dashboard turns them into its messages)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mediatop.scan import scan_root
+from mediatop.scan.watch import (
+    NOT_UTF8,
+    FolderChanged,
+    FolderFollowed,
+    WatchHeld,
+    watch_folder,
+)
+from mediatop.store import connect
+from mediatop.store.watch import StoreChanged, watch_store
+
+WAIT_S = 10.0
+
+
+class Recorder:
+    """Every value a watcher called back with, in order; a test waits for the one it
+    needs rather than for a fixed time."""
+
+    def __init__(self) -> None:
+        self.events: list[object] = []
+        self._arrived = asyncio.Event()
+
+    def __call__(self, event: object) -> None:
+        self.events.append(event)
+        self._arrived.set()
+
+    async def wait_for(self, wanted: Callable[[object], bool], since: int = 0) -> int:
+        """Until an event from index `since` on satisfies `wanted`; the index after it."""
+        async with asyncio.timeout(WAIT_S):
+            while True:
+                for index in range(since, len(self.events)):
+                    if wanted(self.events[index]):
+                        return index + 1
+                self._arrived.clear()
+                await self._arrived.wait()
+
+
+async def _stopped(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)  # the quit waits on nothing longer
+
+
+def _is(kind: type) -> Callable[[object], bool]:
+    return lambda event: isinstance(event, kind)
+
+
+async def test_the_folder_watch_reports_the_changed_directory_as_a_typed_value(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    (root / "2024" / "05").mkdir(parents=True)
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_folder(root, stop, seen))
+    after = await seen.wait_for(_is(WatchHeld))
+    (root / "2024" / "05" / "logo.png").write_bytes(b"png")
+    await seen.wait_for(_is(FolderChanged), after)
+    await _stopped(task, stop)
+    assert seen.events[0] == WatchHeld()  # nothing before the watch holds
+    changes = [e for e in seen.events if isinstance(e, FolderChanged)]
+    # One file written in 2024/05: that folder (relative to the root, as bytes), only.
+    assert {d for e in changes for d in e.dirs or {b"?"}} == {b"2024/05"}
+    assert not any(isinstance(e, FolderFollowed) for e in seen.events)  # never polled
+
+
+async def test_a_name_that_is_not_utf8_asks_for_a_whole_tree_compare_and_the_watch_goes_on(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    root.mkdir()
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_folder(root, stop, seen))
+    after = await seen.wait_for(_is(WatchHeld))
+    with open(os.fsencode(root) + b"/caf\xe9.png", "wb") as handle:
+        handle.write(b"png")
+    # watchfiles cannot name it and drops the burst: the whole tree is compared instead.
+    after = await seen.wait_for(lambda e: e == FolderChanged(None), after)
+    after = await seen.wait_for(_is(WatchHeld), after)  # a new watch holds
+    (root / "plain.png").write_bytes(b"png")
+    await seen.wait_for(lambda e: e == FolderChanged(frozenset({b""})), after)
+    await _stopped(task, stop)
+
+
+async def test_a_tree_that_cannot_be_watched_is_polled_and_says_why(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    os.makedirs(os.fsencode(root) + b"/dir-\xfe")
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_folder(root, stop, seen, poll_seconds=lambda: 0.2))
+    await seen.wait_for(lambda e: e == FolderFollowed("polling", NOT_UTF8))
+    assert FolderChanged(None) in seen.events  # each failed try compares the whole tree
+    assert WatchHeld() not in seen.events
+    await _stopped(task, stop)
+
+
+async def test_a_folder_gone_and_back_is_told_and_walked_again(tmp_path: Path) -> None:
+    root = tmp_path / "uploads"
+    root.mkdir()
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_folder(root, stop, seen))
+    after = await seen.wait_for(_is(WatchHeld))
+    shutil.rmtree(root)
+    after = await seen.wait_for(lambda e: e == FolderFollowed("gone"), after)
+    root.mkdir()
+    after = await seen.wait_for(lambda e: e == FolderFollowed("watching"), after)
+    assert seen.events[after] == FolderChanged(frozenset({b""}))  # the whole tree, again
+    await _stopped(task, stop)
+
+
+async def test_the_store_watch_reports_a_commit_made_by_another_connection(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "uploads"
+    root.mkdir()
+    db_path = tmp_path / "store.sqlite3"
+    connect(db_path).close()
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_store(db_path, stop, seen, interval=0.05))
+    writes = 0
+    # A commit made before the watch has read its starting counter is not a change to
+    # it: commit (a scan that finds a new file, as `mediatop scan` in another process
+    # would) until one is seen.
+    async with asyncio.timeout(WAIT_S):
+        while not seen.events:
+            (root / f"new-{writes}.txt").write_bytes(b"new")
+            writer = connect(db_path)
+            try:
+                scan_root(writer, root, probe=False)
+            finally:
+                writer.close()
+            writes += 1
+            await asyncio.sleep(0.1)
+    assert all(isinstance(e, StoreChanged) for e in seen.events)
+    await _stopped(task, stop)
+
+
+def test_the_watchers_values_are_frozen() -> None:
+    events: list[object] = [FolderChanged(None), FolderFollowed("gone"), StoreChanged(1)]
+    for event in events:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            event.why = "changed"  # type: ignore[attr-defined]
