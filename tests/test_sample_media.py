@@ -1,7 +1,8 @@
 """Checks on the committed sample_media/ tree that the demo and smoke tests rely on.
 
-The tree is made by scripts/make_sample_media.py; these tests read the committed
-files only, so they need neither ffmpeg nor the generator.
+The tree is made by mediatop.demo.sample_media (test_sample_media_generator.py checks
+that it rebuilds this tree); these tests read the committed files only, so they need
+neither ffmpeg nor the generator.
 """
 
 from __future__ import annotations
