@@ -34,7 +34,6 @@ TOO_LONG_FOR_NOW: set[str] = {
     "analytics/usage/report.py",
     "analytics/usage/report.py:_scored",
     "analytics/usage/unused.py:_candidate",
-    "demo/traffic.py",
     "ingest/logs/lines.py",
     "ingest/logs/lines.py:_add",
     "ingest/logs/lines.py:_add_plain_combined",

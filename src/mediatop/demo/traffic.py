@@ -27,11 +27,13 @@ size, an old PDF, audio) and are referenced nowhere, so `report usage` has unuse
 candidates; some generated sizes of used images are never requested nor referenced
 (the images report's `unusedSizes`); some files are referenced but never requested
 (high-risk candidates). Deterministic per seed.
+
+The access log is made here; the tracked events in `demo.tracked`, the pages in
+`demo.pages`, both from the same `Traffic`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -39,10 +41,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mediatop.demo.labels import DEMO_HOST, HIT_RATE, PAGES
+from mediatop.demo.pages import content_pages
+from mediatop.demo.tracked import tracked_events
 from mediatop.kinds import classify
 
 if TYPE_CHECKING:
@@ -50,7 +54,6 @@ if TYPE_CHECKING:
 
 DAYS = 120
 LOG_LINES = 25_000
-DEMO_HOST = "demo.mediatop.invalid"
 DEMO_PREFIXES = ("/wp-content/uploads/",)
 LOG_FORMAT = (
     '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
@@ -73,14 +76,10 @@ _AGENTS = (
     ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", 3, "bot", 2e7),
     ("curl/8.5.0", 1, "bot", 2e7),
 )  # fmt: skip
-_PAGES = ("spring-sale", "about-us", "product-tour", "annual-report", "team", "podcast",
-          "holiday-gifts", "customer-stories")  # fmt: skip
 _COUNTRIES = (("US", 30), ("GB", 12), ("DE", 11), ("ID", 9), ("FR", 8), ("BR", 8), ("IN", 12),
               ("JP", 6), ("CA", 4))  # fmt: skip
 # UTC hour-of-day rhythm of human traffic; weekends are quieter
 _HOURS = (3, 2, 2, 2, 2, 3, 4, 6, 8, 9, 9, 9, 10, 11, 11, 11, 11, 10, 9, 8, 7, 6, 5, 4)
-# cache hit probability per kind (the rest are MISS, a few EXPIRED)
-_HIT_RATE = {"image": 0.8, "document": 0.65, "video": 0.35, "audio": 0.45, "other": 0.7}
 # Files of the bundled sample that get no traffic and no reference at all (unused
 # candidates), that are referenced but never requested (high risk), and generated sizes
 # of used images that nobody requests or references (`unusedSizes`).
@@ -97,7 +96,6 @@ _MISSING = ("2023/05/summer-sale-banner.jpg", "2023/08/team-photo-2023-1024x683.
             "2024/02/price-list-2024.pdf", "2023/11/promo-video.mp4", "2023/01/logo-old.png",
             "2024/06/webinar-slides.pdf")  # fmt: skip
 _DATED = re.compile(r"^(\d{4})/(\d{2})/")
-_SIZE_SUFFIX = re.compile(r"-(\d+x\d+|scaled)$|@\dx$")
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class DemoInputs:
 
 
 @dataclass(frozen=True)
-class _File:
+class TrafficFile:
     path: str
     kind: str
     size: int
@@ -119,7 +117,7 @@ class _File:
     duration: float = 0.0  # seconds, for video and audio
 
 
-def _media_files(root: Path, durations: Mapping[str, float] | None) -> list[_File]:
+def _media_files(root: Path, durations: Mapping[str, float] | None) -> list[TrafficFile]:
     """Every file under root, sorted, with its size, upload time and (for video and
     audio) its duration: from `durations` when given, else probed as the scanner does."""
     from mediatop.scan.probe import probe_one
@@ -146,11 +144,11 @@ def _media_files(root: Path, durations: Mapping[str, float] | None) -> list[_Fil
                 if known is None and durations is None:
                     known = probe_one(os.fsencode(full), kind, st.st_size).duration_s
                 duration = float(known or 0.0)
-            found.append(_File(relative, kind, st.st_size, uploaded, duration))
+            found.append(TrafficFile(relative, kind, st.st_size, uploaded, duration))
     return found
 
 
-def _roles(files: list[_File], now: int) -> tuple[set[str], set[str], set[str]]:
+def _roles(files: list[TrafficFile], now: int) -> tuple[set[str], set[str], set[str]]:
     """(unused, referenced but idle, idle generated sizes): the bundled sample's named
     files, or for another library every 8th media file uploaded over 180 days ago."""
     present = {f.path for f in files}
@@ -161,10 +159,10 @@ def _roles(files: list[_File], now: int) -> tuple[set[str], set[str], set[str]]:
     return unused, set(_REFERENCED_IDLE) & present, set(_IDLE_SIZES) & present
 
 
-class _Traffic:
+class Traffic:
     """The generator's shared state: files, clock, visitors and the seeded rng."""
 
-    def __init__(self, files: list[_File], now: int, rng: random.Random) -> None:
+    def __init__(self, files: list[TrafficFile], now: int, rng: random.Random) -> None:
         self.rng = rng
         self.now = now
         self.start = now - DAYS * 86400
@@ -182,8 +180,8 @@ class _Traffic:
         ]
         # human plays (video/audio) and inline PDF opens in the log, which the site's
         # player and viewer scripts also report as tracked events
-        self.plays: list[tuple[int, _File, str, str]] = []
-        self.opens: list[tuple[int, _File, str, str, float, bool]] = []
+        self.plays: list[tuple[int, TrafficFile, str, str]] = []
+        self.opens: list[tuple[int, TrafficFile, str, str, float, bool]] = []
         countries = [c for c, _ in _COUNTRIES]
         country_weights = [w for _, w in _COUNTRIES]
         agent_weights = [a[1] for a in _AGENTS]
@@ -213,9 +211,9 @@ class _Traffic:
             ip, (agent, _, device, bandwidth), country = rng.choice(self.visitors)
             ts = self.moment(f.uploaded)
             referrer = "-" if device == "bot" or rng.random() < 0.15 else (
-                f"https://{DEMO_HOST}/{rng.choice(_PAGES)}/")  # fmt: skip
+                f"https://{DEMO_HOST}/{rng.choice(PAGES)}/")  # fmt: skip
             url = f"/wp-content/uploads/{f.path}"
-            hit = rng.random() < (_HIT_RATE[f.kind] if device != "bot" else 0.35)
+            hit = rng.random() < (HIT_RATE[f.kind] if device != "bot" else 0.35)
             if rng.random() < 0.02:  # a link to a file deleted long ago
                 url = "/wp-content/uploads/" + rng.choices(_MISSING, (5, 3, 2, 2, 1, 1))[0]
                 requests = [(404, 153, "MISS", 0.002)]
@@ -250,7 +248,7 @@ class _Traffic:
         return ("EXPIRED" if rng.random() < 0.1 else "MISS"), upstream + send
 
     def _ranges(
-        self, f: _File, device: str, bandwidth: float, hit: bool, agent: str
+        self, f: TrafficFile, device: str, bandwidth: float, hit: bool, agent: str
     ) -> list[tuple[int, int, str, float]]:
         """One play as a player fetches it: Safari probes 2 bytes first; a seek fetches
         the rest again from the middle. Bytes never exceed the file's size."""
@@ -262,182 +260,13 @@ class _Traffic:
             chunks.append(rng.randrange(1, max(2, f.size // 2)))
         return [(206, n, *self._timing(n, bandwidth, hit)) for n in chunks]
 
-    def events(self) -> list[str]:
-        rng = self.rng
-        events: list[dict[str, object]] = []
-        images = [f for f in self.active if f.kind == "image"][:14]
-        for _ in range(600 if images else 0):
-            f = rng.choice(images)
-            _, agent, country = rng.choice(self.visitors[:600])
-            events.append({"media": f.path, "eventType": rng.choice(("click", "click", "share")),
-                           "timestamp": self.moment(f.uploaded), "device": agent[2],
-                           "sessionId": f"demo-{rng.randrange(400)}", "country": country,
-                           "referrer": f"https://{DEMO_HOST}/{rng.choice(_PAGES)}/"})  # fmt: skip
-        events.extend(self._beacons())
-        for ts, f, device, country, bandwidth, hit in self.opens:
-            if rng.random() < 0.9:  # some visitors block the viewer's script
-                seconds = self._client_seconds(f, device, bandwidth, hit)
-                events.append({"media": f.path, "eventType": "view", "timestamp": ts,
-                               "clientTimeMs": round(seconds * 1000, 1), "device": device,
-                               "transferSize": f.size + 300, "country": country,
-                               "sessionId": f"demo-viewer-{len(events)}"})  # fmt: skip
-        for ts, f, device, country in self.plays:
-            if f.duration > 0 and rng.random() < 0.85:
-                events.extend(self._session(f, len(events), ts, device, country))
-        events.sort(key=lambda e: int(e["timestamp"]))  # type: ignore[call-overload]
-        return [json.dumps(e) + "\n" for e in events]
 
-    def _beacons(self) -> list[dict[str, object]]:
-        """Resource Timing beacons (what the visitor waited) for images,
-        sampled: the site's script reports one page view in twenty."""
-        rng = self.rng
-        seen = [(f, w) for f, w in zip(self.active, self.weights, strict=True)
-                if f.kind == "image"]  # fmt: skip
-        out: list[dict[str, object]] = []
-        for f in rng.choices([f for f, _ in seen], [w for _, w in seen], k=1500) if seen else []:
-            _, (_, _, device, bandwidth), country = rng.choice(self.visitors[:600])
-            if device == "bot":
-                continue
-            cached = rng.random() < 0.2  # from the browser's cache: nothing transferred
-            seconds = (
-                rng.uniform(0.001, 0.008) if cached else
-                self._client_seconds(f, device, bandwidth, rng.random() < _HIT_RATE[f.kind])
-            )  # fmt: skip
-            out.append({"media": f.path, "eventType": "view", "timestamp": self.moment(f.uploaded),
-                        "clientTimeMs": round(seconds * 1000, 1), "device": device,
-                        "transferSize": 0 if cached else f.size + 300, "country": country,
-                        "sessionId": f"demo-rt-{rng.randrange(2000)}",
-                        "referrer": f"https://{DEMO_HOST}/{rng.choice(_PAGES)}/"})  # fmt: skip
-        return out
-
-    def _client_seconds(self, f: _File, device: str, bandwidth: float, hit: bool) -> float:
-        """What the visitor waited (Resource Timing `duration`): a round trip, the
-        transfer, and the upstream fetch on a cache miss."""
-        rng = self.rng
-        rtt = {"mobile": 0.09, "tablet": 0.05}.get(device, 0.03)
-        seconds = rtt * rng.lognormvariate(0, 0.3) + f.size / (
-            bandwidth * rng.lognormvariate(0, 0.4)
-        )
-        return seconds + (0 if hit else rng.lognormvariate(math.log(0.12), 0.5))
-
-    def _session(
-        self, f: _File, serial: int, ts: int, device: str, country: str
-    ) -> list[dict[str, object]]:
-        """One player session within the clip: play at 0, progress about every quarter,
-        maybe a seek or a quality change, then a pause, a stop or the end."""
-        rng = self.rng
-        length = f.duration
-        quality = rng.choice(("360p", "480p", "720p") if device == "mobile" else ("720p", "1080p"))
-        common = {"media": f.path, "sessionId": f"demo-player-{serial}", "duration": length,
-                  "device": device, "country": country}  # fmt: skip
-        out: list[dict[str, object]] = [
-            {**common, "eventType": "play", "currentTime": 0, "timestamp": ts, "quality": quality}
-        ]
-        roll = rng.random()
-        end = length if roll < 0.55 else _tenth(length * rng.uniform(0.1, 0.9))
-        final = "complete" if end >= length else ("pause" if roll < 0.85 else "stop")
-        step = max(1.0, length / 4)
-        position = 0.0
-        while position + step < end:
-            if rng.random() < 0.12 and position > 0:
-                target = _tenth(min(end, position + rng.uniform(0.2, 0.4) * length) if
-                                rng.random() < 0.6 else rng.uniform(0, position))  # fmt: skip
-                ts += 1
-                out.append({**common, "eventType": "seek", "currentTime": target,
-                            "seekFrom": position, "timestamp": ts, "quality": quality})  # fmt: skip
-                position = target
-                continue
-            if rng.random() < 0.05:
-                quality = "480p" if quality != "480p" else "720p"
-                out.append({**common, "eventType": "quality_change", "currentTime": position,
-                            "timestamp": ts, "quality": quality})  # fmt: skip
-            position = _tenth(position + step)
-            ts += math.ceil(step)
-            buffering = rng.random() < (0.12 if device == "mobile" else 0.04)
-            out.append({**common, "eventType": "progress", "currentTime": position,
-                        "timestamp": ts, "quality": quality, "buffering": buffering})  # fmt: skip
-        ts += max(1, math.ceil(end - position))
-        out.append({**common, "eventType": final, "currentTime": end, "timestamp": ts,
-                    "quality": quality})  # fmt: skip
-        if final == "complete" and rng.random() < 0.08:
-            out.append({"media": f.path, "eventType": "share", "timestamp": ts + 2,
-                        "sessionId": common["sessionId"], "device": device, "country": country,
-                        "referrer": f"https://{DEMO_HOST}/{rng.choice(_PAGES)}/"})  # fmt: skip
-        return out
-
-    def pages(self) -> dict[str, str]:
-        """HTML pages referencing the files in use and the referenced-but-idle ones."""
-        shown = {f.path for f in self.active} | self.referenced_idle
-        files = sorted(shown)
-        sizes: dict[str, list[str]] = {}
-        for path in files:
-            stem, suffix = os.path.splitext(path)
-            original = _SIZE_SUFFIX.sub("", stem) + suffix
-            if original != path and original in shown:
-                sizes.setdefault(original, []).append(path)
-        grouped = {p for members in sizes.values() for p in members}
-        images = [p for p in files if classify(p)[0] == "image" and p not in grouped]
-        others = [p for p in files if classify(p)[0] in ("video", "audio", "document")]
-        pages: dict[str, str] = {}
-        for index, slug in enumerate(_PAGES):
-            title = slug.replace("-", " ").title() + " (demo)"
-            body = []
-            gallery: list[str] = []
-            for number, image in enumerate(images[index :: len(_PAGES)]):
-                url = escape(f"/wp-content/uploads/{image}")
-                # the first image of a page is its featured image
-                featured = ' class="wp-post-image"' if number == 0 else ""
-                if image in sizes:
-                    srcset = ", ".join(f"/wp-content/uploads/{p} {_width(p)}"
-                                       for p in sizes[image])  # fmt: skip
-                    body.append(f'<img{featured} src="{url}" srcset="{escape(srcset)}" '
-                                f'sizes="(max-width: 900px) 100vw, 900px" alt="">')  # fmt: skip
-                else:
-                    lazy = ' loading="lazy"' if index % 2 and not featured else ""
-                    width = self.rng.choice((300, 640, 800))
-                    body.append(f'<img{featured} src="{url}" width="{width}"{lazy} alt="">')
-            if index in (4, 6):  # the team page and the gift guide have a gallery
-                plain = [p for p in images if p not in sizes][index % 3 :: 3][:5]
-                gallery = [f'<img src="{escape(f"/wp-content/uploads/{p}")}" width="300" '
-                           f'loading="lazy" alt="">' for p in plain]  # fmt: skip
-            if gallery:
-                body.append(f'<div class="wp-block-gallery gallery">{"".join(gallery)}</div>')
-            for item in others[index :: len(_PAGES)]:
-                url = escape(f"/wp-content/uploads/{item}")
-                tag = classify(item)[0]
-                if tag == "document":
-                    body.append(f'<a href="{url}">{escape(Path(item).name)}</a>')
-                else:
-                    body.append(f'<{tag} controls src="{url}"></{tag}>')
-            folder = "pages" if index % 3 == 0 else "posts"
-            pages[f"{folder}/{slug}.html"] = (
-                f"<!doctype html><html><head><title>{escape(title)}</title>"
-                f'<link rel="canonical" href="https://{DEMO_HOST}/{slug}/"></head>'
-                f"<body><h1>{escape(title)}</h1>{''.join(body)}</body></html>\n"
-            )
-        return pages
-
-
-def _tenth(seconds: float) -> float:
-    """A player position as players report it, rounded down so it never passes the end."""
-    return math.floor(seconds * 10) / 10
-
-
-def _popularity_class(f: _File) -> int:
+def _popularity_class(f: TrafficFile) -> int:
     if f.kind == "image":
         return 0 if re.search(r"logo|favicon|hero|banner", f.path) else 1
     if f.kind == "video" or f.path.endswith(".pdf"):
         return 2
     return 3 if f.kind == "audio" else 4
-
-
-def _width(path: str) -> str:
-    """A srcset descriptor for a generated size: its width, 2560w for WordPress's
-    "-scaled" copy, or the density of an "@2x" copy."""
-    found = re.search(r"-(\d+)x\d+\.[^.]+$|@(\d)x\.[^.]+$", path)
-    if found is None:
-        return "2560w"
-    return f"{found[1]}w" if found[1] else f"{found[2]}x"
 
 
 def stored_durations(conn: sqlite3.Connection) -> dict[str, float]:
@@ -467,14 +296,14 @@ def write_demo_inputs(
     """
     rng = random.Random(seed)
     now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
-    traffic = _Traffic(_media_files(root, durations), int(now.timestamp()), rng)
+    traffic = Traffic(_media_files(root, durations), int(now.timestamp()), rng)
     out_dir.mkdir(parents=True, exist_ok=True)
     log = out_dir / "demo-access.log"
     log.write_text("".join(traffic.log_lines()), encoding="utf-8")
     events = out_dir / "demo-events.jsonl"
-    events.write_text("".join(traffic.events()), encoding="utf-8")
+    events.write_text("".join(tracked_events(traffic)), encoding="utf-8")
     content = out_dir / "demo-content"
-    for relative, html in traffic.pages().items():
+    for relative, html in content_pages(traffic).items():
         target = content / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
