@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from mediatop.cli.output import EXIT_USAGE, UserError, info
-from mediatop.config import ConfigError, Settings, load_settings
+from mediatop.config import Settings, load_settings
+from mediatop.errors import ConfigError, StoreError
 from mediatop.textsafe import visible
 
 
@@ -42,7 +43,7 @@ def open_store(settings: Settings, *, readonly: bool = False) -> sqlite3.Connect
 
     A reader of a store this process cannot write is told so on stderr: the report is
     read from it as it is, and nothing it would record (measured savings, hashes) is."""
-    from mediatop.store import StoreError, connect, write_problem
+    from mediatop.store import connect, write_problem
 
     try:
         conn = connect(settings.db_path, readonly=readonly)

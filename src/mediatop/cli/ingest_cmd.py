@@ -91,7 +91,8 @@ def _open(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]
 def _open_scanned(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]]:
     """The store of a root that has been scanned; refused with exit 2, creating and
     storing nothing, when it never was (every event would be lost as a miss)."""
-    from mediatop.ingest.prescan import NotScannedError, require_scanned
+    from mediatop.errors import NotScannedError
+    from mediatop.ingest.prescan import require_scanned
 
     settings = settings_from(args)
     if not settings.db_path.is_file():
@@ -117,13 +118,14 @@ def _not_scanned(args: argparse.Namespace) -> UserError:
 
 @_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
-    from mediatop.ingest.logs.logfile import LogFormatMismatchError, ingest_logs
-    from mediatop.ingest.logs.logformat import LogFormatError
-    from mediatop.ingest.logs.pipeline import (
+    from mediatop.errors import (
         IngestWorkerError,
+        LogFormatError,
+        LogFormatMismatchError,
         WorkerCountError,
-        configured_workers,
     )
+    from mediatop.ingest.logs.logfile import ingest_logs
+    from mediatop.ingest.logs.pipeline import configured_workers
     from mediatop.ingest.logs.tally import IngestTally
 
     try:
@@ -178,7 +180,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 @_store_errors
 def run_track(args: argparse.Namespace) -> int:
-    from mediatop.ingest.events.tracked import InvalidEvent, track_event
+    from mediatop.errors import InvalidEvent
+    from mediatop.ingest.events.tracked import track_event
 
     conn, prefixes = _open_scanned(args)
     fields = {

@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from mediatop.analytics.context import ReportContext
     from mediatop.analytics.jsonable import to_jsonable
     from mediatop.analytics.registry import run_report
-    from mediatop.timerange import TimeRangeError, parse_range
+    from mediatop.errors import TimeRangeError
+    from mediatop.timerange import parse_range
 
     if args.name not in REPORTS:
         raise UserError(f"unknown report {args.name!r}; choose from {', '.join(REPORTS)}", 2)
