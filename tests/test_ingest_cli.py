@@ -109,9 +109,9 @@ def test_events_before_the_first_scan_are_refused_and_nothing_is_stored(
 
 
 def test_the_library_refuses_events_into_an_unscanned_store(tmp_path: Path) -> None:
+    from mediatop.errors import NotScannedError
     from mediatop.ingest.events.tracked import import_events, track_event
     from mediatop.ingest.logs.logfile import ingest_logs
-    from mediatop.ingest.prescan import NotScannedError
 
     log = tmp_path / "access.log"
     log.write_text(LINE)

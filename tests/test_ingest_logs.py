@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediatop.ingest.logs.logfile import LogFormatMismatchError, ingest_logs
+from mediatop.errors import LogFormatMismatchError
+from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.ingest.logs.logformat import compile_format
 from mediatop.scan import scan_root
 from mediatop.store import connect

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from mediatop.errors import WalkWorkerError
 from mediatop.scan import rescan_dirs, scan_root
 from mediatop.scan.scanner import ScanProgress
 from mediatop.scan.walk import DirListing, walk_tree
-from mediatop.scan.walk_forked import WalkWorkerError, map_directories
+from mediatop.scan.walk_forked import map_directories
 from mediatop.store import connect
 from mediatop.store.files import insert_new
 

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediatop.errors import ConfigError
+
 DEFAULT_URL_PREFIXES = ("/wp-content/uploads/", "/uploads/")
 DEFAULT_UNUSED_DAYS = 90
-
-
-class ConfigError(Exception):
-    """A setting that cannot be used; the message is meant for the user."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from mediatop.errors import TimeRangeError
+
 PRESETS = ("24h", "7d", "30d", "90d", "all")
 _RELATIVE = re.compile(r"^(\d+)([hd])$")
 # The epoch start stands for "all": every store timestamp is after it.
@@ -29,15 +31,6 @@ EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
 # The longest relative range: 100 years (`all` is there for everything).
 MAX_RANGE_DAYS = 36_500
-
-
-class TimeRangeError(ValueError):
-    """A range the user wrote that cannot be understood; `flag` names the input at
-    fault ('range', 'from' or 'to'), so a face can point at what to fix."""
-
-    def __init__(self, message: str, flag: str = "range") -> None:
-        super().__init__(message)
-        self.flag = flag
 
 
 @dataclass(frozen=True)

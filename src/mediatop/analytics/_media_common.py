@@ -41,7 +41,8 @@ class ShareRow:
 def open_cache_writer(ctx: ReportContext) -> sqlite3.Connection | None:
     """A writable connection to the report's store, for filling caches (savings, hashes),
     or None when the store cannot be written (then reports use what is cached)."""
-    from mediatop.store.connection import StoreError, connect
+    from mediatop.errors import StoreError
+    from mediatop.store.connection import connect
 
     try:
         return connect(ctx.settings.db_path)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from mediatop import __version__
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, lossless_stdout
+from mediatop.errors import InputError, MediatopError
+from mediatop.textsafe import visible
 
 # Each module defines register(subparsers) adding its sub-command(s) with a `run` default.
 COMMAND_MODULES = (
@@ -67,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except UserError as exc:
         return fail(str(exc), exc.exit_code)
+    except MediatopError as exc:
+        # What the library raised without the command giving it a CLI wording.
+        code = EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILURE
+        return fail(visible(str(exc)), code)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_FAILURE)
     except BrokenPipeError:

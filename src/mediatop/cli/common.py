@@ -1,13 +1,14 @@
-"""Arguments most sub-commands share (ROOT, --db, --quota) and turning them into Settings."""
+"""Arguments most sub-commands share (ROOT, --db, --quota) and turning them into a library."""
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from pathlib import Path
 
 from mediatop.cli.output import EXIT_USAGE, UserError, info
-from mediatop.config import ConfigError, Settings, load_settings
+from mediatop.config import Settings, load_settings
+from mediatop.errors import ConfigError
+from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
 
 
@@ -37,21 +38,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
         raise UserError(str(exc), EXIT_USAGE) from exc
 
 
-def open_store(settings: Settings, *, readonly: bool = False) -> sqlite3.Connection:
-    """The store for these settings, with store errors turned into user errors.
+def open_library(args: argparse.Namespace, *, readonly: bool = False) -> MediaLibrary:
+    """The library the arguments name (a setting that cannot be used is a usage error)."""
+    return MediaLibrary(settings_from(args), readonly=readonly)
 
-    A reader of a store this process cannot write is told so on stderr: the report is
+
+def tell_if_read_only(library: MediaLibrary) -> None:
+    """A reader of a store this process cannot write is told so on stderr: the report is
     read from it as it is, and nothing it would record (measured savings, hashes) is."""
-    from mediatop.store import StoreError, connect, write_problem
-
-    try:
-        conn = connect(settings.db_path, readonly=readonly)
-    except StoreError as exc:
-        raise UserError(visible(str(exc))) from exc
-    problem = write_problem(settings.db_path) if readonly else None
+    problem = library.write_problem()
     if problem:
         info(
             f"mediatop: reading the store read-only, as {visible(problem)}; nothing can be "
             "recorded, so savings and hashes not measured yet are left out"
         )
-    return conn

@@ -1,37 +1,23 @@
 """`mediatop ingest`, `track`, `import-events` and `refs scan|import`: events into the store.
 
-Each parses its arguments, calls one library function from `mediatop.ingest`, and
-prints a summary on stderr (or JSON on stdout with --json).
+Each parses its arguments, calls one method of `MediaLibrary`, and prints a summary on
+stderr (or JSON on stdout with --json).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
+import contextlib
 import signal
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.common import add_root_arguments, open_library
 from mediatop.cli.numbers import MAX_BATCH_LINES, whole_number
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
+from mediatop.errors import NotScannedError
 from mediatop.textsafe import visible
-
-
-def _store_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn a store failure (e.g. still locked after the 30 s busy timeout) into a message."""
-
-    @functools.wraps(run)
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return run(args)
-        except sqlite3.Error as exc:
-            raise UserError(f"the store could not be written: {exc}") from exc
-
-    return wrapper
 
 
 def register(subparsers: Any) -> None:
@@ -83,115 +69,64 @@ def register(subparsers: Any) -> None:
     imp.set_defaults(run=run_refs_import)
 
 
-def _open(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]]:
-    settings = settings_from(args)
-    return open_store(settings), settings.url_prefixes
-
-
-def _open_scanned(args: argparse.Namespace) -> tuple[sqlite3.Connection, tuple[str, ...]]:
-    """The store of a root that has been scanned; refused with exit 2, creating and
-    storing nothing, when it never was (every event would be lost as a miss)."""
-    from mediatop.ingest.prescan import NotScannedError, require_scanned
-
-    settings = settings_from(args)
-    if not settings.db_path.is_file():
-        raise _not_scanned(args)
-    conn = open_store(settings)
+@contextlib.contextmanager
+def _naming_the_root(args: argparse.Namespace) -> Iterator[None]:
+    """A root never scanned is refused with exit 2, naming the command that fixes it."""
     try:
-        require_scanned(conn)
+        yield
     except NotScannedError:
-        conn.close()
-        raise _not_scanned(args) from None
-    return conn, settings.url_prefixes
+        root = visible(str(args.root))
+        same_db = " with the same --db" if args.db else ""
+        raise UserError(
+            f"the store has never scanned {root}, so nothing was read (every event would "
+            f"count as a miss): scan {root} first (`mediatop scan {root}`{same_db})",
+            EXIT_USAGE,
+        ) from None
 
 
-def _not_scanned(args: argparse.Namespace) -> UserError:
-    root = visible(str(args.root))
-    same_db = " with the same --db" if args.db else ""
-    return UserError(
-        f"the store has never scanned {root}, so nothing was read (every event would count "
-        f"as a miss): scan {root} first (`mediatop scan {root}`{same_db})",
-        EXIT_USAGE,
-    )
-
-
-@_store_errors
 def run_ingest(args: argparse.Namespace) -> int:
-    from mediatop.ingest.logs.logfile import LogFormatMismatchError, ingest_logs
-    from mediatop.ingest.logs.logformat import LogFormatError
-    from mediatop.ingest.logs.pipeline import (
-        IngestWorkerError,
-        WorkerCountError,
-        configured_workers,
-    )
-    from mediatop.ingest.logs.tally import IngestTally
-
-    try:
-        configured_workers()  # checked before anything is read
-    except WorkerCountError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    for log in args.logs:
-        if not log.is_file():
-            raise UserError(f"no such log file: {log}", EXIT_USAGE)
-    conn, prefixes = _open_scanned(args)
+    library = open_library(args)
     stopping = {"now": False}
     if args.follow:
         signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
 
-    def progress(tally: IngestTally) -> None:
+    def progress(tally: Any) -> None:
         if args.follow and not args.json:
             info(f"{tally.lines} lines, {tally.accepted} accepted")
 
     try:
-        tally = ingest_logs(
-            conn, args.logs, url_prefixes=prefixes, log_format=args.log_format,
-            follow=args.follow, stop=lambda: stopping["now"], batch_lines=args.batch_lines,
-            on_batch=progress,
-        )  # fmt: skip
-    except (LogFormatError, LogFormatMismatchError) as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise UserError(f"cannot read log: {exc}") from exc
-    except IngestWorkerError as exc:
-        raise UserError(str(exc)) from exc
+        with _naming_the_root(args):
+            tally = library.ingest_log(
+                args.logs, log_format=args.log_format, follow=args.follow,
+                stop=lambda: stopping["now"], batch_lines=args.batch_lines, on_batch=progress,
+            )  # fmt: skip
     except KeyboardInterrupt:
         info("stopped; everything read so far is stored")
         return EXIT_OK
-    finally:
-        conn.close()
-    summary = tally.as_dict()
     if args.json:
-        print_json(summary)
-    else:
-        malformed = ", ".join(f"{k} {v}" for k, v in sorted(tally.malformed.items())) or "none"
-        info(
-            f"{tally.lines} lines read from {len(tally.files)} log(s): {tally.accepted} accepted "
-            f"({tally.bots} from crawlers), {tally.misses} misses (media not in the library: "
-            f"{tally.misses - tally.bot_misses} by people, {tally.bot_misses} by crawlers; "
-            f"{tally.served_misses} answered below 400), {tally.not_media} not media, "
-            f"{tally.not_get} not GET/HEAD; malformed: {malformed}"
-        )
-        if tally.incomplete_tail:
-            info(f"{tally.incomplete_tail} bytes of an unfinished last line left for next time")
+        print_json(tally.as_dict())
+        return EXIT_OK
+    malformed = ", ".join(f"{k} {v}" for k, v in sorted(tally.malformed.items())) or "none"
+    info(
+        f"{tally.lines} lines read from {len(tally.files)} log(s): {tally.accepted} accepted "
+        f"({tally.bots} from crawlers), {tally.misses} misses (media not in the library: "
+        f"{tally.misses - tally.bot_misses} by people, {tally.bot_misses} by crawlers; "
+        f"{tally.served_misses} answered below 400), {tally.not_media} not media, "
+        f"{tally.not_get} not GET/HEAD; malformed: {malformed}"
+    )
+    if tally.incomplete_tail:
+        info(f"{tally.incomplete_tail} bytes of an unfinished last line left for next time")
     return EXIT_OK
 
 
-@_store_errors
 def run_track(args: argparse.Namespace) -> int:
-    from mediatop.ingest.events.tracked import InvalidEvent, track_event
-
-    conn, prefixes = _open_scanned(args)
     fields = {
         "media": args.media, "eventType": args.event, "userId": args.user,
         "sessionId": args.session, "referrer": args.referrer, "userAgent": args.user_agent,
         "country": args.country, "device": args.device,
     }  # fmt: skip
-    try:
-        event = track_event(conn, fields, url_prefixes=prefixes)
-    except InvalidEvent as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    finally:
-        conn.close()
+    with _naming_the_root(args):
+        event = open_library(args).record_event(fields)
     if args.json:
         print_json({"mediaId": getattr(event, "media_id", getattr(event, "video_id", None)),
                     "eventType": event.event_type, "timestamp": event.timestamp})  # fmt: skip
@@ -200,19 +135,9 @@ def run_track(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@_store_errors
 def run_import_events(args: argparse.Namespace) -> int:
-    from mediatop.ingest.events.tracked import import_events
-
-    if not args.file.is_file():
-        raise UserError(f"no such file: {args.file}", EXIT_USAGE)
-    conn, prefixes = _open_scanned(args)
-    try:
-        report = import_events(conn, args.file, url_prefixes=prefixes)
-    except OSError as exc:
-        raise UserError(f"cannot read {args.file}: {exc}") from exc
-    finally:
-        conn.close()
+    with _naming_the_root(args):
+        report = open_library(args).import_events(args.file)
     if args.json:
         print_json(report.as_dict())
     else:
@@ -242,29 +167,9 @@ def _refs_output(args: argparse.Namespace, report: Any) -> int:
     return EXIT_OK
 
 
-@_store_errors
 def run_refs_scan(args: argparse.Namespace) -> int:
-    from mediatop.ingest.locations.importer import scan_refs
-
-    if not args.content_dir.is_dir():
-        raise UserError(f"not a folder: {args.content_dir}", EXIT_USAGE)
-    conn, prefixes = _open(args)
-    try:
-        return _refs_output(args, scan_refs(conn, args.content_dir, url_prefixes=prefixes))
-    finally:
-        conn.close()
+    return _refs_output(args, open_library(args).scan_locations(args.content_dir))
 
 
-@_store_errors
 def run_refs_import(args: argparse.Namespace) -> int:
-    from mediatop.ingest.locations.importer import import_refs
-
-    if not args.file.is_file():
-        raise UserError(f"no such file: {args.file}", EXIT_USAGE)
-    conn, prefixes = _open(args)
-    try:
-        return _refs_output(args, import_refs(conn, args.file, url_prefixes=prefixes))
-    except OSError as exc:
-        raise UserError(f"cannot read {args.file}: {exc}") from exc
-    finally:
-        conn.close()
+    return _refs_output(args, open_library(args).import_locations(args.file))

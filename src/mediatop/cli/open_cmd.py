@@ -73,16 +73,17 @@ def _stopped(exc: leaving.Leave) -> int:
 def run_open(args: argparse.Namespace) -> int:
     _require_terminal()
     settings = settings_from(args)
-    from mediatop.store import StoreError, connect, write_problem
+    from mediatop.errors import StoreError
+    from mediatop.library import MediaLibrary
 
     # A store this process cannot write is still shown, read-only; one it can is
     # created or migrated here, before the app takes the terminal.
-    read_only = write_problem(settings.db_path)
+    read_only = MediaLibrary(settings).write_problem()
     with leaving.leave_on_signals():
         try:
             with leaving.interruptible():
                 try:
-                    connect(settings.db_path, readonly=read_only is not None).close()
+                    MediaLibrary(settings, readonly=read_only is not None).check()
                 except StoreError as exc:
                     raise UserError(visible(str(exc))) from exc
             return _run_app(settings, read_only)
@@ -91,7 +92,8 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from mediatop.demo import DemoError, prepare_demo
+    from mediatop.demo import prepare_demo
+    from mediatop.errors import DemoError
 
     _require_terminal()
     info("preparing the demo library (a copy of sample_media/ with demo traffic)…")

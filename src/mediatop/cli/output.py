@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mediatop.errors import MediatopError
 from mediatop.textsafe import visible
 
 EXIT_OK = 0
@@ -16,8 +17,9 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-class UserError(Exception):
-    """A failure the user can act on: printed as one line on stderr, no traceback."""
+class UserError(MediatopError):
+    """A failure the user can act on, with the exit code the CLI ends with: printed as
+    one line on stderr, no traceback."""
 
     def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
         super().__init__(message)

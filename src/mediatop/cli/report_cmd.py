@@ -7,11 +7,11 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mediatop.analytics.registry import REPORTS
-from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.common import add_root_arguments, open_library, tell_if_read_only
 from mediatop.cli.numbers import MAX_TOP, file_id_or_path, whole_number
 from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
 from mediatop.config import MAX_UNUSED_DAYS
+from mediatop.library import REPORTS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,15 +48,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from mediatop.analytics.compare import with_comparison
-    from mediatop.analytics.context import ReportContext
-    from mediatop.analytics.jsonable import to_jsonable
-    from mediatop.analytics.registry import run_report
-    from mediatop.timerange import TimeRangeError, parse_range
+    from mediatop.errors import TimeRangeError
+    from mediatop.timerange import parse_range
 
     if args.name not in REPORTS:
         raise UserError(f"unknown report {args.name!r}; choose from {', '.join(REPORTS)}", 2)
-    settings = settings_from(args)
+    library = open_library(args, readonly=True)
     now = datetime.now(UTC)
     try:
         time_range = parse_range(args.range, now=now, start=args.start, end=args.end)
@@ -76,17 +73,9 @@ def run(args: argparse.Namespace) -> int:
         for k, v in (("file", args.file), ("top", args.top), ("unused_days", args.unused_days))
         if v is not None
     }
-    conn = open_store(settings, readonly=True)
-    try:
-        ctx = ReportContext(conn, settings, time_range, now, options)
-        data = to_jsonable(run_report(args.name, ctx))
-        if previous is not None:
-            old = to_jsonable(run_report(args.name, ctx.for_range(previous)))
-            data = with_comparison(data, old, time_range.label, previous.label)
-    except LookupError as exc:
-        raise UserError(str(exc.args[0] if exc.args else exc)) from exc
-    finally:
-        conn.close()
+    library.check()
+    tell_if_read_only(library)
+    data = library.report_data(args.name, time_range, options, previous=previous, now=now)
     if args.json:
         print_json(data)
     elif args.csv:

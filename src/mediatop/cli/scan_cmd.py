@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mediatop.cli.common import add_root_arguments, open_store, settings_from
+from mediatop.cli.common import add_root_arguments, open_library
 from mediatop.cli.output import info, print_json
 
 if TYPE_CHECKING:
-    from mediatop.scan import ScanProgress
+    from mediatop.library import ScanProgress
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,23 +46,14 @@ class _ProgressLine:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mediatop.analytics.jsonable import to_jsonable
-    from mediatop.scan import scan_root
+    from mediatop.library import to_jsonable
 
-    settings = settings_from(args)
-    conn = open_store(settings)
+    library = open_library(args)
     progress = _ProgressLine(not args.quiet)
     try:
-        summary = scan_root(
-            conn,
-            settings.root,
-            probe=not args.no_probe,
-            workers=settings.probe_workers,
-            progress=progress,
-        )
+        summary = library.scan(probe=not args.no_probe, progress=progress)
     finally:
         progress.finish()
-        conn.close()
     if args.json:
         print_json(to_jsonable(summary))
     elif not args.quiet:

@@ -18,10 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mediatop.config import Settings, load_settings
-
-
-class DemoError(Exception):
-    """The demo cannot be prepared; the message says why."""
+from mediatop.errors import DemoError
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from mediatop.errors import NotScannedError
 from mediatop.store.scan_state import initial_scan_done
-
-
-class NotScannedError(ValueError):
-    """The store has never scanned its root; nothing was stored. The message is for
-    the user (the CLI names the root)."""
 
 
 def require_scanned(conn: sqlite3.Connection) -> None:

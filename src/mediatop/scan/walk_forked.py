@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from typing import TypeVar
 
+from mediatop.errors import WalkWorkerError
 from mediatop.scan.walk import DirListing, list_dir, walk_tree
 from mediatop.workers.forked import ForkedWorkerError, Turn, run_forked
 
@@ -35,10 +36,6 @@ MAX_PROCESSES = 4
 BATCH_ENTRIES = 2_000
 
 R = TypeVar("R")
-
-
-class WalkWorkerError(RuntimeError):
-    """A forked walker died or failed; the scan stops (its transaction rolls back)."""
 
 
 def walk_processes() -> int:

@@ -4,13 +4,10 @@ Sources (scan, ingest, track) write through this package; analytics read through
 Nothing here imports a face.
 """
 
+from mediatop.errors import StoreCorruptError, StoreError, StoreReadOnlyError, StoreTooNewError
 from mediatop.store.access import write_problem
 from mediatop.store.connection import (
     SCHEMA_VERSION,
-    StoreCorruptError,
-    StoreError,
-    StoreReadOnlyError,
-    StoreTooNewError,
     connect,
     connect_async,
     database_file,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediatop.config import default_store_folder
+from mediatop.errors import StoreCorruptError, StoreError, StoreReadOnlyError, StoreTooNewError
 from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
 
 if TYPE_CHECKING:
@@ -25,22 +26,6 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-class StoreError(Exception):
-    """A store that cannot be used; the message is meant for the user."""
-
-
-class StoreTooNewError(StoreError):
-    """The store was written by a newer mediatop than this one."""
-
-
-class StoreCorruptError(StoreError):
-    """The file is not a usable SQLite database."""
-
-
-class StoreReadOnlyError(StoreError):
-    """This process may read the store but not write it (the message says why)."""
 
 
 # SQLite's primary result codes for a file that is not a sound database.

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mediatop.errors import InvalidEvent
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.lines import storable_text
 from mediatop.ingest.logs.logfile import (
@@ -42,10 +43,6 @@ from mediatop.store.files import path_ids
 
 BATCH = 5000
 MAX_TEXT = 4000
-
-
-class InvalidEvent(ValueError):
-    """An event that cannot be stored; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
+from mediatop.errors import LogFormatMismatchError, LogShrankError
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
 from mediatop.ingest.logs.logformat import LogFormat
@@ -67,12 +68,6 @@ FORMAT_SAMPLE_BYTES = 1 << 16  # about 200 lines
 Span = tuple[int, int, bytes | None]
 WAL_PAGES_DURING_INGEST = 50_000
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
-
-
-class LogFormatMismatchError(ValueError):
-    """A log never read before, none of whose first lines the format reads: almost
-    certainly the wrong --format. Raised before anything of it is stored, so a run with
-    the right format still reads it whole. The message is for the user."""
 
 
 def fingerprint(head: bytes) -> str:
@@ -285,7 +280,7 @@ class LogIngester:
         """Have forked workers parse and write the rest of the log in order (see
         `mediatop.ingest.logs.pipeline`), in the same batches as `_ingest_here`; the offset
         reached."""
-        from mediatop.ingest.logs.pipeline import Chunk, ChunkDone, ChunkWriters, LogShrankError
+        from mediatop.ingest.logs.pipeline import Chunk, ChunkDone, ChunkWriters
 
         chunks = (
             Chunk(index, start, end, data, advance(cp, end, head))

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mediatop.errors import LogFormatError
+
 # (ip, time, request, status, bytes, referrer, user_agent, request_time, cache_status,
 #  country, content_disposition); absent fields are None.
 Fields = tuple[
@@ -46,10 +48,6 @@ _TARGETS = {
     "sent_http_content_disposition": 10, "upstream_http_content_disposition": 10,
 }  # fmt: skip
 _FALLBACK_TIME = {"upstream_response_time": 7}
-
-
-class LogFormatError(ValueError):
-    """A log format string mediatop cannot use; the message is for the user."""
 
 
 @dataclass(frozen=True)

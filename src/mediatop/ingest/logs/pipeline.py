@@ -31,24 +31,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mediatop.errors import IngestWorkerError, LogShrankError, WorkerCountError
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
 from mediatop.store.checkpoints import Checkpoint
 from mediatop.workers.forked import ForkedWorkerError, Turn, run_forked
-
-
-class IngestWorkerError(RuntimeError):
-    """A parse-and-write worker died or failed; its uncommitted chunk is read next run."""
-
 
 PARALLEL_MIN_BYTES = 8 << 20
 MAX_WORKERS = 4
 
 # More workers than this only wait for their turn to write.
 MOST_CONFIGURED_WORKERS = 64
-
-
-class WorkerCountError(ValueError):
-    """MEDIATOP_INGEST_WORKERS is not a number of workers; the message is for the user."""
 
 
 def configured_workers() -> int | None:
@@ -72,10 +64,6 @@ def worker_count() -> int:
     if configured is not None:
         return configured
     return min(MAX_WORKERS, os.cpu_count() or 1)
-
-
-class LogShrankError(OSError):
-    """The log was truncated while its chunks were being read (copytruncate rotation)."""
 
 
 @dataclass(frozen=True)

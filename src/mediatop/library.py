@@ -1,0 +1,325 @@
+"""The library surface: one object through which every face uses a media library.
+
+A face (the CLI today, the dashboard and an HTTP server next) opens a `MediaLibrary`
+on a root and a store, then scans, ingests, records events, loads usage locations,
+looks files up and runs reports by name and range through it, getting back the
+frozen dataclasses the sources and analytics produce. Failures reach the face as
+`mediatop.errors.MediatopError` subclasses with the message a user should read; no
+driver, file or decoder exception of the internals gets through.
+
+Threads: every method is synchronous and opens the connection it needs and closes it
+before returning, so any method may be called from any thread (a Textual worker
+thread included), and calls from several threads may overlap: SQLite's busy timeout
+orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run in
+the calling thread. The object itself only holds settings; `close()` ends its use.
+
+Heavy modules are imported inside the methods, so importing this module (the CLI's
+`--help`) stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from mediatop.analytics.jsonable import to_jsonable
+from mediatop.analytics.registry import REPORTS, ReportSpec
+from mediatop.config import Settings, load_settings
+from mediatop.errors import (
+    MediatopError,
+    MissingInputError,
+    ReportError,
+    SourceReadError,
+    StoreWriteError,
+)
+from mediatop.timerange import TimeRange
+
+if TYPE_CHECKING:
+    from mediatop.ingest.events.tracked import ImportReport
+    from mediatop.ingest.locations.importer import RefsReport
+    from mediatop.ingest.logs.tally import IngestTally
+    from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
+    from mediatop.scan import ScanProgress as ScanProgress
+    from mediatop.scan import ScanSummary as ScanSummary
+
+__all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable"]
+
+
+class MediaLibrary:
+    """A media root and its store, as every face uses them.
+
+    `readonly` libraries read the store as it is (a store this process cannot write is
+    still shown) and refuse nothing else up front: a method that must write raises a
+    `StoreError` saying why it cannot.
+    """
+
+    def __init__(self, settings: Settings, *, readonly: bool = False) -> None:
+        self.settings = settings
+        self.readonly = readonly
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        *,
+        db: Path | None = None,
+        quota: str | None = None,
+        url_prefixes: Sequence[str] | None = None,
+        unused_days: int | None = None,
+        readonly: bool = False,
+    ) -> MediaLibrary:
+        """The library at `root` with settings from these values, the environment and
+        the config file (ConfigError when one cannot be used). Opens no store yet."""
+        settings = load_settings(
+            root,
+            db=db,
+            quota=quota,
+            url_prefixes=list(url_prefixes) if url_prefixes is not None else None,
+            unused_days=unused_days,
+        )
+        return cls(settings, readonly=readonly)
+
+    # -- the store ---------------------------------------------------------------
+
+    def check(self) -> None:
+        """Open the store once and close it: a writable library creates or migrates it
+        here; StoreError (too new, corrupt, unreadable) is raised now rather than later."""
+        self._connect(readonly=self.readonly).close()
+
+    def write_problem(self) -> str | None:
+        """Why this process cannot write the store, or None when it can."""
+        from mediatop.store import write_problem
+
+        return write_problem(self.settings.db_path)
+
+    def has_store(self) -> bool:
+        """Whether the store file exists (nothing is created to find out)."""
+        return self.settings.db_path.is_file()
+
+    # -- sources -----------------------------------------------------------------
+
+    def scan(
+        self,
+        *,
+        probe: bool = True,
+        progress: Callable[[ScanProgress], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        now: int | None = None,
+    ) -> ScanSummary:
+        """Bring the store up to date with the media folder (walk, then probe new and
+        changed files unless `probe` is False). `progress` is called as it goes;
+        `cancelled` returning True stops it, leaving the store as it was."""
+        from mediatop.scan import scan_root
+
+        with self._writer() as conn:
+            return scan_root(
+                conn, self.settings.root, probe=probe, workers=self.settings.probe_workers,
+                progress=progress, now=now, cancelled=cancelled,
+            )  # fmt: skip
+
+    def ingest_log(
+        self,
+        logs: Sequence[Path],
+        *,
+        log_format: str | None = None,
+        follow: bool = False,
+        stop: Callable[[], bool] | None = None,
+        batch_lines: int | None = None,
+        on_batch: Callable[[IngestTally], None] | None = None,
+    ) -> IngestTally:
+        """Read access logs (plain or .gz) into the store, each line once.
+
+        Refused before anything is read when MEDIATOP_INGEST_WORKERS is not a number
+        (WorkerCountError), a log is missing (MissingInputError), or the root was never
+        scanned (NotScannedError). KeyboardInterrupt passes through: what was read so
+        far is stored."""
+        from mediatop.ingest.logs.logfile import DEFAULT_BATCH_LINES, ingest_logs
+        from mediatop.ingest.logs.pipeline import configured_workers
+
+        configured_workers()  # checked before anything is read
+        for log in logs:
+            if not log.is_file():
+                raise MissingInputError(f"no such log file: {log}")
+        with self._scanned_writer() as conn, _reading("cannot read log: "):
+            return ingest_logs(
+                conn, logs, url_prefixes=self.settings.url_prefixes, log_format=log_format,
+                follow=follow, stop=stop, on_batch=on_batch,
+                batch_lines=DEFAULT_BATCH_LINES if batch_lines is None else batch_lines,
+            )  # fmt: skip
+
+    def record_event(self, fields: Mapping[str, Any]) -> UsageEvent | VideoEngagementEvent:
+        """Validate and store one usage or video event (InvalidEvent says what is wrong).
+        `fields` are the JSONL event's (media, eventType, userId, sessionId, ...)."""
+        from mediatop.ingest.events.tracked import track_event
+
+        with self._scanned_writer() as conn:
+            return track_event(conn, fields, url_prefixes=self.settings.url_prefixes)
+
+    def import_events(self, path: Path) -> ImportReport:
+        """Load a JSONL file (or .jsonl.gz) of usage and video events, each line once;
+        bad lines are skipped and listed in the report."""
+        from mediatop.ingest.events.tracked import import_events
+
+        if not path.is_file():
+            raise MissingInputError(f"no such file: {path}")
+        with self._scanned_writer() as conn, _reading(f"cannot read {path}: "):
+            return import_events(conn, path, url_prefixes=self.settings.url_prefixes)
+
+    def scan_locations(self, content_dir: Path) -> RefsReport:
+        """Find where files are used in exported content (HTML, Markdown, JSON...) and
+        replace the usage locations found there before."""
+        from mediatop.ingest.locations.importer import scan_refs
+
+        if not content_dir.is_dir():
+            raise MissingInputError(f"not a folder: {content_dir}")
+        with self._writer() as conn:
+            return scan_refs(conn, content_dir, url_prefixes=self.settings.url_prefixes)
+
+    def import_locations(self, path: Path) -> RefsReport:
+        """Load usage locations from a CMS export (.csv or .jsonl), replacing the ones
+        that export gave before."""
+        from mediatop.ingest.locations.importer import import_refs
+
+        if not path.is_file():
+            raise MissingInputError(f"no such file: {path}")
+        with self._writer() as conn, _reading(f"cannot read {path}: "):
+            return import_refs(conn, path, url_prefixes=self.settings.url_prefixes)
+
+    # -- reading -----------------------------------------------------------------
+
+    def report(
+        self,
+        name: str,
+        time_range: TimeRange,
+        options: Mapping[str, str] | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> Any:
+        """Report `name` (a key of REPORTS) over `time_range`, as its dataclass.
+        `options` are the report's string options (file, top, unused_days, ...)."""
+        return self._reports(name, (time_range,), options, now)[0]
+
+    def report_data(
+        self,
+        name: str,
+        time_range: TimeRange,
+        options: Mapping[str, str] | None = None,
+        *,
+        previous: TimeRange | None = None,
+        now: datetime | None = None,
+    ) -> Any:
+        """Report `name` in its JSON form; with `previous`, the change from that period
+        added (what `report --compare` prints)."""
+        ranges = (time_range,) if previous is None else (time_range, previous)
+        results = [to_jsonable(r) for r in self._reports(name, ranges, options, now)]
+        if previous is None:
+            return results[0]
+        from mediatop.analytics.compare import with_comparison
+
+        return with_comparison(results[0], results[1], time_range.label, previous.label)
+
+    def find_file(self, id_or_path: str | bytes | int) -> MediaFile:
+        """The file with this id or path under the root (ReportError when there is none)."""
+        from mediatop.analytics.library.lookup import find_file
+
+        with self._reader() as conn:
+            try:
+                return find_file(conn, id_or_path)
+            except LookupError as exc:
+                raise ReportError(str(exc.args[0] if exc.args else exc)) from None
+
+    def _reports(
+        self,
+        name: str,
+        ranges: Sequence[TimeRange],
+        options: Mapping[str, str] | None,
+        now: datetime | None,
+    ) -> list[Any]:
+        from mediatop.analytics.context import ReportContext
+        from mediatop.analytics.registry import run_report
+        from mediatop.errors import InputError
+
+        if name not in REPORTS:
+            raise InputError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
+        moment = now or datetime.now(UTC)
+        with self._reader() as conn:
+            ctx = ReportContext(conn, self.settings, ranges[0], moment, dict(options or {}))
+            try:
+                return [run_report(name, ctx.for_range(r)) for r in ranges]
+            except LookupError as exc:
+                raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
+
+    # -- connections -------------------------------------------------------------
+
+    def _connect(self, *, readonly: bool) -> sqlite3.Connection:
+        if self._closed:
+            raise MediatopError("the library is closed")
+        from mediatop.store import connect
+
+        return connect(self.settings.db_path, readonly=readonly)
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect(readonly=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """A writable connection; a failed write (e.g. the store still locked after the
+        30 s busy timeout) becomes StoreWriteError."""
+        conn = self._connect(readonly=False)
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise StoreWriteError(f"the store could not be written: {exc}") from exc
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _scanned_writer(self) -> Iterator[sqlite3.Connection]:
+        """The store of a root that has been scanned; NotScannedError, creating and
+        storing nothing, when it never was (every event would be lost as a miss)."""
+        from mediatop.errors import NotScannedError
+        from mediatop.ingest.prescan import require_scanned
+
+        if not self.has_store():
+            raise NotScannedError(f"the store has never scanned {self.settings.root}")
+        with self._writer() as conn:
+            require_scanned(conn)
+            yield conn
+
+    def close(self) -> None:
+        """End the use of this library (every method opens and closes its own
+        connection, so nothing stays open between calls)."""
+        self._closed = True
+
+    def __enter__(self) -> MediaLibrary:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def _reading(prefix: str) -> Iterator[None]:
+    """A source file that cannot be read (I/O error, damaged gzip, a log truncated while
+    read) becomes SourceReadError with `prefix` before the reason."""
+    try:
+        yield
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # LogShrankError is an OSError
+        raise SourceReadError(f"{prefix}{exc}") from exc
