@@ -31,17 +31,12 @@ class Scope:
 
     def _where(self, time_column: str, time_range: TimeRange) -> tuple[str, list[object]]:
         # From the range's first second to its last, not whole days.
-        span = [time_range.start_ts, time_range.end_ts]
+        span = f"{time_column} >= ? AND {time_column} < ?"
+        bounds = [time_range.start_ts, time_range.end_ts]
         if self.video_id is not None:
-            return f"video_id = ? AND {time_column} >= ? AND {time_column} < ?", [
-                self.video_id,
-                *span,
-            ]
-        return (
-            "video_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL) "
-            f"AND {time_column} >= ? AND {time_column} < ?",
-            [self.kind, *span],
-        )
+            return f"video_id = ? AND {span}", [self.video_id, *bounds]
+        files = "SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL"
+        return f"video_id IN ({files}) AND {span}", [self.kind, *bounds]
 
     def sessions_where(self, time_range: TimeRange) -> tuple[str, list[object]]:
         """The WHERE clause (and its arguments) of the scope's sessions started in the range."""
