@@ -127,16 +127,8 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     # Each mode's bytes per pixel divides its group's sum once instead of a CASE on
     # every row.
     groups: dict[str, list[Any]] = {}
-    for (
-        name,
-        mode,
-        count,
-        size,
-        density_sum,
-        densities,
-        still,
-        flagged,
-    ) in census_by_format_and_mode(conn, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL):
+    rows = census_by_format_and_mode(conn, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL)
+    for name, mode, count, size, density_sum, densities, still, flagged in rows:
         name = "unknown" if name is None else name
         bytes_per_pixel = _MODE_BYTES.get(mode)
         ratio_sum, ratios = (

@@ -74,7 +74,7 @@ def census_by_format_and_mode(
     """
     # Grouped by format and mode, in the order of the covering index (kind, format,
     # mode, ...) of migration 0020: the groups stream without a sort.
-    # SQLite-only: TOTAL, and group_concat with FILTER.
+    # SQLite-only: TOTAL, group_concat with FILTER, and NOT over an integer column.
     rows = conn.execute(
         "SELECT format, mode, COUNT(*), TOTAL(size), TOTAL(size * 1.0 / (width * height)), "
         "COUNT(size * 1.0 / (width * height)), TOTAL(NOT COALESCE(animated, 0)), "
@@ -91,7 +91,7 @@ def still_and_flagged(
     """Answers: how many present still images are in `formats`, and which images do the
     unoptimised heuristics flag (as in `census_by_format_and_mode`)? One pass without
     grouping by format (the sort a GROUP BY needs is most of its cost)."""
-    # SQLite-only: json_each, and group_concat with FILTER.
+    # SQLite-only: json_each, group_concat with FILTER, and NOT over an integer column.
     count, flagged = conn.execute(
         "SELECT COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) AND format IN "
         f"(SELECT value FROM json_each(?))), group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
@@ -198,7 +198,7 @@ def any_savings_measured(conn: sqlite3.Connection) -> bool:
 def format_adoption(conn: sqlite3.Connection, replaceable: Iterable[str]) -> tuple[int, int, int]:
     """Answers: how many present images are there, how many are WebP or AVIF, and how
     many are still images in a `replaceable` format?"""
-    # SQLite-only: json_each, and SUM over a comparison.
+    # SQLite-only: json_each, SUM over a comparison, and NOT over an integer column.
     total, modern, still = conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0), "
         "COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) "
