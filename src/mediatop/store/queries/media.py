@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from mediatop.store.queries.ranges import in_range, sums_in_range
 from mediatop.timerange import TimeRange
@@ -52,8 +53,9 @@ def kind_load_time_sums(conn: sqlite3.Connection, time_range: TimeRange, kind: s
     return LoadTimeSums(client_sum, int(client_n), server_sum, int(server_n))
 
 
-def _as_uses(sums: dict[int, list[float]]) -> dict[int, Uses]:
-    return {i: (int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])) for i, v in sums.items()}
+def _as_uses(rows: Iterable[tuple[Any, ...]]) -> dict[int, Uses]:
+    """(file id, requests, views, clicks, shares, downloads) rows as file id -> Uses."""
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
 
 
 def kind_uses_in_range(
@@ -69,7 +71,7 @@ def kind_uses_in_range(
         "media_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL)",
         (kind,),
     )  # fmt: skip
-    return _as_uses(sums)
+    return _as_uses((i, *v) for i, v in sums.items())
 
 
 def kind_uses_all_time(conn: sqlite3.Connection, kind: str) -> dict[int, Uses]:
@@ -80,7 +82,7 @@ def kind_uses_all_time(conn: sqlite3.Connection, kind: str) -> dict[int, Uses]:
         "WHERE f.kind = ? AND f.deleted_at IS NULL",
         (kind,),
     )
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+    return _as_uses(rows)
 
 
 def requests_by_file(
@@ -124,13 +126,13 @@ def uses_by_file(
             conn, time_range, "media_performance_metrics", "media_id", _USE_SUMS,
             "media_id IN (SELECT value FROM json_each(?))", (wanted,),
         )  # fmt: skip
-        return _as_uses(sums)
+        return _as_uses((i, *v) for i, v in sums.items())
     rows = conn.execute(
         "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
         "WHERE media_id IN (SELECT value FROM json_each(?))",
         (wanted,),
     )
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+    return _as_uses(rows)
 
 
 def _is_common_kind(conn: sqlite3.Connection, kind: str, column: str) -> bool:
