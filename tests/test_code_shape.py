@@ -23,12 +23,8 @@ SQL_OUTSIDE_STORE: dict[str, str] = {}
 # Issue 14 (in progress) takes these down; each entry goes with its fix, and a stale
 # entry fails `test_the_known_exceptions_are_not_stale`.
 TOO_LONG_FOR_NOW: set[str] = {
-    "analytics/_media_common.py:top_by_use",
     "analytics/_rollups.py",
-    "analytics/documents/report.py",
-    "analytics/documents/report.py:_searchability",
     "analytics/file/recommend.py:file_recommendations",
-    "analytics/images/opportunities.py",
     "analytics/optimization/report.py:optimization_report",
     "analytics/savings.py:measure_savings",
     "analytics/usage/report.py",
@@ -40,19 +36,10 @@ TOO_LONG_FOR_NOW: set[str] = {
     "ingest/logs/logfile.py",
 }
 SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {
-    "analytics/_media_common.py",
     "analytics/_rollups.py",
-    "analytics/audio/report.py",
-    "analytics/documents/report.py",
-    "analytics/duplicates/report.py",
     "analytics/file/kinds.py",
     "analytics/file/report.py",
     "analytics/hashing.py",
-    "analytics/images/facts.py",
-    "analytics/images/insights.py",
-    "analytics/images/opportunities.py",
-    "analytics/images/report.py",
-    "analytics/images/usage.py",
     "analytics/insights/report.py",
     "analytics/library/growth.py",
     "analytics/library/lookup.py",
@@ -64,9 +51,6 @@ SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {
     "analytics/usage/misses.py",
     "analytics/usage/report.py",
     "analytics/usage/unused.py",
-    "analytics/video/delivery.py",
-    "analytics/video/engagement.py",
-    "analytics/video/report.py",
     "ingest/logs/logfile.py",
 }
 

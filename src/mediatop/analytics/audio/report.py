@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import ids_json, percent, top_limit
+from mediatop.analytics._media_common import percent, top_limit
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.video.engagement import Scope, play_totals, session_totals
+from mediatop.store.queries.audio import audio_files, audio_formats, audio_totals
 
 
 @dataclass(frozen=True)
@@ -62,31 +63,18 @@ class AudioAnalytics:
 def audio_report(ctx: ReportContext) -> AudioAnalytics:
     """Audio files, their plays and completion over the report's range."""
     plays = play_totals(ctx, "audio", top_limit(ctx))
-    files = {
-        r[0]: r[1:]
-        for r in ctx.conn.execute(
-            "SELECT id, path, size, duration_s, bitrate FROM media_files WHERE kind = 'audio' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
-            (ids_json(p.id for p in plays.top),),
-        )
-    }
+    files = audio_files(ctx.conn, (p.id for p in plays.top))
     played = [
         AudioUsageData(
-            str(p.id), bytes(files[p.id][0]), "audio", files[p.id][1], files[p.id][2],
+            str(p.id), files[p.id][0], "audio", files[p.id][1], files[p.id][2],
             files[p.id][3], p.plays, p.sessions, p.log_views, p.watch_seconds,
             percent(p.completed, p.sessions),
         )
         for p in plays.top
         if p.id in files
     ]  # fmt: skip
-    count, size, duration, timed, avg_duration, avg_bitrate = ctx.conn.execute(
-        "SELECT COUNT(*), TOTAL(size), TOTAL(duration_s), COUNT(duration_s), AVG(duration_s), "
-        "AVG(bitrate) FROM media_files WHERE kind = 'audio' AND deleted_at IS NULL"
-    ).fetchone()
-    rows = ctx.conn.execute(
-        "SELECT UPPER(LTRIM(ext, '.')), COUNT(*), TOTAL(size) FROM media_files "
-        "WHERE kind = 'audio' AND deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
-    ).fetchall()
+    count, size, duration, timed, avg_duration, avg_bitrate = audio_totals(ctx.conn)
+    rows = audio_formats(ctx.conn)
     distribution = [AudioFormatShare(n or "unknown", c, int(s), percent(c, count))
                     for n, c, s in rows]  # fmt: skip
     totals = session_totals(ctx, Scope(kind="audio"))

@@ -12,10 +12,7 @@ Definitions:
   percentages within a dimension. They count every document request of the range,
   including those of documents deleted since.
 - recentUploads: documents uploaded in the range, newest first.
-- Searchability: a document is *searchable* when its text can be read: a PDF with a
-  text layer, or a text-based format (Office, OpenDocument, RTF, TXT, CSV, EPUB). It is
-  *indexed* when a usage location (a page, post, ...) links it. *Missing metadata*
-  counts PDFs (the format whose metadata is probed) without a title or a subject.
+- Searchability: see `searchability.py`.
 """
 
 from __future__ import annotations
@@ -34,27 +31,23 @@ from mediatop.analytics._media_common import (
 )
 from mediatop.analytics._rollups import file_rows
 from mediatop.analytics.context import ReportContext
+
+# Re-exported for `report file`, which asks whether a document is text-based.
+from mediatop.analytics.documents.searchability import TEXT_FORMATS as TEXT_FORMATS
+from mediatop.analytics.documents.searchability import (
+    DocumentFacts,
+    DocumentSearchability,
+    DocumentSearchabilityItem,
+    searchability,
+)
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.usage.report import recent_uploads
-from mediatop.store.queries.ranges import in_range
-
-TEXT_FORMATS = frozenset(
-    (
-        ".doc",
-        ".docx",
-        ".odt",
-        ".ods",
-        ".odp",
-        ".rtf",
-        ".txt",
-        ".csv",
-        ".xls",
-        ".xlsx",
-        ".ppt",
-        ".pptx",
-        ".epub",
-    )
+from mediatop.store.queries.documents import (
+    document_access,
+    linked_documents,
+    present_documents,
 )
+
 PATTERN_DIMENSIONS = ("hour", "weekday", "referrer", "device")
 
 
@@ -116,32 +109,6 @@ class DocumentConversionRate:
 
 
 @dataclass(frozen=True)
-class DocumentSearchabilityItem:
-    id: str
-    filename: bytes
-    type: str
-    size: int
-    searchable: bool
-    indexed: bool
-    has_title: bool
-    has_subject: bool
-    has_keywords: bool
-    missing: list[str]
-
-
-@dataclass(frozen=True)
-class DocumentSearchability:
-    total_documents: int
-    searchable_documents: int
-    indexed_documents: int
-    searchability_rate: float | None
-    indexing_rate: float | None
-    missing_metadata: int
-    recommendations: list[str]
-    documents_with_gaps: list[DocumentSearchabilityItem]
-
-
-@dataclass(frozen=True)
 class DocumentUsage:
     most_downloaded_docs: list[DocumentUsageData]
     recent_uploads: list[RecentDocumentData]
@@ -165,22 +132,7 @@ class DocumentAnalytics:
 
 
 @dataclass(frozen=True)
-class _Doc:
-    id: int
-    path: bytes
-    ext: str
-    size: int
-    uploaded_at: int
-    uploaded_source: str
-    format: str | None
-    has_text_layer: int | None
-    title: str | None
-    subject: str | None
-    keywords: str | None
-
-
-@dataclass(frozen=True)
-class _DocumentLibrary:
+class DocumentFactsumentLibrary:
     """What the report reads of the library alone (no event): kept as a library fact."""
 
     count: int
@@ -189,23 +141,16 @@ class _DocumentLibrary:
     searchability: DocumentSearchability
 
 
-def _documents(ctx: ReportContext) -> list[_Doc]:
+def _documents(ctx: ReportContext) -> list[DocumentFacts]:
     """Present documents with the probe fields searchability needs."""
-    return [
-        _Doc(r[0], bytes(r[1]), r[2], *r[3:])
-        for r in ctx.conn.execute(
-            "SELECT id, path, ext, size, uploaded_at, uploaded_source, format, has_text_layer, "
-            "title, subject, keywords FROM media_files "
-            "WHERE kind = 'document' AND deleted_at IS NULL ORDER BY id"
-        )
-    ]
+    return [DocumentFacts(r[0], bytes(r[1]), r[2], *r[3:]) for r in present_documents(ctx.conn)]
 
 
-def _format_name(doc: _Doc) -> str:
+def _format_name(doc: DocumentFacts) -> str:
     return doc.ext.lstrip(".").upper() or (doc.format or "unknown")
 
 
-def _library(ctx: ReportContext, gaps_limit: int) -> _DocumentLibrary:
+def _library(ctx: ReportContext, gaps_limit: int) -> DocumentFactsumentLibrary:
     docs = _documents(ctx)
     formats: dict[str, list[int]] = {}
     for d in docs:
@@ -214,22 +159,16 @@ def _library(ctx: ReportContext, gaps_limit: int) -> _DocumentLibrary:
         DocumentFormatShare(name, len(sizes), sum(sizes), percent(len(sizes), len(docs)))
         for name, sizes in sorted(formats.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    linked = {
-        media_id
-        for (media_id,) in ctx.conn.execute(
-            "SELECT DISTINCT u.media_id FROM usage_locations u JOIN media_files f "
-            "ON f.id = u.media_id WHERE f.kind = 'document'"
-        )
-    }
-    return _DocumentLibrary(
+    linked = linked_documents(ctx.conn)
+    return DocumentFactsumentLibrary(
         len(docs),
         sum(d.size for d in docs),
         distribution,
-        _searchability(docs, linked, gaps_limit),
+        searchability(docs, linked, gaps_limit),
     )
 
 
-def _encode_library(library: _DocumentLibrary) -> list[object]:
+def _encode_library(library: DocumentFactsumentLibrary) -> list[object]:
     found = library.searchability
     gaps = [
         [item.id, os.fsdecode(item.filename), *astuple(item)[2:]]
@@ -252,14 +191,14 @@ def _encode_library(library: _DocumentLibrary) -> list[object]:
     ]
 
 
-def _decode_library(row: list[Any]) -> _DocumentLibrary:
+def _decode_library(row: list[Any]) -> DocumentFactsumentLibrary:
     count, total_size, distribution, searchability = row
     total, searchable, indexed, searchable_pct, indexed_pct, no_meta, advice, gaps = searchability
     items = [
         DocumentSearchabilityItem(item_id, os.fsencode(path), *rest)
         for item_id, path, *rest in gaps
     ]
-    return _DocumentLibrary(
+    return DocumentFactsumentLibrary(
         count,
         total_size,
         [DocumentFormatShare(*share) for share in distribution],
@@ -269,84 +208,10 @@ def _decode_library(row: list[Any]) -> _DocumentLibrary:
     )
 
 
-def _searchability(docs: list[_Doc], linked: set[int], gaps_limit: int) -> DocumentSearchability:
-    items = []
-    for d in docs:
-        is_pdf = d.ext == ".pdf"
-        searchable = bool(d.has_text_layer) or (d.has_text_layer is None and d.ext in TEXT_FORMATS)
-        missing = [] if searchable else ["text layer"]
-        if is_pdf:
-            missing += [
-                name
-                for name, value in (
-                    ("title", d.title),
-                    ("subject", d.subject),
-                    ("keywords", d.keywords),
-                )
-                if not value
-            ]
-        if d.id not in linked:
-            missing.append("page reference")
-        items.append(
-            DocumentSearchabilityItem(
-                str(d.id),
-                d.path,
-                "document",
-                d.size,
-                searchable,
-                d.id in linked,
-                bool(d.title),
-                bool(d.subject),
-                bool(d.keywords),
-                missing,
-            )
-        )
-    total = len(items)
-    searchable_n = sum(i.searchable for i in items)
-    indexed_n = sum(i.indexed for i in items)
-    no_meta = sum(1 for d in docs if d.ext == ".pdf" and not (d.title and d.subject))
-    advice = []
-    if total - searchable_n:
-        advice.append(
-            f"{total - searchable_n} document(s) have no readable text (scanned "
-            "PDFs): run OCR, e.g. `ocrmypdf in.pdf out.pdf`, so search can read them"
-        )
-    if no_meta:
-        advice.append(
-            f"{no_meta} PDF(s) lack a title or subject: set them in the document "
-            "properties; search results show them"
-        )
-    if total - indexed_n:
-        advice.append(
-            f"{total - indexed_n} document(s) are not linked from any page or post: "
-            "link them, or they are found only by direct URL"
-        )
-    gaps = [i for i in items if i.missing]
-    gaps.sort(key=lambda i: (-len(i.missing), -i.size, int(i.id)))
-    return DocumentSearchability(
-        total,
-        searchable_n,
-        indexed_n,
-        percent(searchable_n, total),
-        percent(indexed_n, total),
-        no_meta,
-        advice,
-        gaps[:gaps_limit],
-    )
-
-
 def _access_patterns(ctx: ReportContext) -> list[DocumentAccessPattern]:
     counts: dict[str, dict[str, int]] = {d: {} for d in PATTERN_DIMENSIONS}
-    rows, args = in_range(
-        ctx.time_range, "kind_breakdown", "dimension, value, count",
-        "kind = 'document' AND dimension IN ('hour', 'weekday', 'referrer', 'device')",
-    )  # fmt: skip
-    # Answers: uses of documents over the range by hour, weekday, referrer and device,
-    # from the per-kind rollup (a few hundred rows a day, whatever the documents).
-    for dimension, value, n in ctx.conn.execute(
-        f"SELECT dimension, value, SUM(count) FROM ({rows}) GROUP BY dimension, value", args
-    ):
-        counts[dimension][value] = int(n)
+    for dimension, value, n in document_access(ctx.conn, ctx.time_range):
+        counts[dimension][value] = n
     found: list[DocumentAccessPattern] = []
     top = top_limit(ctx)
     for dimension in PATTERN_DIMENSIONS:

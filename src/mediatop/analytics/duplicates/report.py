@@ -25,12 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mediatop.analytics._media_common import (
-    ids_json,
-    open_cache_writer,
-    top_limit,
-    ts_to_datetime,
-)
+from mediatop.analytics._media_common import open_cache_writer, top_limit, ts_to_datetime
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.hashing import (
     HashRun,
@@ -39,6 +34,13 @@ from mediatop.analytics.hashing import (
     ensure_phashes,
     size_collision_ids,
     stale_content_hashes,
+)
+from mediatop.store.queries.duplicates import (
+    all_time_uses,
+    exact_copies,
+    hashed_files,
+    image_phashes,
+    location_counts,
 )
 
 NEAR_MAX_DISTANCE = 6
@@ -141,34 +143,18 @@ def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
 
 
 def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
-    rows = ctx.conn.execute(
-        "SELECT id, path, kind, size, uploaded_at, group_path, "
-        "CASE WHEN hashed_size IS size AND hashed_mtime_ns IS mtime_ns "
-        "THEN content_hash END, phash FROM media_files WHERE id IN "
-        "(SELECT value FROM json_each(?))",
-        (ids_json(ids),),
-    )
     return {
-        r[0]: _Member(r[0], bytes(r[1]), r[2], r[3], r[4], bytes(r[5]), r[6], r[7]) for r in rows
+        r[0]: _Member(r[0], bytes(r[1]), r[2], r[3], r[4], bytes(r[5]), r[6], r[7])
+        for r in hashed_files(ctx.conn, ids)
     }
 
 
 def _uses(ctx: ReportContext, ids: set[int]) -> dict[int, int]:
     """file id -> all-time uses (file_totals) + number of usage locations."""
     found: dict[int, int] = defaultdict(int)
-    marks = ids_json(ids)
-    for media_id, n in ctx.conn.execute(
-        "SELECT media_id, requests + views + downloads + clicks + shares FROM file_totals "
-        "WHERE media_id IN (SELECT value FROM json_each(?))",
-        (marks,),
-    ):
-        found[media_id] += n
-    for media_id, n in ctx.conn.execute(
-        "SELECT media_id, COUNT(*) FROM usage_locations "
-        "WHERE media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
-        (marks,),
-    ):
-        found[media_id] += n
+    for counts in (all_time_uses(ctx.conn, ids), location_counts(ctx.conn, ids)):
+        for media_id, n in counts.items():
+            found[media_id] += n
     return found
 
 
@@ -240,22 +226,13 @@ def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
     """Exact and near-duplicate groups with the bytes removing the copies would free."""
     content_run, phash_run = refresh_hashes(ctx)
     exact_ids: dict[str, list[int]] = defaultdict(list)
-    for digest, file_id in ctx.conn.execute(
-        "SELECT content_hash, id FROM media_files WHERE deleted_at IS NULL AND size > 0 "
-        "AND content_hash IS NOT NULL AND hashed_size = size AND hashed_mtime_ns = mtime_ns "
-        "AND content_hash IN (SELECT content_hash FROM media_files WHERE deleted_at IS NULL "
-        " AND content_hash IS NOT NULL AND hashed_size = size AND hashed_mtime_ns = mtime_ns "
-        " GROUP BY content_hash HAVING COUNT(*) > 1) ORDER BY id"
-    ):
+    for digest, file_id in exact_copies(ctx.conn):
         exact_ids[digest].append(file_id)
     phashes: dict[int, int] = {}
     groups_of: dict[int, bytes] = {}
-    for file_id, value, group_path in ctx.conn.execute(
-        "SELECT id, phash, group_path FROM media_files WHERE kind = 'image' "
-        "AND deleted_at IS NULL AND phash IS NOT NULL AND phash != ''"
-    ):
+    for file_id, value, group_path in image_phashes(ctx.conn):
         phashes[file_id] = int(value, 16)
-        groups_of[file_id] = bytes(group_path)
+        groups_of[file_id] = group_path
     pairs = near_pairs(phashes, groups_of)
     wanted = {i for ids in exact_ids.values() for i in ids} | {p[0] for p in pairs}
     wanted |= {p[1] for p in pairs}

@@ -21,7 +21,6 @@ Encode plans (what the savings worker measures, see `plan_targets`):
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -29,7 +28,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mediatop.analytics._media_common import ids_json
+from mediatop.store.queries.images import (
+    census_by_format_and_mode,
+    image_rows,
+    location_widths,
+    sizes_without_width,
+    wider_than_displayed,
+)
+from mediatop.store.queries.images import still_and_flagged as store_still_and_flagged
 
 LOSSY_DEFAULT_QUALITY = 85
 WEBP_DEFAULT_QUALITY = 80
@@ -79,12 +85,6 @@ class EncodeTarget:
     width: int | None = None  # resize to this width (keeping the aspect ratio)
 
 
-_IMAGE_COLUMNS = (
-    "id, path, group_path, variant, size, mtime_ns, format, width, height, mode, quality, "
-    "animated, uploaded_at"
-)
-
-
 def _facts(row: tuple[Any, ...]) -> ImageFacts:
     return ImageFacts(
         row[0], bytes(row[1]), bytes(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
@@ -96,26 +96,10 @@ def load_image_facts(
     conn: sqlite3.Connection, ids: Iterable[int] | None = None
 ) -> list[ImageFacts]:
     """Present images (all, or the given ids) with their probe facts, by id."""
-    if ids is None:
-        rows = conn.execute(
-            f"SELECT {_IMAGE_COLUMNS} FROM media_files "
-            "WHERE kind = 'image' AND deleted_at IS NULL ORDER BY id"
-        )
-    else:
-        rows = conn.execute(
-            f"SELECT {_IMAGE_COLUMNS} FROM media_files WHERE kind = 'image' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (ids_json(ids),),
-        )
-    return [_facts(r) for r in rows]
+    return [_facts(r) for r in image_rows(conn, ids)]
 
 
 PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
-# `unoptimized_reasons` in SQL (parameters: RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL)
-_FLAGGED_SQL = (
-    "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
-    "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -140,23 +124,17 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     Flagged ids: `unoptimized_reasons` in SQL (JPEG above quality 90, BMP/TIFF, opaque
     PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per pixel).
     """
-    # Grouped by format and mode, in the order of the covering index (kind, format,
-    # mode, ...) of migration 0020: the groups stream without a sort, and each mode's
-    # bytes per pixel divides its group's sum once instead of a CASE on every row.
+    # Each mode's bytes per pixel divides its group's sum once instead of a CASE on
+    # every row.
     groups: dict[str, list[Any]] = {}
-    for name, mode, count, size, density_sum, densities, still, flagged in conn.execute(
-        "SELECT format, mode, COUNT(*), TOTAL(size), TOTAL(size * 1.0 / (width * height)), "
-        "COUNT(size * 1.0 / (width * height)), TOTAL(NOT COALESCE(animated, 0)), "
-        f"group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format, mode",
-        (RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
-    ):
+    rows = census_by_format_and_mode(conn, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL)
+    for name, mode, count, size, density_sum, densities, still, flagged in rows:
         name = "unknown" if name is None else name
         bytes_per_pixel = _MODE_BYTES.get(mode)
         ratio_sum, ratios = (
             (density_sum / bytes_per_pixel, densities) if bytes_per_pixel else (0, 0)
         )
-        row = [count, size, ratio_sum, ratios, int(still), _ids(flagged)]
+        row = [count, size, ratio_sum, ratios, int(still), flagged]
         if (same := groups.get(name)) is None:
             groups[name] = row
         else:  # another mode, or a format actually named 'unknown' joining the unprobed
@@ -172,17 +150,9 @@ def still_and_flagged(
 ) -> tuple[int, tuple[int, ...]]:
     """(present still images in `formats`, the ids `image_census` flags) in one pass
     without grouping by format (the sort a GROUP BY needs is most of its cost)."""
-    count, flagged = conn.execute(
-        "SELECT COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) AND format IN "
-        f"(SELECT value FROM json_each(?))), group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL",
-        (json.dumps(sorted(formats)), RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL),
-    ).fetchone()
-    return count, _ids(flagged)
-
-
-def _ids(joined: str | None) -> tuple[int, ...]:
-    return tuple(int(i) for i in joined.split(",")) if joined else ()
+    return store_still_and_flagged(
+        conn, formats, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL
+    )
 
 
 _SIZES_ENTRY = re.compile(r"^\s*(?:\((?P<media>[^)]*)\)\s*)?(?P<len>[\d.]+)(?P<unit>px|vw)\s*$")
@@ -213,16 +183,8 @@ def max_display_widths(
     conn: sqlite3.Connection, ids: Iterable[int] | None = None
 ) -> dict[int, int]:
     """image id -> the largest width (px) any of its usage locations displays it at."""
-    sql = (
-        "SELECT media_id, display_width, sizes FROM usage_locations "
-        "WHERE media_id IS NOT NULL AND (display_width IS NOT NULL OR sizes IS NOT NULL)"
-    )
-    args: tuple[Any, ...] = ()
-    if ids is not None:
-        sql += " AND media_id IN (SELECT value FROM json_each(?))"
-        args = (ids_json(ids),)
     widths: dict[int, int] = {}
-    for media_id, display_width, sizes in conn.execute(sql, args):
+    for media_id, display_width, sizes in location_widths(conn, ids):
         width = display_width or max_width_from_sizes(sizes)
         if width and width > widths.get(media_id, 0):
             widths[media_id] = width
@@ -234,35 +196,11 @@ def oversized_image_ids(conn: sqlite3.Connection) -> list[int]:
     (`recommended_width` over `max_display_widths`), mostly in SQL: only the locations
     whose width comes from a `sizes` attribute are read into Python."""
     from_sizes: dict[int, int] = {}
-    for media_id, sizes in conn.execute(
-        "SELECT media_id, sizes FROM usage_locations WHERE media_id IS NOT NULL "
-        "AND (display_width IS NULL OR display_width = 0) AND sizes IS NOT NULL"
-    ):
+    for media_id, sizes in sizes_without_width(conn):
         width = max_width_from_sizes(sizes)
         if width and width > from_sizes.get(media_id, 0):
             from_sizes[media_id] = width
-    # Answers: which present images are wider than OVERSIZE_FACTOR × the largest width
-    # a location displays them at (display_width, else the sizes-derived width)? Without
-    # sizes-derived widths, the widths group in the covering index's media_id order
-    # (migration 0020) instead of through a temporary b-tree.
-    widths = (
-        "SELECT media_id, MAX(display_width) AS d FROM usage_locations "
-        "WHERE media_id IS NOT NULL AND display_width > 0 GROUP BY media_id"
-        if not from_sizes
-        else "SELECT media_id, MAX(d) AS d FROM ("
-        "SELECT media_id, display_width AS d FROM usage_locations "
-        "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
-        "SELECT CAST(key AS INTEGER), value FROM json_each(:sizes)) GROUP BY media_id"
-    )
-    return [
-        file_id
-        for (file_id,) in conn.execute(
-            f"WITH w AS ({widths}) "
-            "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.media_id "
-            "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > :factor * w.d",
-            {"sizes": json.dumps(from_sizes), "factor": OVERSIZE_FACTOR},
-        )
-    ]
+    return wider_than_displayed(conn, from_sizes, OVERSIZE_FACTOR)
 
 
 def recommended_width(facts: ImageFacts, display_width: int | None) -> int | None:

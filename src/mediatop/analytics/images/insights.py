@@ -10,7 +10,6 @@ candidates that are still opportunities.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from mediatop.analytics._media_common import uses_by_file
@@ -25,6 +24,12 @@ from mediatop.analytics.images.facts import (
 from mediatop.analytics.images.opportunities import image_optimization
 from mediatop.analytics.insights.report import Insight, _n, _size
 from mediatop.analytics.savings import Measurement, cached_measurements
+from mediatop.store.queries.images import (
+    any_savings_measured,
+    format_adoption,
+    media_on_top_pages,
+    wider_than_given,
+)
 
 TOP_PAGES = 20
 TOP_FILES = 40
@@ -41,17 +46,7 @@ def _top_page_media(ctx: ReportContext) -> set[int]:
     the TOP_FILES most viewed files only (found without summing every file), so pages
     showing none of them are not "most viewed"."""
     top = top_files(ctx, "views", ["views"], TOP_FILES)
-    views = json.dumps([[i, r.views] for i, r in top])
-    rows = ctx.conn.execute(
-        "WITH v AS (SELECT json_extract(value, '$[0]') AS media_id, "
-        "  json_extract(value, '$[1]') AS views FROM json_each(?)), "
-        "pages AS (SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
-        "  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 ORDER BY n DESC LIMIT ?) "
-        "SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
-        "ON p.type = l.type AND p.location_id = l.location_id WHERE l.media_id IS NOT NULL",
-        (views, TOP_PAGES),
-    )
-    return {r[0] for r in rows}
+    return media_on_top_pages(ctx.conn, [(i, r.views) for i, r in top], TOP_PAGES)
 
 
 def _unmeasured(candidates: int, measured: int) -> str:
@@ -65,16 +60,7 @@ def _oversized(ctx: ReportContext, widths: dict[int, int], cached: Cache) -> lis
     candidates = measured = 0
     oversized: list[int] = []
     waste = 0
-    # Answers: which present images with a known display width are wider than
-    # OVERSIZE_FACTOR times it? (Looked up by id from the images that have one.)
-    for file_id, display in ctx.conn.execute(
-        "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
-        # CROSS JOIN pins json_each as the outer loop; with a plain JOIN the planner
-        # may rescan the whole list once per image (seen on a 100k-file store).
-        "SELECT f.id, w.display FROM w CROSS JOIN media_files f ON f.id = w.id "
-        "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.display",
-        (json.dumps(widths), OVERSIZE_FACTOR),
-    ):
+    for file_id, display in wider_than_given(ctx.conn, widths, OVERSIZE_FACTOR):
         candidates += 1
         resized = cached.get(file_id, {}).get(f"resize:{OVERSIZE_FACTOR * display}")
         saving = None if resized is None else resized.saving
@@ -146,15 +132,8 @@ def image_insights(ctx: ReportContext) -> list[Insight]:
     """Oversized images, format conversions and WebP adoption."""
     widths = max_display_widths(ctx.conn)
     # No measurement yet is common (nothing re-encoded): skip reading the cache then.
-    measured_any = ctx.conn.execute("SELECT 1 FROM savings_cache LIMIT 1").fetchone()
-    cached = cached_measurements(ctx.conn) if measured_any else {}
-    total, modern, replaceable = ctx.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0), "
-        "COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) "
-        "AND format IN (SELECT value FROM json_each(?))) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL",
-        (json.dumps(_formats_replaced()),),
-    ).fetchone()
+    cached = cached_measurements(ctx.conn) if any_savings_measured(ctx.conn) else {}
+    total, modern, replaceable = format_adoption(ctx.conn, _formats_replaced())
     out = _oversized(ctx, widths, cached) + _formats(ctx, widths, replaceable, cached)
     adoption = percent(modern, total)
     if adoption is not None and adoption < 25:

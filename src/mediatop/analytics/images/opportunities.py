@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from mediatop.analytics._media_common import ids_json, requests_by_file
+from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.images.facts import (
     PNG_PHOTO_MIN_BITS_PER_PIXEL,
@@ -41,6 +41,7 @@ from mediatop.analytics.images.facts import (
 )
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.savings import Measurement
+from mediatop.store.queries.images import paths_of, unused_size_groups, unused_size_names
 
 T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
 MIN_FORMAT_SAVING_BYTES = 1024
@@ -335,18 +336,6 @@ def _opportunity(
     )
 
 
-_CHUNK = 500  # group paths per `IN (...)`: well under SQLite's limit on parameters
-
-# Generated sizes of an image that no request and no reference uses.
-_UNUSED_SIZES = """
-FROM media_files v
-WHERE v.kind = 'image' AND v.variant IS NOT NULL AND v.deleted_at IS NULL{only}
-  AND NOT EXISTS (SELECT 1 FROM file_totals t WHERE t.media_id = v.id
-                  AND t.requests + t.views + t.downloads + t.clicks + t.shares > 0)
-  AND NOT EXISTS (SELECT 1 FROM usage_locations u WHERE u.media_id = v.id)
-"""
-
-
 @dataclass(frozen=True)
 class Cleanups:
     """The `limit` largest cleanups, ranked, and how many there are in all."""
@@ -363,39 +352,12 @@ def cleanup_opportunities(
     Groups are summed in SQL and only the `limit` largest become opportunities: a new
     library with no traffic yet has one for nearly every image it holds.
     """
-    wanted = None if group_paths is None else sorted(set(group_paths))
-    only = "" if wanted is None else f" AND v.group_path IN ({','.join('?' * len(wanted))})"
-    unused_sizes = _UNUSED_SIZES.format(only=only)
-    groups = ctx.conn.execute(
-        f"""
-        SELECT g.group_path, g.total, COALESCE(o.id, g.first_id)
-        FROM (SELECT v.group_path, SUM(v.size) AS total, MIN(v.id) AS first_id
-              {unused_sizes} GROUP BY v.group_path) g
-        LEFT JOIN media_files o ON o.path = g.group_path AND o.deleted_at IS NULL
-        """,
-        wanted or [],
-    ).fetchall()
+    groups = unused_size_groups(ctx.conn, group_paths)
     # The ranking's order for cleanups, which save no monthly bytes (see `rank`).
     largest = heapq.nsmallest(len(groups) if limit is None else limit, groups,
                               key=lambda g: (-g[1], g[2]))  # fmt: skip
-    picked = [bytes(g[0]) for g in largest]
-    members: dict[bytes, list[str]] = {}
-    for start in range(0, len(picked), _CHUNK):
-        chunk = picked[start : start + _CHUNK]
-        in_chunk = f" AND v.group_path IN ({','.join('?' * len(chunk))})"
-        for row in ctx.conn.execute(
-            f"SELECT v.group_path, v.variant {_UNUSED_SIZES.format(only=in_chunk)} "
-            "ORDER BY v.group_path, v.id",
-            chunk,
-        ):
-            members.setdefault(bytes(row[0]), []).append(row[1])
-    owners = {
-        file_id: bytes(path)
-        for file_id, path in ctx.conn.execute(
-            "SELECT id, path FROM media_files WHERE id IN (SELECT value FROM json_each(?))",
-            (ids_json(g[2] for g in largest),),
-        )
-    }
+    members = unused_size_names(ctx.conn, [bytes(g[0]) for g in largest])
+    owners = paths_of(ctx.conn, (g[2] for g in largest))
     found = []
     for group_path, total, owner_id in largest:
         group = bytes(group_path)

@@ -56,7 +56,7 @@ from mediatop.analytics.images.opportunities import (
 from mediatop.analytics.images.usage import ImageUsage, image_usage
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
-from mediatop.store.queries.ranges import in_range
+from mediatop.store.queries.images import image_requests, location_rate_counts
 
 DEFAULT_MEASURE = "16"
 MEASURE_BUDGET_S = 10.0
@@ -136,35 +136,13 @@ def _location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
 
 
 def _count_location_rates(ctx: ReportContext) -> tuple[float | None, float | None]:
-    # Counted per file first, in the order of the covering (media_id, ...) index
-    # (migration 0020): one lookup of each file's kind instead of one per location.
-    row = ctx.conn.execute(
-        "SELECT SUM(responsive), SUM(said_responsive), SUM(lazy), SUM(said_lazy) FROM ("
-        "  SELECT media_id, SUM(is_responsive = 1) AS responsive, "
-        "    COUNT(is_responsive) AS said_responsive, "
-        "    SUM(is_lazy = 1 AND usage != 'featured') AS lazy, "
-        "    COUNT(CASE WHEN usage != 'featured' THEN is_lazy END) AS said_lazy "
-        "  FROM usage_locations WHERE media_id IS NOT NULL GROUP BY media_id"
-        ") u CROSS JOIN media_files f ON f.id = u.media_id "
-        "WHERE f.kind = 'image' AND f.deleted_at IS NULL"
-    ).fetchone()
-    return percent(row[0] or 0, row[1] or 0), percent(row[2] or 0, row[3] or 0)
+    responsive, said_responsive, lazy, said_lazy = location_rate_counts(ctx.conn)
+    return percent(responsive, said_responsive), percent(lazy, said_lazy)
 
 
 def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
-    """WebP usage (share of image requests) and Mobile Opt (share of responsive locations).
-
-    All image requests come from kind_daily; those for WebP/AVIF files are summed through
-    the per-file rollup's (media_id, date) index, for those files only.
-    """
-    rows, args = in_range(ctx.time_range, "kind_daily", "requests", "kind = 'image'")
-    total = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
-    rows, args = in_range(
-        ctx.time_range, "media_performance_metrics", "requests",
-        "media_id IN (SELECT id FROM media_files WHERE kind = 'image' "
-        "AND format IN ('WEBP', 'AVIF'))",
-    )  # fmt: skip
-    modern = ctx.conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
+    """WebP usage (share of image requests) and Mobile Opt (share of responsive locations)."""
+    total, modern = image_requests(ctx.conn, ctx.time_range)
     responsive, _ = _location_rates(ctx)
     return DashboardImageStats(percent(modern, total), responsive)
 

@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import (
-    ids_json,
-    percent,
-    top_by_use,
-    top_limit,
-    uses_by_file,
-)
+from mediatop.analytics._media_common import percent, top_by_use, top_limit, uses_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.images.facts import ImageFacts, load_image_facts
+from mediatop.store.queries.images import featured_places, gallery_batches, location_titles
 
 
 @dataclass(frozen=True)
@@ -87,42 +82,23 @@ def gallery_performance(ctx: ReportContext, limit: int) -> list[GalleryPerforman
     A gallery's all-time views (file_totals) bound its views over any range, so galleries
     are summed over the range in decreasing bound order until no further one can enter
     the top (as `top_by_use` does for files). Members, bounds and that order come from
-    one query; titles only for the galleries shown.
+    one read (`gallery_batches`); titles only for the galleries shown.
     """
-    # Answers: per gallery location (present images only), its distinct images, the sum
-    # of their all-time views (the bound) and its first location row (for the title).
-    # CROSS JOIN: the gallery rows drive, each image is looked up by id (cheaper than
-    # probing every image's locations, which a (kind, ...) index would invite).
-    cursor = ctx.conn.execute(
-        "WITH g AS (SELECT u.type, u.location_id, u.media_id, MIN(u.id) AS first "
-        "FROM usage_locations u CROSS JOIN media_files f ON f.id = u.media_id "
-        "WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL "
-        "GROUP BY u.type, u.location_id, u.media_id) "
-        "SELECT g.type, g.location_id, SUM(COALESCE(t.views, 0)), group_concat(g.media_id), "
-        "MIN(g.first) FROM g LEFT JOIN file_totals t ON t.media_id = g.media_id "
-        "GROUP BY g.type, g.location_id ORDER BY 3 DESC, 1, 2"
-    )
     best: list[tuple[int, int, str, str, int, int]] = []  # (views, clicks, type, id, n, row)
-    while batch := cursor.fetchmany(64):
-        members = [[int(i) for i in ids.split(",")] for _, _, _, ids, _ in batch]
-        sums = uses_by_file(ctx, {m for ids in members for m in ids})
-        for (type_, loc_id, _, _, first), ids in zip(batch, members, strict=True):
-            views = sum(sums.get(m, (0, 0, 0, 0, 0))[1] for m in ids)
-            clicks = sum(sums.get(m, (0, 0, 0, 0, 0))[2] for m in ids)
-            best.append((views, clicks, type_, loc_id, len(ids), first))
+    batches = gallery_batches(ctx.conn)
+    for batch in batches:
+        sums = uses_by_file(ctx, {m for g in batch for m in g.members})
+        for g in batch:
+            views = sum(sums.get(m, (0, 0, 0, 0, 0))[1] for m in g.members)
+            clicks = sum(sums.get(m, (0, 0, 0, 0, 0))[2] for m in g.members)
+            best.append((views, clicks, g.location_type, g.location_id, len(g.members),
+                         g.first_row))  # fmt: skip
         best.sort(key=lambda g: (-g[0], g[2], g[3]))
         del best[limit:]
-        if len(best) >= limit and best[-1][0] >= batch[-1][2]:
+        if len(best) >= limit and best[-1][0] >= batch[-1].views_bound:
             break
-    cursor.close()
-    titles = {
-        row_id: (title, url)
-        for row_id, title, url in ctx.conn.execute(
-            "SELECT id, title, url FROM usage_locations "
-            "WHERE id IN (SELECT value FROM json_each(?))",
-            (ids_json(g[5] for g in best),),
-        )
-    }
+    batches.close()
+    titles = location_titles(ctx.conn, (g[5] for g in best))
     return [
         GalleryPerformanceData(type_, loc_id, *titles[first], n, views, clicks, views / n,
                                percent(clicks, views))
@@ -135,13 +111,7 @@ def image_usage(ctx: ReportContext) -> ImageUsage:
     top = top_limit(ctx)
     most = top_by_use(ctx, "image", "views", top)
     featured_top = top_by_use(ctx, "image", "views", top, used_as="featured")
-    places = dict(
-        ctx.conn.execute(
-            "SELECT media_id, COUNT(*) FROM usage_locations WHERE usage = 'featured' "
-            "AND media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
-            (ids_json(i for i, _ in featured_top),),
-        ).fetchall()
-    )
+    places = featured_places(ctx.conn, (i for i, _ in featured_top))
     facts = {f.id: f for f in load_image_facts(ctx.conn, {i for i, _ in [*most, *featured_top]})}
     usage = [engagement(facts[i], counts) for i, counts in most if i in facts]
     featured = [

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, cast
 
 from mediatop.analytics.context import ReportContext
 from mediatop.model import MediaFile
+from mediatop.store.queries.video import present_videos, videos_with_use
 
 if TYPE_CHECKING:
     from mediatop.analytics.file.kinds import LoadTime
@@ -101,10 +102,7 @@ def load_videos(ctx: ReportContext) -> list[_Video]:
     def read() -> list[_Video]:
         return [
             _Video(r[0], bytes(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
-            for r in ctx.conn.execute(
-                "SELECT id, path, size, width, height, codec, bitrate, faststart FROM media_files "
-                "WHERE kind = 'video' AND deleted_at IS NULL ORDER BY id"
-            )
+            for r in present_videos(ctx.conn)
         ]
 
     return cast(list[_Video], ctx.shared("videos", read))
@@ -153,16 +151,7 @@ def storage_optimization(ctx: ReportContext) -> StorageOptimization:
     """Over-bitrate and never-watched videos, in files and bytes."""
     videos = load_videos(ctx)
     high = [e for e in _assessed(ctx) if e.verdict == "high"]
-    watched = {
-        video_id for (video_id,) in ctx.conn.execute("SELECT DISTINCT video_id FROM video_sessions")
-    }
-    watched |= {
-        media_id
-        for (media_id,) in ctx.conn.execute(
-            "SELECT t.media_id FROM file_totals t JOIN media_files f ON f.id = t.media_id "
-            "AND f.kind = 'video' WHERE t.views + t.downloads + t.clicks + t.shares > 0"
-        )
-    }
+    watched = videos_with_use(ctx.conn)
     unwatched = [v for v in videos if v.id not in watched]
     return StorageOptimization(
         sum(v.size for v in videos), len(high), sum(e.size for e in high),

@@ -30,7 +30,18 @@ from typing import cast
 
 from mediatop.analytics._media_common import percent
 from mediatop.analytics.context import ReportContext
-from mediatop.store.queries.ranges import in_range
+from mediatop.store.queries.video import Scope as Scope
+from mediatop.store.queries.video import (
+    drop_off_buckets,
+    event_buckets,
+    furthest_buckets,
+    kind_views,
+    longest_and_sessions,
+    seek_buckets,
+    session_sums,
+    sessions_by,
+    sessions_by_file,
+)
 
 BUCKET_S = 10
 HIGH_PER_SESSION = 0.5
@@ -96,35 +107,6 @@ class SessionTotals:
         return percent(self.completed, self.sessions)
 
 
-@dataclass(frozen=True)
-class Scope:
-    """One video (video_id) or every present file of a kind."""
-
-    video_id: int | None = None
-    kind: str = "video"
-
-    def sessions_where(self, ctx: ReportContext) -> tuple[str, list[object]]:
-        # Sessions started in the range (its first second to its last, not whole days).
-        span = [ctx.time_range.start_ts, ctx.time_range.end_ts]
-        if self.video_id is not None:
-            return "video_id = ? AND started_at >= ? AND started_at < ?", [self.video_id, *span]
-        return (
-            "video_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL) "
-            "AND started_at >= ? AND started_at < ?",
-            [self.kind, *span],
-        )
-
-    def events_where(self, ctx: ReportContext) -> tuple[str, list[object]]:
-        span = [ctx.time_range.start_ts, ctx.time_range.end_ts]
-        if self.video_id is not None:
-            return "video_id = ? AND timestamp >= ? AND timestamp < ?", [self.video_id, *span]
-        return (
-            "video_id IN (SELECT id FROM media_files WHERE kind = ? AND deleted_at IS NULL) "
-            "AND timestamp >= ? AND timestamp < ?",
-            [self.kind, *span],
-        )
-
-
 def session_totals(ctx: ReportContext, scope: Scope) -> SessionTotals:
     """Sessions, distinct viewers (user id, else the session), watch time, completions.
 
@@ -132,14 +114,7 @@ def session_totals(ctx: ReportContext, scope: Scope) -> SessionTotals:
     """
 
     def read() -> SessionTotals:
-        where, args = scope.sessions_where(ctx)
-        row = ctx.conn.execute(
-            f"SELECT COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, 's:' || session_id)), "
-            f"TOTAL(watch_seconds), TOTAL(completed), TOTAL(buffering_events > 0) "
-            f"FROM video_sessions WHERE {where}",
-            args,
-        ).fetchone()
-        return SessionTotals(int(row[0]), int(row[1]), float(row[2]), int(row[3]), int(row[4]))
+        return SessionTotals(*session_sums(ctx.conn, scope, ctx.time_range))
 
     span = (ctx.time_range.start_ts, ctx.time_range.end_ts)
     return cast(SessionTotals, ctx.shared(("session_totals", scope, span), read))
@@ -147,15 +122,11 @@ def session_totals(ctx: ReportContext, scope: Scope) -> SessionTotals:
 
 def drop_off_points(ctx: ReportContext, scope: Scope) -> list[DropOffPoint]:
     """Where sessions that ended on a pause or stop ended (the seed's calculateDropOffPoints)."""
-    where, args = scope.sessions_where(ctx)
     total = session_totals(ctx, scope).sessions
-    rows = ctx.conn.execute(
-        f"SELECT CAST(last_position / {BUCKET_S} AS INTEGER) * {BUCKET_S} AS t, COUNT(*) "
-        f"FROM video_sessions WHERE {where} AND last_event_type IN ('pause', 'stop') "
-        f"GROUP BY t ORDER BY COUNT(*) DESC, t",
-        args,
-    )
-    return [DropOffPoint(int(t), int(n), percent(n, total)) for t, n in rows]
+    return [
+        DropOffPoint(t, n, percent(n, total))
+        for t, n in drop_off_buckets(ctx.conn, scope, ctx.time_range, BUCKET_S)
+    ]
 
 
 def intensity(engagement: int, sessions: int) -> str:
@@ -168,26 +139,13 @@ def intensity(engagement: int, sessions: int) -> str:
 
 def engagement_heatmap(ctx: ReportContext, scope: Scope) -> list[EngagementHeatmap]:
     """plays − pauses + seeks per 10 s interval (the seed's generateEngagementHeatmap)."""
-    where, args = scope.events_where(ctx)
-    # Sessions are counted as distinct pairs, not as one string built per event (3x slower).
-    longest = ctx.conn.execute(
-        f"SELECT (SELECT MAX(duration) FROM video_engagement_events WHERE {where}), "
-        f"(SELECT COUNT(*) FROM (SELECT DISTINCT video_id, COALESCE(session_id, "
-        f"'u:' || user_id, 'anonymous') FROM video_engagement_events WHERE {where}))",
-        (*args, *args),
-    ).fetchone()
-    if not longest[0]:
+    longest, sessions = longest_and_sessions(ctx.conn, scope, ctx.time_range)
+    if not longest:
         return []
-    sessions = int(longest[1])
     net: dict[int, int] = defaultdict(int)
-    for bucket, etype, n in ctx.conn.execute(
-        f'SELECT CAST(MAX("current_time", 0) / {BUCKET_S} AS INTEGER), event_type, COUNT(*) '
-        f"FROM video_engagement_events WHERE {where} AND event_type IN ('play', 'pause', 'seek') "
-        f"GROUP BY 1, 2",
-        args,
-    ):
-        net[int(bucket)] += -n if etype == "pause" else n
-    intervals = math.ceil(float(longest[0]) / BUCKET_S)
+    for bucket, etype, n in event_buckets(ctx.conn, scope, ctx.time_range, BUCKET_S):
+        net[bucket] += -n if etype == "pause" else n
+    intervals = math.ceil(float(longest) / BUCKET_S)
     return [
         EngagementHeatmap(i * BUCKET_S, (i + 1) * BUCKET_S, net.get(i, 0),
                           intensity(net.get(i, 0), sessions))
@@ -197,14 +155,7 @@ def engagement_heatmap(ctx: ReportContext, scope: Scope) -> list[EngagementHeatm
 
 def retention_curve(ctx: ReportContext, scope: Scope) -> list[RetentionPoint]:
     """% of sessions whose furthest position reached each 10 s point (0 s = every session)."""
-    where, args = scope.sessions_where(ctx)
-    reached_top: dict[int, int] = {}
-    for bucket, n in ctx.conn.execute(
-        f"SELECT CAST(max_position / {BUCKET_S} AS INTEGER), COUNT(*) FROM video_sessions "
-        f"WHERE {where} GROUP BY 1",
-        args,
-    ):
-        reached_top[int(bucket)] = int(n)
+    reached_top = furthest_buckets(ctx.conn, scope, ctx.time_range, BUCKET_S)
     if not reached_top:
         return []
     total = sum(reached_top.values())
@@ -218,28 +169,13 @@ def retention_curve(ctx: ReportContext, scope: Scope) -> list[RetentionPoint]:
 
 def seek_patterns(ctx: ReportContext, scope: Scope) -> list[SeekPattern]:
     """Seeks by where they landed, with direction and mean jump."""
-    where, args = scope.events_where(ctx)
-    rows = ctx.conn.execute(
-        f'SELECT CAST(MAX("current_time", 0) / {BUCKET_S} AS INTEGER) AS b, COUNT(*), '
-        f'TOTAL(seek_from IS NOT NULL AND "current_time" > seek_from), '
-        f'TOTAL(seek_from IS NOT NULL AND "current_time" < seek_from), '
-        f'AVG(ABS("current_time" - seek_from)) '
-        f"FROM video_engagement_events WHERE {where} AND event_type = 'seek' GROUP BY b ORDER BY b",
-        args,
-    )
-    return [SeekPattern(int(b) * BUCKET_S, int(n), int(fw), int(bw), jump)
-            for b, n, fw, bw, jump in rows]  # fmt: skip
+    rows = seek_buckets(ctx.conn, scope, ctx.time_range, BUCKET_S)
+    return [SeekPattern(b * BUCKET_S, n, fw, bw, jump) for b, n, fw, bw, jump in rows]
 
 
 def breakdown(ctx: ReportContext, scope: Scope, column: str) -> list[Breakdown]:
     """Sessions by `column` (quality | device | country); sessions without a value are left out."""
-    assert column in ("quality", "device", "country")
-    where, args = scope.sessions_where(ctx)
-    rows = ctx.conn.execute(
-        f"SELECT {column}, COUNT(*), TOTAL(completed), TOTAL(watch_seconds) FROM video_sessions "
-        f"WHERE {where} AND {column} IS NOT NULL AND {column} != '' GROUP BY {column}",
-        args,
-    ).fetchall()
+    rows = sessions_by(ctx.conn, scope, ctx.time_range, column)
     total = sum(r[1] for r in rows)
     found = [
         Breakdown(value, int(n), percent(n, total), percent(done, n), watched / n)
@@ -278,24 +214,14 @@ def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
     the files that can make the top (see `top_by_use`)."""
     from mediatop.analytics._media_common import top_by_use, uses_by_file
 
-    where, args = Scope(kind=kind).sessions_where(ctx)
-    sessions = {
-        r[0]: r[1:]
-        for r in ctx.conn.execute(
-            f"SELECT video_id, COUNT(*), COUNT(DISTINCT COALESCE('u:' || user_id, "
-            f"'s:' || session_id)), TOTAL(watch_seconds), TOTAL(completed) "
-            f"FROM video_sessions WHERE {where} GROUP BY video_id",
-            args,
-        )
-    }
+    sessions = sessions_by_file(ctx.conn, kind, ctx.time_range)
     session_logs = uses_by_file(ctx, sessions)
     with_sessions = [
         FilePlays(i, int(n), int(v), float(w), int(d), session_logs.get(i, (0, 0, 0, 0, 0))[1])
         for i, (n, v, w, d) in sessions.items()
     ]
-    rows, args = in_range(ctx.time_range, "kind_daily", "views", "kind = ?", (kind,))
-    all_logged = ctx.conn.execute(f"SELECT TOTAL(views) FROM ({rows})", args).fetchone()[0]
-    logged_elsewhere = int(all_logged) - sum(p.log_views for p in with_sessions)
+    all_logged = kind_views(ctx.conn, kind, ctx.time_range)
+    logged_elsewhere = all_logged - sum(p.log_views for p in with_sessions)
     total = sum(p.sessions for p in with_sessions) + max(0, logged_elsewhere)
     by_log = top_by_use(ctx, kind, "views", limit, excluding=sessions.keys())
     log_only = [FilePlays(i, 0, 0, 0.0, 0, u[1]) for i, u in by_log]

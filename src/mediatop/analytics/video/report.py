@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from mediatop.analytics._media_common import ids_json, kind_load_time, percent, top_limit
+from mediatop.analytics._media_common import kind_load_time, percent, top_limit
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.video.delivery import (
     DeliveryOptimization,
@@ -44,6 +44,7 @@ from mediatop.analytics.video.engagement import (
     seek_patterns,
     session_totals,
 )
+from mediatop.store.queries.video import file_identity, video_files, video_totals
 
 MIN_SESSIONS = 5
 MIN_BAND_VIDEOS = 4
@@ -159,20 +160,8 @@ class VideoEngagementAnalysis:
     audience: VideoAudience
 
 
-def _files(ctx: ReportContext, ids: set[int]) -> dict[int, tuple[bytes, int, float | None]]:
-    """id -> (path, size, duration) for the given present videos."""
-    return {
-        r[0]: (bytes(r[1]), r[2], r[3])
-        for r in ctx.conn.execute(
-            "SELECT id, path, size, duration_s FROM media_files WHERE kind = 'video' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
-            (ids_json(ids),),
-        )
-    }
-
-
 def _engagement_rows(ctx: ReportContext, plays: list[FilePlays]) -> list[VideoEngagementData]:
-    files = _files(ctx, {p.id for p in plays})
+    files = video_files(ctx.conn, {p.id for p in plays})
     return [
         VideoEngagementData(
             str(p.id), files[p.id][0], "video", files[p.id][1], files[p.id][2], p.plays,
@@ -218,10 +207,7 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
     watched = [v if v.id not in flagged else _flag(v) for v in _engagement_rows(ctx, plays.top)]
     totals = session_totals(ctx, scope)
     load = kind_load_time(ctx, "video")
-    count, duration, size = ctx.conn.execute(
-        "SELECT COUNT(*), TOTAL(duration_s), TOTAL(size) FROM media_files "
-        "WHERE kind = 'video' AND deleted_at IS NULL"
-    ).fetchone()
+    count, duration, size = video_totals(ctx.conn)
     return VideoAnalytics(
         overview=VideoOverview(
             count,
@@ -260,15 +246,13 @@ def _flag(v: VideoEngagementData) -> VideoEngagementData:
 
 def video_engagement(ctx: ReportContext, video_id: int) -> VideoEngagementAnalysis:
     """The seed's VideoEngagementAnalysis for one file (raises LookupError if unknown)."""
-    row = ctx.conn.execute(
-        "SELECT path, kind, size FROM media_files WHERE id = ?", (video_id,)
-    ).fetchone()
+    row = file_identity(ctx.conn, video_id)
     if row is None:
         raise LookupError(f"no file with id {video_id}")
     scope = Scope(video_id=video_id)
     totals = session_totals(ctx, scope)
     return VideoEngagementAnalysis(
-        str(video_id), bytes(row[0]), row[1], row[2],
+        str(video_id), row[0], row[1], row[2],
         VideoAnalysisOverview(totals.sessions, totals.unique_viewers, totals.watch_time,
                               totals.average_watch_time, totals.completion_rate),
         VideoAnalysisEngagement(drop_off_points(ctx, scope), engagement_heatmap(ctx, scope),
