@@ -203,7 +203,10 @@ class MediaLibrary:
         now: datetime | None = None,
     ) -> Any:
         """Report `name` (a key of REPORTS) over `time_range`, as its dataclass.
-        `options` are the report's string options (file, top, unused_days, ...)."""
+        `options` are the report's string options (file, top, unused_days, ...).
+        Hashes (duplicates) and image savings (images, media) are measured first, as
+        far as the options `hash`, `phash` and `measure` allow (see
+        `mediatop.measure.for_reports`); a read-only library measures nothing new."""
         return self._reports(name, (time_range,), options, now)[0]
 
     def report_data(
@@ -245,6 +248,7 @@ class MediaLibrary:
         from mediatop.analytics.context import ReportContext
         from mediatop.analytics.registry import run_report
         from mediatop.errors import InputError
+        from mediatop.measure.for_reports import measure_before
 
         if name not in REPORTS:
             raise InputError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
@@ -252,7 +256,8 @@ class MediaLibrary:
         with self._reader() as conn:
             ctx = ReportContext(conn, self.settings, ranges[0], moment, dict(options or {}))
             try:
-                return [run_report(name, ctx.for_range(r)) for r in ranges]
+                # Reports read only: what they show measured is measured first.
+                return [run_report(name, measure_before(name, ctx.for_range(r))) for r in ranges]
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
 

@@ -38,18 +38,6 @@ class ShareRow:
     percentage: float | None
 
 
-def open_cache_writer(ctx: ReportContext) -> sqlite3.Connection | None:
-    """A writable connection to the report's store, for filling caches (savings, hashes),
-    or None when the store cannot be written (then reports use what is cached)."""
-    from mediatop.errors import StoreError
-    from mediatop.store.connection import connect
-
-    try:
-        return connect(ctx.settings.db_path)
-    except (StoreError, sqlite3.Error, OSError):
-        return None
-
-
 def percent(part: float, whole: float) -> float | None:
     """100 × part / whole, or None when there is nothing to divide by."""
     return None if not whole else 100.0 * part / whole

@@ -40,7 +40,7 @@ from mediatop.analytics.images.facts import (
     recommended_width,
 )
 from mediatop.analytics.library.facts import library_fact
-from mediatop.analytics.savings import Measurement
+from mediatop.store.measurements import Measurement
 
 T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
 MIN_FORMAT_SAVING_BYTES = 1024
