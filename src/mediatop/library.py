@@ -36,6 +36,7 @@ from mediatop.errors import (
     MissingInputError,
     ReportError,
     SourceReadError,
+    StoreReadOnlyError,
     StoreWriteError,
 )
 from mediatop.timerange import TimeRange
@@ -54,9 +55,11 @@ __all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable"]
 class MediaLibrary:
     """A media root and its store, as every face uses them.
 
-    `readonly` libraries read the store as it is (a store this process cannot write is
-    still shown) and refuse nothing else up front: a method that must write raises a
-    `StoreError` saying why it cannot.
+    A `readonly` library reads the store as it is and never creates it (a store this
+    process cannot write is still shown); its sources (scan, ingest, events, usage
+    locations) raise StoreReadOnlyError. Its reports still store the hashes and
+    savings they measure when the store can be written: those are caches of the files,
+    not the user's records.
     """
 
     def __init__(self, settings: Settings, *, readonly: bool = False) -> None:
@@ -206,7 +209,8 @@ class MediaLibrary:
         `options` are the report's string options (file, top, unused_days, ...).
         Hashes (duplicates) and image savings (images, media) are measured first, as
         far as the options `hash`, `phash` and `measure` allow (see
-        `mediatop.measure.for_reports`); a read-only library measures nothing new."""
+        `mediatop.measure.for_reports`); in a store this process cannot write nothing
+        new is measured, and the report shows what is stored."""
         return self._reports(name, (time_range,), options, now)[0]
 
     def report_data(
@@ -282,6 +286,10 @@ class MediaLibrary:
     def _writer(self) -> Iterator[sqlite3.Connection]:
         """A writable connection; a failed write (e.g. the store still locked after the
         30 s busy timeout) becomes StoreWriteError."""
+        if self.readonly:
+            raise StoreReadOnlyError(
+                f"the library {self.settings.root} was opened read-only; nothing was recorded"
+            )
         conn = self._connect(readonly=False)
         try:
             yield conn
