@@ -6,6 +6,12 @@ import shutil
 
 from analytics_types_support import context, photo, save_image, scan, usage, views
 from mediatop.analytics.duplicates.report import duplicates_report, near_pairs
+from mediatop.measure.for_reports import measure_before
+
+
+def _measured_report(ctx):
+    """The report after its measurement step (hashing), as the library surface runs it."""
+    return duplicates_report(measure_before("duplicates", ctx))
 
 
 def test_exact_copies_form_a_group_keeping_the_most_used(empty_store):
@@ -20,7 +26,7 @@ def test_exact_copies_form_a_group_keeping_the_most_used(empty_store):
     ids = scan(conn, root)
     usage(conn, views(ids["c.png"], 3))
 
-    report = duplicates_report(context(conn, settings, phash="cached"))
+    report = _measured_report(context(conn, settings, phash="cached"))
 
     [group] = report.exact_groups
     size = original.stat().st_size
@@ -40,7 +46,7 @@ def test_without_use_the_oldest_upload_is_kept(empty_store):
     (settings.root / "2023/02/guide.txt").write_text("the same guide")
     ids = scan(conn, settings.root)
 
-    [group] = duplicates_report(context(conn, settings, phash="cached")).exact_groups
+    [group] = _measured_report(context(conn, settings, phash="cached")).exact_groups
 
     assert group.keep_id == str(ids["2023/02/guide.txt"])
     assert group.wasted_bytes == len("the same guide")
@@ -53,8 +59,8 @@ def test_second_report_reuses_cached_hashes(empty_store):
     scan(conn, settings.root)
     ctx = context(conn, settings, phash="cached")
 
-    first = duplicates_report(ctx)
-    second = duplicates_report(ctx)
+    first = _measured_report(ctx)
+    second = _measured_report(ctx)
 
     assert (first.hashed_now, second.hashed_now) == (2, 0)
     assert second.exact_group_count == 1
@@ -70,7 +76,7 @@ def test_near_duplicates_pair_resized_copies_but_not_generated_sizes(empty_store
     save_image(settings.root, "tree-200x150.jpg", other.resize((200, 150)), quality=80)
     ids = scan(conn, settings.root)
 
-    report = duplicates_report(context(conn, settings))
+    report = _measured_report(context(conn, settings))
 
     assert report.perceptually_hashed_now == 4
     [group] = report.near_groups
@@ -104,7 +110,7 @@ def test_a_file_that_became_a_symlink_out_of_the_root_is_skipped_and_counted(tmp
     inside.unlink()
     inside.symlink_to(outside)
 
-    report = duplicates_report(context(conn, settings, phash="cached"))
+    report = _measured_report(context(conn, settings, phash="cached"))
 
     assert report.unreadable_files == 1
     assert report.exact_group_count == 0

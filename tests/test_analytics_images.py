@@ -32,6 +32,7 @@ from mediatop.analytics.images.report import (
     images_report,
 )
 from mediatop.analytics.images.usage import engagement
+from mediatop.measure.for_reports import measure_before
 from mediatop.model import UsageLocation
 
 
@@ -86,7 +87,7 @@ def test_resize_saving_is_the_measured_size_of_the_resized_image(empty_store):
     file_id = scan(conn, settings.root)["big.jpg"]
     locations(conn, "test", [loc("big.jpg", "1", display_width=250)])
 
-    report = images_report(context(conn, settings, measure="all"))
+    report = images_report(measure_before("images", context(conn, settings, measure="all")))
 
     quality = conn.execute("SELECT quality FROM media_files").fetchone()[0]
     with Image.open(path) as im:
@@ -106,7 +107,7 @@ def test_format_opportunity_reports_the_smaller_measured_encoding(empty_store):
     path = save_image(settings.root, "p.jpg", photo(640, 480), quality=88)
     scan(conn, settings.root)
 
-    report = images_report(context(conn, settings, measure="all"))
+    report = images_report(measure_before("images", context(conn, settings, measure="all")))
 
     with Image.open(path) as im:
         rgb = im.convert("RGB")
@@ -134,7 +135,7 @@ def test_opportunities_are_ranked_by_bytes_saved_per_month(empty_store):
     ids = scan(conn, settings.root)
     usage(conn, views(ids["rare.png"], 1) + views(ids["busy.png"], 50))
 
-    report = images_report(context(conn, settings, measure="all"))
+    report = images_report(measure_before("images", context(conn, settings, measure="all")))
 
     ops = [o for o in report.optimization.conversion_opportunities if o.type == "format"]
     assert [o.media_id for o in ops] == [str(ids["busy.png"]), str(ids["rare.png"])]
@@ -308,7 +309,7 @@ def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path, empty_s
     (tmp_path / "not-a-dir").write_text("x")
     unwritable = replace(settings, db_path=tmp_path / "not-a-dir" / "store.sqlite3")
 
-    report = images_report(context(conn, unwritable, measure="all"))
+    report = images_report(measure_before("images", context(conn, unwritable, measure="all")))
 
     assert report.optimization.measurement.measured_now == 0
     assert report.overview.total_images == 1

@@ -11,8 +11,10 @@ from analytics_types_support import context, locations, photo, save_image, scan
 from mediatop.analytics.images.report import image_opportunities_for, images_report
 from mediatop.analytics.insights.report import insights_report
 from mediatop.analytics.optimization.report import optimization_report
-from mediatop.analytics.savings import cached_measurements, measure_savings
+from mediatop.measure.for_reports import measure_before
+from mediatop.measure.savings import measure_savings
 from mediatop.model import UsageLocation
+from mediatop.store.measurements import cached_measurements
 
 
 def flat_logo(root: Path, rel: str) -> Path:
@@ -88,7 +90,7 @@ def test_candidates_are_the_same_before_and_after_savings_are_measured(empty_sto
     insights_before = {
         i.topic: i.figures for i in insights_report(context(conn, settings)).insights
     }
-    images_report(context(conn, settings, measure="all"))  # measures every planned target
+    images_report(measure_before("images", context(conn, settings, measure="all")))  # measures
     after = optimization_report(context(conn, settings))
     insights_after = {i.topic: i.figures for i in insights_report(context(conn, settings)).insights}
 

@@ -13,10 +13,11 @@ from analytics_types_support import (
     views,
 )
 from mediatop.analytics.optimization.report import optimization_report
-from mediatop.analytics.savings import cached_measurements, measure_savings
+from mediatop.measure.savings import measure_savings
 from mediatop.model import ProbeResult, UsageLocation
 from mediatop.store.connection import transaction
 from mediatop.store.files import save_probes
+from mediatop.store.measurements import cached_measurements
 
 
 def test_dashboard_lines_count_files_and_bytes(empty_store):

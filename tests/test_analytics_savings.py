@@ -10,10 +10,11 @@ import zlib
 from PIL import Image
 
 from analytics_types_support import NOW_TS, new_store, photo, save_image, scan
-from mediatop.analytics.savings import cached_measurements, measure_savings
+from mediatop.measure.savings import measure_savings
 from mediatop.model import ProbeResult
 from mediatop.store.connection import transaction
 from mediatop.store.files import save_probes
+from mediatop.store.measurements import cached_measurements
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

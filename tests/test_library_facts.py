@@ -10,7 +10,6 @@ from pathlib import Path
 
 from mediatop import __version__
 from mediatop.analytics.documents.report import documents_report
-from mediatop.analytics.hashing import ensure_content_hashes
 from mediatop.analytics.images.report import images_report
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.library.facts import library_fact
@@ -18,6 +17,7 @@ from mediatop.analytics.library.overview import overview_report
 from mediatop.analytics.media import media_report
 from mediatop.analytics.optimization.report import optimization_report
 from mediatop.analytics.performance.report import performance_report
+from mediatop.measure.hashing import ensure_content_hashes
 from mediatop.model import ProbeResult
 from mediatop.scan.scanner import scan_root
 from mediatop.store import connect, transaction

@@ -20,6 +20,7 @@ from mediatop.errors import (
     NotScannedError,
     ReportError,
     SourceReadError,
+    StoreReadOnlyError,
 )
 from mediatop.library import MediaLibrary
 from mediatop.timerange import parse_range
@@ -97,6 +98,15 @@ def test_an_unknown_file_or_report_is_a_mediatop_error(tmp_path: Path) -> None:
         library.report("file", parse_range("all", now=NOW), {"file": "999"}, now=NOW)
     with pytest.raises(InputError, match=r"^unknown report 'nope'"):
         library.report("nope", parse_range("all", now=NOW))
+
+
+def test_a_read_only_library_records_nothing_and_creates_no_store(tmp_path: Path) -> None:
+    library = MediaLibrary(_library(tmp_path).settings, readonly=True)
+    with pytest.raises(StoreReadOnlyError):
+        library.scan(probe=False)
+    with pytest.raises(StoreReadOnlyError):
+        library.scan_locations(tmp_path)
+    assert not library.settings.db_path.exists()
 
 
 def test_a_closed_library_refuses_to_work(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from mediatop.errors import (
     MissingInputError,
     ReportError,
     SourceReadError,
+    StoreReadOnlyError,
     StoreWriteError,
 )
 from mediatop.timerange import TimeRange
@@ -54,9 +55,11 @@ __all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable"]
 class MediaLibrary:
     """A media root and its store, as every face uses them.
 
-    `readonly` libraries read the store as it is (a store this process cannot write is
-    still shown) and refuse nothing else up front: a method that must write raises a
-    `StoreError` saying why it cannot.
+    A `readonly` library reads the store as it is and never creates it (a store this
+    process cannot write is still shown); its sources (scan, ingest, events, usage
+    locations) raise StoreReadOnlyError. Its reports still store the hashes and
+    savings they measure when the store can be written: those are caches of the files,
+    not the user's records.
     """
 
     def __init__(self, settings: Settings, *, readonly: bool = False) -> None:
@@ -203,7 +206,11 @@ class MediaLibrary:
         now: datetime | None = None,
     ) -> Any:
         """Report `name` (a key of REPORTS) over `time_range`, as its dataclass.
-        `options` are the report's string options (file, top, unused_days, ...)."""
+        `options` are the report's string options (file, top, unused_days, ...).
+        Hashes (duplicates) and image savings (images, media) are measured first, as
+        far as the options `hash`, `phash` and `measure` allow (see
+        `mediatop.measure.for_reports`); in a store this process cannot write nothing
+        new is measured, and the report shows what is stored."""
         return self._reports(name, (time_range,), options, now)[0]
 
     def report_data(
@@ -245,6 +252,7 @@ class MediaLibrary:
         from mediatop.analytics.context import ReportContext
         from mediatop.analytics.registry import run_report
         from mediatop.errors import InputError
+        from mediatop.measure.for_reports import measure_before
 
         if name not in REPORTS:
             raise InputError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
@@ -252,7 +260,8 @@ class MediaLibrary:
         with self._reader() as conn:
             ctx = ReportContext(conn, self.settings, ranges[0], moment, dict(options or {}))
             try:
-                return [run_report(name, ctx.for_range(r)) for r in ranges]
+                # Reports read only: what they show measured is measured first.
+                return [run_report(name, measure_before(name, ctx.for_range(r))) for r in ranges]
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
 
@@ -277,6 +286,10 @@ class MediaLibrary:
     def _writer(self) -> Iterator[sqlite3.Connection]:
         """A writable connection; a failed write (e.g. the store still locked after the
         30 s busy timeout) becomes StoreWriteError."""
+        if self.readonly:
+            raise StoreReadOnlyError(
+                f"the library {self.settings.root} was opened read-only; nothing was recorded"
+            )
         conn = self._connect(readonly=False)
         try:
             yield conn

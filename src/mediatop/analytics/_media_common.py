@@ -6,7 +6,6 @@ on the store's queries (`store.queries.media`) and the report context.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,18 +45,6 @@ class ShareRow:
     value: str
     count: int
     percentage: float | None
-
-
-def open_cache_writer(ctx: ReportContext) -> sqlite3.Connection | None:
-    """A writable connection to the report's store, for filling caches (savings, hashes),
-    or None when the store cannot be written (then reports use what is cached)."""
-    from mediatop.errors import StoreError
-    from mediatop.store.connection import connect
-
-    try:
-        return connect(ctx.settings.db_path)
-    except (StoreError, sqlite3.Error, OSError):
-        return None
 
 
 def percent(part: float, whole: float) -> float | None:

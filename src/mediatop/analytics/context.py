@@ -43,6 +43,18 @@ class ReportMemo:
 
 
 @dataclass(frozen=True)
+class MeasuredNow:
+    """What the measurement step run just before a report did, for the report to show
+    (`mediatop.measure.for_reports`): hashes computed, savings measured, failures."""
+
+    content_hashed: int = 0
+    perceptually_hashed: int = 0
+    unreadable_files: int = 0  # files the hashing could not read or decode
+    savings_measured: int = 0  # re-encodings measured (failures included)
+    savings_failed: int = 0
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Inputs shared by all analytics. `now` is injected so tests can freeze the clock."""
 
@@ -51,6 +63,7 @@ class ReportContext:
     time_range: TimeRange
     now: datetime
     options: Mapping[str, str] = field(default_factory=dict)
+    measured: MeasuredNow = field(default_factory=MeasuredNow)
     # None: nothing is shared, each call reads for itself. A context that is reused for
     # several calls (a test, a benchmark's repeats) so never serves one call's reads to
     # the next; only a run started by `fresh_run` shares.

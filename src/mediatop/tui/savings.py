@@ -31,8 +31,8 @@ def images_to_measure(db_path: Path) -> list[int]:
     """Present images with a planned re-encoding that is not measured yet, largest first
     (the largest stand to save the most)."""
     from mediatop.analytics.images.facts import load_image_facts, max_display_widths, target_names
-    from mediatop.analytics.savings import cached_measurements
     from mediatop.store import connect
+    from mediatop.store.measurements import cached_measurements
 
     conn = connect(db_path, readonly=True)
     try:
@@ -51,7 +51,7 @@ def images_to_measure(db_path: Path) -> list[int]:
 def measure_batch(db_path: Path, root: Path, ids: list[int], budget_s: float, workers: int) -> int:
     """Measure what `budget_s` allows of `ids`, in order; returns how many re-encodings
     were measured (failures included: they are cached too, so never retried in a loop)."""
-    from mediatop.analytics.savings import measure_savings
+    from mediatop.measure.savings import measure_savings
     from mediatop.store import connect
 
     conn = connect(db_path)

@@ -1,7 +1,7 @@
 """The duplicates report: exact copies (same bytes) and near-duplicate images (look alike).
 
-- Exact: files of equal size are hashed (xxh3_128, cached; see `hashing.py`); equal
-  hashes form a group.
+- Exact: files of equal size are hashed (xxh3_128, stored; see `mediatop.measure.hashing`);
+  equal hashes form a group.
 - Near: images whose perceptual hashes (64-bit phash) differ in at most
   NEAR_MAX_DISTANCE bits (≈ 10 % of the bits: recompressed, resized or lightly edited
   copies). Pairs within one generated-size group (photo.jpg and photo-300x200.jpg) are
@@ -13,25 +13,22 @@
   other members: what removing them would free. Exact and near totals overlap when a
   group is both, so they are not to be added up.
 
-Options: `hash` = 'all' (default) | 'cached' | N: how many stale content hashes to
-compute now; `phash` = 'all' | 'cached' | N (default 2000): how many images to
-perceptually hash now (the rest are counted in `pending_perceptual_hashes`).
+The hashes are computed before the report, by the measurement step
+(`mediatop.measure.for_reports`, options `hash` and `phash`); the report reads what is
+stored, shows what that step did (`hashedNow`...) and counts what is still to hash
+(`pending_content_hashes`, `pending_perceptual_hashes`).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mediatop.analytics._media_common import open_cache_writer, top_limit, ts_to_datetime
+from mediatop.analytics._media_common import top_limit, ts_to_datetime
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.hashing import (
-    HashRun,
+from mediatop.store.measurements import (
     count_phash_candidates,
-    ensure_content_hashes,
-    ensure_phashes,
     size_collision_ids,
     stale_content_hashes,
 )
@@ -101,45 +98,6 @@ class _Member:
 
 
 KEEP_RULE = "most used (requests, views, downloads, clicks, shares, locations), then oldest"
-
-
-def _limit(ctx: ReportContext, name: str, default: str) -> int | None:
-    value = str(ctx.options.get(name, default)).strip().lower()
-    return None if value == "all" else 0 if value == "cached" else max(0, int(value))
-
-
-def refresh_hashes(ctx: ReportContext) -> tuple[HashRun, HashRun]:
-    """Compute the content and perceptual hashes the options `hash` / `phash` allow, on a
-    writable connection of its own: (content run, perceptual run).
-
-    The TUI runs this in a worker (options {'hash': 'all', 'phash': 'all'}) and then the
-    report with {'hash': 'cached', 'phash': 'cached'}, which reads caches only.
-    """
-    content_limit = _limit(ctx, "hash", "all")
-    phash_limit = _limit(ctx, "phash", "2000")
-    empty = HashRun(0, 0, 0, ())
-    if content_limit == 0 and phash_limit == 0:  # caches only: nothing to look for
-        return empty, empty
-    collisions = size_collision_ids(ctx.conn)
-    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
-    need_phash = phash_limit != 0 and count_phash_candidates(ctx.conn) > 0
-    if not (need_content or need_phash):
-        return empty, empty
-    writer = open_cache_writer(ctx)  # the report's own connection may be read-only
-    if writer is None:
-        return empty, empty
-    try:
-        root = ctx.settings.root
-        content = (
-            ensure_content_hashes(writer, root, collisions, limit=content_limit)
-            if need_content else empty
-        )  # fmt: skip
-        perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else empty
-    except sqlite3.Error:
-        return empty, empty  # a store we may read but not write: report what is cached
-    finally:
-        writer.close()
-    return content, perceptual
 
 
 def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
@@ -224,7 +182,7 @@ def _components(pairs: list[tuple[int, int, int]]) -> list[tuple[list[int], int]
 
 def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
     """Exact and near-duplicate groups with the bytes removing the copies would free."""
-    content_run, phash_run = refresh_hashes(ctx)
+    measured = ctx.measured
     exact_ids: dict[str, list[int]] = defaultdict(list)
     for digest, file_id in exact_copies(ctx.conn):
         exact_ids[digest].append(file_id)
@@ -261,9 +219,9 @@ def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
         near_wasted_bytes=sum(g.wasted_bytes for g in near),
         near_max_distance=NEAR_MAX_DISTANCE,
         keep_rule=KEEP_RULE,
-        hashed_now=content_run.hashed,
-        perceptually_hashed_now=phash_run.hashed,
-        unreadable_files=content_run.failed + phash_run.failed,
+        hashed_now=measured.content_hashed,
+        perceptually_hashed_now=measured.perceptually_hashed,
+        unreadable_files=measured.unreadable_files,
         pending_content_hashes=len(stale_content_hashes(ctx.conn, size_collision_ids(ctx.conn))),
         pending_perceptual_hashes=count_phash_candidates(ctx.conn),
     )

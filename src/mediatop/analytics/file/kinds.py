@@ -135,7 +135,7 @@ def image_performance(
 ) -> ImagePerformanceAnalysis:
     """The seed's analyzeImagePerformance for one image (module docstring)."""
     from mediatop.analytics.images.facts import load_image_facts
-    from mediatop.analytics.savings import cached_measurements
+    from mediatop.store.measurements import cached_measurements
 
     probe = media.probe
     facts = load_image_facts(ctx.conn, [media.id])

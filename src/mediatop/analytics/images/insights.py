@@ -23,7 +23,7 @@ from mediatop.analytics.images.facts import (
 )
 from mediatop.analytics.images.opportunities import image_optimization
 from mediatop.analytics.insights.report import Insight, _n, _size
-from mediatop.analytics.savings import Measurement, cached_measurements
+from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.images import (
     any_savings_measured,
     format_adoption,

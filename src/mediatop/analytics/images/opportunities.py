@@ -40,7 +40,7 @@ from mediatop.analytics.images.facts import (
     recommended_width,
 )
 from mediatop.analytics.library.facts import library_fact
-from mediatop.analytics.savings import Measurement
+from mediatop.store.measurements import Measurement
 from mediatop.store.queries.images import paths_of, unused_size_groups, unused_size_names
 
 T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")

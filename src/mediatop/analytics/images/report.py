@@ -12,21 +12,18 @@ daily rollup):
 - lazyLoadingEffectiveness: % of non-featured image locations that lazy-load; featured
   images are usually above the fold, where lazy-loading would delay them.
 - Engagement per file (CTR, engagement rate, popularity score): see `image_usage`.
-- Savings are measured (see `savings.py`). Option `measure`: 'cached' (use only what is
-  cached), 'all' (measure every missing one now), or a number N (default 16): measure
-  the N most requested images that lack measurements, starting no new encode after
-  MEASURE_BUDGET_S seconds (the rest wait for the next run).
+- Savings are measured before the report, by the measurement step
+  (`mediatop.measure.for_reports`, option `measure`); the report reads what is stored
+  and shows what that step did (`measuredNow`, `failed`).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import astuple, dataclass
 
 from mediatop.analytics._media_common import (
     kind_load_time,
     last_30_days,
-    open_cache_writer,
     percent,
     requests_by_file,
     top_limit,
@@ -55,11 +52,9 @@ from mediatop.analytics.images.opportunities import (
 )
 from mediatop.analytics.images.usage import ImageUsage, image_usage
 from mediatop.analytics.library.facts import library_fact
-from mediatop.analytics.savings import Measurement, cached_measurements, measure_savings
+from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.images import image_requests, location_rate_counts
 
-DEFAULT_MEASURE = "16"
-MEASURE_BUDGET_S = 10.0
 MODERN_FORMATS = ("WEBP", "AVIF")
 
 
@@ -147,46 +142,6 @@ def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
     return DashboardImageStats(percent(modern, total), responsive)
 
 
-def _measure_limit(ctx: ReportContext) -> int | None:
-    """How many images to measure now: None = all, 0 = none (cached only)."""
-    value = str(ctx.options.get("measure", DEFAULT_MEASURE)).strip().lower()
-    if value == "all":
-        return None
-    if value == "cached":
-        return 0
-    return max(0, int(value))
-
-
-def _measure_missing(
-    ctx: ReportContext,
-    missing: list[ImageFacts],
-    cached: dict[int, dict[str, Measurement]],
-) -> tuple[int, int]:
-    """Measure the most requested images lacking measurements; (targets measured, failed)."""
-    limit = _measure_limit(ctx)
-    if limit == 0 or not missing:
-        return 0, 0
-    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
-    missing = sorted(missing, key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
-    chosen = missing if limit is None else missing[:limit]
-    writer = open_cache_writer(ctx)  # the report's own connection may be read-only
-    if writer is None:
-        return 0, 0
-    try:
-        summary = measure_savings(
-            writer, ctx.settings.root, [f.id for f in chosen],
-            budget_s=None if limit is None else MEASURE_BUDGET_S,
-            now=int(ctx.now.timestamp()),
-        )  # fmt: skip
-    except sqlite3.Error:
-        return 0, 0  # a store we may read but not write: report what is cached
-    finally:
-        writer.close()
-    for m in summary.results:
-        cached.setdefault(m.media_id, {})[m.target] = m
-    return summary.measured, summary.failed
-
-
 def _overview(census: list[FormatCensus]) -> ImageOverview:
     """Counts, sizes, mean compression ratio and formats of present images."""
     count = sum(c.count for c in census)
@@ -222,15 +177,7 @@ def _measurement_status(
 def images_report(ctx: ReportContext) -> ImageAnalytics:
     """The seed's ImageAnalytics for the report's range (see the module docstring)."""
     cached = cached_measurements(ctx.conn)
-    measured_now = failed = 0
-    if _measure_limit(ctx) != 0:
-        widths = max_display_widths(ctx.conn)
-        everything = load_image_facts(ctx.conn)
-        missing = [
-            f for f in everything
-            if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
-        ]  # fmt: skip
-        measured_now, failed = _measure_missing(ctx, missing, cached)
+    measured_now, failed = ctx.measured.savings_measured, ctx.measured.savings_failed
     window = last_30_days(ctx)
     top = top_limit(ctx, 50)
     census = library_fact(

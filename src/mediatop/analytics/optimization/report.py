@@ -54,8 +54,8 @@ from mediatop.analytics.images.opportunities import (
     with_requests,
 )
 from mediatop.analytics.library.facts import library_fact
-from mediatop.analytics.savings import cached_measurements
 from mediatop.analytics.video.delivery import encoding_efficiency
+from mediatop.store.measurements import cached_measurements
 
 LARGE_PDF_BYTES = 10_000_000
 CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")

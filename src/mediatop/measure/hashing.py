@@ -1,4 +1,4 @@
-"""Content and perceptual hashes of library files, computed lazily and cached in media_files.
+"""Content and perceptual hashes of library files: a measurement step, stored in media_files.
 
 - Content hash: xxh3_128 of the whole file (hex), stored in `content_hash` with the
   size and mtime it was computed for (`hashed_size`, `hashed_mtime_ns`); valid while
@@ -8,7 +8,8 @@
   stored in `phash`; the scanner clears it when a file changes. An image that cannot
   be decoded is stored as '' (tried, failed) so it is not retried on every report.
 
-Files are read only when they resolve to a regular file under the media root (no
+What is stored, and how it is read back, is in `mediatop.store.measurements`. Files are
+read only when they resolve to a regular file under the media root (no
 symlink leads out); a file that cannot be read is skipped and counted. Perceptual
 hashes decode images, so they run in the isolated process pool (pixel limit, timeout).
 """
@@ -18,15 +19,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from mediatop.analytics._media_common import ids_json
-from mediatop.analytics._rootfs import resolve_inside
-from mediatop.store.library_facts import library_changed
+from mediatop.measure.rootfs import resolve_inside
+from mediatop.store.measurements import (
+    phash_candidates,
+    save_content_hashes,
+    save_phashes,
+    stale_content_hashes,
+)
 from mediatop.workers.pool import run_isolated
 
 CHUNK_BYTES = 1 << 20
@@ -59,32 +62,6 @@ def content_hash(path: Path) -> tuple[str, int, int]:
     return digest.hexdigest(), stat.st_size, stat.st_mtime_ns
 
 
-def size_collision_ids(conn: sqlite3.Connection) -> list[int]:
-    """Present, non-empty files that share their size with another present file.
-
-    Counted in Python over one pass of (id, size): without an index on size, SQLite's
-    GROUP BY would sort the whole table first.
-    """
-    rows = conn.execute(
-        "SELECT id, size FROM media_files WHERE deleted_at IS NULL AND size > 0"
-    ).fetchall()
-    counts = Counter(size for _, size in rows)
-    return sorted(file_id for file_id, size in rows if counts[size] > 1)
-
-
-def stale_content_hashes(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[int, bytes]]:
-    """(id, path) of the given present files whose content hash is missing or outdated."""
-    return [
-        (file_id, bytes(path))
-        for file_id, path in conn.execute(
-            "SELECT id, path FROM media_files WHERE deleted_at IS NULL "
-            "AND id IN (SELECT value FROM json_each(?)) AND (content_hash IS NULL "
-            "OR hashed_size IS NOT size OR hashed_mtime_ns IS NOT mtime_ns) ORDER BY id",
-            (ids_json(ids),),
-        )
-    ]
-
-
 def ensure_content_hashes(
     conn: sqlite3.Connection, root: Path, ids: Iterable[int], *, limit: int | None = None
 ) -> HashRun:
@@ -109,24 +86,8 @@ def ensure_content_hashes(
             continue
         done.append((digest, size, mtime_ns, file_id))
     if done:
-        _write(
-            conn,
-            "UPDATE media_files SET content_hash = ?, hashed_size = ?, hashed_mtime_ns = ? "
-            "WHERE id = ?",
-            done,
-        )
+        save_content_hashes(conn, done)
     return HashRun(len(done), len(errors), len(stale) - len(chosen), tuple(errors[:20]))
-
-
-def _write(conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        library_changed(conn)
-        conn.executemany(sql, rows)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def perceptual_hash(path: str) -> str:
@@ -141,28 +102,6 @@ def perceptual_hash(path: str) -> str:
             raise ValueError(f"{width}x{height} is over the {PHASH_MAX_PIXELS} pixel limit")
         im.draft("L", (64, 64))  # JPEG: decode at 1/8 scale; phash looks at 32×32 anyway
         return str(imagehash.phash(im.convert("L")))
-
-
-# INDEXED BY: phash is not in the (kind, format, ...) index, so reading the rows in its
-# order would jump around the table; the kind index reads them in table order.
-_PHASH_PENDING = (
-    "FROM media_files INDEXED BY media_files_kind WHERE kind = 'image' AND deleted_at IS NULL "
-    "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
-    "AND format NOT IN ('SVG', 'ICO')"
-)
-
-
-def count_phash_candidates(conn: sqlite3.Connection) -> int:
-    """How many present raster images have no perceptual hash yet."""
-    return int(conn.execute(f"SELECT count(*) {_PHASH_PENDING}").fetchone()[0])
-
-
-def phash_candidates(conn: sqlite3.Connection) -> list[tuple[int, bytes]]:
-    """(id, path) of present raster images that have no perceptual hash yet."""
-    return [
-        (file_id, bytes(path))
-        for file_id, path in conn.execute(f"SELECT id, path {_PHASH_PENDING} ORDER BY id")
-    ]
 
 
 def ensure_phashes(
@@ -200,7 +139,7 @@ def ensure_phashes(
                 hashed.append((outcome.result, outcome.task[0]))
     rows = hashed + [(PHASH_UNREADABLE, file_id) for file_id, _ in failed]
     if rows:
-        _write(conn, "UPDATE media_files SET phash = ? WHERE id = ?", rows)
+        save_phashes(conn, rows)
     return HashRun(len(hashed), len(failed), deferred, tuple(failed[:20]))
 
 

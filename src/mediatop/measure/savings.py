@@ -1,10 +1,12 @@
-"""Measured savings: re-encode images with Pillow in a process pool and cache the sizes.
+"""Measured savings: re-encode images with Pillow in a process pool and store the sizes.
 
 A saving is never guessed: a worker process opens the image, re-encodes it to the
 target (see `image_facts.plan_targets`) into memory and reports the encoded size; the
 saving of a target is `file size − encoded size`. Results (and errors) go to
-`savings_cache`, keyed by the file's id and target and valid while the file keeps the
-size and mtime it had when measured.
+`savings_cache` through `mediatop.store.measurements`, keyed by the file's id and target
+and valid while the file keeps the size and mtime it had when measured; reports read
+them from there. Which re-encodings an image is measured for is the images analysis'
+plan (`analytics.images.facts.plan_targets`), so the rule is written once.
 
 Safety: the re-encodes run in the isolated pool (`mediatop.workers.pool`); each worker
 refuses images over `max_pixels` before decoding them (a PNG header can claim
@@ -22,38 +24,20 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from mediatop.analytics._media_common import ids_json
-from mediatop.analytics._rootfs import resolve_inside
 from mediatop.analytics.images.facts import (
     EncodeTarget,
     load_image_facts,
     max_display_widths,
     plan_targets,
 )
+from mediatop.measure.rootfs import resolve_inside
+from mediatop.store.measurements import Measurement, cached_measurements, save_measurements
 from mediatop.workers.pool import run_isolated
 
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_TIMEOUT_S = 30.0
 AVIF_SPEED = 8
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One measured (or failed) re-encoding of one file version."""
-
-    media_id: int
-    target: str
-    size: int
-    mtime_ns: int
-    encoded_size: int | None
-    error: str | None
-
-    @property
-    def saving(self) -> int | None:
-        """Bytes saved by this re-encoding (may be negative), None when it failed."""
-        return None if self.encoded_size is None else self.size - self.encoded_size
 
 
 @dataclass(frozen=True)
@@ -138,44 +122,6 @@ def _worker(task: _Task) -> int:
     return encode_size(task.path, task.target, task.max_pixels)
 
 
-def cached_measurements(
-    conn: sqlite3.Connection, ids: Iterable[int] | None = None
-) -> dict[int, dict[str, Measurement]]:
-    """file id -> target -> cached measurement, only where size and mtime still match."""
-    sql = (
-        "SELECT c.media_id, c.target, c.size, c.mtime_ns, c.encoded_size, c.error "
-        "FROM savings_cache c JOIN media_files f ON f.id = c.media_id "
-        "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.deleted_at IS NULL"
-    )
-    args: tuple[Any, ...] = ()
-    if ids is not None:
-        sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
-        args = (ids_json(ids),)
-    found: dict[int, dict[str, Measurement]] = {}
-    for row in conn.execute(sql, args):
-        found.setdefault(row[0], {})[row[1]] = Measurement(*row)
-    return found
-
-
-def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], now: int) -> None:
-    """Write measurements into savings_cache (replacing older ones for the same target)."""
-    rows = [
-        (m.media_id, m.size, m.mtime_ns, m.target, m.encoded_size, m.error, now) for m in results
-    ]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.executemany(
-            "INSERT OR REPLACE INTO savings_cache "
-            "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "
-            "VALUES (?,?,?,?,?,?,?)",
-            rows,
-        )
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def measure_savings(
     conn: sqlite3.Connection,
     root: Path,
@@ -195,28 +141,7 @@ def measure_savings(
     that resolve outside `root` get an error entry rather than being read.
     """
     wanted = list(dict.fromkeys(file_ids))
-    order = {file_id: position for position, file_id in enumerate(wanted)}
-    facts = sorted(load_image_facts(conn, wanted), key=lambda f: order[f.id])
-    widths = max_display_widths(conn, wanted)
-    cached = cached_measurements(conn, wanted)
-    tasks: list[_Task] = []
-    refused: list[Measurement] = []
-    already = 0
-    for item in facts:
-        targets = [t for t in plan_targets(item, widths.get(item.id)) if t.name not in
-                   cached.get(item.id, {})]  # fmt: skip
-        already += len(plan_targets(item, widths.get(item.id))) - len(targets)
-        if not targets:
-            continue
-        real = resolve_inside(root, item.path)
-        for target in targets:
-            if real is None:
-                refused.append(Measurement(item.id, target.name, item.size, item.mtime_ns, None,
-                                           "not a regular file under the media root"))  # fmt: skip
-            else:
-                tasks.append(
-                    _Task(item.id, str(real), item.size, item.mtime_ns, target, max_pixels)
-                )
+    tasks, refused, already = _planned_tasks(conn, root, wanted, max_pixels)
     deadline = time.monotonic() + budget_s if budget_s is not None else float("inf")
     results: list[Measurement] = []
     deferred = 0
@@ -243,3 +168,33 @@ def measure_savings(
         deferred=deferred,
         results=tuple(results),
     )
+
+
+def _planned_tasks(
+    conn: sqlite3.Connection, root: Path, wanted: list[int], max_pixels: int
+) -> tuple[list[_Task], list[Measurement], int]:
+    """(re-encodings to run, refusals to store, how many targets were cached already) for
+    the images among `wanted`, in its order."""
+    order = {file_id: position for position, file_id in enumerate(wanted)}
+    facts = sorted(load_image_facts(conn, wanted), key=lambda f: order[f.id])
+    widths = max_display_widths(conn, wanted)
+    cached = cached_measurements(conn, wanted)
+    tasks: list[_Task] = []
+    refused: list[Measurement] = []
+    already = 0
+    for item in facts:
+        targets = [t for t in plan_targets(item, widths.get(item.id)) if t.name not in
+                   cached.get(item.id, {})]  # fmt: skip
+        already += len(plan_targets(item, widths.get(item.id))) - len(targets)
+        if not targets:
+            continue
+        real = resolve_inside(root, item.path)
+        for target in targets:
+            if real is None:
+                refused.append(Measurement(item.id, target.name, item.size, item.mtime_ns, None,
+                                           "not a regular file under the media root"))  # fmt: skip
+            else:
+                tasks.append(
+                    _Task(item.id, str(real), item.size, item.mtime_ns, target, max_pixels)
+                )
+    return tasks, refused, already

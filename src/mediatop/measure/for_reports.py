@@ -1,0 +1,130 @@
+"""The measurement step run before a report: hashes for duplicates, savings for images.
+
+Reports only read what is stored. A report that shows measured figures is preceded by
+the step that measures what its options allow, and is handed what that step did (the
+`hashedNow`, `unreadableFiles`, `measuredNow`, `failed` figures it shows) in its
+context. The library surface runs `measure_before` for every report it runs.
+
+Options, as the reports take them:
+- duplicates: `hash` = 'all' (default) | 'cached' | N: how many stale content hashes to
+  compute now; `phash` = 'all' | 'cached' | N (default 2000): how many images to
+  perceptually hash now.
+- images (and media, which holds the images report): `measure` = 'cached' | 'all' | N
+  (default 16): measure the N most requested images (last 30 days) lacking
+  measurements, starting no new encode after MEASURE_BUDGET_S seconds.
+A store that cannot be written is measured nothing: its reports show what is stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from mediatop.analytics._media_common import last_30_days, requests_by_file
+from mediatop.analytics.context import MeasuredNow, ReportContext
+from mediatop.analytics.images.facts import load_image_facts, max_display_widths, target_names
+from mediatop.errors import StoreError
+from mediatop.measure.hashing import HashRun, ensure_content_hashes, ensure_phashes
+from mediatop.measure.savings import measure_savings
+from mediatop.store import connect
+from mediatop.store.measurements import (
+    cached_measurements,
+    count_phash_candidates,
+    size_collision_ids,
+    stale_content_hashes,
+)
+
+DEFAULT_MEASURE = "16"
+MEASURE_BUDGET_S = 10.0
+DEFAULT_PHASH = "2000"
+_NONE = HashRun(0, 0, 0, ())
+
+
+def measure_before(name: str, ctx: ReportContext) -> ReportContext:
+    """`ctx` for report `name`, after the measurement it needs, with what was done."""
+    if name == "duplicates":
+        return replace(ctx, measured=hashes_for_duplicates(ctx))
+    if name in ("images", "media"):
+        return replace(ctx, measured=savings_for_images(ctx))
+    return ctx
+
+
+def option_limit(value: object) -> int | None:
+    """How many to measure now, from an option: None = all, 0 = none (cached only)."""
+    text = str(value).strip().lower()
+    if text == "all":
+        return None
+    return 0 if text == "cached" else max(0, int(text))
+
+
+def _cache_writer(ctx: ReportContext) -> sqlite3.Connection | None:
+    """A writable connection to the report's store, or None when it cannot be written
+    (then the report shows what is stored)."""
+    try:
+        return connect(ctx.settings.db_path)
+    except (StoreError, sqlite3.Error, OSError):
+        return None
+
+
+def hashes_for_duplicates(ctx: ReportContext) -> MeasuredNow:
+    """Compute the content and perceptual hashes the options `hash` / `phash` allow."""
+    content_limit = option_limit(ctx.options.get("hash", "all"))
+    phash_limit = option_limit(ctx.options.get("phash", DEFAULT_PHASH))
+    if content_limit == 0 and phash_limit == 0:  # caches only: nothing to look for
+        return MeasuredNow()
+    collisions = size_collision_ids(ctx.conn)
+    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
+    need_phash = phash_limit != 0 and count_phash_candidates(ctx.conn) > 0
+    if not (need_content or need_phash):
+        return MeasuredNow()
+    writer = _cache_writer(ctx)  # the report's own connection may be read-only
+    if writer is None:
+        return MeasuredNow()
+    try:
+        root = ctx.settings.root
+        content = (
+            ensure_content_hashes(writer, root, collisions, limit=content_limit)
+            if need_content else _NONE
+        )  # fmt: skip
+        perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else _NONE
+    except sqlite3.Error:
+        return MeasuredNow()  # a store we may read but not write: report what is stored
+    finally:
+        writer.close()
+    return MeasuredNow(
+        content_hashed=content.hashed,
+        perceptually_hashed=perceptual.hashed,
+        unreadable_files=content.failed + perceptual.failed,
+    )
+
+
+def savings_for_images(ctx: ReportContext) -> MeasuredNow:
+    """Measure the most requested images lacking measurements, as `measure` allows."""
+    limit = option_limit(ctx.options.get("measure", DEFAULT_MEASURE))
+    if limit == 0:
+        return MeasuredNow()
+    cached = cached_measurements(ctx.conn)
+    widths = max_display_widths(ctx.conn)
+    missing = [
+        f for f in load_image_facts(ctx.conn)
+        if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
+    ]  # fmt: skip
+    if not missing:
+        return MeasuredNow()
+    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
+    missing.sort(key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
+    chosen = missing if limit is None else missing[:limit]
+    writer = _cache_writer(ctx)  # the report's own connection may be read-only
+    if writer is None:
+        return MeasuredNow()
+    try:
+        summary = measure_savings(
+            writer, ctx.settings.root, [f.id for f in chosen],
+            budget_s=None if limit is None else MEASURE_BUDGET_S,
+            now=int(ctx.now.timestamp()),
+        )  # fmt: skip
+    except sqlite3.Error:
+        return MeasuredNow()  # a store we may read but not write: report what is stored
+    finally:
+        writer.close()
+    return MeasuredNow(savings_measured=summary.measured, savings_failed=summary.failed)

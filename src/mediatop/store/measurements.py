@@ -1,0 +1,161 @@
+"""The store side of measurement: content and perceptual hashes, and measured savings.
+
+Measurement (`mediatop.measure`) reads a file's bytes and writes what it found here;
+reports read it back through the same functions, and never write.
+
+- Content hashes live in `media_files.content_hash`, valid while the file keeps the
+  size and mtime they were computed for (`hashed_size`, `hashed_mtime_ns`).
+- Perceptual hashes live in `media_files.phash` ('' for an image that could not be
+  decoded: tried, failed, not retried); the scanner clears it when a file changes.
+- Measured re-encodings live in `savings_cache`, keyed by file and target, valid while
+  the file keeps the size and mtime it had when measured.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mediatop.store.library_facts import library_changed
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured (or failed) re-encoding of one file version."""
+
+    media_id: int
+    target: str
+    size: int
+    mtime_ns: int
+    encoded_size: int | None
+    error: str | None
+
+    @property
+    def saving(self) -> int | None:
+        """Bytes saved by this re-encoding (may be negative), None when it failed."""
+        return None if self.encoded_size is None else self.size - self.encoded_size
+
+
+def _ids_json(ids: Iterable[int]) -> str:
+    """A JSON array of ids, for `IN (SELECT value FROM json_each(?))` (any list length)."""
+    return json.dumps(sorted(set(ids)))
+
+
+def size_collision_ids(conn: sqlite3.Connection) -> list[int]:
+    """Present, non-empty files that share their size with another present file (only
+    those can have a twin, so only those need a content hash).
+
+    Counted in Python over one pass of (id, size): without an index on size, SQLite's
+    GROUP BY would sort the whole table first.
+    """
+    rows = conn.execute(
+        "SELECT id, size FROM media_files WHERE deleted_at IS NULL AND size > 0"
+    ).fetchall()
+    counts = Counter(size for _, size in rows)
+    return sorted(file_id for file_id, size in rows if counts[size] > 1)
+
+
+def stale_content_hashes(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[int, bytes]]:
+    """(id, path) of the given present files whose content hash is missing or outdated."""
+    # SQLite-only: json_each expands the id list (PostgreSQL: = ANY(?) over an array).
+    return [
+        (file_id, bytes(path))
+        for file_id, path in conn.execute(
+            "SELECT id, path FROM media_files WHERE deleted_at IS NULL "
+            "AND id IN (SELECT value FROM json_each(?)) AND (content_hash IS NULL "
+            "OR hashed_size IS NOT size OR hashed_mtime_ns IS NOT mtime_ns) ORDER BY id",
+            (_ids_json(ids),),
+        )
+    ]
+
+
+def save_content_hashes(conn: sqlite3.Connection, rows: list[tuple[str, int, int, int]]) -> None:
+    """Store (hash, size, mtime_ns, id) rows: each hash with the file version it is of."""
+    _write(
+        conn,
+        "UPDATE media_files SET content_hash = ?, hashed_size = ?, hashed_mtime_ns = ? "
+        "WHERE id = ?",
+        rows,
+    )
+
+
+# SQLite-only: INDEXED BY. phash is not in the (kind, format, ...) index, so reading the
+# rows in its order would jump around the table; the kind index reads them in table order.
+_PHASH_PENDING = (
+    "FROM media_files INDEXED BY media_files_kind WHERE kind = 'image' AND deleted_at IS NULL "
+    "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
+    "AND format NOT IN ('SVG', 'ICO')"
+)
+
+
+def count_phash_candidates(conn: sqlite3.Connection) -> int:
+    """How many present raster images have no perceptual hash yet."""
+    return int(conn.execute(f"SELECT count(*) {_PHASH_PENDING}").fetchone()[0])
+
+
+def phash_candidates(conn: sqlite3.Connection) -> list[tuple[int, bytes]]:
+    """(id, path) of present raster images that have no perceptual hash yet."""
+    return [
+        (file_id, bytes(path))
+        for file_id, path in conn.execute(f"SELECT id, path {_PHASH_PENDING} ORDER BY id")
+    ]
+
+
+def save_phashes(conn: sqlite3.Connection, rows: list[tuple[str, int]]) -> None:
+    """Store (phash, id) rows; '' marks an image that could not be decoded."""
+    _write(conn, "UPDATE media_files SET phash = ? WHERE id = ?", rows)
+
+
+def _write(conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        library_changed(conn)
+        conn.executemany(sql, rows)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def cached_measurements(
+    conn: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Measurement]]:
+    """file id -> target -> cached measurement, only where size and mtime still match."""
+    sql = (
+        "SELECT c.media_id, c.target, c.size, c.mtime_ns, c.encoded_size, c.error "
+        "FROM savings_cache c JOIN media_files f ON f.id = c.media_id "
+        "AND f.size = c.size AND f.mtime_ns = c.mtime_ns WHERE f.deleted_at IS NULL"
+    )
+    args: tuple[Any, ...] = ()
+    if ids is not None:
+        # SQLite-only: json_each expands the id list (PostgreSQL: = ANY(?) over an array).
+        sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
+        args = (_ids_json(ids),)
+    found: dict[int, dict[str, Measurement]] = {}
+    for row in conn.execute(sql, args):
+        found.setdefault(row[0], {})[row[1]] = Measurement(*row)
+    return found
+
+
+def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], now: int) -> None:
+    """Write measurements into savings_cache (replacing older ones for the same target)."""
+    rows = [
+        (m.media_id, m.size, m.mtime_ns, m.target, m.encoded_size, m.error, now) for m in results
+    ]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # SQLite-only: INSERT OR REPLACE (PostgreSQL: INSERT ... ON CONFLICT DO UPDATE).
+        conn.executemany(
+            "INSERT OR REPLACE INTO savings_cache "
+            "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
