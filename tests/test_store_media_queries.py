@@ -25,7 +25,7 @@ from analytics_types_support import (
     video_events,
     views,
 )
-from mediatop.analytics.duplicates.report import duplicates_report
+from mediatop.measure.for_reports import hashes_for_duplicates
 from mediatop.model import UsageLocation, VideoEngagementEvent
 from mediatop.store.queries.duplicates import exact_copies
 from mediatop.store.queries.images import featured_places, unused_size_groups
@@ -128,7 +128,7 @@ def test_a_hash_taken_before_the_file_changed_makes_no_copy(empty_store):
     for name in ("x.txt", "y.txt", "z.txt"):
         (root / name).write_text("dup")
     scan(conn, root)
-    duplicates_report(context(conn, settings, phash="cached"))  # hashes the three
+    hashes_for_duplicates(context(conn, settings, phash="cached"))  # hashes the three
     (root / "z.txt").write_text("dux")  # same size, other bytes, a later mtime
     later = NOW_TS + 60
     os.utime(root / "z.txt", (later, later))

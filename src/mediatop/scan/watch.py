@@ -1,7 +1,8 @@
 """Following the media folder: what changed under it, and how it is followed.
 
-`watch_folder` watches the tree with watchfiles (inotify), or polls it where a watch
-cannot hold, and calls back with typed values (`FolderChanged`, `FolderFollowed`,
+`watch_folder` watches the tree with watchfiles (inotify) in a process of its own
+(`mediatop.scan.watch_child`), or polls it where a watch cannot hold, and calls back
+with typed values (`FolderChanged`, `FolderFollowed`,
 `WatchHeld`); `rescan_changed` records what changed. Headless: the dashboard runs these
 in its workers and turns the values into its messages.
 """
@@ -9,11 +10,13 @@ in its workers and turns the values into its messages.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mediatop.store.watch import stopped_within
 
@@ -161,7 +164,7 @@ async def watch_folder(
     one holds (and the tree is compared once more, for what changed in between).
     """
     follower = _Follower(root, on_event)
-    watch_filter = ignoring(ignore)
+    ignored = [os.fspath(path) for path in ignore]
     while not stop.is_set():
         if not os.path.isdir(root):
             follower.tell("gone")
@@ -170,11 +173,11 @@ async def watch_folder(
             follower.tell("watching")
             on_event(FolderChanged(frozenset({b""})))
         try:
-            await follower.watch(stop, watch_filter)
-        except Exception as exc:  # raised from inside an anyio task group: maybe a group
-            why = unwatchable(exc)
-            if why is None:
+            await follower.watch(stop, ignored)
+        except WatchFailed as failed:
+            if failed.why is None:
                 raise
+            why = failed.why
             on_event(FolderChanged(None))
             if not follower.held:
                 follower.tell("polling", why)
@@ -197,35 +200,69 @@ class _Follower:
             self.state = state
             self.on_event(FolderFollowed(state, why))
 
-    async def watch(self, stop: asyncio.Event, watch_filter: Callable[[object, str], bool]) -> None:
+    async def watch(self, stop: asyncio.Event, ignore: list[str]) -> None:
         """Report each burst of changes until `stop` is set or the root is gone; raises
-        what the watch raises."""
-        from watchfiles import awatch
+        `WatchFailed` when the watch fails.
 
+        The watch runs in a process of its own (`mediatop.scan.watch_child` says why),
+        stopped as soon as `stop` is set."""
         self.held = False
-        async for changes in awatch(
-            self.root,
-            stop_event=stop,
-            debounce=WATCH_DEBOUNCE_MS,
-            step=WATCH_STEP_MS,
-            # Returning to Python this often lets a quit take effect promptly, and the
-            # empty yields show that the watch has started.
-            rust_timeout=500,
-            yield_on_timeout=True,
-            recursive=True,
-            watch_filter=watch_filter,
-        ):
-            if not self.held:
-                self.held = True
-                self.on_event(WatchHeld())
-            if self.state == "polling":  # a watch holds again: catch up on the gap
-                self.tell("watching")
-                self.on_event(FolderChanged(None))
-            dirs = changed_dirs(self.root, (path for _change, path in changes))
-            if dirs:
-                self.on_event(FolderChanged(frozenset(dirs)))
-            if not os.path.isdir(self.root):
-                break
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mediatop.scan.watch_child", str(os.getpid()),
+            os.fsencode(self.root), *map(os.fsencode, ignore),
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert child.stdout is not None
+        stopping = asyncio.ensure_future(stop.wait())
+        told: dict[str, Any] = {}
+        try:
+            while line := await _line_or_stop(child.stdout, stopping):
+                told = json.loads(line)
+                self._told(told)
+        finally:
+            stopping.cancel()
+            if child.returncode is None:
+                child.kill()
+            await child.wait()
+        # Its last word says why it ended; without one it died: never respawn it blindly.
+        if not stop.is_set() and "gone" not in told:
+            raise WatchFailed(None, "the folder watch's process ended unexpectedly")
+
+    def _told(self, message: dict[str, Any]) -> None:
+        """Act on one line of the watch's process."""
+        if "failed" in message:
+            raise WatchFailed(message["failed"], message["error"])
+        if "gone" in message:
+            return
+        if not self.held:
+            self.held = True
+            self.on_event(WatchHeld())
+        if self.state == "polling":  # a watch holds again: catch up on the gap
+            self.tell("watching")
+            self.on_event(FolderChanged(None))
+        dirs = changed_dirs(self.root, message.get("changes", ()))
+        if dirs:
+            self.on_event(FolderChanged(frozenset(dirs)))
+
+
+async def _line_or_stop(stream: asyncio.StreamReader, stopping: asyncio.Future[Any]) -> bytes:
+    """The next line of `stream`, or b"" at its end or once `stopping` is done."""
+    reading = asyncio.ensure_future(stream.readline())
+    await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not reading.done():
+        reading.cancel()
+        return b""
+    return reading.result()
+
+
+class WatchFailed(Exception):
+    """The watch's process reported a failure: `why` it cannot follow the tree (as
+    `unwatchable` words it), or None for another failure, which `error` describes."""
+
+    def __init__(self, why: str | None, error: str) -> None:
+        super().__init__(error)
+        self.why = why
 
 
 NOT_UTF8 = "a folder name is not UTF-8"
