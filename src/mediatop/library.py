@@ -13,14 +13,19 @@ thread included), and calls from several threads may overlap: SQLite's busy time
 orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run in
 the calling thread. The object itself only holds settings; `close()` ends its use.
 
+The dashboard uses the same object: `measure_savings` here, and the live methods it
+inherits from `mediatop.library_live` (figures, rescans, watchers).
+
 Heavy modules are imported inside the methods, so importing this module (the CLI's
-`--help`) stays cheap.
+`--help`) stays cheap; the dataclasses the methods return are re-exported here, each
+imported when first asked for, so a face needs no import of the internals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -38,20 +43,72 @@ from mediatop.errors import (
     SourceReadError,
     StoreWriteError,
 )
+from mediatop.library_live import LiveLibrary
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
+    from mediatop.analytics.dashboard.snapshot import DashboardSnapshot as DashboardSnapshot
+    from mediatop.analytics.dashboard.snapshot import FileDetail as FileDetail
+    from mediatop.analytics.dashboard.snapshot import ListedFile as ListedFile
+    from mediatop.analytics.file.report import Breakdown as Breakdown
+    from mediatop.analytics.file.report import FileEngagement as FileEngagement
+    from mediatop.analytics.file.report import FileReport as FileReport
+    from mediatop.analytics.images.opportunities import (
+        OptimizationOpportunity as OptimizationOpportunity,
+    )
+    from mediatop.analytics.library.overview import OverviewReport as OverviewReport
+    from mediatop.analytics.library.overview import TypeTotals as TypeTotals
+    from mediatop.analytics.optimization.report import OptimizationLine as OptimizationLine
+    from mediatop.analytics.optimization.report import OptimizationSummary as OptimizationSummary
+    from mediatop.analytics.performance.report import DashboardPerformance as DashboardPerformance
     from mediatop.ingest.events.tracked import ImportReport
     from mediatop.ingest.locations.importer import RefsReport
     from mediatop.ingest.logs.tally import IngestTally
     from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
     from mediatop.scan import ScanProgress as ScanProgress
     from mediatop.scan import ScanSummary as ScanSummary
+    from mediatop.scan.watch import TREE_POLL_SECONDS as TREE_POLL_SECONDS
+    from mediatop.scan.watch import FolderChanged as FolderChanged
+    from mediatop.scan.watch import FolderEvent as FolderEvent
+    from mediatop.scan.watch import FolderFollowed as FolderFollowed
+    from mediatop.scan.watch import FolderState as FolderState
+    from mediatop.store.watch import StoreChanged as StoreChanged
 
-__all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable"]
+# What the methods return (and the constants a face needs with them), by the module
+# that defines each: imported on first use, see `__getattr__`.
+_RETURNED: dict[str, str] = {
+    **dict.fromkeys(
+        ("DashboardSnapshot", "FileDetail", "ListedFile"), "mediatop.analytics.dashboard.snapshot"
+    ),
+    **dict.fromkeys(
+        ("Breakdown", "FileEngagement", "FileReport"), "mediatop.analytics.file.report"
+    ),
+    "OptimizationOpportunity": "mediatop.analytics.images.opportunities",
+    **dict.fromkeys(("OverviewReport", "TypeTotals"), "mediatop.analytics.library.overview"),
+    **dict.fromkeys(
+        ("OptimizationLine", "OptimizationSummary"), "mediatop.analytics.optimization.report"
+    ),
+    "DashboardPerformance": "mediatop.analytics.performance.report",
+    **dict.fromkeys(("ScanProgress", "ScanSummary"), "mediatop.scan"),
+    **dict.fromkeys(
+        ("TREE_POLL_SECONDS", "FolderChanged", "FolderEvent", "FolderFollowed", "FolderState"),
+        "mediatop.scan.watch",
+    ),
+    "StoreChanged": "mediatop.store.watch",
+}
+
+__all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
 
 
-class MediaLibrary:
+def __getattr__(name: str) -> object:
+    """A returned type, imported when a face first asks for it (PEP 562)."""
+    module = _RETURNED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+class MediaLibrary(LiveLibrary):
     """A media root and its store, as every face uses them.
 
     `readonly` libraries read the store as it is (a store this process cannot write is
@@ -234,6 +291,20 @@ class MediaLibrary:
                 return find_file(conn, id_or_path)
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from None
+
+    # -- measuring ---------------------------------------------------------------
+
+    def measure_savings(self, file_ids: Sequence[int], *, budget_s: float | None = None) -> int:
+        """Re-encode these images in order, starting new work for at most `budget_s`, to
+        measure and cache what each planned re-encoding saves; how many were measured
+        (failures included: they are cached too, so never retried in a loop)."""
+        from mediatop.analytics.savings import measure_savings
+
+        with self._writer() as conn:
+            return measure_savings(
+                conn, self.settings.root, file_ids,
+                budget_s=budget_s, workers=self.settings.probe_workers,
+            ).measured  # fmt: skip
 
     def _reports(
         self,
