@@ -72,30 +72,30 @@ if TYPE_CHECKING:
     from mediatop.scan.watch import FolderEvent as FolderEvent
     from mediatop.scan.watch import FolderFollowed as FolderFollowed
     from mediatop.scan.watch import FolderState as FolderState
+    from mediatop.scan.watch import WatchHeld as WatchHeld
     from mediatop.store.watch import StoreChanged as StoreChanged
 
 # What the methods return (and the constants a face needs with them), by the module
 # that defines each: imported on first use, see `__getattr__`.
-_RETURNED: dict[str, str] = {
-    **dict.fromkeys(
-        ("DashboardSnapshot", "FileDetail", "ListedFile"), "mediatop.analytics.dashboard.snapshot"
+_RETURNED_FROM: dict[str, tuple[str, ...]] = {
+    "mediatop.analytics.dashboard.snapshot": ("DashboardSnapshot", "FileDetail", "ListedFile"),
+    "mediatop.analytics.file.report": ("Breakdown", "FileEngagement", "FileReport"),
+    "mediatop.analytics.images.opportunities": ("OptimizationOpportunity",),
+    "mediatop.analytics.library.overview": ("OverviewReport", "TypeTotals"),
+    "mediatop.analytics.optimization.report": ("OptimizationLine", "OptimizationSummary"),
+    "mediatop.analytics.performance.report": ("DashboardPerformance",),
+    "mediatop.scan": ("ScanProgress", "ScanSummary"),
+    "mediatop.scan.watch": (
+        "TREE_POLL_SECONDS",
+        "FolderChanged",
+        "FolderEvent",
+        "FolderFollowed",
+        "FolderState",
+        "WatchHeld",
     ),
-    **dict.fromkeys(
-        ("Breakdown", "FileEngagement", "FileReport"), "mediatop.analytics.file.report"
-    ),
-    "OptimizationOpportunity": "mediatop.analytics.images.opportunities",
-    **dict.fromkeys(("OverviewReport", "TypeTotals"), "mediatop.analytics.library.overview"),
-    **dict.fromkeys(
-        ("OptimizationLine", "OptimizationSummary"), "mediatop.analytics.optimization.report"
-    ),
-    "DashboardPerformance": "mediatop.analytics.performance.report",
-    **dict.fromkeys(("ScanProgress", "ScanSummary"), "mediatop.scan"),
-    **dict.fromkeys(
-        ("TREE_POLL_SECONDS", "FolderChanged", "FolderEvent", "FolderFollowed", "FolderState"),
-        "mediatop.scan.watch",
-    ),
-    "StoreChanged": "mediatop.store.watch",
+    "mediatop.store.watch": ("StoreChanged",),
 }
+_RETURNED = {name: module for module, names in _RETURNED_FROM.items() for name in names}
 
 __all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
 

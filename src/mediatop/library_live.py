@@ -106,7 +106,10 @@ class LiveLibrary:
         `mediatop ingest` in another process), until `stop` is set."""
         from mediatop.store.watch import watch_store
 
-        await watch_store(self.settings.db_path, stop, on_change, readonly=self.readonly)
+        try:
+            await watch_store(self.settings.db_path, stop, on_change, readonly=self.readonly)
+        except sqlite3.Error as exc:
+            raise StoreError(f"store error: {exc}") from exc
 
     @contextlib.contextmanager
     def _report_context(
