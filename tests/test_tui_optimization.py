@@ -10,10 +10,9 @@ from textual.message import Message
 from textual.worker import Worker
 
 from mediatop.config import Settings
-from mediatop.library import MediaLibrary
+from mediatop.library import MeasureProgress, MediaLibrary
 from mediatop.tui.app import MediatopApp
 from mediatop.tui.messages import SavingsMeasured
-from mediatop.tui.savings import MeasureProgress, measure_in_batches
 from mediatop.tui.screens.dashboard import LOAD_WORKER
 from tui_fixtures import (
     build_library,
@@ -110,7 +109,7 @@ def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
 ) -> None:
     settings = snapshot_library
     library = MediaLibrary(settings)
-    steps = list(measure_in_batches(library, cancelled=lambda: False, budget_s=0.3))
+    steps = list(library.measure_in_batches(cancelled=lambda: False, budget_s=0.3))
     assert steps[0] == MeasureProgress(0, 5)
     assert [s.done for s in steps] == sorted(s.done for s in steps)
     assert steps[-1] == MeasureProgress(5, 5, finished=True)
@@ -119,6 +118,6 @@ def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
 
 def test_measuring_stops_between_batches_once_cancelled(snapshot_library: Settings) -> None:
     settings = snapshot_library
-    steps = list(measure_in_batches(MediaLibrary(settings), cancelled=lambda: True))
+    steps = list(MediaLibrary(settings).measure_in_batches(cancelled=lambda: True))
     assert steps == [MeasureProgress(0, 5)]
     assert len(images_to_measure(settings)) == 5

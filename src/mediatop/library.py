@@ -14,7 +14,7 @@ orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run
 the calling thread. The object itself only holds settings; `close()` ends its use.
 
 The dashboard uses the same object: `measure_savings` here, and the live methods it
-inherits from `mediatop.library_live` (figures, rescans, watchers).
+inherits from `mediatop.library_live` (figures, rescans, batches of measuring, watchers).
 
 Heavy modules are imported inside the methods, so importing this module (the CLI's
 `--help`) stays cheap; the dataclasses the methods return are re-exported here, each
@@ -43,7 +43,7 @@ from mediatop.errors import (
     SourceReadError,
     StoreWriteError,
 )
-from mediatop.library_live import LiveLibrary
+from mediatop.library_live import LiveLibrary, MeasureProgress
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ _RETURNED_FROM: dict[str, tuple[str, ...]] = {
 }
 _RETURNED = {name: module for module, names in _RETURNED_FROM.items() for name in names}
 
-__all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
+__all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
 
 
 def __getattr__(name: str) -> object:

@@ -2,10 +2,11 @@
 
 `MediaLibrary` (in `mediatop.library`, the one object faces use) inherits these: the
 figures of the dashboard and of a file's screen, read at one moment; rescans of the
-folders a watch saw change; the images whose savings are not measured yet; and the two
-watchers, which are async and run on the caller's event loop until their stop event
-is set. Like the rest of the surface, the synchronous methods open the connections
-they need and close them before returning, so any thread may call them.
+folders a watch saw change; the images whose savings are not measured yet, and their
+measuring in short batches; and the two watchers, which are async and run on the
+caller's event loop until their stop event is set. Like the rest of the surface, the
+synchronous methods open the connections they need and close them before returning,
+so any thread may call them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,21 @@ if TYPE_CHECKING:
     from mediatop.scan.watch import FolderEvent
     from mediatop.store.watch import StoreChanged
 
+# Wall time one batch of savings measuring may spend starting re-encodings: short enough
+# that a quit (which waits for the batch in flight) stays prompt, long enough to
+# amortise the pool's start.
+BATCH_BUDGET_S = 1.0
+
+
+@dataclass(frozen=True)
+class MeasureProgress:
+    """How far the measuring of savings has come: `done` of the `total` images it found
+    needing a measurement when it started; `finished` once it stops for good."""
+
+    done: int
+    total: int
+    finished: bool = False
+
 
 class LiveLibrary:
     """The live methods of `MediaLibrary`; its connection helpers back them."""
@@ -37,6 +54,9 @@ class LiveLibrary:
     _closed: bool
 
     def _reader(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # MediaLibrary's
+
+    def measure_savings(self, file_ids: Sequence[int], *, budget_s: float | None = None) -> int:
         raise NotImplementedError  # MediaLibrary's
 
     # -- the dashboard -----------------------------------------------------------
@@ -82,6 +102,28 @@ class LiveLibrary:
 
         with self._reader() as conn:
             return images_to_measure(conn)
+
+    def measure_in_batches(
+        self, *, cancelled: Callable[[], bool], budget_s: float = BATCH_BUDGET_S
+    ) -> Iterator[MeasureProgress]:
+        """Measure the savings of every image that needs it, one budgeted batch at a time,
+        yielding the progress before the first batch and after each one. Stops between
+        batches once `cancelled()` is true, and when a batch measures nothing (rather
+        than spin)."""
+        pending = self.images_to_measure()
+        total = len(pending)
+        if not total:
+            return
+        wanted = set(pending)
+        yield MeasureProgress(0, total)
+        while pending and not cancelled():
+            measured = self.measure_savings(pending, budget_s=budget_s)
+            # Images that appeared meanwhile are left to the run their rescan starts.
+            left = [i for i in self.images_to_measure() if i in wanted]
+            yield MeasureProgress(total - len(left), total, finished=not left or not measured)
+            if not measured:
+                return
+            pending = left
 
     async def watch_folder(
         self,

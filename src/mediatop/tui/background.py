@@ -85,10 +85,8 @@ def measure_savings(library: MediaLibrary, post: Post, *, cancelled: Callable[[]
     """Measure the savings of every image that needs it, batch by batch, posting a
     `SavingsMeasured` at the start and after each batch, until none is left or
     `cancelled()` is true."""
-    from mediatop.tui.savings import measure_in_batches
-
     try:
-        for progress in measure_in_batches(library, cancelled=cancelled):
+        for progress in library.measure_in_batches(cancelled=cancelled):
             post(SavingsMeasured(progress.done, progress.total, progress.finished))
     except Exception as exc:
         post(WorkFailed("Measuring savings", user_message(exc)))
