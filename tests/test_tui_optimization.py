@@ -10,9 +10,9 @@ from textual.message import Message
 from textual.worker import Worker
 
 from mediatop.config import Settings
+from mediatop.library import MeasureProgress, MediaLibrary
 from mediatop.tui.app import MediatopApp
 from mediatop.tui.messages import SavingsMeasured
-from mediatop.tui.savings import MeasureProgress, images_to_measure, measure_in_batches
 from mediatop.tui.screens.dashboard import LOAD_WORKER
 from tui_fixtures import (
     build_library,
@@ -23,6 +23,10 @@ from tui_fixtures import (
     wait_for_dashboard,
     wait_until,
 )
+
+
+def images_to_measure(settings: Settings) -> list[int]:
+    return MediaLibrary(settings).images_to_measure()
 
 
 def line_of(text: str, label: str) -> str:
@@ -75,7 +79,7 @@ async def test_savings_are_measured_in_the_background_after_the_start_up_scan(
             lambda: "save " in line_of(static_text(app.screen, "#optimization-figures"), "Convert"),
         )
         assert "Scanned 7 files (7 new" in static_text(app.screen, "#status")
-    assert images_to_measure(settings.db_path) == []
+    assert images_to_measure(settings) == []
 
 
 async def test_no_savings_are_measured_without_a_scan(app: MediatopApp) -> None:
@@ -97,24 +101,23 @@ async def test_no_savings_are_measured_without_a_scan(app: MediatopApp) -> None:
         assert LOAD_WORKER in workers_started  # the hook does see the workers start
         assert "measure savings" not in workers_started and measured == []
         assert "Measuring" not in static_text(app.screen, "#status")
-    assert len(images_to_measure(app.settings.db_path)) == 5
+    assert len(images_to_measure(app.settings)) == 5
 
 
 def test_measuring_goes_batch_by_batch_until_every_image_is_measured(
     snapshot_library: Settings,
 ) -> None:
     settings = snapshot_library
-    root = settings.root
-    steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: False, budget_s=0.3))
+    library = MediaLibrary(settings)
+    steps = list(library.measure_in_batches(cancelled=lambda: False, budget_s=0.3))
     assert steps[0] == MeasureProgress(0, 5)
     assert [s.done for s in steps] == sorted(s.done for s in steps)
     assert steps[-1] == MeasureProgress(5, 5, finished=True)
-    assert images_to_measure(settings.db_path) == []
+    assert images_to_measure(settings) == []
 
 
 def test_measuring_stops_between_batches_once_cancelled(snapshot_library: Settings) -> None:
     settings = snapshot_library
-    root = settings.root
-    steps = list(measure_in_batches(settings.db_path, root, cancelled=lambda: True))
+    steps = list(MediaLibrary(settings).measure_in_batches(cancelled=lambda: True))
     assert steps == [MeasureProgress(0, 5)]
-    assert len(images_to_measure(settings.db_path)) == 5
+    assert len(images_to_measure(settings)) == 5

@@ -13,14 +13,19 @@ thread included), and calls from several threads may overlap: SQLite's busy time
 orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run in
 the calling thread. The object itself only holds settings; `close()` ends its use.
 
+The dashboard uses the same object: the live methods it inherits from
+`mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
+
 Heavy modules are imported inside the methods, so importing this module (the CLI's
-`--help`) stays cheap.
+`--help`) stays cheap; the dataclasses the methods return are re-exported here, each
+imported when first asked for, so a face needs no import of the internals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -39,20 +44,72 @@ from mediatop.errors import (
     StoreReadOnlyError,
     StoreWriteError,
 )
+from mediatop.library_live import LiveLibrary, MeasureProgress
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
+    from mediatop.analytics.dashboard.snapshot import DashboardSnapshot as DashboardSnapshot
+    from mediatop.analytics.dashboard.snapshot import FileDetail as FileDetail
+    from mediatop.analytics.dashboard.snapshot import ListedFile as ListedFile
+    from mediatop.analytics.file.report import Breakdown as Breakdown
+    from mediatop.analytics.file.report import FileEngagement as FileEngagement
+    from mediatop.analytics.file.report import FileReport as FileReport
+    from mediatop.analytics.images.opportunities import (
+        OptimizationOpportunity as OptimizationOpportunity,
+    )
+    from mediatop.analytics.library.overview import OverviewReport as OverviewReport
+    from mediatop.analytics.library.overview import TypeTotals as TypeTotals
+    from mediatop.analytics.optimization.report import OptimizationLine as OptimizationLine
+    from mediatop.analytics.optimization.report import OptimizationSummary as OptimizationSummary
+    from mediatop.analytics.performance.report import DashboardPerformance as DashboardPerformance
     from mediatop.ingest.events.tracked import ImportReport
     from mediatop.ingest.locations.importer import RefsReport
     from mediatop.ingest.logs.tally import IngestTally
     from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
     from mediatop.scan import ScanProgress as ScanProgress
     from mediatop.scan import ScanSummary as ScanSummary
+    from mediatop.scan.watch import TREE_POLL_SECONDS as TREE_POLL_SECONDS
+    from mediatop.scan.watch import FolderChanged as FolderChanged
+    from mediatop.scan.watch import FolderEvent as FolderEvent
+    from mediatop.scan.watch import FolderFollowed as FolderFollowed
+    from mediatop.scan.watch import FolderState as FolderState
+    from mediatop.scan.watch import WatchHeld as WatchHeld
+    from mediatop.store.watch import StoreChanged as StoreChanged
 
-__all__ = ["REPORTS", "MediaLibrary", "ReportSpec", "to_jsonable"]
+# What the methods return (and the constants a face needs with them), by the module
+# that defines each: imported on first use, see `__getattr__`.
+_RETURNED_FROM: dict[str, tuple[str, ...]] = {
+    "mediatop.analytics.dashboard.snapshot": ("DashboardSnapshot", "FileDetail", "ListedFile"),
+    "mediatop.analytics.file.report": ("Breakdown", "FileEngagement", "FileReport"),
+    "mediatop.analytics.images.opportunities": ("OptimizationOpportunity",),
+    "mediatop.analytics.library.overview": ("OverviewReport", "TypeTotals"),
+    "mediatop.analytics.optimization.report": ("OptimizationLine", "OptimizationSummary"),
+    "mediatop.analytics.performance.report": ("DashboardPerformance",),
+    "mediatop.scan": ("ScanProgress", "ScanSummary"),
+    "mediatop.scan.watch": (
+        "TREE_POLL_SECONDS",
+        "FolderChanged",
+        "FolderEvent",
+        "FolderFollowed",
+        "FolderState",
+        "WatchHeld",
+    ),
+    "mediatop.store.watch": ("StoreChanged",),
+}
+_RETURNED = {name: module for module, names in _RETURNED_FROM.items() for name in names}
+
+__all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
 
 
-class MediaLibrary:
+def __getattr__(name: str) -> object:
+    """A returned type, imported when a face first asks for it (PEP 562)."""
+    module = _RETURNED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+class MediaLibrary(LiveLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this

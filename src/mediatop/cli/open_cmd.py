@@ -54,12 +54,16 @@ def _require_terminal() -> None:
 
 
 def _run_app(settings: Settings, read_only: str | None = None) -> int:
-    with leaving.interruptible():
-        from mediatop.tui.app import build_app
+    from mediatop.library import MediaLibrary
 
-        app = build_app(settings, read_only=read_only)
-    with leaving.while_running(app.leave):
-        app.run()
+    # The dashboard's one way to the store, the folder and the analytics.
+    with MediaLibrary(settings, readonly=read_only is not None) as library:
+        with leaving.interruptible():
+            from mediatop.tui.app import build_app
+
+            app = build_app(library, read_only=read_only)
+        with leaving.while_running(app.leave):
+            app.run()
     return int(app.return_code or 0)
 
 

@@ -1,7 +1,9 @@
 """The Textual app: wiring only. Screens, app-wide keys and routing between screens.
 
 `build_app` is the one factory: the CLI (`mediatop ROOT`, `mediatop demo`) and the
-tests call it, so tests run the wiring users get. Tests pass a frozen `now`,
+tests call it, so tests run the wiring users get. The app holds one `MediaLibrary`,
+the library surface, and hands it to its screens: it is their only way to the store,
+the folder and the analytics. Tests pass a frozen `now`,
 `watch=False` and `scan_on_start=False` for snapshots that only change when the screen
 does: image savings are measured in the background only after a scan or a rescan.
 """
@@ -18,6 +20,7 @@ from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
 from mediatop.config import Settings
+from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
 from mediatop.tui.messages import FileChosen, LibraryChanged
 from mediatop.tui.screens.dashboard import DashboardScreen
@@ -42,7 +45,7 @@ class MediatopApp(App[int]):
 
     def __init__(
         self,
-        settings: Settings,
+        library: MediaLibrary,
         *,
         now: datetime | None = None,
         watch: bool = True,
@@ -51,7 +54,8 @@ class MediatopApp(App[int]):
         read_only: str | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings
+        self.library = library
+        settings = self.settings = library.settings
         self.now = now
         self.watching = watch
         self.scan_on_start = scan_on_start
@@ -97,7 +101,7 @@ class MediatopApp(App[int]):
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen(
-            self.settings,
+            self.library,
             now=self.now,
             watch=self.watching,
             scan_on_start=self.scan_on_start,
@@ -110,7 +114,7 @@ class MediatopApp(App[int]):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
     def on_file_chosen(self, message: FileChosen) -> None:
-        self.push_screen(FileDetailScreen(self.settings, message.file_id, now=self.now))
+        self.push_screen(FileDetailScreen(self.library, message.file_id, now=self.now))
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         # The dashboard reloads itself, then the message bubbles here: a file's screen
@@ -128,7 +132,7 @@ class MediatopApp(App[int]):
 
 
 def build_app(
-    settings: Settings,
+    library: MediaLibrary | Settings,
     *,
     now: datetime | None = None,
     watch: bool = True,
@@ -136,7 +140,8 @@ def build_app(
     measure_savings: bool = True,
     read_only: str | None = None,
 ) -> MediatopApp:
-    """The app for `settings`; `now` freezes the clock of every report (tests).
+    """The app on `library` (or on a library opened with these settings, read-only
+    when `read_only` is given); `now` freezes the clock of every report (tests).
 
     `measure_savings=False` keeps the app from re-encoding images to measure savings
     after its scans (the Optimization box then shows what is already cached).
@@ -148,8 +153,10 @@ def build_app(
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
+    if isinstance(library, Settings):
+        library = MediaLibrary(library, readonly=read_only is not None)
     return MediatopApp(
-        settings,
+        library,
         now=now,
         watch=watch,
         scan_on_start=scan_on_start,

@@ -1,39 +1,40 @@
-"""What the dashboard and the file screen show, gathered from analytics in one call.
+"""What the dashboard and the file screen show, read through the library surface.
 
-Runs in thread workers: each call opens its own read connection (sqlite3 connections
-belong to one thread), asks the analytics library, closes the connection and returns
+Runs in thread workers: each call asks the `MediaLibrary` for its figures (the surface
+opens and closes its own read connection, so any thread may call it) and returns
 frozen values. Nothing here imports Textual, so it can be tested and timed headless.
 
-Each box has one function here that reads its analytics (`_table_rows`,
-`_performance`, `_opportunities`; the Storage Overview, unused line included, is the
-overview report); switching a box to a new analytic means changing that function
-only. A box shows the analytics result as it is, never a figure computed here, so
-that `mediatop report ... --json` carries every figure on screen (README, "Every
-figure as JSON"). A figure the store cannot tell stays None, shown as "unknown":
-figures are never made up.
+The surface's `dashboard` gathers the analytics results; each box has one function here
+that turns its part into what the box lists (`_table_rows`, `_performance`,
+`_opportunities`; the Storage Overview, unused line included, is the overview report
+as it is). A box shows the analytics result as it is, never a figure computed here, so
+that `mediatop report ... --json` carries every figure on screen (README, "Every figure
+as JSON"). A figure the store cannot tell stays None, shown as "unknown": figures are
+never made up.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from mediatop.analytics.context import ReportContext
-from mediatop.analytics.file.report import FileReport
-from mediatop.analytics.library.overview import OverviewReport
-from mediatop.config import Settings
 from mediatop.model import MediaFile
+from mediatop.timerange import TimeRange, parse_range
 
 if TYPE_CHECKING:
-    from mediatop.analytics.optimization.report import OptimizationLine, OptimizationSummary
-    from mediatop.analytics.performance.report import DashboardPerformance
+    from mediatop.library import (
+        DashboardPerformance,
+        DashboardSnapshot,
+        FileDetail,
+        ListedFile,
+        MediaLibrary,
+        OptimizationLine,
+        OptimizationSummary,
+        OverviewReport,
+    )
 
 DEFAULT_RANGE = "30d"
-TABLE_ROWS = 25
 NO_TRAFFIC = "No traffic recorded yet — run `mediatop ingest ROOT access.log`"
 
 
@@ -85,31 +86,10 @@ class DashboardData:
     optimization_note: str = ""
 
 
-@dataclass(frozen=True)
-class FileDetail:
-    """One file and its report over the range, for the file screen."""
-
-    file: MediaFile
-    report: FileReport
-    range_label: str
-
-
-@contextmanager
-def report_context(
-    settings: Settings, now: datetime | None, options: dict[str, str] | None = None
-) -> Iterator[ReportContext]:
-    """A read connection and a report context for one call, closed afterwards."""
-    from mediatop.store import connect
-    from mediatop.timerange import parse_range
-
+def default_range(now: datetime | None) -> tuple[TimeRange, datetime]:
+    """The range both screens show (the last 30 days up to `now`), and that moment."""
     moment = now or datetime.now(UTC)
-    conn = connect(settings.db_path, readonly=True)
-    try:
-        yield ReportContext(
-            conn, settings, parse_range(DEFAULT_RANGE, now=moment), moment, options or {}
-        ).fresh_run()
-    finally:
-        conn.close()
+    return parse_range(DEFAULT_RANGE, now=moment), moment
 
 
 def details_of(file: MediaFile) -> str:
@@ -129,49 +109,35 @@ def details_of(file: MediaFile) -> str:
     return ""
 
 
-def _table_rows(ctx: ReportContext, has_events: bool) -> tuple[list[TableRow], bool]:
-    """Most used files when use is recorded in the range, else the largest files."""
-    from mediatop.analytics.library.lookup import find_file, largest_files
-    from mediatop.analytics.usage.report import most_used
-
-    if has_events:
-        used = most_used(ctx, TABLE_ROWS)
-        if used:
-            rows = []
-            for item in used:
-                file = find_file(ctx.conn, int(item.id))
-                rows.append(
-                    TableRow(
-                        file.id, file.path, file.kind, file.size, item.usage_count,
-                        details_of(file),
-                    )
-                )  # fmt: skip
-            return rows, False
-    largest = largest_files(ctx, TABLE_ROWS)
-    rows = [TableRow(f.id, f.path, f.kind, f.size, None, details_of(f)) for f in largest]
-    return rows, True
+def _table_rows(files: tuple[ListedFile, ...]) -> list[TableRow]:
+    """The Most Used Media rows: the listed files, with their uses when they are counted."""
+    return [
+        TableRow(f.file.id, f.file.path, f.file.kind, f.file.size, f.uses, details_of(f.file))
+        for f in files
+    ]
 
 
-def _performance(ctx: ReportContext, has_events: bool) -> PerformanceFigures:
+def _performance(snapshot: DashboardSnapshot) -> PerformanceFigures:
     """The performance report's `dashboard` figures, and what they lack."""
-    from mediatop.analytics.performance.report import dashboard_performance
-
-    figures = dashboard_performance(ctx)
-    if not has_events:
+    figures = snapshot.performance
+    if figures is None:
+        return PerformanceFigures(notes=(f"Not available: {snapshot.performance_error}",))
+    if not snapshot.has_events:
         return PerformanceFigures(figures, ("No traffic yet.",))
     notes = ("No cache header in the logs.",) if figures.cache_hit_rate is None else ()
     return PerformanceFigures(figures, notes)
 
 
-def _opportunities(ctx: ReportContext) -> tuple[list[Opportunity], str]:
+def _opportunities(snapshot: DashboardSnapshot) -> tuple[list[Opportunity], str]:
     """The four lines of the Optimization Opportunities box, and how complete they are.
 
-    From `analytics.optimize`'s cross-type summary, which reads cached measurements
-    only: re-encoding images is the savings worker's job, never a dashboard refresh's.
+    From the analytics' cross-type optimization summary, which reads cached
+    measurements only: re-encoding images is the savings worker's job, never a
+    dashboard refresh's.
     """
-    from mediatop.analytics.optimization.report import optimization_report
-
-    report = optimization_report(replace(ctx, options={"top": "1"}))
+    report = snapshot.optimization
+    if report is None:
+        return [], f"Not available: {snapshot.optimization_error}"
     return [
         _counted("Resize", "oversized images", "oversized image", report.resize),
         _counted("Compress", "files to compress", "file to compress", report.compress),
@@ -204,47 +170,34 @@ def _counted(label: str, what: str, one: str, line: OptimizationLine) -> Opportu
     )
 
 
-def load_dashboard(settings: Settings, now: datetime | None) -> DashboardData:
-    """Every figure of the dashboard, from one read connection."""
-    from mediatop.analytics.library.lookup import has_events
-    from mediatop.analytics.library.overview import overview_report
-
-    with report_context(settings, now) as ctx:
-        events = has_events(ctx.conn)
-        rows, largest = _table_rows(ctx, events)
-        # The lower boxes rest on the most analytics: one failing must not blank the
-        # whole dashboard, so each says what went wrong in its own box instead.
-        try:
-            performance = _performance(ctx, events)
-        except Exception as exc:
-            performance = PerformanceFigures(notes=(f"Not available: {user_message(exc)}",))
-        try:
-            opportunities, optimization_note = _opportunities(ctx)
-        except Exception as exc:
-            opportunities, optimization_note = [], f"Not available: {user_message(exc)}"
-        return DashboardData(
-            overview=overview_report(ctx),
-            has_events=events,
-            most_used=rows,
-            most_used_is_largest=largest,
-            performance=performance,
-            opportunities=opportunities,
-            range_label=ctx.time_range.label,
-            optimization_note=optimization_note,
-        )
+def dashboard_data(snapshot: DashboardSnapshot) -> DashboardData:
+    """What the four boxes show, from the figures the library read at one moment."""
+    opportunities, optimization_note = _opportunities(snapshot)
+    return DashboardData(
+        overview=snapshot.overview,
+        has_events=snapshot.has_events,
+        most_used=_table_rows(snapshot.files),
+        most_used_is_largest=snapshot.files_are_largest,
+        performance=_performance(snapshot),
+        opportunities=opportunities,
+        range_label=snapshot.range_label,
+        optimization_note=optimization_note,
+    )
 
 
-def load_file(settings: Settings, now: datetime | None, file_id: int) -> FileDetail:
+def load_dashboard(library: MediaLibrary, now: datetime | None) -> DashboardData:
+    """Every figure of the dashboard, read at one moment."""
+    time_range, moment = default_range(now)
+    return dashboard_data(library.dashboard(time_range, now=moment))
+
+
+def load_file(library: MediaLibrary, now: datetime | None, file_id: int) -> FileDetail:
     """One file as the store knows it, with its usage, traffic and recommendations."""
-    from mediatop.analytics.file.report import file_report
-    from mediatop.analytics.library.lookup import find_file
-
-    with report_context(settings, now, {"file": str(file_id)}) as ctx:
-        return FileDetail(find_file(ctx.conn, file_id), file_report(ctx), ctx.time_range.label)
+    time_range, moment = default_range(now)
+    return library.file_detail(file_id, time_range, now=moment)
 
 
 def user_message(error: BaseException) -> str:
-    """A one-line description of a failure for the status line (never a traceback)."""
-    if isinstance(error, sqlite3.Error):
-        return f"store error: {error}"
+    """A one-line description of a failure for the status line (never a traceback): the
+    surface's errors carry the message a user should read."""
     return str(error) or type(error).__name__

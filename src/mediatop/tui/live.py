@@ -1,28 +1,21 @@
 """The live dashboard's glue to the watchers: each runs in a worker and its values
 become messages.
 
-The watchers themselves are headless: `mediatop.scan.watch` follows the media folder,
-`mediatop.store.watch` the store. Here they are run until the quit and what they see
-is posted to the screen that owns the worker.
+The watchers themselves are headless, run by the library surface (`watch_folder`
+follows the media folder, `watch_store` the store). Here they are run until the quit
+and what they see is posted to the screen that owns the worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from mediatop.scan.watch import (
-    FolderChanged,
-    FolderEvent,
-    FolderFollowed,
-    store_paths,
-    watch_folder,
-)
-from mediatop.store.watch import watch_store
+from mediatop.library import FolderChanged, FolderFollowed
 from mediatop.tui.data import user_message
 from mediatop.tui.messages import (
     DirectoriesChanged,
@@ -32,23 +25,25 @@ from mediatop.tui.messages import (
     WorkFailed,
 )
 
+if TYPE_CHECKING:
+    from mediatop.library import FolderEvent, MediaLibrary
+
 
 async def follow_folder(
     target: MessagePump,
-    root: Path,
-    db_path: Path,
+    library: MediaLibrary,
     stop: asyncio.Event,
     poll_seconds: Callable[[], float],
 ) -> None:
-    """Follow the media folder `root` until `stop` is set, posting to `target` what the
-    watch sees (the store's own files at `db_path` left out); a failure is posted as
-    a `WorkFailed`, never raised."""
+    """Follow the library's media folder until `stop` is set, posting to `target` what
+    the watch sees (the store's own files left out); a failure is posted as a
+    `WorkFailed`, never raised."""
 
     def post(event: FolderEvent) -> None:
         target.post_message(_folder_message(event))
 
     try:
-        await watch_folder(root, stop, post, ignore=store_paths(db_path), poll_seconds=poll_seconds)
+        await library.watch_folder(stop, post, poll_seconds=poll_seconds)
     except Exception as exc:
         target.post_message(WorkFailed("Watching the folder", user_message(exc)))
 
@@ -61,17 +56,12 @@ def _folder_message(event: FolderEvent) -> Message:
     return FolderWatchStarted()
 
 
-async def follow_store(
-    target: MessagePump, db_path: Path, stop: asyncio.Event, *, readonly: bool
-) -> None:
+async def follow_store(target: MessagePump, library: MediaLibrary, stop: asyncio.Event) -> None:
     """Post a `LibraryChanged("store")` to `target` each time another connection commits
-    to the store, until `stop` is set; a failure is posted as a `WorkFailed`."""
+    to the library's store, until `stop` is set; a failure is posted as a `WorkFailed`."""
     try:
-        await watch_store(
-            db_path,
-            stop,
-            lambda _changed: target.post_message(LibraryChanged("store")),
-            readonly=readonly,
+        await library.watch_store(
+            stop, lambda _changed: target.post_message(LibraryChanged("store"))
         )
     except Exception as exc:
         target.post_message(WorkFailed("Watching the store", user_message(exc)))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from mediatop.scan import ScanProgress as ScanProgressValue
-from mediatop.scan import ScanSummary
-from mediatop.scan.watch import FolderState
-from mediatop.tui.data import DashboardData, FileDetail
+if TYPE_CHECKING:
+    from mediatop.library import FileDetail, FolderState, ScanSummary
+    from mediatop.library import ScanProgress as ScanProgressValue
+    from mediatop.tui.data import DashboardData
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """The dashboard: the seed's four boxes, kept current while the app runs.
 
-The screen owns the background work that keeps the figures live: the start-up scan,
-the folder watch (watchfiles -> `rescan_dirs` of just the changed directories, or the
-whole tree compared when the watch cannot name what changed), the store watch (its
-change counter, so `mediatop ingest` in another process shows up), the
-measuring of image savings after a scan, and the loads of the figures themselves.
-Blocking work runs in thread workers, which post typed messages; handlers here only
-hand values to the widgets. On a store this process cannot write (`read_only` says
-why), only the loads and the store watch run: nothing is scanned, followed or measured.
+The screen schedules the background work that keeps the figures live; the library
+surface (the app's `MediaLibrary`) does it: the start-up scan, the folder watch (a
+rescan of just the changed directories, or the whole tree compared when the watch
+cannot name what changed), the store watch (so `mediatop ingest` in another process
+shows up), the measuring of image savings after a scan, and the loads of the figures
+themselves. Blocking work runs in thread workers (`tui.background`), which post typed
+messages; handlers here only hand values to the widgets. On a store this process
+cannot write (`read_only` says why), only the loads and the store watch run: nothing
+is scanned, followed or measured.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import threading
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,11 +28,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mediatop.config import Settings
-from mediatop.scan import ScanProgress as ScanProgressValue
-from mediatop.scan.watch import TREE_POLL_SECONDS, FolderState, rescan_changed
+from mediatop.library import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
-from mediatop.tui import live
+from mediatop.tui import background, live
 from mediatop.tui.data import load_dashboard, user_message
 from mediatop.tui.messages import (
     ChangesFollowed,
@@ -51,8 +51,9 @@ from mediatop.tui.widgets.performance_metrics import PerformanceMetrics
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 
-# Progress messages replace one another; more than ~10 a second would only queue.
-PROGRESS_INTERVAL_S = 0.1
+if TYPE_CHECKING:
+    from mediatop.library import FolderState, MediaLibrary
+
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
 LOAD_GAP_FACTOR = 3
@@ -69,7 +70,7 @@ class DashboardScreen(Screen[None]):
 
     def __init__(
         self,
-        settings: Settings,
+        library: MediaLibrary,
         *,
         now: datetime | None,
         watch: bool,
@@ -78,7 +79,7 @@ class DashboardScreen(Screen[None]):
         read_only: str | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings
+        self.library = library
         self.now = now
         self.watching = watch
         # Why the store cannot be written, or None. Scans (start-up and followed) and
@@ -123,7 +124,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(FileTable).focus()
         # What the last scan saw, at once; the new scan follows.
-        self._loaded_before_scan = self.settings.db_path.exists() or not self.scan_on_start
+        self._loaded_before_scan = self.library.has_store() or not self.scan_on_start
         if self._loaded_before_scan:
             self.load()
         if self.scan_on_start:
@@ -204,7 +205,7 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, group="load", name=LOAD_WORKER)
     def _load_figures(self) -> None:
         try:
-            data = load_dashboard(self.settings, self.now)
+            data = load_dashboard(self.library, self.now)
         except Exception as exc:  # any failure becomes a visible status, never a traceback
             self.post_message(WorkFailed("Loading the dashboard", user_message(exc)))
             return
@@ -213,38 +214,10 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, group="scan", name="scan folder")
     def scan_library(self) -> None:
-        from mediatop.scan import scan_root
-        from mediatop.store import connect
-
-        last_post = 0.0
-        last_phase = ""
-
-        def progress(value: ScanProgressValue) -> None:
-            nonlocal last_post, last_phase
-            now = time.monotonic()
-            if value.phase != last_phase or now - last_post >= PROGRESS_INTERVAL_S:
-                last_post, last_phase = now, value.phase
-                self.post_message(ScanProgress(value))
-
         worker = get_current_worker()
-        try:
-            with self._scan_lock:
-                conn = connect(self.settings.db_path)
-                try:
-                    summary = scan_root(
-                        conn,
-                        self.settings.root,
-                        workers=self.settings.probe_workers,
-                        progress=progress,
-                        # A quit must not wait for a new library's probing to finish.
-                        cancelled=lambda: worker.is_cancelled,
-                    )
-                finally:
-                    conn.close()
-        except Exception as exc:
-            self.post_message(WorkFailed("Scanning the folder", user_message(exc)))
-            return
-        self.post_message(ScanFinished(summary))
+        with self._scan_lock:
+            # A quit must not wait for a new library's probing to finish.
+            background.scan(self.library, self.post_message, cancelled=lambda: worker.is_cancelled)
 
     def folder_changed(self, dirs: frozenset[bytes] | None) -> None:
         """What the folder watch reports: these directories changed (None: something
@@ -258,56 +231,31 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, group="rescan", name="rescan directories")
     def rescan(self, dirs: frozenset[bytes] | None) -> None:
         worker = get_current_worker()
-        try:
-            with self._scan_lock:
-                if dirs is None:
-                    self._tree_rescan_asked = False  # a change from now on asks again
-                summary = rescan_changed(
-                    self.settings.db_path,
-                    self.settings.root,
-                    dirs,
-                    on_recorded=lambda: self.post_message(LibraryChanged("folder")),
-                    cancelled=lambda: worker.is_cancelled,
-                )
-                if dirs is None:
-                    self._tree_compare_seconds = summary.seconds
-        except Exception as exc:
-            self.post_message(WorkFailed("Rescanning changed folders", user_message(exc)))
-            return
-        if summary.has_changes:
-            self.post_message(ChangesFollowed(summary, self.now or datetime.now(UTC)))
-            self.post_message(LibraryChanged("probed"))
+        with self._scan_lock:
+            if dirs is None:
+                self._tree_rescan_asked = False  # a change from now on asks again
+            summary = background.rescan(
+                self.library, dirs, self.post_message,
+                cancelled=lambda: worker.is_cancelled, now=self.now,
+            )  # fmt: skip
+            if dirs is None and summary is not None:
+                self._tree_compare_seconds = summary.seconds
 
     @work(thread=True, exclusive=True, group="savings", name="measure savings")
     def measure_in_background(self) -> None:
         """Measure the savings of every image that needs it, batch by batch, until none is
         left or the worker is cancelled (a newer run, or the quit)."""
-        from mediatop.tui.savings import measure_in_batches
-
         worker = get_current_worker()
-        try:
-            with self._measure_lock:
-                for progress in measure_in_batches(
-                    self.settings.db_path,
-                    self.settings.root,
-                    cancelled=lambda: worker.is_cancelled,
-                    workers=self.settings.probe_workers,
-                ):
-                    self.post_message(
-                        SavingsMeasured(progress.done, progress.total, progress.finished)
-                    )
-        except Exception as exc:
-            self.post_message(WorkFailed("Measuring savings", user_message(exc)))
+        with self._measure_lock:
+            background.measure_savings(
+                self.library, self.post_message, cancelled=lambda: worker.is_cancelled
+            )
 
     async def _watch_folder(self) -> None:
         finished = self._watchers_running.setdefault("folder", asyncio.Event())
         try:
             await live.follow_folder(
-                self,
-                self.settings.root,
-                self.settings.db_path,
-                self._stop_watchers,
-                poll_seconds=self._tree_poll_seconds,
+                self, self.library, self._stop_watchers, poll_seconds=self._tree_poll_seconds
             )
         finally:
             finished.set()
@@ -315,12 +263,7 @@ class DashboardScreen(Screen[None]):
     async def _watch_store(self) -> None:
         finished = self._watchers_running.setdefault("store", asyncio.Event())
         try:
-            await live.follow_store(
-                self,
-                self.settings.db_path,
-                self._stop_watchers,
-                readonly=self.read_only is not None,
-            )
+            await live.follow_store(self, self.library, self._stop_watchers)
         finally:
             finished.set()
 
@@ -359,8 +302,8 @@ class DashboardScreen(Screen[None]):
             status.show_idle(self._watching_text())
         else:
             status.show_problem(
-                f"The media folder {self.settings.root} is gone: its files count as deleted. "
-                "Waiting for it to come back."
+                f"The media folder {self.library.settings.root} is gone: its files count as "
+                "deleted. Waiting for it to come back."
             )
 
     def on_scan_progress(self, message: ScanProgress) -> None:

@@ -24,8 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from mediatop.analytics.file.report import Breakdown, FileEngagement, FileReport
-from mediatop.config import Settings
 from mediatop.model import MediaFile
 from mediatop.tui.data import load_file, user_message
 from mediatop.tui.messages import FileLoaded, WorkFailed
@@ -42,7 +40,13 @@ from mediatop.tui.plain import (
 from mediatop.tui.widgets.most_used import kind_label
 
 if TYPE_CHECKING:
-    from mediatop.analytics.images.opportunities import OptimizationOpportunity
+    from mediatop.library import (
+        Breakdown,
+        FileEngagement,
+        FileReport,
+        MediaLibrary,
+        OptimizationOpportunity,
+    )
 
 UPLOAD_SOURCES = {
     "first_seen": "first seen by a scan",
@@ -57,9 +61,9 @@ class FileDetailScreen(Screen[None]):
     HELP_GROUP = "File"
     BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "refresh", "Refresh")]
 
-    def __init__(self, settings: Settings, file_id: int, *, now: datetime | None) -> None:
+    def __init__(self, library: MediaLibrary, file_id: int, *, now: datetime | None) -> None:
         super().__init__()
-        self.settings = settings
+        self.library = library
         self.file_id = file_id
         self.now = now
 
@@ -90,7 +94,7 @@ class FileDetailScreen(Screen[None]):
     def _load(self) -> None:
         worker = get_current_worker()
         try:
-            detail = load_file(self.settings, self.now, self.file_id)
+            detail = load_file(self.library, self.now, self.file_id)
         except Exception as exc:  # shown on the screen, never as a traceback
             self.post_message(WorkFailed("Reading the file", user_message(exc)))
             return
