@@ -26,7 +26,6 @@ TOO_LONG_FOR_NOW: set[str] = {
     "analytics/_media_common.py:top_by_use",
     "analytics/documents/report.py",
     "analytics/documents/report.py:_searchability",
-    "analytics/file/recommend.py:file_recommendations",
     "analytics/images/opportunities.py",
     "analytics/savings.py:measure_savings",
     "demo/traffic.py",
