@@ -94,3 +94,14 @@ def test_most_used_gives_the_same_scores_on_every_path(scored, spec, monkeypatch
     monkeypatch.setattr(_rollups, "MAX_WALK", 0)  # every walk gives way to the scan
     got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), 10)]
     assert _named(ids, got) == want
+
+
+def test_a_short_ranges_table_is_scored_by_the_same_weights() -> None:
+    from mediatop.analytics.usage.score import _table_scores
+
+    # (requests, views, downloads, clicks, shares, bytes, ...) of file 7: 3 views,
+    # 1 download, 2 clicks, 1 share; 2 places: 3 + 2 + 4 + 3 + 10 = 22.
+    # File 8: no traffic, 1 place: 5. File 9: 4 views, no place: 4.
+    table = {7: (9, 3, 1, 2, 1, 500, 0, 0, 0, 0), 9: (4, 4, 0, 0, 0, 80, 0, 0, 0, 0)}
+    assert _table_scores(table, {7: 2, 8: 1}) == {7: 22, 8: 5, 9: 4}
+    assert usage_score(3, 1, 2, 1, 2) == 22

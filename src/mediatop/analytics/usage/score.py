@@ -66,23 +66,31 @@ def scores_of(ctx: ReportContext, file_ids: list[int]) -> list[Scored]:
     return [_scored(i, sums.get(i, RangeSums()), places.get(i, 0)) for i in file_ids]
 
 
+def _table_scores(table: dict[int, tuple[int, ...]], places: dict[int, int]) -> dict[int, int]:
+    """`usage_score` of every file of a short range's table (RangeSums tuples) or with a
+    place: tens of thousands of files, so scored straight from the tuples with the
+    weights in locals, no call or object per file (a call each costs twice as much)."""
+    views, downloads, clicks, shares, per_place = astuple(WEIGHTS)
+    scores = {
+        i: views * s[1] + downloads * s[2] + clicks * s[3] + shares * s[4] for i, s in table.items()
+    }
+    for file_id, n in places.items():
+        scores[file_id] = scores.get(file_id, 0) + per_place * n
+    return scores
+
+
 def _from_short_range(ctx: ReportContext, limit: int) -> Walked:
     """The top list from the shared one-scan table of a short range: rows (id, 0, places)."""
     table = short_range_table(ctx)
     places = queries.places_count(ctx.conn)
     gone = queries.deleted_file_ids(ctx.conn)
-    # Tens of thousands of files: scored straight from the summed tuples (requests,
-    # views, downloads, clicks, shares, ...), no object per file; the tie-break by
-    # views only for the files that reach the top score.
-    scores = {i: usage_score(s[1], s[2], s[3], s[4], places.get(i, 0)) for i, s in table.items()}
-    for file_id, n in places.items():
-        if file_id not in scores:
-            scores[file_id] = usage_score(0, 0, 0, 0, n)
+    scores = _table_scores(table, places)
     for file_id in gone:
         scores.pop(file_id, None)
     highest = [score for score in heapq.nlargest(limit, scores.values()) if score > 0]
     if not highest:
         return []
+    # The tie-break by views only for the files that reach the top score.
     empty = astuple(RangeSums())
     reaching = [
         (score, table.get(i, empty)[1], -i) for i, score in scores.items() if score >= highest[-1]
