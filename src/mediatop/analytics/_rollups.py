@@ -19,7 +19,6 @@ from mediatop.analytics.context import ReportContext
 from mediatop.store.histogram import LatencyHistogram
 from mediatop.store.queries import rollups as queries
 from mediatop.store.queries.performance import histogram as histogram
-from mediatop.store.queries.rollups import FileRow as FileRow
 from mediatop.store.queries.rollups import MediaUsageLocation as MediaUsageLocation
 from mediatop.store.queries.rollups import RangeSums as RangeSums
 from mediatop.store.queries.rollups import file_rows as file_rows
@@ -41,16 +40,6 @@ class LatencyStats:
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
-
-
-def range_args(ctx: ReportContext) -> tuple[str, str]:
-    """(first_day, last_day): the days the report's range touches, whole."""
-    return ctx.time_range.first_day, ctx.time_range.last_day
-
-
-def range_ts(ctx: ReportContext) -> tuple[int, int]:
-    """[start, end) of the report's range in epoch seconds, for tables keyed by time."""
-    return ctx.time_range.start_ts, ctx.time_range.end_ts
 
 
 def ts_to_datetime(ts: int | None) -> datetime | None:

@@ -76,8 +76,8 @@ def counts_per_period(
     index = _TIME_INDEXES[column]
     within = f"FROM media_files INDEXED BY {index} WHERE {column} >= m.low AND {column} < m.high"
     # Answers: how many files (and bytes) were uploaded (or deleted) each period?
-    # SQLite-only: json_each, `->>` and INDEXED BY (PostgreSQL: unnest of arrays and its
-    # own planner).
+    # SQLite-only: json_each, `->>`, INDEXED BY and TOTAL (PostgreSQL: unnest of arrays,
+    # its own planner, COALESCE(SUM(...), 0)).
     return conn.execute(
         "WITH m(key, low, high) AS MATERIALIZED ("
         "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)) "
@@ -142,6 +142,8 @@ def late_index_videos(conn: sqlite3.Connection) -> tuple[int, int]:
 def pdf_gaps(conn: sqlite3.Connection) -> tuple[int, int | None, int | None]:
     """(probed PDFs, without a text layer, without a title) among the present files; the
     last two are None when there is no probed PDF."""
+    # SQLite-only: SUM over a comparison (a boolean is 0 or 1 here; PostgreSQL needs
+    # COUNT(*) FILTER (WHERE ...)).
     row: tuple[Any, ...] = conn.execute(
         "SELECT COUNT(*), SUM(has_text_layer = 0), SUM(title IS NULL OR title = '') "
         "FROM media_files WHERE deleted_at IS NULL AND kind = 'document' "

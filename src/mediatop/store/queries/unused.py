@@ -18,6 +18,8 @@ from typing import Any
 # only for the members of the few unrequested groups: counting them for every file
 # first would cost as much as the whole answer. {group} restricts it to one group (the
 # one-file question).
+# SQLite-only: HAVING reads the alias g_last, and :full_coverage (0 or 1) stands as a
+# condition (PostgreSQL: MAX(t.last_used) again, and a boolean parameter).
 _CANDIDATES_SQL = """
 WITH grp AS (
   SELECT f.group_path, MAX(t.last_used) AS g_last, COUNT(*) AS g_size

@@ -70,6 +70,8 @@ _AT_FLOOR_OR_USED = (
     "SELECT media_id FROM file_totals WHERE {traffic} >= :cut "
     "UNION SELECT media_id FROM usage_locations WHERE media_id IS NOT NULL"
 )
+# SQLite-only: CROSS JOIN ... ON keeps the candidates as the outer loop (SQLite's way to
+# fix a join order; PostgreSQL: a plain JOIN, its planner orders it).
 _SCORED_SQL = """
 WITH x AS (
   SELECT f.id, COALESCE(t.views, 0) AS v, COALESCE(t.downloads, 0) AS d,
@@ -141,6 +143,7 @@ def top_scores_in_range(
     over the range (then most views, then by id), leaving out score 0: one grouped scan
     of the range's rollup rows."""
     sub, args = range_sums_sql(time_range)
+    # SQLite-only: the WHERE reads the SELECT's own alias `score` (PostgreSQL: a subquery).
     rows = conn.execute(
         f"""
             WITH t AS ({sub}),
