@@ -30,15 +30,22 @@ class ScoreWeights:
     places: int
 
 
-def _weighted(weights: ScoreWeights, views: str, downloads: str, clicks: str, shares: str,
-              places: str | None = None) -> str:  # fmt: skip
+def _weighted(
+    weights: ScoreWeights,
+    views: str,
+    downloads: str,
+    clicks: str,
+    shares: str,
+    places: str | None = None,
+) -> str:
     """The score (or, without `places`, its traffic part) as an SQL expression over the
     named columns, e.g. "(v + 2 * d + 2 * c + 3 * s + 5 * n)"."""
     terms = [
         (weights.views, views), (weights.downloads, downloads), (weights.clicks, clicks),
         (weights.shares, shares), *([(weights.places, places)] if places else []),
     ]  # fmt: skip
-    return "(" + " + ".join(name if w == 1 else f"{w} * {name}" for w, name in terms) + ")"
+    # The weights are ints (never text from outside), written as numbers.
+    return "(" + " + ".join(name if w == 1 else f"{int(w)} * {name}" for w, name in terms) + ")"
 
 
 def most_places_per_file(conn: sqlite3.Connection) -> int:
