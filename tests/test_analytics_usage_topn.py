@@ -98,11 +98,9 @@ def test_references_lift_a_file_over_the_traffic_floor(lifted, spec, walk, monke
     with 70 views and 6 places (score 100) must still rank third, behind the one with 96
     views and 2 places (106) and the one with 100 views (100, more views)."""
     from mediatop.analytics import _rollups
-    from mediatop.analytics.usage import report as usage
 
     store, log, places = lifted
-    monkeypatch.setattr(_rollups, "MAX_WALK", walk)
-    monkeypatch.setattr(usage, "MAX_WALK", walk)
+    monkeypatch.setattr(_rollups, "MAX_WALK", walk)  # the walk's depth and its bound's
     expected = _brute_force(store, log, places, spec)[:4]
     got = [(int(u.id), u.score) for u in most_used(store.ctx(spec), 4)]
     assert got == expected

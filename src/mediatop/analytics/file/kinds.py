@@ -37,6 +37,7 @@ from mediatop.analytics._rollups import percent
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.usage.report import MediaUsageData
 from mediatop.model import MediaFile
+from mediatop.store.queries.files import responsive_places
 
 if TYPE_CHECKING:
     from mediatop.analytics.file.report import (
@@ -103,13 +104,8 @@ class ImagePerformanceAnalysis:
 
 def _responsive_share(ctx: ReportContext, file_id: int) -> float | None:
     """% of the image's usage locations, of those that say, that are responsive."""
-    # Answers: how many of the file's locations are responsive, and how many say.
-    yes, said = ctx.conn.execute(
-        "SELECT TOTAL(is_responsive = 1), COUNT(is_responsive) FROM usage_locations "
-        "WHERE media_id = ?",
-        (file_id,),
-    ).fetchone()
-    return percent(int(yes), int(said))
+    yes, said = responsive_places(ctx.conn, file_id)
+    return percent(yes, said)
 
 
 def _advice(item: OptimizationOpportunity) -> str:

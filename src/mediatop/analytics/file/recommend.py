@@ -29,24 +29,20 @@ def _size(n: int) -> str:
     return humanize.naturalsize(n, binary=False)
 
 
-def file_recommendations(
-    ctx: ReportContext,
-    media: MediaFile,
-    usage: MediaUsageData,
-    perf: FilePerformance,
-    engagement: FileEngagement,
-    unused: UnusedFile | None,
-    optimization: list[Any],
-    devices: list[Breakdown],
-) -> list[str]:
-    """What an admin could do about this file, most useful first."""
+def _unused_advice(unused: UnusedFile | None) -> list[str]:
+    if unused is None:
+        return []
+    return [
+        f"Looks unused ({'; '.join(unused.evidence[1:3])}): risk {unused.risk_level}, "
+        f"confidence {unused.confidence:.2f}; removing it would free "
+        f"{_size(unused.potential_savings)}."
+    ]
+
+
+def _optimization_advice(media: MediaFile, optimization: list[Any]) -> list[str]:
+    """One sentence per measured or unmeasured opportunity; a large image with none gets
+    the typical WebP/AVIF saving."""
     out: list[str] = []
-    if unused is not None:
-        out.append(
-            f"Looks unused ({'; '.join(unused.evidence[1:3])}): risk {unused.risk_level}, "
-            f"confidence {unused.confidence:.2f}; removing it would free "
-            f"{_size(unused.potential_savings)}."
-        )
     for item in optimization:
         saving = getattr(item, "potential_savings", None)
         what = str(getattr(item, "type", "optimise"))
@@ -65,6 +61,12 @@ def file_recommendations(
                 f"At {_size(media.size)} this {fmt} image is large; a WebP or AVIF copy is "
                 f"typically 30-50 % smaller."
             )
+    return out
+
+
+def _delivery_advice(ctx: ReportContext, perf: FilePerformance) -> list[str]:
+    """Slow server time, a low cache hit rate, many errors, mostly crawlers."""
+    out: list[str] = []
     p95 = perf.server_all_time.p95_ms
     if p95 is not None and p95 > SLOW_P95_MS:
         out.append(
@@ -87,23 +89,43 @@ def file_recommendations(
             f"Crawlers made {perf.bot_requests} of its {total_requests} requests; "
             f"its human audience is small."
         )
-    if media.kind == "video":
-        if media.probe.faststart is False:
-            out.append(
-                "The MP4's index (moov atom) is at the end: move it to the front (faststart) "
-                "so playback starts before the whole file is downloaded."
-            )
-        rate = engagement.completion_rate
-        if rate is not None and engagement.sessions and rate < LOW_COMPLETION_PERCENT:
-            out.append(
-                f"Only {rate:.0f} % of {engagement.sessions} sessions watched to the end; "
-                f"consider a shorter cut or a better opening."
-            )
-    if media.kind == "document" and (media.probe.format or media.ext).lower().endswith("pdf"):
-        if media.probe.has_text_layer is False:
-            out.append("The PDF has no text layer: it cannot be searched; run OCR on it.")
-        if not media.probe.title:
-            out.append("The PDF has no title in its metadata; search results will show a name.")
+    return out
+
+
+def _video_advice(media: MediaFile, engagement: FileEngagement) -> list[str]:
+    out: list[str] = []
+    if media.probe.faststart is False:
+        out.append(
+            "The MP4's index (moov atom) is at the end: move it to the front (faststart) "
+            "so playback starts before the whole file is downloaded."
+        )
+    rate = engagement.completion_rate
+    if rate is not None and engagement.sessions and rate < LOW_COMPLETION_PERCENT:
+        out.append(
+            f"Only {rate:.0f} % of {engagement.sessions} sessions watched to the end; "
+            f"consider a shorter cut or a better opening."
+        )
+    return out
+
+
+def _pdf_advice(media: MediaFile) -> list[str]:
+    out: list[str] = []
+    if media.probe.has_text_layer is False:
+        out.append("The PDF has no text layer: it cannot be searched; run OCR on it.")
+    if not media.probe.title:
+        out.append("The PDF has no title in its metadata; search results will show a name.")
+    return out
+
+
+def _audience_advice(
+    ctx: ReportContext,
+    media: MediaFile,
+    usage: MediaUsageData,
+    unused: UnusedFile | None,
+    devices: list[Breakdown],
+) -> list[str]:
+    """Places nobody visited in the range; a wide image seen mostly on mobile."""
+    out: list[str] = []
     if usage.places_used and not usage.usage_count and unused is None:
         out.append(
             f"Used in {usage.places_used} place(s) but not requested in "
@@ -121,4 +143,28 @@ def file_recommendations(
             f"{mobile.percent:.0f} % of its views are on mobile yet it is "
             f"{media.probe.width} px wide; serve a smaller size through srcset."
         )
+    return out
+
+
+def file_recommendations(
+    ctx: ReportContext,
+    media: MediaFile,
+    usage: MediaUsageData,
+    perf: FilePerformance,
+    engagement: FileEngagement,
+    unused: UnusedFile | None,
+    optimization: list[Any],
+    devices: list[Breakdown],
+) -> list[str]:
+    """What an admin could do about this file, most useful first."""
+    out = [
+        *_unused_advice(unused),
+        *_optimization_advice(media, optimization),
+        *_delivery_advice(ctx, perf),
+    ]
+    if media.kind == "video":
+        out.extend(_video_advice(media, engagement))
+    if media.kind == "document" and (media.probe.format or media.ext).lower().endswith("pdf"):
+        out.extend(_pdf_advice(media))
+    out.extend(_audience_advice(ctx, media, usage, unused, devices))
     return out

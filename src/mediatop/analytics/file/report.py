@@ -22,8 +22,6 @@ from mediatop.analytics._rollups import (
     latency_stats,
     locations_for,
     percent,
-    range_args,
-    range_ts,
     ts_to_datetime,
 )
 from mediatop.analytics.context import ReportContext
@@ -33,7 +31,7 @@ from mediatop.analytics.library.lookup import find_file
 from mediatop.analytics.usage.report import MediaUsageData, usage_data
 from mediatop.analytics.usage.unused import UnusedFile, unused_for_file
 from mediatop.model import MediaFile, ProbeResult
-from mediatop.store.queries.ranges import in_range
+from mediatop.store.queries import files as queries
 
 if TYPE_CHECKING:
     from mediatop.analytics.file.kinds import DocumentInsights, ImagePerformanceAnalysis
@@ -177,21 +175,9 @@ def _metadata(media: MediaFile) -> FileMetadata:
     )
 
 
-_DAY_COLUMNS = (
-    "date, requests, views, downloads, clicks, shares, errors, bot_requests, bandwidth_usage, "
-    "not_modified, cache_hits, cache_misses, server_time_sum_ms, server_time_count, "
-    "client_time_sum_ms, client_time_count"
-)
-
-
 def _days(ctx: ReportContext, file_id: int) -> list[tuple[Any, ...]]:
-    """The file's rollup rows in the range, by day (a partial day: its hours in the range)."""
-    rows, args = in_range(ctx.time_range, "media_performance_metrics", _DAY_COLUMNS,
-                          "media_id = ?", (file_id,))  # fmt: skip
-    sums = ", ".join(f"SUM({column.strip()})" for column in _DAY_COLUMNS.split(",")[1:])
-    return ctx.conn.execute(
-        f"SELECT date, {sums} FROM ({rows}) GROUP BY date ORDER BY date", args
-    ).fetchall()
+    """The file's rollup sums in the range, by day (a partial day: its hours in the range)."""
+    return queries.file_days(ctx.conn, ctx.time_range, file_id)
 
 
 def _traffic(ctx: ReportContext, rows: list[tuple[Any, ...]]) -> list[DayTraffic]:
@@ -217,11 +203,7 @@ def _performance(ctx: ReportContext, file_id: int, rows: list[tuple[Any, ...]]) 
      hits, misses, s_sum, s_n, c_sum, c_n) = totals  # fmt: skip
     scope = f"file:{file_id}"
     # The per-file histogram is all-time only, so the all-time sums go with it.
-    all_time = ctx.conn.execute(
-        "SELECT SUM(server_time_sum_ms), SUM(server_time_count), SUM(client_time_sum_ms), "
-        "SUM(client_time_count) FROM media_performance_metrics WHERE media_id = ?",
-        (file_id,),
-    ).fetchone()
+    all_time = queries.all_time_latency_sums(ctx.conn, file_id)
     return FilePerformance(
         requests=int(requests),
         bot_requests=int(bots),
@@ -243,25 +225,9 @@ def _performance(ctx: ReportContext, file_id: int, rows: list[tuple[Any, ...]]) 
 
 def file_engagement(ctx: ReportContext, file_id: int) -> FileEngagement:
     """The seed's `/{id}/engagement`: views, clicks, shares, downloads and their rates."""
-    rows, args = in_range(
-        ctx.time_range, "media_performance_metrics", "views, clicks, shares, downloads",
-        "media_id = ?", (file_id,),
-    )  # fmt: skip
-    views, clicks, shares, downloads = ctx.conn.execute(
-        "SELECT COALESCE(SUM(views), 0), COALESCE(SUM(clicks), 0), COALESCE(SUM(shares), 0), "
-        f"COALESCE(SUM(downloads), 0) FROM ({rows})",
-        args,
-    ).fetchone()
-    # Answers: video sessions started in the range, completed ones and mean watch time.
-    sessions, completed, watch = ctx.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(completed), 0), AVG(watch_seconds) FROM video_sessions "
-        "WHERE video_id = ? AND started_at >= ? AND started_at < ?",
-        (file_id, *range_ts(ctx)),
-    ).fetchone()
-    is_video = ctx.conn.execute(
-        "SELECT kind = 'video' FROM media_files WHERE id = ?", (file_id,)
-    ).fetchone()
-    video = bool(is_video and is_video[0]) or sessions > 0
+    views, clicks, shares, downloads = queries.use_sums(ctx.conn, ctx.time_range, file_id)
+    sessions, completed, watch = queries.session_sums(ctx.conn, ctx.time_range, file_id)
+    video = queries.is_video(ctx.conn, file_id) or sessions > 0
     return FileEngagement(
         views=views,
         clicks=clicks,
@@ -280,12 +246,7 @@ def _breakdown(
 ) -> list[Breakdown]:
     """The file's uses in the range by one usage_breakdown dimension, largest first
     (usage_breakdown is per day only: the range's partial first and last days count whole)."""
-    rows = ctx.conn.execute(
-        "SELECT value, SUM(count) AS n FROM usage_breakdown "
-        "WHERE media_id = ? AND dimension = ? AND date BETWEEN ? AND ? "
-        "GROUP BY value ORDER BY n DESC, value",
-        (file_id, dimension, *range_args(ctx)),
-    ).fetchall()
+    rows = queries.breakdown(ctx.conn, ctx.time_range, file_id, dimension)
     total = sum(n for _v, n in rows)
     return [Breakdown(v, n, percent(n, total)) for v, n in rows[:limit]]
 

@@ -20,6 +20,7 @@ from mediatop.analytics.library.growth import quota_forecast
 from mediatop.analytics.performance.report import cache_stats, kind_sums, load_times
 from mediatop.analytics.usage.misses import miss_stats
 from mediatop.analytics.usage.unused import unused_days, unused_overview
+from mediatop.store.queries import library as queries
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 QUOTA_WARN_DAYS = 180
@@ -94,11 +95,7 @@ def _quota(ctx: ReportContext) -> list[Insight]:
     # rest of the overview.
     from mediatop.analytics.library.overview import _quota as configured_quota
 
-    used = int(
-        ctx.conn.execute(
-            "SELECT COALESCE(SUM(size), 0) FROM media_files WHERE deleted_at IS NULL"
-        ).fetchone()[0]
-    )
+    used = queries.present_bytes(ctx.conn)
     quota, _source = configured_quota(ctx)
     forecast = quota_forecast(ctx, used, quota)
     figures = {
@@ -221,9 +218,7 @@ def _broken_links(ctx: ReportContext, sums: dict[str, tuple[Any, ...]]) -> list[
 
 def _library(ctx: ReportContext) -> list[Insight]:
     out: list[Insight] = []
-    broken = ctx.conn.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT media_path) FROM usage_locations WHERE media_id IS NULL"
-    ).fetchone()
+    broken = queries.broken_references(ctx.conn)
     if broken[0]:
         out.append(
             Insight(
@@ -234,10 +229,7 @@ def _library(ctx: ReportContext) -> list[Insight]:
                 {"references": broken[0], "files": broken[1]},
             )
         )  # fmt: skip
-    slow_start = ctx.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM media_files WHERE deleted_at IS NULL "
-        "AND kind = 'video' AND faststart = 0"
-    ).fetchone()
+    slow_start = queries.late_index_videos(ctx.conn)
     if slow_start[0]:
         out.append(
             Insight(
@@ -248,11 +240,7 @@ def _library(ctx: ReportContext) -> list[Insight]:
                 {"videos": slow_start[0], "bytes": slow_start[1]},
             )
         )  # fmt: skip
-    pdfs = ctx.conn.execute(
-        "SELECT COUNT(*), SUM(has_text_layer = 0), SUM(title IS NULL OR title = '') "
-        "FROM media_files WHERE deleted_at IS NULL AND kind = 'document' "
-        "AND probed_at IS NOT NULL AND lower(ext) IN ('.pdf', 'pdf')"
-    ).fetchone()
+    pdfs = queries.pdf_gaps(ctx.conn)
     if pdfs[0] and (pdfs[1] or pdfs[2]):
         out.append(
             Insight(

@@ -7,13 +7,13 @@ current sizes: a file that was replaced counts with its present size from its up
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.library.facts import library_fact
+from mediatop.store.queries import library as queries
 
 FORECAST_WINDOW_DAYS = 90
 # Growth below one byte a day is "flat": the quota is never reached at that pace.
@@ -64,16 +64,12 @@ def _add_month(month: datetime) -> datetime:
     return (month + timedelta(days=32)).replace(day=1)
 
 
-def _per_month(conn: sqlite3.Connection, column: str, index: str) -> dict[str, tuple[int, int]]:
+def _per_month(conn: sqlite3.Connection, column: str) -> dict[str, tuple[int, int]]:
     """'YYYY-MM' (UTC) -> (files, bytes) whose `column` (uploaded_at or deleted_at) falls in
-    that month; months with none are left out.
-
-    Two range lookups per month in the covering index on `column`, not a date function
-    per row: the months are cut here, so SQLite only counts index entries (a GROUP BY
-    over a join with the months reads as much, but sorts every row).
-    """
-    low, high = conn.execute(f"SELECT MIN({column}), MAX({column}) FROM media_files").fetchone()
-    if low is None:
+    that month; months with none are left out. The months are cut here, so the store
+    counts each in its index (`counts_per_period`)."""
+    low, high = queries.time_span(conn, column)
+    if low is None or high is None:
         return {}
     bounds = []
     month = _month_start(datetime.fromtimestamp(low, UTC))
@@ -81,16 +77,9 @@ def _per_month(conn: sqlite3.Connection, column: str, index: str) -> dict[str, t
         following = _add_month(month)
         bounds.append((month.strftime("%Y-%m"), int(month.timestamp()), int(following.timestamp())))
         month = following
-    within = f"FROM media_files INDEXED BY {index} WHERE {column} >= m.low AND {column} < m.high"
     return {
         key: (files, int(size))
-        # Answers: how many files (and bytes) were uploaded (or deleted) each month?
-        for key, files, size in conn.execute(
-            "WITH m(key, low, high) AS MATERIALIZED ("
-            "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)) "
-            f"SELECT key, (SELECT COUNT(*) {within}), (SELECT TOTAL(size) {within}) FROM m",
-            (json.dumps(bounds),),
-        )
+        for key, files, size in queries.counts_per_period(conn, column, bounds)
         if files
     }
 
@@ -106,8 +95,8 @@ def storage_growth(ctx: ReportContext) -> list[MonthGrowth]:
         ctx,
         "files_per_month",
         lambda: (
-            _per_month(ctx.conn, "uploaded_at", "media_files_uploaded"),
-            _per_month(ctx.conn, "deleted_at", "media_files_deleted"),
+            _per_month(ctx.conn, "uploaded_at"),
+            _per_month(ctx.conn, "deleted_at"),
         ),
         decode=lambda pair: tuple({k: tuple(v) for k, v in d.items()} for d in pair),
     )
@@ -151,27 +140,13 @@ def _daily_totals(ctx: ReportContext, days: int) -> list[int]:
     today = now.date()
     first = today - timedelta(days=days - 1)
     window_start = int(datetime.combine(first, datetime.min.time(), UTC).timestamp())
-    # Answers: how many bytes were present when the window opened?
-    base = ctx.conn.execute(
-        "SELECT COALESCE(SUM(size), 0) FROM media_files WHERE uploaded_at < ? "
-        "AND (deleted_at IS NULL OR deleted_at >= ?)",
-        (window_start, window_start),
-    ).fetchone()[0]
+    base = queries.present_bytes_at(ctx.conn, window_start)
     delta = [0] * days
-    # Answers: bytes added and removed on each day of the window.
-    for day, added in ctx.conn.execute(
-        "SELECT date(uploaded_at, 'unixepoch'), SUM(size) FROM media_files "
-        "WHERE uploaded_at >= ? GROUP BY 1",
-        (window_start,),
-    ):
+    for day, added in queries.bytes_per_day_since(ctx.conn, "uploaded_at", window_start):
         index = (date.fromisoformat(day) - first).days
         if 0 <= index < days:
             delta[index] += added
-    for day, removed in ctx.conn.execute(
-        "SELECT date(deleted_at, 'unixepoch'), SUM(size) FROM media_files "
-        "WHERE deleted_at >= ? GROUP BY 1",
-        (window_start,),
-    ):
+    for day, removed in queries.bytes_per_day_since(ctx.conn, "deleted_at", window_start):
         index = (date.fromisoformat(day) - first).days
         if 0 <= index < days:
             delta[index] -= removed

@@ -11,7 +11,8 @@ import sqlite3
 
 from mediatop.analytics.context import ReportContext
 from mediatop.model import MediaFile
-from mediatop.store.files import FILE_COLUMNS, get_file, get_file_by_path, row_to_media_file
+from mediatop.store.files import get_file, get_file_by_path
+from mediatop.store.queries import library as queries
 
 
 def find_file(conn: sqlite3.Connection, id_or_path: str | bytes | int) -> MediaFile:
@@ -29,15 +30,9 @@ def find_file(conn: sqlite3.Connection, id_or_path: str | bytes | int) -> MediaF
 
 def largest_files(ctx: ReportContext, limit: int = 10, kind: str | None = None) -> list[MediaFile]:
     """The biggest present files, largest first (optionally of one kind)."""
-    query = f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL"
-    params: tuple[object, ...] = ()
-    if kind:
-        query += " AND kind = ?"
-        params = (kind,)
-    query += " ORDER BY size DESC, id LIMIT ?"
-    return [row_to_media_file(r) for r in ctx.conn.execute(query, (*params, limit))]
+    return queries.largest_files(ctx.conn, limit, kind)
 
 
 def has_events(conn: sqlite3.Connection) -> bool:
     """Whether any usage has been recorded yet (rollups are written with every event)."""
-    return conn.execute("SELECT 1 FROM file_totals LIMIT 1").fetchone() is not None
+    return queries.has_events(conn)

@@ -27,6 +27,7 @@ from mediatop.analytics.library.growth import (
 from mediatop.analytics.usage.report import UnusedSummary, unused_summary
 from mediatop.analytics.usage.unused import unused_overview
 from mediatop.kinds import Kind
+from mediatop.store.queries import library as queries
 
 
 @dataclass(frozen=True)
@@ -86,21 +87,12 @@ def library_counts(conn: sqlite3.Connection) -> LibraryCounts:
     would cost as much again)."""
     rows = {}
     errors = unprobed = 0
-    for kind, count, size, kind_errors, kind_unprobed in conn.execute(
-        "SELECT kind, count(*), coalesce(sum(size), 0), count(probe_error), "
-        "count(*) - count(probed_at) FROM media_files WHERE deleted_at IS NULL GROUP BY kind"
-    ):
+    for kind, count, size, kind_errors, kind_unprobed in queries.counts_by_kind(conn):
         rows[kind] = (count, size)
         errors += kind_errors
         unprobed += kind_unprobed
     by_type = [TypeTotals(str(kind), *rows.get(str(kind), (0, 0))) for kind in Kind]
     return LibraryCounts(by_type, errors, unprobed)
-
-
-def _count_between(conn: sqlite3.Connection, column: str, start: int, end: int) -> int:
-    """Files whose `column` (uploaded_at or deleted_at) falls in [start, end)."""
-    query = f"SELECT count(*) FROM media_files WHERE {column} >= ? AND {column} < ?"
-    return int(conn.execute(query, (start, end)).fetchone()[0])
 
 
 def overview_report(ctx: ReportContext) -> OverviewReport:
@@ -127,10 +119,10 @@ def overview_report(ctx: ReportContext) -> OverviewReport:
         storage_quota=quota,
         storage_quota_source=quota_source,
         storage_used_percent=round(100.0 * total_size / quota, 2) if quota else None,
-        files_uploaded=_count_between(conn, "uploaded_at", start, end),
-        files_deleted=_count_between(conn, "deleted_at", start, end),
-        uploaded_this_month=_count_between(conn, "uploaded_at", month_start, now_ts + 1),
-        deleted_this_month=_count_between(conn, "deleted_at", month_start, now_ts + 1),
+        files_uploaded=queries.count_between(conn, "uploaded_at", start, end),
+        files_deleted=queries.count_between(conn, "deleted_at", start, end),
+        uploaded_this_month=queries.count_between(conn, "uploaded_at", month_start, now_ts + 1),
+        deleted_this_month=queries.count_between(conn, "deleted_at", month_start, now_ts + 1),
         by_type=by_type,
         probe_errors=counts.probe_errors,
         not_yet_probed=counts.not_yet_probed,

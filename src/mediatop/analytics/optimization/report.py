@@ -34,13 +34,15 @@ Uses cached measurements only, so it is as fast as the rollups.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import ids_json, last_30_days, requests_by_file, top_limit
+from mediatop.analytics._media_common import last_30_days, requests_by_file, top_limit
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.images.facts import (
     RECOMPRESS_ABOVE_QUALITY,
     RECOMPRESS_QUALITY,
+    ImageFacts,
     still_and_flagged,
 )
 from mediatop.analytics.images.opportunities import (
@@ -55,7 +57,9 @@ from mediatop.analytics.images.opportunities import (
 )
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.video.delivery import encoding_efficiency
-from mediatop.store.measurements import cached_measurements
+from mediatop.store.measurements import Measurement, cached_measurements
+from mediatop.store.queries.library import large_pdfs
+from mediatop.store.queries.performance import bytes_served_between
 
 LARGE_PDF_BYTES = 10_000_000
 CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
@@ -80,35 +84,125 @@ class OptimizationSummary:
     opportunities: list[OptimizationOpportunity]
 
 
-def _bytes_served_30d(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
-    """file id -> bytes served over the last 30 days (daily rollup)."""
-    first, last = last_30_days(ctx)
-    return {
-        media_id: int(n or 0)
-        for media_id, n in ctx.conn.execute(
-            "SELECT media_id, SUM(bandwidth_usage) FROM media_performance_metrics "
-            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
-            "GROUP BY media_id",
-            (first, last, ids_json(ids)),
-        )
-    }
+def _converts(
+    facts: list[ImageFacts], measured: Mapping[int, Mapping[str, Measurement]], convertible: int
+) -> OptimizationLine:
+    """The convert line: of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those
+    whose measured WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
+    known = measured_count = saved = 0
+    for item in facts:
+        if item.format not in CONVERTIBLE_FORMATS or item.animated:
+            continue
+        webp = measured.get(item.id, {}).get("webp")
+        if not webp:
+            continue
+        measured_count += webp.saving is not None
+        if webp.saving is not None and webp.saving >= max(
+            MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
+        ):
+            known += 1
+            saved += webp.saving
+    unmeasured = convertible - measured_count
+    return OptimizationLine(known + unmeasured, saved, unmeasured, convertible, measured_count)
 
 
-def _large_pdfs(ctx: ReportContext) -> list[tuple[int, bytes, int]]:
-    return [
-        (file_id, bytes(path), size)
-        for file_id, path, size in ctx.conn.execute(
-            "SELECT id, path, size FROM media_files WHERE kind = 'document' "
-            "AND deleted_at IS NULL AND ext = '.pdf' AND size > ? ORDER BY id",
-            (LARGE_PDF_BYTES,),
-        )
+def _jpeg_recompressions(
+    facts: list[ImageFacts],
+    measured: Mapping[int, Mapping[str, Measurement]],
+    requests: Mapping[int, int],
+) -> tuple[list[OptimizationOpportunity], int]:
+    """JPEGs above quality 90 not measured to save nothing by re-encoding at 85, and how
+    many were (candidates that are no opportunity)."""
+    found: list[OptimizationOpportunity] = []
+    disproved = 0
+    for item in facts:
+        if item.format != "JPEG" or not item.quality or item.quality <= RECOMPRESS_ABOVE_QUALITY:
+            continue
+        again = measured.get(item.id, {}).get(f"jpeg:{RECOMPRESS_QUALITY}")
+        saving = None if again is None else again.saving
+        if saving is not None and saving <= 0:
+            disproved += 1  # re-encoding at 85 measured no smaller
+            continue
+        n = requests.get(item.id, 0)
+        found.append(
+            OptimizationOpportunity(
+                "compress", str(item.id), item.path, "image", saving, "medium",
+                saving is not None, n, None if saving is None else saving * n,
+                current_size=item.size,
+                recommended_size=None if saving is None else item.size - saving,
+                current_format="JPEG", recommended_format="JPEG",
+                reason=f"JPEG quality {item.quality}: re-encode at {RECOMPRESS_QUALITY}",
+            )
+        )  # fmt: skip
+    return found, disproved
+
+
+def _video_reencodes(
+    ctx: ReportContext, requests: Mapping[int, int]
+) -> list[OptimizationOpportunity]:
+    """Videos over 2 × the bitrate their resolution needs, with an estimated saving;
+    monthly bytes are the saving's share of the bytes served in the last 30 days."""
+    # An estimate that saves nothing (no bitrate known) is no opportunity either.
+    videos = [
+        e
+        for e in encoding_efficiency(ctx)
+        if e.verdict == "high" and e.estimated_savings and e.estimated_savings > 0
     ]
+    served = bytes_served_between(ctx.conn, *last_30_days(ctx), [int(e.id) for e in videos])
+    found = []
+    for e in videos:
+        saving = e.estimated_savings or 0
+        monthly = int(saving / e.size * served.get(int(e.id), 0)) if e.size else 0
+        found.append(
+            OptimizationOpportunity(
+                "compress", e.id, e.filename, "video", saving, "high" if monthly else "medium",
+                False, requests.get(int(e.id), 0), monthly,
+                current_size=e.size, recommended_size=e.size - saving,
+                reason=f"bitrate {e.bitrate} bit/s is {e.ratio:.1f}× the {e.recommended_bitrate} "
+                "its resolution needs (saving estimated)",
+            )
+        )  # fmt: skip
+    return found
+
+
+def _large_pdfs(ctx: ReportContext, requests: Mapping[int, int]) -> list[OptimizationOpportunity]:
+    """PDFs over LARGE_PDF_BYTES: a candidate each, saving unknown (not re-encoded here)."""
+    return [
+        OptimizationOpportunity(
+            "compress", str(file_id), path, "document", None, "low", False,
+            requests.get(file_id, 0), None, current_size=size,
+            reason=f"PDF over {LARGE_PDF_BYTES // 1_000_000} MB: compress its images",
+        )
+        for file_id, path, size in large_pdfs(ctx.conn, LARGE_PDF_BYTES)
+    ]  # fmt: skip
+
+
+def _removals(ctx: ReportContext, top: int) -> tuple[list[OptimizationOpportunity], int, int]:
+    """The `top` largest unused candidates as removals, and the count and bytes of all."""
+    from mediatop.analytics.usage.unused import largest_unused
+
+    # Only the largest removals can reach the top of the ranking (they save no monthly
+    # bytes, so their own size orders them); the rest count in the totals.
+    unused, count, size = largest_unused(ctx, top)
+    removals = [
+        OptimizationOpportunity(
+            "remove", u.id, u.filename, u.type, u.potential_savings, "low", True, 0, 0,
+            current_size=u.size, reason=f"unused, deletion risk {u.risk_level}",
+        )
+        for u in unused
+    ]  # fmt: skip
+    return removals, count, size
+
+
+def _compress_line(compress: list[OptimizationOpportunity], disproved: int) -> OptimizationLine:
+    unmeasured = sum(1 for o in compress if o.potential_savings is None)
+    candidates = len(compress) + disproved
+    known = sum(o.potential_savings or 0 for o in compress)
+    return OptimizationLine(len(compress), known, unmeasured, candidates, candidates - unmeasured)
 
 
 def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
-    from mediatop.analytics.usage.unused import largest_unused
-
     measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
@@ -120,118 +214,17 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         decode=lambda row: (row[0], tuple(row[1])),
     )
     images = library_optimization(ctx.conn, measured, window, top, flagged, oversized_ids(ctx))
-    facts = images.facts
     cleanups = cleanup_opportunities(ctx, limit=top)
-    found = [*images.opportunities, *cleanups.top]
-    requests = requests_by_file(ctx.conn, *window, ids=[f.id for f in facts if f.id in measured])
-    convert_known = convert_measured = convert_bytes = compress_disproved = 0
-    compress: list[OptimizationOpportunity] = []
-    for item in facts:
-        cache = measured.get(item.id, {})
-        webp = cache.get("webp")
-        if item.format in CONVERTIBLE_FORMATS and not item.animated and webp:
-            convert_measured += webp.saving is not None
-            if webp.saving is not None and webp.saving >= max(
-                MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
-            ):
-                convert_known += 1
-                convert_bytes += webp.saving
-        if item.format == "JPEG" and item.quality and item.quality > RECOMPRESS_ABOVE_QUALITY:
-            again = cache.get(f"jpeg:{RECOMPRESS_QUALITY}")
-            saving = None if again is None else again.saving
-            if saving is not None and saving <= 0:
-                compress_disproved += 1  # re-encoding at 85 measured no smaller
-                continue
-            n = requests.get(item.id, 0)
-            compress.append(
-                OptimizationOpportunity(
-                    "compress",
-                    str(item.id),
-                    item.path,
-                    "image",
-                    saving,
-                    "medium",
-                    saving is not None,
-                    n,
-                    None if saving is None else saving * n,
-                    current_size=item.size,
-                    recommended_size=None if saving is None else item.size - saving,
-                    current_format="JPEG",
-                    recommended_format="JPEG",
-                    reason=f"JPEG quality {item.quality}: re-encode at {RECOMPRESS_QUALITY}",
-                )
-            )
-
-    # An estimate that saves nothing (no bitrate known) is no opportunity either.
-    videos = [
-        e
-        for e in encoding_efficiency(ctx)
-        if e.verdict == "high" and e.estimated_savings and e.estimated_savings > 0
-    ]
-    served = _bytes_served_30d(ctx, [int(e.id) for e in videos])
-    for e in videos:
-        saving = e.estimated_savings or 0
-        monthly = int(saving / e.size * served.get(int(e.id), 0)) if e.size else 0
-        compress.append(
-            OptimizationOpportunity(
-                "compress",
-                e.id,
-                e.filename,
-                "video",
-                saving,
-                "high" if monthly else "medium",
-                False,
-                requests.get(int(e.id), 0),
-                monthly,
-                current_size=e.size,
-                recommended_size=e.size - saving,
-                reason=f"bitrate {e.bitrate} bit/s is {e.ratio:.1f}× the {e.recommended_bitrate} "
-                "its resolution needs (saving estimated)",
-            )
-        )
-    for file_id, path, size in _large_pdfs(ctx):
-        compress.append(
-            OptimizationOpportunity(
-                "compress",
-                str(file_id),
-                path,
-                "document",
-                None,
-                "low",
-                False,
-                requests.get(file_id, 0),
-                None,
-                current_size=size,
-                reason=f"PDF over {LARGE_PDF_BYTES // 1_000_000} MB: compress its images",
-            )
-        )
-
-    # Only the largest removals can reach the top of the ranking (they save no monthly
-    # bytes, so their own size orders them); the rest count in the totals.
-    unused, unused_count, unused_bytes = largest_unused(ctx, top)
-    removals = [
-        OptimizationOpportunity(
-            "remove",
-            u.id,
-            u.filename,
-            u.type,
-            u.potential_savings,
-            "low",
-            True,
-            0,
-            0,
-            current_size=u.size,
-            reason=f"unused, deletion risk {u.risk_level}",
-        )
-        for u in unused
-    ]
+    requests = requests_by_file(
+        ctx.conn, *window, ids=[f.id for f in images.facts if f.id in measured]
+    )
+    jpegs, disproved = _jpeg_recompressions(images.facts, measured, requests)
+    compress = [*jpegs, *_video_reencodes(ctx, requests), *_large_pdfs(ctx, requests)]
+    removals, unused_count, unused_bytes = _removals(ctx, top)
     # images.opportunities and cleanups.top hold only the best `top` ones: enough for
     # the top of the merged ranking, not for the count.
-    everything = rank([*found, *compress, *removals])
+    everything = rank([*images.opportunities, *cleanups.top, *compress, *removals])
     total = images.opportunity_count + cleanups.count + len(compress) + unused_count
-    compress_unmeasured = sum(1 for o in compress if o.potential_savings is None)
-    compress_candidates = len(compress) + compress_disproved
-    convert_unmeasured = convertible - convert_measured
     return OptimizationSummary(
         resize=OptimizationLine(
             images.resize_count,
@@ -240,21 +233,9 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
             images.resize_candidates,
             images.resize_candidates - images.resize_unmeasured,
         ),
-        compress=OptimizationLine(
-            len(compress),
-            sum(o.potential_savings or 0 for o in compress),
-            compress_unmeasured,
-            compress_candidates,
-            compress_candidates - compress_unmeasured,
-        ),
+        compress=_compress_line(compress, disproved),
         remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
-        convert=OptimizationLine(
-            convert_known + convert_unmeasured,
-            convert_bytes,
-            convert_unmeasured,
-            convertible,
-            convert_measured,
-        ),
+        convert=_converts(images.facts, measured, convertible),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),
     )

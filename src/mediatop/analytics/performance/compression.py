@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from mediatop.analytics._rollups import range_sums
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.library.facts import library_fact
+from mediatop.store.queries.performance import (
+    all_time_bytes,
+    modern_images,
+    present_sizes_by_path,
+)
 
 # Typical size of the JPEG/PNG a WebP or AVIF replaces (as a multiple of the modern file):
 # WebP lossy is ~30 % smaller than JPEG at equal SSIM and WebP lossless ~26 % smaller than
@@ -40,17 +45,7 @@ def _served_bytes(ctx: ReportContext, ids: list[int]) -> dict[int, int]:
     """Bytes served per file over the range (`all`: the one-row-per-file all-time totals)."""
     if not ctx.time_range.is_all:
         return {i: sums.bytes for i, sums in range_sums(ctx, ids).items()}
-    found: dict[int, int] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        found.update(
-            ctx.conn.execute(
-                f"SELECT media_id, bytes FROM file_totals "
-                f"WHERE media_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
-    return found
+    return all_time_bytes(ctx.conn, ids)
 
 
 def _ratio_key(ext: str, mode: str | None, meta: str | None) -> str:
@@ -63,28 +58,14 @@ def _ratio_key(ext: str, mode: str | None, meta: str | None) -> str:
 def _modern_originals(ctx: ReportContext) -> list[tuple[int, int, int, str, int]]:
     """(id, size, original size, 'webp' | 'avif', 1 when measured) of each present WebP/AVIF
     file: a library fact, since only the bytes served depend on events."""
-    # Answers: the present WebP/AVIF files.
-    # The extension test runs on the narrow census index (migration 0020); only the few
-    # matching rows are read in full.
-    modern = ctx.conn.execute(
-        "SELECT id, path, ext, size, mode, meta FROM media_files WHERE id IN ("
-        "SELECT id FROM media_files INDEXED BY media_files_kind_format "
-        "WHERE deleted_at IS NULL AND kind = 'image' "
-        "AND lower(ext) IN ('.webp', 'webp', '.avif', 'avif'))"
-    ).fetchall()
+    modern = modern_images(ctx.conn)
     stems = {os.path.splitext(bytes(row[1]))[0] for row in modern}
     siblings: dict[bytes, int] = {}
     wanted = [stem + ext for stem in sorted(stems) for ext in _ORIGINAL_EXTS]
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        # Answers: which JPEG/PNG files with the same stem as a WebP/AVIF are present?
-        for path, size in ctx.conn.execute(
-            f"SELECT path, size FROM media_files WHERE deleted_at IS NULL "
-            f"AND path IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            stem = os.path.splitext(bytes(path))[0]
-            siblings[stem] = max(siblings.get(stem, 0), size)
+    # The JPEG/PNG files present with the same stem as a WebP/AVIF.
+    for path, size in present_sizes_by_path(ctx.conn, wanted):
+        stem = os.path.splitext(path)[0]
+        siblings[stem] = max(siblings.get(stem, 0), size)
     found = []
     for file_id, path, ext, size, mode, meta in modern:
         stem = os.path.splitext(bytes(path))[0]

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatop.analytics._rollups import (
-    HUMAN_EVENTS_BOUND,
     LatencyStats,
     file_rows,
-    histograms_by_scope,
     latency_stats,
     percent,
     top_files,
@@ -31,7 +29,7 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.performance.compression import CompressionSavings, compression_savings
 from mediatop.analytics.usage.misses import MissStats, miss_stats
 from mediatop.store.histogram import LatencyHistogram
-from mediatop.store.queries.ranges import in_range
+from mediatop.store.queries import performance as queries
 
 # Slowest files need a few samples: one slow request says little about a file.
 MIN_SLOW_SAMPLES = 5
@@ -167,21 +165,9 @@ class DashboardPerformance:
     mobile_optimised: float | None  # % of image usage locations served responsively
 
 
-_KIND_SUMS = (
-    "SELECT kind, SUM(requests), SUM(server_time_sum_ms), SUM(server_time_count), "
-    "SUM(client_time_sum_ms), SUM(client_time_count), SUM(cache_hits), SUM(cache_misses), "
-    "SUM(errors) FROM ({rows}) GROUP BY kind"
-)
-_KIND_SUM_COLUMNS = (
-    "kind, requests, server_time_sum_ms, server_time_count, client_time_sum_ms, "
-    "client_time_count, cache_hits, cache_misses, errors"
-)
-
-
 def kind_sums(ctx: ReportContext) -> dict[str, tuple[Any, ...]]:
     """kind -> (requests, server sum, server n, client sum, client n, hits, misses, errors)."""
-    rows, args = in_range(ctx.time_range, "kind_daily", _KIND_SUM_COLUMNS)
-    return {row[0]: row[1:] for row in ctx.conn.execute(_KIND_SUMS.format(rows=rows), args)}
+    return queries.kind_sums(ctx.conn, ctx.time_range)
 
 
 def load_times(
@@ -189,7 +175,10 @@ def load_times(
 ) -> list[MediaLoadTime]:
     """Mean, p50, p95, p99 per kind and for all kinds, server and client apart."""
     sums = kind_sums(ctx) if sums is None else sums
-    hist = {source: histograms_by_scope(ctx, "kind:", source) for source in ("server", "client")}
+    hist = {
+        source: queries.histograms_by_scope(ctx.conn, ctx.time_range, "kind:", source)
+        for source in ("server", "client")
+    }
     out: list[MediaLoadTime] = []
     totals = [0.0] * 5
     merged = {"server": LatencyHistogram(), "client": LatencyHistogram()}
@@ -222,10 +211,7 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
     """Bytes served in the range: total, per day, per kind (kind_daily), top files."""
     daily: dict[str, list[int]] = {}
     by_type: dict[str, int] = {}
-    # Answers: bytes and requests per kind and day in the range.
-    for kind, day, nbytes, requests in ctx.conn.execute(
-        *in_range(ctx.time_range, "kind_daily", "kind, date, bytes, requests")
-    ):
+    for kind, day, nbytes, requests in queries.kind_day_bytes(ctx.conn, ctx.time_range):
         entry = daily.setdefault(day, [0, 0])
         entry[0] += nbytes
         entry[1] += requests
@@ -258,7 +244,7 @@ def cache_stats(
         for kind, v in sorted(sums.items())
         if (v[5] or 0) + (v[6] or 0)
     }
-    top = top_files(ctx, HUMAN_EVENTS_BOUND, ["cache_misses"], limit)
+    top = top_files(ctx, "human_events", ["cache_misses"], limit)
     files = file_rows(ctx.conn, [i for i, _r in top])
     uncached = [
         UncachedFile(
@@ -279,24 +265,8 @@ def slowest_files(ctx: ReportContext, limit: int, source: str = "server") -> lis
     slow files that matter are the ones people ask for. Files need at least
     MIN_SLOW_SAMPLES samples of `source` time.
     """
-    ids = [
-        row[0]
-        for row in ctx.conn.execute(
-            "SELECT media_id FROM file_totals WHERE requests > 0 "
-            "ORDER BY requests DESC, media_id LIMIT ?",
-            (SLOW_CANDIDATES,),
-        )
-    ]
-    rows: dict[int, list[tuple[Any, ...]]] = {}
-    for start in range(0, len(ids), 500):
-        scopes = [f"file:{i}" for i in ids[start : start + 500]]
-        # Answers: the all-time latency histogram of each candidate file.
-        for scope, *row in ctx.conn.execute(
-            f"SELECT scope, bucket, count, min_ms, max_ms FROM latency_histogram WHERE scope "
-            f"IN ({','.join('?' * len(scopes))}) AND day = '' AND source = ?",
-            [*scopes, source],
-        ):
-            rows.setdefault(int(scope[5:]), []).append(tuple(row))
+    ids = queries.most_requested_files(ctx.conn, SLOW_CANDIDATES)
+    rows = queries.file_histogram_rows(ctx.conn, ids, source)
     ranked = []
     for media_id, found in rows.items():
         hist = LatencyHistogram.from_rows(found)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mediatop.analytics._rollups import top_limit
 from mediatop.analytics.context import ReportContext
-from mediatop.store.queries.ranges import in_range
+from mediatop.store.queries.misses import missed_paths
 
 
 @dataclass(frozen=True)
@@ -44,23 +44,13 @@ class MissStats:
     most_missed: list[MissedPath]
 
 
-# Answers: per missed path in the range, its four counts and the status it was last
-# answered with (SQLite takes a bare column from the row that MAX() picked).
-_PER_PATH = (
-    "SELECT path, SUM(human_not_found), SUM(bot_not_found), SUM(human_served), "
-    "SUM(bot_served), MAX(date), last_status FROM ({rows}) GROUP BY path"
-)
-_COLUMNS = "path, human_not_found, bot_not_found, human_served, bot_served, date, last_status"
-
-
 def miss_stats(ctx: ReportContext, limit: int) -> MissStats:
     """Misses over the report's range, with the `limit` most missed paths: people's
     not-found requests first, then crawlers', then those served anyway."""
-    rows, args = in_range(ctx.time_range, "media_misses", _COLUMNS)
     paths = [
         MissedPath(bytes(path), int(human), int(bot), int(human_ok), int(bot_ok), status)
-        for path, human, bot, human_ok, bot_ok, _day, status in ctx.conn.execute(
-            _PER_PATH.format(rows=rows), args
+        for path, human, bot, human_ok, bot_ok, _day, status in missed_paths(
+            ctx.conn, ctx.time_range
         )
     ]
     paths.sort(

@@ -51,8 +51,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from mediatop.analytics._rollups import logged_days, ts_to_datetime
+from mediatop.analytics._rollups import ts_to_datetime
 from mediatop.analytics.context import ReportContext
+from mediatop.store.queries.rollups import logged_days
+from mediatop.store.queries.unused import references_known, unused_candidate_rows
 
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
 _KIND_CONFIDENCE = {"image": 1.0, "video": 0.9, "audio": 0.9, "document": 0.8}
@@ -93,8 +95,8 @@ def unused_days(ctx: ReportContext) -> int:
 def _gather(ctx: ReportContext, days: int) -> _Evidence:
     now = ctx.now.astimezone(UTC)
     cutoff = now - timedelta(days=days)
-    refs_known = ctx.conn.execute("SELECT 1 FROM usage_locations LIMIT 1").fetchone() is not None
-    covered = logged_days(ctx, cutoff.date().isoformat(), now.date().isoformat())
+    refs_known = references_known(ctx.conn)
+    covered = logged_days(ctx.conn, cutoff.date().isoformat(), now.date().isoformat())
     return _Evidence(
         refs_known=refs_known,
         window_days=days,
@@ -104,46 +106,8 @@ def _gather(ctx: ReportContext, days: int) -> _Evidence:
     )
 
 
-# Answers: which present media files have no person's request to any member of their
-# group since :cutoff, and were uploaded before it? With each file's and its group's
-# references, last human request and crawler requests. Groups are judged on requests
-# first (in group_path index order, see migration 0011), and references are counted
-# only for the members of the few unrequested groups: counting them for every file
-# first would cost as much as the whole answer. {group} restricts it to one group (the
-# one-file question).
-_CANDIDATES_SQL = """
-WITH grp AS (
-  SELECT f.group_path, MAX(t.last_used) AS g_last, COUNT(*) AS g_size
-  FROM media_files f
-  LEFT JOIN file_totals t ON t.media_id = f.id
-  WHERE f.deleted_at IS NULL{group}
-  GROUP BY f.group_path
-  HAVING g_last IS NULL OR g_last < :cutoff
-),
-members AS (
-  SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
-         f.uploaded_source, t.last_used, COALESCE(t.bot_requests, 0) AS bots,
-         (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id = f.id) AS refs,
-         g.g_last, g.g_size
-  FROM grp g
-  JOIN media_files f ON f.group_path = g.group_path AND f.deleted_at IS NULL
-  LEFT JOIN file_totals t ON t.media_id = f.id
-),
-judged AS (
-  SELECT *, SUM(refs) OVER (PARTITION BY group_path) AS g_refs FROM members
-)
-SELECT id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
-       last_used, bots, refs, g_last, g_refs, g_size
-FROM judged
-WHERE kind IN ('image', 'video', 'audio', 'document')
-  AND uploaded_at <= :cutoff
-  AND (g_refs = 0 OR :full_coverage){only}
-"""
-_ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
-
-
 def _rows(ctx: ReportContext, only: int | None) -> tuple[_Evidence, tuple[tuple[Any, ...], ...]]:
-    """The evidence shared by all files and the candidate rows of _CANDIDATES_SQL, read
+    """The evidence shared by all files and the candidate rows (`unused_candidate_rows`), read
     once per report run for the whole library (the dashboard's counts, the optimisation's
     largest and the usage report all ask); a tuple, so no caller reorders another's."""
     days = unused_days(ctx)
@@ -157,15 +121,7 @@ def _read_rows(
     ctx: ReportContext, days: int, only: int | None
 ) -> tuple[_Evidence, tuple[tuple[Any, ...], ...]]:
     ev = _gather(ctx, days)
-    full = ev.covered_days >= days
-    if only is None:
-        sql = _CANDIDATES_SQL.format(group="", only="")
-    else:
-        sql = _CANDIDATES_SQL.format(
-            group=f" AND f.group_path = {_ONE_GROUP}", only=" AND id = :only"
-        )
-    params = {"cutoff": ev.cutoff, "full_coverage": int(full), "only": only}
-    return ev, tuple(ctx.conn.execute(sql, params))
+    return ev, unused_candidate_rows(ctx.conn, ev.cutoff, ev.covered_days >= days, only)
 
 
 def _risk(ev: _Evidence, row: tuple[Any, ...]) -> str:
@@ -228,46 +184,49 @@ def unused_overview(ctx: ReportContext, limit: int) -> UnusedOverview:
     return UnusedOverview([_candidate(ctx, ev, row) for row in first], counts, sizes)
 
 
-def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple[Any, ...]) -> UnusedFile:
-    (file_id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
-     last_used, bots, refs, group_last, group_refs, group_size) = row  # fmt: skip
-    path, group_path = bytes(path), bytes(group_path)
-    now = ctx.now.astimezone(UTC)
-    evidence: list[str] = []
-    age_days = (now - datetime.fromtimestamp(uploaded_at, UTC)).days
-    evidence.append(
+def _references_rule(ev: _Evidence, refs: int, group_refs: int) -> tuple[float, str]:
+    """The references factor of the confidence and its evidence sentence."""
+    if group_refs:
+        where = "it" if refs else "its group"
+        return 0.4, f"referenced in {group_refs} place(s) ({where}) yet not requested"
+    if ev.refs_known:
+        return 1.0, "no reference in the scanned content"
+    return 0.7, "no references known: content has not been scanned or imported"
+
+
+def _traffic_rule(ev: _Evidence, group_last: int | None) -> tuple[float, str]:
+    """The traffic factor of the confidence and its evidence sentence."""
+    factor = 0.5 + 0.5 * ev.covered_days / ev.window_days
+    if ev.covered_days == 0:
+        return factor, f"no access log covers the last {ev.window_days} days"
+    seen = "never requested" if group_last is None else (
+        f"last requested {datetime.fromtimestamp(group_last, UTC).date()}"
+    )  # fmt: skip
+    return factor, (
+        f"no request in the last {ev.window_days} days ({seen}; logs cover "
+        f"{ev.covered_days} of {ev.window_days} days)"
+    )
+
+
+def _uploaded(ctx: ReportContext, uploaded_at: int, uploaded_source: str) -> str:
+    age_days = (ctx.now.astimezone(UTC) - datetime.fromtimestamp(uploaded_at, UTC)).days
+    return (
         f"uploaded {datetime.fromtimestamp(uploaded_at, UTC).date()} "
         f"({age_days} days ago, date from {uploaded_source})"
     )
 
-    if group_refs:
-        refs_factor = 0.4
-        where = "it" if refs else "its group"
-        evidence.append(f"referenced in {group_refs} place(s) ({where}) yet not requested")
-    elif ev.refs_known:
-        refs_factor = 1.0
-        evidence.append("no reference in the scanned content")
-    else:
-        refs_factor = 0.7
-        evidence.append("no references known: content has not been scanned or imported")
 
-    if ev.covered_days == 0:
-        evidence.append(f"no access log covers the last {ev.window_days} days")
-    else:
-        seen = "never requested" if group_last is None else (
-            f"last requested {datetime.fromtimestamp(group_last, UTC).date()}"
-        )  # fmt: skip
-        evidence.append(
-            f"no request in the last {ev.window_days} days ({seen}; logs cover "
-            f"{ev.covered_days} of {ev.window_days} days)"
-        )
-    traffic_factor = 0.5 + 0.5 * ev.covered_days / ev.window_days
-
+def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple[Any, ...]) -> UnusedFile:
+    (file_id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
+     last_used, bots, refs, group_last, group_refs, group_size) = row  # fmt: skip
+    refs_factor, refs_said = _references_rule(ev, refs, group_refs)
+    traffic_factor, traffic_said = _traffic_rule(ev, group_last)
+    evidence = [_uploaded(ctx, uploaded_at, uploaded_source), refs_said, traffic_said]
     if group_size > 1:
         role = f"generated size {variant} of" if variant else "original of"
         evidence.append(
-            f"{role} a group of {group_size} files ({group_path.decode(errors='replace')}); "
-            f"no member is used"
+            f"{role} a group of {group_size} files "
+            f"({bytes(group_path).decode(errors='replace')}); no member is used"
         )
     kind_factor = _KIND_CONFIDENCE.get(kind, 0.8)
     if kind == "document":
@@ -276,18 +235,16 @@ def _candidate(ctx: ReportContext, ev: _Evidence, row: tuple[Any, ...]) -> Unuse
     if bots:
         crawler_factor = 0.9
         evidence.append(f"requested {bots} time(s) by crawlers (all-time)")
-
-    risk = _risk(ev, row)
     confidence = round(refs_factor * traffic_factor * kind_factor * crawler_factor, 2)
     return UnusedFile(
         id=str(file_id),
-        filename=path,
+        filename=bytes(path),
         type=kind,
         size=size,
         uploaded_at=datetime.fromtimestamp(uploaded_at, UTC),
         last_used=ts_to_datetime(last_used),
         potential_savings=size,
-        risk_level=risk,
+        risk_level=_risk(ev, row),
         confidence=confidence,
         evidence=evidence,
         group_files=group_size,
