@@ -257,11 +257,17 @@ class MediaLibrary:
         if name not in REPORTS:
             raise InputError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
         moment = now or datetime.now(UTC)
+        opts = dict(options or {})
         with self._reader() as conn:
-            ctx = ReportContext(conn, self.settings, ranges[0], moment, dict(options or {}))
             try:
-                # Reports read only: what they show measured is measured first.
-                return [run_report(name, measure_before(name, ctx.for_range(r))) for r in ranges]
+                # Reports read only: what they show measured is measured first, and
+                # handed to them in their context.
+                results = []
+                for time_range in ranges:
+                    measured = measure_before(name, conn, self.settings, opts, moment)
+                    ctx = ReportContext(conn, self.settings, time_range, moment, opts, measured)
+                    results.append(run_report(name, ctx))
+                return results
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
 

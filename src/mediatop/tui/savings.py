@@ -30,9 +30,10 @@ class MeasureProgress:
 def images_to_measure(db_path: Path) -> list[int]:
     """Present images with a planned re-encoding that is not measured yet, largest first
     (the largest stand to save the most)."""
-    from mediatop.analytics.images.facts import load_image_facts, max_display_widths, target_names
+    from mediatop.encode_plan import target_names
     from mediatop.store import connect
     from mediatop.store.measurements import cached_measurements
+    from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 
     conn = connect(db_path, readonly=True)
     try:
