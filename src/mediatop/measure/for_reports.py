@@ -1,12 +1,12 @@
 """The measurement step run before a report: hashes for duplicates, savings for images.
 
 Reports only read what is stored. A report that shows measured figures is preceded by
-the step that measures what its options allow, and is handed what that step did (the
-`hashedNow`, `unreadableFiles`, `measuredNow`, `failed` figures it shows) in its
-context. The library surface runs `measure_before` for every report it runs and puts
-what it returns into the report's context; this step knows nothing of the reports
-(sources and analytics are independent): it takes the report's read connection, the
-settings, the report's options and the clock.
+the step that measures what its options allow. The library surface runs
+`measure_before` for every report it runs and puts what it did (`MeasuredNow`: the
+`hashedNow`, `unreadableFiles`, `measuredNow`, `failed` figures the report shows) into
+the report's context. The step knows nothing of the reports (sources and analytics are
+independent): it takes the report's read connection, the settings, the report's
+options and the clock.
 
 Options, as the reports take them:
 - duplicates: `hash` = 'all' (default) | 'cached' | N: how many stale content hashes to
