@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from mediatop.analytics.context import ReportContext
 from mediatop.config import Settings
+from mediatop.measure.for_reports import measure_before
 from mediatop.model import UsageEvent, UsageLocation, VideoEngagementEvent
 from mediatop.scan import scan_root
 from mediatop.store.connection import connect, transaction
@@ -72,6 +74,13 @@ def context(
     conn: sqlite3.Connection, settings: Settings, range_: str = "30d", **options: str
 ) -> ReportContext:
     return ReportContext(conn, settings, parse_range(range_, now=NOW), NOW, options)
+
+
+def after_measuring(name: str, ctx: ReportContext) -> ReportContext:
+    """`ctx` with what the measurement step for report `name` did, as the library
+    surface hands it to the report."""
+    done = measure_before(name, ctx.conn, ctx.settings, ctx.options, ctx.now)
+    return replace(ctx, measured=done)
 
 
 def usage(conn: sqlite3.Connection, events: Sequence[UsageEvent]) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shutil
 
-from analytics_types_support import context, photo, save_image, scan, usage, views
+from analytics_types_support import after_measuring, context, photo, save_image, scan, usage, views
 from mediatop.analytics.duplicates.report import duplicates_report, near_pairs
-from mediatop.measure.for_reports import measure_before
 
 
 def _measured_report(ctx):
     """The report after its measurement step (hashing), as the library surface runs it."""
-    return duplicates_report(measure_before("duplicates", ctx))
+    return duplicates_report(after_measuring("duplicates", ctx))
 
 
 def test_exact_copies_form_a_group_keeping_the_most_used(empty_store):

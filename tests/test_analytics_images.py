@@ -11,6 +11,7 @@ from PIL import Image
 from analytics_types_support import (
     DAY,
     NOW_TS,
+    after_measuring,
     context,
     locations,
     photo,
@@ -19,12 +20,6 @@ from analytics_types_support import (
     usage,
     views,
 )
-from mediatop.analytics.images.facts import (
-    load_image_facts,
-    max_width_from_sizes,
-    plan_targets,
-    target_names,
-)
 from mediatop.analytics.images.opportunities import cleanup_opportunities
 from mediatop.analytics.images.report import (
     dashboard_image_stats,
@@ -32,8 +27,9 @@ from mediatop.analytics.images.report import (
     images_report,
 )
 from mediatop.analytics.images.usage import engagement
-from mediatop.measure.for_reports import measure_before
+from mediatop.encode_plan import max_width_from_sizes, plan_targets, target_names
 from mediatop.model import UsageLocation
+from mediatop.store.queries.image_facts import load_image_facts
 
 
 def loc(path: str, loc_id: str, usage_: str = "inline", **fields: object) -> UsageLocation:
@@ -87,7 +83,7 @@ def test_resize_saving_is_the_measured_size_of_the_resized_image(empty_store):
     file_id = scan(conn, settings.root)["big.jpg"]
     locations(conn, "test", [loc("big.jpg", "1", display_width=250)])
 
-    report = images_report(measure_before("images", context(conn, settings, measure="all")))
+    report = images_report(after_measuring("images", context(conn, settings, measure="all")))
 
     quality = conn.execute("SELECT quality FROM media_files").fetchone()[0]
     with Image.open(path) as im:
@@ -107,7 +103,7 @@ def test_format_opportunity_reports_the_smaller_measured_encoding(empty_store):
     path = save_image(settings.root, "p.jpg", photo(640, 480), quality=88)
     scan(conn, settings.root)
 
-    report = images_report(measure_before("images", context(conn, settings, measure="all")))
+    report = images_report(after_measuring("images", context(conn, settings, measure="all")))
 
     with Image.open(path) as im:
         rgb = im.convert("RGB")
@@ -135,7 +131,7 @@ def test_opportunities_are_ranked_by_bytes_saved_per_month(empty_store):
     ids = scan(conn, settings.root)
     usage(conn, views(ids["rare.png"], 1) + views(ids["busy.png"], 50))
 
-    report = images_report(measure_before("images", context(conn, settings, measure="all")))
+    report = images_report(after_measuring("images", context(conn, settings, measure="all")))
 
     ops = [o for o in report.optimization.conversion_opportunities if o.type == "format"]
     assert [o.media_id for o in ops] == [str(ids["busy.png"]), str(ids["rare.png"])]
@@ -309,7 +305,7 @@ def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path, empty_s
     (tmp_path / "not-a-dir").write_text("x")
     unwritable = replace(settings, db_path=tmp_path / "not-a-dir" / "store.sqlite3")
 
-    report = images_report(measure_before("images", context(conn, unwritable, measure="all")))
+    report = images_report(after_measuring("images", context(conn, unwritable, measure="all")))
 
     assert report.optimization.measurement.measured_now == 0
     assert report.overview.total_images == 1

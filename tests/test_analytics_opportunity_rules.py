@@ -7,11 +7,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from analytics_types_support import context, locations, photo, save_image, scan
+from analytics_types_support import after_measuring, context, locations, photo, save_image, scan
 from mediatop.analytics.images.report import image_opportunities_for, images_report
 from mediatop.analytics.insights.report import insights_report
 from mediatop.analytics.optimization.report import optimization_report
-from mediatop.measure.for_reports import measure_before
 from mediatop.measure.savings import measure_savings
 from mediatop.model import UsageLocation
 from mediatop.store.measurements import cached_measurements
@@ -90,7 +89,7 @@ def test_candidates_are_the_same_before_and_after_savings_are_measured(empty_sto
     insights_before = {
         i.topic: i.figures for i in insights_report(context(conn, settings)).insights
     }
-    images_report(measure_before("images", context(conn, settings, measure="all")))  # measures
+    images_report(after_measuring("images", context(conn, settings, measure="all")))  # measures
     after = optimization_report(context(conn, settings))
     insights_after = {i.topic: i.figures for i in insights_report(context(conn, settings)).insights}
 

@@ -8,6 +8,8 @@ report run on its own leaves the store exactly as it found it.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +18,9 @@ from mediatop.analytics.duplicates.report import duplicates_report
 from mediatop.analytics.images.report import images_report
 from mediatop.cli import main
 from mediatop.library import MediaLibrary
+from mediatop.measure.for_reports import measure_before
+from mediatop.model import MeasuredNow
+from mediatop.store import connect
 from mediatop.timerange import parse_range
 
 NOW = datetime(2024, 10, 12, tzinfo=UTC)
@@ -85,3 +90,48 @@ def test_measuring_modules_live_outside_analytics() -> None:
     assert not (src / "analytics" / "hashing.py").exists()
     assert not (src / "analytics" / "savings.py").exists()
     assert (src / "measure" / "hashing.py").exists() and (src / "measure" / "savings.py").exists()
+
+
+def _modules_loaded_by(statement: str, prefix: str) -> list[str]:
+    """The modules named `prefix...` that a fresh interpreter has loaded after `statement`."""
+    listing = f"print(*sorted(m for m in sys.modules if m.startswith({prefix!r})))"
+    code = f"import sys; {statement}; {listing}"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stdout.split()
+
+
+def test_the_measure_step_loads_no_analytics() -> None:
+    # sources and analytics are independent: measuring needs the encode plan and the
+    # store's rows, never a report module
+    statement = (
+        "import mediatop.measure.for_reports, mediatop.measure.savings, mediatop.measure.hashing"
+    )
+    assert _modules_loaded_by(statement, "mediatop.analytics") == []
+
+
+def test_the_encode_plan_is_a_leaf() -> None:
+    # the rules on an image's facts read no store, no file and no settings
+    loaded = _modules_loaded_by("import mediatop.encode_plan", "mediatop")
+    assert set(loaded) <= {"mediatop", "mediatop.encode_plan", "mediatop.model", "mediatop.kinds"}
+
+
+def test_the_step_takes_a_read_connection_settings_options_and_the_clock(empty_store) -> None:
+    conn, settings = empty_store
+    _two_copies(settings)  # x.txt and y.txt: "dup", 3 bytes each
+    save_image(settings.root, "logo.png", photo(64, 48))
+    scan(conn, settings.root)
+    reader = connect(settings.db_path, readonly=True)
+    try:
+        hashed = measure_before("duplicates", reader, settings, {"phash": "cached"}, NOW)
+        saved = measure_before("images", reader, settings, {"measure": "all"}, NOW)
+        nothing = measure_before("usage", reader, settings, {}, NOW)
+    finally:
+        reader.close()
+
+    # two files share the size 3: both are content-hashed (phash=cached hashes no image)
+    assert hashed == MeasuredNow(content_hashed=2)
+    # a PNG shown at no known width has one planned re-encoding, lossless WebP: 1 measured
+    assert saved == MeasuredNow(savings_measured=1)
+    assert conn.execute("SELECT target FROM savings_cache").fetchall() == [("webp",)]
+    # the usage report shows nothing measured: the step does nothing for it
+    assert nothing == MeasuredNow()

@@ -16,7 +16,6 @@ from analytics_types_support import (
     DAY,
     NOW,
     NOW_TS,
-    context,
     locations,
     photo,
     save_image,
@@ -128,7 +127,7 @@ def test_a_hash_taken_before_the_file_changed_makes_no_copy(empty_store):
     for name in ("x.txt", "y.txt", "z.txt"):
         (root / name).write_text("dup")
     scan(conn, root)
-    hashes_for_duplicates(context(conn, settings, phash="cached"))  # hashes the three
+    hashes_for_duplicates(conn, settings, {"phash": "cached"})  # hashes the three
     (root / "z.txt").write_text("dux")  # same size, other bytes, a later mtime
     later = NOW_TS + 60
     os.utime(root / "z.txt", (later, later))

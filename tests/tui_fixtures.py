@@ -235,8 +235,8 @@ def static_text(screen: object, selector: str) -> str:
 
 def measure_all_savings(settings: Settings) -> None:
     """Measure every planned re-encoding of every image now, as the savings worker would."""
-    from mediatop.analytics.images.facts import load_image_facts
     from mediatop.measure.savings import measure_savings
+    from mediatop.store.queries.image_facts import load_image_facts
 
     conn = connect(settings.db_path)
     try:

@@ -17,15 +17,14 @@ The dashboard uses the same object: the live methods it inherits from
 `mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
 
 Heavy modules are imported inside the methods, so importing this module (the CLI's
-`--help`) stays cheap; the dataclasses the methods return are re-exported here, each
-imported when first asked for, so a face needs no import of the internals.
+`--help`) stays cheap. The dataclasses the methods return are named for the faces in
+`mediatop.library_types`, so a face needs no import of the internals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
-import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -48,65 +47,13 @@ from mediatop.library_live import LiveLibrary, MeasureProgress
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
-    from mediatop.analytics.dashboard.snapshot import DashboardSnapshot as DashboardSnapshot
-    from mediatop.analytics.dashboard.snapshot import FileDetail as FileDetail
-    from mediatop.analytics.dashboard.snapshot import ListedFile as ListedFile
-    from mediatop.analytics.file.report import Breakdown as Breakdown
-    from mediatop.analytics.file.report import FileEngagement as FileEngagement
-    from mediatop.analytics.file.report import FileReport as FileReport
-    from mediatop.analytics.images.opportunities import (
-        OptimizationOpportunity as OptimizationOpportunity,
-    )
-    from mediatop.analytics.library.overview import OverviewReport as OverviewReport
-    from mediatop.analytics.library.overview import TypeTotals as TypeTotals
-    from mediatop.analytics.optimization.report import OptimizationLine as OptimizationLine
-    from mediatop.analytics.optimization.report import OptimizationSummary as OptimizationSummary
-    from mediatop.analytics.performance.report import DashboardPerformance as DashboardPerformance
     from mediatop.ingest.events.tracked import ImportReport
     from mediatop.ingest.locations.importer import RefsReport
     from mediatop.ingest.logs.tally import IngestTally
     from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
-    from mediatop.scan import ScanProgress as ScanProgress
-    from mediatop.scan import ScanSummary as ScanSummary
-    from mediatop.scan.watch import TREE_POLL_SECONDS as TREE_POLL_SECONDS
-    from mediatop.scan.watch import FolderChanged as FolderChanged
-    from mediatop.scan.watch import FolderEvent as FolderEvent
-    from mediatop.scan.watch import FolderFollowed as FolderFollowed
-    from mediatop.scan.watch import FolderState as FolderState
-    from mediatop.scan.watch import WatchHeld as WatchHeld
-    from mediatop.store.watch import StoreChanged as StoreChanged
+    from mediatop.scan import ScanProgress, ScanSummary
 
-# What the methods return (and the constants a face needs with them), by the module
-# that defines each: imported on first use, see `__getattr__`.
-_RETURNED_FROM: dict[str, tuple[str, ...]] = {
-    "mediatop.analytics.dashboard.snapshot": ("DashboardSnapshot", "FileDetail", "ListedFile"),
-    "mediatop.analytics.file.report": ("Breakdown", "FileEngagement", "FileReport"),
-    "mediatop.analytics.images.opportunities": ("OptimizationOpportunity",),
-    "mediatop.analytics.library.overview": ("OverviewReport", "TypeTotals"),
-    "mediatop.analytics.optimization.report": ("OptimizationLine", "OptimizationSummary"),
-    "mediatop.analytics.performance.report": ("DashboardPerformance",),
-    "mediatop.scan": ("ScanProgress", "ScanSummary"),
-    "mediatop.scan.watch": (
-        "TREE_POLL_SECONDS",
-        "FolderChanged",
-        "FolderEvent",
-        "FolderFollowed",
-        "FolderState",
-        "WatchHeld",
-    ),
-    "mediatop.store.watch": ("StoreChanged",),
-}
-_RETURNED = {name: module for module, names in _RETURNED_FROM.items() for name in names}
-
-__all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable", *_RETURNED]
-
-
-def __getattr__(name: str) -> object:
-    """A returned type, imported when a face first asks for it (PEP 562)."""
-    module = _RETURNED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
 class MediaLibrary(LiveLibrary):
@@ -314,11 +261,18 @@ class MediaLibrary(LiveLibrary):
         if name not in REPORTS:
             raise InputError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
         moment = now or datetime.now(UTC)
+        opts = dict(options or {})
         with self._reader() as conn:
-            ctx = ReportContext(conn, self.settings, ranges[0], moment, dict(options or {}))
             try:
-                # Reports read only: what they show measured is measured first.
-                return [run_report(name, measure_before(name, ctx.for_range(r))) for r in ranges]
+                # Reports read only: what they show measured is measured first, and
+                # handed to them in their context.
+                return [
+                    run_report(name, ReportContext(
+                        conn, self.settings, time_range, moment, opts,
+                        measure_before(name, conn, self.settings, opts, moment),
+                    ))
+                    for time_range in ranges
+                ]  # fmt: skip
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
 

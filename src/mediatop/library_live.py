@@ -110,10 +110,12 @@ class LiveLibrary:
     def images_to_measure(self) -> list[int]:
         """Ids of the present images whose planned re-encodings are not all measured yet,
         largest first."""
-        from mediatop.analytics.images.unmeasured import images_to_measure
+        from mediatop.measure.for_reports import unmeasured_images
 
         with self._reader() as conn:
-            return images_to_measure(conn)
+            missing = unmeasured_images(conn)
+        # the largest stand to save the most
+        return [f.id for f in sorted(missing, key=lambda f: (-f.size, f.id))]
 
     def measure_in_batches(
         self, *, cancelled: Callable[[], bool], budget_s: float = BATCH_BUDGET_S

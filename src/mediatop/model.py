@@ -124,3 +124,16 @@ class UsageLocation:
     is_lazy: bool | None = None
     is_responsive: bool | None = None
     media_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MeasuredNow:
+    """What the measurement step run just before a report did, for the report to show
+    (`mediatop.measure.for_reports`; the library surface hands it to the report's
+    context): hashes computed, savings measured, failures."""
+
+    content_hashed: int = 0
+    perceptually_hashed: int = 0
+    unreadable_files: int = 0  # files the hashing could not read or decode
+    savings_measured: int = 0  # re-encodings measured (failures included)
+    savings_failed: int = 0

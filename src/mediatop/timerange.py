@@ -187,3 +187,10 @@ def parse_range(
     # On the hour, so that the hourly rollups answer it exactly: the current hour so
     # far and the whole hours before it, none older than `length`.
     return TimeRange(_hour_ceiling(now) - length, now, spec)
+
+
+def last_30_days(now: datetime) -> tuple[str, str]:
+    """(first, last) of the 30 UTC days ending on `now`'s day: the window that ranks
+    images by requests ("bytes saved per month"), whatever the report's range."""
+    today = now.astimezone(UTC).date()
+    return (today - timedelta(days=29)).isoformat(), today.isoformat()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from mediatop.analytics.context import ReportContext
 from mediatop.store.queries.media import (
@@ -19,10 +19,11 @@ from mediatop.store.queries.media import (
     kind_uses_in_range,
 )
 
-# Re-exported for the reports that import them from here (optimisation, savings, hashing).
+# Re-exported for the reports that import them from here (images, optimisation).
 from mediatop.store.queries.media import ids_json as ids_json
 from mediatop.store.queries.media import requests_by_file as requests_by_file
 from mediatop.store.queries.media import uses_by_file as store_uses_by_file
+from mediatop.timerange import last_30_days as thirty_days_ending
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,7 @@ def days(ctx: ReportContext) -> tuple[str, str]:
 
 def last_30_days(ctx: ReportContext) -> tuple[str, str]:
     """The 30 UTC days ending today: the window for "bytes saved per month" rankings."""
-    today = ctx.now.astimezone(UTC).date()
-    return (today - timedelta(days=29)).isoformat(), today.isoformat()
+    return thirty_days_ending(ctx.now)
 
 
 def ts_to_datetime(ts: int | None) -> datetime | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mediatop.config import Settings
+from mediatop.model import MeasuredNow
 from mediatop.timerange import TimeRange
 
 
@@ -40,18 +41,6 @@ class ReportMemo:
                 result.set_exception(exc)
                 raise
         return result.result()
-
-
-@dataclass(frozen=True)
-class MeasuredNow:
-    """What the measurement step run just before a report did, for the report to show
-    (`mediatop.measure.for_reports`): hashes computed, savings measured, failures."""
-
-    content_hashed: int = 0
-    perceptually_hashed: int = 0
-    unreadable_files: int = 0  # files the hashing could not read or decode
-    savings_measured: int = 0  # re-encodings measured (failures included)
-    savings_failed: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from mediatop.cli.common import add_root_arguments, open_library
 from mediatop.cli.output import info, print_json
 
 if TYPE_CHECKING:
-    from mediatop.library import ScanProgress
+    from mediatop.library_types import ScanProgress
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,9 +1,12 @@
 """The measurement step run before a report: hashes for duplicates, savings for images.
 
 Reports only read what is stored. A report that shows measured figures is preceded by
-the step that measures what its options allow, and is handed what that step did (the
-`hashedNow`, `unreadableFiles`, `measuredNow`, `failed` figures it shows) in its
-context. The library surface runs `measure_before` for every report it runs.
+the step that measures what its options allow. The library surface runs
+`measure_before` for every report it runs and puts what it did (`MeasuredNow`: the
+`hashedNow`, `unreadableFiles`, `measuredNow`, `failed` figures the report shows) into
+the report's context. The step knows nothing of the reports (sources and analytics are
+independent): it takes the report's read connection, the settings, the report's
+options and the clock.
 
 Options, as the reports take them:
 - duplicates: `hash` = 'all' (default) | 'cached' | N: how many stale content hashes to
@@ -18,14 +21,15 @@ A store that cannot be written is measured nothing: its reports show what is sto
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
+from collections.abc import Mapping
+from datetime import datetime
 
-from mediatop.analytics._media_common import last_30_days, requests_by_file
-from mediatop.analytics.context import MeasuredNow, ReportContext
-from mediatop.analytics.images.facts import load_image_facts, max_display_widths, target_names
+from mediatop.config import Settings
+from mediatop.encode_plan import ImageFacts, target_names
 from mediatop.errors import StoreError
 from mediatop.measure.hashing import HashRun, ensure_content_hashes, ensure_phashes
 from mediatop.measure.savings import measure_savings
+from mediatop.model import MeasuredNow
 from mediatop.store import connect
 from mediatop.store.measurements import (
     cached_measurements,
@@ -33,6 +37,9 @@ from mediatop.store.measurements import (
     size_collision_ids,
     stale_content_hashes,
 )
+from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
+from mediatop.store.queries.media import requests_by_file
+from mediatop.timerange import last_30_days
 
 DEFAULT_MEASURE = "16"
 MEASURE_BUDGET_S = 10.0
@@ -40,13 +47,21 @@ DEFAULT_PHASH = "2000"
 _NONE = HashRun(0, 0, 0, ())
 
 
-def measure_before(name: str, ctx: ReportContext) -> ReportContext:
-    """`ctx` for report `name`, after the measurement it needs, with what was done."""
+def measure_before(
+    name: str,
+    conn: sqlite3.Connection,
+    settings: Settings,
+    options: Mapping[str, str],
+    now: datetime,
+) -> MeasuredNow:
+    """Measure what report `name` shows measured, as far as its `options` allow; what
+    was done. `conn` is the report's (read) connection: measurements are written
+    through a connection of their own."""
     if name == "duplicates":
-        return replace(ctx, measured=hashes_for_duplicates(ctx))
+        return hashes_for_duplicates(conn, settings, options)
     if name in ("images", "media"):
-        return replace(ctx, measured=savings_for_images(ctx))
-    return ctx
+        return savings_for_images(conn, settings, options, now)
+    return MeasuredNow()
 
 
 def option_limit(value: object) -> int | None:
@@ -57,31 +72,33 @@ def option_limit(value: object) -> int | None:
     return 0 if text == "cached" else max(0, int(text))
 
 
-def _cache_writer(ctx: ReportContext) -> sqlite3.Connection | None:
+def _cache_writer(settings: Settings) -> sqlite3.Connection | None:
     """A writable connection to the report's store, or None when it cannot be written
     (then the report shows what is stored)."""
     try:
-        return connect(ctx.settings.db_path)
+        return connect(settings.db_path)
     except (StoreError, sqlite3.Error, OSError):
         return None
 
 
-def hashes_for_duplicates(ctx: ReportContext) -> MeasuredNow:
+def hashes_for_duplicates(
+    conn: sqlite3.Connection, settings: Settings, options: Mapping[str, str]
+) -> MeasuredNow:
     """Compute the content and perceptual hashes the options `hash` / `phash` allow."""
-    content_limit = option_limit(ctx.options.get("hash", "all"))
-    phash_limit = option_limit(ctx.options.get("phash", DEFAULT_PHASH))
+    content_limit = option_limit(options.get("hash", "all"))
+    phash_limit = option_limit(options.get("phash", DEFAULT_PHASH))
     if content_limit == 0 and phash_limit == 0:  # caches only: nothing to look for
         return MeasuredNow()
-    collisions = size_collision_ids(ctx.conn)
-    need_content = content_limit != 0 and bool(stale_content_hashes(ctx.conn, collisions))
-    need_phash = phash_limit != 0 and count_phash_candidates(ctx.conn) > 0
+    collisions = size_collision_ids(conn)
+    need_content = content_limit != 0 and bool(stale_content_hashes(conn, collisions))
+    need_phash = phash_limit != 0 and count_phash_candidates(conn) > 0
     if not (need_content or need_phash):
         return MeasuredNow()
-    writer = _cache_writer(ctx)  # the report's own connection may be read-only
+    writer = _cache_writer(settings)  # the report's own connection may be read-only
     if writer is None:
         return MeasuredNow()
     try:
-        root = ctx.settings.root
+        root = settings.root
         content = (
             ensure_content_hashes(writer, root, collisions, limit=content_limit)
             if need_content else _NONE
@@ -98,30 +115,38 @@ def hashes_for_duplicates(ctx: ReportContext) -> MeasuredNow:
     )
 
 
-def savings_for_images(ctx: ReportContext) -> MeasuredNow:
-    """Measure the most requested images lacking measurements, as `measure` allows."""
-    limit = option_limit(ctx.options.get("measure", DEFAULT_MEASURE))
-    if limit == 0:
-        return MeasuredNow()
-    cached = cached_measurements(ctx.conn)
-    widths = max_display_widths(ctx.conn)
-    missing = [
-        f for f in load_image_facts(ctx.conn)
+def unmeasured_images(conn: sqlite3.Connection) -> list[ImageFacts]:
+    """Present images with a planned re-encoding whose saving is not measured yet."""
+    cached = cached_measurements(conn)
+    widths = max_display_widths(conn)
+    return [
+        f for f in load_image_facts(conn)
         if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
     ]  # fmt: skip
+
+
+def savings_for_images(
+    conn: sqlite3.Connection, settings: Settings, options: Mapping[str, str], now: datetime
+) -> MeasuredNow:
+    """Measure the most requested images (last 30 days before `now`) lacking
+    measurements, as the option `measure` allows."""
+    limit = option_limit(options.get("measure", DEFAULT_MEASURE))
+    if limit == 0:
+        return MeasuredNow()
+    missing = unmeasured_images(conn)
     if not missing:
         return MeasuredNow()
-    requests = requests_by_file(ctx.conn, *last_30_days(ctx), ids=[f.id for f in missing])
+    requests = requests_by_file(conn, *last_30_days(now), ids=[f.id for f in missing])
     missing.sort(key=lambda f: (-requests.get(f.id, 0), -f.size, f.id))
     chosen = missing if limit is None else missing[:limit]
-    writer = _cache_writer(ctx)  # the report's own connection may be read-only
+    writer = _cache_writer(settings)  # the report's own connection may be read-only
     if writer is None:
         return MeasuredNow()
     try:
         summary = measure_savings(
-            writer, ctx.settings.root, [f.id for f in chosen],
+            writer, settings.root, [f.id for f in chosen],
             budget_s=None if limit is None else MEASURE_BUDGET_S,
-            now=int(ctx.now.timestamp()),
+            now=int(now.timestamp()),
         )  # fmt: skip
     except sqlite3.Error:
         return MeasuredNow()  # a store we may read but not write: report what is stored

@@ -1,12 +1,13 @@
 """Measured savings: re-encode images with Pillow in a process pool and store the sizes.
 
 A saving is never guessed: a worker process opens the image, re-encodes it to the
-target (see `image_facts.plan_targets`) into memory and reports the encoded size; the
+target (see `mediatop.encode_plan.plan_targets`) into memory and reports the encoded size; the
 saving of a target is `file size − encoded size`. Results (and errors) go to
 `savings_cache` through `mediatop.store.measurements`, keyed by the file's id and target
 and valid while the file keeps the size and mtime it had when measured; reports read
-them from there. Which re-encodings an image is measured for is the images analysis'
-plan (`analytics.images.facts.plan_targets`), so the rule is written once.
+them from there. Which re-encodings an image is measured for is the encode plan
+(`mediatop.encode_plan.plan_targets`) the images analysis reports, so the rule is
+written once.
 
 Safety: the re-encodes run in the isolated pool (`mediatop.workers.pool`); each worker
 refuses images over `max_pixels` before decoding them (a PNG header can claim
@@ -25,14 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediatop.analytics.images.facts import (
-    EncodeTarget,
-    load_image_facts,
-    max_display_widths,
-    plan_targets,
-)
+from mediatop.encode_plan import EncodeTarget, plan_targets
 from mediatop.measure.rootfs import resolve_inside
 from mediatop.store.measurements import Measurement, cached_measurements, save_measurements
+from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.workers.pool import run_isolated
 
 DEFAULT_MAX_PIXELS = 50_000_000

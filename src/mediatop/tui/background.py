@@ -26,8 +26,9 @@ from mediatop.tui.messages import (
 )
 
 if TYPE_CHECKING:
-    from mediatop.library import MediaLibrary, ScanSummary
-    from mediatop.library import ScanProgress as ScanProgressValue
+    from mediatop.library import MediaLibrary
+    from mediatop.library_types import ScanProgress as ScanProgressValue
+    from mediatop.library_types import ScanSummary
 
 # Progress messages replace one another; more than ~10 a second would only queue.
 PROGRESS_INTERVAL_S = 0.1

@@ -23,12 +23,12 @@ from mediatop.model import MediaFile
 from mediatop.timerange import TimeRange, parse_range
 
 if TYPE_CHECKING:
-    from mediatop.library import (
+    from mediatop.library import MediaLibrary
+    from mediatop.library_types import (
         DashboardPerformance,
         DashboardSnapshot,
         FileDetail,
         ListedFile,
-        MediaLibrary,
         OptimizationLine,
         OptimizationSummary,
         OverviewReport,

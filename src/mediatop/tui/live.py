@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from mediatop.library import FolderChanged, FolderFollowed
+from mediatop.library_types import FolderChanged, FolderFollowed
 from mediatop.tui.data import user_message
 from mediatop.tui.messages import (
     DirectoriesChanged,
@@ -26,7 +26,8 @@ from mediatop.tui.messages import (
 )
 
 if TYPE_CHECKING:
-    from mediatop.library import FolderEvent, MediaLibrary
+    from mediatop.library import MediaLibrary
+    from mediatop.library_types import FolderEvent
 
 
 async def follow_folder(

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mediatop.library import FileDetail, FolderState, ScanSummary
-    from mediatop.library import ScanProgress as ScanProgressValue
+    from mediatop.library_types import FileDetail, FolderState, ScanSummary
+    from mediatop.library_types import ScanProgress as ScanProgressValue
     from mediatop.tui.data import DashboardData
 
 

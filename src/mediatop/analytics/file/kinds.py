@@ -130,8 +130,8 @@ def image_performance(
     opportunities: list[OptimizationOpportunity],
 ) -> ImagePerformanceAnalysis:
     """The seed's analyzeImagePerformance for one image (module docstring)."""
-    from mediatop.analytics.images.facts import load_image_facts
     from mediatop.store.measurements import cached_measurements
+    from mediatop.store.queries.image_facts import load_image_facts
 
     probe = media.probe
     facts = load_image_facts(ctx.conn, [media.id])

@@ -15,15 +15,11 @@ from collections.abc import Mapping
 from mediatop.analytics._media_common import uses_by_file
 from mediatop.analytics._rollups import percent, top_files
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.images.facts import (
-    OVERSIZE_FACTOR,
-    avif_supported,
-    load_image_facts,
-    max_display_widths,
-)
 from mediatop.analytics.images.opportunities import image_optimization
 from mediatop.analytics.insights.report import Insight, _n, _size
+from mediatop.encode_plan import OVERSIZE_FACTOR, avif_supported
 from mediatop.store.measurements import Measurement, cached_measurements
+from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import (
     any_savings_measured,
     format_adoption,
@@ -33,7 +29,7 @@ from mediatop.store.queries.images import (
 
 TOP_PAGES = 20
 TOP_FILES = 40
-# Formats a WebP or AVIF copy may replace (those `image_facts.plan_targets` re-encodes).
+# Formats a WebP or AVIF copy may replace (those `encode_plan.plan_targets` re-encodes).
 _CONVERTIBLE = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
 
 Cache = Mapping[int, Mapping[str, Measurement]]

@@ -29,15 +29,7 @@ from mediatop.analytics._media_common import (
     top_limit,
 )
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.images.facts import (
-    FormatCensus,
-    ImageFacts,
-    avif_supported,
-    image_census,
-    load_image_facts,
-    max_display_widths,
-    target_names,
-)
+from mediatop.analytics.images.facts import FormatCensus, image_census
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
     OversizedImageData,
@@ -52,7 +44,9 @@ from mediatop.analytics.images.opportunities import (
 )
 from mediatop.analytics.images.usage import ImageUsage, image_usage
 from mediatop.analytics.library.facts import library_fact
+from mediatop.encode_plan import ImageFacts, avif_supported, target_names
 from mediatop.store.measurements import Measurement, cached_measurements
+from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import image_requests, location_rate_counts
 
 MODERN_FORMATS = ("WEBP", "AVIF")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from mediatop.analytics._media_common import percent, top_by_use, top_limit, uses_by_file
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.images.facts import ImageFacts, load_image_facts
+from mediatop.encode_plan import ImageFacts
+from mediatop.store.queries.image_facts import load_image_facts
 from mediatop.store.queries.images import featured_places, gallery_batches, location_titles
 
 

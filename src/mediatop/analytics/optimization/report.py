@@ -39,12 +39,7 @@ from dataclasses import dataclass
 
 from mediatop.analytics._media_common import last_30_days, requests_by_file, top_limit
 from mediatop.analytics.context import ReportContext
-from mediatop.analytics.images.facts import (
-    RECOMPRESS_ABOVE_QUALITY,
-    RECOMPRESS_QUALITY,
-    ImageFacts,
-    still_and_flagged,
-)
+from mediatop.analytics.images.facts import still_and_flagged
 from mediatop.analytics.images.opportunities import (
     MIN_FORMAT_SAVING_BYTES,
     MIN_FORMAT_SAVING_FRACTION,
@@ -57,6 +52,7 @@ from mediatop.analytics.images.opportunities import (
 )
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.video.delivery import encoding_efficiency
+from mediatop.encode_plan import RECOMPRESS_ABOVE_QUALITY, RECOMPRESS_QUALITY, ImageFacts
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.library import large_pdfs
 from mediatop.store.queries.performance import bytes_served_between

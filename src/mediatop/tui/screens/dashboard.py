@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mediatop.library import TREE_POLL_SECONDS
+from mediatop.library_types import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
 from mediatop.tui import background, live
 from mediatop.tui.data import load_dashboard, user_message
@@ -52,7 +52,8 @@ from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 
 if TYPE_CHECKING:
-    from mediatop.library import FolderState, MediaLibrary
+    from mediatop.library import MediaLibrary
+    from mediatop.library_types import FolderState
 
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"

@@ -40,11 +40,11 @@ from mediatop.tui.plain import (
 from mediatop.tui.widgets.most_used import kind_label
 
 if TYPE_CHECKING:
-    from mediatop.library import (
+    from mediatop.library import MediaLibrary
+    from mediatop.library_types import (
         Breakdown,
         FileEngagement,
         FileReport,
-        MediaLibrary,
         OptimizationOpportunity,
     )
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mediatop.library import DashboardPerformance
+from mediatop.library_types import DashboardPerformance
 from mediatop.tui.data import DashboardData
 from mediatop.tui.plain import UNKNOWN, ms_text, percent_text, plain, wrapped
 

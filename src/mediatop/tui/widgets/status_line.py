@@ -12,7 +12,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from mediatop.library import ScanProgress, ScanSummary
+from mediatop.library_types import ScanProgress, ScanSummary
 from mediatop.tui.plain import count_text, plain
 
 PHASES = {"walking": "Walking", "writing": "Recording", "probing": "Probing", "done": "Scanned"}

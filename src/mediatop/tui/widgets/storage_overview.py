@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mediatop.library import OverviewReport, TypeTotals
+from mediatop.library_types import OverviewReport, TypeTotals
 from mediatop.tui.data import DashboardData
 from mediatop.tui.plain import count_text, percent_text, size_text, usage_bar
 

@@ -1,0 +1,51 @@
+"""The dataclasses the library surface returns, and the constants a face needs with them.
+
+A face (the TUI) takes these names from here rather than from the modules that define
+them, so it reaches the core only through the surface. Importing this module loads the
+analytics and scan modules behind them; the CLI, which must start fast, does not.
+"""
+
+from __future__ import annotations
+
+from mediatop.analytics.dashboard.snapshot import DashboardSnapshot, FileDetail, ListedFile
+from mediatop.analytics.file.report import Breakdown, FileEngagement, FileReport
+from mediatop.analytics.images.opportunities import OptimizationOpportunity
+from mediatop.analytics.library.overview import OverviewReport, TypeTotals
+from mediatop.analytics.optimization.report import OptimizationLine, OptimizationSummary
+from mediatop.analytics.performance.report import DashboardPerformance
+from mediatop.library_live import MeasureProgress
+from mediatop.scan import ScanProgress, ScanSummary
+from mediatop.scan.watch import (
+    TREE_POLL_SECONDS,
+    FolderChanged,
+    FolderEvent,
+    FolderFollowed,
+    FolderState,
+    WatchHeld,
+)
+from mediatop.store.watch import StoreChanged
+
+__all__ = [
+    "TREE_POLL_SECONDS",
+    "Breakdown",
+    "DashboardPerformance",
+    "DashboardSnapshot",
+    "FileDetail",
+    "FileEngagement",
+    "FileReport",
+    "FolderChanged",
+    "FolderEvent",
+    "FolderFollowed",
+    "FolderState",
+    "ListedFile",
+    "MeasureProgress",
+    "OptimizationLine",
+    "OptimizationOpportunity",
+    "OptimizationSummary",
+    "OverviewReport",
+    "ScanProgress",
+    "ScanSummary",
+    "StoreChanged",
+    "TypeTotals",
+    "WatchHeld",
+]

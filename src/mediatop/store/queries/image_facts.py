@@ -1,0 +1,42 @@
+"""Images as the encode plan sees them: their probe facts and the widths they are shown at.
+
+Read by the images analysis (what it reports) and by the measurement step (what it
+re-encodes), so both plan from the same rows. The rows come from
+`store.queries.images`; the rules that turn them into facts and widths are
+`mediatop.encode_plan`'s.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from mediatop.encode_plan import ImageFacts, max_width_from_sizes
+from mediatop.store.queries.images import image_rows, location_widths
+
+
+def _facts(row: tuple[Any, ...]) -> ImageFacts:
+    return ImageFacts(
+        row[0], bytes(row[1]), bytes(row[2]), row[3], row[4], row[5], row[6], row[7], row[8],
+        row[9], row[10], bool(row[11]), row[12],
+    )  # fmt: skip
+
+
+def load_image_facts(
+    conn: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> list[ImageFacts]:
+    """Present images (all, or the given ids) with their probe facts, by id."""
+    return [_facts(r) for r in image_rows(conn, ids)]
+
+
+def max_display_widths(
+    conn: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """image id -> the largest width (px) any of its usage locations displays it at."""
+    widths: dict[int, int] = {}
+    for media_id, display_width, sizes in location_widths(conn, ids):
+        width = display_width or max_width_from_sizes(sizes)
+        if width and width > widths.get(media_id, 0):
+            widths[media_id] = width
+    return widths
