@@ -84,7 +84,7 @@ def test_percentiles_stay_within_the_smallest_and_largest_sample(timed, capsys):
 
 
 def test_a_bucket_interpolates_between_its_smallest_and_largest_sample(tmp_path, capsys):
-    from mediatop.analytics._rollups import histogram
+    from mediatop.store.queries.performance import histogram
 
     root = tmp_path / "media"
     root.mkdir()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from mediatop.analytics.context import ReportContext
 from mediatop.store.queries.media import (
@@ -20,8 +19,6 @@ from mediatop.store.queries.media import (
 )
 
 # Re-exported for the reports that import them from here (images, optimisation).
-from mediatop.store.queries.media import ids_json as ids_json
-from mediatop.store.queries.media import requests_by_file as requests_by_file
 from mediatop.store.queries.media import uses_by_file as store_uses_by_file
 from mediatop.timerange import last_30_days as thirty_days_ending
 
@@ -39,37 +36,9 @@ class LoadTime:
     samples: int
 
 
-@dataclass(frozen=True)
-class ShareRow:
-    """One value of a distribution: how many, and what percentage of the whole."""
-
-    value: str
-    count: int
-    percentage: float | None
-
-
-def percent(part: float, whole: float) -> float | None:
-    """100 × part / whole, or None when there is nothing to divide by."""
-    return None if not whole else 100.0 * part / whole
-
-
-def top_limit(ctx: ReportContext, default: int = 10) -> int:
-    """The --top option (how many rows a top-N list holds)."""
-    return max(1, ctx.option_int("top", default))
-
-
-def days(ctx: ReportContext) -> tuple[str, str]:
-    """(first_day, last_day) of the report's range, for `date BETWEEN ? AND ?`."""
-    return ctx.time_range.first_day, ctx.time_range.last_day
-
-
 def last_30_days(ctx: ReportContext) -> tuple[str, str]:
     """The 30 UTC days ending today: the window for "bytes saved per month" rankings."""
     return thirty_days_ending(ctx.now)
-
-
-def ts_to_datetime(ts: int | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
 def kind_load_time(ctx: ReportContext, kind: str) -> LoadTime:
@@ -80,15 +49,6 @@ def kind_load_time(ctx: ReportContext, kind: str) -> LoadTime:
     if sums.server_count:
         return LoadTime(sums.server_sum_ms / sums.server_count, "server", sums.server_count)
     return LoadTime(None, None, 0)
-
-
-def shares(counts: dict[str, int]) -> list[ShareRow]:
-    """Counts as ShareRows, largest first (ties by value), with percentages of the total."""
-    total = sum(counts.values())
-    return [
-        ShareRow(value, count, percent(count, total))
-        for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
 
 
 def kind_uses(ctx: ReportContext, kind: str) -> dict[int, Uses]:

@@ -3,8 +3,7 @@
 The rows come from the store's read queries (`store.queries.rollups`, `.performance`):
 this module ranks files by their sums over a report's range without summing every file
 (`top_files`, `top_in_range`), keeps the one-scan table of a short range for a report
-run, and turns histograms into load-time figures. The store's per-file reads the reports
-share are re-exported here under the names the reports use.
+run, and turns histograms into load-time figures.
 """
 
 from __future__ import annotations
@@ -12,18 +11,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from mediatop.analytics.context import ReportContext
 from mediatop.store.histogram import LatencyHistogram
 from mediatop.store.queries import rollups as queries
-from mediatop.store.queries.performance import histogram as histogram
-from mediatop.store.queries.rollups import MediaUsageLocation as MediaUsageLocation
-from mediatop.store.queries.rollups import RangeSums as RangeSums
-from mediatop.store.queries.rollups import file_rows as file_rows
-from mediatop.store.queries.rollups import last_used_for as last_used_for
-from mediatop.store.queries.rollups import locations_for as locations_for
+from mediatop.store.queries.rollups import RangeSums
 
 
 @dataclass(frozen=True)
@@ -40,19 +33,6 @@ class LatencyStats:
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
-
-
-def ts_to_datetime(ts: int | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
-
-
-def percent(part: float, whole: float) -> float | None:
-    """100 × part / whole, or None when there is nothing to divide by."""
-    return None if not whole else 100.0 * part / whole
-
-
-def top_limit(ctx: ReportContext, default: int = 10) -> int:
-    return max(1, ctx.option_int("top", default))
 
 
 def range_sums(ctx: ReportContext, ids: Iterable[int]) -> dict[int, RangeSums]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import percent, top_limit
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.video.engagement import Scope, play_totals, session_totals
 from mediatop.store.queries.audio import audio_files, audio_formats, audio_totals
 

@@ -23,13 +23,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-from mediatop.analytics._media_common import (
-    kind_load_time,
-    kind_uses,
-    percent,
-    top_limit,
-)
-from mediatop.analytics._rollups import file_rows
+from mediatop.analytics._media_common import kind_load_time, kind_uses
 from mediatop.analytics.context import ReportContext
 
 # Re-exported for `report file`, which asks whether a document is text-based.
@@ -40,6 +34,7 @@ from mediatop.analytics.documents.searchability import (
     DocumentSearchabilityItem,
     searchability,
 )
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.usage.report import recent_uploads
 from mediatop.store.queries.documents import (
@@ -47,6 +42,7 @@ from mediatop.store.queries.documents import (
     linked_documents,
     present_documents,
 )
+from mediatop.store.queries.rollups import file_rows
 
 PATTERN_DIMENSIONS = ("hour", "weekday", "referrer", "device")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import percent
+from mediatop.analytics.figures import percent
 
 TEXT_FORMATS = frozenset(
     (

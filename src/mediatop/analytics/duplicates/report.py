@@ -25,8 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mediatop.analytics._media_common import top_limit, ts_to_datetime
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import top_limit, ts_to_datetime
 from mediatop.store.measurements import (
     count_phash_candidates,
     size_collision_ids,

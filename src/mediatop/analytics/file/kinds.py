@@ -33,8 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mediatop.analytics._rollups import percent
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent
 from mediatop.analytics.usage.report import MediaUsageData
 from mediatop.model import MediaFile
 from mediatop.store.queries.files import responsive_places

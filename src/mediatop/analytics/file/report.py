@@ -15,16 +15,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mediatop.analytics._rollups import (
-    LatencyStats,
-    MediaUsageLocation,
-    histogram,
-    latency_stats,
-    locations_for,
-    percent,
-    ts_to_datetime,
-)
+from mediatop.analytics._rollups import LatencyStats, latency_stats
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, ts_to_datetime
 from mediatop.analytics.file.recommend import file_recommendations
 from mediatop.analytics.jsonable import camel
 from mediatop.analytics.library.lookup import find_file
@@ -32,6 +25,8 @@ from mediatop.analytics.usage.report import MediaUsageData, usage_data
 from mediatop.analytics.usage.unused import UnusedFile, unused_for_file
 from mediatop.model import MediaFile, ProbeResult
 from mediatop.store.queries import files as queries
+from mediatop.store.queries.performance import histogram
+from mediatop.store.queries.rollups import MediaUsageLocation, locations_for
 
 if TYPE_CHECKING:
     from mediatop.analytics.file.kinds import DocumentInsights, ImagePerformanceAnalysis

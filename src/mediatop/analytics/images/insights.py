@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mediatop.analytics._media_common import uses_by_file
-from mediatop.analytics._rollups import percent, top_files
+from mediatop.analytics._rollups import top_files
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent
 from mediatop.analytics.images.opportunities import image_optimization
 from mediatop.analytics.insights.report import Insight, _n, _size
 from mediatop.encode_plan import OVERSIZE_FACTOR, avif_supported

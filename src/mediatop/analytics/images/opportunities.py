@@ -29,7 +29,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from mediatop.analytics._media_common import requests_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.images.facts import PNG_PHOTO_MIN_BITS_PER_PIXEL, oversized_image_ids
 from mediatop.analytics.library.facts import library_fact
@@ -37,6 +36,7 @@ from mediatop.encode_plan import ImageFacts, recommended_width
 from mediatop.store.measurements import Measurement
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import paths_of, unused_size_groups, unused_size_names
+from mediatop.store.queries.media import requests_by_file
 
 T = TypeVar("T", "OptimizationOpportunity", "OversizedImageData", "UnoptimizedImageData")
 MIN_FORMAT_SAVING_BYTES = 1024

@@ -21,14 +21,9 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
-from mediatop.analytics._media_common import (
-    kind_load_time,
-    last_30_days,
-    percent,
-    requests_by_file,
-    top_limit,
-)
+from mediatop.analytics._media_common import kind_load_time, last_30_days
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.images.facts import FormatCensus, image_census
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
@@ -48,6 +43,7 @@ from mediatop.encode_plan import ImageFacts, avif_supported, target_names
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import image_requests, location_rate_counts
+from mediatop.store.queries.media import requests_by_file
 
 MODERN_FORMATS = ("WEBP", "AVIF")
 

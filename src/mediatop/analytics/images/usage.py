@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import percent, top_by_use, top_limit, uses_by_file
+from mediatop.analytics._media_common import top_by_use, uses_by_file
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.encode_plan import ImageFacts
 from mediatop.store.queries.image_facts import load_image_facts
 from mediatop.store.queries.images import featured_places, gallery_batches, location_titles

@@ -14,8 +14,8 @@ from typing import Any
 
 import humanize
 
-from mediatop.analytics._rollups import percent
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent
 from mediatop.analytics.library.growth import quota_forecast
 from mediatop.analytics.performance.report import cache_stats, kind_sums, load_times
 from mediatop.analytics.usage.misses import miss_stats

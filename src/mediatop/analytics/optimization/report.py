@@ -37,8 +37,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mediatop.analytics._media_common import last_30_days, requests_by_file, top_limit
+from mediatop.analytics._media_common import last_30_days
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import top_limit
 from mediatop.analytics.images.facts import still_and_flagged
 from mediatop.analytics.images.opportunities import (
     MIN_FORMAT_SAVING_BYTES,
@@ -55,6 +56,7 @@ from mediatop.analytics.video.delivery import encoding_efficiency
 from mediatop.encode_plan import RECOMPRESS_ABOVE_QUALITY, RECOMPRESS_QUALITY, ImageFacts
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.library import large_pdfs
+from mediatop.store.queries.media import requests_by_file
 from mediatop.store.queries.performance import bytes_served_between
 
 LARGE_PDF_BYTES = 10_000_000

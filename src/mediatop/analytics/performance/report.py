@@ -17,19 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mediatop.analytics._rollups import (
-    LatencyStats,
-    file_rows,
-    latency_stats,
-    percent,
-    top_files,
-    top_limit,
-)
+from mediatop.analytics._rollups import LatencyStats, latency_stats, top_files
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.performance.compression import CompressionSavings, compression_savings
 from mediatop.analytics.usage.misses import MissStats, miss_stats
 from mediatop.store.histogram import LatencyHistogram
 from mediatop.store.queries import performance as queries
+from mediatop.store.queries.rollups import file_rows
 
 # Slowest files need a few samples: one slow request says little about a file.
 MIN_SLOW_SAMPLES = 5

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediatop.analytics._rollups import top_limit
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import top_limit
 from mediatop.store.queries.misses import missed_paths
 
 

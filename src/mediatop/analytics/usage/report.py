@@ -14,17 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mediatop.analytics._rollups import (
-    MediaUsageLocation,
-    file_rows,
-    last_used_for,
-    locations_for,
-    percent,
-    top_files,
-    top_limit,
-    ts_to_datetime,
-)
+from mediatop.analytics._rollups import top_files
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit, ts_to_datetime
 from mediatop.analytics.usage.score import scores_of, top_scored
 from mediatop.analytics.usage.unused import (
     RISK_ORDER,
@@ -34,6 +26,12 @@ from mediatop.analytics.usage.unused import (
     unused_overview,
 )
 from mediatop.store.queries import usage as queries
+from mediatop.store.queries.rollups import (
+    MediaUsageLocation,
+    file_rows,
+    last_used_for,
+    locations_for,
+)
 
 
 @dataclass(frozen=True)

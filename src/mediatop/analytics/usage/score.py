@@ -20,7 +20,6 @@ from typing import Any
 
 from mediatop.analytics._rollups import (
     SHORT_RANGE_DAYS,
-    RangeSums,
     WalkCursor,
     Walked,
     range_sums,
@@ -30,6 +29,7 @@ from mediatop.analytics._rollups import (
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.library.facts import library_fact
 from mediatop.store.queries import usage as queries
+from mediatop.store.queries.rollups import RangeSums
 from mediatop.store.queries.usage import ScoreWeights
 
 WEIGHTS = ScoreWeights(views=1, downloads=2, clicks=2, shares=3, places=5)

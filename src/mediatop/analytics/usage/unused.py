@@ -51,8 +51,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from mediatop.analytics._rollups import ts_to_datetime
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import ts_to_datetime
 from mediatop.store.queries.rollups import logged_days
 from mediatop.store.queries.unused import references_known, unused_candidate_rows
 

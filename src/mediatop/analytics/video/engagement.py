@@ -28,8 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from mediatop.analytics._media_common import percent
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent
 from mediatop.store.queries.video import Scope as Scope
 from mediatop.store.queries.video import (
     drop_off_buckets,

@@ -18,8 +18,9 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from mediatop.analytics._media_common import kind_load_time, percent, top_limit
+from mediatop.analytics._media_common import kind_load_time
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.video.delivery import (
     DeliveryOptimization,
     EncodingEfficiency,
