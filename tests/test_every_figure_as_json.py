@@ -15,7 +15,7 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.registry import run_report
 from mediatop.config import Settings
-from mediatop.ingest.locations.importer import import_refs
+from mediatop.ingest.locations.importer import import_locations
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.store import connect
 from mediatop.timerange import parse_range
@@ -67,7 +67,7 @@ def served(tmp_path: Path, snapshot_library: Settings) -> Settings:
     refs.write_text("".join(json.dumps(row) + "\n" for row in PLACEMENTS))
     conn = connect(settings.db_path)
     try:
-        import_refs(conn, refs, url_prefixes=settings.url_prefixes)
+        import_locations(conn, refs, url_prefixes=settings.url_prefixes)
         tally = ingest_logs(
             conn,
             [_write_log(tmp_path / "access.log")],

@@ -14,7 +14,7 @@ from typing import Any
 
 from mediatop.cli import main
 from mediatop.ingest.events.tracked import import_events
-from mediatop.ingest.locations.importer import import_refs
+from mediatop.ingest.locations.importer import import_locations
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.model import ProbeResult
 from mediatop.scan import scan_root
@@ -67,7 +67,7 @@ def _feed(tmp_path: Path, db: Path, log: list[str], events: list[dict], refs: li
         if refs:
             path = tmp_path / "refs.jsonl"
             path.write_text("".join(json.dumps(r) + "\n" for r in refs))
-            import_refs(conn, path, url_prefixes=PREFIXES)
+            import_locations(conn, path, url_prefixes=PREFIXES)
         if log:
             path = tmp_path / "access.log"
             path.write_text("".join(log))

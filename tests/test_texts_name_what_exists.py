@@ -68,10 +68,10 @@ def _exists(words: list[str]) -> bool:
 def test_the_guard_reads_commands_and_refuses_made_up_ones() -> None:
     named = _named_commands()
     assert any(words[:2] == ["report", "usage"] for _where, words in named)
-    assert any(words[:2] == ["refs", "scan"] for _where, words in named)
+    assert any(words[:2] == ["locations", "scan"] for _where, words in named)
     assert _exists(["ROOT"]) and _exists(["report", "NAME", "ROOT"])
     assert not _exists(["cleanup", "plan"]) and not _exists(["serve"])
-    assert not _exists(["report", "cleanup"]) and not _exists(["refs", "export"])
+    assert not _exists(["report", "cleanup"]) and not _exists(["locations", "export"])
 
 
 @pytest.mark.parametrize("where", sorted({where for where, _ in _named_commands()}))

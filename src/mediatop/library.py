@@ -48,7 +48,7 @@ from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
     from mediatop.ingest.events.tracked import ImportReport
-    from mediatop.ingest.locations.importer import RefsReport
+    from mediatop.ingest.locations.importer import LocationsReport
     from mediatop.ingest.logs.tally import IngestTally
     from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
     from mediatop.scan import ScanProgress, ScanSummary
@@ -179,25 +179,25 @@ class MediaLibrary(LiveLibrary):
         with self._scanned_writer() as conn, _reading(f"cannot read {path}: "):
             return import_events(conn, path, url_prefixes=self.settings.url_prefixes)
 
-    def scan_locations(self, content_dir: Path) -> RefsReport:
+    def scan_locations(self, content_dir: Path) -> LocationsReport:
         """Find where files are used in exported content (HTML, Markdown, JSON...) and
         replace the usage locations found there before."""
-        from mediatop.ingest.locations.importer import scan_refs
+        from mediatop.ingest.locations.importer import scan_locations
 
         if not content_dir.is_dir():
             raise MissingInputError(f"not a folder: {content_dir}")
         with self._writer() as conn:
-            return scan_refs(conn, content_dir, url_prefixes=self.settings.url_prefixes)
+            return scan_locations(conn, content_dir, url_prefixes=self.settings.url_prefixes)
 
-    def import_locations(self, path: Path) -> RefsReport:
+    def import_locations(self, path: Path) -> LocationsReport:
         """Load usage locations from a CMS export (.csv or .jsonl), replacing the ones
         that export gave before."""
-        from mediatop.ingest.locations.importer import import_refs
+        from mediatop.ingest.locations.importer import import_locations
 
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
         with self._writer() as conn, _reading(f"cannot read {path}: "):
-            return import_refs(conn, path, url_prefixes=self.settings.url_prefixes)
+            return import_locations(conn, path, url_prefixes=self.settings.url_prefixes)
 
     # -- reading -----------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""`mediatop ingest`, `track`, `import-events` and `refs scan|import`: events into the store.
+"""`mediatop ingest`, `track`, `import-events` and `locations scan|import`: events into the store.
 
 Each parses its arguments, calls one method of `MediaLibrary`, and prints a summary on
 stderr (or JSON on stdout with --json).
@@ -55,18 +55,21 @@ def register(subparsers: Any) -> None:
     events.add_argument("--json", action="store_true", help="print the summary as JSON")
     events.set_defaults(run=run_import_events)
 
-    refs = subparsers.add_parser("refs", help="where files are used: scan content or import")
-    refs_sub = refs.add_subparsers(dest="refs_command", metavar="ACTION")
-    scan = refs_sub.add_parser("scan", help="find media references in exported content")
+    # `refs` was this command's first name; scripts that use it keep working
+    locations = subparsers.add_parser(
+        "locations", aliases=["refs"], help="where files are used: scan content or import"
+    )
+    locations_sub = locations.add_subparsers(dest="locations_command", metavar="ACTION")
+    scan = locations_sub.add_parser("scan", help="find media references in exported content")
     add_root_arguments(scan)
     scan.add_argument("content_dir", metavar="CONTENT_DIR", type=Path)
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
-    scan.set_defaults(run=run_refs_scan)
-    imp = refs_sub.add_parser("import", help="load usage locations from a CMS export")
+    scan.set_defaults(run=run_locations_scan)
+    imp = locations_sub.add_parser("import", help="load usage locations from a CMS export")
     add_root_arguments(imp)
     imp.add_argument("file", metavar="FILE", type=Path, help=".csv or .jsonl")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
-    imp.set_defaults(run=run_refs_import)
+    imp.set_defaults(run=run_locations_import)
 
 
 @contextlib.contextmanager
@@ -154,7 +157,7 @@ def run_import_events(args: argparse.Namespace) -> int:
     )
 
 
-def _refs_output(args: argparse.Namespace, report: Any) -> int:
+def _locations_output(args: argparse.Namespace, report: Any) -> int:
     if args.json:
         print_json(report.as_dict())
     else:
@@ -167,9 +170,9 @@ def _refs_output(args: argparse.Namespace, report: Any) -> int:
     return EXIT_OK
 
 
-def run_refs_scan(args: argparse.Namespace) -> int:
-    return _refs_output(args, open_library(args).scan_locations(args.content_dir))
+def run_locations_scan(args: argparse.Namespace) -> int:
+    return _locations_output(args, open_library(args).scan_locations(args.content_dir))
 
 
-def run_refs_import(args: argparse.Namespace) -> int:
-    return _refs_output(args, open_library(args).import_locations(args.file))
+def run_locations_import(args: argparse.Namespace) -> int:
+    return _locations_output(args, open_library(args).import_locations(args.file))

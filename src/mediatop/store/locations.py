@@ -1,7 +1,7 @@
 """usage_locations: where the CMS uses each file, replaced wholesale per source.
 
-A source is one content folder that `mediatop refs scan` read, or one CMS export that
-`mediatop refs import` loaded; re-reading a source replaces its rows, so scanning the
+A source is one content folder that `mediatop locations scan` read, or one CMS export that
+`mediatop locations import` loaded; re-reading a source replaces its rows, so scanning the
 same folder twice is idempotent. References are mapped to media_files by path;
 a reference to a path the library does not have is kept with media_id NULL (a broken
 reference).

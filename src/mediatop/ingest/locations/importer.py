@@ -1,12 +1,12 @@
 """Usage locations into the store: from a scanned content folder or a CMS export.
 
-`scan_refs` (behind `mediatop refs scan`) and `import_refs` (behind `mediatop refs
-import`, CSV or JSONL) both replace the rows of their source, so running either again
-on the same input changes nothing. Export columns/keys (snake_case or camelCase):
-media (or media_path, path, file, media_url, mediaUrl: a path under the root or a URL
-under the media prefix), type, location_id (or id), title, url, usage, element,
-display_width (or width), sizes, is_lazy (or lazy), is_responsive (or responsive).
-A bad row is reported with its line number and skipped.
+`scan_locations` (behind `mediatop locations scan`) and `import_locations` (behind
+`mediatop locations import`, CSV or JSONL) both replace the rows of their source, so
+running either again on the same input changes nothing. Export columns/keys (snake_case
+or camelCase): media (or media_path, path, file, media_url, mediaUrl: a path under the
+root or a URL under the media prefix), type, location_id (or id), title, url, usage,
+element, display_width (or width), sizes, is_lazy (or lazy), is_responsive (or
+responsive). A bad row is reported with its line number and skipped.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ _FALSE = frozenset(("0", "false", "no", "n", "eager", ""))
 
 
 @dataclass(frozen=True)
-class RefsReport:
-    """What a refs scan or import stored."""
+class LocationsReport:
+    """What a usage-location scan or import stored."""
 
     source: str
     files: int
@@ -59,14 +59,14 @@ def _store(
     return count_by_source(conn, source)
 
 
-def scan_refs(
+def scan_locations(
     conn: sqlite3.Connection, content_dir: Path, *, url_prefixes: tuple[str, ...]
-) -> RefsReport:
+) -> LocationsReport:
     """Replace the locations found in `content_dir` (source = its resolved path)."""
     source = f"scan:{content_dir.resolve()}"
     found = scan_content(content_dir, url_prefixes, source)
     total, unmatched = _store(conn, source, found.locations)
-    return RefsReport(source, found.files, total, unmatched, tuple(found.errors))
+    return LocationsReport(source, found.files, total, unmatched, tuple(found.errors))
 
 
 def _text(row: Mapping[str, Any], *names: str) -> str | None:
@@ -130,9 +130,9 @@ def location_from_row(
     )  # fmt: skip
 
 
-def import_refs(
+def import_locations(
     conn: sqlite3.Connection, path: Path, *, url_prefixes: tuple[str, ...]
-) -> RefsReport:
+) -> LocationsReport:
     """Replace the locations from one CMS export (.csv, or .jsonl / .json lines)."""
     source = f"import:{path.resolve()}"
     raw = path.read_bytes()
@@ -171,4 +171,4 @@ def import_refs(
         except (ValueError, TypeError) as exc:
             errors.append((f"line {number}", str(exc)[:200]))
     total, unmatched = _store(conn, source, locations)
-    return RefsReport(source, 1, total, unmatched, tuple(errors))
+    return LocationsReport(source, 1, total, unmatched, tuple(errors))

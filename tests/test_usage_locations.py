@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from mediatop.cli import main
-from mediatop.ingest.locations.importer import import_refs, scan_refs
+from mediatop.ingest.locations.importer import import_locations, scan_locations
 from mediatop.scan import scan_root
 from mediatop.store import connect
 
@@ -52,7 +52,7 @@ def test_html_references_carry_srcset_sizes_lazy_and_page(tmp_path: Path) -> Non
     (content / "pages" / "about.md").write_text(
         "---\ntitle: About us\n---\n![team](/uploads/2024/gallery-1.jpg)\n"
     )
-    report = scan_refs(conn, content, url_prefixes=PREFIXES)
+    report = scan_locations(conn, content, url_prefixes=PREFIXES)
     assert report.files == 2 and report.unmatched == 1
     rows = conn.execute(
         "SELECT media_path, type, location_id, title, url, usage, element, display_width, sizes, "
@@ -76,7 +76,7 @@ def test_html_references_carry_srcset_sizes_lazy_and_page(tmp_path: Path) -> Non
     assert about and about[0][1] == "page" and about[0][3] == "About us"
     assert not any(b"passwd" in r[0] for r in rows)
     # scanning again replaces, never duplicates
-    assert scan_refs(conn, content, url_prefixes=PREFIXES).references == len(rows)
+    assert scan_locations(conn, content, url_prefixes=PREFIXES).references == len(rows)
     assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == len(rows)
     used = {r[0] for r in conn.execute("SELECT media_id FROM usage_locations")}
     unused = conn.execute("SELECT id FROM media_files WHERE path = ?", (b"2024/unused.jpg",))
@@ -92,7 +92,7 @@ def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
         "2024/../../x.jpg,page,13,Bad,inline,,\n"
         "https://shop.example/uploads/2024/clip.mp4,post,14,Video post,inline,,no\n"
     )
-    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    report = import_locations(conn, export, url_prefixes=PREFIXES)
     assert report.references == 2 and report.errors[0][0] == "line 3"
     jsonl = tmp_path / "export.jsonl"
     jsonl.write_text('{"mediaPath": "2024/guide.pdf", "type": "email", "id": 5}\n{oops\n')
@@ -101,11 +101,24 @@ def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
     assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 3
 
 
+def test_the_command_is_locations_and_its_first_name_refs_still_works(
+    tmp_path: Path, capsys
+) -> None:
+    root, db, conn = _library(tmp_path)
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text('{"mediaPath": "2024/guide.pdf", "type": "email", "id": 5}\n')
+    for name in ("locations", "refs"):
+        # the same export again replaces its own rows: one location either way
+        assert main([name, "import", str(root), "--db", str(db), str(jsonl), "--json"]) == 0
+        assert '"references": 1' in capsys.readouterr().out
+        assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 1
+
+
 def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
     _root, _db, conn = _library(tmp_path)
     export = tmp_path / "export.csv"
     export.write_bytes(b"\xef\xbb\xbfmedia,type,location_id\n2024/hero.jpg,page,12\n")
-    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    report = import_locations(conn, export, url_prefixes=PREFIXES)
     assert (report.references, report.errors) == (1, ())
 
 
@@ -117,7 +130,7 @@ def test_an_export_that_is_not_utf8_matches_its_bytes_and_says_so(tmp_path: Path
     export.write_bytes(b"media,type,location_id,title\n"
                        b"2024/caf\xe9.jpg,page,7,Caf\xe9 menu\n"
                        b"2024/hero.jpg,page,8,Home\n")  # fmt: skip
-    report = import_refs(conn, export, url_prefixes=PREFIXES)
+    report = import_locations(conn, export, url_prefixes=PREFIXES)
     assert (report.references, report.unmatched) == (2, 0)
     assert report.errors == (("line 2", "not UTF-8 (byte 0xe9): names are matched byte for "
                               "byte; export as UTF-8 if the files' names are UTF-8"),)  # fmt: skip
@@ -143,7 +156,7 @@ def test_wordpress_json_export_pages_are_read(tmp_path: Path) -> None:
     (content / "with-bom.json").write_bytes(  # as some Windows tools save it
         b'\xef\xbb\xbf[{"id": 9, "featured_media_url": "/uploads/2024/clip.mp4"}]'
     )
-    report = scan_refs(conn, content, url_prefixes=PREFIXES)
+    report = scan_locations(conn, content, url_prefixes=PREFIXES)
     assert [where for where, _ in report.errors] == ["broken.json"]
     rows = conn.execute(
         "SELECT media_path, type, location_id, title, url, display_width, is_lazy "
@@ -179,7 +192,7 @@ def test_with_the_whole_url_space_as_prefix_hosts_and_relative_urls_are_not_path
         '<img src="/photos/a.jpg">'  # photos/a.jpg
         '<img src="img/rel.jpg">'  # relative to a page: no path under the root
     )
-    report = scan_refs(conn, content, url_prefixes=("/",))
+    report = scan_locations(conn, content, url_prefixes=("/",))
     paths = sorted(r[0] for r in conn.execute("SELECT media_path FROM usage_locations"))
     assert paths == [b"favicon.ico", b"photos/a.jpg", b"photos/a.jpg"]
     assert (report.references, report.unmatched) == (3, 0)
