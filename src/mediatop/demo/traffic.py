@@ -312,7 +312,8 @@ def write_demo_inputs(
 
 def load_demo_inputs(conn: sqlite3.Connection, inputs: DemoInputs) -> dict[str, object]:
     """Feed demo inputs through the real paths: log ingest (in the demo's log format),
-    JSONL import, refs scan. Returns the three summaries (as the CLI prints with --json)."""
+    JSONL import, usage-location scan. Returns the three summaries (as the CLI prints
+    with --json)."""
     from mediatop.ingest.events.tracked import import_events
     from mediatop.ingest.locations.importer import scan_locations
     from mediatop.ingest.logs.logfile import ingest_logs
@@ -321,5 +322,5 @@ def load_demo_inputs(conn: sqlite3.Connection, inputs: DemoInputs) -> dict[str, 
         conn, [inputs.access_log], url_prefixes=DEMO_PREFIXES, log_format=inputs.log_format
     )
     events = import_events(conn, inputs.events_jsonl, url_prefixes=DEMO_PREFIXES)
-    refs = scan_locations(conn, inputs.content_dir, url_prefixes=DEMO_PREFIXES)
-    return {"ingest": log.as_dict(), "events": events.as_dict(), "refs": refs.as_dict()}
+    locations = scan_locations(conn, inputs.content_dir, url_prefixes=DEMO_PREFIXES)
+    return {"ingest": log.as_dict(), "events": events.as_dict(), "locations": locations.as_dict()}
