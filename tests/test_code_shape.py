@@ -35,10 +35,6 @@ TOO_LONG_FOR_NOW: set[str] = {
     "analytics/usage/report.py:_scored",
     "analytics/usage/unused.py:_candidate",
     "demo/traffic.py",
-    "ingest/logs/lines.py",
-    "ingest/logs/lines.py:_add",
-    "ingest/logs/lines.py:_add_plain_combined",
-    "ingest/logs/logfile.py",
     "scan/scanner.py",
     "store/video.py:record_video_sessions",
     "tui/live.py:watch_folder",
@@ -71,7 +67,6 @@ SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {
     "analytics/video/delivery.py",
     "analytics/video/engagement.py",
     "analytics/video/report.py",
-    "ingest/logs/logfile.py",
     "tui/live.py",
     "tui/screens/dashboard.py",
 }
