@@ -152,16 +152,20 @@ class UsageRollup:
         metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
         last_used, first_used = self.last_used, self.first_used
         add_hour, hours, hosts = self.log_hours.add, _HOURS, _HOSTS
+        log_hour = -1  # the last hour added to log_hours: a log's rows come in time order
         for row in rows:
             (media_id, etype, session, referrer, _agent, ts, source, status, nbytes, device,
              bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
-            found = hours.get(ts // 3600)
+            hour = ts // 3600
+            found = hours.get(hour)
             slot, weekday = found if found is not None else hour_of(ts)
             vector = metrics.get((media_id, slot))
             if vector is None:
                 vector = metrics[(media_id, slot)] = [0] * WIDTH
             if source == "log":
-                add_hour(ts // 3600)
+                if hour != log_hour:
+                    add_hour(hour)
+                    log_hour = hour
             elif not bot and etype in TRACKED_USES:
                 # counted or not by resolve_coverage, once the covered hours are known
                 self._track(row, kinds.get(media_id, "other"), slot, vector)
@@ -172,7 +176,7 @@ class UsageRollup:
                 continue
             if server_ms is not None or client_ms is not None or cache is not None:
                 self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
-            if source in REQUEST_SOURCES:
+            if source == "log" or source in REQUEST_SOURCES:
                 vector[REQ] += 1
             if nbytes:
                 vector[BYTES] += nbytes
@@ -189,13 +193,18 @@ class UsageRollup:
                 pending.append((ts, session, media_id, etype, device or "other", ref_host,
                                 country, user_type))  # fmt: skip
                 continue
-            vector[_USE_INDEX.get(etype, VIEWS)] += 1
-            if ts > last_used.get(media_id, -1):
+            vector[VIEWS if etype == "view" else _USE_INDEX.get(etype, VIEWS)] += 1
+            # first_used <= last_used always: a later use moves only the last
+            last = last_used.get(media_id, -1)
+            if ts > last:
                 last_used[media_id] = ts
-            if ts < first_used.get(media_id, 1 << 62):
+                if last < 0 and ts < first_used.get(media_id, 1 << 62):
+                    first_used[media_id] = ts
+            elif ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
-            uses[(media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host,
-                  country, user_type)] += 1  # fmt: skip
+            key = (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host,
+                   country, user_type)  # fmt: skip
+            uses[key] = uses.get(key, 0) + 1  # not +=: a new key would call Counter.__missing__
 
     def _track(self, row: UsageRow, kind: str, slot: str, vector: list[float]) -> None:
         """Hold a tracked or beacon view for `resolve_coverage`, keeping its timing and
