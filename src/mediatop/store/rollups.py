@@ -248,25 +248,26 @@ class UsageRollup:
         seen = self.latency_range.get(key)
         self.latency_range[key] = (ms, ms) if seen is None else (min(seen[0], ms), max(seen[1], ms))
 
-    def _count_use(
-        self,
-        media_id: int,
-        slot: str,
-        weekday: str,
-        ts: int,
-        etype: str,
-        device: str | None,
-        ref_host: str,
-        country: str | None,
-        user_type: str,
+    def _count_uses(
+        self, counted: list[tuple[int, str, int, str, str, str, str | None, str]]
     ) -> None:
-        self.metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
-        self._mark_used(media_id, ts)
-        # one counter per combination; split into the breakdown dimensions at flush
-        self.uses[
-            (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
-             user_type)
-        ] += 1  # fmt: skip
+        """Count uses that the collapse let through: (ts, session, media_id, event type,
+        device, referrer host, country, user type), as `add` counts any other use."""
+        metrics, uses, last_used, first_used = (
+            self.metrics, self.uses, self.last_used, self.first_used
+        )  # fmt: skip
+        for ts, _session, media_id, etype, device, ref_host, country, user_type in counted:
+            found = _HOURS.get(ts // 3600)
+            slot, weekday = found if found is not None else hour_of(ts)
+            metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
+            if ts > last_used.get(media_id, -1):
+                last_used[media_id] = ts
+            if ts < first_used.get(media_id, 1 << 62):
+                first_used[media_id] = ts
+            # one counter per combination; split into the breakdown dimensions at flush
+            key = (media_id, slot, weekday, ts % 86400 // 3600, device, ref_host, country,
+                   user_type)  # fmt: skip
+            uses[key] = uses.get(key, 0) + 1
 
     def _mark_used(self, media_id: int, ts: int) -> None:
         """Widen the file's first and last use to `ts`."""
@@ -296,17 +297,21 @@ class UsageRollup:
         ):
             if (session, media_id) in keys:
                 last_seen[(session, media_id)] = last_at
-        for ts, session, media_id, etype, device, ref_host, country, user_type in self.pending:
-            previous = last_seen.get((session, media_id))
-            last_seen[(session, media_id)] = ts if previous is None else max(previous, ts)
-            if previous is not None and 0 <= ts - previous <= VIEW_WINDOW_S:
-                continue
-            if previous is not None and ts < previous:
-                continue  # an out-of-order line inside a window already counted
-            slot, weekday = hour_of(ts)
-            self._count_use(
-                media_id, slot, weekday, ts, etype, device, ref_host, country, user_type
-            )
+        counted = []
+        for use in self.pending:
+            ts, key = use[0], (use[1], use[2])
+            previous = last_seen.get(key)
+            if previous is None:
+                last_seen[key] = ts
+            else:
+                if ts > previous:
+                    last_seen[key] = ts
+                if 0 <= ts - previous <= VIEW_WINDOW_S or ts < previous:
+                    # within the window of the last request, or an out-of-order line
+                    # inside a window already counted
+                    continue
+            counted.append(use)
+        self._count_uses(counted)
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(
