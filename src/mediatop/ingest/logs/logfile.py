@@ -19,8 +19,9 @@ in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
 Lines are read in batches of about 25,000. A small log (and what `follow` sees
 arrive) is parsed and written here; a big log's batches are parsed AND written, in
 order, by forked worker processes (`mediatop.ingest.logs.pipeline`), each batch with its
-checkpoint in one transaction as here. The WAL is checkpointed rarely during an
-ingest and once at its end.
+checkpoint in one transaction as here (both through `mediatop.ingest.logs.batch_writer`;
+the bytes are cut and read by `mediatop.ingest.logs.reading`). The WAL is checkpointed
+rarely during an ingest and once at its end (`mediatop.store.ingest_tuning`).
 """
 
 from __future__ import annotations
