@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import ast
 import re
+import sqlite3
 from pathlib import Path
 
+from mediatop.ingest.logs.logfile import ingest_logs
+from mediatop.scan import scan_root
+from mediatop.store import connect
 from mediatop.store.rollups import UsageRollup
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "mediatop"
@@ -67,3 +71,51 @@ def test_the_log_modules_import_each_other_one_way() -> None:
 
     cycles = sorted(name for name in graph if reaches(name, name, set()))
     assert cycles == []  # before: logfile <-> pipeline (lazy imports both ways)
+
+
+def _store(tmp_path: Path) -> sqlite3.Connection:
+    root = tmp_path / "media"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "hero.jpg").write_bytes(b"x" * 100)
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    return conn
+
+
+def _line(n: int, tail: str = "") -> str:
+    when = f"10/Oct/2024:13:{n % 60:02d}:00 +0000"
+    return (
+        f'198.51.100.7 - - [{when}] "GET /uploads/2024/hero.jpg HTTP/1.1" 200 {1000 + n} '
+        f'"-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"{tail}\n'
+    )
+
+
+def test_a_log_with_timing_keeps_every_optional_field_in_line_order(tmp_path: Path) -> None:
+    """55 lines: 50 go in one multi-row INSERT and 5 one by one, every field bound (odd
+    lines carry $request_time 0.250 s = 250.0 ms, even ones '-')."""
+    conn = _store(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text("".join(_line(n, f" rt={'0.250' if n % 2 else '-'}") for n in range(55)))
+    fmt = (
+        '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+        '"$http_referer" "$http_user_agent" rt=$request_time'
+    )
+    assert ingest_logs(conn, [log], url_prefixes=("/uploads/",), log_format=fmt).accepted == 55
+    rows = conn.execute(
+        "SELECT bytes, source, server_time_ms, user_id, country, client_time_ms, cache_status "
+        "FROM media_usage_events ORDER BY id"
+    ).fetchall()
+    assert rows == [
+        (1000 + n, "log", 250.0 if n % 2 else None, None, None, None, None) for n in range(55)
+    ]
+
+
+def test_a_combined_log_binds_only_the_request_fields(tmp_path: Path) -> None:
+    conn = _store(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text("".join(_line(n) for n in range(55)))
+    assert ingest_logs(conn, [log], url_prefixes=("/uploads/",)).accepted == 55
+    rows = conn.execute(
+        "SELECT bytes, source, status, server_time_ms FROM media_usage_events ORDER BY id"
+    ).fetchall()
+    assert rows == [(1000 + n, "log", 200, None) for n in range(55)]
