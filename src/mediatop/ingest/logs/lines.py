@@ -176,19 +176,22 @@ class LineBatch:
             status = _SPACED_STATUSES.get(tail[:5])
             size_text = tail[5:-1]
             left = head.find(" [")
+            if (
+                status is None or tail[-1] != " " or not size_text.isdigit() or left < 1
+                or not head.endswith("] ") or not line.isascii()
+            ):  # fmt: skip
+                self._add_general((line,))
+                continue
             # Clock.local inlined, on the time [left + 2 : -2] within the head
             hour = hours.get(head[left + 2 : left + 16] + head[left + 22 : -2])
             seconds = MINUTE_SECONDS.get(head[left + 16 : left + 22])
-            if (
-                status is None or tail[-1] != " " or not size_text.isdigit() or left < 1
-                or not head.endswith("] ") or not line.isascii() or hour is None
-                or seconds is None
-            ):  # fmt: skip
-                self._add_general((line,))  # also a time not seen before: Clock caches it
+            ts = hour + seconds if hour is not None and seconds is not None else None
+            if ts is None and (ts := self._new_hour(head[left + 2 : -2])) is None:
+                self._add_general((line,))
                 continue
             known = agents.get(agent) or self._agent_of(agent)
             if mapped.status == "miss":
-                self._miss(mapped.path, hour + seconds, status, known[2])
+                self._miss(mapped.path, ts, status, known[2])
                 continue
             # sessions by 'ip ident user', which is the IP but for a rare ident or user
             client = head[:left]
@@ -197,11 +200,19 @@ class LineBatch:
                 session = self._hot_session(known[3], client, head[: head.find(" ")], agent)
             append(
                 (mapped.media_id, mapped.event_type, session,
-                 referrer if referrer != "-" and referrer else None, known[0], hour + seconds,
+                 referrer if referrer != "-" and referrer else None, known[0], ts,
                  "log", status, int(size_text), known[1], known[2], None, None, None, None,
                  None)
             )  # fmt: skip
         self.counts["not_media"] += not_media
+
+    def _new_hour(self, text: str) -> int | None:
+        """The time of a line whose hour the clock has not cached yet (it caches it now),
+        or None when it is not a valid time (the general path rejects the line)."""
+        try:
+            return self.clock.local(text)
+        except BadLine:
+            return None
 
     def _request_of(self, request: str) -> Mapped | None:
         """Where a request line leads, when the hot path can take it: a GET/HEAD for a URL
