@@ -1,7 +1,7 @@
 """Benchmark: the dashboard's queries over a store with 100k events, then 10M events.
 
 Fills a fresh store for the sample library through the real write path
-(`record_log_rows`: raw rows + every rollup, in 200k-event transactions; only the
+(`record_usage_rows`: raw rows + every rollup, in 200k-event transactions; only the
 text parsing of ingest is skipped), times the dashboard's queries
 (`tui.data.load_dashboard`, through the library surface, and the overview / usage /
 performance reports, best of 5) at 100k events, grows the same store to 10M and
@@ -25,7 +25,7 @@ from pathlib import Path
 from mediatop.config import Settings
 from mediatop.scan import scan_root
 from mediatop.store import connect, transaction
-from mediatop.store.events import record_log_rows
+from mediatop.store.events import record_usage_rows
 from mediatop.store.files import path_ids
 from mediatop.store.rollups import UsageRollup
 
@@ -47,7 +47,7 @@ def fill(
         picks = rng.choices(files, weights, k=size)
         rollup = UsageRollup()
         rows = []
-        for n, (media_id, kind) in enumerate(picks):
+        for n, (media_id, _kind) in enumerate(picks):
             ts = end_ts - rng.randrange(120 * 86400)
             status = 304 if n % 10 == 0 else 200
             session = f"{rng.randrange(50_000):016x}"
@@ -55,12 +55,11 @@ def fill(
             referrer = f"https://example.com/post-{n % 40}/"
             rtime = (n % 97) * 3.1
             nbytes = 0 if status == 304 else 1000 + n % 500_000
-            rows.append((media_id, "view", session, referrer, AGENT, ts, status, nbytes, device, 0,
-                         None, rtime, None))  # fmt: skip
-            rollup.add(media_id, kind, "view", ts, "log", status, nbytes, device, False,
-                       referrer, None, None, rtime, None, None, session)  # fmt: skip
+            rows.append((media_id, "view", session, referrer, AGENT, ts, "log", status, nbytes,
+                         device, 0, None, None, rtime, None, None))  # fmt: skip
+        rollup.add(rows, kinds)
         with transaction(conn):
-            record_log_rows(conn, rows, rollup, kinds)
+            record_usage_rows(conn, rows, rollup, kinds)
         done += size
         print(f"  {done:,} / {count:,} events", file=sys.stderr)
     conn.close()

@@ -4,7 +4,7 @@ Builds (once, cached under bench/.data/) a store with 100k files (images in grou
 original + generated sizes, videos, documents, audio, other; probed fields filled),
 ~150k usage locations, and 10M access-log events over 120 days with Zipf popularity,
 server times and cache statuses, written through the real write path
-(`record_log_rows`: the batch form of `record_usage_events`, raw rows + every rollup,
+(`record_usage_rows`: the batch form of `record_usage_events`, raw rows + every rollup,
 in 250k-event transactions), plus video sessions through `record_video_events`.
 Then times each report (best of 3 after a warm-up, each on a fresh read-only
 connection's warm cache) and prints milliseconds and the ratio to the 300 ms target.
@@ -29,7 +29,7 @@ from mediatop.config import Settings
 from mediatop.kinds import Kind
 from mediatop.model import ProbeResult, UsageLocation, VideoEngagementEvent
 from mediatop.store import connect, transaction
-from mediatop.store.events import record_log_rows, record_video_events
+from mediatop.store.events import record_usage_rows, record_video_events
 from mediatop.store.files import SeenFile, insert_new, save_probes
 from mediatop.store.locations import replace_locations
 from mediatop.store.rollups import UsageRollup
@@ -155,12 +155,11 @@ def build(db: Path, root: Path, files: int, events: int) -> None:
             nbytes = 0 if status != 200 else 1000 + (n * 7919) % 800_000
             cache = CACHE[n % 5]
             etype = "download" if kind == "document" and roll < 40 else "view"
-            rows.append((media_id, etype, session, referrer, AGENT, ts, status, nbytes, device,
-                         int(bot), None, rtime, cache))  # fmt: skip
-            rollup.add(media_id, kind, etype, ts, "log", status, nbytes, device, bot,
-                       referrer, None, None, rtime, None, cache, session)  # fmt: skip
+            rows.append((media_id, etype, session, referrer, AGENT, ts, "log", status, nbytes,
+                         device, int(bot), None, None, rtime, None, cache))  # fmt: skip
+        rollup.add(rows, kinds)
         with transaction(conn):
-            record_log_rows(conn, rows, rollup, kinds)
+            record_usage_rows(conn, rows, rollup, kinds)
         done += size
         print(f"  {done:,} / {events:,} events ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr)  # fmt: skip

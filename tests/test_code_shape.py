@@ -20,18 +20,6 @@ MAX_FUNCTION_LINES = 60
 # module (relative to src/mediatop) -> why it may hold SQL outside the store
 SQL_OUTSIDE_STORE: dict[str, str] = {}
 
-# Issue 14 (in progress) takes these down; each entry goes with its fix, and a stale
-# entry fails `test_the_known_exceptions_are_not_stale`.
-TOO_LONG_FOR_NOW: set[str] = {
-    "ingest/logs/lines.py",
-    "ingest/logs/lines.py:_add",
-    "ingest/logs/lines.py:_add_plain_combined",
-    "ingest/logs/logfile.py",
-}
-SQL_OUTSIDE_STORE_FOR_NOW: set[str] = {
-    "ingest/logs/logfile.py",
-}
-
 # What makes a string constant a SQL statement: a verb and the clause it needs.
 _STATEMENT = re.compile(
     r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
@@ -77,7 +65,7 @@ def test_no_module_is_over_400_lines() -> None:
         for p in _modules()
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
-    assert set(long) - TOO_LONG_FOR_NOW == set(), long
+    assert long == {}
 
 
 def test_no_function_is_over_60_lines() -> None:
@@ -88,7 +76,7 @@ def test_no_function_is_over_60_lines() -> None:
                 lines = (node.end_lineno or node.lineno) - node.lineno + 1
                 if lines > MAX_FUNCTION_LINES:
                     long[f"{_name(path)}:{node.name}"] = lines
-    assert set(long) - TOO_LONG_FOR_NOW == set(), long
+    assert long == {}
 
 
 def test_sql_lives_in_the_store() -> None:
@@ -101,28 +89,13 @@ def test_sql_lives_in_the_store() -> None:
             for part in _string_parts(ast.parse(path.read_text(encoding="utf-8")))
         )
     }
-    assert holding - set(SQL_OUTSIDE_STORE) - SQL_OUTSIDE_STORE_FOR_NOW == set()
+    assert holding - set(SQL_OUTSIDE_STORE) == set()
 
 
-def test_the_known_exceptions_are_not_stale() -> None:
-    """An entry for a module that no longer breaks its rule must go."""
-    for entry in TOO_LONG_FOR_NOW:
-        name, _, function = entry.partition(":")
-        text = (SRC / name).read_text(encoding="utf-8")
-        if function:
-            lengths = [
-                (node.end_lineno or node.lineno) - node.lineno + 1
-                for node in ast.walk(ast.parse(text))
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-                and node.name == function
-            ]
-            assert lengths and max(lengths) > MAX_FUNCTION_LINES, entry
-        else:
-            assert len(text.splitlines()) > MAX_MODULE_LINES, entry
-    for name in set(SQL_OUTSIDE_STORE) | SQL_OUTSIDE_STORE_FOR_NOW:
-        path = SRC / name
-        assert path.exists(), name
-        parts = _string_parts(ast.parse(path.read_text(encoding="utf-8")))
+def test_the_exceptions_to_the_sql_rule_still_hold_sql() -> None:
+    """An entry in SQL_OUTSIDE_STORE whose module no longer holds SQL is stale."""
+    for name in SQL_OUTSIDE_STORE:
+        parts = _string_parts(ast.parse((SRC / name).read_text(encoding="utf-8")))
         assert any(_STATEMENT.search(part) for part in parts), name
 
 

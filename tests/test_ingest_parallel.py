@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from media_factory import small_served_library
-from mediatop.ingest.logs import logfile, pipeline
+from mediatop.ingest.logs import batch_writer, pipeline, reading
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
@@ -144,7 +144,7 @@ def test_a_failing_worker_stops_the_run_and_a_rerun_completes_it(
     reference = _store(tmp_path, "reference.sqlite3")
     _ingest(reference, log)
     db = _store(tmp_path, "store.sqlite3")
-    save_checkpoint = logfile.save_checkpoint
+    save_checkpoint = batch_writer.save_checkpoint
     saved = []
 
     def failing(conn: sqlite3.Connection, cp: Checkpoint, now: int) -> int:
@@ -153,13 +153,13 @@ def test_a_failing_worker_stops_the_run_and_a_rerun_completes_it(
         saved.append(cp)
         return save_checkpoint(conn, cp, now)
 
-    monkeypatch.setattr(logfile, "save_checkpoint", failing)  # forked workers inherit it
+    monkeypatch.setattr(batch_writer, "save_checkpoint", failing)  # forked workers inherit it
     with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
         _ingest(db, log)
     stored = _contents(db)
     assert len(stored["ingest_checkpoints"]) == 1
     assert stored["ingest_checkpoints"][0][-2] == len(stored["media_usage_events"]) > 0
-    monkeypatch.setattr(logfile, "save_checkpoint", save_checkpoint)
+    monkeypatch.setattr(batch_writer, "save_checkpoint", save_checkpoint)
     _ingest(db, log)
     assert _contents(db) == _contents(reference)
 
@@ -215,10 +215,10 @@ def test_line_ranges_cut_after_newlines_and_leave_an_unfinished_line(tmp_path: P
     log.write_bytes(b"one\ntwo two\n" + b"x" * 50 + b"\nthree\nunfinished")
     with log.open("rb") as handle:
         fd, size = handle.fileno(), log.stat().st_size
-        spans = list(logfile._line_ranges(fd, 0, size, 5))
+        spans = list(reading.line_ranges(fd, 0, size, 5))
         assert spans == [(0, 12, None), (12, 63, None), (63, 69, None)]
-        assert list(logfile._line_ranges(fd, 69, size, 5)) == []
-        assert list(logfile._line_ranges(fd, 4, 12, 100)) == [(4, 12, None)]
+        assert list(reading.line_ranges(fd, 69, size, 5)) == []
+        assert list(reading.line_ranges(fd, 4, 12, 100)) == [(4, 12, None)]
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
@@ -228,14 +228,14 @@ def test_a_log_truncated_while_read_stops_after_the_last_whole_batch(
     monkeypatch.setenv("MEDIATOP_INGEST_WORKERS", workers)
     log = tmp_path / "big.log"
     log.write_text(_lines(0, 40_000))
-    target = BATCH_LINES * logfile.LINE_BYTES
+    target = BATCH_LINES * reading.LINE_BYTES
     with log.open("rb") as handle:
-        spans = list(logfile._line_ranges(handle.fileno(), 0, log.stat().st_size, target))
+        spans = list(reading.line_ranges(handle.fileno(), 0, log.stat().st_size, target))
     cut = spans[2][0]  # copytruncate empties the log as the third batch is read
     pread = os.pread
 
     def truncating(fd: int, size: int, offset: int) -> bytes:
-        if size > logfile.PROBE_BYTES and offset >= cut:
+        if size > reading.PROBE_BYTES and offset >= cut:
             os.truncate(log, cut)
         return pread(fd, size, offset)
 

@@ -16,15 +16,12 @@ import sqlite3
 from mediatop.store.log_coverage import count_as_before
 from mediatop.store.rollup_hourly import upsert_hourly
 from mediatop.store.rollups import UsageRollup
+from mediatop.store.usage_row import USAGE_COLUMNS
 
 # Events replayed per rollup flush: bounded memory for a store of any size.
 REPLAY_BATCH = 250_000
 
-_EVENTS = (
-    "SELECT media_id, event_type, timestamp, source, status, bytes, device, is_bot, referrer, "
-    "country, user_id, server_time_ms, client_time_ms, cache_status, session_id "
-    "FROM media_usage_events ORDER BY id"
-)
+_EVENTS = f"SELECT {', '.join(USAGE_COLUMNS)} FROM media_usage_events ORDER BY id"
 
 
 def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
@@ -42,13 +39,7 @@ def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
         cursor = conn.execute(_EVENTS)
         while rows := cursor.fetchmany(REPLAY_BATCH):
             rollup = UsageRollup()
-            for (media_id, etype, ts, source, status, nbytes, device, is_bot, referrer,
-                 country, user_id, server_ms, client_ms, cache, session) in rows:  # fmt: skip
-                rollup.add(
-                    media_id, kinds.get(media_id, "other"), etype, ts, source, status, nbytes,
-                    device, bool(is_bot), referrer, country, user_id, server_ms, client_ms,
-                    cache, session,
-                )  # fmt: skip
+            rollup.add(rows, kinds)
             rollup.resolve_collapse(conn)
             count_as_before(rollup)
             upsert_hourly(

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
-from operator import add
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from mediatop.store.histogram import add_to_bucket
 from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
@@ -34,6 +33,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
 )  # fmt: skip
 
+_K = TypeVar("_K")
 # A use as UsageRollup counts it: (file id or kind, hour slot, weekday, hour, device,
 # referrer host, country, user type).
 Use = tuple[Any, str, str, int, str, str, str | None, str]
@@ -47,12 +47,23 @@ def vectors_by_day(
     metrics: Mapping[tuple[int, str], list[float]],
 ) -> dict[tuple[int, str], list[float]]:
     """Per-(file, hour slot) vectors summed per (file, day)."""
-    daily: dict[tuple[int, str], list[float]] = {}
-    for (media_id, slot), vector in metrics.items():
-        key = (media_id, slot[:10])
-        total = daily.get(key)
-        daily[key] = list(vector) if total is None else list(map(add, total, vector))
-    return daily
+    return summed_by(metrics, lambda media_id, slot: (media_id, slot[:10]))
+
+
+def summed_by(
+    vectors: Mapping[tuple[int, str], list[float]], key_of: Callable[[int, str], _K]
+) -> dict[_K, list[float]]:
+    """Vectors keyed (id, hour slot) summed per `key_of(id, slot)`: each group's columns
+    added in C (`sum` over `zip`), in the order the vectors were made."""
+    groups: dict[_K, list[list[float]]] = {}
+    for (owner, slot), vector in vectors.items():
+        key = key_of(owner, slot)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [vector]
+        else:
+            group.append(vector)
+    return {key: list(map(sum, zip(*group, strict=True))) for key, group in groups.items()}
 
 
 def counts_by_day(counts: Mapping[tuple[Any, ...], int]) -> Counter[tuple[Any, ...]]:
@@ -182,11 +193,7 @@ def upsert_hourly(
         _MEDIA_HOURLY_UPSERT,
         [(media_id, *_split(slot), *vector) for (media_id, slot), vector in metrics.items()],
     )
-    per_kind: dict[tuple[str, str], list[float]] = {}
-    for (media_id, slot), vector in metrics.items():
-        key = (kinds.get(media_id, "other"), slot)
-        total = per_kind.get(key)
-        per_kind[key] = list(vector) if total is None else list(map(add, total, vector))
+    per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
     conn.executemany(
         _KIND_HOURLY_UPSERT,
         [

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -76,6 +76,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
     WIDTH,
 )  # fmt: skip
+from mediatop.store.usage_row import UsageRow
 
 if TYPE_CHECKING:
     from mediatop.store.log_coverage import TrackedUse
@@ -144,66 +145,79 @@ class UsageRollup:
         self.kinds_touched: dict[int, str] = {}
         self.took_back = False
 
-    def add(
-        self,
-        media_id: int,
-        kind: str,
-        etype: str,
-        ts: int,
-        source: str,
-        status: int | None,
-        nbytes: int | None,
-        device: str | None,
-        is_bot: bool,
-        referrer: str | None,
-        country: str | None,
-        user_id: str | None,
-        server_ms: float | None,
-        client_ms: float | None,
-        cache: str | None,
-        session: str | None,
-    ) -> None:
-        """Account one raw event."""
-        slot, weekday = hour_of(ts)
-        vector = self.metrics.get((media_id, slot))
-        if vector is None:
-            vector = self.metrics[(media_id, slot)] = [0] * WIDTH
-        if is_bot:
-            vector[BOT] += 1
-            self.breakdown[(media_id, slot, "user_type", "bot")] += 1
+    def add(self, rows: Iterable[UsageRow], kinds: Mapping[int, str]) -> None:
+        """Account raw event rows by the rules above: the one way every source's events
+        reach the rollups (`kinds` maps each media_id to its kind). One loop without a
+        call per ordinary row: ingest runs it for every accepted log line."""
+        metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
+        last_used, first_used = self.last_used, self.first_used
+        add_hour, hours, hosts = self.log_hours.add, _HOURS, _HOSTS
+        log_hour = -1  # the last hour added to log_hours: a log's rows come in time order
+        for row in rows:
+            (media_id, etype, session, referrer, _agent, ts, source, status, nbytes, device,
+             bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
+            hour = ts // 3600
+            found = hours.get(hour)
+            slot, weekday = found if found is not None else hour_of(ts)
+            vector = metrics.get((media_id, slot))
+            if vector is None:
+                vector = metrics[(media_id, slot)] = [0] * WIDTH
             if source == "log":
-                self.log_hours.add(ts // 3600)
-            return
+                if hour != log_hour:
+                    add_hour(hour)
+                    log_hour = hour
+            elif not bot and etype in TRACKED_USES:
+                # counted or not by resolve_coverage, once the covered hours are known
+                self._track(row, kinds.get(media_id, "other"), slot, vector)
+                continue
+            if bot:
+                vector[BOT] += 1
+                breakdown[(media_id, slot, "user_type", "bot")] += 1
+                continue
+            if server_ms is not None or client_ms is not None or cache is not None:
+                self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
+            if source == "log" or source in REQUEST_SOURCES:
+                vector[REQ] += 1
+            if nbytes:
+                vector[BYTES] += nbytes
+            if status is not None and status >= 400:
+                vector[ERRORS] += 1
+                continue
+            if etype == HEAD:
+                continue
+            if status == 304:
+                vector[NOT_MOD] += 1
+            ref_host = hosts.get(referrer) or referrer_host(referrer)
+            user_type = "known" if user_id else "anonymous"
+            if session and source == "log" and kinds.get(media_id) in COLLAPSED_KINDS:
+                pending.append((ts, session, media_id, etype, device or "other", ref_host,
+                                country, user_type))  # fmt: skip
+                continue
+            vector[VIEWS if etype == "view" else _USE_INDEX.get(etype, VIEWS)] += 1
+            # first_used <= last_used always: a later use moves only the last
+            last = last_used.get(media_id, -1)
+            if ts > last:
+                last_used[media_id] = ts
+                if last < 0 and ts < first_used.get(media_id, 1 << 62):
+                    first_used[media_id] = ts
+            elif ts < first_used.get(media_id, 1 << 62):
+                first_used[media_id] = ts
+            key = (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host,
+                   country, user_type)  # fmt: skip
+            uses[key] = uses.get(key, 0) + 1  # not +=: a new key would call Counter.__missing__
+
+    def _track(self, row: UsageRow, kind: str, slot: str, vector: list[float]) -> None:
+        """Hold a tracked or beacon view for `resolve_coverage`, keeping its timing and
+        marking the file used (an error marks nothing)."""
+        (media_id, etype, _session, referrer, _agent, ts, source, status, nbytes, device,
+         _bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
         self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
-        user_type = "known" if user_id else "anonymous"
-        if source == "log":
-            self.log_hours.add(ts // 3600)
-        elif etype in TRACKED_USES:
-            # counted or not by resolve_coverage, once the covered hours are known
-            self.tracked.append((ts, media_id, kind, etype, device or "other",
-                                 referrer_host(referrer), country, user_type,
-                                 int(source in REQUEST_SOURCES), nbytes or 0, status))  # fmt: skip
-            if status is None or status < 400:
-                self._mark_used(media_id, ts)
-            return
-        if source in REQUEST_SOURCES:
-            vector[REQ] += 1
-        if nbytes:
-            vector[BYTES] += nbytes
-        if status is not None and status >= 400:
-            vector[ERRORS] += 1
-            return
-        if etype == HEAD:
-            return
-        if status == 304:
-            vector[NOT_MOD] += 1
-        ref_host = referrer_host(referrer)
-        if session and source == "log" and kind in COLLAPSED_KINDS:
-            self.pending.append(
-                (ts, session, media_id, etype, device or "other", ref_host, country, user_type)
-            )
-            return
-        self._count_use(media_id, slot, weekday, ts, etype, device, ref_host, country, user_type)
+        self.tracked.append((ts, media_id, kind, etype, device or "other",
+                             referrer_host(referrer), country,
+                             "known" if user_id else "anonymous",
+                             int(source in REQUEST_SOURCES), nbytes or 0, status))  # fmt: skip
+        if status is None or status < 400:
+            self._mark_used(media_id, ts)
 
     def _add_timing(
         self,
@@ -234,73 +248,26 @@ class UsageRollup:
         seen = self.latency_range.get(key)
         self.latency_range[key] = (ms, ms) if seen is None else (min(seen[0], ms), max(seen[1], ms))
 
-    def add_plain_log_rows(
-        self,
-        rows: Sequence[
-            tuple[int, str, str | None, str | None, str | None, int, int, int, str, int]
-        ],
-        kinds: Mapping[int, str],
+    def _count_uses(
+        self, counted: list[tuple[int, str, int, str, str, str, str | None, str]]
     ) -> None:
-        """Account plain access-log rows (store.events.PlainLogRow: source 'log', no user,
-        country, timing or cache status) by exactly the rules of `add`, in one loop
-        without a call per row: the ingest hot path."""
-        metrics, uses, breakdown, pending = self.metrics, self.uses, self.breakdown, self.pending
-        last_used, first_used = self.last_used, self.first_used
-        add_hour = self.log_hours.add
-        hours = _HOURS
-        for media_id, etype, session, referrer, _agent, ts, status, nbytes, device, bot in rows:
-            found = hours.get(ts // 3600)
+        """Count uses that the collapse let through: (ts, session, media_id, event type,
+        device, referrer host, country, user type), as `add` counts any other use."""
+        metrics, uses, last_used, first_used = (
+            self.metrics, self.uses, self.last_used, self.first_used
+        )  # fmt: skip
+        for ts, _session, media_id, etype, device, ref_host, country, user_type in counted:
+            found = _HOURS.get(ts // 3600)
             slot, weekday = found if found is not None else hour_of(ts)
-            vector = metrics.get((media_id, slot))
-            if vector is None:
-                vector = metrics[(media_id, slot)] = [0] * WIDTH
-            add_hour(ts // 3600)
-            if bot:
-                vector[BOT] += 1
-                breakdown[(media_id, slot, "user_type", "bot")] += 1
-                continue
-            vector[REQ] += 1
-            if nbytes:
-                vector[BYTES] += nbytes
-            if status >= 400:
-                vector[ERRORS] += 1
-                continue
-            if etype == HEAD:
-                continue
-            if status == 304:
-                vector[NOT_MOD] += 1
-            ref_host = _HOSTS.get(referrer) or referrer_host(referrer)
-            if session and kinds.get(media_id) in COLLAPSED_KINDS:
-                pending.append((ts, session, media_id, etype, device or "other", ref_host, None,
-                                "anonymous"))  # fmt: skip
-                continue
-            vector[_USE_INDEX.get(etype, VIEWS)] += 1
+            metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
             if ts > last_used.get(media_id, -1):
                 last_used[media_id] = ts
             if ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
-            uses[(media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, None,
-                  "anonymous")] += 1  # fmt: skip
-
-    def _count_use(
-        self,
-        media_id: int,
-        slot: str,
-        weekday: str,
-        ts: int,
-        etype: str,
-        device: str | None,
-        ref_host: str,
-        country: str | None,
-        user_type: str,
-    ) -> None:
-        self.metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
-        self._mark_used(media_id, ts)
-        # one counter per combination; split into the breakdown dimensions at flush
-        self.uses[
-            (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host, country,
-             user_type)
-        ] += 1  # fmt: skip
+            # one counter per combination; split into the breakdown dimensions at flush
+            key = (media_id, slot, weekday, ts % 86400 // 3600, device, ref_host, country,
+                   user_type)  # fmt: skip
+            uses[key] = uses.get(key, 0) + 1
 
     def _mark_used(self, media_id: int, ts: int) -> None:
         """Widen the file's first and last use to `ts`."""
@@ -330,17 +297,21 @@ class UsageRollup:
         ):
             if (session, media_id) in keys:
                 last_seen[(session, media_id)] = last_at
-        for ts, session, media_id, etype, device, ref_host, country, user_type in self.pending:
-            previous = last_seen.get((session, media_id))
-            last_seen[(session, media_id)] = ts if previous is None else max(previous, ts)
-            if previous is not None and 0 <= ts - previous <= VIEW_WINDOW_S:
-                continue
-            if previous is not None and ts < previous:
-                continue  # an out-of-order line inside a window already counted
-            slot, weekday = hour_of(ts)
-            self._count_use(
-                media_id, slot, weekday, ts, etype, device, ref_host, country, user_type
-            )
+        counted = []
+        for use in self.pending:
+            ts, key = use[0], (use[1], use[2])
+            previous = last_seen.get(key)
+            if previous is None:
+                last_seen[key] = ts
+            else:
+                if ts > previous:
+                    last_seen[key] = ts
+                if 0 <= ts - previous <= VIEW_WINDOW_S or ts < previous:
+                    # within the window of the last request, or an out-of-order line
+                    # inside a window already counted
+                    continue
+            counted.append(use)
+        self._count_uses(counted)
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(

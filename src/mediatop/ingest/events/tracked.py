@@ -23,8 +23,8 @@ from typing import Any
 
 from mediatop.errors import InvalidEvent
 from mediatop.ingest.logs.devices import device_of
-from mediatop.ingest.logs.lines import storable_text
-from mediatop.ingest.logs.logfile import (
+from mediatop.ingest.logs.fields import storable_text
+from mediatop.ingest.logs.reading import (
     FINGERPRINT_BYTES,
     fingerprint,
     is_gzip,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.ingest.locations.content import scan_content
-from mediatop.ingest.logs.lines import storable_text
+from mediatop.ingest.logs.fields import storable_text
 from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.model import LOCATION_TYPES, LOCATION_USAGES, UsageLocation
 from mediatop.store.connection import transaction

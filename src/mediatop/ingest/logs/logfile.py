@@ -19,111 +19,61 @@ in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
 Lines are read in batches of about 25,000. A small log (and what `follow` sees
 arrive) is parsed and written here; a big log's batches are parsed AND written, in
 order, by forked worker processes (`mediatop.ingest.logs.pipeline`), each batch with its
-checkpoint in one transaction as here. The WAL is checkpointed rarely during an
-ingest and once at its end.
+checkpoint in one transaction as here (both through `mediatop.ingest.logs.batch_writer`;
+the bytes are cut and read by `mediatop.ingest.logs.reading`). The WAL is checkpointed
+rarely during an ingest and once at its end (`mediatop.store.ingest_tuning`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
-import hashlib
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
 
 from mediatop.errors import LogFormatMismatchError, LogShrankError
+from mediatop.ingest.logs.batch_writer import advance, write_batch
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
 from mediatop.ingest.logs.logformat import LogFormat
-from mediatop.ingest.logs.tally import IngestTally
-from mediatop.store.checkpoints import (
-    Checkpoint,
-    add_misses,
-    add_rejects,
-    all_checkpoints,
-    save_checkpoint,
+from mediatop.ingest.logs.pipeline import (
+    Chunk,
+    ChunkDone,
+    ChunkWriters,
+    workers_for,
 )
-from mediatop.store.connection import connect, transaction
-from mediatop.store.events import record_log_rows
+from mediatop.ingest.logs.reading import (
+    LINE_BYTES,
+    Span,
+    byte_batches,
+    decode_lines,
+    is_gzip,
+    line_ranges,
+    match_checkpoint,
+    open_log,
+    read_head,
+    skip_to,
+    spans_of,
+    tail_length,
+)
+from mediatop.ingest.logs.tally import IngestTally
+from mediatop.store.checkpoints import Checkpoint, all_checkpoints
+from mediatop.store.connection import transaction
+from mediatop.store.ingest_tuning import (
+    checkpoint_wal,
+    database_path,
+    restore_after_ingest,
+    tune_for_ingest,
+)
 from mediatop.textsafe import visible
 
-FINGERPRINT_BYTES = 4096
-READ_BYTES = 1 << 22
 DEFAULT_BATCH_LINES = 25_000
 WAL_CHECKPOINT_EVERY_CHUNKS = 4
-# Bytes a batch takes per line of `batch_lines`: 25,000 lines with long browser agents
-# (about 300 bytes each), more when lines are shorter. Bigger batches cost less per line
-# (each upserts again the rollup keys of the days it spans); 9 MB keeps a worker near
-# 115 MB.
-LINE_BYTES = 360
-PROBE_BYTES = 1 << 16
 FORMAT_SAMPLE_BYTES = 1 << 16  # about 200 lines
-# A batch of complete lines: (start offset, end offset, its bytes or None when they are
-# to be read from the plain log's descriptor).
-Span = tuple[int, int, bytes | None]
-WAL_PAGES_DURING_INGEST = 50_000
-CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
-
-
-def fingerprint(head: bytes) -> str:
-    return hashlib.blake2b(head, digest_size=16).hexdigest()
-
-
-def is_gzip(path: Path) -> bool:
-    """A .gz log, or a log that starts with a valid gzip header whatever its name. A
-    damaged .gz raises when read; anything else that only looks like gzip is text."""
-    with path.open("rb") as handle:
-        if handle.read(2) != b"\x1f\x8b":
-            return False
-    if path.name.endswith(".gz"):
-        return True
-    try:
-        with gzip.open(path, "rb") as stream:
-            stream.read(1)
-    except (OSError, EOFError):
-        return False
-    return True
-
-
-def open_log(path: Path) -> BinaryIO:
-    """A binary stream of the log's (decompressed) bytes."""
-    if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def read_head(path: Path) -> bytes:
-    with open_log(path) as stream:
-        return stream.read(FINGERPRINT_BYTES)
-
-
-def match_checkpoint(
-    checkpoints: Sequence[Checkpoint], path: Path, st: os.stat_result, head: bytes
-) -> Checkpoint | None:
-    """The checkpoint whose content this file continues, preferring the same inode, then
-    the same path, then the furthest read."""
-    name = str(path)
-    found = [
-        cp
-        for cp in checkpoints
-        if 0 < cp.fingerprint_len <= len(head)
-        and fingerprint(head[: cp.fingerprint_len]) == cp.fingerprint
-    ]
-    if not found:
-        return None
-    found.sort(
-        key=lambda cp: (
-            (cp.device, cp.inode) == (st.st_dev, st.st_ino),
-            cp.log_path == name,
-            cp.offset,
-        )
-    )
-    return found[-1]
 
 
 class LogIngester:
@@ -216,23 +166,23 @@ class LogIngester:
             spans: Iterator[Span]
             if gz:
                 skip_to(stream, cp.offset, gz)
-                batches = _byte_batches(stream, self.batch_lines, final_partial=True)
-                spans = _spans_of(batches, cp.offset)
+                batches = byte_batches(stream, self.batch_lines, final_partial=True)
+                spans = spans_of(batches, cp.offset)
                 # a .gz file is about 4x its size decompressed; resuming one is rare
                 remaining = st.st_size * 4 if cp.offset == 0 else 0
             else:
                 # the size of the file opened (rotation may have replaced the one stat'ed)
                 size = os.fstat(stream.fileno()).st_size
                 target = self.batch_lines * LINE_BYTES
-                spans = _line_ranges(stream.fileno(), cp.offset, size, target)
+                spans = line_ranges(stream.fileno(), cp.offset, size, target)
                 remaining = size - cp.offset
-            workers = self._workers(remaining)
+            workers = workers_for(remaining)
             fd = None if gz else stream.fileno()
             if workers:
                 offset = self._ingest_in_workers(spans, fd, cp, head, workers)
             else:
                 offset = self._ingest_here(spans, fd, cp, head)
-            self.tally.incomplete_tail = 0 if gz else _tail_length(path, offset)
+            self.tally.incomplete_tail = 0 if gz else tail_length(path, offset)
 
     def _check_format(self, path: Path) -> None:
         """Raise LogFormatMismatchError if the log's first complete lines are not blank
@@ -248,12 +198,6 @@ class LogIngester:
             f"nothing of it was read. The first: {visible(lines[0][:200])}. Pass --format: "
             "combined, common, or the server's own log_format string"
         )
-
-    def _workers(self, expected_bytes: int) -> int:
-        """How many worker processes a log this big gets (0: read it here)."""
-        from mediatop.ingest.logs.pipeline import PARALLEL_MIN_BYTES, worker_count
-
-        return worker_count() if expected_bytes >= PARALLEL_MIN_BYTES else 0
 
     def _ingest_here(
         self, spans: Iterator[Span], fd: int | None, cp: Checkpoint, head: bytes
@@ -280,8 +224,6 @@ class LogIngester:
         """Have forked workers parse and write the rest of the log in order (see
         `mediatop.ingest.logs.pipeline`), in the same batches as `_ingest_here`; the offset
         reached."""
-        from mediatop.ingest.logs.pipeline import Chunk, ChunkDone, ChunkWriters
-
         chunks = (
             Chunk(index, start, end, data, advance(cp, end, head))
             for index, (start, end, data) in enumerate(spans)
@@ -296,10 +238,10 @@ class LogIngester:
                 # this process is otherwise idle: copying the WAL into the database here,
                 # while the workers write, keeps the WAL small and spares a long copy at
                 # the end (a passive checkpoint never blocks a writer)
-                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                checkpoint_wal(self.conn)
 
         device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
-        writers = ChunkWriters(self.batch, _store_path(self.conn), cp, fd, workers)
+        writers = ChunkWriters(self.batch, database_path(self.conn), cp, fd, workers)
         with contextlib.suppress(LogShrankError):  # truncated while read: the next run
             writers.run(chunks, done)  # starts it afresh
         return reached
@@ -308,160 +250,6 @@ class LogIngester:
         self.tally.add(batch)
         if self.on_batch:
             self.on_batch(self.tally)
-
-
-def advance(cp: Checkpoint, offset: int, head: bytes) -> Checkpoint:
-    """The checkpoint moved to `offset`, with the fingerprint of the first bytes it covers."""
-    length = min(len(head), offset, FINGERPRINT_BYTES)
-    return replace(
-        cp, fingerprint=fingerprint(head[:length]), fingerprint_len=length, offset=offset
-    )
-
-
-def write_batch(conn: sqlite3.Connection, cp: Checkpoint, batch: ParsedBatch) -> Checkpoint:
-    """Store one parsed batch and the checkpoint after it in ONE transaction (what makes
-    ingest exactly-once); returns that checkpoint, with its id and the batch counted."""
-    counts = batch.counts
-    cp = replace(
-        cp,
-        lines=cp.lines + counts["lines"],
-        accepted=cp.accepted + counts["accepted"],
-        malformed=cp.malformed + sum(batch.rejects.values()),
-    )
-    with transaction(conn):
-        record_log_rows(conn, batch.rows, batch.rollup, batch.kinds, batch.plain_rows)
-        add_misses(conn, batch.misses, batch.miss_status)
-        add_rejects(conn, batch.rejects, batch.samples)
-        new_id = save_checkpoint(conn, cp, int(time.time()))
-    return replace(cp, id=new_id)
-
-
-def open_ingest_connection(path: Path) -> sqlite3.Connection:
-    """A store connection for a worker process, set up as `ingest_logs` sets its own."""
-    conn = connect(path)
-    _tune_for_ingest(conn)
-    return conn
-
-
-def _tune_for_ingest(conn: sqlite3.Connection) -> None:
-    # Checkpoint the WAL every ~200 MB instead of every 4 MB while ingesting (each
-    # checkpoint syncs the database file), then once at the end.
-    # A smaller page cache too: ingest writes append-mostly, and it keeps each process
-    # under 200 MB.
-    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_DURING_INGEST}")
-    conn.execute(f"PRAGMA cache_size = {CACHE_KIB_DURING_INGEST}")
-
-
-def _store_path(conn: sqlite3.Connection) -> Path:
-    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
-
-
-def skip_to(stream: BinaryIO, offset: int, gz: bool) -> None:
-    if not gz:
-        stream.seek(offset)
-        return
-    remaining = offset
-    while remaining > 0:
-        chunk = stream.read(min(remaining, READ_BYTES))
-        if not chunk:
-            break
-        remaining -= len(chunk)
-
-
-def _tail_length(path: Path, offset: int) -> int:
-    try:
-        return max(0, path.stat().st_size - offset)
-    except OSError:
-        return 0
-
-
-def decode_lines(data: bytes) -> list[str]:
-    """Complete lines of a chunk as text (undecodable bytes kept as surrogates)."""
-    text = data.decode("utf-8", "surrogateescape")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _byte_batches(
-    stream: BinaryIO, batch_lines: int, *, final_partial: bool
-) -> Iterator[tuple[bytes, int]]:
-    """Chunks of complete lines (about batch_lines each) and the bytes each used."""
-    pending = b""
-    read_size = max(4096, min(READ_BYTES, batch_lines * 256))
-    parts: list[bytes] = []
-    used = 0
-    target = batch_lines * LINE_BYTES
-    while True:
-        chunk = stream.read(read_size)
-        if not chunk:
-            break
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            pending = data
-            continue
-        pending = data[cut:]
-        parts.append(data[:cut])
-        used += cut
-        if used >= target:
-            yield b"".join(parts), used
-            parts, used = [], 0
-    if final_partial and pending:
-        parts.append(pending)
-        used += len(pending)
-    if parts:
-        yield b"".join(parts), used
-
-
-def _spans_of(batches: Iterator[tuple[bytes, int]], start: int) -> Iterator[Span]:
-    """(start, end, bytes) of each batch of a stream read from offset `start`."""
-    for data, used in batches:
-        yield start, start + used, data
-        start += used
-
-
-def _line_ranges(fd: int, start: int, size: int, target: int) -> Iterator[Span]:
-    """(start, end, None) of spans of about `target` bytes of complete lines of the
-    plain file `fd` between `start` and `size`; reads only a little around each cut.
-    A last line without its newline is left out (it may still be being written)."""
-    while start < size:
-        cut = _line_end_after(fd, start + target, size) if start + target < size else None
-        if cut is None:
-            cut = _last_line_end(fd, start, size)
-            if cut is None:
-                return
-        yield start, cut, None
-        start = cut
-
-
-def _line_end_after(fd: int, at: int, size: int) -> int | None:
-    """The offset just past the first newline at or after `at`, if any before `size`."""
-    while at < size:
-        window = os.pread(fd, min(PROBE_BYTES, size - at), at)
-        if not window:
-            return None
-        found = window.find(b"\n")
-        if found >= 0:
-            return at + found + 1
-        at += len(window)
-    return None
-
-
-def _last_line_end(fd: int, start: int, size: int) -> int | None:
-    """The offset just past the last newline in [start, size), if any."""
-    end = size
-    while end > start:
-        at = max(start, end - PROBE_BYTES)
-        window = os.pread(fd, end - at, at)
-        found = window.rfind(b"\n")
-        if found >= 0:
-            return at + found + 1
-        end = at
-    return None
 
 
 def ingest_logs(
@@ -495,14 +283,10 @@ def ingest_logs(
         salt = session_salt(conn)
     batch = LineBatch(fmt, UrlMapper(url_prefixes, path_ids(conn)), salt)
     ingester = LogIngester(conn, batch, batch_lines=batch_lines, on_batch=on_batch)
-    previous = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    _tune_for_ingest(conn)
+    previous = tune_for_ingest(conn)
     try:
         if follow:
             return ingester.follow(paths, stop or (lambda: False))
         return ingester.ingest(paths)
     finally:
-        conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
-        conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        restore_after_ingest(conn, previous)

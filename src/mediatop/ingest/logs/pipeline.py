@@ -32,7 +32,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mediatop.errors import IngestWorkerError, LogShrankError, WorkerCountError
+from mediatop.ingest.logs.batch_writer import open_ingest_connection, write_batch
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
+from mediatop.ingest.logs.reading import decode_lines
 from mediatop.store.checkpoints import Checkpoint
 from mediatop.workers.forked import ForkedWorkerError, Turn, run_forked
 
@@ -64,6 +66,12 @@ def worker_count() -> int:
     if configured is not None:
         return configured
     return min(MAX_WORKERS, os.cpu_count() or 1)
+
+
+def workers_for(expected_bytes: int) -> int:
+    """How many worker processes a log this big gets (0: read it in the ingesting
+    process)."""
+    return worker_count() if expected_bytes >= PARALLEL_MIN_BYTES else 0
 
 
 @dataclass(frozen=True)
@@ -120,8 +128,6 @@ def _write_chunks(
     batch: LineBatch, db_path: Path, log_fd: int | None, chunks: Iterator[Chunk], turn: Turn
 ) -> Iterator[ChunkDone]:
     """A worker's life: parse and write the chunks handed to it, through one connection."""
-    from mediatop.ingest.logs.logfile import open_ingest_connection
-
     conn = open_ingest_connection(db_path)
     try:
         for chunk in chunks:
@@ -139,8 +145,6 @@ def _parse_and_write(
     batch: LineBatch, conn: sqlite3.Connection, log_fd: int | None, chunk: Chunk, turn: Turn
 ) -> ChunkDone:
     """Parse a chunk, wait for its turn, then store it with the checkpoint after it."""
-    from mediatop.ingest.logs.logfile import decode_lines, write_batch
-
     data = chunk.data
     if data is None:
         assert log_fd is not None
