@@ -72,7 +72,6 @@ from mediatop.store.ingest_tuning import (
 from mediatop.textsafe import visible
 
 DEFAULT_BATCH_LINES = 25_000
-WAL_CHECKPOINT_EVERY_CHUNKS = 4
 FORMAT_SAMPLE_BYTES = 1 << 16  # about 200 lines
 
 
@@ -234,11 +233,11 @@ class LogIngester:
             nonlocal reached
             reached = max(reached, chunk.end)
             self._count(chunk.summary)
-            if chunk.index % WAL_CHECKPOINT_EVERY_CHUNKS == WAL_CHECKPOINT_EVERY_CHUNKS - 1:
-                # this process is otherwise idle: copying the WAL into the database here,
-                # while the workers write, keeps the WAL small and spares a long copy at
-                # the end (a passive checkpoint never blocks a writer)
-                checkpoint_wal(self.conn)
+            # This process is otherwise idle: copying the WAL into the database after
+            # every chunk, while the workers parse, keeps the WAL small and spares a long
+            # copy at the end (a passive checkpoint never blocks a writer). Every chunk
+            # rather than every fourth: 2.44-2.50x GoAccess -> 2.52-2.56x (bench/ingest.py).
+            checkpoint_wal(self.conn)
 
         device_of("Mozilla/5.0 (X11; Linux x86_64)")  # build the UA parser before fork
         writers = ChunkWriters(self.batch, database_path(self.conn), cp, fd, workers)
