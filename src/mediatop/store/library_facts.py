@@ -11,7 +11,10 @@ generation it was computed at is still the current one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+from mediatop.store.connection import database_file
 
 
 def library_changed(conn: sqlite3.Connection) -> None:
@@ -55,3 +58,17 @@ def save_fact(database: Path | str, name: str, generation: int, value: str) -> b
     finally:
         conn.close()
     return True
+
+
+def cached_fact(conn: sqlite3.Connection, name: str, compute: Callable[[], str]) -> str:
+    """The fact `name` (JSON) saved at the library's current generation, else
+    `compute()`, kept for the next reader. The store's own cache behind a read: the
+    reader writes nothing itself. The generation is read before computing, so a change
+    that lands meanwhile makes the kept value stale at once."""
+    generation, saved = read_fact(conn, name)
+    if saved is not None:
+        return saved
+    value = compute()
+    if path := database_file(conn):
+        save_fact(path, name, generation, value)
+    return value

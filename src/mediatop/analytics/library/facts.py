@@ -1,7 +1,8 @@
 """Library-only aggregates, computed once per library generation (see store.library_facts).
 
-`library_fact` serves a saved fact while the library is unchanged, else computes it
-and saves it for the next report. Facts are JSON: each caller says how its value is
+`library_fact` serves a saved fact while the library is unchanged, else computes it;
+the store keeps it for the next report (its cache behind a read: a report writes
+nothing itself). Facts are JSON: each caller says how its value is
 encoded and decoded. The name carries mediatop's version, so a fact computed by
 another version's code is never served.
 """
@@ -14,8 +15,7 @@ from typing import Any, TypeVar
 
 from mediatop import __version__
 from mediatop.analytics.context import ReportContext
-from mediatop.store import database_file
-from mediatop.store.library_facts import read_fact, save_fact
+from mediatop.store.library_facts import cached_fact
 
 T = TypeVar("T")
 
@@ -31,14 +31,7 @@ def library_fact(
     key = f"{name}@{__version__}"
 
     def read() -> object:
-        # The generation is read before computing: a change that lands meanwhile makes
-        # the saved value stale at once instead of serving it for the newer library.
-        generation, saved = read_fact(ctx.conn, key)
-        if saved is not None:
-            return decode(json.loads(saved))
-        value = compute()
-        if path := database_file(ctx.conn):
-            save_fact(path, key, generation, json.dumps(encode(value)))
-        return value
+        saved = cached_fact(ctx.conn, key, lambda: json.dumps(encode(compute())))
+        return decode(json.loads(saved))
 
     return ctx.shared(("library_fact", name), read)  # type: ignore[return-value]
