@@ -104,3 +104,26 @@ def test_the_sql_detector_sees_a_statement() -> None:
     tree = ast.parse('q = f"SELECT id FROM {table} WHERE x = ?"\nr = "UPDATE t SET a = 1"')
     assert sum(bool(_STATEMENT.search(p)) for p in _string_parts(tree)) == 2
     assert not _STATEMENT.search("Select the files from the folder")
+
+
+def test_no_private_part_of_a_library_is_used() -> None:
+    """Nothing in src/ imports a library's private module or reads a private attribute
+    of one of its objects (ours, `self._x` and `mediatop._x`, are ours to touch)."""
+    found = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                outside = node.module.split(".")[0] not in {"mediatop", "__future__"}
+                if outside and any(part.startswith("_") for part in node.module.split(".")):
+                    found.append(f"{_name(path)}:{node.lineno} from {node.module}")
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Attribute | ast.Name)
+                and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+                and node.attr not in {"_exit", "_make", "_replace", "_asdict", "_fields"}
+            ):
+                found.append(f"{_name(path)}:{node.lineno} .{node.attr}")
+    assert found == []

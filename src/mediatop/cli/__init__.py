@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from mediatop import __version__
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, lossless_stdout
@@ -27,13 +28,25 @@ COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
+    """mediatop's parser: one-line usage errors, and its sub-commands by name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse keeps no public list of them: the sub-parsers by name, aliases included
+        self.commands: dict[str, argparse.ArgumentParser] = {}
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        action = super().add_subparsers(**kwargs)
+        self.commands = action.choices
+        return action
+
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, as for every other usage error; --help shows the usage.
         sys.stderr.write(f"mediatop: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="mediatop",
         description="See what a website's media library stores and uses, and what could be "
@@ -47,12 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+def _with_default_command(argv: list[str], parser: _Parser) -> list[str]:
     """`mediatop ROOT ...` is short for `mediatop open ROOT ...`."""
-    commands: set[str] = set()
-    for action in parser._subparsers._group_actions if parser._subparsers else []:
-        commands.update(getattr(action, "choices", {}) or {})
-    if argv and not argv[0].startswith("-") and argv[0] not in commands:
+    if argv and not argv[0].startswith("-") and argv[0] not in parser.commands:
         return ["open", *argv]
     return argv
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any, Protocol
 
 from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import Settings, load_settings
 from mediatop.errors import ConfigError
 from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
+
+
+class Subcommands(Protocol):
+    """What `add_subparsers` returns, as a command module's `register` uses it (argparse
+    names that class only privately)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
 
 
 def add_root_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mediatop.cli.common import add_root_arguments, open_library
+from mediatop.cli.common import Subcommands, add_root_arguments, open_library
 from mediatop.cli.numbers import MAX_BATCH_LINES, whole_number
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
 from mediatop.errors import NotScannedError
 from mediatop.textsafe import visible
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     ingest = subparsers.add_parser("ingest", help="read access logs (plain or .gz) into the store")
     add_root_arguments(ingest)
     ingest.add_argument("logs", metavar="LOG", nargs="+", type=Path, help="access log files")

@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 
 from mediatop import leaving
-from mediatop.cli.common import add_root_arguments, settings_from
+from mediatop.cli.common import Subcommands, add_root_arguments, settings_from
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, info
 from mediatop.config import Settings
 from mediatop.textsafe import visible
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "open",
         help="open the dashboard on a media folder (same as `mediatop ROOT`)",

@@ -7,14 +7,14 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mediatop.cli.common import add_root_arguments, open_library, tell_if_read_only
+from mediatop.cli.common import Subcommands, add_root_arguments, open_library, tell_if_read_only
 from mediatop.cli.numbers import MAX_TOP, file_id_or_path, whole_number
 from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
 from mediatop.config import MAX_UNUSED_DAYS
 from mediatop.library import REPORTS
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     names = ", ".join(REPORTS)
     parser = subparsers.add_parser(
         "report",

@@ -6,14 +6,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mediatop.cli.common import add_root_arguments, open_library
+from mediatop.cli.common import Subcommands, add_root_arguments, open_library
 from mediatop.cli.output import info, print_json
 
 if TYPE_CHECKING:
     from mediatop.library_types import ScanProgress
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "scan",
         help="scan a media folder into the store",

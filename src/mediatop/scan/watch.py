@@ -273,14 +273,14 @@ def unwatchable(exc: BaseException) -> str | None:
     """Why watchfiles cannot follow the tree, if that is what `exc` says, else None: a
     path that is not UTF-8 (one it was to report, "Unable to decode path", or the root,
     which it cannot be given), or the OS limit on watches. awatch raises from inside an
-    anyio task group, so the error may come in a group."""
-    from watchfiles._rust_notify import WatchfilesRustInternalError
-
+    anyio task group, so the error may come in a group. watchfiles does not export its
+    internal error's class, so it is known by its name rather than imported from a
+    private module."""
     if isinstance(exc, BaseExceptionGroup):
         reasons = {unwatchable(inner) for inner in exc.exceptions}
         return reasons.pop() if len(reasons) == 1 else None
     if isinstance(exc, UnicodeError) or (
-        isinstance(exc, WatchfilesRustInternalError) and "Unable to decode path" in str(exc)
+        type(exc).__name__ == "WatchfilesRustInternalError" and "Unable to decode path" in str(exc)
     ):
         return NOT_UTF8
     if isinstance(exc, OSError) and "watch limit" in str(exc):
