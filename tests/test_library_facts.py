@@ -196,7 +196,22 @@ def test_a_document_name_that_is_not_utf8_comes_back_the_same_from_a_saved_fact(
     with transaction(store.conn):
         insert_new(
             store.conn,
-            [(name, name, None, "document", "application/pdf", ".pdf", 3000, 0, None, 0, "path")],
+            [
+                (
+                    name,
+                    name,
+                    None,
+                    "document",
+                    "application/pdf",
+                    ".pdf",
+                    3000,
+                    0,
+                    None,
+                    0,
+                    "path",
+                    True,
+                )
+            ],
             0,
         )
     fresh = documents_report(store.ctx("all"))

@@ -188,7 +188,22 @@ def test_first_scan_with_deferred_indexes_stores_the_same_rows_and_indexes(
     kept = connect(tmp_path / "kept.sqlite3")
     insert_new(
         kept,
-        [(b"zz-sentinel.jpg", b"zz-sentinel.jpg", None, "image", "x", ".jpg", 1, 1, 1, 1, "path")],
+        [
+            (
+                b"zz-sentinel.jpg",
+                b"zz-sentinel.jpg",
+                None,
+                "image",
+                "x",
+                ".jpg",
+                1,
+                1,
+                1,
+                1,
+                "path",
+                True,
+            )
+        ],
         1,
     )
     first = scan_root(deferred, tree, probe=False, now=1_700_000_000)

@@ -92,9 +92,29 @@ def classify(name: str | bytes) -> tuple[Kind, str]:
     return _BY_EXTENSION.get(extension_of(name), (Kind.OTHER, "application/octet-stream"))
 
 
+# Kinds whose every file a probe reads (Pillow, mutagen, MediaInfo); of the documents,
+# only PDFs (pypdf).
+_PROBED_KINDS = frozenset({Kind.IMAGE.value, Kind.AUDIO.value, Kind.VIDEO.value})
+
+
+def has_prober(kind: str, ext: str) -> bool:
+    """Whether a probe reads anything from a file of this kind and lower-cased extension.
+
+    The one rule for it: `scan.probe.probe_one` dispatches only these files, and the
+    scan stores every other file as probed when it finds it (no probe task, no write).
+    """
+    return kind in _PROBED_KINDS or (kind == Kind.DOCUMENT and ext == ".pdf")
+
+
 BY_BYTES_EXTENSION: dict[bytes, tuple[str, str, str]] = {
     ext.encode("ascii"): (kind.value, mime, ext) for ext, (kind, mime) in _BY_EXTENSION.items()
 }
 """b".jpg" -> ("image", mime, ".jpg"): the scanner's per-file lookup, without decoding names.
 The kind is a plain str, not the Kind member: sqlite3 binds an exact str directly but
 sends an enum member through its adaptation path, which costs a first scan 10% more."""
+
+PROBED_BYTES_EXTENSIONS: frozenset[bytes] = frozenset(
+    ext for ext, (kind, _, ext_text) in BY_BYTES_EXTENSION.items() if has_prober(kind, ext_text)
+)
+"""The lower-cased extensions of the files `has_prober` answers yes for (every kind follows
+from the extension): the walkers' per-file check."""

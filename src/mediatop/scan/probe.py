@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 
-from mediatop.kinds import Kind
+from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
 from mediatop.workers.pool import Outcome, isolated
 
@@ -29,7 +29,12 @@ class ProbeTask:
 
 
 def probe_one(abs_path: bytes, kind: str, size: int) -> ProbeResult:
-    """Probe one file in this process; every failure becomes `ProbeResult(error=...)`."""
+    """Probe one file in this process; every failure becomes `ProbeResult(error=...)`.
+
+    A file `has_prober` says no to is never opened: an empty result (the scan stores
+    such files as probed when it finds them, so they reach here only when asked)."""
+    if not has_prober(kind, extension_of(abs_path)):
+        return ProbeResult()
     try:
         if kind == Kind.IMAGE:
             from mediatop.scan.probe_image import probe_image
@@ -39,11 +44,9 @@ def probe_one(abs_path: bytes, kind: str, size: int) -> ProbeResult:
             from mediatop.scan.probe_av import probe_audio_video
 
             return probe_audio_video(abs_path, size)
-        if kind == Kind.DOCUMENT and abs_path.lower().endswith(b".pdf"):
-            from mediatop.scan.probe_document import probe_pdf
+        from mediatop.scan.probe_document import probe_pdf  # a PDF: the one document left
 
-            return probe_pdf(abs_path, size)
-        return ProbeResult()
+        return probe_pdf(abs_path, size)
     except MemoryError:
         return ProbeResult(error="probe ran out of memory")
     except Exception as exc:  # a hostile file may make any parser raise anything

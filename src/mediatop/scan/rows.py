@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mediatop.kinds import BY_BYTES_EXTENSION, Kind
+from mediatop.kinds import BY_BYTES_EXTENSION, PROBED_BYTES_EXTENSIONS, Kind
 from mediatop.scan.uploaded import month_from_path, upload_time
 from mediatop.scan.variants import split_variant
 from mediatop.scan.walk import DirListing
@@ -31,7 +31,8 @@ def dir_prefix(rel_dir: bytes) -> bytes:
 def new_row(
     prefix: bytes, name: bytes, size: int, mtime_ns: int, inode: int, upload: tuple[int, str]
 ) -> NewRow:
-    """A walked file as a row to store."""
+    """A walked file as a row to store; its last field says whether it has anything to
+    probe (the store stamps the others as probed in the same statement)."""
     dot = name.rfind(b".")
     ext = name[dot:].lower() if dot > 0 else b""
     kind, mime, ext_text = BY_BYTES_EXTENSION.get(ext) or (*_OTHER, ext.decode("latin-1"))
@@ -39,7 +40,20 @@ def new_row(
     group_path, variant = (
         split_variant(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
     )
-    return (rel_path, group_path, variant, kind, mime, ext_text, size, mtime_ns, inode, *upload)
+    has_prober = ext in PROBED_BYTES_EXTENSIONS
+    return (
+        rel_path,
+        group_path,
+        variant,
+        kind,
+        mime,
+        ext_text,
+        size,
+        mtime_ns,
+        inode,
+        *upload,
+        has_prober,
+    )
 
 
 def seen_file(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediatop.kinds import extension_of, has_prober
 from mediatop.scan.probe import ProbeTask, run_probes
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
@@ -154,7 +155,7 @@ class _Writer:
             return
         self._begin()
         file_store.insert_new(self.conn, diff.new, self.now)
-        file_store.update_changed(self.conn, diff.changed)
+        file_store.update_changed(self.conn, diff.changed, self.now)
         file_store.mark_deleted(self.conn, diff.gone, self.now)
         self.new += len(diff.new)
         self.changed += len(diff.changed)
@@ -248,13 +249,20 @@ def probe_pending(
     next scan."""
     root_bytes = os.fsencode(root)
     tasks = []
+    nothing_to_probe = []  # only in a store written before such files were stamped
     for file_id, rel_path, kind in file_store.unprobed(conn):
+        if not has_prober(kind, extension_of(rel_path)):
+            nothing_to_probe.append(file_id)
+            continue
         abs_path = os.path.join(root_bytes, rel_path)
         try:
             size = os.stat(abs_path, follow_symlinks=False).st_size
         except OSError:
             continue  # gone since the walk; the next scan marks it deleted
         tasks.append(ProbeTask(file_id, abs_path, kind, size))
+    if nothing_to_probe:
+        with transaction(conn):
+            file_store.mark_nothing_to_probe(conn, nothing_to_probe, int(time.time()))
     probed = errors = 0
     pending: list[Any] = []
 

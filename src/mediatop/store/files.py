@@ -40,7 +40,11 @@ class IndexEntry:
 
 
 class SeenFile(NamedTuple):
-    """A file as the walk found it, before any probe (a NamedTuple: the scan makes 100k)."""
+    """A file as the walk found it, before any probe (a NamedTuple: the scan makes 100k).
+
+    `has_prober` (kinds.has_prober): whether a probe reads anything from it. A file
+    without one is stored as probed at once, so it never waits for a probe task or a
+    probe result's write."""
 
     path: bytes
     group_path: bytes
@@ -53,6 +57,7 @@ class SeenFile(NamedTuple):
     inode: int | None
     uploaded_at: int
     uploaded_source: str
+    has_prober: bool = True
 
 
 def is_empty(conn: sqlite3.Connection) -> bool:
@@ -74,36 +79,41 @@ def end_bulk_load(conn: sqlite3.Connection, statements: list[str]) -> None:
     deferred_indexes.recreate_indexes(conn, statements)
 
 
-NewRow = tuple[bytes, bytes, str | None, str, str, str, int, int, int | None, int, str]
+NewRow = tuple[bytes, bytes, str | None, str, str, str, int, int, int | None, int, str, bool]
 """A SeenFile's fields as a plain tuple, as a first scan makes 100k of them: sqlite3 binds
 an exact tuple's items directly (a NamedTuple's through the sequence protocol: a first
 scan's insert took 1.6x longer), and a plain tuple unpickles 7x faster from a walker."""
 
 
 def insert_new(conn: sqlite3.Connection, files: Sequence[NewRow], now: int) -> None:
-    """Add files never seen before (first_seen = now): SeenFiles or plain NewRow tuples."""
+    """Add files never seen before (first_seen = now): SeenFiles or plain NewRow tuples.
+    Those without a prober are stamped probed_at = now in the same statement."""
     if not files:
         return
     library_changed(conn)
+    now = int(now)
     conn.executemany(
         "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
-        "inode, uploaded_at, uploaded_source, first_seen) "
-        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,{int(now)})",
+        "inode, uploaded_at, uploaded_source, probed_at, first_seen) "
+        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? THEN NULL ELSE {now} END,{now})",
         map(tuple, files),  # a plain tuple is returned as is; a SeenFile is copied
     )
 
 
-def update_changed(conn: sqlite3.Connection, files: Sequence[tuple[int, SeenFile]]) -> None:
-    """Files whose size or mtime changed (or that came back): forget the old probe."""
+def update_changed(
+    conn: sqlite3.Connection, files: Sequence[tuple[int, SeenFile]], now: int
+) -> None:
+    """Files whose size or mtime changed (or that came back): forget the old probe (those
+    without a prober are stamped probed_at = now instead: nothing to probe again)."""
     if not files:
         return
     library_changed(conn)
     probe_resets = ", ".join(f"{c} = NULL" for c in _PROBE_COLUMNS)
     conn.executemany(
         f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
-        f"probed_at = NULL, probe_error = NULL, meta = NULL, content_hash = NULL, "
-        f"phash = NULL, {probe_resets} WHERE id = ?",
-        [(f.size, f.mtime_ns, f.inode, file_id) for file_id, f in files],
+        f"probed_at = CASE WHEN ? THEN NULL ELSE {int(now)} END, probe_error = NULL, "
+        f"meta = NULL, content_hash = NULL, phash = NULL, {probe_resets} WHERE id = ?",
+        [(f.size, f.mtime_ns, f.inode, f.has_prober, file_id) for file_id, f in files],
     )
 
 
@@ -139,6 +149,17 @@ def save_probes(
             )
             for file_id, result in results
         ],
+    )
+
+
+def mark_nothing_to_probe(conn: sqlite3.Connection, ids: Sequence[int], now: int) -> None:
+    """Stamp probed_at on files without a prober that an older version stored unstamped."""
+    if not ids:
+        return
+    library_changed(conn)
+    conn.executemany(
+        "UPDATE media_files SET probed_at = ? WHERE id = ? AND probed_at IS NULL",
+        [(now, file_id) for file_id in ids],
     )
 
 
