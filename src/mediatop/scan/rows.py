@@ -1,4 +1,5 @@
-"""Walked files as store rows: kind from the extension, variant group and upload time.
+"""Walked files as store rows: kind from the extension, variant group, upload time, and
+whether a probe has anything to read in them (kinds.has_prober).
 
 Runs once per new file (100k times on a first scan, in the forked walkers when the
 store is empty), so it is kept to plain lookups and plain tuples.

@@ -44,7 +44,7 @@ class SeenFile(NamedTuple):
 
     `has_prober` (kinds.has_prober): whether a probe reads anything from it. A file
     without one is stored as probed at once, so it never waits for a probe task or a
-    probe result's write."""
+    probe result's write (True by default: a row made by hand waits for a probe)."""
 
     path: bytes
     group_path: bytes
