@@ -48,6 +48,10 @@ def greedy_task(value: int) -> int:
     return value * 10
 
 
+def niceness_task(value: int) -> int:
+    return os.nice(0)
+
+
 def sleeping_task(value: int) -> int:
     time.sleep(3600)
     return value
@@ -65,6 +69,12 @@ def test_savings_pool_workers_cannot_write_to_the_terminal(
     assert not_started == 0
     captured = capfd.readouterr()
     assert "libfoo" not in captured.out and "libfoo" not in captured.err
+
+
+def test_workers_yield_the_cpu_to_the_dashboard() -> None:
+    # a hang-up must end the dashboard within seconds even while its probes fill both cores
+    outcomes, _ = run_isolated(niceness_task, [1], workers=1, timeout_s=60, warm_up=())
+    assert [o.result for o in outcomes] == [min(os.nice(0) + 10, 19)]
 
 
 @pytest.mark.parametrize("batch", [1, 4])

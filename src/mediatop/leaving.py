@@ -30,7 +30,7 @@ from types import FrameType
 LEAVE_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 # The dashboard promises to be gone within 5 s of the signal; a clean quit takes well
 # under a second, and the last resort's own work (clean-ups, kills) a few hundred ms.
-LAST_RESORT_SECONDS = 3.0
+LAST_RESORT_SECONDS = 2.0
 
 _cleanups: list[Callable[[], object]] = []
 _on_leave: list[Callable[[int], object]] = []

@@ -71,6 +71,9 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _TaskTimeout
 
 
+WORKER_NICENESS = 10
+
+
 def _start_worker(parent_pid: int, memory_bytes: int, warm_up: tuple[str, ...]) -> None:
     """What each worker does before its first task. Nothing here may raise: a worker
     whose set-up failed would break the pool for every task."""
@@ -85,6 +88,10 @@ def _start_worker(parent_pid: int, memory_bytes: int, warm_up: tuple[str, ...]) 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
+    # Decoding is background work: under contention the dashboard, and its quit within
+    # seconds of a hang-up, keep the CPU before the workers do.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
