@@ -9,6 +9,13 @@ temporary folder, then measures in one run, on a warm cache:
   - mediatop's no-change rescan, in-process, and how many files it would open (new or
     changed files are the ones a probing scan opens; must be 0).
 Targets: first scan <= 2.0x du, rescan <= 1.5x du. Each timing is the best of 3.
+
+Then what a user runs (issue 15's P1 and P2), whole processes with default flags, on N
+small `.txt` files in N / 100 folders:
+  - P1: `mediatop scan ROOT --db DB` on a new store against `gdu -n -o FILE ROOT` (a
+    parallel walker that writes its whole result out; installed from Debian when
+    missing): target <= 2.0x gdu,
+  - P2: the same command again, nothing changed, against `du -s`: target <= 1.5x du.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pathlib import Path
 from mediatop.scan import scan_root
 from mediatop.store import connect
 
+P1_TARGET = 2.0  # x gdu
+P2_TARGET = 1.5  # x du
 FIRST_SCAN_TARGET = 2.0
 RESCAN_TARGET = 1.5
 REPEATS = 3
@@ -71,6 +80,57 @@ def bench_tree(prefix: str) -> Iterator[tuple[Path, Path, int, float]]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def ensure_gdu() -> str:
+    found = shutil.which("gdu")
+    if not found:
+        subprocess.run(["apt-get", "install", "-y", "gdu"], check=True, capture_output=True)
+        found = shutil.which("gdu")
+    if not found:
+        sys.exit("gdu is not installed and could not be installed")
+    return found
+
+
+def build_text_tree(root: Path, count: int) -> None:
+    """`count` small `.txt` files, 100 a folder: files with nothing to probe."""
+    for index in range(count):
+        folder = root / f"{index // 100:05d}"
+        if index % 100 == 0:
+            folder.mkdir(parents=True)
+        (folder / f"note-{index}.txt").write_bytes(b"x" * (index % 300))
+
+
+def whole_process(workdir: Path, count: int) -> None:
+    """P1 and P2: the commands a user runs, timed from the shell's side."""
+    gdu = ensure_gdu()
+    root = workdir / "texts"
+    build_text_tree(root, count)
+    run = lambda command: subprocess.run(command, capture_output=True, check=True)  # noqa: E731
+    du_seconds = time_du(root)
+    gdu_out = workdir / "gdu.json"
+    run([gdu, "-n", "-o", str(gdu_out), str(root)])  # warm-up
+    gdu_seconds = best_of(lambda: run([gdu, "-n", "-o", str(gdu_out), str(root)]))
+    store = workdir / "texts.sqlite3"
+    mediatop = [sys.executable, "-m", "mediatop", "scan", str(root), "--db", str(store)]
+
+    def first_scan() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store}{suffix}").unlink(missing_ok=True)
+        run(mediatop)
+
+    first_seconds = best_of(first_scan)
+    rescan_seconds = best_of(lambda: run(mediatop))
+    print(f"whole processes, default flags, {count:,} .txt files in {count // 100:,} folders")
+    for label, seconds, reference, name, target in (
+        ("gdu -n -o (reference)", gdu_seconds, gdu_seconds, "gdu", None),
+        ("du -s (reference)", du_seconds, du_seconds, "du", None),
+        ("P1 mediatop scan, first", first_seconds, gdu_seconds, "gdu", P1_TARGET),
+        ("P2 mediatop scan, again", rescan_seconds, du_seconds, "du", P2_TARGET),
+    ):
+        ratio = seconds / reference
+        verdict = f"target <= {target}x  {'PASS' if ratio <= target else 'FAIL'}" if target else ""
+        print(f"{label:<28}{seconds:8.3f} s  {ratio:5.2f}x {name:<4}{verdict}")
+
+
 def main() -> int:
     with bench_tree("mediatop-bench-scan-") as (workdir, root, count, du_seconds):
 
@@ -113,6 +173,7 @@ def main() -> int:
         opened = max(probed)
         verdict = "PASS" if opened == 0 else "FAIL"
         print(f"{'files opened on rescan':<28}{opened:8,}    target 0  {verdict}")
+        whole_process(workdir, count)
     return 0
 
 
