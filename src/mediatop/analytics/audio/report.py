@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent, top_limit
-from mediatop.analytics.video.engagement import Scope, play_totals, session_totals
+from mediatop.analytics.video.engagement import play_totals, session_totals
 from mediatop.store.queries.audio import audio_files, audio_formats, audio_totals
+from mediatop.store.queries.video import Scope
 
 
 @dataclass(frozen=True)

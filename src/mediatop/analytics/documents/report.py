@@ -27,7 +27,6 @@ from mediatop.analytics._media_common import kind_load_time, kind_uses
 from mediatop.analytics.context import ReportContext
 
 # Re-exported for `report file`, which asks whether a document is text-based.
-from mediatop.analytics.documents.searchability import TEXT_FORMATS as TEXT_FORMATS
 from mediatop.analytics.documents.searchability import (
     DocumentFacts,
     DocumentSearchability,

@@ -242,7 +242,7 @@ def popularity_trend(traffic: list[DayTraffic]) -> PopularityTrend:
 
 
 def _searchable(media: MediaFile) -> bool | None:
-    from mediatop.analytics.documents.report import TEXT_FORMATS
+    from mediatop.analytics.documents.searchability import TEXT_FORMATS
 
     if media.ext.lower() in TEXT_FORMATS:
         return True
@@ -307,8 +307,9 @@ def kind_analyses(ctx: ReportContext, media: MediaFile, common: dict[str, Any]) 
         return KindAnalyses(image_performance=image)
     if media.kind == "video":
         from mediatop.analytics.video.delivery import delivery_plan
-        from mediatop.analytics.video.engagement import Scope, session_totals
+        from mediatop.analytics.video.engagement import session_totals
         from mediatop.analytics.video.report import video_engagement
+        from mediatop.store.queries.video import Scope
 
         totals = session_totals(ctx, Scope(video_id=media.id))
         buffering = percent(totals.buffered, totals.sessions)

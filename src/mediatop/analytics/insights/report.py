@@ -257,7 +257,8 @@ def _library(ctx: ReportContext) -> list[Insight]:
 def _video(ctx: ReportContext) -> list[Insight]:
     """Completion rate of video sessions started in the range (video module's totals)."""
     try:
-        from mediatop.analytics.video.engagement import Scope, session_totals
+        from mediatop.analytics.video.engagement import session_totals
+        from mediatop.store.queries.video import Scope
     except ModuleNotFoundError:
         return []
     totals = session_totals(ctx, Scope())

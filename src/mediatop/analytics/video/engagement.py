@@ -30,8 +30,8 @@ from typing import cast
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent
-from mediatop.store.queries.video import Scope as Scope
 from mediatop.store.queries.video import (
+    Scope,
     drop_off_buckets,
     event_buckets,
     furthest_buckets,

@@ -35,7 +35,6 @@ from mediatop.analytics.video.engagement import (
     EngagementHeatmap,
     FilePlays,
     RetentionPoint,
-    Scope,
     SeekPattern,
     breakdown,
     drop_off_points,
@@ -45,7 +44,7 @@ from mediatop.analytics.video.engagement import (
     seek_patterns,
     session_totals,
 )
-from mediatop.store.queries.video import file_identity, video_files, video_totals
+from mediatop.store.queries.video import Scope, file_identity, video_files, video_totals
 
 MIN_SESSIONS = 5
 MIN_BAND_VIDEOS = 4
