@@ -52,6 +52,10 @@ def niceness_task(value: int) -> int:
     return os.nice(0)
 
 
+def doubling_task(value: int) -> int:
+    return value * 2
+
+
 def sleeping_task(value: int) -> int:
     time.sleep(3600)
     return value
@@ -85,6 +89,21 @@ def test_a_crashing_worker_costs_only_its_own_task_an_error(batch: int) -> None:
     # every task but the culprit: its value × 10; the culprit died of SIGSEGV (11)
     assert results == {1: 10, 2: 20, 3: "worker crashed (killed by signal 11)", 4: 40, 5: 50,
                        6: 60}  # fmt: skip
+    assert not multiprocessing.active_children()
+
+
+def test_tasks_caught_in_a_broken_pool_run_again_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies before pebble knew which task it ran breaks the whole pool:
+    pebble fails every scheduled task with BrokenProcessPool. Those tasks run again on a
+    new pool, each alone, so that none of them is blamed for a crash that was not theirs."""
+    monkeypatch.setenv("MEDIATOP_TEST_DIE_ONCE", str(tmp_path / "died"))
+    groups = isolated(doubling_task, [1, 2, 3], workers=1, timeout_s=30,
+                      warm_up=("dies_once_on_import",))  # fmt: skip
+    outcomes = [o for group in groups for o in group]
+    assert (tmp_path / "died").exists()  # the first worker did die
+    assert _results(outcomes) == {1: 2, 2: 4, 3: 6}
     assert not multiprocessing.active_children()
 
 

@@ -7,7 +7,9 @@ ProcessPool, so that such a file costs only itself an error:
 - every task has its own time limit (`schedule(timeout=...)`): a worker that runs past
   it is killed and replaced, and the task's outcome says "timeout";
 - a worker that crashes (a segfault in a C decoder) is replaced, and only the task it
-  ran fails; the tasks beside it are untouched;
+  ran fails; the tasks beside it are untouched (when it died before pebble knew which
+  task it ran, pebble fails every running task: those run again, each alone, so that
+  only the culprit is blamed);
 - each worker, before its first task: dies with the process that started it, sends its
   stdout and stderr to /dev/null (nothing a C library prints may reach the terminal or
   the TUI drawn on it), leaves Ctrl-C to the parent, runs under an address-space limit
@@ -35,6 +37,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Hashable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -148,13 +151,22 @@ def _schedule(
     return pool.schedule(_run_batch, (worker, group, timeout_s), timeout=2 * timeout_s)
 
 
-def _outcomes(future: Future[Any], group: list[T], timeout_s: float) -> list[Outcome[T, R]] | None:
+_BROKEN_POOL = "broken pool"
+CRASHED_ALONE = "worker crashed"
+
+
+def _outcomes(
+    future: Future[Any], group: list[T], timeout_s: float
+) -> list[Outcome[T, R]] | str | None:
     """The outcomes of a finished group; None when a batch failed as a whole (its tasks
-    are then run again one by one, so that the culprit alone is blamed)."""
+    are then run again one by one, so that the culprit alone is blamed); _BROKEN_POOL
+    when the pool broke under it (its tasks then run again, each alone)."""
     from pebble import ProcessExpired
 
     try:
         value = future.result()
+    except BrokenProcessPool:
+        return _BROKEN_POOL
     except TimeoutError:
         if len(group) > 1:
             return None
@@ -172,6 +184,28 @@ def _outcomes(future: Future[Any], group: list[T], timeout_s: float) -> list[Out
     if len(group) == 1:
         return [Outcome(group[0], value)]
     return [Outcome(task, *done) for task, done in zip(group, value, strict=True)]
+
+
+def _fill(
+    pool: ProcessPool,
+    worker: Callable[[T], R],
+    pending: deque[list[T]],
+    running: dict[Future[Any], list[T]],
+    alone: set[T],
+    limit: int,
+    deadline: float,
+    timeout_s: float,
+) -> None:
+    """Schedule pending groups up to `limit` running, none after `deadline`; a task in
+    `alone` runs with nothing beside it."""
+    while pending and len(running) < limit and time.monotonic() < deadline:
+        suspect = pending[0][0] in alone
+        if suspect and running:
+            return
+        group = pending.popleft()
+        running[_schedule(pool, worker, group, timeout_s)] = group
+        if suspect:
+            return
 
 
 def isolated(
@@ -203,6 +237,7 @@ def isolated(
     limit = workers if deadline != float("inf") else 2 * workers
     pool = _new_pool(workers, tuple(warm_up))
     running: dict[Future[Any], list[T]] = {}
+    alone: set[T] = set()  # tasks that ran while the pool broke: run again one at a time
     try:
         while pending or running:
             if cancelled is not None and cancelled():
@@ -211,19 +246,21 @@ def isolated(
                 pool.stop()
                 pool.join()
                 pool = _new_pool(workers, tuple(warm_up))
-            while pending and len(running) < limit and time.monotonic() < deadline:
-                group = pending.popleft()
-                running[_schedule(pool, worker, group, timeout_s)] = group
+            _fill(pool, worker, pending, running, alone, limit, deadline, timeout_s)
             if not running:
                 return  # the deadline passed
             finished, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
             for future in finished:
                 group = running.pop(future)
-                outcomes: list[Outcome[T, R]] | None = _outcomes(future, group, timeout_s)
-                if outcomes is None:
-                    pending.extendleft([task] for task in reversed(group))
-                else:
+                outcomes: list[Outcome[T, R]] | str | None = _outcomes(future, group, timeout_s)
+                if isinstance(outcomes, list):
                     yield outcomes
+                elif outcomes is None or not (len(group) == 1 and group[0] in alone):
+                    if outcomes == _BROKEN_POOL:
+                        alone.update(group)
+                    pending.extendleft([task] for task in reversed(group))
+                else:  # it broke the pool while it ran alone: the culprit
+                    yield [Outcome(group[0], None, CRASHED_ALONE)]
     finally:
         pool.stop()  # kills what still runs; idle workers only lose their wait
         pool.join()
