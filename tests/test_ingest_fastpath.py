@@ -34,12 +34,16 @@ line_parts = st.tuples(
     st.sampled_from(AGENTS),
     st.sampled_from(("-", "https://example.com/a", "")),
     st.sampled_from(("198.51.100.1", "198.51.100.2")),
+    # zones change within an hour; '+02:00' makes a 27-character time (rejected), and an
+    # hour written '1 ' is one Clock.local reads as 1 (both paths must agree)
+    st.sampled_from(("+0000", "+0200", "-0530", "+02:00")),
+    st.sampled_from(("02d", "<2d")),
 )  # fmt: skip
 
 
 def _line(url: str, method: str, status: int, minute: int, hour: int, agent: str,
-          referrer: str, ip: str) -> str:  # fmt: skip
-    when = f"10/Oct/2024:{hour:02d}:{minute:02d}:{minute:02d} +0000"
+          referrer: str, ip: str, zone: str = "+0000", hour_style: str = "02d") -> str:  # fmt: skip
+    when = f"10/Oct/2024:{hour:{hour_style}}:{minute:02d}:{minute:02d} {zone}"
     request = f"{method} {url} HTTP/1.1"
     return f'{ip} - - [{when}] "{request}" {status} {minute * 100} "{referrer}" "{agent}"'
 

@@ -154,7 +154,7 @@ def _add_use_delta(
     `deltas` is (uses, requests, bytes, errors, not_modified). First and last use are
     not touched: a tracked use marks its file as used whether it counts or not."""
     uses, requests, nbytes, errors, not_modified = deltas
-    slot, weekday = hour_of(ts)
+    slot = hour_of(ts)
     vector = rollup.metrics.get((media_id, slot))
     if vector is None:
         vector = rollup.metrics[(media_id, slot)] = [0] * WIDTH
@@ -164,8 +164,7 @@ def _add_use_delta(
     vector[NOT_MOD] += not_modified
     vector[DOWNLOADS if etype == "download" else VIEWS] += uses
     if uses:
-        hour = ts % 86400 // 3600
-        rollup.uses[(media_id, slot, weekday, hour, device, ref_host, country, user_type)] += uses
+        rollup.uses[(media_id, slot, device, ref_host, country, user_type)] += uses
 
 
 def prune_emptied_breakdowns(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 from mediatop.store.histogram import add_to_bucket
@@ -34,10 +35,9 @@ from mediatop.store.rollups_vector import (
 )  # fmt: skip
 
 _K = TypeVar("_K")
-# A use as UsageRollup counts it: (file id or kind, hour slot, weekday, hour, device,
-# referrer host, country, user type).
-Use = tuple[Any, str, str, int, str, str, str | None, str]
-_HOUR_TEXT = tuple(str(hour) for hour in range(24))
+# A use as UsageRollup counts it: (file id, hour slot, device, referrer host, country,
+# user type). Its hour of day and weekday follow from the slot (`_times_of`).
+Use = tuple[Any, str, str, str, str | None, str]
 # The kinds whose breakdown a report reads over a range (the documents report's access
 # patterns): kind_breakdown_hourly keeps only these, as every row costs ingest time.
 BROKEN_DOWN_KINDS = frozenset(("document",))
@@ -102,7 +102,7 @@ def split_uses(
         rows[key] = get(key, 0) + n
     # user types take few values per owner and day: summed apart first
     per_user: dict[tuple[Any, str, str], int] = {}
-    for (owner, slot, _weekday, _hour, device, ref, country, user), n in uses.items():
+    for (owner, slot, device, ref, country, user), n in uses.items():
         period = slot[:10]
         key = (owner, period, "device", device)
         rows[key] = get(key, 0) + n
@@ -124,21 +124,35 @@ def times_by_kind(
 ) -> dict[tuple[str, str, str, str], int]:
     """kind_breakdown's hour and weekday rows {(kind, day, dimension, value): n}: kept per
     kind only, since no report reads them per file."""
-    per_hour: dict[tuple[str, str, str, int], int] = {}
-    for (owner, slot, weekday, hour, *_rest), n in uses.items():
-        at = (kinds.get(owner, "other"), slot[:10], weekday, hour)
-        per_hour[at] = per_hour.get(at, 0) + n
+    per_slot: dict[tuple[str, str], int] = {}
+    for (owner, slot, *_rest), n in uses.items():
+        at = (kinds.get(owner, "other"), slot)
+        per_slot[at] = per_slot.get(at, 0) + n
     rows: dict[tuple[str, str, str, str], int] = {}
     get = rows.get
-    for (kind, day, weekday, hour), n in per_hour.items():
-        key = (kind, day, "hour", _HOUR_TEXT[hour])
+    for (kind, slot), n in per_slot.items():
+        weekday, hour = _times_of(slot)
+        key = (kind, slot[:10], "hour", hour)
         rows[key] = get(key, 0) + n
-        key = (kind, day, "weekday", weekday)
+        key = (kind, slot[:10], "weekday", weekday)
         rows[key] = get(key, 0) + n
     return rows
 
 
 _SLOTS: dict[str, tuple[str, int]] = {}
+_SLOT_TIMES: dict[str, tuple[str, str]] = {}
+
+
+def _times_of(slot: str) -> tuple[str, str]:
+    """The weekday ('0' = Monday) and hour of day ('0'..'23', UTC) of an hour slot, as
+    kind_breakdown stores them; cached."""
+    found = _SLOT_TIMES.get(slot)
+    if found is None:
+        if len(_SLOT_TIMES) > 100_000:
+            _SLOT_TIMES.clear()
+        weekday = date.fromisoformat(slot[:10]).weekday()
+        found = _SLOT_TIMES[slot] = (str(weekday), str(int(slot[11:13])))
+    return found
 
 
 def _split(slot: str) -> tuple[str, int]:
@@ -237,21 +251,22 @@ def kind_breakdown(
     dict updates per use: it runs on every ingest batch."""
     rows: dict[tuple[str, str, str, str], int] = {}
     get = rows.get
-    per_slot: dict[tuple[str, str, str, int], int] = {}
+    per_slot: dict[tuple[str, str], int] = {}
     wanted = {media_id: kind for media_id, kind in kinds.items() if kind in BROKEN_DOWN_KINDS}
     for use, n in uses.items():
         kind = wanted.get(use[0])
         if kind is None:
             continue
-        _media_id, slot, weekday, hour, device, ref, _country, _user = use
+        _media_id, slot, device, ref, _country, _user = use
         key = (kind, slot, "device", device)
         rows[key] = get(key, 0) + n
         key = (kind, slot, "referrer", ref)
         rows[key] = get(key, 0) + n
-        at = (kind, slot, weekday, hour)
+        at = (kind, slot)
         per_slot[at] = per_slot.get(at, 0) + n
-    for (kind, slot, weekday, hour), n in per_slot.items():
-        key = (kind, slot, "hour", _HOUR_TEXT[hour])
+    for (kind, slot), n in per_slot.items():
+        weekday, hour = _times_of(slot)
+        key = (kind, slot, "hour", hour)
         rows[key] = get(key, 0) + n
         key = (kind, slot, "weekday", weekday)
         rows[key] = get(key, 0) + n

@@ -90,19 +90,18 @@ TRACKED_USES = frozenset(("view",))
 
 _USE_INDEX = {"view": VIEWS, "download": DOWNLOADS, "click": CLICKS, "share": SHARES}
 
-_HOURS: dict[int, tuple[str, str]] = {}
+_HOURS: dict[int, str] = {}
 _HOSTS: dict[str | None, str] = {}
 
 
-def hour_of(ts: int) -> tuple[str, str]:
-    """The rollup slot ('YYYY-MM-DDTHH', the UTC hour) and weekday '0'..'6' of a
-    timestamp, cached per hour. Deltas are kept per hour; `flush` writes them to the
-    hourly rollups and, summed per day, to the daily ones."""
+def hour_of(ts: int) -> str:
+    """The rollup slot of a timestamp: 'YYYY-MM-DDTHH', its UTC hour, cached per hour.
+    Deltas are kept per hour; `flush` writes them to the hourly rollups and, summed per
+    day, to the daily ones."""
     number = ts // 3600
     found = _HOURS.get(number)
     if found is None:
-        moment = datetime.fromtimestamp(number * 3600, UTC)
-        found = _HOURS[number] = (moment.strftime("%Y-%m-%dT%H"), str(moment.weekday()))
+        found = _HOURS[number] = datetime.fromtimestamp(number * 3600, UTC).strftime("%Y-%m-%dT%H")
     return found
 
 
@@ -131,7 +130,9 @@ class UsageRollup:
         self.first_used: dict[int, int] = {}
         self.last_used: dict[int, int] = {}
         self.breakdown: Counter[tuple[int, str, str, str]] = Counter()
-        self.uses: Counter[tuple[int, str, str, int, str, str, str | None, str]] = Counter()
+        # (media_id, hour slot, device, referrer host, country, user type): the hour of
+        # day and weekday follow from the slot, and are split out at flush
+        self.uses: Counter[tuple[int, str, str, str, str | None, str]] = Counter()
         self.latency: Counter[tuple[int, str, str, int]] = Counter()
         # the same keys -> (smallest, largest) ms seen: percentiles stay inside them
         self.latency_range: dict[tuple[int, str, str, int], tuple[float, float]] = {}
@@ -157,8 +158,7 @@ class UsageRollup:
             (media_id, etype, session, referrer, _agent, ts, source, status, nbytes, device,
              bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
             hour = ts // 3600
-            found = hours.get(hour)
-            slot, weekday = found if found is not None else hour_of(ts)
+            slot = hours.get(hour) or hour_of(ts)
             vector = metrics.get((media_id, slot))
             if vector is None:
                 vector = metrics[(media_id, slot)] = [0] * WIDTH
@@ -202,8 +202,7 @@ class UsageRollup:
                     first_used[media_id] = ts
             elif ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
-            key = (media_id, slot, weekday, ts % 86400 // 3600, device or "other", ref_host,
-                   country, user_type)  # fmt: skip
+            key = (media_id, slot, device or "other", ref_host, country, user_type)
             uses[key] = uses.get(key, 0) + 1  # not +=: a new key would call Counter.__missing__
 
     def _track(self, row: UsageRow, kind: str, slot: str, vector: list[float]) -> None:
@@ -257,16 +256,14 @@ class UsageRollup:
             self.metrics, self.uses, self.last_used, self.first_used
         )  # fmt: skip
         for ts, _session, media_id, etype, device, ref_host, country, user_type in counted:
-            found = _HOURS.get(ts // 3600)
-            slot, weekday = found if found is not None else hour_of(ts)
+            slot = _HOURS.get(ts // 3600) or hour_of(ts)
             metrics[(media_id, slot)][_USE_INDEX.get(etype, VIEWS)] += 1
             if ts > last_used.get(media_id, -1):
                 last_used[media_id] = ts
             if ts < first_used.get(media_id, 1 << 62):
                 first_used[media_id] = ts
             # one counter per combination; split into the breakdown dimensions at flush
-            key = (media_id, slot, weekday, ts % 86400 // 3600, device, ref_host, country,
-                   user_type)  # fmt: skip
+            key = (media_id, slot, device, ref_host, country, user_type)
             uses[key] = uses.get(key, 0) + 1
 
     def _mark_used(self, media_id: int, ts: int) -> None:

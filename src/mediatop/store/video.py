@@ -138,7 +138,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         first = batch[0]
         if old is None:
             state = _Session(
-                first.timestamp, first.timestamp, hour_of(first.timestamp)[0][:10], first.duration,
+                first.timestamp, first.timestamp, hour_of(first.timestamp)[:10], first.duration,
                 0.0, first.current_time, first.event_type, 0.0, 0, 0, 0, None, None, None, None,
             )  # fmt: skip
         else:

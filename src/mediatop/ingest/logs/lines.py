@@ -148,17 +148,13 @@ class LineBatch:
         self.counts["bots"] += sum(map(_IS_BOT, rows))
 
     def _add_plain_combined(self, lines: list[str]) -> None:
-        """The fast path: plain combined lines pre-parsed inline, their rows made here.
-
-        Takes only lines whose every field is plain (a 7-part quote split, a GET/HEAD
-        request seen before, ASCII status and size, a valid time): the row it makes is
-        the one `_add` would make. Hands the others to `_add`, in line order, so a
+        """The fast path: takes only lines whose every field is plain (a 7-part quote
+        split, a GET/HEAD request seen before, ASCII status and size, a valid time) and
+        makes the row `_add` would make. Hands the others to `_add`, in line order, so a
         batch's rows do not depend on what the caches have seen (a worker process starts
-        with cold caches).
-        """
-        requests, agents, hours = self._requests, self._agents, self.clock.hours
-        append = self.rows.append
-        not_media = 0
+        with cold caches)."""
+        requests, agents, append = self._requests, self._agents, self.rows.append
+        not_media, last_hour, last_zone, last_epoch = 0, "\x00", "\x00", 0  # no time has NUL
         for line in lines:
             parts = line.split('"')
             if len(parts) != 7 or parts[4] != " " or parts[6]:
@@ -182,11 +178,17 @@ class LineBatch:
             ):  # fmt: skip
                 self._add_general((line,))
                 continue
-            # Clock.local inlined, on the time [left + 2 : -2] within the head
-            hour = hours.get(head[left + 2 : left + 16] + head[left + 22 : -2])
+            # Clock.local inlined, on the time [left + 2 : -2] within the head; a log is
+            # in time order, so most lines share the previous line's hour and zone
             seconds = MINUTE_SECONDS.get(head[left + 16 : left + 22])
-            ts = hour + seconds if hour is not None and seconds is not None else None
-            if ts is None and (ts := self._new_hour(head[left + 2 : -2])) is None:
+            if (
+                seconds is not None and len(head) == left + 30
+                and head.startswith(last_hour, left + 2) and head.endswith(last_zone)
+            ):  # fmt: skip
+                ts = last_epoch + seconds
+            elif (found := self._time_of_head(head, left, seconds)) is not None:
+                ts, last_hour, last_zone, last_epoch = found
+            else:
                 self._add_general((line,))
                 continue
             known = agents.get(agent) or self._agent_of(agent)
@@ -205,6 +207,21 @@ class LineBatch:
                  None)
             )  # fmt: skip
         self.counts["not_media"] += not_media
+
+    def _time_of_head(
+        self, head: str, left: int, seconds: int | None
+    ) -> tuple[int, str, str, int] | None:
+        """The time of a plain line whose hour or zone is not the previous line's, and the
+        shortcut for the lines after it (its hour text, its zone text and the hour's
+        epoch); None when the time is not valid (the general path rejects the line)."""
+        hour_key = head[left + 2 : left + 16] + head[left + 22 : -2]
+        hour = self.clock.hours.get(hour_key)
+        ts = hour + seconds if hour is not None and seconds is not None else None
+        if ts is None and (ts := self._new_hour(head[left + 2 : -2])) is None:
+            return None
+        if seconds is None or len(head) != left + 30:  # not the usual 26-character time
+            return ts, "\x00", "\x00", 0
+        return ts, hour_key[:14], head[-8:], ts - seconds
 
     def _new_hour(self, text: str) -> int | None:
         """The time of a line whose hour the clock has not cached yet (it caches it now),
@@ -344,7 +361,7 @@ class LineBatch:
 
     def _miss(self, path: bytes, ts: int, status: int, is_bot: bool | int) -> None:
         """Count a request for a media path the library does not have."""
-        slot = hour_of(ts)[0]
+        slot = hour_of(ts)
         served = int(status < 400)
         self.misses[(path, slot, int(is_bot), served)] += 1
         self.miss_status[(path, slot)] = status
