@@ -225,3 +225,24 @@ def test_misses_an_older_mediatop_mixed_are_dropped_on_upgrade(tmp_path: Path) -
     assert {"human_not_found", "bot_not_found", "human_served", "bot_served"} <= _columns(
         upgraded, "media_misses"
     )
+
+
+def test_a_new_store_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """New stores get 16 KiB pages; a store made with SQLite's default 4 KiB pages keeps
+    them (WAL mode cannot change a page size) and is migrated and written as before."""
+    new = connect(tmp_path / "new.sqlite3")
+    assert new.execute("PRAGMA page_size").fetchone()[0] == 16384
+    assert new.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    new.close()
+
+    old_path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(old_path)
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("PRAGMA journal_mode = WAL")
+    old.execute("CREATE TABLE IF NOT EXISTS made_before (x)")
+    old.close()
+    reopened = connect(old_path)
+    assert reopened.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    reopened.execute("INSERT INTO made_before VALUES (1)")
+    reopened.close()

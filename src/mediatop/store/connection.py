@@ -50,9 +50,18 @@ MIGRATIONS = _migrations()
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+# The page size of a new store (SQLite-only; an existing store keeps its own). Larger
+# pages than the default 4 KiB: ingest appends millions of rows, and a WAL checkpoint
+# copies a quarter as many pages (bench/ingest.py: 5-6% less CPU); the ranged reports
+# read as fast (bench/report.py).
+NEW_STORE_PAGE_BYTES = 16384
+
+
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not readonly:  # setting the journal mode writes the file's header
+        # takes effect only on a file with no tables yet, before WAL is set
+        conn.execute(f"PRAGMA page_size = {NEW_STORE_PAGE_BYTES}")
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = OFF")

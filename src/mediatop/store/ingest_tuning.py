@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-WAL_PAGES_DURING_INGEST = 50_000
+WAL_BYTES_DURING_INGEST = 200 * 2**20
 CACHE_KIB_DURING_INGEST = -16_384  # negative: KiB, as PRAGMA cache_size takes it
 
 
@@ -21,7 +21,8 @@ def tune_for_ingest(conn: sqlite3.Connection) -> tuple[int, int]:
     # SQLite-only: PRAGMAs
     previous = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     previous_cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_DURING_INGEST}")
+    page_bytes = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_BYTES_DURING_INGEST // page_bytes}")
     conn.execute(f"PRAGMA cache_size = {CACHE_KIB_DURING_INGEST}")
     return previous, previous_cache
 
