@@ -22,7 +22,12 @@ from dataclasses import dataclass
 
 from mediatop.cleanup.fsops import Expected, Folders, Skip, checked_stat, folders, move_out
 from mediatop.cleanup.plan import Plan, PlanEntry
-from mediatop.store.cleanup_journal import JournalIntent, journal_intents, journal_settled
+from mediatop.store.cleanup_journal import (
+    JournalIntent,
+    journal_intents,
+    journal_settled,
+    sync_every_commit,
+)
 from mediatop.store.queries.cleanup import FileActivity, file_activity
 
 BATCH_FILES = 500
@@ -70,8 +75,7 @@ def apply_cleanup(
     batch_files: int = BATCH_FILES,
 ) -> ApplyResult:
     """Move the plan's files into the quarantine (see the module docstring)."""
-    # A synced commit for the journal: after a power cut it still names what moved.
-    conn.execute("PRAGMA synchronous = FULL")
+    sync_every_commit(conn)
     activity = file_activity(conn, [e.candidate.media_id for e in plan.entries])
     target = quarantine_folder(quarantine_base, plan.plan_id)
     os.makedirs(target, mode=0o700, exist_ok=True)

@@ -38,7 +38,12 @@ from mediatop.cleanup.fsops import (
 )
 from mediatop.cleanup.optimize import EncodeTask, encode_image
 from mediatop.cleanup.plan import Plan, PlanEntry
-from mediatop.store.cleanup_journal import JournalIntent, journal_intents, journal_settled
+from mediatop.store.cleanup_journal import (
+    JournalIntent,
+    journal_intents,
+    journal_settled,
+    sync_every_commit,
+)
 from mediatop.workers.pool import run_isolated
 
 ENCODE_TIMEOUT_S = 60.0
@@ -53,7 +58,7 @@ def apply_optimize(
     workers: int = 2,
 ) -> ApplyResult:
     """Write the plan's smaller images (see the module docstring)."""
-    conn.execute("PRAGMA synchronous = FULL")
+    sync_every_commit(conn)
     target = quarantine_folder(quarantine_base, plan.plan_id)
     os.makedirs(target, mode=0o700, exist_ok=True)
     skipped: list[Skipped] = []

@@ -13,8 +13,6 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-import humanize
-
 from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.textsafe import visible
 
@@ -55,6 +53,8 @@ def confirm(question: str, yes: bool) -> None:
 
 
 def size(value: int) -> str:
+    import humanize  # not at the top: `--help` stays instant
+
     return humanize.naturalsize(value, binary=False)
 
 

@@ -18,6 +18,13 @@ from mediatop.store.connection import transaction
 from mediatop.store.library_facts import library_changed
 
 
+def sync_every_commit(conn: sqlite3.Connection) -> None:
+    """Make each commit of `conn` reach the disk before it returns (SQLite's FULL sync):
+    after a power cut, the journal still names every move that may have been made."""
+    # SQLite-only: PRAGMA synchronous (PostgreSQL commits durably by default).
+    conn.execute("PRAGMA synchronous = FULL")
+
+
 @dataclass(frozen=True)
 class JournalIntent:
     """One move about to happen: what goes where, and the file as it was planned."""
