@@ -199,3 +199,18 @@ def test_an_edited_plan_cannot_name_a_file_outside_the_root(tmp_path: Path) -> N
     plan_file.write_text(json.dumps(data))
     with pytest.raises(InputError, match="unsafe path"):
         library.load_plan(plan_file)
+
+
+def test_files_of_one_name_in_more_folders_than_a_batch_holds_open_go_each_to_its_place(
+    tmp_path: Path,
+) -> None:
+    # 450 folders > the 400 folder descriptors a batch may hold: the batch is cut there
+    files = {f"2019/{n:03}/thumb.jpg".encode(): b"%03d" % n * 4 for n in range(450)}
+    library = scanned_library(tmp_path, files)
+    before = snapshot(library.settings.root)
+    plan = library.plan_cleanup(max_risk="medium")
+    result = library.apply_plan(plan)
+    assert (result.moved, result.skipped) == (450, ())
+    assert snapshot(Path(os.fsdecode(result.quarantine))) == before
+    assert library.undo_cleanup(plan.plan_id).restored == 450
+    assert snapshot(library.settings.root) == before

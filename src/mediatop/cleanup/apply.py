@@ -17,7 +17,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mediatop.cleanup.fsops import Expected, Folders, Skip, checked_stat, folders, move_out
@@ -31,6 +31,8 @@ from mediatop.store.cleanup_journal import (
 from mediatop.store.queries.cleanup import FileActivity, file_activity
 
 BATCH_FILES = 500
+# Folder descriptors a batch may hold open (well under the usual limit of 1,024).
+MAX_OPEN = 400
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,30 @@ def quarantine_folder(quarantine_base: bytes, plan_id: str) -> bytes:
     return os.path.join(quarantine_base, os.fsencode(plan_id))
 
 
+class _Tally:
+    """What the run has done so far, told to the progress callback file by file."""
+
+    def __init__(self, total: int, progress: Callable[[ApplyProgress], None] | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.moved = self.bytes = 0
+        self.skipped: list[Skipped] = []
+
+    def skip(self, entry: PlanEntry, reason: str) -> None:
+        self.skipped.append(Skipped(entry.candidate.path, reason))
+        self._tell(entry, False)
+
+    def move(self, entry: PlanEntry) -> None:
+        self.moved += 1
+        self.bytes += entry.candidate.size
+        self._tell(entry, True)
+
+    def _tell(self, entry: PlanEntry, moved: bool) -> None:
+        if self.progress is not None:
+            done = self.moved + len(self.skipped)
+            self.progress(ApplyProgress(done, self.total, entry.candidate.path, moved))
+
+
 def apply_cleanup(
     conn: sqlite3.Connection,
     plan: Plan,
@@ -79,47 +105,48 @@ def apply_cleanup(
     activity = file_activity(conn, [e.candidate.media_id for e in plan.entries])
     target = quarantine_folder(quarantine_base, plan.plan_id)
     os.makedirs(target, mode=0o700, exist_ok=True)
-    skipped: list[Skipped] = []
-    moved = moved_bytes = 0
-    total = len(plan.entries)
-
-    def report(entry: PlanEntry, done_moving: bool) -> None:
-        if progress is not None:
-            progress(ApplyProgress(moved + len(skipped), total, entry.candidate.path, done_moving))
-
+    tally = _Tally(len(plan.entries), progress)
     with folders(plan.root) as source, folders(target, create=True) as quarantine:
-        for batch in _batches(plan.entries, batch_files):
-            ready = []
-            for entry in batch:
-                try:
-                    ready.append(_prepare(entry, source, quarantine, activity))
-                except Skip as why:
-                    skipped.append(Skipped(entry.candidate.path, str(why)))
-                    report(entry, False)
-            now = int(time.time())
-            intents = [_intent(plan, target, entry) for entry, *_ in ready]
-            journal_ids = journal_intents(conn, intents, now)
-            settled: list[tuple[int, int | None]] = []
-            abandoned: list[int] = []
-            for (entry, src_fd, name, dst_fd), journal_id in zip(ready, journal_ids, strict=True):
-                try:
-                    move_out(src_fd, name, dst_fd, name, _expected(entry))
-                except (Skip, OSError) as why:
-                    abandoned.append(journal_id)
-                    skipped.append(Skipped(entry.candidate.path, _reason(why)))
-                    report(entry, False)
-                    continue
-                settled.append((journal_id, entry.candidate.media_id))
-                moved += 1
-                moved_bytes += entry.candidate.size
-                report(entry, True)
-            journal_settled(conn, settled, abandoned, int(time.time()))
-    return ApplyResult(plan.plan_id, moved, moved_bytes, tuple(skipped), target)
+        ready: list[_Ready] = []
+        for entry in plan.entries:
+            try:
+                ready.append(_prepare(entry, source, quarantine, activity))
+            except Skip as why:
+                tally.skip(entry, str(why))
+            # A batch holds its folders open until its moves are done: it ends before
+            # too many are open, and only then are they closed.
+            if len(ready) >= batch_files or source.opened + quarantine.opened >= MAX_OPEN:
+                _move_batch(conn, plan, target, ready, tally)
+                ready = []
+                source.close_folders()
+                quarantine.close_folders()
+        _move_batch(conn, plan, target, ready, tally)
+    return ApplyResult(plan.plan_id, tally.moved, tally.bytes, tuple(tally.skipped), target)
 
 
-def _batches(entries: Sequence[PlanEntry], size: int) -> Iterator[Sequence[PlanEntry]]:
-    for start in range(0, len(entries), max(1, size)):
-        yield entries[start : start + size]
+_Ready = tuple[PlanEntry, int, bytes, int]
+
+
+def _move_batch(
+    conn: sqlite3.Connection, plan: Plan, target: bytes, ready: list[_Ready], tally: _Tally
+) -> None:
+    """Journal the batch's moves, make them, then journal what was done."""
+    if not ready:
+        return
+    intents = [_intent(plan, target, entry) for entry, *_ in ready]
+    journal_ids = journal_intents(conn, intents, int(time.time()))
+    settled: list[tuple[int, int | None]] = []
+    abandoned: list[int] = []
+    for (entry, src_fd, name, dst_fd), journal_id in zip(ready, journal_ids, strict=True):
+        try:
+            move_out(src_fd, name, dst_fd, name, _expected(entry))
+        except (Skip, OSError) as why:
+            abandoned.append(journal_id)
+            tally.skip(entry, _reason(why))
+            continue
+        settled.append((journal_id, entry.candidate.media_id))
+        tally.move(entry)
+    journal_settled(conn, settled, abandoned, int(time.time()))
 
 
 def _expected(entry: PlanEntry) -> Expected:
@@ -132,7 +159,7 @@ def _reason(why: BaseException) -> str:
 
 def _prepare(
     entry: PlanEntry, source: Folders, quarantine: Folders, activity: dict[int, FileActivity]
-) -> tuple[PlanEntry, int, bytes, int]:
+) -> _Ready:
     """(entry, its folder's descriptor, its name, the quarantine folder's descriptor) of
     a file that may be moved now; Skip with the reason when it may not."""
     _check_still_unwanted(entry, activity.get(entry.candidate.media_id))

@@ -51,10 +51,16 @@ class Folders:
     """Descriptors of the folders under one base folder, opened without following any
     link and kept for the run (a batch touches the same folders again and again)."""
 
-    def __init__(self, base_fd: int, *, create: bool = False) -> None:
+    def __init__(self, base_fd: int, *, create: bool = False, mode: int = 0o700) -> None:
         self.base_fd = base_fd
         self.create = create
+        self.mode = mode
         self._open: dict[bytes, int] = {b"": base_fd}
+
+    @property
+    def opened(self) -> int:
+        """How many folder descriptors are held."""
+        return len(self._open)
 
     def parent_of(self, relative: bytes) -> tuple[int, bytes]:
         """(descriptor of the folder holding `relative`, its last name); Skip when a
@@ -73,12 +79,10 @@ class Folders:
             if not self.create:
                 raise Skip(f"its folder {os.fsdecode(relative)} is gone") from None
             with contextlib.suppress(FileExistsError):
-                os.mkdir(name, 0o700, dir_fd=parent)
+                os.mkdir(name, self.mode, dir_fd=parent)
             fd = self._open_existing(parent, name, relative)
         except OSError as exc:
             raise Skip(_folder_problem(relative, exc)) from None
-        if len(self._open) > 512:  # many folders: keep the descriptors few
-            self.close(keep_base=True)
         self._open[relative] = fd
         return fd
 
@@ -89,13 +93,17 @@ class Folders:
         except OSError as exc:
             raise Skip(_folder_problem(relative, exc)) from None
 
-    def close(self, *, keep_base: bool = False) -> None:
-        for relative, fd in list(self._open.items()):
+    def close_folders(self) -> None:
+        """Close the folders opened so far (not the base). Only between uses: a
+        descriptor handed out before is invalid after."""
+        for relative, fd in self._open.items():
             if relative:
                 os.close(fd)
         self._open = {b"": self.base_fd}
-        if not keep_base:
-            os.close(self.base_fd)
+
+    def close(self) -> None:
+        self.close_folders()
+        os.close(self.base_fd)
 
 
 def _folder_problem(relative: bytes, exc: OSError) -> str:
@@ -258,9 +266,10 @@ def _fsync_folder(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def folders(base: bytes, *, create: bool = False) -> Iterator[Folders]:
-    """The folders under `base`, closed when done."""
-    opened = Folders(open_root(base), create=create)
+def folders(base: bytes, *, create: bool = False, mode: int = 0o700) -> Iterator[Folders]:
+    """The folders under `base` (missing ones made with `mode` when `create`), closed
+    when done."""
+    opened = Folders(open_root(base), create=create, mode=mode)
     try:
         yield opened
     finally:

@@ -67,6 +67,8 @@ def apply_optimize(
     with folders(plan.root) as source, folders(target, create=True) as quarantine:
         tasks: dict[EncodeTask, PlanEntry] = {}
         for entry in plan.entries:
+            if source.opened > 256:
+                source.close_folders()
             try:
                 tasks[_read(source, entry)] = entry
             except Skip as why:
@@ -76,6 +78,9 @@ def apply_optimize(
         )
         for outcome in outcomes:
             entry = tasks[outcome.task]
+            if source.opened + quarantine.opened > 256:  # none is held between images
+                source.close_folders()
+                quarantine.close_folders()
             try:
                 if outcome.result is None:
                     raise Skip(f"it could not be re-encoded: {outcome.error}")

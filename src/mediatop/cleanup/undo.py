@@ -17,7 +17,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from mediatop.cleanup.fsops import Expected, Folders, Skip, file_hash, move_back, temp_name
+from mediatop.cleanup.fsops import (
+    Expected,
+    Folders,
+    Skip,
+    file_hash,
+    move_back,
+    open_root,
+    temp_name,
+)
 from mediatop.store.cleanup_journal import journal_purged, journal_undone
 from mediatop.store.queries.cleanup import JournalRow
 
@@ -54,8 +62,10 @@ def undo_moves(
         for done, row in enumerate(rows, 1):
             try:
                 if row.root not in by_root:
-                    by_root[row.root] = Folders(os.open(row.root, os.O_RDONLY | os.O_DIRECTORY),
-                                                create=True)  # fmt: skip
+                    # a folder emptied by the cleanup and removed since is made again
+                    by_root[row.root] = Folders(open_root(row.root), create=True, mode=0o777)
+                if by_root[row.root].opened > 256:  # each is used at once: none is held
+                    by_root[row.root].close_folders()
                 if _undo_one(row, by_root[row.root]):
                     restored += 1
                     restored_bytes += row.size
