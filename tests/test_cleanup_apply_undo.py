@@ -181,7 +181,7 @@ def test_a_duplicate_copy_is_planned_with_its_kept_copy_and_skipped_without_it(
     os.utime(root / "new/copy.jpg", ns=(OLD_NS + 86400 * 10**9,) * 2)
     library = MediaLibrary(Settings(root=root, db_path=tmp_path / "store.sqlite3"))
     library.scan(probe=False)
-    plan = library.plan_cleanup(unused_days=36_500, duplicates=True)  # nothing is that old
+    plan = library.plan_cleanup(unused=False, duplicates=True)  # the copies alone
     planned = [(e.candidate.path, e.candidate.kept_copy, e.candidate.risk) for e in plan.entries]
     assert planned == [(b"new/copy.jpg", b"old/original.jpg", "low")]
     assert plan.entries[0].candidate.reason == "duplicate"

@@ -152,3 +152,18 @@ def test_show_prints_hostile_names_as_plain_escaped_text(tmp_path: Path) -> None
     assert shown.returncode == 0
     assert "  2019/\\x1b[31mred\\xff.jpg  10 Bytes  unused, risk medium" in shown.stdout
     assert "\x1b" not in shown.stdout
+
+
+def test_plan_prints_json_and_duplicates_alone_plans_the_copies_alone(tmp_path: Path) -> None:
+    files = {b"a/one.jpg": b"same" * 50, b"b/two.jpg": b"same" * 50, b"c/other.jpg": b"o" * 70}
+    library = scanned_library(tmp_path, files)
+    root, db = str(library.settings.root), str(library.settings.db_path)
+    both = json.loads(_run("cleanup", "plan", root, "--db", db, "--risk", "medium").stdout)
+    # all three are old and unused (medium: no log); 200 + 200 + 70 bytes
+    assert (both["fileCount"], both["totalBytes"]) == (3, 470)
+    copies = json.loads(_run("cleanup", "plan", root, "--db", db, "--duplicates").stdout)
+    # one of the two equal files goes (a tie keeps the lowest id); its risk is low
+    assert [(f["reason"], f["size"], f["risk"]) for f in copies["files"]] == [
+        ("duplicate", 200, "low")
+    ]
+    assert copies["criteria"]["unusedDays"] is None

@@ -88,14 +88,16 @@ class CleanupLibrary:
     def plan_cleanup(
         self,
         *,
+        unused: bool = True,
         unused_days: int | None = None,
         duplicates: bool = False,
         max_risk: str = "low",
         min_size: int = 0,
         now: datetime | None = None,
     ) -> Plan:
-        """A plan of the unused files (no use in `unused_days`, the settings' days when
-        None) and, with `duplicates`, the exact duplicate copies; nothing is touched."""
+        """A plan of the unused files (with `unused`: no use in `unused_days`, the
+        settings' days when None) and, with `duplicates`, the exact duplicate copies;
+        nothing is touched."""
         from mediatop.cleanup.planning import RISK_ORDER, build_cleanup_plan
 
         if max_risk not in RISK_ORDER:
@@ -103,9 +105,12 @@ class CleanupLibrary:
         moment = now or datetime.now(UTC)
         days = unused_days or self.settings.unused_days
         self._require_store()
-        candidates = self._unused(days, moment) + (self._duplicates(moment) if duplicates else [])
+        candidates = self._unused(days, moment) if unused else []
+        if duplicates:
+            candidates += self._duplicates(moment)
         criteria: dict[str, Any] = {
-            "unusedDays": days, "duplicates": duplicates, "risk": max_risk, "minSize": min_size,
+            "unusedDays": days if unused else None, "duplicates": duplicates, "risk": max_risk,
+            "minSize": min_size,
         }  # fmt: skip
         with self._reader() as conn:
             return build_cleanup_plan(

@@ -62,9 +62,9 @@ def register(subparsers: Subcommands) -> None:
 def _register_plan(commands: Any) -> None:
     plan = commands.add_parser(
         "plan", help="write a plan of unused (and duplicate) files to remove",
-        description="List the unused files (and, with --duplicates, the exact duplicate "
-        "copies) with their evidence, size, mtime and inode. Nothing is touched. Without "
-        "-o the plan is printed on stdout as JSON.",
+        description="List the unused files and, with --duplicates, the exact duplicate "
+        "copies (--duplicates alone: the copies alone), with their evidence, size, mtime "
+        "and inode. Nothing is touched. Without -o the plan is printed on stdout as JSON.",
     )  # fmt: skip
     add_root_arguments(plan)
     plan.add_argument(
@@ -149,9 +149,11 @@ def run_plan(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UserError(f"--min-size: {exc}", EXIT_USAGE) from None
     library = open_library(args)
+    # --duplicates alone plans the copies alone; --unused (or neither) the unused files
+    unused = args.unused is not None or not args.duplicates
     plan = library.plan_cleanup(
-        unused_days=args.unused, duplicates=args.duplicates, max_risk=args.risk,
-        min_size=min_size,
+        unused=unused, unused_days=args.unused, duplicates=args.duplicates,
+        max_risk=args.risk, min_size=min_size,
     )  # fmt: skip
     data = library.plan_data(plan)
     if args.output is None:
