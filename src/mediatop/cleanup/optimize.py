@@ -104,6 +104,7 @@ def avif_note() -> str | None:
 class EncodeTask:
     """An image's bytes and how to re-encode them (what a pool worker receives)."""
 
+    media_id: int  # two copies of one image are two tasks
     data: bytes
     format: str
     quality: int | None

@@ -118,7 +118,7 @@ def _read(source: Folders, entry: PlanEntry) -> EncodeTask:
     if len(data) != entry.candidate.size:
         raise Skip("it changed since the plan (size)")
     e = entry.encoding
-    return EncodeTask(data, e.format, e.quality, e.lossless, e.width)
+    return EncodeTask(entry.candidate.media_id, data, e.format, e.quality, e.lossless, e.width)
 
 
 def _write(
