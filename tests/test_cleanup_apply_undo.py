@@ -69,12 +69,14 @@ def test_a_file_changed_after_planning_is_skipped(tmp_path: Path) -> None:
     root = library.settings.root
     (root / "2019/z/mid.jpg").write_bytes(b"z" * 2000)  # same size, new mtime
     os.utime(root / "2019/a/big.jpg", ns=(OLD_NS, OLD_NS + 1))  # only the mtime
+    previewed = {s.path: s.reason for s in library.would_skip(plan)}
     result = library.apply_plan(plan)
     skipped = {s.path: s.reason for s in result.skipped}
     assert skipped == {
         b"2019/z/mid.jpg": "it changed since the plan (mtime)",
         b"2019/a/big.jpg": "it changed since the plan (mtime)",
     }
+    assert previewed == skipped  # the preview said so before anything moved
     assert (result.moved, result.bytes_moved) == (2, 1500)  # small.jpg 1000 + café.png 500
     assert (root / "2019/z/mid.jpg").read_bytes() == b"z" * 2000
 

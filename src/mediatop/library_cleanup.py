@@ -26,7 +26,7 @@ from mediatop.config import Settings
 from mediatop.errors import InputError, MediatopError, StoreReadOnlyError
 
 if TYPE_CHECKING:
-    from mediatop.cleanup.apply import ApplyProgress, ApplyResult
+    from mediatop.cleanup.apply import ApplyProgress, ApplyResult, Skipped
     from mediatop.cleanup.plan import Candidate, Plan
     from mediatop.cleanup.undo import PurgeResult, UndoResult
 
@@ -168,6 +168,14 @@ class CleanupLibrary:
         from mediatop.cleanup.plan import plan_to_json
 
         return plan_to_json(plan)
+
+    def would_skip(self, plan: Plan) -> list[Skipped]:
+        """The plan's files that applying it now would skip, with the reason; nothing
+        is touched (what a preview shows before its confirmation)."""
+        from mediatop.cleanup.apply import would_skip
+
+        with self._reader() as conn:
+            return would_skip(conn, plan)
 
     # -- changing files ------------------------------------------------------------
 

@@ -162,13 +162,40 @@ def _prepare(
 ) -> _Ready:
     """(entry, its folder's descriptor, its name, the quarantine folder's descriptor) of
     a file that may be moved now; Skip with the reason when it may not."""
+    src_fd, name = _checked(entry, source, activity)
+    dst_fd, _ = quarantine.parent_of(entry.candidate.path)
+    return entry, src_fd, name, dst_fd
+
+
+def _checked(
+    entry: PlanEntry, source: Folders, activity: dict[int, FileActivity]
+) -> tuple[int, bytes]:
     _check_still_unwanted(entry, activity.get(entry.candidate.media_id))
     src_fd, name = source.parent_of(entry.candidate.path)
     checked_stat(src_fd, name, _expected(entry))
     if entry.candidate.kept_copy is not None:
         _check_kept_copy(source, entry.candidate.kept_copy, entry.candidate.size)
-    dst_fd, _ = quarantine.parent_of(entry.candidate.path)
-    return entry, src_fd, name, dst_fd
+    return src_fd, name
+
+
+def would_skip(conn: sqlite3.Connection, plan: Plan) -> list[Skipped]:
+    """What applying the plan now would skip, and why, touching nothing (a preview's
+    "would be skipped"; apply checks each file again as it goes)."""
+    activity = file_activity(conn, [e.candidate.media_id for e in plan.entries])
+    skipped = []
+    with folders(plan.root) as source:
+        for entry in plan.entries:
+            if source.opened > 256:
+                source.close_folders()  # each is used at once: none is held
+            try:
+                if plan.kind == "optimize":
+                    fd, name = source.parent_of(entry.candidate.path)
+                    checked_stat(fd, name, _expected(entry))
+                else:
+                    _checked(entry, source, activity)
+            except Skip as why:
+                skipped.append(Skipped(entry.candidate.path, str(why)))
+    return skipped
 
 
 def _check_still_unwanted(entry: PlanEntry, now: FileActivity | None) -> None:
