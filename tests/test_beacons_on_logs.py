@@ -17,6 +17,7 @@ from mediatop.model import UsageEvent
 from mediatop.scan import scan_root
 from mediatop.store import connect
 from mediatop.store.events import record_usage_events_committed
+from migration_support import UNDO_0040
 
 PREFIXES = ("/uploads/",)
 CHROME = (
@@ -243,7 +244,9 @@ def test_an_upgraded_store_knows_the_hours_its_logs_already_cover(tmp_path: Path
         "DROP TABLE log_hours; DROP TABLE uncovered_uses; "
         # what the later migrations (31: misses apart, 33: latency ranges) added, undone
         "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
-        "ALTER TABLE latency_histogram DROP COLUMN max_ms; PRAGMA user_version = 21;"
+        "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
+        + UNDO_0040
+        + "PRAGMA user_version = 21;"
     )
     conn.close()
     conn = connect(tmp_path / "old" / "store.sqlite3")

@@ -17,6 +17,7 @@ from mediatop.store import (
     StoreTooNewError,
     connect,
 )
+from migration_support import UNDO_0040
 
 SEED_COLUMNS = {
     "media_usage_events": {
@@ -58,7 +59,9 @@ def test_a_reader_upgrades_a_store_an_older_mediatop_wrote(tmp_path: Path) -> No
     conn.executescript(
         "DROP TABLE library_facts; DROP TABLE library_state; "
         "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
-        "ALTER TABLE latency_histogram DROP COLUMN max_ms; PRAGMA user_version = 20;"
+        "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
+        + UNDO_0040
+        + "PRAGMA user_version = 20;"
     )
     conn.close()
     reader = connect(path, readonly=True)
@@ -217,7 +220,9 @@ def test_misses_an_older_mediatop_mixed_are_dropped_on_upgrade(tmp_path: Path) -
         "PRIMARY KEY(path, date)) WITHOUT ROWID; "
         "INSERT INTO media_misses VALUES (x'6f6c642e6a7067', '2024-10-10', 5, 404); "
         "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
-        "ALTER TABLE latency_histogram DROP COLUMN max_ms; PRAGMA user_version = 21;"
+        "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
+        + UNDO_0040
+        + "PRAGMA user_version = 21;"
     )
     conn.close()
     upgraded = connect(path)

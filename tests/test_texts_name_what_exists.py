@@ -67,7 +67,8 @@ def test_the_guard_reads_commands_and_refuses_made_up_ones() -> None:
     assert any(words[:2] == ["report", "usage"] for _where, words in named)
     assert any(words[:2] == ["locations", "scan"] for _where, words in named)
     assert _exists(["ROOT"]) and _exists(["report", "NAME", "ROOT"])
-    assert not _exists(["cleanup", "plan"]) and not _exists(["serve"])
+    assert not _exists(["cleanup", "erase"]) and not _exists(["serve"])
+    assert _exists(["cleanup", "plan"]) and _exists(["optimize", "apply"])
     assert not _exists(["report", "cleanup"]) and not _exists(["locations", "export"])
 
 

@@ -30,6 +30,7 @@ from mediatop.store.connection import HOURLY_ROLLUPS
 from mediatop.store.events import record_usage_events
 from mediatop.store.files import SeenFile, insert_new
 from mediatop.timerange import parse_range
+from migration_support import UNDO_0040
 from test_analytics_usage_fixtures import Store, make_store
 
 NOW = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
@@ -214,7 +215,8 @@ def test_a_store_from_before_hourly_rollups_gets_them_rebuilt_from_its_events(ed
         # and what migration 33 (latency ranges) added after them
         "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
         "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
-        f"PRAGMA user_version = {HOURLY_ROLLUPS - 1};"
+        + UNDO_0040
+        + f"PRAGMA user_version = {HOURLY_ROLLUPS - 1};"
     )
     store.conn.close()
     store.conn = connect(path)

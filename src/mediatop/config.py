@@ -29,7 +29,14 @@ class Settings:
     url_prefixes: tuple[str, ...] = DEFAULT_URL_PREFIXES
     unused_days: int = DEFAULT_UNUSED_DAYS
     demo: bool = False
+    # Where "read-only" was asked for (a flag, MEDIATOP_READONLY or mediatop.toml), or
+    # None: a read-only mediatop moves, writes and deletes no file (cleanup, optimise).
+    readonly_source: str | None = None
     probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+
+    @property
+    def readonly(self) -> bool:
+        return self.readonly_source is not None
 
 
 def default_store_folder() -> Path:
@@ -101,7 +108,7 @@ def _from_file() -> tuple[dict[str, Any], Path | None]:
 
 def _from_env() -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for key in ("db", "quota", "url_prefixes", "unused_days"):
+    for key in ("db", "quota", "url_prefixes", "unused_days", "readonly"):
         value = os.environ.get(f"MEDIATOP_{key.upper()}")
         if value:
             found[key] = value
@@ -130,6 +137,19 @@ def _unused_days(value: Any) -> int:
     return days
 
 
+def _readonly(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"must be true or false, not {value!r}")
+
+
 def normalise_prefix(prefix: str) -> str:
     """A URL prefix as request paths are matched: one leading and one trailing slash, no
     repeated ones (request paths have theirs merged too); `/` stays `/`, the whole URL
@@ -146,6 +166,7 @@ def load_settings(
     url_prefixes: str | list[str] | None = None,
     unused_days: int | str | None = None,
     demo: bool = False,
+    readonly: bool | None = None,
 ) -> Settings:
     """Settings for `root`, merging flags (the arguments) over env over file over defaults.
 
@@ -154,7 +175,10 @@ def load_settings(
     from_file, config_path = _from_file()
     from_env = _from_env()
     merged: dict[str, Any] = {**from_file, **from_env}
-    flags = {"db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days}
+    flags = {
+        "db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days,
+        "readonly": readonly or None,  # no flag turns a configured read-only off
+    }  # fmt: skip
     merged.update({k: v for k, v in flags.items() if v is not None})
 
     def source(key: str) -> str:
@@ -180,7 +204,12 @@ def load_settings(
         days = _unused_days(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
     except ConfigError as exc:
         raise ConfigError(f"{source('unused_days')}: {exc}") from None
+    try:
+        readonly_source = source("readonly") if _readonly(merged.get("readonly")) else None
+    except ConfigError as exc:
+        raise ConfigError(f"{source('readonly')}: {exc}") from None
     return Settings(
+        readonly_source=readonly_source,
         root=root_path,
         db_path=db_path,
         quota_bytes=quota_bytes,

@@ -15,6 +15,8 @@ the calling thread. The object itself only holds settings; `close()` ends its us
 
 The dashboard uses the same object: the live methods it inherits from
 `mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
+Cleanup and optimise (plans, apply, undo, list, purge) come from
+`mediatop.library_cleanup`.
 
 Heavy modules are imported inside the methods, so importing this module (the CLI's
 `--help`) stays cheap. The dataclasses the methods return are named for the faces in
@@ -43,6 +45,7 @@ from mediatop.errors import (
     StoreReadOnlyError,
     StoreWriteError,
 )
+from mediatop.library_cleanup import CleanupLibrary
 from mediatop.library_live import LiveLibrary, MeasureProgress
 from mediatop.timerange import TimeRange
 
@@ -56,7 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(LiveLibrary):
+class MediaLibrary(LiveLibrary, CleanupLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this

@@ -13,6 +13,10 @@ from mediatop.analytics.images.opportunities import OptimizationOpportunity
 from mediatop.analytics.library.overview import OverviewReport, TypeTotals
 from mediatop.analytics.optimization.report import OptimizationLine, OptimizationSummary
 from mediatop.analytics.performance.report import DashboardPerformance
+from mediatop.cleanup.apply import ApplyProgress, ApplyResult, Skipped
+from mediatop.cleanup.plan import Candidate, Encoding, Plan, PlanEntry
+from mediatop.cleanup.undo import PurgeResult, Refused, UndoResult
+from mediatop.library_cleanup import QuarantinedPlan
 from mediatop.library_live import MeasureProgress
 from mediatop.scan import ScanProgress, ScanSummary
 from mediatop.scan.watch import (
@@ -27,9 +31,13 @@ from mediatop.store.watch import StoreChanged
 
 __all__ = [
     "TREE_POLL_SECONDS",
+    "ApplyProgress",
+    "ApplyResult",
     "Breakdown",
+    "Candidate",
     "DashboardPerformance",
     "DashboardSnapshot",
+    "Encoding",
     "FileDetail",
     "FileEngagement",
     "FileReport",
@@ -43,9 +51,16 @@ __all__ = [
     "OptimizationOpportunity",
     "OptimizationSummary",
     "OverviewReport",
+    "Plan",
+    "PlanEntry",
+    "PurgeResult",
+    "QuarantinedPlan",
+    "Refused",
     "ScanProgress",
     "ScanSummary",
+    "Skipped",
     "StoreChanged",
     "TypeTotals",
+    "UndoResult",
     "WatchHeld",
 ]

@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "mediatop.cli.scan_cmd",
     "mediatop.cli.report_cmd",
     "mediatop.cli.ingest_cmd",
+    "mediatop.cli.cleanup_cmd",
+    "mediatop.cli.optimize_cmd",
 )
 
 

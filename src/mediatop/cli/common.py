@@ -41,6 +41,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             quota=args.quota,
             url_prefixes=args.url_prefixes,
             unused_days=getattr(args, "unused_days", None),
+            readonly=getattr(args, "readonly", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc

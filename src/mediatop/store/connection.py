@@ -243,8 +243,11 @@ def database_file(conn: sqlite3.Connection) -> str:
     return str(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
-# SQLite-only: the files SQLite keeps beside a database (WAL, shared memory, journal).
-STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal")
+# The folder beside the store where cleanup keeps quarantined files (mediatop.cleanup).
+QUARANTINE_SUFFIX = b".quarantine"
+# SQLite-only: the files SQLite keeps beside a database (WAL, shared memory, journal),
+# and the quarantine folder: a scan of a root that holds the store leaves them all out.
+STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal", QUARANTINE_SUFFIX)
 
 
 @contextmanager

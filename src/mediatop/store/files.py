@@ -111,6 +111,7 @@ def update_changed(
     probe_resets = ", ".join(f"{c} = NULL" for c in _PROBE_COLUMNS)
     conn.executemany(
         f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
+        f"quarantined_at = NULL, "
         f"probed_at = CASE WHEN ? THEN NULL ELSE {int(now)} END, probe_error = NULL, "
         f"meta = NULL, content_hash = NULL, phash = NULL, {probe_resets} WHERE id = ?",
         [(f.size, f.mtime_ns, f.inode, f.has_prober, file_id) for file_id, f in files],

@@ -43,13 +43,18 @@ def counts_by_kind(conn: sqlite3.Connection) -> list[tuple[str, int, int, int, i
 
 # The columns a count by time may use, with the covering index on each.
 _TIME_INDEXES = {"uploaded_at": "media_files_uploaded", "deleted_at": "media_files_deleted"}
+# A quarantined file (cleanup) has left the library but is not deleted until purged; the
+# partial index media_files_deleted holds only the deleted (migration 0040).
+_COUNTED = {"uploaded_at": "", "deleted_at": " AND quarantined_at IS NULL"}
 
 
 def count_between(conn: sqlite3.Connection, column: str, start: int, end: int) -> int:
     """Files whose `column` (uploaded_at or deleted_at) falls in [start, end)."""
     if column not in _TIME_INDEXES:
         raise ValueError(f"not a time column of media_files: {column}")
-    query = f"SELECT count(*) FROM media_files WHERE {column} >= ? AND {column} < ?"
+    query = (
+        f"SELECT count(*) FROM media_files WHERE {column} >= ? AND {column} < ?{_COUNTED[column]}"
+    )
     return int(conn.execute(query, (start, end)).fetchone()[0])
 
 
@@ -57,7 +62,10 @@ def time_span(conn: sqlite3.Connection, column: str) -> tuple[int | None, int | 
     """The earliest and latest `column` (uploaded_at or deleted_at) of any file."""
     if column not in _TIME_INDEXES:
         raise ValueError(f"not a time column of media_files: {column}")
-    low, high = conn.execute(f"SELECT MIN({column}), MAX({column}) FROM media_files").fetchone()
+    low, high = conn.execute(
+        f"SELECT MIN({column}), MAX({column}) FROM media_files "
+        f"WHERE {column} IS NOT NULL{_COUNTED[column]}"
+    ).fetchone()
     return low, high
 
 
@@ -74,7 +82,10 @@ def counts_per_period(
     if column not in _TIME_INDEXES:
         raise ValueError(f"not a time column of media_files: {column}")
     index = _TIME_INDEXES[column]
-    within = f"FROM media_files INDEXED BY {index} WHERE {column} >= m.low AND {column} < m.high"
+    within = (
+        f"FROM media_files INDEXED BY {index} WHERE {column} >= m.low AND {column} < m.high"
+        f"{_COUNTED[column]}"
+    )
     # Answers: how many files (and bytes) were uploaded (or deleted) each period?
     # SQLite-only: json_each, `->>`, INDEXED BY and TOTAL (PostgreSQL: unnest of arrays,
     # its own planner, COALESCE(SUM(...), 0)).
@@ -107,7 +118,7 @@ def bytes_per_day_since(conn: sqlite3.Connection, column: str, ts: int) -> list[
     # SQLite-only: date(..., 'unixepoch') (PostgreSQL: to_timestamp(...)::date).
     return conn.execute(
         f"SELECT date({column}, 'unixepoch'), SUM(size) FROM media_files "
-        f"WHERE {column} >= ? GROUP BY 1",
+        f"WHERE {column} >= ?{_COUNTED[column]} GROUP BY 1",
         (ts,),
     ).fetchall()
 

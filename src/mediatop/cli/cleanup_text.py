@@ -1,0 +1,116 @@
+"""What `cleanup` and `optimize` print: plans, apply, undo and purge results as text or
+JSON, the confirmation they ask for, and the flags they share (`--readonly`, days).
+
+Every path shown comes from outside (file names), so it is made visible
+(`textsafe.visible`): a name cannot send escape sequences to the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from mediatop.cli.output import EXIT_USAGE, UserError, info
+from mediatop.textsafe import visible
+
+_DAYS = re.compile(r"^\s*(\d{1,5})\s*d?\s*$")
+MAX_DAYS = 36_500
+
+
+def days(text: str) -> int:
+    """An argparse `type`: `90d` or `90`, a whole number of days from 0 to 36,500."""
+    match = _DAYS.match(text)
+    if match is None or int(match.group(1)) > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days such as 30d")
+    return int(match.group(1))
+
+
+def add_readonly(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--readonly",
+        action="store_true",
+        default=None,
+        help="refuse to move, write or delete any file (also MEDIATOP_READONLY=1 or "
+        "readonly = true in mediatop.toml)",
+    )
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Go on only with `--yes` or a `y` typed at a terminal; without a terminal, a
+    usage error rather than a wait for an answer that cannot come."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UserError(f"{question}: pass --yes to confirm (no terminal to ask)", EXIT_USAGE)
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise UserError("nothing was done (not confirmed)")
+
+
+def size(value: int) -> str:
+    import humanize  # not at the top: `--help` stays instant
+
+    return humanize.naturalsize(value, binary=False)
+
+
+def show_path(item: dict[str, Any]) -> str:
+    return visible(item["path"])
+
+
+def plan_lines(plan: dict[str, Any]) -> list[str]:
+    """A plan as text: its files with the reason and evidence, then the totals."""
+    kind = plan["kind"]
+    lines = [f"plan {plan['planId']} ({kind}) of {visible(plan['root']['path'])}, "
+             f"made {plan['createdAt']}"]  # fmt: skip
+    for item in plan["files"]:
+        lines.append(f"  {show_path(item)}  {size(item['size'])}  {_why(item)}")
+        lines += [f"      - {visible(said)}" for said in item["evidence"]]
+    verb = "saves" if kind == "optimize" else "frees"
+    lines.append(f"{plan['fileCount']} file(s); applying it {verb} {size(plan['totalBytes'])}")
+    if plan["leftOutByRisk"]:
+        lines.append(f"{plan['leftOutByRisk']} candidate(s) above --risk "
+                     f"{plan['criteria'].get('risk')} left out")  # fmt: skip
+    if plan["notFound"]:
+        lines.append(f"{len(plan['notFound'])} candidate(s) gone or changed since the last "
+                     "scan left out")  # fmt: skip
+    if note := plan["criteria"].get("note"):
+        lines.append(note)
+    return lines
+
+
+def _why(item: dict[str, Any]) -> str:
+    if (opt := item.get("optimize")) is not None:
+        return f"{opt['target']} -> {size(opt['bytesAfter'])} ({visible(opt['output']['path'])})"
+    confidence = item.get("confidence")
+    sure = f", confidence {confidence:.2f}" if confidence is not None else ""
+    return f"{item['reason']}, risk {item['risk']}{sure}"
+
+
+def apply_data(result: Any) -> dict[str, Any]:
+    return {
+        "planId": result.plan_id,
+        "moved": result.moved,
+        "bytes": result.bytes_moved,
+        "quarantine": _text(result.quarantine),
+        "skipped": [{"path": _text(s.path), "reason": s.reason} for s in result.skipped],
+    }
+
+
+def refused_data(items: Iterable[Any]) -> list[dict[str, str]]:
+    return [{"path": _text(r.path), "reason": r.reason} for r in items]
+
+
+def _text(raw: bytes) -> str:
+    import os
+
+    return os.fsdecode(raw)
+
+
+def print_skips(items: list[dict[str, str]], what: str) -> None:
+    for item in items:
+        info(f"{what} {visible(item['path'])}: {visible(item['reason'])}")

@@ -1,0 +1,14 @@
+"""What later migrations added, as SQL that takes it away again: a test that winds a store
+back to an older `user_version` runs this first, so the newer migrations can run again."""
+
+from __future__ import annotations
+
+# Migration 0040 (cleanup): the journal's columns, the quarantined mark and the indexes
+# over them.
+_COLUMNS_0040 = ("state", "action", "root", "inode", "written_path", "written_size",
+                 "written_hash", "purged_at")  # fmt: skip
+UNDO_0040 = (
+    "DROP INDEX cleanup_journal_state; DROP INDEX media_files_deleted; "
+    + "".join(f"ALTER TABLE cleanup_journal DROP COLUMN {column}; " for column in _COLUMNS_0040)
+    + "ALTER TABLE media_files DROP COLUMN quarantined_at; "
+)
