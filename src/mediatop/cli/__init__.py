@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "mediatop.cli.scan_cmd",
     "mediatop.cli.report_cmd",
     "mediatop.cli.ingest_cmd",
+    "mediatop.cli.serve_cmd",
 )
 
 
