@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -111,7 +112,7 @@ def build_app(library: MediaLibrary, options: ServeOptions) -> ASGIApp:
         exception_handlers={HTTPException: http_error, Exception: internal_error},
         middleware=[
             Middleware(
-                CORSMiddleware,
+                JsonCors,
                 allow_origins=list(options.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type"],
@@ -120,6 +121,18 @@ def build_app(library: MediaLibrary, options: ServeOptions) -> ASGIApp:
         ],
     )
     return NoTraceback(app)
+
+
+class JsonCors(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as a JSON error like the rest."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            return response
+        message = bytes(response.body).decode("utf-8", "replace")
+        headers = {k: v for k, v in response.headers.items() if k.startswith("access-control")}
+        return error_response(ApiError(response.status_code, message, headers=headers))
 
 
 class NoTraceback:
