@@ -100,8 +100,12 @@ async def _drive(port: int, requests: int, clients: int) -> dict[str, object]:
     start = time.perf_counter()
     await asyncio.gather(*(_client(port, share, latencies, accepted) for _ in range(clients)))
     elapsed = time.perf_counter() - start
-    return {"answered": len(latencies), "accepted": accepted[0], "seconds": elapsed,
-            "latencies": sorted(latencies)}  # fmt: skip
+    return {
+        "answered": len(latencies),
+        "accepted": accepted[0],
+        "seconds": elapsed,
+        "latencies": sorted(latencies),
+    }
 
 
 def run_client(port: int, requests: int, clients: int) -> None:
@@ -140,8 +144,9 @@ def _library(folder: Path) -> tuple[Path, Path]:
     for n in range(FILES):
         (root / f"f{n:03d}.jpg").write_bytes(b"\xff\xd8" + n.to_bytes(2, "big"))
     mediatop = [sys.executable, "-m", "mediatop"]
-    subprocess.run([*mediatop, "scan", str(root), "--db", str(db), "--quiet", "--no-probe"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [*mediatop, "scan", str(root), "--db", str(db), "--quiet", "--no-probe"], check=True
+    )
     return root, db
 
 
@@ -187,8 +192,10 @@ def _line(name: str, result: dict[str, object]) -> float:
     latencies = result["latencies"]
     assert isinstance(latencies, list)
     rps = float(result["answered"]) / float(result["seconds"])  # type: ignore[arg-type]
-    print(f"{name:<34} {rps:>8,.0f} req/s   p50 {_percentile(latencies, 0.50):6.1f} ms   "
-          f"p99 {_percentile(latencies, 0.99):6.1f} ms   ({result['answered']} answered)")  # fmt: skip
+    print(
+        f"{name:<34} {rps:>8,.0f} req/s   p50 {_percentile(latencies, 0.50):6.1f} ms   "
+        f"p99 {_percentile(latencies, 0.99):6.1f} ms   ({result['answered']} answered)"
+    )
     return rps
 
 
@@ -222,23 +229,31 @@ def bench(requests: int, clients: int) -> None:
         finally:
             if server.poll() is None:
                 server.kill()
-        print(f"{clients} keep-alive clients in a second process, {requests} beacons, on loopback "
-              f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+        print(
+            f"{clients} keep-alive clients in a second process, {requests} beacons, on loopback "
+            f"(load average {os.getloadavg()[0]:.1f})"
+        )
         ref_rps = _line("reference (uvicorn, nothing stored)", ref)
         rps = _line("mediatop serve", timed)
         latencies = timed["latencies"]
         assert isinstance(latencies, list)
         p99 = _percentile(latencies, 0.99)
         print(f"ratio to the reference: {rps / ref_rps:.2f}x")
-        print(f"requests/s {rps:,.0f} (target >= {TARGET_RPS:,.0f}) "
-              f"{'✓' if rps >= TARGET_RPS else '✗'}")  # fmt: skip
-        print(f"p99 {p99:.1f} ms (target <= {TARGET_P99_MS:.0f} ms) "
-              f"{'✓' if p99 <= TARGET_P99_MS else '✗'}")  # fmt: skip
+        print(
+            f"requests/s {rps:,.0f} (target >= {TARGET_RPS:,.0f}) "
+            f"{'✓' if rps >= TARGET_RPS else '✗'}"
+        )
+        print(
+            f"p99 {p99:.1f} ms (target <= {TARGET_P99_MS:.0f} ms) "
+            f"{'✓' if p99 <= TARGET_P99_MS else '✗'}"
+        )
         accepted = int(timed["accepted"]) + int(cut["accepted"])  # type: ignore[call-overload]
         stored = _stored(db)
-        print(f"SIGKILL during round two ({cut['accepted']} accepted before it): "
-              f"202 answers {accepted}, events stored {stored} "
-              f"{'✓ none lost' if stored >= accepted else '✗ LOST ' + str(accepted - stored)}")  # fmt: skip
+        verdict = "✓ none lost" if stored >= accepted else f"✗ LOST {accepted - stored}"
+        print(
+            f"SIGKILL during round two ({cut['accepted']} accepted before it): "
+            f"202 answers {accepted}, events stored {stored} {verdict}"
+        )
 
 
 def main() -> None:
