@@ -108,3 +108,30 @@ def test_bad_requests_leave_no_traceback_and_sigterm_stops_it(
     assert process.stderr is not None
     console = process.stderr.read().decode()
     assert "Traceback" not in console and 'File "' not in console
+
+
+def test_beacons_are_stored_while_mediatop_ingest_writes_the_same_store(
+    library: MediaLibrary, tmp_path: Path
+) -> None:
+    """WAL and one writer thread: while `mediatop ingest` commits batch after batch in
+    another process, every beacon gets its 202, never a 503 or "database is locked"."""
+    from serve_support import running_server
+
+    line = ('198.51.100.7 - - [14/Mar/2026:10:{m:02d}:{s:02d} +0000] "GET /uploads/2024/05/'
+            'logo.png HTTP/1.1" 200 1000 "-" "{agent}"\n')  # fmt: skip
+    log = tmp_path / "big.log"
+    log.write_text("".join(line.format(m=n // 60 % 60, s=n % 60, agent=BROWSER)
+                           for n in range(60_000)))  # fmt: skip
+    root, db = str(library.settings.root), str(library.settings.db_path)
+    with running_server(library) as base, httpx.Client() as client:
+        command = [sys.executable, "-m", "mediatop", "ingest", root, "--db", db, str(log)]
+        # small batches: many write transactions while the beacons come in
+        ingest = subprocess.Popen([*command, "--batch-lines", "500"], stderr=subprocess.PIPE)
+        statuses = []
+        body = json.dumps({"mediaId": "2024/05/logo.png", "eventType": "share"})
+        while ingest.poll() is None or len(statuses) < 50:
+            statuses.append(client.post(base + MEDIA + "/track", content=body).status_code)
+        _out, err = ingest.communicate(timeout=120)
+    assert ingest.returncode == 0, err
+    assert b"60000 lines read" in err
+    assert set(statuses) == {202}

@@ -101,7 +101,13 @@ class GroupCommitWriter:
                 self.commits += 1
             except MediatopError as exc:
                 log.error("beacons not stored: %s", exc)
-                failed = ApiError(503, f"not stored, try again: {exc}")
+                # The driver's words ("database is locked") stay on the console.
+                failed = ApiError(
+                    503,
+                    "the store could not be written now; nothing of this "
+                    "request was stored, try again",
+                    headers={"Retry-After": "1"},
+                )
                 outcomes = [(p, failed if isinstance(o, int) else o) for p, o in outcomes]
         for pending, outcome in outcomes:
             try:
