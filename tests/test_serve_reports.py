@@ -94,6 +94,11 @@ def test_a_file_is_found_by_id_path_and_url_with_the_cli_figures(
     usage = httpx.get(f"{base}{MEDIA}/{expected['id']}/usage", params=RANGE).json()
     engagement = httpx.get(f"{base}{MEDIA}/2024%2F05%2Flogo.png/engagement", params=RANGE)
     assert usage == expected["usage"] and engagement.json() == expected["engagement"]
+    # the seed's MediaUsageData and MediaEngagement
+    assert {"id", "filename", "type", "size", "usageCount", "lastUsed", "usedIn", "views",
+            "downloads", "engagement"} <= usage.keys()  # fmt: skip
+    assert {"views", "clicks", "shares", "downloads", "averageViewTime",
+            "interactionRate"} <= engagement.json().keys()  # fmt: skip
     assert usage["views"] == 9 and engagement.json()["views"] == 9  # the log's 9 requests
 
 
