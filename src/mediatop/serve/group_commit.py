@@ -14,6 +14,7 @@ means beacons never fight each other for SQLite's lock (another process, such as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -63,6 +64,8 @@ class GroupCommitWriter:
 
     async def submit(self, events: Sequence[Mapping[str, Any]], kinds: tuple[str, ...]) -> int:
         """Store `events` (all or none) once committed; ApiError when one is refused."""
+        if not self._thread.is_alive():
+            raise ApiError(503, "the server is stopping; nothing was stored")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
         self._queue.put(_Pending(events, kinds, loop, future))
@@ -80,7 +83,13 @@ class GroupCommitWriter:
                 except queue.Empty:
                     break
             stopping = any(item is _STOP for item in batch)
-            self._commit([item for item in batch if isinstance(item, _Pending)])
+            requests = [item for item in batch if isinstance(item, _Pending)]
+            try:
+                self._commit(requests)
+            except Exception as exc:  # a bug must answer its requests, not end the thread
+                log.error("beacons not stored by an internal error: %r", exc)
+                for pending in requests:
+                    _answer(pending, ApiError(500, "internal error"))
             if stopping:
                 return
 
@@ -110,10 +119,7 @@ class GroupCommitWriter:
                 )
                 outcomes = [(p, failed if isinstance(o, int) else o) for p, o in outcomes]
         for pending, outcome in outcomes:
-            try:
-                pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
-            except RuntimeError:  # its loop has closed: the server is gone
-                continue
+            _answer(pending, outcome)
 
     def _parse(self, pending: _Pending) -> list[Any]:
         parsed = []
@@ -129,6 +135,11 @@ class GroupCommitWriter:
                 log.error("event refused by an internal error: %r", exc)
                 raise ApiError(500, "internal error", index=at) from None
         return parsed
+
+
+def _answer(pending: _Pending, outcome: int | ApiError) -> None:
+    with contextlib.suppress(RuntimeError):  # its loop has closed: the server is gone
+        pending.loop.call_soon_threadsafe(_settle, pending.future, outcome)
 
 
 def _settle(future: asyncio.Future[int], outcome: int | ApiError) -> None:
