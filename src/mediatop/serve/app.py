@@ -79,17 +79,18 @@ def build_app(library: MediaLibrary, options: ServeOptions) -> ASGIApp:
     async def openapi(request: Request) -> Response:
         return json_response(document)
 
-    routes = [Route("/api/openapi.json", guard(openapi, open_=True), methods=["GET"])]
+    post = ["POST"]
+    # The beacons first: Starlette tries the routes in order, and they are the busy ones.
+    routes = [
+        Route(MEDIA_PREFIX + "/track", guard(beacons.track, beacon=True), methods=post),
+        Route(MEDIA_PREFIX + "/engagement", guard(beacons.engagement, beacon=True), methods=post),
+        Route("/api/openapi.json", guard(openapi, open_=True), methods=["GET"]),
+    ]
     routes += [
         Route(MEDIA_PREFIX + path, guard(reader.report), methods=["GET"])
         for path in REPORT_ENDPOINTS
     ]
-    post = ["POST"]
-    routes += [
-        Route(MEDIA_PREFIX + "/track", guard(beacons.track, beacon=True), methods=post),
-        Route(MEDIA_PREFIX + "/engagement", guard(beacons.engagement, beacon=True), methods=post),
-        Route(MEDIA_PREFIX + "/{media:path}", guard(reader.media_file), methods=["GET"]),
-    ]
+    routes.append(Route(MEDIA_PREFIX + "/{media:path}", guard(reader.media_file), methods=["GET"]))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -110,17 +111,25 @@ def build_app(library: MediaLibrary, options: ServeOptions) -> ASGIApp:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: internal_error},
-        middleware=[
-            Middleware(
-                JsonCors,
-                allow_origins=list(options.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
-                max_age=600,
-            )
-        ],
+        middleware=_cors(options.cors_origins),
     )
     return NoTraceback(app)
+
+
+def _cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """CORS for the configured origins; none at all without one (a page of another
+    origin then cannot read an answer, and no request pays for the check)."""
+    if not origins:
+        return []
+    return [
+        Middleware(
+            JsonCors,
+            allow_origins=list(origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    ]
 
 
 class JsonCors(CORSMiddleware):
