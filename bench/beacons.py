@@ -199,6 +199,15 @@ def _line(name: str, result: dict[str, object]) -> float:
     return rps
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stored(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
@@ -219,7 +228,9 @@ def bench(requests: int, clients: int) -> None:
             reference.wait()
         server, port = _start_server(root, db)
         try:
+            cpu_before = _cpu_seconds(server.pid)
             timed = _result(_clients(port, requests, clients))
+            cpu_used = _cpu_seconds(server.pid) - cpu_before
             # Round two: cut short by SIGKILL while the clients still send.
             killed = _clients(port, requests, clients)
             time.sleep(0.5)
@@ -239,6 +250,8 @@ def bench(requests: int, clients: int) -> None:
         assert isinstance(latencies, list)
         p99 = _percentile(latencies, 0.99)
         print(f"ratio to the reference: {rps / ref_rps:.2f}x")
+        if cpu_used > 0:  # what a beacon costs the server, whatever else the machine runs
+            print(f"server CPU per beacon: {cpu_used / int(timed['answered']) * 1e6:.0f} us")  # type: ignore[call-overload]
         print(
             f"requests/s {rps:,.0f} (target >= {TARGET_RPS:,.0f}) "
             f"{'✓' if rps >= TARGET_RPS else '✗'}"
