@@ -15,7 +15,7 @@ import pytest
 from mediatop.cli import main
 from mediatop.errors import InputError
 from mediatop.library import MediaLibrary
-from mediatop.serve.access import RateLimiter, check_options, is_loopback, verdict
+from mediatop.serve.access import RateLimiter, check_options, describe, is_loopback, verdict
 from mediatop.serve.options import ServeOptions
 from serve_support import running_server, traffic_library
 
@@ -61,6 +61,12 @@ def test_the_rule_for_each_address_endpoint_and_header(
 ) -> None:
     rule = verdict(options, beacon=beacon, authorization=header)
     assert (rule.allowed, rule.rate_limited) == (allowed, limited)
+
+
+def test_the_start_up_line_says_who_may_call() -> None:
+    assert describe(ServeOptions()) == "no token, loopback only"
+    exposed = ServeOptions(host="0.0.0.0", token=TOKEN, public_beacons=True)
+    assert describe(exposed) == "token required; beacons public, rate-limited"
 
 
 def test_the_rate_limit_refills_at_its_rate() -> None:

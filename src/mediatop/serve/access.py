@@ -45,6 +45,14 @@ def check_options(options: ServeOptions) -> None:
         )
 
 
+def describe(options: ServeOptions) -> str:
+    """Who may call, in a few words, for the start-up line."""
+    rule = "no token, loopback only" if options.token is None else "token required"
+    if options.public_beacons:
+        rule += "; beacons public, rate-limited"
+    return rule
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a request may go on, and whether it counts against its client's rate."""

@@ -88,6 +88,8 @@ def address_of(sock: socket.socket) -> str:
 
 def serve(app: Any, sock: socket.socket, options: ServeOptions) -> None:
     """Serve until SIGINT or SIGTERM (uvicorn stops gracefully on either)."""
-    sys.stderr.write(f"mediatop serve: listening on {address_of(sock)}\n")
+    from mediatop.serve.access import describe
+
+    sys.stderr.write(f"mediatop serve: listening on {address_of(sock)} ({describe(options)})\n")
     sys.stderr.flush()
     make_server(app, options).run(sockets=[sock])
