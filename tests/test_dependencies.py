@@ -21,6 +21,10 @@ NOT_IMPORTED_BY_NAME = {
     # The user-agent regexes ua-parser loads itself (ua_parser.loaders imports
     # ua_parser_builtins); declared so the data is there whatever ua-parser's extras do.
     "ua-parser-builtins",
+    # uvicorn's C HTTP parser and event loop, which it picks itself when they are
+    # installed: a beacon costs `mediatop serve` about a quarter less CPU with them.
+    "httptools",
+    "uvloop",
 }
 
 

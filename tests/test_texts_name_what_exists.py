@@ -67,7 +67,7 @@ def test_the_guard_reads_commands_and_refuses_made_up_ones() -> None:
     assert any(words[:2] == ["report", "usage"] for _where, words in named)
     assert any(words[:2] == ["locations", "scan"] for _where, words in named)
     assert _exists(["ROOT"]) and _exists(["report", "NAME", "ROOT"])
-    assert not _exists(["cleanup", "erase"]) and not _exists(["serve"])
+    assert not _exists(["cleanup", "erase"]) and _exists(["serve"]) and not _exists(["export"])
     assert _exists(["cleanup", "plan"]) and _exists(["optimize", "apply"])
     assert not _exists(["report", "cleanup"]) and not _exists(["locations", "export"])
 
@@ -93,6 +93,24 @@ def test_no_text_offers_an_http_endpoint_or_a_cleanup_that_does_not_exist() -> N
                 # An endpoint may be cited only as the SPEC's shape that a report follows.
                 context = " ".join(text[max(0, match.start() - 80) : match.end() + 80].split())
                 assert "SPEC" in context and "no HTTP server" in context, (where, context)
+        if "serve" in commands:
+            for match in re.finditer(r"/api/[A-Za-z0-9_./{}-]*[A-Za-z0-9_}]", text):
+                assert _served(match.group(0)), (where, match.group(0))
         if "cleanup" not in commands:
             for word in ("quarantin", "cleanup plan", "can be undone"):
                 assert word not in text.lower(), (where, word)
+
+
+def _served(path: str) -> bool:
+    """Whether the API document (what `mediatop serve` answers) has this path; a
+    `{placeholder}` stands for one segment."""
+    from mediatop.serve.openapi import openapi_document
+
+    served = [*openapi_document()["paths"], "/api/openapi.json"]
+    pattern = re.sub(r"\\{[^}]*\\}", "[^/]+", re.escape(path))
+    return any(re.fullmatch(pattern, re.sub(r"\{[^}]*\}", "x", p)) for p in served)
+
+
+def test_the_endpoint_guard_knows_the_served_paths() -> None:
+    assert _served("/api/analytics/media/usage") and _served("/api/analytics/media/{id}/usage")
+    assert _served("/api/openapi.json") and not _served("/api/analytics/media/cleanup/plan")

@@ -60,7 +60,17 @@ class NotScannedError(InputError, ValueError):
 
 
 class InvalidEvent(InputError, ValueError):
-    """An event that cannot be stored; the message says why."""
+    """An event that cannot be stored; the message says why, and `field` names the
+    field at fault when one is (the HTTP API puts it in its JSON error)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class UnknownMediaError(InvalidEvent):
+    """An event or a request names a media file the library does not have (an HTTP 404,
+    where a malformed reference is a 400)."""
 
 
 class LogFormatError(InputError, ValueError):

@@ -1,6 +1,6 @@
 """The library surface: one object through which every face uses a media library.
 
-A face (the CLI today, the dashboard and an HTTP server next) opens a `MediaLibrary`
+A face (the CLI, the dashboard, the HTTP server) opens a `MediaLibrary`
 on a root and a store, then scans, ingests, records events, loads usage locations,
 looks files up and runs reports by name and range through it, getting back the
 frozen dataclasses the sources and analytics produce. Failures reach the face as
@@ -17,6 +17,8 @@ The dashboard uses the same object: the live methods it inherits from
 `mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
 Cleanup and optimise (plans, apply, undo, list, purge) come from
 `mediatop.library_cleanup`.
+The HTTP server too: it finds files as a page names them and records beacons in
+batches through the methods inherited from `mediatop.library_events`.
 
 Heavy modules are imported inside the methods, so importing this module (the CLI's
 `--help`) stays cheap. The dataclasses the methods return are named for the faces in
@@ -46,6 +48,7 @@ from mediatop.errors import (
     StoreWriteError,
 )
 from mediatop.library_cleanup import CleanupLibrary
+from mediatop.library_events import EventsLibrary
 from mediatop.library_live import LiveLibrary, MeasureProgress
 from mediatop.timerange import TimeRange
 
@@ -59,7 +62,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(LiveLibrary, CleanupLibrary):
+class MediaLibrary(LiveLibrary, CleanupLibrary, EventsLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this

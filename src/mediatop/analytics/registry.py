@@ -1,5 +1,5 @@
 """The named reports: one entry per `mediatop report NAME` (the SPEC's report endpoints
-name the same reports; no HTTP server serves them yet).
+name the same reports, and `mediatop serve` answers them from this registry).
 
 Entries name a module and a function instead of importing them, so that listing the
 reports (for `--help`) does not import every analytics module.

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "mediatop.cli.ingest_cmd",
     "mediatop.cli.cleanup_cmd",
     "mediatop.cli.optimize_cmd",
+    "mediatop.cli.serve_cmd",
 )
 
 

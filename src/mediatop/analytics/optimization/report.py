@@ -1,5 +1,6 @@
 """Optimisation opportunities across types: the dashboard box and `report optimization`
-(shaped as the SPEC's /api/analytics/media/optimization; no HTTP server serves it yet).
+(shaped as the SPEC's /api/analytics/media/optimization, which `mediatop serve`
+answers with it).
 
 Four counts with their bytes (each file counted once per line; the lines overlap, e.g.
 an image can be both oversized and convertible, so their bytes are not to be added):

@@ -15,13 +15,13 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mediatop.errors import InvalidEvent
+from mediatop.errors import InvalidEvent, UnknownMediaError
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.fields import storable_text
 from mediatop.ingest.logs.reading import (
@@ -76,10 +76,10 @@ def _text(data: Mapping[str, Any], *names: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InvalidEvent(f"{names[0]} must be a string")
+        raise InvalidEvent(f"{names[0]} must be a string", names[0])
     text = str(value)
     if len(text) > MAX_TEXT:
-        raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters")
+        raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters", names[0])
     return storable_text(text)
 
 
@@ -87,12 +87,12 @@ def _number(data: Mapping[str, Any], *names: str, required: bool = False) -> flo
     value = _get(data, *names)
     if value is None:
         if required:
-            raise InvalidEvent(f"{names[0]} is required")
+            raise InvalidEvent(f"{names[0]} is required", names[0])
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidEvent(f"{names[0]} must be a number")
+        raise InvalidEvent(f"{names[0]} must be a number", names[0])
     if value < 0:
-        raise InvalidEvent(f"{names[0]} must not be negative")
+        raise InvalidEvent(f"{names[0]} must not be negative", names[0])
     return float(value)
 
 
@@ -101,23 +101,23 @@ def parse_timestamp(value: Any, now: int) -> int:
     if value is None:
         return now
     if isinstance(value, bool):
-        raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+        raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds", "timestamp")
     if isinstance(value, int | float):
         if not math.isfinite(value) or value < 0:
-            raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+            raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds", "timestamp")
         seconds = value / 1000 if value > 1e12 else value
         if seconds > 4102444800:  # 2100-01-01
-            raise InvalidEvent("timestamp is too far in the future")
+            raise InvalidEvent("timestamp is too far in the future", "timestamp")
         return int(seconds)
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise InvalidEvent(f"timestamp {value[:40]!r} is not ISO 8601") from None
+            raise InvalidEvent(f"timestamp {value[:40]!r} is not ISO 8601", "timestamp") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return int(moment.timestamp())
-    raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds")
+    raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds", "timestamp")
 
 
 class MediaResolver:
@@ -133,23 +133,28 @@ class MediaResolver:
         if (isinstance(ref, int) and not isinstance(ref, bool)) or (
             isinstance(ref, str) and ref.isdigit()
         ):
-            media_id = int(ref)
+            # int() refuses over 4,300 digits; no id has more than 19
+            media_id = int(ref) if len(str(ref)) <= 19 else -1
             if media_id not in self.ids:
-                raise InvalidEvent(f"no media file with id {media_id}")
+                raise UnknownMediaError(f"no media file with id {str(ref)[:40]}", "mediaId")
             return media_id, self.ids[media_id]
         if not isinstance(ref, str) or not ref:
-            raise InvalidEvent("the media file must be an id, a path or a URL")
+            raise InvalidEvent("the media file must be an id, a path or a URL", "mediaId")
         if ref.startswith(("http://", "https://", "/")):
             path, _ = relative_media_path(ref, self.prefixes)
             if path is None:
-                raise InvalidEvent(f"{ref[:200]!r} is not a media URL under a known prefix")
+                raise InvalidEvent(
+                    f"{ref[:200]!r} is not a media URL under a known prefix", "mediaId"
+                )
         else:
             path, _ = relative_media_path(self.prefixes[0] + ref, self.prefixes[:1])
             if path is None:
-                raise InvalidEvent(f"{ref[:200]!r} is not a safe relative path")
+                raise InvalidEvent(f"{ref[:200]!r} is not a safe relative path", "mediaId")
         entry = self.paths.get(path)
         if entry is None:
-            raise InvalidEvent(f"{ref[:200]!r} is not in the library (run mediatop scan?)")
+            raise UnknownMediaError(
+                f"{ref[:200]!r} is not in the library (run mediatop scan?)", "mediaId"
+            )
         return entry
 
 
@@ -161,10 +166,10 @@ def event_from_json(
         raise InvalidEvent("each line must be a JSON object")
     etype = _text(data, "eventType", "event_type", "event", "type")
     if etype is None:
-        raise InvalidEvent("eventType is required")
+        raise InvalidEvent("eventType is required", "eventType")
     ref = _get(data, "videoId", "video_id", "mediaId", "media_id", "media", "path", "url")
     if ref is None:
-        raise InvalidEvent("mediaId (or media, path, url, videoId) is required")
+        raise InvalidEvent("mediaId (or media, path, url, videoId) is required", "mediaId")
     media_id, kind = resolver.resolve(ref)
     timestamp = parse_timestamp(_get(data, "timestamp", "time"), now)
     user_id = _text(data, "userId", "user_id", "user")
@@ -174,12 +179,14 @@ def event_from_json(
     country = _text(data, "country")
     if etype in VIDEO_EVENT_TYPES:
         if kind not in ("video", "audio"):
-            raise InvalidEvent(f"{etype!r} is a player event, but media {media_id} is {kind}")
+            raise InvalidEvent(
+                f"{etype!r} is a player event, but media {media_id} is {kind}", "eventType"
+            )
         position = _number(data, "currentTime", "current_time", "position", required=True)
         duration = _number(data, "duration", required=True)
         buffering = _get(data, "buffering")
         if buffering is not None and not isinstance(buffering, bool | int):
-            raise InvalidEvent("buffering must be true or false")
+            raise InvalidEvent("buffering must be true or false", "buffering")
         return VideoEngagementEvent(
             video_id=media_id, event_type=etype, current_time=position or 0.0,
             duration=duration or 0.0, timestamp=timestamp, user_id=user_id,
@@ -189,7 +196,7 @@ def event_from_json(
         )  # fmt: skip
     if etype not in USAGE_EVENT_TYPES:
         allowed = ", ".join(USAGE_EVENT_TYPES + VIDEO_EVENT_TYPES)
-        raise InvalidEvent(f"eventType {etype[:40]!r} is not one of {allowed}")
+        raise InvalidEvent(f"eventType {etype[:40]!r} is not one of {allowed}", "eventType")
     guessed, is_bot = device_of(agent) if agent else (None, False)
     return UsageEvent(
         media_id=media_id, event_type=etype, timestamp=timestamp, source=source,
@@ -221,6 +228,14 @@ def _store(
             new_id = save_checkpoint(conn, checkpoint, int(time.time()))
             checkpoint = replace(checkpoint, id=new_id)
     return checkpoint
+
+
+def store_events(
+    conn: sqlite3.Connection, events: Sequence[UsageEvent | VideoEngagementEvent]
+) -> None:
+    """Write validated events and their rollups in one transaction (the HTTP server's
+    group commit of many beacons)."""
+    _store(conn, list(events))
 
 
 def import_events(

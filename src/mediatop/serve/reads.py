@@ -1,0 +1,110 @@
+"""The GET endpoints: the reports of `mediatop report NAME --json`, and one file's.
+
+Each takes `?range=` (24h, 7d, 30d, 90d, Nd, Nh, all; 30d by default) or
+`?from=YYYY-MM-DD&to=YYYY-MM-DD` and answers the same JSON as the CLI's report for the
+same range. A report runs in a worker thread (two at a time: they are CPU work), so the
+event loop keeps taking beacons meanwhile.
+
+`/api/analytics/media/{mediaId}` names one file by its id, its path under the root or
+the URL a page requested it by; `{mediaId}` is one percent-encoded path segment
+(`encodeURIComponent`), and an unencoded `/` is read as part of a path. A last segment
+`usage` or `engagement` asks for that part of the file's report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mediatop.errors import InputError, ReportError, StoreError, TimeRangeError, UnknownMediaError
+from mediatop.library import MediaLibrary
+from mediatop.serve.responses import ApiError, json_response
+from mediatop.timerange import TimeRange, parse_range
+
+MEDIA_PREFIX = "/api/analytics/media"
+# endpoint under MEDIA_PREFIX -> the report it answers with
+REPORT_ENDPOINTS: dict[str, str] = {
+    "": "media",
+    "/usage": "usage",
+    "/performance": "performance",
+    "/optimization": "optimization",
+    "/images": "images",
+    "/videos": "videos",
+    "/documents": "documents",
+    "/audio": "audio",
+    "/duplicates": "duplicates",
+    "/insights": "insights",
+}
+# a file's endpoint -> the part of its report it answers with (None: the whole report)
+FILE_PARTS: dict[str, str | None] = {"": None, "usage": "usage", "engagement": "engagement"}
+RANGE_PARAMETERS = ("range", "from", "to")
+REPORTS_AT_ONCE = 2
+
+
+class Reader:
+    """Runs reports for the GET endpoints on `library`, a few at a time."""
+
+    def __init__(self, library: MediaLibrary) -> None:
+        self.library = library
+        self.limiter = anyio.CapacityLimiter(REPORTS_AT_ONCE)
+
+    async def _call(self, func: Callable[[], Any]) -> Any:
+        try:
+            return await anyio.to_thread.run_sync(func, limiter=self.limiter)
+        except UnknownMediaError as exc:
+            raise ApiError(404, str(exc), field=exc.field) from None
+        except TimeRangeError as exc:
+            raise ApiError(400, str(exc), field=exc.flag) from None
+        except (InputError, ReportError) as exc:
+            raise ApiError(400, str(exc), field=getattr(exc, "field", None)) from None
+        except StoreError as exc:
+            raise ApiError(503, str(exc)) from None
+
+    async def report(self, request: Request) -> Response:
+        name = REPORT_ENDPOINTS[request.url.path[len(MEDIA_PREFIX) :].rstrip("/")]
+        time_range = range_of(request.query_params)
+        data = await self._call(partial(self.library.report_data, name, time_range))
+        return json_response(data)
+
+    async def media_file(self, request: Request) -> Response:
+        ref, part = media_reference(request)
+        time_range = range_of(request.query_params)
+        found = await self._call(partial(self.library.find_media, ref))
+        options = {"file": str(found.id)}
+        data = await self._call(partial(self.library.report_data, "file", time_range, options))
+        return json_response(data if part is None else data[part])
+
+
+def range_of(query: Mapping[str, str], now: datetime | None = None) -> TimeRange:
+    """The range `?range=` or `?from=&to=` asks for; ApiError 400 naming the parameter."""
+    try:
+        return parse_range(
+            query.get("range") or "30d",
+            now=now or datetime.now(UTC),
+            start=query.get("from") or None,
+            end=query.get("to") or None,
+        )
+    except TimeRangeError as exc:
+        raise ApiError(400, str(exc), field=exc.flag) from None
+
+
+def media_reference(request: Request) -> tuple[bytes, str | None]:
+    """(the file's reference as bytes, the part asked for) from the request's raw path,
+    so that a percent-encoded name that is not UTF-8 reaches the lookup as its bytes."""
+    raw = request.scope.get("raw_path") or request.url.path.encode("utf-8", "surrogateescape")
+    rest = raw.partition(b"?")[0][len(MEDIA_PREFIX) + 1 :]
+    segments = rest.split(b"/")
+    part: str | None = None
+    if len(segments) > 1 and segments[-1].decode("ascii", "replace") in FILE_PARTS:
+        part = FILE_PARTS[segments.pop().decode("ascii")]
+    ref = unquote_to_bytes(b"/".join(segments))
+    if not ref:
+        raise ApiError(404, "no media file named", field="mediaId")
+    return ref, part
