@@ -197,7 +197,7 @@ def test_an_edited_plan_cannot_name_a_file_outside_the_root(tmp_path: Path) -> N
     plan_file = tmp_path / "plan.json"
     library.save_plan(library.plan_cleanup(max_risk="medium"), plan_file)
     data = json.loads(plan_file.read_text())
-    data["files"][0]["pathBytes"] = "Li4vLi4vZXRjL3Bhc3N3ZA=="  # ../../etc/passwd
+    data["files"][0]["pathBytes"] = "..%2F..%2Fetc/passwd"  # ../../etc/passwd
     plan_file.write_text(json.dumps(data))
     with pytest.raises(InputError, match="unsafe path"):
         library.load_plan(plan_file)

@@ -148,6 +148,12 @@ def test_a_quarantine_on_another_file_system_is_a_verified_copy(tmp_path: Path) 
 def test_show_prints_hostile_names_as_plain_escaped_text(tmp_path: Path) -> None:
     library = scanned_library(tmp_path, {b"2019/\x1b[31mred\xff.jpg": b"x" * 10})
     plan = _plan(library, tmp_path)
+    # the plan file is JSON a strict reader (PHP) takes: no lone surrogate escapes, the
+    # name readable with U+FFFD and its exact bytes percent-encoded beside it
+    entry = json.loads(plan.read_bytes().decode("utf-8", "strict"))["files"][0]
+    assert "\\ud" not in plan.read_text()
+    assert (entry["path"], entry["pathBytes"]) == ("2019/\x1b[31mred\ufffd.jpg",
+                                                  "2019/%1B%5B31mred%FF.jpg")  # fmt: skip
     shown = _run("cleanup", "show", str(plan))
     assert shown.returncode == 0
     assert "  2019/\\x1b[31mred\\xff.jpg  10 Bytes  unused, risk medium" in shown.stdout

@@ -15,7 +15,7 @@ of mediatop.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 BYTES_SUFFIX = "Bytes"
 
@@ -48,6 +48,18 @@ def readable(text: str) -> str:
 def percent_encoded(text: str) -> str:
     """The exact bytes of `text`, percent-encoded (ASCII, lossless)."""
     return quote(_raw(text), safe="/")
+
+
+def percent_encoded_bytes(raw: bytes) -> str:
+    """Bytes (a name as the file system holds it) percent-encoded: ASCII, lossless."""
+    return quote(raw, safe="/")
+
+
+def bytes_of(encoded: str) -> bytes:
+    """The bytes a percent-encoded name stands for (ValueError unless it is ASCII)."""
+    if not encoded.isascii():
+        raise ValueError("a percent-encoded name is ASCII")
+    return unquote_to_bytes(encoded)
 
 
 def unicode_safe(value: Any) -> Any:

@@ -1,15 +1,15 @@
 """A cleanup or optimise plan: each file with its path (bytes), size, mtime and inode at
 planning time and why it is in the plan; written to and read from JSON losslessly.
 
-A path is kept twice in the file: `path`, readable (undecodable bytes as `\\udcXX`,
-Python's surrogateescape), and `pathBytes`, the exact bytes in base64, which is what
-is read back. A plan read from a file is checked: every path must be relative, with no
-`.` or `..` part, so an edited plan cannot name a file outside the root.
+A path is kept twice in the file: `path`, readable (valid Unicode, each undecodable
+byte a U+FFFD), and `pathBytes`, the exact bytes percent-encoded (as every JSON output
+gives a name's bytes, `mediatop.json_text`), which is what is read back. A plan read
+from a file is checked: every path must be relative, with no `.` or `..` part, so an
+edited plan cannot name a file outside the root.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.errors import InputError
+from mediatop.json_text import bytes_of, percent_encoded_bytes, readable
 
 PLAN_FORMAT = 1
 
@@ -95,12 +96,12 @@ def new_plan_id(now: int) -> str:
 
 
 def _path_json(raw: bytes) -> dict[str, str]:
-    return {"path": os.fsdecode(raw), "pathBytes": base64.b64encode(raw).decode("ascii")}
+    return {"path": readable(os.fsdecode(raw)), "pathBytes": percent_encoded_bytes(raw)}
 
 
 def _path_from(obj: Any, where: str) -> bytes:
     try:
-        return base64.b64decode(obj["pathBytes"], validate=True)
+        return bytes_of(obj["pathBytes"])
     except (KeyError, TypeError, ValueError):
         raise PlanError(f"{where}: no valid pathBytes") from None
 

@@ -8,7 +8,6 @@ puts them back; purge deletes quarantined files for good after a confirmation.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from mediatop.cli.common import Subcommands, add_root_arguments, open_library, s
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, info, print_json
 from mediatop.config import parse_size
 from mediatop.errors import ConfigError
+from mediatop.json_text import bytes_of
 from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
 
@@ -122,7 +122,7 @@ def _library_for_plan(args: argparse.Namespace) -> Any:
     """The library a plan file was made for (its root), with --db and --readonly."""
     data = _plan_json(args.plan)
     try:
-        root = Path(os.fsdecode(base64.b64decode(data["root"]["pathBytes"], validate=True)))
+        root = Path(os.fsdecode(bytes_of(data["root"]["pathBytes"])))
     except (TypeError, ValueError):
         raise UserError(f"{args.plan} is not a mediatop plan", EXIT_USAGE) from None
     ns = argparse.Namespace(root=root, db=args.db, quota=None, url_prefixes=None,

@@ -8,12 +8,14 @@ Every path shown comes from outside (file names), so it is made visible
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Iterable
 from typing import Any
 
 from mediatop.cli.output import EXIT_USAGE, UserError, info
+from mediatop.json_text import bytes_of
 from mediatop.textsafe import visible
 
 _DAYS = re.compile(r"^\s*(\d{1,5})\s*d?\s*$")
@@ -59,13 +61,15 @@ def size(value: int) -> str:
 
 
 def show_path(item: dict[str, Any]) -> str:
-    return visible(item["path"])
+    """A plan entry's path from its exact bytes (`path` has U+FFFD for bytes that are
+    not UTF-8), made visible."""
+    return visible(os.fsdecode(bytes_of(item["pathBytes"])))
 
 
 def plan_lines(plan: dict[str, Any]) -> list[str]:
     """A plan as text: its files with the reason and evidence, then the totals."""
     kind = plan["kind"]
-    lines = [f"plan {plan['planId']} ({kind}) of {visible(plan['root']['path'])}, "
+    lines = [f"plan {plan['planId']} ({kind}) of {show_path(plan['root'])}, "
              f"made {plan['createdAt']}"]  # fmt: skip
     for item in plan["files"]:
         lines.append(f"  {show_path(item)}  {size(item['size'])}  {_why(item)}")
@@ -85,7 +89,7 @@ def plan_lines(plan: dict[str, Any]) -> list[str]:
 
 def _why(item: dict[str, Any]) -> str:
     if (opt := item.get("optimize")) is not None:
-        return f"{opt['target']} -> {size(opt['bytesAfter'])} ({visible(opt['output']['path'])})"
+        return f"{opt['target']} -> {size(opt['bytesAfter'])} ({show_path(opt['output'])})"
     confidence = item.get("confidence")
     sure = f", confidence {confidence:.2f}" if confidence is not None else ""
     return f"{item['reason']}, risk {item['risk']}{sure}"
