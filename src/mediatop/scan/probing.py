@@ -9,12 +9,15 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediatop.kinds import extension_of, has_prober
 from mediatop.model import ProbeResult
-from mediatop.scan.probe import ProbeTask, run_probes
 from mediatop.store import files as file_store
 from mediatop.store import transaction
+
+if TYPE_CHECKING:
+    from mediatop.scan.probe import ProbeTask
 
 PROBE_WRITE_BATCH = 256
 
@@ -22,10 +25,16 @@ PROBE_WRITE_BATCH = 256
 def pending_tasks(conn: sqlite3.Connection, root: Path) -> list[ProbeTask]:
     """A probe task for each present, unprobed file that has a prober; files without
     one (only in a store written before they were stamped at insert) are stamped now."""
+    unprobed = file_store.unprobed(conn)
+    if not unprobed:
+        return []
+    # Imported here: a rescan that finds nothing new needs no pool (nor multiprocessing).
+    from mediatop.scan.probe import ProbeTask
+
     root_bytes = os.fsencode(root)
     tasks = []
     nothing_to_probe = []
-    for file_id, rel_path, kind in file_store.unprobed(conn):
+    for file_id, rel_path, kind in unprobed:
         if not has_prober(kind, extension_of(rel_path)):
             nothing_to_probe.append(file_id)
             continue
@@ -66,8 +75,11 @@ def probe_tasks(
         if on_progress:
             on_progress(done, len(tasks))
 
-    if tasks:  # the walk is recorded by now: a face may show its files while probes run
-        report(0)
+    if not tasks:
+        return 0, 0
+    from mediatop.scan.probe import run_probes
+
+    report(0)  # the walk is recorded by now: a face may show its files while probes run
     with contextlib.closing(run_probes(tasks, workers, report, cancelled)) as batches:
         for results in batches:
             pending.extend(results)
