@@ -51,10 +51,13 @@ def test_a_first_scan_on_a_terminal_shows_files_walked_then_probed_of_all(
     assert process.returncode == 0
     assert stdout == b""
     lines = [line for line in stderr.decode().split("\r\x1b[K") if line]
-    # The walk's whole count, then "probed 0 of 54" before the first probe returns, and
-    # the last batch's "54 of 54"; each drawn over the one before.
-    assert lines[0] == f"walked {FILES} files"
+    # The walk's counts up to its whole count, then "probed 0 of 54" before the first
+    # probe returns, up to the last batch's "54 of 54"; each drawn over the one before.
+    walked = [line for line in lines if line.startswith("walked ")]
+    assert walked and lines[: len(walked)] == walked
+    assert walked[-1] == f"walked {FILES} files"
     probed = [line for line in lines if line.startswith("probed ") and " of " in line]
+    assert lines[len(walked) : len(walked) + len(probed)] == probed
     assert probed[0] == f"probed 0 of {PROBED} files"
     assert probed[-1] == f"probed {PROBED} of {PROBED} files"
     counts = [int(re.match(r"probed (\d+) of", line).group(1)) for line in probed]  # type: ignore[union-attr]

@@ -39,7 +39,7 @@ class _ProgressLine:
             return
         if progress.phase == "probing":
             line = f"probed {progress.done:,} of {progress.total:,} files"
-        else:
+        else:  # walking, or writing what the whole walk found
             line = f"walked {progress.done:,} files"
         sys.stderr.write(f"\r\x1b[K{line}")
         sys.stderr.flush()

@@ -24,8 +24,9 @@ from mediatop.store import database_file, scan_state
 from mediatop.store import files as file_store
 from mediatop.store.connection import STORE_FILE_SUFFIXES
 
-# A walk's progress is told at most this often (a big tree lists thousands of
-# directories a second), and once more with the whole count when it ends.
+# A walk's progress is told at its first directory, then at most this often (a big
+# tree lists thousands of directories a second); its whole count follows as the
+# "writing" phase, while what it found is recorded.
 PROGRESS_INTERVAL_S = 0.1
 
 
@@ -33,7 +34,7 @@ PROGRESS_INTERVAL_S = 0.1
 class ScanProgress:
     """Where a scan is; posted often, each replacing the previous one."""
 
-    phase: str  # 'walking' | 'writing' | 'probing' | 'done'
+    phase: str  # 'walking' | 'writing' (the walk's whole count) | 'probing' | 'done'
     done: int
     total: int
 
@@ -204,7 +205,7 @@ def _apply_listings(
     """Write what changed in each examined directory, as the walk yields them."""
     walked = _Walked()
     changed_signatures: list[tuple[bytes, str, int]] = []
-    next_progress = time.monotonic() + PROGRESS_INTERVAL_S
+    next_progress = 0.0
     for found in examined:
         walked.dirs.add(found.rel_dir)
         walked.files += found.file_count
@@ -225,7 +226,7 @@ def _apply_listings(
             next_progress = time.monotonic() + PROGRESS_INTERVAL_S
     writer.save_state(changed_signatures, (), initial=False)
     if progress:  # the whole count, however short the walk
-        progress(ScanProgress("walking", walked.files, 0))
+        progress(ScanProgress("writing", walked.files, 0))
     return walked
 
 
