@@ -20,7 +20,6 @@ No Textual here: the CLI installs the handlers, the app only supplies its quit.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
@@ -170,6 +169,8 @@ def _last_resort() -> None:
 def kill_children() -> None:
     """Kill the worker processes this process started (probe and savings pools). Forked
     helpers need not be named: they die with their parent (mediatop.workers.children)."""
+    import multiprocessing  # here: a command that starts no pool need not import it
+
     for child in multiprocessing.active_children():
         with contextlib.suppress(Exception):
             child.kill()

@@ -11,7 +11,6 @@ so any thread may call them.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +23,8 @@ from mediatop.errors import MediatopError, ReportError, StoreError, StoreWriteEr
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
+    import asyncio  # in annotations only: the CLI's commands need no event loop
+
     from mediatop.analytics.context import ReportContext
     from mediatop.analytics.dashboard.snapshot import DashboardSnapshot, FileDetail
     from mediatop.scan import ScanSummary

@@ -28,16 +28,20 @@ def register(subparsers: Subcommands) -> None:
 
 
 class _ProgressLine:
-    """One self-overwriting line on stderr (only when stderr is a terminal)."""
+    """One self-overwriting line on stderr, only when stderr is a terminal (a log or a
+    pipe gets the summary alone): "walked 1,234 files", then "probed 16 of 54 files"."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
 
     def __call__(self, progress: ScanProgress) -> None:
-        if not self.enabled:
+        if not self.enabled or progress.phase == "done":  # the summary follows
             return
-        of_total = f"/{progress.total:,}" if progress.total else ""
-        sys.stderr.write(f"\r\x1b[K{progress.phase}: {progress.done:,}{of_total} files")
+        if progress.phase == "probing":
+            line = f"probed {progress.done:,} of {progress.total:,} files"
+        else:  # walking, or writing what the whole walk found
+            line = f"walked {progress.done:,} files"
+        sys.stderr.write(f"\r\x1b[K{line}")
         sys.stderr.flush()
 
     def finish(self) -> None:

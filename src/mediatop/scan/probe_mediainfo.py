@@ -14,6 +14,7 @@ judge a video the same way whichever tool read it.
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 from typing import Any
 
 from mediatop.model import ProbeResult
@@ -74,18 +75,65 @@ def _integer(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
+# MediaInfo writes just these fields, one record per stream (RS before each, US between
+# fields), instead of its whole XML report for pymediainfo to parse into objects: a
+# third less time per file. A title is the General record's last field; one holding RS
+# or US fails the shape check below, and the XML report is read instead.
+_RECORD, _FIELD = "\x1e", "\x1f"
+# Stream -> {pymediainfo's attribute: MediaInfo's field}, in the record's order.
+_STREAM_FIELDS = {
+    "General": {"format": "Format", "duration": "Duration",
+                "overall_bit_rate": "OverallBitRate", "title": "Title"},
+    "Video": {"format": "Format", "duration": "Duration", "bit_rate": "BitRate",
+              "width": "Width", "height": "Height"},
+    "Audio": {"format": "Format", "duration": "Duration", "bit_rate": "BitRate",
+              "channel_s": "Channel(s)", "sampling_rate": "SamplingRate"},
+}  # fmt: skip
+_TEMPLATE = "\n".join(
+    f"{stream};{_RECORD}{stream}{_FIELD}" + _FIELD.join(f"%{field}%" for field in fields.values())
+    for stream, fields in _STREAM_FIELDS.items()
+)
+
+
+def _tracks(path: bytes) -> tuple[Any, Any, Any]:
+    """The first General, Video and Audio stream MediaInfo finds in the file (None for
+    a kind it has none of), each with the attributes pymediainfo's tracks have."""
+    from pymediainfo import MediaInfo
+
+    with open(path, "rb") as handle:
+        text = MediaInfo.parse(handle, output=_TEMPLATE)
+    streams = _parse_records(text)
+    if streams is None:
+        with open(path, "rb") as handle:
+            info = MediaInfo.parse(handle)
+        streams = {}
+        for track in info.tracks:  # the first of each kind, as in the records
+            streams.setdefault(track.track_type, track)
+    return streams.get("General"), streams.get("Video"), streams.get("Audio")
+
+
+def _parse_records(text: str) -> dict[str, Any] | None:
+    """The first stream of each kind in MediaInfo's templated output, or None when the
+    output does not have the template's shape."""
+    streams: dict[str, Any] = {}
+    for record in text.split(_RECORD)[1:]:
+        stream, *values = record.split(_FIELD)
+        names = _STREAM_FIELDS.get(stream)
+        if names is None or len(values) != len(names):
+            return None
+        if stream not in streams:
+            streams[stream] = SimpleNamespace(
+                **dict(zip(names, [v or None for v in values], strict=True))
+            )
+    return streams if "General" in streams else None
+
+
 def mediainfo_probe(path: bytes) -> ProbeResult | None:
     """The file's container and stream facts, or None when MediaInfo cannot be used
     here or does not recognise the file."""
     if not mediainfo_available():
         return None
-    from pymediainfo import MediaInfo
-
-    with open(path, "rb") as handle:
-        info = MediaInfo.parse(handle)
-    general = next((t for t in info.tracks if t.track_type == "General"), None)
-    video = next((t for t in info.tracks if t.track_type == "Video"), None)
-    audio = next((t for t in info.tracks if t.track_type == "Audio"), None)
+    general, video, audio = _tracks(path)
     if general is None or not (general.format or video or audio):
         return None
     main = video or audio

@@ -14,26 +14,27 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from mediatop.kinds import extension_of, has_prober
-from mediatop.scan.probe import ProbeTask, run_probes
+from mediatop.scan.probing import pending_tasks, probe_tasks
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
 from mediatop.scan.walk import DirListing, inside_root, is_listable_dir, list_dir, walk_tree
 from mediatop.scan.walk_forked import map_directories
-from mediatop.store import database_file, scan_state, transaction
+from mediatop.store import database_file, scan_state
 from mediatop.store import files as file_store
 from mediatop.store.connection import STORE_FILE_SUFFIXES
 
-PROBE_WRITE_BATCH = 256
+# A walk's progress is told at its first directory, then at most this often (a big
+# tree lists thousands of directories a second); its whole count follows as the
+# "writing" phase, while what it found is recorded.
+PROGRESS_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
 class ScanProgress:
     """Where a scan is; posted often, each replacing the previous one."""
 
-    phase: str  # 'walking' | 'writing' | 'probing' | 'done'
+    phase: str  # 'walking' | 'writing' (the walk's whole count) | 'probing' | 'done'
     done: int
     total: int
 
@@ -204,6 +205,7 @@ def _apply_listings(
     """Write what changed in each examined directory, as the walk yields them."""
     walked = _Walked()
     changed_signatures: list[tuple[bytes, str, int]] = []
+    next_progress = 0.0
     for found in examined:
         walked.dirs.add(found.rel_dir)
         walked.files += found.file_count
@@ -219,9 +221,12 @@ def _apply_listings(
                 )
                 writer.apply(_diff([found.listing], index, writer.now, initial))
             changed_signatures.append((found.rel_dir, found.signature, found.file_count))
-        if progress and len(walked.dirs) % 200 == 0:
+        if progress and time.monotonic() >= next_progress:
             progress(ScanProgress("walking", walked.files, 0))
+            next_progress = time.monotonic() + PROGRESS_INTERVAL_S
     writer.save_state(changed_signatures, (), initial=False)
+    if progress:  # the whole count, however short the walk
+        progress(ScanProgress("writing", walked.files, 0))
     return walked
 
 
@@ -243,50 +248,14 @@ def probe_pending(
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[int, int]:
     """Probe every present file whose current version has no probe yet: (probed, errors).
+    Progress is told as a "probing" phase, first with none done; `cancelled()` turning
+    true stops it within half a second (see `probing.probe_tasks`)."""
 
-    Stops within half a second once `cancelled()` is true (the app is quitting),
-    abandoning the probes running: what was probed is kept, the rest is probed by the
-    next scan."""
-    root_bytes = os.fsencode(root)
-    tasks = []
-    nothing_to_probe = []  # only in a store written before such files were stamped
-    for file_id, rel_path, kind in file_store.unprobed(conn):
-        if not has_prober(kind, extension_of(rel_path)):
-            nothing_to_probe.append(file_id)
-            continue
-        abs_path = os.path.join(root_bytes, rel_path)
-        try:
-            size = os.stat(abs_path, follow_symlinks=False).st_size
-        except OSError:
-            continue  # gone since the walk; the next scan marks it deleted
-        tasks.append(ProbeTask(file_id, abs_path, kind, size))
-    if nothing_to_probe:
-        with transaction(conn):
-            file_store.mark_nothing_to_probe(conn, nothing_to_probe, int(time.time()))
-    probed = errors = 0
-    pending: list[Any] = []
-
-    def flush() -> None:
-        with transaction(conn):
-            file_store.save_probes(conn, pending, int(time.time()))
-        pending.clear()
-
-    def report(done: int) -> None:
+    def report(done: int, total: int) -> None:
         if progress:
-            progress(ScanProgress("probing", done, len(tasks)))
+            progress(ScanProgress("probing", done, total))
 
-    with contextlib.closing(run_probes(tasks, workers, report, cancelled)) as batches:
-        for results in batches:
-            pending.extend(results)
-            probed += len(results)
-            errors += sum(1 for _, result in results if result.error)
-            if len(pending) >= PROBE_WRITE_BATCH:
-                flush()
-            if cancelled is not None and cancelled():
-                break
-    if pending:
-        flush()
-    return probed, errors
+    return probe_tasks(conn, pending_tasks(conn, root), workers, report, cancelled)
 
 
 def _summary(

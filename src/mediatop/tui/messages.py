@@ -25,8 +25,9 @@ class ScanProgress(Message):
     progress: ScanProgressValue
 
     def can_replace(self, message: Message) -> bool:
-        # a newer progress waiting behind this one makes this one stale: skip it
-        return isinstance(message, ScanProgress)
+        # a newer progress of the same phase waiting behind this one makes this one
+        # stale: skip it (a phase's last count, the files walked, is always drawn)
+        return isinstance(message, ScanProgress) and message.progress.phase == self.progress.phase
 
 
 @dataclass

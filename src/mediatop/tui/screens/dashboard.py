@@ -93,6 +93,8 @@ class DashboardScreen(Screen[None]):
         self._watchers_running: dict[str, asyncio.Event] = {}
         # Scans and rescans write the same rows: one at a time.
         self._scan_lock = threading.Lock()
+        # Whether the start-up scan's walk, recorded before its probes start, was shown.
+        self._walk_shown = False
         # A new measuring run waits for the one it replaced to finish its batch.
         self._measure_lock = threading.Lock()
         self._scanning = self.scan_on_start
@@ -310,6 +312,12 @@ class DashboardScreen(Screen[None]):
     def on_scan_progress(self, message: ScanProgress) -> None:
         if message.progress.phase != "done":
             self.query_one(StatusLine).show_progress(message.progress)
+        if message.progress.phase == "probing" and not self._walk_shown:
+            # The walk is recorded before probing starts: a new library's files fill the
+            # boxes now, not after minutes of probes (whose findings the store watch
+            # loads as they land, and the scan's end loads once more).
+            self._walk_shown = True
+            self.load()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._scanning = False
