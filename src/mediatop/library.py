@@ -14,7 +14,9 @@ orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run
 the calling thread. The object itself only holds settings; `close()` ends its use.
 
 The dashboard uses the same object: the live methods it inherits from
-`mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
+`mediatop.library_live` (figures, rescans, measuring savings in batches, watchers) and
+the screens' reads from `mediatop.library_browse` (a page's files, a file's copies,
+the state of ingest).
 
 Heavy modules are imported inside the methods, so importing this module (the CLI's
 `--help`) stays cheap. The dataclasses the methods return are named for the faces in
@@ -43,7 +45,8 @@ from mediatop.errors import (
     StoreReadOnlyError,
     StoreWriteError,
 )
-from mediatop.library_live import LiveLibrary, MeasureProgress
+from mediatop.library_browse import BrowseLibrary
+from mediatop.library_live import MeasureProgress
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
@@ -56,7 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(LiveLibrary):
+class MediaLibrary(BrowseLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this

@@ -13,6 +13,7 @@ from mediatop.analytics.images.opportunities import OptimizationOpportunity
 from mediatop.analytics.library.overview import OverviewReport, TypeTotals
 from mediatop.analytics.optimization.report import OptimizationLine, OptimizationSummary
 from mediatop.analytics.performance.report import DashboardPerformance
+from mediatop.library_browse import IngestStatus
 from mediatop.library_live import MeasureProgress
 from mediatop.scan import ScanProgress, ScanSummary
 from mediatop.scan.watch import (
@@ -23,6 +24,7 @@ from mediatop.scan.watch import (
     FolderState,
     WatchHeld,
 )
+from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
 from mediatop.store.watch import StoreChanged
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Breakdown",
     "DashboardPerformance",
     "DashboardSnapshot",
+    "EventSource",
     "FileDetail",
     "FileEngagement",
     "FileReport",
@@ -37,12 +40,15 @@ __all__ = [
     "FolderEvent",
     "FolderFollowed",
     "FolderState",
+    "IngestStatus",
     "ListedFile",
+    "LogRead",
     "MeasureProgress",
     "OptimizationLine",
     "OptimizationOpportunity",
     "OptimizationSummary",
     "OverviewReport",
+    "RejectCount",
     "ScanProgress",
     "ScanSummary",
     "StoreChanged",

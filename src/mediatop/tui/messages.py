@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -15,7 +16,9 @@ from textual.message import Message
 if TYPE_CHECKING:
     from mediatop.library_types import FileDetail, FolderState, ScanSummary
     from mediatop.library_types import ScanProgress as ScanProgressValue
+    from mediatop.model import MediaFile
     from mediatop.tui.data import DashboardData
+    from mediatop.tui.subject_data import ReportFigures
 
 
 @dataclass
@@ -102,7 +105,21 @@ class DashboardLoaded(Message):
 
 @dataclass
 class FileLoaded(Message):
+    """A file's figures, and the other files with exactly its content."""
+
     detail: FileDetail
+    copies: tuple[MediaFile, ...] = ()
+
+
+@dataclass
+class ReportLoaded(Message):
+    """A subject screen's report (or its list of files) was read."""
+
+    figures: ReportFigures
+
+    def can_replace(self, message: Message) -> bool:
+        # figures read later, waiting behind these, are the ones to show
+        return isinstance(message, ReportLoaded)
 
 
 @dataclass
@@ -118,3 +135,20 @@ class FileChosen(Message):
     """The user chose a file (enter on a row): the app opens its detail screen."""
 
     file_id: int
+
+
+@dataclass
+class PlaceChosen(Message):
+    """The user chose a place where a file is used: the app lists the files it uses."""
+
+    place_type: str
+    place_id: str
+    title: str | None
+
+
+@dataclass
+class ExportWritten(Message):
+    """An export was written: `rows` rows into `path`."""
+
+    path: Path
+    rows: int

@@ -1,0 +1,64 @@
+"""The library surface's reads for browsing from a screen: the files a page uses, the
+exact copies of a file, and the state of ingest (logs, malformed lines, event sources).
+
+`MediaLibrary` inherits these; a face calls them on it, like every other surface
+method. Each opens its own read connection, so any thread may call it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mediatop.errors import StoreError
+from mediatop.library_live import LiveLibrary
+
+if TYPE_CHECKING:
+    from mediatop.model import MediaFile
+    from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
+
+
+@dataclass(frozen=True)
+class IngestStatus:
+    """How far every source of events has been read."""
+
+    logs: list[LogRead]
+    rejects: list[RejectCount]
+    sources: list[EventSource]
+
+
+class BrowseLibrary(LiveLibrary):
+    """Reads a screen needs to go from one thing to the next."""
+
+    def files_on_place(self, place_type: str, place_id: str) -> list[MediaFile]:
+        """The library files that one place (a page, a post, a widget...) uses."""
+        from mediatop.store.queries.browse import files_used_by_place
+
+        with self._browsing() as conn:
+            return files_used_by_place(conn, place_type, place_id)
+
+    def copies_of(self, file_id: int) -> list[MediaFile]:
+        """The other present files with exactly this file's content (once hashed)."""
+        from mediatop.store.queries.browse import exact_copies
+
+        with self._browsing() as conn:
+            return exact_copies(conn, file_id)
+
+    def ingest_status(self) -> IngestStatus:
+        """Every log read with its checkpoint, malformed lines per reason, and the events
+        recorded per source with the time of the last one."""
+        from mediatop.store.queries.browse import event_sources, logs_read, reject_counts
+
+        with self._browsing() as conn:
+            return IngestStatus(logs_read(conn), reject_counts(conn), event_sources(conn))
+
+    @contextlib.contextmanager
+    def _browsing(self) -> Iterator[sqlite3.Connection]:
+        with self._reader() as conn:
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"store error: {exc}") from exc
