@@ -1,7 +1,8 @@
 """One file's screen: what the store knows about it (`widgets.file_sections` draws the
-sections), and the ways on from it. The table of links lists the places that use the
-file and its exact copies: `enter` on a place lists every library file that place uses,
-`enter` on a copy opens that file's screen, and `escape` walks back one step at a time.
+sections, `widgets.video_plots` a video's plots), and the ways on from it. The table of
+links lists the places that use the file and its exact copies: `enter` on a place lists
+every library file that place uses, `enter` on a copy opens that file's screen, and
+`escape` walks back one step at a time.
 
 Every value read from the file (its name, its embedded title, author, the probe error
 that may quote it, the titles of the places) is shown as plain, visible text.
@@ -34,6 +35,7 @@ from mediatop.tui.widgets.file_sections import (
     traffic_title,
     usage_section,
 )
+from mediatop.tui.widgets.video_plots import VideoPlots
 
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
@@ -82,6 +84,7 @@ class FileDetailScreen(Screen[None]):
             yield Static(id="file-usage")
             yield Static(id="file-traffic-title", classes="-hidden")
             yield Sparkline([], id="file-traffic", classes="-hidden")
+            yield VideoPlots(id="video-plots")
             yield Static(id="file-links-title", classes="-hidden")
             yield LinksTable(id="file-links", classes="-hidden")
             yield Static(id="file-more")
@@ -134,6 +137,7 @@ class FileDetailScreen(Screen[None]):
             self.query_one("#file-traffic", Sparkline).data = views
         for selector in ("#file-traffic-title", "#file-traffic"):
             self.query_one(selector).set_class(not has_traffic, "-hidden")
+        self.query_one(VideoPlots).show(report)
         self._fill_links(detail, message.copies)
         self.query_one("#file-more", Static).update(more_sections(report))
 
