@@ -1,5 +1,6 @@
 """The library surface's reads for browsing from a screen: the files a page uses, the
-exact copies of a file, and the state of ingest (logs, malformed lines, event sources).
+exact copies of a file, the state of ingest (logs, malformed lines, event sources) and
+an image's thumbnail for a preview.
 
 `MediaLibrary` inherits these; a face calls them on it, like every other surface
 method. Each opens its own read connection, so any thread may call it.
@@ -13,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mediatop.errors import StoreError
+from mediatop.errors import ReportError, StoreError
 from mediatop.library_live import LiveLibrary
 
 if TYPE_CHECKING:
+    from mediatop.measure.thumbnail import Thumbnail
     from mediatop.model import MediaFile
     from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
 
@@ -54,6 +56,21 @@ class BrowseLibrary(LiveLibrary):
 
         with self._browsing() as conn:
             return IngestStatus(logs_read(conn), reject_counts(conn), event_sources(conn))
+
+    def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
+        """A picture of image `file_id` scaled to fit max_width × max_height pixels,
+        decoded in the sandboxed pool; ReportError says why there is none."""
+        from mediatop.measure.thumbnail import make_thumbnail
+        from mediatop.store.files import get_file
+
+        with self._browsing() as conn:
+            media = get_file(conn, file_id)
+        if media is None or media.kind != "image" or media.deleted_at is not None:
+            raise ReportError(f"no image {file_id} in the library")
+        try:
+            return make_thumbnail(self.settings.root, media.path, max_width, max_height)
+        except ValueError as exc:
+            raise ReportError(f"no preview: {exc}") from None
 
     @contextlib.contextmanager
     def _browsing(self) -> Iterator[sqlite3.Connection]:

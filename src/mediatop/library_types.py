@@ -15,6 +15,7 @@ from mediatop.analytics.optimization.report import OptimizationLine, Optimizatio
 from mediatop.analytics.performance.report import DashboardPerformance
 from mediatop.library_browse import IngestStatus
 from mediatop.library_live import MeasureProgress
+from mediatop.measure.thumbnail import Thumbnail
 from mediatop.scan import ScanProgress, ScanSummary
 from mediatop.scan.watch import (
     TREE_POLL_SECONDS,
@@ -52,6 +53,7 @@ __all__ = [
     "ScanProgress",
     "ScanSummary",
     "StoreChanged",
+    "Thumbnail",
     "TypeTotals",
     "WatchHeld",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +81,7 @@ class MediatopApp(App[int]):
         measure_savings: bool = True,
         read_only: str | None = None,
         export_dir: Path | None = None,
+        preview: bool | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -96,6 +98,9 @@ class MediatopApp(App[int]):
         self.range_name = DEFAULT_RANGE
         self.compare = False
         self.last_export: Path | None = None
+        # Image previews on file screens (`p` toggles): on by default, except over SSH,
+        # where a slow link would carry every preview's colours.
+        self.preview = "SSH_CONNECTION" not in os.environ if preview is None else preview
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self._demo = settings.demo
@@ -275,6 +280,7 @@ def build_app(
     measure_savings: bool = True,
     read_only: str | None = None,
     export_dir: Path | None = None,
+    preview: bool | None = None,
 ) -> MediatopApp:
     """The app on `library` (or on a library opened with these settings, read-only
     when `read_only` is given); `now` freezes the clock of every report (tests).
@@ -299,4 +305,5 @@ def build_app(
         measure_savings=measure_savings,
         read_only=read_only,
         export_dir=export_dir,
+        preview=preview,
     )

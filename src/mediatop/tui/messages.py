@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mediatop.library_types import FileDetail, FolderState, ScanSummary
+    from mediatop.library_types import FileDetail, FolderState, ScanSummary, Thumbnail
     from mediatop.library_types import ScanProgress as ScanProgressValue
     from mediatop.model import MediaFile
     from mediatop.tui.data import DashboardData
@@ -152,3 +152,12 @@ class ExportWritten(Message):
 
     path: Path
     rows: int
+
+
+@dataclass
+class PreviewLoaded(Message):
+    """A file's preview was drawn (`thumbnail`), or could not be (`problem`)."""
+
+    file_id: int
+    thumbnail: Thumbnail | None
+    problem: str = ""

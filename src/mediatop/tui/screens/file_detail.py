@@ -27,7 +27,13 @@ from textual.worker import get_current_worker
 from mediatop.tui.data import DEFAULT_RANGE, load_file, user_message
 from mediatop.tui.export import Export
 from mediatop.tui.export_views import file_export
-from mediatop.tui.messages import FileChosen, FileLoaded, PlaceChosen, WorkFailed
+from mediatop.tui.messages import (
+    FileChosen,
+    FileLoaded,
+    PlaceChosen,
+    PreviewLoaded,
+    WorkFailed,
+)
 from mediatop.tui.plain import plain, plain_path, size_text
 from mediatop.tui.widgets.file_sections import (
     facts_table,
@@ -35,6 +41,7 @@ from mediatop.tui.widgets.file_sections import (
     traffic_title,
     usage_section,
 )
+from mediatop.tui.widgets.image_preview import PREVIEW_COLUMNS, PREVIEW_ROWS, ImagePreview
 from mediatop.tui.widgets.video_plots import VideoPlots
 
 if TYPE_CHECKING:
@@ -66,7 +73,11 @@ class FileDetailScreen(Screen[None]):
     """What the store knows about one file, and where it leads."""
 
     HELP_GROUP = "File"
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "refresh", "Refresh")]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("p", "toggle_preview", "Preview"),
+    ]
 
     def __init__(self, library: MediaLibrary, file_id: int, *, now: datetime | None) -> None:
         super().__init__()
@@ -81,6 +92,7 @@ class FileDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="file-detail"):
             yield Static(Text("Reading the store…", style="dim"), id="file-facts")
+            yield ImagePreview(id="file-preview", classes="-hidden")
             yield Static(id="file-usage")
             yield Static(id="file-traffic-title", classes="-hidden")
             yield Sparkline([], id="file-traffic", classes="-hidden")
@@ -138,6 +150,7 @@ class FileDetailScreen(Screen[None]):
         for selector in ("#file-traffic-title", "#file-traffic"):
             self.query_one(selector).set_class(not has_traffic, "-hidden")
         self.query_one(VideoPlots).show(report)
+        self._preview(detail)
         self._fill_links(detail, message.copies)
         self.query_one("#file-more", Static).update(more_sections(report))
 
@@ -172,6 +185,47 @@ class FileDetailScreen(Screen[None]):
             self.query_one(selector).set_class(not self.links, "-hidden")
         if self.links and not had_focus:
             table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_preview":  # only images have a preview
+            return self.detail is not None and self.detail.file.kind == "image"
+        return True
+
+    def action_toggle_preview(self) -> None:
+        """Show or hide the preview, on this and every file screen after it."""
+        app: Any = self.app
+        app.preview = not app.preview
+        if self.detail is not None:
+            self._preview(self.detail)
+
+    def _preview(self, detail: FileDetail) -> None:
+        """Draw the image's preview in a worker, when previews are on."""
+        preview = self.query_one(ImagePreview)
+        shown = bool(getattr(self.app, "preview", False)) and detail.file.kind == "image"
+        preview.set_class(not shown, "-hidden")
+        self.refresh_bindings()
+        if not shown:
+            return
+        preview.show_waiting()
+        file_id = self.file_id
+        self.run_worker(
+            lambda: self._draw_preview(file_id), thread=True, exclusive=True, group="preview"
+        )
+
+    def _draw_preview(self, file_id: int) -> None:
+        try:
+            thumbnail = self.library.thumbnail(file_id, PREVIEW_COLUMNS, 2 * PREVIEW_ROWS)
+        except Exception as exc:  # shown in the preview's place, never as a traceback
+            self.post_message(PreviewLoaded(file_id, None, user_message(exc)))
+            return
+        self.post_message(PreviewLoaded(file_id, thumbnail))
+
+    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+        preview = self.query_one(ImagePreview)
+        if message.thumbnail is not None:
+            preview.show_thumbnail(message.thumbnail)
+        else:
+            preview.show_problem(message.problem)
 
     @on(DataTable.RowSelected, "#file-links")
     def _follow_link(self, event: DataTable.RowSelected) -> None:
