@@ -331,3 +331,47 @@ async def test_q_quits_from_a_list_screen(screens_app: MediatopApp) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert screens_app.return_value == 0
+
+
+async def test_o_on_the_dashboard_opens_optimize_and_escape_comes_back(
+    screens_app: MediatopApp,
+) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        optimize = await open_subject(pilot, "o")
+        assert optimize.NAME == "optimize"
+        # team-copy.webp is unused (never requested, no place uses it): one file to remove,
+        # its 8,692 bytes the saving (the size the images report gives team.webp).
+        assert "Remove   1 Remove saves   8.7 kB" in figures_text(optimize)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, DashboardScreen)
+
+
+async def test_ctrl_p_opens_the_same_palette(screens_app: MediatopApp) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"compare")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.compare)
+
+
+async def test_e_on_a_file_screen_writes_its_report_and_copies(screens_app: MediatopApp) -> None:
+    import json
+
+    app = screens_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        await open_subject(pilot, "6")
+        await pilot.press("enter")  # team.webp, kept; its copy team-copy.webp
+        await file_screen_loaded(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: app.last_export is not None)
+        assert app.last_export is not None
+        document = json.loads(app.last_export.read_text())
+        assert document["report"]["filename"] == "2025/01/team.webp"
+        # team.webp: its one request in the log (day 8, 05:00), within the 30 days.
+        assert document["report"]["usage"]["usageCount"] == 1
+        assert [c["file"] for c in document["copies"]] == ["2025/01/team-copy.webp"]

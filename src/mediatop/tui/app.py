@@ -62,7 +62,9 @@ class MediatopApp(App[int]):
         Binding("E", "export('csv')", "Export CSV", key_display="E", show=False),
         Binding("t", "cycle_range", "Time range"),
         Binding("c", "toggle_compare", "Compare"),
-        Binding("colon", "command_palette", "Commands", key_display=":", show=False),
+        # Both keys in one binding: Textual adds its own ctrl+p only when no binding opens
+        # the palette.
+        Binding("colon,ctrl+p", "command_palette", "Commands", key_display=":", show=False),
         Binding("0", "dashboard", "Dashboard", show=False),
         *(
             Binding(key, f"show({name!r})", label, show=False)
