@@ -79,6 +79,16 @@ async def test_each_subject_key_opens_its_screen_with_its_tab_active(
         assert isinstance(pilot.app.screen, DashboardScreen)
 
 
+async def test_a_click_on_a_tab_opens_its_screen(screens_app: MediatopApp) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        await open_subject(pilot, "1")
+        await pilot.click("#tab-audio")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "NAME", "") == "audio")
+        audio = await wait_for_list(pilot)
+        assert column(audio, "File") == ["2025/02/jingle.wav"]
+
+
 async def test_subject_screens_show_their_reports_figures_and_rows(
     screens_app: MediatopApp,
 ) -> None:
@@ -375,3 +385,22 @@ async def test_e_on_a_file_screen_writes_its_report_and_copies(screens_app: Medi
         # team.webp: its one request in the log (day 8, 05:00), within the 30 days.
         assert document["report"]["usage"]["usageCount"] == 1
         assert [c["file"] for c in document["copies"]] == ["2025/01/team-copy.webp"]
+
+
+async def test_a_report_that_cannot_be_read_shows_an_error_row(
+    screens_app: MediatopApp, screens_settings: Settings
+) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        # The store is replaced by a file that is not a database.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{screens_settings.db_path}{suffix}").unlink(missing_ok=True)
+        screens_settings.db_path.write_bytes(b"this is not a database" * 100)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: "failed" in static_text(screen, "#figures"))
+        text = static_text(screen, "#figures")
+        assert text.startswith("Reading Documents failed: ")
+        assert "Traceback" not in text
+        assert pilot.app.is_running
