@@ -54,16 +54,18 @@ class VideoPlots(Widget):
         for name, title, what in PLOTS:
             points = series[name]
             caption = Text.assemble((title, "bold"), f": {what}")
-            if points:
+            if len(points) > 1:
                 caption.append(
                     f", {duration_text(points[0][0])} to {duration_text(points[-1][0])}", "dim"
                 )
+            elif points:  # a video shorter than one 10 s point: a figure, not a plot
+                caption.append(f": {points[0][1]:g} at {duration_text(points[0][0])}", "dim")
             else:
                 caption.append(" (no player session recorded)", "dim")
             self.query_one(f"#{name}-title", Static).update(caption)
             plot = self.query_one(f"#{name}-plot", Sparkline)
             plot.data = [value for _, value in points]
-            plot.display = bool(points)
+            plot.display = len(points) > 1
         self.query_one("#video-more", Static).update(_more(report))
 
 

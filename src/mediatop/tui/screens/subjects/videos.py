@@ -108,7 +108,8 @@ class VideosScreen(ListScreen):
             else Text("No player sessions recorded: no heatmap yet.", style="dim")
         )
         self.query_one("#heatmap", Sparkline).data = values
-        self.query_one("#heatmap").display = bool(values)
+        # One part (every video shorter than 10 s) is a figure, not a plot.
+        self.query_one("#heatmap").display = len(values) > 1
 
     def notes(self, report: Any) -> list[str]:
         advice = lookup(report, "optimization.deliveryOptimization.recommendations") or []
