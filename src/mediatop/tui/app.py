@@ -39,8 +39,8 @@ from mediatop.tui.messages import (
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
+from mediatop.tui.subject_data import SUBJECTS
 from mediatop.tui.terminal_driver import TerminalDriver, terminal_present
-from mediatop.tui.widgets.subject_tabs import SUBJECTS
 
 # How often the app looks whether its terminal is still there: a terminal closed without
 # a SIGHUP (no controlling terminal) is noticed within this.

@@ -1,5 +1,6 @@
 """What a subject screen reads: one report in its JSON form over the app's range, and,
-when comparing, the same report over the period before it.
+when comparing, the same report over the period before it; and the subject screens'
+names and keys (the app's bindings and the tab bar share them).
 
 Runs in thread workers, through the library surface only (`report_data`, the call
 behind `mediatop report NAME --json [--compare]`). No Textual here.
@@ -15,6 +16,20 @@ from mediatop.tui.data import default_range
 
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
+
+# (screen name, key, label), in the order of the keys. The app binds the same keys.
+SUBJECTS = (
+    ("dashboard", "0", "Dashboard"),
+    ("images", "1", "Images"),
+    ("videos", "2", "Videos"),
+    ("documents", "3", "Documents"),
+    ("audio", "4", "Audio"),
+    ("unused", "5", "Unused"),
+    ("duplicates", "6", "Duplicates"),
+    ("insights", "7", "Insights"),
+    ("ingest", "8", "Ingest"),
+    ("optimize", "o", "Optimize"),
+)
 
 # What `t` cycles through, in order: the ranges `mediatop report --range` names.
 RANGES = ("24h", "7d", "30d", "90d", "all")

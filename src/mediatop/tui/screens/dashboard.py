@@ -32,8 +32,6 @@ from mediatop.library_types import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
 from mediatop.tui import background, live
 from mediatop.tui.data import DEFAULT_RANGE, load_dashboard, user_message
-from mediatop.tui.export import Export
-from mediatop.tui.export_views import dashboard_export
 from mediatop.tui.messages import (
     ChangesFollowed,
     DashboardLoaded,
@@ -56,6 +54,7 @@ from mediatop.tui.widgets.storage_overview import StorageOverview
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
     from mediatop.library_types import FolderState
+    from mediatop.tui.export import Export
 
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
@@ -338,6 +337,8 @@ class DashboardScreen(Screen[None]):
 
     def export_view(self) -> Export | None:
         """What the four boxes show (`e`): see `tui.export_views.dashboard_export`."""
+        from mediatop.tui.export_views import dashboard_export
+
         data = self.query_one(StorageOverview).data
         return None if data is None else dashboard_export(data)
 

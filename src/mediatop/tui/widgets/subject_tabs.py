@@ -8,19 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Tab, Tabs
 
-# (screen name, key, label), in the order of the keys. The app binds the same keys.
-SUBJECTS = (
-    ("dashboard", "0", "Dashboard"),
-    ("images", "1", "Images"),
-    ("videos", "2", "Videos"),
-    ("documents", "3", "Documents"),
-    ("audio", "4", "Audio"),
-    ("unused", "5", "Unused"),
-    ("duplicates", "6", "Duplicates"),
-    ("insights", "7", "Insights"),
-    ("ingest", "8", "Ingest"),
-    ("optimize", "o", "Optimize"),
-)
+from mediatop.tui.subject_data import SUBJECTS
 
 
 class SubjectTabs(Tabs):
