@@ -80,7 +80,7 @@ async def wait_for_list(pilot: Pilot) -> ListScreen:
     """Until the list screen on top has drawn its report; the screen."""
     screen = pilot.app.screen
     assert isinstance(screen, ListScreen), type(screen)
-    await wait_until(pilot, lambda: screen.figures is not None, timeout=20)
+    await wait_until(pilot, lambda: screen.figures is not None and screen.settled, timeout=20)
     await pilot.pause()
     return screen
 

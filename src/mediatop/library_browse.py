@@ -25,11 +25,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class IngestStatus:
-    """How far every source of events has been read."""
+    """How far every log has been read, and what was malformed in them."""
 
     logs: list[LogRead]
     rejects: list[RejectCount]
-    sources: list[EventSource]
 
 
 class BrowseLibrary(LiveLibrary):
@@ -50,12 +49,19 @@ class BrowseLibrary(LiveLibrary):
             return exact_copies(conn, file_id)
 
     def ingest_status(self) -> IngestStatus:
-        """Every log read with its checkpoint, malformed lines per reason, and the events
-        recorded per source with the time of the last one."""
-        from mediatop.store.queries.browse import event_sources, logs_read, reject_counts
+        """Every log read with its checkpoint, and malformed lines per reason: a few rows."""
+        from mediatop.store.queries.browse import logs_read, reject_counts
 
         with self._browsing() as conn:
-            return IngestStatus(logs_read(conn), reject_counts(conn), event_sources(conn))
+            return IngestStatus(logs_read(conn), reject_counts(conn))
+
+    def event_sources(self) -> list[EventSource]:
+        """Events recorded per source, with the time of the last one. Reads every raw
+        event (seconds on a store of millions): ask for it apart, off the event loop."""
+        from mediatop.store.queries.browse import event_sources
+
+        with self._browsing() as conn:
+            return event_sources(conn)
 
     def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
         """A picture of image `file_id` scaled to fit max_width × max_height pixels,

@@ -5,6 +5,8 @@ not have (`mediatop report misses`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from mediatop.library import to_jsonable
@@ -79,5 +81,16 @@ class IngestScreen(ListScreen):
             misses.compare_note,
         )  # fmt: skip
 
+    def read_in_steps(self, range_name: str, compare: bool) -> Iterator[tuple[ReportFigures, bool]]:
+        # Counting events per source reads every raw event: the logs and misses are
+        # shown first, the sources when counted.
+        first = self.read(range_name, compare)
+        yield first, False
+        sources = to_jsonable(self.library.event_sources())
+        yield replace(first, report={**first.report, "sources": sources}), True
+
     def notes(self, report: Any) -> list[str]:
-        return ["Logs and event sources are counted over all time; missing media over the range."]
+        notes = ["Logs and event sources are counted over all time; missing media over the range."]
+        if "sources" not in report:
+            notes.append("Counting the events per source (this reads every event)…")
+        return notes
