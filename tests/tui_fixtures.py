@@ -165,6 +165,8 @@ def dashboard_app(
     SSH_CONNECTION), so it shows the store as the test left it."""
     from mediatop.tui.app import build_app
 
+    # Exports go beside the test's store, never into the working directory.
+    options.setdefault("export_dir", settings.db_path.parent)
     return build_app(
         settings, now=FROZEN_NOW, watch=watch, scan_on_start=scan_on_start, preview=preview,
         **options,
