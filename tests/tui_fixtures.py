@@ -153,13 +153,24 @@ def scan(settings: Settings, now: int = FROZEN_TS) -> None:
 
 
 def dashboard_app(
-    settings: Settings, *, watch: bool = False, scan_on_start: bool = False, **options: Any
+    settings: Settings,
+    *,
+    watch: bool = False,
+    scan_on_start: bool = False,
+    preview: bool = False,
+    **options: Any,
 ) -> MediatopApp:
     """The app as `mediatop ROOT` builds it, at the frozen clock; by default it watches
-    nothing and does not scan on start, so it shows the store as the test left it."""
+    nothing, does not scan on start and draws no image preview (whose default depends on
+    SSH_CONNECTION), so it shows the store as the test left it."""
     from mediatop.tui.app import build_app
 
-    return build_app(settings, now=FROZEN_NOW, watch=watch, scan_on_start=scan_on_start, **options)
+    # Exports go beside the test's store, never into the working directory.
+    options.setdefault("export_dir", settings.db_path.parent)
+    return build_app(
+        settings, now=FROZEN_NOW, watch=watch, scan_on_start=scan_on_start, preview=preview,
+        **options,
+    )  # fmt: skip
 
 
 def scanned_library(tmp_path: Path, root: Path | None = None) -> tuple[Path, Settings]:

@@ -14,7 +14,9 @@ orders their writes. Callbacks (`progress`, `on_batch`, `cancelled`, `stop`) run
 the calling thread. The object itself only holds settings; `close()` ends its use.
 
 The dashboard uses the same object: the live methods it inherits from
-`mediatop.library_live` (figures, rescans, measuring savings in batches, watchers).
+`mediatop.library_live` (figures, rescans, measuring savings in batches, watchers) and
+the screens' reads from `mediatop.library_browse` (a page's files, a file's copies,
+the state of ingest).
 Cleanup and optimise (plans, apply, undo, list, purge) come from
 `mediatop.library_cleanup`.
 The HTTP server too: it finds files as a page names them and records beacons in
@@ -47,9 +49,10 @@ from mediatop.errors import (
     StoreReadOnlyError,
     StoreWriteError,
 )
+from mediatop.library_browse import BrowseLibrary
 from mediatop.library_cleanup import CleanupLibrary
 from mediatop.library_events import EventsLibrary
-from mediatop.library_live import LiveLibrary, MeasureProgress
+from mediatop.library_live import MeasureProgress
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
@@ -62,7 +65,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(LiveLibrary, CleanupLibrary, EventsLibrary):
+class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this

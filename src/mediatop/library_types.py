@@ -16,8 +16,10 @@ from mediatop.analytics.performance.report import DashboardPerformance
 from mediatop.cleanup.apply import ApplyProgress, ApplyResult, Skipped
 from mediatop.cleanup.plan import Candidate, Encoding, Plan, PlanEntry
 from mediatop.cleanup.undo import PurgeResult, Refused, UndoResult
+from mediatop.library_browse import IngestStatus
 from mediatop.library_cleanup import QuarantinedPlan
 from mediatop.library_live import MeasureProgress
+from mediatop.measure.thumbnail import Thumbnail
 from mediatop.scan import ScanProgress, ScanSummary
 from mediatop.scan.watch import (
     TREE_POLL_SECONDS,
@@ -27,6 +29,7 @@ from mediatop.scan.watch import (
     FolderState,
     WatchHeld,
 )
+from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
 from mediatop.store.watch import StoreChanged
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "DashboardPerformance",
     "DashboardSnapshot",
     "Encoding",
+    "EventSource",
     "FileDetail",
     "FileEngagement",
     "FileReport",
@@ -45,7 +49,9 @@ __all__ = [
     "FolderEvent",
     "FolderFollowed",
     "FolderState",
+    "IngestStatus",
     "ListedFile",
+    "LogRead",
     "MeasureProgress",
     "OptimizationLine",
     "OptimizationOpportunity",
@@ -56,10 +62,12 @@ __all__ = [
     "PurgeResult",
     "QuarantinedPlan",
     "Refused",
+    "RejectCount",
     "ScanProgress",
     "ScanSummary",
     "Skipped",
     "StoreChanged",
+    "Thumbnail",
     "TypeTotals",
     "UndoResult",
     "WatchHeld",

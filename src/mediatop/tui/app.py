@@ -12,20 +12,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.screen import Screen
 
 from mediatop.config import Settings
 from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
-from mediatop.tui.messages import FileChosen, LibraryChanged
+from mediatop.tui.data import DEFAULT_RANGE
+from mediatop.tui.export import Export, export_path, write_export
+from mediatop.tui.messages import (
+    ExportWritten,
+    FileChosen,
+    LibraryChanged,
+    PlaceChosen,
+    WorkFailed,
+)
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.help import HelpScreen
+from mediatop.tui.subject_data import SUBJECTS
 from mediatop.tui.terminal_driver import TerminalDriver, terminal_present
 
 # How often the app looks whether its terminal is still there: a terminal closed without
@@ -41,6 +55,22 @@ class MediatopApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # The dashboard shows `o` in its footer, as the mock-up's header does; the tab
+        # bar shows it on the other screens.
+        Binding("o", "show('optimize')", "Optimize", show=False),
+        Binding("e", "export('json')", "Export JSON"),
+        Binding("E", "export('csv')", "Export CSV", key_display="E", show=False),
+        Binding("t", "cycle_range", "Time range"),
+        Binding("c", "toggle_compare", "Compare"),
+        # Both keys in one binding: Textual adds its own ctrl+p only when no binding opens
+        # the palette.
+        Binding("colon,ctrl+p", "command_palette", "Commands", key_display=":", show=False),
+        Binding("0", "dashboard", "Dashboard", show=False),
+        *(
+            Binding(key, f"show({name!r})", label, show=False)
+            for name, key, label in SUBJECTS
+            if key.isdigit() and key != "0"
+        ),
     ]
 
     def __init__(
@@ -52,6 +82,8 @@ class MediatopApp(App[int]):
         scan_on_start: bool = True,
         measure_savings: bool = True,
         read_only: str | None = None,
+        export_dir: Path | None = None,
+        preview: bool | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -61,9 +93,20 @@ class MediatopApp(App[int]):
         self.scan_on_start = scan_on_start
         self.measure_savings = measure_savings
         self.read_only = read_only
+        # Where `e` writes: the folder the app was started in, unless told otherwise.
+        self.export_dir = export_dir or Path.cwd()
+        # The range every screen shows (`t` cycles it) and whether figures are compared
+        # with the period before (`c`).
+        self.range_name = DEFAULT_RANGE
+        self.compare = False
+        self.last_export: Path | None = None
+        # Image previews on file screens (`p` toggles): on by default, except over SSH,
+        # where a slow link would carry every preview's colours.
+        self.preview = "SSH_CONNECTION" not in os.environ if preview is None else preview
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
-        self.sub_title = "DEMO" if settings.demo else ""
+        self._demo = settings.demo
+        self.sub_title = self._header_note()
         self._leave_asked = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
 
@@ -109,12 +152,111 @@ class MediatopApp(App[int]):
             read_only=self.read_only,
         )
 
+    def _header_note(self) -> str:
+        """The header's second part: the range every screen shows, compare, DEMO."""
+        parts = ["DEMO"] if self._demo else []
+        parts.append(f"range {self.range_name}")
+        if self.compare:
+            parts.append("compared with the period before")
+        return " · ".join(parts)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from mediatop.tui.commands import binding_commands
+
+        yield from binding_commands(self, screen)
+
+    def action_show(self, name: str) -> None:
+        """Open subject screen `name`: in place of the subject screen shown, else on top
+        (escape then comes back to where it was opened from)."""
+        from mediatop.tui.screens.listing import ListScreen
+        from mediatop.tui.screens.subjects.registry import subject_screen
+
+        if name == "dashboard":
+            self.action_dashboard()
+            return
+        current = self.screen
+        if isinstance(current, ListScreen) and name == current.NAME:
+            return
+        screen = subject_screen(name, self.library, self.now)
+        if isinstance(current, ListScreen) and current.NAME:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_dashboard(self) -> None:
+        """Back to the dashboard, whatever was opened on top of it."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+
+    def action_cycle_range(self) -> None:
+        from mediatop.tui.subject_data import next_range
+
+        self.range_name = next_range(self.range_name)
+        self._reload_every_screen()
+
+    def action_toggle_compare(self) -> None:
+        self.compare = not self.compare
+        self._reload_every_screen()
+
+    def _reload_every_screen(self) -> None:
+        """Every open screen reads its figures again, over the range now chosen."""
+        self.sub_title = self._header_note()
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.range_name = self.range_name
+            reload = getattr(screen, "load", None)
+            if callable(reload):
+                reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            # Only screens that can say what they show export it (not the help).
+            return callable(getattr(self.screen, "export_view", None))
+        return True
+
+    def action_export(self, fmt: str) -> None:
+        """Write what the current screen shows into a file, in a worker; the app says where."""
+        export: Export | None = self.screen.export_view()  # type: ignore[attr-defined]
+        if export is None:
+            self.notify("Nothing to export yet: the figures are still being read.")
+            return
+        self.run_worker(lambda: self._write_export(export, fmt), thread=True, name="export")
+
+    def _write_export(self, export: Export, fmt: str) -> None:
+        moment = self.now or datetime.now(UTC)
+        path = export_path(self.export_dir, export, fmt, self.range_name, moment)
+        try:
+            rows = write_export(path, export, fmt)
+        except OSError as exc:
+            self.post_message(WorkFailed("Export", f"cannot write {path}: {exc.strerror}"))
+            return
+        self.post_message(ExportWritten(path, rows))
+
+    def on_export_written(self, message: ExportWritten) -> None:
+        self.last_export = message.path
+        rows = f"{message.rows} row{'s' if message.rows != 1 else ''}"
+        self.notify(f"Exported {rows} to {message.path}", title="Export", markup=False)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        # Only the app's own work (an export) reaches here: screens handle theirs.
+        self.notify(f"{message.what} failed: {message.error}", severity="error", markup=False)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
     def on_file_chosen(self, message: FileChosen) -> None:
         self.push_screen(FileDetailScreen(self.library, message.file_id, now=self.now))
+
+    def on_place_chosen(self, message: PlaceChosen) -> None:
+        from mediatop.tui.screens.subjects.page_files import PageFilesScreen
+
+        self.push_screen(
+            PageFilesScreen(
+                self.library, now=self.now, place_type=message.place_type,
+                place_id=message.place_id, place_title=message.title,
+            )
+        )  # fmt: skip
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         # The dashboard reloads itself, then the message bubbles here: a file's screen
@@ -139,6 +281,8 @@ def build_app(
     scan_on_start: bool = True,
     measure_savings: bool = True,
     read_only: str | None = None,
+    export_dir: Path | None = None,
+    preview: bool | None = None,
 ) -> MediatopApp:
     """The app on `library` (or on a library opened with these settings, read-only
     when `read_only` is given); `now` freezes the clock of every report (tests).
@@ -162,4 +306,6 @@ def build_app(
         scan_on_start=scan_on_start,
         measure_savings=measure_savings,
         read_only=read_only,
+        export_dir=export_dir,
+        preview=preview,
     )

@@ -86,10 +86,13 @@ class DashboardData:
     optimization_note: str = ""
 
 
-def default_range(now: datetime | None) -> tuple[TimeRange, datetime]:
-    """The range both screens show (the last 30 days up to `now`), and that moment."""
+def default_range(
+    now: datetime | None, range_name: str = DEFAULT_RANGE
+) -> tuple[TimeRange, datetime]:
+    """The range every screen shows (`t` cycles it; the last 30 days up to `now` at
+    first), and that moment."""
     moment = now or datetime.now(UTC)
-    return parse_range(DEFAULT_RANGE, now=moment), moment
+    return parse_range(range_name, now=moment), moment
 
 
 def details_of(file: MediaFile) -> str:
@@ -185,15 +188,19 @@ def dashboard_data(snapshot: DashboardSnapshot) -> DashboardData:
     )
 
 
-def load_dashboard(library: MediaLibrary, now: datetime | None) -> DashboardData:
+def load_dashboard(
+    library: MediaLibrary, now: datetime | None, range_name: str = DEFAULT_RANGE
+) -> DashboardData:
     """Every figure of the dashboard, read at one moment."""
-    time_range, moment = default_range(now)
+    time_range, moment = default_range(now, range_name)
     return dashboard_data(library.dashboard(time_range, now=moment))
 
 
-def load_file(library: MediaLibrary, now: datetime | None, file_id: int) -> FileDetail:
+def load_file(
+    library: MediaLibrary, now: datetime | None, file_id: int, range_name: str = DEFAULT_RANGE
+) -> FileDetail:
     """One file as the store knows it, with its usage, traffic and recommendations."""
-    time_range, moment = default_range(now)
+    time_range, moment = default_range(now, range_name)
     return library.file_detail(file_id, time_range, now=moment)
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mediatop.library_types import FileDetail, FolderState, ScanSummary
+    from mediatop.library_types import FileDetail, FolderState, ScanSummary, Thumbnail
     from mediatop.library_types import ScanProgress as ScanProgressValue
+    from mediatop.model import MediaFile
     from mediatop.tui.data import DashboardData
+    from mediatop.tui.subject_data import ReportFigures
 
 
 @dataclass
@@ -103,7 +106,23 @@ class DashboardLoaded(Message):
 
 @dataclass
 class FileLoaded(Message):
+    """A file's figures, and the other files with exactly its content."""
+
     detail: FileDetail
+    copies: tuple[MediaFile, ...] = ()
+
+
+@dataclass
+class ReportLoaded(Message):
+    """A subject screen's report (or its list of files) was read; `final` is False
+    when more complete figures follow (a slow part read apart)."""
+
+    figures: ReportFigures
+    final: bool = True
+
+    def can_replace(self, message: Message) -> bool:
+        # figures read later, waiting behind these, are the ones to show
+        return isinstance(message, ReportLoaded)
 
 
 @dataclass
@@ -119,3 +138,29 @@ class FileChosen(Message):
     """The user chose a file (enter on a row): the app opens its detail screen."""
 
     file_id: int
+
+
+@dataclass
+class PlaceChosen(Message):
+    """The user chose a place where a file is used: the app lists the files it uses."""
+
+    place_type: str
+    place_id: str
+    title: str | None
+
+
+@dataclass
+class ExportWritten(Message):
+    """An export was written: `rows` rows into `path`."""
+
+    path: Path
+    rows: int
+
+
+@dataclass
+class PreviewLoaded(Message):
+    """A file's preview was drawn (`thumbnail`), or could not be (`problem`)."""
+
+    file_id: int
+    thumbnail: Thumbnail | None
+    problem: str = ""

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from mediatop.library_types import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
 from mediatop.tui import background, live
-from mediatop.tui.data import load_dashboard, user_message
+from mediatop.tui.data import DEFAULT_RANGE, load_dashboard, user_message
 from mediatop.tui.messages import (
     ChangesFollowed,
     DashboardLoaded,
@@ -54,6 +54,7 @@ from mediatop.tui.widgets.storage_overview import StorageOverview
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
     from mediatop.library_types import FolderState
+    from mediatop.tui.export import Export
 
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
@@ -65,7 +66,10 @@ class DashboardScreen(Screen[None]):
     """Storage Overview, Most Used Media, Performance Metrics, Optimization Opportunities."""
 
     HELP_GROUP = "Dashboard"
-    BINDINGS = [Binding("r", "refresh", "Refresh")]
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh"),
+        Binding("o", "app.show('optimize')", "Optimize"),
+    ]
     # The -narrow class (an 80-column terminal) lets app.tcss share the bottom row unevenly.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -113,6 +117,8 @@ class DashboardScreen(Screen[None]):
         # How many times a watch of the folder has taken hold: a change made after it
         # grows is seen (what a test of the live dashboard waits for, not a fixed pause).
         self.folder_watches_started = 0
+        # The range the boxes show: the app's, which `t` cycles.
+        self.range_name = DEFAULT_RANGE
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -208,7 +214,7 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, group="load", name=LOAD_WORKER)
     def _load_figures(self) -> None:
         try:
-            data = load_dashboard(self.library, self.now)
+            data = load_dashboard(self.library, self.now, self.range_name)
         except Exception as exc:  # any failure becomes a visible status, never a traceback
             self.post_message(WorkFailed("Loading the dashboard", user_message(exc)))
             return
@@ -336,6 +342,13 @@ class DashboardScreen(Screen[None]):
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one(StatusLine).show_error(message.what, message.error)
         self.notify(f"{message.what} failed", severity="error", markup=False)
+
+    def export_view(self) -> Export | None:
+        """What the four boxes show (`e`): see `tui.export_views.dashboard_export`."""
+        from mediatop.tui.export_views import dashboard_export
+
+        data = self.query_one(StorageOverview).data
+        return None if data is None else dashboard_export(data)
 
     @on(DataTable.RowSelected, "#files")
     def open_file(self, event: DataTable.RowSelected) -> None:

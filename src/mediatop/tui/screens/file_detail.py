@@ -1,79 +1,104 @@
-"""One file's detail: path, kind, size, pixels / length / pages, probe facts, upload
-time and how it is known, probe error if any; then its use over the range with a
-sparkline of its daily views, its engagement, who sees it (devices, referrers,
-countries), where it is used, what optimising it would save, why it looks unused (if it
-does) and what to do about it. Sections without data are left out.
+"""One file's screen: what the store knows about it (`widgets.file_sections` draws the
+sections, `widgets.video_plots` a video's plots), and the ways on from it. The table of
+links lists the places that use the file and its exact copies: `enter` on a place lists
+every library file that place uses, `enter` on a copy opens that file's screen, and
+`escape` walks back one step at a time.
 
 Every value read from the file (its name, its embedded title, author, the probe error
-that may quote it) is shown as plain, visible text.
+that may quote it, the titles of the places) is shown as plain, visible text.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from mediatop.model import MediaFile
-from mediatop.tui.data import load_file, user_message
-from mediatop.tui.messages import FileLoaded, WorkFailed
-from mediatop.tui.plain import (
-    count_text,
-    duration_text,
-    ms_text,
-    percent_text,
-    plain,
-    plain_path,
-    size_text,
-    wrapped,
+from mediatop.tui.data import DEFAULT_RANGE, load_file, user_message
+from mediatop.tui.export import Export
+from mediatop.tui.export_views import file_export
+from mediatop.tui.messages import (
+    FileChosen,
+    FileLoaded,
+    PlaceChosen,
+    PreviewLoaded,
+    WorkFailed,
 )
-from mediatop.tui.widgets.most_used import kind_label
+from mediatop.tui.plain import plain, plain_path, size_text
+from mediatop.tui.widgets.file_sections import (
+    facts_table,
+    more_sections,
+    traffic_title,
+    usage_section,
+)
+from mediatop.tui.widgets.image_preview import PREVIEW_COLUMNS, PREVIEW_ROWS, ImagePreview
+from mediatop.tui.widgets.video_plots import VideoPlots
 
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
-    from mediatop.library_types import (
-        Breakdown,
-        FileEngagement,
-        FileReport,
-        OptimizationOpportunity,
-    )
+    from mediatop.library_types import FileDetail
 
-UPLOAD_SOURCES = {
-    "first_seen": "first seen by a scan",
-    "path": "from its upload folder",
-    "mtime": "from its modification time",
-}
+
+@dataclass(frozen=True)
+class Link:
+    """A row of the links table: a place that uses the file, or a copy of it."""
+
+    place_type: str | None = None
+    place_id: str | None = None
+    title: str | None = None
+    file_id: int | None = None
+
+
+class LinksTable(DataTable[Text]):
+    """Places using the file and its exact copies; enter follows the row."""
+
+    HELP_GROUP = "Places and copies"
+    BINDINGS = [Binding("enter", "select_cursor", "Open place or copy")]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
 
 
 class FileDetailScreen(Screen[None]):
-    """What the store knows about one file."""
+    """What the store knows about one file, and where it leads."""
 
     HELP_GROUP = "File"
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "refresh", "Refresh")]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("p", "toggle_preview", "Preview"),
+    ]
 
     def __init__(self, library: MediaLibrary, file_id: int, *, now: datetime | None) -> None:
         super().__init__()
         self.library = library
         self.file_id = file_id
         self.now = now
+        self.detail: FileDetail | None = None
+        self.copies: tuple[Any, ...] = ()
+        self.links: list[Link] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="file-detail"):
             yield Static(Text("Reading the store…", style="dim"), id="file-facts")
+            yield ImagePreview(id="file-preview", classes="-hidden")
             yield Static(id="file-usage")
             yield Static(id="file-traffic-title", classes="-hidden")
             yield Sparkline([], id="file-traffic", classes="-hidden")
+            yield VideoPlots(id="video-plots")
+            yield Static(id="file-links-title", classes="-hidden")
+            yield LinksTable(id="file-links", classes="-hidden")
             yield Static(id="file-more")
         yield Footer()
 
@@ -88,21 +113,27 @@ class FileDetailScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        """Read the file's figures (again: the app calls this when the library changes)."""
-        self.run_worker(self._load, thread=True, exclusive=True, name="load file")
+        """Read the file's figures (again: the app calls this when the library changes
+        or the range does)."""
+        range_name = str(getattr(self.app, "range_name", DEFAULT_RANGE))
+        self.run_worker(
+            lambda: self._load(range_name), thread=True, exclusive=True, name="load file"
+        )
 
-    def _load(self) -> None:
+    def _load(self, range_name: str) -> None:
         worker = get_current_worker()
         try:
-            detail = load_file(self.library, self.now, self.file_id)
+            detail = load_file(self.library, self.now, self.file_id, range_name)
+            copies = tuple(self.library.copies_of(self.file_id))
         except Exception as exc:  # shown on the screen, never as a traceback
             self.post_message(WorkFailed("Reading the file", user_message(exc)))
             return
         if not worker.is_cancelled:  # a newer load replaced this one: its figures are older
-            self.post_message(FileLoaded(detail))
+            self.post_message(FileLoaded(detail, copies))
 
     def on_file_loaded(self, message: FileLoaded) -> None:
-        detail = message.detail
+        detail = self.detail = message.detail
+        self.copies = message.copies
         # The name, not the id: ids depend on the order a scan met the files.
         self.query_one("#file-detail").border_title = Text.assemble(
             "File ", plain_path(os.path.basename(detail.file.path))
@@ -118,263 +149,99 @@ class FileDetailScreen(Screen[None]):
             self.query_one("#file-traffic", Sparkline).data = views
         for selector in ("#file-traffic-title", "#file-traffic"):
             self.query_one(selector).set_class(not has_traffic, "-hidden")
+        self.query_one(VideoPlots).show(report)
+        self._preview(detail)
+        self._fill_links(detail, message.copies)
         self.query_one("#file-more", Static).update(more_sections(report))
+
+    def _fill_links(self, detail: FileDetail, copies: tuple[Any, ...]) -> None:
+        """The places using the file, then its copies; hidden when there is neither."""
+        table = self.query_one(LinksTable)
+        had_focus = table.has_focus
+        table.clear(columns=True)
+        table.add_columns("What", "Where", "")
+        self.links = []
+        for place in detail.report.used_in:
+            self.links.append(Link(place.type, place.id, place.title))
+            where = plain(place.title or place.id)
+            table.add_row(
+                Text(f"{place.type} ({place.usage})"), where, plain(place.url or "", "dim"),
+                key=str(len(self.links) - 1),
+            )  # fmt: skip
+        for copy in copies:
+            self.links.append(Link(file_id=copy.id))
+            table.add_row(
+                Text("exact copy", style="yellow"), plain_path(copy.path),
+                Text(size_text(copy.size), style="dim"), key=str(len(self.links) - 1),
+            )  # fmt: skip
+        places, count = len(detail.report.used_in), len(copies)
+        title = f"Used in {places} place{'s' if places != 1 else ''}"
+        if count:
+            title += f", {count} exact cop{'ies' if count != 1 else 'y'}"
+        self.query_one("#file-links-title", Static).update(
+            Text.assemble((title, "bold underline"), ("  (enter opens)", "dim"))
+        )
+        for selector in ("#file-links-title", "#file-links"):
+            self.query_one(selector).set_class(not self.links, "-hidden")
+        if self.links and not had_focus:
+            table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_preview":  # only images have a preview
+            return self.detail is not None and self.detail.file.kind == "image"
+        return True
+
+    def action_toggle_preview(self) -> None:
+        """Show or hide the preview, on this and every file screen after it."""
+        app: Any = self.app
+        app.preview = not app.preview
+        if self.detail is not None:
+            self._preview(self.detail)
+
+    def _preview(self, detail: FileDetail) -> None:
+        """Draw the image's preview in a worker, when previews are on."""
+        preview = self.query_one(ImagePreview)
+        shown = bool(getattr(self.app, "preview", False)) and detail.file.kind == "image"
+        preview.set_class(not shown, "-hidden")
+        self.refresh_bindings()
+        if not shown:
+            return
+        preview.show_waiting()
+        file_id = self.file_id
+        self.run_worker(
+            lambda: self._draw_preview(file_id), thread=True, exclusive=True, group="preview"
+        )
+
+    def _draw_preview(self, file_id: int) -> None:
+        try:
+            thumbnail = self.library.thumbnail(file_id, PREVIEW_COLUMNS, 2 * PREVIEW_ROWS)
+        except Exception as exc:  # shown in the preview's place, never as a traceback
+            self.post_message(PreviewLoaded(file_id, None, user_message(exc)))
+            return
+        self.post_message(PreviewLoaded(file_id, thumbnail))
+
+    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+        preview = self.query_one(ImagePreview)
+        if message.thumbnail is not None:
+            preview.show_thumbnail(message.thumbnail)
+        else:
+            preview.show_problem(message.problem)
+
+    @on(DataTable.RowSelected, "#file-links")
+    def _follow_link(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is None:
+            return
+        link = self.links[int(event.row_key.value)]
+        if link.file_id is not None:
+            self.post_message(FileChosen(link.file_id))
+        elif link.place_type is not None and link.place_id is not None:
+            self.post_message(PlaceChosen(link.place_type, link.place_id, link.title))
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.query_one("#file-facts", Static).update(
             Text.assemble((f"{message.what} failed: ", "bold red"), plain(message.error))
         )
 
-
-def _date(ts: int | None, with_time: bool = True) -> str:
-    if ts is None:
-        return "unknown"
-    moment = datetime.fromtimestamp(ts, UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
-
-
-def _uploaded(file: MediaFile) -> str:
-    source = UPLOAD_SOURCES.get(file.uploaded_source, file.uploaded_source)
-    if file.uploaded_source == "path":
-        when = datetime.fromtimestamp(file.uploaded_at, UTC).strftime("%Y-%m")
-    else:
-        when = _date(file.uploaded_at)
-    return f"{when} ({source})"
-
-
-def _media_rows(file: MediaFile) -> list[tuple[str, Text | str]]:
-    """The probe's facts that this file has; kinds without a fact simply skip its row."""
-    probe = file.probe
-    rows: list[tuple[str, Text | str]] = []
-    if probe.width and probe.height:
-        rows.append(("Dimensions", f"{probe.width}×{probe.height} px"))
-    if probe.duration_s is not None:
-        rows.append(("Duration", duration_text(probe.duration_s)))
-    if probe.pages is not None:
-        rows.append(("Pages", count_text(probe.pages)))
-    if probe.format:
-        rows.append(("Format", plain(probe.format)))
-    if probe.codec:
-        rows.append(("Codec", plain(probe.codec)))
-    if probe.bitrate:
-        rows.append(("Bitrate", f"{probe.bitrate // 1000:,} kbit/s"))
-    if probe.quality is not None:
-        rows.append(("Quality", f"{probe.quality} (estimated)"))
-    if probe.has_text_layer is not None:
-        rows.append(("Text layer", "yes" if probe.has_text_layer else "no (scanned pages?)"))
-    for label, value in (("Title", probe.title), ("Author", probe.author)):
-        if value:
-            rows.append((label, plain(value)))
-    return rows
-
-
-def facts_table(file: MediaFile) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    size = f"{size_text(file.size)} ({count_text(file.size)} bytes)"
-    rows: list[tuple[str, Text | str]] = [
-        ("Path", plain_path(file.path)),
-        ("Kind", f"{kind_label(file.kind)}  {file.kind}, {file.mime}"),
-        ("Size", size),
-        *_media_rows(file),
-        ("Uploaded", _uploaded(file)),
-        ("Modified", _date(file.mtime_ns // 1_000_000_000)),
-    ]
-    if file.variant:
-        rows.append(
-            (
-                "Generated size",
-                Text.assemble(plain(file.variant), " of ", plain_path(file.group_path)),
-            )
-        )
-    if file.deleted_at is not None:
-        rows.append(("Removed", Text(_date(file.deleted_at), style="yellow")))
-    if file.probe.error:
-        rows.append(("Probe error", plain(file.probe.error, style="red")))
-    elif file.probed_at is None:
-        rows.append(("Probe", Text("not probed yet", style="dim")))
-    for label, value in rows:
-        # Folded, not cut: a long name is shown whole, however many lines it needs.
-        grid.add_row(label, wrapped(value.copy() if isinstance(value, Text) else Text(value)))
-    return grid
-
-
-def _section(title: str) -> Text:
-    return Text(f"\n{title}", style="bold underline")
-
-
-def _traffic_grid(report: FileReport) -> Table:
-    usage, perf = report.usage, report.performance
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    last = "never" if usage.last_used is None else usage.last_used.strftime("%Y-%m-%d %H:%M UTC")
-    rows = [
-        ("Uses", f"{count_text(usage.usage_count)} ({count_text(usage.views)} views, "
-                 f"{count_text(usage.downloads)} downloads)"),
-        ("Last used", last),
-        ("Requests", f"{count_text(perf.requests)} ({count_text(perf.bot_requests)} by crawlers, "
-                     f"{count_text(perf.errors)} errors)"),
-        ("Served", size_text(perf.bandwidth_bytes)),
-        ("Avg load", f"{ms_text(perf.average_server_time_ms)} server, "
-                     f"{ms_text(perf.average_client_time_ms)} client"),
-        ("Cache hit", percent_text(perf.cache_hit_rate)),
-    ]  # fmt: skip
-    for label, value in rows:
-        grid.add_row(label, value)
-    return grid
-
-
-def _bullets(lines: list[Text]) -> Table:
-    """A bulleted list whose long items wrap under their own text, not under the bullet."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    for line in lines:
-        grid.add_row("  •", wrapped(line.copy()))
-    return grid
-
-
-def usage_section(report: FileReport, range_label: str) -> Group:
-    """Use and traffic over the range, as totals."""
-    return Group(_section(f"Use over the last {range_label}"), _traffic_grid(report))
-
-
-def traffic_title(report: FileReport) -> Text:
-    """The sparkline's caption: what it counts, over which days, and the total."""
-    first, last = report.traffic[0].date, report.traffic[-1].date
-    # The report's own total (engagement.views, the same days), not a sum made here.
-    total = report.engagement.views
-    return Text.assemble(
-        ("Views per day", "bold"), f", {first} to {last}: {count_text(total)} in all"
-    )
-
-
-def more_sections(report: FileReport) -> Group:
-    """Engagement, audience, places used, optimisations, unused evidence and
-    recommendations: each only when the report has something to say in it."""
-    parts: list[Table | Text] = []
-    engagement = report.engagement
-    if engagement.views or engagement.clicks or engagement.shares or engagement.downloads:
-        parts += [_section("Engagement"), _engagement_grid(engagement)]
-    audience = _audience_grid(report)
-    if audience is not None:
-        parts += [_section("Audience"), audience]
-    if report.used_in:
-        parts.append(_section(f"Used in {len(report.used_in)} place(s)"))
-        places = []
-        for place in report.used_in:
-            where = Text.assemble(
-                (place.type, "bold"), " ", plain(place.title or place.id),
-                (f" ({place.usage})", "dim"),
-            )  # fmt: skip
-            if place.url:
-                where.append_text(Text.assemble("  ", plain(place.url, style="dim")))
-            places.append(where)
-        parts.append(_bullets(places))
-    if report.optimization:
-        parts.append(_section("Optimisation"))
-        parts.append(_bullets([_opportunity(item) for item in report.optimization]))
-    if report.unused is not None:
-        parts.append(
-            _section(
-                f"Looks unused (risk {report.unused.risk_level}, "
-                f"confidence {report.unused.confidence:.0%})"
-            )
-        )
-        # Analytics sentences can quote names and titles: plain, visible text.
-        parts.append(_bullets([plain(line) for line in report.unused.evidence]))
-    if report.recommendations:
-        parts.append(_section("Recommendations"))
-        parts.append(_bullets([plain(line) for line in report.recommendations]))
-    return Group(*parts)
-
-
-def _engagement_grid(engagement: FileEngagement) -> Table:
-    """Counts on the left, rates (and a video's session figures) on the right."""
-    counts = [
-        ("Views", count_text(engagement.views)),
-        ("Clicks", count_text(engagement.clicks)),
-        ("Shares", count_text(engagement.shares)),
-        ("Downloads", count_text(engagement.downloads)),
-    ]
-    rates = [
-        ("Click-through rate", percent_text(engagement.click_through_rate)),
-        ("Interaction rate", percent_text(engagement.interaction_rate)),
-    ]
-    if engagement.sessions is not None:
-        rates += [
-            ("Video sessions", count_text(engagement.sessions)),
-            ("Average view time", duration_text(engagement.average_view_time)),
-            ("Completion rate", percent_text(engagement.completion_rate)),
-        ]
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(justify="right")
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(justify="right")
-    for row in range(max(len(counts), len(rates))):
-        left = counts[row] if row < len(counts) else ("", "")
-        right = rates[row] if row < len(rates) else ("", "")
-        grid.add_row(*left, *right)
-    return grid
-
-
-AUDIENCE_ROWS = 5
-
-
-def _audience_grid(report: FileReport) -> Table | None:
-    """Top devices, referrers and countries side by side; None when none is recorded."""
-    columns = [
-        (title, rows)
-        for title, rows in (
-            ("Devices", report.devices),
-            ("Referrers", report.referrers),
-            ("Countries", report.countries),
-        )
-        if rows
-    ]
-    if not columns:
-        return None
-    grid = Table.grid(padding=(0, 4))
-    for _ in columns:
-        grid.add_column(vertical="top")
-    grid.add_row(*(_breakdown_table(title, rows) for title, rows in columns))
-    return grid
-
-
-def _breakdown_table(title: str, rows: list[Breakdown]) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(max_width=32)  # referrer hosts can be long: cut with an ellipsis
-    table.add_column(justify="right")
-    table.add_column(justify="right", style="dim")
-    table.add_row(Text(title, style="bold"), "", "")
-    for row in rows[:AUDIENCE_ROWS]:
-        # Device classes, referrer hosts and countries come from requests: plain text.
-        table.add_row(plain(row.value), count_text(row.count), percent_text(row.percent))
-    return table
-
-
-OPPORTUNITY_LABELS = {
-    "resize": "Resize",
-    "compress": "Compress",
-    "cleanup": "Remove unused sizes",
-    "remove": "Remove",
-}
-
-
-def _opportunity(item: OptimizationOpportunity) -> Text:
-    """'Convert to WEBP: save 120 kB', with the reason after it."""
-    if item.type == "format" and item.recommended_format:
-        label = f"Convert to {item.recommended_format}"
-    else:
-        label = OPPORTUNITY_LABELS.get(item.type, item.type.capitalize())
-    if item.potential_savings is None:
-        saving = Text("saving not measured yet", style="dim")
-    else:
-        saving = Text(f"save {size_text(item.potential_savings)}", style="green")
-    line = Text.assemble((label, "bold"), ": ", saving)
-    if item.reason:
-        line.append_text(Text.assemble(" — ", plain(item.reason, style="dim")))
-    return line
+    def export_view(self) -> Export | None:
+        """The file, its report over the range and its copies (`e`)."""
+        return None if self.detail is None else file_export(self.detail, self.copies)

@@ -1,0 +1,87 @@
+"""The library surface's reads for browsing from a screen: the files a page uses, the
+exact copies of a file, the state of ingest (logs, malformed lines, event sources) and
+an image's thumbnail for a preview.
+
+`MediaLibrary` inherits these; a face calls them on it, like every other surface
+method. Each opens its own read connection, so any thread may call it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mediatop.errors import ReportError, StoreError
+from mediatop.library_live import LiveLibrary
+
+if TYPE_CHECKING:
+    from mediatop.measure.thumbnail import Thumbnail
+    from mediatop.model import MediaFile
+    from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
+
+
+@dataclass(frozen=True)
+class IngestStatus:
+    """How far every log has been read, and what was malformed in them."""
+
+    logs: list[LogRead]
+    rejects: list[RejectCount]
+
+
+class BrowseLibrary(LiveLibrary):
+    """Reads a screen needs to go from one thing to the next."""
+
+    def files_on_place(self, place_type: str, place_id: str) -> list[MediaFile]:
+        """The library files that one place (a page, a post, a widget...) uses."""
+        from mediatop.store.queries.browse import files_used_by_place
+
+        with self._browsing() as conn:
+            return files_used_by_place(conn, place_type, place_id)
+
+    def copies_of(self, file_id: int) -> list[MediaFile]:
+        """The other present files with exactly this file's content (once hashed)."""
+        from mediatop.store.queries.browse import exact_copies
+
+        with self._browsing() as conn:
+            return exact_copies(conn, file_id)
+
+    def ingest_status(self) -> IngestStatus:
+        """Every log read with its checkpoint, and malformed lines per reason: a few rows."""
+        from mediatop.store.queries.browse import logs_read, reject_counts
+
+        with self._browsing() as conn:
+            return IngestStatus(logs_read(conn), reject_counts(conn))
+
+    def event_sources(self) -> list[EventSource]:
+        """Events recorded per source, with the time of the last one. Reads every raw
+        event (seconds on a store of millions): ask for it apart, off the event loop."""
+        from mediatop.store.queries.browse import event_sources
+
+        with self._browsing() as conn:
+            return event_sources(conn)
+
+    def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
+        """A picture of image `file_id` scaled to fit max_width × max_height pixels,
+        decoded in the sandboxed pool; ReportError says why there is none."""
+        from mediatop.measure.thumbnail import make_thumbnail
+        from mediatop.store.files import get_file
+
+        with self._browsing() as conn:
+            media = get_file(conn, file_id)
+        if media is None or media.kind != "image" or media.deleted_at is not None:
+            raise ReportError(f"no image {file_id} in the library")
+        try:
+            return make_thumbnail(self.settings.root, media.path, max_width, max_height)
+        except ValueError as exc:
+            raise ReportError(f"no preview: {exc}") from None
+
+    @contextlib.contextmanager
+    def _browsing(self) -> Iterator[sqlite3.Connection]:
+        with self._reader() as conn:
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"store error: {exc}") from exc

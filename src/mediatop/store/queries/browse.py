@@ -1,0 +1,111 @@
+"""Reads for browsing the library from a screen: the files one page uses, the exact
+copies of a file, and how far each source of events has been read (logs with their
+checkpoints, malformed lines per reason, tracked events per source).
+
+Each answers one screen's question with one or two queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from mediatop.model import MediaFile
+from mediatop.store.files import FILE_COLUMNS, row_to_media_file
+
+
+@dataclass(frozen=True)
+class LogRead:
+    """One log (generation) as ingest left it: where it was last read from, how far,
+    how many lines were read, accepted and malformed, and when it was last read."""
+
+    path: str
+    offset: int
+    lines: int
+    accepted: int
+    malformed: int
+    read_at: int
+
+
+@dataclass(frozen=True)
+class RejectCount:
+    """Malformed lines of one reason, over every log ingested, with a sample line."""
+
+    reason: str
+    count: int
+    sample: str | None
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """Events recorded from one source ('log', 'track', 'import', 'beacon', or
+    'player' for video engagement events): how many, and the time of the last one."""
+
+    source: str
+    events: int
+    last_event_at: int | None
+
+
+def files_used_by_place(
+    conn: sqlite3.Connection, place_type: str, place_id: str
+) -> list[MediaFile]:
+    """The library files (present or deleted) that one place (a page, a post...) uses,
+    by path."""
+    return [
+        row_to_media_file(r)
+        for r in conn.execute(
+            f"SELECT {FILE_COLUMNS} FROM media_files WHERE id IN (SELECT media_id FROM "
+            "usage_locations WHERE type = ? AND location_id = ? AND media_id IS NOT NULL) "
+            "ORDER BY path",
+            (place_type, place_id),
+        )
+    ]
+
+
+def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:
+    """The present files with the same content hash as this one (itself left out), by
+    path; none until its content hash is measured (the duplicates report does that)."""
+    return [
+        row_to_media_file(r)
+        for r in conn.execute(
+            f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL AND id != ? "
+            "AND content_hash = (SELECT content_hash FROM media_files WHERE id = ? "
+            "AND content_hash IS NOT NULL) ORDER BY path",
+            (file_id, file_id),
+        )
+    ]
+
+
+def logs_read(conn: sqlite3.Connection) -> list[LogRead]:
+    """Every log checkpoint, the last read first."""
+    return [
+        LogRead(*row)
+        for row in conn.execute(
+            "SELECT log_path, offset, lines, accepted, malformed, updated_at "
+            "FROM ingest_checkpoints ORDER BY updated_at DESC, id DESC"
+        )
+    ]
+
+
+def reject_counts(conn: sqlite3.Connection) -> list[RejectCount]:
+    """Malformed lines per reason, the most frequent first."""
+    import json
+
+    found = []
+    for reason, count, samples in conn.execute(
+        "SELECT reason, count, samples FROM ingest_rejects ORDER BY count DESC, reason"
+    ):
+        kept = json.loads(samples or "[]")
+        found.append(RejectCount(reason, count, kept[0] if kept else None))
+    return found
+
+
+def event_sources(conn: sqlite3.Connection) -> list[EventSource]:
+    """Usage events per source and video engagement events ('player'), with the time of
+    the last one. Reads the raw event tables whole: the Ingest screen asks, not a refresh."""
+    rows = conn.execute(
+        "SELECT source, COUNT(*), MAX(timestamp) FROM media_usage_events GROUP BY source "
+        "UNION ALL SELECT 'player', COUNT(*), MAX(timestamp) FROM video_engagement_events "
+        "ORDER BY 2 DESC, 1"
+    ).fetchall()
+    return [EventSource(source, count, last) for source, count, last in rows if count]

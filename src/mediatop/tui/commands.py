@@ -1,0 +1,28 @@
+"""The command palette (`:` or ctrl+p): every action of the screen it was opened on.
+
+Generated from the same bindings as the footer and the help (Textual's
+`active_bindings`: the screen's, its focused widget's and the app's), as Textual's own
+system commands, so the palette can never offer an action the keys do not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+
+def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """One command per described binding active on `screen`, running its action there."""
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or binding.description in seen or not active.enabled:
+            continue
+        seen.add(binding.description)
+        shown_key = app.get_key_display(binding) if key else key
+        run = partial(app.run_action, binding.action, active.node)
+        yield SystemCommand(binding.description, f"key {shown_key}", run)

@@ -1,0 +1,360 @@
+"""The shared base of the list screens: figures over a table, with the keys of k9s.
+
+A subject screen (Images, Videos, ...) names its report, its figures and its lists
+(`mediatop.tui.view`); this base reads the report in a thread worker, draws the
+figures (with the previous period beside each when comparing), fills the table with
+the list's rows, and gives every list screen the same keys: `/` filters the rows as
+you type, `s` cycles the sort column and `S` its direction, `l` shows the screen's next
+list, `enter` opens the file of the row, `r` reads again and `escape` goes back.
+Outside text (names, titles, reasons) is drawn as plain, visible text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static, Tabs
+from textual.worker import get_current_worker
+
+from mediatop.tui.data import user_message
+from mediatop.tui.export import Export
+from mediatop.tui.messages import FileChosen, ReportLoaded, WorkFailed
+from mediatop.tui.plain import plain, wrapped
+from mediatop.tui.subject_data import ReportFigures, change_of, load_report
+from mediatop.tui.view import (
+    Figure,
+    ListSpec,
+    Shown,
+    export_rows,
+    figure_values,
+    lookup,
+    records_of,
+    row_texts,
+    shown,
+    value_text,
+)
+from mediatop.tui.widgets.subject_tabs import SubjectTabs
+
+if TYPE_CHECKING:
+    from mediatop.library import MediaLibrary
+
+FIGURE_PAIRS_PER_LINE = 3
+NUMERIC = ("count", "size", "percent", "ms", "seconds", "ratio")
+
+
+class ListTable(DataTable[Text]):
+    """The rows of the list shown, one per record; enter opens the row's file."""
+
+    HELP_GROUP = "List"
+    BINDINGS = [Binding("enter", "select_cursor", "Open file")]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":  # only lists of files open something
+            spec = getattr(self.screen, "spec", None)
+            return spec is not None and spec.file_key is not None
+        return True
+
+
+class FilterInput(Input):
+    """The filter, shown by `/`: the table keeps the rows containing its text."""
+
+    HELP_GROUP = "Filter"
+    BINDINGS = [Binding("escape", "clear", "Clear the filter")]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.query_one(ListTable).focus()
+
+
+class ListScreen(Screen[None]):
+    """Figures over a filterable, sortable table of one of the screen's lists."""
+
+    HELP_GROUP = "List screen"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort column"),
+        Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
+        Binding("l", "next_list", "Next list"),
+    ]
+    NAME: ClassVar[str] = ""  # the tab's name: 'images'
+    LABEL: ClassVar[str] = ""  # 'Images'
+    REPORT: ClassVar[str] = ""  # the report read: 'images'
+    OPTIONS: ClassVar[dict[str, str]] = {}
+    FIGURES: ClassVar[tuple[Figure, ...]] = ()
+    LISTS: ClassVar[tuple[ListSpec, ...]] = ()
+
+    def __init__(self, library: MediaLibrary, *, now: datetime | None) -> None:
+        super().__init__()
+        self.library = library
+        self.now = now
+        self.figures: ReportFigures | None = None
+        # Whether the figures shown are the last of their read (see read_in_steps).
+        self.settled = False
+        self.list_index = 0
+        self.sort_column: int | None = None
+        self.descending = True
+        self.view: Shown | None = None
+
+    # What a screen may override.
+
+    def read(self, range_name: str, compare: bool) -> ReportFigures:
+        """The screen's figures (in a worker thread): its report over the range."""
+        return load_report(
+            self.library, self.now, self.REPORT, range_name, compare=compare, options=self.OPTIONS
+        )
+
+    def notes(self, report: Any) -> list[str]:
+        """Sentences shown under the figures (they may quote outside text)."""
+        return []
+
+    def show_more(self, figures: ReportFigures) -> None:
+        """Hook for widgets of a screen's own (a plot): called with every new report."""
+
+    def compose_more(self) -> ComposeResult:
+        yield from ()
+
+    def box_title(self) -> Text:
+        """The title of the figures' box (plain text: it may quote a page's title)."""
+        return Text(self.LABEL)
+
+    # The screen.
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.NAME:
+            yield SubjectTabs(self.NAME)
+        with Vertical(id="figures-box"):
+            yield Static(Text("Reading the store…", style="dim"), id="figures")
+            yield Static(id="figure-notes")
+        yield from self.compose_more()
+        yield FilterInput(placeholder="filter: type to keep matching rows", id="filter")
+        yield ListTable(id="list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#figures-box").border_title = self.box_title()
+        self.query_one(FilterInput).display = False
+        self.query_one(ListTable).focus()
+        self.load()
+
+    @property
+    def spec(self) -> ListSpec:
+        return self.LISTS[self.list_index]
+
+    def load(self) -> None:
+        """Read the figures again (the app calls this when the range changes)."""
+        self.settled = False
+        app: Any = self.app
+        range_name, compare = app.range_name, app.compare
+        self.run_worker(
+            lambda: self._read(range_name, compare), thread=True, exclusive=True, name="read list"
+        )
+
+    def read_in_steps(self, range_name: str, compare: bool) -> Iterator[tuple[ReportFigures, bool]]:
+        """The figures, and then more complete ones when some are slow to read (each
+        is drawn as it comes), each with whether it is the last."""
+        yield self.read(range_name, compare), True
+
+    def _read(self, range_name: str, compare: bool) -> None:
+        worker = get_current_worker()
+        try:
+            for figures, final in self.read_in_steps(range_name, compare):
+                if worker.is_cancelled:
+                    return
+                self.post_message(ReportLoaded(figures, final))
+        except Exception as exc:  # a visible error row, never a traceback
+            self.post_message(WorkFailed(f"Reading {self.LABEL}", user_message(exc)))
+
+    def on_report_loaded(self, message: ReportLoaded) -> None:
+        self.figures = message.figures
+        self.settled = message.final
+        box = self.query_one("#figures-box")
+        box.border_subtitle = self._range_caption(message.figures)
+        self.query_one("#figures", Static).update(self._figures_grid(message.figures))
+        notes = [plain(n) for n in self.notes(message.figures.report)]
+        if message.figures.compare_note:
+            notes.append(plain(message.figures.compare_note))
+        self.query_one("#figure-notes", Static).update(
+            wrapped(Text("\n").join(notes)) if notes else ""
+        )
+        self.query_one("#figure-notes").display = bool(notes)
+        self.show_more(message.figures)
+        self._fill()
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.query_one("#figures", Static).update(
+            Text.assemble((f"{message.what} failed: ", "bold red"), plain(message.error))
+        )
+
+    def _range_caption(self, figures: ReportFigures) -> str:
+        if figures.previous_label:
+            return f"last {figures.range_label}, against the {figures.previous_label}"
+        return f"last {figures.range_label}"
+
+    def _figures_grid(self, figures: ReportFigures) -> Table:
+        """Label and value pairs, a few to a line; the previous period's value and the
+        change beside each when comparing."""
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(FIGURE_PAIRS_PER_LINE):
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(no_wrap=True)
+        cells: list[Text | str] = []
+        for figure in self.FIGURES:
+            value = Text(value_text(lookup(figures.report, figure.key), figure.fmt))
+            diff = change_of(figures, figure.key)
+            if diff is not None:
+                value.append(f" (was {value_text(diff['previous'], figure.fmt)}", style="dim")
+                percent = diff.get("changePercent")
+                value.append(f", {percent:+.1f}%)" if percent is not None else ")", style="dim")
+            cells += [figure.label, value]
+        per_line = 2 * FIGURE_PAIRS_PER_LINE
+        for start in range(0, len(cells), per_line):
+            line = cells[start : start + per_line]
+            grid.add_row(*line, *([""] * (per_line - len(line))))
+        return grid
+
+    def _fill(self) -> None:
+        """The list's rows as filtered and sorted, the cursor kept on its row."""
+        if self.figures is None or not self.LISTS:
+            return
+        spec = self.spec
+        table = self.query_one(ListTable)
+        self.view = shown(
+            records_of(self.figures.report, spec),
+            spec,
+            filter_text=self.query_one(FilterInput).value,
+            sort_column=self.sort_column,
+            descending=self.descending,
+        )
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        fixed = sum(c.width or 0 for c in spec.columns)
+        free = table.size.width - fixed - 2 * len(spec.columns) - 2
+        for index, column in enumerate(spec.columns):
+            title = Text(column.title + self._sort_mark(index))
+            if column.fmt in NUMERIC:
+                title.justify = "right"
+            table.add_column(title, key=str(index), width=column.width or max(16, free))
+        for number, record in enumerate(self.view.rows):
+            cells = [
+                Text(text, justify="right") if c.fmt in NUMERIC else plain(text)
+                for c, text in zip(spec.columns, row_texts(record, spec.columns), strict=True)
+            ]
+            table.add_row(*cells, key=str(number))
+        if self.view.rows:
+            table.move_cursor(row=min(cursor, len(self.view.rows) - 1))
+        table.border_title = self._list_title()
+        table.border_subtitle = self._list_caption()
+
+    def _sort_mark(self, index: int) -> str:
+        return (" ↓" if self.descending else " ↑") if index == self.sort_column else ""
+
+    def _list_title(self) -> str:
+        more = f" ({self.list_index + 1}/{len(self.LISTS)}, l: next)" if len(self.LISTS) > 1 else ""
+        return f"{self.spec.title}{more}"
+
+    def _list_caption(self) -> str:
+        assert self.view is not None
+        count = len(self.view.rows)
+        if self.view.filter_text:
+            return f"{count} of {self.view.total} rows match the filter"
+        return f"{count} row{'s' if count != 1 else ''}"
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    # Keys.
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that do nothing on this screen are left out of the footer.
+        if action == "next_list":
+            return len(self.LISTS) > 1
+        if action in ("sort", "sort_direction", "filter"):
+            return bool(self.LISTS)
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_filter(self) -> None:
+        field = self.query_one(FilterInput)
+        field.display = True
+        field.focus()
+
+    def action_sort(self) -> None:
+        if self.LISTS:
+            count = len(self.spec.columns)
+            self.sort_column = 0 if self.sort_column is None else (self.sort_column + 1) % count
+            self._fill()
+
+    def action_sort_direction(self) -> None:
+        self.descending = not self.descending
+        self._fill()
+
+    def action_next_list(self) -> None:
+        if len(self.LISTS) > 1:
+            self.list_index = (self.list_index + 1) % len(self.LISTS)
+            self.sort_column = None
+            self._fill()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(ListTable).focus()
+
+    @on(DataTable.RowSelected, "#list")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        if self.view is None or self.spec.file_key is None or event.row_key.value is None:
+            return
+        record = self.view.rows[int(event.row_key.value)]
+        file_id = lookup(record, self.spec.file_key)
+        if file_id is not None and str(file_id).isdigit():
+            self.post_message(FileChosen(int(file_id)))
+
+    @on(Tabs.TabActivated)
+    def _tab_clicked(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "").removeprefix("tab-")
+        if name and name != self.NAME:
+            self.run_worker(self.app.run_action(f"show({name!r})"))
+
+    def export_view(self) -> Export | None:
+        """What the screen shows: its figures and its list's rows as shown."""
+        if self.figures is None:
+            return None
+        rows = export_rows(self.view) if self.view is not None else []
+        document: dict[str, Any] = {
+            "screen": self.LABEL,
+            "range": self.figures.range_label,
+            "figures": figure_values(self.figures.report, self.FIGURES),
+        }
+        if self.view is not None:
+            document.update(
+                list=self.spec.title,
+                filter=self.view.filter_text,
+                sortedBy=None
+                if self.sort_column is None
+                else self.spec.columns[self.sort_column].title,
+                descending=self.descending,
+                rows=rows,
+            )
+        return Export(self.LABEL, document, rows)

@@ -1,0 +1,47 @@
+"""Audio: how many files, their length and bitrate, and plays per file
+(`mediatop report audio`)."""
+
+from __future__ import annotations
+
+from mediatop.tui.screens.listing import ListScreen
+from mediatop.tui.screens.subjects.columns import FILE, SIZE
+from mediatop.tui.view import Column, Figure, ListSpec
+
+
+class AudioScreen(ListScreen):
+    """The audio report."""
+
+    NAME, LABEL, REPORT = "audio", "Audio", "audio"
+    FIGURES = (
+        Figure("Audio files", "overview.totalAudio"),
+        Figure("Stored", "overview.totalSize", "size"),
+        Figure("Length", "overview.totalDuration", "seconds"),
+        Figure("Average length", "overview.averageDuration", "seconds"),
+        Figure("Plays", "overview.totalPlays"),
+        Figure("Completion", "overview.completionRate", "percent"),
+    )
+    LISTS = (
+        ListSpec(
+            "Most played",
+            "mostPlayed",
+            (
+                FILE,
+                Column("Length", "duration", "seconds", 7),
+                Column("Plays", "plays", "count", 7),
+                Column("Listened", "listenTime", "seconds", 9),
+                Column("Complete", "completionRate", "percent", 9),
+                SIZE,
+            ),
+        ),
+        ListSpec(
+            "Formats",
+            "overview.formatDistribution",
+            (
+                Column("Format", "format", "text"),
+                Column("Files", "count", "count", 7),
+                Column("Stored", "size", "size", 10),
+                Column("Share", "percentage", "percent", 7),
+            ),
+            file_key=None,
+        ),
+    )

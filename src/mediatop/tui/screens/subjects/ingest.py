@@ -1,0 +1,96 @@
+"""Ingest: every log read with its checkpoint (where it was read from, how far, lines
+read, accepted and malformed, when), malformed lines per reason, the events recorded
+per source with the time of the last one, and the requests for media the library does
+not have (`mediatop report misses`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from mediatop.library import to_jsonable
+from mediatop.tui.screens.listing import ListScreen
+from mediatop.tui.subject_data import ReportFigures, load_report
+from mediatop.tui.view import Column, Figure, ListSpec
+
+
+class IngestScreen(ListScreen):
+    """Logs, malformed lines, event sources and misses."""
+
+    NAME, LABEL, REPORT = "ingest", "Ingest", "misses"
+    FIGURES = (
+        Figure("Missing, asked by people", "misses.humanNotFound"),
+        Figure("Paths people missed", "misses.humanNotFoundFiles"),
+        Figure("Missing, asked by crawlers", "misses.crawlerNotFound"),
+    )
+    LISTS = (
+        ListSpec(
+            "Logs read",
+            "logs",
+            (
+                Column("Log", "path", "path"),
+                Column("Read to byte", "offset", "count", 13),
+                Column("Lines", "lines", "count", 10),
+                Column("Accepted", "accepted", "count", 10),
+                Column("Malformed", "malformed", "count", 10),
+                Column("Last read", "readAt", "time", 21),
+            ),
+            file_key=None,
+        ),
+        ListSpec(
+            "Malformed lines per reason (all logs)",
+            "rejects",
+            (
+                Column("Reason", "reason", "text", 24),
+                Column("Lines", "count", "count", 10),
+                Column("Sample", "sample", "text"),
+            ),
+            file_key=None,
+        ),
+        ListSpec(
+            "Event sources",
+            "sources",
+            (
+                Column("Source", "source", "text"),
+                Column("Events", "events", "count", 12),
+                Column("Last event", "lastEventAt", "time", 21),
+            ),
+            file_key=None,
+        ),
+        ListSpec(
+            "Media asked for but not in the library",
+            "misses.mostMissed",
+            (
+                Column("Path", "path", "path"),
+                Column("People 404", "humanNotFound", "count", 11),
+                Column("Crawlers 404", "crawlerNotFound", "count", 12),
+                Column("Last status", "lastStatus", "count", 11),
+            ),
+            file_key=None,
+        ),
+    )
+
+    def read(self, range_name: str, compare: bool) -> ReportFigures:
+        misses = load_report(self.library, self.now, "misses", range_name, compare=compare)
+        status = to_jsonable(self.library.ingest_status())
+        report: dict[str, Any] = {"misses": misses.report, **status}
+        change = {"misses": misses.change} if misses.change is not None else None
+        return ReportFigures(
+            "ingest", report, misses.range_label, change, misses.previous_label,
+            misses.compare_note,
+        )  # fmt: skip
+
+    def read_in_steps(self, range_name: str, compare: bool) -> Iterator[tuple[ReportFigures, bool]]:
+        # Counting events per source reads every raw event: the logs and misses are
+        # shown first, the sources when counted.
+        first = self.read(range_name, compare)
+        yield first, False
+        sources = to_jsonable(self.library.event_sources())
+        yield replace(first, report={**first.report, "sources": sources}), True
+
+    def notes(self, report: Any) -> list[str]:
+        notes = ["Logs and event sources are counted over all time; missing media over the range."]
+        if "sources" not in report:
+            notes.append("Counting the events per source (this reads every event)…")
+        return notes
