@@ -28,7 +28,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mediatop.library_types import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
 from mediatop.tui import background, live
 from mediatop.tui.data import load_dashboard, user_message
@@ -58,6 +57,8 @@ if TYPE_CHECKING:
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
 LOAD_GAP_FACTOR = 3
+STARTUP_FRAME_DELAY_S = 0.1
+SAVINGS_RELOAD_S = 5.0
 _WORKER_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
@@ -99,6 +100,7 @@ class DashboardScreen(Screen[None]):
         self._loading = False
         self._load_again = False
         self._load_started = 0.0
+        self._savings_loaded = 0.0
         self._loaded_before_scan = False
         self._folder_state: FolderState = "watching"
         self._polling_why = ""
@@ -123,7 +125,22 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The breakpoint's class now, before the first paint: Textual sets it on the first
+        # resize, just after, and the restyle would redraw the whole screen once more.
+        breakpoints = self.HORIZONTAL_BREAKPOINTS
+        wanted = _breakpoint(self.app.size.width, breakpoints)
+        self.update_classes({name: name == wanted for _, name in breakpoints}, animate=False)
         self.query_one(FileTable).focus()
+        # Textual lays a new screen out in several passes in its first 0.1 s (the focus,
+        # the header, the footer's keys), each redrawing most of the screen: one frame
+        # instead, a full screen less to send over a slow link each time.
+        self.app.delay_update(STARTUP_FRAME_DELAY_S)
+        # The boxes are painted first, their figures follow: a worker started now would
+        # hold the first frame back (a load imports the analytics, a scan walks the tree,
+        # both on the GIL), by a few hundred ms on a big library.
+        self.call_after_refresh(self._start_work)
+
+    def _start_work(self) -> None:
         # What the last scan saw, at once; the new scan follows.
         self._loaded_before_scan = self.library.has_store() or not self.scan_on_start
         if self._loaded_before_scan:
@@ -165,6 +182,8 @@ class DashboardScreen(Screen[None]):
         return "Watching the folder and the store."
 
     def _tree_poll_seconds(self) -> float:
+        from mediatop.library_types import TREE_POLL_SECONDS  # see tui/__init__.py
+
         return max(TREE_POLL_SECONDS, 10 * self._tree_compare_seconds)
 
     def action_refresh(self) -> None:
@@ -277,8 +296,12 @@ class DashboardScreen(Screen[None]):
 
     def on_savings_measured(self, message: SavingsMeasured) -> None:
         self.query_one(StatusLine).show_savings(message.done, message.total, message.finished)
-        if message.done or message.finished:
-            self.load()  # a batch landed: the Optimization box has new bytes to show
+        # A batch landed: the Optimization box has new bytes to show, at its end and
+        # every SAVINGS_RELOAD_S between (a batch every second would redraw it as often).
+        since = time.monotonic() - self._savings_loaded
+        if message.finished or (message.done and since >= SAVINGS_RELOAD_S):
+            self._savings_loaded = time.monotonic()
+            self.load()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         self.query_one(StorageOverview).show(message.data)
@@ -333,3 +356,8 @@ class DashboardScreen(Screen[None]):
     def open_file(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.post_message(FileChosen(int(event.row_key.value)))
+
+
+def _breakpoint(width: int, breakpoints: list[tuple[int, str]]) -> str:
+    """The class of the last breakpoint `width` reaches, as Textual picks it."""
+    return [name for threshold, name in breakpoints if width >= threshold][-1]
