@@ -64,11 +64,15 @@ class MediaLibrary(LiveLibrary):
     locations) raise StoreReadOnlyError. Its reports still store the hashes and
     savings they measure when the store can be written: those are caches of the files,
     not the user's records.
+
+    A `lean` library reads the store without mapping it and with a small page cache
+    (`mediatop.store.connect`): for a process that stays open, the dashboard.
     """
 
-    def __init__(self, settings: Settings, *, readonly: bool = False) -> None:
+    def __init__(self, settings: Settings, *, readonly: bool = False, lean: bool = False) -> None:
         self.settings = settings
         self.readonly = readonly
+        self.lean = lean
         self._closed = False
 
     @classmethod
@@ -283,7 +287,7 @@ class MediaLibrary(LiveLibrary):
             raise MediatopError("the library is closed")
         from mediatop.store import connect
 
-        return connect(self.settings.db_path, readonly=readonly)
+        return connect(self.settings.db_path, readonly=readonly, lean=self.lean)
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:
