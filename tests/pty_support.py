@@ -87,6 +87,14 @@ class Terminal:
     def press(self, keys: bytes) -> None:
         os.write(self.leader, keys)
 
+    def wait_exit(self, timeout: float = 20.0) -> int | None:
+        """Read what the app writes as it leaves (a full pty would hold its exit back)
+        until it has exited; its exit code, None at the timeout."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self.read(0.1)
+        return self.process.poll()
+
     def close(self) -> int | None:
         """Kill the app if it still runs; its exit code."""
         if self.process.poll() is None:

@@ -59,9 +59,10 @@ def test_the_demo_sends_little_until_settled_and_almost_nothing_when_idle(
         idle = term.written - settled
         text = term.text()
         term.press(b"q")
-        term.process.wait(timeout=20)
+        left = term.wait_exit()
     finally:
         term.close()
+    assert left == 0
     assert "Watching the folder and the store." in text  # live refresh on, while idle
     assert settled <= SETTLED_BYTES, settled
     assert idle <= IDLE_BYTES, (idle, bytes(term.raw[settled:])[-500:])

@@ -25,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -44,6 +45,7 @@ from mediatop.tui.messages import (
     ScanProgress,
     WorkFailed,
 )
+from mediatop.tui.terminal_driver import terminal_reports_size
 from mediatop.tui.widgets.most_used import FileTable, MostUsed
 from mediatop.tui.widgets.optimization import Optimization
 from mediatop.tui.widgets.performance_metrics import PerformanceMetrics
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
 LOAD_GAP_FACTOR = 3
-STARTUP_FRAME_DELAY_S = 0.1
+STARTUP_FRAME_DELAY_S = 0.05
 SAVINGS_RELOAD_S = 5.0
 _WORKER_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
@@ -101,6 +103,8 @@ class DashboardScreen(Screen[None]):
         self._load_again = False
         self._load_started = 0.0
         self._savings_loaded = 0.0
+        self._savings_running = False
+        self._paced_load: Timer | None = None
         self._loaded_before_scan = False
         self._folder_state: FolderState = "watching"
         self._polling_why = ""
@@ -131,14 +135,18 @@ class DashboardScreen(Screen[None]):
         wanted = _breakpoint(self.app.size.width, breakpoints)
         self.update_classes({name: name == wanted for _, name in breakpoints}, animate=False)
         self.query_one(FileTable).focus()
-        # Textual lays a new screen out in several passes in its first 0.1 s (the focus,
+        # Textual lays a new screen out in several passes in its first 50 ms (the focus,
         # the header, the footer's keys), each redrawing most of the screen: one frame
-        # instead, a full screen less to send over a slow link each time.
-        self.app.delay_update(STARTUP_FRAME_DELAY_S)
-        # The boxes are painted first, their figures follow: a worker started now would
-        # hold the first frame back (a load imports the analytics, a scan walks the tree,
-        # both on the GIL), by a few hundred ms on a big library.
-        self.call_after_refresh(self._start_work)
+        # instead, three full screens less to send over a slow link.
+        if terminal_reports_size():
+            self.app.delay_update(STARTUP_FRAME_DELAY_S)
+        # The boxes are painted first, their figures follow: a worker started before
+        # would hold the first frame back (a load imports the analytics, a scan walks
+        # the tree, both on the GIL), by a few hundred ms on a big library. (Kept:
+        # Textual keeps a widget's timers in a weak set.)
+        self._start_timer = self.set_timer(
+            2 * STARTUP_FRAME_DELAY_S, lambda: self.call_after_refresh(self._start_work)
+        )
 
     def _start_work(self) -> None:
         # What the last scan saw, at once; the new scan follows.
@@ -290,18 +298,34 @@ class DashboardScreen(Screen[None]):
     # Handlers: hand the workers' values to the widgets.
 
     def on_library_changed(self, message: LibraryChanged) -> None:
-        self.load()
+        if message.reason == "store" and self._savings_running:
+            self._load_paced()  # most likely a batch of savings committed
+        else:
+            self.load()
         if message.reason == "probed" and self.measuring:
             self.measure_in_background()
 
     def on_savings_measured(self, message: SavingsMeasured) -> None:
         self.query_one(StatusLine).show_savings(message.done, message.total, message.finished)
-        # A batch landed: the Optimization box has new bytes to show, at its end and
-        # every SAVINGS_RELOAD_S between (a batch every second would redraw it as often).
-        since = time.monotonic() - self._savings_loaded
-        if message.finished or (message.done and since >= SAVINGS_RELOAD_S):
-            self._savings_loaded = time.monotonic()
+        self._savings_running = not message.finished
+        if message.finished:
             self.load()
+        elif message.done:  # a batch landed: the Optimization box has new bytes to show
+            self._load_paced()
+
+    def _load_paced(self) -> None:
+        """Load at most every SAVINGS_RELOAD_S while savings are measured: a batch lands
+        (and commits) every second or so, and each load would redraw the Optimization box."""
+        if self._paced_load is not None:
+            return  # one is due: it reads everything that landed until then
+        # (Never 0: Textual's timer divides by its delay when it starts late.)
+        wait = max(0.1, self._savings_loaded + SAVINGS_RELOAD_S - time.monotonic())
+        self._paced_load = self.set_timer(wait, self._paced_load_due)
+
+    def _paced_load_due(self) -> None:
+        self._paced_load = None
+        self._savings_loaded = time.monotonic()
+        self.load()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         self.query_one(StorageOverview).show(message.data)
