@@ -25,7 +25,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -45,6 +44,7 @@ from mediatop.tui.messages import (
     ScanProgress,
     WorkFailed,
 )
+from mediatop.tui.screens.pacing import PacedLoads, breakpoint_class
 from mediatop.tui.terminal_driver import terminal_reports_size
 from mediatop.tui.widgets.most_used import FileTable, MostUsed
 from mediatop.tui.widgets.optimization import Optimization
@@ -102,9 +102,8 @@ class DashboardScreen(Screen[None]):
         self._loading = False
         self._load_again = False
         self._load_started = 0.0
-        self._savings_loaded = 0.0
         self._savings_running = False
-        self._paced_load: Timer | None = None
+        self._paced_loads = PacedLoads(self, self.load, SAVINGS_RELOAD_S)
         self._loaded_before_scan = False
         self._folder_state: FolderState = "watching"
         self._polling_why = ""
@@ -132,7 +131,7 @@ class DashboardScreen(Screen[None]):
         # The breakpoint's class now, before the first paint: Textual sets it on the first
         # resize, just after, and the restyle would redraw the whole screen once more.
         breakpoints = self.HORIZONTAL_BREAKPOINTS
-        wanted = _breakpoint(self.app.size.width, breakpoints)
+        wanted = breakpoint_class(self.app.size.width, breakpoints)
         self.update_classes({name: name == wanted for _, name in breakpoints}, animate=False)
         self.query_one(FileTable).focus()
         # Textual lays a new screen out in several passes in its first 50 ms (the focus,
@@ -299,7 +298,7 @@ class DashboardScreen(Screen[None]):
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         if message.reason == "store" and self._savings_running:
-            self._load_paced()  # most likely a batch of savings committed
+            self._paced_loads.ask()  # most likely a batch of savings committed
         else:
             self.load()
         if message.reason == "probed" and self.measuring:
@@ -311,21 +310,7 @@ class DashboardScreen(Screen[None]):
         if message.finished:
             self.load()
         elif message.done:  # a batch landed: the Optimization box has new bytes to show
-            self._load_paced()
-
-    def _load_paced(self) -> None:
-        """Load at most every SAVINGS_RELOAD_S while savings are measured: a batch lands
-        (and commits) every second or so, and each load would redraw the Optimization box."""
-        if self._paced_load is not None:
-            return  # one is due: it reads everything that landed until then
-        # (Never 0: Textual's timer divides by its delay when it starts late.)
-        wait = max(0.1, self._savings_loaded + SAVINGS_RELOAD_S - time.monotonic())
-        self._paced_load = self.set_timer(wait, self._paced_load_due)
-
-    def _paced_load_due(self) -> None:
-        self._paced_load = None
-        self._savings_loaded = time.monotonic()
-        self.load()
+            self._paced_loads.ask()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         self.query_one(StorageOverview).show(message.data)
@@ -380,8 +365,3 @@ class DashboardScreen(Screen[None]):
     def open_file(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.post_message(FileChosen(int(event.row_key.value)))
-
-
-def _breakpoint(width: int, breakpoints: list[tuple[int, str]]) -> str:
-    """The class of the last breakpoint `width` reaches, as Textual picks it."""
-    return [name for threshold, name in breakpoints if width >= threshold][-1]
