@@ -73,11 +73,15 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
     locations) raise StoreReadOnlyError. Its reports still store the hashes and
     savings they measure when the store can be written: those are caches of the files,
     not the user's records.
+
+    A `lean` library reads the store without mapping it and with a small page cache
+    (`mediatop.store.connect`): for a process that stays open, the dashboard.
     """
 
-    def __init__(self, settings: Settings, *, readonly: bool = False) -> None:
+    def __init__(self, settings: Settings, *, readonly: bool = False, lean: bool = False) -> None:
         self.settings = settings
         self.readonly = readonly
+        self.lean = lean
         self._closed = False
 
     @classmethod
@@ -292,7 +296,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
             raise MediatopError("the library is closed")
         from mediatop.store import connect
 
-        return connect(self.settings.db_path, readonly=readonly)
+        return connect(self.settings.db_path, readonly=readonly, lean=self.lean)
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:

@@ -56,8 +56,9 @@ def _require_terminal() -> None:
 def _run_app(settings: Settings, read_only: str | None = None) -> int:
     from mediatop.library import MediaLibrary
 
-    # The dashboard's one way to the store, the folder and the analytics.
-    with MediaLibrary(settings, readonly=read_only is not None) as library:
+    # The dashboard's one way to the store, the folder and the analytics; lean, as it
+    # stays open (its peak memory, not a report's speed, is what counts).
+    with MediaLibrary(settings, readonly=read_only is not None, lean=True) as library:
         with leaving.interruptible():
             from mediatop.tui.app import build_app
 

@@ -45,6 +45,8 @@ def _migrations() -> list[tuple[int, str]]:
 # SQLite's default build caps a mapping at about 2 GiB; the first 2 GiB of a larger
 # store are mapped, the rest read as usual.
 READ_MMAP_BYTES = 2**31
+# A lean reader's page cache (negative: KiB, as PRAGMA cache_size takes it).
+LEAN_CACHE_KIB = -8192
 
 MIGRATIONS = _migrations()
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -128,12 +130,16 @@ def _upgrade(path: Path, version: int) -> None:
         ) from exc
 
 
-def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path | str, *, readonly: bool = False, lean: bool = False) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the store at `path`.
 
     Raises StoreError subclasses with a user-facing message for a store that is too
     new, corrupt or unreadable. The connection is in autocommit mode: use
     `transaction()` for writes so that each batch is one transaction.
+
+    A `lean` reader neither maps the file nor keeps a large page cache: a process that
+    stays open (the dashboard) would otherwise hold every page its reads touched, some
+    400 MB of a 10M-event store, as its own memory.
     """
     path = Path(path)
     if path.is_dir():
@@ -159,7 +165,10 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
             # own: a report's fresh connection (a forked half of one) then starts from
             # the OS page cache at once. Writers never shrink the file (no VACUUM),
             # which is what makes a mapping unsafe.
-            conn.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
+            if lean:
+                conn.execute(f"PRAGMA cache_size = {LEAN_CACHE_KIB}")
+            else:
+                conn.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreTooNewError(
@@ -170,7 +179,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
                 # Migrate through a short write connection, then read as asked.
                 conn.close()
                 _upgrade(path, version)
-                return connect(path, readonly=True)
+                return connect(path, readonly=True, lean=lean)
         else:
             _migrate(conn, path)
     except sqlite3.DatabaseError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 from mediatop.store.library_facts import library_changed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measurement:
     """One measured (or failed) re-encoding of one file version."""
 
@@ -136,8 +137,10 @@ def cached_measurements(
         sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
         args = (_ids_json(ids),)
     found: dict[int, dict[str, Measurement]] = {}
-    for row in conn.execute(sql, args):
-        found.setdefault(row[0], {})[row[1]] = Measurement(*row)
+    for media_id, target, *rest in conn.execute(sql, args):
+        # One string per target name, not one per row: 100k images have some 300k rows.
+        target = sys.intern(target)
+        found.setdefault(media_id, {})[target] = Measurement(media_id, target, *rest)
     return found
 
 

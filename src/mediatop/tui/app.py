@@ -298,7 +298,7 @@ def build_app(
 
     resource_tracker.ensure_running()
     if isinstance(library, Settings):
-        library = MediaLibrary(library, readonly=read_only is not None)
+        library = MediaLibrary(library, readonly=read_only is not None, lean=True)
     return MediatopApp(
         library,
         now=now,

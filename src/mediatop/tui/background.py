@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from mediatop.library_types import ScanProgress as ScanProgressValue
     from mediatop.library_types import ScanSummary
 
-# Progress messages replace one another; more than ~10 a second would only queue.
-PROGRESS_INTERVAL_S = 0.1
+# Progress messages replace one another; more than 4 a second would only cost bytes
+# over a slow link.
+PROGRESS_INTERVAL_S = 0.25
 
 Post = Callable[[Message], object]
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from mediatop.library_types import FolderChanged, FolderFollowed
 from mediatop.tui.data import user_message
 from mediatop.tui.messages import (
     DirectoriesChanged,
@@ -50,6 +49,8 @@ async def follow_folder(
 
 
 def _folder_message(event: FolderEvent) -> Message:
+    from mediatop.library_types import FolderChanged, FolderFollowed  # see tui/__init__.py
+
     if isinstance(event, FolderChanged):
         return DirectoriesChanged(event.dirs)
     if isinstance(event, FolderFollowed):

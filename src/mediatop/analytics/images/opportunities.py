@@ -45,7 +45,7 @@ UNOPTIMIZED_MIN_SAVING_FRACTION = 0.20
 IMPACT = {"resize": "high", "format": "medium", "cleanup": "low"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OptimizationOpportunity:
     """The seed's OptimizationOpportunity, with the file it is about and its ranking figures.
 

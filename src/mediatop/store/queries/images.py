@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +41,12 @@ class Gallery:
     first_row: int  # its first usage_locations row, for the title
 
 
-def image_rows(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> list[tuple[Any, ...]]:
+def image_rows(
+    conn: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> Iterator[tuple[Any, ...]]:
     """Answers: what do the probes say of present images (all, or the given ids)? Rows
-    of IMAGE_COLUMNS, by id."""
+    of IMAGE_COLUMNS, by id, as SQLite yields them: a caller that makes an object of
+    each never holds every row too (about 40 MB for 100k images)."""
     if ids is None:
         rows = conn.execute(
             f"SELECT {IMAGE_COLUMNS} FROM media_files "
@@ -56,7 +59,7 @@ def image_rows(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> li
             "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (ids_json(ids),),
         )
-    return rows.fetchall()
+    return iter(rows)
 
 
 def _ids(joined: str | None) -> tuple[int, ...]:

@@ -28,7 +28,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mediatop.library_types import TREE_POLL_SECONDS
 from mediatop.textsafe import visible
 from mediatop.tui import background, live
 from mediatop.tui.data import DEFAULT_RANGE, load_dashboard, user_message
@@ -45,6 +44,8 @@ from mediatop.tui.messages import (
     ScanProgress,
     WorkFailed,
 )
+from mediatop.tui.screens.pacing import PacedLoads, breakpoint_class
+from mediatop.tui.terminal_driver import terminal_reports_size
 from mediatop.tui.widgets.most_used import FileTable, MostUsed
 from mediatop.tui.widgets.optimization import Optimization
 from mediatop.tui.widgets.performance_metrics import PerformanceMetrics
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
 LOAD_GAP_FACTOR = 3
+STARTUP_FRAME_DELAY_S = 0.05
+SAVINGS_RELOAD_S = 5.0
 _WORKER_ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
@@ -105,6 +108,8 @@ class DashboardScreen(Screen[None]):
         self._loading = False
         self._load_again = False
         self._load_started = 0.0
+        self._savings_running = False
+        self._paced_loads = PacedLoads(self, self.load, SAVINGS_RELOAD_S)
         self._loaded_before_scan = False
         self._folder_state: FolderState = "watching"
         self._polling_why = ""
@@ -131,7 +136,26 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The breakpoint's class now, before the first paint: Textual sets it on the first
+        # resize, just after, and the restyle would redraw the whole screen once more.
+        breakpoints = self.HORIZONTAL_BREAKPOINTS
+        wanted = breakpoint_class(self.app.size.width, breakpoints)
+        self.update_classes({name: name == wanted for _, name in breakpoints}, animate=False)
         self.query_one(FileTable).focus()
+        # Textual lays a new screen out in several passes in its first 50 ms (the focus,
+        # the header, the footer's keys), each redrawing most of the screen: one frame
+        # instead, three full screens less to send over a slow link.
+        if terminal_reports_size():
+            self.app.delay_update(STARTUP_FRAME_DELAY_S)
+        # The boxes are painted first, their figures follow: a worker started before
+        # would hold the first frame back (a load imports the analytics, a scan walks
+        # the tree, both on the GIL), by a few hundred ms on a big library. (Kept:
+        # Textual keeps a widget's timers in a weak set.)
+        self._start_timer = self.set_timer(
+            2 * STARTUP_FRAME_DELAY_S, lambda: self.call_after_refresh(self._start_work)
+        )
+
+    def _start_work(self) -> None:
         # What the last scan saw, at once; the new scan follows.
         self._loaded_before_scan = self.library.has_store() or not self.scan_on_start
         if self._loaded_before_scan:
@@ -173,6 +197,8 @@ class DashboardScreen(Screen[None]):
         return "Watching the folder and the store."
 
     def _tree_poll_seconds(self) -> float:
+        from mediatop.library_types import TREE_POLL_SECONDS  # see tui/__init__.py
+
         return max(TREE_POLL_SECONDS, 10 * self._tree_compare_seconds)
 
     def action_refresh(self) -> None:
@@ -279,14 +305,20 @@ class DashboardScreen(Screen[None]):
     # Handlers: hand the workers' values to the widgets.
 
     def on_library_changed(self, message: LibraryChanged) -> None:
-        self.load()
+        if message.reason == "store" and self._savings_running:
+            self._paced_loads.ask()  # most likely a batch of savings committed
+        else:
+            self.load()
         if message.reason == "probed" and self.measuring:
             self.measure_in_background()
 
     def on_savings_measured(self, message: SavingsMeasured) -> None:
         self.query_one(StatusLine).show_savings(message.done, message.total, message.finished)
-        if message.done or message.finished:
-            self.load()  # a batch landed: the Optimization box has new bytes to show
+        self._savings_running = not message.finished
+        if message.finished:
+            self.load()
+        elif message.done:  # a batch landed: the Optimization box has new bytes to show
+            self._paced_loads.ask()
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         self.query_one(StorageOverview).show(message.data)

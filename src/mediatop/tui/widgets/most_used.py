@@ -45,7 +45,10 @@ class MostUsed(Widget):
         yield FileTable(id="files")
 
     def show(self, data: DashboardData) -> None:
+        unchanged = self.data is not None and _listed(self.data) == _listed(data)
         self.data = data  # kept to refill the table on resize
+        if unchanged:
+            return  # a refill of the same rows would redraw the whole box
         if data.most_used_is_largest:
             self.border_title = "Largest Files"
             self.border_subtitle = "no use recorded yet" if not data.has_events else (
@@ -89,6 +92,11 @@ class MostUsed(Widget):
         """The id of the file under the cursor, if any (for tests and actions)."""
         key = _cursor_key(self.query_one(FileTable))
         return None if key is None else int(key)
+
+
+def _listed(data: DashboardData) -> tuple[object, ...]:
+    """What the box draws of `data`: rows, title and note."""
+    return (data.most_used, data.most_used_is_largest, data.has_events, data.range_label)
 
 
 def _cursor_key(table: FileTable) -> str | None:

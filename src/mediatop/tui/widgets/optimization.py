@@ -24,11 +24,19 @@ class Optimization(Widget):
     # where it lies below the fold and the table keeps the arrow keys.
     can_focus = True
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.shown: tuple[list[Opportunity], str] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="optimization-figures")
         yield Static(id="optimization-notes")
 
     def show(self, data: DashboardData) -> None:
+        shown = (data.opportunities, data.optimization_note)
+        if shown == self.shown:
+            return  # a redraw of the same figures only costs bytes over a slow link
+        self.shown = shown
         self.query_one("#optimization-figures", Static).update(opportunity_grid(data.opportunities))
         self.query_one("#optimization-notes", Static).update(
             wrapped(plain(data.optimization_note, "dim italic"))

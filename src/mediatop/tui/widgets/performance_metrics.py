@@ -9,12 +9,8 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mediatop.library_types import DashboardPerformance
-from mediatop.tui.data import DashboardData
+from mediatop.tui.data import DashboardData, PerformanceFigures
 from mediatop.tui.plain import UNKNOWN, ms_text, percent_text, plain, wrapped
-
-# What the box shows when the analytics could not be read (the notes say why).
-UNREAD = DashboardPerformance(None, None, None, None, None)
 
 
 class PerformanceMetrics(Widget):
@@ -25,13 +21,25 @@ class PerformanceMetrics(Widget):
     # where it lies below the fold and the table keeps the arrow keys.
     can_focus = True
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.shown: PerformanceFigures | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="performance-figures")
         yield Static(id="performance-notes")
 
     def show(self, data: DashboardData) -> None:
         box = data.performance
-        figures = box.figures or UNREAD
+        if box == self.shown:
+            return  # a redraw of the same figures only costs bytes over a slow link
+        self.shown = box
+        if box.figures is None:  # not read: every figure unknown, the notes say why
+            from mediatop.library_types import DashboardPerformance  # see tui/__init__.py
+
+            figures = DashboardPerformance(None, None, None, None, None)
+        else:
+            figures = box.figures
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
         grid.add_column(justify="right")

@@ -8,12 +8,15 @@ looked away still sees that something went wrong.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from mediatop.library_types import ScanProgress, ScanSummary
 from mediatop.tui.plain import count_text, plain
+
+if TYPE_CHECKING:
+    from mediatop.library_types import ScanProgress, ScanSummary
 
 PHASES = {"walking": "Walking", "writing": "Recording", "probing": "Probing", "done": "Scanned"}
 
@@ -27,6 +30,7 @@ class StatusLine(Static):
 
     def __init__(self, watching: str, *, id: str | None = None) -> None:
         super().__init__(Text(watching), id=id)
+        self._drawn = Text(watching)
         self._scanned = ""
         self._savings = ""
         self._watching = watching
@@ -39,7 +43,7 @@ class StatusLine(Static):
             else count_text(progress.done)
         )
         self.set_class(False, "-error")
-        self.update(Text(f"Scanning the folder — {phase.lower()} {counts} files…"))
+        self._draw(Text(f"Scanning the folder — {phase.lower()} {counts} files…"))
 
     def show_scanned(self, summary: ScanSummary, watching: str) -> None:
         found = _changes(summary) or "no changes"
@@ -73,16 +77,23 @@ class StatusLine(Static):
     def show_error(self, what: str, error: str) -> None:
         """`error` may quote a file name: it is shown as plain, visible text."""
         self.set_class(True, "-error")
-        self.update(Text.assemble((f"{what} failed: ", "bold"), plain(error)))
+        self._draw(Text.assemble((f"{what} failed: ", "bold"), plain(error)))
 
     def show_problem(self, text: str) -> None:
         """A state that is wrong but not a failure (the folder is gone), until replaced;
         `text` may quote a path: it is shown as plain, visible text."""
         self.set_class(True, "-error")
-        self.update(plain(text))
+        self._draw(plain(text))
 
     def _show_parts(self) -> None:
-        self.update(Text(" ".join(p for p in (self._scanned, self._savings, self._watching) if p)))
+        self._draw(Text(" ".join(p for p in (self._scanned, self._savings, self._watching) if p)))
+
+    def _draw(self, text: Text) -> None:
+        # The same line drawn again would only cost bytes over a slow link; a new one is
+        # redrawn alone (one line high, whatever it says: no layout of the screen).
+        if text != self._drawn:
+            self._drawn = text
+            self.update(text, layout=False)
 
 
 def _changes(summary: ScanSummary) -> str:

@@ -3,6 +3,8 @@ usage bar, uploads and deletions this month, probe problems and unused files."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
@@ -11,9 +13,11 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mediatop.library_types import OverviewReport, TypeTotals
 from mediatop.tui.data import DashboardData
 from mediatop.tui.plain import count_text, percent_text, size_text, usage_bar
+
+if TYPE_CHECKING:
+    from mediatop.library_types import OverviewReport, TypeTotals
 
 KIND_LABELS = {
     "image": "Images",
@@ -56,7 +60,10 @@ class StorageOverview(Widget):
         yield UsageBar(id="storage-bar")
 
     def show(self, data: DashboardData) -> None:
+        unchanged = self.data is not None and self.data.overview == data.overview
         self.data = data
+        if unchanged:
+            return  # a redraw of the same figures only costs bytes over a slow link
         overview = data.overview
         self._show_figures()
         self.query_one("#storage-unused", Static).update(_unused_line(data))
@@ -80,8 +87,9 @@ Cells = tuple[Text | str, str, str]
 
 
 def _kind(totals: dict[str, TypeTotals], kind: str) -> Cells:
-    found = totals.get(kind, TypeTotals(kind, 0, 0))
-    return Text(KIND_LABELS[kind], style="bold"), count_text(found.count), size_text(found.size)
+    found = totals.get(kind)
+    count, size = (found.count, found.size) if found else (0, 0)
+    return Text(KIND_LABELS[kind], style="bold"), count_text(count), size_text(size)
 
 
 # Label, count, size for each group of figures.
