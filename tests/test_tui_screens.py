@@ -239,6 +239,24 @@ async def test_c_puts_the_previous_period_beside_each_figure(screens_app: Mediat
         assert "Downloads        2 (was 1, +100.0%)" in figures_text(documents)
 
 
+async def test_c_is_offered_only_where_figures_are_compared(screens_app: MediatopApp) -> None:
+    """The dashboard's boxes and a file screen are not compared: there `c` is neither in
+    the footer's keys nor does it do anything; on a subject screen it is and does."""
+
+    def offers_c() -> bool:
+        return "c" in {b.binding.key for b in pilot.app.active_bindings.values()}
+
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        assert not offers_c()
+        await pilot.press("c")
+        assert not pilot.app.compare  # type: ignore[attr-defined]
+        await open_subject(pilot, "3")
+        assert offers_c()
+        await pilot.press("c")
+        assert pilot.app.compare  # type: ignore[attr-defined]
+
+
 async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> None:
     import csv
     import json
@@ -362,10 +380,10 @@ async def test_ctrl_p_opens_the_same_palette(screens_app: MediatopApp) -> None:
         await wait_for_dashboard(pilot)
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"compare")
+        await pilot.press(*"time range")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: pilot.app.compare)
+        await wait_until(pilot, lambda: pilot.app.range_name == "90d")  # after 30d
 
 
 async def test_e_on_a_file_screen_writes_its_report_and_copies(screens_app: MediatopApp) -> None:

@@ -212,6 +212,10 @@ class MediatopApp(App[int]):
         if action == "export":
             # Only screens that can say what they show export it (not the help).
             return callable(getattr(self.screen, "export_view", None))
+        if action == "toggle_compare":
+            # Only a subject screen's figures are compared: elsewhere `c` is neither
+            # shown nor reachable, and the header still says when compare is on.
+            return bool(getattr(self.screen, "COMPARES", False))
         return True
 
     def action_export(self, fmt: str) -> None:

@@ -82,6 +82,7 @@ class ListScreen(Screen[None]):
     """Figures over a filterable, sortable table of one of the screen's lists."""
 
     HELP_GROUP = "List screen"
+    COMPARES = True  # `c` puts the previous period beside its figures (the app asks)
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r", "refresh", "Refresh"),
