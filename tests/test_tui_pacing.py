@@ -31,7 +31,7 @@ async def test_loads_asked_for_together_run_once_and_then_not_before_the_interva
         await pilot.pause(0.3)
     assert len(loads) == 2
     assert loads[0] - asked < 0.9  # the first one at once (0.1 s)
-    assert loads[1] - loads[0] >= 1.0
+    assert loads[1] - loads[0] >= 1.0 - 0.01  # Textual's timers may fire a few ms early
 
 
 def test_a_width_takes_the_last_breakpoint_it_reaches() -> None:
