@@ -144,6 +144,18 @@ def cached_measurements(
     return found
 
 
+def measured_image_ids(conn: sqlite3.Connection) -> list[int]:
+    """The files `cached_measurements` has a measurement of (size and mtime still match)."""
+    return [
+        media_id
+        for (media_id,) in conn.execute(
+            "SELECT DISTINCT c.media_id FROM savings_cache c JOIN media_files f "
+            "ON f.id = c.media_id AND f.size = c.size AND f.mtime_ns = c.mtime_ns "
+            "WHERE f.deleted_at IS NULL"
+        )
+    ]
+
+
 def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], now: int) -> None:
     """Write measurements into savings_cache (replacing older ones for the same target)."""
     rows = [

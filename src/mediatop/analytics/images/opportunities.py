@@ -34,7 +34,6 @@ from mediatop.analytics.images.facts import PNG_PHOTO_MIN_BITS_PER_PIXEL, oversi
 from mediatop.analytics.library.facts import library_fact
 from mediatop.encode_plan import ImageFacts, recommended_width
 from mediatop.store.measurements import Measurement
-from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import paths_of, unused_size_groups, unused_size_names
 from mediatop.store.queries.media import requests_by_file
 
@@ -120,7 +119,11 @@ def rank(opportunities: Iterable[OptimizationOpportunity]) -> list[OptimizationO
     )  # fmt: skip
 
 
-def _oversized_order(o: OversizedImageData) -> tuple[int, str]:
+def unoptimized_order(u: UnoptimizedImageData) -> tuple[int, int, str]:
+    return (-(u.potential_savings or 0), -u.size, u.id)
+
+
+def oversized_order(o: OversizedImageData) -> tuple[int, str]:
     """Most bytes saved per month first (unknown savings last), then by id."""
     return (-(o.potential_savings or 0) * max(o.requests_30d, 1), o.id)
 
@@ -221,82 +224,14 @@ def image_optimization(
                 top.target if top else None, top.encoded_size if top else None,
                 top_saving if top_saving and top_saving > 0 else None, requests,
             ))  # fmt: skip
-    oversized.sort(key=_oversized_order)
-    unoptimized.sort(key=lambda u: (-(u.potential_savings or 0), -u.size, u.id))
+    oversized.sort(key=oversized_order)
+    unoptimized.sort(key=unoptimized_order)
     return ImageOptimizationData(oversized, unoptimized, rank(found))
-
-
-@dataclass(frozen=True)
-class LibraryOptimization:
-    """`image_optimization` over a whole library, cut to the rows a report shows.
-
-    `facts` are the images whose details matter beyond oversizing (measured ones and
-    those the unoptimised heuristics flag); `oversized`, `unoptimized` and
-    `opportunities` are ranked as `image_optimization` ranks them and cut to `limit`;
-    `opportunity_count` and the resize_* figures count them all: `resize_candidates`
-    every oversized image, `resize_count` those not measured to save nothing.
-    """
-
-    facts: list[ImageFacts]
-    widths: dict[int, int]  # largest display widths of `facts` and the rows built
-    oversized: list[OversizedImageData]
-    unoptimized: list[UnoptimizedImageData]
-    opportunities: list[OptimizationOpportunity]
-    opportunity_count: int
-    resize_count: int
-    resize_bytes: int
-    resize_unmeasured: int
-    resize_candidates: int
 
 
 def oversized_ids(ctx: ReportContext) -> list[int]:
     """`oversized_image_ids`, as a library fact (it reads no events)."""
     return library_fact(ctx, "oversized_images", lambda: oversized_image_ids(ctx.conn))
-
-
-def library_optimization(
-    conn: sqlite3.Connection,
-    measured: Mapping[int, Mapping[str, Measurement]],
-    window: tuple[str, str],
-    limit: int,
-    flagged: Iterable[int],
-    too_wide: Iterable[int],
-) -> LibraryOptimization:
-    """`image_optimization` over a library without a Python object per displayed image.
-
-    `flagged`: the images the unoptimised heuristics may flag (`image_census`);
-    `too_wide`: the images wider than twice their display (`oversized_ids`).
-    Measured and flagged images go through `image_optimization` (request counts over
-    `window`, the last 30 days, are read for the measured ones: only they rank by a
-    saving). Every other oversized image can only be an unmeasured resize, which ranks
-    by id alone, so those are counted in SQL and only the first `limit` of them (by the
-    two orders they rank in) are built. Call `with_requests` on the rows you show.
-    """
-    facts = load_image_facts(conn, {*measured, *flagged})
-    known = {f.id for f in facts}
-    too_wide = set(too_wide)
-    plain = [i for i in too_wide if i not in known]
-    # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
-    # opportunities by the int id; the first `limit` in each order can reach a list.
-    chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}
-    widths = max_display_widths(conn, {*known, *chosen})
-    requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
-    full = image_optimization(facts, widths, measured, requests)
-    extra = image_optimization(load_image_facts(conn, chosen), widths, {}, {})
-    oversized = sorted([*full.oversized, *extra.oversized], key=_oversized_order)
-    resizes = [o for o in full.opportunities if o.type == "resize"]
-    return LibraryOptimization(
-        facts=facts,
-        widths=widths,
-        oversized=oversized[:limit],
-        unoptimized=full.unoptimized[:limit],
-        opportunities=rank([*full.opportunities, *extra.opportunities])[:limit],
-        opportunity_count=len(full.opportunities) + len(plain),
-        resize_count=len(resizes) + len(plain),
-        resize_bytes=sum(o.potential_savings or 0 for o in resizes),
-        resize_unmeasured=sum(1 for o in resizes if not o.measured) + len(plain),
-        resize_candidates=len(too_wide),
-    )
 
 
 def with_requests(conn: sqlite3.Connection, rows: list[T], window: tuple[str, str]) -> list[T]:

@@ -25,6 +25,7 @@ from mediatop.analytics._media_common import kind_load_time, last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.images.facts import FormatCensus, image_census
+from mediatop.analytics.images.library_pass import ImageChunk, library_optimization
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
     OversizedImageData,
@@ -32,15 +33,14 @@ from mediatop.analytics.images.opportunities import (
     best_format,
     cleanup_opportunities,
     image_optimization,
-    library_optimization,
     oversized_ids,
     rank,
     with_requests,
 )
 from mediatop.analytics.images.usage import ImageUsage, image_usage
 from mediatop.analytics.library.facts import library_fact
-from mediatop.encode_plan import ImageFacts, avif_supported, target_names
-from mediatop.store.measurements import Measurement, cached_measurements
+from mediatop.encode_plan import avif_supported, target_names
+from mediatop.store.measurements import cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import image_requests, location_rate_counts
 from mediatop.store.queries.media import requests_by_file
@@ -145,28 +145,37 @@ def _overview(census: list[FormatCensus]) -> ImageOverview:
     )  # fmt: skip
 
 
+class _ChunkSums:
+    """What the images report sums over the images `library_optimization` reads: the
+    bytes their best measured format saves, and how many have every planned
+    re-encoding measured."""
+
+    def __init__(self) -> None:
+        self.savings = self.complete = 0
+
+    def add(self, chunk: ImageChunk) -> None:
+        cached, widths = chunk.measured, chunk.widths
+        for f in chunk.facts:
+            if f.id not in cached:
+                continue
+            if (best := best_format(f, cached[f.id])) is not None:
+                self.savings += f.size - (best.encoded_size or 0)
+            targets = target_names(f, widths.get(f.id))
+            if targets and all(n in cached[f.id] for n in targets):
+                self.complete += 1
+
+
 def _measurement_status(
-    census: list[FormatCensus],
-    facts: list[ImageFacts],
-    widths: dict[int, int],
-    cached: dict[int, dict[str, Measurement]],
-    measured_now: int,
-    failed: int,
+    census: list[FormatCensus], complete: int, measured_now: int, failed: int
 ) -> MeasurementStatus:
     """How many images have re-encodings to measure, and how many have all of them."""
     formats = {"JPEG", "PNG", "GIF", "BMP", "TIFF", *(["WEBP"] if avif_supported() else [])}
     with_targets = sum(c.still for c in census if c.format in formats)
-    complete = sum(
-        1 for f in facts
-        if f.id in cached and all(n in cached[f.id] for n in target_names(f, widths.get(f.id)))
-        and target_names(f, widths.get(f.id))
-    )  # fmt: skip
     return MeasurementStatus(with_targets, complete, measured_now, failed)
 
 
 def images_report(ctx: ReportContext) -> ImageAnalytics:
     """The seed's ImageAnalytics for the report's range (see the module docstring)."""
-    cached = cached_measurements(ctx.conn)
     measured_now, failed = ctx.measured.savings_measured, ctx.measured.savings_failed
     window = last_30_days(ctx)
     top = top_limit(ctx, 50)
@@ -181,13 +190,9 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         ],
     )
     flagged = [i for c in census for i in c.flagged]
-    found = library_optimization(ctx.conn, cached, window, top, flagged, oversized_ids(ctx))
-    facts = found.facts
+    sums = _ChunkSums()
+    found = library_optimization(ctx.conn, window, top, flagged, oversized_ids(ctx), sums.add)
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx, limit=top).top])
-    savings = 0
-    for f in facts:
-        if f.id in cached and (best := best_format(f, cached[f.id])) is not None:
-            savings += f.size - (best.encoded_size or 0)
     load = kind_load_time(ctx, "image")
     responsive, lazy = _location_rates(ctx)
     overview = _overview(census)
@@ -197,7 +202,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         performance=ImagePerformance(
             load.mean_ms,
             load.source,
-            savings,
+            sums.savings,
             percent(modern, overview.total_images),
             responsive,
             lazy,
@@ -207,7 +212,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             with_requests(ctx.conn, found.oversized, window),
             with_requests(ctx.conn, found.unoptimized, window),
             with_requests(ctx.conn, opportunities[:top], window),
-            _measurement_status(census, facts, found.widths, cached, measured_now, failed),
+            _measurement_status(census, sums.complete, measured_now, failed),
         ),
     )
 

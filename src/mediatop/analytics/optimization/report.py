@@ -42,12 +42,12 @@ from mediatop.analytics._media_common import last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import top_limit
 from mediatop.analytics.images.facts import still_and_flagged
+from mediatop.analytics.images.library_pass import ImageChunk, library_optimization
 from mediatop.analytics.images.opportunities import (
     MIN_FORMAT_SAVING_BYTES,
     MIN_FORMAT_SAVING_FRACTION,
     OptimizationOpportunity,
     cleanup_opportunities,
-    library_optimization,
     oversized_ids,
     rank,
     with_requests,
@@ -55,9 +55,8 @@ from mediatop.analytics.images.opportunities import (
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.video.delivery import encoding_efficiency
 from mediatop.encode_plan import RECOMPRESS_ABOVE_QUALITY, RECOMPRESS_QUALITY, ImageFacts
-from mediatop.store.measurements import Measurement, cached_measurements
+from mediatop.store.measurements import Measurement
 from mediatop.store.queries.library import large_pdfs
-from mediatop.store.queries.media import requests_by_file
 from mediatop.store.queries.performance import bytes_served_between
 
 LARGE_PDF_BYTES = 10_000_000
@@ -84,10 +83,10 @@ class OptimizationSummary:
 
 
 def _converts(
-    facts: list[ImageFacts], measured: Mapping[int, Mapping[str, Measurement]], convertible: int
-) -> OptimizationLine:
-    """The convert line: of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those
-    whose measured WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
+    facts: list[ImageFacts], measured: Mapping[int, Mapping[str, Measurement]]
+) -> tuple[int, int, int]:
+    """Of still JPEG/PNG/GIF/BMP/TIFF `facts`: how many have a measured WebP encoding
+    that saves at least 5 % and 1 KiB, how many have one measured, and its bytes saved."""
     known = measured_count = saved = 0
     for item in facts:
         if item.format not in CONVERTIBLE_FORMATS or item.animated:
@@ -101,8 +100,7 @@ def _converts(
         ):
             known += 1
             saved += webp.saving
-    unmeasured = convertible - measured_count
-    return OptimizationLine(known + unmeasured, saved, unmeasured, convertible, measured_count)
+    return known, measured_count, saved
 
 
 def _jpeg_recompressions(
@@ -193,16 +191,49 @@ def _removals(ctx: ReportContext, top: int) -> tuple[list[OptimizationOpportunit
     return removals, count, size
 
 
-def _compress_line(compress: list[OptimizationOpportunity], disproved: int) -> OptimizationLine:
-    unmeasured = sum(1 for o in compress if o.potential_savings is None)
-    candidates = len(compress) + disproved
-    known = sum(o.potential_savings or 0 for o in compress)
-    return OptimizationLine(len(compress), known, unmeasured, candidates, candidates - unmeasured)
+class _ImageSums:
+    """What the report sums over the images `library_optimization` reads, a chunk at a
+    time: the JPEG recompressions (the first `limit` ranked, and how many, unmeasured,
+    bytes, disproved) and the convert line's measured WebP savings."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.jpegs: list[OptimizationOpportunity] = []
+        self.jpeg_count = self.jpeg_unmeasured = self.jpeg_bytes = self.disproved = 0
+        self.converts = self.converts_measured = self.converts_saved = 0
+
+    def add(self, chunk: ImageChunk) -> None:
+        jpegs, disproved = _jpeg_recompressions(chunk.facts, chunk.measured, chunk.requests)
+        self.jpegs = rank([*self.jpegs, *jpegs])[: self.limit]
+        self.jpeg_count += len(jpegs)
+        self.jpeg_unmeasured += sum(1 for o in jpegs if o.potential_savings is None)
+        self.jpeg_bytes += sum(o.potential_savings or 0 for o in jpegs)
+        self.disproved += disproved
+        known, measured, saved = _converts(chunk.facts, chunk.measured)
+        self.converts += known
+        self.converts_measured += measured
+        self.converts_saved += saved
+
+    def compress_line(self, others: list[OptimizationOpportunity]) -> OptimizationLine:
+        """The compress line: the JPEGs summed, and the videos' and PDFs' `others`."""
+        count = self.jpeg_count + len(others)
+        unmeasured = self.jpeg_unmeasured + sum(1 for o in others if o.potential_savings is None)
+        known = self.jpeg_bytes + sum(o.potential_savings or 0 for o in others)
+        candidates = count + self.disproved
+        return OptimizationLine(count, known, unmeasured, candidates, candidates - unmeasured)
+
+    def convert_line(self, convertible: int) -> OptimizationLine:
+        """Of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those whose measured
+        WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
+        unmeasured = convertible - self.converts_measured
+        return OptimizationLine(
+            self.converts + unmeasured, self.converts_saved, unmeasured, convertible,
+            self.converts_measured,
+        )  # fmt: skip
 
 
 def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
-    measured = cached_measurements(ctx.conn)
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
     convertible, flagged = library_fact(
@@ -212,18 +243,17 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         encode=lambda found: [found[0], list(found[1])],
         decode=lambda row: (row[0], tuple(row[1])),
     )
-    images = library_optimization(ctx.conn, measured, window, top, flagged, oversized_ids(ctx))
+    sums = _ImageSums(top)
+    images = library_optimization(ctx.conn, window, top, flagged, oversized_ids(ctx), sums.add)
     cleanups = cleanup_opportunities(ctx, limit=top)
-    requests = requests_by_file(
-        ctx.conn, *window, ids=[f.id for f in images.facts if f.id in measured]
-    )
-    jpegs, disproved = _jpeg_recompressions(images.facts, measured, requests)
-    compress = [*jpegs, *_video_reencodes(ctx, requests), *_large_pdfs(ctx, requests)]
+    # a video's or a PDF's requests are filled in with the rows shown (`with_requests`)
+    others = [*_video_reencodes(ctx, {}), *_large_pdfs(ctx, {})]
     removals, unused_count, unused_bytes = _removals(ctx, top)
-    # images.opportunities and cleanups.top hold only the best `top` ones: enough for
-    # the top of the merged ranking, not for the count.
-    everything = rank([*images.opportunities, *cleanups.top, *compress, *removals])
-    total = images.opportunity_count + cleanups.count + len(compress) + unused_count
+    # images.opportunities, cleanups.top and sums.jpegs hold only the best `top` ones:
+    # enough for the top of the merged ranking, not for the count.
+    everything = rank([*images.opportunities, *cleanups.top, *sums.jpegs, *others, *removals])
+    compress = sums.compress_line(others)
+    total = images.opportunity_count + cleanups.count + compress.count + unused_count
     return OptimizationSummary(
         resize=OptimizationLine(
             images.resize_count,
@@ -232,9 +262,9 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
             images.resize_candidates,
             images.resize_candidates - images.resize_unmeasured,
         ),
-        compress=_compress_line(compress, disproved),
+        compress=compress,
         remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
-        convert=_converts(images.facts, measured, convertible),
+        convert=sums.convert_line(convertible),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),
     )
