@@ -1,0 +1,175 @@
+"""Cleanup in the TUI, driven with the pilot on real temporary trees: mark with space,
+preview with x, confirm with y (enter and space never confirm), files really moved into
+the quarantine, then u lists the plan and undoes it, giving back identical bytes and
+mtimes. Marks survive the filter and the sort; escape cancels; names are shown literally."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from cleanup_support import snapshot, write_tree
+from mediatop.config import Settings
+from mediatop.tui.screens.cleanup_preview import CleanupPreviewScreen
+from mediatop.tui.screens.listing import ListTable
+from mediatop.tui.screens.marking import MarkingListScreen
+from mediatop.tui.screens.quarantine import QuarantineScreen
+from tui_fixtures import (
+    dashboard_app,
+    scan,
+    settings_for,
+    static_text,
+    wait_for_dashboard,
+    wait_until,
+)
+from tui_screen_fixtures import open_subject, table_rows, wait_for_list
+
+SIZE = (120, 40)
+# Old files (mtime 2020) with no access log: every one is an unused candidate of
+# "medium" risk, which the Unused screen lists and its marks plan at any risk.
+FILES = {
+    b"2019/a/big.jpg": b"A" * 3000,
+    b"2019/z/mid.jpg": b"Z" * 2000,
+    b"2019/z/small.jpg": b"S" * 1000,
+}
+
+
+def tree(tmp_path: Path, files: dict[bytes, bytes]) -> Settings:
+    root = tmp_path / "media"
+    root.mkdir()
+    write_tree(root, files)
+    settings = settings_for(tmp_path, root)
+    scan(settings)
+    return settings
+
+
+def file_names(screen: MarkingListScreen) -> list[str]:
+    index = 1 + [c.title for c in screen.spec.columns].index("File")  # after the mark column
+    return [row[index] for row in table_rows(screen)]
+
+
+def marks_shown(screen: MarkingListScreen) -> dict[str, str]:
+    """File name -> its mark cell ('✓' or '') as the table draws it."""
+    rows = table_rows(screen)
+    return dict(zip(file_names(screen), (row[0] for row in rows), strict=True))
+
+
+async def mark(pilot: Pilot, screen: MarkingListScreen, name: str) -> None:
+    """Put the cursor on the row of `name` with the arrow keys, then press space."""
+    table = screen.query_one(ListTable)
+    await pilot.press("home")
+    for _ in range(file_names(screen).index(name)):
+        await pilot.press("down")
+    assert file_names(screen)[table.cursor_row] == name
+    await pilot.press("space")
+
+
+async def preview_shown(pilot: Pilot) -> CleanupPreviewScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CleanupPreviewScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, CleanupPreviewScreen)
+    await wait_until(pilot, lambda: screen.state != "reading", timeout=20)
+    await pilot.pause()
+    return screen
+
+
+async def test_mark_preview_confirm_then_undo_on_a_real_tree(tmp_path: Path) -> None:
+    settings = tree(tmp_path, FILES)
+    root = settings.root
+    before = snapshot(root)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        assert isinstance(screen, MarkingListScreen)
+        await mark(pilot, screen, "2019/a/big.jpg")
+        await mark(pilot, screen, "2019/z/small.jpg")
+        assert marks_shown(screen) == {
+            "2019/a/big.jpg": "✓", "2019/z/mid.jpg": "", "2019/z/small.jpg": "✓",
+        }  # fmt: skip
+        # Marks survive a filter and a sort.
+        await pilot.press("slash", "s", "m", "a", "l", "l", "enter")
+        assert marks_shown(screen) == {"2019/z/small.jpg": "✓"}
+        await pilot.press("slash", "escape", "s", "S")
+        assert sorted(n for n, m in marks_shown(screen).items() if m) == [
+            "2019/a/big.jpg", "2019/z/small.jpg",
+        ]  # fmt: skip
+
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        body = " ".join(static_text(preview, "#preview-body").split())  # lines unwrapped
+        # 3000 + 1000 bytes marked: 4.0 kB (decimal units) freed.
+        assert "Move 2 files into the quarantine, freeing 4.0 kB." in body
+        assert "2019/a/big.jpg" in body and "2019/z/small.jpg" in body
+        assert "2019/z/mid.jpg" not in body
+        # The evidence: the mtime 2020-01-01, no log over the default 90 unused days.
+        assert body.count("uploaded 2020-01-01") == 2
+        assert body.count("no access log covers the last 90 days") == 2
+        prompt = static_text(preview, "#preview-prompt")
+        assert "Press y to move 2 files into the quarantine; escape cancels." in prompt
+        # Neither enter nor space confirms.
+        await pilot.press("enter", "space")
+        await pilot.pause()
+        assert snapshot(root) == before
+
+        await pilot.press("y")
+        await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+        await pilot.pause()
+        assert "Done: 2 files (4.0 kB) moved into the quarantine." in static_text(
+            preview, "#preview-body"
+        )
+        after = snapshot(root)
+        assert sorted(after) == [b"2019/z/mid.jpg"]
+        quarantine = Path(str(settings.db_path) + ".quarantine")
+        moved = {os.path.basename(p): v for p, v in snapshot(quarantine).items()}
+        assert moved == {b"big.jpg": before[b"2019/a/big.jpg"],
+                         b"small.jpg": before[b"2019/z/small.jpg"]}  # fmt: skip
+
+        # Back on the list: read again, the moved files gone, no mark left.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen)
+        await wait_until(pilot, lambda: file_names(screen) == ["2019/z/mid.jpg"], timeout=20)
+        assert screen.marks == {}
+
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+        quarantined = pilot.app.screen
+        assert isinstance(quarantined, QuarantineScreen)
+        await wait_until(pilot, lambda: len(quarantined.plans) == 1)
+        await pilot.press("y")  # nothing asked yet: y does nothing
+        await pilot.pause()
+        assert snapshot(root) == after
+        await pilot.press("u")
+        assert "Press y to put back the 2 files (4.0 kB) of plan" in static_text(
+            quarantined, "#quarantine-prompt"
+        )
+        await pilot.press("y")
+        await wait_until(pilot, lambda: quarantined.changed and not quarantined.undoing, 20)
+        await wait_until(pilot, lambda: quarantined.plans == [])
+        assert "Put back 2 files (4.0 kB)." in static_text(quarantined, "#quarantine-result")
+        assert snapshot(root) == before  # identical bytes and mtimes
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen)
+        await wait_until(pilot, lambda: len(file_names(screen)) == 3, timeout=20)
+
+
+async def test_escape_cancels_and_x_without_marks_opens_nothing(tmp_path: Path) -> None:
+    settings = tree(tmp_path, FILES)
+    before = snapshot(settings.root)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        await pilot.press("x")  # nothing marked: says so, opens no preview
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert any("No file is marked" in n.message for n in pilot.app._notifications)
+        await pilot.press("space", "x")
+        preview = await preview_shown(pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen)
+        await wait_for_list(pilot)
+        assert snapshot(settings.root) == before
+        assert not Path(str(settings.db_path) + ".quarantine").exists()
+        assert preview.state == "ready"
