@@ -12,11 +12,13 @@ from textual.pilot import Pilot
 
 from cleanup_support import snapshot, write_tree
 from mediatop.config import Settings
+from mediatop.textsafe import visible_path
 from mediatop.tui.screens.cleanup_preview import CleanupPreviewScreen
 from mediatop.tui.screens.listing import ListTable
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.quarantine import QuarantineScreen
 from tui_fixtures import (
+    HOSTILE_NAMES,
     dashboard_app,
     scan,
     settings_for,
@@ -173,3 +175,87 @@ async def test_escape_cancels_and_x_without_marks_opens_nothing(tmp_path: Path) 
         assert snapshot(settings.root) == before
         assert not Path(str(settings.db_path) + ".quarantine").exists()
         assert preview.state == "ready"
+
+
+async def test_hostile_names_appear_literally_in_the_preview_and_move_back(
+    tmp_path: Path,
+) -> None:
+    files = {name: bytes([65 + i]) * (100 + i) for i, name in enumerate(HOSTILE_NAMES)}
+    settings = tree(tmp_path, files)
+    before = snapshot(settings.root)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        assert len(file_names(screen)) == len(HOSTILE_NAMES)
+        await pilot.press("home", *["space"] * len(HOSTILE_NAMES))  # space moves down
+        assert len(screen.marks) == len(HOSTILE_NAMES)
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        body = static_text(preview, "#preview-body")
+        for name in HOSTILE_NAMES:  # each as visible text: markup, escapes, bidi, bad bytes
+            assert visible_path(name) in body, name
+        assert "[@click=app.quit]x.jpg" in body and "caf\\xe9-not-utf8.jpg" in body
+        # Drawn as text, never as markup (which would have eaten the brackets).
+        assert "[link=javascript:x]a.png" in body
+        assert "freeing 615 B." in body  # 100 + 101 + ... + 105 bytes
+        await pilot.press("y")
+        await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+        assert snapshot(settings.root) == {}
+        await pilot.press("escape", "u")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+        quarantined = pilot.app.screen
+        assert isinstance(quarantined, QuarantineScreen)
+        await wait_until(pilot, lambda: len(quarantined.plans) == 1)
+        await pilot.press("u", "y")
+        await wait_until(pilot, lambda: quarantined.changed and not quarantined.undoing, 20)
+    assert snapshot(settings.root) == before  # non-UTF-8 name included, bytes and mtimes
+
+
+async def test_preview_says_what_would_be_skipped_and_what_is_not_planned(
+    tmp_path: Path,
+) -> None:
+    # Two exact copies (same 2000 bytes) and one other file: the duplicates report keeps
+    # one copy and plans the other.
+    files = {b"a/one.jpg": b"D" * 2000, b"b/two.jpg": b"D" * 2000, b"c/other.jpg": b"O" * 10}
+    settings = tree(tmp_path, files)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "6")
+        keep_index = 1 + [c.title for c in screen.spec.columns].index("Keep")
+        shown = zip(table_rows(screen), file_names(screen), strict=True)
+        rows = {row[keep_index]: name for row, name in shown}
+        kept, copy = rows["keep"], rows["copy"]
+        await mark(pilot, screen, kept)
+        await mark(pilot, screen, copy)
+        # The kept copy disappears from disk (the app watches nothing): applying the
+        # plan now would skip the copy, since its kept copy is gone.
+        os.remove(os.path.join(os.fsencode(settings.root), kept.encode()))
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        body = " ".join(static_text(preview, "#preview-body").split())
+        assert "Move 0 files into the quarantine, freeing 0 B." in body
+        assert f"Would be skipped (1): {copy} — " in body
+        assert "kept copy" in body.split("Would be skipped (1):")[1]
+        assert f"Marked but not in the plan (1): {kept} — not an exact copy to remove" in body
+        assert "Nothing would be applied." in static_text(preview, "#preview-prompt")
+        await pilot.press("y")  # nothing to apply: y is not bound
+        await pilot.pause()
+        assert preview.state == "ready"
+        assert os.path.exists(os.path.join(os.fsencode(settings.root), copy.encode()))
+
+
+async def test_a_marked_file_changed_since_the_scan_is_skipped(tmp_path: Path) -> None:
+    settings = tree(tmp_path, FILES)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        await mark(pilot, screen, "2019/z/mid.jpg")
+        await mark(pilot, screen, "2019/z/small.jpg")
+        with open(settings.root / "2019/z/mid.jpg", "ab") as grown:
+            grown.write(b"more")  # 2004 bytes now, the store says 2000
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        body = " ".join(static_text(preview, "#preview-body").split())
+        # small.jpg alone: 1000 bytes.
+        assert "Move 1 file into the quarantine, freeing 1.0 kB." in body
+        assert "Would be skipped (1): 2019/z/mid.jpg — gone or changed since the last scan" in body

@@ -12,6 +12,7 @@ the Optimize screen the measured in-place re-encodings.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from mediatop.json_text import readable
+from mediatop.library_types import Skipped
 from mediatop.tui.cleanup_messages import (
     ApplyProgressed,
     NotPlanned,
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 Post = Callable[[Message], object]
 PROGRESS_INTERVAL_S = 0.1
+GONE = "gone or changed since the last scan"
 
 # Why a marked file is not in its screen's plan, by the plan's kind.
 NOT_PLANNED = {
@@ -65,12 +69,22 @@ def preview(
     except Exception as exc:
         post(WorkFailed("Planning the marked files", user_message(exc)))
         return
+    # A marked file gone or changed since the last scan is not planned: a skip too.
+    gone = {names: path for path in whole.not_found
+            if (names := _names_of(path)) & set(marked.values())}  # fmt: skip
+    skipped += tuple(Skipped(path, GONE) for path in gone.values())
     planned = {e.candidate.media_id for e in entries}
     left = tuple(
         NotPlanned(name, NOT_PLANNED[kind]) for file_id, name in marked.items()
-        if file_id not in planned
+        if file_id not in planned and not any(name in names for names in gone)
     )  # fmt: skip
     post(PreviewReady(plan, skipped, left))
+
+
+def _names_of(path: bytes) -> frozenset[str]:
+    """The names a list may show for `path`: as decoded, and as valid Unicode."""
+    decoded = os.fsdecode(path)
+    return frozenset({decoded, readable(decoded)})
 
 
 def apply(library: MediaLibrary, plan: Plan, post: Post) -> None:
