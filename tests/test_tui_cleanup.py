@@ -8,27 +8,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual.pilot import Pilot
-
-from cleanup_support import snapshot, write_tree
-from mediatop.config import Settings
+from cleanup_support import snapshot
 from mediatop.textsafe import visible_path
-from mediatop.tui.screens.cleanup_preview import CleanupPreviewScreen
-from mediatop.tui.screens.listing import ListTable
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.quarantine import QuarantineScreen
+from tui_cleanup_support import SIZE, file_names, mark, marks_shown, preview_shown, tree
 from tui_fixtures import (
     HOSTILE_NAMES,
     dashboard_app,
-    scan,
-    settings_for,
     static_text,
     wait_for_dashboard,
     wait_until,
 )
 from tui_screen_fixtures import open_subject, table_rows, wait_for_list
 
-SIZE = (120, 40)
 # Old files (mtime 2020) with no access log: every one is an unused candidate of
 # "medium" risk, which the Unused screen lists and its marks plan at any risk.
 FILES = {
@@ -36,45 +29,6 @@ FILES = {
     b"2019/z/mid.jpg": b"Z" * 2000,
     b"2019/z/small.jpg": b"S" * 1000,
 }
-
-
-def tree(tmp_path: Path, files: dict[bytes, bytes]) -> Settings:
-    root = tmp_path / "media"
-    root.mkdir()
-    write_tree(root, files)
-    settings = settings_for(tmp_path, root)
-    scan(settings)
-    return settings
-
-
-def file_names(screen: MarkingListScreen) -> list[str]:
-    index = 1 + [c.title for c in screen.spec.columns].index("File")  # after the mark column
-    return [row[index] for row in table_rows(screen)]
-
-
-def marks_shown(screen: MarkingListScreen) -> dict[str, str]:
-    """File name -> its mark cell ('✓' or '') as the table draws it."""
-    rows = table_rows(screen)
-    return dict(zip(file_names(screen), (row[0] for row in rows), strict=True))
-
-
-async def mark(pilot: Pilot, screen: MarkingListScreen, name: str) -> None:
-    """Put the cursor on the row of `name` with the arrow keys, then press space."""
-    table = screen.query_one(ListTable)
-    await pilot.press("home")
-    for _ in range(file_names(screen).index(name)):
-        await pilot.press("down")
-    assert file_names(screen)[table.cursor_row] == name
-    await pilot.press("space")
-
-
-async def preview_shown(pilot: Pilot) -> CleanupPreviewScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CleanupPreviewScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, CleanupPreviewScreen)
-    await wait_until(pilot, lambda: screen.state != "reading", timeout=20)
-    await pilot.pause()
-    return screen
 
 
 async def test_mark_preview_confirm_then_undo_on_a_real_tree(tmp_path: Path) -> None:
