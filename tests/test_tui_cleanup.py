@@ -9,11 +9,13 @@ import os
 from pathlib import Path
 
 from cleanup_support import snapshot
+from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible_path
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.quarantine import QuarantineScreen
 from tui_cleanup_support import SIZE, file_names, mark, marks_shown, preview_shown, tree
 from tui_fixtures import (
+    FROZEN_NOW,
     HOSTILE_NAMES,
     dashboard_app,
     static_text,
@@ -213,3 +215,27 @@ async def test_a_marked_file_changed_since_the_scan_is_skipped(tmp_path: Path) -
         # small.jpg alone: 1000 bytes.
         assert "Move 1 file into the quarantine, freeing 1.0 kB." in body
         assert "Would be skipped (1): 2019/z/mid.jpg — gone or changed since the last scan" in body
+
+
+async def test_undo_names_each_file_it_refuses_to_overwrite(tmp_path: Path) -> None:
+    settings = tree(tmp_path, FILES)
+    with MediaLibrary(settings) as library:
+        library.apply_plan(library.plan_cleanup(max_risk="high", now=FROZEN_NOW))
+    # A new file where big.jpg was: undo must leave it and keep big.jpg in quarantine.
+    (settings.root / "2019/a/big.jpg").write_bytes(b"new")
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        await open_subject(pilot, "5")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+        quarantined = pilot.app.screen
+        assert isinstance(quarantined, QuarantineScreen)
+        await wait_until(pilot, lambda: len(quarantined.plans) == 1)
+        # 3000 + 2000 + 1000 bytes in the plan's three files
+        assert (quarantined.plans[0].files, quarantined.plans[0].bytes) == (3, 6000)
+        await pilot.press("u", "y")
+        await wait_until(pilot, lambda: quarantined.changed and not quarantined.undoing, 20)
+        result = " ".join(static_text(quarantined, "#quarantine-result").split())
+        assert result.startswith("Put back 2 files (3.0 kB).")  # mid 2000 + small 1000
+        assert "Refused (1), left in quarantine: 2019/a/big.jpg — " in result
+    assert (settings.root / "2019/a/big.jpg").read_bytes() == b"new"
