@@ -104,9 +104,9 @@ async def test_subject_screens_show_their_reports_figures_and_rows(
         assert column(audio, "Plays") == ["2"]
         duplicates = await open_subject(pilot, "6")
         # team-copy.webp has team.webp's bytes; team.webp has the use (1 request): kept.
-        assert table_rows(duplicates) == [
-            ["1", "keep", "2025/01/team.webp", "2", "8.7 kB"],
-            ["1", "copy", "2025/01/team-copy.webp", "0", "8.7 kB"],
+        assert table_rows(duplicates) == [  # first: the (empty) cleanup mark
+            ["", "1", "keep", "2025/01/team.webp", "2", "8.7 kB"],
+            ["", "1", "copy", "2025/01/team-copy.webp", "0", "8.7 kB"],
         ]
         ingest = await open_subject(pilot, "8")
         # 9 + 5 + 3 + 2 + 1 = 20 lines, all accepted.

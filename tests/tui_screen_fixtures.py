@@ -102,7 +102,8 @@ def table_rows(screen: ListScreen) -> list[list[str]]:
 def column(screen: ListScreen, title: str) -> list[str]:
     """One column of the screen's table, by its title."""
     titles = [c.title for c in screen.spec.columns]
-    index = titles.index(title)
+    # A screen whose files can be marked for cleanup has the mark column first.
+    index = titles.index(title) + (screen.marked_ids() is not None)
     return [row[index] for row in table_rows(screen)]
 
 

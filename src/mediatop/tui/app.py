@@ -155,6 +155,8 @@ class MediatopApp(App[int]):
     def _header_note(self) -> str:
         """The header's second part: the range every screen shows, compare, DEMO."""
         parts = ["DEMO"] if self._demo else []
+        if self.library.changing_files_refused() is not None:
+            parts.append("read-only")  # no key that changes files is shown or reachable
         parts.append(f"range {self.range_name}")
         if self.compare:
             parts.append("compared with the period before")

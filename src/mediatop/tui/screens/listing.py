@@ -33,6 +33,7 @@ from mediatop.tui.subject_data import ReportFigures, change_of, load_report
 from mediatop.tui.view import (
     Figure,
     ListSpec,
+    Record,
     Shown,
     export_rows,
     figure_values,
@@ -127,6 +128,11 @@ class ListScreen(Screen[None]):
 
     def compose_more(self) -> ComposeResult:
         yield from ()
+
+    def marked_ids(self) -> set[int] | None:
+        """The ids of the files marked for cleanup, shown in a first column; None: the
+        screen has no marks (see `mediatop.tui.screens.marking`)."""
+        return None
 
     def box_title(self) -> Text:
         """The title of the figures' box (plain text: it may quote a page's title)."""
@@ -243,7 +249,10 @@ class ListScreen(Screen[None]):
         )
         cursor = table.cursor_row
         table.clear(columns=True)
-        fixed = sum(c.width or 0 for c in spec.columns)
+        marked = self.marked_ids()
+        if marked is not None:
+            table.add_column(Text("✓"), key="mark", width=1)
+        fixed = sum(c.width or 0 for c in spec.columns) + (3 if marked is not None else 0)
         free = table.size.width - fixed - 2 * len(spec.columns) - 2
         for index, column in enumerate(spec.columns):
             title = Text(column.title + self._sort_mark(index))
@@ -255,6 +264,8 @@ class ListScreen(Screen[None]):
                 Text(text, justify="right") if c.fmt in NUMERIC else plain(text)
                 for c, text in zip(spec.columns, row_texts(record, spec.columns), strict=True)
             ]
+            if marked is not None:
+                cells.insert(0, Text("✓" if self.file_id_of(record) in marked else ""))
             table.add_row(*cells, key=str(number))
         if self.view.rows:
             table.move_cursor(row=min(cursor, len(self.view.rows) - 1))
@@ -327,10 +338,16 @@ class ListScreen(Screen[None]):
     def _open_row(self, event: DataTable.RowSelected) -> None:
         if self.view is None or self.spec.file_key is None or event.row_key.value is None:
             return
-        record = self.view.rows[int(event.row_key.value)]
+        file_id = self.file_id_of(self.view.rows[int(event.row_key.value)])
+        if file_id is not None:
+            self.post_message(FileChosen(file_id))
+
+    def file_id_of(self, record: Record) -> int | None:
+        """The library id of the file a row is about, None for rows of other things."""
+        if self.spec.file_key is None:
+            return None
         file_id = lookup(record, self.spec.file_key)
-        if file_id is not None and str(file_id).isdigit():
-            self.post_message(FileChosen(int(file_id)))
+        return int(file_id) if file_id is not None and str(file_id).isdigit() else None
 
     @on(Tabs.TabActivated)
     def _tab_clicked(self, event: Tabs.TabActivated) -> None:

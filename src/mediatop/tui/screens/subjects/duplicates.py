@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediatop.tui.screens.listing import ListScreen
+from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.subjects.columns import FILE, SIZE
 from mediatop.tui.view import Column, Figure, ListSpec, Record, lookup
 
@@ -34,10 +34,11 @@ COLUMNS = (
 )
 
 
-class DuplicatesScreen(ListScreen):
+class DuplicatesScreen(MarkingListScreen):
     """Exact and near duplicate groups, the kept copy of each marked."""
 
     NAME, LABEL, REPORT = "duplicates", "Duplicates", "duplicates"
+    CLEANUP_KIND = "duplicates"
     FIGURES = (
         Figure("Exact groups", "exactGroupCount"),
         Figure("Copies to remove", "exactDuplicateFiles"),

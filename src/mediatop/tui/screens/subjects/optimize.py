@@ -4,7 +4,7 @@ ones; the dashboard's background worker measures those still missing."""
 
 from __future__ import annotations
 
-from mediatop.tui.screens.listing import ListScreen
+from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.view import Column, Figure, ListSpec
 
 OPPORTUNITIES = ListSpec(
@@ -22,10 +22,11 @@ OPPORTUNITIES = ListSpec(
 )
 
 
-class OptimizeScreen(ListScreen):
+class OptimizeScreen(MarkingListScreen):
     """The optimisation summary and its ranked list."""
 
     NAME, LABEL, REPORT = "optimize", "Optimize", "optimization"
+    CLEANUP_KIND = "optimize"
     FIGURES = (
         Figure("Resize", "resize.count"),
         Figure("Resize saves", "resize.bytes", "size"),

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediatop.tui.screens.listing import ListScreen
+from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.subjects.columns import FILE, KIND, SIZE
 from mediatop.tui.view import Column, Figure, ListSpec
 
 
-class UnusedScreen(ListScreen):
+class UnusedScreen(MarkingListScreen):
     """Unused files: risk, confidence and evidence per file."""
 
     NAME, LABEL, REPORT = "unused", "Unused", "usage"
+    CLEANUP_KIND = "unused"
     FIGURES = (
         Figure("Unused files", "unusedSummary.count"),
         Figure("Would free", "unusedSummary.potentialSavings", "size"),
