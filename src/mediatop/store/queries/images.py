@@ -41,6 +41,16 @@ class Gallery:
     first_row: int  # its first usage_locations row, for the title
 
 
+def present_image_ids(conn: sqlite3.Connection) -> list[int]:
+    """Answers: which images are present (not deleted), by id?"""
+    return [
+        media_id
+        for (media_id,) in conn.execute(
+            "SELECT id FROM media_files WHERE kind = 'image' AND deleted_at IS NULL ORDER BY id"
+        )
+    ]
+
+
 def image_rows(
     conn: sqlite3.Connection, ids: Iterable[int] | None = None
 ) -> Iterator[tuple[Any, ...]]:
