@@ -86,7 +86,9 @@ async def test_question_mark_shows_help_generated_from_bindings(app: MediatopApp
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = rendered_text(app.screen.query_one("#help Static", Static).content)
-        for binding in (*MediatopApp.BINDINGS, *DashboardScreen.BINDINGS, *FileTable.BINDINGS):
+        bindings = (*MediatopApp.BINDINGS, *DashboardScreen.BINDINGS, *FileTable.BINDINGS,
+                    *MostUsed.BINDINGS)  # fmt: skip
+        for binding in bindings:
             if binding.action == "toggle_compare":  # type: ignore[union-attr]
                 # the dashboard's boxes are not compared: `c` is not bound there
                 assert binding.description not in text  # type: ignore[union-attr]
@@ -171,3 +173,34 @@ def test_an_opportunity_keeps_one_line_with_its_count_and_bytes_however_narrow(
     assert "27 " in shown[1] and shown[1].rstrip().endswith("save ≥1.6 MB")
     assert ("images to WebP/AVIF" in shown[1]) == (width != 36)  # else cut with "…"
     assert ("…" in shown[1]) == (width == 36)
+
+
+async def test_slash_filters_and_s_sorts_the_most_used_table(app: MediatopApp) -> None:
+    """The dashboard's table filters and sorts as the list screens' tables do."""
+
+    def paths() -> list[str]:
+        table = app.screen.query_one(FileTable)
+        return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await pilot.press("slash", *"2025")
+        # of the seven files, those under 2025/
+        await wait_until(pilot, lambda: len(paths()) == 3)
+        assert sorted(paths()) == [
+            "2025/01/team.webp", "2025/02/brochure.pdf", "2025/02/jingle.wav",
+        ]  # fmt: skip
+        await pilot.press("escape")  # clears the filter, back on the table
+        await wait_until(pilot, lambda: len(paths()) == 7)
+        assert isinstance(app.focused, FileTable)
+        await pilot.press("s")  # by file name, Z to A ('.' sorts after '-')
+        assert paths() == [
+            "2026/03/spring.gif", "2025/02/jingle.wav", "2025/02/brochure.pdf",
+            "2025/01/team.webp", "2024/05/logo.png", "2024/03/hero-banner.jpg",
+            "2024/03/hero-banner-300x169.jpg",
+        ]  # fmt: skip
+        await pilot.press("S")  # A to Z
+        assert paths()[0] == "2024/03/hero-banner-300x169.jpg"
+        assert paths()[-1] == "2026/03/spring.gif"
+        await pilot.press("enter")  # the cursor's file opens, as before
+        assert isinstance(app.screen, FileDetailScreen)

@@ -2,7 +2,8 @@
 pixels/length/pages); while no use is recorded, the largest files, titled as such.
 
 `enter` (or a click on the highlighted row) posts `FileTable.RowSelected`, which the
-dashboard turns into the file's detail screen.
+dashboard turns into the file's detail screen. `/` filters the rows as you type, `s`
+cycles the sort column and `S` its direction, as on the list screens (`tui.view`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
 from mediatop.tui.plain import count_text, plain_path, size_text
+from mediatop.tui.view import Column, ListSpec, shown
 
 # Widths of the columns after the file name; the name takes what is left.
 TYPE_WIDTH, USES_WIDTH, SIZE_WIDTH, DETAILS_WIDTH = 4, 7, 9, 18
@@ -31,18 +33,87 @@ class FileTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
 
 
+# The box's columns as the list screens' filter and sort see them (uses only when the
+# box lists uses).
+_COLUMNS = (
+    Column("File", "path", "path"),
+    Column("Type", "type"),
+    Column("Uses", "uses", "count"),
+    Column("Size", "size", "size"),
+    Column("Details", "details"),
+)
+
+
+class MostUsedFilter(Input):
+    """The box's filter, shown by `/`: the table keeps the rows containing its text."""
+
+    HELP_GROUP = "Filter"
+    BINDINGS = [Binding("escape", "clear", "Clear the filter")]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.display = False
+        self.screen.query_one(FileTable).focus()
+
+
 class MostUsed(Widget):
     """Most used files, or the largest ones until traffic is recorded."""
 
     BORDER_TITLE = "Most Used Media"
+    HELP_GROUP = "Most Used Media"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort column"),
+        # in help and the palette; the footer has no room for it beside the others
+        Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.data: DashboardData | None = None
+        self.sort_column: int | None = None  # None: the box's own order
+        self.descending = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="most-used-note")
+        yield MostUsedFilter(
+            placeholder="filter: type to keep matching files", id="most-used-filter"
+        )
         yield FileTable(id="files")
+
+    def on_mount(self) -> None:
+        self.query_one(MostUsedFilter).display = False
+
+    def action_filter(self) -> None:
+        field = self.query_one(MostUsedFilter)
+        field.display = True
+        field.focus()
+
+    def action_sort(self) -> None:
+        count = len(self._spec().columns)
+        self.sort_column = 0 if self.sort_column is None else (self.sort_column + 1) % count
+        self._refill()
+
+    def action_sort_direction(self) -> None:
+        self.descending = not self.descending
+        self._refill()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(FileTable).focus()
+
+    def _refill(self) -> None:
+        if self.data is not None:
+            self._fill(self.data)
+
+    def _spec(self) -> ListSpec:
+        with_uses = self.data is None or not self.data.most_used_is_largest
+        columns = tuple(c for c in _COLUMNS if with_uses or c.key != "uses")
+        return ListSpec("Most used", "", columns)
 
     def show(self, data: DashboardData) -> None:
         unchanged = self.data is not None and _listed(self.data) == _listed(data)
@@ -83,7 +154,18 @@ class MostUsed(Widget):
             table.add_column(Text("Uses", justify="right"), key="uses", width=USES_WIDTH)
         table.add_column(Text("Size", justify="right"), key="size", width=SIZE_WIDTH)
         table.add_column("Details", key="details", width=DETAILS_WIDTH)
-        for row in data.most_used:
+        by_id = {row.file_id: row for row in data.most_used}
+        records = [
+            {"id": r.file_id, "path": r.path, "type": kind_label(r.kind), "uses": r.uses,
+             "size": r.size, "details": r.details}
+            for r in data.most_used
+        ]  # fmt: skip
+        view = shown(
+            records, self._spec(), filter_text=self.query_one(MostUsedFilter).value,
+            sort_column=self.sort_column, descending=self.descending,
+        )  # fmt: skip
+        for record in view.rows:
+            row = by_id[record["id"]]
             table.add_row(*_cells(row, with_uses), key=str(row.file_id))
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
