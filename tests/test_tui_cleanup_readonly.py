@@ -64,7 +64,6 @@ async def test_read_only_every_key_on_every_screen_touches_nothing(
         assert "read-only" in pilot.app.sub_title
         for key in KEYS:
             await pilot.press(key)
-            await pilot.pause()
             assert_no_cleanup_action(pilot)
             await pilot.app.run_action("dashboard")
         for screen_key in SCREEN_KEYS:
@@ -75,7 +74,6 @@ async def test_read_only_every_key_on_every_screen_touches_nothing(
                 assert await pilot.app.run_action(name, screen) is False
             for key in KEYS:
                 await pilot.press(key)
-                await pilot.pause()
                 assert_no_cleanup_action(pilot)
                 await pilot.press("y")  # a confirmation, were anything asked
                 if pilot.app.screen is not screen:
