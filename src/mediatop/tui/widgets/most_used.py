@@ -11,8 +11,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
@@ -44,18 +45,6 @@ _COLUMNS = (
 )
 
 
-class MostUsedFilter(Input):
-    """The box's filter, shown by `/`: the table keeps the rows containing its text."""
-
-    HELP_GROUP = "Filter"
-    BINDINGS = [Binding("escape", "clear", "Clear the filter")]
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.display = False
-        self.screen.query_one(FileTable).focus()
-
-
 class MostUsed(Widget):
     """Most used files, or the largest ones until traffic is recorded."""
 
@@ -76,18 +65,25 @@ class MostUsed(Widget):
 
     def compose(self) -> ComposeResult:
         yield Static(id="most-used-note")
-        yield MostUsedFilter(
-            placeholder="filter: type to keep matching files", id="most-used-filter"
-        )
         yield FileTable(id="files")
 
-    def on_mount(self) -> None:
-        self.query_one(MostUsedFilter).display = False
-
     def action_filter(self) -> None:
-        field = self.query_one(MostUsedFilter)
+        # Made at the first `/`: Textual's Input is not imported before the first paint.
+        from mediatop.tui.widgets.most_used_filter import MostUsedFilter
+
+        found = self.query(MostUsedFilter)
+        field = found.first() if found else MostUsedFilter()
+        if not found:
+            self.mount(field, before=self.query_one(FileTable))
         field.display = True
         field.focus()
+
+    def filter_text(self) -> str:
+        """What the filter holds ('' before the first `/`)."""
+        from textual.widgets import Input
+
+        found = self.query(Input)
+        return found.first().value if found else ""
 
     def action_sort(self) -> None:
         count = len(self._spec().columns)
@@ -98,11 +94,11 @@ class MostUsed(Widget):
         self.descending = not self.descending
         self._refill()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Message) -> None:
         event.stop()
         self._refill()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Message) -> None:
         event.stop()
         self.query_one(FileTable).focus()
 
@@ -161,7 +157,7 @@ class MostUsed(Widget):
             for r in data.most_used
         ]  # fmt: skip
         view = shown(
-            records, self._spec(), filter_text=self.query_one(MostUsedFilter).value,
+            records, self._spec(), filter_text=self.filter_text(),
             sort_column=self.sort_column, descending=self.descending,
         )  # fmt: skip
         for record in view.rows:
