@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from mediatop.tui.screens.listing import ListScreen
-from mediatop.tui.screens.subjects.columns import FILE, SIZE
+from mediatop.tui.screens.subjects.columns import FILE, FORMATS, SIZE
 from mediatop.tui.view import Column, Figure, ListSpec
 
 
@@ -33,15 +33,5 @@ class AudioScreen(ListScreen):
                 SIZE,
             ),
         ),
-        ListSpec(
-            "Formats",
-            "overview.formatDistribution",
-            (
-                Column("Format", "format", "text"),
-                Column("Files", "count", "count", 7),
-                Column("Stored", "size", "size", 10),
-                Column("Share", "percentage", "percent", 7),
-            ),
-            file_key=None,
-        ),
+        FORMATS,
     )

@@ -4,7 +4,7 @@ oversized, unoptimised, convertible and most viewed images (`mediatop report ima
 from __future__ import annotations
 
 from mediatop.tui.screens.listing import ListScreen
-from mediatop.tui.screens.subjects.columns import FILE, SIZE
+from mediatop.tui.screens.subjects.columns import FILE, FORMATS, SIZE
 from mediatop.tui.view import Column, Figure, ListSpec
 
 SAVING = Column("Saving", "potentialSavings", "size", 10)
@@ -75,15 +75,5 @@ class ImagesScreen(ListScreen):
                 SIZE,
             ),
         ),
-        ListSpec(
-            "Formats",
-            "overview.formatDistribution",
-            (
-                Column("Format", "format", "text"),
-                Column("Files", "count", "count", 7),
-                Column("Stored", "size", "size", 10),
-                Column("Share", "percentage", "percent", 7),
-            ),
-            file_key=None,
-        ),
+        FORMATS,
     )
