@@ -33,10 +33,7 @@ def register(subparsers: Subcommands) -> None:
     )
     commands = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     _register_plan(commands)
-    show = commands.add_parser("show", help="print a plan file", description="Print a plan.")
-    show.add_argument("plan", metavar="PLAN", type=Path, help="the plan file")
-    show.add_argument("--json", action="store_true", help="the plan as JSON")
-    show.set_defaults(run=run_show)
+    register_show(commands)
     register_apply(commands, "cleanup")
     _register_undo(commands)
     listing = commands.add_parser(
@@ -87,6 +84,14 @@ def _register_plan(commands: Any) -> None:
     plan.add_argument("--min-size", default="0", help="only files this big, e.g. 1MB")
     plan.add_argument("-o", "--output", type=Path, help="write the plan to this file")
     plan.set_defaults(run=run_plan)  # fmt: skip
+
+
+def register_show(commands: Any) -> None:
+    """`show PLAN [--json]`, for cleanup and optimise plans alike."""
+    show = commands.add_parser("show", help="print a plan file", description="Print a plan.")
+    show.add_argument("plan", metavar="PLAN", type=Path, help="the plan file")
+    show.add_argument("--json", action="store_true", help="the plan as JSON")
+    show.set_defaults(run=run_show)
 
 
 def register_apply(commands: Any, kind: str) -> None:

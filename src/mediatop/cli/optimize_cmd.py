@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from mediatop.cli import cleanup_text as text
-from mediatop.cli.cleanup_cmd import register_apply, run_show
+from mediatop.cli.cleanup_cmd import register_apply, register_show
 from mediatop.cli.common import Subcommands, add_root_arguments, open_library
 from mediatop.cli.output import info, print_json
 from mediatop.textsafe import visible
@@ -46,10 +46,7 @@ def register(subparsers: Subcommands) -> None:
                       "(default 16), all, or cached (none)")  # fmt: skip
     plan.add_argument("-o", "--output", type=Path, help="write the plan to this file")
     plan.set_defaults(run=run_plan)
-    show = commands.add_parser("show", help="print a plan file", description="Print a plan.")
-    show.add_argument("plan", metavar="PLAN", type=Path, help="the plan file")
-    show.add_argument("--json", action="store_true", help="the plan as JSON")
-    show.set_defaults(run=run_show)
+    register_show(commands)
     register_apply(commands, "optimize")
 
 

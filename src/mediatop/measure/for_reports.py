@@ -32,12 +32,11 @@ from mediatop.measure.savings import measure_savings
 from mediatop.model import MeasuredNow
 from mediatop.store import connect
 from mediatop.store.measurements import (
-    cached_measurements,
     count_phash_candidates,
     size_collision_ids,
     stale_content_hashes,
 )
-from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
+from mediatop.store.queries.image_facts import image_fact_chunks
 from mediatop.store.queries.images import present_image_ids
 from mediatop.store.queries.media import requests_by_file
 from mediatop.timerange import last_30_days
@@ -116,22 +115,13 @@ def hashes_for_duplicates(
     )
 
 
-# Images are planned IMAGE_CHUNK at a time: a library of 100,000 measured images would
-# otherwise hold every image's facts and measurements at once (about 110 MB) to find
-# the few left to measure, beside whatever else the process is doing.
-IMAGE_CHUNK = 4096
-
-
 def unmeasured_images(conn: sqlite3.Connection) -> list[ImageFacts]:
-    """Present images with a planned re-encoding whose saving is not measured yet, by id."""
-    ids = present_image_ids(conn)
+    """Present images with a planned re-encoding whose saving is not measured yet, by id
+    (read a chunk at a time: only those left to measure are kept)."""
     found: list[ImageFacts] = []
-    for at in range(0, len(ids), IMAGE_CHUNK):
-        chunk = ids[at : at + IMAGE_CHUNK]
-        cached = cached_measurements(conn, chunk)
-        widths = max_display_widths(conn, chunk)
+    for facts, cached, widths in image_fact_chunks(conn, present_image_ids(conn)):
         found += [
-            f for f in load_image_facts(conn, chunk)
+            f for f in facts
             if any(n not in cached.get(f.id, {}) for n in target_names(f, widths.get(f.id)))
         ]  # fmt: skip
     return found

@@ -23,8 +23,12 @@ from mediatop.analytics.images.opportunities import (
     unoptimized_order,
 )
 from mediatop.encode_plan import ImageFacts
-from mediatop.store.measurements import Measurement, cached_measurements, measured_image_ids
-from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
+from mediatop.store.measurements import Measurement, measured_image_ids
+from mediatop.store.queries.image_facts import (
+    image_fact_chunks,
+    load_image_facts,
+    max_display_widths,
+)
 from mediatop.store.queries.media import requests_by_file
 
 
@@ -48,11 +52,6 @@ class LibraryOptimization:
     resize_candidates: int
 
 
-# Images are read IMAGE_CHUNK at a time: their facts, measurements and rows are
-# dropped once counted, so a library of 100,000 measured images never holds them all.
-IMAGE_CHUNK = 4096
-
-
 @dataclass(frozen=True)
 class ImageChunk:
     """What `library_optimization` read of a few images: their facts (by id), their
@@ -68,13 +67,9 @@ class ImageChunk:
 def image_chunks(
     conn: sqlite3.Connection, ids: Iterable[int], window: tuple[str, str]
 ) -> Iterator[ImageChunk]:
-    """The present images among `ids`, IMAGE_CHUNK at a time, in id order."""
-    ordered = sorted(set(ids))
-    for at in range(0, len(ordered), IMAGE_CHUNK):
-        wanted = ordered[at : at + IMAGE_CHUNK]
-        facts = load_image_facts(conn, wanted)
-        measured = cached_measurements(conn, wanted)
-        widths = max_display_widths(conn, wanted)
+    """The present images among `ids`, a chunk at a time (`image_fact_chunks`), with
+    the measured ones' requests over `window`."""
+    for facts, measured, widths in image_fact_chunks(conn, ids):
         requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
         yield ImageChunk(facts, measured, widths, requests)
 

@@ -9,10 +9,11 @@ re-encodes), so both plan from the same rows. The rows come from
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mediatop.encode_plan import ImageFacts, max_width_from_sizes
+from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.images import image_rows, location_widths
 
 
@@ -40,3 +41,23 @@ def max_display_widths(
         if width and width > widths.get(media_id, 0):
             widths[media_id] = width
     return widths
+
+
+# A whole library's images are read IMAGE_CHUNK at a time: 100,000 measured images would
+# otherwise be held at once, facts and measurements (about 110 MB).
+IMAGE_CHUNK = 4096
+
+
+def image_fact_chunks(
+    conn: sqlite3.Connection, ids: Iterable[int]
+) -> Iterator[tuple[list[ImageFacts], dict[int, dict[str, Measurement]], dict[int, int]]]:
+    """The present images among `ids`, IMAGE_CHUNK at a time in id order: their facts,
+    their cached measurements and their largest display widths."""
+    ordered = sorted(set(ids))
+    for at in range(0, len(ordered), IMAGE_CHUNK):
+        wanted = ordered[at : at + IMAGE_CHUNK]
+        yield (
+            load_image_facts(conn, wanted),
+            cached_measurements(conn, wanted),
+            max_display_widths(conn, wanted),
+        )
