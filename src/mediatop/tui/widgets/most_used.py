@@ -8,6 +8,8 @@ cycles the sort column and `S` its direction, as on the list screens (`tui.view`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,9 @@ from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
 from mediatop.tui.plain import count_text, plain_path, size_text
 from mediatop.tui.view import Column, ListSpec, shown
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 # Widths of the columns after the file name; the name takes what is left.
 TYPE_WIDTH, USES_WIDTH, SIZE_WIDTH, DETAILS_WIDTH = 4, 7, 9, 18
@@ -62,6 +67,7 @@ class MostUsed(Widget):
         self.data: DashboardData | None = None
         self.sort_column: int | None = None  # None: the box's own order
         self.descending = True
+        self._filter: Input | None = None  # made at the first `/`
 
     def compose(self) -> ComposeResult:
         yield Static(id="most-used-note")
@@ -71,19 +77,15 @@ class MostUsed(Widget):
         # Made at the first `/`: Textual's Input is not imported before the first paint.
         from mediatop.tui.widgets.most_used_filter import MostUsedFilter
 
-        found = self.query(MostUsedFilter)
-        field = found.first() if found else MostUsedFilter()
-        if not found:
-            self.mount(field, before=self.query_one(FileTable))
-        field.display = True
-        field.focus()
+        if self._filter is None:
+            self._filter = MostUsedFilter()
+            self.mount(self._filter, before=self.query_one(FileTable))
+        self._filter.display = True
+        self._filter.focus()
 
     def filter_text(self) -> str:
         """What the filter holds ('' before the first `/`)."""
-        from textual.widgets import Input
-
-        found = self.query(Input)
-        return found.first().value if found else ""
+        return self._filter.value if self._filter is not None else ""
 
     def action_sort(self) -> None:
         count = len(self._spec().columns)
