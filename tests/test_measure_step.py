@@ -13,7 +13,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics_types_support import context, photo, save_image, scan
+from analytics_types_support import NOW as EVENTS_NOW
+from analytics_types_support import context, photo, save_image, scan, usage, views
 from mediatop.analytics.duplicates.report import duplicates_report
 from mediatop.analytics.images.report import images_report
 from mediatop.cli import main
@@ -135,3 +136,44 @@ def test_the_step_takes_a_read_connection_settings_options_and_the_clock(empty_s
     assert conn.execute("SELECT target FROM savings_cache").fetchall() == [("webp",)]
     # the usage report shows nothing measured: the step does nothing for it
     assert nothing == MeasuredNow()
+
+
+def _measured_paths(conn) -> list[str]:
+    rows = conn.execute(
+        "SELECT DISTINCT f.path FROM savings_cache c JOIN media_files f ON f.id = c.media_id "
+        "ORDER BY f.path"
+    )
+    return [bytes(path).decode() for (path,) in rows]
+
+
+def test_each_run_measures_the_most_requested_left_and_new_images_join(empty_store) -> None:
+    conn, settings = empty_store
+    for name in ("a.png", "b.png", "c.png"):
+        save_image(settings.root, name, photo(64, 48))
+    scan(conn, settings.root)
+    ids = dict((bytes(p).decode(), i) for i, p in conn.execute("SELECT id, path FROM media_files"))
+    usage(conn, views(ids["b.png"], 3) + views(ids["c.png"], 2))  # b 3 views, c 2, a none
+
+    def measure_one() -> MeasuredNow:
+        reader = connect(settings.db_path, readonly=True)
+        try:
+            return measure_before("images", reader, settings, {"measure": "1"}, EVENTS_NOW)
+        finally:
+            reader.close()
+
+    # one a run, the most requested first: b (3), then c (2), then a (0)
+    assert measure_one() == MeasuredNow(savings_measured=1)
+    assert _measured_paths(conn) == ["b.png"]
+    assert measure_one() == MeasuredNow(savings_measured=1)
+    assert _measured_paths(conn) == ["b.png", "c.png"]
+    # an image added since (the library changed) is found, and outranks a by its 5 views
+    save_image(settings.root, "d.png", photo(64, 48, seed=2))
+    scan(conn, settings.root)
+    (d_id,) = conn.execute("SELECT id FROM media_files WHERE path = ?", (b"d.png",)).fetchone()
+    usage(conn, views(d_id, 5))
+    assert measure_one() == MeasuredNow(savings_measured=1)
+    assert _measured_paths(conn) == ["b.png", "c.png", "d.png"]
+    assert measure_one() == MeasuredNow(savings_measured=1)
+    # all four measured: nothing is left, the next run measures nothing
+    assert _measured_paths(conn) == ["a.png", "b.png", "c.png", "d.png"]
+    assert measure_one() == MeasuredNow()
