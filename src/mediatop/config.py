@@ -6,7 +6,6 @@ a `mediatop.toml` (in the working directory, else the user's config dir) > defau
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -48,6 +47,8 @@ def default_store_folder() -> Path:
 
 def default_db_path(root: Path) -> Path:
     """One store per media root, in the user's state directory."""
+    import hashlib  # here: OpenSSL's start-up is a few ms of every command
+
     resolved = root.resolve()
     digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:12]
     safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name)[:40]

@@ -53,7 +53,6 @@ from mediatop.library_browse import BrowseLibrary
 from mediatop.library_cleanup import CleanupLibrary
 from mediatop.library_events import EventsLibrary
 from mediatop.library_live import MeasureProgress
-from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
     from mediatop.ingest.events.tracked import ImportReport
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from mediatop.ingest.logs.tally import IngestTally
     from mediatop.model import MediaFile, UsageEvent, VideoEngagementEvent
     from mediatop.scan import ScanProgress, ScanSummary
+    from mediatop.timerange import TimeRange
 
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from mediatop.config import Settings
 from mediatop.errors import MediatopError, ReportError, StoreError, StoreWriteError
-from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
     import asyncio  # in annotations only: the CLI's commands need no event loop
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from mediatop.scan import ScanSummary
     from mediatop.scan.watch import FolderEvent
     from mediatop.store.watch import StoreChanged
+    from mediatop.timerange import TimeRange
 
 # Wall time one batch of savings measuring may spend starting re-encodings: short enough
 # that a quit (which waits for the batch in flight) stays prompt, long enough to

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mediatop.analytics.context import ReportContext
+if TYPE_CHECKING:  # the registry is read by every CLI command: kept light
+    from mediatop.analytics.context import ReportContext
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mediatop.errors import MediatopError
-from mediatop.json_text import unicode_safe
 from mediatop.textsafe import visible
 
 EXIT_OK = 0
@@ -41,6 +40,8 @@ def print_json(data: Any) -> None:
     """Data as JSON on stdout, decodable by a strict reader (PHP's json_decode): a name
     that is not UTF-8 is shown with U+FFFD and its exact bytes beside it, percent-encoded
     (`mediatop.json_text`)."""
+    from mediatop.json_text import unicode_safe  # here: it imports urllib, which a scan needs not
+
     safe = unicode_safe(data)
     sys.stdout.write(json.dumps(safe, indent=2, ensure_ascii=True, sort_keys=False) + "\n")
 
