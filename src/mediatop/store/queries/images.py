@@ -267,7 +267,9 @@ def image_requests(conn: sqlite3.Connection, time_range: TimeRange) -> tuple[flo
     # SQLite-only: TOTAL.
     rows, args = in_range(time_range, "kind_daily", "requests", "kind = 'image'")
     total = conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
-    rows, args = in_range(time_range, "media_performance_metrics", "requests", "media_id IN modern")
+    rows, args = in_range(
+        time_range, "media_performance_metrics", "requests", "media_id IN (SELECT id FROM modern)"
+    )
     # MATERIALIZED: the modern images are found once (a pass over media_files), not once
     # for each part of the range (a third of a 30-day report's image work at 100k files).
     modern = conn.execute(
