@@ -57,14 +57,15 @@ def ranked_by_requests(
     """Answers: which of these images are still present, the most requested over the days
     first (then the largest, then by id)?"""
     # SQLite-only: json_each passes any number of ids as one parameter.
+    wanted = ids_json(ids)
     rows = conn.execute(
         "SELECT f.id FROM media_files f LEFT JOIN ("
         "  SELECT media_id, SUM(requests) AS n FROM media_performance_metrics"
-        "  WHERE media_id IN (SELECT value FROM json_each(?1)) AND date BETWEEN ?2 AND ?3"
+        "  WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?"
         "  GROUP BY media_id) m ON m.media_id = f.id "
-        "WHERE f.id IN (SELECT value FROM json_each(?1)) AND f.kind = 'image' "
+        "WHERE f.id IN (SELECT value FROM json_each(?)) AND f.kind = 'image' "
         "AND f.deleted_at IS NULL ORDER BY COALESCE(m.n, 0) DESC, f.size DESC, f.id",
-        (ids_json(ids), first_day, last_day),
+        (wanted, first_day, last_day, wanted),
     )
     return [media_id for (media_id,) in rows]
 
