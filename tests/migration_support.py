@@ -3,12 +3,17 @@ back to an older `user_version` runs this first, so the newer migrations can run
 
 from __future__ import annotations
 
+# Migration 0041 (nodes): the checkpoints' node and its index.
+UNDO_0041 = "DROP INDEX ingest_checkpoints_node; ALTER TABLE ingest_checkpoints DROP COLUMN node; "
+
 # Migration 0040 (cleanup): the journal's columns, the quarantined mark and the indexes
 # over them.
 _COLUMNS_0040 = ("state", "action", "root", "inode", "written_path", "written_size",
                  "written_hash", "purged_at")  # fmt: skip
+# Winding a store back before 0040 takes 0041 back too.
 UNDO_0040 = (
-    "DROP INDEX cleanup_journal_state; DROP INDEX media_files_deleted; "
+    UNDO_0041
+    + "DROP INDEX cleanup_journal_state; DROP INDEX media_files_deleted; "
     + "".join(f"ALTER TABLE cleanup_journal DROP COLUMN {column}; " for column in _COLUMNS_0040)
     + "ALTER TABLE media_files DROP COLUMN quarantined_at; "
 )

@@ -169,7 +169,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
                 raise MissingInputError(f"no such log file: {log}")
         with self._scanned_writer() as conn, _reading("cannot read log: "):
             return ingest_logs(
-                conn, logs, url_prefixes=self.settings.url_prefixes, log_format=log_format,
+                conn, logs, url_prefixes=self.settings.url_prefixes, node=self.settings.node,
+                log_format=log_format,
                 follow=follow, stop=stop, on_batch=on_batch,
                 batch_lines=DEFAULT_BATCH_LINES if batch_lines is None else batch_lines,
             )  # fmt: skip
@@ -190,7 +191,9 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
         with self._scanned_writer() as conn, _reading(f"cannot read {path}: "):
-            return import_events(conn, path, url_prefixes=self.settings.url_prefixes)
+            return import_events(
+                conn, path, url_prefixes=self.settings.url_prefixes, node=self.settings.node
+            )
 
     def scan_locations(self, content_dir: Path) -> LocationsReport:
         """Find where files are used in exported content (HTML, Markdown, JSON...) and
