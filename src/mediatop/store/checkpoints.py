@@ -15,6 +15,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mediatop.store.lock_order import in_key_order
+
 MAX_SAMPLES = 5
 
 
@@ -80,7 +82,7 @@ def add_rejects(
     conn: sqlite3.Connection, counts: Mapping[str, int], samples: Mapping[str, Sequence[str]]
 ) -> None:
     """Count malformed lines per reason, keeping the first few samples of each."""
-    for reason, count in counts.items():
+    for reason, count in in_key_order(counts):
         row = conn.execute(
             "SELECT samples FROM ingest_rejects WHERE reason = ?", (reason,)
         ).fetchone()
@@ -125,7 +127,7 @@ def add_misses(
         f"ON CONFLICT(path, date) DO UPDATE SET {added}",
         [
             (path, day, *counts, daily_status.get((path, day)))
-            for (path, day), counts in daily.items()
+            for (path, day), counts in in_key_order(daily)
         ],
     )
     conn.executemany(
@@ -133,7 +135,7 @@ def add_misses(
         f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
         [
             (path, slot[:10], int(slot[11:13]), *counts, last_status.get((path, slot)))
-            for (path, slot), counts in hourly.items()
+            for (path, slot), counts in in_key_order(hourly)
         ],
     )
 

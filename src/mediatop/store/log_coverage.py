@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import UsageRollup, hour_of
 from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
 
@@ -64,7 +65,9 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     covered = stored_log_hours(conn, rollup.log_hours)
     new_hours = rollup.log_hours - covered
     if new_hours:
-        conn.executemany("INSERT INTO log_hours (hour) VALUES (?)", [(h,) for h in new_hours])
+        conn.executemany(
+            "INSERT INTO log_hours (hour) VALUES (?)", [(h,) for h in sorted(new_hours)]
+        )
         _take_back(conn, rollup, new_hours)
     if not rollup.tracked:
         return
@@ -90,7 +93,7 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     rollup.tracked = []
     conn.executemany(
         _ADD_UNCOVERED,
-        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in added.items()],
+        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in in_key_order(added)],
     )
 
 
@@ -176,7 +179,7 @@ def prune_emptied_breakdowns(
     """Delete the breakdown rows a take-back left at 0, so that a figure reads the same
     as if the tracked use had never counted (no 'FR: 0' country row). `kind_rows` are
     the batch's rows kept per kind only (hour, weekday)."""
-    emptied = [key for key, count in breakdown.items() if count <= 0]
+    emptied = [key for key, count in in_key_order(breakdown) if count <= 0]
     emptied_kinds = {key for key, count in kind_rows.items() if count <= 0}
     emptied_kinds |= {
         (kinds.get(media_id, "other"), day, dimension, value)
@@ -190,5 +193,5 @@ def prune_emptied_breakdowns(
     conn.executemany(
         "DELETE FROM kind_breakdown WHERE kind = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
-        emptied_kinds,
+        sorted(emptied_kinds),
     )
