@@ -19,6 +19,8 @@ the screens' reads from `mediatop.library_browse` (a page's files, a file's copi
 the state of ingest).
 Cleanup and optimise (plans, apply, undo, list, purge) come from
 `mediatop.library_cleanup`.
+A whole store is copied into a new one by `MediaLibrary.copy_store`, from
+`mediatop.library_store`.
 The HTTP server too: it finds files as a page names them and records beacons in
 batches through the methods inherited from `mediatop.library_events`.
 
@@ -53,6 +55,7 @@ from mediatop.library_browse import BrowseLibrary
 from mediatop.library_cleanup import CleanupLibrary
 from mediatop.library_events import EventsLibrary
 from mediatop.library_live import MeasureProgress
+from mediatop.library_store import StoreLibrary
 from mediatop.timerange import TimeRange
 
 if TYPE_CHECKING:
@@ -65,7 +68,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
+class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this
