@@ -122,3 +122,19 @@ def test_three_nodes_at_once_one_killed_and_rerun_count_every_line_once(tmp_path
         assert conn.execute("SELECT sum(requests) FROM kind_daily").fetchone()[0] == 3 * LINES
     finally:
         conn.close()
+
+
+def test_only_the_first_writer_to_record_a_log_hour_takes_it(tmp_path: Path) -> None:
+    from mediatop.store import transaction
+    from mediatop.store.log_coverage import claim_log_hours
+
+    first, second = connect(tmp_path / "s.sqlite3"), connect(tmp_path / "s.sqlite3")
+    with transaction(first):
+        assert claim_log_hours(first, {10, 11, 12}) == {10, 11, 12}
+    # a second ingester whose log covers 11..13 (read before the first committed, it
+    # would still find them new): only 13 is its own
+    with transaction(second):
+        assert claim_log_hours(second, {11, 12, 13}) == {13}
+    assert claim_log_hours(first, set(range(1000, 2200))) == set(range(1000, 2200))  # chunked
+    first.close()
+    second.close()

@@ -58,16 +58,36 @@ def stored_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[in
     }
 
 
+# Hours claimed per statement (one multi-row VALUES; far below any bound-values limit).
+CLAIM_HOURS = 500
+
+
+def claim_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[int]:
+    """Record `hours` as covered; the ones this transaction recorded first. Another
+    ingester that recorded one at the same moment (two nodes' logs cover the same
+    hours) keeps it: only the first takes back what tracked uses added there."""
+    claimed: set[int] = set()
+    ordered = sorted(hours)  # in key order, as every writer (store.lock_order)
+    for start in range(0, len(ordered), CLAIM_HOURS):
+        chunk = ordered[start : start + CLAIM_HOURS]
+        claimed.update(
+            hour
+            for (hour,) in conn.execute(
+                f"INSERT INTO log_hours (hour) VALUES {', '.join(['(?)'] * len(chunk))} "
+                "ON CONFLICT (hour) DO NOTHING RETURNING hour",
+                chunk,
+            ).fetchall()
+        )
+    return claimed
+
+
 def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     """Apply the rule to one batch: record the hours its log rows cover, take back what
     tracked uses added in hours covered now for the first time, then count the batch's
     tracked uses whose hour no log covers."""
     covered = stored_log_hours(conn, rollup.log_hours)
-    new_hours = rollup.log_hours - covered
+    new_hours = claim_log_hours(conn, rollup.log_hours - covered)
     if new_hours:
-        conn.executemany(
-            "INSERT INTO log_hours (hour) VALUES (?)", [(h,) for h in sorted(new_hours)]
-        )
         _take_back(conn, rollup, new_hours)
     if not rollup.tracked:
         return
