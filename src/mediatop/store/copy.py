@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mediatop.errors import StoreCopyRefused
 from mediatop.store.connection import connect, transaction
+from mediatop.store.ingest_tuning import restore_after_ingest, tune_for_ingest
 
 COPY_BATCH_ROWS = 50_000
 
@@ -126,6 +127,8 @@ def copy_store(
     if missing:
         raise StoreCopyRefused(f"the destination has no table {', '.join(missing)}")
     copied = []
+    # a bulk load, as an ingest is: the WAL copied into the store rarely, then at the end
+    tuned = tune_for_ingest(destination)
     source.execute("BEGIN")  # one read transaction: the copy is of one moment
     try:
         for done, table in enumerate(tables, start=1):
@@ -133,6 +136,7 @@ def copy_store(
             copied.append((table, copy_table(source, destination, table, step)))
     finally:
         source.execute("COMMIT")
+        restore_after_ingest(destination, tuned)
     return StoreCopy(tuple(copied), time.monotonic() - started)
 
 
