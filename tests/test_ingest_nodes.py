@@ -169,3 +169,23 @@ def test_the_state_of_ingest_names_each_logs_node(tmp_path: Path) -> None:
         ("web-1", str(log), 1),
         ("web-2", str(log), 1),
     ]
+
+
+def test_following_a_log_keeps_the_nodes_checkpoint(tmp_path: Path) -> None:
+    from mediatop.ingest.logs.logfile import ingest_logs
+
+    root, db = _scanned(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text("".join(_line(n) for n in range(3)))
+    _ingest(root, db, log, "--node", "web-1")
+    conn = connect(db)
+    try:
+        # web-2 follows the same log: its own checkpoint, from the first line
+        tally = ingest_logs(conn, [log], url_prefixes=("/uploads/",), node="web-2",
+                            follow=True, stop=lambda: True)  # fmt: skip
+        assert (tally.node, tally.accepted) == ("web-2", 3)
+        assert conn.execute(
+            "SELECT node, lines FROM ingest_checkpoints ORDER BY node"
+        ).fetchall() == [("web-1", 3), ("web-2", 3)]
+    finally:
+        conn.close()
