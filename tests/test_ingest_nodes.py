@@ -189,3 +189,21 @@ def test_following_a_log_keeps_the_nodes_checkpoint(tmp_path: Path) -> None:
         ).fetchall() == [("web-1", 3), ("web-2", 3)]
     finally:
         conn.close()
+
+
+def test_the_node_may_be_set_in_mediatop_toml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, db = _scanned(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text(_line(0))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mediatop.toml").write_text('node = "web-7"\n')
+    assert _ingest(root, db, log)["node"] == "web-7"
+    (tmp_path / "mediatop.toml").write_text('node = ""\n')
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 2
+    assert "node in mediatop.toml: a node name must not be empty" in capsys.readouterr().err
+    (tmp_path / "mediatop.toml").write_text("node = 5\n")
+    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 2
+    assert "node in mediatop.toml: a node name is text, not 5" in capsys.readouterr().err

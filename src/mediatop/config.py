@@ -64,7 +64,9 @@ MAX_NODE_CHARS = 255
 def node_name(value: Any) -> str:
     """A node name as given (`--node`, MEDIATOP_NODE, `node` in mediatop.toml), checked:
     1 to 255 characters, none of them a control character, not only blanks."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        raise ConfigError(f"a node name is text, not {value!r}")
+    if not value.strip():
         raise ConfigError("a node name must not be empty")
     if len(value) > MAX_NODE_CHARS:
         raise ConfigError(f"a node name has at most {MAX_NODE_CHARS} characters")
