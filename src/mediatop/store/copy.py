@@ -127,16 +127,19 @@ def copy_store(
     if missing:
         raise StoreCopyRefused(f"the destination has no table {', '.join(missing)}")
     copied = []
-    # a bulk load, as an ingest is: the WAL copied into the store rarely, then at the end
+    # SQLite-only: a bulk load, as an ingest is: the WAL copied into the store rarely,
+    # then at the end (PRAGMAs)
     tuned = tune_for_ingest(destination)
-    source.execute("BEGIN")  # one read transaction: the copy is of one moment
+    # One read transaction: the copy is of one moment (a SQLite read transaction is a
+    # snapshot; PostgreSQL's needs ISOLATION LEVEL REPEATABLE READ to be one).
+    source.execute("BEGIN")
     try:
         for done, table in enumerate(tables, start=1):
             step = functools.partial(_report, progress, table, done, len(tables))
             copied.append((table, copy_table(source, destination, table, step)))
     finally:
         source.execute("COMMIT")
-        restore_after_ingest(destination, tuned)
+        restore_after_ingest(destination, tuned)  # SQLite-only: PRAGMAs
     return StoreCopy(tuple(copied), time.monotonic() - started)
 
 
