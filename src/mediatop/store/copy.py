@@ -161,8 +161,8 @@ def copy_table(
     table: str,
     step: Callable[[int, int], None],
 ) -> int:
-    """Copy `table`'s rows in batches, each one transaction of the destination (the
-    first also clears the rows a new store starts with); the rows copied."""
+    """Copy `table`'s rows in batches, each one transaction of the destination, after
+    clearing the rows a new store starts with; the rows copied."""
     columns = column_names(source, table)
     wanted = set(column_names(destination, table))
     if not set(columns) <= wanted:
