@@ -6,6 +6,9 @@ from __future__ import annotations
 # Migration 0043: the index of the files still to probe.
 UNDO_0043 = "DROP INDEX media_files_unprobed; "
 
+# Migration 0041 (nodes): the checkpoints' node and its index.
+UNDO_0041 = "DROP INDEX ingest_checkpoints_node; ALTER TABLE ingest_checkpoints DROP COLUMN node; "
+
 # Migration 0040 (cleanup): the journal's columns, the quarantined mark and the indexes
 # over them.
 _COLUMNS_0040 = ("state", "action", "root", "inode", "written_path", "written_size",
@@ -13,6 +16,7 @@ _COLUMNS_0040 = ("state", "action", "root", "inode", "written_path", "written_si
 # UNDO_0040 winds a store back to before 0040: the later ones first.
 UNDO_0040 = (
     UNDO_0043
+    + UNDO_0041
     + "DROP INDEX cleanup_journal_state; DROP INDEX media_files_deleted; "
     + "".join(f"ALTER TABLE cleanup_journal DROP COLUMN {column}; " for column in _COLUMNS_0040)
     + "ALTER TABLE media_files DROP COLUMN quarantined_at; "

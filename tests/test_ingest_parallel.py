@@ -32,6 +32,8 @@ AGENTS = (
     "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0 \u00e9t\u00e9",  # not ASCII: general path
 )
 # every table an ingest writes (all their columns but the clock's)
+# (ingest_checkpoints: id, log_path, device, inode, fingerprint, fingerprint_len, offset,
+# lines, accepted, malformed, node)
 TABLES = ("media_usage_events", "media_performance_metrics", "file_totals", "kind_daily",
           "usage_breakdown", "kind_breakdown", "view_windows", "media_misses",
           "ingest_rejects", "ingest_checkpoints", "media_hourly", "kind_hourly",
@@ -158,7 +160,7 @@ def test_a_failing_worker_stops_the_run_and_a_rerun_completes_it(
         _ingest(db, log)
     stored = _contents(db)
     assert len(stored["ingest_checkpoints"]) == 1
-    assert stored["ingest_checkpoints"][0][-2] == len(stored["media_usage_events"]) > 0
+    assert stored["ingest_checkpoints"][0][8] == len(stored["media_usage_events"]) > 0
     monkeypatch.setattr(batch_writer, "save_checkpoint", save_checkpoint)
     _ingest(db, log)
     assert _contents(db) == _contents(reference)
@@ -245,4 +247,4 @@ def test_a_log_truncated_while_read_stops_after_the_last_whole_batch(
     assert len(parallel) == (workers == "2")
     stored = _contents(db)
     assert [row[6] for row in stored["ingest_checkpoints"]] == [cut]
-    assert len(stored["media_usage_events"]) == stored["ingest_checkpoints"][0][-2] > 0
+    assert len(stored["media_usage_events"]) == stored["ingest_checkpoints"][0][8] > 0

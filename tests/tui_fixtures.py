@@ -129,7 +129,7 @@ def ingest(settings: Settings, log: Path) -> None:
 
     conn = connect(settings.db_path)
     try:
-        ingest_logs(conn, [log], url_prefixes=settings.url_prefixes)
+        ingest_logs(conn, [log], url_prefixes=settings.url_prefixes, node=settings.node)
     finally:
         conn.close()
 
@@ -141,6 +141,7 @@ def settings_for(tmp_path: Path, root: Path) -> Settings:
         db_path=tmp_path / "store.sqlite3",
         quota_bytes=QUOTA,
         probe_workers=1,
+        node="web-1",  # not the host's name, which snapshots must not show
     )
 
 

@@ -1,4 +1,4 @@
-"""Settings: media root, store path, quota, media URL prefixes and thresholds.
+"""Settings: media root, store path, quota, media URL prefixes, thresholds and the node.
 
 Resolved from, in order of precedence: CLI flags > MEDIATOP_* environment variables >
 a `mediatop.toml` (in the working directory, else the user's config dir) > defaults.
@@ -7,15 +7,18 @@ a `mediatop.toml` (in the working directory, else the user's config dir) > defau
 from __future__ import annotations
 
 import os
+import socket
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mediatop.errors import ConfigError
 
 DEFAULT_URL_PREFIXES = ("/wp-content/uploads/", "/uploads/")
 DEFAULT_UNUSED_DAYS = 90
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class Settings:
     # None: a read-only mediatop moves, writes and deletes no file (cleanup, optimise).
     readonly_source: str | None = None
     probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    # The web node whose logs this run ingests: a log's checkpoint belongs to a node and
+    # the log, so nodes that share a store never resume each other's logs.
+    node: str = field(default_factory=lambda: default_node())
 
     @property
     def readonly(self) -> bool:
@@ -43,6 +49,29 @@ def default_store_folder() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path("mediatop")
+
+
+def default_node() -> str:
+    """The node a run ingests for unless told otherwise: this machine's host name."""
+    return socket.gethostname() or "localhost"
+
+
+# A node name is shown in lists and stored with each checkpoint: a host name's length.
+MAX_NODE_CHARS = 255
+
+
+def node_name(value: Any) -> str:
+    """A node name as given (`--node`, MEDIATOP_NODE, `node` in mediatop.toml), checked:
+    1 to 255 characters, none of them a control character, not only blanks."""
+    if not isinstance(value, str):
+        raise ConfigError(f"a node name is text, not {value!r}")
+    if not value.strip():
+        raise ConfigError("a node name must not be empty")
+    if len(value) > MAX_NODE_CHARS:
+        raise ConfigError(f"a node name has at most {MAX_NODE_CHARS} characters")
+    if any(not char.isprintable() for char in value):
+        raise ConfigError(f"a node name must not hold control characters: {value!r}")
+    return value
 
 
 def default_db_path(root: Path) -> Path:
@@ -109,7 +138,7 @@ def _from_file() -> tuple[dict[str, Any], Path | None]:
 
 def _from_env() -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for key in ("db", "quota", "url_prefixes", "unused_days", "readonly"):
+    for key in ("db", "quota", "url_prefixes", "unused_days", "readonly", "node"):
         value = os.environ.get(f"MEDIATOP_{key.upper()}")
         if value:
             found[key] = value
@@ -159,27 +188,12 @@ def normalise_prefix(prefix: str) -> str:
     return "/" + inner + "/" if inner else "/"
 
 
-def load_settings(
-    root: Path | str,
-    *,
-    db: Path | str | None = None,
-    quota: str | int | None = None,
-    url_prefixes: str | list[str] | None = None,
-    unused_days: int | str | None = None,
-    demo: bool = False,
-    readonly: bool | None = None,
-) -> Settings:
-    """Settings for `root`, merging flags (the arguments) over env over file over defaults.
-
-    A value that cannot be used raises ConfigError naming where it came from: the flag,
-    the MEDIATOP_* variable or the config file."""
+def _merged(flags: dict[str, Any]) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """The settings given by `flags` (None: not given) over env over file, and a function
+    naming where a key's value came from (the flag, the MEDIATOP_* variable or the file)."""
     from_file, config_path = _from_file()
     from_env = _from_env()
     merged: dict[str, Any] = {**from_file, **from_env}
-    flags = {
-        "db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days,
-        "readonly": readonly or None,  # no flag turns a configured read-only off
-    }  # fmt: skip
     merged.update({k: v for k, v in flags.items() if v is not None})
 
     def source(key: str) -> str:
@@ -189,27 +203,52 @@ def load_settings(
             return f"MEDIATOP_{key.upper()}"
         return f"{key} in {config_path}"
 
+    return merged, source
+
+
+def load_settings(
+    root: Path | str,
+    *,
+    db: Path | str | None = None,
+    quota: str | int | None = None,
+    url_prefixes: str | list[str] | None = None,
+    unused_days: int | str | None = None,
+    demo: bool = False,
+    readonly: bool | None = None,
+    node: str | None = None,
+) -> Settings:
+    """Settings for `root`, merging flags (the arguments) over env over file over defaults.
+
+    A value that cannot be used raises ConfigError naming where it came from: the flag,
+    the MEDIATOP_* variable or the config file."""
+    merged, source = _merged({
+        "db": db, "quota": quota, "url_prefixes": url_prefixes, "unused_days": unused_days,
+        "readonly": readonly or None,  # no flag turns a configured read-only off
+        "node": node,
+    })  # fmt: skip
+
     root_path = Path(root)
     if not root_path.is_dir():
         raise ConfigError(f"media root {root_path} is not a directory")
     db_path = Path(merged["db"]).expanduser() if merged.get("db") else default_db_path(root_path)
-    try:
-        quota_bytes = _quota_bytes(merged.get("quota"))
-    except ConfigError as exc:
-        raise ConfigError(f"{source('quota')}: {exc}") from None
+
+    def checked(key: str, parse: Callable[[Any], T], default: Any = None) -> T:
+        """`key`'s merged value through `parse`; its ConfigError names the value's source."""
+        try:
+            return parse(merged.get(key, default))
+        except ConfigError as exc:
+            raise ConfigError(f"{source(key)}: {exc}") from None
+
+    quota_bytes = checked("quota", _quota_bytes)
     prefixes = merged.get("url_prefixes", DEFAULT_URL_PREFIXES)
     if isinstance(prefixes, str):
         prefixes = [p for p in prefixes.split(",") if p.strip()]
     normalised = tuple(normalise_prefix(p) for p in prefixes)
-    try:
-        days = _unused_days(merged.get("unused_days", DEFAULT_UNUSED_DAYS))
-    except ConfigError as exc:
-        raise ConfigError(f"{source('unused_days')}: {exc}") from None
-    try:
-        readonly_source = source("readonly") if _readonly(merged.get("readonly")) else None
-    except ConfigError as exc:
-        raise ConfigError(f"{source('readonly')}: {exc}") from None
+    days = checked("unused_days", _unused_days, DEFAULT_UNUSED_DAYS)
+    readonly_source = source("readonly") if checked("readonly", _readonly) else None
+    node_of_run = checked("node", node_name) if "node" in merged else default_node()
     return Settings(
+        node=node_of_run,
         readonly_source=readonly_source,
         root=root_path,
         db_path=db_path,

@@ -91,6 +91,11 @@ class MissingInputError(InputError):
     """A file or folder the caller named does not exist or is not of the right kind."""
 
 
+class StoreCopyRefused(InputError):
+    """`mediatop store copy` was asked to copy into a store that is not new, or into the
+    store it copies."""
+
+
 class SourceReadError(MediatopError):
     """A log, event file or export could not be read (I/O error, damaged gzip)."""
 

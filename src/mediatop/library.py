@@ -19,6 +19,8 @@ the screens' reads from `mediatop.library_browse` (a page's files, a file's copi
 the state of ingest).
 Cleanup and optimise (plans, apply, undo, list, purge) come from
 `mediatop.library_cleanup`.
+A whole store is copied into a new one by `MediaLibrary.copy_store`, from
+`mediatop.library_store`.
 The HTTP server too: it finds files as a page names them and records beacons in
 batches through the methods inherited from `mediatop.library_events`.
 
@@ -53,6 +55,7 @@ from mediatop.library_browse import BrowseLibrary
 from mediatop.library_cleanup import CleanupLibrary
 from mediatop.library_events import EventsLibrary
 from mediatop.library_live import MeasureProgress
+from mediatop.library_store import StoreLibrary
 
 if TYPE_CHECKING:
     from mediatop.ingest.events.tracked import ImportReport
@@ -65,7 +68,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORTS", "MeasureProgress", "MediaLibrary", "ReportSpec", "to_jsonable"]
 
 
-class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
+class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
     """A media root and its store, as every face uses them.
 
     A `readonly` library reads the store as it is and never creates it (a store this
@@ -169,7 +172,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
                 raise MissingInputError(f"no such log file: {log}")
         with self._scanned_writer() as conn, _reading("cannot read log: "):
             return ingest_logs(
-                conn, logs, url_prefixes=self.settings.url_prefixes, log_format=log_format,
+                conn, logs, url_prefixes=self.settings.url_prefixes, node=self.settings.node,
+                log_format=log_format,
                 follow=follow, stop=stop, on_batch=on_batch,
                 batch_lines=DEFAULT_BATCH_LINES if batch_lines is None else batch_lines,
             )  # fmt: skip
@@ -190,7 +194,9 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary):
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
         with self._scanned_writer() as conn, _reading(f"cannot read {path}: "):
-            return import_events(conn, path, url_prefixes=self.settings.url_prefixes)
+            return import_events(
+                conn, path, url_prefixes=self.settings.url_prefixes, node=self.settings.node
+            )
 
     def scan_locations(self, content_dir: Path) -> LocationsReport:
         """Find where files are used in exported content (HTML, Markdown, JSON...) and

@@ -29,6 +29,7 @@ from mediatop.scan.watch import (
     FolderState,
     WatchHeld,
 )
+from mediatop.store.copy import CopyProgress, StoreCopy
 from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
 from mediatop.store.watch import StoreChanged
 
@@ -38,6 +39,7 @@ __all__ = [
     "ApplyResult",
     "Breakdown",
     "Candidate",
+    "CopyProgress",
     "DashboardPerformance",
     "DashboardSnapshot",
     "Encoding",
@@ -67,6 +69,7 @@ __all__ = [
     "ScanSummary",
     "Skipped",
     "StoreChanged",
+    "StoreCopy",
     "Thumbnail",
     "TypeTotals",
     "UndoResult",

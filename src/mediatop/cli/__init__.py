@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "mediatop.cli.cleanup_cmd",
     "mediatop.cli.optimize_cmd",
     "mediatop.cli.serve_cmd",
+    "mediatop.cli.store_cmd",
 )
 
 

@@ -33,6 +33,15 @@ def add_root_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_node_argument(parser: argparse.ArgumentParser) -> None:
+    """`--node NAME`: the web node whose logs (or events file) a command reads."""
+    parser.add_argument(
+        "--node",
+        help="the web node that wrote the logs: each node keeps its own checkpoints in a "
+        "shared store (default: MEDIATOP_NODE, else this host's name)",
+    )
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     try:
         return load_settings(
@@ -42,6 +51,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             url_prefixes=args.url_prefixes,
             unused_days=getattr(args, "unused_days", None),
             readonly=getattr(args, "readonly", None),
+            node=getattr(args, "node", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc), EXIT_USAGE) from exc

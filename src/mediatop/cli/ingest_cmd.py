@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mediatop.cli.common import Subcommands, add_root_arguments, open_library
+from mediatop.cli.common import (
+    Subcommands,
+    add_node_argument,
+    add_root_arguments,
+    open_library,
+)
 from mediatop.cli.numbers import MAX_BATCH_LINES, whole_number
 from mediatop.cli.output import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, info, print_json
 from mediatop.errors import NotScannedError
@@ -31,6 +36,7 @@ def register(subparsers: Subcommands) -> None:
         help="combined (default), common, or an nginx log_format string",
     )
     ingest.add_argument("--follow", action="store_true", help="keep reading new lines (tail -F)")
+    add_node_argument(ingest)
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.add_argument(
         "--batch-lines",
@@ -52,6 +58,7 @@ def register(subparsers: Subcommands) -> None:
     events = subparsers.add_parser("import-events", help="load usage and video events (JSONL)")
     add_root_arguments(events)
     events.add_argument("file", metavar="FILE.jsonl", type=Path)
+    add_node_argument(events)
     events.add_argument("--json", action="store_true", help="print the summary as JSON")
     events.set_defaults(run=run_import_events)
 
@@ -111,7 +118,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         return EXIT_OK
     malformed = ", ".join(f"{k} {v}" for k, v in sorted(tally.malformed.items())) or "none"
     info(
-        f"{tally.lines} lines read from {len(tally.files)} log(s): {tally.accepted} accepted "
+        f"{tally.lines} lines read from {len(tally.files)} log(s) of node "
+        f"{visible(tally.node)}: {tally.accepted} accepted "
         f"({tally.bots} from crawlers), {tally.misses} misses (media not in the library: "
         f"{tally.misses - tally.bot_misses} by people, {tally.bot_misses} by crawlers; "
         f"{tally.served_misses} answered below 400), {tally.not_media} not media, "

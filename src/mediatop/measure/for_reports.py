@@ -39,8 +39,8 @@ from mediatop.store.measurements import (
     size_collision_ids,
     stale_content_hashes,
 )
-from mediatop.store.queries.image_facts import image_fact_chunks
-from mediatop.store.queries.images import present_image_ids, ranked_by_requests
+from mediatop.store.queries.image_facts import image_fact_chunks, ranked_by_requests
+from mediatop.store.queries.images import present_image_ids
 from mediatop.timerange import last_30_days
 
 DEFAULT_MEASURE = "16"

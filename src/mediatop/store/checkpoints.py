@@ -1,8 +1,10 @@
 """Ingest bookkeeping: log checkpoints, malformed-line counts, 404 heat, session salt.
 
 Checkpoints are matched by content (a fingerprint of the log's first bytes), so a log
-that was renamed or copied by rotation resumes where it stopped. Every write here
-happens in the same transaction as the events it accounts for.
+that was renamed or copied by rotation resumes where it stopped; each belongs to one
+node (a web server writing its own logs into a shared store), and a node only ever
+sees its own. Every write here happens in the same transaction as the events it
+accounts for.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mediatop.store.lock_order import in_key_order
+
 MAX_SAMPLES = 5
 
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """How far one log's content has been read."""
+    """How far one log's content has been read, by the node that reads it."""
 
     id: int | None
+    node: str
     log_path: str
     device: int
     inode: int
@@ -32,34 +37,41 @@ class Checkpoint:
     malformed: int = 0
 
 
-def all_checkpoints(conn: sqlite3.Connection) -> list[Checkpoint]:
-    """Every checkpoint (there is one per log generation ever read; a handful)."""
+def all_checkpoints(conn: sqlite3.Connection, node: str) -> list[Checkpoint]:
+    """Every checkpoint of `node` (one per log generation it ever read; a handful)."""
     return [
         Checkpoint(*row)
         for row in conn.execute(
-            "SELECT id, log_path, device, inode, fingerprint, fingerprint_len, offset, lines, "
-            "accepted, malformed FROM ingest_checkpoints"
+            "SELECT id, node, log_path, device, inode, fingerprint, fingerprint_len, offset, "
+            "lines, accepted, malformed FROM ingest_checkpoints WHERE node = ?",
+            (node,),
         )
     ]
+
+
+def adopt_checkpoints(conn: sqlite3.Connection, node: str) -> None:
+    """Give the checkpoints stored before nodes existed (node '') to `node`: the host
+    that upgrades the store is the one that read those logs."""
+    conn.execute("UPDATE ingest_checkpoints SET node = ? WHERE node = ''", (node,))
 
 
 def save_checkpoint(conn: sqlite3.Connection, cp: Checkpoint, now: int) -> int:
     """Insert or update a checkpoint; returns its id."""
     values = (
-        cp.log_path, cp.device, cp.inode, cp.fingerprint, cp.fingerprint_len, cp.offset,
+        cp.node, cp.log_path, cp.device, cp.inode, cp.fingerprint, cp.fingerprint_len, cp.offset,
         cp.lines, cp.accepted, cp.malformed, now,
     )  # fmt: skip
     if cp.id is None:
         cursor = conn.execute(
-            "INSERT INTO ingest_checkpoints (log_path, device, inode, fingerprint, "
+            "INSERT INTO ingest_checkpoints (node, log_path, device, inode, fingerprint, "
             "fingerprint_len, offset, lines, accepted, malformed, updated_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             values,
         )
         return int(cursor.lastrowid or 0)
     conn.execute(
-        "UPDATE ingest_checkpoints SET log_path = ?, device = ?, inode = ?, fingerprint = ?, "
-        "fingerprint_len = ?, offset = ?, lines = ?, accepted = ?, malformed = ?, "
+        "UPDATE ingest_checkpoints SET node = ?, log_path = ?, device = ?, inode = ?, "
+        "fingerprint = ?, fingerprint_len = ?, offset = ?, lines = ?, accepted = ?, malformed = ?, "
         "updated_at = ? WHERE id = ?",
         (*values, cp.id),
     )
@@ -70,7 +82,7 @@ def add_rejects(
     conn: sqlite3.Connection, counts: Mapping[str, int], samples: Mapping[str, Sequence[str]]
 ) -> None:
     """Count malformed lines per reason, keeping the first few samples of each."""
-    for reason, count in counts.items():
+    for reason, count in in_key_order(counts):
         row = conn.execute(
             "SELECT samples FROM ingest_rejects WHERE reason = ?", (reason,)
         ).fetchone()
@@ -115,7 +127,7 @@ def add_misses(
         f"ON CONFLICT(path, date) DO UPDATE SET {added}",
         [
             (path, day, *counts, daily_status.get((path, day)))
-            for (path, day), counts in daily.items()
+            for (path, day), counts in in_key_order(daily)
         ],
     )
     conn.executemany(
@@ -123,7 +135,7 @@ def add_misses(
         f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
         [
             (path, slot[:10], int(slot[11:13]), *counts, last_status.get((path, slot)))
-            for (path, slot), counts in hourly.items()
+            for (path, slot), counts in in_key_order(hourly)
         ],
     )
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mediatop.config import default_store_folder
+from mediatop.config import default_node, default_store_folder
 from mediatop.errors import StoreCorruptError, StoreError, StoreReadOnlyError, StoreTooNewError
 from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
 
@@ -82,8 +82,8 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         )
     pending = [(number, sql) for number, sql in MIGRATIONS if number > current]
     for number, sql in pending:
-        if number == HOURLY_ROLLUPS:
-            _migrate_with_rebuild(conn, number, sql)
+        if number in (HOURLY_ROLLUPS, CHECKPOINT_NODES):
+            _migrate_with_step(conn, number, sql)
             continue
         # executescript commits first, so each migration runs in its own explicit
         # transaction and bumps user_version inside it: a crash leaves the old version.
@@ -93,15 +93,28 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 # The migration that adds the hourly rollups; they are rebuilt from the raw events in
 # the same transaction (store.hourly_rebuild), which SQL alone cannot do.
 HOURLY_ROLLUPS = 32
+# The migration that gives each checkpoint a node; those stored before are this host's
+# (store.checkpoints.adopt_checkpoints), which SQL alone cannot know either.
+CHECKPOINT_NODES = 41
 
 
-def _migrate_with_rebuild(conn: sqlite3.Connection, number: int, sql: str) -> None:
-    from mediatop.store.hourly_rebuild import rebuild_hourly_rollups
+def _migration_step(conn: sqlite3.Connection, number: int) -> None:
+    """What migration `number` does in Python after its SQL, in its transaction."""
+    if number == HOURLY_ROLLUPS:
+        from mediatop.store.hourly_rebuild import rebuild_hourly_rollups
 
+        rebuild_hourly_rollups(conn)
+    else:
+        from mediatop.store.checkpoints import adopt_checkpoints
+
+        adopt_checkpoints(conn, default_node())
+
+
+def _migrate_with_step(conn: sqlite3.Connection, number: int, sql: str) -> None:
     try:
         # executescript commits a transaction open before it, not one it begins itself.
         conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
-        rebuild_hourly_rollups(conn)
+        _migration_step(conn, number)
         conn.execute(f"PRAGMA user_version = {number}")
     except BaseException:
         if conn.in_transaction:

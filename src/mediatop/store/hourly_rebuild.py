@@ -41,6 +41,7 @@ def rebuild_hourly_rollups(conn: sqlite3.Connection) -> None:
             rollup = UsageRollup()
             rollup.add(rows, kinds)
             rollup.resolve_collapse(conn)
+            rollup.prune_windows(conn)
             count_as_before(rollup)
             upsert_hourly(
                 conn, rollup.metrics, rollup.latency, rollup.latency_range, rollup.uses,

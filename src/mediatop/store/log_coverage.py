@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import UsageRollup, hour_of
 from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
 
@@ -57,14 +58,36 @@ def stored_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[in
     }
 
 
+# Hours claimed per statement (one multi-row VALUES; far below any bound-values limit).
+CLAIM_HOURS = 500
+
+
+def claim_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[int]:
+    """Record `hours` as covered; the ones this transaction recorded first. Another
+    ingester that recorded one at the same moment (two nodes' logs cover the same
+    hours) keeps it: only the first takes back what tracked uses added there."""
+    claimed: set[int] = set()
+    ordered = sorted(hours)  # in key order, as every writer (store.lock_order)
+    for start in range(0, len(ordered), CLAIM_HOURS):
+        chunk = ordered[start : start + CLAIM_HOURS]
+        claimed.update(
+            hour
+            for (hour,) in conn.execute(
+                f"INSERT INTO log_hours (hour) VALUES {', '.join(['(?)'] * len(chunk))} "
+                "ON CONFLICT (hour) DO NOTHING RETURNING hour",
+                chunk,
+            ).fetchall()
+        )
+    return claimed
+
+
 def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     """Apply the rule to one batch: record the hours its log rows cover, take back what
     tracked uses added in hours covered now for the first time, then count the batch's
     tracked uses whose hour no log covers."""
     covered = stored_log_hours(conn, rollup.log_hours)
-    new_hours = rollup.log_hours - covered
+    new_hours = claim_log_hours(conn, rollup.log_hours - covered)
     if new_hours:
-        conn.executemany("INSERT INTO log_hours (hour) VALUES (?)", [(h,) for h in new_hours])
         _take_back(conn, rollup, new_hours)
     if not rollup.tracked:
         return
@@ -90,7 +113,7 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     rollup.tracked = []
     conn.executemany(
         _ADD_UNCOVERED,
-        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in added.items()],
+        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in in_key_order(added)],
     )
 
 
@@ -176,7 +199,7 @@ def prune_emptied_breakdowns(
     """Delete the breakdown rows a take-back left at 0, so that a figure reads the same
     as if the tracked use had never counted (no 'FR: 0' country row). `kind_rows` are
     the batch's rows kept per kind only (hour, weekday)."""
-    emptied = [key for key, count in breakdown.items() if count <= 0]
+    emptied = [key for key, count in in_key_order(breakdown) if count <= 0]
     emptied_kinds = {key for key, count in kind_rows.items() if count <= 0}
     emptied_kinds |= {
         (kinds.get(media_id, "other"), day, dimension, value)
@@ -190,5 +213,5 @@ def prune_emptied_breakdowns(
     conn.executemany(
         "DELETE FROM kind_breakdown WHERE kind = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
-        emptied_kinds,
+        sorted(emptied_kinds),
     )

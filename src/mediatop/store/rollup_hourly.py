@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from mediatop.store.histogram import add_to_bucket
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
 from mediatop.store.rollups_vector import (
     BOT,
@@ -205,7 +206,7 @@ def upsert_hourly(
     """
     conn.executemany(
         _MEDIA_HOURLY_UPSERT,
-        [(media_id, *_split(slot), *vector) for (media_id, slot), vector in metrics.items()],
+        [(media_id, *_split(slot), *vector) for (media_id, slot), vector in in_key_order(metrics)],
     )
     per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
     conn.executemany(
@@ -213,7 +214,7 @@ def upsert_hourly(
         [
             (kind, *_split(slot), t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
-            for (kind, slot), t in per_kind.items()
+            for (kind, slot), t in in_key_order(per_kind)
         ],
     )  # fmt: skip
     buckets: dict[tuple[str, str, str, int], list[float]] = {}
@@ -229,7 +230,7 @@ def upsert_hourly(
         "max_ms = max(max_ms, excluded.max_ms)",
         [
             (scope, *_split(slot), source, b, int(n), low, high)
-            for (scope, slot, source, b), (n, low, high) in buckets.items()
+            for (scope, slot, source, b), (n, low, high) in in_key_order(buckets)
         ],
     )
     conn.executemany(
@@ -238,7 +239,7 @@ def upsert_hourly(
         "DO UPDATE SET count = count + excluded.count",
         [
             (kind, *_split(slot), dimension, value, n)
-            for (kind, slot, dimension, value), n in kind_breakdown(uses, bots, kinds).items()
+            for (kind, slot, dimension, value), n in in_key_order(kind_breakdown(uses, bots, kinds))
         ],
     )
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from mediatop.store.histogram import add_to_bucket
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups_vector import (
     BOT,
     BYTES,
@@ -86,7 +87,7 @@ def upsert_metrics(
                 v[SHARES], v[NOT_MOD], v[ERRORS], v[BYTES], v[ST_SUM], v[ST_N], v[CT_SUM],
                 v[CT_N], v[HITS], v[MISSES], *_derived(v),
             )
-            for (media_id, day), v in metrics.items()
+            for (media_id, day), v in in_key_order(metrics)
         ],
     )  # fmt: skip
 
@@ -118,7 +119,7 @@ def upsert_totals(
         [
             (media_id, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], first_used.get(media_id), last_used.get(media_id))
-            for media_id, t in totals.items()
+            for media_id, t in in_key_order(totals)
         ],
     )  # fmt: skip
 
@@ -152,7 +153,7 @@ def upsert_kind_daily(
         [
             (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
-            for (kind, day), t in per_kind.items()
+            for (kind, day), t in in_key_order(per_kind)
         ],
     )  # fmt: skip
 
@@ -177,7 +178,7 @@ def upsert_latency(
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
         "count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
         "max_ms = max(max_ms, excluded.max_ms)",
-        [(*key, int(n), low, high) for key, (n, low, high) in rows.items()],
+        [(*key, int(n), low, high) for key, (n, low, high) in in_key_order(rows)],
     )
 
 
@@ -197,5 +198,5 @@ def upsert_kind_breakdown(
         "INSERT INTO kind_breakdown (kind, date, dimension, value, count) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, date, dimension, value) "
         "DO UPDATE SET count = count + excluded.count",
-        [(*key, count) for key, count in per_kind.items()],
+        [(*key, count) for key, count in in_key_order(per_kind)],
     )

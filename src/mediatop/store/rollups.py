@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mediatop.store.histogram import bucket_of
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollup_hourly import (
     counts_by_day,
     ranges_by_day,
@@ -145,6 +146,9 @@ class UsageRollup:
         self.tracked: list[TrackedUse] = []
         self.kinds_touched: dict[int, str] = {}
         self.took_back = False
+        # (before, keys): the view windows older than `before` that resolve_collapse found,
+        # in key order, for prune_windows
+        self.stale_windows: tuple[int, list[tuple[str, int]]] = (0, [])
 
     def add(self, rows: Iterable[UsageRow], kinds: Mapping[int, str]) -> None:
         """Account raw event rows by the rules above: the one way every source's events
@@ -281,19 +285,24 @@ class UsageRollup:
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
         """Apply the 30-minute collapse to pending video/audio/document uses, in time order.
 
-        Reads and writes view_windows in the caller's transaction, then prunes entries
-        older than one window before the newest time seen.
+        Reads and writes view_windows in the caller's transaction, and notes the entries
+        older than one window before the newest time seen, which `prune_windows` deletes
+        after that transaction (in key order: see `mediatop.store.lock_order`).
         """
         if not self.pending:
             return
         self.pending.sort()
         keys = {(p[1], p[2]) for p in self.pending}
+        newest = self.pending[-1][0]
         last_seen: dict[tuple[str, int], int] = {}
+        stale: list[tuple[str, int]] = []
         for session, media_id, last_at in conn.execute(
             "SELECT session_id, media_id, last_at FROM view_windows"
         ):
             if (session, media_id) in keys:
                 last_seen[(session, media_id)] = last_at
+            elif last_at < newest - VIEW_WINDOW_S:
+                stale.append((session, media_id))
         counted = []
         for use in self.pending:
             ts, key = use[0], (use[1], use[2])
@@ -309,15 +318,28 @@ class UsageRollup:
                     continue
             counted.append(use)
         self._count_uses(counted)
-        newest = self.pending[-1][0]
         self.pending = []
+        kept = [(s, m, t) for (s, m), t in in_key_order(last_seen) if t >= newest - VIEW_WINDOW_S]
         conn.executemany(
             "INSERT INTO view_windows (session_id, media_id, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(session_id, media_id) DO UPDATE SET "
             "last_at = max(last_at, excluded.last_at)",
-            [(s, m, t) for (s, m), t in last_seen.items() if t >= newest - VIEW_WINDOW_S],
+            kept,
         )
-        conn.execute("DELETE FROM view_windows WHERE last_at < ?", (newest - VIEW_WINDOW_S,))
+        # the batch's own keys too, when even their newest use is a window old
+        stale += [key for key, t in last_seen.items() if t < newest - VIEW_WINDOW_S]
+        self.stale_windows = (newest - VIEW_WINDOW_S, sorted(stale))
+
+    def prune_windows(self, conn: sqlite3.Connection) -> None:
+        """Delete the view windows `resolve_collapse` found a window old (in the caller's
+        transaction, which should be one of its own: a prune in the batch's transaction
+        would lock view_windows rows in a second pass, out of key order)."""
+        before, stale = self.stale_windows
+        self.stale_windows = (0, [])
+        conn.executemany(
+            "DELETE FROM view_windows WHERE session_id = ? AND media_id = ? AND last_at < ?",
+            [(session, media_id, before) for session, media_id in stale],
+        )
 
     def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
         """Upsert every delta into the rollup tables (caller's transaction).
@@ -343,7 +365,7 @@ class UsageRollup:
             "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = count + excluded.count",
-            [(*key, count) for key, count in breakdown.items()],
+            [(*key, count) for key, count in in_key_order(breakdown)],
         )
         times = times_by_kind(self.uses, kinds)
         upsert_kind_breakdown(conn, breakdown, kinds, times)

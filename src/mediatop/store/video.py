@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mediatop.model import VideoEngagementEvent
+from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import hour_of
 
 BUCKET_S = 10
@@ -132,7 +133,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
     daily: dict[tuple[int, str], list[float]] = {}
     buckets: Counter[tuple[int, int, str]] = Counter()
     saved = []
-    for (video_id, session), batch in grouped.items():
+    for (video_id, session), batch in in_key_order(grouped):
         batch.sort(key=lambda e: e.timestamp)
         old = _load(conn, video_id, session)
         first = batch[0]
@@ -167,13 +168,14 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         "watch_seconds = watch_seconds + excluded.watch_seconds, "
         "buffering_events = buffering_events + excluded.buffering_events, "
         "seeks = seeks + excluded.seeks",
-        [(video_id, day, *values) for (video_id, day), values in daily.items()],
+        [(video_id, day, *values) for (video_id, day), values in in_key_order(daily)],
     )
-    columns = {"dropoffs", "reached", "play", "pause", "seek"}
+    # a tuple, not a set: every writer updates the buckets' columns in one order
+    columns = ("dropoffs", "reached", "play", "pause", "seek")
     for column in columns:
         target = {"play": "plays", "pause": "pauses", "seek": "seeks"}.get(column, column)
         conn.executemany(
             f"INSERT INTO video_buckets (video_id, bucket, {target}) VALUES (?,?,?) "
             f"ON CONFLICT(video_id, bucket) DO UPDATE SET {target} = {target} + excluded.{target}",
-            [(v, b, n) for (v, b, c), n in buckets.items() if c == column and n],
+            [(v, b, n) for (v, b, c), n in in_key_order(buckets) if c == column and n],
         )

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mediatop.config import default_node
 from mediatop.errors import InvalidEvent, UnknownMediaError
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.fields import storable_text
@@ -239,14 +240,20 @@ def store_events(
 
 
 def import_events(
-    conn: sqlite3.Connection, path: Path, *, url_prefixes: tuple[str, ...], source: str = "import"
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    url_prefixes: tuple[str, ...],
+    node: str | None = None,
+    source: str = "import",
 ) -> ImportReport:
     """Load a JSONL file (or .jsonl.gz) of usage and video events, exactly once.
 
     Bad lines are reported with their line number and skipped. Like access logs, the
     file has a checkpoint (found by content) committed with each batch, so importing
-    the same file again adds nothing and an appended file adds only its new lines.
-    Raises NotScannedError, storing nothing, for a store that has never scanned its root.
+    the same file again adds nothing and an appended file adds only its new lines; the
+    checkpoint is `node`'s (by default this host's name), as a log's is. Raises
+    NotScannedError, storing nothing, for a store that has never scanned its root.
     """
     require_scanned(conn)
     resolver = MediaResolver(conn, url_prefixes)
@@ -257,9 +264,10 @@ def import_events(
     st = path.stat()
     gz = is_gzip(path)
     head = read_head(path)
-    found = match_checkpoint(all_checkpoints(conn), path, st, head)
+    node = node or default_node()
+    found = match_checkpoint(all_checkpoints(conn, node), path, st, head)
     if found is None or (not gz and st.st_size < found.offset):
-        found = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
+        found = Checkpoint(None, node, str(path), st.st_dev, st.st_ino, "", 0, 0)
     cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
     first_line = cp.lines
     with open_log(path) as handle:

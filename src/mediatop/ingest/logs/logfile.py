@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from mediatop.config import default_node
 from mediatop.errors import LogFormatMismatchError, LogShrankError
 from mediatop.ingest.logs.batch_writer import advance, write_batch
 from mediatop.ingest.logs.devices import device_of
@@ -83,13 +84,15 @@ class LogIngester:
         conn: sqlite3.Connection,
         batch: LineBatch,
         *,
+        node: str,
         batch_lines: int = DEFAULT_BATCH_LINES,
         on_batch: Callable[[IngestTally], None] | None = None,
     ) -> None:
         self.conn = conn
+        self.node = node  # whose checkpoints these logs resume from
         self.batch = batch
         self.batch_lines = batch_lines
-        self.tally = IngestTally()
+        self.tally = IngestTally(node=node)
         self.on_batch = on_batch
         # Only the logs given at the start are checked against the format: a generation
         # that rotation starts while following may begin with a single odd line.
@@ -125,7 +128,7 @@ class LogIngester:
             self.tally.files.append(name)
         st = path.stat()
         head = read_head(path)
-        checkpoints = all_checkpoints(self.conn)
+        checkpoints = all_checkpoints(self.conn, self.node)
         current = match_checkpoint(checkpoints, path, st, head)
         for cp in checkpoints:
             if cp.log_path == name and cp is not current:
@@ -153,11 +156,11 @@ class LogIngester:
         st = path.stat()
         gz = is_gzip(path)
         head = read_head(path)
-        cp = match_checkpoint(all_checkpoints(self.conn), path, st, head)
+        cp = match_checkpoint(all_checkpoints(self.conn, self.node), path, st, head)
         if cp is not None and not gz and st.st_size < cp.offset:
             cp = None  # truncated and rewritten: a new generation
         if cp is None:
-            cp = Checkpoint(None, str(path), st.st_dev, st.st_ino, "", 0, 0)
+            cp = Checkpoint(None, self.node, str(path), st.st_dev, st.st_ino, "", 0, 0)
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
         if cp.offset == 0 and self.check_new_logs:
             self._check_format(path)
@@ -256,13 +259,16 @@ def ingest_logs(
     paths: Sequence[Path],
     *,
     url_prefixes: tuple[str, ...],
+    node: str | None = None,
     log_format: str | None = None,
     follow: bool = False,
     stop: Callable[[], bool] | None = None,
     batch_lines: int = DEFAULT_BATCH_LINES,
     on_batch: Callable[[IngestTally], None] | None = None,
 ) -> IngestTally:
-    """Ingest access logs into the store (the library call behind `mediatop ingest`).
+    """Ingest access logs into the store (the library call behind `mediatop ingest`), as
+    `node`: the web node that wrote them, whose checkpoints they resume from (by default
+    this host's name, as `mediatop ingest` has it).
 
     Raises NotScannedError for a store that has never scanned its root and
     LogFormatError for an unusable format string (both before anything is stored),
@@ -281,7 +287,9 @@ def ingest_logs(
     with transaction(conn):
         salt = session_salt(conn)
     batch = LineBatch(fmt, UrlMapper(url_prefixes, path_ids(conn)), salt)
-    ingester = LogIngester(conn, batch, batch_lines=batch_lines, on_batch=on_batch)
+    ingester = LogIngester(
+        conn, batch, node=node or default_node(), batch_lines=batch_lines, on_batch=on_batch
+    )
     previous = tune_for_ingest(conn)
     try:
         if follow:

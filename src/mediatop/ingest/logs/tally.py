@@ -10,8 +10,9 @@ from mediatop.ingest.logs.lines import ParsedBatch
 
 @dataclass
 class IngestTally:
-    """Running totals of an ingest (what the CLI summarises)."""
+    """Running totals of an ingest (what the CLI summarises), by one node."""
 
+    node: str = ""
     lines: int = 0
     accepted: int = 0
     bots: int = 0
@@ -40,6 +41,7 @@ class IngestTally:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "node": self.node,
             "files": self.files,
             "linesRead": self.lines,
             "accepted": self.accepted,

@@ -16,9 +16,11 @@ from mediatop.store.files import FILE_COLUMNS, row_to_media_file
 
 @dataclass(frozen=True)
 class LogRead:
-    """One log (generation) as ingest left it: where it was last read from, how far,
-    how many lines were read, accepted and malformed, and when it was last read."""
+    """One log (generation) as ingest left it: the node that reads it, where it was last
+    read from, how far, how many lines were read, accepted and malformed, and when it
+    was last read."""
 
+    node: str
     path: str
     offset: int
     lines: int
@@ -77,11 +79,11 @@ def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:
 
 
 def logs_read(conn: sqlite3.Connection) -> list[LogRead]:
-    """Every log checkpoint, the last read first."""
+    """Every log checkpoint of every node, the last read first."""
     return [
         LogRead(*row)
         for row in conn.execute(
-            "SELECT log_path, offset, lines, accepted, malformed, updated_at "
+            "SELECT node, log_path, offset, lines, accepted, malformed, updated_at "
             "FROM ingest_checkpoints ORDER BY updated_at DESC, id DESC"
         )
     ]

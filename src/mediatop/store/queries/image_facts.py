@@ -15,6 +15,7 @@ from typing import Any
 from mediatop.encode_plan import ImageFacts, max_width_from_sizes
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.images import image_rows, location_widths
+from mediatop.store.queries.media import ids_json
 
 
 def _facts(row: tuple[Any, ...]) -> ImageFacts:
@@ -61,3 +62,22 @@ def image_fact_chunks(
             cached_measurements(conn, wanted),
             max_display_widths(conn, wanted),
         )
+
+
+def ranked_by_requests(
+    conn: sqlite3.Connection, ids: Iterable[int], first_day: str, last_day: str
+) -> list[int]:
+    """Answers: which of these images are still present, the most requested over the days
+    first (then the largest, then by id)?"""
+    # SQLite-only: json_each passes any number of ids as one parameter.
+    wanted = ids_json(ids)
+    rows = conn.execute(
+        "SELECT f.id FROM media_files f LEFT JOIN ("
+        "  SELECT media_id, SUM(requests) AS n FROM media_performance_metrics"
+        "  WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?"
+        "  GROUP BY media_id) m ON m.media_id = f.id "
+        "WHERE f.id IN (SELECT value FROM json_each(?)) AND f.kind = 'image' "
+        "AND f.deleted_at IS NULL ORDER BY COALESCE(m.n, 0) DESC, f.size DESC, f.id",
+        (wanted, first_day, last_day, wanted),
+    )
+    return [media_id for (media_id,) in rows]

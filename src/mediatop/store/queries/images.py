@@ -51,25 +51,6 @@ def present_image_ids(conn: sqlite3.Connection) -> list[int]:
     ]
 
 
-def ranked_by_requests(
-    conn: sqlite3.Connection, ids: Iterable[int], first_day: str, last_day: str
-) -> list[int]:
-    """Answers: which of these images are still present, the most requested over the days
-    first (then the largest, then by id)?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
-    wanted = ids_json(ids)
-    rows = conn.execute(
-        "SELECT f.id FROM media_files f LEFT JOIN ("
-        "  SELECT media_id, SUM(requests) AS n FROM media_performance_metrics"
-        "  WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?"
-        "  GROUP BY media_id) m ON m.media_id = f.id "
-        "WHERE f.id IN (SELECT value FROM json_each(?)) AND f.kind = 'image' "
-        "AND f.deleted_at IS NULL ORDER BY COALESCE(m.n, 0) DESC, f.size DESC, f.id",
-        (wanted, first_day, last_day, wanted),
-    )
-    return [media_id for (media_id,) in rows]
-
-
 def image_rows(
     conn: sqlite3.Connection, ids: Iterable[int] | None = None
 ) -> Iterator[tuple[Any, ...]]:

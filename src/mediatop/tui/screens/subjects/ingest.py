@@ -1,7 +1,7 @@
-"""Ingest: every log read with its checkpoint (where it was read from, how far, lines
-read, accepted and malformed, when), malformed lines per reason, the events recorded
-per source with the time of the last one, and the requests for media the library does
-not have (`mediatop report misses`)."""
+"""Ingest: every log read with its checkpoint (the node that reads it, where it was read
+from, how far, lines read, accepted and malformed, when), malformed lines per reason,
+the events recorded per source with the time of the last one, and the requests for
+media the library does not have (`mediatop report misses`)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class IngestScreen(ListScreen):
             "Logs read",
             "logs",
             (
+                Column("Node", "node", "text", 14),
                 Column("Log", "path", "path"),
                 Column("Read to byte", "offset", "count", 13),
                 Column("Lines", "lines", "count", 10),
