@@ -17,6 +17,9 @@ from mediatop.errors import ConfigError
 
 DEFAULT_URL_PREFIXES = ("/wp-content/uploads/", "/uploads/")
 DEFAULT_UNUSED_DAYS = 90
+# A --db that starts so names a PostgreSQL store (config is a leaf: the store's
+# dialect module says the same).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,19 @@ class Settings:
     # None: a read-only mediatop moves, writes and deletes no file (cleanup, optimise).
     readonly_source: str | None = None
     probe_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    # A PostgreSQL store's URL (--db postgresql://...), or None: the store is the SQLite
+    # file db_path. With a URL, db_path is the root's default store file, whose folder
+    # still holds what is kept on this machine (the cleanup quarantine).
+    db_url: str | None = None
 
     @property
     def readonly(self) -> bool:
         return self.readonly_source is not None
+
+    @property
+    def store(self) -> Path | str:
+        """What opens the store: the PostgreSQL URL, else the SQLite file."""
+        return self.db_url or self.db_path
 
 
 def default_store_folder() -> Path:
@@ -191,7 +203,9 @@ def load_settings(
     root_path = Path(root)
     if not root_path.is_dir():
         raise ConfigError(f"media root {root_path} is not a directory")
-    db_path = Path(merged["db"]).expanduser() if merged.get("db") else default_db_path(root_path)
+    db = str(merged.get("db") or "")
+    db_url = db if db.startswith(SERVER_SCHEMES) else None
+    db_path = Path(db).expanduser() if db and not db_url else default_db_path(root_path)
     try:
         quota_bytes = _quota_bytes(merged.get("quota"))
     except ConfigError as exc:
@@ -212,6 +226,7 @@ def load_settings(
         readonly_source=readonly_source,
         root=root_path,
         db_path=db_path,
+        db_url=db_url,
         quota_bytes=quota_bytes,
         url_prefixes=normalised,
         unused_days=days,

@@ -104,7 +104,7 @@ class LiveLibrary:
 
         with self._writing():
             return rescan_changed(
-                self.settings.db_path, self.settings.root, dirs,
+                self.settings.store, self.settings.root, dirs,
                 on_recorded=on_recorded, cancelled=cancelled,
             )  # fmt: skip
 

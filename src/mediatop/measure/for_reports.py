@@ -76,7 +76,7 @@ def _cache_writer(settings: Settings) -> sqlite3.Connection | None:
     """A writable connection to the report's store, or None when it cannot be written
     (then the report shows what is stored)."""
     try:
-        return connect(settings.db_path)
+        return connect(settings.store)
     except (StoreError, sqlite3.Error, OSError):
         return None
 

@@ -95,7 +95,7 @@ def insert_new(conn: sqlite3.Connection, files: Sequence[NewRow], now: int) -> N
     conn.executemany(
         "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
         "inode, uploaded_at, uploaded_source, probed_at, first_seen) "
-        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? THEN NULL ELSE {now} END,{now})",
+        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? <> 0 THEN NULL ELSE {now} END,{now})",
         map(tuple, files),  # a plain tuple is returned as is; a SeenFile is copied
     )
 
@@ -112,7 +112,7 @@ def update_changed(
     conn.executemany(
         f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
         f"quarantined_at = NULL, "
-        f"probed_at = CASE WHEN ? THEN NULL ELSE {int(now)} END, probe_error = NULL, "
+        f"probed_at = CASE WHEN ? <> 0 THEN NULL ELSE {int(now)} END, probe_error = NULL, "
         f"meta = NULL, content_hash = NULL, phash = NULL, {probe_resets} WHERE id = ?",
         [(f.size, f.mtime_ns, f.inode, f.has_prober, file_id) for file_id, f in files],
     )

@@ -163,11 +163,13 @@ def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], 
     ]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # SQLite-only: INSERT OR REPLACE (PostgreSQL: INSERT ... ON CONFLICT DO UPDATE).
         conn.executemany(
-            "INSERT OR REPLACE INTO savings_cache "
+            "INSERT INTO savings_cache "
             "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "
-            "VALUES (?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (media_id, target) DO UPDATE SET "
+            "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "encoded_size = excluded.encoded_size, error = excluded.error, "
+            "measured_at = excluded.measured_at",
             rows,
         )
     except BaseException:

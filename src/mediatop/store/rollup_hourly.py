@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from mediatop.store.histogram import add_to_bucket
+from mediatop.store.histogram import add_to_bucket, widened_range_sql
 from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
 from mediatop.store.rollups_vector import (
     BOT,
@@ -167,26 +167,26 @@ def _split(slot: str) -> tuple[str, int]:
 
 # The columns after the key are in rollups_vector order: a vector binds as it is.
 _MEDIA_HOURLY_UPSERT = f"""
-INSERT INTO media_hourly (media_id, date, hour, {", ".join(METRIC_COLUMNS)})
+INSERT INTO media_hourly AS stored (media_id, date, hour, {", ".join(METRIC_COLUMNS)})
 VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 3))})
 ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}
 """
 
 _KIND_HOURLY_UPSERT = """
-INSERT INTO kind_hourly (kind, date, hour, requests, bot_requests, views, downloads, clicks,
-  shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
+INSERT INTO kind_hourly AS stored (kind, date, hour, requests, bot_requests, views, downloads,
+  clicks, shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
   client_time_sum_ms, client_time_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 ON CONFLICT(date, hour, kind) DO UPDATE SET
-  requests = requests + excluded.requests,
-  bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views,
-  downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks,
-  shares = shares + excluded.shares, errors = errors + excluded.errors,
-  bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits,
-  cache_misses = cache_misses + excluded.cache_misses,
-  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
-  server_time_count = server_time_count + excluded.server_time_count,
-  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
-  client_time_count = client_time_count + excluded.client_time_count
+  requests = stored.requests + excluded.requests,
+  bot_requests = stored.bot_requests + excluded.bot_requests, views = stored.views + excluded.views,
+  downloads = stored.downloads + excluded.downloads, clicks = stored.clicks + excluded.clicks,
+  shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors,
+  bytes = stored.bytes + excluded.bytes, cache_hits = stored.cache_hits + excluded.cache_hits,
+  cache_misses = stored.cache_misses + excluded.cache_misses,
+  server_time_sum_ms = stored.server_time_sum_ms + excluded.server_time_sum_ms,
+  server_time_count = stored.server_time_count + excluded.server_time_count,
+  client_time_sum_ms = stored.client_time_sum_ms + excluded.client_time_sum_ms,
+  client_time_count = stored.client_time_count + excluded.client_time_count
 """
 
 
@@ -223,19 +223,19 @@ def upsert_hourly(
         scoped = (f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)
         add_to_bucket(buckets, scoped, count, low, high)
     conn.executemany(
-        "INSERT INTO latency_hourly (scope, day, hour, source, bucket, count, min_ms, max_ms) "
+        "INSERT INTO latency_hourly AS stored (scope, day, hour, source, bucket, count, min_ms, "
+        "max_ms) "
         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "
-        "DO UPDATE SET count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
-        "max_ms = max(max_ms, excluded.max_ms)",
+        "DO UPDATE SET count = stored.count + excluded.count, " + widened_range_sql(),
         [
             (scope, *_split(slot), source, b, int(n), low, high)
             for (scope, slot, source, b), (n, low, high) in buckets.items()
         ],
     )
     conn.executemany(
-        "INSERT INTO kind_breakdown_hourly (kind, date, hour, dimension, value, count) "
+        "INSERT INTO kind_breakdown_hourly AS stored (kind, date, hour, dimension, value, count) "
         "VALUES (?,?,?,?,?,?) ON CONFLICT(kind, date, hour, dimension, value) "
-        "DO UPDATE SET count = count + excluded.count",
+        "DO UPDATE SET count = stored.count + excluded.count",
         [
             (kind, *_split(slot), dimension, value, n)
             for (kind, slot, dimension, value), n in kind_breakdown(uses, bots, kinds).items()

@@ -312,9 +312,10 @@ class UsageRollup:
         newest = self.pending[-1][0]
         self.pending = []
         conn.executemany(
-            "INSERT INTO view_windows (session_id, media_id, last_at) VALUES (?, ?, ?) "
+            "INSERT INTO view_windows AS stored (session_id, media_id, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(session_id, media_id) DO UPDATE SET "
-            "last_at = max(last_at, excluded.last_at)",
+            "last_at = CASE WHEN excluded.last_at > stored.last_at THEN excluded.last_at "
+            "ELSE stored.last_at END",
             [(s, m, t) for (s, m), t in last_seen.items() if t >= newest - VIEW_WINDOW_S],
         )
         conn.execute("DELETE FROM view_windows WHERE last_at < ?", (newest - VIEW_WINDOW_S,))
@@ -340,9 +341,9 @@ class UsageRollup:
         upsert_latency(conn, counts_by_day(self.latency), ranges_by_day(self.latency_range), kinds)
         breakdown = self.breakdown_rows()
         conn.executemany(
-            "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
+            "INSERT INTO usage_breakdown AS stored (media_id, date, dimension, value, count) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
-            "DO UPDATE SET count = count + excluded.count",
+            "DO UPDATE SET count = stored.count + excluded.count",
             [(*key, count) for key, count in breakdown.items()],
         )
         times = times_by_kind(self.uses, kinds)
