@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from analytics_types_support import new_store
-from pg_server import PgServer, PgServerError
 from mediatop.config import Settings
 from mediatop.tui.app import MediatopApp
+from pg_server import PgServer, PgServerError
 from tui_fixtures import dashboard_app, scanned_library
 
 

@@ -58,6 +58,12 @@ def default_store_folder() -> Path:
     return user_state_path("mediatop")
 
 
+def _store_location(db: str, root: Path) -> tuple[Path, str | None]:
+    """The store file and, for a PostgreSQL store, its URL (see Settings.db_url)."""
+    db_url = db if db.startswith(SERVER_SCHEMES) else None
+    return (Path(db).expanduser() if db and not db_url else default_db_path(root)), db_url
+
+
 def default_db_path(root: Path) -> Path:
     """One store per media root, in the user's state directory."""
     resolved = root.resolve()
@@ -203,9 +209,7 @@ def load_settings(
     root_path = Path(root)
     if not root_path.is_dir():
         raise ConfigError(f"media root {root_path} is not a directory")
-    db = str(merged.get("db") or "")
-    db_url = db if db.startswith(SERVER_SCHEMES) else None
-    db_path = Path(db).expanduser() if db and not db_url else default_db_path(root_path)
+    db_path, db_url = _store_location(str(merged.get("db") or ""), root_path)
     try:
         quota_bytes = _quota_bytes(merged.get("quota"))
     except ConfigError as exc:

@@ -134,10 +134,7 @@ def connect(path: Path | str, *, readonly: bool = False, lean: bool = False) -> 
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} is a folder; a store is a file (pass --db FILE)")
-    if readonly:
-        _check_readable(path)
-    else:
-        _check_writable(path)
+    _check_readable(path) if readonly else _check_writable(path)
     try:
         if not readonly and not path.parent.is_dir():
             if path.parent != default_store_folder():
