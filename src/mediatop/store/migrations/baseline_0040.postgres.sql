@@ -471,3 +471,7 @@ CREATE INDEX media_files_deleted ON media_files(deleted_at, size)
   WHERE deleted_at IS NOT NULL AND quarantined_at IS NULL;
 
 INSERT INTO library_state (id, generation) VALUES (1, 0);
+
+-- SQLite's TOTAL: the sum as a float, 0.0 over no rows (SUM gives NULL); the store's
+-- statements use it on both backends.
+CREATE AGGREGATE total(double precision) (SFUNC = float8pl, STYPE = double precision, INITCOND = '0');

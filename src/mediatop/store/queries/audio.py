@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from mediatop.store.dialect import json_ids, json_texts
 from mediatop.store.queries.media import ids_json
 
 
@@ -17,7 +18,7 @@ def audio_files(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple
         r[0]: (bytes(r[1]), *r[2:])
         for r in conn.execute(
             "SELECT id, path, size, duration_s, bitrate FROM media_files WHERE kind = 'audio' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            f"AND deleted_at IS NULL AND id IN {json_ids(conn)}",
             (ids_json(ids),),
         )
     }
