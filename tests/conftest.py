@@ -38,9 +38,12 @@ def app(snapshot_library: Settings) -> MediatopApp:
 
 
 @pytest.fixture
-def empty_store(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, Settings]]:
-    """An empty store and settings whose root is tmp_path/media; closed after the test."""
-    conn, settings = new_store(tmp_path)
+def empty_store(tmp_path: Path, store_url: str) -> Iterator[tuple[sqlite3.Connection, Settings]]:
+    """An empty store and settings whose root is tmp_path/media, once on each backend
+    (`store_url`): the analytics tests run against SQLite and PostgreSQL alike. Closed
+    after the test."""
+    server_url = store_url if store_url.startswith("postgresql://") else None
+    conn, settings = new_store(tmp_path, server_url)
     yield conn, settings
     conn.close()
 
@@ -88,8 +91,8 @@ def pg_store_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store the analytics tests run on, once per backend: a SQLite file in
-    tmp_path, then a PostgreSQL database of the test's own."""
+    """The store a test runs on, once per backend (the one parametrised fixture): a
+    SQLite file in tmp_path, then a PostgreSQL database of the test's own."""
     if request.param == "sqlite":
         return str(tmp_path / "store.sqlite3")
     return str(request.getfixturevalue("pg_store_url"))

@@ -75,7 +75,7 @@ def test_the_cli_shows_what_the_measurement_step_did(empty_store, capsys) -> Non
     conn, settings = empty_store
     _two_copies(settings)
     scan(conn, settings.root)
-    args = ["report", "duplicates", str(settings.root), "--db", str(settings.db_path), "--json"]
+    args = ["report", "duplicates", str(settings.root), "--db", str(settings.store), "--json"]
 
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
@@ -120,7 +120,7 @@ def test_the_step_takes_a_read_connection_settings_options_and_the_clock(empty_s
     _two_copies(settings)  # x.txt and y.txt: "dup", 3 bytes each
     save_image(settings.root, "logo.png", photo(64, 48))
     scan(conn, settings.root)
-    reader = connect(settings.db_path, readonly=True)
+    reader = connect(settings.store, readonly=True)
     try:
         hashed = measure_before("duplicates", reader, settings, {"phash": "cached"}, NOW)
         saved = measure_before("images", reader, settings, {"measure": "all"}, NOW)

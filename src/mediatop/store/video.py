@@ -180,6 +180,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         target = {"play": "plays", "pause": "pauses", "seek": "seeks"}.get(column, column)
         conn.executemany(
             f"INSERT INTO video_buckets AS stored (video_id, bucket, {target}) VALUES (?,?,?) "
-            f"ON CONFLICT(video_id, bucket) DO UPDATE SET {target} = stored.{target} + excluded.{target}",
+            f"ON CONFLICT(video_id, bucket) DO UPDATE SET "
+            f"{target} = stored.{target} + excluded.{target}",
             [(v, b, n) for (v, b, c), n in buckets.items() if c == column and n],
         )

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from mediatop.store.dialect import json_ids, json_texts
+from mediatop.store.dialect import json_ids
 from mediatop.store.queries.media import ids_json
 
 

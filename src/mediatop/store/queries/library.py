@@ -158,7 +158,8 @@ def pdf_gaps(conn: sqlite3.Connection) -> tuple[int, int | None, int | None]:
     """(probed PDFs, without a text layer, without a title) among the present files; the
     last two are None when there is no probed PDF."""
     row: tuple[Any, ...] = conn.execute(
-        "SELECT COUNT(*), SUM(CASE WHEN has_text_layer = 0 THEN 1 WHEN has_text_layer IS NOT NULL THEN 0 END), "
+        "SELECT COUNT(*), "
+        "SUM(CASE WHEN has_text_layer = 0 THEN 1 WHEN has_text_layer IS NOT NULL THEN 0 END), "
         "SUM(CASE WHEN title IS NULL OR title = '' THEN 1 ELSE 0 END) "
         "FROM media_files WHERE deleted_at IS NULL AND kind = 'document' "
         "AND probed_at IS NOT NULL AND lower(ext) IN ('.pdf', 'pdf')"
