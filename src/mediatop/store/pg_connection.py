@@ -18,6 +18,7 @@ server then never has to guess a parameter's type (`? IS NULL`).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -96,8 +97,8 @@ def describe(url: str) -> str:
     """The store's URL as a message may show it: user@host:port/database, no password."""
     try:
         parts = conninfo_to_dict(url)
-    except psycopg.Error:
-        return "the PostgreSQL store (a URL that cannot be read)"
+    except psycopg.Error:  # shown as written, but for a password
+        return re.sub(r"^(\w+://[^:/@]*):[^@/]*@", r"\1:***@", url)
     user = f"{parts['user']}@" if parts.get("user") else ""
     port = f":{parts['port']}" if parts.get("port") else ""
     return f"postgresql://{user}{parts.get('host') or 'localhost'}{port}/{parts.get('dbname', '')}"
@@ -159,11 +160,12 @@ def open_server_store(url: str) -> PgConnection:
     """A connection to the PostgreSQL store at `url`; a URL that cannot be read, a server
     that does not answer or that refuses the user become a StoreError saying so."""
     try:
+        conninfo_to_dict(url)  # a URL that cannot be read, told apart from a server's refusal
         raw = psycopg.connect(
             url, autocommit=True, connect_timeout=10, cursor_factory=psycopg.ClientCursor
         )
     except psycopg.ProgrammingError as exc:  # the URL itself
-        raise StoreError(f"cannot read the store URL {url!r}: {first_line(exc)}") from exc
+        raise StoreError(f"cannot read the store URL {describe(url)}: {first_line(exc)}") from exc
     except psycopg.OperationalError as exc:  # down, refused, auth failed, no database
         raise StoreError(f"cannot open {describe(url)}: {first_line(exc)}") from exc
     return PgConnection(raw, url)
