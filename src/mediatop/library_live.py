@@ -164,7 +164,7 @@ class LiveLibrary:
         from mediatop.store.watch import watch_store
 
         try:
-            await watch_store(self.settings.db_path, stop, on_change, readonly=self.readonly)
+            await watch_store(self.settings.store, stop, on_change, readonly=self.readonly)
         except sqlite3.Error as exc:
             raise StoreError(f"store error: {exc}") from exc
 

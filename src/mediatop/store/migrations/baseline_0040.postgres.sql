@@ -475,3 +475,23 @@ INSERT INTO library_state (id, generation) VALUES (1, 0);
 -- SQLite's TOTAL: the sum as a float, 0.0 over no rows (SUM gives NULL); the store's
 -- statements use it on both backends.
 CREATE AGGREGATE total(double precision) (SFUNC = float8pl, STYPE = double precision, INITCOND = '0');
+
+-- Live refresh: a commit that changed any of the store's tables notifies the channel
+-- mediatop_store (once per transaction: PostgreSQL folds equal notifications), which a
+-- dashboard LISTENs on instead of polling SQLite's PRAGMA data_version.
+CREATE FUNCTION mediatop_store_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('mediatop_store', '');
+  RETURN NULL;
+END $$;
+
+DO $$
+DECLARE
+  name text;
+BEGIN
+  FOR name IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION mediatop_store_changed()',
+                   name || '_changed', name);
+  END LOOP;
+END $$;
