@@ -268,3 +268,24 @@ def test_every_report_is_the_same_json_on_sqlite_and_postgres(
     assert on_sqlite["misses "]["mostMissed"][0]["path"] == "missing/gone.jpg"
     for name in on_sqlite:
         assert on_postgres[name] == on_sqlite[name], name
+
+
+def test_a_user_who_may_only_read_gets_reports_and_a_one_line_refusal_to_write(
+    tmp_path: Path, pg_server: PgServer, pg_store_url: str
+) -> None:
+    photo(tmp_path / "a.jpg", 40, 30)
+    assert _mediatop("scan", str(tmp_path), "--db", pg_store_url, "--quiet").returncode == 0
+    database = pg_store_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_store_url, autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS reader")
+        admin.execute("CREATE ROLE reader LOGIN")
+        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    as_reader = pg_server.url(database).replace("mediatop@", "reader@")
+    report = _mediatop("report", "overview", str(tmp_path), "--db", as_reader, "--json")
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["totalFiles"] == 1
+    photo(tmp_path / "b.jpg", 40, 30)  # something for the scan to write
+    scan = _mediatop("scan", str(tmp_path), "--db", as_reader, "--quiet")
+    assert scan.returncode == 1
+    assert "permission denied for table" in scan.stderr
+    assert len(scan.stderr.strip().splitlines()) == 1

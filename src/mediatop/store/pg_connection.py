@@ -118,15 +118,15 @@ class PgConnection:
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor[Any]:
         try:
             return self._raw.execute(postgres_sql(sql), params)
-        except psycopg.OperationalError as exc:
-            raise _lost(self.url, exc) from exc
+        except psycopg.Error as exc:
+            raise _refused(self.url, exc) from exc
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> psycopg.Cursor[Any]:
         cursor = self._raw.cursor()
         try:
             cursor.executemany(postgres_sql(sql), rows)
-        except psycopg.OperationalError as exc:
-            raise _lost(self.url, exc) from exc
+        except psycopg.Error as exc:
+            raise _refused(self.url, exc) from exc
         return cursor
 
     def execute_script(self, sql: str) -> None:
@@ -147,8 +147,10 @@ class PgConnection:
         self._raw.close()
 
 
-def _lost(url: str, exc: psycopg.Error) -> StoreError:
-    return StoreError(f"lost {describe(url)}: {first_line(exc)}")
+def _refused(url: str, exc: psycopg.Error) -> StoreError:
+    """What the server said (a lost connection, a refused write: no privilege, a read-only
+    user), as the one line a face shows."""
+    return StoreError(f"{describe(url)}: {first_line(exc)}")
 
 
 def first_line(exc: BaseException) -> str:
