@@ -284,6 +284,10 @@ def test_a_user_who_may_only_read_gets_reports_and_a_one_line_refusal_to_write(
     report = _mediatop("report", "overview", str(tmp_path), "--db", as_reader, "--json")
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["totalFiles"] == 1
+    # The reports that measure first (hashes, savings) show what is stored instead.
+    for name in ("duplicates", "images"):
+        measuring = _mediatop("report", name, str(tmp_path), "--db", as_reader, "--json")
+        assert measuring.returncode == 0, measuring.stderr
     photo(tmp_path / "b.jpg", 40, 30)  # something for the scan to write
     scan = _mediatop("scan", str(tmp_path), "--db", as_reader, "--quiet")
     assert scan.returncode == 1

@@ -104,8 +104,8 @@ def hashes_for_duplicates(
             if need_content else _NONE
         )  # fmt: skip
         perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else _NONE
-    except sqlite3.Error:
-        return MeasuredNow()  # a store we may read but not write: report what is stored
+    except (sqlite3.Error, StoreError):  # one we may read but not write (a PostgreSQL
+        return MeasuredNow()  # user granted SELECT only): report what is stored
     finally:
         writer.close()
     return MeasuredNow(
@@ -150,8 +150,8 @@ def savings_for_images(
             budget_s=None if limit is None else MEASURE_BUDGET_S,
             now=int(now.timestamp()),
         )  # fmt: skip
-    except sqlite3.Error:
-        return MeasuredNow()  # a store we may read but not write: report what is stored
+    except (sqlite3.Error, StoreError):  # one we may read but not write (a PostgreSQL
+        return MeasuredNow()  # user granted SELECT only): report what is stored
     finally:
         writer.close()
     return MeasuredNow(savings_measured=summary.measured, savings_failed=summary.failed)
