@@ -66,7 +66,9 @@ class PgServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> PgServer:
+    def start(self, **overrides: str) -> PgServer:
+        """initdb, then postgres; `overrides` replace the test settings (a benchmark
+        wants durable commits back, say)."""
         bin_dir = binaries()
         if self._user is not None:
             # postgres may not run as root: the folder becomes the unprivileged user's.
@@ -83,6 +85,7 @@ class PgServer:
             "synchronous_commit": "off",
             "full_page_writes": "off",
             "max_connections": "200",
+            **overrides,
         }
         args = [str(bin_dir / "postgres"), "-D", str(self.data), "-p", str(self.port)]
         for name, value in settings.items():
