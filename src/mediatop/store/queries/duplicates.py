@@ -56,7 +56,6 @@ def hashed_files(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[Any
 def all_time_uses(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: how many requests, views, downloads, clicks and shares has each of these
     files had in all (file_totals)? Files never used are left out."""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, requests + views + downloads + clicks + shares FROM file_totals "
@@ -69,7 +68,6 @@ def all_time_uses(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int
 def location_counts(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: how many usage locations reference each of these files? Files with none
     are left out."""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, COUNT(*) FROM usage_locations "

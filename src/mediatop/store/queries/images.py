@@ -70,7 +70,6 @@ def image_rows(
             "WHERE kind = 'image' AND deleted_at IS NULL ORDER BY id"
         )
     else:
-        # SQLite-only: json_each passes any number of ids as one parameter.
         rows = conn.execute(
             f"SELECT {IMAGE_COLUMNS} FROM media_files WHERE kind = 'image' "
             f"AND deleted_at IS NULL AND id IN {json_ids(conn)} ORDER BY id",
@@ -141,7 +140,6 @@ def location_widths(
     )
     args: tuple[Any, ...] = ()
     if ids is not None:
-        # SQLite-only: json_each passes any number of ids as one parameter.
         sql += f" AND media_id IN {json_ids(conn)}"
         args = (ids_json(ids),)
     return conn.execute(sql, args).fetchall()
@@ -266,7 +264,6 @@ def image_requests(conn: sqlite3.Connection, time_range: TimeRange) -> tuple[flo
     """Answers: how many human image requests did the range hold, and how many of them
     were for WebP/AVIF files? All from kind_daily; the modern ones summed through the
     per-file rollup's (media_id, date) index, for those files only."""
-    # SQLite-only: TOTAL.
     rows, args = in_range(time_range, "kind_daily", "requests", "kind = 'image'")
     total = conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
     rows, args = in_range(
@@ -313,7 +310,6 @@ def location_titles(
     conn: sqlite3.Connection, row_ids: Iterable[int]
 ) -> dict[int, tuple[str | None, str | None]]:
     """Answers: what are the title and URL of these usage location rows?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         row_id: (title, url)
         for row_id, title, url in conn.execute(
@@ -325,7 +321,6 @@ def location_titles(
 
 def featured_places(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: in how many usage locations is each of these files the featured image?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, COUNT(*) FROM usage_locations WHERE usage = 'featured' "
@@ -389,7 +384,6 @@ def unused_size_names(
 
 def paths_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, bytes]:
     """Answers: what is the path of each of these files?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         file_id: bytes(path)
         for file_id, path in conn.execute(

@@ -94,7 +94,6 @@ def requests_by_file(
     With `ids`, only those files are summed, through the (media_id, date) index: far
     cheaper than grouping every file-day row of the range when the ids are few.
     """
-    # SQLite-only: json_each passes any number of ids as one parameter.
     if ids is None:
         rows = conn.execute(
             "SELECT media_id, SUM(requests) FROM media_performance_metrics "
@@ -120,7 +119,6 @@ def uses_by_file(
     Reads file_totals (one row per file) for the `all` range, else sums the given files'
     days through the (media_id, date) index.
     """
-    # SQLite-only: json_each passes any number of ids as one parameter.
     wanted = ids_json(ids)
     if not time_range.is_all:
         sums = sums_in_range(

@@ -175,8 +175,6 @@ def bytes_served_between(
 ) -> dict[int, int]:
     """file id -> bytes served from `first_day` to `last_day` (whole UTC days, daily
     rollup), for the given files with any row."""
-    # SQLite-only: json_each takes the ids as one parameter, any number of them
-    # (PostgreSQL: = ANY of an array).
     return {
         media_id: int(n or 0)
         for media_id, n in conn.execute(

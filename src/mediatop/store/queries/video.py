@@ -155,7 +155,6 @@ def sessions_by(
     without a value are left out."""
     assert column in ("quality", "device", "country")
     where, args = scope.sessions_where(time_range)
-    # SQLite-only: TOTAL.
     return conn.execute(
         f"SELECT {column}, COUNT(*), TOTAL(completed), TOTAL(watch_seconds) FROM video_sessions "
         f"WHERE {where} AND {column} IS NOT NULL AND {column} != '' GROUP BY {column}",
@@ -169,7 +168,6 @@ def sessions_by_file(
     """Answers: per present file of `kind` with player sessions started in the range, how
     many sessions, viewers, seconds played and completions (file id -> those four)?"""
     where, args = Scope(kind=kind).sessions_where(time_range)
-    # SQLite-only: TOTAL.
     return {
         r[0]: (int(r[1]), int(r[2]), float(r[3]), int(r[4]))
         for r in conn.execute(
@@ -185,7 +183,6 @@ def kind_views(conn: sqlite3.Connection, kind: str, time_range: TimeRange) -> in
     """Answers: how many views did the access log count for files of `kind` over the range
     (kind_daily and its hourly twin)?"""
     rows, args = in_range(time_range, "kind_daily", "views", "kind = ?", (kind,))
-    # SQLite-only: TOTAL.
     return int(conn.execute(f"SELECT TOTAL(views) FROM ({rows})", args).fetchone()[0])
 
 
@@ -218,7 +215,6 @@ def video_files(
     conn: sqlite3.Connection, ids: Iterable[int]
 ) -> dict[int, tuple[bytes, int, float | None]]:
     """Answers: what are the path, size and duration of these present videos?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         r[0]: (bytes(r[1]), r[2], r[3])
         for r in conn.execute(
@@ -232,7 +228,6 @@ def video_files(
 def video_totals(conn: sqlite3.Connection) -> tuple[int, float, float]:
     """Answers: how many present videos are there, how long do they play in all
     (seconds) and how many bytes do they hold?"""
-    # SQLite-only: TOTAL.
     count, duration, size = conn.execute(
         "SELECT COUNT(*), TOTAL(duration_s), TOTAL(size) FROM media_files "
         "WHERE kind = 'video' AND deleted_at IS NULL"
