@@ -75,11 +75,12 @@ def test_the_schema_version_is_kept_and_a_newer_store_is_refused(pg_store_url: s
         connect(pg_store_url)
 
 
-def test_placeholders_are_translated_outside_literals_and_quoted_names() -> None:
+def test_placeholders_are_translated_outside_literals_quoted_names_and_comments() -> None:
     sql = "SELECT '?', \"a?\", ?, :name, x::text, 'a%' FROM t WHERE p LIKE '%?%' AND q = ?"
     assert postgres_sql(sql) == (
         "SELECT '?', \"a?\", %s, %(name)s, x::text, 'a%%' FROM t WHERE p LIKE '%%?%%' AND q = %s"
     )
+    assert postgres_sql("SELECT ? -- isn't it?\n, ?") == "SELECT %s -- isn't it?\n, %s"
 
 
 def _mediatop(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -45,8 +45,8 @@ def postgres_sql(sql: str) -> str:
     i, n = 0, len(sql)
     while i < n:
         char = sql[i]
-        if char in "'\"":  # a string literal or a quoted name: copied as it is
-            end = sql.find(char, i + 1)
+        if char in "'\"" or sql.startswith("--", i):  # a literal, a quoted name, a comment
+            end = sql.find("\n" if char == "-" else char, i + 1 if char != "-" else i)
             end = n - 1 if end < 0 else end
             out.append(sql[i : end + 1].replace("%", "%%"))
             i = end + 1
