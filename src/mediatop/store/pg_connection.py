@@ -11,8 +11,8 @@ are: `BEGIN` ... `COMMIT` (from `store.transaction`) makes a transaction.
 
 Values travel as SQLite's do: a numeric (what SUM over a bigint column gives) is read as
 an int when it is whole and a float otherwise, never as a Decimal; a bool is written as
-1 or 0. Parameters are bound on the client (psycopg's ClientCursor): like SQLite, the
-server then never has to guess a parameter's type (`? IS NULL`).
+1 or 0. `execute` binds parameters on the client (psycopg's ClientCursor): like SQLite,
+the server then never has to guess a parameter's type (`? IS NULL`).
 """
 
 from __future__ import annotations
@@ -123,7 +123,11 @@ class PgConnection:
             raise _refused(self.url, exc) from exc
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> psycopg.Cursor[Any]:
-        cursor = self._raw.cursor()
+        # Bound on the server, unlike `execute`: the statement is prepared once and the
+        # rows stream through the pipeline, instead of a text to parse per row (the
+        # rollup upserts of an ingest batch are tens of thousands of rows). Its values go
+        # into columns, which type them.
+        cursor = psycopg.Cursor(self._raw)
         try:
             cursor.executemany(postgres_sql(sql), rows)
         except psycopg.Error as exc:
