@@ -33,6 +33,7 @@ from mediatop.store.rollups_vector import (
     ST_SUM,
     VIEWS,
 )  # fmt: skip
+from mediatop.store.upsert_many import upsert_many
 
 _K = TypeVar("_K")
 # A use as UsageRollup counts it: (file id, hour slot, device, referrer host, country,
@@ -166,11 +167,10 @@ def _split(slot: str) -> tuple[str, int]:
 
 
 # The columns after the key are in rollups_vector order: a vector binds as it is.
-_MEDIA_HOURLY_UPSERT = f"""
-INSERT INTO media_hourly AS stored (media_id, date, hour, {", ".join(METRIC_COLUMNS)})
-VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 3))})
-ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}
-"""
+_MEDIA_HOURLY_HEAD = (
+    f"INSERT INTO media_hourly AS stored (media_id, date, hour, {', '.join(METRIC_COLUMNS)})"
+)
+_MEDIA_HOURLY_TAIL = f"ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}"
 
 _KIND_HOURLY_UPSERT = """
 INSERT INTO kind_hourly AS stored (kind, date, hour, requests, bot_requests, views, downloads,
@@ -203,10 +203,10 @@ def upsert_hourly(
     per file and per kind, latency buckets per kind with the range of durations seen in
     each, breakdowns per kind (`kind_breakdown`).
     """
-    conn.executemany(
-        _MEDIA_HOURLY_UPSERT,
+    upsert_many(
+        conn, _MEDIA_HOURLY_HEAD, len(METRIC_COLUMNS) + 3, _MEDIA_HOURLY_TAIL,
         [(media_id, *_split(slot), *vector) for (media_id, slot), vector in metrics.items()],
-    )
+    )  # fmt: skip
     per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
     conn.executemany(
         _KIND_HOURLY_UPSERT,
@@ -232,9 +232,11 @@ def upsert_hourly(
             for (scope, slot, source, b), (n, low, high) in buckets.items()
         ],
     )
-    conn.executemany(
-        "INSERT INTO kind_breakdown_hourly AS stored (kind, date, hour, dimension, value, count) "
-        "VALUES (?,?,?,?,?,?) ON CONFLICT(kind, date, hour, dimension, value) "
+    upsert_many(
+        conn,
+        "INSERT INTO kind_breakdown_hourly AS stored (kind, date, hour, dimension, value, count)",
+        6,
+        "ON CONFLICT(kind, date, hour, dimension, value) "
         "DO UPDATE SET count = stored.count + excluded.count",
         [
             (kind, *_split(slot), dimension, value, n)

@@ -76,6 +76,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
     WIDTH,
 )  # fmt: skip
+from mediatop.store.upsert_many import upsert_many
 from mediatop.store.usage_row import UsageRow
 
 if TYPE_CHECKING:
@@ -340,9 +341,11 @@ class UsageRollup:
         upsert_kind_daily(conn, daily, kinds)
         upsert_latency(conn, counts_by_day(self.latency), ranges_by_day(self.latency_range), kinds)
         breakdown = self.breakdown_rows()
-        conn.executemany(
-            "INSERT INTO usage_breakdown AS stored (media_id, date, dimension, value, count) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
+        upsert_many(
+            conn,
+            "INSERT INTO usage_breakdown AS stored (media_id, date, dimension, value, count)",
+            5,
+            "ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = stored.count + excluded.count",
             [(*key, count) for key, count in breakdown.items()],
         )
