@@ -31,12 +31,13 @@ NOW_TS = int(NOW.timestamp())
 DAY = 86400
 
 
-def new_store(tmp_path: Path) -> tuple[sqlite3.Connection, Settings]:
-    """An empty store and settings whose root is tmp_path/media."""
+def new_store(tmp_path: Path, server_url: str | None = None) -> tuple[sqlite3.Connection, Settings]:
+    """An empty store and settings whose root is tmp_path/media: a SQLite file in
+    tmp_path, or the PostgreSQL store at `server_url`."""
     root = tmp_path / "media"
     root.mkdir(exist_ok=True)
-    settings = Settings(root=root, db_path=tmp_path / "store.sqlite3")
-    return connect(settings.db_path), settings
+    settings = Settings(root=root, db_path=tmp_path / "store.sqlite3", db_url=server_url)
+    return connect(settings.store), settings
 
 
 def photo(width: int, height: int, seed: int = 1) -> Image.Image:

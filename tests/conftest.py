@@ -10,6 +10,7 @@ real SQLite store, the app from `build_app`.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from analytics_types_support import new_store
 from mediatop.config import Settings
 from mediatop.tui.app import MediatopApp
+from pg_server import PgServer, PgServerError
 from tui_fixtures import dashboard_app, scanned_library
 
 
@@ -36,8 +38,61 @@ def app(snapshot_library: Settings) -> MediatopApp:
 
 
 @pytest.fixture
-def empty_store(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, Settings]]:
-    """An empty store and settings whose root is tmp_path/media; closed after the test."""
-    conn, settings = new_store(tmp_path)
+def empty_store(tmp_path: Path, store_url: str) -> Iterator[tuple[sqlite3.Connection, Settings]]:
+    """An empty store and settings whose root is tmp_path/media, once on each backend
+    (`store_url`): the analytics tests run against SQLite and PostgreSQL alike. Closed
+    after the test."""
+    server_url = store_url if store_url.startswith("postgresql://") else None
+    conn, settings = new_store(tmp_path, server_url)
     yield conn, settings
     conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One real PostgreSQL server for the session (tests/pg_server.py). One that cannot
+    start fails the tests that need it, saying why: they never skip."""
+    try:
+        server = PgServer().start()
+    except PgServerError as exc:
+        pytest.fail(
+            f"the PostgreSQL tests need a server, and it did not start: {exc}", pytrace=False
+        )
+    yield server
+    server.stop()
+
+
+_PG_TEMPLATE = "mediatop_template"
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer) -> str:
+    """A database migrated once into an empty mediatop store, to copy for each test."""
+    from mediatop.store import connect
+
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE DATABASE {_PG_TEMPLATE}")
+    connect(pg_server.url(_PG_TEMPLATE)).close()
+    return _PG_TEMPLATE
+
+
+@pytest.fixture
+def pg_store_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """The URL of a new, empty (migrated) PostgreSQL store of this test's own, a copy of
+    the template database (cheap: no migrations run); dropped after the test."""
+    name = f"mediatop_test_{next(_pg_databases)}"
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_server.url(name)
+    with pg_server.admin() as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store a test runs on, once per backend (the one parametrised fixture): a
+    SQLite file in tmp_path, then a PostgreSQL database of the test's own."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite3")
+    return str(request.getfixturevalue("pg_store_url"))

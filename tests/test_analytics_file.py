@@ -11,8 +11,8 @@ from test_analytics_usage_fixtures import make_store, ref, tracked, ts, view
 
 
 @pytest.fixture
-def store(tmp_path):
-    return make_store(tmp_path)
+def store(tmp_path, store_url):
+    return make_store(tmp_path, store_url=store_url)
 
 
 def test_engagement_rates_by_hand(store):

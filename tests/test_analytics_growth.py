@@ -8,8 +8,8 @@ from mediatop.analytics.library.growth import quota_forecast, storage_growth
 from test_analytics_usage_fixtures import NOW, make_store
 
 
-def test_growth_counts_uploads_and_deletions_per_month_with_running_total(tmp_path):
-    store = make_store(tmp_path)
+def test_growth_counts_uploads_and_deletions_per_month_with_running_total(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     # NOW is 2026-11-20: 10 days ago is 2026-11-10, 40 days ago 2026-10-11.
     store.add("a.jpg", 1000, uploaded_days_ago=40)
     store.add("b.jpg", 500, uploaded_days_ago=10)
@@ -25,8 +25,8 @@ def test_growth_counts_uploads_and_deletions_per_month_with_running_total(tmp_pa
     assert (november.total_files, november.total_bytes) == (3, 1507)
 
 
-def test_growth_for_all_starts_at_the_first_upload(tmp_path):
-    store = make_store(tmp_path)
+def test_growth_for_all_starts_at_the_first_upload(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("old.jpg", 7, uploaded_days_ago=900)
     months = storage_growth(store.ctx("all"))
     first = (NOW - timedelta(days=900)).strftime("%Y-%m")
@@ -35,8 +35,8 @@ def test_growth_for_all_starts_at_the_first_upload(tmp_path):
     assert months[-1].month == "2026-11"
 
 
-def test_forecast_from_steady_daily_uploads(tmp_path):
-    store = make_store(tmp_path)
+def test_forecast_from_steady_daily_uploads(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     # 1,000 bytes uploaded every day for 120 days: the daily totals rise by exactly
     # 1,000 a day, so the slope is 1,000 bytes/day; 1,000,000 - 120,000 left = 880 days.
     for day in range(120):
@@ -48,8 +48,8 @@ def test_forecast_from_steady_daily_uploads(tmp_path):
     assert forecast.quota_reached_on == (NOW + timedelta(days=880)).date()
 
 
-def test_forecast_is_never_when_storage_is_flat(tmp_path):
-    store = make_store(tmp_path)
+def test_forecast_is_never_when_storage_is_flat(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("old.jpg", 5000, uploaded_days_ago=400)
     forecast = quota_forecast(store.ctx(), used_bytes=5000, quota_bytes=10_000)
     assert forecast.status == "never"
@@ -57,8 +57,8 @@ def test_forecast_is_never_when_storage_is_flat(tmp_path):
     assert forecast.bytes_per_day == 0
 
 
-def test_forecast_is_never_when_storage_shrinks(tmp_path):
-    store = make_store(tmp_path)
+def test_forecast_is_never_when_storage_shrinks(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("gone.jpg", 5000, uploaded_days_ago=400, deleted_days_ago=30)
     store.add("kept.jpg", 100, uploaded_days_ago=400)
     forecast = quota_forecast(store.ctx(), used_bytes=100, quota_bytes=10_000)
@@ -66,8 +66,8 @@ def test_forecast_is_never_when_storage_shrinks(tmp_path):
     assert forecast.bytes_per_day < 0
 
 
-def test_forecast_reached_and_no_quota(tmp_path):
-    store = make_store(tmp_path)
+def test_forecast_reached_and_no_quota(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("big.jpg", 5000, uploaded_days_ago=10)
     reached = quota_forecast(store.ctx(), used_bytes=5000, quota_bytes=4000)
     assert (reached.status, reached.quota_reached_on) == ("reached", date(2026, 11, 20))

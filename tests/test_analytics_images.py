@@ -298,6 +298,8 @@ def test_gallery_performance_sums_its_images(empty_store):
     assert gallery.click_through_rate == pytest.approx(25.0)
 
 
+# A file this user cannot write is a SQLite store's condition (a server grants rights).
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_a_store_that_cannot_be_written_reports_what_is_cached(tmp_path, empty_store):
     conn, settings = empty_store
     save_image(settings.root, "p.jpg", photo(64, 48), quality=80)

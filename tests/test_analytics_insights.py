@@ -16,8 +16,8 @@ def _by_topic(report):
     return {i.topic: i for i in report.insights}
 
 
-def test_quota_reached_within_a_month_is_critical(tmp_path):
-    store = make_store(tmp_path, quota=130_000)
+def test_quota_reached_within_a_month_is_critical(tmp_path, store_url):
+    store = make_store(tmp_path, quota=130_000, store_url=store_url)
     for day in range(120):  # 1,000 bytes a day: 120,000 used, 10,000 left -> 10 days
         store.add(f"f{day}.jpg", 1000, uploaded_days_ago=day + 0.01)
     quota = _by_topic(insights_report(store.ctx()))["quota"]
@@ -28,14 +28,14 @@ def test_quota_reached_within_a_month_is_critical(tmp_path):
     assert insights_report(store.ctx()).insights[0].topic == "quota"  # most severe first
 
 
-def test_far_quota_says_nothing(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_far_quota_says_nothing(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     store.add("a.jpg", 1000, uploaded_days_ago=3)
     assert "quota" not in _by_topic(insights_report(store.ctx()))
 
 
-def test_unused_figures(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_unused_figures(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     store.add("lonely.jpg", 5000)
     store.add("old.pdf", 800)
     unused = _by_topic(insights_report(store.ctx()))["unused"]
@@ -50,8 +50,8 @@ def test_unused_figures(tmp_path):
     assert unused.message.startswith("2 files (5.8 kB) look unused")
 
 
-def test_cache_load_and_error_findings(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_cache_load_and_error_findings(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     a = store.add("a.jpg", 1000)
     events = [view(a, 1, server_time_ms=1500.0, cache_status="hit") for _ in range(6)]
     events += [view(a, 1, server_time_ms=1500.0, cache_status="miss") for _ in range(3)]
@@ -66,8 +66,8 @@ def test_cache_load_and_error_findings(tmp_path):
     assert found["errors"].figures["errorRate"] == pytest.approx(10.0)  # 1 of 10 requests
 
 
-def test_library_findings_broken_refs_faststart_and_pdfs(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_library_findings_broken_refs_faststart_and_pdfs(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     store.add("clip.mp4", 9000, probe=ProbeResult(faststart=False))
     store.add("ok.mp4", 9000, probe=ProbeResult(faststart=True))
     store.add("scan.pdf", 100, probe=ProbeResult(has_text_layer=False))
@@ -79,8 +79,8 @@ def test_library_findings_broken_refs_faststart_and_pdfs(tmp_path):
     assert found["documents"].figures == {"pdfs": 2, "withoutText": 1, "withoutTitle": 1}
 
 
-def test_oversized_images_on_the_most_viewed_pages(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_oversized_images_on_the_most_viewed_pages(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     probe = ProbeResult(format="JPEG", width=3000, height=2000, mode="RGB", quality=80)
     big = store.add("big.jpg", 900_000, probe=probe)
     store.add("quiet.jpg", 900_000, probe=probe)
@@ -98,8 +98,8 @@ def test_oversized_images_on_the_most_viewed_pages(tmp_path):
     assert "1 of them are on the 20 most viewed pages" in oversized.message
 
 
-def test_insights_serialise_with_figures(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_insights_serialise_with_figures(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     store.add("lonely.jpg", 5000)
     data = to_jsonable(insights_report(store.ctx()))
     first = data["insights"][0]
@@ -107,8 +107,8 @@ def test_insights_serialise_with_figures(tmp_path):
     assert data["recommendations"][0].startswith(first["message"])
 
 
-def test_low_video_completion(tmp_path):
-    store = make_store(tmp_path, quota=10**12)
+def test_low_video_completion(tmp_path, store_url):
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
     clip = store.add("clip.mp4", 9000)
     events = []
     for n in range(12):  # 12 sessions, 2 watch to the end: 2 / 12 = 16.7 %

@@ -14,8 +14,8 @@ from test_analytics_usage_fixtures import make_store, view
 
 
 @pytest.fixture
-def served(tmp_path):
-    s = make_store(tmp_path)
+def served(tmp_path, store_url):
+    s = make_store(tmp_path, store_url=store_url)
     ids = {
         "a": s.add("a.jpg", 1000),
         "b": s.add("b.jpg", 2000),
@@ -70,8 +70,8 @@ def test_load_time_percentiles_come_from_the_histogram(served):
     assert overall.type == "all" and overall.server.samples == 29 and overall.client.samples == 2
 
 
-def test_percentiles_of_one_file_by_hand(tmp_path):
-    store = make_store(tmp_path)
+def test_percentiles_of_one_file_by_hand(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     file_id = store.add("a.jpg", 1000)
     times = [10.0] * 18 + [100.0, 1000.0]
     store.events([view(file_id, 1, server_time_ms=ms) for ms in times])
@@ -91,8 +91,8 @@ def test_cache_hit_rate_needs_evidence(served):
     assert (uncached.id, uncached.misses, uncached.hits) == (str(ids["a"]), 5, 15)
 
 
-def test_no_cache_evidence_is_none_not_zero(tmp_path):
-    store = make_store(tmp_path)
+def test_no_cache_evidence_is_none_not_zero(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     file_id = store.add("a.jpg", 1000)
     store.events([view(file_id, 1, server_time_ms=5.0)])
     report = performance_report(store.ctx())
@@ -145,8 +145,8 @@ def test_dashboard_performance_averages(served):
     assert (nothing.average_server_time_ms, nothing.average_client_time_ms) == (None, None)
 
 
-def test_compression_savings_measured_beside_original_else_estimated(tmp_path):
-    store = make_store(tmp_path)
+def test_compression_savings_measured_beside_original_else_estimated(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("photo.webp", 700)  # no JPEG beside it: 700 / 0.70 = 1000 -> 300 saved
     store.add("pic.webp", 500)
     store.add("pic.jpg", 2000)  # measured: 2000 - 500 = 1500 saved

@@ -11,9 +11,9 @@ from test_analytics_usage_fixtures import make_store, ref, tracked, view
 
 
 @pytest.fixture
-def library(tmp_path):
+def library(tmp_path, store_url):
     """A library whose access log covers every day of the last 91 (logo.png daily)."""
-    s = make_store(tmp_path)
+    s = make_store(tmp_path, store_url=store_url)
     ids = {
         "logo": s.add("logo.png", 100),
         "hero": s.add("hero.jpg", 1000),
@@ -123,8 +123,8 @@ def test_short_unused_window_uses_recent_last_use_for_medium_risk(library):
     assert str(ids["new"]) in found  # 10 days old is old enough for a 5-day window
 
 
-def test_without_logs_or_references_confidence_is_low_and_risk_medium(tmp_path):
-    store = make_store(tmp_path)
+def test_without_logs_or_references_confidence_is_low_and_risk_medium(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     lonely = store.add("lonely.jpg", 5000)
     (candidate,) = unused_candidates(store.ctx())
     assert candidate.id == str(lonely)
@@ -133,8 +133,8 @@ def test_without_logs_or_references_confidence_is_low_and_risk_medium(tmp_path):
     assert any("no access log" in e for e in candidate.evidence)
 
 
-def test_referenced_file_without_log_coverage_is_not_a_candidate(tmp_path):
-    store = make_store(tmp_path)
+def test_referenced_file_without_log_coverage_is_not_a_candidate(tmp_path, store_url):
+    store = make_store(tmp_path, store_url=store_url)
     store.add("used.jpg", 5000)
     store.refs(ref("used.jpg", "1"))
     assert unused_candidates(store.ctx()) == []

@@ -39,7 +39,7 @@ class Store:
     settings: Settings
 
     def __post_init__(self) -> None:
-        self.conn = connect(self.settings.db_path)
+        self.conn = connect(self.settings.store)
 
     def add(
         self,
@@ -112,10 +112,15 @@ class Store:
         )
 
 
-def make_store(tmp_path: Path, quota: int | None = None) -> Store:
+def make_store(tmp_path: Path, quota: int | None = None, store_url: str | None = None) -> Store:
+    """A store for the root tmp_path/media: a SQLite file in tmp_path, or the PostgreSQL
+    store when `store_url` (the `store_url` fixture's value) names one."""
     root = tmp_path / "media"
     root.mkdir(parents=True, exist_ok=True)
-    settings = Settings(root=root, db_path=tmp_path / "store.sqlite3", quota_bytes=quota)
+    server = store_url if store_url and store_url.startswith("postgresql://") else None
+    settings = Settings(
+        root=root, db_path=tmp_path / "store.sqlite3", quota_bytes=quota, db_url=server
+    )
     return Store(root, settings)
 
 

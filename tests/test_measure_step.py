@@ -76,7 +76,7 @@ def test_the_cli_shows_what_the_measurement_step_did(empty_store, capsys) -> Non
     conn, settings = empty_store
     _two_copies(settings)
     scan(conn, settings.root)
-    args = ["report", "duplicates", str(settings.root), "--db", str(settings.db_path), "--json"]
+    args = ["report", "duplicates", str(settings.root), "--db", str(settings.store), "--json"]
 
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
@@ -121,7 +121,7 @@ def test_the_step_takes_a_read_connection_settings_options_and_the_clock(empty_s
     _two_copies(settings)  # x.txt and y.txt: "dup", 3 bytes each
     save_image(settings.root, "logo.png", photo(64, 48))
     scan(conn, settings.root)
-    reader = connect(settings.db_path, readonly=True)
+    reader = connect(settings.store, readonly=True)
     try:
         hashed = measure_before("duplicates", reader, settings, {"phash": "cached"}, NOW)
         saved = measure_before("images", reader, settings, {"measure": "all"}, NOW)
@@ -155,7 +155,7 @@ def test_each_run_measures_the_most_requested_left_and_new_images_join(empty_sto
     usage(conn, views(ids["b.png"], 3) + views(ids["c.png"], 2))  # b 3 views, c 2, a none
 
     def measure_one() -> MeasuredNow:
-        reader = connect(settings.db_path, readonly=True)
+        reader = connect(settings.store, readonly=True)
         try:
             return measure_before("images", reader, settings, {"measure": "1"}, EVENTS_NOW)
         finally:

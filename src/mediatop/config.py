@@ -20,6 +20,10 @@ DEFAULT_URL_PREFIXES = ("/wp-content/uploads/", "/uploads/")
 DEFAULT_UNUSED_DAYS = 90
 T = TypeVar("T")
 
+# A --db that starts so names a PostgreSQL store (config is a leaf: the store's
+# dialect module says the same).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -38,10 +42,19 @@ class Settings:
     # The web node whose logs this run ingests: a log's checkpoint belongs to a node and
     # the log, so nodes that share a store never resume each other's logs.
     node: str = field(default_factory=lambda: default_node())
+    # A PostgreSQL store's URL (--db postgresql://...), or None: the store is the SQLite
+    # file db_path. With a URL, db_path is the root's default store file, whose folder
+    # still holds what is kept on this machine (the cleanup quarantine).
+    db_url: str | None = None
 
     @property
     def readonly(self) -> bool:
         return self.readonly_source is not None
+
+    @property
+    def store(self) -> Path | str:
+        """What opens the store: the PostgreSQL URL, else the SQLite file."""
+        return self.db_url or self.db_path
 
 
 def default_store_folder() -> Path:
@@ -72,6 +85,12 @@ def node_name(value: Any) -> str:
     if any(not char.isprintable() for char in value):
         raise ConfigError(f"a node name must not hold control characters: {value!r}")
     return value
+
+
+def _store_location(db: str, root: Path) -> tuple[Path, str | None]:
+    """The store file and, for a PostgreSQL store, its URL (see Settings.db_url)."""
+    db_url = db if db.startswith(SERVER_SCHEMES) else None
+    return (Path(db).expanduser() if db and not db_url else default_db_path(root)), db_url
 
 
 def default_db_path(root: Path) -> Path:
@@ -230,7 +249,7 @@ def load_settings(
     root_path = Path(root)
     if not root_path.is_dir():
         raise ConfigError(f"media root {root_path} is not a directory")
-    db_path = Path(merged["db"]).expanduser() if merged.get("db") else default_db_path(root_path)
+    db_path, db_url = _store_location(str(merged.get("db") or ""), root_path)
 
     def checked(key: str, parse: Callable[[Any], T], default: Any = None) -> T:
         """`key`'s merged value through `parse`; its ConfigError names the value's source."""
@@ -252,6 +271,7 @@ def load_settings(
         readonly_source=readonly_source,
         root=root_path,
         db_path=db_path,
+        db_url=db_url,
         quota_bytes=quota_bytes,
         url_prefixes=normalised,
         unused_days=days,

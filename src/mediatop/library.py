@@ -92,7 +92,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         cls,
         root: Path,
         *,
-        db: Path | None = None,
+        db: Path | str | None = None,
         quota: str | None = None,
         url_prefixes: Sequence[str] | None = None,
         unused_days: int | None = None,
@@ -120,11 +120,14 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         """Why this process cannot write the store, or None when it can."""
         from mediatop.store import write_problem
 
+        if self.settings.db_url is not None:
+            return None  # the server grants or refuses writes: a refusal is a StoreError
         return write_problem(self.settings.db_path)
 
     def has_store(self) -> bool:
-        """Whether the store file exists (nothing is created to find out)."""
-        return self.settings.db_path.is_file()
+        """Whether the store file exists (nothing is created to find out); a PostgreSQL
+        store is taken to exist (opening it says otherwise)."""
+        return self.settings.db_url is not None or self.settings.db_path.is_file()
 
     # -- sources -----------------------------------------------------------------
 
@@ -302,7 +305,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
             raise MediatopError("the library is closed")
         from mediatop.store import connect
 
-        return connect(self.settings.db_path, readonly=readonly, lean=self.lean)
+        return connect(self.settings.store, readonly=readonly, lean=self.lean)
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:

@@ -45,7 +45,7 @@ class EventRecorder:
         from mediatop.store import connect
 
         self.settings = settings
-        self._conn = connect(settings.db_path)
+        self._conn = connect(settings.store)
         try:
             require_scanned(self._conn)
             self._resolver = self._load()
@@ -120,7 +120,7 @@ class EventsLibrary:
         from mediatop.store.files import get_file, get_file_by_path
 
         found: MediaFile | None = None
-        conn = connect(self.settings.db_path, readonly=True)
+        conn = connect(self.settings.store, readonly=True)
         try:
             if ref.isdigit():
                 # int() refuses over 4,300 digits; no id has more than 19

@@ -104,7 +104,7 @@ class LiveLibrary:
 
         with self._writing():
             return rescan_changed(
-                self.settings.db_path, self.settings.root, dirs,
+                self.settings.store, self.settings.root, dirs,
                 on_recorded=on_recorded, cancelled=cancelled,
             )  # fmt: skip
 
@@ -164,7 +164,7 @@ class LiveLibrary:
         from mediatop.store.watch import watch_store
 
         try:
-            await watch_store(self.settings.db_path, stop, on_change, readonly=self.readonly)
+            await watch_store(self.settings.store, stop, on_change, readonly=self.readonly)
         except sqlite3.Error as exc:
             raise StoreError(f"store error: {exc}") from exc
 

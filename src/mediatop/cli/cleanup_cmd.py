@@ -102,7 +102,9 @@ def register_apply(commands: Any, kind: str) -> None:
         "move journalled; files changed since the plan are skipped, with the reason.",
     )  # fmt: skip
     apply.add_argument("plan", metavar="PLAN", type=Path, help="the plan file")
-    apply.add_argument("--db", type=Path, help="the store file (default: one per root)")
+    apply.add_argument(
+        "--db", help="the store: a file, or postgresql://USER@HOST/DB (default: a file per root)"
+    )
     apply.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
     apply.add_argument("--json", action="store_true", help="the result as JSON")
     text.add_readonly(apply)

@@ -22,7 +22,9 @@ class Subcommands(Protocol):
 
 def add_root_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("root", metavar="ROOT", type=Path, help="the media folder")
-    parser.add_argument("--db", type=Path, help="the store file (default: one per root)")
+    parser.add_argument(
+        "--db", help="the store: a file, or postgresql://USER@HOST/DB (default: a file per root)"
+    )
     parser.add_argument("--quota", help="storage quota, e.g. 10GB (default: the disk's size)")
     parser.add_argument(
         "--url-prefix",

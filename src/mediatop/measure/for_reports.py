@@ -80,7 +80,7 @@ def _cache_writer(settings: Settings) -> sqlite3.Connection | None:
     """A writable connection to the report's store, or None when it cannot be written
     (then the report shows what is stored)."""
     try:
-        return connect(settings.db_path)
+        return connect(settings.store)
     except (StoreError, sqlite3.Error, OSError):
         return None
 
@@ -108,8 +108,8 @@ def hashes_for_duplicates(
             if need_content else _NONE
         )  # fmt: skip
         perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else _NONE
-    except sqlite3.Error:
-        return MeasuredNow()  # a store we may read but not write: report what is stored
+    except (sqlite3.Error, StoreError):  # one we may read but not write (a PostgreSQL
+        return MeasuredNow()  # user granted SELECT only): report what is stored
     finally:
         writer.close()
     return MeasuredNow(
@@ -205,8 +205,8 @@ def savings_for_images(
             budget_s=None if limit is None else MEASURE_BUDGET_S,
             now=int(now.timestamp()),
         )  # fmt: skip
-    except sqlite3.Error:
-        return MeasuredNow()  # a store we may read but not write: report what is stored
+    except (sqlite3.Error, StoreError):  # one we may read but not write (a PostgreSQL
+        return MeasuredNow()  # user granted SELECT only): report what is stored
     finally:
         writer.close()
     return MeasuredNow(savings_measured=summary.measured, savings_failed=summary.failed)

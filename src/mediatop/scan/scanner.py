@@ -23,6 +23,7 @@ from mediatop.scan.walk_forked import map_directories
 from mediatop.store import database_file, scan_state
 from mediatop.store import files as file_store
 from mediatop.store.connection import STORE_FILE_SUFFIXES
+from mediatop.store.dialect import is_postgres
 
 # A walk's progress is told at its first directory, then at most this often (a big
 # tree lists thousands of directories a second); its whole count follows as the
@@ -233,6 +234,8 @@ def _apply_listings(
 def store_files(conn: sqlite3.Connection, root: Path) -> frozenset[bytes]:
     """The store's own files (database, WAL, shared memory, journal) relative to `root`
     when the store lies inside it: a scan leaves them out, they are never media."""
+    if is_postgres(conn):  # a server's files are never under the root
+        return frozenset()
     database = database_file(conn)
     inside = inside_root(database, root) if database else None
     if inside is None:

@@ -79,7 +79,7 @@ def changed_dirs(root: Path, paths: Iterable[str]) -> set[bytes]:
 
 
 def rescan_changed(
-    db_path: Path,
+    db_path: Path | str,
     root: Path,
     dirs: Iterable[bytes] | None,
     *,

@@ -42,7 +42,7 @@ def all_checkpoints(conn: sqlite3.Connection, node: str) -> list[Checkpoint]:
     return [
         Checkpoint(*row)
         for row in conn.execute(
-            "SELECT id, node, log_path, device, inode, fingerprint, fingerprint_len, offset, "
+            'SELECT id, node, log_path, device, inode, fingerprint, fingerprint_len, "offset", '
             "lines, accepted, malformed FROM ingest_checkpoints WHERE node = ?",
             (node,),
         )
@@ -64,14 +64,15 @@ def save_checkpoint(conn: sqlite3.Connection, cp: Checkpoint, now: int) -> int:
     if cp.id is None:
         cursor = conn.execute(
             "INSERT INTO ingest_checkpoints (node, log_path, device, inode, fingerprint, "
-            "fingerprint_len, offset, lines, accepted, malformed, updated_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            'fingerprint_len, "offset", lines, accepted, malformed, updated_at) '
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             values,
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
     conn.execute(
         "UPDATE ingest_checkpoints SET node = ?, log_path = ?, device = ?, inode = ?, "
-        "fingerprint = ?, fingerprint_len = ?, offset = ?, lines = ?, accepted = ?, malformed = ?, "
+        'fingerprint = ?, fingerprint_len = ?, "offset" = ?, lines = ?, accepted = ?, '
+        "malformed = ?, "
         "updated_at = ? WHERE id = ?",
         (*values, cp.id),
     )
@@ -89,8 +90,8 @@ def add_rejects(
         kept = json.loads(row[0]) if row else []
         kept = (kept + [s[:2000] for s in samples.get(reason, ())])[:MAX_SAMPLES]
         conn.execute(
-            "INSERT INTO ingest_rejects (reason, count, samples) VALUES (?, ?, ?) "
-            "ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count, "
+            "INSERT INTO ingest_rejects AS stored (reason, count, samples) VALUES (?, ?, ?) "
+            "ON CONFLICT(reason) DO UPDATE SET count = stored.count + excluded.count, "
             "samples = excluded.samples",
             (reason, count, json.dumps(kept)),
         )
@@ -117,13 +118,14 @@ def add_misses(
             daily_status[(path, slot[:10])] = last_status[(path, slot)]
     counters = "human_not_found, bot_not_found, human_served, bot_served"
     added = (
-        "human_not_found = human_not_found + excluded.human_not_found, "
-        "bot_not_found = bot_not_found + excluded.bot_not_found, "
-        "human_served = human_served + excluded.human_served, "
-        "bot_served = bot_served + excluded.bot_served, last_status = excluded.last_status"
+        "human_not_found = stored.human_not_found + excluded.human_not_found, "
+        "bot_not_found = stored.bot_not_found + excluded.bot_not_found, "
+        "human_served = stored.human_served + excluded.human_served, "
+        "bot_served = stored.bot_served + excluded.bot_served, last_status = excluded.last_status"
     )
     conn.executemany(
-        f"INSERT INTO media_misses (path, date, {counters}, last_status) VALUES (?,?,?,?,?,?,?) "
+        f"INSERT INTO media_misses AS stored (path, date, {counters}, "
+        f"last_status) VALUES (?,?,?,?,?,?,?) "
         f"ON CONFLICT(path, date) DO UPDATE SET {added}",
         [
             (path, day, *counts, daily_status.get((path, day)))
@@ -131,7 +133,7 @@ def add_misses(
         ],
     )
     conn.executemany(
-        f"INSERT INTO misses_hourly (path, date, hour, {counters}, last_status) "
+        f"INSERT INTO misses_hourly AS stored (path, date, hour, {counters}, last_status) "
         f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
         [
             (path, slot[:10], int(slot[11:13]), *counts, last_status.get((path, slot)))
@@ -146,7 +148,7 @@ def session_salt(conn: sqlite3.Connection) -> bytes:
     if row:
         return bytes.fromhex(row[0])
     conn.execute(
-        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('session_salt', ?)",
+        "INSERT INTO store_meta (key, value) VALUES ('session_salt', ?) ON CONFLICT DO NOTHING",
         (secrets.token_hex(16),),
     )
     row = conn.execute("SELECT value FROM store_meta WHERE key = 'session_salt'").fetchone()

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mediatop.store.connection import transaction
+from mediatop.store.dialect import is_postgres
 from mediatop.store.library_facts import library_changed
 
 
@@ -22,7 +23,8 @@ def sync_every_commit(conn: sqlite3.Connection) -> None:
     """Make each commit of `conn` reach the disk before it returns (SQLite's FULL sync):
     after a power cut, the journal still names every move that may have been made."""
     # SQLite-only: PRAGMA synchronous (PostgreSQL commits durably by default).
-    conn.execute("PRAGMA synchronous = FULL")
+    if not is_postgres(conn):
+        conn.execute("PRAGMA synchronous = FULL")
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,14 @@ def journal_intents(
             cursor = conn.execute(
                 "INSERT INTO cleanup_journal (batch_id, action, root, media_id, original_path, "
                 "quarantine_path, size, mtime_ns, inode, reason, written_path, written_size, "
-                "written_hash, moved_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'moving')",
+                "written_hash, moved_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'moving') "
+                "RETURNING id",
                 (intent.batch_id, intent.action, intent.root, intent.media_id,
                  intent.original_path, intent.quarantine_path, intent.size, intent.mtime_ns,
                  intent.inode, intent.reason, intent.written_path, intent.written_size,
                  intent.written_hash, now),
             )  # fmt: skip
-            ids.append(int(cursor.lastrowid or 0))
+            ids.append(int(cursor.fetchone()[0]))
     return ids
 
 

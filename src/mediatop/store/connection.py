@@ -9,37 +9,26 @@ or folder at fault, and opened by readers without writing anything.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mediatop.config import default_node, default_store_folder
 from mediatop.errors import StoreCorruptError, StoreError, StoreReadOnlyError, StoreTooNewError
 from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
+from mediatop.store.dialect import is_postgres, is_server_url
+from mediatop.store.migration_files import SCHEMA_VERSION, SQLITE_MIGRATIONS
 
 if TYPE_CHECKING:
     import aiosqlite
 
 BUSY_TIMEOUT_MS = 30_000
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 # SQLite's primary result codes for a file that is not a sound database.
 _NOT_A_DATABASE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
-
-
-def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("mediatop.store") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
 
 
 # SQLite's default build caps a mapping at about 2 GiB; the first 2 GiB of a larger
@@ -48,8 +37,7 @@ READ_MMAP_BYTES = 2**31
 # A lean reader's page cache (negative: KiB, as PRAGMA cache_size takes it).
 LEAN_CACHE_KIB = -8192
 
-MIGRATIONS = _migrations()
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+MIGRATIONS = SQLITE_MIGRATIONS
 
 
 # The page size of a new store (SQLite-only; an existing store keeps its own). Larger
@@ -154,13 +142,12 @@ def connect(path: Path | str, *, readonly: bool = False, lean: bool = False) -> 
     stays open (the dashboard) would otherwise hold every page its reads touched, some
     400 MB of a 10M-event store, as its own memory.
     """
+    if is_server_url(path):
+        return _connect_server(str(path), readonly=readonly)
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} is a folder; a store is a file (pass --db FILE)")
-    if readonly:
-        _check_readable(path)
-    else:
-        _check_writable(path)
+    _check_readable(path) if readonly else _check_writable(path)
     try:
         if not readonly and not path.parent.is_dir():
             if path.parent != default_store_folder():
@@ -202,6 +189,15 @@ def connect(path: Path | str, *, readonly: bool = False, lean: bool = False) -> 
         conn.close()
         raise
     return conn
+
+
+def _connect_server(url: str, *, readonly: bool) -> sqlite3.Connection:
+    """A PostgreSQL store's connection (store.pg_connection), created and migrated."""
+    from mediatop.store.pg_migrations import open_migrated
+
+    # Typed as the SQLite connection the store's modules take: it offers the subset of
+    # it they use, and they branch on store.dialect where the SQL differs.
+    return cast("sqlite3.Connection", open_migrated(url, readonly=readonly))
 
 
 def _refusal(path: Path, exc: sqlite3.DatabaseError, readonly: bool) -> StoreError:
@@ -261,7 +257,10 @@ def _check_readable(path: Path) -> None:
 
 
 def database_file(conn: sqlite3.Connection) -> str:
-    """The file behind `conn`'s main database ('' for an in-memory store)."""
+    """The file behind `conn`'s main database ('' for an in-memory store); a PostgreSQL
+    store's URL, which `connect` opens again."""
+    if is_postgres(conn):
+        return str(getattr(conn, "url", ""))
     return str(conn.execute("PRAGMA database_list").fetchone()[2])
 
 

@@ -20,6 +20,7 @@ from operator import itemgetter
 
 from mediatop.model import UsageEvent, VideoEngagementEvent
 from mediatop.store.connection import transaction
+from mediatop.store.dialect import is_postgres
 from mediatop.store.rollups import UsageRollup
 from mediatop.store.usage_row import (
     REQUEST_WIDTH,
@@ -92,6 +93,12 @@ def record_usage_rows(
     first REQUEST_WIDTH are bound."""
     width = len(USAGE_COLUMNS) if optional_fields else REQUEST_WIDTH
     bound = itemgetter(slice(0, width))  # a whole row is the row itself, not a copy
+    if is_postgres(conn):  # COPY, PostgreSQL's bulk load
+        from mediatop.store.pg_connection import copy_rows
+
+        copy_rows(conn, "media_usage_events", USAGE_COLUMNS[:width], map(bound, rows))
+        rollup.flush(conn, kinds, int(time.time()))
+        return
     grouped = len(rows) - len(rows) % ROWS_PER_INSERT
     if grouped:
         flat = list(chain.from_iterable(map(bound, rows[:grouped])))

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from mediatop.kinds import Kind
 from mediatop.model import MediaFile, ProbeResult
 from mediatop.store import deferred_indexes
+from mediatop.store.dialect import dialect
 from mediatop.store.library_facts import library_changed
 
 _PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
@@ -95,7 +96,7 @@ def insert_new(conn: sqlite3.Connection, files: Sequence[NewRow], now: int) -> N
     conn.executemany(
         "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
         "inode, uploaded_at, uploaded_source, probed_at, first_seen) "
-        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? THEN NULL ELSE {now} END,{now})",
+        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? <> 0 THEN NULL ELSE {now} END,{now})",
         map(tuple, files),  # a plain tuple is returned as is; a SeenFile is copied
     )
 
@@ -112,7 +113,7 @@ def update_changed(
     conn.executemany(
         f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
         f"quarantined_at = NULL, "
-        f"probed_at = CASE WHEN ? THEN NULL ELSE {int(now)} END, probe_error = NULL, "
+        f"probed_at = CASE WHEN ? <> 0 THEN NULL ELSE {int(now)} END, probe_error = NULL, "
         f"meta = NULL, content_hash = NULL, phash = NULL, {probe_resets} WHERE id = ?",
         [(f.size, f.mtime_ns, f.inode, f.has_prober, file_id) for file_id, f in files],
     )
@@ -229,6 +230,13 @@ _INDEX_SELECT = (
 )
 
 
+# A path without a slash (a file at the root), in each dialect (paths are bytes).
+_NO_SLASH = {
+    "sqlite": "instr(path, X'2F') = 0",
+    "postgres": "position(decode('2f', 'hex') IN path) = 0",
+}
+
+
 def _index(rows: Iterable[tuple[Any, ...]]) -> dict[bytes, IndexEntry]:
     return {
         bytes(path): IndexEntry(id_, size, mtime, bool(deleted), bool(probed))
@@ -257,6 +265,6 @@ def load_index_in_dirs(
         if rel_dir:
             below = load_index_under(conn, [rel_dir])
         else:  # the root: paths without a slash
-            below = _index(conn.execute(_INDEX_SELECT + "instr(path, X'2F') = 0"))
+            below = _index(conn.execute(_INDEX_SELECT + _NO_SLASH[dialect(conn)]))
         found.update((p, e) for p, e in below.items() if os.path.dirname(p) == rel_dir)
     return found

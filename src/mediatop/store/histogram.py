@@ -128,3 +128,15 @@ def add_to_bucket(
         row[0] += count
         row[1] = min(row[1], low)
         row[2] = max(row[2], high)
+
+
+def widened_range_sql() -> str:
+    """An upsert's SET list that widens a bucket's stored range (min_ms, max_ms) by the
+    row being added, an unknown (NULL) bound staying unknown, as SQLite's two-argument
+    min/max keep it; written as CASE, which both backends speak alike."""
+    return (
+        "min_ms = CASE WHEN stored.min_ms IS NULL OR excluded.min_ms IS NULL THEN NULL "
+        "WHEN excluded.min_ms < stored.min_ms THEN excluded.min_ms ELSE stored.min_ms END, "
+        "max_ms = CASE WHEN stored.max_ms IS NULL OR excluded.max_ms IS NULL THEN NULL "
+        "WHEN excluded.max_ms > stored.max_ms THEN excluded.max_ms ELSE stored.max_ms END"
+    )

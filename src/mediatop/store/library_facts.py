@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mediatop.store.connection import database_file
+from mediatop.store.dialect import is_server_url
 
 
 def library_changed(conn: sqlite3.Connection) -> None:
@@ -41,19 +42,44 @@ def save_fact(database: Path | str, name: str, generation: int, value: str) -> b
     computed while the library changed under it is saved against the older generation,
     which is already stale, so it is never read. False when it was not kept.
     """
+    if is_server_url(database):
+        return _save_on_server(str(database), name, generation, value)
     try:
         uri = f"{Path(database).resolve().as_uri()}?mode=rw"  # never creates a file
         conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
     except sqlite3.Error:
         return False
     try:
-        conn.execute(
-            "INSERT INTO library_facts (name, generation, value) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, "
-            "value = excluded.value WHERE excluded.generation >= library_facts.generation",
-            (name, generation, value),
-        )
+        conn.execute(_SAVE_FACT, (name, generation, value))
     except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return True
+
+
+_SAVE_FACT = (
+    "INSERT INTO library_facts (name, generation, value) VALUES (?, ?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, "
+    "value = excluded.value WHERE excluded.generation >= library_facts.generation"
+)
+
+
+def _save_on_server(url: str, name: str, generation: int, value: str) -> bool:
+    """`save_fact` on a PostgreSQL store: a row another writer holds is not waited for."""
+    import psycopg
+
+    from mediatop.errors import StoreError
+    from mediatop.store.pg_connection import open_server_store
+
+    try:
+        conn = open_server_store(url)
+    except StoreError:
+        return False
+    try:
+        conn.execute("SET lock_timeout = 1")  # ms: never wait, as SQLite's timeout=0
+        conn.execute(_SAVE_FACT, (name, generation, value))
+    except (psycopg.Error, StoreError):  # the fact is simply not kept
         return False
     finally:
         conn.close()

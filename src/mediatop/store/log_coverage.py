@@ -35,13 +35,15 @@ TrackedUse = tuple[int, int, str, str, str, str, str | None, str, int, int, int 
 _UseKey = tuple[int, int, str, str, str, str, str]
 
 _ADD_UNCOVERED = (
-    "INSERT INTO uncovered_uses (hour, media_id, event_type, device, referrer_host, country, "
+    "INSERT INTO uncovered_uses AS stored (hour, media_id, event_type, device, referrer_host, "
+    "country, "
     "user_type, kind, uses, requests, bytes, errors, not_modified) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT(hour, media_id, event_type, device, referrer_host, country, user_type) "
-    "DO UPDATE SET uses = uses + excluded.uses, requests = requests + excluded.requests, "
-    "bytes = bytes + excluded.bytes, errors = errors + excluded.errors, "
-    "not_modified = not_modified + excluded.not_modified"
+    "DO UPDATE SET uses = stored.uses + excluded.uses, "
+    "requests = stored.requests + excluded.requests, "
+    "bytes = stored.bytes + excluded.bytes, errors = stored.errors + excluded.errors, "
+    "not_modified = stored.not_modified + excluded.not_modified"
 )
 
 

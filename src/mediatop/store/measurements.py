@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mediatop.store.dialect import distinct_from, indexed_by, json_ids
 from mediatop.store.library_facts import library_changed
 
 
@@ -62,13 +63,13 @@ def size_collision_ids(conn: sqlite3.Connection) -> list[int]:
 
 def stale_content_hashes(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[int, bytes]]:
     """(id, path) of the given present files whose content hash is missing or outdated."""
-    # SQLite-only: json_each expands the id list (PostgreSQL: = ANY(?) over an array).
+    differs = distinct_from(conn)  # hashed_* may be NULL
     return [
         (file_id, bytes(path))
         for file_id, path in conn.execute(
             "SELECT id, path FROM media_files WHERE deleted_at IS NULL "
-            "AND id IN (SELECT value FROM json_each(?)) AND (content_hash IS NULL "
-            "OR hashed_size IS NOT size OR hashed_mtime_ns IS NOT mtime_ns) ORDER BY id",
+            f"AND id IN {json_ids(conn)} AND (content_hash IS NULL "
+            f"OR hashed_size {differs} size OR hashed_mtime_ns {differs} mtime_ns) ORDER BY id",
             (_ids_json(ids),),
         )
     ]
@@ -84,25 +85,29 @@ def save_content_hashes(conn: sqlite3.Connection, rows: list[tuple[str, int, int
     )
 
 
-# SQLite-only: INDEXED BY. phash is not in the (kind, format, ...) index, so reading the
+# INDEXED BY (SQLite): phash is not in the (kind, format, ...) index, so reading the
 # rows in its order would jump around the table; the kind index reads them in table order.
 _PHASH_PENDING = (
-    "FROM media_files INDEXED BY media_files_kind WHERE kind = 'image' AND deleted_at IS NULL "
+    "FROM media_files{indexed} WHERE kind = 'image' AND deleted_at IS NULL "
     "AND phash IS NULL AND probe_error IS NULL AND format IS NOT NULL "
     "AND format NOT IN ('SVG', 'ICO')"
 )
 
 
+def _phash_pending(conn: sqlite3.Connection) -> str:
+    return _PHASH_PENDING.format(indexed=indexed_by(conn, "media_files_kind"))
+
+
 def count_phash_candidates(conn: sqlite3.Connection) -> int:
     """How many present raster images have no perceptual hash yet."""
-    return int(conn.execute(f"SELECT count(*) {_PHASH_PENDING}").fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) {_phash_pending(conn)}").fetchone()[0])
 
 
 def phash_candidates(conn: sqlite3.Connection) -> list[tuple[int, bytes]]:
     """(id, path) of present raster images that have no perceptual hash yet."""
     return [
         (file_id, bytes(path))
-        for file_id, path in conn.execute(f"SELECT id, path {_PHASH_PENDING} ORDER BY id")
+        for file_id, path in conn.execute(f"SELECT id, path {_phash_pending(conn)} ORDER BY id")
     ]
 
 
@@ -133,8 +138,7 @@ def cached_measurements(
     )
     args: tuple[Any, ...] = ()
     if ids is not None:
-        # SQLite-only: json_each expands the id list (PostgreSQL: = ANY(?) over an array).
-        sql += " AND c.media_id IN (SELECT value FROM json_each(?))"
+        sql += f" AND c.media_id IN {json_ids(conn)}"
         args = (_ids_json(ids),)
     found: dict[int, dict[str, Measurement]] = {}
     for media_id, target, *rest in conn.execute(sql, args):
@@ -163,11 +167,13 @@ def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], 
     ]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # SQLite-only: INSERT OR REPLACE (PostgreSQL: INSERT ... ON CONFLICT DO UPDATE).
         conn.executemany(
-            "INSERT OR REPLACE INTO savings_cache "
+            "INSERT INTO savings_cache "
             "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "
-            "VALUES (?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (media_id, target) DO UPDATE SET "
+            "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "encoded_size = excluded.encoded_size, error = excluded.error, "
+            "measured_at = excluded.measured_at",
             rows,
         )
     except BaseException:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from mediatop.store.histogram import add_to_bucket
+from mediatop.store.histogram import add_to_bucket, widened_range_sql
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollup_upserts import METRIC_COLUMNS, added
 from mediatop.store.rollups_vector import (
@@ -34,6 +34,7 @@ from mediatop.store.rollups_vector import (
     ST_SUM,
     VIEWS,
 )  # fmt: skip
+from mediatop.store.upsert_many import upsert_many
 
 _K = TypeVar("_K")
 # A use as UsageRollup counts it: (file id, hour slot, device, referrer host, country,
@@ -167,27 +168,26 @@ def _split(slot: str) -> tuple[str, int]:
 
 
 # The columns after the key are in rollups_vector order: a vector binds as it is.
-_MEDIA_HOURLY_UPSERT = f"""
-INSERT INTO media_hourly (media_id, date, hour, {", ".join(METRIC_COLUMNS)})
-VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 3))})
-ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}
-"""
+_MEDIA_HOURLY_HEAD = (
+    f"INSERT INTO media_hourly AS stored (media_id, date, hour, {', '.join(METRIC_COLUMNS)})"
+)
+_MEDIA_HOURLY_TAIL = f"ON CONFLICT(date, hour, media_id) DO UPDATE SET {added(METRIC_COLUMNS)}"
 
 _KIND_HOURLY_UPSERT = """
-INSERT INTO kind_hourly (kind, date, hour, requests, bot_requests, views, downloads, clicks,
-  shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
+INSERT INTO kind_hourly AS stored (kind, date, hour, requests, bot_requests, views, downloads,
+  clicks, shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, server_time_count,
   client_time_sum_ms, client_time_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 ON CONFLICT(date, hour, kind) DO UPDATE SET
-  requests = requests + excluded.requests,
-  bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views,
-  downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks,
-  shares = shares + excluded.shares, errors = errors + excluded.errors,
-  bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits,
-  cache_misses = cache_misses + excluded.cache_misses,
-  server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms,
-  server_time_count = server_time_count + excluded.server_time_count,
-  client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms,
-  client_time_count = client_time_count + excluded.client_time_count
+  requests = stored.requests + excluded.requests,
+  bot_requests = stored.bot_requests + excluded.bot_requests, views = stored.views + excluded.views,
+  downloads = stored.downloads + excluded.downloads, clicks = stored.clicks + excluded.clicks,
+  shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors,
+  bytes = stored.bytes + excluded.bytes, cache_hits = stored.cache_hits + excluded.cache_hits,
+  cache_misses = stored.cache_misses + excluded.cache_misses,
+  server_time_sum_ms = stored.server_time_sum_ms + excluded.server_time_sum_ms,
+  server_time_count = stored.server_time_count + excluded.server_time_count,
+  client_time_sum_ms = stored.client_time_sum_ms + excluded.client_time_sum_ms,
+  client_time_count = stored.client_time_count + excluded.client_time_count
 """
 
 
@@ -204,10 +204,10 @@ def upsert_hourly(
     per file and per kind, latency buckets per kind with the range of durations seen in
     each, breakdowns per kind (`kind_breakdown`).
     """
-    conn.executemany(
-        _MEDIA_HOURLY_UPSERT,
+    upsert_many(
+        conn, _MEDIA_HOURLY_HEAD, len(METRIC_COLUMNS) + 3, _MEDIA_HOURLY_TAIL,
         [(media_id, *_split(slot), *vector) for (media_id, slot), vector in in_key_order(metrics)],
-    )
+    )  # fmt: skip
     per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
     conn.executemany(
         _KIND_HOURLY_UPSERT,
@@ -224,19 +224,21 @@ def upsert_hourly(
         scoped = (f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)
         add_to_bucket(buckets, scoped, count, low, high)
     conn.executemany(
-        "INSERT INTO latency_hourly (scope, day, hour, source, bucket, count, min_ms, max_ms) "
+        "INSERT INTO latency_hourly AS stored (scope, day, hour, source, bucket, count, min_ms, "
+        "max_ms) "
         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "
-        "DO UPDATE SET count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
-        "max_ms = max(max_ms, excluded.max_ms)",
+        "DO UPDATE SET count = stored.count + excluded.count, " + widened_range_sql(),
         [
             (scope, *_split(slot), source, b, int(n), low, high)
             for (scope, slot, source, b), (n, low, high) in in_key_order(buckets)
         ],
     )
-    conn.executemany(
-        "INSERT INTO kind_breakdown_hourly (kind, date, hour, dimension, value, count) "
-        "VALUES (?,?,?,?,?,?) ON CONFLICT(kind, date, hour, dimension, value) "
-        "DO UPDATE SET count = count + excluded.count",
+    upsert_many(
+        conn,
+        "INSERT INTO kind_breakdown_hourly AS stored (kind, date, hour, dimension, value, count)",
+        6,
+        "ON CONFLICT(kind, date, hour, dimension, value) "
+        "DO UPDATE SET count = stored.count + excluded.count",
         [
             (kind, *_split(slot), dimension, value, n)
             for (kind, slot, dimension, value), n in in_key_order(kind_breakdown(uses, bots, kinds))

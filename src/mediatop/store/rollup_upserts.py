@@ -1,6 +1,6 @@
 """The SQL that adds one batch's rollup deltas to the rollup tables.
 
-Every statement is an upsert (`INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x`)
+Every statement is an upsert (`INSERT ... ON CONFLICT DO UPDATE SET x = stored.x + excluded.x`)
 run with executemany over the batch's aggregated keys, in the caller's transaction.
 `mediatop.store.rollups` decides what counts; this module only writes it.
 """
@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 
-from mediatop.store.histogram import add_to_bucket
+from mediatop.store.histogram import add_to_bucket, widened_range_sql
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups_vector import (
     BOT,
@@ -53,24 +53,24 @@ METRIC_COLUMNS = (
 
 def added(columns: tuple[str, ...]) -> str:
     """An upsert's SET list that adds each of `columns` to the stored value."""
-    return ", ".join(f"{column} = {column} + excluded.{column}" for column in columns)
+    return ", ".join(f"{column} = stored.{column} + excluded.{column}" for column in columns)
 
 
 _METRICS_UPSERT = f"""
-INSERT INTO media_performance_metrics (
+INSERT INTO media_performance_metrics AS stored (
   media_id, date, created_at, {", ".join(METRIC_COLUMNS)},
   load_time_avg, cache_hit_rate, error_rate
 ) VALUES ({", ".join("?" * (len(METRIC_COLUMNS) + 6))})
 ON CONFLICT(media_id, date) DO UPDATE SET {added(METRIC_COLUMNS)},
-  load_time_avg = CASE WHEN server_time_count + excluded.server_time_count > 0
-    THEN CAST(round((server_time_sum_ms + excluded.server_time_sum_ms)
-      / (server_time_count + excluded.server_time_count)) AS INTEGER) END,
-  cache_hit_rate = CASE WHEN cache_hits + excluded.cache_hits
-      + cache_misses + excluded.cache_misses > 0
-    THEN 100.0 * (cache_hits + excluded.cache_hits) / (cache_hits + excluded.cache_hits
-      + cache_misses + excluded.cache_misses) END,
-  error_rate = CASE WHEN requests + excluded.requests > 0
-    THEN 100.0 * (errors + excluded.errors) / (requests + excluded.requests) END
+  load_time_avg = CASE WHEN stored.server_time_count + excluded.server_time_count > 0
+    THEN CAST(round((stored.server_time_sum_ms + excluded.server_time_sum_ms)
+      / (stored.server_time_count + excluded.server_time_count)) AS INTEGER) END,
+  cache_hit_rate = CASE WHEN stored.cache_hits + excluded.cache_hits
+      + stored.cache_misses + excluded.cache_misses > 0
+    THEN 100.0 * (stored.cache_hits + excluded.cache_hits) / (stored.cache_hits
+      + excluded.cache_hits + stored.cache_misses + excluded.cache_misses) END,
+  error_rate = CASE WHEN stored.requests + excluded.requests > 0
+    THEN 100.0 * (stored.errors + excluded.errors) / (stored.requests + excluded.requests) END
 """
 
 
@@ -105,17 +105,21 @@ def upsert_totals(
         for index in range(WIDTH):
             total[index] += vector[index]
     conn.executemany(
-        "INSERT INTO file_totals (media_id, requests, bot_requests, views, downloads, clicks, "
+        "INSERT INTO file_totals AS stored (media_id, requests, bot_requests, views, downloads, "
+        "clicks, "
         "shares, errors, bytes, first_used, last_used) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-        "ON CONFLICT(media_id) DO UPDATE SET requests = requests + excluded.requests, "
-        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
-        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
-        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
-        "bytes = bytes + excluded.bytes, "
-        "first_used = CASE WHEN first_used IS NULL OR excluded.first_used < first_used "
-        "THEN excluded.first_used ELSE first_used END, "
-        "last_used = CASE WHEN last_used IS NULL OR excluded.last_used > last_used "
-        "THEN excluded.last_used ELSE last_used END",
+        "ON CONFLICT(media_id) DO UPDATE SET requests = stored.requests + excluded.requests, "
+        "bot_requests = stored.bot_requests + excluded.bot_requests, "
+        "views = stored.views + excluded.views, "
+        "downloads = stored.downloads + excluded.downloads, "
+        "clicks = stored.clicks + excluded.clicks, "
+        "shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors, "
+        "bytes = stored.bytes + excluded.bytes, "
+        "first_used = CASE WHEN stored.first_used IS NULL "
+        "OR excluded.first_used < stored.first_used "
+        "THEN excluded.first_used ELSE stored.first_used END, "
+        "last_used = CASE WHEN stored.last_used IS NULL OR excluded.last_used > stored.last_used "
+        "THEN excluded.last_used ELSE stored.last_used END",
         [
             (media_id, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], first_used.get(media_id), last_used.get(media_id))
@@ -136,20 +140,24 @@ def upsert_kind_daily(
         for index in range(WIDTH):
             total[index] += vector[index]
     conn.executemany(
-        "INSERT INTO kind_daily (kind, date, requests, bot_requests, views, downloads, clicks, "
+        "INSERT INTO kind_daily AS stored (kind, date, requests, bot_requests, views, downloads, "
+        "clicks, "
         "shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, "
         "server_time_count, client_time_sum_ms, client_time_count) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(kind, date) DO UPDATE SET "
-        "requests = requests + excluded.requests, "
-        "bot_requests = bot_requests + excluded.bot_requests, views = views + excluded.views, "
-        "downloads = downloads + excluded.downloads, clicks = clicks + excluded.clicks, "
-        "shares = shares + excluded.shares, errors = errors + excluded.errors, "
-        "bytes = bytes + excluded.bytes, cache_hits = cache_hits + excluded.cache_hits, "
-        "cache_misses = cache_misses + excluded.cache_misses, "
-        "server_time_sum_ms = server_time_sum_ms + excluded.server_time_sum_ms, "
-        "server_time_count = server_time_count + excluded.server_time_count, "
-        "client_time_sum_ms = client_time_sum_ms + excluded.client_time_sum_ms, "
-        "client_time_count = client_time_count + excluded.client_time_count",
+        "requests = stored.requests + excluded.requests, "
+        "bot_requests = stored.bot_requests + excluded.bot_requests, "
+        "views = stored.views + excluded.views, "
+        "downloads = stored.downloads + excluded.downloads, "
+        "clicks = stored.clicks + excluded.clicks, "
+        "shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors, "
+        "bytes = stored.bytes + excluded.bytes, "
+        "cache_hits = stored.cache_hits + excluded.cache_hits, "
+        "cache_misses = stored.cache_misses + excluded.cache_misses, "
+        "server_time_sum_ms = stored.server_time_sum_ms + excluded.server_time_sum_ms, "
+        "server_time_count = stored.server_time_count + excluded.server_time_count, "
+        "client_time_sum_ms = stored.client_time_sum_ms + excluded.client_time_sum_ms, "
+        "client_time_count = stored.client_time_count + excluded.client_time_count",
         [
             (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
@@ -174,10 +182,10 @@ def upsert_latency(
                         (f"file:{media_id}", "", source, bucket)):  # fmt: skip
             add_to_bucket(rows, row_key, count, low, high)
     conn.executemany(
-        "INSERT INTO latency_histogram (scope, day, source, bucket, count, min_ms, max_ms) "
+        "INSERT INTO latency_histogram AS stored (scope, day, source, bucket, count, min_ms, "
+        "max_ms) "
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
-        "count = count + excluded.count, min_ms = min(min_ms, excluded.min_ms), "
-        "max_ms = max(max_ms, excluded.max_ms)",
+        "count = stored.count + excluded.count, " + widened_range_sql(),
         [(*key, int(n), low, high) for key, (n, low, high) in in_key_order(rows)],
     )
 
@@ -195,8 +203,8 @@ def upsert_kind_breakdown(
     for (media_id, day, dimension, value), count in rows.items():
         per_kind[(kinds.get(media_id, "other"), day, dimension, value)] += count
     conn.executemany(
-        "INSERT INTO kind_breakdown (kind, date, dimension, value, count) "
+        "INSERT INTO kind_breakdown AS stored (kind, date, dimension, value, count) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, date, dimension, value) "
-        "DO UPDATE SET count = count + excluded.count",
+        "DO UPDATE SET count = stored.count + excluded.count",
         [(*key, count) for key, count in in_key_order(per_kind)],
     )

@@ -77,6 +77,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
     WIDTH,
 )  # fmt: skip
+from mediatop.store.upsert_many import upsert_many
 from mediatop.store.usage_row import UsageRow
 
 if TYPE_CHECKING:
@@ -321,9 +322,10 @@ class UsageRollup:
         self.pending = []
         kept = [(s, m, t) for (s, m), t in in_key_order(last_seen) if t >= newest - VIEW_WINDOW_S]
         conn.executemany(
-            "INSERT INTO view_windows (session_id, media_id, last_at) VALUES (?, ?, ?) "
+            "INSERT INTO view_windows AS stored (session_id, media_id, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(session_id, media_id) DO UPDATE SET "
-            "last_at = max(last_at, excluded.last_at)",
+            "last_at = CASE WHEN excluded.last_at > stored.last_at THEN excluded.last_at "
+            "ELSE stored.last_at END",
             kept,
         )
         # the batch's own keys too, when even their newest use is a window old
@@ -361,10 +363,12 @@ class UsageRollup:
         upsert_kind_daily(conn, daily, kinds)
         upsert_latency(conn, counts_by_day(self.latency), ranges_by_day(self.latency_range), kinds)
         breakdown = self.breakdown_rows()
-        conn.executemany(
-            "INSERT INTO usage_breakdown (media_id, date, dimension, value, count) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(media_id, date, dimension, value) "
-            "DO UPDATE SET count = count + excluded.count",
+        upsert_many(
+            conn,
+            "INSERT INTO usage_breakdown AS stored (media_id, date, dimension, value, count)",
+            5,
+            "ON CONFLICT(media_id, date, dimension, value) "
+            "DO UPDATE SET count = stored.count + excluded.count",
             [(*key, count) for key, count in in_key_order(breakdown)],
         )
         times = times_by_kind(self.uses, kinds)

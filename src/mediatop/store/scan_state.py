@@ -42,5 +42,7 @@ def initial_scan_done(conn: sqlite3.Connection) -> bool:
 
 def mark_initial_scan_done(conn: sqlite3.Connection, now: int) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('initial_scan_done', ?)", (str(now),)
+        "INSERT INTO store_meta (key, value) VALUES ('initial_scan_done', ?) "
+        "ON CONFLICT DO NOTHING",
+        (str(now),),
     )

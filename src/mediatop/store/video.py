@@ -36,6 +36,10 @@ _SESSION_COLUMNS = (
     "last_event_type, watch_seconds, completed, seeks, buffering_events, quality, device, "
     "country, user_id"
 )
+# A session saved again replaces its stored row (as INSERT OR REPLACE would).
+_SESSION_REPLACED = ", ".join(
+    f"{column} = excluded.{column}" for column in _SESSION_COLUMNS.split(", ")
+)
 
 
 @dataclass
@@ -157,17 +161,19 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         _count_position_moves(buckets, video_id, old, state)
         saved.append((video_id, session, *vars(state).values()))
     conn.executemany(
-        f"INSERT OR REPLACE INTO video_sessions (video_id, session_id, {_SESSION_COLUMNS}) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO video_sessions (video_id, session_id, {_SESSION_COLUMNS}) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        f"ON CONFLICT (video_id, session_id) DO UPDATE SET {_SESSION_REPLACED}",
         saved,
     )
     conn.executemany(
-        "INSERT INTO video_daily (video_id, date, plays, completions, watch_seconds, "
+        "INSERT INTO video_daily AS stored (video_id, date, plays, completions, watch_seconds, "
         "buffering_events, seeks) VALUES (?,?,?,?,?,?,?) ON CONFLICT(video_id, date) DO UPDATE "
-        "SET plays = plays + excluded.plays, completions = completions + excluded.completions, "
-        "watch_seconds = watch_seconds + excluded.watch_seconds, "
-        "buffering_events = buffering_events + excluded.buffering_events, "
-        "seeks = seeks + excluded.seeks",
+        "SET plays = stored.plays + excluded.plays, "
+        "completions = stored.completions + excluded.completions, "
+        "watch_seconds = stored.watch_seconds + excluded.watch_seconds, "
+        "buffering_events = stored.buffering_events + excluded.buffering_events, "
+        "seeks = stored.seeks + excluded.seeks",
         [(video_id, day, *values) for (video_id, day), values in in_key_order(daily)],
     )
     # a tuple, not a set: every writer updates the buckets' columns in one order
@@ -175,7 +181,8 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
     for column in columns:
         target = {"play": "plays", "pause": "pauses", "seek": "seeks"}.get(column, column)
         conn.executemany(
-            f"INSERT INTO video_buckets (video_id, bucket, {target}) VALUES (?,?,?) "
-            f"ON CONFLICT(video_id, bucket) DO UPDATE SET {target} = {target} + excluded.{target}",
+            f"INSERT INTO video_buckets AS stored (video_id, bucket, {target}) VALUES (?,?,?) "
+            f"ON CONFLICT(video_id, bucket) DO UPDATE SET "
+            f"{target} = stored.{target} + excluded.{target}",
             [(v, b, n) for (v, b, c), n in in_key_order(buckets) if c == column and n],
         )

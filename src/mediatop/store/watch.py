@@ -1,7 +1,10 @@
 """Telling a face that the store changed: another connection has committed to it.
 
 Headless: `watch_store` calls back with a `StoreChanged` value, and the face (the
-dashboard today) turns it into a message of its own.
+dashboard today) turns it into a message of its own. A SQLite store is polled (PRAGMA
+data_version); a PostgreSQL store notifies: every commit that changes a table sends
+a notification on the channel `mediatop_store` (a trigger of its baseline schema),
+and the watcher LISTENs on it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class StoreChanged:
 
 
 async def watch_store(
-    db_path: Path,
+    db_path: Path | str,
     stop: asyncio.Event,
     on_change: Callable[[StoreChanged], object],
     interval: float = STORE_POLL_SECONDS,
@@ -42,7 +45,11 @@ async def watch_store(
     `readonly` watches a store this process cannot write through a read-only connection.
     """
     from mediatop.store.connection import connect_async
+    from mediatop.store.dialect import is_server_url
 
+    if is_server_url(db_path):
+        await _listen(str(db_path), stop, on_change, interval)
+        return
     conn = await connect_async(db_path, readonly=readonly)
     try:
         last = await data_version(conn)
@@ -56,10 +63,39 @@ async def watch_store(
         await conn.close()
 
 
+CHANNEL = "mediatop_store"
+
+
+async def _listen(
+    url: str, stop: asyncio.Event, on_change: Callable[[StoreChanged], object], interval: float
+) -> None:
+    """Call `on_change` for each notification on CHANNEL (numbered: the counter stands
+    for data_version), looking at `stop` at least every `interval` seconds."""
+    import psycopg
+
+    from mediatop.errors import StoreError
+    from mediatop.store.pg_connection import describe, first_line
+
+    try:
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot watch {describe(url)}: {first_line(exc)}") from exc
+    changes = 0
+    try:
+        await conn.execute(f"LISTEN {CHANNEL}")
+        while not stop.is_set():
+            async for _ in conn.notifies(timeout=interval, stop_after=1):
+                changes += 1
+                on_change(StoreChanged(changes))
+    except psycopg.Error as exc:
+        raise StoreError(f"lost {describe(url)}: {first_line(exc)}") from exc
+    finally:
+        await conn.close()
+
+
 async def data_version(conn: aiosqlite.Connection) -> int:
     """A number that changes whenever a connection other than `conn` commits."""
-    # SQLite-only: PRAGMA data_version. A server database would send a notice instead
-    # (LISTEN/NOTIFY in PostgreSQL).
+    # SQLite-only: PRAGMA data_version (a PostgreSQL store notifies instead: `_listen`).
     cursor = await conn.execute("PRAGMA data_version")
     row = await cursor.fetchone()
     await cursor.close()

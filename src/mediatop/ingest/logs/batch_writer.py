@@ -52,7 +52,7 @@ def write_batch(conn: sqlite3.Connection, cp: Checkpoint, batch: ParsedBatch) ->
     return replace(cp, id=new_id)
 
 
-def open_ingest_connection(path: Path) -> sqlite3.Connection:
+def open_ingest_connection(path: Path | str) -> sqlite3.Connection:
     """A store connection for a worker process, set up as `ingest_logs` sets its own."""
     conn = connect(path)
     tune_for_ingest(conn)

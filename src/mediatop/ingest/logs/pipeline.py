@@ -100,7 +100,12 @@ class ChunkWriters:
     """Forked workers that parse and write one log's chunks in order."""
 
     def __init__(
-        self, batch: LineBatch, db_path: Path, start: Checkpoint, log_fd: int | None, workers: int
+        self,
+        batch: LineBatch,
+        db_path: Path | str,
+        start: Checkpoint,
+        log_fd: int | None,
+        workers: int,
     ) -> None:
         self.batch = batch
         self.db_path = db_path
@@ -125,7 +130,7 @@ class ChunkWriters:
 
 
 def _write_chunks(
-    batch: LineBatch, db_path: Path, log_fd: int | None, chunks: Iterator[Chunk], turn: Turn
+    batch: LineBatch, db_path: Path | str, log_fd: int | None, chunks: Iterator[Chunk], turn: Turn
 ) -> Iterator[ChunkDone]:
     """A worker's life: parse and write the chunks handed to it, through one connection."""
     conn = open_ingest_connection(db_path)

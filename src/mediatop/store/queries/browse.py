@@ -83,7 +83,7 @@ def logs_read(conn: sqlite3.Connection) -> list[LogRead]:
     return [
         LogRead(*row)
         for row in conn.execute(
-            "SELECT node, log_path, offset, lines, accepted, malformed, updated_at "
+            'SELECT node, log_path, "offset", lines, accepted, malformed, updated_at '
             "FROM ingest_checkpoints ORDER BY updated_at DESC, id DESC"
         )
     ]

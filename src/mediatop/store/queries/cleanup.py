@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mediatop.store.dialect import json_ids
+
 _JOURNAL_COLUMNS = (
     "id, batch_id, action, state, root, media_id, original_path, quarantine_path, size, "
     "mtime_ns, inode, written_path, written_size, written_hash, moved_at"
@@ -78,9 +80,9 @@ def quarantined_plans(conn: sqlite3.Connection) -> list[tuple[str, str, int, int
 
 # Answers: for each file, the references to it and to its group (the original with its
 # generated sizes), and the last person's request of it and of any member of its group.
-# SQLite-only: json_each expands the id list (PostgreSQL: = ANY(?) over an array).
+# {ids}: the id list, one JSON parameter (store.dialect.json_ids).
 _ACTIVITY_SQL = """
-WITH wanted AS (SELECT value AS id FROM json_each(?)),
+WITH wanted(id) AS (SELECT * FROM {ids} AS ids),
 g AS (
   SELECT f.group_path,
          (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id IN
@@ -113,5 +115,5 @@ def file_activity(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Fil
     wanted = json.dumps(sorted(set(ids)))
     return {
         int(r[0]): FileActivity(int(r[1]), r[2], int(r[3] or 0), r[4])
-        for r in conn.execute(_ACTIVITY_SQL, (wanted,))
+        for r in conn.execute(_ACTIVITY_SQL.format(ids=json_ids(conn)), (wanted,))
     }

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from mediatop.store.dialect import json_ids, same_as
 from mediatop.store.queries.media import ids_json
 
 
@@ -42,13 +43,12 @@ def hashed_files(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[Any
     """Answers: what are the path, kind, size, upload time, group, current content hash
     (None when stale or absent) and perceptual hash of these files? Rows (id, path, kind,
     size, uploaded_at, group_path, content_hash, phash)."""
-    # SQLite-only: json_each, and IS comparing values that may be NULL (IS NOT DISTINCT
-    # FROM elsewhere).
+    same = same_as(conn)  # values that may be NULL
     return conn.execute(
         "SELECT id, path, kind, size, uploaded_at, group_path, "
-        "CASE WHEN hashed_size IS size AND hashed_mtime_ns IS mtime_ns "
+        f"CASE WHEN hashed_size {same} size AND hashed_mtime_ns {same} mtime_ns "
         "THEN content_hash END, phash FROM media_files WHERE id IN "
-        "(SELECT value FROM json_each(?))",
+        f"{json_ids(conn)}",
         (ids_json(ids),),
     ).fetchall()
 
@@ -56,11 +56,10 @@ def hashed_files(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[Any
 def all_time_uses(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: how many requests, views, downloads, clicks and shares has each of these
     files had in all (file_totals)? Files never used are left out."""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, requests + views + downloads + clicks + shares FROM file_totals "
-            "WHERE media_id IN (SELECT value FROM json_each(?))",
+            f"WHERE media_id IN {json_ids(conn)}",
             (ids_json(ids),),
         ).fetchall()
     )
@@ -69,11 +68,10 @@ def all_time_uses(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int
 def location_counts(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: how many usage locations reference each of these files? Files with none
     are left out."""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, COUNT(*) FROM usage_locations "
-            "WHERE media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
+            f"WHERE media_id IN {json_ids(conn)} GROUP BY media_id",
             (ids_json(ids),),
         ).fetchall()
     )

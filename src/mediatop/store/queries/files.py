@@ -99,9 +99,9 @@ def responsive_places(conn: sqlite3.Connection, file_id: int) -> tuple[int, int]
     """(responsive, saying) of the file's usage locations: how many are served
     responsively, of how many that say whether they are."""
     # Answers: how many of the file's locations are responsive, and how many say.
-    # SQLite-only: TOTAL over a comparison (PostgreSQL: COUNT(*) FILTER (WHERE ...)).
     yes, said = conn.execute(
-        "SELECT TOTAL(is_responsive = 1), COUNT(is_responsive) FROM usage_locations "
+        "SELECT COUNT(*) FILTER (WHERE is_responsive = 1), COUNT(is_responsive) "
+        "FROM usage_locations "
         "WHERE media_id = ?",
         (file_id,),
     ).fetchone()

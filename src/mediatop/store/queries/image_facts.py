@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mediatop.encode_plan import ImageFacts, max_width_from_sizes
+from mediatop.store.dialect import json_ids
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.images import image_rows, location_widths
 from mediatop.store.queries.media import ids_json
@@ -69,14 +70,13 @@ def ranked_by_requests(
 ) -> list[int]:
     """Answers: which of these images are still present, the most requested over the days
     first (then the largest, then by id)?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
-    wanted = ids_json(ids)
+    wanted, in_ids = ids_json(ids), json_ids(conn)
     rows = conn.execute(
         "SELECT f.id FROM media_files f LEFT JOIN ("
         "  SELECT media_id, SUM(requests) AS n FROM media_performance_metrics"
-        "  WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?"
+        f"  WHERE media_id IN {in_ids} AND date BETWEEN ? AND ?"
         "  GROUP BY media_id) m ON m.media_id = f.id "
-        "WHERE f.id IN (SELECT value FROM json_each(?)) AND f.kind = 'image' "
+        f"WHERE f.id IN {in_ids} AND f.kind = 'image' "
         "AND f.deleted_at IS NULL ORDER BY COALESCE(m.n, 0) DESC, f.size DESC, f.id",
         (wanted, first_day, last_day, wanted),
     )

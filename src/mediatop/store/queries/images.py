@@ -13,6 +13,13 @@ from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mediatop.store.dialect import (
+    is_postgres,
+    joined_ids,
+    json_ids,
+    json_texts,
+    ordered_join,
+)
 from mediatop.store.queries.media import ids_json
 from mediatop.store.queries.ranges import in_range
 from mediatop.timerange import TimeRange
@@ -26,7 +33,7 @@ IMAGE_COLUMNS = (
 # wasteful, the PNG bits per pixel above which an opaque PNG is a photo).
 _FLAGGED_SQL = (
     "(format = 'JPEG' AND quality > ?) OR format IN ('BMP', 'TIFF') OR "
-    "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / (width * height) > ?)"
+    "(format = 'PNG' AND mode IN ('RGB', 'L') AND size * 8.0 / NULLIF(width * height, 0) > ?)"
 )
 
 
@@ -63,13 +70,22 @@ def image_rows(
             "WHERE kind = 'image' AND deleted_at IS NULL ORDER BY id"
         )
     else:
-        # SQLite-only: json_each passes any number of ids as one parameter.
         rows = conn.execute(
             f"SELECT {IMAGE_COLUMNS} FROM media_files WHERE kind = 'image' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            f"AND deleted_at IS NULL AND id IN {json_ids(conn)} ORDER BY id",
             (ids_json(ids),),
         )
     return iter(rows)
+
+
+def _json_object_pairs(conn: sqlite3.Connection, param: str) -> str:
+    """The (integer key, integer value) pairs of a JSON object passed as `param`, with the
+    FROM that reads them (the SELECT's own keyword left to the caller)."""
+    if is_postgres(conn):
+        return (
+            f"CAST(key AS BIGINT), CAST(value AS BIGINT) FROM json_each_text(CAST({param} AS json))"
+        )
+    return f"CAST(key AS INTEGER), value FROM json_each({param})"
 
 
 def _ids(joined: str | None) -> tuple[int, ...]:
@@ -87,11 +103,11 @@ def census_by_format_and_mode(
     """
     # Grouped by format and mode, in the order of the covering index (kind, format,
     # mode, ...) of migration 0020: the groups stream without a sort.
-    # SQLite-only: TOTAL, group_concat with FILTER, and NOT over an integer column.
+    density = "size * 1.0 / NULLIF(width * height, 0)"
     rows = conn.execute(
-        "SELECT format, mode, COUNT(*), TOTAL(size), TOTAL(size * 1.0 / (width * height)), "
-        "COUNT(size * 1.0 / (width * height)), TOTAL(NOT COALESCE(animated, 0)), "
-        f"group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
+        f"SELECT format, mode, COUNT(*), TOTAL(size), TOTAL({density}), COUNT({density}), "
+        "TOTAL(CASE WHEN COALESCE(animated, 0) = 0 THEN 1 ELSE 0 END), "
+        f"{joined_ids(conn, 'id')} FILTER (WHERE {_FLAGGED_SQL}) "
         "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format, mode",
         (recompress_above, png_photo_bits),
     )
@@ -104,10 +120,9 @@ def still_and_flagged(
     """Answers: how many present still images are in `formats`, and which images do the
     unoptimised heuristics flag (as in `census_by_format_and_mode`)? One pass without
     grouping by format (the sort a GROUP BY needs is most of its cost)."""
-    # SQLite-only: json_each, group_concat with FILTER, and NOT over an integer column.
     count, flagged = conn.execute(
-        "SELECT COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) AND format IN "
-        f"(SELECT value FROM json_each(?))), group_concat(id) FILTER (WHERE {_FLAGGED_SQL}) "
+        "SELECT COUNT(*) FILTER (WHERE COALESCE(animated, 0) = 0 AND format IN "
+        f"{json_texts(conn)}), {joined_ids(conn, 'id')} FILTER (WHERE {_FLAGGED_SQL}) "
         "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL",
         (json.dumps(sorted(formats)), recompress_above, png_photo_bits),
     ).fetchone()
@@ -125,8 +140,7 @@ def location_widths(
     )
     args: tuple[Any, ...] = ()
     if ids is not None:
-        # SQLite-only: json_each passes any number of ids as one parameter.
-        sql += " AND media_id IN (SELECT value FROM json_each(?))"
+        sql += f" AND media_id IN {json_ids(conn)}"
         args = (ids_json(ids),)
     return conn.execute(sql, args).fetchall()
 
@@ -148,7 +162,6 @@ def wider_than_displayed(
     from its `sizes` attributes)?"""
     # Without sizes-derived widths, the widths group in the covering index's media_id
     # order (migration 0020) instead of through a temporary b-tree.
-    # SQLite-only: json_each, and CROSS JOIN ... ON fixing the join order.
     widths = (
         "SELECT media_id, MAX(display_width) AS d FROM usage_locations "
         "WHERE media_id IS NOT NULL AND display_width > 0 GROUP BY media_id"
@@ -156,13 +169,13 @@ def wider_than_displayed(
         else "SELECT media_id, MAX(d) AS d FROM ("
         "SELECT media_id, display_width AS d FROM usage_locations "
         "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
-        "SELECT CAST(key AS INTEGER), value FROM json_each(:sizes)) GROUP BY media_id"
+        f"SELECT {_json_object_pairs(conn, ':sizes')}) GROUP BY media_id"
     )
     return [
         file_id
         for (file_id,) in conn.execute(
             f"WITH w AS ({widths}) "
-            "SELECT f.id FROM w CROSS JOIN media_files f ON f.id = w.media_id "
+            f"SELECT f.id FROM w {ordered_join(conn)} media_files f ON f.id = w.media_id "
             "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > :factor * w.d",
             {"sizes": json.dumps(from_sizes), "factor": factor},
         )
@@ -174,12 +187,11 @@ def wider_than_given(
 ) -> list[tuple[int, int]]:
     """Answers: which of these present images (id -> display width) are wider than
     `factor` times it? Rows (id, display width), looked up by id."""
-    # SQLite-only: json_each, and CROSS JOIN ... ON fixing the join order.
     return conn.execute(
-        "WITH w AS (SELECT CAST(key AS INTEGER) AS id, value AS display FROM json_each(?)) "
+        f"WITH w(id, display) AS (SELECT {_json_object_pairs(conn, '?')}) "
         # CROSS JOIN pins json_each as the outer loop; with a plain JOIN the planner
         # may rescan the whole list once per image (seen on a 100k-file store).
-        "SELECT f.id, w.display FROM w CROSS JOIN media_files f ON f.id = w.id "
+        f"SELECT f.id, w.display FROM w {ordered_join(conn)} media_files f ON f.id = w.id "
         "WHERE f.kind = 'image' AND f.deleted_at IS NULL AND f.width > ? * w.display",
         (json.dumps(widths), factor),
     ).fetchall()
@@ -190,10 +202,18 @@ def media_on_top_pages(
 ) -> set[int]:
     """Answers: which files are shown on the `pages` locations (pages, posts) whose files
     have the most views, counting only the given (file id, views)?"""
-    # SQLite-only: json_each and json_extract.
+    if is_postgres(conn):
+        pairs = (
+            "SELECT CAST(value ->> 0 AS BIGINT) AS media_id, CAST(value ->> 1 AS BIGINT) AS views "
+            "FROM json_array_elements(CAST(? AS json))"
+        )
+    else:
+        pairs = (
+            "SELECT json_extract(value, '$[0]') AS media_id, "
+            "json_extract(value, '$[1]') AS views FROM json_each(?)"
+        )
     rows = conn.execute(
-        "WITH v AS (SELECT json_extract(value, '$[0]') AS media_id, "
-        "  json_extract(value, '$[1]') AS views FROM json_each(?)), "
+        f"WITH v AS ({pairs}), "
         "pages AS (SELECT l.type, l.location_id, SUM(v.views) AS n FROM usage_locations l "
         "  JOIN v ON v.media_id = l.media_id GROUP BY 1, 2 ORDER BY n DESC LIMIT ?) "
         "SELECT DISTINCT l.media_id FROM usage_locations l JOIN pages p "
@@ -211,11 +231,10 @@ def any_savings_measured(conn: sqlite3.Connection) -> bool:
 def format_adoption(conn: sqlite3.Connection, replaceable: Iterable[str]) -> tuple[int, int, int]:
     """Answers: how many present images are there, how many are WebP or AVIF, and how
     many are still images in a `replaceable` format?"""
-    # SQLite-only: json_each, SUM over a comparison, and NOT over an integer column.
     total, modern, still = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(upper(format) IN ('WEBP', 'AVIF')), 0), "
-        "COUNT(*) FILTER (WHERE NOT COALESCE(animated, 0) "
-        "AND format IN (SELECT value FROM json_each(?))) "
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE upper(format) IN ('WEBP', 'AVIF')), "
+        "COUNT(*) FILTER (WHERE COALESCE(animated, 0) = 0 "
+        f"AND format IN {json_texts(conn)}) "
         "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL",
         (json.dumps(tuple(replaceable)),),
     ).fetchone()
@@ -228,15 +247,14 @@ def location_rate_counts(conn: sqlite3.Connection) -> tuple[int, int, int, int]:
     (responsive, said responsive, lazy, said lazy)."""
     # Counted per file first, in the order of the covering (media_id, ...) index
     # (migration 0020): one lookup of each file's kind instead of one per location.
-    # SQLite-only: SUM over a comparison, and CROSS JOIN ... ON fixing the join order.
     row = conn.execute(
         "SELECT SUM(responsive), SUM(said_responsive), SUM(lazy), SUM(said_lazy) FROM ("
-        "  SELECT media_id, SUM(is_responsive = 1) AS responsive, "
+        "  SELECT media_id, COUNT(*) FILTER (WHERE is_responsive = 1) AS responsive, "
         "    COUNT(is_responsive) AS said_responsive, "
-        "    SUM(is_lazy = 1 AND usage != 'featured') AS lazy, "
+        "    COUNT(*) FILTER (WHERE is_lazy = 1 AND usage != 'featured') AS lazy, "
         "    COUNT(CASE WHEN usage != 'featured' THEN is_lazy END) AS said_lazy "
         "  FROM usage_locations WHERE media_id IS NOT NULL GROUP BY media_id"
-        ") u CROSS JOIN media_files f ON f.id = u.media_id "
+        f") u {ordered_join(conn)} media_files f ON f.id = u.media_id "
         "WHERE f.kind = 'image' AND f.deleted_at IS NULL"
     ).fetchone()
     return row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0
@@ -246,7 +264,6 @@ def image_requests(conn: sqlite3.Connection, time_range: TimeRange) -> tuple[flo
     """Answers: how many human image requests did the range hold, and how many of them
     were for WebP/AVIF files? All from kind_daily; the modern ones summed through the
     per-file rollup's (media_id, date) index, for those files only."""
-    # SQLite-only: TOTAL.
     rows, args = in_range(time_range, "kind_daily", "requests", "kind = 'image'")
     total = conn.execute(f"SELECT TOTAL(requests) FROM ({rows})", args).fetchone()[0]
     rows, args = in_range(
@@ -273,13 +290,13 @@ def gallery_batches(
     """
     # CROSS JOIN: the gallery rows drive, each image is looked up by id (cheaper than
     # probing every image's locations, which a (kind, ...) index would invite).
-    # SQLite-only: group_concat, and CROSS JOIN ... ON fixing the join order.
     cursor = conn.execute(
         "WITH g AS (SELECT u.type, u.location_id, u.media_id, MIN(u.id) AS first "
-        "FROM usage_locations u CROSS JOIN media_files f ON f.id = u.media_id "
+        f"FROM usage_locations u {ordered_join(conn)} media_files f ON f.id = u.media_id "
         "WHERE u.usage = 'gallery' AND f.kind = 'image' AND f.deleted_at IS NULL "
         "GROUP BY u.type, u.location_id, u.media_id) "
-        "SELECT g.type, g.location_id, SUM(COALESCE(t.views, 0)), group_concat(g.media_id), "
+        "SELECT g.type, g.location_id, SUM(COALESCE(t.views, 0)), "
+        f"{joined_ids(conn, 'g.media_id')}, "
         "MIN(g.first) FROM g LEFT JOIN file_totals t ON t.media_id = g.media_id "
         "GROUP BY g.type, g.location_id ORDER BY 3 DESC, 1, 2"
     )
@@ -297,12 +314,10 @@ def location_titles(
     conn: sqlite3.Connection, row_ids: Iterable[int]
 ) -> dict[int, tuple[str | None, str | None]]:
     """Answers: what are the title and URL of these usage location rows?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         row_id: (title, url)
         for row_id, title, url in conn.execute(
-            "SELECT id, title, url FROM usage_locations "
-            "WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT id, title, url FROM usage_locations WHERE id IN {json_ids(conn)}",
             (ids_json(row_ids),),
         )
     }
@@ -310,11 +325,10 @@ def location_titles(
 
 def featured_places(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """Answers: in how many usage locations is each of these files the featured image?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return dict(
         conn.execute(
             "SELECT media_id, COUNT(*) FROM usage_locations WHERE usage = 'featured' "
-            "AND media_id IN (SELECT value FROM json_each(?)) GROUP BY media_id",
+            f"AND media_id IN {json_ids(conn)} GROUP BY media_id",
             (ids_json(ids),),
         ).fetchall()
     )
@@ -374,11 +388,10 @@ def unused_size_names(
 
 def paths_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, bytes]:
     """Answers: what is the path of each of these files?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         file_id: bytes(path)
         for file_id, path in conn.execute(
-            "SELECT id, path FROM media_files WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT id, path FROM media_files WHERE id IN {json_ids(conn)}",
             (ids_json(ids),),
         )
     }

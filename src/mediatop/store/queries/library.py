@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mediatop.model import MediaFile
+from mediatop.store.dialect import indexed_by, is_postgres, utc_day
 from mediatop.store.files import FILE_COLUMNS, row_to_media_file
 
 
@@ -81,17 +82,21 @@ def counts_per_period(
     """
     if column not in _TIME_INDEXES:
         raise ValueError(f"not a time column of media_files: {column}")
-    index = _TIME_INDEXES[column]
+    indexed = indexed_by(conn, _TIME_INDEXES[column])
     within = (
-        f"FROM media_files INDEXED BY {index} WHERE {column} >= m.low AND {column} < m.high"
-        f"{_COUNTED[column]}"
+        f"FROM media_files{indexed} WHERE {column} >= m.low AND {column} < m.high{_COUNTED[column]}"
     )
+    # The periods come as one JSON parameter, [[key, low, high], ...].
+    if is_postgres(conn):
+        periods_sql = (
+            "SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT) "
+            "FROM json_array_elements(CAST(? AS json))"
+        )
+    else:  # SQLite: json_each, `->>`
+        periods_sql = "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)"
     # Answers: how many files (and bytes) were uploaded (or deleted) each period?
-    # SQLite-only: json_each, `->>`, INDEXED BY and TOTAL (PostgreSQL: unnest of arrays,
-    # its own planner, COALESCE(SUM(...), 0)).
     return conn.execute(
-        "WITH m(key, low, high) AS MATERIALIZED ("
-        "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)) "
+        f"WITH m(key, low, high) AS MATERIALIZED ({periods_sql}) "
         f"SELECT key, (SELECT COUNT(*) {within}), (SELECT TOTAL(size) {within}) FROM m",
         (json.dumps(list(periods)),),
     ).fetchall()
@@ -115,9 +120,8 @@ def bytes_per_day_since(conn: sqlite3.Connection, column: str, ts: int) -> list[
     if column not in _TIME_INDEXES:
         raise ValueError(f"not a time column of media_files: {column}")
     # Answers: bytes added (or removed) on each day since ts.
-    # SQLite-only: date(..., 'unixepoch') (PostgreSQL: to_timestamp(...)::date).
     return conn.execute(
-        f"SELECT date({column}, 'unixepoch'), SUM(size) FROM media_files "
+        f"SELECT {utc_day(conn, column)}, SUM(size) FROM media_files "
         f"WHERE {column} >= ?{_COUNTED[column]} GROUP BY 1",
         (ts,),
     ).fetchall()
@@ -153,10 +157,10 @@ def late_index_videos(conn: sqlite3.Connection) -> tuple[int, int]:
 def pdf_gaps(conn: sqlite3.Connection) -> tuple[int, int | None, int | None]:
     """(probed PDFs, without a text layer, without a title) among the present files; the
     last two are None when there is no probed PDF."""
-    # SQLite-only: SUM over a comparison (a boolean is 0 or 1 here; PostgreSQL needs
-    # COUNT(*) FILTER (WHERE ...)).
     row: tuple[Any, ...] = conn.execute(
-        "SELECT COUNT(*), SUM(has_text_layer = 0), SUM(title IS NULL OR title = '') "
+        "SELECT COUNT(*), "
+        "SUM(CASE WHEN has_text_layer = 0 THEN 1 WHEN has_text_layer IS NOT NULL THEN 0 END), "
+        "SUM(CASE WHEN title IS NULL OR title = '' THEN 1 ELSE 0 END) "
         "FROM media_files WHERE deleted_at IS NULL AND kind = 'document' "
         "AND probed_at IS NOT NULL AND lower(ext) IN ('.pdf', 'pdf')"
     ).fetchone()

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mediatop.store.dialect import indexed_by, json_ids, ordered_join
 from mediatop.store.queries.ranges import in_range, sums_in_range
 from mediatop.timerange import TimeRange
 
@@ -93,7 +94,6 @@ def requests_by_file(
     With `ids`, only those files are summed, through the (media_id, date) index: far
     cheaper than grouping every file-day row of the range when the ids are few.
     """
-    # SQLite-only: json_each passes any number of ids as one parameter.
     if ids is None:
         rows = conn.execute(
             "SELECT media_id, SUM(requests) FROM media_performance_metrics "
@@ -103,7 +103,7 @@ def requests_by_file(
     else:
         rows = conn.execute(
             "SELECT media_id, SUM(requests) FROM media_performance_metrics "
-            "WHERE media_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ? "
+            f"WHERE media_id IN {json_ids(conn)} AND date BETWEEN ? AND ? "
             "GROUP BY media_id",
             (ids_json(ids), first_day, last_day),
         )
@@ -119,17 +119,16 @@ def uses_by_file(
     Reads file_totals (one row per file) for the `all` range, else sums the given files'
     days through the (media_id, date) index.
     """
-    # SQLite-only: json_each passes any number of ids as one parameter.
     wanted = ids_json(ids)
     if not time_range.is_all:
         sums = sums_in_range(
             conn, time_range, "media_performance_metrics", "media_id", _USE_SUMS,
-            "media_id IN (SELECT value FROM json_each(?))", (wanted,),
+            f"media_id IN {json_ids(conn)}", (wanted,),
         )  # fmt: skip
         return _as_uses((i, *v) for i, v in sums.items())
     rows = conn.execute(
         "SELECT media_id, requests, views, clicks, shares, downloads FROM file_totals "
-        "WHERE media_id IN (SELECT value FROM json_each(?))",
+        f"WHERE media_id IN {json_ids(conn)}",
         (wanted,),
     )
     return _as_uses(rows)
@@ -138,10 +137,10 @@ def uses_by_file(
 def _is_common_kind(conn: sqlite3.Connection, kind: str, column: str) -> bool:
     """Whether at least a third of the files with some `column` use are of `kind`
     (sampled from the most used ones: `files_by_total` visits those first)."""
-    # SQLite-only: INDEXED BY and TOTAL.
+    indexed = indexed_by(conn, f"file_totals_{column}")
     sample = conn.execute(
-        f"SELECT COUNT(*), TOTAL(f.kind = ?) FROM (SELECT media_id FROM file_totals "
-        f"INDEXED BY file_totals_{column} WHERE {column} > 0 ORDER BY {column} DESC LIMIT 512) t "
+        "SELECT COUNT(*), TOTAL(CASE WHEN f.kind = ? THEN 1 ELSE 0 END) FROM (SELECT media_id "
+        f"FROM file_totals{indexed} WHERE {column} > 0 ORDER BY {column} DESC LIMIT 512) t "
         "JOIN media_files f ON f.id = t.media_id",
         (kind,),
     ).fetchone()
@@ -171,16 +170,17 @@ def files_by_total(
         " AND t.media_id IN (SELECT media_id FROM usage_locations WHERE usage = ?)"
     )  # fmt: skip
     if excluding:
-        role += " AND t.media_id NOT IN (SELECT value FROM json_each(?))"
+        role += f" AND t.media_id NOT IN {json_ids(conn)}"
     # A kind that holds most used files (images, on most sites) is found fastest by
     # walking file_totals in decreasing order (migration 0016) and skipping other kinds;
     # a rarer kind, by sorting its own files.
-    # SQLite-only: INDEXED BY, and CROSS JOIN ... ON fixing the join order.
+    # INDEXED BY and CROSS JOIN ... ON fix SQLite's plan (store.dialect).
+    indexed, ordered = indexed_by(conn, f"file_totals_{column}"), ordered_join(conn)
     join = (
-        f"file_totals t INDEXED BY file_totals_{column} CROSS JOIN media_files f"
+        f"file_totals t{indexed} {ordered} media_files f"
         if _is_common_kind(conn, kind, column)
         # else SQLite's planner walks file_totals_{column} across every other kind
-        else "media_files f CROSS JOIN file_totals t"
+        else f"media_files f {ordered} file_totals t"
     )
     sql = (
         f"SELECT t.media_id, t.{column} FROM {join} "

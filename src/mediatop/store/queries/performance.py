@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from mediatop.store.dialect import indexed_by, json_ids
 from mediatop.store.histogram import LatencyHistogram
 from mediatop.store.queries.ranges import in_range
 from mediatop.timerange import TimeRange
@@ -140,10 +141,10 @@ def modern_images(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """(id, path, ext, size, mode, meta) of each present WebP/AVIF image."""
     # The extension test runs on the narrow census index (migration 0020); only the few
     # matching rows are read in full.
-    # SQLite-only: INDEXED BY names the index to use (PostgreSQL's planner picks its own).
+    indexed = indexed_by(conn, "media_files_kind_format")
     return conn.execute(
         "SELECT id, path, ext, size, mode, meta FROM media_files WHERE id IN ("
-        "SELECT id FROM media_files INDEXED BY media_files_kind_format "
+        f"SELECT id FROM media_files{indexed} "
         "WHERE deleted_at IS NULL AND kind = 'image' "
         "AND lower(ext) IN ('.webp', 'webp', '.avif', 'avif'))"
     ).fetchall()
@@ -174,13 +175,11 @@ def bytes_served_between(
 ) -> dict[int, int]:
     """file id -> bytes served from `first_day` to `last_day` (whole UTC days, daily
     rollup), for the given files with any row."""
-    # SQLite-only: json_each takes the ids as one parameter, any number of them
-    # (PostgreSQL: = ANY of an array).
     return {
         media_id: int(n or 0)
         for media_id, n in conn.execute(
             "SELECT media_id, SUM(bandwidth_usage) FROM media_performance_metrics "
-            "WHERE date BETWEEN ? AND ? AND media_id IN (SELECT value FROM json_each(?)) "
+            f"WHERE date BETWEEN ? AND ? AND media_id IN {json_ids(conn)} "
             "GROUP BY media_id",
             (first_day, last_day, json.dumps(sorted(set(ids)))),
         )

@@ -18,8 +18,6 @@ from typing import Any
 # only for the members of the few unrequested groups: counting them for every file
 # first would cost as much as the whole answer. {group} restricts it to one group (the
 # one-file question).
-# SQLite-only: HAVING reads the alias g_last, and :full_coverage (0 or 1) stands as a
-# condition (PostgreSQL: MAX(t.last_used) again, and a boolean parameter).
 _CANDIDATES_SQL = """
 WITH grp AS (
   SELECT f.group_path, MAX(t.last_used) AS g_last, COUNT(*) AS g_size
@@ -27,7 +25,7 @@ WITH grp AS (
   LEFT JOIN file_totals t ON t.media_id = f.id
   WHERE f.deleted_at IS NULL{group}
   GROUP BY f.group_path
-  HAVING g_last IS NULL OR g_last < :cutoff
+  HAVING MAX(t.last_used) IS NULL OR MAX(t.last_used) < :cutoff
 ),
 members AS (
   SELECT f.id, f.path, f.group_path, f.variant, f.kind, f.size, f.uploaded_at,
@@ -46,7 +44,7 @@ SELECT id, path, group_path, variant, kind, size, uploaded_at, uploaded_source,
 FROM judged
 WHERE kind IN ('image', 'video', 'audio', 'document')
   AND uploaded_at <= :cutoff
-  AND (g_refs = 0 OR :full_coverage){only}
+  AND (g_refs = 0 OR :full_coverage = 1){only}
 """
 _ONE_GROUP = "(SELECT group_path FROM media_files WHERE id = :only)"
 

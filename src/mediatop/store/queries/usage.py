@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mediatop.store.dialect import ordered_join
 from mediatop.store.queries.ranges import in_range
 from mediatop.store.queries.rollups import RangeSums, range_sums_sql
 from mediatop.timerange import TimeRange
@@ -77,14 +78,14 @@ _AT_FLOOR_OR_USED = (
     "SELECT media_id FROM file_totals WHERE {traffic} >= :cut "
     "UNION SELECT media_id FROM usage_locations WHERE media_id IS NOT NULL"
 )
-# SQLite-only: CROSS JOIN ... ON keeps the candidates as the outer loop (SQLite's way to
-# fix a join order; PostgreSQL: a plain JOIN, its planner orders it).
+# {join}: SQLite's CROSS JOIN ... ON keeps the candidates as the outer loop (SQLite's way
+# to fix a join order; PostgreSQL: a plain JOIN, its planner orders it).
 _SCORED_SQL = """
 WITH x AS (
   SELECT f.id, COALESCE(t.views, 0) AS v, COALESCE(t.downloads, 0) AS d,
          COALESCE(t.clicks, 0) AS c, COALESCE(t.shares, 0) AS s,
          (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id = f.id) AS n
-  FROM ({candidates}) candidates CROSS JOIN media_files f ON f.id = candidates.media_id
+  FROM ({candidates}) candidates {join} media_files f ON f.id = candidates.media_id
   LEFT JOIN file_totals t ON t.media_id = f.id
   WHERE f.deleted_at IS NULL
 )
@@ -109,7 +110,9 @@ def _bound_query(
         candidates = _OVER_CUT
     else:
         candidates, cut = _AT_FLOOR_OR_USED, floor
-    sql = _SCORED_SQL.format(candidates=candidates.format(traffic=traffic), score=score)
+    sql = _SCORED_SQL.format(
+        candidates=candidates.format(traffic=traffic), score=score, join=ordered_join(conn)
+    )
     return sql, {"cut": cut}
 
 
@@ -124,7 +127,7 @@ def top_scores_all_time(
     return [
         (i, v, d, c, s, n, score)
         for i, score, v, d, c, s, n in conn.execute(
-            f"SELECT * FROM ({bound_sql}) WHERE score > 0 "
+            f"SELECT * FROM ({bound_sql}) AS scored WHERE score > 0 "
             f"ORDER BY score DESC, v DESC, id LIMIT :limit",
             {**params, "limit": limit},
         )
@@ -139,7 +142,8 @@ def files_by_all_time_score(
     range (an all-time score bounds the score over any range). The caller closes it."""
     bound_sql, params = _bound_query(conn, walk, weights, most_places)
     return conn.execute(
-        f"SELECT id, score, n FROM ({bound_sql}) ORDER BY score DESC LIMIT {int(walk)}", params
+        f"SELECT id, score, n FROM ({bound_sql}) AS scored ORDER BY score DESC LIMIT {int(walk)}",
+        params,
     )
 
 
@@ -150,7 +154,6 @@ def top_scores_in_range(
     over the range (then most views, then by id), leaving out score 0: one grouped scan
     of the range's rollup rows."""
     sub, args = range_sums_sql(time_range)
-    # SQLite-only: the WHERE reads the SELECT's own alias `score` (PostgreSQL: a subquery).
     rows = conn.execute(
         f"""
             WITH t AS ({sub}),
@@ -164,8 +167,10 @@ def top_scores_in_range(
               LEFT JOIN l ON l.media_id = f.id
               WHERE f.deleted_at IS NULL AND (t.media_id IS NOT NULL OR l.media_id IS NOT NULL)
             )
-            SELECT id, {_weighted(weights, "v", "d", "c", "s", "n")} AS score, n, v, d, c, s
-            FROM x WHERE score > 0
+            SELECT * FROM (
+              SELECT id, {_weighted(weights, "v", "d", "c", "s", "n")} AS score, n, v, d, c, s
+              FROM x
+            ) AS scored WHERE score > 0
             ORDER BY score DESC, v DESC, id LIMIT ?
             """,
         [*args, limit],

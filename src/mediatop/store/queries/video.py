@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mediatop.store.dialect import greatest, json_ids, whole_part
 from mediatop.store.queries.media import ids_json
 from mediatop.store.queries.ranges import in_range
 from mediatop.timerange import TimeRange
@@ -54,10 +55,9 @@ def session_sums(
     (user id, else the session), with how many seconds played, how many completed and
     how many buffered at least once?"""
     where, args = scope.sessions_where(time_range)
-    # SQLite-only: TOTAL.
     row = conn.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT {_VIEWER}), "
-        f"TOTAL(watch_seconds), TOTAL(completed), TOTAL(buffering_events > 0) "
+        f"SELECT COUNT(*), COUNT(DISTINCT {_VIEWER}), TOTAL(watch_seconds), TOTAL(completed), "
+        "TOTAL(CASE WHEN buffering_events > 0 THEN 1 ELSE 0 END) "
         f"FROM video_sessions WHERE {where}",
         args,
     ).fetchone()
@@ -71,7 +71,7 @@ def drop_off_buckets(
     sessions that ended on a pause or stop end, and how many? Most first, then earliest."""
     where, args = scope.sessions_where(time_range)
     rows = conn.execute(
-        f"SELECT CAST(last_position / {bucket_s} AS INTEGER) * {bucket_s} AS t, COUNT(*) "
+        f"SELECT {whole_part(conn, f'last_position / {bucket_s}')} * {bucket_s} AS t, COUNT(*) "
         f"FROM video_sessions WHERE {where} AND last_event_type IN ('pause', 'stop') "
         f"GROUP BY t ORDER BY COUNT(*) DESC, t",
         args,
@@ -101,9 +101,9 @@ def event_buckets(
     """Answers: how many play, pause and seek events of the scope in the range fell in each
     `bucket_s` bucket of the position? Rows (bucket number, event type, count)."""
     where, args = scope.events_where(time_range)
-    # SQLite-only: the two-argument MAX (GREATEST elsewhere).
+    bucket = whole_part(conn, f'{greatest(conn)}("current_time", 0) / {bucket_s}')
     rows = conn.execute(
-        f'SELECT CAST(MAX("current_time", 0) / {bucket_s} AS INTEGER), event_type, COUNT(*) '
+        f"SELECT {bucket}, event_type, COUNT(*) "
         f"FROM video_engagement_events WHERE {where} AND event_type IN ('play', 'pause', 'seek') "
         f"GROUP BY 1, 2",
         args,
@@ -120,7 +120,8 @@ def furthest_buckets(
     return {
         int(bucket): int(n)
         for bucket, n in conn.execute(
-            f"SELECT CAST(max_position / {bucket_s} AS INTEGER), COUNT(*) FROM video_sessions "
+            f"SELECT {whole_part(conn, f'max_position / {bucket_s}')}, COUNT(*) "
+            "FROM video_sessions "
             f"WHERE {where} GROUP BY 1",
             args,
         )
@@ -134,11 +135,11 @@ def seek_buckets(
     how many forward and backward (from a known origin), and the mean jump in seconds?
     Rows (bucket number, seeks, forward, backward, mean jump), by bucket."""
     where, args = scope.events_where(time_range)
-    # SQLite-only: TOTAL and the two-argument MAX.
+    bucket = whole_part(conn, f'{greatest(conn)}("current_time", 0) / {bucket_s}')
     rows = conn.execute(
-        f'SELECT CAST(MAX("current_time", 0) / {bucket_s} AS INTEGER) AS b, COUNT(*), '
-        f'TOTAL(seek_from IS NOT NULL AND "current_time" > seek_from), '
-        f'TOTAL(seek_from IS NOT NULL AND "current_time" < seek_from), '
+        f"SELECT {bucket} AS b, COUNT(*), "
+        'TOTAL(CASE WHEN seek_from IS NOT NULL AND "current_time" > seek_from THEN 1 ELSE 0 END), '
+        'TOTAL(CASE WHEN seek_from IS NOT NULL AND "current_time" < seek_from THEN 1 ELSE 0 END), '
         f'AVG(ABS("current_time" - seek_from)) '
         f"FROM video_engagement_events WHERE {where} AND event_type = 'seek' GROUP BY b ORDER BY b",
         args,
@@ -154,7 +155,6 @@ def sessions_by(
     without a value are left out."""
     assert column in ("quality", "device", "country")
     where, args = scope.sessions_where(time_range)
-    # SQLite-only: TOTAL.
     return conn.execute(
         f"SELECT {column}, COUNT(*), TOTAL(completed), TOTAL(watch_seconds) FROM video_sessions "
         f"WHERE {where} AND {column} IS NOT NULL AND {column} != '' GROUP BY {column}",
@@ -168,7 +168,6 @@ def sessions_by_file(
     """Answers: per present file of `kind` with player sessions started in the range, how
     many sessions, viewers, seconds played and completions (file id -> those four)?"""
     where, args = Scope(kind=kind).sessions_where(time_range)
-    # SQLite-only: TOTAL.
     return {
         r[0]: (int(r[1]), int(r[2]), float(r[3]), int(r[4]))
         for r in conn.execute(
@@ -184,7 +183,6 @@ def kind_views(conn: sqlite3.Connection, kind: str, time_range: TimeRange) -> in
     """Answers: how many views did the access log count for files of `kind` over the range
     (kind_daily and its hourly twin)?"""
     rows, args = in_range(time_range, "kind_daily", "views", "kind = ?", (kind,))
-    # SQLite-only: TOTAL.
     return int(conn.execute(f"SELECT TOTAL(views) FROM ({rows})", args).fetchone()[0])
 
 
@@ -217,12 +215,11 @@ def video_files(
     conn: sqlite3.Connection, ids: Iterable[int]
 ) -> dict[int, tuple[bytes, int, float | None]]:
     """Answers: what are the path, size and duration of these present videos?"""
-    # SQLite-only: json_each passes any number of ids as one parameter.
     return {
         r[0]: (bytes(r[1]), r[2], r[3])
         for r in conn.execute(
             "SELECT id, path, size, duration_s FROM media_files WHERE kind = 'video' "
-            "AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            f"AND deleted_at IS NULL AND id IN {json_ids(conn)}",
             (ids_json(ids),),
         )
     }
@@ -231,7 +228,6 @@ def video_files(
 def video_totals(conn: sqlite3.Connection) -> tuple[int, float, float]:
     """Answers: how many present videos are there, how long do they play in all
     (seconds) and how many bytes do they hold?"""
-    # SQLite-only: TOTAL.
     count, duration, size = conn.execute(
         "SELECT COUNT(*), TOTAL(duration_s), TOTAL(size) FROM media_files "
         "WHERE kind = 'video' AND deleted_at IS NULL"
