@@ -233,7 +233,7 @@ def compare(title: str, sqlite: dict[str, float], postgres: dict[str, float]) ->
             continue
         ratio_ok, ms_ok = pg <= REPORT_RATIO_TARGET * lite, pg <= REPORT_MS_TARGET
         held += [ratio_ok, ms_ok]
-        print(f"  {name:14s} {lite:6.0f} ms {pg:8.0f} ms {pg / lite:5.2f}x  "
+        print(f"  {name:14s} {lite:6.1f} ms {pg:8.1f} ms {pg / lite:5.2f}x  "
               f"{mark(ratio_ok):>5s}  {mark(ms_ok):>8s}")  # fmt: skip
     return held
 
