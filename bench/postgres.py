@@ -1,15 +1,30 @@
-"""Benchmark: the PostgreSQL store against the SQLite one, the whole commands users run.
+"""Benchmark: the PostgreSQL store beside SQLite, ingest and every report (issue 19).
 
-Starts a PostgreSQL server on loopback (the tests' tests/pg_server.py, with durable
-writes back: fsync on; commits not waited for, as SQLite's WAL with synchronous=NORMAL),
-generates a combined log for sample_media (bench/ingest.py's generator), then times:
-`mediatop ingest` of it into a SQLite store and into a PostgreSQL store (lines/s each;
-target: PostgreSQL >= 0.5x SQLite); three `mediatop ingest` at once into one PostgreSQL
-store, each a third of the lines in its own log (target: >= 1.2x one ingester's
-lines/s); then every `mediatop report NAME --json --range all` on the two stores, best
-of 3 (targets: PostgreSQL <= 2x its SQLite time and <= 500 ms).
+Starts a PostgreSQL server on 127.0.0.1 (bench/pg_bench_server.py: durable, fsync and
+synchronous_commit on, its data folder kept under bench/.data/postgres/), then times the
+whole commands a user runs, start-up included, with their default flags:
 
-    .venv/bin/python bench/postgres.py [--lines 1000000]
+1. `mediatop ingest ROOT LOG --db X` of a 1,000,000-line combined log (bench/ingest.py's
+   generator) into a new SQLite store and into a new PostgreSQL database (each scanned
+   first, untimed, as bench/ingest.py does). Target: PostgreSQL >= 0.5x SQLite's lines/s.
+2. Three `mediatop ingest` processes at once, each on its own log of a third of the lines
+   (three web nodes' logs of the same 120 days: other seeds, same files), into one new
+   PostgreSQL database; aggregate lines/s (all their lines over the wall time until the
+   last one ends). Target: >= 1.2x the one PostgreSQL ingester of step 1.
+3. Every report at 10M events on each backend: the stores are bench/report.py's (100k
+   files, 10M events, built once through the real write path by its `build()`, the
+   PostgreSQL one over `store.connect("postgresql://...")`, and cached under
+   bench/.data/). For each report, the inner time as bench/report.py measures it (best
+   of 3 after a warm-up, range 30d at its fixed NOW, savings and hashes from their
+   caches) and the whole command `mediatop report NAME ROOT --db X --range 30d --json`
+   (best of 3 after a warm-up; the `file` report on the most viewed file). Targets, each
+   marked on both measures: on PostgreSQL <= 2x its SQLite time and <= 500 ms.
+
+Building the PostgreSQL 10M store once takes long (some 2,000 events/s through the
+write path on a busy 2-core machine); `--events N` times the reports on smaller stores.
+
+    .venv/bin/python bench/postgres.py [--lines 1000000] [--events 10000000] [--rebuild]
+        [--skip-ingest] [--skip-reports] [--server-folder DIR]
 """
 
 from __future__ import annotations
@@ -23,97 +38,257 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+from ingest import generate
+from pg_bench_server import KeptServer
+from report import DATA, NOW, _best_command_ms, _best_ms, build
 
-from ingest import generate  # noqa: E402  (bench/ingest.py)
+from mediatop.scan import scan_root
+from mediatop.store import connect
 
-from pg_server import PgServer  # noqa: E402  (tests/pg_server.py)
-
-REPORTS = ("overview", "usage", "performance", "images", "videos", "documents", "audio",
-           "duplicates", "optimization", "insights", "misses", "media")  # fmt: skip
 MEDIATOP = [sys.executable, "-m", "mediatop"]
-
-
-def run(*args: str) -> float:
-    """Seconds the command took; it must succeed."""
-    started = time.perf_counter()
-    subprocess.run([*MEDIATOP, *args], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def concurrent(commands: list[list[str]]) -> float | str:
-    """Seconds the commands took, run at once; what failed, if one did."""
-    started = time.perf_counter()
-    running = [
-        subprocess.Popen([*MEDIATOP, *c], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for c in commands
-    ]
-    said = [p.communicate()[1].decode(errors="replace").strip() for p in running]
-    failed = [text.splitlines()[-1] for p, text in zip(running, said, strict=True) if p.returncode]
-    return (
-        f"{len(failed)} of {len(commands)} failed: {failed[0]}"
-        if failed
-        else (time.perf_counter() - started)
-    )
-
-
-def best_of(args: list[str], repeat: int = 3) -> float:
-    run(*args)  # warm-up: caches, and what a report measures once (hashes, savings)
-    return min(run(*args) for _ in range(repeat)) * 1000
+INGEST_RATIO_TARGET = 0.5  # one PostgreSQL ingester / one SQLite ingester
+CONCURRENT_RATIO_TARGET = 1.2  # three PostgreSQL ingesters together / one
+CONCURRENT = 3
+REPORT_RATIO_TARGET = 2.0  # PostgreSQL time / SQLite time, each report
+REPORT_MS_TARGET = 500.0
+FILES = 100_000
 
 
 def mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--root", type=Path, default=HERE.parent / "sample_media")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="mediatop-bench-pg-"))
-    server = PgServer().start(fsync="on", full_page_writes="on", synchronous_commit="off")
+def events_stored(store: Path | str) -> int:
+    conn = connect(store, readonly=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM media_usage_events").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def prepare(store: Path | str, root: Path) -> None:
+    """A new store with the root scanned (untimed: the ingest is what is measured)."""
+    conn = connect(store)
+    try:
+        scan_root(conn, root, probe=False)
+    finally:
+        conn.close()
+
+
+def ingest_command(root: Path, log: Path, store: Path | str) -> list[str]:
+    return [*MEDIATOP, "ingest", str(root), str(log), "--db", str(store)]
+
+
+def run_timed(commands: list[list[str]]) -> tuple[float, int]:
+    """Start every command at once: seconds until the last one has ended, and how many
+    failed (their one-line messages go to stderr as they come)."""
+    started = time.perf_counter()
+    running = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
+    codes = [p.wait() for p in running]
+    return time.perf_counter() - started, sum(1 for code in codes if code != 0)
+
+
+def bench_ingest(server: KeptServer, root: Path, lines: int) -> list[bool]:
+    work = Path(tempfile.mkdtemp(prefix="mediatop-pgbench-"))
     try:
         log = work / "access.log"
-        generate(args.root, log, args.lines)
-        thirds = [work / f"node-{n}.log" for n in range(3)]
-        for n, part in enumerate(thirds):
-            generate(args.root, part, args.lines // 3, seed=10 + n)
-        sqlite_db = str(work / "store.sqlite3")
-        with server.admin() as admin:
-            for name in ("one", "three"):
-                admin.execute(f"CREATE DATABASE {name}")
-        one, three = server.url("one"), server.url("three")
-        root = str(args.root)
-        for db in (sqlite_db, one, three):
-            run("scan", root, "--db", db, "--quiet")
-        sqlite_s = run("ingest", root, str(log), "--db", sqlite_db)
-        pg_s = run("ingest", root, str(log), "--db", one)
-        together_s = concurrent([["ingest", root, str(p), "--db", three] for p in thirds])
-        sqlite_rate, pg_rate = args.lines / sqlite_s, args.lines / pg_s
-        print(f"ingest {args.lines:,} lines (whole command), load {os.getloadavg()[0]:.2f}")
-        print(f"  SQLite                 {sqlite_rate:>10,.0f} lines/s")
-        print(f"  PostgreSQL             {pg_rate:>10,.0f} lines/s  "
-              f"{pg_rate / sqlite_rate:.2f}x SQLite {mark(pg_rate >= 0.5 * sqlite_rate)} "
-              "(>= 0.5x)")  # fmt: skip
-        if isinstance(together_s, str):
-            print(f"  PostgreSQL, 3 at once  ✗ {together_s}")
-        else:
-            together_rate = 3 * (args.lines // 3) / together_s
-            print(f"  PostgreSQL, 3 at once  {together_rate:>10,.0f} lines/s  "
-                  f"{together_rate / pg_rate:.2f}x one {mark(together_rate >= 1.2 * pg_rate)} "
-                  "(>= 1.2x)")  # fmt: skip
-        print(f"every report on {args.lines:,} lines' events (ms, best of 3, whole command)")
+        nodes = [work / f"node{n + 1}.log" for n in range(CONCURRENT)]
+        started = time.perf_counter()
+        generate(root, log, lines)
+        for seed, node_log in enumerate(nodes, start=2):
+            generate(root, node_log, lines // CONCURRENT, seed=seed)
+        print(f"generated {lines:,} lines and {CONCURRENT} x {lines // CONCURRENT:,} in "
+              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        sqlite_store = work / "store.sqlite3"
+        prepare(sqlite_store, root)
+        sqlite_s, sqlite_failed = run_timed([ingest_command(root, log, sqlite_store)])
+        one_url = server.fresh_database("bench_ingest_one")
+        prepare(one_url, root)
+        pg_s, pg_failed = run_timed([ingest_command(root, log, one_url)])
+        many_url = server.fresh_database("bench_ingest_three")
+        prepare(many_url, root)
+        many_s, many_failed = run_timed(
+            [ingest_command(root, node_log, many_url) for node_log in nodes]
+        )
+        counts = (events_stored(sqlite_store), events_stored(one_url), events_stored(many_url))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    sqlite_rate, pg_rate = lines / sqlite_s, lines / pg_s
+    many_rate = CONCURRENT * (lines // CONCURRENT) / many_s
+    one_ok = pg_rate >= INGEST_RATIO_TARGET * sqlite_rate and not (sqlite_failed or pg_failed)
+    many_ok = many_rate >= CONCURRENT_RATIO_TARGET * pg_rate and not many_failed
+    print(f"\ningest of {lines:,} lines, whole command (`mediatop ingest ROOT LOG --db X`)")
+    print(f"  SQLite       {sqlite_s:7.1f} s  {sqlite_rate:9,.0f} lines/s  "
+          f"{counts[0]:,} events stored")  # fmt: skip
+    print(f"  PostgreSQL   {pg_s:7.1f} s  {pg_rate:9,.0f} lines/s  {counts[1]:,} events stored"
+          f"   {pg_rate / sqlite_rate:4.2f}x SQLite  (target >= {INGEST_RATIO_TARGET}x) "
+          f"{mark(one_ok)}")  # fmt: skip
+    share = lines // CONCURRENT
+    print(f"  PostgreSQL, {CONCURRENT} at once ({CONCURRENT} logs of {share:,} lines) "
+          f"{many_s:7.1f} s  {many_rate:9,.0f} lines/s  {counts[2]:,} events stored"
+          f"   {many_rate / pg_rate:4.2f}x one  (target >= {CONCURRENT_RATIO_TARGET}x) "
+          f"{mark(many_ok)}")  # fmt: skip
+    for label, failed in (("SQLite", sqlite_failed), ("PostgreSQL", pg_failed),
+                          (f"PostgreSQL, {CONCURRENT} at once", many_failed)):  # fmt: skip
+        if failed:
+            print(f"  ✗ {label}: {failed} ingest(s) failed (exit status not 0; see stderr)")
+    if counts[0] != counts[1]:
+        print(f"  ✗ the same log stored {counts[0]:,} events in SQLite, {counts[1]:,} in "
+              "PostgreSQL")  # fmt: skip
+    return [one_ok, many_ok]
+
+
+def sqlite_report_store(root: Path, events: int, rebuild: bool) -> Path:
+    """bench/report.py's cached store (built here as it builds it when missing)."""
+    db = DATA / f"report-{FILES}-{events}.sqlite3"
+    if rebuild or not db.exists():
+        for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            stale.unlink(missing_ok=True)
+        print(f"building {db} ({FILES:,} files, {events:,} events)", file=sys.stderr)
+        build(db, root, FILES, events)
+    connect(db).close()  # a cached store gets the migrations added since it was built
+    return db
+
+
+def postgres_report_store(server: KeptServer, root: Path, events: int, rebuild: bool) -> str:
+    """The same store in a database of the kept server, built by the same `build()` over
+    a PostgreSQL connection; a marker file says the build ran to its end."""
+    name = f"report_{FILES}_{events}"
+    ready = server.folder / f"report-{FILES}-{events}.ready"
+    if rebuild or not ready.exists() or not server.has_database(name):
+        ready.unlink(missing_ok=True)
+        url = server.fresh_database(name)
+        print(f"building {url} ({FILES:,} files, {events:,} events)", file=sys.stderr)
+        build(url, root, FILES, events)  # type: ignore[arg-type]  # its connect() takes a URL
+        ready.write_text(f"built {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    url = server.url(name)
+    connect(url).close()  # migrations added since it was built
+    return url
+
+
+def top_file(store: Path | str) -> int:
+    """The most viewed file (the `file` report's subject), ties broken by id so that
+    both backends pick the same one."""
+    conn = connect(store, readonly=True)
+    try:
+        sql = "SELECT media_id FROM file_totals ORDER BY views DESC, media_id LIMIT 1"
+        return int(conn.execute(sql).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def inner_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
+    """Each report's milliseconds as bench/report.py measures them: in this process, on
+    one read-only connection, best of 3 after a warm-up, the 30 days before its NOW."""
+    from mediatop.analytics.context import ReportContext
+    from mediatop.analytics.jsonable import to_jsonable
+    from mediatop.analytics.registry import REPORTS, run_report
+    from mediatop.config import Settings, default_db_path
+    from mediatop.timerange import parse_range
+
+    if isinstance(store, Path):
+        settings = Settings(root=root, db_path=store, quota_bytes=60 * 10**12)
+    else:
+        settings = Settings(root=root, db_path=default_db_path(root), db_url=store,
+                            quota_bytes=60 * 10**12)  # fmt: skip
+    conn = connect(store, readonly=True)
+    options = {"measure": "cached", "hash": "cached", "phash": "cached", "file": str(top)}
+    ctx = ReportContext(conn, settings, parse_range("30d", now=NOW), NOW, options)
+    times: dict[str, float] = {}
+    try:
         for name in REPORTS:
-            asks = ["report", name, root, "--json", "--range", "all", "--db"]
-            on_sqlite, on_pg = best_of([*asks, sqlite_db]), best_of([*asks, one])
-            ok = on_pg <= 2 * on_sqlite and on_pg <= 500
-            print(f"  {name:<13} SQLite {on_sqlite:7.0f}  PostgreSQL {on_pg:7.0f}  "
-                  f"{on_pg / on_sqlite:.2f}x {mark(ok)} (<= 2x, <= 500 ms)")  # fmt: skip
+            try:
+                times[name] = _best_ms(lambda name=name: to_jsonable(run_report(name, ctx)))
+            except Exception as exc:  # one failing report must not hide the others
+                print(f"  {name} failed: {exc!r}", flush=True)
+    finally:
+        conn.close()
+    return times
+
+
+def command_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
+    """Each report's whole command, `mediatop report NAME ROOT --db X --range 30d
+    --json` (the `file` report with --file ID), best of 3 after a warm-up."""
+    from mediatop.analytics.registry import REPORTS
+
+    times: dict[str, float] = {}
+    for name in REPORTS:
+        command = [*MEDIATOP, "report", name, str(root), "--db", str(store), "--range", "30d"]
+        command += ["--json", *(("--file", str(top)) if name == "file" else ())]
+        try:
+            times[name] = _best_command_ms(command)
+        except subprocess.CalledProcessError as exc:
+            print(f"  command {name} failed (exit {exc.returncode})", flush=True)
+    return times
+
+
+def compare(title: str, sqlite: dict[str, float], postgres: dict[str, float]) -> list[bool]:
+    """One line per report: both times, the ratio, ✓/✗ for each target."""
+    print(f"\n{title}")
+    print(f"  {'report':14s} {'SQLite':>9s} {'PostgreSQL':>11s} {'ratio':>6s}  "
+          f"<= {REPORT_RATIO_TARGET:.0f}x  <= {REPORT_MS_TARGET:.0f} ms")  # fmt: skip
+    held: list[bool] = []
+    for name in [*sqlite, *(name for name in postgres if name not in sqlite)]:
+        lite, pg = sqlite.get(name), postgres.get(name)
+        if lite is None or pg is None:
+            print(f"  {name:14s} failed on {'SQLite' if lite is None else 'PostgreSQL'}")
+            held.append(False)
+            continue
+        ratio_ok, ms_ok = pg <= REPORT_RATIO_TARGET * lite, pg <= REPORT_MS_TARGET
+        held += [ratio_ok, ms_ok]
+        print(f"  {name:14s} {lite:6.1f} ms {pg:8.1f} ms {pg / lite:5.2f}x  "
+              f"{mark(ratio_ok):>5s}  {mark(ms_ok):>8s}")  # fmt: skip
+    return held
+
+
+def bench_reports(server: KeptServer, events: int, rebuild: bool) -> tuple[list[bool], ...]:
+    root = DATA / "report-root"
+    root.mkdir(exist_ok=True)
+    sqlite_db = sqlite_report_store(root, events, rebuild)
+    url = postgres_report_store(server, root, events, rebuild)
+    top = top_file(sqlite_db)
+    if top_file(url) != top:
+        print("  ✗ the two stores' most viewed files differ: they were not built alike")
+    print(f"\nreports at {events:,} events, {FILES:,} files (range 30d; file report: id {top})")
+    startup = _best_command_ms([*MEDIATOP, "--version"])
+    print(f"  start-up (`mediatop --version`): {startup:.0f} ms")
+    inner = compare(
+        "inner time (in process, as bench/report.py)",
+        inner_times(sqlite_db, root, top),
+        inner_times(url, root, top),
+    )
+    whole = compare(
+        "whole command (`mediatop report NAME ROOT --db X --range 30d --json`)",
+        command_times(sqlite_db, root, top),
+        command_times(url, root, top),
+    )
+    return inner, whole
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--root", type=Path, default=Path(__file__).parent.parent / "sample_media")
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--rebuild", action="store_true", help="build the 10M stores again")
+    parser.add_argument("--server-folder", type=Path, default=DATA / "postgres",
+                        help="the PostgreSQL data folder's parent (kept between runs)")  # fmt: skip
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-reports", action="store_true")
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    server = KeptServer(args.server_folder).start()
+    print(f"PostgreSQL on 127.0.0.1:{server.port} (fsync on, synchronous_commit on); "
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+    try:
+        ingest = [] if args.skip_ingest else bench_ingest(server, args.root, args.lines)
+        inner, whole = ([], []) if args.skip_reports else bench_reports(server, args.events,
+                                                                         args.rebuild)  # fmt: skip
     finally:
         server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    print(f"\ningest targets: {sum(ingest)}/{len(ingest)} held; reports, inner: "
+          f"{sum(inner)}/{len(inner)} held; whole commands: {sum(whole)}/{len(whole)} held; "
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
