@@ -7,7 +7,6 @@ a `mediatop.toml` (in the working directory, else the user's config dir) > defau
 from __future__ import annotations
 
 import os
-import socket
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +65,8 @@ def default_store_folder() -> Path:
 
 def default_node() -> str:
     """The node a run ingests for unless told otherwise: this machine's host name."""
+    import socket  # here: every command loads the settings, few ingest
+
     return socket.gethostname() or "localhost"
 
 

@@ -19,7 +19,7 @@ from mediatop.config import default_node, default_store_folder
 from mediatop.errors import StoreCorruptError, StoreError, StoreReadOnlyError, StoreTooNewError
 from mediatop.store.access import WRITE_ADVICE, read_uri, write_problem
 from mediatop.store.dialect import is_postgres, is_server_url
-from mediatop.store.migration_files import SCHEMA_VERSION, SQLITE_MIGRATIONS
+from mediatop.store.migration_files import SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -36,8 +36,6 @@ _NOT_A_DATABASE = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 READ_MMAP_BYTES = 2**31
 # A lean reader's page cache (negative: KiB, as PRAGMA cache_size takes it).
 LEAN_CACHE_KIB = -8192
-
-MIGRATIONS = SQLITE_MIGRATIONS
 
 
 # The page size of a new store (SQLite-only; an existing store keeps its own). Larger
@@ -68,7 +66,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} was written by a newer mediatop (store version {current}, this one "
             f"knows up to {SCHEMA_VERSION}); upgrade mediatop or use another --db"
         )
-    pending = [(number, sql) for number, sql in MIGRATIONS if number > current]
+    pending = [(number, sql) for number, sql in migrations("sqlite") if number > current]
     for number, sql in pending:
         if number in (HOURLY_ROLLUPS, CHECKPOINT_NODES):
             _migrate_with_step(conn, number, sql)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from mediatop.errors import StoreTooNewError
 from mediatop.store.migration_files import (
     POSTGRES_BASELINE_VERSION,
-    POSTGRES_MIGRATIONS,
     SCHEMA_VERSION,
+    migrations,
     postgres_baseline,
 )
 from mediatop.store.pg_connection import PgConnection, describe
@@ -45,7 +45,7 @@ def migrate_server_store(conn: PgConnection) -> None:
             conn.execute("INSERT INTO mediatop_schema (version) VALUES (0)")
             conn.execute_script(postgres_baseline())
             current = POSTGRES_BASELINE_VERSION
-        for number, sql in POSTGRES_MIGRATIONS:
+        for number, sql in migrations("postgres"):
             if number > current:
                 conn.execute_script(sql)
                 current = number
