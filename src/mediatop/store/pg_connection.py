@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
@@ -142,6 +142,18 @@ class PgConnection:
             with self._raw.cursor().copy(statement.encode()) as copy:
                 for row in rows:
                     copy.write_row(row)
+        except psycopg.Error as exc:
+            raise _refused(self.url, exc) from exc
+
+    def stream(self, sql: str, size: int) -> Iterator[list[Any]]:
+        """The rows of `sql` (no parameters), `size` at a time, through a server-side
+        cursor: a client one would hold the whole result in memory. Inside a transaction
+        (a named cursor lives in one)."""
+        try:
+            with self._raw.cursor(name="mediatop_stream") as cursor:
+                cursor.execute(sql.encode())
+                while batch := cursor.fetchmany(size):
+                    yield batch
         except psycopg.Error as exc:
             raise _refused(self.url, exc) from exc
 
