@@ -227,6 +227,8 @@ def test_a_copy_to_or_from_postgresql_is_refused_when_not_new_or_the_same(
         # named: the table that holds the most rows (ties: the last name)
         (str(db), pg_store_url, f"is not empty ({fullest} holds {len(before[fullest])} rows)"),
         (pg_store_url, pg_store_url, "is the store being copied"),
+        # the same database, whoever logs in (refused before logging in)
+        (pg_store_url, pg_store_url.replace("://mediatop@", "://someone@"), "being copied"),
         (pg_store_url, str(db), "source.sqlite3 is not empty"),
     ):
         capsys.readouterr()

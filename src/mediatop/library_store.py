@@ -78,8 +78,12 @@ def _refuse_same(source: Path | str, destination: Path | str) -> None:
         raise MissingInputError(f"no store at {source}")
     if isinstance(source, Path) and isinstance(destination, Path):
         same = destination.exists() and os.path.samefile(source, destination)
+    elif isinstance(source, str) and isinstance(destination, str):
+        from mediatop.store.pg_connection import database_of
+
+        same = database_of(source) == database_of(destination)
     else:
-        same = StoreLibrary.store_name(source) == StoreLibrary.store_name(destination)
+        same = False
     if same:
         name = StoreLibrary.store_name(destination)
         raise StoreCopyRefused(f"{name} is the store being copied: name a new store")

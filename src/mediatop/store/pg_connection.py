@@ -105,6 +105,17 @@ def describe(url: str) -> str:
     return f"postgresql://{user}{parts.get('host') or 'localhost'}{port}/{parts.get('dbname', '')}"
 
 
+def database_of(url: str) -> tuple[str, str, str]:
+    """The host, port and database a URL names (as written: `localhost` and `127.0.0.1`
+    differ), whoever logs in: what tells two URLs of one store."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.Error:
+        return (url, "", "")
+    return (str(parts.get("host") or "localhost"), str(parts.get("port") or "5432"),
+            str(parts.get("dbname") or ""))  # fmt: skip
+
+
 class PgConnection:
     """One psycopg connection to a PostgreSQL store, spoken to as the store speaks to
     SQLite. `url` is what opened it: a second connection (a report's other half, the
