@@ -74,6 +74,7 @@ def build_store(root: Path, work: Path, lines: int) -> Path:
 def round_trip(root: Path, work: Path, source: Path, rows: int) -> dict[str, object]:
     """SQLite -> PostgreSQL -> SQLite: each copy's time and rows/s, and whether every
     report reads the same on the PostgreSQL store and on the copy back."""
+    work.chmod(0o755)  # mkdtemp's 0700 would keep out the server's user (`nobody`)
     server = KeptServer(work / "postgres").start()
     try:
         url = server.fresh_database("copied")
