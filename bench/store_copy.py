@@ -10,7 +10,14 @@ copy (✓/✗). Target: identical reports (issue 19). The time has no target: th
 shows a row-by-row copy through the store's connection (what a copy into another
 backend must be) against SQLite copying its own pages, for scale.
 
+Then the round trip through PostgreSQL: a server of its own in the work folder
+(bench/pg_bench_server.py: durable settings, loopback), `mediatop store copy SRC
+postgresql://...` and `mediatop store copy postgresql://... BACK.sqlite3`, each timed
+once as its whole command, with rows/s, and every report compared on the PostgreSQL
+store and on the copy back against the source's (✓/✗; skip it with --no-postgres).
+
     .venv/bin/python bench/store_copy.py [--lines 1000000] [--root sample_media] [--keep]
+        [--no-postgres]
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest import generate
+from pg_bench_server import KeptServer
 
 REPORT_NAMES = ("overview", "usage", "performance", "images", "videos", "documents", "audio",
                 "duplicates", "optimization", "insights", "misses", "media")  # fmt: skip
@@ -38,7 +46,7 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def reports(root: Path, db: Path) -> dict[str, object]:
+def reports(root: Path, db: Path | str) -> dict[str, object]:
     """Every report as `mediatop report NAME ROOT --range all --json` prints it."""
     printed = {}
     for name in REPORT_NAMES:
@@ -63,11 +71,37 @@ def build_store(root: Path, work: Path, lines: int) -> Path:
     return db
 
 
+def round_trip(root: Path, work: Path, source: Path, rows: int) -> dict[str, object]:
+    """SQLite -> PostgreSQL -> SQLite: each copy's time and rows/s, and whether every
+    report reads the same on the PostgreSQL store and on the copy back."""
+    work.chmod(0o755)  # mkdtemp's 0700 would keep out the server's user (`nobody`)
+    server = KeptServer(work / "postgres").start()
+    try:
+        url = server.fresh_database("copied")
+        back = work / "back.sqlite3"
+        mediatop = [sys.executable, "-m", "mediatop", "store", "copy"]
+        there = timed([*mediatop, str(source), url, "--quiet"])
+        again = timed([*mediatop, url, str(back), "--quiet"])
+        original = reports(root, source)
+        on_server, came_back = reports(root, url) == original, reports(root, back) == original
+    finally:
+        server.stop()
+    return {
+        "to_postgresql_s": round(there, 2),
+        "to_postgresql_rows_per_s": round(rows / there),
+        "back_to_sqlite_s": round(again, 2),
+        "back_to_sqlite_rows_per_s": round(rows / again),
+        "identical_reports_on_postgresql": "✓" if on_server else "✗ (target: identical)",
+        "identical_reports_back_in_sqlite": "✓" if came_back else "✗ (target: identical)",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--root", type=Path, default=Path(__file__).parent.parent / "sample_media")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--no-postgres", action="store_true", help="no round trip")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mediatop-bench-copy-"))
     started = time.perf_counter()
@@ -102,6 +136,8 @@ def main() -> None:
         "identical_reports": "✓" if same else "✗ (target: identical)",
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
+    if not args.no_postgres:
+        result.update(round_trip(args.root, work, source, rows))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.keep:
         print(f"kept {work}", file=sys.stderr)

@@ -1,19 +1,23 @@
 """`mediatop store copy SRC DST`: every table of a scanned, ingested store copied into a
 new store, row for row (paths as their exact bytes), so that every report reads the
 same, with its progress on stderr; a destination that is not new, or is the source, is
-refused."""
+refused. Either side may be a PostgreSQL store (a real server: tests/conftest.py), and
+one copied into PostgreSQL takes new rows after the copied ids."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from mediatop.cli import main
 from mediatop.library import REPORTS
+from pg_server import PgServer
 from tui_fixtures import build_library, image_bytes, write_access_log, write_file
 
 LATIN1_NAME = b"2025/03/caf\xe9.jpg"  # a name that is not UTF-8
@@ -71,7 +75,7 @@ def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
         conn.close()
 
 
-def _reports(capsys: pytest.CaptureFixture[str], root: Path, db: Path) -> dict[str, object]:
+def _reports(capsys: pytest.CaptureFixture[str], root: Path, db: Path | str) -> dict[str, object]:
     """What `mediatop report NAME ROOT --range all --json` prints for every report (the
     file report of the file whose name is not UTF-8)."""
     printed = {}
@@ -134,3 +138,106 @@ def test_a_copy_is_refused_into_a_store_that_is_not_new_or_is_the_source(
     assert main(["store", "copy", str(tmp_path / "none.sqlite3"), str(tmp_path / "n.sqlite3")]) == 2
     assert "no store at" in capsys.readouterr().err
     assert not (tmp_path / "n.sqlite3").exists()
+
+
+def _server_tables(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a PostgreSQL store (its schema version left out, as
+    SQLite keeps that in a PRAGMA), in the order `_tables` gives."""
+    with psycopg.connect(url) as conn:
+        names = [n for (n,) in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'mediatop_schema'"
+        )]  # fmt: skip
+        return {
+            name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            for name in names
+        }
+
+
+@pytest.fixture
+def second_pg_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """A second new PostgreSQL store of the test's own (pg_store_url is the first)."""
+    name = "mediatop_copy_second"
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_server.url(name)
+    with pg_server.admin() as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_a_store_goes_to_postgresql_and_back_with_every_row_and_report(
+    source: tuple[Path, Path],
+    tmp_path: Path,
+    pg_store_url: str,
+    second_pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root, db = source
+    back = tmp_path / "back.sqlite3"
+    _run(capsys, "store", "copy", str(db), pg_store_url, "--quiet")
+    _run(capsys, "store", "copy", pg_store_url, second_pg_url, "--quiet")
+    capsys.readouterr()
+    assert main(["store", "copy", second_pg_url, str(back)]) == 0
+    # progress on stderr, a line per table (not a terminal), then the summary
+    err = capsys.readouterr().err
+    assert "media_usage_events: 23 of 23 rows" in err and "copied " in err
+    rows = _tables(db)
+    assert _tables(back) == rows
+    for url in (pg_store_url, second_pg_url):  # the same rows, the Latin-1 name's bytes
+        assert _server_tables(url) == rows
+    assert any(row[1] == LATIN1_NAME for row in _server_tables(second_pg_url)["media_files"])
+    original = _reports(capsys, root, db)
+    for store in (pg_store_url, second_pg_url, str(back)):
+        assert _reports(capsys, root, store) == original
+
+
+def test_a_store_copied_to_postgresql_takes_new_rows_after_the_copied_ids(
+    source: tuple[Path, Path], tmp_path: Path, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, db = source
+    _run(capsys, "store", "copy", str(db), pg_store_url, "--quiet")
+    copied = _server_tables(pg_store_url)
+    # a new file (a media_files id) and a new log's two lines (two events' ids): each
+    # insert takes the id after the copied ones instead of colliding with id 1
+    write_file(root, b"2026/01/later.png", image_bytes(32, 32, "PNG", (1, 2, 3)))
+    _run(capsys, "scan", str(root), "--db", pg_store_url, "--quiet", "--no-probe")
+    later = tmp_path / "later.log"
+    later.write_text(
+        f'198.51.100.7 - - [15/Mar/2026:10:00:00 +0000] "GET /uploads/2026/01/later.png '
+        f'HTTP/1.1" 200 900 "-" "{UA}"\n' * 2
+    )
+    _run(capsys, "ingest", str(root), str(later), "--db", pg_store_url)
+    after = _server_tables(pg_store_url)
+    assert len(after["media_files"]) == len(copied["media_files"]) + 1
+    assert len(after["media_usage_events"]) == len(copied["media_usage_events"]) + 2
+    new_ids = {row[0] for row in after["media_usage_events"]} - {
+        row[0] for row in copied["media_usage_events"]
+    }
+    assert min(new_ids) > max(row[0] for row in copied["media_usage_events"])
+
+
+def test_a_copy_to_or_from_postgresql_is_refused_when_not_new_or_the_same(
+    source: tuple[Path, Path], tmp_path: Path, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _root, db = source
+    _run(capsys, "store", "copy", str(db), pg_store_url, "--quiet")
+    before = _server_tables(pg_store_url)
+    fullest = max(before, key=lambda table: (len(before[table]), table))
+    for src, destination, why in (
+        # named: the table that holds the most rows (ties: the last name)
+        (str(db), pg_store_url, f"is not empty ({fullest} holds {len(before[fullest])} rows)"),
+        (pg_store_url, pg_store_url, "is the store being copied"),
+        # the same database, whoever logs in (refused before logging in)
+        (pg_store_url, pg_store_url.replace("://mediatop@", "://someone@"), "being copied"),
+        (pg_store_url, str(db), "source.sqlite3 is not empty"),
+    ):
+        capsys.readouterr()
+        assert main(["store", "copy", src, destination]) == 2
+        err = capsys.readouterr().err
+        assert why in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert _server_tables(pg_store_url) == before
+    # a server that does not answer: one line, no traceback
+    assert main(["store", "copy", "postgresql://nobody@127.0.0.1:1/none", str(tmp_path / "n")]) != 0
+    err = capsys.readouterr().err
+    assert "cannot open postgresql://nobody@127.0.0.1:1/none" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1 and not (tmp_path / "n").exists()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediatop.cli.common import Subcommands
@@ -26,10 +25,15 @@ def register(subparsers: Subcommands) -> None:
         "copy",
         help="copy a library's whole store into a new store",
         description="Copy every table of the store SRC (files, events, rollups, checkpoints, "
-        "caches, the cleanup journal) into a new store DST. DST must not hold anything yet.",
+        "caches, the cleanup journal) into a new store DST. DST must not hold anything yet. "
+        "Either may be a SQLite file or a postgresql:// URL.",
     )
-    copy.add_argument("source", metavar="SRC", type=Path, help="the store to copy (a file)")
-    copy.add_argument("destination", metavar="DST", type=Path, help="the new store (a file)")
+    copy.add_argument(
+        "source", metavar="SRC", help="the store to copy (a file or a postgresql:// URL)"
+    )
+    copy.add_argument(
+        "destination", metavar="DST", help="the new store (a file or a postgresql:// URL)"
+    )
     copy.add_argument("--quiet", "-q", action="store_true", help="no progress")
     copy.add_argument("--json", action="store_true", help="print the summary as JSON")
     copy.set_defaults(run=run_copy)
@@ -71,14 +75,16 @@ def run_copy(args: argparse.Namespace) -> int:
     from mediatop.library import MediaLibrary
 
     progress = _CopyProgressLine(not args.quiet and not args.json)
+    source = MediaLibrary.store_name(args.source)
+    destination = MediaLibrary.store_name(args.destination)
     try:
         copied = MediaLibrary.copy_store(args.source, args.destination, progress=progress)
     finally:
         progress.finish()
     if args.json:
         print_json({
-            "source": str(args.source),
-            "destination": str(args.destination),
+            "source": source,
+            "destination": destination,
             "tables": dict(copied.tables),
             "rows": copied.rows,
             "seconds": round(copied.seconds, 3),
@@ -86,7 +92,7 @@ def run_copy(args: argparse.Namespace) -> int:
     elif not args.quiet:
         info(
             f"copied {copied.rows:,} rows of {len(copied.tables)} tables from "
-            f"{visible(str(args.source))} to {visible(str(args.destination))} "
+            f"{visible(source)} to {visible(destination)} "
             f"in {copied.seconds:.1f} s"
         )
     return EXIT_OK

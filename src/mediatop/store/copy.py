@@ -7,9 +7,11 @@ while an ingest goes on; the destination is written in batches of COPY_BATCH_ROW
 each one transaction. Rows go in as they are: ids, paths (BLOBs, whatever bytes a name
 has) and the session salt included, so the copy's reports are the source's.
 
-Both stores are opened through `connect`, so both are at this mediatop's schema version
-and have the same tables. The statements are plain SQL both backends speak; what is
-SQLite's own is marked.
+Either store may be SQLite or PostgreSQL (`store.copy_backends` holds what differs: a
+PostgreSQL source is read in one REPEATABLE READ snapshot through a server-side cursor,
+a PostgreSQL destination is written with COPY, and its identity sequences are set past
+the copied ids at the end). Both stores are opened through `connect`, so both are at
+this mediatop's schema version and have the same tables.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ from pathlib import Path
 
 from mediatop.errors import StoreCopyRefused
 from mediatop.store.connection import connect, transaction
+from mediatop.store.copy_backends import (
+    begin_snapshot,
+    column_names,
+    quoted,
+    read_batches,
+    reset_identities,
+    row_count,
+    table_names,
+    write_batch,
+)
 from mediatop.store.ingest_tuning import restore_after_ingest, tune_for_ingest
 
 COPY_BATCH_ROWS = 50_000
@@ -50,33 +62,6 @@ class StoreCopy:
     @property
     def rows(self) -> int:
         return sum(count for _table, count in self.tables)
-
-
-def quoted(name: str) -> str:
-    """An identifier as SQL names it, whatever it is (`current_time` is a keyword)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def table_names(conn: sqlite3.Connection) -> list[str]:
-    """The store's tables, by name (SQLite's own bookkeeping tables left out)."""
-    # SQLite-only: the catalogue (PostgreSQL: information_schema.tables of the schema)
-    return [
-        name
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-        )
-    ]
-
-
-def column_names(conn: sqlite3.Connection, table: str) -> list[str]:
-    """The columns of `table`, in the schema's order (from an empty result's cursor)."""
-    cursor = conn.execute(f"SELECT * FROM {quoted(table)} LIMIT 0")
-    return [column[0] for column in cursor.description]
-
-
-def row_count(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT COUNT(*) FROM {quoted(table)}").fetchone()[0])
 
 
 def new_store_rows() -> dict[str, list[tuple[object, ...]]]:
@@ -130,13 +115,12 @@ def copy_store(
     # SQLite-only: a bulk load, as an ingest is: the WAL copied into the store rarely,
     # then at the end (PRAGMAs)
     tuned = tune_for_ingest(destination)
-    # One read transaction: the copy is of one moment (a SQLite read transaction is a
-    # snapshot; PostgreSQL's needs ISOLATION LEVEL REPEATABLE READ to be one).
-    source.execute("BEGIN")
+    begin_snapshot(source)  # one read transaction: the copy is of one moment
     try:
         for done, table in enumerate(tables, start=1):
             step = functools.partial(_report, progress, table, done, len(tables))
             copied.append((table, copy_table(source, destination, table, step)))
+        reset_identities(destination)
     finally:
         source.execute("COMMIT")
         restore_after_ingest(destination, tuned)  # SQLite-only: PRAGMAs
@@ -170,16 +154,14 @@ def copy_table(
             f"the destination's {table} has no column {', '.join(sorted(set(columns) - wanted))}"
         )
     listed = ", ".join(quoted(column) for column in columns)
-    insert = f"INSERT INTO {quoted(table)} ({listed}) VALUES ({', '.join('?' * len(columns))})"
     rows = row_count(source, table)
-    cursor = source.execute(f"SELECT {listed} FROM {quoted(table)}")
     with transaction(destination):
         destination.execute(f"DELETE FROM {quoted(table)}")
     done = 0
     step(done, rows)
-    while batch := cursor.fetchmany(COPY_BATCH_ROWS):
+    for batch in read_batches(source, f"SELECT {listed} FROM {quoted(table)}", COPY_BATCH_ROWS):
         with transaction(destination):
-            destination.executemany(insert, batch)
+            write_batch(destination, table, columns, batch)
         done += len(batch)
         step(done, rows)
     return done

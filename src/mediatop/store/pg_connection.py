@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
@@ -105,6 +105,17 @@ def describe(url: str) -> str:
     return f"postgresql://{user}{parts.get('host') or 'localhost'}{port}/{parts.get('dbname', '')}"
 
 
+def database_of(url: str) -> tuple[str, str, str]:
+    """The host, port and database a URL names (as written: `localhost` and `127.0.0.1`
+    differ), whoever logs in: what tells two URLs of one store."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.Error:
+        return (url, "", "")
+    return (str(parts.get("host") or "localhost"), str(parts.get("port") or "5432"),
+            str(parts.get("dbname") or ""))  # fmt: skip
+
+
 class PgConnection:
     """One psycopg connection to a PostgreSQL store, spoken to as the store speaks to
     SQLite. `url` is what opened it: a second connection (a report's other half, the
@@ -142,6 +153,18 @@ class PgConnection:
             with self._raw.cursor().copy(statement.encode()) as copy:
                 for row in rows:
                     copy.write_row(row)
+        except psycopg.Error as exc:
+            raise _refused(self.url, exc) from exc
+
+    def stream(self, sql: str, size: int) -> Iterator[list[Any]]:
+        """The rows of `sql` (no parameters), `size` at a time, through a server-side
+        cursor: a client one would hold the whole result in memory. Inside a transaction
+        (a named cursor lives in one)."""
+        try:
+            with self._raw.cursor(name="mediatop_stream") as cursor:
+                cursor.execute(sql.encode())
+                while batch := cursor.fetchmany(size):
+                    yield batch
         except psycopg.Error as exc:
             raise _refused(self.url, exc) from exc
 
