@@ -19,7 +19,9 @@ KEYED = {
     "kind_breakdown": 4, "media_hourly": 3, "kind_hourly": 3,
     "latency_hourly": 5, "latency_histogram": 4, "media_misses": 2, "misses_hourly": 3,
 }  # fmt: skip
-_INSERT = re.compile(r"^\s*INSERT INTO (\w+)(?: AS \w+)? \([^)]*\)\s*VALUES\s*\((.*?)\)\s*ON CONFLICT", re.S)
+_INSERT = re.compile(
+    r"^\s*INSERT INTO (\w+)(?: AS \w+)? \([^)]*\)\s*VALUES\s*\((.*?)\)\s*ON CONFLICT", re.S
+)
 _VALUE = re.compile(r"'(?:[^']|'')*'|[xX]'[0-9A-Fa-f]*'|[^,\s]+")
 
 
