@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence, Set
+from itertools import chain
 
 from mediatop.store.dialect import is_postgres
 from mediatop.store.lock_order import in_key_order
@@ -100,9 +101,16 @@ def lock_hours(conn: sqlite3.Connection, *, claimed: Set[int], watched: Set[int]
     SQLite needs none: BEGIN IMMEDIATE already runs writers one at a time."""
     if not is_postgres(conn):
         return
-    for hour in sorted(claimed | watched):  # in key order, as every writer
-        shared = "" if hour in claimed else "_shared"
-        conn.execute(f"SELECT pg_advisory_xact_lock{shared}(?, ?)", (_HOUR_LOCKS, hour))
+    ordered = sorted(claimed | watched)  # in key order, as every writer
+    for start in range(0, len(ordered), CLAIM_HOURS):
+        chunk = ordered[start : start + CLAIM_HOURS]
+        # one statement a chunk: a VALUES list is scanned in the order it is written
+        conn.execute(
+            "SELECT count(CASE WHEN claimed = 1 THEN pg_advisory_xact_lock(?, hour) "
+            "ELSE pg_advisory_xact_lock_shared(?, hour) END) "
+            f"FROM (VALUES {', '.join(['(?, ?)'] * len(chunk))}) AS hours (hour, claimed)",
+            [_HOUR_LOCKS, _HOUR_LOCKS, *chain.from_iterable((h, h in claimed) for h in chunk)],
+        ).fetchone()
 
 
 def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
