@@ -14,6 +14,7 @@ may not update a row twice.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -69,3 +70,25 @@ def _through_staging(
         f"WITH staged AS (DELETE FROM {staging} RETURNING *) "
         f"{head} SELECT {columns} FROM staged ORDER BY position {tail}"
     )
+
+
+_VALUES = re.compile(r"\s+VALUES\s*\(([?,\s]*)\)\s*")
+
+
+@functools.lru_cache(maxsize=64)
+def _split(sql: str) -> tuple[str, int, str]:
+    found = _VALUES.search(sql)
+    if found is None:
+        raise ValueError(f"upsert_rows: no VALUES (?, ...) in {sql!r}")
+    return sql[: found.start()].strip(), found[1].count("?"), sql[found.end() :]
+
+
+def upsert_rows(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """`conn.executemany(sql, rows)` for an upsert written whole (`INSERT INTO t AS stored
+    (...) VALUES (?, ...) ON CONFLICT ...`): as it is on SQLite, by `upsert_many` on
+    PostgreSQL."""
+    if not is_postgres(conn):
+        conn.executemany(sql, rows)
+        return
+    head, width, tail = _split(sql)
+    upsert_many(conn, head, width, tail, rows)
