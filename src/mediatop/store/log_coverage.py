@@ -21,8 +21,10 @@ sources are split into runs. Everything runs in the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
+from itertools import chain
 
+from mediatop.store.dialect import is_postgres
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import UsageRollup, hour_of
 from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
@@ -83,17 +85,47 @@ def claim_log_hours(conn: sqlite3.Connection, hours: Collection[int]) -> set[int
     return claimed
 
 
+# The first key of the two-key advisory locks on hours (any fixed number; the one-key
+# space, where the migrations' lock lives, does not overlap it).
+_HOUR_LOCKS = 19_001
+
+
+def lock_hours(conn: sqlite3.Connection, *, claimed: Set[int], watched: Set[int]) -> None:
+    """On PostgreSQL, lock the hours a batch is about to claim (exclusive) and those
+    whose tracked uses it is about to count as uncovered (shared), in hour order, until
+    its commit. Under READ COMMITTED a batch cannot see another's uncommitted work:
+    without the locks a log batch could claim an hour and read uncovered_uses while a
+    beacon batch, having read the hour as uncovered, adds to it, and the view would be
+    counted twice. With them the later batch waits for the earlier's commit and reads
+    after it. Only an hour's first claim, and tracked uses in uncovered hours, lock.
+    SQLite needs none: BEGIN IMMEDIATE already runs writers one at a time."""
+    if not is_postgres(conn):
+        return
+    ordered = sorted(claimed | watched)  # in key order, as every writer
+    for start in range(0, len(ordered), CLAIM_HOURS):
+        chunk = ordered[start : start + CLAIM_HOURS]
+        # one statement a chunk: a VALUES list is scanned in the order it is written
+        conn.execute(
+            "SELECT count(CASE WHEN claimed = 1 THEN pg_advisory_xact_lock(?, hour) "
+            "ELSE pg_advisory_xact_lock_shared(?, hour) END) "
+            f"FROM (VALUES {', '.join(['(?, ?)'] * len(chunk))}) AS hours (hour, claimed)",
+            [_HOUR_LOCKS, _HOUR_LOCKS, *chain.from_iterable((h, h in claimed) for h in chunk)],
+        ).fetchone()
+
+
 def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     """Apply the rule to one batch: record the hours its log rows cover, take back what
     tracked uses added in hours covered now for the first time, then count the batch's
     tracked uses whose hour no log covers."""
-    covered = stored_log_hours(conn, rollup.log_hours)
-    new_hours = claim_log_hours(conn, rollup.log_hours - covered)
+    hours = {use[0] // 3600 for use in rollup.tracked}
+    covered = stored_log_hours(conn, rollup.log_hours | hours)
+    fresh = rollup.log_hours - covered
+    lock_hours(conn, claimed=fresh, watched=hours - rollup.log_hours - covered)
+    new_hours = claim_log_hours(conn, fresh)
     if new_hours:
         _take_back(conn, rollup, new_hours)
     if not rollup.tracked:
         return
-    hours = {use[0] // 3600 for use in rollup.tracked}
     covered = rollup.log_hours | stored_log_hours(conn, hours)
     added: dict[_UseKey, list[int]] = {}
     for use in rollup.tracked:

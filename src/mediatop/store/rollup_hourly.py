@@ -34,7 +34,7 @@ from mediatop.store.rollups_vector import (
     ST_SUM,
     VIEWS,
 )  # fmt: skip
-from mediatop.store.upsert_many import upsert_many
+from mediatop.store.upsert_many import upsert_many, upsert_rows
 
 _K = TypeVar("_K")
 # A use as UsageRollup counts it: (file id, hour slot, device, referrer host, country,
@@ -209,7 +209,8 @@ def upsert_hourly(
         [(media_id, *_split(slot), *vector) for (media_id, slot), vector in in_key_order(metrics)],
     )  # fmt: skip
     per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
-    conn.executemany(
+    upsert_rows(
+        conn,
         _KIND_HOURLY_UPSERT,
         [
             (kind, *_split(slot), t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
@@ -223,7 +224,8 @@ def upsert_hourly(
         low, high = latency_ranges[timed]
         scoped = (f"kind:{kinds.get(media_id, 'other')}", slot, source, bucket)
         add_to_bucket(buckets, scoped, count, low, high)
-    conn.executemany(
+    upsert_rows(
+        conn,
         "INSERT INTO latency_hourly AS stored (scope, day, hour, source, bucket, count, min_ms, "
         "max_ms) "
         "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(day, hour, scope, source, bucket) "

@@ -31,6 +31,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
     WIDTH,
 )  # fmt: skip
+from mediatop.store.upsert_many import upsert_rows
 
 
 def _derived(vector: list[float]) -> tuple[int | None, float | None, float | None]:
@@ -79,7 +80,8 @@ def upsert_metrics(
 ) -> None:
     """Add per-file, per-day deltas to media_performance_metrics, recomputing its
     derived columns (load_time_avg, cache_hit_rate, error_rate) from the new totals."""
-    conn.executemany(
+    upsert_rows(
+        conn,
         _METRICS_UPSERT,
         [
             (
@@ -104,7 +106,8 @@ def upsert_totals(
         total = totals.setdefault(media_id, [0] * WIDTH)
         for index in range(WIDTH):
             total[index] += vector[index]
-    conn.executemany(
+    upsert_rows(
+        conn,
         "INSERT INTO file_totals AS stored (media_id, requests, bot_requests, views, downloads, "
         "clicks, "
         "shares, errors, bytes, first_used, last_used) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
@@ -139,7 +142,8 @@ def upsert_kind_daily(
         total = per_kind.setdefault((kinds.get(media_id, "other"), day), [0] * WIDTH)
         for index in range(WIDTH):
             total[index] += vector[index]
-    conn.executemany(
+    upsert_rows(
+        conn,
         "INSERT INTO kind_daily AS stored (kind, date, requests, bot_requests, views, downloads, "
         "clicks, "
         "shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, "
@@ -181,7 +185,8 @@ def upsert_latency(
         for row_key in ((f"kind:{kinds.get(media_id, 'other')}", day, source, bucket),
                         (f"file:{media_id}", "", source, bucket)):  # fmt: skip
             add_to_bucket(rows, row_key, count, low, high)
-    conn.executemany(
+    upsert_rows(
+        conn,
         "INSERT INTO latency_histogram AS stored (scope, day, source, bucket, count, min_ms, "
         "max_ms) "
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
@@ -202,7 +207,8 @@ def upsert_kind_breakdown(
     per_kind: Counter[tuple[str, str, str, str]] = Counter(kind_rows)
     for (media_id, day, dimension, value), count in rows.items():
         per_kind[(kinds.get(media_id, "other"), day, dimension, value)] += count
-    conn.executemany(
+    upsert_rows(
+        conn,
         "INSERT INTO kind_breakdown AS stored (kind, date, dimension, value, count) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, date, dimension, value) "
         "DO UPDATE SET count = stored.count + excluded.count",

@@ -79,6 +79,7 @@ from mediatop.store.rollups_vector import (
 )  # fmt: skip
 from mediatop.store.upsert_many import upsert_many
 from mediatop.store.usage_row import UsageRow
+from mediatop.store.window_prune import delete_stale_windows
 
 if TYPE_CHECKING:
     from mediatop.store.log_coverage import TrackedUse
@@ -338,10 +339,7 @@ class UsageRollup:
         would lock view_windows rows in a second pass, out of key order)."""
         before, stale = self.stale_windows
         self.stale_windows = (0, [])
-        conn.executemany(
-            "DELETE FROM view_windows WHERE session_id = ? AND media_id = ? AND last_at < ?",
-            [(session, media_id, before) for session, media_id in stale],
-        )
+        delete_stale_windows(conn, stale, before)
 
     def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
         """Upsert every delta into the rollup tables (caller's transaction).
