@@ -10,31 +10,15 @@ tests' server does, runs initdb and postgres as `nobody` when started as root.
 
 from __future__ import annotations
 
-import os
-import pwd
-import socket
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pg_server import SUPERUSER, UNPRIVILEGED_USER, PgServer, binaries
+from pg_server import PgServer
 
-# Only what differs from a packaged server's defaults: loopback TCP, no socket file.
-SETTINGS = {
-    "listen_addresses": "127.0.0.1",
-    "unix_socket_directories": "",
-    "fsync": "on",
-    "synchronous_commit": "on",
-    "full_page_writes": "on",
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# PostgreSQL's own defaults for durability, where the tests' server turns them off.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 
 class KeptServer(PgServer):
@@ -42,33 +26,10 @@ class KeptServer(PgServer):
     it down cleanly and keeps the folder."""
 
     def __init__(self, folder: Path) -> None:
-        # Not PgServer.__init__: that makes a temporary folder, removed by its stop().
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = _free_port()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log = folder / "postgres.log"
-        self._user = UNPRIVILEGED_USER if os.geteuid() == 0 else None
+        super().__init__(kept_folder=folder)
 
-    def start(self) -> KeptServer:
-        bin_dir = binaries()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if self._user is not None:  # postgres may not run as root
-            record = pwd.getpwnam(self._user)
-            os.chown(self.folder, record.pw_uid, record.pw_gid)
-        if not (self.data / "PG_VERSION").exists():
-            self._run(
-                [str(bin_dir / "initdb"), "-D", str(self.data), "-U", SUPERUSER,
-                 "--auth=trust", "-E", "UTF8", "--locale=C"]
-            )  # fmt: skip
-        args = [str(bin_dir / "postgres"), "-D", str(self.data), "-p", str(self.port)]
-        for name, value in SETTINGS.items():
-            args += ["-c", f"{name}={value}"]
-        with self._log.open("ab") as log:
-            self._process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, user=self._user, cwd=self.folder
-            )
-        self._wait_ready()
+    def start(self, **overrides: str) -> KeptServer:
+        super().start(**{**DURABLE, **overrides})
         return self
 
     def fresh_database(self, name: str) -> str:
@@ -82,13 +43,3 @@ class KeptServer(PgServer):
         with self.admin() as admin:
             found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             return found.fetchone() is not None
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()  # SIGTERM: smart shutdown, a checkpoint, data kept
-            try:
-                self._process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None

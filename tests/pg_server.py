@@ -55,8 +55,12 @@ def _free_port() -> int:
 class PgServer:
     """One running postgres; `url(name)` names a database on it."""
 
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="mediatop-pg-"))
+    def __init__(self, kept_folder: Path | None = None) -> None:
+        """A server in a temporary folder, removed by `stop`; or in `kept_folder`, made by
+        initdb the first time and kept (a benchmark's store is built once)."""
+        self.kept = kept_folder is not None
+        self.folder = (kept_folder or Path(tempfile.mkdtemp(prefix="mediatop-pg-"))).resolve()
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.data = self.folder / "data"
         self.port = _free_port()
         self._process: subprocess.Popen[bytes] | None = None
@@ -74,10 +78,11 @@ class PgServer:
             # postgres may not run as root: the folder becomes the unprivileged user's.
             record = pwd.getpwnam(self._user)
             os.chown(self.folder, record.pw_uid, record.pw_gid)
-        self._run(
-            [str(bin_dir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-             "-E", "UTF8", "--locale=C", "--no-sync"]
-        )  # fmt: skip
+        if not (self.data / "PG_VERSION").exists():
+            self._run(
+                [str(bin_dir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
+                 "-E", "UTF8", "--locale=C", "--no-sync"]
+            )  # fmt: skip
         settings = {
             "listen_addresses": "127.0.0.1",
             "unix_socket_directories": "",
@@ -135,11 +140,12 @@ class PgServer:
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
-            self._process.terminate()  # SIGTERM: postgres's smart shutdown
+            self._process.terminate()  # SIGTERM: postgres's smart shutdown (a checkpoint)
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=120 if self.kept else 10)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
         self._process = None
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.folder, ignore_errors=True)
