@@ -57,6 +57,13 @@ def added(columns: tuple[str, ...]) -> str:
     return ", ".join(f"{column} = stored.{column} + excluded.{column}" for column in columns)
 
 
+# The summed columns of file_totals and kind_daily, in the order their rows are bound.
+_TOTALS = ("requests", "bot_requests", "views", "downloads", "clicks", "shares", "errors",
+           "bytes")  # fmt: skip
+_KIND_DAILY = (*_TOTALS, "cache_hits", "cache_misses", "server_time_sum_ms",
+               "server_time_count", "client_time_sum_ms", "client_time_count")  # fmt: skip
+
+
 _METRICS_UPSERT = f"""
 INSERT INTO media_performance_metrics AS stored (
   media_id, date, created_at, {", ".join(METRIC_COLUMNS)},
@@ -108,16 +115,9 @@ def upsert_totals(
             total[index] += vector[index]
     upsert_rows(
         conn,
-        "INSERT INTO file_totals AS stored (media_id, requests, bot_requests, views, downloads, "
-        "clicks, "
-        "shares, errors, bytes, first_used, last_used) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-        "ON CONFLICT(media_id) DO UPDATE SET requests = stored.requests + excluded.requests, "
-        "bot_requests = stored.bot_requests + excluded.bot_requests, "
-        "views = stored.views + excluded.views, "
-        "downloads = stored.downloads + excluded.downloads, "
-        "clicks = stored.clicks + excluded.clicks, "
-        "shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors, "
-        "bytes = stored.bytes + excluded.bytes, "
+        f"INSERT INTO file_totals AS stored (media_id, {', '.join(_TOTALS)}, first_used, "
+        f"last_used) VALUES ({', '.join('?' * (len(_TOTALS) + 3))}) "
+        f"ON CONFLICT(media_id) DO UPDATE SET {added(_TOTALS)}, "
         "first_used = CASE WHEN stored.first_used IS NULL "
         "OR excluded.first_used < stored.first_used "
         "THEN excluded.first_used ELSE stored.first_used END, "
@@ -144,24 +144,9 @@ def upsert_kind_daily(
             total[index] += vector[index]
     upsert_rows(
         conn,
-        "INSERT INTO kind_daily AS stored (kind, date, requests, bot_requests, views, downloads, "
-        "clicks, "
-        "shares, errors, bytes, cache_hits, cache_misses, server_time_sum_ms, "
-        "server_time_count, client_time_sum_ms, client_time_count) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(kind, date) DO UPDATE SET "
-        "requests = stored.requests + excluded.requests, "
-        "bot_requests = stored.bot_requests + excluded.bot_requests, "
-        "views = stored.views + excluded.views, "
-        "downloads = stored.downloads + excluded.downloads, "
-        "clicks = stored.clicks + excluded.clicks, "
-        "shares = stored.shares + excluded.shares, errors = stored.errors + excluded.errors, "
-        "bytes = stored.bytes + excluded.bytes, "
-        "cache_hits = stored.cache_hits + excluded.cache_hits, "
-        "cache_misses = stored.cache_misses + excluded.cache_misses, "
-        "server_time_sum_ms = stored.server_time_sum_ms + excluded.server_time_sum_ms, "
-        "server_time_count = stored.server_time_count + excluded.server_time_count, "
-        "client_time_sum_ms = stored.client_time_sum_ms + excluded.client_time_sum_ms, "
-        "client_time_count = stored.client_time_count + excluded.client_time_count",
+        f"INSERT INTO kind_daily AS stored (kind, date, {', '.join(_KIND_DAILY)}) "
+        f"VALUES ({', '.join('?' * (len(_KIND_DAILY) + 2))}) "
+        f"ON CONFLICT(kind, date) DO UPDATE SET {added(_KIND_DAILY)}",
         [
             (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
