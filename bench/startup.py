@@ -26,28 +26,25 @@ before would have left them: the launch measured here has none to measure.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
-import pty
-import select
 import shutil
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
-import termios
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-import pyte
 from report import DATA, build
+
+sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))
 
 from mediatop.encode_plan import target_names
 from mediatop.store.measurements import Measurement, save_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.scan_state import mark_initial_scan_done
+from pty_support import Terminal
 
 FILES, EVENTS = 100_000, 10_000_000
 COLUMNS, LINES = 120, 40
@@ -58,51 +55,19 @@ QUIET_S = 3.0
 TARGET_RATIO, TARGET_IDLE_KB, TARGET_SETTLE_KB, TARGET_RSS_MB = 2.5, 20, 60, 200
 
 
-@dataclass
-class TerminalRun:
-    """One command in a pty of COLUMNS×LINES: what it drew, and when."""
+class TerminalRun(Terminal):
+    """One command in a pty of COLUMNS×LINES as tests/pty_support.py's Terminal reads it
+    (what it drew, how many bytes, when it last wrote), with what this bench times."""
 
-    command: list[str]
-    env: dict[str, str] = field(default_factory=dict)
-    started: float = 0.0
-    written: int = 0
-    last_write: float = 0.0
-    screen: pyte.Screen = field(default_factory=lambda: pyte.Screen(COLUMNS, LINES))
-
-    def __post_init__(self) -> None:
-        self.stream = pyte.ByteStream(self.screen)
-        self.leader, follower = pty.openpty()
-        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    def __init__(self, command: list[str]) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        env.update(TERM="xterm-256color", **self.env)
-        self.started = self.last_write = time.monotonic()
-        self.process = subprocess.Popen(
-            self.command, stdin=follower, stdout=follower, stderr=follower, env=env,
-            start_new_session=True,
-        )  # fmt: skip
-        os.close(follower)
+        env.update(TERM="xterm-256color")
+        super().__init__(command, env, COLUMNS, LINES)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def read(self, seconds: float) -> None:
-        """Read what the app writes for `seconds`."""
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.leader], [], [], min(left, 0.05))
-            if ready:
-                try:
-                    data = os.read(self.leader, 65536)
-                except OSError:
-                    return
-                self.written += len(data)
-                self.last_write = time.monotonic()
-                self.stream.feed(data)
-
-    def wait_for(self, done: callable, timeout: float) -> float | None:  # type: ignore[valid-type]
+    def seconds_until(self, done: Callable[[TerminalRun], bool], timeout: float) -> float | None:
         """Seconds from launch until `done(self)` holds, or None at the timeout."""
         deadline = self.started + timeout
         while time.monotonic() < deadline:
@@ -118,13 +83,8 @@ class TerminalRun:
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        while self.process.poll() is None and time.monotonic() < deadline:
-            self.read(0.2)
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.leader)
+        self.wait_exit(20)
+        self.close()
 
 
 def titles_shown(run: TerminalRun) -> bool:
@@ -225,9 +185,9 @@ def main() -> None:
     launches = []
     for n in range(args.runs):
         run = TerminalRun([*mediatop, str(root), "--db", str(db)])
-        shown = run.wait_for(titles_shown, 60)
+        shown = run.seconds_until(titles_shown, 60)
         if n == args.runs - 1:  # the last run stays until it settles, for its peak RSS
-            run.wait_for(settled, 120)
+            run.seconds_until(settled, 120)
             rss = run.peak_rss_mb()
         run.stop()
         if shown is None:
@@ -244,7 +204,7 @@ def main() -> None:
           f"(≤ {TARGET_RSS_MB} MB)")  # fmt: skip
 
     demo = TerminalRun([*mediatop, "demo"])
-    settle_s = demo.wait_for(settled, 120)
+    settle_s = demo.seconds_until(settled, 120)
     settle_kb = (demo.written) / 1000
     before_idle = demo.written
     demo.read(args.idle)
