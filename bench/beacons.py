@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import h11
+from user_shell import as_a_user
 
 FILES = 300
 TARGET_RPS = 3000.0
@@ -285,4 +286,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

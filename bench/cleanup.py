@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from user_shell import as_a_user
+
 TARGET = 5.0
 REPEATS = 3
 OLD_NS = 1_577_836_800 * 10**9  # 2020-01-01: every file looks unused
@@ -96,4 +98,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    as_a_user()
     raise SystemExit(main())

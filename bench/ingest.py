@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from user_shell import as_a_user
+
 AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36",
@@ -144,4 +146,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

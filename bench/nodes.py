@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest import generate
+from user_shell import as_a_user
 
 TARGET = 1.2
 NODES = 3
@@ -110,4 +111,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

@@ -46,6 +46,7 @@ from pathlib import Path
 from ingest import generate
 from pg_bench_server import KeptServer
 from report import DATA, NOW, _best_command_ms, _best_ms, build
+from user_shell import as_a_user
 
 from mediatop.scan import scan_root
 from mediatop.store import connect
@@ -311,4 +312,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from user_shell import as_a_user
+
 from mediatop.config import Settings
 from mediatop.kinds import Kind
 from mediatop.model import ProbeResult, UsageLocation, VideoEngagementEvent
@@ -301,4 +303,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from user_shell import as_a_user
+
 P3_TARGET = 1.0  # x the bare loop
 RSS_TARGET_MB = 200
 REPEATS = 2
@@ -226,4 +228,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    as_a_user()
     sys.exit(main())

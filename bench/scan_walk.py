@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from user_shell import as_a_user
+
 from mediatop.scan import scan_root
 from mediatop.store import connect
 
@@ -178,4 +180,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    as_a_user()
     sys.exit(main())

@@ -40,6 +40,8 @@ from report import DATA, build
 
 sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))
 
+from user_shell import as_a_user
+
 from mediatop.encode_plan import target_names
 from mediatop.store.measurements import Measurement, save_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
@@ -222,4 +224,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()

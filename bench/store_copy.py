@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest import generate
 from pg_bench_server import KeptServer
+from user_shell import as_a_user
 
 REPORT_NAMES = ("overview", "usage", "performance", "images", "videos", "documents", "audio",
                 "duplicates", "optimization", "insights", "misses", "media")  # fmt: skip
@@ -146,4 +147,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    as_a_user()
     main()
