@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from mediatop.kinds import Kind
 from mediatop.model import MediaFile, ProbeResult
 from mediatop.store import deferred_indexes
-from mediatop.store.dialect import dialect
+from mediatop.store.dialect import dialect, indexed_by
 from mediatop.store.library_facts import library_changed
 
 _PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
@@ -167,8 +167,13 @@ def mark_nothing_to_probe(conn: sqlite3.Connection, ids: Sequence[int], now: int
 
 def unprobed(conn: sqlite3.Connection) -> list[tuple[int, bytes, str]]:
     """(id, path, kind) of present files whose current version has not been probed."""
+    # Without statistics SQLite's planner scans a whole index of media_files here (some
+    # 15 ms at 100k files, on every rescan) rather than the partial index of exactly
+    # these files, which is usually empty.
     rows = conn.execute(
-        "SELECT id, path, kind FROM media_files WHERE deleted_at IS NULL AND probed_at IS NULL"
+        "SELECT id, path, kind FROM media_files"
+        + indexed_by(conn, "media_files_unprobed")
+        + " WHERE deleted_at IS NULL AND probed_at IS NULL"
     )
     return [(id_, bytes(path), kind) for id_, path, kind in rows]
 
