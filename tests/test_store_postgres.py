@@ -107,6 +107,7 @@ def _closed_port() -> int:
         ("postgresql://mediatop@127.0.0.1/x?nosuch=1", "cannot read the store URL"),
         ("postgresql://mediatop@127.0.0.1:1:2:3/x", 'invalid integer value "1:2:3"'),
     ],
+    ids=["closed port", "unknown option", "bad port"],  # stable across pytest-xdist workers
 )
 def test_a_store_url_that_cannot_be_used_gets_one_line_and_exit_1(
     tmp_path: Path, url: str, said: str
