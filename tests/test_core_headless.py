@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from mediatop.cli import COMMANDS, build_parser
+
 CORE = (
     "mediatop.store",
     "mediatop.scan",
@@ -75,3 +77,22 @@ def test_version_and_help_are_instant_because_they_import_nothing_heavy(
     assert heavy == []
     # Nothing outside the standard library but mediatop itself.
     assert outside.split(",") == ["mediatop"]
+
+
+def test_a_command_builds_only_its_own_modules_parsers() -> None:
+    # `mediatop scan --help` (argv[1] is the whole command line here, split below)
+    code = _RUN_COMMAND.replace("sys.argv[1]]", "*sys.argv[1].split()]")
+    done = subprocess.run(
+        [sys.executable, "-c", code, "scan --help"], capture_output=True, text=True, check=True
+    )
+    _, loaded, _ = done.stderr.rstrip("\n").rsplit("\n", 1)[-1].split("|")
+    assert done.stdout.startswith("usage: mediatop scan")
+    commands = sorted(m for m in loaded.split(",") if m.endswith("_cmd"))
+    assert commands == ["mediatop.cli.scan_cmd"]
+
+
+def test_the_command_table_names_every_command_the_parsers_register() -> None:
+    every = build_parser()
+    assert sorted(every.commands) == sorted(COMMANDS)
+    for name, module in COMMANDS.items():
+        assert name in build_parser(name).commands, (name, module)

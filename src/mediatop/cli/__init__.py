@@ -18,17 +18,25 @@ from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, lossl
 from mediatop.errors import InputError, MediatopError
 from mediatop.textsafe import visible
 
-# Each module defines register(subparsers) adding its sub-command(s) with a `run` default.
-COMMAND_MODULES = (
-    "mediatop.cli.open_cmd",
-    "mediatop.cli.scan_cmd",
-    "mediatop.cli.report_cmd",
-    "mediatop.cli.ingest_cmd",
-    "mediatop.cli.cleanup_cmd",
-    "mediatop.cli.optimize_cmd",
-    "mediatop.cli.serve_cmd",
-    "mediatop.cli.store_cmd",
-)
+# Each command's module: it defines register(subparsers), adding its sub-command(s) with
+# a `run` default. A command imports and builds only its own module's parsers (a rescan
+# is a fraction of a second, of which the whole CLI's parsers would be a tenth); `--help`
+# and a name that is no command build them all.
+COMMANDS = {
+    "open": "mediatop.cli.open_cmd",
+    "demo": "mediatop.cli.open_cmd",
+    "scan": "mediatop.cli.scan_cmd",
+    "report": "mediatop.cli.report_cmd",
+    "ingest": "mediatop.cli.ingest_cmd",
+    "track": "mediatop.cli.ingest_cmd",
+    "import-events": "mediatop.cli.ingest_cmd",
+    "locations": "mediatop.cli.ingest_cmd",
+    "refs": "mediatop.cli.ingest_cmd",
+    "cleanup": "mediatop.cli.cleanup_cmd",
+    "optimize": "mediatop.cli.optimize_cmd",
+    "serve": "mediatop.cli.serve_cmd",
+    "store": "mediatop.cli.store_cmd",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +58,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> _Parser:
+def build_parser(command: str | None = None) -> _Parser:
+    """The parser of every command, or of `command`'s module alone."""
     parser = _Parser(
         prog="mediatop",
         description="See what a website's media library stores and uses, and what could be "
@@ -59,14 +68,15 @@ def build_parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"mediatop {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for name in dict.fromkeys(modules):
         importlib.import_module(name).register(subparsers)
     return parser
 
 
-def _with_default_command(argv: list[str], parser: _Parser) -> list[str]:
+def _with_default_command(argv: list[str]) -> list[str]:
     """`mediatop ROOT ...` is short for `mediatop open ROOT ...`."""
-    if argv and not argv[0].startswith("-") and argv[0] not in parser.commands:
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         return ["open", *argv]
     return argv
 
@@ -74,8 +84,9 @@ def _with_default_command(argv: list[str], parser: _Parser) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lossless_stdout()
-    parser = build_parser()
-    args = parser.parse_args(_with_default_command(args_list, parser))
+    args_list = _with_default_command(args_list)
+    parser = build_parser(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
