@@ -1,5 +1,6 @@
 """`optimize` on real JPEGs: the output is smaller, keeps its pixel size unless resized,
-keeps the ICC profile and the EXIF orientation, and undo gives back the original bytes."""
+keeps the ICC profile and the EXIF orientation, and undo gives back the original bytes;
+on a SQLite and on a PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -34,11 +35,15 @@ def _jpeg_with_icc_and_orientation(path: Path, width: int, height: int) -> bytes
     return icc
 
 
-def _library(tmp_path: Path) -> tuple[MediaLibrary, bytes]:
+def _library(tmp_path: Path, store_url: str) -> tuple[MediaLibrary, bytes]:
+    """The two photos, scanned and placed, in a store on `store_url`'s backend (with a
+    PostgreSQL store, the quarantine stays beside db_path, on this machine)."""
     root = tmp_path / "media"
     icc = _jpeg_with_icc_and_orientation(root / "2019/turned.jpg", 1600, 1200)
     _jpeg_with_icc_and_orientation(root / "2019/plain.jpg", 800, 600)
-    library = MediaLibrary(Settings(root=root, db_path=tmp_path / "store.sqlite3"))
+    server_url = store_url if store_url.startswith("postgresql://") else None
+    settings = Settings(root=root, db_path=tmp_path / "store.sqlite3", db_url=server_url)
+    library = MediaLibrary(settings)
     library.scan()
     # turned.jpg is shown 300 px wide: oversized against twice that (600)
     places = tmp_path / "places.jsonl"
@@ -52,8 +57,10 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_optimise_shrinks_keeps_icc_and_orientation_and_undo_restores(tmp_path: Path) -> None:
-    library, icc = _library(tmp_path)
+def test_optimise_shrinks_keeps_icc_and_orientation_and_undo_restores(
+    tmp_path: Path, store_url: str
+) -> None:
+    library, icc = _library(tmp_path, store_url)
     root = library.settings.root
     originals = {name: _digest(root / "2019" / name) for name in ("turned.jpg", "plain.jpg")}
     sizes = {name: (root / "2019" / name).stat().st_size for name in originals}
@@ -84,8 +91,8 @@ def test_optimise_shrinks_keeps_icc_and_orientation_and_undo_restores(tmp_path: 
     assert {name: _digest(root / "2019" / name) for name in originals} == originals
 
 
-def test_optimise_skips_a_file_changed_since_the_plan(tmp_path: Path) -> None:
-    library, _icc = _library(tmp_path)
+def test_optimise_skips_a_file_changed_since_the_plan(tmp_path: Path, store_url: str) -> None:
+    library, _icc = _library(tmp_path, store_url)
     root = library.settings.root
     plan = library.plan_optimize(measure="all")
     os.utime(root / "2019/plain.jpg", ns=(OLD_NS, OLD_NS + 5))
@@ -96,8 +103,10 @@ def test_optimise_skips_a_file_changed_since_the_plan(tmp_path: Path) -> None:
     assert result.moved == 1
 
 
-def test_a_converted_sibling_leaves_the_original_and_undo_removes_it(tmp_path: Path) -> None:
-    library, _icc = _library(tmp_path)
+def test_a_converted_sibling_leaves_the_original_and_undo_removes_it(
+    tmp_path: Path, store_url: str
+) -> None:
+    library, _icc = _library(tmp_path, store_url)
     root = library.settings.root
     before = _digest(root / "2019/plain.jpg")
     plan = library.plan_optimize(convert=True, measure="all")
