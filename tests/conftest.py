@@ -10,6 +10,7 @@ real SQLite store, the app from `build_app`.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 from collections.abc import Iterator
@@ -77,16 +78,30 @@ def pg_template(pg_server: PgServer) -> str:
     return _PG_TEMPLATE
 
 
-@pytest.fixture
-def pg_store_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
-    """The URL of a new, empty (migrated) PostgreSQL store of this test's own, a copy of
-    the template database (cheap: no migrations run); dropped after the test."""
+@contextlib.contextmanager
+def _new_pg_store(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """A new, empty (migrated) PostgreSQL store, a copy of the template database (cheap:
+    no migrations run), dropped when the block ends: its URL."""
     name = f"mediatop_test_{next(_pg_databases)}"
     with pg_server.admin() as admin:
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
     yield pg_server.url(name)
     with pg_server.admin() as admin:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_store_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL store of this test's own."""
+    with _new_pg_store(pg_server, pg_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_module_store_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL store that a test module's tests share."""
+    with _new_pg_store(pg_server, pg_template) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -25,10 +25,11 @@ from tui_fixtures import build_library, ingest, write_access_log
 LATIN1_NAME = b"2025/02/caf\xe9.jpg"
 
 
-def traffic_library(tmp_path: Path) -> MediaLibrary:
+def traffic_library(tmp_path: Path, db: Path | str | None = None) -> MediaLibrary:
     """The snapshot library (tui_fixtures.build_library) plus a Latin-1-named JPEG,
-    scanned, with the snapshot access log (the week before 2026-03-15) ingested."""
-    root, db = tmp_path / "uploads", tmp_path / "store.sqlite3"
+    scanned, with the snapshot access log (the week before 2026-03-15) ingested, in the
+    store `db` (default: tmp_path/store.sqlite3)."""
+    root, db = tmp_path / "uploads", db or tmp_path / "store.sqlite3"
     build_library(root)
     jpeg = (root / "2024/03/hero-banner-300x169.jpg").read_bytes()
     write_bytes_name(root / "2025/02", b"caf\xe9.jpg", jpeg)

@@ -1,6 +1,6 @@
 """`mediatop serve`'s POST endpoints against the real server: beacons one at a time, in
 arrays and as `text/plain` (sendBeacon); every bad input with its status and a JSON
-error naming the field; all or nothing per request."""
+error naming the field; all or nothing per request; on a SQLite and on a PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -23,9 +23,14 @@ LOGO = "2024/05/logo.png"
 UNCOVERED = "2026-03-14T23:30:00Z"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MediaLibrary, str]]:
-    library = traffic_library(tmp_path_factory.mktemp("beacons"))
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[MediaLibrary, str]]:
+    """The API on the traffic library, its store on each backend in turn."""
+    on_server = request.param == "postgres"
+    db = request.getfixturevalue("pg_module_store_url") if on_server else None
+    library = traffic_library(tmp_path_factory.mktemp("beacons"), db)
     with running_server(library) as base:
         yield library, base
 

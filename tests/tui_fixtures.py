@@ -127,7 +127,7 @@ def write_access_log(path: Path) -> Path:
 def ingest(settings: Settings, log: Path) -> None:
     from mediatop.ingest.logs.logfile import ingest_logs
 
-    conn = connect(settings.db_path)
+    conn = connect(settings.store)
     try:
         ingest_logs(conn, [log], url_prefixes=settings.url_prefixes, node=settings.node)
     finally:
@@ -146,7 +146,7 @@ def settings_for(tmp_path: Path, root: Path) -> Settings:
 
 
 def scan(settings: Settings, now: int = FROZEN_TS) -> None:
-    conn = connect(settings.db_path)
+    conn = connect(settings.store)
     try:
         scan_root(conn, settings.root, workers=1, now=now)
     finally:
