@@ -104,6 +104,10 @@ class IngestWorkerError(MediatopError, RuntimeError):
     """A parse-and-write worker died or failed; its uncommitted chunk is read next run."""
 
 
+class LogInUseError(MediatopError):
+    """Another run of the same node is reading this log or event file (store/log_readers)."""
+
+
 class LogShrankError(MediatopError, OSError):
     """The log was truncated while its chunks were being read (copytruncate rotation)."""
 

@@ -163,17 +163,23 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         """Read access logs (plain or .gz) into the store, each line once.
 
         Refused before anything is read when MEDIATOP_INGEST_WORKERS is not a number
-        (WorkerCountError), a log is missing (MissingInputError), or the root was never
-        scanned (NotScannedError). KeyboardInterrupt passes through: what was read so
-        far is stored."""
+        (WorkerCountError), a log is missing (MissingInputError), the root was never
+        scanned (NotScannedError), or another run of this node is reading one of the
+        logs (LogInUseError). KeyboardInterrupt passes through: what was read so far is
+        stored."""
         from mediatop.ingest.logs.logfile import DEFAULT_BATCH_LINES, ingest_logs
         from mediatop.ingest.logs.pipeline import configured_workers
+        from mediatop.store.log_readers import reading_alone
 
         configured_workers()  # checked before anything is read
         for log in logs:
             if not log.is_file():
                 raise MissingInputError(f"no such log file: {log}")
-        with self._scanned_writer() as conn, _reading("cannot read log: "):
+        with (
+            self._scanned_writer() as conn,
+            reading_alone(conn, self.settings.node, logs),
+            _reading("cannot read log: "),
+        ):
             return ingest_logs(
                 conn, logs, url_prefixes=self.settings.url_prefixes, node=self.settings.node,
                 log_format=log_format,
@@ -191,12 +197,18 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
 
     def import_events(self, path: Path) -> ImportReport:
         """Load a JSONL file (or .jsonl.gz) of usage and video events, each line once;
-        bad lines are skipped and listed in the report."""
+        bad lines are skipped and listed in the report. LogInUseError when another run
+        of this node is reading the file."""
         from mediatop.ingest.events.tracked import import_events
+        from mediatop.store.log_readers import reading_alone
 
         if not path.is_file():
             raise MissingInputError(f"no such file: {path}")
-        with self._scanned_writer() as conn, _reading(f"cannot read {path}: "):
+        with (
+            self._scanned_writer() as conn,
+            reading_alone(conn, self.settings.node, [path]),
+            _reading(f"cannot read {path}: "),
+        ):
             return import_events(
                 conn, path, url_prefixes=self.settings.url_prefixes, node=self.settings.node
             )

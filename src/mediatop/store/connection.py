@@ -265,8 +265,10 @@ def database_file(conn: sqlite3.Connection) -> str:
 # The folder beside the store where cleanup keeps quarantined files (mediatop.cleanup).
 QUARANTINE_SUFFIX = b".quarantine"
 # SQLite-only: the files SQLite keeps beside a database (WAL, shared memory, journal),
-# and the quarantine folder: a scan of a root that holds the store leaves them all out.
-STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal", QUARANTINE_SUFFIX)
+# the quarantine folder and the ingests' lock file (store/log_readers.py): a scan of a
+# root that holds the store leaves them all out.
+READERS_LOCK_SUFFIX = b"-readers.lock"
+STORE_FILE_SUFFIXES = (b"", b"-wal", b"-shm", b"-journal", QUARANTINE_SUFFIX, READERS_LOCK_SUFFIX)
 
 
 @contextmanager
