@@ -77,6 +77,35 @@ def test_oversized_is_judged_against_the_largest_display_width_including_srcset(
     assert all(o.measured is False and o.impact == "high" for o in resize)
 
 
+def _turned(orientation: int) -> dict[str, bytes]:
+    """save() options writing an EXIF block with this orientation tag."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return {"exif": exif.tobytes()}
+
+
+def test_a_photo_turned_by_exif_is_judged_by_the_width_it_is_shown_at(empty_store):
+    conn, settings = empty_store
+    # Both stored 1600x1200. upright.jpg's orientation 6 turns it a quarter: a browser
+    # shows it 1200 wide. Both are displayed at most 700 px wide: 1600 > 2 x 700 = 1400
+    # is oversized, 1200 is not. flipped.jpg's orientation 3 (half a turn) keeps 1600.
+    save_image(settings.root, "plain.jpg", photo(1600, 1200), quality=80)
+    save_image(settings.root, "upright.jpg", photo(1600, 1200), quality=80, **_turned(6))
+    save_image(settings.root, "flipped.jpg", photo(1600, 1200), quality=80, **_turned(3))
+    ids = scan(conn, settings.root)
+    locations(conn, "test", [
+        loc(name, str(n), display_width=700)
+        for n, name in enumerate(("plain.jpg", "upright.jpg", "flipped.jpg"))
+    ])  # fmt: skip
+
+    report = images_report(context(conn, settings, measure="cached"))
+
+    oversized = {o.id: o.original_width for o in report.optimization.oversized_images}
+    assert oversized == {str(ids["plain.jpg"]): 1600, str(ids["flipped.jpg"]): 1600}
+    facts = {f.id: (f.width, f.height) for f in load_image_facts(conn)}
+    assert facts[ids["upright.jpg"]] == (1200, 1600)
+
+
 def test_resize_saving_is_the_measured_size_of_the_resized_image(empty_store):
     conn, settings = empty_store
     path = save_image(settings.root, "big.jpg", photo(1200, 900), quality=80)

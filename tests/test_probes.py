@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from media_factory import SAMPLE_MEDIA, animated_gif, photo, wav
 from mediatop.scan.probe import probe_one
@@ -23,6 +24,37 @@ def test_jpeg_probe_reads_size_quality_and_progressive(tmp_path: Path) -> None:
     assert plain.progressive is False and progressive.progressive is True
     expected_bpp = (tmp_path / "a.jpg").stat().st_size * 8 / 480000
     assert plain.bits_per_pixel == pytest.approx(expected_bpp, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "shown", "extra"),
+    [
+        (6, (600, 800), {"orientation": 6}),  # a quarter turn: shown 600 wide
+        (8, (600, 800), {"orientation": 8}),
+        (3, (800, 600), {"orientation": 3}),  # half a turn: the same width
+        (1, (800, 600), {}),  # as stored: nothing to keep
+    ],
+)
+def test_an_image_is_probed_at_the_size_exif_shows_it(
+    tmp_path: Path, orientation: int, shown: tuple[int, int], extra: dict[str, int]
+) -> None:
+    path = photo(tmp_path / "a.jpg", 800, 600)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=exif.tobytes())
+    result = _probe(path, "image")
+    assert ((result.width, result.height), result.extra) == (shown, extra)
+
+
+def test_a_damaged_exif_block_is_no_orientation(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg", 80, 60)
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff")
+    result = _probe(path, "image")
+    assert (result.error, result.width, result.extra) == (None, 80, {})
 
 
 @pytest.mark.parametrize("quality", [30, 60, 90, 95])

@@ -166,3 +166,18 @@ def target_names(facts: ImageFacts, display_width: int | None) -> tuple[str, ...
         return ()
     width = recommended_width(facts, display_width)
     return (*base, f"resize:{width}") if width else base
+
+
+def resized_size(
+    width: int, height: int, target: int | None, turned: bool
+) -> tuple[int, int] | None:
+    """The pixel size of a `width`×`height` picture resized for a display width of
+    `target` (the stored height is the shown width when EXIF turns the picture a
+    quarter), or None: never upscaled. What optimize writes and what measuring predicts."""
+    if not target:
+        return None
+    shown = height if turned else width
+    if target >= shown:
+        return None
+    scale = target / shown
+    return max(1, round(width * scale)), max(1, round(height * scale))

@@ -46,6 +46,13 @@ class ProbeResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# The EXIF orientation tag, and the orientations that turn a picture a quarter: its
+# displayed width is its stored height. An image's probed width and height are the
+# displayed ones.
+EXIF_ORIENTATION = 0x0112
+QUARTER_TURNS = frozenset({5, 6, 7, 8})
+
+
 @dataclass(frozen=True)
 class MediaFile:
     """One file of the library as the store knows it."""

@@ -24,14 +24,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatop.cleanup.plan import Candidate, Encoding
-from mediatop.encode_plan import EncodeTarget, ImageFacts, avif_supported, plan_targets
+from mediatop.encode_plan import (
+    EncodeTarget,
+    ImageFacts,
+    avif_supported,
+    plan_targets,
+    resized_size,
+)
+from mediatop.model import EXIF_ORIENTATION, QUARTER_TURNS
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 
 DEFAULT_MAX_PIXELS = 50_000_000
 _SIBLING_SUFFIX = {"WEBP": b".webp", "AVIF": b".avif"}
-# EXIF orientations that turn the picture a quarter: its displayed width is its height.
-_QUARTER_TURNS = {5, 6, 7, 8}
 
 
 @dataclass(frozen=True)
@@ -127,28 +132,14 @@ def encode_image(task: EncodeTask) -> bytes:
         exif = im.info.get("exif")
         if exif:
             keep["exif"] = exif
-        turned = im.getexif().get(0x0112) in _QUARTER_TURNS
+        turned = im.getexif().get(EXIF_ORIENTATION) in QUARTER_TURNS
         picture = im.convert(_mode_for(im.mode, im.info, task.format))
-        new_size = _smaller_size(im.width, im.height, task.width, turned)
+        new_size = resized_size(im.width, im.height, task.width, turned)
         if new_size is not None:
             picture = picture.resize(new_size, Image.Resampling.LANCZOS)
         out = io.BytesIO()
         picture.save(out, task.format, **_save_options(task), **keep)
         return out.getvalue()
-
-
-def _smaller_size(
-    width: int, height: int, target: int | None, turned: bool
-) -> tuple[int, int] | None:
-    """The pixel size for a display width of `target` (the stored height is the shown
-    width when EXIF turns the picture), or None: never upscaled."""
-    if not target:
-        return None
-    shown = height if turned else width
-    if target >= shown:
-        return None
-    scale = target / shown
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _mode_for(mode: str, info: Mapping[Any, object], fmt: str) -> str:

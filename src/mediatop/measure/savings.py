@@ -26,8 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediatop.encode_plan import EncodeTarget, plan_targets
+from mediatop.encode_plan import EncodeTarget, plan_targets, resized_size
 from mediatop.measure.rootfs import resolve_inside
+from mediatop.model import EXIF_ORIENTATION, QUARTER_TURNS
 from mediatop.store.measurements import Measurement, cached_measurements, save_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.workers.pool import run_isolated
@@ -73,8 +74,9 @@ def encode_size(path: str, target: EncodeTarget, max_pixels: int) -> int:
         width, height = im.size
         if width * height > max_pixels:
             raise PixelLimitError(f"{width}x{height} is over the {max_pixels} pixel limit")
-        if target.width and target.width < width:
-            new_size = (target.width, max(1, round(height * target.width / width)))
+        turned = im.getexif().get(EXIF_ORIENTATION) in QUARTER_TURNS
+        new_size = resized_size(width, height, target.width, turned)
+        if new_size is not None:
             im.draft("RGB", new_size)  # JPEG: decode at a reduced scale, much faster
             picture = im.convert(_mode_for(im, target.format)).resize(
                 new_size, Image.Resampling.LANCZOS

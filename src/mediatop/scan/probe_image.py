@@ -3,15 +3,22 @@
 Reads headers only (Pillow's `Image.open` decodes nothing until asked). The
 decompression-bomb guard is Pillow's own MAX_IMAGE_PIXELS, turned into an error, so a
 20000×20000 PNG is recorded as refused rather than decoded.
+
+Width and height are the picture's as a browser shows it: an EXIF orientation that
+turns it a quarter (5 to 8, a phone photo held upright) swaps the stored two, so that
+"wider than it is shown" compares like with like; `extra["orientation"]` keeps any
+orientation other than the plain 1.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import struct
 import warnings
+from typing import Any
 
-from mediatop.model import ProbeResult
+from mediatop.model import EXIF_ORIENTATION, QUARTER_TURNS, ProbeResult
 
 MAX_IMAGE_PIXELS = 80_000_000  # above ~80 megapixels a web image is a bomb or a mistake
 SVG_HEAD_BYTES = 65_536
@@ -53,6 +60,24 @@ def _svg_probe(path: bytes) -> ProbeResult:
     return ProbeResult(format="SVG", width=width, height=height, extra={"vector": True})
 
 
+def _orientation(image: Any) -> int | None:
+    """The EXIF orientation tag from the header's EXIF block (a JPEG's APP1, a WebP or
+    PNG eXIf chunk, a TIFF's tags), never decoding a pixel; None without one."""
+    from PIL import Image
+
+    block = image.info.get("exif")
+    if isinstance(block, bytes) and block:
+        exif = Image.Exif()
+        try:
+            exif.load(block)
+        except (SyntaxError, ValueError, OSError, struct.error):
+            return None  # a damaged EXIF block: no orientation to honour
+        value = exif.get(EXIF_ORIENTATION)
+    else:
+        value = getattr(image, "tag_v2", {}).get(EXIF_ORIENTATION)
+    return value if isinstance(value, int) and 1 <= value <= 8 else None
+
+
 def probe_image(path: bytes, size: int) -> ProbeResult:
     """Header facts of the image at `path` (absolute, bytes)."""
     if path.lower().endswith(b".svg"):
@@ -74,10 +99,15 @@ def probe_image(path: bytes, size: int) -> ProbeResult:
                 if image.format == "JPEG" and tables:
                     quality = estimate_jpeg_quality(list(tables[0]))
                 progressive = bool(info.get("progressive") or info.get("progression"))
+                extra: dict[str, Any] = {"interlaced": True} if info.get("interlace") else {}
+                orientation = _orientation(image)
+                if orientation not in (None, 1):
+                    extra["orientation"] = orientation
+                shown = (height, width) if orientation in QUARTER_TURNS else (width, height)
                 return ProbeResult(
                     format=image.format,
-                    width=width,
-                    height=height,
+                    width=shown[0],
+                    height=shown[1],
                     mode=image.mode,
                     animated=bool(getattr(image, "is_animated", False)),
                     frames=frames,
@@ -86,7 +116,7 @@ def probe_image(path: bytes, size: int) -> ProbeResult:
                     bits_per_pixel=round(size * 8 / (width * height), 4)
                     if width and height
                     else None,
-                    extra={"interlaced": True} if info.get("interlace") else {},
+                    extra=extra,
                 )
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             return ProbeResult(error=f"refused: decompression bomb guard ({exc})")
