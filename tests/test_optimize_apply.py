@@ -4,6 +4,7 @@ on a SQLite and on a PostgreSQL store."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -20,11 +21,17 @@ from mediatop.library import MediaLibrary
 ORIENTATION = 0x0112
 
 
+@functools.cache
+def _srgb_profile() -> bytes:
+    """One sRGB profile for every photo: a profile made anew holds the second it was made."""
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+
 def _jpeg_with_icc_and_orientation(path: Path, width: int, height: int) -> bytes:
     """A photo-like JPEG at quality 95 with an sRGB ICC profile and EXIF orientation 6
     (shown turned a quarter: its displayed width is its stored height)."""
     photo(path, width, height, quality=95)
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = _srgb_profile()
     with Image.open(path) as im:
         exif = im.getexif()
         exif[ORIENTATION] = 6
@@ -85,6 +92,10 @@ def test_optimise_shrinks_keeps_icc_and_orientation_and_undo_restores(
     assert result.bytes_moved == sum(sizes.values()) - sum(
         (root / "2019" / name).stat().st_size for name in sizes
     )
+    # The plan's measured size of each is the size written: one re-encode for both.
+    written = {e.candidate.path: (root / e.candidate.path.decode()).stat().st_size
+               for e in plan.entries}  # fmt: skip
+    assert {e.candidate.path: e.encoding.bytes_after for e in plan.entries} == written
 
     undone = library.undo_cleanup(plan.plan_id)
     assert (undone.restored, undone.refused) == (2, ())

@@ -21,7 +21,6 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from mediatop.cleanup.plan import Candidate, Encoding
 from mediatop.encode_plan import (
@@ -29,9 +28,8 @@ from mediatop.encode_plan import (
     ImageFacts,
     avif_supported,
     plan_targets,
-    resized_size,
 )
-from mediatop.model import EXIF_ORIENTATION, QUARTER_TURNS
+from mediatop.reencode import reencode
 from mediatop.store.measurements import Measurement, cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 
@@ -120,46 +118,7 @@ class EncodeTask:
 
 def encode_image(task: EncodeTask) -> bytes:
     """The re-encoded image (runs in a worker process; see the module docstring)."""
-    from PIL import Image
-
-    Image.MAX_IMAGE_PIXELS = task.max_pixels
-    with Image.open(io.BytesIO(task.data)) as im:
-        if im.width * im.height > task.max_pixels:
-            raise ValueError(f"{im.width}x{im.height} is over the pixel limit")
-        keep: dict[str, object] = {}
-        if im.info.get("icc_profile"):
-            keep["icc_profile"] = im.info["icc_profile"]
-        exif = im.info.get("exif")
-        if exif:
-            keep["exif"] = exif
-        turned = im.getexif().get(EXIF_ORIENTATION) in QUARTER_TURNS
-        picture = im.convert(_mode_for(im.mode, im.info, task.format))
-        new_size = resized_size(im.width, im.height, task.width, turned)
-        if new_size is not None:
-            picture = picture.resize(new_size, Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        picture.save(out, task.format, **_save_options(task), **keep)
-        return out.getvalue()
-
-
-def _mode_for(mode: str, info: Mapping[Any, object], fmt: str) -> str:
-    """A mode the target encoder takes that keeps the source's transparency."""
-    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in info
-    if fmt == "JPEG":
-        return mode if mode in ("L", "RGB", "CMYK") else "RGB"
-    if fmt == "PNG":
-        return mode if mode in ("1", "L", "P", "RGB", "RGBA", "LA") else "RGBA"
-    return "RGBA" if has_alpha else "RGB"
-
-
-def _save_options(task: EncodeTask) -> dict[str, object]:
-    if task.format == "PNG":
-        return {"optimize": True}
-    if task.lossless:
-        return {"lossless": True, "quality": 80, "method": 4}
-    options: dict[str, object] = {"quality": task.quality or 85}
-    if task.format == "JPEG":
-        options.update(optimize=True, progressive=True)
-    elif task.format == "WEBP":
-        options["method"] = 4
-    return options
+    return reencode(
+        io.BytesIO(task.data), task.format, task.quality, task.lossless, task.width,
+        task.max_pixels,
+    )  # fmt: skip

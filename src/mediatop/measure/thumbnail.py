@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mediatop.measure.rootfs import resolve_inside
-from mediatop.measure.savings import DEFAULT_MAX_PIXELS, PixelLimitError
+from mediatop.measure.savings import DEFAULT_MAX_PIXELS
+from mediatop.reencode import PixelLimitError
 
 THUMBNAIL_TIMEOUT_S = 10.0
 
