@@ -94,7 +94,8 @@ def hashes_for_duplicates(
     if content_limit == 0 and phash_limit == 0:  # caches only: nothing to look for
         return MeasuredNow()
     collisions = size_collision_ids(conn)
-    need_content = content_limit != 0 and bool(stale_content_hashes(conn, collisions))
+    stale = stale_content_hashes(conn, collisions) if content_limit != 0 else []
+    need_content = bool(stale)
     need_phash = phash_limit != 0 and count_phash_candidates(conn) > 0
     if not (need_content or need_phash):
         return MeasuredNow()
@@ -104,7 +105,7 @@ def hashes_for_duplicates(
     try:
         root = settings.root
         content = (
-            ensure_content_hashes(writer, root, collisions, limit=content_limit)
+            ensure_content_hashes(writer, root, collisions, limit=content_limit, stale=stale)
             if need_content else _NONE
         )  # fmt: skip
         perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else _NONE

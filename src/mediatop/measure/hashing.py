@@ -63,14 +63,22 @@ def content_hash(path: Path) -> tuple[str, int, int]:
 
 
 def ensure_content_hashes(
-    conn: sqlite3.Connection, root: Path, ids: Iterable[int], *, limit: int | None = None
+    conn: sqlite3.Connection,
+    root: Path,
+    ids: Iterable[int],
+    *,
+    limit: int | None = None,
+    stale: list[tuple[int, bytes]] | None = None,
 ) -> HashRun:
     """Hash the given files whose cached hash is missing or stale (at most `limit`).
 
-    `conn` must be writable. Runs in the calling thread: reading is I/O-bound and
-    xxh3 runs at memory speed.
+    `stale`: those files as the caller has just read them (`stale_content_hashes`),
+    else they are read here; a library of 100,000 files can have tens of thousands,
+    not to be read twice. `conn` must be writable. Runs in the calling thread: reading
+    is I/O-bound and xxh3 runs at memory speed.
     """
-    stale = stale_content_hashes(conn, ids)
+    if stale is None:
+        stale = stale_content_hashes(conn, ids)
     chosen = stale if limit is None else stale[:limit]
     done: list[tuple[str, int, int, int]] = []
     errors: list[tuple[int, str]] = []
