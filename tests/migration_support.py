@@ -3,8 +3,12 @@ back to an older `user_version` runs this first, so the newer migrations can run
 
 from __future__ import annotations
 
-# Migration 0043: the index of the files still to probe.
-UNDO_0043 = "DROP INDEX media_files_unprobed; "
+# Migration 0046: the indexes of the bytes and human-events walks over file_totals.
+UNDO_0046 = "DROP INDEX file_totals_bytes; DROP INDEX file_totals_human_events; "
+
+# Migration 0043: the index of the files still to probe (UNDO_0043 winds a store back to
+# before 0043: the later ones first).
+UNDO_0043 = UNDO_0046 + "DROP INDEX media_files_unprobed; "
 
 # Migration 0041 (nodes): the checkpoints' node and its index.
 UNDO_0041 = "DROP INDEX ingest_checkpoints_node; ALTER TABLE ingest_checkpoints DROP COLUMN node; "

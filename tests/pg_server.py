@@ -128,6 +128,14 @@ class PgServer:
                     ) from exc
                 time.sleep(0.05)
 
+    def log_text(self, since: int = 0) -> tuple[str, int]:
+        """What the server logged from byte `since` on, and the byte it ends at (a test
+        that turns on `log_statement` reads the statements it made)."""
+        with self._log.open("rb") as log:
+            log.seek(since)
+            data = log.read()
+        return data.decode(errors="replace"), since + len(data)
+
     def _log_tail(self) -> str:
         try:
             return " | ".join(self._log.read_text(errors="replace").splitlines()[-5:])

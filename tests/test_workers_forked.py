@@ -179,3 +179,21 @@ def test_media_report_forked_equals_threaded(store: Any, monkeypatch: pytest.Mon
     threaded = to_jsonable(media_report(store.ctx("30d")))
     assert forked == threaded
     assert forked["usage"]["mostUsedFiles"][0]["filename"] == "hero.jpg"
+
+
+def test_media_report_runs_every_part_once_and_usage_with_overview() -> None:
+    from mediatop.analytics.media import _GROUPS, _PARTS
+
+    grouped = [name for group in _GROUPS for name in group]
+    assert sorted(grouped) == sorted(_PARTS)  # each part in one group, once
+    # one group, so one process: the unused files' candidate rows are read once
+    assert ("usage", "overview") in _GROUPS
+
+
+def test_media_report_parts_equal_the_reports_run_alone(store: Any) -> None:
+    from mediatop.analytics.library.overview import overview_report
+    from mediatop.analytics.usage.report import usage_report
+
+    media = to_jsonable(media_report(store.ctx("30d")))
+    assert media["usage"] == to_jsonable(usage_report(store.ctx("30d")))
+    assert media["overview"] == to_jsonable(overview_report(store.ctx("30d")))

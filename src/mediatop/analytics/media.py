@@ -48,12 +48,15 @@ class MediaAnalytics:
     types: MediaTypes
 
 
-# Handed out in this order (see _run_parts): the longest first, so that the short ones
-# at the end even the two sides out (bench/report.py, 100k files, 10M events: usage 61,
-# videos 86, images 151, performance 142, documents 34, overview 40, audio 10 ms).
-# Performance leads: this process, whose cache is warm, takes it while the child opens
-# its own connection and takes images. Measured against the order usage, videos,
-# images, ...: media 30d 288-304 ms against 305-320, 24h 298-312 against 331-350.
+# The parts, and the groups they are handed out in (see _run_parts): the longest first,
+# so that the short ones at the end even the two sides out (bench/report.py, 100k files,
+# 10M events, quiet: performance 157, images 123, videos 85, usage 55, overview 33,
+# documents 31, audio 8 ms at 30d). Performance leads: this process, whose cache is
+# warm, takes it while the child opens its own connection and takes images. Usage and
+# overview go as one group: both read the candidate rows of unused files, which the
+# run's memo then serves once, in one process (overview 33 -> 8 ms after usage; apart,
+# in two processes, each read them). Grouping usage with performance as well (they
+# share a short range's scan at 24h) made the first group too long to even out.
 _PARTS: dict[str, Callable[[ReportContext], Any]] = {
     "performance": performance_report,
     "images": images_report,
@@ -63,24 +66,35 @@ _PARTS: dict[str, Callable[[ReportContext], Any]] = {
     "documents": documents_report,
     "audio": audio_report,
 }
-_NAMES = tuple(_PARTS)
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("performance",),
+    ("images",),
+    ("videos",),
+    ("usage", "overview"),
+    ("documents",),
+    ("audio",),
+)
 _PROCESSES = 2
 
 
-def _parts_here(ctx: ReportContext, names: Iterator[str], turn: Turn) -> Iterator[tuple[str, Any]]:
-    """The parts this process claims, on the caller's connection (its cache is warm)."""
-    for name in names:
-        yield name, _PARTS[name](ctx)
+def _parts_here(
+    ctx: ReportContext, groups: Iterator[tuple[str, ...]], turn: Turn
+) -> Iterator[tuple[str, Any]]:
+    """The parts of the groups this process claims, on the caller's connection (its
+    cache is warm)."""
+    for group in groups:
+        for name in group:
+            yield name, _PARTS[name](ctx)
 
 
 def _parts_apart(
-    ctx: ReportContext, path: str, names: Iterator[str], turn: Turn
+    ctx: ReportContext, path: str, groups: Iterator[tuple[str, ...]], turn: Turn
 ) -> Iterator[tuple[str, Any]]:
-    """In the forked child: the parts it claims, on a read connection of its own (a
-    connection must never cross a fork). Parts need no turn."""
+    """In the forked child: the parts of the groups it claims, on a read connection of
+    its own (a connection must never cross a fork). Parts need no turn."""
     conn = connect(path, readonly=True)
     try:
-        yield from _parts_here(replace(ctx, conn=conn), names, turn)
+        yield from _parts_here(replace(ctx, conn=conn), groups, turn)
     finally:
         conn.close()
 
@@ -101,23 +115,23 @@ def _run_parts(ctx: ReportContext) -> dict[str, Any]:
         # its own and claims its first part once it has.
         apart = functools.partial(_parts_apart, ctx, path)
         here = functools.partial(_parts_here, ctx)
-        return dict(run_forked(_NAMES, apart, processes=_PROCESSES - 1, here=here))
+        return dict(run_forked(_GROUPS, apart, processes=_PROCESSES - 1, here=here))
     local = threading.local()
     opened: list[sqlite3.Connection] = []
     lock = threading.Lock()
 
-    def run(part: Callable[[ReportContext], Any]) -> Any:
+    def run(group: tuple[str, ...]) -> list[tuple[str, Any]]:
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = connect(path, readonly=True)
             with lock:
                 opened.append(conn)
-        return part(replace(ctx, conn=conn))
+        return [(name, _PARTS[name](replace(ctx, conn=conn))) for name in group]
 
     try:
         with ThreadPoolExecutor(_PROCESSES, thread_name_prefix="mediatop-media") as pool:
-            futures = {name: pool.submit(run, part) for name, part in _PARTS.items()}
-            return {name: future.result() for name, future in futures.items()}
+            futures = [pool.submit(run, group) for group in _GROUPS]
+            return {name: part for future in futures for name, part in future.result()}
     finally:
         for conn in opened:
             conn.close()

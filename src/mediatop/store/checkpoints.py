@@ -83,7 +83,7 @@ def add_rejects(
     conn: sqlite3.Connection, counts: Mapping[str, int], samples: Mapping[str, Sequence[str]]
 ) -> None:
     """Count malformed lines per reason, keeping the first few samples of each."""
-    for reason, count in in_key_order(counts):
+    for reason, count in in_key_order(conn, counts):
         row = conn.execute(
             "SELECT samples FROM ingest_rejects WHERE reason = ?", (reason,)
         ).fetchone()
@@ -129,7 +129,7 @@ def add_misses(
         f"ON CONFLICT(path, date) DO UPDATE SET {added}",
         [
             (path, day, *counts, daily_status.get((path, day)))
-            for (path, day), counts in in_key_order(daily)
+            for (path, day), counts in in_key_order(conn, daily)
         ],
     )
     conn.executemany(
@@ -137,7 +137,7 @@ def add_misses(
         f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
         [
             (path, slot[:10], int(slot[11:13]), *counts, last_status.get((path, slot)))
-            for (path, slot), counts in in_key_order(hourly)
+            for (path, slot), counts in in_key_order(conn, hourly)
         ],
     )
 

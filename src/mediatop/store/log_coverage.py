@@ -147,7 +147,10 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     rollup.tracked = []
     conn.executemany(
         _ADD_UNCOVERED,
-        [(*key[:7], rollup.kinds_touched[key[1]], *total) for key, total in in_key_order(added)],
+        [
+            (*key[:7], rollup.kinds_touched[key[1]], *total)
+            for key, total in in_key_order(conn, added)
+        ],
     )
 
 
@@ -233,7 +236,7 @@ def prune_emptied_breakdowns(
     """Delete the breakdown rows a take-back left at 0, so that a figure reads the same
     as if the tracked use had never counted (no 'FR: 0' country row). `kind_rows` are
     the batch's rows kept per kind only (hour, weekday)."""
-    emptied = [key for key, count in in_key_order(breakdown) if count <= 0]
+    emptied = [key for key, count in in_key_order(conn, breakdown) if count <= 0]
     emptied_kinds = {key for key, count in kind_rows.items() if count <= 0}
     emptied_kinds |= {
         (kinds.get(media_id, "other"), day, dimension, value)

@@ -206,7 +206,8 @@ def upsert_hourly(
     """
     upsert_many(
         conn, _MEDIA_HOURLY_HEAD, len(METRIC_COLUMNS) + 3, _MEDIA_HOURLY_TAIL,
-        [(media_id, *_split(slot), *vector) for (media_id, slot), vector in in_key_order(metrics)],
+        [(media_id, *_split(slot), *vector)
+         for (media_id, slot), vector in in_key_order(conn, metrics)],
     )  # fmt: skip
     per_kind = summed_by(metrics, lambda media_id, slot: (kinds.get(media_id, "other"), slot))
     upsert_rows(
@@ -215,7 +216,7 @@ def upsert_hourly(
         [
             (kind, *_split(slot), t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
-            for (kind, slot), t in in_key_order(per_kind)
+            for (kind, slot), t in in_key_order(conn, per_kind)
         ],
     )  # fmt: skip
     buckets: dict[tuple[str, str, str, int], list[float]] = {}
@@ -232,7 +233,7 @@ def upsert_hourly(
         "DO UPDATE SET count = stored.count + excluded.count, " + widened_range_sql(),
         [
             (scope, *_split(slot), source, b, int(n), low, high)
-            for (scope, slot, source, b), (n, low, high) in in_key_order(buckets)
+            for (scope, slot, source, b), (n, low, high) in in_key_order(conn, buckets)
         ],
     )
     upsert_many(
@@ -243,7 +244,9 @@ def upsert_hourly(
         "DO UPDATE SET count = stored.count + excluded.count",
         [
             (kind, *_split(slot), dimension, value, n)
-            for (kind, slot, dimension, value), n in in_key_order(kind_breakdown(uses, bots, kinds))
+            for (kind, slot, dimension, value), n in in_key_order(
+                conn, kind_breakdown(uses, bots, kinds)
+            )
         ],
     )
 

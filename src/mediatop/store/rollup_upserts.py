@@ -96,7 +96,7 @@ def upsert_metrics(
                 v[SHARES], v[NOT_MOD], v[ERRORS], v[BYTES], v[ST_SUM], v[ST_N], v[CT_SUM],
                 v[CT_N], v[HITS], v[MISSES], *_derived(v),
             )
-            for (media_id, day), v in in_key_order(metrics)
+            for (media_id, day), v in in_key_order(conn, metrics)
         ],
     )  # fmt: skip
 
@@ -126,7 +126,7 @@ def upsert_totals(
         [
             (media_id, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], first_used.get(media_id), last_used.get(media_id))
-            for media_id, t in in_key_order(totals)
+            for media_id, t in in_key_order(conn, totals)
         ],
     )  # fmt: skip
 
@@ -150,7 +150,7 @@ def upsert_kind_daily(
         [
             (kind, day, t[REQ], t[BOT], t[VIEWS], t[DOWNLOADS], t[CLICKS], t[SHARES],
              t[ERRORS], t[BYTES], t[HITS], t[MISSES], t[ST_SUM], t[ST_N], t[CT_SUM], t[CT_N])
-            for (kind, day), t in in_key_order(per_kind)
+            for (kind, day), t in in_key_order(conn, per_kind)
         ],
     )  # fmt: skip
 
@@ -176,7 +176,7 @@ def upsert_latency(
         "max_ms) "
         "VALUES (?,?,?,?,?,?,?) ON CONFLICT(scope, day, source, bucket) DO UPDATE SET "
         "count = stored.count + excluded.count, " + widened_range_sql(),
-        [(*key, int(n), low, high) for key, (n, low, high) in in_key_order(rows)],
+        [(*key, int(n), low, high) for key, (n, low, high) in in_key_order(conn, rows)],
     )
 
 
@@ -197,5 +197,5 @@ def upsert_kind_breakdown(
         "INSERT INTO kind_breakdown AS stored (kind, date, dimension, value, count) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, date, dimension, value) "
         "DO UPDATE SET count = stored.count + excluded.count",
-        [(*key, count) for key, count in in_key_order(per_kind)],
+        [(*key, count) for key, count in in_key_order(conn, per_kind)],
     )

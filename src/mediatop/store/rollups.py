@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from mediatop.store.dialect import is_postgres
 from mediatop.store.histogram import bucket_of
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollup_hourly import (
@@ -79,7 +80,7 @@ from mediatop.store.rollups_vector import (
 )  # fmt: skip
 from mediatop.store.upsert_many import upsert_many
 from mediatop.store.usage_row import UsageRow
-from mediatop.store.window_prune import delete_stale_windows
+from mediatop.store.window_prune import delete_stale_windows, delete_windows_before
 
 if TYPE_CHECKING:
     from mediatop.store.log_coverage import TrackedUse
@@ -287,15 +288,16 @@ class UsageRollup:
     def resolve_collapse(self, conn: sqlite3.Connection) -> None:
         """Apply the 30-minute collapse to pending video/audio/document uses, in time order.
 
-        Reads and writes view_windows in the caller's transaction, and notes the entries
-        older than one window before the newest time seen, which `prune_windows` deletes
-        after that transaction (in key order: see `mediatop.store.lock_order`).
+        Reads and writes view_windows in the caller's transaction. The entries older than
+        one window before the newest time seen go: on SQLite at once, in that transaction
+        (one writer at a time); on PostgreSQL `prune_windows` deletes them after it, in key
+        order (see `mediatop.store.lock_order`).
         """
         if not self.pending:
             return
         self.pending.sort()
         keys = {(p[1], p[2]) for p in self.pending}
-        newest = self.pending[-1][0]
+        cutoff = self.pending[-1][0] - VIEW_WINDOW_S  # a window before the newest use
         last_seen: dict[tuple[str, int], int] = {}
         stale: list[tuple[str, int]] = []
         for session, media_id, last_at in conn.execute(
@@ -303,7 +305,7 @@ class UsageRollup:
         ):
             if (session, media_id) in keys:
                 last_seen[(session, media_id)] = last_at
-            elif last_at < newest - VIEW_WINDOW_S:
+            elif last_at < cutoff:
                 stale.append((session, media_id))
         counted = []
         for use in self.pending:
@@ -321,7 +323,7 @@ class UsageRollup:
             counted.append(use)
         self._count_uses(counted)
         self.pending = []
-        kept = [(s, m, t) for (s, m), t in in_key_order(last_seen) if t >= newest - VIEW_WINDOW_S]
+        kept = [(s, m, t) for (s, m), t in in_key_order(conn, last_seen) if t >= cutoff]
         conn.executemany(
             "INSERT INTO view_windows AS stored (session_id, media_id, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(session_id, media_id) DO UPDATE SET "
@@ -330,13 +332,17 @@ class UsageRollup:
             kept,
         )
         # the batch's own keys too, when even their newest use is a window old
-        stale += [key for key, t in last_seen.items() if t < newest - VIEW_WINDOW_S]
-        self.stale_windows = (newest - VIEW_WINDOW_S, sorted(stale))
+        stale += [key for key, t in last_seen.items() if t < cutoff]
+        if is_postgres(conn):  # after the batch's transaction, in key order: prune_windows
+            self.stale_windows = (cutoff, sorted(stale))
+        elif stale:
+            delete_windows_before(conn, cutoff)
 
     def prune_windows(self, conn: sqlite3.Connection) -> None:
-        """Delete the view windows `resolve_collapse` found a window old (in the caller's
-        transaction, which should be one of its own: a prune in the batch's transaction
-        would lock view_windows rows in a second pass, out of key order)."""
+        """Delete the view windows `resolve_collapse` left for later: on PostgreSQL, in the
+        caller's transaction, which should be one of its own (a prune in the batch's
+        transaction would lock view_windows rows in a second pass, out of key order); on
+        SQLite there are none."""
         before, stale = self.stale_windows
         self.stale_windows = (0, [])
         delete_stale_windows(conn, stale, before)
@@ -367,7 +373,7 @@ class UsageRollup:
             5,
             "ON CONFLICT(media_id, date, dimension, value) "
             "DO UPDATE SET count = stored.count + excluded.count",
-            [(*key, count) for key, count in in_key_order(breakdown)],
+            [(*key, count) for key, count in in_key_order(conn, breakdown)],
         )
         times = times_by_kind(self.uses, kinds)
         upsert_kind_breakdown(conn, breakdown, kinds, times)

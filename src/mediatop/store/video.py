@@ -137,7 +137,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
     daily: dict[tuple[int, str], list[float]] = {}
     buckets: Counter[tuple[int, int, str]] = Counter()
     saved = []
-    for (video_id, session), batch in in_key_order(grouped):
+    for (video_id, session), batch in in_key_order(conn, grouped):
         batch.sort(key=lambda e: e.timestamp)
         old = _load(conn, video_id, session)
         first = batch[0]
@@ -174,7 +174,7 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
         "watch_seconds = stored.watch_seconds + excluded.watch_seconds, "
         "buffering_events = stored.buffering_events + excluded.buffering_events, "
         "seeks = stored.seeks + excluded.seeks",
-        [(video_id, day, *values) for (video_id, day), values in in_key_order(daily)],
+        [(video_id, day, *values) for (video_id, day), values in in_key_order(conn, daily)],
     )
     # a tuple, not a set: every writer updates the buckets' columns in one order
     columns = ("dropoffs", "reached", "play", "pause", "seek")
@@ -184,5 +184,5 @@ def record_video_sessions(conn: sqlite3.Connection, events: Sequence[VideoEngage
             f"INSERT INTO video_buckets AS stored (video_id, bucket, {target}) VALUES (?,?,?) "
             f"ON CONFLICT(video_id, bucket) DO UPDATE SET "
             f"{target} = stored.{target} + excluded.{target}",
-            [(v, b, n) for (v, b, c), n in in_key_order(buckets) if c == column and n],
+            [(v, b, n) for (v, b, c), n in in_key_order(conn, buckets) if c == column and n],
         )

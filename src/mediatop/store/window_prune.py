@@ -1,9 +1,13 @@
-"""Deleting the view windows a batch found a window old (store.rollups' prune_windows).
+"""Deleting the view windows a batch found a window old (store.rollups' resolve_collapse).
 
-SQLite deletes them a statement per key (in-process, its fastest way). PostgreSQL takes
+SQLite deletes them in the batch's own transaction, in one statement: every window whose
+last request is older than the cutoff, which there (one writer at a time, the batch's
+windows already written) are exactly the ones the batch found. PostgreSQL deletes them
+after the batch, in a transaction of their own (store.rollups' prune_windows): it takes
 the keys by COPY into a staging table of the session's own and deletes them in one
-statement, locking the rows in the keys' order first (store.lock_order): a DELETE per
-key is a round of psycopg's pipeline each, and a batch finds thousands.
+statement, locking the rows in the keys' order first (store.lock_order), and a window
+another writer renewed in between stays. A DELETE per key is a round of psycopg's
+pipeline each, and a batch finds thousands.
 """
 
 from __future__ import annotations
@@ -11,22 +15,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from mediatop.store.dialect import is_postgres
-
 _STAGING = "staging_view_windows_prune"
+
+
+def delete_windows_before(conn: sqlite3.Connection, before: int) -> None:
+    """SQLite: delete every window whose last request is older than `before`, in the
+    transaction that wrote the batch's windows."""
+    conn.execute("DELETE FROM view_windows WHERE last_at < ?", (before,))
 
 
 def delete_stale_windows(
     conn: sqlite3.Connection, stale: Sequence[tuple[str, int]], before: int
 ) -> None:
-    """Delete the windows of `stale` (session, media_id keys, in key order) whose last
-    request is older than `before`; a window a later batch renewed stays."""
-    if not is_postgres(conn):
-        conn.executemany(
-            "DELETE FROM view_windows WHERE session_id = ? AND media_id = ? AND last_at < ?",
-            [(session, media_id, before) for session, media_id in stale],
-        )
-        return
+    """PostgreSQL: delete the windows of `stale` (session, media_id keys, in key order)
+    whose last request is older than `before`; a window a later batch renewed stays."""
     if not stale:
         return
     from mediatop.store.pg_connection import copy_rows  # psycopg: only a PostgreSQL store's

@@ -46,7 +46,7 @@ def write_batch(conn: sqlite3.Connection, cp: Checkpoint, batch: ParsedBatch) ->
         add_rejects(conn, batch.rejects, batch.samples)
         new_id = save_checkpoint(conn, cp, int(time.time()))
     if batch.rollup.stale_windows[1]:
-        # apart from the batch: see UsageRollup.prune_windows
+        # PostgreSQL only, apart from the batch: see UsageRollup.prune_windows
         with transaction(conn):
             batch.rollup.prune_windows(conn)
     return replace(cp, id=new_id)

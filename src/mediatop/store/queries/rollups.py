@@ -72,6 +72,8 @@ RANGE_SUM_FIELDS = tuple(f.name for f in dataclasses.fields(RangeSums))
 # that bounds the ranked count over any range, since every count is >= 0. Every human
 # event adds at least one to "human_events" (a request, a use or an error), so it bounds
 # any per-event count such as cache misses.
+# Each total a walk is bounded by has a partial index of its own (migrations 0016 and
+# 0046, which repeat the expression word for word: the planner matches it as written).
 FILE_TOTAL_BOUNDS = {
     "views": "views",
     "downloads": "downloads",
