@@ -6,7 +6,9 @@ row with executemany (in-process, that is its fastest way). PostgreSQL takes a f
 as one multi-row VALUES, and more (a big batch's per-file hours) by COPY into a staging
 table of the session's own, then one `INSERT ... SELECT ... ON CONFLICT` that empties it:
 a round of psycopg's pipeline per row, or a text of parameters to quote per row, costs
-more than the server's work on it. The rows are written in the order given (the staging
+more than the server's work on it. Inside `store.held_writes.held_until_end` the
+statement that writes the table is held back to the scope's end (the COPY is not). The
+rows are written in the order given (the staging
 table keeps it in a column of its own), which is key order (store.lock_order). The rows'
 keys must be distinct (they are a batch's aggregated keys), as one PostgreSQL statement
 may not update a row twice.
@@ -22,6 +24,7 @@ from itertools import chain
 from typing import Any
 
 from mediatop.store.dialect import is_postgres
+from mediatop.store.held_writes import before_staging, hold_move, run_or_hold
 
 ROWS_PER_STATEMENT = 200
 _HEAD = re.compile(r"INSERT INTO (\w+) AS stored \(([^)]*)\)")
@@ -42,8 +45,8 @@ def upsert_many(
     if len(rows) > ROWS_PER_STATEMENT:
         _through_staging(conn, head, tail, rows)
     elif rows:
-        conn.execute(f"{head} VALUES {_values(width, len(rows))} {tail}",
-                     list(chain.from_iterable(rows)))  # fmt: skip
+        run_or_hold(conn, f"{head} VALUES {_values(width, len(rows))} {tail}",
+                    list(chain.from_iterable(rows)))  # fmt: skip
 
 
 def _through_staging(
@@ -64,11 +67,14 @@ def _through_staging(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "
         f"SELECT {columns}, 0::bigint AS position FROM {table} WITH NO DATA"
     )
+    before_staging(conn, staging)
     copy_rows(conn, staging, [*names, "position"],
               ((*row, position) for position, row in enumerate(rows)))  # fmt: skip
-    conn.execute(
+    hold_move(
+        conn,
+        staging,
         f"WITH staged AS (DELETE FROM {staging} RETURNING *) "
-        f"{head} SELECT {columns} FROM staged ORDER BY position {tail}"
+        f"{head} SELECT {columns} FROM staged ORDER BY position {tail}",
     )
 
 
