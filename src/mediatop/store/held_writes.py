@@ -93,7 +93,7 @@ def before_staging(conn: sqlite3.Connection, staging: str) -> None:
 
 
 def hold_move(conn: sqlite3.Connection, staging: str, sql: str) -> None:
-    """Run `sql`, which empties `staging` into its table, or queue it."""
+    """Run `sql`, which moves the rows of `staging` into its table, or queue it."""
     held = _HELD.get(conn) if is_postgres(conn) else None
     if held is None:
         conn.execute(sql)
@@ -113,14 +113,12 @@ def mark(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def drop_since(conn: sqlite3.Connection, at: tuple[int, int]) -> None:
-    """Forget the statements held since `mark` gave `at`, and empty the staging tables
-    whose rows they would have moved (to write those rows again otherwise)."""
+    """Forget the statements held since `mark` gave `at` (to write their rows again
+    otherwise: a staging table is emptied before it takes new rows)."""
     held = _HELD[conn]
     if held.runs != at[0]:  # they ran already: nothing can take them back
         raise RuntimeError("held writes: the statements to drop have run already")
-    dropped, held.statements = held.statements[at[1] :], held.statements[: at[1]]
-    for staging in sorted({staging for _sql, _params, staging in dropped if staging}):
-        conn.execute(f"DELETE FROM {staging}")
+    del held.statements[at[1] :]
 
 
 def _run(conn: sqlite3.Connection, held: _Held) -> None:

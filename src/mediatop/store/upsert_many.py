@@ -4,7 +4,7 @@ A statement is given as its head (`INSERT INTO t AS stored (a, b)`), its width (
 per row) and its tail (`ON CONFLICT (...) DO UPDATE SET ...`). SQLite runs it once per
 row with executemany (in-process, that is its fastest way). PostgreSQL takes a few rows
 as one multi-row VALUES, and more (a big batch's per-file hours) by COPY into a staging
-table of the session's own, then one `INSERT ... SELECT ... ON CONFLICT` that empties it:
+table of the session's own (emptied first), then one `INSERT ... SELECT ... ON CONFLICT`:
 a round of psycopg's pipeline per row, or a text of parameters to quote per row, costs
 more than the server's work on it. Inside `store.held_writes.held_until_end` the
 statement that writes the table is held back to the scope's end (the COPY is not). The
@@ -53,8 +53,8 @@ def _through_staging(
     conn: sqlite3.Connection, head: str, tail: str, rows: Sequence[Sequence[Any]]
 ) -> None:
     """COPY `rows` into the table's staging table (created once a session: a temporary
-    table of the target's columns and types, plus the rows' order), then move them all
-    into the table in that order in one statement."""
+    table of the target's columns and types, plus the rows' order; emptied first), then
+    move them all into the table in that order in one statement."""
     found = _HEAD.fullmatch(head.strip())
     if found is None:
         raise ValueError(f"upsert_many: a head it cannot read: {head!r}")
@@ -68,14 +68,12 @@ def _through_staging(
         f"SELECT {columns}, 0::bigint AS position FROM {table} WITH NO DATA"
     )
     before_staging(conn, staging)
+    # Emptied here, not by the move: a temporary table is never vacuumed, so rows deleted
+    # from it leave their pages behind, and every later move would read them all again.
+    conn.execute(f"TRUNCATE {staging}")
     copy_rows(conn, staging, [*names, "position"],
               ((*row, position) for position, row in enumerate(rows)))  # fmt: skip
-    hold_move(
-        conn,
-        staging,
-        f"WITH staged AS (DELETE FROM {staging} RETURNING *) "
-        f"{head} SELECT {columns} FROM staged ORDER BY position {tail}",
-    )
+    hold_move(conn, staging, f"{head} SELECT {columns} FROM {staging} ORDER BY position {tail}")
 
 
 _VALUES = re.compile(r"\s+VALUES\s*\(([?,\s]*)\)\s*")
