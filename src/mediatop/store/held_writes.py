@@ -34,7 +34,7 @@ class _Held:
     """The statements a scope holds, in issue order, and the staging tables whose rows
     they have yet to move."""
 
-    # (statement, parameters, the staging table it empties or None)
+    # (statement, parameters, the staging table whose rows it moves, or None)
     statements: list[tuple[str, Sequence[Any], str | None]] = field(default_factory=list)
     runs: int = 0  # how many times the queue has run (a mark is only good within one)
 

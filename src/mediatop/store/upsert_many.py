@@ -8,10 +8,9 @@ table of the session's own (emptied first), then one `INSERT ... SELECT ... ON C
 a round of psycopg's pipeline per row, or a text of parameters to quote per row, costs
 more than the server's work on it. Inside `store.held_writes.held_until_end` the
 statement that writes the table is held back to the scope's end (the COPY is not). The
-rows are written in the order given (the staging
-table keeps it in a column of its own), which is key order (store.lock_order). The rows'
-keys must be distinct (they are a batch's aggregated keys), as one PostgreSQL statement
-may not update a row twice.
+rows are written in the order given (the staging table keeps it in a column of its
+own), which is key order (store.lock_order). The rows' keys must be distinct (they are
+a batch's aggregated keys), as one PostgreSQL statement may not update a row twice.
 """
 
 from __future__ import annotations
