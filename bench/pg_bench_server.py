@@ -10,6 +10,7 @@ tests' server does, runs initdb and postgres as `nobody` when started as root.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,3 +44,26 @@ class KeptServer(PgServer):
         with self.admin() as admin:
             found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             return found.fetchone() is not None
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the server has used so far: the postmaster's, its ended backends'
+        (reaped: counted in its children's time) and its running ones' (Linux /proc), so
+        that a bench can tell the server's work from the time it spent waiting."""
+        assert self._process is not None
+        postmaster = self._process.pid
+
+        def times(pid: int | str) -> list[int]:
+            # after the name in parentheses: state, ppid, ..., utime, stime, cutime, cstime
+            with open(f"/proc/{pid}/stat") as stat:
+                return [int(field) for field in stat.read().rsplit(")", 1)[1].split()[1:15]]
+
+        ticks = sum(times(postmaster)[10:14])
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = times(entry)
+                except (OSError, ValueError):  # ended meanwhile
+                    continue
+                if fields[0] == postmaster:
+                    ticks += fields[10] + fields[11]
+        return ticks / os.sysconf("SC_CLK_TCK")

@@ -10,7 +10,9 @@ whole commands a user runs, start-up included, with their default flags:
 2. Three `mediatop ingest` processes at once, each on its own log of a third of the lines
    (three web nodes' logs of the same 120 days: other seeds, same files), into one new
    PostgreSQL database; aggregate lines/s (all their lines over the wall time until the
-   last one ends). Target: >= 1.2x the one PostgreSQL ingester of step 1.
+   last one ends). Target: >= 1.2x the one PostgreSQL ingester of step 1. For steps 1
+   and 2 it also prints the CPU seconds each run used, its processes' and the server's:
+   a run cannot take less wall time than their sum over the machine's cores.
 3. Every report at 10M events on each backend: the SQLite store is bench/report.py's
    (100k files, 10M events, built once through the real write path by its `build()`,
    cached under bench/.data/); the PostgreSQL one is made from it by `mediatop store copy
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,13 +88,25 @@ def ingest_command(root: Path, log: Path, store: Path | str) -> list[str]:
     return [*MEDIATOP, "ingest", str(root), str(log), "--db", str(store)]
 
 
-def run_timed(commands: list[list[str]]) -> tuple[float, int]:
+CPU_USED: list[tuple[str, float, float]] = []  # (what ran, its processes' CPU s, the server's)
+
+
+def run_timed(
+    commands: list[list[str]], server: KeptServer | None = None, label: str = ""
+) -> tuple[float, int]:
     """Start every command at once: seconds until the last one has ended, and how many
-    failed (their one-line messages go to stderr as they come)."""
+    failed (their one-line messages go to stderr as they come). With `server`, the CPU
+    time the commands and the server used is noted in CPU_USED under `label`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server.cpu_seconds() if server else 0.0
     started = time.perf_counter()
     running = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
     codes = [p.wait() for p in running]
-    return time.perf_counter() - started, sum(1 for code in codes if code != 0)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU_USED.append((label, used, server.cpu_seconds() - server_before if server else 0.0))
+    return seconds, sum(1 for code in codes if code != 0)
 
 
 def bench_ingest(server: KeptServer, root: Path, lines: int) -> list[bool]:
@@ -107,14 +122,17 @@ def bench_ingest(server: KeptServer, root: Path, lines: int) -> list[bool]:
               f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
         sqlite_store = work / "store.sqlite3"
         prepare(sqlite_store, root)
-        sqlite_s, sqlite_failed = run_timed([ingest_command(root, log, sqlite_store)])
+        sqlite_s, sqlite_failed = run_timed([ingest_command(root, log, sqlite_store)],
+                                            server, "SQLite")  # fmt: skip
         one_url = server.fresh_database("bench_ingest_one")
         prepare(one_url, root)
-        pg_s, pg_failed = run_timed([ingest_command(root, log, one_url)])
+        pg_s, pg_failed = run_timed([ingest_command(root, log, one_url)], server, "PostgreSQL")
         many_url = server.fresh_database("bench_ingest_three")
         prepare(many_url, root)
         many_s, many_failed = run_timed(
-            [ingest_command(root, node_log, many_url) for node_log in nodes]
+            [ingest_command(root, node_log, many_url) for node_log in nodes],
+            server,
+            f"PostgreSQL, {CONCURRENT} at once",
         )
         counts = (events_stored(sqlite_store), events_stored(one_url), events_stored(many_url))
     finally:
@@ -134,6 +152,7 @@ def bench_ingest(server: KeptServer, root: Path, lines: int) -> list[bool]:
           f"{many_s:7.1f} s  {many_rate:9,.0f} lines/s  {counts[2]:,} events stored"
           f"   {many_rate / pg_rate:4.2f}x one  (target >= {CONCURRENT_RATIO_TARGET}x) "
           f"{mark(many_ok)}")  # fmt: skip
+    print_cpu(os.cpu_count() or 1)
     for label, failed in (("SQLite", sqlite_failed), ("PostgreSQL", pg_failed),
                           (f"PostgreSQL, {CONCURRENT} at once", many_failed)):  # fmt: skip
         if failed:
@@ -142,6 +161,16 @@ def bench_ingest(server: KeptServer, root: Path, lines: int) -> list[bool]:
         print(f"  ✗ the same log stored {counts[0]:,} events in SQLite, {counts[1]:,} in "
               "PostgreSQL")  # fmt: skip
     return [one_ok, many_ok]
+
+
+def print_cpu(cores: int) -> None:
+    """The CPU each ingest used, its processes' and the server's: work that cannot take
+    less wall time than its CPU seconds over the machine's cores."""
+    print(f"  CPU used (ingest processes + PostgreSQL server; {cores} cores: the wall time "
+          "is at least their sum / cores)")  # fmt: skip
+    for label, ours, theirs in CPU_USED:
+        print(f"    {label:24s} {ours:5.1f} s + {theirs:5.1f} s = {ours + theirs:5.1f} s"
+              f"  (>= {(ours + theirs) / cores:4.1f} s of wall)")  # fmt: skip
 
 
 def sqlite_report_store(root: Path, events: int, rebuild: bool) -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mediatop.store.lock_order import in_key_order
+from mediatop.store.upsert_many import upsert_rows
 
 MAX_SAMPLES = 5
 
@@ -123,7 +124,8 @@ def add_misses(
         "human_served = stored.human_served + excluded.human_served, "
         "bot_served = stored.bot_served + excluded.bot_served, last_status = excluded.last_status"
     )
-    conn.executemany(
+    upsert_rows(
+        conn,
         f"INSERT INTO media_misses AS stored (path, date, {counters}, "
         f"last_status) VALUES (?,?,?,?,?,?,?) "
         f"ON CONFLICT(path, date) DO UPDATE SET {added}",
@@ -132,7 +134,8 @@ def add_misses(
             for (path, day), counts in in_key_order(conn, daily)
         ],
     )
-    conn.executemany(
+    upsert_rows(
+        conn,
         f"INSERT INTO misses_hourly AS stored (path, date, hour, {counters}, last_status) "
         f"VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, hour, path) DO UPDATE SET {added}",
         [

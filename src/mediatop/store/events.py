@@ -21,6 +21,7 @@ from operator import itemgetter
 from mediatop.model import UsageEvent, VideoEngagementEvent
 from mediatop.store.connection import transaction
 from mediatop.store.dialect import is_postgres
+from mediatop.store.held_writes import held_until_end
 from mediatop.store.rollups import UsageRollup
 from mediatop.store.usage_row import (
     REQUEST_WIDTH,
@@ -97,7 +98,9 @@ def record_usage_rows(
         from mediatop.store.pg_connection import copy_rows
 
         copy_rows(conn, "media_usage_events", USAGE_COLUMNS[:width], map(bound, rows))
-        rollup.flush(conn, kinds, int(time.time()))
+        # the rollups' writes to rows other writers share, run back to back at the end
+        with held_until_end(conn):
+            rollup.flush(conn, kinds, int(time.time()))
         return
     grouped = len(rows) - len(rows) % ROWS_PER_INSERT
     if grouped:

@@ -21,10 +21,11 @@ sources are split into runs. Everything runs in the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Mapping, Sequence, Set
 from itertools import chain
 
 from mediatop.store.dialect import is_postgres
+from mediatop.store.held_writes import drop_since, mark, run_or_hold_many
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import UsageRollup, hour_of
 from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
@@ -154,6 +155,25 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
     )
 
 
+def claim_hours_last(
+    conn: sqlite3.Connection, rollup: UsageRollup, write: Callable[[], None]
+) -> None:
+    """`resolve_coverage` for a batch of log rows alone whose writes are held
+    (store.held_writes, PostgreSQL): `write()` stages its rollup rows first, and only
+    then are its new hours locked and claimed, just before the held writes run, so
+    another ingester covering the same hours waits for this one's last statements, not
+    its whole writing. If a claimed hour holds tracked uses to take back (beacons came
+    first), the staged rows are dropped and written again with the take-back."""
+    fresh = rollup.log_hours - stored_log_hours(conn, rollup.log_hours)
+    before = mark(conn)
+    write()
+    lock_hours(conn, claimed=fresh, watched=set())
+    new_hours = claim_log_hours(conn, fresh)
+    if new_hours and _take_back(conn, rollup, new_hours):
+        drop_since(conn, before)
+        write()
+
+
 def count_as_before(rollup: UsageRollup) -> None:
     """Count each of the batch's tracked uses whole, as stores written before this rule
     did: the hourly rebuild of such a store (store.hourly_rebuild) then agrees with the
@@ -172,8 +192,9 @@ def _counted_whole(requests: int, nbytes: int, status: int | None) -> list[int]:
     return [1 - error, requests, nbytes, error, int(status == 304)]
 
 
-def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[int]) -> None:
-    """Subtract what tracked uses added in `hours` (now covered by a log) and forget it."""
+def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[int]) -> bool:
+    """Subtract what tracked uses added in `hours` (now covered by a log) and forget it;
+    whether there was any."""
     found = [
         row
         for row in conn.execute(
@@ -197,6 +218,7 @@ def _take_back(conn: sqlite3.Connection, rollup: UsageRollup, hours: Collection[
         conn.executemany(
             "DELETE FROM uncovered_uses WHERE hour = ?", [(hour,) for hour in sorted(hours)]
         )
+    return bool(found)
 
 
 def _add_use_delta(
@@ -242,12 +264,15 @@ def prune_emptied_breakdowns(
         (kinds.get(media_id, "other"), day, dimension, value)
         for media_id, day, dimension, value in emptied
     }
-    conn.executemany(
+    # after the upserts, which a scope may hold back (store.held_writes)
+    run_or_hold_many(
+        conn,
         "DELETE FROM usage_breakdown WHERE media_id = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
         emptied,
     )
-    conn.executemany(
+    run_or_hold_many(
+        conn,
         "DELETE FROM kind_breakdown WHERE kind = ? AND date = ? AND dimension = ? "
         "AND value = ? AND count <= 0",
         sorted(emptied_kinds),

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mediatop.store.dialect import is_postgres
+from mediatop.store.held_writes import holds_writes
 from mediatop.store.histogram import bucket_of
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollup_hourly import (
@@ -78,7 +79,7 @@ from mediatop.store.rollups_vector import (
     VIEWS,
     WIDTH,
 )  # fmt: skip
-from mediatop.store.upsert_many import upsert_many
+from mediatop.store.upsert_many import upsert_many, upsert_rows
 from mediatop.store.usage_row import UsageRow
 from mediatop.store.window_prune import delete_stale_windows, delete_windows_before
 
@@ -324,7 +325,8 @@ class UsageRollup:
         self._count_uses(counted)
         self.pending = []
         kept = [(s, m, t) for (s, m), t in in_key_order(conn, last_seen) if t >= cutoff]
-        conn.executemany(
+        upsert_rows(
+            conn,
             "INSERT INTO view_windows AS stored (session_id, media_id, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(session_id, media_id) DO UPDATE SET "
             "last_at = CASE WHEN excluded.last_at > stored.last_at THEN excluded.last_at "
@@ -350,14 +352,24 @@ class UsageRollup:
     def flush(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
         """Upsert every delta into the rollup tables (caller's transaction).
 
-        Resolves the collapse and the tracked views (`store.log_coverage`) first.
-        `kinds` maps each media_id to its kind.
+        Resolves the collapse and the tracked views (`store.log_coverage`) first; a
+        batch of log rows alone whose writes are held (store.held_writes) claims its
+        hours last instead. `kinds` maps each media_id to its kind.
         """
         # imported here: log_coverage builds on this module
-        from mediatop.store.log_coverage import prune_emptied_breakdowns, resolve_coverage
+        from mediatop.store.log_coverage import claim_hours_last, resolve_coverage
 
         self.resolve_collapse(conn)
-        resolve_coverage(conn, self)
+        if self.tracked or not holds_writes(conn):
+            resolve_coverage(conn, self)
+            self._write(conn, kinds, now)
+        else:
+            claim_hours_last(conn, self, lambda: self._write(conn, kinds, now))
+
+    def _write(self, conn: sqlite3.Connection, kinds: Mapping[int, str], now: int) -> None:
+        """Upsert the deltas, as they stand, into every rollup table (key order)."""
+        from mediatop.store.log_coverage import prune_emptied_breakdowns
+
         if self.kinds_touched:  # files whose tracked uses were counted or taken back
             kinds = {**kinds, **self.kinds_touched}
         # Deltas are per hour slot: the daily rollups get them summed per day.

@@ -4,12 +4,13 @@ A statement is given as its head (`INSERT INTO t AS stored (a, b)`), its width (
 per row) and its tail (`ON CONFLICT (...) DO UPDATE SET ...`). SQLite runs it once per
 row with executemany (in-process, that is its fastest way). PostgreSQL takes a few rows
 as one multi-row VALUES, and more (a big batch's per-file hours) by COPY into a staging
-table of the session's own, then one `INSERT ... SELECT ... ON CONFLICT` that empties it:
+table of the session's own (emptied first), then one `INSERT ... SELECT ... ON CONFLICT`:
 a round of psycopg's pipeline per row, or a text of parameters to quote per row, costs
-more than the server's work on it. The rows are written in the order given (the staging
-table keeps it in a column of its own), which is key order (store.lock_order). The rows'
-keys must be distinct (they are a batch's aggregated keys), as one PostgreSQL statement
-may not update a row twice.
+more than the server's work on it. Inside `store.held_writes.held_until_end` the
+statement that writes the table is held back to the scope's end (the COPY is not). The
+rows are written in the order given (the staging table keeps it in a column of its
+own), which is key order (store.lock_order). The rows' keys must be distinct (they are
+a batch's aggregated keys), as one PostgreSQL statement may not update a row twice.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from itertools import chain
 from typing import Any
 
 from mediatop.store.dialect import is_postgres
+from mediatop.store.held_writes import before_staging, hold_move, run_or_hold
 
 ROWS_PER_STATEMENT = 200
 _HEAD = re.compile(r"INSERT INTO (\w+) AS stored \(([^)]*)\)")
@@ -42,16 +44,16 @@ def upsert_many(
     if len(rows) > ROWS_PER_STATEMENT:
         _through_staging(conn, head, tail, rows)
     elif rows:
-        conn.execute(f"{head} VALUES {_values(width, len(rows))} {tail}",
-                     list(chain.from_iterable(rows)))  # fmt: skip
+        run_or_hold(conn, f"{head} VALUES {_values(width, len(rows))} {tail}",
+                    list(chain.from_iterable(rows)))  # fmt: skip
 
 
 def _through_staging(
     conn: sqlite3.Connection, head: str, tail: str, rows: Sequence[Sequence[Any]]
 ) -> None:
     """COPY `rows` into the table's staging table (created once a session: a temporary
-    table of the target's columns and types, plus the rows' order), then move them all
-    into the table in that order in one statement."""
+    table of the target's columns and types, plus the rows' order; emptied first), then
+    move them all into the table in that order in one statement."""
     found = _HEAD.fullmatch(head.strip())
     if found is None:
         raise ValueError(f"upsert_many: a head it cannot read: {head!r}")
@@ -64,12 +66,13 @@ def _through_staging(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "
         f"SELECT {columns}, 0::bigint AS position FROM {table} WITH NO DATA"
     )
+    before_staging(conn, staging)
+    # Emptied here, not by the move: a temporary table is never vacuumed, so rows deleted
+    # from it leave their pages behind, and every later move would read them all again.
+    conn.execute(f"TRUNCATE {staging}")
     copy_rows(conn, staging, [*names, "position"],
               ((*row, position) for position, row in enumerate(rows)))  # fmt: skip
-    conn.execute(
-        f"WITH staged AS (DELETE FROM {staging} RETURNING *) "
-        f"{head} SELECT {columns} FROM staged ORDER BY position {tail}"
-    )
+    hold_move(conn, staging, f"{head} SELECT {columns} FROM {staging} ORDER BY position {tail}")
 
 
 _VALUES = re.compile(r"\s+VALUES\s*\(([?,\s]*)\)\s*")

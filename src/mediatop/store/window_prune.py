@@ -37,13 +37,14 @@ def delete_stale_windows(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} AS "
         "SELECT session_id, media_id, 0::bigint AS position FROM view_windows WITH NO DATA"
     )
+    # emptied before, not by the delete: see store.upsert_many's staging tables
+    conn.execute(f"TRUNCATE {_STAGING}")
     keyed = ((session, media_id, at) for at, (session, media_id) in enumerate(stale))
     copy_rows(conn, _STAGING, ["session_id", "media_id", "position"], keyed)
     # FOR UPDATE after ORDER BY locks the rows in that order, the keys' (see the docstring)
     conn.execute(
-        f"WITH staged AS (DELETE FROM {_STAGING} RETURNING *), "
-        "doomed AS (SELECT w.session_id, w.media_id FROM view_windows w "
-        "JOIN staged s ON s.session_id = w.session_id AND s.media_id = w.media_id "
+        "WITH doomed AS (SELECT w.session_id, w.media_id FROM view_windows w "
+        f"JOIN {_STAGING} s ON s.session_id = w.session_id AND s.media_id = w.media_id "
         "WHERE w.last_at < ? ORDER BY s.position FOR UPDATE OF w) "
         "DELETE FROM view_windows v USING doomed "
         "WHERE v.session_id = doomed.session_id AND v.media_id = doomed.media_id",
