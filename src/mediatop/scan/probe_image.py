@@ -69,7 +69,7 @@ def _orientation(image: Any) -> int | None:
     if isinstance(block, bytes) and block:
         exif = Image.Exif()
         try:
-            exif.load(block)
+            exif.load(block)  # under probe_image's filter: a damaged block only warns
         except (SyntaxError, ValueError, OSError, struct.error):
             return None  # a damaged EXIF block: no orientation to honour
         value = exif.get(EXIF_ORIENTATION)
@@ -86,6 +86,7 @@ def probe_image(path: bytes, size: int) -> ProbeResult:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a damaged header's warnings: the probe goes on
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as image:
