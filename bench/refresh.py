@@ -5,7 +5,8 @@ Fills a fresh store for the sample library through the real write path
 text parsing of ingest is skipped), times the dashboard's queries
 (`tui.data.load_dashboard`, through the library surface, and the overview / usage /
 performance reports, best of 5) at 100k events, grows the same store to 10M and
-times them again. Target: <= 1.5x between the two and <= 150 ms at 10M.
+times them again. Target, for the whole dashboard load (what a refresh runs): <= 1.5x
+between the two and <= 150 ms at 10M; printed as a last line with its verdict.
 
     .venv/bin/python bench/refresh.py [--small 100000] [--large 10000000]
 """
@@ -95,6 +96,21 @@ def time_queries(settings: Settings, now: datetime) -> dict[str, float]:
     return timings
 
 
+RATIO_TARGET, MS_TARGET = 1.5, 150.0
+
+
+def _verdict(small_ms: float, large_ms: float) -> None:
+    """The target, judged on what a refresh runs: the whole dashboard load (its parts'
+    own ratios, above, are of milliseconds where a tenth is noise)."""
+    ratio = large_ms / max(small_ms, 0.01)
+    print(
+        f"dashboard load {small_ms} ms -> {large_ms} ms: {ratio:.2f}x "
+        f"(target <= {RATIO_TARGET}x) {'✓' if ratio <= RATIO_TARGET else '✗'}, "
+        f"{large_ms} ms at the large size (target <= {MS_TARGET:.0f} ms) "
+        f"{'✓' if large_ms <= MS_TARGET else '✗'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", type=int, default=100_000)
@@ -127,6 +143,7 @@ def main() -> None:
             "store_mb": round(db.stat().st_size / 1e6),
         }
         print(json.dumps(result, indent=2))
+        _verdict(small["dashboard"], large["dashboard"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
