@@ -11,8 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from mediatop.config import Settings
-from mediatop.tui.screens.file_detail import FileDetailScreen
-from tui_fixtures import dashboard_app, static_text, wait_for_dashboard, wait_until
+from tui_fixtures import (
+    dashboard_app,
+    file_screen_loaded,
+    static_text,
+    wait_for_dashboard,
+)
 from tui_screen_fixtures import (
     figures_text,
     open_subject,
@@ -49,11 +53,7 @@ async def _what_the_screens_show(settings: Settings) -> list[tuple[str, ...]]:
             await pilot.press("l")
             await wait_for_list(pilot)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-        detail = pilot.app.screen
-        assert isinstance(detail, FileDetailScreen)
-        await wait_until(pilot, lambda: detail.detail is not None, timeout=20)
-        await pilot.pause()
+        detail = await file_screen_loaded(pilot)
         shown.append(("file", *(static_text(detail, part) for part in FILE_PARTS)))
     return shown
 

@@ -14,7 +14,13 @@ from mediatop.config import Settings
 from mediatop.tui.app import build_app
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.widgets.image_preview import ImagePreview
-from tui_fixtures import dashboard_app, rendered_text, wait_for_dashboard, wait_until
+from tui_fixtures import (
+    dashboard_app,
+    file_screen_loaded,
+    rendered_text,
+    wait_for_dashboard,
+    wait_until,
+)
 
 SIZE = (120, 40)
 
@@ -23,10 +29,7 @@ async def open_first_file(pilot: Pilot) -> FileDetailScreen:
     """The first row of the dashboard: the largest file, the hero banner."""
     await wait_for_dashboard(pilot)
     await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, FileDetailScreen)
-    await wait_until(pilot, lambda: screen.detail is not None)
+    screen = await file_screen_loaded(pilot)
     return screen
 
 
@@ -69,11 +72,7 @@ async def test_preview_key_applies_only_to_images(snapshot_library: Settings) ->
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         await pilot.press("down", "enter")  # the second largest: brochure.pdf
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-        screen = pilot.app.screen
-        assert isinstance(screen, FileDetailScreen)
-        await wait_until(pilot, lambda: screen.detail is not None)
-        await pilot.pause()
+        screen = await file_screen_loaded(pilot)
         assert screen.detail is not None and screen.detail.file.kind == "document"
         assert screen.query_one(ImagePreview).has_class("-hidden")
         assert screen.check_action("toggle_preview", ()) is False

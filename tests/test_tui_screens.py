@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import Tabs
 
 from mediatop.config import Settings
@@ -24,7 +23,14 @@ from mediatop.tui.screens.help import HelpScreen
 from mediatop.tui.screens.listing import FilterInput, ListTable
 from mediatop.tui.screens.subjects.page_files import PageFilesScreen
 from mediatop.tui.widgets.storage_overview import StorageOverview
-from tui_fixtures import dashboard_app, rendered_text, static_text, wait_for_dashboard, wait_until
+from tui_fixtures import (
+    dashboard_app,
+    file_screen_loaded,
+    rendered_text,
+    static_text,
+    wait_for_dashboard,
+    wait_until,
+)
 from tui_screen_fixtures import (
     column,
     figures_text,
@@ -47,15 +53,6 @@ def screens_app(screens_settings: Settings, tmp_path: Path) -> MediatopApp:
     exports = tmp_path / "exports"
     exports.mkdir()
     return dashboard_app(screens_settings, export_dir=exports)
-
-
-async def file_screen_loaded(pilot: Pilot) -> FileDetailScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, FileDetailScreen)
-    await wait_until(pilot, lambda: screen.detail is not None, timeout=20)
-    await pilot.pause()
-    return screen
 
 
 SUBJECT_KEYS = {

@@ -24,6 +24,7 @@ from tui_fixtures import (
     HOSTILE_NAMES,
     build_hostile_library,
     dashboard_app,
+    file_screen_loaded,
     ingest,
     measure_all_savings,
     scan,
@@ -105,11 +106,7 @@ async def _open_first_file_from_images(pilot: Pilot) -> FileDetailScreen:
     row = column(images, "File").index(visible(FIRST))
     images.query_one("#list").move_cursor(row=row)  # type: ignore[attr-defined]
     await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, FileDetailScreen)
-    await wait_until(pilot, lambda: screen.detail is not None)
-    await pilot.pause()
+    screen = await file_screen_loaded(pilot)
     return screen
 
 

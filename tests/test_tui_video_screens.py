@@ -28,9 +28,9 @@ from mediatop.tui.widgets.video_plots import VideoPlots
 from tui_fixtures import (
     FROZEN_TS,
     dashboard_app,
+    file_screen_loaded,
     scanned_library,
     wait_for_dashboard,
-    wait_until,
     write_file,
 )
 from tui_screen_fixtures import column, open_subject
@@ -71,11 +71,7 @@ async def _open_clip(pilot: Pilot) -> FileDetailScreen:
     assert column(videos, "File") == [CLIP]
     assert column(videos, "Complete") == ["50.0%"]
     await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, FileDetailScreen)
-    await wait_until(pilot, lambda: screen.detail is not None)
-    await pilot.pause()
+    screen = await file_screen_loaded(pilot)
     return screen
 
 

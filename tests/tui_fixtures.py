@@ -29,6 +29,7 @@ from mediatop.store import connect
 
 if TYPE_CHECKING:
     from mediatop.tui.app import MediatopApp
+    from mediatop.tui.screens.file_detail import FileDetailScreen
 
 FROZEN_NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 FROZEN_TS = int(FROZEN_NOW.timestamp())
@@ -288,3 +289,15 @@ def record_engagement(settings: Settings, path: bytes = HERO) -> None:
             record_usage_events(conn, events)
     finally:
         conn.close()
+
+
+async def file_screen_loaded(pilot: Pilot) -> FileDetailScreen:
+    """Until the file screen a key opened is on top and has drawn its file; the screen."""
+    from mediatop.tui.screens.file_detail import FileDetailScreen
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, FileDetailScreen)
+    await wait_until(pilot, lambda: screen.detail is not None, timeout=20)
+    await pilot.pause()
+    return screen
