@@ -36,6 +36,16 @@ def _stored(store_url: str) -> int:
         conn.close()
 
 
+def _scanned_with_log(tmp_path: Path, store_url: str) -> tuple[Path, Path]:
+    """A small library scanned into the store, and a log of its six LINES."""
+    root = small_served_library(tmp_path / "media")
+    scanned = subprocess.run(_mediatop("scan", str(root), "--db", store_url, "--no-probe"))
+    assert scanned.returncode == 0
+    log = tmp_path / "access.log"
+    log.write_text(LINES)
+    return root, log
+
+
 def _follow(root: Path, log: Path, store_url: str) -> subprocess.Popen[str]:
     """A `--follow` of node web-1, once it has stored the log's six lines."""
     follower = subprocess.Popen(
@@ -61,11 +71,7 @@ def _ingest(root: Path, log: Path, store_url: str, node: str) -> subprocess.Comp
 def test_a_second_reader_of_a_log_stops_and_nothing_is_counted_twice(
     tmp_path: Path, store_url: str
 ) -> None:
-    root = small_served_library(tmp_path / "media")
-    scanned = subprocess.run(_mediatop("scan", str(root), "--db", store_url, "--no-probe"))
-    assert scanned.returncode == 0
-    log = tmp_path / "access.log"
-    log.write_text(LINES)
+    root, log = _scanned_with_log(tmp_path, store_url)
     follower = _follow(root, log, store_url)
     try:
         second = _ingest(root, log, store_url, "web-1")
@@ -87,11 +93,7 @@ def test_a_second_reader_of_a_log_stops_and_nothing_is_counted_twice(
 
 
 def test_a_killed_reader_leaves_no_lock(tmp_path: Path, store_url: str) -> None:
-    root = small_served_library(tmp_path / "media")
-    scanned = subprocess.run(_mediatop("scan", str(root), "--db", store_url, "--no-probe"))
-    assert scanned.returncode == 0
-    log = tmp_path / "access.log"
-    log.write_text(LINES)
+    root, log = _scanned_with_log(tmp_path, store_url)
     follower = _follow(root, log, store_url)
     os.kill(follower.pid, signal.SIGKILL)
     follower.wait(timeout=30)
