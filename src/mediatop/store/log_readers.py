@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mediatop.errors import LogInUseError
+from mediatop.errors import LogInUseError, StoreError
 from mediatop.store.connection import READERS_LOCK_SUFFIX, database_file
 from mediatop.store.dialect import is_postgres
 
@@ -67,7 +67,9 @@ def _advisory_locks(conn: sqlite3.Connection, node: str, keys: dict[int, Path]) 
         yield
     finally:
         for key in held:
-            conn.execute("SELECT pg_advisory_unlock(?, ?)", (_LOG_LOCKS, key))
+            # A session that broke took its locks with it: nothing left to release.
+            with contextlib.suppress(StoreError):
+                conn.execute("SELECT pg_advisory_unlock(?, ?)", (_LOG_LOCKS, key))
 
 
 @contextlib.contextmanager
