@@ -49,7 +49,7 @@ from pathlib import Path
 import psycopg
 from ingest import generate
 from pg_bench_server import KeptServer
-from report import DATA, NOW, _best_command_ms, _best_ms, build
+from report import DATA, NOW, _best_command_ms, _best_ms, build, forget_failed_measurements
 from user_shell import as_a_user
 
 from mediatop.scan import scan_root
@@ -300,6 +300,8 @@ def bench_reports(
     url = postgres_report_store(server, sqlite_db, events, rebuild)
     if build_only:
         return [], []
+    for store in (sqlite_db, url):
+        forget_failed_measurements(store)  # see bench/report.py
     top = top_file(sqlite_db)
     if top_file(url) != top:
         print("  ✗ the two stores' most viewed files differ: they were not built alike")
@@ -316,6 +318,8 @@ def bench_reports(
         command_times(sqlite_db, root, top),
         command_times(url, root, top),
     )
+    for store in (sqlite_db, url):
+        forget_failed_measurements(store)
     return inner, whole
 
 
