@@ -94,12 +94,27 @@ def ensure_goaccess() -> str:
     return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def log_bench_parser(doc: str) -> argparse.ArgumentParser:
+    """The options of the benches that time a generated log (this one, nodes.py and
+    store_copy.py): its length, the library it names, whether to keep the work folder."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--root", type=Path, default=Path(__file__).parent.parent / "sample_media")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    args = parser.parse_args()
+    return parser
+
+
+def report_and_clean_up(result: dict[str, object], work: Path, keep: bool) -> None:
+    """Print a bench's result as JSON, then remove its work folder unless kept."""
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if keep:
+        print(f"kept {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    args = log_bench_parser(__doc__).parse_args()
     goaccess = ensure_goaccess()
     work = Path(tempfile.mkdtemp(prefix="mediatop-bench-"))
     log = work / "access.log"
@@ -137,11 +152,7 @@ def main() -> None:
         "events_stored": stored - stored_before,
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
-    print(json.dumps(result, indent=2))
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(f"kept {work}", file=sys.stderr)
+    report_and_clean_up(result, work, args.keep)
     os.sync()
 
 

@@ -17,10 +17,7 @@ the writers take turns and only their parsing overlaps.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest import generate
+from ingest import generate, log_bench_parser, report_and_clean_up
 from user_shell import as_a_user
 
 TARGET = 1.2
@@ -59,10 +56,7 @@ def totals(db: Path) -> tuple[int, list[tuple[int, int, int]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--root", type=Path, default=Path(__file__).parent.parent / "sample_media")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser = log_bench_parser(__doc__)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mediatop-bench-nodes-"))
     whole = work / "access.log"
@@ -103,11 +97,7 @@ def main() -> None:
         "same_totals": "✓" if totals(one) == totals(three) else "✗",
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    if args.keep:
-        print(f"kept {work}", file=sys.stderr)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    report_and_clean_up(result, work, args.keep)
 
 
 if __name__ == "__main__":

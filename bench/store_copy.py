@@ -22,10 +22,8 @@ store and on the copy back against the source's (✓/✗; skip it with --no-post
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest import generate
+from ingest import generate, log_bench_parser, report_and_clean_up
 from pg_bench_server import KeptServer
 from user_shell import as_a_user
 
@@ -98,10 +96,7 @@ def round_trip(root: Path, work: Path, source: Path, rows: int) -> dict[str, obj
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--root", type=Path, default=Path(__file__).parent.parent / "sample_media")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser = log_bench_parser(__doc__)
     parser.add_argument("--no-postgres", action="store_true", help="no round trip")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mediatop-bench-copy-"))
@@ -139,11 +134,7 @@ def main() -> None:
     }
     if not args.no_postgres:
         result.update(round_trip(args.root, work, source, rows))
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    if args.keep:
-        print(f"kept {work}", file=sys.stderr)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+    report_and_clean_up(result, work, args.keep)
 
 
 if __name__ == "__main__":
