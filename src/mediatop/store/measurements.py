@@ -167,6 +167,7 @@ def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], 
     ]
     conn.execute("BEGIN IMMEDIATE")
     try:
+        library_changed(conn)  # the library's savings (a library fact) change with them
         conn.executemany(
             "INSERT INTO savings_cache "
             "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "

@@ -1,133 +1,85 @@
-"""The images analysis over a whole library, a chunk of images at a time.
+"""The images analysis over a whole library: the first rows of each ranked list.
 
-A library of 100,000 measured images would otherwise hold every image's facts, its
-measurements and a row per opportunity at once (about 170 MB): `library_optimization`
-reads IMAGE_CHUNK images at a time, keeps the first rows of each ranked list and sums
-the rest, and lets a report sum what else it needs over the same chunks (`visit`).
+`library_savings` (a library fact) knows every opportunity and its saving;
+`top_by_monthly_saving` picks the files that can head each ranking over the window;
+only those images are read again and their rows built by `image_optimization`, the
+one definition of each row.
 """
 
 from __future__ import annotations
 
-import heapq
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.library_savings import LibrarySavings, library_savings
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
     OversizedImageData,
     UnoptimizedImageData,
     image_optimization,
-    oversized_order,
-    rank,
-    unoptimized_order,
 )
-from mediatop.encode_plan import ImageFacts
-from mediatop.store.measurements import Measurement, measured_image_ids
-from mediatop.store.queries.image_facts import (
-    image_fact_chunks,
-    load_image_facts,
-    max_display_widths,
-)
-from mediatop.store.queries.media import requests_by_file
+from mediatop.analytics.images.ranking import top_by_monthly_saving
+from mediatop.store.measurements import cached_measurements
+from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 
 
 @dataclass(frozen=True)
 class LibraryOptimization:
     """`image_optimization` over a whole library, cut to the rows a report shows.
 
-    `oversized`, `unoptimized` and `opportunities` are ranked as `image_optimization`
-    ranks them and cut to `limit`; `opportunity_count` and the resize_* figures count
-    them all: `resize_candidates` every oversized image, `resize_count` those not
-    measured to save nothing.
+    `oversized`, `unoptimized` and `opportunities` (resize and format) are ranked as
+    `image_optimization` ranks them and cut to `limit`; `library` holds every
+    opportunity and the sums. Call `with_requests` on the rows you show.
     """
 
     oversized: list[OversizedImageData]
     unoptimized: list[UnoptimizedImageData]
     opportunities: list[OptimizationOpportunity]
-    opportunity_count: int
-    resize_count: int
-    resize_bytes: int
-    resize_unmeasured: int
-    resize_candidates: int
+    library: LibrarySavings
+
+    @property
+    def opportunity_count(self) -> int:
+        return len(self.library.resizes) + len(self.library.formats)
+
+    @property
+    def resize_bytes(self) -> int:
+        return sum(s or 0 for s in self.library.resizes.values())
+
+    @property
+    def resize_unmeasured(self) -> int:
+        return sum(1 for s in self.library.resizes.values() if s is None)
 
 
-@dataclass(frozen=True)
-class ImageChunk:
-    """What `library_optimization` read of a few images: their facts (by id), their
-    measurements, their largest display widths and their requests over the window
-    (read for the measured ones only: only they rank by a saving)."""
-
-    facts: list[ImageFacts]
-    measured: dict[int, dict[str, Measurement]]
-    widths: dict[int, int]
-    requests: dict[int, int]
-
-
-def image_chunks(
-    conn: sqlite3.Connection, ids: Iterable[int], window: tuple[str, str]
-) -> Iterator[ImageChunk]:
-    """The present images among `ids`, a chunk at a time (`image_fact_chunks`), with
-    the measured ones' requests over `window`."""
-    for facts, measured, widths in image_fact_chunks(conn, ids):
-        requests = requests_by_file(conn, *window, ids=[f.id for f in facts if f.id in measured])
-        yield ImageChunk(facts, measured, widths, requests)
+def by_saving(file_id: int, saving: int | None) -> tuple[int, int]:
+    """`rank`'s order among opportunities that save nothing a month."""
+    return -(saving or 0), file_id
 
 
 def library_optimization(
-    conn: sqlite3.Connection,
-    window: tuple[str, str],
-    limit: int,
-    flagged: Iterable[int],
-    too_wide: Iterable[int],
-    visit: Callable[[ImageChunk], None] | None = None,
+    ctx: ReportContext, window: tuple[str, str], limit: int
 ) -> LibraryOptimization:
-    """`image_optimization` over a library without holding its images all at once.
-
-    `flagged`: the images the unoptimised heuristics may flag (`image_census`);
-    `too_wide`: the images wider than twice their display (`oversized_ids`).
-    Measured and flagged images go through `image_optimization` a chunk at a time
-    (`visit` sees each chunk, for what else a report sums over them), keeping only the
-    first `limit` rows of each list. Every other oversized image can only be an
-    unmeasured resize, which ranks by id alone, so those are counted and only the first
-    `limit` of them (by the two orders they rank in) are built. Call `with_requests` on
-    the rows you show.
-    """
-    oversized: list[OversizedImageData] = []
-    unoptimized: list[UnoptimizedImageData] = []
-    opportunities: list[OptimizationOpportunity] = []
-    known: set[int] = set()
-    count = resize_count = resize_bytes = resize_unmeasured = 0
-    for chunk in image_chunks(conn, {*measured_image_ids(conn), *flagged}, window):
-        if visit is not None:
-            visit(chunk)
-        known.update(f.id for f in chunk.facts)
-        full = image_optimization(chunk.facts, chunk.widths, chunk.measured, chunk.requests)
-        # sorted is stable and chunks come in id order: the rows kept are the ones one
-        # sort of every image would keep
-        oversized = sorted([*oversized, *full.oversized], key=oversized_order)[:limit]
-        unoptimized = sorted([*unoptimized, *full.unoptimized], key=unoptimized_order)[:limit]
-        opportunities = rank([*opportunities, *full.opportunities])[:limit]
-        count += len(full.opportunities)
-        resizes = [o for o in full.opportunities if o.type == "resize"]
-        resize_count += len(resizes)
-        resize_bytes += sum(o.potential_savings or 0 for o in resizes)
-        resize_unmeasured += sum(1 for o in resizes if not o.measured)
-    too_wide = set(too_wide)
-    plain = [i for i in too_wide if i not in known]
-    # Unmeasured resizes rank last among equals by id: oversized rows by the str id,
-    # opportunities by the int id; the first `limit` in each order can reach a list.
-    chosen = {*heapq.nsmallest(limit, plain, key=str), *heapq.nsmallest(limit, plain)}
-    extra = image_optimization(
-        load_image_facts(conn, chosen), max_display_widths(conn, chosen), {}, {}
+    """The first `limit` oversized, unoptimised and resize/format rows of the library,
+    ranked by bytes saved per month over `window` (the unoptimised by their saving)."""
+    found = library_savings(ctx)
+    oversized = top_by_monthly_saving(ctx, found.resizes, window, limit, 1, lambda i, _: (str(i),))
+    resizes = top_by_monthly_saving(ctx, found.resizes, window, limit, 0, by_saving)
+    formats = top_by_monthly_saving(ctx, found.formats, window, limit, 0, by_saving)
+    unoptimized = set(found.unoptimized[:limit])
+    ids = {*oversized, *resizes, *formats, *unoptimized}
+    requests: dict[int, int] = {}
+    for picked in (oversized, resizes, formats):  # 0 where a ranking did not read them
+        for file_id, n in picked.items():
+            requests[file_id] = max(n, requests.get(file_id, 0))
+    rows = image_optimization(
+        load_image_facts(ctx.conn, ids),
+        max_display_widths(ctx.conn, ids),
+        cached_measurements(ctx.conn, ids),
+        requests,
     )
+    chosen = {"resize": resizes, "format": formats}
     return LibraryOptimization(
-        oversized=sorted([*oversized, *extra.oversized], key=oversized_order)[:limit],
-        unoptimized=unoptimized,
-        opportunities=rank([*opportunities, *extra.opportunities])[:limit],
-        opportunity_count=count + len(plain),
-        resize_count=resize_count + len(plain),
-        resize_bytes=resize_bytes,
-        resize_unmeasured=resize_unmeasured + len(plain),
-        resize_candidates=len(too_wide),
+        oversized=[o for o in rows.oversized if int(o.id) in oversized][:limit],
+        unoptimized=[u for u in rows.unoptimized if int(u.id) in unoptimized][:limit],
+        opportunities=[o for o in rows.opportunities if int(o.media_id) in chosen[o.type]][:limit],
+        library=found,
     )

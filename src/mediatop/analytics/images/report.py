@@ -25,21 +25,19 @@ from mediatop.analytics._media_common import kind_load_time, last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.images.facts import FormatCensus, image_census
-from mediatop.analytics.images.library_pass import ImageChunk, library_optimization
+from mediatop.analytics.images.library_pass import library_optimization
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
     OversizedImageData,
     UnoptimizedImageData,
-    best_format,
     cleanup_opportunities,
     image_optimization,
-    oversized_ids,
     rank,
     with_requests,
 )
 from mediatop.analytics.images.usage import ImageUsage, image_usage
 from mediatop.analytics.library.facts import library_fact
-from mediatop.encode_plan import avif_supported, target_names
+from mediatop.encode_plan import avif_supported
 from mediatop.store.measurements import cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 from mediatop.store.queries.images import image_requests, location_rate_counts
@@ -145,26 +143,6 @@ def _overview(census: list[FormatCensus]) -> ImageOverview:
     )  # fmt: skip
 
 
-class _ChunkSums:
-    """What the images report sums over the images `library_optimization` reads: the
-    bytes their best measured format saves, and how many have every planned
-    re-encoding measured."""
-
-    def __init__(self) -> None:
-        self.savings = self.complete = 0
-
-    def add(self, chunk: ImageChunk) -> None:
-        cached, widths = chunk.measured, chunk.widths
-        for f in chunk.facts:
-            if f.id not in cached:
-                continue
-            if (best := best_format(f, cached[f.id])) is not None:
-                self.savings += f.size - (best.encoded_size or 0)
-            targets = target_names(f, widths.get(f.id))
-            if targets and all(n in cached[f.id] for n in targets):
-                self.complete += 1
-
-
 def _measurement_status(
     census: list[FormatCensus], complete: int, measured_now: int, failed: int
 ) -> MeasurementStatus:
@@ -189,9 +167,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             for name, count, size, ratio_sum, ratios, still, flagged in rows
         ],
     )
-    flagged = [i for c in census for i in c.flagged]
-    sums = _ChunkSums()
-    found = library_optimization(ctx.conn, window, top, flagged, oversized_ids(ctx), sums.add)
+    found = library_optimization(ctx, window, top)
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx, limit=top).top])
     load = kind_load_time(ctx, "image")
     responsive, lazy = _location_rates(ctx)
@@ -202,7 +178,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         performance=ImagePerformance(
             load.mean_ms,
             load.source,
-            sums.savings,
+            sum(s or 0 for s in found.library.formats.values()),
             percent(modern, overview.total_images),
             responsive,
             lazy,
@@ -212,7 +188,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
             with_requests(ctx.conn, found.oversized, window),
             with_requests(ctx.conn, found.unoptimized, window),
             with_requests(ctx.conn, opportunities[:top], window),
-            _measurement_status(census, sums.complete, measured_now, failed),
+            _measurement_status(census, found.library.complete, measured_now, failed),
         ),
     )
 

@@ -42,25 +42,24 @@ from mediatop.analytics._media_common import last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import top_limit
 from mediatop.analytics.images.facts import still_and_flagged
-from mediatop.analytics.images.library_pass import ImageChunk, library_optimization
+from mediatop.analytics.images.library_pass import by_saving, library_optimization
+from mediatop.analytics.images.library_savings import LibrarySavings
 from mediatop.analytics.images.opportunities import (
-    MIN_FORMAT_SAVING_BYTES,
-    MIN_FORMAT_SAVING_FRACTION,
     OptimizationOpportunity,
     cleanup_opportunities,
-    oversized_ids,
     rank,
     with_requests,
 )
+from mediatop.analytics.images.ranking import top_by_monthly_saving
+from mediatop.analytics.images.recompress import CONVERTIBLE_FORMATS, jpeg_recompressions
 from mediatop.analytics.library.facts import library_fact
 from mediatop.analytics.video.delivery import encoding_efficiency
-from mediatop.encode_plan import RECOMPRESS_ABOVE_QUALITY, RECOMPRESS_QUALITY, ImageFacts
-from mediatop.store.measurements import Measurement
+from mediatop.store.measurements import cached_measurements
+from mediatop.store.queries.image_facts import load_image_facts
 from mediatop.store.queries.library import large_pdfs
 from mediatop.store.queries.performance import bytes_served_between
 
 LARGE_PDF_BYTES = 10_000_000
-CONVERTIBLE_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF")
 
 
 @dataclass(frozen=True)
@@ -80,58 +79,6 @@ class OptimizationSummary:
     convert: OptimizationLine
     total_opportunities: int
     opportunities: list[OptimizationOpportunity]
-
-
-def _converts(
-    facts: list[ImageFacts], measured: Mapping[int, Mapping[str, Measurement]]
-) -> tuple[int, int, int]:
-    """Of still JPEG/PNG/GIF/BMP/TIFF `facts`: how many have a measured WebP encoding
-    that saves at least 5 % and 1 KiB, how many have one measured, and its bytes saved."""
-    known = measured_count = saved = 0
-    for item in facts:
-        if item.format not in CONVERTIBLE_FORMATS or item.animated:
-            continue
-        webp = measured.get(item.id, {}).get("webp")
-        if not webp:
-            continue
-        measured_count += webp.saving is not None
-        if webp.saving is not None and webp.saving >= max(
-            MIN_FORMAT_SAVING_BYTES, MIN_FORMAT_SAVING_FRACTION * item.size
-        ):
-            known += 1
-            saved += webp.saving
-    return known, measured_count, saved
-
-
-def _jpeg_recompressions(
-    facts: list[ImageFacts],
-    measured: Mapping[int, Mapping[str, Measurement]],
-    requests: Mapping[int, int],
-) -> tuple[list[OptimizationOpportunity], int]:
-    """JPEGs above quality 90 not measured to save nothing by re-encoding at 85, and how
-    many were (candidates that are no opportunity)."""
-    found: list[OptimizationOpportunity] = []
-    disproved = 0
-    for item in facts:
-        if item.format != "JPEG" or not item.quality or item.quality <= RECOMPRESS_ABOVE_QUALITY:
-            continue
-        again = measured.get(item.id, {}).get(f"jpeg:{RECOMPRESS_QUALITY}")
-        saving = None if again is None else again.saving
-        if saving is not None and saving <= 0:
-            disproved += 1  # re-encoding at 85 measured no smaller
-            continue
-        n = requests.get(item.id, 0)
-        found.append(
-            OptimizationOpportunity(
-                "compress", str(item.id), item.path, "image", saving, "medium",
-                saving is not None, n, None if saving is None else saving * n,
-                current_size=item.size,
-                recommended_size=None if saving is None else item.size - saving,
-                current_format="JPEG", recommended_format="JPEG",
-                reason=f"JPEG quality {item.quality}: re-encode at {RECOMPRESS_QUALITY}",
-            )
-        )  # fmt: skip
-    return found, disproved
 
 
 def _video_reencodes(
@@ -191,80 +138,67 @@ def _removals(ctx: ReportContext, top: int) -> tuple[list[OptimizationOpportunit
     return removals, count, size
 
 
-class _ImageSums:
-    """What the report sums over the images `library_optimization` reads, a chunk at a
-    time: the JPEG recompressions (the first `limit` ranked, and how many, unmeasured,
-    bytes, disproved) and the convert line's measured WebP savings."""
+def _compress_line(
+    found: LibrarySavings, others: list[OptimizationOpportunity]
+) -> OptimizationLine:
+    """The compress line: the JPEGs above quality 90, and the videos' and PDFs' `others`."""
+    jpegs = found.recompressions.values()
+    count = len(jpegs) + len(others)
+    unmeasured = sum(1 for s in [*jpegs, *(o.potential_savings for o in others)] if s is None)
+    known = sum(s or 0 for s in jpegs) + sum(o.potential_savings or 0 for o in others)
+    candidates = count + found.recompress_disproved
+    return OptimizationLine(count, known, unmeasured, candidates, candidates - unmeasured)
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.jpegs: list[OptimizationOpportunity] = []
-        self.jpeg_count = self.jpeg_unmeasured = self.jpeg_bytes = self.disproved = 0
-        self.converts = self.converts_measured = self.converts_saved = 0
 
-    def add(self, chunk: ImageChunk) -> None:
-        jpegs, disproved = _jpeg_recompressions(chunk.facts, chunk.measured, chunk.requests)
-        self.jpegs = rank([*self.jpegs, *jpegs])[: self.limit]
-        self.jpeg_count += len(jpegs)
-        self.jpeg_unmeasured += sum(1 for o in jpegs if o.potential_savings is None)
-        self.jpeg_bytes += sum(o.potential_savings or 0 for o in jpegs)
-        self.disproved += disproved
-        known, measured, saved = _converts(chunk.facts, chunk.measured)
-        self.converts += known
-        self.converts_measured += measured
-        self.converts_saved += saved
+def _convert_line(found: LibrarySavings, convertible: int) -> OptimizationLine:
+    """Of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those whose measured
+    WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
+    unmeasured = convertible - found.webp_measured
+    return OptimizationLine(
+        found.webp_converts + unmeasured, found.webp_saved, unmeasured, convertible,
+        found.webp_measured,
+    )  # fmt: skip
 
-    def compress_line(self, others: list[OptimizationOpportunity]) -> OptimizationLine:
-        """The compress line: the JPEGs summed, and the videos' and PDFs' `others`."""
-        count = self.jpeg_count + len(others)
-        unmeasured = self.jpeg_unmeasured + sum(1 for o in others if o.potential_savings is None)
-        known = self.jpeg_bytes + sum(o.potential_savings or 0 for o in others)
-        candidates = count + self.disproved
-        return OptimizationLine(count, known, unmeasured, candidates, candidates - unmeasured)
 
-    def convert_line(self, convertible: int) -> OptimizationLine:
-        """Of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those whose measured
-        WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
-        unmeasured = convertible - self.converts_measured
-        return OptimizationLine(
-            self.converts + unmeasured, self.converts_saved, unmeasured, convertible,
-            self.converts_measured,
-        )  # fmt: skip
+def _top_recompressions(
+    ctx: ReportContext, found: LibrarySavings, window: tuple[str, str], top: int
+) -> list[OptimizationOpportunity]:
+    """The JPEG recompressions that can head the ranking, built for the rows shown."""
+    requests = top_by_monthly_saving(ctx, found.recompressions, window, top, 0, by_saving)
+    facts = load_image_facts(ctx.conn, requests)
+    jpegs, _ = jpeg_recompressions(facts, cached_measurements(ctx.conn, requests), requests)
+    return rank(jpegs)[:top]
 
 
 def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
-    convertible, flagged = library_fact(
-        ctx,
-        "still_and_flagged_images",
-        lambda: still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS),
-        encode=lambda found: [found[0], list(found[1])],
-        decode=lambda row: (row[0], tuple(row[1])),
+    convertible = library_fact(
+        ctx, "still_images", lambda: still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)[0]
     )
-    sums = _ImageSums(top)
-    images = library_optimization(ctx.conn, window, top, flagged, oversized_ids(ctx), sums.add)
+    images = library_optimization(ctx, window, top)
+    jpegs = _top_recompressions(ctx, images.library, window, top)
     cleanups = cleanup_opportunities(ctx, limit=top)
     # a video's or a PDF's requests are filled in with the rows shown (`with_requests`)
     others = [*_video_reencodes(ctx, {}), *_large_pdfs(ctx, {})]
     removals, unused_count, unused_bytes = _removals(ctx, top)
-    # images.opportunities, cleanups.top and sums.jpegs hold only the best `top` ones:
+    # images.opportunities, cleanups.top and jpegs hold only the best `top` ones:
     # enough for the top of the merged ranking, not for the count.
-    everything = rank([*images.opportunities, *cleanups.top, *sums.jpegs, *others, *removals])
-    compress = sums.compress_line(others)
+    everything = rank([*images.opportunities, *cleanups.top, *jpegs, *others, *removals])
+    compress = _compress_line(images.library, others)
     total = images.opportunity_count + cleanups.count + compress.count + unused_count
     return OptimizationSummary(
         resize=OptimizationLine(
-            images.resize_count,
+            len(images.library.resizes),
             images.resize_bytes,
             images.resize_unmeasured,
-            images.resize_candidates,
-            images.resize_candidates - images.resize_unmeasured,
+            images.library.resize_candidates,
+            images.library.resize_candidates - images.resize_unmeasured,
         ),
         compress=compress,
         remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
-        convert=sums.convert_line(convertible),
+        convert=_convert_line(images.library, convertible),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),
     )

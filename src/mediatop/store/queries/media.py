@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mediatop.store.dialect import indexed_by, json_ids, ordered_join
-from mediatop.store.queries.ranges import in_range, sums_in_range
+from mediatop.store.queries.ranges import in_range, range_parts, sums_in_range
 from mediatop.timerange import TimeRange
 
 # (requests, views, clicks, shares, downloads) of one file
@@ -84,6 +84,31 @@ def kind_uses_all_time(conn: sqlite3.Connection, kind: str) -> dict[int, Uses]:
         (kind,),
     )
     return _as_uses(rows)
+
+
+def requests_ever(conn: sqlite3.Connection) -> dict[int, int]:
+    """Answers: how many human requests has each file had in all (file_totals)? Files
+    never requested are left out."""
+    return dict(conn.execute("SELECT media_id, requests FROM file_totals WHERE requests > 0"))
+
+
+def weighted_requests(
+    conn: sqlite3.Connection, time_range: TimeRange, weights: Mapping[int, int]
+) -> int:
+    """Answers: what is the sum, over files, of weight × human requests over the range
+    (e.g. bytes a smaller encoding would have saved)? Each part of the range is grouped
+    by file and weighed as it is read: most of a library's files, no merged dict."""
+    if time_range.is_all:
+        rows: Iterable[tuple[int, int]] = requests_ever(conn).items()
+        return sum(weights.get(media_id, 0) * n for media_id, n in rows)
+    weight = weights.get
+    total = 0
+    for sql, bound in range_parts(
+        time_range, "media_performance_metrics", "media_id, SUM(requests)", by_key=True
+    ):
+        total += sum(weight(media_id, 0) * n for media_id, n in conn.execute(
+            f"{sql} GROUP BY media_id", bound))  # fmt: skip
+    return total
 
 
 def requests_by_file(

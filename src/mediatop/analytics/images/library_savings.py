@@ -1,0 +1,173 @@
+"""What the library's images can save, from their cached measurements: a library fact.
+
+Reports rank opportunities by bytes saved per month (a saving × the file's requests
+over the last 30 days), which moves with every request; the savings themselves move
+only when the library or its measurements do (`save_measurements` marks the library
+changed). So the pass over every measured, flagged or oversized image (its facts, its
+display widths, its re-encodings: seconds for 100,000 measured images) runs once per
+library generation and keeps what the rankings and totals need: each opportunity's
+file and saving, the unoptimised images in their order (which no request moves), and
+the sums. A report then ranks with `ranking.top_by_monthly_saving` and builds only the
+rows it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.facts import still_and_flagged
+from mediatop.analytics.images.opportunities import (
+    image_optimization,
+    oversized_ids,
+    unoptimized_order,
+)
+from mediatop.analytics.images.recompress import (
+    CONVERTIBLE_FORMATS,
+    jpeg_recompressions,
+    webp_conversions,
+)
+from mediatop.analytics.library.facts import library_fact
+from mediatop.encode_plan import ImageFacts, avif_supported, recommended_width, target_names
+from mediatop.store.measurements import Measurement, measured_image_ids
+from mediatop.store.queries.image_facts import image_fact_chunks
+
+Savings = dict[int, int | None]  # file id -> bytes saved (None: not measured yet)
+
+
+@dataclass(frozen=True)
+class LibrarySavings:
+    """Every image opportunity of the library with its saving, and the sums reports show.
+
+    - resizes: images over 2× their largest display (`image_optimization`'s oversized
+      rows), less those measured to save nothing (`resize_disproved`).
+    - formats: the best WebP/AVIF re-encoding where it saves enough (`best_format`).
+    - recompressions: JPEGs above quality 90 (`jpeg_recompressions`), less those
+      measured to save nothing (`recompress_disproved`).
+    - unoptimized: the unoptimised images in `unoptimized_order`.
+    - format_measured: still images of a format a WebP/AVIF copy may replace with one
+      of those measured; complete: images with every planned re-encoding measured;
+      webp_*: `webp_conversions`.
+    """
+
+    resizes: Savings
+    formats: Savings
+    recompressions: Savings
+    unoptimized: list[int]
+    resize_candidates: int
+    resize_disproved: int
+    recompress_disproved: int
+    format_measured: int
+    complete: int
+    webp_converts: int
+    webp_measured: int
+    webp_saved: int
+
+    @property
+    def resize_measured(self) -> int:
+        """Oversized images whose resize is measured (saving something or not)."""
+        return self.resize_disproved + sum(1 for s in self.resizes.values() if s is not None)
+
+
+def library_savings(ctx: ReportContext) -> LibrarySavings:
+    """`LibrarySavings` of the library as it is now (computed once per generation)."""
+    return library_fact(ctx, "image_savings", lambda: _compute(ctx), _encode, _decode)
+
+
+def _compute(ctx: ReportContext) -> LibrarySavings:
+    too_wide = oversized_ids(ctx)
+    flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)[1]
+    sums = _Sums(replaced_formats())
+    for facts, measured, widths in image_fact_chunks(
+        ctx.conn, {*measured_image_ids(ctx.conn), *flagged, *too_wide}
+    ):
+        sums.add(facts, measured, widths)
+    return sums.result(len(set(too_wide)))
+
+
+def replaced_formats() -> tuple[str, ...]:
+    """Formats with a WebP or AVIF re-encoding to measure (WebP itself only where this
+    Pillow writes AVIF)."""
+    return (*CONVERTIBLE_FORMATS, "WEBP") if avif_supported() else CONVERTIBLE_FORMATS
+
+
+class _Sums:
+    """`LibrarySavings` gathered a chunk of images at a time."""
+
+    def __init__(self, replaced: tuple[str, ...]) -> None:
+        self.replaced = replaced
+        self.resizes: Savings = {}
+        self.formats: Savings = {}
+        self.recompressions: Savings = {}
+        self.unoptimized: list[tuple[tuple[int, int, str], int]] = []
+        self.resize_disproved = self.recompress_disproved = self.format_measured = 0
+        self.complete = self.webp_converts = self.webp_measured = self.webp_saved = 0
+
+    def add(
+        self,
+        facts: list[ImageFacts],
+        measured: dict[int, dict[str, Measurement]],
+        widths: dict[int, int],
+    ) -> None:
+        found = image_optimization(facts, widths, measured, {})
+        self.resizes.update((int(o.id), o.potential_savings) for o in found.oversized)
+        self.formats.update(
+            (int(o.media_id), o.potential_savings) for o in found.opportunities
+            if o.type == "format"
+        )  # fmt: skip
+        self.unoptimized += [(unoptimized_order(u), int(u.id)) for u in found.unoptimized]
+        jpegs, disproved = jpeg_recompressions(facts, measured, {})
+        self.recompressions.update((int(o.media_id), o.potential_savings) for o in jpegs)
+        self.recompress_disproved += disproved
+        converts, webp_measured, saved = webp_conversions(facts, measured)
+        self.webp_converts += converts
+        self.webp_measured += webp_measured
+        self.webp_saved += saved
+        for item in facts:
+            cache = measured.get(item.id)
+            if not cache:
+                continue
+            display = widths.get(item.id)
+            width = recommended_width(item, display)
+            saving = cache[f"resize:{width}"].saving if f"resize:{width}" in cache else None
+            self.resize_disproved += width is not None and saving is not None and saving <= 0
+            if (
+                not item.animated
+                and item.format in self.replaced
+                and any(cache[t].saving is not None for t in ("webp", "avif") if t in cache)
+            ):
+                self.format_measured += 1
+            targets = target_names(item, display)
+            self.complete += bool(targets) and all(n in cache for n in targets)
+
+    def result(self, resize_candidates: int) -> LibrarySavings:
+        return LibrarySavings(
+            self.resizes, self.formats, self.recompressions,
+            [file_id for _, file_id in sorted(self.unoptimized)], resize_candidates,
+            self.resize_disproved, self.recompress_disproved, self.format_measured,
+            self.complete, self.webp_converts, self.webp_measured, self.webp_saved,
+        )  # fmt: skip
+
+
+def _encode(found: LibrarySavings) -> list[object]:
+    def pairs(savings: Savings) -> list[list[object]]:
+        return [list(savings), list(savings.values())]
+
+    return [
+        pairs(found.resizes), pairs(found.formats), pairs(found.recompressions),
+        found.unoptimized, found.resize_candidates, found.resize_disproved,
+        found.recompress_disproved, found.format_measured, found.complete,
+        found.webp_converts, found.webp_measured, found.webp_saved,
+    ]  # fmt: skip
+
+
+def _decode(row: list[Any]) -> LibrarySavings:
+    resizes, formats, recompressions, unoptimized, *counts = row
+    return LibrarySavings(
+        dict(zip(*resizes, strict=True)),
+        dict(zip(*formats, strict=True)),
+        dict(zip(*recompressions, strict=True)),
+        unoptimized,
+        *counts,
+    )

@@ -1,0 +1,79 @@
+"""The first rows of a ranking by bytes saved per month, without every file's requests.
+
+Opportunities rank by a saving × the file's human requests over the last 30 days.
+Summing those requests for each of 100,000 measured images costs more than the rest of
+a report, and only the first rows are shown. A file's requests over 30 days are at most
+its requests ever (file_totals, one row per file), so the candidates are visited by
+that bound, highest first, their 30-day requests read a batch at a time, and the visit
+stops once `limit` exact figures beat every bound left. In a library whose traffic
+goes mostly to a few files (every website's), a few hundred are read.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator, Mapping
+from itertools import repeat
+from operator import mul
+from typing import Any
+
+from mediatop.analytics.context import ReportContext
+from mediatop.store.queries.media import requests_by_file, requests_ever
+
+BATCH = 256
+
+
+def top_by_monthly_saving(
+    ctx: ReportContext,
+    savings: Mapping[int, int | None],
+    window: tuple[str, str],
+    limit: int,
+    floor: int,
+    tie: Callable[[int, int | None], tuple[Any, ...]],
+) -> dict[int, int]:
+    """The files of `savings` (id -> bytes saved, None: unmeasured) that can be among
+    the first `limit` when ranked by `saving × max(requests, floor)` over `window`,
+    highest first, then by `tie(id, saving)` (the order among those that save nothing
+    a month): file id -> its requests over `window` (0 where they cannot matter). Rank
+    the rows built for them by their list's own order and keep `limit`."""
+    ever = ctx.shared(("requests_ever",), lambda: requests_ever(ctx.conn))
+    assert isinstance(ever, dict)
+    ids = list(savings)
+    # saving × max(requests ever, floor), in C: a file in `ever` was requested at least once
+    bounds = map(mul, [s or 0 for s in savings.values()], map(ever.get, ids, repeat(floor)))
+    bounded = list(zip(bounds, ids, strict=True))
+    chosen: dict[int, int] = {}
+    best: list[int] = []  # the `limit` highest exact figures so far (a min-heap)
+
+    def read(batch: list[int]) -> None:
+        requests = requests_by_file(ctx.conn, *window, ids=batch)
+        for file_id in batch:
+            chosen[file_id] = n = requests.get(file_id, 0)
+            figure = (savings[file_id] or 0) * max(n, floor)
+            if figure > 0 and len(best) < limit:
+                heapq.heappush(best, figure)
+            elif figure > 0:
+                heapq.heappushpop(best, figure)
+
+    pending: list[int] = []
+    for bound, file_id in _highest_first(bounded, 4 * limit + BATCH):
+        if bound <= 0 or (len(best) == limit and best[0] > bound):
+            break  # no file left can reach the first `limit`
+        pending.append(file_id)
+        if len(pending) == BATCH:
+            read(pending)
+            pending = []
+    read(pending)
+    if len(best) < limit:  # the rest save nothing a month: they follow by `tie`
+        rest = [i for i in savings if i not in chosen]
+        firsts = heapq.nsmallest(limit, rest, key=lambda i: tie(i, savings[i]))
+        chosen.update((i, 0) for i in firsts)
+    return chosen
+
+
+def _highest_first(bounded: list[tuple[int, int]], first: int) -> Iterator[tuple[int, int]]:
+    """`bounded` in descending order, sorting all of it only if the visit gets past the
+    `first` highest (usually it stops within them)."""
+    yield from heapq.nlargest(first, bounded)
+    if len(bounded) > first:
+        yield from sorted(bounded, reverse=True)[first:]

@@ -1,0 +1,66 @@
+"""The image opportunity lists rank by bytes saved per month without summing every
+file's requests: the files visited first (by requests ever) must not decide the order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mediatop.analytics.images.report import images_report
+from mediatop.model import ProbeResult
+from mediatop.store.measurements import Measurement, save_measurements
+from test_analytics_usage_fixtures import Store, make_store, view
+
+SIZE = 100_000
+JPEG = ProbeResult(format="JPEG", width=1000, height=800, mode="RGB", quality=80)
+
+
+def _library(tmp_path: Path) -> tuple[Store, dict[int, int]]:
+    """300 JPEGs; image n (1..300) has a measured WebP copy saving 5,000 + 100·n bytes.
+
+    Over the last 30 days every image had 1 request, except: images 10, 20 and 30 had
+    20 each; images 291..300 (the largest savings) had none, but 100 each 60 days ago,
+    so by requests ever they come first.
+    """
+    store = make_store(tmp_path)
+    ids = {n: store.add(f"img{n:03d}.jpg", SIZE, probe=JPEG) for n in range(1, 301)}
+    save_measurements(
+        store.conn,
+        [Measurement(i, "webp", SIZE, 0, SIZE - (5_000 + 100 * n), None) for n, i in ids.items()],
+        0,
+    )
+    events = []
+    for n, file_id in ids.items():
+        if n > 290:
+            events += [view(file_id, 60) for _ in range(100)]
+        else:
+            events += [view(file_id, 2) for _ in range(20 if n in (10, 20, 30) else 1)]
+    store.events(events)
+    return store, ids
+
+
+def test_the_first_rows_are_the_highest_savings_per_month(tmp_path: Path):
+    store, ids = _library(tmp_path)
+
+    report = images_report(store.ctx("30d", measure="cached", top=5))
+
+    # 30 saves 8,000 × 20 = 160,000 a month, 20: 7,000 × 20, 10: 6,000 × 20; then one
+    # request each: 290 saves 34,000, 289: 33,900 (291..300 were not requested lately)
+    top = report.optimization.conversion_opportunities
+    assert [o.media_id for o in top] == [str(ids[n]) for n in (30, 20, 10, 290, 289)]
+    assert [o.monthly_bytes_saved for o in top] == [160_000, 140_000, 120_000, 34_000, 33_900]
+    assert [o.requests_30d for o in top] == [20, 20, 20, 1, 1]
+    # every saving counts in the total: 300 × 5,000 + 100 × (1 + ... + 300)
+    assert report.performance.compression_savings == 1_500_000 + 100 * 45_150
+
+
+def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
+    store, ids = _library(tmp_path)
+    images_report(store.ctx("30d", measure="cached", top=5))  # keeps the library's savings
+
+    save_measurements(store.conn, [Measurement(ids[1], "webp", SIZE, 0, 1_000, None)], 0)
+    report = images_report(store.ctx("30d", measure="cached", top=5))
+
+    # image 1 now saves 99,000 bytes for its one request, after 30, 20 and 10
+    top = report.optimization.conversion_opportunities
+    assert [o.media_id for o in top][:4] == [str(ids[n]) for n in (30, 20, 10, 1)]
+    assert top[3].monthly_bytes_saved == 99_000
