@@ -3,8 +3,15 @@ back to an older `user_version` runs this first, so the newer migrations can run
 
 from __future__ import annotations
 
-# Migration 0046: the indexes of the bytes and human-events walks over file_totals.
-UNDO_0046 = "DROP INDEX file_totals_bytes; DROP INDEX file_totals_human_events; "
+# Migration 0048: the count of measurements beside the library generation and the facts.
+UNDO_0048 = (
+    "ALTER TABLE library_state DROP COLUMN measurements; "
+    "ALTER TABLE library_facts DROP COLUMN measurements; "
+)
+
+# Migration 0046: the indexes of the bytes and human-events walks over file_totals
+# (UNDO_0046 winds a store back to before 0046: the later ones first).
+UNDO_0046 = UNDO_0048 + "DROP INDEX file_totals_bytes; DROP INDEX file_totals_human_events; "
 
 # Migration 0043: the index of the files still to probe (UNDO_0043 winds a store back to
 # before 0043: the later ones first).

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mediatop import __version__
 from mediatop.analytics.images.report import images_report
 from mediatop.model import ProbeResult
+from mediatop.store.library_facts import read_fact
 from mediatop.store.measurements import Measurement, save_measurements
 from test_analytics_usage_fixtures import Store, make_store, view
 
@@ -58,6 +60,9 @@ def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
     images_report(store.ctx("30d", measure="cached", top=5))  # keeps the library's savings
 
     save_measurements(store.conn, [Measurement(ids[1], "webp", SIZE, 0, 1_000, None)], 0)
+    # the savings are stale now; facts of the library alone (the census) are not
+    assert read_fact(store.conn, f"image_savings@{__version__}", measured=True).value is None
+    assert read_fact(store.conn, f"image_census@{__version__}").value is not None
     report = images_report(store.ctx("30d", measure="cached", top=5))
 
     # image 1 now saves 99,000 bytes for its one request, after 30, 20 and 10

@@ -11,6 +11,7 @@ from PIL import Image
 from media_factory import photo
 from mediatop.cli import main
 from mediatop.store import connect
+from migration_support import UNDO_0048
 
 
 def _sizes(db: Path) -> list[tuple[str, int, int, dict[str, int]]]:
@@ -41,7 +42,7 @@ def test_images_probed_before_0047_are_probed_again_as_shown(tmp_path: Path) -> 
         "UPDATE media_files SET width = 800, height = 600, meta = '{}' "
         "WHERE path = CAST('upright.jpg' AS BLOB)"
     )
-    conn.execute("PRAGMA user_version = 46")
+    conn.executescript(UNDO_0048 + "PRAGMA user_version = 46")
     conn.close()
     assert _sizes(db)[1] == ("upright.jpg", 800, 600, {})  # opening migrated it: nothing read
     assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0

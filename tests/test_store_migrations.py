@@ -57,10 +57,10 @@ def test_a_reader_upgrades_a_store_an_older_mediatop_wrote(tmp_path: Path) -> No
     path = tmp_path / "s.sqlite3"
     conn = connect(path)
     conn.executescript(
-        "DROP TABLE library_facts; DROP TABLE library_state; "
-        "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
-        "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
-        + UNDO_0040
+        UNDO_0040
+        + "DROP TABLE library_facts; DROP TABLE library_state; "
+        + "ALTER TABLE latency_histogram DROP COLUMN min_ms; "
+        + "ALTER TABLE latency_histogram DROP COLUMN max_ms; "
         + "PRAGMA user_version = 20;"
     )
     conn.close()

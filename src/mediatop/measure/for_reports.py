@@ -33,7 +33,7 @@ from mediatop.measure.hashing import HashRun, ensure_content_hashes, ensure_phas
 from mediatop.measure.savings import measure_savings
 from mediatop.model import MeasuredNow
 from mediatop.store import connect, database_file
-from mediatop.store.library_facts import read_fact, save_fact
+from mediatop.store.library_facts import FactState, read_fact, save_fact
 from mediatop.store.measurements import (
     count_phash_candidates,
     size_collision_ids,
@@ -136,8 +136,10 @@ def unmeasured_images(
     return found
 
 
-def _ranked_candidates(conn: sqlite3.Connection, window: tuple[str, str]) -> tuple[int, list[int]]:
-    """(the library's generation, the images `unmeasured_images` finds at that
+def _ranked_candidates(
+    conn: sqlite3.Connection, window: tuple[str, str]
+) -> tuple[FactState, list[int]]:
+    """(the library's state, the images `unmeasured_images` finds at that
     generation, the most requested over `window` first).
 
     Kept as a library fact with the window it was ranked over: finding them reads every
@@ -146,22 +148,22 @@ def _ranked_candidates(conn: sqlite3.Connection, window: tuple[str, str]) -> tup
     out once per library generation and ranked once per window (a day): the order is
     that of the first run of the day. Measuring never changes the generation, so the
     list may hold images measured since: a superset, which `_pick` checks again."""
-    generation, saved = read_fact(conn, _UNMEASURED_KEY)
-    kept = json.loads(saved) if saved is not None else None
+    state = read_fact(conn, _UNMEASURED_KEY)
+    kept = json.loads(state.value) if state.value is not None else None
     if kept is not None and kept["window"] == list(window):
-        return generation, list(kept["ids"])
+        return state, list(kept["ids"])
     ids = kept["ids"] if kept is not None else [f.id for f in unmeasured_images(conn)]
     ranked = ranked_by_requests(conn, ids, *window)
-    _keep(conn, generation, window, ranked)
-    return generation, ranked
+    _keep(conn, state, window, ranked)
+    return state, ranked
 
 
 def _keep(
-    conn: sqlite3.Connection, generation: int, window: tuple[str, str], ids: list[int]
+    conn: sqlite3.Connection, state: FactState, window: tuple[str, str], ids: list[int]
 ) -> None:
     if path := database_file(conn):
         value = json.dumps({"window": list(window), "ids": ids})
-        save_fact(path, _UNMEASURED_KEY, generation, value)
+        save_fact(path, _UNMEASURED_KEY, state, value)
 
 
 def _pick(
@@ -191,10 +193,10 @@ def savings_for_images(
     if limit == 0:
         return MeasuredNow()
     window = last_30_days(now)
-    generation, ranked = _ranked_candidates(conn, window)
+    state, ranked = _ranked_candidates(conn, window)
     chosen, measured = _pick(conn, ranked, limit)
     if measured:  # keep the list short for the next run
-        _keep(conn, generation, window, [i for i in ranked if i not in measured])
+        _keep(conn, state, window, [i for i in ranked if i not in measured])
     if not chosen:
         return MeasuredNow()
     writer = _cache_writer(settings)  # the report's own connection may be read-only

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from mediatop.store.connection import database_file
@@ -23,18 +24,35 @@ def library_changed(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE library_state SET generation = generation + 1")
 
 
-def read_fact(conn: sqlite3.Connection, name: str) -> tuple[int, str | None]:
-    """(the current generation, the fact's JSON if it was computed at that generation)."""
-    generation, value = conn.execute(
-        "SELECT s.generation, f.value FROM library_state s "
-        "LEFT JOIN library_facts f ON f.name = ? AND f.generation = s.generation",
+def measurements_changed(conn: sqlite3.Connection) -> None:
+    """Mark the measured savings as changed (call in the same transaction as the write)."""
+    conn.execute("UPDATE library_state SET measurements = measurements + 1")
+
+
+@dataclass(frozen=True)
+class FactState:
+    """Where the library stands (its generation, its measurements' count) and the fact's
+    JSON if it was computed there (None: compute it)."""
+
+    generation: int
+    measurements: int
+    value: str | None
+
+
+def read_fact(conn: sqlite3.Connection, name: str, measured: bool = False) -> FactState:
+    """The fact `name` if computed at the current generation (and, for a `measured`
+    fact, at the current count of measurements)."""
+    also = " AND f.measurements = s.measurements" if measured else ""
+    generation, measurements, value = conn.execute(
+        "SELECT s.generation, s.measurements, f.value FROM library_state s "
+        f"LEFT JOIN library_facts f ON f.name = ? AND f.generation = s.generation{also}",
         (name,),
     ).fetchone()
-    return int(generation), value
+    return FactState(int(generation), int(measurements), value)
 
 
-def save_fact(database: Path | str, name: str, generation: int, value: str) -> bool:
-    """Keep `value`, computed from a library at `generation` or later, for that generation.
+def save_fact(database: Path | str, name: str, at: FactState, value: str) -> bool:
+    """Keep `value`, computed from a library where `at` was read or later, for that state.
 
     Reports hold read-only connections, so this writes through a short connection of
     its own that never waits: while another writer (a scan, an ingest batch) holds the
@@ -43,14 +61,14 @@ def save_fact(database: Path | str, name: str, generation: int, value: str) -> b
     which is already stale, so it is never read. False when it was not kept.
     """
     if is_server_url(database):
-        return _save_on_server(str(database), name, generation, value)
+        return _save_on_server(str(database), name, at, value)
     try:
         uri = f"{Path(database).resolve().as_uri()}?mode=rw"  # never creates a file
         conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
     except sqlite3.Error:
         return False
     try:
-        conn.execute(_SAVE_FACT, (name, generation, value))
+        conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value))
     except sqlite3.Error:
         return False
     finally:
@@ -59,13 +77,14 @@ def save_fact(database: Path | str, name: str, generation: int, value: str) -> b
 
 
 _SAVE_FACT = (
-    "INSERT INTO library_facts (name, generation, value) VALUES (?, ?, ?) "
+    "INSERT INTO library_facts (name, generation, measurements, value) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, "
-    "value = excluded.value WHERE excluded.generation >= library_facts.generation"
+    "measurements = excluded.measurements, value = excluded.value "
+    "WHERE excluded.generation >= library_facts.generation"
 )
 
 
-def _save_on_server(url: str, name: str, generation: int, value: str) -> bool:
+def _save_on_server(url: str, name: str, at: FactState, value: str) -> bool:
     """`save_fact` on a PostgreSQL store: a row another writer holds is not waited for."""
     import psycopg
 
@@ -78,7 +97,7 @@ def _save_on_server(url: str, name: str, generation: int, value: str) -> bool:
         return False
     try:
         conn.execute("SET lock_timeout = 1")  # ms: never wait, as SQLite's timeout=0
-        conn.execute(_SAVE_FACT, (name, generation, value))
+        conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value))
     except (psycopg.Error, StoreError):  # the fact is simply not kept
         return False
     finally:
@@ -86,15 +105,17 @@ def _save_on_server(url: str, name: str, generation: int, value: str) -> bool:
     return True
 
 
-def cached_fact(conn: sqlite3.Connection, name: str, compute: Callable[[], str]) -> str:
-    """The fact `name` (JSON) saved at the library's current generation, else
-    `compute()`, kept for the next reader. The store's own cache behind a read: the
-    reader writes nothing itself. The generation is read before computing, so a change
-    that lands meanwhile makes the kept value stale at once."""
-    generation, saved = read_fact(conn, name)
-    if saved is not None:
-        return saved
+def cached_fact(
+    conn: sqlite3.Connection, name: str, compute: Callable[[], str], measured: bool = False
+) -> str:
+    """The fact `name` (JSON) saved at the library's current state (see `read_fact`),
+    else `compute()`, kept for the next reader. The store's own cache behind a read: the
+    reader writes nothing itself. The state is read before computing, so a change that
+    lands meanwhile makes the kept value stale at once."""
+    state = read_fact(conn, name, measured)
+    if state.value is not None:
+        return state.value
     value = compute()
     if path := database_file(conn):
-        save_fact(path, name, generation, value)
+        save_fact(path, name, state, value)
     return value

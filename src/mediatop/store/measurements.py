@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatop.store.dialect import distinct_from, indexed_by, json_ids
-from mediatop.store.library_facts import library_changed
+from mediatop.store.library_facts import library_changed, measurements_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,7 @@ def save_measurements(conn: sqlite3.Connection, results: Iterable[Measurement], 
     ]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        library_changed(conn)  # the library's savings (a library fact) change with them
+        measurements_changed(conn)  # facts of the measured savings are stale now
         conn.executemany(
             "INSERT INTO savings_cache "
             "(media_id, size, mtime_ns, target, encoded_size, error, measured_at) "

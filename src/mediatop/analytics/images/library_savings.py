@@ -2,13 +2,13 @@
 
 Reports rank opportunities by bytes saved per month (a saving × the file's requests
 over the last 30 days), which moves with every request; the savings themselves move
-only when the library or its measurements do (`save_measurements` marks the library
-changed). So the pass over every measured, flagged or oversized image (its facts, its
-display widths, its re-encodings: seconds for 100,000 measured images) runs once per
-library generation and keeps what the rankings and totals need: each opportunity's
-file and saving, the unoptimised images in their order (which no request moves), and
-the sums. A report then ranks with `ranking.top_by_monthly_saving` and builds only the
-rows it shows.
+only when the library or its measurements do. So the pass over every measured, flagged
+or oversized image (its facts, its display widths, its re-encodings: seconds for
+100,000 measured images) runs once per library generation and count of measurements
+(a `measured` library fact) and keeps what the rankings and totals need: each
+opportunity's file and saving, the unoptimised images in their order (which no request
+moves), and the sums. A report then ranks with `ranking.top_by_monthly_saving` and
+builds only the rows it shows.
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ class LibrarySavings:
 
 def library_savings(ctx: ReportContext) -> LibrarySavings:
     """`LibrarySavings` of the library as it is now (computed once per generation)."""
-    return library_fact(ctx, "image_savings", lambda: _compute(ctx), _encode, _decode)
+    return library_fact(
+        ctx, "image_savings", lambda: _compute(ctx), _encode, _decode, measured=True
+    )
 
 
 def _compute(ctx: ReportContext) -> LibrarySavings:

@@ -26,12 +26,14 @@ def library_fact(
     compute: Callable[[], T],
     encode: Callable[[T], Any] = lambda value: value,
     decode: Callable[[Any], T] = lambda value: value,
+    measured: bool = False,
 ) -> T:
-    """`compute()`, or its saved value while the library has not changed since."""
+    """`compute()`, or its saved value while the library has not changed since (nor,
+    for a `measured` fact, which reads measured savings, the measurements)."""
     key = f"{name}@{__version__}"
 
     def read() -> object:
-        saved = cached_fact(ctx.conn, key, lambda: json.dumps(encode(compute())))
+        saved = cached_fact(ctx.conn, key, lambda: json.dumps(encode(compute())), measured)
         return decode(json.loads(saved))
 
     return ctx.shared(("library_fact", name), read)  # type: ignore[return-value]
