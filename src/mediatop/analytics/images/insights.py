@@ -73,7 +73,8 @@ def _formats(ctx: ReportContext, found: LibrarySavings, candidates: int) -> list
     if not images:
         return []
     saving = sum(s or 0 for s in formats.values())
-    served = weighted_requests(ctx.conn, ctx.time_range, formats)  # type: ignore[arg-type]
+    # a format saving is always measured (None never reaches `formats`)
+    served = weighted_requests(ctx.conn, ctx.time_range, formats) if formats else 0  # type: ignore[arg-type]
     return [
         Insight(
             "format", "warning" if saving else "info",

@@ -18,7 +18,7 @@ from mediatop.analytics.images.opportunities import (
     UnoptimizedImageData,
     image_optimization,
 )
-from mediatop.analytics.images.ranking import top_by_monthly_saving
+from mediatop.analytics.images.ranking import Ranking, top_by_monthly_saving
 from mediatop.store.measurements import cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
 
@@ -50,9 +50,11 @@ class LibraryOptimization:
         return sum(1 for s in self.library.resizes.values() if s is None)
 
 
-def by_saving(file_id: int, saving: int | None) -> tuple[int, int]:
-    """`rank`'s order among opportunities that save nothing a month."""
+def _by_saving(file_id: int, saving: int | None) -> tuple[int, int]:
     return -(saving or 0), file_id
+
+
+BY_SAVING = Ranking(0, _by_saving)  # `rank`'s order
 
 
 def library_optimization(
@@ -61,13 +63,16 @@ def library_optimization(
     """The first `limit` oversized, unoptimised and resize/format rows of the library,
     ranked by bytes saved per month over `window` (the unoptimised by their saving)."""
     found = library_savings(ctx)
-    oversized = top_by_monthly_saving(ctx, found.resizes, window, limit, 1, lambda i, _: (str(i),))
-    resizes = top_by_monthly_saving(ctx, found.resizes, window, limit, 0, by_saving)
-    formats = top_by_monthly_saving(ctx, found.formats, window, limit, 0, by_saving)
+    # the oversized list's order (saving × max(requests, 1), then by the id as a string)
+    # and the opportunities' (`rank`), in one visit
+    resizes = top_by_monthly_saving(
+        ctx, found.resizes, window, limit, Ranking(1, lambda i, _: (str(i),)), BY_SAVING
+    )
+    formats = top_by_monthly_saving(ctx, found.formats, window, limit, BY_SAVING)
     unoptimized = set(found.unoptimized[:limit])
-    ids = {*oversized, *resizes, *formats, *unoptimized}
+    ids = {*resizes, *formats, *unoptimized}
     requests: dict[int, int] = {}
-    for picked in (oversized, resizes, formats):  # 0 where a ranking did not read them
+    for picked in (resizes, formats):  # 0 where a ranking did not read them
         for file_id, n in picked.items():
             requests[file_id] = max(n, requests.get(file_id, 0))
     rows = image_optimization(
@@ -78,7 +83,7 @@ def library_optimization(
     )
     chosen = {"resize": resizes, "format": formats}
     return LibraryOptimization(
-        oversized=[o for o in rows.oversized if int(o.id) in oversized][:limit],
+        oversized=[o for o in rows.oversized if int(o.id) in resizes][:limit],
         unoptimized=[u for u in rows.unoptimized if int(u.id) in unoptimized][:limit],
         opportunities=[o for o in rows.opportunities if int(o.media_id) in chosen[o.type]][:limit],
         library=found,

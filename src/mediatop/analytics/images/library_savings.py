@@ -82,9 +82,12 @@ def _compute(ctx: ReportContext) -> LibrarySavings:
     flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)[1]
     sums = _Sums(replaced_formats())
     for facts, measured, widths in image_fact_chunks(
-        ctx.conn, {*measured_image_ids(ctx.conn), *flagged, *too_wide}
+        ctx.conn, {*measured_image_ids(ctx.conn), *flagged}
     ):
         sums.add(facts, measured, widths)
+    # An oversized image neither measured nor flagged can only be an unmeasured resize:
+    # no need to read it (most of a new library's oversized images).
+    sums.resizes.update((file_id, None) for file_id in too_wide if file_id not in sums.seen)
     return sums.result(len(set(too_wide)))
 
 
@@ -103,6 +106,7 @@ class _Sums:
         self.formats: Savings = {}
         self.recompressions: Savings = {}
         self.unoptimized: list[tuple[tuple[int, int, str], int]] = []
+        self.seen: set[int] = set()
         self.resize_disproved = self.recompress_disproved = self.format_measured = 0
         self.complete = self.webp_converts = self.webp_measured = self.webp_saved = 0
 
@@ -112,6 +116,7 @@ class _Sums:
         measured: dict[int, dict[str, Measurement]],
         widths: dict[int, int],
     ) -> None:
+        self.seen.update(f.id for f in facts)
         found = image_optimization(facts, widths, measured, {})
         self.resizes.update((int(o.id), o.potential_savings) for o in found.oversized)
         self.formats.update(

@@ -15,7 +15,7 @@ import heapq
 from collections.abc import Callable, Iterator, Mapping
 from itertools import repeat
 from operator import mul
-from typing import Any
+from typing import Any, NamedTuple
 
 from mediatop.analytics.context import ReportContext
 from mediatop.store.queries.media import requests_by_file, requests_ever
@@ -23,51 +23,64 @@ from mediatop.store.queries.media import requests_by_file, requests_ever
 BATCH = 256
 
 
+class Ranking(NamedTuple):
+    """An order by `saving × max(requests, floor)`, highest first, then by `tie(id,
+    saving)` (the order among files that save nothing a month)."""
+
+    floor: int
+    tie: Callable[[int, int | None], tuple[Any, ...]]
+
+
 def top_by_monthly_saving(
     ctx: ReportContext,
     savings: Mapping[int, int | None],
     window: tuple[str, str],
     limit: int,
-    floor: int,
-    tie: Callable[[int, int | None], tuple[Any, ...]],
+    *rankings: Ranking,
 ) -> dict[int, int]:
     """The files of `savings` (id -> bytes saved, None: unmeasured) that can be among
-    the first `limit` when ranked by `saving × max(requests, floor)` over `window`,
-    highest first, then by `tie(id, saving)` (the order among those that save nothing
-    a month): file id -> its requests over `window` (0 where they cannot matter). Rank
-    the rows built for them by their list's own order and keep `limit`."""
+    the first `limit` of any of `rankings` over `window`: file id -> its requests over
+    `window` (0 where they cannot matter). Rank the rows built for them by their list's
+    own order and keep `limit`. One visit serves every ranking: it goes by the highest
+    floor's bound, which bounds the others too."""
     ever = ctx.shared(("requests_ever",), lambda: requests_ever(ctx.conn))
     assert isinstance(ever, dict)
     ids = list(savings)
+    top = max(r.floor for r in rankings)
     # saving × max(requests ever, floor), in C: a file in `ever` was requested at least once
-    bounds = map(mul, [s or 0 for s in savings.values()], map(ever.get, ids, repeat(floor)))
+    bounds = map(mul, [s or 0 for s in savings.values()], map(ever.get, ids, repeat(top)))
     bounded = list(zip(bounds, ids, strict=True))
     chosen: dict[int, int] = {}
-    best: list[int] = []  # the `limit` highest exact figures so far (a min-heap)
+    best: list[list[int]] = [[] for _ in rankings]  # each one's `limit` highest so far
 
     def read(batch: list[int]) -> None:
         requests = requests_by_file(ctx.conn, *window, ids=batch)
         for file_id in batch:
             chosen[file_id] = n = requests.get(file_id, 0)
-            figure = (savings[file_id] or 0) * max(n, floor)
-            if figure > 0 and len(best) < limit:
-                heapq.heappush(best, figure)
-            elif figure > 0:
-                heapq.heappushpop(best, figure)
+            for ranking, heap in zip(rankings, best, strict=True):
+                figure = (savings[file_id] or 0) * max(n, ranking.floor)
+                if figure > 0 and len(heap) < limit:
+                    heapq.heappush(heap, figure)
+                elif figure > 0:
+                    heapq.heappushpop(heap, figure)
+
+    def reached(bound: int) -> bool:
+        """No file left, whose figures are at most `bound`, can reach any first `limit`."""
+        return bound <= 0 or all(len(heap) == limit and heap[0] > bound for heap in best)
 
     pending: list[int] = []
     for bound, file_id in _highest_first(bounded, 4 * limit + BATCH):
-        if bound <= 0 or (len(best) == limit and best[0] > bound):
-            break  # no file left can reach the first `limit`
+        if reached(bound):
+            break
         pending.append(file_id)
         if len(pending) == BATCH:
             read(pending)
             pending = []
     read(pending)
-    if len(best) < limit:  # the rest save nothing a month: they follow by `tie`
-        rest = [i for i in savings if i not in chosen]
-        firsts = heapq.nsmallest(limit, rest, key=lambda i: tie(i, savings[i]))
-        chosen.update((i, 0) for i in firsts)
+    for ranking, heap in zip(rankings, best, strict=True):
+        if len(heap) < limit:  # the rest save nothing a month: they follow by `tie`
+            rest = [(ranking.tie(i, s), i) for i, s in savings.items() if i not in chosen]
+            chosen.update((i, 0) for _, i in heapq.nsmallest(limit, rest))
     return chosen
 
 

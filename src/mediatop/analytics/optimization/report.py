@@ -42,7 +42,7 @@ from mediatop.analytics._media_common import last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import top_limit
 from mediatop.analytics.images.facts import still_and_flagged
-from mediatop.analytics.images.library_pass import by_saving, library_optimization
+from mediatop.analytics.images.library_pass import BY_SAVING, library_optimization
 from mediatop.analytics.images.library_savings import LibrarySavings
 from mediatop.analytics.images.opportunities import (
     OptimizationOpportunity,
@@ -164,7 +164,7 @@ def _top_recompressions(
     ctx: ReportContext, found: LibrarySavings, window: tuple[str, str], top: int
 ) -> list[OptimizationOpportunity]:
     """The JPEG recompressions that can head the ranking, built for the rows shown."""
-    requests = top_by_monthly_saving(ctx, found.recompressions, window, top, 0, by_saving)
+    requests = top_by_monthly_saving(ctx, found.recompressions, window, top, BY_SAVING)
     facts = load_image_facts(ctx.conn, requests)
     jpegs, _ = jpeg_recompressions(facts, cached_measurements(ctx.conn, requests), requests)
     return rank(jpegs)[:top]
