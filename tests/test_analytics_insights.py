@@ -121,3 +121,32 @@ def test_low_video_completion(tmp_path, store_url):
     store.video_events(events)
     video = _by_topic(insights_report(store.ctx()))["video"]
     assert video.figures == {"completionRate": pytest.approx(100 * 2 / 12), "sessions": 12}
+
+
+def test_format_savings_weighed_by_the_ranges_requests(tmp_path, store_url):
+    from mediatop.store.measurements import Measurement, save_measurements
+
+    store = make_store(tmp_path, quota=10**12, store_url=store_url)
+    jpeg = ProbeResult(format="JPEG", width=800, height=600, mode="RGB", quality=80)
+    a = store.add("a.jpg", 100_000, probe=jpeg)
+    b = store.add("b.jpg", 50_000, probe=jpeg)
+    save_measurements(store.conn, [
+        Measurement(a, "webp", 100_000, 0, 80_000, None),  # saves 20,000 bytes
+        Measurement(b, "webp", 50_000, 0, 40_000, None),  # saves 10,000
+    ], 0)  # fmt: skip
+    # "30d" ends at NOW (12:00): its whole days, and the hours of its first and last day
+    store.events(
+        [view(a, 10)] * 3  # whole days
+        + [view(a, 0.25)] * 2  # 06:00 today
+        + [view(a, 29.9)]  # the range's first day, after its start at 12:00
+        + [view(a, 31)]  # before the range
+        + [view(b, 1)] * 4
+    )
+    fmt = _by_topic(insights_report(store.ctx("30d")))["format"]
+    # a: 20,000 × 6 requests in the range; b: 10,000 × 4
+    assert fmt.figures["trafficBytes"] == 20_000 * 6 + 10_000 * 4
+    assert fmt.figures["bytes"] == 30_000
+    assert (fmt.figures["images"], fmt.figures["candidates"]) == (2, 2)
+    # over all time, a's request before the range counts too
+    everything = _by_topic(insights_report(store.ctx("all")))["format"]
+    assert everything.figures["trafficBytes"] == 20_000 * 7 + 10_000 * 4

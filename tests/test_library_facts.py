@@ -60,7 +60,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
             "files_per_month",
             "document_library:50",
             "still_images",
-            "image_savings",
+            "library_savings",
             "modern_image_originals",
         )
     } <= set(saved)

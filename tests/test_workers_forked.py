@@ -175,7 +175,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_media_report_forked_equals_threaded(store: Any, monkeypatch: pytest.MonkeyPatch):
     assert fork_is_safe(), "the test process should be single-threaded here"
     forked = to_jsonable(media_report(store.ctx("30d")))
-    monkeypatch.setattr("mediatop.analytics.media.fork_is_safe", lambda: False)
+    monkeypatch.setattr("mediatop.analytics.parts.fork_is_safe", lambda: False)
     threaded = to_jsonable(media_report(store.ctx("30d")))
     assert forked == threaded
     assert forked["usage"]["mostUsedFiles"][0]["filename"] == "hero.jpg"

@@ -108,3 +108,13 @@ def whole_part(conn: sqlite3.Connection, expression: str) -> str:
     if is_postgres(conn):
         return f"CAST(trunc({expression}) AS BIGINT)"
     return f"CAST({expression} AS INTEGER)"
+
+
+def json_object_pairs(conn: sqlite3.Connection, param: str) -> str:
+    """The (integer key, integer value) pairs of a JSON object passed as `param`, with the
+    FROM that reads them (the SELECT's own keyword left to the caller)."""
+    if is_postgres(conn):
+        return (
+            f"CAST(key AS BIGINT), CAST(value AS BIGINT) FROM json_each_text(CAST({param} AS json))"
+        )
+    return f"CAST(key AS INTEGER), value FROM json_each({param})"

@@ -10,6 +10,8 @@ candidates that are still opportunities.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mediatop.analytics._rollups import top_files
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent
@@ -47,8 +49,8 @@ def _oversized(ctx: ReportContext, found: LibrarySavings) -> list[Insight]:
     oversized = found.resizes
     if not oversized:
         return []
-    waste = sum(s or 0 for s in oversized.values())
-    on_top = _top_page_media(ctx) & set(oversized)
+    waste = oversized.total
+    on_top = _top_page_media(ctx) & set(oversized.ids)
     return [
         Insight(
             "oversized", "warning",
@@ -65,40 +67,72 @@ def _oversized(ctx: ReportContext, found: LibrarySavings) -> list[Insight]:
     ]  # fmt: skip
 
 
-def _formats(ctx: ReportContext, found: LibrarySavings, candidates: int) -> list[Insight]:
-    """Still images a WebP/AVIF copy may replace (`candidates`, counted from their format);
-    those measured to save less than `best_format` asks drop out."""
-    formats = found.formats
-    images = candidates - found.format_measured + len(formats)
+@dataclass(frozen=True)
+class FormatFigures:
+    """The format insight's figures but its traffic (`format_traffic` reads that apart):
+    still images a WebP/AVIF copy may replace (`candidates`, counted from their format),
+    those measured, and those measured to save enough (`converted`, their `bytes`)."""
+
+    candidates: int
+    measured: int
+    converted: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class ImageFindings:
+    """The image insights before their format traffic is known (see `image_insights`)."""
+
+    oversized: list[Insight]
+    formats: FormatFigures
+    adoption: list[Insight]
+
+    def with_traffic(self, ctx: ReportContext, served: int) -> list[Insight]:
+        """Oversized images, format conversions (`served`: `format_traffic`) and WebP
+        adoption, in that order."""
+        return [*self.oversized, *_formats(ctx, self.formats, served), *self.adoption]
+
+
+def _formats(ctx: ReportContext, figures: FormatFigures, served: int) -> list[Insight]:
+    """Those measured to save less than `best_format` asks drop out of the candidates."""
+    images = figures.candidates - figures.measured + figures.converted
     if not images:
         return []
-    saving = sum(s or 0 for s in formats.values())
-    # a format saving is always measured (None never reaches `formats`)
-    served = weighted_requests(ctx.conn, ctx.time_range, formats) if formats else 0  # type: ignore[arg-type]
+    saving = figures.bytes
     return [
         Insight(
             "format", "warning" if saving else "info",
             f"{_n(images, 'image')} could be smaller as WebP/AVIF"
-            + (f": {_size(saving)} measured for {len(formats):,} of them" if saving else "")
+            + (f": {_size(saving)} measured for {figures.converted:,} of them" if saving else "")
             + (f", {_size(served)} less traffic over {ctx.time_range.label}" if served else "")
-            + _unmeasured(candidates, found.format_measured) + ".",
+            + _unmeasured(figures.candidates, figures.measured) + ".",
             "Convert them (keep the originals until the pages are updated); "
             "`mediatop report images` measures the savings.",
-            {"images": images, "candidates": candidates,
-             "measuredCandidates": found.format_measured, "bytes": saving,
-             "trafficBytes": served},
+            {"images": images, "candidates": figures.candidates,
+             "measuredCandidates": figures.measured, "bytes": saving, "trafficBytes": served},
         )
     ]  # fmt: skip
 
 
-def image_insights(ctx: ReportContext) -> list[Insight]:
-    """Oversized images, format conversions and WebP adoption."""
+def format_traffic(ctx: ReportContext) -> int:
+    """The bytes the measured format savings would have saved over the range's requests
+    (the format insight's `trafficBytes`): the one long read of the image insights, which
+    a report runs beside its other rules (`analytics.parts`)."""
+    formats = library_savings(ctx).formats
+    return weighted_requests(ctx.conn, ctx.time_range, formats.by_id()) if formats else 0
+
+
+def image_insights(ctx: ReportContext) -> ImageFindings:
+    """Oversized images, format conversions and WebP adoption, but the format traffic."""
     found = library_savings(ctx)
     total, modern, replaceable = format_adoption(ctx.conn, replaced_formats())
-    out = _oversized(ctx, found) + _formats(ctx, found, replaceable)
+    formats = FormatFigures(
+        replaceable, found.format_measured, len(found.formats), found.formats.total
+    )
     adoption = percent(modern, total)
+    webp = []
     if adoption is not None and adoption < 25:
-        out.append(
+        webp.append(
             Insight(
                 "webp", "info",
                 f"Only {adoption:.0f} % of {_n(total, 'image')} are WebP or AVIF.",
@@ -106,4 +140,4 @@ def image_insights(ctx: ReportContext) -> list[Insight]:
                 {"webPAdoption": adoption, "images": total},
             )
         )  # fmt: skip
-    return out
+    return ImageFindings(_oversized(ctx, found), formats, webp)

@@ -43,15 +43,15 @@ class LibraryOptimization:
 
     @property
     def resize_bytes(self) -> int:
-        return sum(s or 0 for s in self.library.resizes.values())
+        return self.library.resizes.total
 
     @property
     def resize_unmeasured(self) -> int:
-        return sum(1 for s in self.library.resizes.values() if s is None)
+        return self.library.resizes.unmeasured
 
 
-def _by_saving(file_id: int, saving: int | None) -> tuple[int, int]:
-    return -(saving or 0), file_id
+def _by_saving(file_id: int, saving: int) -> tuple[int, int]:
+    return -saving, file_id
 
 
 BY_SAVING = Ranking(0, _by_saving)  # `rank`'s order

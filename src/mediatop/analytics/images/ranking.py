@@ -12,12 +12,13 @@ goes mostly to a few files (every website's), a few hundred are read.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from itertools import repeat
 from operator import mul
 from typing import Any, NamedTuple
 
 from mediatop.analytics.context import ReportContext
+from mediatop.analytics.images.library_savings import Savings
 from mediatop.store.queries.media import requests_by_file, requests_ever
 
 BATCH = 256
@@ -28,37 +29,35 @@ class Ranking(NamedTuple):
     saving)` (the order among files that save nothing a month)."""
 
     floor: int
-    tie: Callable[[int, int | None], tuple[Any, ...]]
+    tie: Callable[[int, int], tuple[Any, ...]]
 
 
 def top_by_monthly_saving(
     ctx: ReportContext,
-    savings: Mapping[int, int | None],
+    savings: Savings,
     window: tuple[str, str],
     limit: int,
     *rankings: Ranking,
 ) -> dict[int, int]:
-    """The files of `savings` (id -> bytes saved, None: unmeasured) that can be among
-    the first `limit` of any of `rankings` over `window`: file id -> its requests over
-    `window` (0 where they cannot matter). Rank the rows built for them by their list's
-    own order and keep `limit`. One visit serves every ranking: it goes by the highest
-    floor's bound, which bounds the others too."""
+    """The files of `savings` that can be among the first `limit` of any of `rankings`
+    over `window`: file id -> its requests over `window` (0 where they cannot matter).
+    Rank the rows built for them by their list's own order and keep `limit`. One visit
+    serves every ranking: it goes by the highest floor's bound, which bounds the others."""
     ever = ctx.shared(("requests_ever",), lambda: requests_ever(ctx.conn))
     assert isinstance(ever, dict)
-    ids = list(savings)
     top = max(r.floor for r in rankings)
     # saving × max(requests ever, floor), in C: a file in `ever` was requested at least once
-    bounds = map(mul, [s or 0 for s in savings.values()], map(ever.get, ids, repeat(top)))
-    bounded = list(zip(bounds, ids, strict=True))
+    bounds = map(mul, savings.saved, map(ever.get, savings.ids, repeat(top)))
+    bounded = list(zip(bounds, savings.ids, savings.saved, strict=True))
     chosen: dict[int, int] = {}
     best: list[list[int]] = [[] for _ in rankings]  # each one's `limit` highest so far
 
-    def read(batch: list[int]) -> None:
-        requests = requests_by_file(ctx.conn, *window, ids=batch)
-        for file_id in batch:
+    def read(batch: list[tuple[int, int]]) -> None:
+        requests = requests_by_file(ctx.conn, *window, ids=[i for i, _ in batch])
+        for file_id, saving in batch:
             chosen[file_id] = n = requests.get(file_id, 0)
             for ranking, heap in zip(rankings, best, strict=True):
-                figure = (savings[file_id] or 0) * max(n, ranking.floor)
+                figure = saving * max(n, ranking.floor)
                 if figure > 0 and len(heap) < limit:
                     heapq.heappush(heap, figure)
                 elif figure > 0:
@@ -68,23 +67,29 @@ def top_by_monthly_saving(
         """No file left, whose figures are at most `bound`, can reach any first `limit`."""
         return bound <= 0 or all(len(heap) == limit and heap[0] > bound for heap in best)
 
-    pending: list[int] = []
-    for bound, file_id in _highest_first(bounded, 4 * limit + BATCH):
+    pending: list[tuple[int, int]] = []
+    for bound, file_id, saving in _highest_first(bounded, 4 * limit + BATCH):
         if reached(bound):
             break
-        pending.append(file_id)
+        pending.append((file_id, saving))
         if len(pending) == BATCH:
             read(pending)
             pending = []
     read(pending)
     for ranking, heap in zip(rankings, best, strict=True):
         if len(heap) < limit:  # the rest save nothing a month: they follow by `tie`
-            rest = [(ranking.tie(i, s), i) for i, s in savings.items() if i not in chosen]
+            rest = [
+                (ranking.tie(i, s), i)
+                for i, s in zip(savings.ids, savings.saved, strict=True)
+                if i not in chosen
+            ]
             chosen.update((i, 0) for _, i in heapq.nsmallest(limit, rest))
     return chosen
 
 
-def _highest_first(bounded: list[tuple[int, int]], first: int) -> Iterator[tuple[int, int]]:
+def _highest_first(
+    bounded: list[tuple[int, int, int]], first: int
+) -> Iterator[tuple[int, int, int]]:
     """`bounded` in descending order, sorting all of it only if the visit gets past the
     `first` highest (usually it stops within them)."""
     yield from heapq.nlargest(first, bounded)

@@ -178,7 +178,7 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
         performance=ImagePerformance(
             load.mean_ms,
             load.source,
-            sum(s or 0 for s in found.library.formats.values()),
+            found.library.formats.total,
             percent(modern, overview.total_images),
             responsive,
             lazy,

@@ -10,16 +10,20 @@ now), 'warning' (worth doing soon) or 'info' (good to know).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import humanize
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent
 from mediatop.analytics.library.growth import quota_forecast
+from mediatop.analytics.parts import run_parts
 from mediatop.analytics.performance.report import cache_stats, kind_sums, load_times
 from mediatop.analytics.usage.misses import miss_stats
 from mediatop.analytics.usage.unused import unused_days, unused_overview
+
+if TYPE_CHECKING:
+    from mediatop.analytics.images.insights import ImageFindings
 from mediatop.store.queries import library as queries
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -131,13 +135,27 @@ def _quota(ctx: ReportContext) -> list[Insight]:
     ]  # fmt: skip
 
 
-def _images(ctx: ReportContext) -> list[Insight]:
-    """Oversized images, format conversions and WebP adoption (see `image_insights`)."""
+_Found = tuple[list[Insight], "ImageFindings | None", list[Insight]]
+
+
+def _rules(ctx: ReportContext) -> _Found:
+    """Every rule's findings in order, the image ones (see `image_insights`) but their
+    format traffic, which `_format_traffic` reads beside them."""
+    before = [*_quota(ctx), *_unused(ctx)]
+    after = [*_serving(ctx), *_library(ctx), *_video(ctx)]
     try:
         from mediatop.analytics.images.insights import image_insights
     except ModuleNotFoundError:
-        return []
-    return image_insights(ctx)
+        return before, None, after
+    return before, image_insights(ctx), after
+
+
+def _format_traffic(ctx: ReportContext) -> int:
+    try:
+        from mediatop.analytics.images.insights import format_traffic
+    except ModuleNotFoundError:
+        return 0
+    return format_traffic(ctx)
 
 
 def _serving(ctx: ReportContext) -> list[Insight]:
@@ -276,10 +294,15 @@ def _video(ctx: ReportContext) -> list[Insight]:
     ]  # fmt: skip
 
 
+_GROUPS = (("rules",), ("traffic",))
+
+
 def insights_report(ctx: ReportContext) -> InsightsReport:
     """Every finding the store supports, most severe first."""
-    found: list[Insight] = []
-    for rule in (_quota, _unused, _images, _serving, _library, _video):
-        found.extend(rule(ctx))
+    # the rules here, on the warm connection; the long read beside them in a child
+    parts = run_parts(ctx, {"rules": _rules, "traffic": _format_traffic}, _GROUPS)
+    before, images, after = parts["rules"]
+    found = [*before, *([] if images is None else images.with_traffic(ctx, parts["traffic"]))]
+    found += after
     found.sort(key=lambda i: SEVERITY_ORDER[i.severity])
     return InsightsReport(found, [f"{i.message} {i.action}" for i in found])

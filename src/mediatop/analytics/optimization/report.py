@@ -142,10 +142,10 @@ def _compress_line(
     found: LibrarySavings, others: list[OptimizationOpportunity]
 ) -> OptimizationLine:
     """The compress line: the JPEGs above quality 90, and the videos' and PDFs' `others`."""
-    jpegs = found.recompressions.values()
+    jpegs = found.recompressions
     count = len(jpegs) + len(others)
-    unmeasured = sum(1 for s in [*jpegs, *(o.potential_savings for o in others)] if s is None)
-    known = sum(s or 0 for s in jpegs) + sum(o.potential_savings or 0 for o in others)
+    unmeasured = jpegs.unmeasured + sum(1 for o in others if o.potential_savings is None)
+    known = jpegs.total + sum(o.potential_savings or 0 for o in others)
     candidates = count + found.recompress_disproved
     return OptimizationLine(count, known, unmeasured, candidates, candidates - unmeasured)
 

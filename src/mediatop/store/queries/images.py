@@ -17,6 +17,7 @@ from mediatop.store.dialect import (
     is_postgres,
     joined_ids,
     json_ids,
+    json_object_pairs,
     json_texts,
     ordered_join,
 )
@@ -76,16 +77,6 @@ def image_rows(
             (ids_json(ids),),
         )
     return iter(rows)
-
-
-def _json_object_pairs(conn: sqlite3.Connection, param: str) -> str:
-    """The (integer key, integer value) pairs of a JSON object passed as `param`, with the
-    FROM that reads them (the SELECT's own keyword left to the caller)."""
-    if is_postgres(conn):
-        return (
-            f"CAST(key AS BIGINT), CAST(value AS BIGINT) FROM json_each_text(CAST({param} AS json))"
-        )
-    return f"CAST(key AS INTEGER), value FROM json_each({param})"
 
 
 def _ids(joined: str | None) -> tuple[int, ...]:
@@ -169,7 +160,7 @@ def wider_than_displayed(
         else "SELECT media_id, MAX(d) AS d FROM ("
         "SELECT media_id, display_width AS d FROM usage_locations "
         "WHERE media_id IS NOT NULL AND display_width > 0 UNION ALL "
-        f"SELECT {_json_object_pairs(conn, ':sizes')}) GROUP BY media_id"
+        f"SELECT {json_object_pairs(conn, ':sizes')}) GROUP BY media_id"
     )
     return [
         file_id
@@ -188,7 +179,7 @@ def wider_than_given(
     """Answers: which of these present images (id -> display width) are wider than
     `factor` times it? Rows (id, display width), looked up by id."""
     return conn.execute(
-        f"WITH w(id, display) AS (SELECT {_json_object_pairs(conn, '?')}) "
+        f"WITH w(id, display) AS (SELECT {json_object_pairs(conn, '?')}) "
         # CROSS JOIN pins json_each as the outer loop; with a plain JOIN the planner
         # may rescan the whole list once per image (seen on a 100k-file store).
         f"SELECT f.id, w.display FROM w {ordered_join(conn)} media_files f ON f.id = w.id "
