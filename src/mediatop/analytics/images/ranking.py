@@ -43,12 +43,15 @@ def top_by_monthly_saving(
     over `window`: file id -> its requests over `window` (0 where they cannot matter).
     Rank the rows built for them by their list's own order and keep `limit`. One visit
     serves every ranking: it goes by the highest floor's bound, which bounds the others."""
-    ever = ctx.shared(("requests_ever",), lambda: requests_ever(ctx.conn))
-    assert isinstance(ever, dict)
-    top = max(r.floor for r in rankings)
-    # saving × max(requests ever, floor), in C: a file in `ever` was requested at least once
-    bounds = map(mul, savings.saved, map(ever.get, savings.ids, repeat(top)))
-    bounded = list(zip(bounds, savings.ids, savings.saved, strict=True))
+    bounded: list[tuple[int, int, int]] = []
+    if savings.measured:  # else every file saves nothing a month: no requests to read
+        ever = ctx.shared(("requests_ever",), lambda: requests_ever(ctx.conn))
+        assert isinstance(ever, dict)
+        top = max(r.floor for r in rankings)
+        # saving × max(requests ever, floor), in C: a file in `ever` was requested at
+        # least once
+        bounds = map(mul, savings.saved, map(ever.get, savings.ids, repeat(top)))
+        bounded = list(zip(bounds, savings.ids, savings.saved, strict=True))
     chosen: dict[int, int] = {}
     best: list[list[int]] = [[] for _ in rankings]  # each one's `limit` highest so far
 
