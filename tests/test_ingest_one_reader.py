@@ -46,12 +46,19 @@ def _scanned_with_log(tmp_path: Path, store_url: str) -> tuple[Path, Path]:
     return root, log
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _follow(root: Path, log: Path, store_url: str) -> subprocess.Popen[str]:
     """A `--follow` of node web-1, once it has stored the log's six lines."""
     follower = subprocess.Popen(
         _mediatop("ingest", str(root), str(log), "--db", store_url, "--node", "web-1",
                   "--follow"),
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # as a shell starts a command in the foreground, where Ctrl-C reaches it: a run in
+        # the background (`cmd &`, as a CI may start the suite) would pass SIGINT ignored
+        preexec_fn=_interruptible,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while _stored(store_url) < 6:

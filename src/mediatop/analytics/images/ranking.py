@@ -78,7 +78,8 @@ def top_by_monthly_saving(
         if len(pending) == BATCH:
             read(pending)
             pending = []
-    read(pending)
+    if pending:
+        read(pending)
     for ranking, heap in zip(rankings, best, strict=True):
         if len(heap) < limit:  # the rest save nothing a month: they follow by `tie`
             rest = [
