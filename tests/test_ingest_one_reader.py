@@ -93,7 +93,11 @@ def test_a_second_reader_of_a_log_stops_and_nothing_is_counted_twice(
         assert _stored(store_url) == 12
     finally:
         follower.send_signal(signal.SIGINT)  # as Ctrl-C: what was read is stored
-        follower.wait(timeout=30)
+        try:
+            follower.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            follower.kill()  # no process left behind by a failing run
+            raise
     again = _ingest(root, log, store_url, "web-1")
     assert again.returncode == 0, again.stderr
     assert _stored(store_url) == 12  # resumed at the end: nothing new
