@@ -50,11 +50,7 @@ class LibraryOptimization:
         return self.library.resizes.unmeasured
 
 
-def _by_saving(file_id: int, saving: int) -> tuple[int, int]:
-    return -saving, file_id
-
-
-BY_SAVING = Ranking(0, _by_saving)  # `rank`'s order
+BY_SAVING = Ranking(0, "saving")  # `rank`'s order
 
 
 def library_optimization(
@@ -66,7 +62,7 @@ def library_optimization(
     # the oversized list's order (saving × max(requests, 1), then by the id as a string)
     # and the opportunities' (`rank`), in one visit
     resizes = top_by_monthly_saving(
-        ctx, found.resizes, window, limit, Ranking(1, lambda i, _: (str(i),)), BY_SAVING
+        ctx, found.resizes, window, limit, Ranking(1, "id_text"), BY_SAVING
     )
     formats = top_by_monthly_saving(ctx, found.formats, window, limit, BY_SAVING)
     unoptimized = set(found.unoptimized[:limit])

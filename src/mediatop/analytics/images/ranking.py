@@ -12,10 +12,10 @@ goes mostly to a few files (every website's), a few hundred are read.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import repeat
-from operator import mul
-from typing import Any, NamedTuple
+from operator import mul, neg
+from typing import Any, Literal, NamedTuple
 
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.images.library_savings import Savings
@@ -25,11 +25,20 @@ BATCH = 256
 
 
 class Ranking(NamedTuple):
-    """An order by `saving × max(requests, floor)`, highest first, then by `tie(id,
-    saving)` (the order among files that save nothing a month)."""
+    """An order by `saving × max(requests, floor)`, highest first; among files that save
+    nothing a month, by the larger saving then the id (tie "saving", `rank`'s order) or
+    by the id as text (tie "id_text", the oversized list's)."""
 
     floor: int
-    tie: Callable[[int, int], tuple[Any, ...]]
+    tie: Literal["saving", "id_text"]
+
+
+def _ties(ranking: Ranking, savings: Savings) -> Iterator[tuple[Any, int]]:
+    """(the tie key, id) of every file of `savings`, built in C."""
+    if ranking.tie == "saving":
+        return zip(zip(map(neg, savings.saved), savings.ids, strict=True), savings.ids,
+                   strict=True)  # fmt: skip
+    return zip(map(str, savings.ids), savings.ids, strict=True)
 
 
 def top_by_monthly_saving(
@@ -82,11 +91,7 @@ def top_by_monthly_saving(
         read(pending)
     for ranking, heap in zip(rankings, best, strict=True):
         if len(heap) < limit:  # the rest save nothing a month: they follow by `tie`
-            rest = [
-                (ranking.tie(i, s), i)
-                for i, s in zip(savings.ids, savings.saved, strict=True)
-                if i not in chosen
-            ]
+            rest = (tie for tie in _ties(ranking, savings) if tie[1] not in chosen)
             chosen.update((i, 0) for _, i in heapq.nsmallest(limit, rest))
     return chosen
 
