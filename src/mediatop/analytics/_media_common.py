@@ -60,12 +60,22 @@ def kind_uses(ctx: ReportContext, kind: str) -> dict[int, Uses]:
 
 
 def uses_by_file(ctx: ReportContext, ids: Iterable[int]) -> dict[int, Uses]:
-    """file id -> (requests, views, clicks, shares, downloads) over the report's range.
+    """file id -> (requests, views, clicks, shares, downloads) over the report's range;
+    files with no use are left out.
 
     Reads file_totals (one row per file) for the `all` range, else sums the given files'
-    days through the (media_id, date) index.
+    days through the (media_id, date) index. Within one run (`ReportContext.fresh_run`)
+    a file is summed once per range: the most viewed, the featured and the galleries'
+    images are mostly the same files.
     """
-    return store_uses_by_file(ctx.conn, ctx.time_range, ids)
+    known = ctx.shared(("uses_by_file", ctx.time_range), dict)
+    assert isinstance(known, dict)
+    wanted = list(ids)
+    missing = [i for i in wanted if i not in known]
+    if missing:
+        found = store_uses_by_file(ctx.conn, ctx.time_range, missing)
+        known.update((i, found.get(i)) for i in missing)  # None: no use in the range
+    return {i: uses for i in wanted if (uses := known[i]) is not None}
 
 
 def top_by_use(
