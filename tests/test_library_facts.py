@@ -53,7 +53,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
     assert {
         f"{name}@{__version__}"
         for name in (
-            "image_census",
+            "format_census",
             "image_location_rates",
             "oversized_images",
             "library_counts",

@@ -31,8 +31,8 @@ PNG_PHOTO_MIN_BITS_PER_PIXEL = 6.0
 @dataclass(frozen=True)
 class FormatCensus:
     """Present images of one format ('unknown' when not probed): how many, their bytes, the sum and
-    count of their known compression ratios (file ÷ decoded bytes), how many are still
-    (not animated), and the ids the unoptimised heuristics may flag."""
+    count of their known compression ratios (file ÷ decoded bytes), and how many are still
+    (not animated)."""
 
     format: str
     count: int
@@ -40,27 +40,22 @@ class FormatCensus:
     ratio_sum: float
     ratios: int
     still: int
-    flagged: tuple[int, ...]
 
 
 def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
     """Per-format figures of present images in one pass over media_files, most common
     format first (ties by name); formats are named 'unknown' when not probed.
-
-    Flagged ids: `unoptimized_reasons` in SQL (JPEG above quality 90, BMP/TIFF, opaque
-    PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per pixel).
     """
     # Each mode's bytes per pixel divides its group's sum once instead of a CASE on
     # every row.
     groups: dict[str, list[Any]] = {}
-    rows = census_by_format_and_mode(conn, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL)
-    for name, mode, count, size, density_sum, densities, still, flagged in rows:
+    for name, mode, count, size, density_sum, densities, still in census_by_format_and_mode(conn):
         name = "unknown" if name is None else name
         bytes_per_pixel = MODE_BYTES.get(mode)
         ratio_sum, ratios = (
             (density_sum / bytes_per_pixel, densities) if bytes_per_pixel else (0, 0)
         )
-        row = [count, size, ratio_sum, ratios, int(still), flagged]
+        row = [count, size, ratio_sum, ratios, int(still)]
         if (same := groups.get(name)) is None:
             groups[name] = row
         else:  # another mode, or a format actually named 'unknown' joining the unprobed
@@ -74,8 +69,10 @@ def image_census(conn: sqlite3.Connection) -> list[FormatCensus]:
 def still_and_flagged(
     conn: sqlite3.Connection, formats: Iterable[str]
 ) -> tuple[int, tuple[int, ...]]:
-    """(present still images in `formats`, the ids `image_census` flags) in one pass
-    without grouping by format (the sort a GROUP BY needs is most of its cost)."""
+    """(present still images in `formats`, the ids `unoptimized_reasons` may flag: JPEG
+    above quality 90, BMP/TIFF, opaque PNG over PNG_PHOTO_MIN_BITS_PER_PIXEL bits per
+    pixel) in one pass without grouping by format (the sort a GROUP BY needs is most of
+    its cost)."""
     return store_still_and_flagged(
         conn, formats, RECOMPRESS_ABOVE_QUALITY, PNG_PHOTO_MIN_BITS_PER_PIXEL
     )

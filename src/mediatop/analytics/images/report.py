@@ -159,13 +159,10 @@ def images_report(ctx: ReportContext) -> ImageAnalytics:
     top = top_limit(ctx, 50)
     census = library_fact(
         ctx,
-        "image_census",
+        "format_census",  # named anew when its rows lost the flagged ids
         lambda: image_census(ctx.conn),
         encode=lambda found: [astuple(c) for c in found],
-        decode=lambda rows: [
-            FormatCensus(name, count, size, ratio_sum, ratios, still, tuple(flagged))
-            for name, count, size, ratio_sum, ratios, still, flagged in rows
-        ],
+        decode=lambda rows: [FormatCensus(*row) for row in rows],
     )
     found = library_optimization(ctx, window, top)
     opportunities = rank([*found.opportunities, *cleanup_opportunities(ctx, limit=top).top])

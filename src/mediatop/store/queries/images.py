@@ -83,34 +83,29 @@ def _ids(joined: str | None) -> tuple[int, ...]:
     return tuple(int(i) for i in joined.split(",")) if joined else ()
 
 
-def census_by_format_and_mode(
-    conn: sqlite3.Connection, recompress_above: int, png_photo_bits: float
-) -> list[tuple[Any, ...]]:
+def census_by_format_and_mode(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Answers: per format and mode of present images, how many, their bytes, the sum and
-    count of their bytes per pixel, how many are still (not animated), and the ids the
-    unoptimised heuristics flag (JPEG above `recompress_above` quality, BMP/TIFF, opaque
-    PNG over `png_photo_bits` bits per pixel)? Rows (format, mode, count, size,
-    density_sum, densities, still, flagged ids); format None when not probed.
+    count of their bytes per pixel, and how many are still (not animated)? Rows (format,
+    mode, count, size, density_sum, densities, still); format None when not probed.
     """
     # Grouped by format and mode, in the order of the covering index (kind, format,
     # mode, ...) of migration 0020: the groups stream without a sort.
     density = "size * 1.0 / NULLIF(width * height, 0)"
     rows = conn.execute(
         f"SELECT format, mode, COUNT(*), TOTAL(size), TOTAL({density}), COUNT({density}), "
-        "TOTAL(CASE WHEN COALESCE(animated, 0) = 0 THEN 1 ELSE 0 END), "
-        f"{joined_ids(conn, 'id')} FILTER (WHERE {_FLAGGED_SQL}) "
-        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format, mode",
-        (recompress_above, png_photo_bits),
+        "TOTAL(CASE WHEN COALESCE(animated, 0) = 0 THEN 1 ELSE 0 END) "
+        "FROM media_files WHERE kind = 'image' AND deleted_at IS NULL GROUP BY format, mode"
     )
-    return [(*row[:7], _ids(row[7])) for row in rows]
+    return [tuple(row) for row in rows]
 
 
 def still_and_flagged(
     conn: sqlite3.Connection, formats: Iterable[str], recompress_above: int, png_photo_bits: float
 ) -> tuple[int, tuple[int, ...]]:
     """Answers: how many present still images are in `formats`, and which images do the
-    unoptimised heuristics flag (as in `census_by_format_and_mode`)? One pass without
-    grouping by format (the sort a GROUP BY needs is most of its cost)."""
+    unoptimised heuristics flag (JPEG above `recompress_above` quality, BMP/TIFF, opaque
+    PNG over `png_photo_bits` bits per pixel)? One pass without grouping by format (the
+    sort a GROUP BY needs is most of its cost)."""
     count, flagged = conn.execute(
         "SELECT COUNT(*) FILTER (WHERE COALESCE(animated, 0) = 0 AND format IN "
         f"{json_texts(conn)}), {joined_ids(conn, 'id')} FILTER (WHERE {_FLAGGED_SQL}) "
