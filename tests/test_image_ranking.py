@@ -61,7 +61,7 @@ def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
 
     save_measurements(store.conn, [Measurement(ids[1], "webp", SIZE, 0, 1_000, None)], 0)
     # the savings are stale now; facts of the library alone (the census) are not
-    assert read_fact(store.conn, f"library_savings@{__version__}", measured=True).value is None
+    assert read_fact(store.conn, f"savings_by_image@{__version__}", measured=True).value is None
     assert read_fact(store.conn, f"format_census@{__version__}").value is not None
     report = images_report(store.ctx("30d", measure="cached", top=5))
 

@@ -59,8 +59,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
             "library_counts",
             "files_per_month",
             "document_library:50",
-            "still_images",
-            "library_savings",
+            "savings_by_image",
             "modern_image_originals",
         )
     } <= set(saved)

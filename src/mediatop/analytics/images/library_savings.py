@@ -78,7 +78,7 @@ class LibrarySavings:
     - unoptimized: the unoptimised images in `unoptimized_order`.
     - format_measured: still images of a format a WebP/AVIF copy may replace with one
       of those measured; complete: images with every planned re-encoding measured;
-      webp_*: `webp_conversions`.
+      convertible: still JPEG/PNG/GIF/BMP/TIFF images; webp_*: `webp_conversions`.
     """
 
     resizes: Savings
@@ -93,6 +93,7 @@ class LibrarySavings:
     webp_converts: int
     webp_measured: int
     webp_saved: int
+    convertible: int
 
     @property
     def resize_measured(self) -> int:
@@ -103,13 +104,19 @@ class LibrarySavings:
 def library_savings(ctx: ReportContext) -> LibrarySavings:
     """`LibrarySavings` of the library as it is now (computed once per generation)."""
     return library_fact(
-        ctx, "library_savings", lambda: _compute(ctx), _encode, _decode, measured=True
+        # named anew whenever its rows change shape: a fact saved by other code is never read
+        ctx,
+        "savings_by_image",
+        lambda: _compute(ctx),
+        _encode,
+        _decode,
+        measured=True,
     )
 
 
 def _compute(ctx: ReportContext) -> LibrarySavings:
     too_wide = oversized_ids(ctx)
-    flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)[1]
+    convertible, flagged = still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)
     sums = _Sums(replaced_formats())
     for facts, measured, widths in image_fact_chunks(
         ctx.conn, {*measured_image_ids(ctx.conn), *flagged}
@@ -118,7 +125,7 @@ def _compute(ctx: ReportContext) -> LibrarySavings:
     # An oversized image neither measured nor flagged can only be an unmeasured resize:
     # no need to read it (most of a new library's oversized images).
     sums.resizes.update((file_id, None) for file_id in too_wide if file_id not in sums.seen)
-    return sums.result(len(set(too_wide)))
+    return sums.result(len(set(too_wide)), convertible)
 
 
 def replaced_formats() -> tuple[str, ...]:
@@ -178,12 +185,12 @@ class _Sums:
             targets = target_names(item, display)
             self.complete += bool(targets) and all(n in cache for n in targets)
 
-    def result(self, resize_candidates: int) -> LibrarySavings:
+    def result(self, resize_candidates: int, convertible: int) -> LibrarySavings:
         return LibrarySavings(
             _savings(self.resizes), _savings(self.formats), _savings(self.recompressions),
             [file_id for _, file_id in sorted(self.unoptimized)], resize_candidates,
             self.resize_disproved, self.recompress_disproved, self.format_measured,
-            self.complete, self.webp_converts, self.webp_measured, self.webp_saved,
+            self.complete, self.webp_converts, self.webp_measured, self.webp_saved, convertible,
         )  # fmt: skip
 
 
@@ -193,7 +200,7 @@ def _encode(found: LibrarySavings) -> list[object]:
         [found.recompressions.ids, found.recompressions.saved], found.unoptimized,
         found.resize_candidates, found.resize_disproved, found.recompress_disproved,
         found.format_measured, found.complete, found.webp_converts, found.webp_measured,
-        found.webp_saved,
+        found.webp_saved, found.convertible,
     ]  # fmt: skip
 
 

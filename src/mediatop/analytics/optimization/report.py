@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from mediatop.analytics._media_common import last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import top_limit
-from mediatop.analytics.images.facts import still_and_flagged
 from mediatop.analytics.images.library_pass import BY_SAVING, library_optimization
 from mediatop.analytics.images.library_savings import LibrarySavings
 from mediatop.analytics.images.opportunities import (
@@ -51,8 +50,7 @@ from mediatop.analytics.images.opportunities import (
     with_requests,
 )
 from mediatop.analytics.images.ranking import top_by_monthly_saving
-from mediatop.analytics.images.recompress import CONVERTIBLE_FORMATS, jpeg_recompressions
-from mediatop.analytics.library.facts import library_fact
+from mediatop.analytics.images.recompress import jpeg_recompressions
 from mediatop.analytics.video.delivery import encoding_efficiency
 from mediatop.store.measurements import cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts
@@ -150,9 +148,10 @@ def _compress_line(
     return OptimizationLine(count, known, unmeasured, candidates, candidates - unmeasured)
 
 
-def _convert_line(found: LibrarySavings, convertible: int) -> OptimizationLine:
-    """Of the `convertible` still JPEG/PNG/GIF/BMP/TIFF images, those whose measured
-    WebP encoding saves at least 5 % and 1 KiB, and the unmeasured."""
+def _convert_line(found: LibrarySavings) -> OptimizationLine:
+    """Of the still JPEG/PNG/GIF/BMP/TIFF images, those whose measured WebP encoding
+    saves at least 5 % and 1 KiB, and the unmeasured."""
+    convertible = found.convertible
     unmeasured = convertible - found.webp_measured
     return OptimizationLine(
         found.webp_converts + unmeasured, found.webp_saved, unmeasured, convertible,
@@ -174,9 +173,6 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
     """The four dashboard lines and the ranked list of every opportunity."""
     window = last_30_days(ctx)
     top = top_limit(ctx, 100)
-    convertible = library_fact(
-        ctx, "still_images", lambda: still_and_flagged(ctx.conn, CONVERTIBLE_FORMATS)[0]
-    )
     images = library_optimization(ctx, window, top)
     jpegs = _top_recompressions(ctx, images.library, window, top)
     cleanups = cleanup_opportunities(ctx, limit=top)
@@ -198,7 +194,7 @@ def optimization_report(ctx: ReportContext) -> OptimizationSummary:
         ),
         compress=compress,
         remove=OptimizationLine(unused_count, unused_bytes, 0, unused_count, unused_count),
-        convert=_convert_line(images.library, convertible),
+        convert=_convert_line(images.library),
         total_opportunities=total,
         opportunities=with_requests(ctx.conn, everything[:top], window),
     )
