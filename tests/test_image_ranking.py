@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mediatop import __version__
+from mediatop.analytics._media_common import last_30_days
+from mediatop.analytics.images.library_pass import BY_SAVING
+from mediatop.analytics.images.library_savings import library_savings
+from mediatop.analytics.images.ranking import top_by_monthly_saving
 from mediatop.analytics.images.report import images_report
 from mediatop.model import ProbeResult
 from mediatop.store.library_facts import read_fact
@@ -61,7 +65,7 @@ def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
 
     save_measurements(store.conn, [Measurement(ids[1], "webp", SIZE, 0, 1_000, None)], 0)
     # the savings are stale now; facts of the library alone (the census) are not
-    assert read_fact(store.conn, f"savings_by_image@{__version__}", measured=True).value is None
+    assert read_fact(store.conn, f"savings_ranked@{__version__}", measured=True).value is None
     assert read_fact(store.conn, f"format_census@{__version__}").value is not None
     report = images_report(store.ctx("30d", measure="cached", top=5))
 
@@ -69,3 +73,29 @@ def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
     top = report.optimization.conversion_opportunities
     assert [o.media_id for o in top][:4] == [str(ids[n]) for n in (30, 20, 10, 1)]
     assert top[3].monthly_bytes_saved == 99_000
+
+
+def _visited(store: Store, head: int) -> dict[int, int]:
+    ctx = store.ctx("30d", measure="cached")
+    formats = library_savings(ctx).formats
+    return top_by_monthly_saving(ctx, formats, last_30_days(ctx), 5, BY_SAVING, head=head)
+
+
+def test_files_past_the_most_requested_are_bounded_by_the_fewest_of_those(tmp_path: Path):
+    store, ids = _library(tmp_path)
+    number = {file_id: n for n, file_id in ids.items()}
+
+    # Every requested file's requests ever read (head 1024 > 300 files): bounds 100 ×
+    # saving for 291..300, 20 × for 10, 20 and 30, 1 × for the rest. The first batch
+    # read (256 files) is those 13 and 290 down to 48; then the fifth figure found
+    # (289's 33,900) beats the next bound (47's 9,700) and the visit stops.
+    whole = _visited(store, head=1024)
+    assert sorted(number[i] for i in whole) == [10, 20, 30, *range(48, 301)]
+    # Only the 5 busiest read one by one (291..295, 100 requests each): every other file
+    # is bounded by 100 × its saving, which no figure found beats, so all 300 are read.
+    narrow = _visited(store, head=5)
+    assert len(narrow) == 300
+    # and the first rows are the same: 30, 20, 10 (20 requests), then 290 and 289 (1)
+    for visited in (whole, narrow):
+        monthly = {number[i]: (5_000 + 100 * number[i]) * n for i, n in visited.items()}
+        assert sorted(monthly, key=lambda k: -monthly[k])[:5] == [30, 20, 10, 290, 289]

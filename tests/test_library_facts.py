@@ -59,7 +59,7 @@ def test_facts_are_saved_by_a_report_and_served_with_the_same_answers(tmp_path: 
             "library_counts",
             "files_per_month",
             "document_library:50",
-            "savings_by_image",
+            "savings_ranked",
             "modern_image_originals",
         )
     } <= set(saved)

@@ -37,8 +37,9 @@ from mediatop.store.queries.image_facts import image_fact_chunks
 @dataclass(frozen=True)
 class Savings:
     """Files and the bytes each would save (0: not measured yet; a measured saving is
-    never 0, as it must be positive to be an opportunity), in two parallel lists: how
-    the fact is kept, and what a ranking multiplies at C speed."""
+    never 0, as it must be positive to be an opportunity), in two parallel lists in
+    descending order of saving (then by id): how the fact is kept, and the order a
+    ranking visits files in (`ranking`)."""
 
     ids: list[int]
     saved: list[int]
@@ -63,7 +64,8 @@ class Savings:
 
 
 def _savings(found: dict[int, int | None]) -> Savings:
-    return Savings(list(found), [s or 0 for s in found.values()])
+    ranked = sorted(((s or 0, i) for i, s in found.items()), key=lambda p: (-p[0], p[1]))
+    return Savings([i for _, i in ranked], [s for s, _ in ranked])
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def library_savings(ctx: ReportContext) -> LibrarySavings:
     return library_fact(
         # named anew whenever its rows change shape: a fact saved by other code is never read
         ctx,
-        "savings_by_image",
+        "savings_ranked",
         lambda: _compute(ctx),
         _encode,
         _decode,

@@ -86,10 +86,14 @@ def kind_uses_all_time(conn: sqlite3.Connection, kind: str) -> dict[int, Uses]:
     return _as_uses(rows)
 
 
-def requests_ever(conn: sqlite3.Connection) -> dict[int, int]:
-    """Answers: how many human requests has each file had in all (file_totals)? Files
-    never requested are left out."""
-    return dict(conn.execute("SELECT media_id, requests FROM file_totals WHERE requests > 0"))
+def most_requested_ever(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
+    """Answers: which `limit` files have had the most human requests in all (file_totals),
+    and how many? (id, requests), most first; files never requested are left out."""
+    return conn.execute(
+        "SELECT media_id, requests FROM file_totals WHERE requests > 0 "
+        "ORDER BY requests DESC, media_id LIMIT ?",
+        (limit,),
+    ).fetchall()
 
 
 def weighted_requests(
