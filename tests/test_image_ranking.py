@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mediatop import __version__
-from mediatop.analytics._media_common import last_30_days
+from mediatop.analytics._media_common import last_30_days, top_by_use
 from mediatop.analytics.images.library_pass import BY_SAVING
 from mediatop.analytics.images.library_savings import library_savings
 from mediatop.analytics.images.ranking import top_by_monthly_saving
@@ -99,3 +99,24 @@ def test_files_past_the_most_requested_are_bounded_by_the_fewest_of_those(tmp_pa
     for visited in (whole, narrow):
         monthly = {number[i]: (5_000 + 100 * number[i]) * n for i, n in visited.items()}
         assert sorted(monthly, key=lambda k: -monthly[k])[:5] == [30, 20, 10, 290, 289]
+
+
+def test_a_quiet_range_stops_once_every_view_of_the_kind_is_found(tmp_path: Path):
+    """1,200 images viewed 3 times each 10 days ago; in the last 24 hours only images
+    7 and 900, once each."""
+    store = make_store(tmp_path)
+    ids = {n: store.add(f"q{n:04d}.jpg", SIZE, probe=JPEG) for n in range(1, 1201)}
+    store.events(
+        [view(i, 10) for i in ids.values() for _ in range(3)]
+        + [view(ids[7], 0.5), view(ids[900], 0.5)]
+    )
+    ctx = store.ctx("24h").fresh_run()
+
+    top = top_by_use(ctx, "image", "views", 5)
+
+    assert [(i, uses[1]) for i, uses in top] == [(ids[7], 1), (ids[900], 1)]
+    # 7 and 900 lead by views ever (4 against 3), so the first batch summed (256 files)
+    # holds both views the images had in the range, and the walk ends there rather
+    # than after all 1,200
+    summed = ctx.shared(("uses_by_file", ctx.time_range), dict)
+    assert isinstance(summed, dict) and len(summed) == 256

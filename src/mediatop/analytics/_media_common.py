@@ -14,6 +14,7 @@ from mediatop.store.queries.media import (
     Uses,
     files_by_total,
     kind_load_time_sums,
+    kind_use_total,
     kind_uses_all_time,
     kind_uses_in_range,
 )
@@ -97,15 +98,24 @@ def top_by_use(
     files in `excluding` are left out (see `files_by_total`).
     """
     index = {"views": 1, "downloads": 4}[column]
+    # Once the files summed hold every use the kind had in the range, no other file has
+    # any: a quiet range (a day with few views) stops there, not after every file.
+    left = None
+    if not ctx.time_range.is_all:  # at all time the bounds are the figures themselves
+        left = kind_use_total(ctx.conn, ctx.time_range, kind, column)
     best: list[tuple[int, Uses]] = []
     # A file whose total changed between two pages (a concurrent ingest) could come
     # twice, so files already summed are skipped.
     seen: set[int] = set()
     for ranked in files_by_total(ctx.conn, kind, column, 4 * batch, used_as, excluding):
         for start in range(0, len(ranked), batch):
+            if left is not None and left <= 0:
+                return best
             rows = ranked[start : start + batch]
             sums = uses_by_file(ctx, [r[0] for r in rows if r[0] not in seen])
             seen.update(r[0] for r in rows)
+            if left is not None:
+                left -= sum(u[index] for u in sums.values())
             best += [(i, u) for i, u in sums.items() if u[index] > 0]
             best.sort(key=lambda item: (-item[1][index], item[0]))
             del best[limit:]

@@ -54,6 +54,14 @@ def kind_load_time_sums(conn: sqlite3.Connection, time_range: TimeRange, kind: s
     return LoadTimeSums(client_sum, int(client_n), server_sum, int(server_n))
 
 
+def kind_use_total(conn: sqlite3.Connection, time_range: TimeRange, kind: str, column: str) -> int:
+    """Answers: how many `column` uses (views | downloads) did the files of `kind` have
+    over the range, in all (kind_daily and its hourly twin)?"""
+    assert column in ("views", "downloads")
+    rows, args = in_range(time_range, "kind_daily", column, "kind = ?", (kind,))
+    return int(conn.execute(f"SELECT TOTAL({column}) FROM ({rows})", args).fetchone()[0])
+
+
 def _as_uses(rows: Iterable[tuple[Any, ...]]) -> dict[int, Uses]:
     """(file id, requests, views, clicks, shares, downloads) rows as file id -> Uses."""
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
