@@ -72,6 +72,23 @@ def test_the_library_measures_before_the_report(empty_store) -> None:
     assert (second.hashed_now, second.exact_group_count) == (0, 1)
 
 
+def test_the_pending_count_is_what_the_measurement_step_left(empty_store) -> None:
+    conn, settings = empty_store
+    _two_copies(settings)
+    (settings.root / "z.txt").write_text("dup")
+    scan(conn, settings.root)
+    (settings.root / "z.txt").unlink()  # gone since the scan: it cannot be read
+    library = MediaLibrary(settings)
+
+    report = library.report("duplicates", parse_range("all", now=NOW), {"phash": "cached"})
+
+    # three files of 3 bytes to hash: x and y hashed now, z unreadable and still pending
+    assert (report.hashed_now, report.unreadable_files) == (2, 1)
+    assert report.pending_content_hashes == 1
+    # as counted afresh from the store
+    assert duplicates_report(context(conn, settings)).pending_content_hashes == 1
+
+
 def test_the_cli_shows_what_the_measurement_step_did(empty_store, capsys) -> None:
     conn, settings = empty_store
     _two_copies(settings)
@@ -129,8 +146,9 @@ def test_the_step_takes_a_read_connection_settings_options_and_the_clock(empty_s
     finally:
         reader.close()
 
-    # two files share the size 3: both are content-hashed (phash=cached hashes no image)
-    assert hashed == MeasuredNow(content_hashed=2)
+    # two files share the size 3: both are content-hashed (phash=cached hashes no
+    # image), none left to hash
+    assert hashed == MeasuredNow(content_hashed=2, pending_content_hashes=0)
     # a PNG shown at no known width has one planned re-encoding, lossless WebP: 1 measured
     assert saved == MeasuredNow(savings_measured=1)
     assert conn.execute("SELECT target FROM savings_cache").fetchall() == [("webp",)]

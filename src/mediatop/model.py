@@ -144,3 +144,6 @@ class MeasuredNow:
     unreadable_files: int = 0  # files the hashing could not read or decode
     savings_measured: int = 0  # re-encodings measured (failures included)
     savings_failed: int = 0
+    # files that share their size with another and have no current content hash, as
+    # the step left them; None when it did not look (the report counts them itself)
+    pending_content_hashes: int | None = None

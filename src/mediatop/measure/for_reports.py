@@ -97,11 +97,13 @@ def hashes_for_duplicates(
     stale = stale_content_hashes(conn, collisions) if content_limit != 0 else []
     need_content = bool(stale)
     need_phash = phash_limit != 0 and count_phash_candidates(conn) > 0
+    # the report shows how many are left: counted here, where the collisions are known
+    pending = len(stale) if content_limit != 0 else None
     if not (need_content or need_phash):
-        return MeasuredNow()
+        return MeasuredNow(pending_content_hashes=pending)
     writer = _cache_writer(settings)  # the report's own connection may be read-only
     if writer is None:
-        return MeasuredNow()
+        return MeasuredNow(pending_content_hashes=pending)
     try:
         root = settings.root
         content = (
@@ -109,14 +111,17 @@ def hashes_for_duplicates(
             if need_content else _NONE
         )  # fmt: skip
         perceptual = ensure_phashes(writer, root, limit=phash_limit) if need_phash else _NONE
-    except (sqlite3.Error, StoreError):  # one we may read but not write (a PostgreSQL
-        return MeasuredNow()  # user granted SELECT only): report what is stored
+    except (sqlite3.Error, StoreError):
+        # a store we may read but not write (a PostgreSQL user granted SELECT only):
+        # the report shows what is stored
+        return MeasuredNow(pending_content_hashes=pending)
     finally:
         writer.close()
     return MeasuredNow(
         content_hashed=content.hashed,
         perceptually_hashed=perceptual.hashed,
         unreadable_files=content.failed + perceptual.failed,
+        pending_content_hashes=None if pending is None else pending - content.hashed,
     )
 
 
