@@ -75,26 +75,30 @@ def test_a_new_measurement_reaches_the_next_report(tmp_path: Path):
     assert top[3].monthly_bytes_saved == 99_000
 
 
-def _visited(store: Store, head: int) -> dict[int, int]:
+def _visited(store: Store, first_page: int) -> dict[int, int]:
     ctx = store.ctx("30d", measure="cached")
     formats = library_savings(ctx).formats
-    return top_by_monthly_saving(ctx, formats, last_30_days(ctx), 5, BY_SAVING, head=head)
+    return top_by_monthly_saving(
+        ctx, formats, last_30_days(ctx), 5, BY_SAVING, first_page=first_page
+    )
 
 
 def test_files_past_the_most_requested_are_bounded_by_the_fewest_of_those(tmp_path: Path):
     store, ids = _library(tmp_path)
     number = {file_id: n for n, file_id in ids.items()}
 
-    # Every requested file's requests ever read (head 1024 > 300 files): bounds 100 ×
-    # saving for 291..300, 20 × for 10, 20 and 30, 1 × for the rest. The first batch
-    # read (256 files) is those 13 and 290 down to 48; then the fifth figure found
-    # (289's 33,900) beats the next bound (47's 9,700) and the visit stops.
-    whole = _visited(store, head=1024)
-    assert sorted(number[i] for i in whole) == [10, 20, 30, *range(48, 301)]
-    # Only the 5 busiest read one by one (291..295, 100 requests each): every other file
-    # is bounded by 100 × its saving, which no figure found beats, so all 300 are read.
-    narrow = _visited(store, head=5)
-    assert len(narrow) == 300
+    # Every requested file's requests ever read in one page (1024 > 300 files): bounds
+    # 100 × saving for 291..300, 20 × for 10, 20 and 30, 1 × for the rest. Read in
+    # batches of 5 (the limit), then 10: 300..296 first (no request lately: no figure),
+    # then 295..291, 30, 20, 10, 290 and 289; the fifth figure found (289's 33,900)
+    # beats the next bound (288's 33,800), and the visit stops.
+    whole = _visited(store, first_page=1024)
+    assert sorted(number[i] for i in whole) == [10, 20, 30, 289, 290, *range(291, 301)]
+    # A first page of the 5 busiest (291..295, 100 requests each) bounds every other file
+    # by 100 × its saving, which would put 296..300 and 290 down to 1 before 30, 20 and
+    # 10: pages of 20, 80 and 320 are read instead, and the visit is the same.
+    narrow = _visited(store, first_page=5)
+    assert narrow == whole
     # and the first rows are the same: 30, 20, 10 (20 requests), then 290 and 289 (1)
     for visited in (whole, narrow):
         monthly = {number[i]: (5_000 + 100 * number[i]) * n for i, n in visited.items()}

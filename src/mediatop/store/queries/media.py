@@ -94,13 +94,24 @@ def kind_uses_all_time(conn: sqlite3.Connection, kind: str) -> dict[int, Uses]:
     return _as_uses(rows)
 
 
-def most_requested_ever(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
+def most_requested_ever(
+    conn: sqlite3.Connection, limit: int, after: tuple[int, int] | None = None
+) -> list[tuple[int, int]]:
     """Answers: which `limit` files have had the most human requests in all (file_totals),
-    and how many? (id, requests), most first; files never requested are left out."""
+    and how many? (id, requests), most first (then by id), starting after the row `after`
+    (a page of the same order); files never requested are left out."""
+    if after is None:
+        return conn.execute(
+            "SELECT media_id, requests FROM file_totals WHERE requests > 0 "
+            "ORDER BY requests DESC, media_id LIMIT ?",
+            (limit,),
+        ).fetchall()
+    file_id, requests = after
     return conn.execute(
         "SELECT media_id, requests FROM file_totals WHERE requests > 0 "
+        "AND (requests < ? OR (requests = ? AND media_id > ?)) "
         "ORDER BY requests DESC, media_id LIMIT ?",
-        (limit,),
+        (requests, requests, file_id, limit),
     ).fetchall()
 
 
@@ -135,8 +146,10 @@ def weighted_requests(
         sums.append(f"COALESCE((SELECT SUM(w.weight * p.requests) FROM w "
                     f"{ordered_join(conn)} ({part}) p ON p.media_id = w.id), 0)")  # fmt: skip
         args += bound
+    # ORDER BY: the files are sought in id order, whatever order the weights come in
+    # (a seek per file in random order read a third more pages: 260 -> 330 ms)
     weighed = conn.execute(
-        f"WITH w(id, weight) AS MATERIALIZED (SELECT {json_object_pairs(conn, '?')}) "
+        f"WITH w(id, weight) AS MATERIALIZED (SELECT {json_object_pairs(conn, '?')} ORDER BY 1) "
         f"SELECT {' + '.join(sums)}",
         args,
     ).fetchone()[0]
