@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatop.store.dialect import indexed_by, json_ids, json_object_pairs, ordered_join
-from mediatop.store.queries.ranges import HOURLY_TWIN, in_range, range_parts, sums_in_range
+from mediatop.store.queries.ranges import RangePart, in_range, range_parts, sums_in_range
 from mediatop.timerange import TimeRange
 
 # (requests, views, clicks, shares, downloads) of one file
@@ -126,21 +126,19 @@ def weighted_requests(
     (media_id, date) index, faster than grouping a month of every file's rows."""
     if not weights:
         return 0
-    parts: list[tuple[str, list[object]]]
     if time_range.is_all:
-        parts = [("SELECT media_id, requests FROM file_totals", [])]
+        parts = [RangePart("SELECT media_id, requests FROM file_totals", [], False)]
     else:
         columns = "media_id, requests"
         parts = range_parts(time_range, "media_performance_metrics", columns, by_key=True)
-    hourly, _ = HOURLY_TWIN["media_performance_metrics"]
     sums: list[str] = []
     args: list[object] = [json.dumps(weights)]
-    for sql, bound in parts:
+    for sql, bound, hourly in parts:
         # An edge day's hours are grouped apart (a few thousand files, indexed on the
         # fly); the whole days are sought file by file, the subquery flattened.
         part = (
             f"SELECT media_id, SUM(requests) AS requests FROM ({sql}) GROUP BY media_id"
-            if f"FROM {hourly} " in sql
+            if hourly
             else sql
         )
         sums.append(f"COALESCE((SELECT SUM(w.weight * p.requests) FROM w "

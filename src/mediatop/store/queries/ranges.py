@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from operator import add
-from typing import Any
+from typing import Any, NamedTuple
 
 from mediatop.timerange import TimeRange
 
@@ -25,6 +25,15 @@ HOURLY_TWIN = {
 }
 
 
+class RangePart(NamedTuple):
+    """One SELECT of a range's rows, its arguments, and whether it reads the hourly twin
+    (the hours of a partial day) rather than whole days."""
+
+    sql: str
+    args: list[object]
+    hourly: bool
+
+
 def range_parts(
     time_range: TimeRange,
     table: str,
@@ -33,7 +42,7 @@ def range_parts(
     args: Sequence[object] = (),
     *,
     by_key: bool = False,
-) -> list[tuple[str, list[object]]]:
+) -> list[RangePart]:
     """The SELECTs (with their arguments) of `columns` from the rows of the daily rollup
     `table` in the range's whole days and of its hourly twin in its partial days, each
     also filtered by `where` (with `args`).
@@ -46,23 +55,23 @@ def range_parts(
     extra = f" AND ({where})" if where else ""
     if table not in HOURLY_TWIN:
         sql = f"SELECT {columns} FROM {table} WHERE date BETWEEN ? AND ?{extra}"
-        return [(sql, [time_range.first_day, time_range.last_day, *args])]
+        return [RangePart(sql, [time_range.first_day, time_range.last_day, *args], False)]
     slots = time_range.slots()
     hourly, day = HOURLY_TWIN[table]
-    parts: list[tuple[str, list[object]]] = []
+    parts: list[RangePart] = []
     if slots.days is not None:
         sql = f"SELECT {columns} FROM {table} WHERE {day} BETWEEN ? AND ?{extra}"
-        parts.append((sql, [*slots.days, *args]))
+        parts.append(RangePart(sql, [*slots.days, *args], False))
     if by_key and slots.days is None and len(slots.hours) == 2:
         (first, first_hour, _), (last, _, last_hour) = slots.hours
         sql = (
             f"SELECT {columns} FROM {hourly} WHERE {day} BETWEEN ? AND ? "
             f"AND ({day} > ? OR hour >= ?) AND ({day} < ? OR hour <= ?){extra}"
         )
-        return [(sql, [first, last, first, first_hour, last, last_hour, *args])]
+        return [RangePart(sql, [first, last, first, first_hour, last, last_hour, *args], True)]
     for date, first_hour, last_hour in slots.hours:
         sql = f"SELECT {columns} FROM {hourly} WHERE {day} = ? AND hour BETWEEN ? AND ?{extra}"
-        parts.append((sql, [date, first_hour, last_hour, *args]))
+        parts.append(RangePart(sql, [date, first_hour, last_hour, *args], True))
     return parts
 
 
@@ -76,7 +85,7 @@ def in_range(
     """One compound SELECT of the `range_parts`, with its arguments: a query sums over it
     as it summed over the daily table alone."""
     parts = range_parts(time_range, table, columns, where, args)
-    return " UNION ALL ".join(sql for sql, _ in parts), [a for _, bound in parts for a in bound]
+    return " UNION ALL ".join(p.sql for p in parts), [a for p in parts for a in p.args]
 
 
 def sums_in_range(
@@ -97,7 +106,7 @@ def sums_in_range(
     summed = ", ".join(f"SUM({column})" for column in sums)
     totals: dict[Any, list[float]] = {}
     parts = range_parts(time_range, table, f"{key}, {summed}", where, args, by_key=True)
-    for sql, bound in parts:
+    for sql, bound, _ in parts:
         for found, *values in conn.execute(f"{sql} GROUP BY {key}", bound):
             earlier = totals.get(found)
             totals[found] = values if earlier is None else list(map(add, earlier, values))
