@@ -3,8 +3,12 @@ back to an older `user_version` runs this first, so the newer migrations can run
 
 from __future__ import annotations
 
-# Migration 0048: the count of measurements beside the library generation and the facts.
-UNDO_0048 = (
+# Migration 0049: the events counted per source.
+UNDO_0049 = "DROP TABLE event_sources; "
+
+# Migration 0048: the count of measurements beside the library generation and the facts
+# (UNDO_0048 winds a store back to before 0048: the later ones first).
+UNDO_0048 = UNDO_0049 + (
     "ALTER TABLE library_state DROP COLUMN measurements; "
     "ALTER TABLE library_facts DROP COLUMN measurements; "
 )

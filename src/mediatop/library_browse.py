@@ -56,8 +56,8 @@ class BrowseLibrary(LiveLibrary):
             return IngestStatus(logs_read(conn), reject_counts(conn))
 
     def event_sources(self) -> list[EventSource]:
-        """Events recorded per source, with the time of the last one. Reads every raw
-        event (seconds on a store of millions): ask for it apart, off the event loop."""
+        """Events recorded per source, with the time of the last one (a few rows, counted
+        as events are written)."""
         from mediatop.store.queries.browse import event_sources
 
         with self._browsing() as conn:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
 
 from mediatop.model import UsageEvent, VideoEngagementEvent
 from mediatop.store.connection import transaction
-from mediatop.store.dialect import is_postgres
-from mediatop.store.held_writes import held_until_end
+from mediatop.store.dialect import greatest, is_postgres
+from mediatop.store.held_writes import held_until_end, run_or_hold_many
 from mediatop.store.rollups import UsageRollup
 from mediatop.store.usage_row import (
     REQUEST_WIDTH,
@@ -51,6 +52,37 @@ _INSERTS = {
     for width in (REQUEST_WIDTH, len(USAGE_COLUMNS))
     for rows in (1, ROWS_PER_INSERT)
 }
+
+
+_SOURCE = itemgetter(USAGE_COLUMNS.index("source"))
+_TIMESTAMP = itemgetter(USAGE_COLUMNS.index("timestamp"))
+
+
+def source_totals(rows: Sequence[UsageRow]) -> list[tuple[str, int, int]]:
+    """(source, events, latest timestamp) of a batch of rows, by source."""
+    counts = Counter(map(_SOURCE, rows))
+    if len(counts) == 1:  # an access log's batch, every one of them
+        ((source, events),) = counts.items()
+        return [(source, events, max(map(_TIMESTAMP, rows)))]
+    latest: dict[str, int] = {}
+    for row in rows:
+        source, at = _SOURCE(row), _TIMESTAMP(row)
+        latest[source] = max(at, latest.get(source, at))
+    return [(source, counts[source], latest[source]) for source in sorted(counts)]
+
+
+def add_to_event_sources(conn: sqlite3.Connection, totals: Sequence[tuple[str, int, int]]) -> None:
+    """Count a batch's events in event_sources, in the caller's transaction: rows in
+    source order (a fixed lock order), held to the end of the transaction on
+    PostgreSQL (every node's ingest writes the same few rows)."""
+    newer = greatest(conn)
+    run_or_hold_many(
+        conn,
+        "INSERT INTO event_sources AS stored (source, events, last_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (source) DO UPDATE SET events = stored.events + excluded.events, "
+        f"last_at = {newer}(stored.last_at, excluded.last_at)",
+        sorted(totals),
+    )
 
 
 def kinds_of(conn: sqlite3.Connection, media_ids: Iterable[int]) -> dict[int, str]:
@@ -101,6 +133,7 @@ def record_usage_rows(
         # the rollups' writes to rows other writers share, run back to back at the end
         with held_until_end(conn):
             rollup.flush(conn, kinds, int(time.time()))
+            add_to_event_sources(conn, source_totals(rows))
         return
     grouped = len(rows) - len(rows) % ROWS_PER_INSERT
     if grouped:
@@ -113,6 +146,7 @@ def record_usage_rows(
     if grouped < len(rows):
         conn.executemany(_INSERTS[(width, 1)], map(bound, rows[grouped:]))
     rollup.flush(conn, kinds, int(time.time()))
+    add_to_event_sources(conn, source_totals(rows))
 
 
 def record_video_events(conn: sqlite3.Connection, events: Sequence[VideoEngagementEvent]) -> None:
@@ -132,6 +166,7 @@ def record_video_events(conn: sqlite3.Connection, events: Sequence[VideoEngageme
         ],
     )  # fmt: skip
     record_video_sessions(conn, events)
+    add_to_event_sources(conn, [("player", len(events), max(e.timestamp for e in events))])
 
 
 def record_usage_events_committed(conn: sqlite3.Connection, events: Sequence[UsageEvent]) -> None:

@@ -104,10 +104,9 @@ def reject_counts(conn: sqlite3.Connection) -> list[RejectCount]:
 
 def event_sources(conn: sqlite3.Connection) -> list[EventSource]:
     """Usage events per source and video engagement events ('player'), with the time of
-    the last one. Reads the raw event tables whole: the Ingest screen asks, not a refresh."""
+    the last one, most first (counted as they are written: event_sources)."""
     rows = conn.execute(
-        "SELECT source, COUNT(*), MAX(timestamp) FROM media_usage_events GROUP BY source "
-        "UNION ALL SELECT 'player', COUNT(*), MAX(timestamp) FROM video_engagement_events "
-        "ORDER BY 2 DESC, 1"
+        "SELECT source, events, last_at FROM event_sources WHERE events > 0 "
+        "ORDER BY events DESC, source"
     ).fetchall()
-    return [EventSource(source, count, last) for source, count, last in rows if count]
+    return [EventSource(source, int(count), last) for source, count, last in rows]

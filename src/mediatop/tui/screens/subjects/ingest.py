@@ -5,8 +5,6 @@ media the library does not have (`mediatop report misses`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from mediatop.library import to_jsonable
@@ -75,23 +73,13 @@ class IngestScreen(ListScreen):
     def read(self, range_name: str, compare: bool) -> ReportFigures:
         misses = load_report(self.library, self.now, "misses", range_name, compare=compare)
         status = to_jsonable(self.library.ingest_status())
-        report: dict[str, Any] = {"misses": misses.report, **status}
+        sources = to_jsonable(self.library.event_sources())
+        report: dict[str, Any] = {"misses": misses.report, **status, "sources": sources}
         change = {"misses": misses.change} if misses.change is not None else None
         return ReportFigures(
             "ingest", report, misses.range_label, change, misses.previous_label,
             misses.compare_note,
         )  # fmt: skip
 
-    def read_in_steps(self, range_name: str, compare: bool) -> Iterator[tuple[ReportFigures, bool]]:
-        # Counting events per source reads every raw event: the logs and misses are
-        # shown first, the sources when counted.
-        first = self.read(range_name, compare)
-        yield first, False
-        sources = to_jsonable(self.library.event_sources())
-        yield replace(first, report={**first.report, "sources": sources}), True
-
     def notes(self, report: Any) -> list[str]:
-        notes = ["Logs and event sources are counted over all time; missing media over the range."]
-        if "sources" not in report:
-            notes.append("Counting the events per source (this reads every event)…")
-        return notes
+        return ["Logs and event sources are counted over all time; missing media over the range."]
