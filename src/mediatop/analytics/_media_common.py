@@ -103,6 +103,8 @@ def top_by_use(
     left = None
     if not ctx.time_range.is_all:  # at all time the bounds are the figures themselves
         left = kind_use_total(ctx.conn, ctx.time_range, kind, column)
+        if excluding:  # theirs are not to be found (the caller has usually summed them)
+            left -= sum(u[index] for u in uses_by_file(ctx, excluding).values())
     best: list[tuple[int, Uses]] = []
     # A file whose total changed between two pages (a concurrent ingest) could come
     # twice, so files already summed are skipped.
