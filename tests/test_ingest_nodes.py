@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from mediatop.cli import main
 from mediatop.config import Settings
 from mediatop.library import MediaLibrary
 from mediatop.store import SCHEMA_VERSION, connect
+from mediatop.timerange import parse_range
 from migration_support import UNDO_0041, UNDO_0043
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"
@@ -164,8 +166,8 @@ def test_the_state_of_ingest_names_each_logs_node(tmp_path: Path) -> None:
     _ingest(root, db, log, "--node", "web-1")
     _ingest(root, db, log, "--node", "web-2")
     library = MediaLibrary(Settings(root=root, db_path=db))
-    logs = library.ingest_status().logs
-    assert sorted((entry.node, entry.path, entry.lines) for entry in logs) == [
+    logs = library.report_data("ingest", parse_range("all", now=datetime.now(UTC)))["logs"]
+    assert sorted((entry["node"], entry["path"], entry["lines"]) for entry in logs) == [
         ("web-1", str(log), 1),
         ("web-2", str(log), 1),
     ]

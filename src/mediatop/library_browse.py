@@ -1,6 +1,5 @@
 """The library surface's reads for browsing from a screen: the files a page uses, the
-exact copies of a file, the state of ingest (logs, malformed lines, event sources) and
-an image's thumbnail for a preview.
+exact copies of a file and an image's thumbnail for a preview.
 
 `MediaLibrary` inherits these; a face calls them on it, like every other surface
 method. Each opens its own read connection, so any thread may call it.
@@ -11,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mediatop.errors import ReportError, StoreError
@@ -20,15 +18,6 @@ from mediatop.library_live import LiveLibrary
 if TYPE_CHECKING:
     from mediatop.measure.thumbnail import Thumbnail
     from mediatop.model import MediaFile
-    from mediatop.store.queries.browse import EventSource, LogRead, RejectCount
-
-
-@dataclass(frozen=True)
-class IngestStatus:
-    """How far every log has been read, and what was malformed in them."""
-
-    logs: list[LogRead]
-    rejects: list[RejectCount]
 
 
 class BrowseLibrary(LiveLibrary):
@@ -47,21 +36,6 @@ class BrowseLibrary(LiveLibrary):
 
         with self._browsing() as conn:
             return exact_copies(conn, file_id)
-
-    def ingest_status(self) -> IngestStatus:
-        """Every log read with its checkpoint, and malformed lines per reason: a few rows."""
-        from mediatop.store.queries.browse import logs_read, reject_counts
-
-        with self._browsing() as conn:
-            return IngestStatus(logs_read(conn), reject_counts(conn))
-
-    def event_sources(self) -> list[EventSource]:
-        """Events recorded per source, with the time of the last one (a few rows, counted
-        as events are written)."""
-        from mediatop.store.queries.browse import event_sources
-
-        with self._browsing() as conn:
-            return event_sources(conn)
 
     def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
         """A picture of image `file_id` scaled to fit max_width × max_height pixels,

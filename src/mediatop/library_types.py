@@ -16,7 +16,6 @@ from mediatop.analytics.performance.report import DashboardPerformance
 from mediatop.cleanup.apply import ApplyProgress, ApplyResult, Skipped
 from mediatop.cleanup.plan import Candidate, Encoding, Plan, PlanEntry
 from mediatop.cleanup.undo import PurgeResult, Refused, UndoResult
-from mediatop.library_browse import IngestStatus
 from mediatop.library_cleanup import QuarantinedPlan
 from mediatop.library_live import MeasureProgress
 from mediatop.measure.thumbnail import Thumbnail
@@ -51,7 +50,6 @@ __all__ = [
     "FolderEvent",
     "FolderFollowed",
     "FolderState",
-    "IngestStatus",
     "ListedFile",
     "LogRead",
     "MeasureProgress",

@@ -59,6 +59,13 @@ REPORTS: dict[str, ReportSpec] = {
             "requests for media the library does not have: people and crawlers apart",
         ),
         ReportSpec(
+            "ingest",
+            "mediatop.analytics.usage.ingest_state",
+            "ingest_report",
+            "what has been read in: logs with their checkpoints, malformed lines, events "
+            "per source, and the misses",
+        ),
+        ReportSpec(
             "file",
             "mediatop.analytics.file.report",
             "file_report",

@@ -24,6 +24,8 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "audio": ("overview", "mostPlayed"),
     "duplicates": ("exactGroups", "nearGroups"),
     "insights": ("insights", "recommendations"),
+    "misses": ("humanNotFound", "crawlerNotFound", "mostMissed"),
+    "ingest": ("logs", "rejects", "sources", "misses"),
     "file": ("id", "filename", "type", "size", "usage", "performance", "engagement",
              "recommendations", "optimization"),
     "usage_of_file": ("id", "filename", "type", "size", "usageCount", "lastUsed", "usedIn",

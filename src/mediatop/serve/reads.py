@@ -41,6 +41,8 @@ REPORT_ENDPOINTS: dict[str, str] = {
     "/audio": "audio",
     "/duplicates": "duplicates",
     "/insights": "insights",
+    "/misses": "misses",
+    "/ingest": "ingest",
 }
 # a file's endpoint -> the part of its report it answers with (None: the whole report)
 FILE_PARTS: dict[str, str | None] = {"": None, "usage": "usage", "engagement": "engagement"}

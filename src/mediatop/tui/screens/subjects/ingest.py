@@ -1,22 +1,20 @@
 """Ingest: every log read with its checkpoint (the node that reads it, where it was read
 from, how far, lines read, accepted and malformed, when), malformed lines per reason,
 the events recorded per source with the time of the last one, and the requests for
-media the library does not have (`mediatop report misses`)."""
+media the library does not have: `mediatop report ingest`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mediatop.library import to_jsonable
 from mediatop.tui.screens.listing import ListScreen
-from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import Column, Figure, ListSpec
 
 
 class IngestScreen(ListScreen):
     """Logs, malformed lines, event sources and misses."""
 
-    NAME, LABEL, REPORT = "ingest", "Ingest", "misses"
+    NAME, LABEL, REPORT = "ingest", "Ingest", "ingest"
     FIGURES = (
         Figure("Missing, asked by people", "misses.humanNotFound"),
         Figure("Paths people missed", "misses.humanNotFoundFiles"),
@@ -69,17 +67,6 @@ class IngestScreen(ListScreen):
             file_key=None,
         ),
     )
-
-    def read(self, range_name: str, compare: bool) -> ReportFigures:
-        misses = load_report(self.library, self.now, "misses", range_name, compare=compare)
-        status = to_jsonable(self.library.ingest_status())
-        sources = to_jsonable(self.library.event_sources())
-        report: dict[str, Any] = {"misses": misses.report, **status, "sources": sources}
-        change = {"misses": misses.change} if misses.change is not None else None
-        return ReportFigures(
-            "ingest", report, misses.range_label, change, misses.previous_label,
-            misses.compare_note,
-        )  # fmt: skip
 
     def notes(self, report: Any) -> list[str]:
         return ["Logs and event sources are counted over all time; missing media over the range."]
