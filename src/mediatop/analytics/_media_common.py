@@ -79,6 +79,17 @@ def uses_by_file(ctx: ReportContext, ids: Iterable[int]) -> dict[int, Uses]:
     return {i: uses for i in wanted if (uses := known[i]) is not None}
 
 
+def kind_uses_total(ctx: ReportContext, kind: str, column: str) -> int:
+    """How many `column` uses (views | downloads) the files of `kind` had over the range
+    (kind_daily), read once per run."""
+    found = ctx.shared(
+        ("kind_use_total", kind, column, ctx.time_range),
+        lambda: kind_use_total(ctx.conn, ctx.time_range, kind, column),
+    )
+    assert isinstance(found, int)
+    return found
+
+
 def top_by_use(
     ctx: ReportContext,
     kind: str,
@@ -102,7 +113,7 @@ def top_by_use(
     # any: a quiet range (a day with few views) stops there, not after every file.
     left = None
     if not ctx.time_range.is_all:  # at all time the bounds are the figures themselves
-        left = kind_use_total(ctx.conn, ctx.time_range, kind, column)
+        left = kind_uses_total(ctx, kind, column)
         if excluding:  # theirs are not to be found (the caller has usually summed them)
             left -= sum(u[index] for u in uses_by_file(ctx, excluding).values())
     best: list[tuple[int, Uses]] = []

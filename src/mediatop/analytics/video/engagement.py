@@ -35,7 +35,6 @@ from mediatop.store.queries.video import (
     drop_off_buckets,
     event_buckets,
     furthest_buckets,
-    kind_views,
     longest_and_sessions,
     seek_buckets,
     session_sums,
@@ -212,7 +211,7 @@ def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
     """Plays of every present file of `kind` (a file's player sessions when it has any,
     else its log views) and the `limit` most played, reading per-file rollups only for
     the files that can make the top (see `top_by_use`)."""
-    from mediatop.analytics._media_common import top_by_use, uses_by_file
+    from mediatop.analytics._media_common import kind_uses_total, top_by_use, uses_by_file
 
     sessions = sessions_by_file(ctx.conn, kind, ctx.time_range)
     session_logs = uses_by_file(ctx, sessions)
@@ -220,7 +219,7 @@ def play_totals(ctx: ReportContext, kind: str, limit: int) -> PlayTotals:
         FilePlays(i, int(n), int(v), float(w), int(d), session_logs.get(i, (0, 0, 0, 0, 0))[1])
         for i, (n, v, w, d) in sessions.items()
     ]
-    all_logged = kind_views(ctx.conn, kind, ctx.time_range)
+    all_logged = kind_uses_total(ctx, kind, "views")
     logged_elsewhere = all_logged - sum(p.log_views for p in with_sessions)
     total = sum(p.sessions for p in with_sessions) + max(0, logged_elsewhere)
     by_log = top_by_use(ctx, kind, "views", limit, excluding=sessions.keys())

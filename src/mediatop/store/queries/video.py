@@ -16,7 +16,6 @@ from typing import Any
 
 from mediatop.store.dialect import greatest, json_ids, whole_part
 from mediatop.store.queries.media import ids_json
-from mediatop.store.queries.ranges import in_range
 from mediatop.timerange import TimeRange
 
 # A viewer: the user id, else the session.
@@ -177,13 +176,6 @@ def sessions_by_file(
             args,
         )
     }
-
-
-def kind_views(conn: sqlite3.Connection, kind: str, time_range: TimeRange) -> int:
-    """Answers: how many views did the access log count for files of `kind` over the range
-    (kind_daily and its hourly twin)?"""
-    rows, args = in_range(time_range, "kind_daily", "views", "kind = ?", (kind,))
-    return int(conn.execute(f"SELECT TOTAL(views) FROM ({rows})", args).fetchone()[0])
 
 
 def present_videos(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
