@@ -106,7 +106,8 @@ def top_by_use(
     the range in batches until the next bound cannot beat the current top `limit`.
     Files with no such use in the range are left out. Returns (id, uses) best first.
     `used_as` keeps only files a usage location uses in that role (e.g. 'featured');
-    files in `excluding` are left out (see `files_by_total`).
+    files in `excluding` are left out (see `files_by_total`); they must be of `kind`, as
+    their uses over the range are taken from the kind's total (the early stop below).
     """
     index = {"views": 1, "downloads": 4}[column]
     # Once the files summed hold every use the kind had in the range, no other file has

@@ -97,10 +97,10 @@ def _unused(ctx: ReportContext) -> list[Insight]:
 def _quota(ctx: ReportContext) -> list[Insight]:
     # The overview's quota rule (configured, else the file system's size), without the
     # rest of the overview.
-    from mediatop.analytics.library.overview import _quota as configured_quota
+    from mediatop.analytics.library.overview import storage_quota
 
     used = queries.present_bytes(ctx.conn)
-    quota, _source = configured_quota(ctx)
+    quota, _source = storage_quota(ctx)
     forecast = quota_forecast(ctx, used, quota)
     figures = {
         "storageUsed": used,

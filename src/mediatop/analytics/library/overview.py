@@ -63,7 +63,9 @@ def _month_start(now: datetime) -> int:
     return int(datetime(now.year, now.month, 1, tzinfo=UTC).timestamp())
 
 
-def _quota(ctx: ReportContext) -> tuple[int | None, str]:
+def storage_quota(ctx: ReportContext) -> tuple[int | None, str]:
+    """(the quota in bytes, where it comes from): configured, else the size of the file
+    system holding the root, else unknown (None)."""
     if ctx.settings.quota_bytes:
         return ctx.settings.quota_bytes, "configured"
     try:
@@ -107,7 +109,7 @@ def overview_report(ctx: ReportContext) -> OverviewReport:
     by_type = counts.by_type
     total_files = sum(t.count for t in by_type)
     total_size = sum(t.size for t in by_type)
-    quota, quota_source = _quota(ctx)
+    quota, quota_source = storage_quota(ctx)
     now_ts = int(ctx.now.timestamp())
     month_start = _month_start(ctx.now)
     start, end = ctx.time_range.start_ts, ctx.time_range.end_ts
