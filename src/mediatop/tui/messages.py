@@ -114,11 +114,9 @@ class FileLoaded(Message):
 
 @dataclass
 class ReportLoaded(Message):
-    """A subject screen's report (or its list of files) was read; `final` is False
-    when more complete figures follow (a slow part read apart)."""
+    """A subject screen's report (or its list of files) was read."""
 
     figures: ReportFigures
-    final: bool = True
 
     def can_replace(self, message: Message) -> bool:
         # figures read later, waiting behind these, are the ones to show

@@ -11,7 +11,6 @@ Outside text (names, titles, reasons) is drawn as plain, visible text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -104,7 +103,7 @@ class ListScreen(Screen[None]):
         self.library = library
         self.now = now
         self.figures: ReportFigures | None = None
-        # Whether the figures shown are the last of their read (see read_in_steps).
+        # Whether the figures shown are those of the latest read (`load` starts one).
         self.settled = False
         self.list_index = 0
         self.sort_column: int | None = None
@@ -171,24 +170,18 @@ class ListScreen(Screen[None]):
             lambda: self._read(range_name, compare), thread=True, exclusive=True, name="read list"
         )
 
-    def read_in_steps(self, range_name: str, compare: bool) -> Iterator[tuple[ReportFigures, bool]]:
-        """The figures, and then more complete ones when some are slow to read (each
-        is drawn as it comes), each with whether it is the last."""
-        yield self.read(range_name, compare), True
-
     def _read(self, range_name: str, compare: bool) -> None:
         worker = get_current_worker()
         try:
-            for figures, final in self.read_in_steps(range_name, compare):
-                if worker.is_cancelled:
-                    return
-                self.post_message(ReportLoaded(figures, final))
+            figures = self.read(range_name, compare)
+            if not worker.is_cancelled:
+                self.post_message(ReportLoaded(figures))
         except Exception as exc:  # a visible error row, never a traceback
             self.post_message(WorkFailed(f"Reading {self.LABEL}", user_message(exc)))
 
     def on_report_loaded(self, message: ReportLoaded) -> None:
         self.figures = message.figures
-        self.settled = message.final
+        self.settled = True
         box = self.query_one("#figures-box")
         box.border_subtitle = self._range_caption(message.figures)
         self.query_one("#figures", Static).update(self._figures_grid(message.figures))
