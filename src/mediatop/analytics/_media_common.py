@@ -80,8 +80,8 @@ def uses_by_file(ctx: ReportContext, ids: Iterable[int]) -> dict[int, Uses]:
 
 
 def kind_uses_total(ctx: ReportContext, kind: str, column: str) -> int:
-    """How many `column` uses (views | downloads) the files of `kind` had over the range
-    (kind_daily), read once per run."""
+    """How many `column` uses (human requests | views | downloads) the files of `kind`
+    had over the range (kind_daily), read once per run."""
     found = ctx.shared(
         ("kind_use_total", kind, column, ctx.time_range),
         lambda: kind_use_total(ctx.conn, ctx.time_range, kind, column),

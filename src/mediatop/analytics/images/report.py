@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
-from mediatop.analytics._media_common import kind_load_time, last_30_days
+from mediatop.analytics._media_common import kind_load_time, kind_uses_total, last_30_days
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import percent, top_limit
 from mediatop.analytics.images.facts import FormatCensus, image_census
@@ -40,7 +40,7 @@ from mediatop.analytics.library.facts import library_fact
 from mediatop.encode_plan import avif_supported
 from mediatop.store.measurements import cached_measurements
 from mediatop.store.queries.image_facts import load_image_facts, max_display_widths
-from mediatop.store.queries.images import image_requests, location_rate_counts
+from mediatop.store.queries.images import location_rate_counts, modern_image_requests
 from mediatop.store.queries.media import requests_by_file
 
 MODERN_FORMATS = ("WEBP", "AVIF")
@@ -125,8 +125,9 @@ def _count_location_rates(ctx: ReportContext) -> tuple[float | None, float | Non
 
 def dashboard_image_stats(ctx: ReportContext) -> DashboardImageStats:
     """WebP usage (share of image requests) and Mobile Opt (share of responsive locations)."""
-    total, modern = image_requests(ctx.conn, ctx.time_range)
+    modern = modern_image_requests(ctx.conn, ctx.time_range)
     responsive, _ = _location_rates(ctx)
+    total = kind_uses_total(ctx, "image", "requests")
     return DashboardImageStats(percent(modern, total), responsive)
 
 

@@ -55,9 +55,9 @@ def kind_load_time_sums(conn: sqlite3.Connection, time_range: TimeRange, kind: s
 
 
 def kind_use_total(conn: sqlite3.Connection, time_range: TimeRange, kind: str, column: str) -> int:
-    """Answers: how many `column` uses (views | downloads) did the files of `kind` have
-    over the range, in all (kind_daily and its hourly twin)?"""
-    assert column in ("views", "downloads")
+    """Answers: how many `column` uses (human requests | views | downloads) did the files
+    of `kind` have over the range, in all (kind_daily and its hourly twin)?"""
+    assert column in ("requests", "views", "downloads")
     rows, args = in_range(time_range, "kind_daily", column, "kind = ?", (kind,))
     return int(conn.execute(f"SELECT TOTAL({column}) FROM ({rows})", args).fetchone()[0])
 
@@ -100,18 +100,16 @@ def most_requested_ever(
     """Answers: which `limit` files have had the most human requests in all (file_totals),
     and how many? (id, requests), most first (then by id), starting after the row `after`
     (a page of the same order); files never requested are left out."""
-    if after is None:
-        return conn.execute(
-            "SELECT media_id, requests FROM file_totals WHERE requests > 0 "
-            "ORDER BY requests DESC, media_id LIMIT ?",
-            (limit,),
-        ).fetchall()
-    file_id, requests = after
+    later = ""
+    args: tuple[int, ...] = ()
+    if after is not None:
+        file_id, requests = after
+        later = "AND (requests < ? OR (requests = ? AND media_id > ?)) "
+        args = (requests, requests, file_id)
     return conn.execute(
-        "SELECT media_id, requests FROM file_totals WHERE requests > 0 "
-        "AND (requests < ? OR (requests = ? AND media_id > ?)) "
+        f"SELECT media_id, requests FROM file_totals WHERE requests > 0 {later}"
         "ORDER BY requests DESC, media_id LIMIT ?",
-        (requests, requests, file_id, limit),
+        (*args, limit),
     ).fetchall()
 
 
