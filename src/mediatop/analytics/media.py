@@ -47,7 +47,7 @@ class MediaAnalytics:
 # so that the short ones at the end even the two sides out. This process, whose cache is
 # warm, takes performance, usage and overview while the child opens its own connection
 # and takes images (bench/report.py, 100k files, 10M events, 24h: 150 + 55 + 10 ms here,
-# images 125 ms there; 190-230 ms once every image is measured). Usage and overview share
+# images 125 ms there; 110-170 ms once every image is measured). Usage and overview share
 # the unused files' candidate rows, performance and usage a short range's per-file scan
 # (at 24h), which the run's memo serves once in one process. Against performance, images,
 # videos and usage with overview apart, in six runs on both of the bench stores the
