@@ -86,6 +86,11 @@ def _as_comparable(listing: DirListing) -> tuple[Any, ...]:
     )
 
 
+def _attached(conn: sqlite3.Connection) -> list[str]:
+    """The databases open on `conn` (but "temp", SQLite's own)."""
+    return [name for _, name, _ in conn.execute("PRAGMA database_list") if name != "temp"]
+
+
 def _with_pid(listing: DirListing) -> tuple[int, DirListing]:
     return os.getpid(), listing
 
@@ -214,6 +219,8 @@ def test_first_scan_with_deferred_indexes_stores_the_same_rows_and_indexes(
     assert deferred.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     paths = {bytes(path) for (path,) in deferred.execute("SELECT path FROM media_files")}
     assert b"2003/04/" + NON_UTF8 in paths
+    # The rows came packed from the walkers, through a database attached for the scan.
+    assert _attached(deferred) == _attached(kept) == ["main"]
     assert no_walkers_left()
 
 
@@ -230,6 +237,7 @@ def test_a_scan_interrupted_by_an_exception_leaves_the_store_as_it_was(
     with pytest.raises(KeyboardInterrupt):
         scan_root(conn, tree, probe=False, progress=interrupt)
     assert no_walkers_left()
+    assert _attached(conn) == ["main"]
     assert _schema(conn) == schema_before
     for table in ("media_files", "scan_dirs", "store_meta"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)

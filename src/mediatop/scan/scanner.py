@@ -8,6 +8,8 @@ again. Files that disappear keep their row with `deleted_at` set.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import sqlite3
 import time
@@ -71,8 +73,24 @@ class _Examined:
     symlinks_skipped: int
     errors: list[str]
     signature: str | None = None
-    new_rows: list[file_store.NewRow] | None = None
+    new_rows: list[file_store.NewRow] | file_store.PackedRows | None = None
     listing: DirListing | None = None
+
+
+def _pack_new_rows(batch: list[_Examined]) -> list[_Examined]:
+    """A batch's new rows packed into one PackedRows, carried by its first directory
+    with any (the others' rows are then empty): see `file_store.PackedRows`."""
+    rows = [row for found in batch if isinstance(found.new_rows, list) for row in found.new_rows]
+    if not rows:
+        return batch
+    packed: list[file_store.NewRow] | file_store.PackedRows = file_store.pack_new_rows(rows)
+    sealed = []
+    for found in batch:
+        if found.new_rows:
+            found = dataclasses.replace(found, new_rows=packed)
+            packed = []
+        sealed.append(found)
+    return sealed
 
 
 def _examiner(
@@ -152,6 +170,15 @@ class _Writer:
             self.open = True
             self.deferred_indexes = file_store.begin_bulk_load(self.conn)
 
+    def add_new(self, rows: list[file_store.NewRow] | file_store.PackedRows) -> None:
+        """Add new files: NewRows, or PackedRows inside `file_store.packed_rows_attached`."""
+        if not isinstance(rows, file_store.PackedRows):
+            self.apply(_Diff(new=rows))
+        elif rows.count:
+            self._begin()
+            file_store.insert_packed(self.conn, rows, self.now)
+            self.new += rows.count
+
     def apply(self, diff: _Diff) -> None:
         if not (diff.new or diff.changed or diff.gone):
             return
@@ -214,7 +241,7 @@ def _apply_listings(
         walked.errors.extend(found.errors)
         if found.signature is not None:
             if found.new_rows is not None:
-                writer.apply(_Diff(new=found.new_rows))
+                writer.add_new(found.new_rows)
             else:
                 assert found.listing is not None
                 index = (
@@ -299,12 +326,36 @@ def scan_root(
     writer = _Writer(conn, int(time.time()) if now is None else now)
     initial = not scan_state.initial_scan_done(conn)
     stored_signatures = scan_state.load_signatures(conn)
+    store_empty = file_store.is_empty(conn)
+    examine = _examiner(stored_signatures, writer.now, initial, store_empty)
+    walk = functools.partial(_write_walk, writer, root, stored_signatures, initial, examine)
+    # A first scan on SQLite packs its rows where they are made (file_store.PackedRows).
+    if store_empty and not is_postgres(conn):
+        with file_store.packed_rows_attached(conn):
+            walked = walk(progress, seal=_pack_new_rows)
+    else:
+        walked = walk(progress)
+    probed = probe_pending(conn, root, workers, progress, cancelled) if probe else (0, 0)
+    if progress:
+        progress(ScanProgress("done", walked.files, walked.files))
+    return _summary(writer, walked, probed, started)
+
+
+def _write_walk(
+    writer: _Writer,
+    root: Path,
+    stored_signatures: dict[bytes, str],
+    initial: bool,
+    examine: Callable[[DirListing], _Examined],
+    progress: Callable[[ScanProgress], None] | None,
+    seal: Callable[[list[_Examined]], list[_Examined]] | None = None,
+) -> _Walked:
+    """Walk the whole tree and write what changed, in one transaction."""
+    conn = writer.conn
     try:
-        store_empty = file_store.is_empty(conn)
-        examine = _examiner(stored_signatures, writer.now, initial, store_empty)
-        # Closed even when writing fails, so the forked walkers never outlive the scan.
         skip = store_files(conn, root)
-        walk = map_directories(os.fsencode(root), examine, skip=skip)
+        walk = map_directories(os.fsencode(root), examine, skip=skip, seal=seal)
+        # Closed even when writing fails, so the forked walkers never outlive the scan.
         with contextlib.closing(walk) as examined:
             walked = _apply_listings(writer, examined, initial, progress)
         vanished = set(stored_signatures) - walked.dirs
@@ -315,10 +366,7 @@ def scan_root(
     except BaseException:
         writer.rollback()
         raise
-    probed = probe_pending(conn, root, workers, progress, cancelled) if probe else (0, 0)
-    if progress:
-        progress(ScanProgress("done", walked.files, walked.files))
-    return _summary(writer, walked, probed, started)
+    return walked
 
 
 def rescan_dirs(

@@ -50,11 +50,15 @@ def map_directories(
     start: bytes = b"",
     skip: frozenset[bytes] = frozenset(),
     processes: int | None = None,
+    seal: Callable[[list[R]], list[R]] | None = None,
 ) -> Generator[R, None, None]:
     """`examine` of every directory `walk.walk_tree` would list (same `start` and `skip`),
-    in no particular order; what it returns must pickle. Raises WalkWorkerError if a
-    forked walker dies. Close it (contextlib.closing) if you may stop before the end:
-    that is when the children are stopped and reaped."""
+    in no particular order; what it returns must pickle. `seal`, if given, turns each
+    list of results sent together into what is sent, where they were made (in a walker:
+    work taken off the parent, which writes). Raises WalkWorkerError if a forked walker
+    dies. Close it (contextlib.closing) if you may stop before the end: that is when the
+    children are stopped and reaped."""
+    sealed = seal or _as_is
     processes = walk_processes() if processes is None else processes
     forking = processes > 1 and sys.platform.startswith("linux") and hasattr(os, "fork")
     pending = deque([start])
@@ -68,19 +72,24 @@ def map_directories(
         listing = list_dir(root, pending.popleft(), skip)
         entries += len(listing.names) + len(listing.subdirs)
         pending.extend(listing.subdirs)
-        yield examine(listing)
+        yield from sealed([examine(listing)])
     if pending:
-        yield from _forked(root, examine, list(pending), skip, processes)
+        yield from _forked(root, examine, sealed, list(pending), skip, processes)
+
+
+def _as_is(batch: list[R]) -> list[R]:
+    return batch
 
 
 def _forked(
     root: bytes,
     examine: Callable[[DirListing], R],
+    seal: Callable[[list[R]], list[R]],
     subtrees: list[bytes],
     skip: frozenset[bytes],
     processes: int,
 ) -> Generator[R, None, None]:
-    work = functools.partial(_walk_subtrees, root, examine, skip)
+    work = functools.partial(_walk_subtrees, root, examine, seal, skip)
     try:
         for batch in run_forked(subtrees, work, processes=processes):
             yield from batch
@@ -93,12 +102,13 @@ def _forked(
 def _walk_subtrees(
     root: bytes,
     examine: Callable[[DirListing], R],
+    seal: Callable[[list[R]], list[R]],
     skip: frozenset[bytes],
     subtrees: Iterator[bytes],
     turn: Turn,
 ) -> Iterator[list[R]]:
     """In a walker: walk each sub-tree handed to it, sending `examine` of its
-    directories back a few thousand entries at a time (the walk needs no turn)."""
+    directories back, sealed, a few thousand entries at a time (the walk needs no turn)."""
     batch: list[R] = []
     entries = 0
     for subtree in subtrees:
@@ -106,7 +116,7 @@ def _walk_subtrees(
             batch.append(examine(listing))
             entries += 1 + len(listing.names)
             if entries >= BATCH_ENTRIES:
-                yield batch
+                yield seal(batch)
                 batch, entries = [], 0
     if batch:
-        yield batch
+        yield seal(batch)

@@ -5,10 +5,11 @@ Owns the SQL for files; callers pass dataclasses in and get dataclasses out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
@@ -80,6 +81,10 @@ def end_bulk_load(conn: sqlite3.Connection, statements: list[str]) -> None:
     deferred_indexes.recreate_indexes(conn, statements)
 
 
+_NEW_ROW_COLUMNS = (
+    "path, group_path, variant, kind, mime, ext, size, mtime_ns, inode, uploaded_at, "
+    "uploaded_source"
+)
 NewRow = tuple[bytes, bytes, str | None, str, str, str, int, int, int | None, int, str, bool]
 """A SeenFile's fields as a plain tuple, as a first scan makes 100k of them: sqlite3 binds
 an exact tuple's items directly (a NamedTuple's through the sequence protocol: a first
@@ -94,10 +99,66 @@ def insert_new(conn: sqlite3.Connection, files: Sequence[NewRow], now: int) -> N
     library_changed(conn)
     now = int(now)
     conn.executemany(
-        "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
-        "inode, uploaded_at, uploaded_source, probed_at, first_seen) "
+        f"INSERT INTO media_files ({_NEW_ROW_COLUMNS}, probed_at, first_seen) "
         f"VALUES (?,?,?,?,?,?,?,?,?,?,?,CASE WHEN ? <> 0 THEN NULL ELSE {now} END,{now})",
         map(tuple, files),  # a plain tuple is returned as is; a SeenFile is copied
+    )
+
+
+_PACKED_SCHEMA = "scan_batch"  # the in-memory database packed rows are opened in
+
+
+@dataclass(frozen=True)
+class PackedRows:
+    """New rows packed where they were made, in a forked walker: a serialized in-memory
+    SQLite database of one table. The store copies them in with one INSERT … SELECT,
+    in C. Binding 12 parameters a row, in the process that also builds the indexes,
+    took a third of a first scan (the binding of bytes, None and bool is ~0.5 µs each
+    in `sqlite3`: they go through its adapter lookup, str and int do not)."""
+
+    database: bytes
+    count: int
+
+
+def pack_new_rows(rows: Sequence[NewRow]) -> PackedRows:
+    """NewRow tuples as PackedRows (SQLite only: see `insert_packed`)."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as packer:
+        packer.execute(f"CREATE TABLE new_rows ({_NEW_ROW_COLUMNS}, has_prober)")
+        # An original's group is itself and it has no variant: bound once, as ?1.
+        packer.executemany(
+            "INSERT INTO new_rows VALUES (?1, ?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            [(row[0], *row[3:11], 1 if row[11] else 0) for row in rows if row[2] is None],
+        )
+        packer.executemany(
+            "INSERT INTO new_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row for row in rows if row[2] is not None],
+        )
+        packer.commit()
+        return PackedRows(packer.serialize(), len(rows))
+
+
+@contextlib.contextmanager
+def packed_rows_attached(conn: sqlite3.Connection) -> Iterator[None]:
+    """Room for `insert_packed` while the block runs: entered and left outside a
+    transaction (SQLite attaches and detaches a database only there)."""
+    conn.execute(f"ATTACH ':memory:' AS {_PACKED_SCHEMA}")
+    try:
+        yield
+    finally:
+        conn.execute(f"DETACH {_PACKED_SCHEMA}")
+
+
+def insert_packed(conn: sqlite3.Connection, packed: PackedRows, now: int) -> None:
+    """`insert_new` of packed rows, inside `packed_rows_attached`."""
+    if not packed.count:
+        return
+    library_changed(conn)
+    now = int(now)
+    conn.deserialize(packed.database, name=_PACKED_SCHEMA)
+    conn.execute(
+        f"INSERT INTO main.media_files ({_NEW_ROW_COLUMNS}, probed_at, first_seen) "
+        f"SELECT {_NEW_ROW_COLUMNS}, CASE WHEN has_prober THEN NULL ELSE {now} END, {now} "
+        f"FROM {_PACKED_SCHEMA}.new_rows"
     )
 
 
