@@ -221,6 +221,15 @@ def test_first_scan_with_deferred_indexes_stores_the_same_rows_and_indexes(
     assert b"2003/04/" + NON_UTF8 in paths
     # The rows came packed from the walkers, through a database attached for the scan.
     assert _attached(deferred) == _attached(kept) == ["main"]
+    # Each directory's files have consecutive ids in path order, originals and generated
+    # sizes alike, as when they were bound row by row.
+    by_dir: dict[bytes, list[tuple[int, bytes]]] = {}
+    for file_id, path in deferred.execute("SELECT id, path FROM media_files"):
+        by_dir.setdefault(os.path.dirname(bytes(path)), []).append((file_id, bytes(path)))
+    for in_dir in by_dir.values():
+        by_id = sorted(in_dir)
+        assert [path for _, path in by_id] == sorted(path for _, path in in_dir)
+        assert by_id[-1][0] - by_id[0][0] == len(by_id) - 1
     assert no_walkers_left()
 
 

@@ -8,7 +8,6 @@ again. Files that disappear keep their row with `deleted_at` set.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import sqlite3
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mediatop.scan.examined import Examined, examiner, pack_new_rows
 from mediatop.scan.probing import pending_tasks, probe_tasks
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
@@ -59,53 +59,6 @@ class ScanSummary:
     def has_changes(self) -> bool:
         """Whether any file was added, changed or removed."""
         return bool(self.new or self.changed or self.deleted)
-
-
-@dataclass(frozen=True)
-class _Examined:
-    """One directory as the scan needs it, worked out where it was listed (in a forked
-    walker, for a full scan of a big tree): unchanged since the last scan (no
-    signature), or changed with either all its files as new rows (nothing stored yet)
-    or its listing, to diff against the store."""
-
-    rel_dir: bytes
-    file_count: int
-    symlinks_skipped: int
-    errors: list[str]
-    signature: str | None = None
-    new_rows: list[file_store.NewRow] | file_store.PackedRows | None = None
-    listing: DirListing | None = None
-
-
-def _pack_new_rows(batch: list[_Examined]) -> list[_Examined]:
-    """A batch's new rows packed into one PackedRows, carried by its first directory
-    with any (the others' rows are then empty): see `file_store.PackedRows`."""
-    rows = [row for found in batch if isinstance(found.new_rows, list) for row in found.new_rows]
-    if not rows:
-        return batch
-    packed: list[file_store.NewRow] | file_store.PackedRows = file_store.pack_new_rows(rows)
-    sealed = []
-    for found in batch:
-        if found.new_rows:
-            found = dataclasses.replace(found, new_rows=packed)
-            packed = []
-        sealed.append(found)
-    return sealed
-
-
-def _examiner(
-    stored_signatures: dict[bytes, str], now: int, initial: bool, store_empty: bool
-) -> Callable[[DirListing], _Examined]:
-    def examine(listing: DirListing) -> _Examined:
-        counts = (listing.rel_dir, len(listing.names), listing.symlinks_skipped, listing.errors)
-        signature = listing.signature
-        if stored_signatures.get(listing.rel_dir) == signature:
-            return _Examined(*counts)
-        if store_empty:
-            return _Examined(*counts, signature, new_rows=all_new(listing, now, initial))
-        return _Examined(*counts, signature, listing=listing)
-
-    return examine
 
 
 @dataclass
@@ -226,7 +179,7 @@ class _Walked:
 
 def _apply_listings(
     writer: _Writer,
-    examined: Iterable[_Examined],
+    examined: Iterable[Examined],
     initial: bool,
     progress: Callable[[ScanProgress], None] | None,
 ) -> _Walked:
@@ -327,12 +280,12 @@ def scan_root(
     initial = not scan_state.initial_scan_done(conn)
     stored_signatures = scan_state.load_signatures(conn)
     store_empty = file_store.is_empty(conn)
-    examine = _examiner(stored_signatures, writer.now, initial, store_empty)
+    examine = examiner(stored_signatures, writer.now, initial, store_empty)
     walk = functools.partial(_write_walk, writer, root, stored_signatures, initial, examine)
     # A first scan on SQLite packs its rows where they are made (file_store.PackedRows).
     if store_empty and not is_postgres(conn):
         with file_store.packed_rows_attached(conn):
-            walked = walk(progress, seal=_pack_new_rows)
+            walked = walk(progress, seal=pack_new_rows)
     else:
         walked = walk(progress)
     probed = probe_pending(conn, root, workers, progress, cancelled) if probe else (0, 0)
@@ -346,9 +299,9 @@ def _write_walk(
     root: Path,
     stored_signatures: dict[bytes, str],
     initial: bool,
-    examine: Callable[[DirListing], _Examined],
+    examine: Callable[[DirListing], Examined],
     progress: Callable[[ScanProgress], None] | None,
-    seal: Callable[[list[_Examined]], list[_Examined]] | None = None,
+    seal: Callable[[list[Examined]], list[Examined]] | None = None,
 ) -> _Walked:
     """Walk the whole tree and write what changed, in one transaction."""
     conn = writer.conn
@@ -406,7 +359,7 @@ def rescan_dirs(
     # the watcher said something happened there.
     forced = {d: s for d, s in known_dirs.items() if d not in listed}
     try:
-        examine = _examiner(forced, writer.now, False, store_empty=False)
+        examine = examiner(forced, writer.now, False, store_empty=False)
         walked = _apply_listings(writer, map(examine, listed.values()), False, None)
         gone = file_store.load_index_under(conn, vanished) if vanished else {}
         writer.apply(_Diff(gone=[e.id for e in gone.values() if not e.deleted]))

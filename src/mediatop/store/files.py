@@ -121,17 +121,23 @@ class PackedRows:
 
 
 def pack_new_rows(rows: Sequence[NewRow]) -> PackedRows:
-    """NewRow tuples as PackedRows (SQLite only: see `insert_packed`)."""
+    """NewRow tuples as PackedRows (SQLite only: see `insert_packed`), kept in order."""
     with contextlib.closing(sqlite3.connect(":memory:")) as packer:
-        packer.execute(f"CREATE TABLE new_rows ({_NEW_ROW_COLUMNS}, has_prober)")
-        # An original's group is itself and it has no variant: bound once, as ?1.
+        packer.execute(
+            f"CREATE TABLE new_rows (seq INTEGER PRIMARY KEY, {_NEW_ROW_COLUMNS}, has_prober)"
+        )
+        # An original's group is itself and it has no variant: bound once, as ?2.
         packer.executemany(
-            "INSERT INTO new_rows VALUES (?1, ?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            [(row[0], *row[3:11], 1 if row[11] else 0) for row in rows if row[2] is None],
+            "INSERT INTO new_rows VALUES (?1, ?2, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            [
+                (seq, row[0], *row[3:11], 1 if row[11] else 0)
+                for seq, row in enumerate(rows)
+                if row[2] is None
+            ],
         )
         packer.executemany(
-            "INSERT INTO new_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row for row in rows if row[2] is not None],
+            "INSERT INTO new_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(seq, *row) for seq, row in enumerate(rows) if row[2] is not None],
         )
         packer.commit()
         return PackedRows(packer.serialize(), len(rows))
@@ -158,7 +164,7 @@ def insert_packed(conn: sqlite3.Connection, packed: PackedRows, now: int) -> Non
     conn.execute(
         f"INSERT INTO main.media_files ({_NEW_ROW_COLUMNS}, probed_at, first_seen) "
         f"SELECT {_NEW_ROW_COLUMNS}, CASE WHEN has_prober THEN NULL ELSE {now} END, {now} "
-        f"FROM {_PACKED_SCHEMA}.new_rows"
+        f"FROM {_PACKED_SCHEMA}.new_rows ORDER BY seq"
     )
 
 
