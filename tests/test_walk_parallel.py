@@ -20,6 +20,7 @@ from mediatop.scan.walk import DirListing, walk_tree
 from mediatop.scan.walk_forked import map_directories
 from mediatop.store import connect
 from mediatop.store.files import insert_new
+from mediatop.workers.forked import fork_is_safe
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the forked walk needs fork")
 
@@ -211,6 +212,7 @@ def test_first_scan_with_deferred_indexes_stores_the_same_rows_and_indexes(
         ],
         1,
     )
+    assert fork_is_safe(), "a first scan packs its rows in the walkers only then"
     first = scan_root(deferred, tree, probe=False, now=1_700_000_000)
     scan_root(kept, tree, probe=False, now=1_700_000_000)
     assert first.new == 10_002 and first.symlinks_skipped == 2

@@ -26,6 +26,7 @@ from mediatop.store import database_file, scan_state
 from mediatop.store import files as file_store
 from mediatop.store.connection import STORE_FILE_SUFFIXES
 from mediatop.store.dialect import is_postgres
+from mediatop.workers.forked import fork_is_safe
 
 # A walk's progress is told at its first directory, then at most this often (a big
 # tree lists thousands of directories a second); its whole count follows as the
@@ -283,7 +284,9 @@ def scan_root(
     examine = examiner(stored_signatures, writer.now, initial, store_empty)
     walk = functools.partial(_write_walk, writer, root, stored_signatures, initial, examine)
     # A first scan on SQLite packs its rows where they are made (file_store.PackedRows).
-    if store_empty and not is_postgres(conn):
+    # The walkers then open SQLite databases of their own, which is safe after a fork
+    # only if no other thread could have held one of SQLite's locks at that moment.
+    if store_empty and not is_postgres(conn) and fork_is_safe():
         with file_store.packed_rows_attached(conn):
             walked = walk(progress, seal=pack_new_rows)
     else:
