@@ -7,7 +7,6 @@ a `mediatop.toml` (in the working directory, else the user's config dir) > defau
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +147,8 @@ def _from_file() -> tuple[dict[str, Any], Path | None]:
     path = _config_file()
     if path is None:
         return {}, None
+    import tomllib  # here: most runs have no config file to parse
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
