@@ -8,7 +8,7 @@ take those sub-trees one at a time (so one big sub-tree does not leave the other
 walker idle), run the caller's `examine` on each directory they list, and send the
 results back a few directories at a time, so the parent writes while they still walk.
 `examine` is how a rescan compares signatures, and a first scan builds its rows, on
-every core.
+every core; a `seal` of each batch is how a first scan packs those rows there too.
 
 The forking, handing out and streaming back are `mediatop.workers.forked`'s: a walker
 touches nothing it inherited but what `examine` reads (never the store connection,
