@@ -49,6 +49,9 @@ def pack_new_rows(batch: list[Examined]) -> list[Examined]:
 def examiner(
     stored_signatures: dict[bytes, str], now: int, initial: bool, store_empty: bool
 ) -> Callable[[DirListing], Examined]:
+    """What the walk runs on each directory it lists, for a scan that knows these
+    signatures (and whether nothing is stored yet: then every file is a new row)."""
+
     def examine(listing: DirListing) -> Examined:
         counts = (listing.rel_dir, len(listing.names), listing.symlinks_skipped, listing.errors)
         signature = listing.signature
