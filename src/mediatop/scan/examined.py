@@ -30,7 +30,7 @@ class Examined:
     listing: DirListing | None = None
 
 
-def pack_new_rows(batch: list[Examined]) -> list[Examined]:
+def pack_batch(batch: list[Examined]) -> list[Examined]:
     """A batch's new rows packed into one PackedRows, carried by its first directory
     with any (the others' rows are then empty): see `file_store.PackedRows`."""
     rows = [row for found in batch if isinstance(found.new_rows, list) for row in found.new_rows]

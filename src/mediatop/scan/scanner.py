@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatop.scan.examined import Examined, examiner, pack_new_rows
+from mediatop.scan.examined import Examined, examiner, pack_batch
 from mediatop.scan.probing import pending_tasks, probe_tasks
 from mediatop.scan.rows import all_new, dir_prefix, files_of, seen_file
 from mediatop.scan.uploaded import month_from_path, upload_time
@@ -288,7 +288,7 @@ def scan_root(
     # only if no other thread could have held one of SQLite's locks at that moment.
     if store_empty and not is_postgres(conn) and fork_is_safe():
         with file_store.packed_rows_attached(conn):
-            walked = walk(progress, seal=pack_new_rows)
+            walked = walk(progress, seal=pack_batch)
     else:
         walked = walk(progress)
     probed = probe_pending(conn, root, workers, progress, cancelled) if probe else (0, 0)
