@@ -160,6 +160,24 @@ def test_a_fact_computed_while_the_library_changed_is_not_served(tmp_path: Path)
     writer.close()
 
 
+def test_a_fact_finished_late_does_not_replace_one_computed_after_newer_measurements(
+    tmp_path: Path,
+):
+    store = one_of_each_kind(tmp_path)
+    writer = connect(store.settings.db_path)
+    slow_ctx, quick_ctx = store.ctx(), store.ctx()
+
+    def slow() -> str:  # starts first; a measurement and a quicker report land meanwhile
+        writer.execute("UPDATE library_state SET measurements = measurements + 1")
+        assert library_fact(quick_ctx, "savings", lambda: "after", measured=True) == "after"
+        return "before"
+
+    assert library_fact(slow_ctx, "savings", slow, measured=True) == "before"
+    never = lambda: "computed again"  # noqa: E731
+    assert library_fact(store.ctx(), "savings", never, measured=True) == "after"
+    writer.close()
+
+
 def test_a_busy_store_neither_blocks_the_report_nor_keeps_the_fact(tmp_path: Path):
     store = one_of_each_kind(tmp_path)
     fresh = to_jsonable(overview_report(store.ctx("all")))

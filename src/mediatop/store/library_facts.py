@@ -58,7 +58,8 @@ def save_fact(database: Path | str, name: str, at: FactState, value: str) -> boo
     its own that never waits: while another writer (a scan, an ingest batch) holds the
     store, the fact is simply not kept and the next report computes it again. A value
     computed while the library changed under it is saved against the older generation,
-    which is already stale, so it is never read. False when it was not kept.
+    which is already stale, so it is never read; it never replaces a value computed at a
+    later state. False when it was not kept.
     """
     if is_server_url(database):
         return _save_on_server(str(database), name, at, value)
@@ -68,19 +69,22 @@ def save_fact(database: Path | str, name: str, at: FactState, value: str) -> boo
     except sqlite3.Error:
         return False
     try:
-        conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value))
+        kept = conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value)).rowcount
     except sqlite3.Error:
         return False
     finally:
         conn.close()
-    return True
+    return kept > 0
 
 
 _SAVE_FACT = (
     "INSERT INTO library_facts (name, generation, measurements, value) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, "
     "measurements = excluded.measurements, value = excluded.value "
-    "WHERE excluded.generation >= library_facts.generation"
+    # A fact finished late, computed before newer measurements, keeps its hands off one
+    # computed after them.
+    "WHERE (excluded.generation, excluded.measurements) "
+    ">= (library_facts.generation, library_facts.measurements)"
 )
 
 
@@ -97,12 +101,12 @@ def _save_on_server(url: str, name: str, at: FactState, value: str) -> bool:
         return False
     try:
         conn.execute("SET lock_timeout = 1")  # ms: never wait, as SQLite's timeout=0
-        conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value))
+        kept = conn.execute(_SAVE_FACT, (name, at.generation, at.measurements, value)).rowcount
     except (psycopg.Error, StoreError):  # the fact is simply not kept
         return False
     finally:
         conn.close()
-    return True
+    return kept > 0
 
 
 def cached_fact(
