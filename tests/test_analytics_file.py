@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mediatop.analytics.file.report import file_engagement, file_report, file_usage
+from mediatop.analytics.file.report import ExactCopy, file_engagement, file_report, file_usage
 from mediatop.analytics.jsonable import to_jsonable
+from mediatop.measure.hashing import ensure_content_hashes
 from mediatop.model import ProbeResult, VideoEngagementEvent
+from mediatop.scan.scanner import scan_root
 from test_analytics_usage_fixtures import make_store, ref, tracked, ts, view
 
 
@@ -119,3 +121,24 @@ def test_oversized_image_gets_the_images_modules_opportunity(store):
     report = file_report(store.ctx(file=str(big)))
     assert [o.type for o in report.optimization][:1] == ["resize"]
     assert any(r.startswith("Resize (shown at most 600px wide") for r in report.recommendations)
+
+
+def test_exact_copies_are_the_other_present_files_with_the_same_bytes(tmp_path):
+    store = make_store(tmp_path)
+    for name, content in (
+        ("a.jpg", b"same bytes"),
+        ("b/a-copy.jpg", b"same bytes"),
+        ("c.jpg", b"other bytes"),
+        ("gone.jpg", b"same bytes"),
+    ):
+        (store.root / name).parent.mkdir(exist_ok=True)
+        (store.root / name).write_bytes(content)
+    scan_root(store.conn, store.root, probe=False)
+    ids = dict(store.conn.execute("SELECT path, id FROM media_files"))
+    (store.root / "gone.jpg").unlink()  # deleted since: no longer a copy
+    scan_root(store.conn, store.root, probe=False)
+    assert file_report(store.ctx("all", file="a.jpg")).exact_copies == []  # not hashed yet
+    ensure_content_hashes(store.conn, store.root, list(ids.values()))
+    copies = file_report(store.ctx("all", file="a.jpg")).exact_copies
+    assert copies == [ExactCopy(str(ids[b"b/a-copy.jpg"]), b"b/a-copy.jpg", 10)]
+    assert to_jsonable(file_report(store.ctx("all", file="c.jpg")))["exactCopies"] == []

@@ -399,7 +399,8 @@ async def test_e_on_a_file_screen_writes_its_report_and_copies(screens_app: Medi
         assert document["report"]["filename"] == "2025/01/team.webp"
         # team.webp: its one request in the log (day 8, 05:00), within the 30 days.
         assert document["report"]["usage"]["usageCount"] == 1
-        assert [c["file"] for c in document["copies"]] == ["2025/01/team-copy.webp"]
+        copies = document["report"]["exactCopies"]
+        assert [c["filename"] for c in copies] == ["2025/01/team-copy.webp"]
 
 
 async def test_a_report_that_cannot_be_read_shows_an_error_row(

@@ -30,13 +30,6 @@ class BrowseLibrary(LiveLibrary):
         with self._browsing() as conn:
             return files_used_by_place(conn, place_type, place_id)
 
-    def copies_of(self, file_id: int) -> list[MediaFile]:
-        """The other present files with exactly this file's content (once hashed)."""
-        from mediatop.store.queries.browse import exact_copies
-
-        with self._browsing() as conn:
-            return exact_copies(conn, file_id)
-
     def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
         """A picture of image `file_id` scaled to fit max_width × max_height pixels,
         decoded in the sandboxed pool; ReportError says why there is none."""

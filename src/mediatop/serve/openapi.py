@@ -27,7 +27,7 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "misses": ("humanNotFound", "crawlerNotFound", "mostMissed"),
     "ingest": ("logs", "rejects", "sources", "misses"),
     "file": ("id", "filename", "type", "size", "usage", "performance", "engagement",
-             "recommendations", "optimization"),
+             "recommendations", "optimization", "usedIn", "exactCopies"),
     "usage_of_file": ("id", "filename", "type", "size", "usageCount", "lastUsed", "usedIn",
                       "views", "downloads", "engagement"),
     "engagement": ("views", "clicks", "shares", "downloads", "averageViewTime",

@@ -12,7 +12,6 @@ from mediatop.tui.export import Export
 
 if TYPE_CHECKING:
     from mediatop.library_types import FileDetail
-    from mediatop.model import MediaFile
     from mediatop.tui.data import DashboardData
 
 
@@ -41,16 +40,15 @@ def dashboard_export(data: DashboardData) -> Export:
     return Export("Dashboard", document, rows)
 
 
-def file_export(detail: FileDetail, copies: tuple[MediaFile, ...]) -> Export:
-    """One file's screen: the file, its report over the range and its exact copies; the
-    CSV has the report's figures as field,value rows."""
+def file_export(detail: FileDetail) -> Export:
+    """One file's screen: the file and its report over the range (its exact copies
+    among it); the CSV has the report's figures as field,value rows."""
     report = to_jsonable(detail.report)
     document: dict[str, Any] = {
         "screen": "File",
         "range": detail.range_label,
         "file": to_jsonable(detail.file),
         "report": report,
-        "copies": [{"id": c.id, "file": os.fsdecode(c.path)} for c in copies],
     }
     rows = [{"field": k, "value": v} for k, v in _flatten(report).items()]
     return Export(f"file {detail.file.id}", document, rows)

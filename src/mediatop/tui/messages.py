@@ -16,7 +16,6 @@ from textual.message import Message
 if TYPE_CHECKING:
     from mediatop.library_types import FileDetail, FolderState, ScanSummary, Thumbnail
     from mediatop.library_types import ScanProgress as ScanProgressValue
-    from mediatop.model import MediaFile
     from mediatop.tui.data import DashboardData
     from mediatop.tui.subject_data import ReportFigures
 
@@ -106,10 +105,9 @@ class DashboardLoaded(Message):
 
 @dataclass
 class FileLoaded(Message):
-    """A file's figures, and the other files with exactly its content."""
+    """A file's figures (its exact copies among them)."""
 
     detail: FileDetail
-    copies: tuple[MediaFile, ...] = ()
 
 
 @dataclass

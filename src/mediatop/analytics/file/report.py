@@ -4,7 +4,8 @@
 relative to the root); an unknown file raises LookupError. It also carries the analysis
 of the file's kind (`file_kinds`): an image's ImagePerformanceAnalysis, a video's
 VideoEngagementAnalysis and DeliveryOptimizationPlan, a document's DocumentInsights;
-the keys of the other kinds are None. It reads the file's own
+the keys of the other kinds are None. `exactCopies` lists the other present files with
+exactly its content, once the duplicates report has hashed them. It reads the file's own
 rollup rows (indexed by media_id), its all-time latency histogram, usage_breakdown and
 video_sessions; never the raw events.
 """
@@ -25,6 +26,7 @@ from mediatop.analytics.usage.report import MediaUsageData, usage_data
 from mediatop.analytics.usage.unused import UnusedFile, unused_for_file
 from mediatop.model import MediaFile, ProbeResult
 from mediatop.store.queries import files as queries
+from mediatop.store.queries.browse import exact_copies
 from mediatop.store.queries.performance import histogram
 from mediatop.store.queries.rollups import MediaUsageLocation, locations_for
 
@@ -109,6 +111,15 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class ExactCopy:
+    """Another present file with exactly this one's content."""
+
+    id: str
+    filename: bytes
+    size: int
+
+
+@dataclass(frozen=True)
 class FileUsage:
     id: str
     filename: bytes
@@ -132,6 +143,7 @@ class FileReport:
     metadata: FileMetadata
     usage: MediaUsageData
     used_in: list[MediaUsageLocation]
+    exact_copies: list[ExactCopy]
     traffic: list[DayTraffic]
     performance: FilePerformance
     engagement: FileEngagement
@@ -316,6 +328,9 @@ def file_report(ctx: ReportContext) -> FileReport:
         metadata=_metadata(media),
         usage=usage,
         used_in=usage.used_in,
+        exact_copies=[
+            ExactCopy(str(c.id), c.path, c.size) for c in exact_copies(ctx.conn, media.id)
+        ],
         traffic=traffic,
         performance=performance,
         engagement=engagement,

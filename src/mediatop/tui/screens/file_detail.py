@@ -85,7 +85,6 @@ class FileDetailScreen(Screen[None]):
         self.file_id = file_id
         self.now = now
         self.detail: FileDetail | None = None
-        self.copies: tuple[Any, ...] = ()
         self.links: list[Link] = []
 
     def compose(self) -> ComposeResult:
@@ -124,16 +123,14 @@ class FileDetailScreen(Screen[None]):
         worker = get_current_worker()
         try:
             detail = load_file(self.library, self.now, self.file_id, range_name)
-            copies = tuple(self.library.copies_of(self.file_id))
         except Exception as exc:  # shown on the screen, never as a traceback
             self.post_message(WorkFailed("Reading the file", user_message(exc)))
             return
         if not worker.is_cancelled:  # a newer load replaced this one: its figures are older
-            self.post_message(FileLoaded(detail, copies))
+            self.post_message(FileLoaded(detail))
 
     def on_file_loaded(self, message: FileLoaded) -> None:
         detail = self.detail = message.detail
-        self.copies = message.copies
         # The name, not the id: ids depend on the order a scan met the files.
         self.query_one("#file-detail").border_title = Text.assemble(
             "File ", plain_path(os.path.basename(detail.file.path))
@@ -151,10 +148,10 @@ class FileDetailScreen(Screen[None]):
             self.query_one(selector).set_class(not has_traffic, "-hidden")
         self.query_one(VideoPlots).show(report)
         self._preview(detail)
-        self._fill_links(detail, message.copies)
+        self._fill_links(detail)
         self.query_one("#file-more", Static).update(more_sections(report))
 
-    def _fill_links(self, detail: FileDetail, copies: tuple[Any, ...]) -> None:
+    def _fill_links(self, detail: FileDetail) -> None:
         """The places using the file, then its copies; hidden when there is neither."""
         table = self.query_one(LinksTable)
         had_focus = table.has_focus
@@ -168,10 +165,11 @@ class FileDetailScreen(Screen[None]):
                 Text(f"{place.type} ({place.usage})"), where, plain(place.url or "", "dim"),
                 key=str(len(self.links) - 1),
             )  # fmt: skip
+        copies = detail.report.exact_copies
         for copy in copies:
-            self.links.append(Link(file_id=copy.id))
+            self.links.append(Link(file_id=int(copy.id)))
             table.add_row(
-                Text("exact copy", style="yellow"), plain_path(copy.path),
+                Text("exact copy", style="yellow"), plain_path(copy.filename),
                 Text(size_text(copy.size), style="dim"), key=str(len(self.links) - 1),
             )  # fmt: skip
         places, count = len(detail.report.used_in), len(copies)
@@ -244,4 +242,4 @@ class FileDetailScreen(Screen[None]):
 
     def export_view(self) -> Export | None:
         """The file, its report over the range and its copies (`e`)."""
-        return None if self.detail is None else file_export(self.detail, self.copies)
+        return None if self.detail is None else file_export(self.detail)
