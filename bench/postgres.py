@@ -49,7 +49,16 @@ from pathlib import Path
 import psycopg
 from ingest import generate
 from pg_bench_server import KeptServer
-from report import DATA, NOW, _best_command_ms, _best_ms, build, forget_failed_measurements
+from report import (
+    DATA,
+    NOW,
+    _best_command_ms,
+    _best_ms,
+    build,
+    forget_failed_measurements,
+    subject_flags,
+    subjects,
+)
 from user_shell import as_a_user
 
 from mediatop.scan import scan_root
@@ -216,18 +225,16 @@ def postgres_report_store(server: KeptServer, sqlite_db: Path, events: int, rebu
     return url
 
 
-def top_file(store: Path | str) -> int:
-    """The most viewed file (the `file` report's subject), ties broken by id so that
-    both backends pick the same one."""
+def report_subjects(store: Path | str) -> dict[str, str]:
+    """The file and the place the reports about one thing report on (bench/report.py)."""
     conn = connect(store, readonly=True)
     try:
-        sql = "SELECT media_id FROM file_totals ORDER BY views DESC, media_id LIMIT 1"
-        return int(conn.execute(sql).fetchone()[0])
+        return subjects(conn)
     finally:
         conn.close()
 
 
-def inner_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
+def inner_times(store: Path | str, root: Path, about: dict[str, str]) -> dict[str, float]:
     """Each report's milliseconds as bench/report.py measures them: in this process, on
     one read-only connection, best of 3 after a warm-up, the 30 days before its NOW."""
     from mediatop.analytics.context import ReportContext
@@ -242,7 +249,7 @@ def inner_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
         settings = Settings(root=root, db_path=default_db_path(root), db_url=store,
                             quota_bytes=60 * 10**12)  # fmt: skip
     conn = connect(store, readonly=True)
-    options = {"measure": "cached", "hash": "cached", "phash": "cached", "file": str(top)}
+    options = {"measure": "cached", "hash": "cached", "phash": "cached", **about}
     ctx = ReportContext(conn, settings, parse_range("30d", now=NOW), NOW, options)
     times: dict[str, float] = {}
     try:
@@ -256,15 +263,15 @@ def inner_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
     return times
 
 
-def command_times(store: Path | str, root: Path, top: int) -> dict[str, float]:
+def command_times(store: Path | str, root: Path, about: dict[str, str]) -> dict[str, float]:
     """Each report's whole command, `mediatop report NAME ROOT --db X --range 30d
-    --json` (the `file` report with --file ID), best of 3 after a warm-up."""
+    --json` (`file` and `place` with --file ID and --place TYPE:ID), best of 3 after a warm-up."""
     from mediatop.analytics.registry import REPORTS
 
     times: dict[str, float] = {}
     for name in REPORTS:
         command = [*MEDIATOP, "report", name, str(root), "--db", str(store), "--range", "30d"]
-        command += ["--json", *(("--file", str(top)) if name == "file" else ())]
+        command += ["--json", *subject_flags(name, about)]
         try:
             times[name] = _best_command_ms(command)
         except subprocess.CalledProcessError as exc:
@@ -302,21 +309,22 @@ def bench_reports(
         return [], []
     for store in (sqlite_db, url):
         forget_failed_measurements(store)  # see bench/report.py
-    top = top_file(sqlite_db)
-    if top_file(url) != top:
-        print("  ✗ the two stores' most viewed files differ: they were not built alike")
-    print(f"\nreports at {events:,} events, {FILES:,} files (range 30d; file report: id {top})")
+    about = report_subjects(sqlite_db)
+    if report_subjects(url) != about:
+        print("  ✗ the two stores' most viewed files or places differ: they were not built alike")
+    print(f"\nreports at {events:,} events, {FILES:,} files (range 30d; file report: id "
+          f"{about['file']}, place report: {about['place']})")  # fmt: skip
     startup = _best_command_ms([*MEDIATOP, "--version"])
     print(f"  start-up (`mediatop --version`): {startup:.0f} ms")
     inner = compare(
         "inner time (in process, as bench/report.py)",
-        inner_times(sqlite_db, root, top),
-        inner_times(url, root, top),
+        inner_times(sqlite_db, root, about),
+        inner_times(url, root, about),
     )
     whole = compare(
         "whole command (`mediatop report NAME ROOT --db X --range 30d --json`)",
-        command_times(sqlite_db, root, top),
-        command_times(url, root, top),
+        command_times(sqlite_db, root, about),
+        command_times(url, root, about),
     )
     for store in (sqlite_db, url):
         forget_failed_measurements(store)

@@ -30,6 +30,7 @@ from typing import Any
 
 from user_shell import as_a_user
 
+from mediatop.analytics.registry import REPORTS
 from mediatop.config import Settings
 from mediatop.kinds import Kind
 from mediatop.model import ProbeResult, UsageLocation, VideoEngagementEvent
@@ -186,6 +187,25 @@ def build(db: Path, root: Path, files: int, events: int) -> None:
     print(f"  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
+def subjects(conn: Any) -> dict[str, str]:
+    """What the reports about one thing report on: the most viewed file (ties broken by
+    id, so that both backends pick the same one) and the place with the most references."""
+    (top,) = conn.execute(
+        "SELECT media_id FROM file_totals ORDER BY views DESC, media_id LIMIT 1"
+    ).fetchone()
+    (place,) = conn.execute(
+        "SELECT type || ':' || location_id FROM usage_locations "
+        "GROUP BY type, location_id ORDER BY COUNT(*) DESC, type, location_id LIMIT 1"
+    ).fetchone()
+    return {"file": str(top), "place": str(place)}
+
+
+def subject_flags(name: str, about: dict[str, str]) -> list[str]:
+    """`--file ID` / `--place TYPE:ID` for a report about one thing, else nothing."""
+    wanted = REPORTS[name].about
+    return [f"--{wanted}", about[wanted]] if wanted else []
+
+
 def _best_ms(func: Callable[[], Any], repeat: int = 3) -> float:
     func()  # warm-up: page cache and imports
     best = float("inf")
@@ -199,18 +219,18 @@ def _best_ms(func: Callable[[], Any], repeat: int = 3) -> float:
 def time_reports(db: Path, root: Path) -> list[tuple[str, float]]:
     from mediatop.analytics.context import ReportContext
     from mediatop.analytics.jsonable import to_jsonable
-    from mediatop.analytics.registry import REPORTS, run_report
+    from mediatop.analytics.registry import run_report
     from mediatop.timerange import parse_range
 
     settings = Settings(root=root, db_path=db, quota_bytes=60 * 10**12)
     conn = connect(db, readonly=True)
-    top = conn.execute("SELECT media_id FROM file_totals ORDER BY views DESC LIMIT 1").fetchone()
+    about = subjects(conn)
     results = []
     for spec in ("30d", "24h", "all"):
         time_range = parse_range(spec, now=NOW)
         # Savings and hashes are read from their caches: measuring them reads files,
         # which is the one part allowed to take longer.
-        options = {"measure": "cached", "hash": "cached", "phash": "cached", "file": str(top[0])}
+        options = {"measure": "cached", "hash": "cached", "phash": "cached", **about}
         ctx = ReportContext(conn, settings, time_range, NOW, options)
         for name in REPORTS:
             try:

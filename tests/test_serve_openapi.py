@@ -47,7 +47,9 @@ def test_the_document_lists_every_endpoint_of_the_seed(base_url: str) -> None:
             "/engagement", "/audio", "/duplicates", "/insights"]  # fmt: skip
     # and the reports of screens the seed has no endpoint for (the Ingest screen's)
     more = ["/misses", "/ingest"]
-    assert sorted(paths) == sorted("/api/analytics/media" + p for p in [*seed, *more])
+    # and one place's report (the Files on a page screen's)
+    place = "/api/analytics/places/{placeType}/{placeId}"
+    assert sorted(paths) == sorted([*("/api/analytics/media" + p for p in [*seed, *more]), place])
     assert set(paths["/api/analytics/media/track"]) == {"post"}
 
 

@@ -77,10 +77,11 @@ def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _reports(capsys: pytest.CaptureFixture[str], root: Path, db: Path | str) -> dict[str, object]:
     """What `mediatop report NAME ROOT --range all --json` prints for every report (the
-    file report of the file whose name is not UTF-8)."""
+    file report of the file whose name is not UTF-8, the place report of post 7)."""
+    subjects = {"file": ["--file", os.fsdecode(LATIN1_NAME)], "place": ["--place", "post:7"]}
     printed = {}
     for name in REPORTS:
-        extra = ["--file", os.fsdecode(LATIN1_NAME)] if name == "file" else []
+        extra = subjects.get(name, [])
         printed[name] = json.loads(_run(capsys, "report", name, str(root), "--db", str(db),
                                         "--range", "all", "--json", *extra))  # fmt: skip
     return printed

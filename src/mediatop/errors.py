@@ -120,5 +120,10 @@ class ReportError(MediatopError):
     """A report that cannot be computed as asked (e.g. a file the library does not hold)."""
 
 
+class UnknownPlaceError(ReportError, LookupError):
+    """A report names a place (a page, a post...) that no reference read names (an
+    HTTP 404)."""
+
+
 class DemoError(MediatopError):
     """The demo library could not be prepared; the message is for the user."""

@@ -307,6 +307,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
                     ))
                     for time_range in ranges
                 ]  # fmt: skip
+            except ReportError:  # already says what is missing (a place no reference names)
+                raise
             except LookupError as exc:
                 raise ReportError(str(exc.args[0] if exc.args else exc)) from exc
 

@@ -17,18 +17,10 @@ from mediatop.library_live import LiveLibrary
 
 if TYPE_CHECKING:
     from mediatop.measure.thumbnail import Thumbnail
-    from mediatop.model import MediaFile
 
 
 class BrowseLibrary(LiveLibrary):
     """Reads a screen needs to go from one thing to the next."""
-
-    def files_on_place(self, place_type: str, place_id: str) -> list[MediaFile]:
-        """The library files that one place (a page, a post, a widget...) uses."""
-        from mediatop.store.queries.browse import files_used_by_place
-
-        with self._browsing() as conn:
-            return files_used_by_place(conn, place_type, place_id)
 
     def thumbnail(self, file_id: int, max_width: int, max_height: int) -> Thumbnail:
         """A picture of image `file_id` scaled to fit max_width × max_height pixels,

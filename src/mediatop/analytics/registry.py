@@ -22,7 +22,9 @@ class ReportSpec:
     module: str
     function: str
     description: str
-    takes_file: bool = False  # True for reports about one file (need --file ID|PATH)
+    # The option naming what a report is about, when it is about one thing: "file"
+    # (--file ID|PATH) or "place" (--place TYPE:ID).
+    about: str | None = None
 
     def load(self) -> Callable[[ReportContext], Any]:
         func: Callable[[ReportContext], Any] = getattr(
@@ -72,7 +74,15 @@ REPORTS: dict[str, ReportSpec] = {
             "one file (--file ID|PATH): metadata, places used, traffic, engagement, advice, "
             "and its kind's analysis (image performance, video engagement and delivery, "
             "document insights)",
-            takes_file=True,
+            about="file",
+        ),
+        ReportSpec(
+            "place",
+            "mediatop.analytics.usage.place",
+            "place_report",
+            "one place (--place TYPE:ID, a page or post as the references name it): the "
+            "files it uses, how, their uses, and the paths it names that are missing",
+            about="place",
         ),
         ReportSpec(
             "insights",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mediatop import __version__
-from mediatop.serve.reads import MEDIA_PREFIX, REPORT_ENDPOINTS
+from mediatop.serve.reads import MEDIA_PREFIX, PLACE_PATH, REPORT_ENDPOINTS
 
 # the keys (of the seed's interfaces) each report's answer always carries
 REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
@@ -32,6 +32,7 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
                       "views", "downloads", "engagement"),
     "engagement": ("views", "clicks", "shares", "downloads", "averageViewTime",
                    "interactionRate"),
+    "place": ("type", "id", "title", "url", "totalFiles", "totalSize", "files", "missing"),
 }  # fmt: skip
 
 _ERROR = {
@@ -46,7 +47,7 @@ _ERROR = {
 _WHY = {
     "400": "a bad parameter or body; `field` names it",
     "401": "a token is required (Authorization: Bearer TOKEN)",
-    "404": "no such media file",
+    "404": "no such media file (or place)",
     "413": "the body is over the limit (64 KB by default)",
     "415": "the body is neither application/json nor text/plain",
     "429": "too many public beacons from this address",
@@ -65,6 +66,12 @@ _MEDIA_ID = {
     "description": "the file's id, its path under the root, or the URL a page requested "
     "it by, as one percent-encoded segment",
 }  # fmt: skip
+_PLACE = [
+    {"name": "placeType", "in": "path", "required": True, "schema": {"type": "string"},
+     "description": "the place's type as the references give it: post, page, widget..."},
+    {"name": "placeId", "in": "path", "required": True, "schema": {"type": "string"},
+     "description": "the place's id as the references give it, percent-encoded"},
+]  # fmt: skip
 
 
 def _errors(*statuses: str) -> dict[str, Any]:
@@ -72,13 +79,16 @@ def _errors(*statuses: str) -> dict[str, Any]:
     return {s: {"description": _WHY[s], "content": body} for s in statuses}
 
 
-def _read(summary: str, keys: tuple[str, ...], *, media_id: bool = False) -> dict[str, Any]:
+def _read(
+    summary: str, keys: tuple[str, ...], *, media_id: bool = False, place: bool = False
+) -> dict[str, Any]:
     schema = {"type": "object", "required": list(keys)}
-    statuses = ("400", "401", "404", "503") if media_id else ("400", "401", "503")
+    names = [_MEDIA_ID] if media_id else _PLACE if place else []
+    statuses = ("400", "401", "404", "503") if names else ("400", "401", "503")
     return {
         "get": {
             "summary": summary,
-            "parameters": ([_MEDIA_ID] if media_id else []) + _RANGE_PARAMETERS,
+            "parameters": names + _RANGE_PARAMETERS,
             "responses": {
                 "200": {
                     "description": summary,
@@ -138,6 +148,9 @@ def openapi_document() -> dict[str, Any]:
     )
     paths[file_path + "/engagement"] = _read(
         "one file's engagement (MediaEngagement)", REQUIRED_KEYS["engagement"], media_id=True
+    )
+    paths[PLACE_PATH] = _read(
+        "one place's files (a page, a post...)", REQUIRED_KEYS["place"], place=True
     )
     paths[MEDIA_PREFIX + "/track"] = _beacon("record usage events (view, download, click, share)")
     paths[MEDIA_PREFIX + "/engagement"] = _beacon(

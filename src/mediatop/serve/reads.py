@@ -9,6 +9,10 @@ event loop keeps taking beacons meanwhile.
 the URL a page requested it by; `{mediaId}` is one percent-encoded path segment
 (`encodeURIComponent`), and an unencoded `/` is read as part of a path. A last segment
 `usage` or `engagement` asks for that part of the file's report.
+
+`/api/analytics/places/{placeType}/{placeId}` is one place's report (`report place`):
+the type and id the references give a page or post, each percent-encoded (the id may
+hold a `/`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mediatop.errors import InputError, ReportError, StoreError, TimeRangeError, UnknownMediaError
+from mediatop.errors import (
+    InputError,
+    ReportError,
+    StoreError,
+    TimeRangeError,
+    UnknownMediaError,
+    UnknownPlaceError,
+)
 from mediatop.library import MediaLibrary
 from mediatop.serve.responses import ApiError, json_response
 from mediatop.timerange import TimeRange, parse_range
@@ -44,6 +55,8 @@ REPORT_ENDPOINTS: dict[str, str] = {
     "/misses": "misses",
     "/ingest": "ingest",
 }
+PLACE_PATH = "/api/analytics/places/{placeType}/{placeId}"
+PLACE_ROUTE = PLACE_PATH.removesuffix("}") + ":path}"  # the id may hold a `/`
 # a file's endpoint -> the part of its report it answers with (None: the whole report)
 FILE_PARTS: dict[str, str | None] = {"": None, "usage": "usage", "engagement": "engagement"}
 RANGE_PARAMETERS = ("range", "from", "to")
@@ -64,6 +77,8 @@ class Reader:
             raise ApiError(404, str(exc), field=exc.field) from None
         except TimeRangeError as exc:
             raise ApiError(400, str(exc), field=exc.flag) from None
+        except UnknownPlaceError as exc:
+            raise ApiError(404, str(exc), field="placeId") from None
         except (InputError, ReportError) as exc:
             raise ApiError(400, str(exc), field=getattr(exc, "field", None)) from None
         except StoreError as exc:
@@ -82,6 +97,13 @@ class Reader:
         options = {"file": str(found.id)}
         data = await self._call(partial(self.library.report_data, "file", time_range, options))
         return json_response(data if part is None else data[part])
+
+    async def place(self, request: Request) -> Response:
+        place = f"{request.path_params['placeType']}:{request.path_params['placeId']}"
+        time_range = range_of(request.query_params)
+        options = {"place": place}
+        data = await self._call(partial(self.library.report_data, "place", time_range, options))
+        return json_response(data)
 
 
 def range_of(query: Mapping[str, str], now: datetime | None = None) -> TimeRange:

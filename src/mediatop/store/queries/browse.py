@@ -48,12 +48,55 @@ class EventSource:
     last_event_at: int | None
 
 
-def files_used_by_place(
-    conn: sqlite3.Connection, place_type: str, place_id: str
-) -> list[MediaFile]:
+@dataclass(frozen=True)
+class PlaceUse:
+    """One library file as one place uses it: every way it is used there, sorted, and the
+    widest it is shown at there (None when no reference says)."""
+
+    file: MediaFile
+    usages: tuple[str, ...]
+    display_width: int | None
+
+
+@dataclass(frozen=True)
+class PlaceHeading:
+    """What the references say of a place: its title and URL (the last read), and the
+    paths it names that no library file has."""
+
+    title: str | None
+    url: str | None
+    missing: tuple[bytes, ...]
+
+
+def place_heading(conn: sqlite3.Connection, place_type: str, place_id: str) -> PlaceHeading | None:
+    """The place's title, URL and missing paths; None when no reference names it."""
+    rows = conn.execute(
+        "SELECT title, url, media_path, media_id FROM usage_locations "
+        "WHERE type = ? AND location_id = ? ORDER BY seen_at DESC, id DESC",
+        (place_type, place_id),
+    ).fetchall()
+    if not rows:
+        return None
+    title = next((r[0] for r in rows if r[0]), None)
+    url = next((r[1] for r in rows if r[1]), None)
+    missing = sorted({bytes(r[2]) for r in rows if r[3] is None})
+    return PlaceHeading(title, url, tuple(missing))
+
+
+def files_used_by_place(conn: sqlite3.Connection, place_type: str, place_id: str) -> list[PlaceUse]:
     """The library files (present or deleted) that one place (a page, a post...) uses,
-    by path."""
-    return [
+    by path, with how it uses each."""
+    uses: dict[int, tuple[set[str], int | None]] = {}
+    for media_id, usage, width in conn.execute(
+        "SELECT media_id, usage, display_width FROM usage_locations "
+        "WHERE type = ? AND location_id = ? AND media_id IS NOT NULL",
+        (place_type, place_id),
+    ):
+        usages, widest = uses.setdefault(media_id, (set(), None))
+        usages.add(usage)
+        if width is not None and (widest is None or width > widest):
+            uses[media_id] = (usages, width)
+    files = [
         row_to_media_file(r)
         for r in conn.execute(
             f"SELECT {FILE_COLUMNS} FROM media_files WHERE id IN (SELECT media_id FROM "
@@ -62,6 +105,7 @@ def files_used_by_place(
             (place_type, place_id),
         )
     ]
+    return [PlaceUse(f, tuple(sorted(uses[f.id][0])), uses[f.id][1]) for f in files]
 
 
 def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:

@@ -1,20 +1,19 @@
 """The files one place uses: opened by `enter` on a place in a file's screen (a page, a
-post, a widget...), it lists every library file that place uses; `enter` on one opens
-its file screen."""
+post, a widget...), it shows `mediatop report place --place TYPE:ID`: every library file
+that place uses, how, and the paths it names that the library lacks; `enter` on a file
+opens its file screen."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from mediatop.tui.data import default_range, details_of
 from mediatop.tui.plain import plain
 from mediatop.tui.screens.listing import ListScreen
 from mediatop.tui.screens.subjects.columns import FILE, KIND, SIZE
-from mediatop.tui.subject_data import ReportFigures
+from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import Column, Figure, ListSpec
 
 if TYPE_CHECKING:
@@ -22,15 +21,35 @@ if TYPE_CHECKING:
 
 
 class PageFilesScreen(ListScreen):
-    """Every library file one place uses."""
+    """Every library file one place uses (`mediatop report place --place TYPE:ID`)."""
 
-    LABEL = "Files on a page"
-    FIGURES = (Figure("Library files it uses", "files", "items"),)
+    LABEL, REPORT = "Files on a page", "place"
+    COMPARES = False
+    FIGURES = (
+        Figure("Files it uses", "totalFiles"),
+        Figure("Stored", "totalSize", "size"),
+        Figure("Missing paths", "missing", "items"),
+    )
     LISTS = (
         ListSpec(
             "Library files it uses",
             "files",
-            (FILE, KIND, SIZE, Column("Details", "details", "text", 18)),
+            (
+                FILE,
+                KIND,
+                SIZE,
+                Column("Used as", "usages", "text", 14),
+                Column("Shown at", "displayWidth", "count", 9),
+                Column("Width", "width", "count", 7),
+                Column("Uses", "usageCount", "count", 7),
+            ),
+        ),
+        ListSpec(
+            "Missing paths (no file of the library has them)",
+            "missing",
+            (Column("Path", "path", "path"),),
+            file_key=None,
+            records=lambda report: [{"path": path} for path in report.get("missing", [])],
         ),
     )
 
@@ -52,16 +71,5 @@ class PageFilesScreen(ListScreen):
         return Text.assemble(f"Files used by {self.place_type} ", plain(self.place_title))
 
     def read(self, range_name: str, compare: bool) -> ReportFigures:
-        time_range, _ = default_range(self.now, range_name)
-        files = self.library.files_on_place(self.place_type, self.place_id)
-        records: list[dict[str, Any]] = [
-            {
-                "id": str(f.id),
-                "filename": os.fsdecode(f.path),
-                "type": f.kind,
-                "size": f.size,
-                "details": details_of(f),
-            }
-            for f in files
-        ]
-        return ReportFigures("page", {"files": records}, time_range.label)
+        options = {"place": f"{self.place_type}:{self.place_id}"}
+        return load_report(self.library, self.now, self.REPORT, range_name, options=options)
