@@ -52,7 +52,7 @@ def register(subparsers: Subcommands) -> None:
 
 def _place(text: str) -> str:
     """TYPE:ID as typed, refused by argparse when a half is missing."""
-    from mediatop.analytics.usage.place import parse_place
+    from mediatop.places import parse_place
 
     try:
         parse_place(text)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.usage.score import scores_of
 from mediatop.errors import UnknownPlaceError
+from mediatop.places import parse_place
 from mediatop.store.queries.browse import files_used_by_place, place_heading
 
 
@@ -46,14 +47,6 @@ class PlaceReport:
     total_size: int  # of the files still present
     files: list[PlaceFile]
     missing: list[bytes]  # paths it names that no library file has
-
-
-def parse_place(value: str) -> tuple[str, str]:
-    """('post', '42') from 'post:42'; ValueError when either half is empty."""
-    place_type, colon, place_id = value.partition(":")
-    if not colon or not place_type or not place_id:
-        raise ValueError(f"a place is TYPE:ID (post:42), not {value!r}")
-    return place_type, place_id
 
 
 def place_report(ctx: ReportContext) -> PlaceReport:
