@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Sparkline
+from textual.widgets import Sparkline, Static
 
 from mediatop.library import MediaLibrary
 from mediatop.tui.app import MediatopApp
@@ -39,30 +39,37 @@ CLIP = "2026/03/clip.mp4"
 SIZE = (120, 40)
 
 
-def _session(session: str, start: int, moves: list[tuple[str, float]]) -> list[dict[str, object]]:
+def _session(
+    session: str, start: int, moves: list[tuple[str, float]], duration: float = 60
+) -> list[dict[str, object]]:
     return [
-        {"media": CLIP, "eventType": kind, "currentTime": at, "duration": 60,
+        {"media": CLIP, "eventType": kind, "currentTime": at, "duration": duration,
          "sessionId": session, "timestamp": start + n, "quality": "720p", "device": "desktop",
          "country": "DE"}
         for n, (kind, at) in enumerate(moves)
     ]  # fmt: skip
 
 
-@pytest.fixture
-def video_app(tmp_path: Path) -> MediatopApp:
+def _clip_app(tmp_path: Path, events: list[dict[str, object]]) -> MediatopApp:
+    """The dashboard on a library of the one clip, with these player events imported."""
     root = tmp_path / "uploads"
     write_file(root, CLIP.encode(), b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
     _root, settings = scanned_library(tmp_path, root)
-    start = FROZEN_TS - 86_400
-    events = _session(
-        "s1", start, [("play", 0), ("progress", 20), ("progress", 40), ("complete", 60)]
-    ) + _session("s2", start + 100, [("play", 0), ("stop", 25)])
     path = tmp_path / "player.jsonl"
     path.write_text("".join(json.dumps(e) + "\n" for e in events))
     with MediaLibrary(settings) as library:
         report = library.import_events(path)
-    assert report.video_events == 6 and not report.errors
+    assert report.video_events == len(events) and not report.errors
     return dashboard_app(settings)
+
+
+@pytest.fixture
+def video_app(tmp_path: Path) -> MediatopApp:
+    start = FROZEN_TS - 86_400
+    events = _session(
+        "s1", start, [("play", 0), ("progress", 20), ("progress", 40), ("complete", 60)]
+    ) + _session("s2", start + 100, [("play", 0), ("stop", 25)])
+    return _clip_app(tmp_path, events)
 
 
 async def _open_clip(pilot: Pilot) -> FileDetailScreen:
@@ -96,6 +103,23 @@ async def test_the_videos_screen_draws_the_heatmap_of_all_videos(video_app: Medi
         await wait_for_dashboard(pilot)
         videos = await open_subject(pilot, "2")
         assert list(videos.query_one("#heatmap", Sparkline).data or []) == [2, 0, 0, 0, 0, 0]
+
+
+async def test_a_clip_shorter_than_one_part_has_its_heatmap_as_a_figure(tmp_path: Path) -> None:
+    # A 6 s clip, three sessions: plays at 0 (3), one pause at 4 s: engagement 3 - 1 = 2,
+    # all in the one 10 s part.
+    start = FROZEN_TS - 86_400
+    events = [
+        *_session("s1", start, [("play", 0), ("complete", 6)], duration=6),
+        *_session("s2", start + 50, [("play", 0), ("pause", 4)], duration=6),
+        *_session("s3", start + 90, [("play", 0)], duration=6),
+    ]
+    async with _clip_app(tmp_path, events).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        videos = await open_subject(pilot, "2")
+        assert not videos.query_one("#heatmap").display
+        title = str(videos.query_one("#heatmap-title", Static).render())
+        assert "one 10 s part (no video is longer), engagement 2 " in title
 
 
 def test_video_file_screen_snapshot(video_app: MediatopApp, snap_compare: object) -> None:

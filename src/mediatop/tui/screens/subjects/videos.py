@@ -99,16 +99,24 @@ class VideosScreen(ListScreen):
         cells = lookup(figures.report, "engagement.engagementHeatmap") or []
         values = [float(c.get("engagement") or 0) for c in cells]
         title = self.query_one("#heatmap-title", Static)
-        title.update(
-            Text.assemble(
+        part = int(cells[0].get("endTime", 0) - cells[0].get("startTime", 0)) if cells else 0
+        if not values:
+            about = Text("No player sessions recorded: no heatmap yet.", style="dim")
+        elif len(values) == 1:  # every video is shorter than one part: a figure, not a plot
+            engagement = f"{values[0]:,.0f}"
+            about = Text.assemble(
                 ("Viewed heatmap", "bold"),
-                f": sessions watching each part of the videos, {len(values)} parts",
+                f": one {part} s part (no video is longer), engagement {engagement} "
+                "(plays − pauses + seeks)",
             )
-            if values
-            else Text("No player sessions recorded: no heatmap yet.", style="dim")
-        )
+        else:
+            about = Text.assemble(
+                ("Viewed heatmap", "bold"),
+                f": engagement (plays − pauses + seeks) in each {part} s part of the "
+                f"videos, {len(values)} parts",
+            )
+        title.update(about)
         self.query_one("#heatmap", Sparkline).data = values
-        # One part (every video shorter than 10 s) is a figure, not a plot.
         self.query_one("#heatmap").display = len(values) > 1
 
     def notes(self, report: Any) -> list[str]:
