@@ -33,7 +33,7 @@ class UnusedScreen(MarkingListScreen):
                 Column("Risk", "riskLevel", "text", 6),
                 Column("Confidence", "confidence", "ratio", 10),
                 SIZE,
-                Column("Evidence", "evidence", "text", 40),
+                Column("Evidence", "evidence", "text", 30),
             ),
         ),
     )
