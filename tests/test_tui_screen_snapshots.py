@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from mediatop.config import Settings
 from mediatop.tui.app import MediatopApp
-from mediatop.tui.screens.file_detail import FileDetailScreen
+from mediatop.tui.screens.file_detail import FileDetailScreen, LinksTable
 from mediatop.tui.screens.help import HelpScreen
 from tui_fixtures import dashboard_app, wait_for_dashboard, wait_until
 from tui_screen_fixtures import open_subject, screens_library, wait_for_list
@@ -64,6 +64,10 @@ async def _file_with_places(pilot: Pilot) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
     screen = pilot.app.screen
     await wait_until(pilot, lambda: getattr(screen, "detail", None) is not None)
+    # The places' table is filled last; under load a frame taken right after the figures
+    # arrived had an earlier layout (the scrollbar and a column's width differed).
+    await wait_until(pilot, lambda: screen.query_one(LinksTable).row_count == 2)
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Tabs
+from textual.widgets import Static, Tabs
 
 from mediatop.config import Settings
 from mediatop.tui.app import MediatopApp
@@ -193,6 +193,24 @@ async def test_filter_keeps_matching_rows_and_sort_orders_them(screens_app: Medi
         await pilot.press("escape")  # clears the filter, back to the table
         assert len(column(images, "Format")) == 4
         assert images.query_one(ListTable).has_focus
+
+
+async def test_cells_cut_short_are_shown_whole_under_the_list(screens_app: MediatopApp) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        insights = await open_subject(pilot, "7")
+        detail = insights.query_one("#row-detail", Static)
+        findings = [i["message"] for i in insights.figures.report["insights"]]  # type: ignore[union-attr]
+        for row in range(2):  # each finding is longer than its column: shown whole below
+            assert len(findings[row]) > insights.column_widths[2]
+            assert detail.display
+            assert f"Finding: {findings[row]}" in str(detail.render())
+            await pilot.press("down")
+        images = await open_subject(pilot, "1")
+        for _ in range(4):  # to the Formats list: short cells only
+            await pilot.press("l")
+        assert images.spec.title == "Formats"
+        assert not images.query_one("#row-detail").display
 
 
 async def test_t_changes_the_range_of_every_screen(screens_app: MediatopApp) -> None:

@@ -79,7 +79,8 @@ def _unused(ctx: ReportContext) -> list[Insight]:
         Insight(
             "unused",
             "warning" if low else "info",
-            f"{_n(files, 'file')} ({_size(total)}) look unused: no request in "
+            f"{_n(files, 'file')} ({_size(total)}) {'looks' if files == 1 else 'look'} "
+            f"unused: no request in "
             f"{days} days; "
             + (
                 f"{low} of them ({_size(found.bytes_by_risk['low'])}) are low risk."
@@ -87,8 +88,9 @@ def _unused(ctx: ReportContext) -> list[Insight]:
                 else "none is low risk (see each file's evidence)."
             ),
             "Review them, low risk first, with each file's evidence in "
-            "`mediatop report usage`; mediatop moves and deletes nothing, so keep a copy "
-            "of what you remove.",
+            "`mediatop report usage`, then move them into quarantine, where `mediatop "
+            "cleanup undo` puts them back: `mediatop cleanup plan ROOT -o plan.json`, "
+            "then `mediatop cleanup apply plan.json` (or `x` on the Unused screen).",
             figures,
         )
     ]

@@ -6,6 +6,8 @@ figures (with the previous period beside each when comparing), fills the table w
 the list's rows, and gives every list screen the same keys: `/` filters the rows as
 you type, `s` cycles the sort column and `S` its direction, `l` shows the screen's next
 list, `enter` opens the file of the row, `r` reads again and `escape` goes back.
+Under the table, the cells of the highlighted row that its columns cut short (a long
+finding, a path, the evidence for an unused file) are shown whole.
 Outside text (names, titles, reasons) is drawn as plain, visible text.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -106,6 +109,7 @@ class ListScreen(Screen[None]):
         # Whether the figures shown are those of the latest read (`load` starts one).
         self.settled = False
         self.list_index = 0
+        self.column_widths: list[int] = []  # as drawn, to tell which cells are cut short
         self.sort_column: int | None = None
         self.descending = True
         self.view: Shown | None = None
@@ -149,11 +153,13 @@ class ListScreen(Screen[None]):
         yield from self.compose_more()
         yield FilterInput(placeholder="filter: type to keep matching rows", id="filter")
         yield ListTable(id="list")
+        yield Static(id="row-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#figures-box").border_title = self.box_title()
         self.query_one(FilterInput).display = False
+        self.query_one("#row-detail").display = False
         self.query_one(ListTable).focus()
         self.load()
 
@@ -247,11 +253,12 @@ class ListScreen(Screen[None]):
             table.add_column(Text("✓"), key="mark", width=1)
         fixed = sum(c.width or 0 for c in spec.columns) + (3 if marked is not None else 0)
         free = table.size.width - fixed - 2 * len(spec.columns) - 2
-        for index, column in enumerate(spec.columns):
+        self.column_widths = [column.width or max(16, free) for column in spec.columns]
+        for index, (column, width) in enumerate(zip(spec.columns, self.column_widths, strict=True)):
             title = Text(column.title + self._sort_mark(index))
             if column.fmt in NUMERIC:
                 title.justify = "right"
-            table.add_column(title, key=str(index), width=column.width or max(16, free))
+            table.add_column(title, key=str(index), width=width)
         for number, record in enumerate(self.view.rows):
             cells = [
                 Text(text, justify="right") if c.fmt in NUMERIC else plain(text)
@@ -262,6 +269,7 @@ class ListScreen(Screen[None]):
             table.add_row(*cells, key=str(number))
         if self.view.rows:
             table.move_cursor(row=min(cursor, len(self.view.rows) - 1))
+        self._show_whole(table.cursor_row if self.view.rows else None)
         table.border_title = self._list_title()
         table.border_subtitle = self._list_caption()
 
@@ -326,6 +334,23 @@ class ListScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one(ListTable).focus()
+
+    @on(DataTable.RowHighlighted, "#list")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_whole(event.cursor_row)
+
+    def _show_whole(self, number: int | None) -> None:
+        """Under the table, the cells of row `number` that their columns cut short."""
+        lines = []
+        if self.view is not None and number is not None and 0 <= number < len(self.view.rows):
+            columns = self.spec.columns
+            texts = row_texts(self.view.rows[number], columns)
+            for column, text, width in zip(columns, texts, self.column_widths, strict=False):
+                if column.fmt not in NUMERIC and cell_len(text) > width:
+                    lines.append(Text.assemble((f"{column.title}: ", "bold"), plain(text)))
+        detail = self.query_one("#row-detail", Static)
+        detail.update(wrapped(Text("\n").join(lines)) if lines else "")
+        detail.display = bool(lines)
 
     @on(DataTable.RowSelected, "#list")
     def _open_row(self, event: DataTable.RowSelected) -> None:
