@@ -53,9 +53,10 @@ def test_the_ingest_report_tells_what_was_read(tmp_path: Path) -> None:
 
     assert isinstance(report, dict)
     [read] = report["logs"]
-    # the whole log read: 4 lines, a.jpg and b.jpg accepted, the garbage malformed
+    # the whole log read: 4 lines, a.jpg and b.jpg accepted, the garbage malformed, gone.jpg
+    # (a miss) skipped
     assert (read["node"], read["path"], read["offset"]) == ("web-1", str(log), log.stat().st_size)
-    assert (read["lines"], read["accepted"], read["malformed"]) == (4, 2, 1)
+    assert (read["lines"], read["accepted"], read["malformed"], read["skipped"]) == (4, 2, 1, 1)
     assert report["rejects"] == [{"reason": "unparsable", "count": 1, "sample": "garbage line"}]
     last = int(datetime(2024, 10, 10, 13, 0, 9, tzinfo=UTC).timestamp())  # b.jpg's request
     assert report["sources"] == [{"source": "log", "events": 2, "lastEventAt": last}]

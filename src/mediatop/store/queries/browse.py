@@ -17,8 +17,10 @@ from mediatop.store.files import FILE_COLUMNS, row_to_media_file
 @dataclass(frozen=True)
 class LogRead:
     """One log (generation) as ingest left it: the node that reads it, where it was last
-    read from, how far, how many lines were read, accepted and malformed, and when it
-    was last read."""
+    read from, how far, how many lines were read, accepted and malformed, when it was
+    last read, and the lines neither accepted nor malformed (`skipped`: requests for
+    pages, styles and scripts, for media the library lacks, other methods than GET,
+    blank lines)."""
 
     node: str
     path: str
@@ -27,6 +29,7 @@ class LogRead:
     accepted: int
     malformed: int
     read_at: int
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,17 @@ def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:
 def logs_read(conn: sqlite3.Connection) -> list[LogRead]:
     """Every log checkpoint of every node, the last read first."""
     return [
-        LogRead(*row)
-        for row in conn.execute(
+        LogRead(
+            node,
+            path,
+            offset,
+            lines,
+            accepted,
+            malformed,
+            read_at,
+            skipped=lines - accepted - malformed,
+        )
+        for node, path, offset, lines, accepted, malformed, read_at in conn.execute(
             'SELECT node, log_path, "offset", lines, accepted, malformed, updated_at '
             "FROM ingest_checkpoints ORDER BY updated_at DESC, id DESC"
         )

@@ -31,6 +31,7 @@ class IngestScreen(ListScreen):
                 Column("Lines", "lines", "count", 10),
                 Column("Accepted", "accepted", "count", 10),
                 Column("Malformed", "malformed", "count", 10),
+                Column("Skipped", "skipped", "count", 10),
                 Column("Last read", "readAt", "time", 21),
             ),
             file_key=None,
