@@ -64,10 +64,7 @@ async def _file_with_places(pilot: Pilot) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
     screen = pilot.app.screen
     await wait_until(pilot, lambda: getattr(screen, "detail", None) is not None)
-    # The places' table is filled last; under load a frame taken right after the figures
-    # arrived had an earlier layout (the scrollbar and a column's width differed).
     await wait_until(pilot, lambda: screen.query_one(LinksTable).row_count == 2)
-    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 

@@ -182,7 +182,9 @@ class FileDetailScreen(Screen[None]):
         for selector in ("#file-links-title", "#file-links"):
             self.query_one(selector).set_class(not self.links, "-hidden")
         if self.links and not had_focus:
-            table.focus()
+            # Not scrolled to: the file's facts stay at the top. Scrolling to the table
+            # as it was before this layout opened the screen some lines down, or not.
+            table.focus(scroll_visible=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_preview":  # only images have a preview
