@@ -149,6 +149,8 @@ def test_format_opportunity_reports_the_smaller_measured_encoding(empty_store):
     assert fmt_op.recommended_format == best
     assert fmt_op.recommended_size == sizes[best]
     assert fmt_op.potential_savings == path.stat().st_size - sizes[best]
+    share = (path.stat().st_size - sizes[best]) / path.stat().st_size
+    assert fmt_op.reason == f"JPEG as {best}: {share:.0%} smaller, measured"
     assert report.performance.compression_savings == fmt_op.potential_savings
     assert report.optimization.measurement.fully_measured == 1
 

@@ -205,11 +205,13 @@ def image_optimization(
         best = best_format(item, cache)
         if best is not None:
             saving = item.size - (best.encoded_size or 0)
+            target = best.target.upper()
+            smaller = f": {saving / item.size:.0%} smaller, measured" if item.size else ""
             found.append(_opportunity("format", item, requests, saving,
-                                      current_format=item.format,
-                                      recommended_format=best.target.upper(),
+                                      current_format=item.format, recommended_format=target,
                                       current_size=item.size,
-                                      recommended_size=best.encoded_size))  # fmt: skip
+                                      recommended_size=best.encoded_size,
+                                      reason=f"{item.format} as {target}{smaller}"))  # fmt: skip
         reasons = unoptimized_reasons(item, _bits_per_pixel(item))
         fixes = [m for m in cache.values() if _ok(m) and not m.target.startswith("resize:")]
         top = min(fixes, key=lambda m: m.encoded_size or 0, default=None)
