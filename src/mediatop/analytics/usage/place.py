@@ -62,7 +62,12 @@ def place_report(ctx: ReportContext) -> PlaceReport:
     if heading is None:
         raise UnknownPlaceError(f"no reference names the place {place_type}:{place_id}")
     uses = files_used_by_place(ctx.conn, place_type, place_id)
-    counts = {s[0]: s[1] + s[2] + s[3] + s[4] for s in scores_of(ctx, [u.file.id for u in uses])}
+    counts = {  # views + downloads + clicks + shares: Most Used Media's usageCount
+        file_id: views + downloads + clicks + shares
+        for file_id, views, downloads, clicks, shares, _places, _score in scores_of(
+            ctx, [u.file.id for u in uses]
+        )
+    }
     files = [
         PlaceFile(
             id=str(u.file.id), filename=u.file.path, type=u.file.kind, size=u.file.size,
