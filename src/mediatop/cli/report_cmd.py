@@ -75,13 +75,13 @@ def run(args: argparse.Namespace) -> int:
     except TimeRangeError as exc:
         raise UserError(f"--{exc.flag}: {exc}", EXIT_USAGE) from exc
     about = REPORTS[args.name].about
-    for option, what, example in (("file", "file", "ID|PATH"), ("place", "place", "TYPE:ID")):
+    for option, example in (("file", "ID|PATH"), ("place", "TYPE:ID")):
         if about == option and getattr(args, option) is None:
             raise UserError(f"report {args.name} needs --{option} {example}", EXIT_USAGE)
         if about != option and getattr(args, option) is not None:
             # Ignoring it would print the whole library's figures as if they were its.
             raise UserError(
-                f"report {args.name} does not take --{option}; for one {what} use "
+                f"report {args.name} does not take --{option}; for one {option} use "
                 f"`report {option} --{option} {example}`",
                 EXIT_USAGE,
             )
