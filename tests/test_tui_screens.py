@@ -272,6 +272,24 @@ async def test_c_is_offered_only_where_figures_are_compared(screens_app: Mediato
         assert pilot.app.compare  # type: ignore[attr-defined]
 
 
+async def test_the_footer_offers_enter_only_on_lists_of_files(screens_app: MediatopApp) -> None:
+    def footer_says() -> set[str]:
+        return {str(getattr(key, "description", "")) for key in pilot.app.screen.query("FooterKey")}
+
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        images = await open_subject(pilot, "1")
+        assert "Open file" in footer_says()
+        for _ in range(4):
+            await pilot.press("l")
+        await pilot.pause()
+        assert images.spec.title == "Formats"
+        assert "Open file" not in footer_says()
+        await pilot.press("l")  # back to the first list, of files
+        await pilot.pause()
+        assert "Open file" in footer_says()
+
+
 async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> None:
     import csv
     import json

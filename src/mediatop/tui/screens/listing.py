@@ -326,6 +326,7 @@ class ListScreen(Screen[None]):
             self.list_index = (self.list_index + 1) % len(self.LISTS)
             self.sort_column = None
             self._fill()
+            self.refresh_bindings()  # `enter` opens a file only on lists of files
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
