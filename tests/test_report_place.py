@@ -128,3 +128,16 @@ def test_the_cli_and_the_api_give_the_report_and_refuse_what_names_no_place(
         unknown = httpx.get(places + "/post/99")
         assert unknown.status_code == 404
         assert unknown.json()["field"] == "placeId"
+
+
+def test_the_text_form_lists_how_the_place_uses_each_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = _scanned_library(tmp_path)
+    code, out, _ = _cli(library, capsys, "place", "--place", "post:12", "--range", "all")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if "Filename" in line)
+    column = header.index("Usages")
+    rows = [line for line in lines if "2025/" in line]
+    assert [row[column:].split()[0] for row in rows] == ["inline", "inline"]

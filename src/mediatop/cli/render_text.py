@@ -37,9 +37,22 @@ def _scalar(key: str, value: Any) -> str:
     return visible(str(value))
 
 
+def _is_cell(value: Any) -> bool:
+    """Whether a record's value fits in a table cell: a scalar or a list of scalars."""
+    if isinstance(value, list):
+        return not any(isinstance(v, dict | list) for v in value)
+    return not isinstance(value, dict)
+
+
+def _cell(key: str, value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_scalar(key, v) for v in value) or "–"
+    return _scalar(key, value)
+
+
 def _table(rows: list[dict[str, Any]], indent: str) -> list[str]:
-    scalar_keys = [k for k, v in rows[0].items() if not isinstance(v, dict | list)]
-    cells = [[_scalar(k, row.get(k)) for k in scalar_keys] for row in rows[:_MAX_LIST_ROWS]]
+    scalar_keys = [k for k, v in rows[0].items() if _is_cell(v)]
+    cells = [[_cell(k, row.get(k)) for k in scalar_keys] for row in rows[:_MAX_LIST_ROWS]]
     headers = [_label(k) for k in scalar_keys]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     lines = [
