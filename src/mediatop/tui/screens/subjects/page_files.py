@@ -42,6 +42,7 @@ class PageFilesScreen(ListScreen):
                 Column("Shown at", "displayWidth", "count", 9),
                 Column("Width", "width", "count", 7),
                 Column("Uses", "usageCount", "count", 7),
+                Column("Deleted", "deleted", "bool", 7),
             ),
         ),
         ListSpec(
