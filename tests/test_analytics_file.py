@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from mediatop.analytics.file.report import ExactCopy, file_engagement, file_report, file_usage
@@ -142,3 +144,9 @@ def test_exact_copies_are_the_other_present_files_with_the_same_bytes(tmp_path):
     copies = file_report(store.ctx("all", file="a.jpg")).exact_copies
     assert copies == [ExactCopy(str(ids[b"b/a-copy.jpg"]), b"b/a-copy.jpg", 10)]
     assert to_jsonable(file_report(store.ctx("all", file="c.jpg")))["exactCopies"] == []
+    # the copy rewritten since it was hashed (same size, other bytes): its hash is stale
+    copy = store.root / "b/a-copy.jpg"
+    copy.write_bytes(b"SAME BYTES")
+    os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+    scan_root(store.conn, store.root, probe=False)
+    assert file_report(store.ctx("all", file="a.jpg")).exact_copies == []

@@ -112,15 +112,24 @@ def files_used_by_place(conn: sqlite3.Connection, place_type: str, place_id: str
 
 
 def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:
-    """The present files with the same content hash as this one (itself left out), by
-    path; none until its content hash is measured (the duplicates report does that)."""
+    """The present files with this file's content, by path (itself left out): those whose
+    content hash, taken at their present size and mtime, is this file's current one. None
+    until it is hashed (the duplicates report hashes the files whose sizes collide), and
+    then no read of every file unless it is."""
+    current = conn.execute(
+        "SELECT content_hash, size FROM media_files WHERE id = ? AND content_hash IS NOT NULL "
+        "AND hashed_size = size AND hashed_mtime_ns = mtime_ns",
+        (file_id,),
+    ).fetchone()
+    if current is None:
+        return []
     return [
         row_to_media_file(r)
         for r in conn.execute(
-            f"SELECT {FILE_COLUMNS} FROM media_files WHERE deleted_at IS NULL AND id != ? "
-            "AND content_hash = (SELECT content_hash FROM media_files WHERE id = ? "
-            "AND content_hash IS NOT NULL) ORDER BY path",
-            (file_id, file_id),
+            f"SELECT {FILE_COLUMNS} FROM media_files WHERE content_hash = ? AND size = ? "
+            "AND id != ? AND deleted_at IS NULL AND hashed_size = size "
+            "AND hashed_mtime_ns = mtime_ns ORDER BY path",
+            (*current, file_id),
         )
     ]
 
