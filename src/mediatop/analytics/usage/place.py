@@ -14,7 +14,7 @@ from mediatop.analytics.context import ReportContext
 from mediatop.analytics.usage.score import scores_of
 from mediatop.errors import UnknownPlaceError
 from mediatop.places import parse_place
-from mediatop.store.queries.browse import files_used_by_place, place_heading
+from mediatop.store.queries.browse import place_references
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,10 @@ def place_report(ctx: ReportContext) -> PlaceReport:
         place_type, place_id = parse_place(wanted)
     except ValueError as exc:
         raise LookupError(str(exc)) from None
-    heading = place_heading(ctx.conn, place_type, place_id)
-    if heading is None:
+    found = place_references(ctx.conn, place_type, place_id)
+    if found is None:
         raise UnknownPlaceError(f"no reference names the place {place_type}:{place_id}")
-    uses = files_used_by_place(ctx.conn, place_type, place_id)
+    uses = found.uses
     counts = {  # views + downloads + clicks + shares: Most Used Media's usageCount
         file_id: views + downloads + clicks + shares
         for file_id, views, downloads, clicks, shares, _places, _score in scores_of(
@@ -81,10 +81,10 @@ def place_report(ctx: ReportContext) -> PlaceReport:
     return PlaceReport(
         type=place_type,
         id=place_id,
-        title=heading.title,
-        url=heading.url,
+        title=found.title,
+        url=found.url,
         total_files=len(files),
         total_size=sum(f.size for f in files if not f.deleted),
         files=files,
-        missing=list(heading.missing),
+        missing=list(found.missing),
     )

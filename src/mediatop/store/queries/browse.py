@@ -11,7 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 
 from mediatop.model import MediaFile
+from mediatop.store.dialect import json_ids
 from mediatop.store.files import FILE_COLUMNS, row_to_media_file
+from mediatop.store.queries.media import ids_json
 
 
 @dataclass(frozen=True)
@@ -62,53 +64,49 @@ class PlaceUse:
 
 
 @dataclass(frozen=True)
-class PlaceHeading:
-    """What the references say of a place: its title and URL (the last read), and the
-    paths it names that no library file has."""
+class PlaceReferences:
+    """What the references say of a place: its title and URL (the last read), the library
+    files it uses (present or deleted, by path) with how, and the paths it names that no
+    library file has."""
 
     title: str | None
     url: str | None
+    uses: list[PlaceUse]
     missing: tuple[bytes, ...]
 
 
-def place_heading(conn: sqlite3.Connection, place_type: str, place_id: str) -> PlaceHeading | None:
-    """The place's title, URL and missing paths; None when no reference names it."""
+def place_references(
+    conn: sqlite3.Connection, place_type: str, place_id: str
+) -> PlaceReferences | None:
+    """One place's references, read once; None when no reference names it."""
     rows = conn.execute(
-        "SELECT title, url, media_path, media_id FROM usage_locations "
+        "SELECT title, url, media_path, media_id, usage, display_width FROM usage_locations "
         "WHERE type = ? AND location_id = ? ORDER BY seen_at DESC, id DESC",
         (place_type, place_id),
     ).fetchall()
     if not rows:
         return None
-    title = next((r[0] for r in rows if r[0]), None)
-    url = next((r[1] for r in rows if r[1]), None)
-    missing = sorted({bytes(r[2]) for r in rows if r[3] is None})
-    return PlaceHeading(title, url, tuple(missing))
-
-
-def files_used_by_place(conn: sqlite3.Connection, place_type: str, place_id: str) -> list[PlaceUse]:
-    """The library files (present or deleted) that one place (a page, a post...) uses,
-    by path, with how it uses each."""
-    uses: dict[int, tuple[set[str], int | None]] = {}
-    for media_id, usage, width in conn.execute(
-        "SELECT media_id, usage, display_width FROM usage_locations "
-        "WHERE type = ? AND location_id = ? AND media_id IS NOT NULL",
-        (place_type, place_id),
-    ):
-        usages, widest = uses.setdefault(media_id, (set(), None))
-        usages.add(usage)
-        if width is not None and (widest is None or width > widest):
-            uses[media_id] = (usages, width)
-    files = [
-        row_to_media_file(r)
-        for r in conn.execute(
-            f"SELECT {FILE_COLUMNS} FROM media_files WHERE id IN (SELECT media_id FROM "
-            "usage_locations WHERE type = ? AND location_id = ? AND media_id IS NOT NULL) "
-            "ORDER BY path",
-            (place_type, place_id),
-        )
-    ]
-    return [PlaceUse(f, tuple(sorted(uses[f.id][0])), uses[f.id][1]) for f in files]
+    usages: dict[int, set[str]] = {}
+    widest: dict[int, int] = {}
+    for _title, _url, _path, media_id, usage, width in rows:
+        if media_id is None:
+            continue
+        usages.setdefault(media_id, set()).add(usage)
+        if width is not None and width > widest.get(media_id, -1):
+            widest[media_id] = width
+    files = conn.execute(
+        f"SELECT {FILE_COLUMNS} FROM media_files WHERE id IN {json_ids(conn)} ORDER BY path",
+        (ids_json(usages),),
+    )
+    return PlaceReferences(
+        title=next((r[0] for r in rows if r[0]), None),
+        url=next((r[1] for r in rows if r[1]), None),
+        uses=[
+            PlaceUse(f, tuple(sorted(usages[f.id])), widest.get(f.id))
+            for f in map(row_to_media_file, files)
+        ],
+        missing=tuple(sorted({bytes(r[2]) for r in rows if r[3] is None})),
+    )
 
 
 def exact_copies(conn: sqlite3.Connection, file_id: int) -> list[MediaFile]:
