@@ -103,7 +103,7 @@ class CleanupLibrary:
         if max_risk not in RISK_ORDER:
             raise InputError(f"--risk must be low, medium or high, not {max_risk!r}")
         moment = now or datetime.now(UTC)
-        days = unused_days or self.settings.unused_days
+        days = self.settings.unused_days if unused_days is None else unused_days
         self._require_store()
         candidates = self._unused(days, moment) if unused else []
         if duplicates:
@@ -114,7 +114,7 @@ class CleanupLibrary:
         }  # fmt: skip
         with self._reader() as conn:
             return build_cleanup_plan(
-                conn, os.fsencode(self.settings.root), candidates, max_risk=max_risk,
+                conn, self._plan_root(), candidates, max_risk=max_risk,
                 min_size=min_size, criteria=criteria, now=int(moment.timestamp()),
                 recent_since=int(moment.timestamp()) - days * 86400,
             )  # fmt: skip
@@ -138,7 +138,7 @@ class CleanupLibrary:
         if convert and (note := _avif_note()):
             criteria["note"] = note
         return build_optimize_plan(
-            os.fsencode(self.settings.root), found, criteria=criteria,
+            self._plan_root(), found, criteria=criteria,
             now=int(moment.timestamp()),
         )  # fmt: skip
 
@@ -189,6 +189,8 @@ class CleanupLibrary:
         from mediatop.cleanup.apply import apply_cleanup
         from mediatop.cleanup.optimize_apply import apply_optimize
 
+        self._require_store()  # a plan is the store's word: no store, nothing to apply
+
         base = os.fsencode(self.quarantine_folder())
         with self._writer() as conn:
             if plan.kind == "optimize":
@@ -209,7 +211,8 @@ class CleanupLibrary:
         with self._writer() as conn:
             if plan_id is not None and plan_id not in plan_ids(conn):
                 raise InputError(f"no plan {plan_id!r} was applied to this library")
-            return undo_moves(conn, open_moves(conn, plan_id), progress=progress)
+            return undo_moves(conn, open_moves(conn, plan_id),
+                              os.fsencode(self.quarantine_folder()), progress=progress)  # fmt: skip
 
     def quarantined_plans(self, *, now: datetime | None = None) -> list[QuarantinedPlan]:
         """The plans that can still be undone or purged, oldest first."""
@@ -239,6 +242,11 @@ class CleanupLibrary:
             return purge_moves(conn, rows, os.fsencode(self.quarantine_folder()))
 
     # -- helpers ---------------------------------------------------------------------
+
+    def _plan_root(self) -> bytes:
+        """The root as a plan records it: absolute, so that applying the plan from
+        another folder (and undoing it from the journal) acts on the same files."""
+        return os.path.abspath(os.fsencode(self.settings.root))
 
     def _require_store(self) -> None:
         from mediatop.errors import NotScannedError

@@ -8,7 +8,10 @@ relative to the root, under a folder of its plan: `<store>.quarantine/<plan id>/
 
 A file is skipped, with its reason, when it is gone, a symlink, not a regular file, in
 a folder that is a symlink, changed since the plan (size, mtime, inode), referenced
-or requested since the plan, or (a duplicate) when its kept copy is no longer there.
+or requested since the plan, or (a duplicate) when its kept copy is no longer there or
+leaves with the same plan. A plan is only ever the store's word: an entry whose path,
+size, mtime or inode is not what the store's last scan recorded for its id (an edited
+plan, or one made from another store) is skipped too.
 """
 
 from __future__ import annotations
@@ -106,11 +109,12 @@ def apply_cleanup(
     target = quarantine_folder(quarantine_base, plan.plan_id)
     os.makedirs(target, mode=0o700, exist_ok=True)
     tally = _Tally(len(plan.entries), progress)
+    leaving: set[bytes] = set()
     with folders(plan.root) as source, folders(target, create=True) as quarantine:
         ready: list[_Ready] = []
         for entry in plan.entries:
             try:
-                ready.append(_prepare(entry, source, quarantine, activity))
+                ready.append(_prepare(entry, source, quarantine, activity, leaving))
             except Skip as why:
                 tally.skip(entry, str(why))
             # A batch holds its folders open until its moves are done: it ends before
@@ -158,23 +162,34 @@ def _reason(why: BaseException) -> str:
 
 
 def _prepare(
-    entry: PlanEntry, source: Folders, quarantine: Folders, activity: dict[int, FileActivity]
+    entry: PlanEntry,
+    source: Folders,
+    quarantine: Folders,
+    activity: dict[int, FileActivity],
+    leaving: set[bytes],
 ) -> _Ready:
     """(entry, its folder's descriptor, its name, the quarantine folder's descriptor) of
-    a file that may be moved now; Skip with the reason when it may not."""
-    src_fd, name = _checked(entry, source, activity)
+    a file that may be moved now; Skip with the reason when it may not. `leaving` holds
+    the paths this run moves before it, and gets this one."""
+    src_fd, name = _checked(entry, source, activity, leaving)
     dst_fd, _ = quarantine.parent_of(entry.candidate.path)
+    leaving.add(entry.candidate.path)
     return entry, src_fd, name, dst_fd
 
 
 def _checked(
-    entry: PlanEntry, source: Folders, activity: dict[int, FileActivity]
+    entry: PlanEntry, source: Folders, activity: dict[int, FileActivity], leaving: set[bytes]
 ) -> tuple[int, bytes]:
-    _check_still_unwanted(entry, activity.get(entry.candidate.media_id))
+    known = activity.get(entry.candidate.media_id)
+    check_as_stored(entry, known)
+    _check_still_unwanted(entry, known)
     src_fd, name = source.parent_of(entry.candidate.path)
     checked_stat(src_fd, name, _expected(entry))
-    if entry.candidate.kept_copy is not None:
-        _check_kept_copy(source, entry.candidate.kept_copy, entry.candidate.size)
+    kept = entry.candidate.kept_copy
+    if kept is not None:
+        if kept in leaving:
+            raise Skip(f"its kept copy {os.fsdecode(kept)} leaves with this plan")
+        _check_kept_copy(source, kept, entry.candidate.size)
     return src_fd, name
 
 
@@ -183,19 +198,44 @@ def would_skip(conn: sqlite3.Connection, plan: Plan) -> list[Skipped]:
     "would be skipped"; apply checks each file again as it goes)."""
     activity = file_activity(conn, [e.candidate.media_id for e in plan.entries])
     skipped = []
+    leaving: set[bytes] = set()
     with folders(plan.root) as source:
         for entry in plan.entries:
             if source.opened > 256:
                 source.close_folders()  # each is used at once: none is held
             try:
                 if plan.kind == "optimize":
+                    check_as_stored(entry, activity.get(entry.candidate.media_id))
                     fd, name = source.parent_of(entry.candidate.path)
                     checked_stat(fd, name, _expected(entry))
                 else:
-                    _checked(entry, source, activity)
+                    _checked(entry, source, activity, leaving)
+                    leaving.add(entry.candidate.path)
             except Skip as why:
                 skipped.append(Skipped(entry.candidate.path, str(why)))
     return skipped
+
+
+def check_as_stored(entry: PlanEntry, known: FileActivity | None) -> None:
+    """Skip an entry that is not the file the store knows by its id, as its last scan
+    saw it: a plan names only files of its own store, unchanged since that scan."""
+    c = entry.candidate
+    if known is None:
+        raise Skip("the store no longer knows it")
+    if known.path != c.path:
+        raise Skip(f"the store knows file #{c.media_id} as {os.fsdecode(known.path)}: "
+                   "the plan was edited or made for another store")  # fmt: skip
+    changed = [
+        what
+        for what, same in (
+            ("size", known.size == c.size),
+            ("mtime", known.mtime_ns == entry.mtime_ns),
+            ("inode", None in (known.inode, entry.inode) or known.inode == entry.inode),
+        )
+        if not same
+    ]
+    if changed:
+        raise Skip(f"it is not as the last scan saw it ({', '.join(changed)}); scan again")
 
 
 def _check_still_unwanted(entry: PlanEntry, now: FileActivity | None) -> None:

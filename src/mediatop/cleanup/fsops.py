@@ -33,6 +33,10 @@ class Skip(Exception):
     """This file is left where it is; the message says why (for the report)."""
 
 
+class FolderGone(Skip):
+    """A folder on the way to the file does not exist (and was not to be made)."""
+
+
 @dataclass(frozen=True)
 class Expected:
     """The file as the plan saw it."""
@@ -77,7 +81,7 @@ class Folders:
             fd = os.open(name, _DIR_FLAGS, dir_fd=parent)
         except FileNotFoundError:
             if not self.create:
-                raise Skip(f"its folder {os.fsdecode(relative)} is gone") from None
+                raise FolderGone(f"its folder {os.fsdecode(relative)} is gone") from None
             with contextlib.suppress(FileExistsError):
                 os.mkdir(name, self.mode, dir_fd=parent)
             fd = self._open_existing(parent, name, relative)

@@ -1,7 +1,8 @@
 """Applying an optimise plan: smaller images written, each original kept in quarantine.
 
-For each image: its bytes are read through its folder's descriptor (no link followed)
-and checked against the plan (size, mtime, inode); the pool re-encodes them; a result
+For each image: the store must know it as the plan names it (`apply.check_as_stored`);
+its bytes are read through its folder's descriptor (no link followed) and checked
+against the plan (size, mtime, inode); the pool re-encodes them; a result
 that is not smaller is skipped. Then, journalled before and after:
 
 - in place: the new bytes go to a temporary file beside the original (named from the
@@ -25,7 +26,13 @@ from collections.abc import Callable
 
 import xxhash
 
-from mediatop.cleanup.apply import ApplyProgress, ApplyResult, Skipped, quarantine_folder
+from mediatop.cleanup.apply import (
+    ApplyProgress,
+    ApplyResult,
+    Skipped,
+    check_as_stored,
+    quarantine_folder,
+)
 from mediatop.cleanup.fsops import (
     Expected,
     Folders,
@@ -44,6 +51,7 @@ from mediatop.store.cleanup_journal import (
     journal_settled,
     sync_every_commit,
 )
+from mediatop.store.queries.cleanup import file_activity
 from mediatop.workers.pool import run_isolated
 
 ENCODE_TIMEOUT_S = 60.0
@@ -64,12 +72,14 @@ def apply_optimize(
     skipped: list[Skipped] = []
     done: list[PlanEntry] = []
     saved = 0
+    activity = file_activity(conn, [e.candidate.media_id for e in plan.entries])
     with folders(plan.root) as source, folders(target, create=True) as quarantine:
         tasks: dict[EncodeTask, PlanEntry] = {}
         for entry in plan.entries:
             if source.opened > 256:
                 source.close_folders()
             try:
+                check_as_stored(entry, activity.get(entry.candidate.media_id))
                 tasks[_read(source, entry)] = entry
             except Skip as why:
                 skipped.append(Skipped(entry.candidate.path, str(why)))

@@ -79,6 +79,8 @@ class Plan:
     entries: tuple[PlanEntry, ...]
     left_out_by_risk: int = 0
     not_found: tuple[bytes, ...] = field(default=())  # candidates no longer on disk
+    # duplicate copies left out because the copy they duplicate is planned
+    kept_as_last_copy: tuple[bytes, ...] = field(default=())
 
     @property
     def total_bytes(self) -> int:
@@ -131,6 +133,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "totalBytes": plan.total_bytes,
         "leftOutByRisk": plan.left_out_by_risk,
         "notFound": [_path_json(p) for p in plan.not_found],
+        "keptAsLastCopy": [_path_json(p) for p in plan.kept_as_last_copy],
     }
 
 

@@ -5,8 +5,10 @@ plan records the size, mtime and inode the file has *now*; a candidate that is g
 a symlink, or no longer as the last scan saw it is left out and listed as not found
 (a scan brings the store up to date). `--risk` is the highest risk included; the plan
 counts the candidates it left out. A file both unused and a duplicate copy is planned
-once, as unused. Its references and last request at planning time are recorded, so
-apply can tell whether it was referenced or requested since.
+once, as unused. A copy whose kept copy is itself planned (as unused) stays, so the
+library keeps its content, and the plan lists it (`kept_as_last_copy`). Its references
+and last request at planning time are recorded, so apply can tell whether it was
+referenced or requested since.
 """
 
 from __future__ import annotations
@@ -61,10 +63,13 @@ def build_cleanup_plan(
                 last_requested=act.group_last_requested if group else act.last_requested,
             )
             entries.append(PlanEntry(candidate, seen.st_mtime_ns, seen.st_ino))
+    planned = {entry.candidate.path for entry in entries}
+    last_copies = [e for e in entries if e.candidate.kept_copy in planned]
     return Plan(
         plan_id=new_plan_id(now), kind="cleanup", root=root, created_at=now,
-        criteria=criteria, entries=tuple(entries),
+        criteria=criteria, entries=tuple(e for e in entries if e not in last_copies),
         left_out_by_risk=len(sized) - len(wanted), not_found=tuple(not_found),
+        kept_as_last_copy=tuple(e.candidate.path for e in last_copies),
     )  # fmt: skip
 
 

@@ -5,6 +5,12 @@ mid-apply. A move journalled as 'moving' may or may not have happened; undo look
 where the file is. A file goes back only where nothing is: one that has appeared in
 its place since is never overwritten (the file stays in quarantine and undo says so),
 except the very file an optimise wrote there, recognised by its size and hash.
+
+Both reach a quarantined file only through this store's quarantine folder, folder by
+folder without following a link (`fsops.Folders`), and act on it only while it is the
+regular file the journal recorded (size and mtime): a link or a folder swapped into the
+quarantine never leads them outside it, and a journal that names another store's
+quarantine (a copied store's) is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 
 from mediatop.cleanup.fsops import (
     Expected,
+    FolderGone,
     Folders,
     Skip,
     file_hash,
@@ -51,39 +58,84 @@ class UndoResult:
 def undo_moves(
     conn: sqlite3.Connection,
     rows: Sequence[JournalRow],
+    quarantine_base: bytes,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> UndoResult:
-    """Put back the files of these journal rows (newest first, as `open_moves` gives)."""
+    """Put back the files of these journal rows (newest first, as `open_moves` gives),
+    taking them from the store's quarantine folder `quarantine_base`."""
     restored = restored_bytes = 0
     refused: list[Refused] = []
     by_root: dict[bytes, Folders] = {}
+    quarantine = _open_quarantine(quarantine_base)
     try:
         for done, row in enumerate(rows, 1):
             try:
                 if row.root not in by_root:
                     # a folder emptied by the cleanup and removed since is made again
                     by_root[row.root] = Folders(open_root(row.root), create=True, mode=0o777)
-                if by_root[row.root].opened > 256:  # each is used at once: none is held
-                    by_root[row.root].close_folders()
-                if _undo_one(row, by_root[row.root]):
+                for opened in (by_root[row.root], quarantine):
+                    if opened is not None and opened.opened > 256:  # none is held
+                        opened.close_folders()
+                if _undo_one(row, by_root[row.root], quarantine, quarantine_base):
                     restored += 1
                     restored_bytes += row.size
                 journal_undone(conn, row.id, row.media_id if row.action == "quarantine" else None,
                                int(time.time()))  # fmt: skip
             except (Skip, OSError) as why:
-                reason = str(why) if isinstance(why, Skip) else f"cannot put it back: {why}"
+                said = str(why) if isinstance(why, Skip) else _os_error(why)
+                reason = said if isinstance(why, Skip) else f"cannot put it back: {said}"
                 refused.append(Refused(row.original_path, reason))
             if progress is not None:
                 progress(done, len(rows))
     finally:
-        for opened in by_root.values():
-            opened.close()
+        for opened in (*by_root.values(), quarantine):
+            if opened is not None:
+                opened.close()
     plans = tuple(dict.fromkeys(row.batch_id for row in rows))
     return UndoResult(restored, restored_bytes, tuple(refused), plans)
 
 
-def _undo_one(row: JournalRow, root: Folders) -> bool:
+def _os_error(error: OSError) -> str:
+    """An OSError as a person reads it: its reason, not Python's repr of the paths."""
+    return error.strerror or str(error)
+
+
+def _open_quarantine(quarantine_base: bytes) -> Folders | None:
+    """The store's quarantine folder, or None when there is none (nothing was moved)."""
+    try:
+        return Folders(open_root(quarantine_base))
+    except FileNotFoundError:
+        return None
+
+
+def _quarantined(
+    row: JournalRow, quarantine: Folders | None, quarantine_base: bytes
+) -> tuple[int, bytes, os.stat_result] | None:
+    """(folder descriptor, name, stat) of the row's file in the quarantine, reached
+    without following a link, or None when it is not there; Skip when the journal
+    names a place outside this store's quarantine, or a folder on the way is a link."""
+    prefix = quarantine_base.rstrip(b"/") + b"/"
+    if not row.quarantine_path.startswith(prefix):
+        raise Skip("it is not in this store's quarantine")
+    if quarantine is None:
+        return None
+    try:
+        fd, name = quarantine.parent_of(row.quarantine_path[len(prefix) :])
+    except FolderGone:
+        return None
+    st = _lstat(fd, name)
+    return None if st is None else (fd, name, st)
+
+
+def _is_as_moved(st: os.stat_result, row: JournalRow) -> bool:
+    """Whether a quarantined file is still the regular file the journal recorded."""
+    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == (row.size, row.mtime_ns)
+
+
+def _undo_one(
+    row: JournalRow, root: Folders, quarantine: Folders | None, quarantine_base: bytes
+) -> bool:
     """Put one file back; False when there was nothing to put back (a move a crash
     stopped before it happened, or a sibling that only had to go)."""
     dst_fd, name = root.parent_of(row.original_path)
@@ -94,27 +146,18 @@ def _undo_one(row: JournalRow, root: Folders) -> bool:
     if row.action == "sibling":
         _remove_written(root, row)
         return False
-    qfolder, qname = os.path.split(row.quarantine_path)
-    try:
-        qfd = os.open(qfolder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        qfd = -1
-    try:
-        held = qfd >= 0 and _lstat(qfd, qname) is not None
-        if not held:
-            if row.state == "moving" and _lstat(dst_fd, name) is not None:
-                return False  # the crash came before the move: the file never left
-            raise Skip("it is missing from the quarantine")
-        st = _lstat(qfd, qname)
-        if st is None or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
-            raise Skip("its quarantined copy changed; left in the quarantine")
-        if row.action == "optimize":
-            _remove_written(root, row)
-        move_back(qfd, qname, dst_fd, name, Expected(row.size, row.mtime_ns, None))
-        return True
-    finally:
-        if qfd >= 0:
-            os.close(qfd)
+    held = _quarantined(row, quarantine, quarantine_base)
+    if held is None:
+        if row.state == "moving" and _lstat(dst_fd, name) is not None:
+            return False  # the crash came before the move: the file never left
+        raise Skip("it is missing from the quarantine")
+    qfd, qname, st = held
+    if not _is_as_moved(st, row):
+        raise Skip("its quarantined copy changed; left in the quarantine")
+    if row.action == "optimize":
+        _remove_written(root, row)
+    move_back(qfd, qname, dst_fd, name, Expected(row.size, row.mtime_ns, None))
+    return True
 
 
 def _remove_written(root: Folders, row: JournalRow) -> None:
@@ -154,27 +197,34 @@ class PurgeResult:
 def purge_moves(
     conn: sqlite3.Connection, rows: Sequence[JournalRow], quarantine_base: bytes
 ) -> PurgeResult:
-    """Delete the quarantined files of these rows for good (state 'moved' only)."""
+    """Delete the quarantined files of these rows for good (state 'moved' only). A
+    file already gone from the quarantine closes its row without counting as deleted."""
     deleted = deleted_bytes = 0
     refused: list[Refused] = []
     purged: list[int] = []
-    for row in rows:
-        if row.state != "moved":
-            continue
-        if row.action != "sibling":
-            if not row.quarantine_path.startswith(quarantine_base + b"/"):
-                refused.append(Refused(row.original_path, "not in this store's quarantine"))
+    quarantine = _open_quarantine(quarantine_base)
+    try:
+        for row in rows:
+            if row.state != "moved":
                 continue
-            try:
-                os.unlink(row.quarantine_path)
-            except FileNotFoundError:
-                pass  # already gone: nothing left to delete
-            except OSError as exc:
-                refused.append(Refused(row.original_path, f"cannot delete it: {exc.strerror}"))
-                continue
-            deleted += 1
-            deleted_bytes += row.size
-        purged.append(row.id)
+            if row.action != "sibling":
+                if quarantine is not None and quarantine.opened > 256:  # none is held
+                    quarantine.close_folders()
+                try:
+                    if _purge_one(row, quarantine, quarantine_base):
+                        deleted += 1
+                        deleted_bytes += row.size
+                except Skip as why:
+                    refused.append(Refused(row.original_path, str(why)))
+                    continue
+                except OSError as exc:
+                    reason = f"cannot delete it: {_os_error(exc)}"
+                    refused.append(Refused(row.original_path, reason))
+                    continue
+            purged.append(row.id)
+    finally:
+        if quarantine is not None:
+            quarantine.close()
     journal_purged(conn, purged, int(time.time()))
     plans = tuple(dict.fromkeys(row.batch_id for row in rows if row.state == "moved"))
     for plan_id in plans:
@@ -182,7 +232,22 @@ def purge_moves(
     return PurgeResult(deleted, deleted_bytes, tuple(refused), plans)
 
 
+def _purge_one(row: JournalRow, quarantine: Folders | None, quarantine_base: bytes) -> bool:
+    """Delete one quarantined file while it is what was moved there; False when it is
+    already gone."""
+    held = _quarantined(row, quarantine, quarantine_base)
+    if held is None:
+        return False
+    fd, name, st = held
+    if not _is_as_moved(st, row):
+        raise Skip("its quarantined copy changed; left in the quarantine")
+    os.unlink(name, dir_fd=fd)
+    return True
+
+
 def _remove_empty_folders(top: bytes) -> None:
+    if os.path.islink(top):  # a plan's folder swapped for a link: not followed
+        return
     for folder, _subdirs, _files in os.walk(top, topdown=False):
         with contextlib.suppress(OSError):
             os.rmdir(folder)

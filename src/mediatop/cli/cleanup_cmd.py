@@ -66,7 +66,7 @@ def _register_plan(commands: Any) -> None:
     add_root_arguments(plan)
     plan.add_argument(
         "--unused",
-        type=text.days,
+        type=text.unused_days,
         metavar="DAYS",
         help="no use in this many days, e.g. 90d (default: the unused days)",
     )

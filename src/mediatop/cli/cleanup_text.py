@@ -30,6 +30,14 @@ def days(text: str) -> int:
     return int(match.group(1))
 
 
+def unused_days(text: str) -> int:
+    """An argparse `type` for --unused: `days`, from 1 (no use in 0 days is every file)."""
+    value = days(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: unused means at least 1 day (such as 30d)")
+    return value
+
+
 def add_readonly(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--readonly",
@@ -82,6 +90,9 @@ def plan_lines(plan: dict[str, Any]) -> list[str]:
     if plan["notFound"]:
         lines.append(f"{len(plan['notFound'])} candidate(s) gone or changed since the last "
                      "scan left out")  # fmt: skip
+    if plan.get("keptAsLastCopy"):  # absent from plans written before it was
+        lines.append(f"{len(plan['keptAsLastCopy'])} duplicate(s) kept: the copy they "
+                     "duplicate is planned as unused")  # fmt: skip
     if note := plan["criteria"].get("note"):
         lines.append(note)
     return lines

@@ -10,13 +10,15 @@ library, but is not counted as deleted until it is purged); undo clears both.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mediatop.store.connection import transaction
-from mediatop.store.dialect import is_postgres
+from mediatop.store.dialect import is_postgres, json_ids
 from mediatop.store.library_facts import library_changed
+from mediatop.store.scan_state import forget_dirs
 
 
 def sync_every_commit(conn: sqlite3.Connection) -> None:
@@ -130,9 +132,17 @@ def journal_purged(conn: sqlite3.Connection, journal_ids: Iterable[int], now: in
 
 
 def _quarantine_rows(conn: sqlite3.Connection, ids: list[int], now: int) -> None:
+    """The rows leave the library; their folders' scan signatures are forgotten, so the
+    next scan reads those folders again: a file put back by hand, with the very name,
+    size and mtime it had, is then found present again."""
     library_changed(conn)
     conn.executemany(
         "UPDATE media_files SET deleted_at = ?, quarantined_at = ? WHERE id = ? "
         "AND deleted_at IS NULL",
         [(now, now, i) for i in ids],
     )
+    paths = conn.execute(
+        f"SELECT path FROM media_files WHERE id IN {json_ids(conn)}",
+        (json.dumps(ids),),
+    ).fetchall()
+    forget_dirs(conn, {bytes(path).rpartition(b"/")[0] for (path,) in paths})

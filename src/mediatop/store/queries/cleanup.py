@@ -2,7 +2,8 @@
 
 The journal rows tell undo and purge what was moved where (`open_moves`), and `list`
 which plans have files in quarantine (`quarantined_plans`). `file_activity` answers
-whether a planned file was referenced or requested since the plan was made.
+whether a planned file was referenced or requested since the plan was made, and what
+the store knows of it.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def quarantined_plans(conn: sqlite3.Connection) -> list[tuple[str, str, int, int
 
 
 # Answers: for each file, the references to it and to its group (the original with its
-# generated sizes), and the last person's request of it and of any member of its group.
+# generated sizes), the last person's request of it and of any member of its group, and
+# where and what the store last saw it.
 # {ids}: the id list, one JSON parameter (store.dialect.json_ids).
 _ACTIVITY_SQL = """
 WITH wanted(id) AS (SELECT * FROM {ids} AS ids),
@@ -94,7 +96,7 @@ g AS (
 SELECT f.id,
        (SELECT COUNT(*) FROM usage_locations u WHERE u.media_id = f.id),
        (SELECT t.last_used FROM file_totals t WHERE t.media_id = f.id),
-       g.g_refs, g.g_last
+       g.g_refs, g.g_last, f.path, f.size, f.mtime_ns, f.inode
 FROM media_files f JOIN g ON g.group_path = f.group_path
 WHERE f.id IN (SELECT id FROM wanted)
 """
@@ -102,18 +104,23 @@ WHERE f.id IN (SELECT id FROM wanted)
 
 @dataclass(frozen=True)
 class FileActivity:
-    """How much a file (and its group) is used: references and last human request."""
+    """How much a file (and its group) is used: references and last human request; and
+    the file as the store knows it (its path, and size, mtime and inode at the last scan)."""
 
     references: int
     last_requested: int | None
     group_references: int
     group_last_requested: int | None
+    path: bytes
+    size: int
+    mtime_ns: int
+    inode: int | None
 
 
 def file_activity(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, FileActivity]:
     """file id -> its activity (files the store does not know are left out)."""
     wanted = json.dumps(sorted(set(ids)))
     return {
-        int(r[0]): FileActivity(int(r[1]), r[2], int(r[3] or 0), r[4])
+        int(r[0]): FileActivity(int(r[1]), r[2], int(r[3] or 0), r[4], bytes(r[5]), *r[6:9])
         for r in conn.execute(_ACTIVITY_SQL.format(ids=json_ids(conn)), (wanted,))
     }
