@@ -109,3 +109,19 @@ def test_a_number_out_of_range_is_refused_in_one_line_naming_it(
     assert lines[0].startswith("mediatop: ")
     assert named in lines[0]
     assert result.stdout == ""
+
+
+def test_a_config_folder_that_cannot_be_looked_in_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    # As root no folder is unreadable; a name too long to look up fails the same way.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATOP_")}
+    environment.update(XDG_CONFIG_HOME=str(tmp_path / ("x" * 300)), HOME=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "mediatop", "scan", str(tmp_path), "--db", str(tmp_path / "s")],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("mediatop: cannot look for ")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "s").exists()

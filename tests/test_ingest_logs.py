@@ -379,3 +379,20 @@ def test_names_not_in_ascii_match_however_the_log_wrote_their_bytes(tmp_path: Pa
     ).fetchall())  # fmt: skip
     assert counted == {"café.jpg".encode(): 3, b"caf\xe9.png": 3}
     assert tally.malformed == {"refused_path": 1}
+
+
+def test_times_and_sizes_no_request_can_have_are_malformed_not_a_crash(tmp_path: Path) -> None:
+    conn, _db, _ids = make_store(tmp_path)
+    log = tmp_path / "access.log"
+    hero = "/uploads/2024/03/hero.jpg"
+    log.write_text(
+        line(hero, when="05/Dec/0001:10:00:00 +0000")  # before 1970
+        + line(hero, when="05/Dec/9999:10:00:00 +0000")  # from 2100 on
+        + line(hero, size=10**15 + 1)  # over a petabyte
+        + line(hero, size=99999999999999999999999999)  # beyond SQLite's integers
+        + line(hero, size=10**15)  # a petabyte: the most a line may say
+    )
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    assert tally.accepted == 1
+    assert tally.malformed == {"bad_time": 2, "bad_bytes": 2}
+    assert count(conn, "SELECT SUM(bytes) FROM media_usage_events") == 10**15

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mediatop.errors import TimeRangeError
 from mediatop.timerange import parse_range
 
 
@@ -23,3 +24,18 @@ def test_a_range_and_the_one_before_it_meet_without_overlap() -> None:
     before = time_range.previous()
     assert before.end_ts == time_range.start_ts
     assert not before.contains(time_range.start_ts)
+
+
+@pytest.mark.parametrize("spec", ["", " ", "７d", "٣d", "7w"])
+def test_an_empty_range_or_one_in_other_digits_is_refused(spec: str) -> None:
+    with pytest.raises(TimeRangeError):
+        parse_range(spec, now=datetime(2026, 12, 6, tzinfo=UTC))
+
+
+def test_a_range_from_1970_that_ends_before_now_is_not_all_time() -> None:
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    until = parse_range(None, now=now, end="2026-08-05")
+    assert until.start_ts == 0 and until.end_ts == int(datetime(2026, 8, 6, tzinfo=UTC).timestamp())
+    assert not until.is_all
+    assert parse_range(None, now=now, start="1970-01-01").is_all  # 1970 up to now: everything
+    assert parse_range("all", now=now).is_all

@@ -167,3 +167,36 @@ def test_importing_a_file_again_adds_nothing_and_appends_add_only_new_lines(
     assert more.usage_events == 1
     assert more.errors[0][0] == 6 and "player event" in more.errors[0][1]
     assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (4,)
+
+
+def test_figures_an_event_cannot_have_are_refused_by_field(tmp_path: Path) -> None:
+    _root, _db, conn = _library(tmp_path)
+    clip, hero = _id(conn, b"2024/clip.mp4"), _id(conn, b"2024/hero.jpg")
+    week = 7 * 86400
+    play = {"videoId": clip, "eventType": "progress", "sessionId": "v", "duration": 60,
+            "currentTime": 1, "timestamp": 1728561600}  # fmt: skip
+    view = {"mediaId": hero, "eventType": "view", "timestamp": 1728561600}
+    lines = [
+        {**play, "duration": 1e300},  # 2: would cut 1e300 one-second buckets
+        {**play, "currentTime": week + 1},  # 3
+        {**play, "seekFrom": week + 1, "eventType": "seek"},  # 4
+        {**view, "transferSize": 10**30},  # 5: beyond SQLite's integers
+        {**view, "clientTimeMs": 3_600_001},  # 6
+        {**view, "timestamp": "0001-01-01T00:00:00Z"},  # 7
+        {**view, "timestamp": "9999-12-31T23:59:59Z"},  # 8
+        {**play, "duration": week, "currentTime": week},  # 9: a week is allowed
+        {**view, "transferSize": 10**15},  # 10: a petabyte is allowed
+    ]
+    events = tmp_path / "events.jsonl"
+    events.write_text("\n".join(json.dumps(e) for e in [view, *lines]) + "\n")
+    report = import_events(conn, events, url_prefixes=PREFIXES)
+    errors = dict(report.errors)
+    assert sorted(errors) == [2, 3, 4, 5, 6, 7, 8]
+    assert "duration must be at most 604,800" in errors[2]
+    assert "currentTime must be at most 604,800" in errors[3]
+    assert "seekFrom must be at most 604,800" in errors[4]
+    assert "transferSize must be at most 1,000,000,000,000,000" in errors[5]
+    assert "clientTimeMs must be at most 3,600,000" in errors[6]
+    assert "timestamp is before 1970" in errors[7]
+    assert "timestamp is too far in the future" in errors[8]
+    assert (report.usage_events, report.video_events) == (2, 1)

@@ -134,11 +134,19 @@ def parse_size(text: str) -> int:
 
 
 def _config_file() -> Path | None:
+    """The config file in use, if any. One that cannot be looked for is an error, not
+    skipped: it may hold `readonly = true`."""
     from platformdirs import user_config_path
 
     for candidate in (Path("mediatop.toml"), user_config_path("mediatop") / "mediatop.toml"):
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot look for {candidate}: {exc.strerror or exc} "
+                "(set XDG_CONFIG_HOME to a folder this user can read)"
+            ) from None
     return None
 
 

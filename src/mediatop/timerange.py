@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from mediatop.errors import TimeRangeError
 
 PRESETS = ("24h", "7d", "30d", "90d", "all")
-_RELATIVE = re.compile(r"^(\d+)([hd])$")
+_RELATIVE = re.compile(r"^([0-9]+)([hd])$")  # ASCII digits: int() would take any script's
 # The epoch start stands for "all": every store timestamp is after it.
 _ALL_START = datetime(1970, 1, 1, tzinfo=UTC)
 _HOUR = timedelta(hours=1)
@@ -40,10 +40,13 @@ class TimeRange:
     start: datetime
     end: datetime
     label: str
+    until_now: bool = True  # False when the range ends at a time the user named
 
     @property
     def is_all(self) -> bool:
-        return self.start == _ALL_START
+        """Whether the range is the whole history up to now (the lifetime totals answer
+        it); one from 1970 that ends earlier is not."""
+        return self.start == _ALL_START and self.until_now
 
     @property
     def start_ts(self) -> int:
@@ -75,7 +78,7 @@ class TimeRange:
         if self.is_all:
             raise TimeRangeError("'all' has no previous period to compare with")
         length = _hour_ceiling(self.end) - self.start
-        return TimeRange(self.start - length, self.start, f"previous {self.label}")
+        return TimeRange(self.start - length, self.start, f"previous {self.label}", False)
 
     def slots(self) -> RangeSlots:
         """The whole days and the hours of the partial days this range covers.
@@ -165,8 +168,8 @@ def parse_range(
             finish += timedelta(days=1)
         if finish <= begin:
             raise TimeRangeError("the range ends before it starts", "to" if end else "from")
-        return TimeRange(begin, finish, f"{start or 'start'}..{end or 'now'}")
-    spec = (spec or "30d").strip().lower()
+        return TimeRange(begin, finish, f"{start or 'start'}..{end or 'now'}", not end)
+    spec = ("30d" if spec is None else spec).strip().lower()  # "" is no range: refused
     if spec == "all":
         return TimeRange(_ALL_START, now, "all")
     match = _RELATIVE.match(spec)

@@ -95,15 +95,16 @@ class GroupCommitWriter:
 
     def _commit(self, batch: list[_Pending]) -> None:
         outcomes: list[tuple[_Pending, int | ApiError]] = []
-        valid: list[Any] = []
+        parsed_of: dict[int, list[Any]] = {}
         for pending in batch:
             try:
                 parsed = self._parse(pending)
             except ApiError as exc:
                 outcomes.append((pending, exc))
                 continue
-            valid.extend(parsed)
+            parsed_of[id(pending)] = parsed
             outcomes.append((pending, len(parsed)))
+        valid = [event for parsed in parsed_of.values() for event in parsed]
         if valid:
             try:
                 self._recorder.store(valid)
@@ -118,8 +119,22 @@ class GroupCommitWriter:
                     headers={"Retry-After": "1"},
                 )
                 outcomes = [(p, failed if isinstance(o, int) else o) for p, o in outcomes]
+            except Exception:  # what one request holds fails the commit: not the others'
+                outcomes = [(p, self._alone(p, parsed_of[id(p)]) if isinstance(o, int) else o)
+                            for p, o in outcomes]  # fmt: skip
         for pending, outcome in outcomes:
             _answer(pending, outcome)
+
+    def _alone(self, pending: _Pending, parsed: list[Any]) -> int | ApiError:
+        """A request's events stored in a commit of their own, after a shared commit
+        failed: its count, or the internal error that was its own."""
+        try:
+            self._recorder.store(parsed)
+        except Exception as exc:  # a bug must answer its request, not end the thread
+            log.error("beacons not stored by an internal error: %r", exc)
+            return ApiError(500, "internal error")
+        self.commits += 1
+        return len(parsed)
 
     def _parse(self, pending: _Pending) -> list[Any]:
         parsed = []

@@ -110,7 +110,7 @@ def range_of(query: Mapping[str, str], now: datetime | None = None) -> TimeRange
     """The range `?range=` or `?from=&to=` asks for; ApiError 400 naming the parameter."""
     try:
         return parse_range(
-            query.get("range") or "30d",
+            query.get("range"),  # absent: the default; empty: refused
             now=now or datetime.now(UTC),
             start=query.get("from") or None,
             end=query.get("to") or None,

@@ -24,7 +24,7 @@ from typing import Any
 from mediatop.config import default_node
 from mediatop.errors import InvalidEvent, UnknownMediaError
 from mediatop.ingest.logs.devices import device_of
-from mediatop.ingest.logs.fields import storable_text
+from mediatop.ingest.logs.fields import MAX_RESPONSE_BYTES, is_event_time, storable_text
 from mediatop.ingest.logs.reading import (
     FINGERPRINT_BYTES,
     fingerprint,
@@ -44,6 +44,10 @@ from mediatop.store.files import path_ids
 
 BATCH = 5000
 MAX_TEXT = 4000
+# What a player's position or a video's length can be: a week (a recorded stream runs
+# long; a larger one is a bad event, and the engagement buckets are cut per second).
+MAX_PLAYER_SECONDS = 7 * 86_400
+MAX_LOAD_MS = 3_600_000  # an hour for one file to load: beyond it, a bad figure
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,23 @@ def _text(data: Mapping[str, Any], *names: str) -> str | None:
     return storable_text(text)
 
 
-def _number(data: Mapping[str, Any], *names: str, required: bool = False) -> float | None:
+def _number(
+    data: Mapping[str, Any], *names: str, most: float, required: bool = False
+) -> float | None:
+    """A number from 0 to `most` (what the field can mean; beyond it, a bad event).
+    An error names the field as the event gave it (`transferSize`, not `bytes`)."""
     value = _get(data, *names)
     if value is None:
         if required:
             raise InvalidEvent(f"{names[0]} is required", names[0])
         return None
+    name = next(n for n in names if data.get(n) is not None)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidEvent(f"{names[0]} must be a number", names[0])
+        raise InvalidEvent(f"{name} must be a number", name)
     if value < 0:
-        raise InvalidEvent(f"{names[0]} must not be negative", names[0])
+        raise InvalidEvent(f"{name} must not be negative", name)
+    if value > most:
+        raise InvalidEvent(f"{name} must be at most {most:,.0f}", name)
     return float(value)
 
 
@@ -106,10 +117,7 @@ def parse_timestamp(value: Any, now: int) -> int:
     if isinstance(value, int | float):
         if not math.isfinite(value) or value < 0:
             raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds", "timestamp")
-        seconds = value / 1000 if value > 1e12 else value
-        if seconds > 4102444800:  # 2100-01-01
-            raise InvalidEvent("timestamp is too far in the future", "timestamp")
-        return int(seconds)
+        return _event_time(int(value / 1000 if value > 1e12 else value))
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -117,8 +125,16 @@ def parse_timestamp(value: Any, now: int) -> int:
             raise InvalidEvent(f"timestamp {value[:40]!r} is not ISO 8601", "timestamp") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return int(moment.timestamp())
+        return _event_time(int(moment.timestamp()))
     raise InvalidEvent("timestamp must be ISO 8601 or epoch seconds", "timestamp")
+
+
+def _event_time(seconds: int) -> int:
+    if seconds < 0:
+        raise InvalidEvent("timestamp is before 1970", "timestamp")
+    if not is_event_time(seconds):
+        raise InvalidEvent("timestamp is too far in the future", "timestamp")
+    return seconds
 
 
 class MediaResolver:
@@ -183,8 +199,9 @@ def event_from_json(
             raise InvalidEvent(
                 f"{etype!r} is a player event, but media {media_id} is {kind}", "eventType"
             )
-        position = _number(data, "currentTime", "current_time", "position", required=True)
-        duration = _number(data, "duration", required=True)
+        position = _number(data, "currentTime", "current_time", "position",
+                           most=MAX_PLAYER_SECONDS, required=True)  # fmt: skip
+        duration = _number(data, "duration", most=MAX_PLAYER_SECONDS, required=True)
         buffering = _get(data, "buffering")
         if buffering is not None and not isinstance(buffering, bool | int):
             raise InvalidEvent("buffering must be true or false", "buffering")
@@ -193,19 +210,20 @@ def event_from_json(
             duration=duration or 0.0, timestamp=timestamp, user_id=user_id,
             session_id=session_id, quality=_text(data, "quality"), buffering=bool(buffering),
             device=device or (device_of(agent)[0] if agent else None), country=country,
-            seek_from=_number(data, "seekFrom", "seek_from"),
+            seek_from=_number(data, "seekFrom", "seek_from", most=MAX_PLAYER_SECONDS),
         )  # fmt: skip
     if etype not in USAGE_EVENT_TYPES:
         allowed = ", ".join(USAGE_EVENT_TYPES + VIDEO_EVENT_TYPES)
         raise InvalidEvent(f"eventType {etype[:40]!r} is not one of {allowed}", "eventType")
     guessed, is_bot = device_of(agent) if agent else (None, False)
+    load_ms = _number(data, "clientTimeMs", "client_time_ms", "loadTimeMs", most=MAX_LOAD_MS)
     return UsageEvent(
         media_id=media_id, event_type=etype, timestamp=timestamp, source=source,
         user_id=user_id, session_id=session_id, referrer=_text(data, "referrer", "referer"),
         user_agent=agent, device="bot" if is_bot else (device or guessed),
         is_bot=is_bot, country=country,
-        client_time_ms=_number(data, "clientTimeMs", "client_time_ms", "loadTimeMs"),
-        bytes=int(_number(data, "bytes", "transferSize") or 0) or None,
+        client_time_ms=load_ms,
+        bytes=int(_number(data, "bytes", "transferSize", most=MAX_RESPONSE_BYTES) or 0) or None,
     )  # fmt: skip
 
 

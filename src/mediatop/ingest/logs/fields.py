@@ -33,6 +33,19 @@ def cache_status(value: str | None) -> str | None:
     return lowered[:40]
 
 
+# An event's time is stored as seconds since 1970; one before it or from 2100 on is a
+# bad time (a log's year 1 or 9999 is a typo or an attack, never a request).
+LATEST_EVENT_TIME = 4_102_444_800  # 2100-01-01 00:00 UTC
+# The largest response a log line or a beacon may count: a petabyte. A larger figure is
+# a bad one (and SQLite's integers end at 2**63).
+MAX_RESPONSE_BYTES = 10**15
+
+
+def is_event_time(seconds: int) -> bool:
+    """Whether `seconds` is a time an event can have happened at (1970 to 2100)."""
+    return 0 <= seconds < LATEST_EVENT_TIME
+
+
 class Clock:
     """Log time strings to UTC epoch seconds, caching the per-day and per-hour parts."""
 
@@ -74,6 +87,8 @@ class Clock:
             raise BadLine("bad_time")
         if len(self.hours) > 4_096:
             self.hours.clear()
+        if not is_event_time(base):
+            raise BadLine("bad_time")
         hour = self.hours[text[:14] + text[20:]] = base + hours * 3600
         return hour + minutes * 60 + seconds
 
@@ -85,14 +100,20 @@ class Clock:
             raise BadLine("bad_time") from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return int(moment.timestamp())
+        return _checked(int(moment.timestamp()))
 
     @staticmethod
     def msec(text: str) -> int:
         try:
-            return int(float(text))
+            return _checked(int(float(text)))
         except (ValueError, OverflowError) as exc:
             raise BadLine("bad_time") from exc
+
+
+def _checked(seconds: int) -> int:
+    if not is_event_time(seconds):
+        raise BadLine("bad_time")
+    return seconds
 
 
 def seconds_to_ms(text: str | None) -> float | None:

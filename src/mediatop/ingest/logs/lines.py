@@ -23,6 +23,7 @@ from typing import Any
 
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.fields import (
+    MAX_RESPONSE_BYTES,
     MINUTE_SECONDS,
     BadLine,
     Clock,
@@ -168,13 +169,14 @@ class LineBatch:
             if mapped.status == "other":
                 not_media += 1  # most lines of a site's log: pages, scripts, styles
                 continue
-            # ' 200 1234 ' (the general path takes any other spacing) and '... [time] '
+            # ' 200 1234 ' (the general path takes any other spacing, and sizes of a
+            # petabyte or more, to check them) and '... [time] '
             status = _SPACED_STATUSES.get(tail[:5])
             size_text = tail[5:-1]
             left = head.find(" [")
             if (
                 status is None or tail[-1] != " " or not size_text.isdigit() or left < 1
-                or not head.endswith("] ") or not line.isascii()
+                or len(size_text) > 15 or not head.endswith("] ") or not line.isascii()
             ):  # fmt: skip
                 self._add_general((line,))
                 continue
@@ -355,8 +357,10 @@ class LineBatch:
             raise BadLine("bad_status")
         if size_text == "-":
             return method, mapped, int(status_text), 0
-        if size_text.isascii() and size_text.isdigit():
-            return method, mapped, int(status_text), int(size_text)
+        if size_text.isascii() and size_text.isdigit() and len(size_text) <= 16:
+            size = int(size_text)
+            if size <= MAX_RESPONSE_BYTES:
+                return method, mapped, int(status_text), size
         raise BadLine("bad_bytes")
 
     def _miss(self, path: bytes, ts: int, status: int, is_bot: bool | int) -> None:
