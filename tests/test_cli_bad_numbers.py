@@ -125,3 +125,14 @@ def test_a_config_folder_that_cannot_be_looked_in_is_one_line_not_a_traceback(
     assert result.stderr.startswith("mediatop: cannot look for ")
     assert len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "s").exists()
+
+
+def test_the_dashboard_takes_the_readonly_and_unused_days_flags(tmp_path: Path) -> None:
+    from mediatop.cli import build_parser
+    from mediatop.cli.common import settings_from
+
+    args = build_parser("open").parse_args(
+        ["open", str(tmp_path), "--db", str(tmp_path / "s"), "--readonly", "--unused-days", "30"]
+    )
+    settings = settings_from(args)
+    assert (settings.readonly, settings.unused_days) == (True, 30)

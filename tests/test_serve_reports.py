@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from mediatop.cli import main
+from mediatop.config import Settings
 from mediatop.library import MediaLibrary
 from serve_support import LATIN1_NAME, running_server, traffic_library
 
@@ -152,3 +153,20 @@ def test_a_name_that_is_not_utf8_decodes_strictly_with_its_bytes_beside_it(
     named = [f for f in cli["unusedFiles"] if f.get("filenameBytes")]
     assert [f["filename"] for f in named] == ["2025/02/caf\ufffd.jpg"]
     assert Path(library.settings.root, "2025/02/caf\udce9.jpg").exists()
+
+
+def test_a_name_or_place_id_with_a_newline_is_reached_like_any_other(tmp_path: Path) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "two\nlines.jpg").write_bytes(b"x" * 10)
+    library = MediaLibrary(Settings(root=root, db_path=tmp_path / "store.sqlite3"))
+    library.scan(probe=False)
+    name, place_id = quote("two\nlines.jpg", safe=""), quote("a\nb", safe="")
+    with running_server(library) as base:
+        by_path = httpx.get(f"{base}{MEDIA}/{name}")
+        place = httpx.get(f"{base}/api/analytics/places/post/{place_id}")
+    assert by_path.status_code == 200
+    assert by_path.json()["filename"] == "two\nlines.jpg"
+    # no reference names that place: the report's own 404, not the router's
+    assert place.status_code == 404
+    assert place.json()["field"] == "placeId"

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.cli import cleanup_text as text
-from mediatop.cli.common import Subcommands, add_root_arguments, open_library, settings_from
+from mediatop.cli.common import (
+    Subcommands,
+    add_readonly_argument,
+    add_root_arguments,
+    open_library,
+    settings_from,
+)
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, info, print_json
 from mediatop.config import parse_size
 from mediatop.errors import ConfigError
@@ -52,7 +58,7 @@ def register(subparsers: Subcommands) -> None:
                        help="only files quarantined longer ago than this, e.g. 30d")  # fmt: skip
     purge.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
     purge.add_argument("--json", action="store_true", help="JSON on stdout")
-    text.add_readonly(purge)
+    add_readonly_argument(purge)
     purge.set_defaults(run=run_purge)
 
 
@@ -107,7 +113,7 @@ def register_apply(commands: Any, kind: str) -> None:
     )
     apply.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
     apply.add_argument("--json", action="store_true", help="the result as JSON")
-    text.add_readonly(apply)
+    add_readonly_argument(apply)
     apply.set_defaults(run=run_apply)
 
 
@@ -121,7 +127,7 @@ def _register_undo(commands: Any) -> None:
     undo.add_argument("plan_id", metavar="PLAN_ID", nargs="?", help="the plan to undo")
     undo.add_argument("--all", action="store_true", help="every plan still in quarantine")
     undo.add_argument("--json", action="store_true", help="the result as JSON")
-    text.add_readonly(undo)
+    add_readonly_argument(undo)
     undo.set_defaults(run=run_undo)
 
 

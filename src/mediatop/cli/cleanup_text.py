@@ -1,5 +1,5 @@
 """What `cleanup` and `optimize` print: plans, apply, undo and purge results as text or
-JSON, the confirmation they ask for, and the flags they share (`--readonly`, days).
+JSON, the confirmation they ask for, and the days they take.
 
 Every path shown comes from outside (file names), so it is made visible
 (`textsafe.visible`): a name cannot send escape sequences to the terminal.
@@ -36,16 +36,6 @@ def unused_days(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: unused means at least 1 day (such as 30d)")
     return value
-
-
-def add_readonly(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--readonly",
-        action="store_true",
-        default=None,
-        help="refuse to move, write or delete any file (also MEDIATOP_READONLY=1 or "
-        "readonly = true in mediatop.toml)",
-    )
 
 
 def confirm(question: str, yes: bool) -> None:

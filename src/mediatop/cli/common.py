@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, Protocol
 
+from mediatop.cli.numbers import whole_number
 from mediatop.cli.output import EXIT_USAGE, UserError, info
-from mediatop.config import Settings, load_settings
+from mediatop.config import MAX_UNUSED_DAYS, Settings, load_settings
 from mediatop.errors import ConfigError
 from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible
@@ -41,6 +42,24 @@ def add_node_argument(parser: argparse.ArgumentParser) -> None:
         "--node",
         help="the web node that wrote the logs: each node keeps its own checkpoints in a "
         "shared store (default: MEDIATOP_NODE, else this host's name)",
+    )
+
+
+def add_readonly_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--readonly",
+        action="store_true",
+        default=None,
+        help="refuse to move, write or delete any file (also MEDIATOP_READONLY=1 or "
+        "readonly = true in mediatop.toml)",
+    )
+
+
+def add_unused_days_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--unused-days",
+        type=whole_number(1, MAX_UNUSED_DAYS),
+        help="days without use before 'unused' (default 90)",
     )
 
 

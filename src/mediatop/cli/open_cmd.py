@@ -15,7 +15,13 @@ import tempfile
 from pathlib import Path
 
 from mediatop import leaving
-from mediatop.cli.common import Subcommands, add_root_arguments, settings_from
+from mediatop.cli.common import (
+    Subcommands,
+    add_readonly_argument,
+    add_root_arguments,
+    add_unused_days_argument,
+    settings_from,
+)
 from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, info
 from mediatop.config import Settings
 from mediatop.textsafe import visible
@@ -29,6 +35,8 @@ def register(subparsers: Subcommands) -> None:
         "and watched; the store is watched for new events.",
     )
     add_root_arguments(parser)
+    add_unused_days_argument(parser)
+    add_readonly_argument(parser)
     parser.set_defaults(run=run_open)
 
     demo = subparsers.add_parser(

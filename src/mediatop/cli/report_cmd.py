@@ -7,10 +7,15 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mediatop.cli.common import Subcommands, add_root_arguments, open_library, tell_if_read_only
+from mediatop.cli.common import (
+    Subcommands,
+    add_root_arguments,
+    add_unused_days_argument,
+    open_library,
+    tell_if_read_only,
+)
 from mediatop.cli.numbers import MAX_TOP, file_id_or_path, whole_number
 from mediatop.cli.output import EXIT_USAGE, UserError, print_csv, print_json
-from mediatop.config import MAX_UNUSED_DAYS
 from mediatop.library import REPORTS
 
 
@@ -39,11 +44,7 @@ def register(subparsers: Subcommands) -> None:
         "--place", type=_place, help="TYPE:ID (post:42), for the report of one place"
     )
     parser.add_argument("--top", type=whole_number(1, MAX_TOP), help="how many rows in top-N lists")
-    parser.add_argument(
-        "--unused-days",
-        type=whole_number(1, MAX_UNUSED_DAYS),
-        help="days without use before 'unused'",
-    )
+    add_unused_days_argument(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON on stdout")
     output.add_argument("--csv", action="store_true", help="CSV on stdout")

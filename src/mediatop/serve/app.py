@@ -28,7 +28,13 @@ from mediatop.serve.beacons import Beacons
 from mediatop.serve.group_commit import GroupCommitWriter
 from mediatop.serve.openapi import openapi_document
 from mediatop.serve.options import ServeOptions
-from mediatop.serve.reads import MEDIA_PREFIX, PLACE_ROUTE, REPORT_ENDPOINTS, Reader
+from mediatop.serve.reads import (
+    MEDIA_PREFIX,
+    MEDIA_ROUTE,
+    PLACE_ROUTE,
+    REPORT_ENDPOINTS,
+    Reader,
+)
 from mediatop.serve.responses import ApiError, error_response, json_response
 
 log = logging.getLogger("mediatop.serve")
@@ -90,7 +96,7 @@ def build_app(library: MediaLibrary, options: ServeOptions) -> ASGIApp:
         Route(MEDIA_PREFIX + path, guard(reader.report), methods=["GET"])
         for path in REPORT_ENDPOINTS
     ]
-    routes.append(Route(MEDIA_PREFIX + "/{media:path}", guard(reader.media_file), methods=["GET"]))
+    routes.append(Route(MEDIA_ROUTE, guard(reader.media_file), methods=["GET"]))
     routes.append(Route(PLACE_ROUTE, guard(reader.place), methods=["GET"]))
 
     @contextlib.asynccontextmanager

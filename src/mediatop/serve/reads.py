@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import anyio
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -55,8 +56,20 @@ REPORT_ENDPOINTS: dict[str, str] = {
     "/misses": "misses",
     "/ingest": "ingest",
 }
+
+
+class _NameConvertor(PathConvertor):
+    """A route's last part as it came, `/` and newlines included: Starlette's `path`
+    (`.*`) stops at a newline, which a file name or a place id may hold."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("name", _NameConvertor())
+
 PLACE_PATH = "/api/analytics/places/{placeType}/{placeId}"
-PLACE_ROUTE = PLACE_PATH.removesuffix("}") + ":path}"  # the id may hold a `/`
+PLACE_ROUTE = PLACE_PATH.removesuffix("}") + ":name}"  # the id may hold a `/`
+MEDIA_ROUTE = MEDIA_PREFIX + "/{media:name}"  # a file by id, path or URL, then a part
 # a file's endpoint -> the part of its report it answers with (None: the whole report)
 FILE_PARTS: dict[str, str | None] = {"": None, "usage": "usage", "engagement": "engagement"}
 RANGE_PARAMETERS = ("range", "from", "to")
