@@ -6,6 +6,7 @@ names where the value came from, never with a traceback (OverflowError, ValueErr
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -136,3 +137,17 @@ def test_the_dashboard_takes_the_readonly_and_unused_days_flags(tmp_path: Path) 
     )
     settings = settings_from(args)
     assert (settings.readonly, settings.unused_days) == (True, 30)
+
+
+@pytest.mark.parametrize("value", ["0", "", "9223372036854775808"])
+def test_a_file_id_out_of_range_or_empty_is_a_usage_error(value: str) -> None:
+    from mediatop.cli.numbers import file_id_or_path
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        file_id_or_path(value)
+
+
+def test_digits_of_another_script_are_a_path_not_an_id() -> None:
+    from mediatop.cli.numbers import file_id_or_path
+
+    assert file_id_or_path("２３") == "２３"  # looked up as a name, not as id 23

@@ -55,11 +55,14 @@ def test_ingest_errors_are_one_line_messages(tmp_path: Path, capsys) -> None:
     assert main(["ingest", str(root), str(tmp_path / "nope.log"), "--db", str(db)]) == 2
     assert main(["ingest", str(root), str(log), "--db", str(db), "--format", "weird"]) == 2
     assert main(["ingest", str(root), str(log), "--db", str(db), "--format", "$status"]) == 2
+    assert main(["ingest", str(root), str(log), "--db", str(db), "--format", ""]) == 2
+    assert main(["ingest", str(root), str(tmp_path), "--db", str(db)]) == 2
     broken = tmp_path / "broken.gz"
     broken.write_bytes(b"\x1f\x8b\x08\x00garbage")
     assert main(["ingest", str(root), str(broken), "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "no such log file" in err and "needs $remote_addr" in err
+    assert "unknown log format ''" in err and "is a folder, not a log file" in err
 
 
 def _stored(db: Path) -> tuple[int, ...]:

@@ -170,3 +170,4 @@ def test_the_command_refuses_a_root_never_scanned(
     db = str(tmp_path / "s.sqlite3")
     assert main(["serve", str(tmp_path / "media"), "--db", db, "--port", "0"]) == 2
     assert "scan it first" in capsys.readouterr().err
+    assert not Path(db).exists()  # refused without making a store

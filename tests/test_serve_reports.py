@@ -165,7 +165,10 @@ def test_a_name_or_place_id_with_a_newline_is_reached_like_any_other(tmp_path: P
     with running_server(library) as base:
         by_path = httpx.get(f"{base}{MEDIA}/{name}")
         place = httpx.get(f"{base}/api/analytics/places/post/{place_id}")
+        unknown = httpx.get(f"{base}{MEDIA}/%FF%FE.jpg")
     assert by_path.status_code == 200
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "no media file '\ufffd\ufffd.jpg' in the library"
     assert by_path.json()["filename"] == "two\nlines.jpg"
     # no reference names that place: the report's own 404, not the router's
     assert place.status_code == 404

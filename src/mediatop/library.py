@@ -173,6 +173,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
 
         configured_workers()  # checked before anything is read
         for log in logs:
+            if log.is_dir():
+                raise MissingInputError(f"{log} is a folder, not a log file")
             if not log.is_file():
                 raise MissingInputError(f"no such log file: {log}")
         with (

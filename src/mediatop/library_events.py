@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from mediatop.config import Settings
 from mediatop.errors import InvalidEvent, StoreWriteError, UnknownMediaError
+from mediatop.json_text import readable
 
 if TYPE_CHECKING:
     from mediatop.ingest.events.tracked import MediaResolver
@@ -131,7 +132,7 @@ class EventsLibrary:
         finally:
             conn.close()
         if found is None:
-            shown = os.fsdecode(ref)[:200]
+            shown = readable(os.fsdecode(ref))[:200]  # bytes not UTF-8 as U+FFFD
             raise UnknownMediaError(f"no media file {shown!r} in the library", "mediaId")
         return found
 

@@ -35,9 +35,14 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 
 
 def file_id_or_path(text: str) -> str:
-    """A file id (digits) no larger than any id can be, or a path, kept as typed."""
+    """A file id (ASCII digits) from 1 to the largest an id can be, or a path, kept as
+    typed; an empty one is no file."""
+    if not text:
+        raise argparse.ArgumentTypeError("give the file's id or its path under ROOT")
     # int() refuses numbers over 4,300 digits: the length alone says those are too big.
-    if text.isdigit() and (len(text) > len(str(MAX_FILE_ID)) or int(text) > MAX_FILE_ID):
+    if (text.isascii() and text.isdigit()) and (
+        len(text) > len(str(MAX_FILE_ID)) or not 1 <= int(text) <= MAX_FILE_ID
+    ):
         raise argparse.ArgumentTypeError(
             f"{text} is not a file id (ids run from 1 to {MAX_FILE_ID:,}); "
             "give the id or the path under ROOT"

@@ -80,16 +80,22 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise UserError(str(exc), EXIT_USAGE) from None
     library = open_library(args)
+    if not library.has_store():  # refused before anything, a store file included, is made
+        raise _not_scanned(args.root)
     library.check()
     sock = bind(options.host, options.port)
     try:
         app = build_app(library, options)
     except NotScannedError:
         sock.close()
-        root = visible(str(args.root))
-        raise UserError(
-            f"the store has never scanned {root}: scan it first (`mediatop scan {root}`)",
-            EXIT_USAGE,
-        ) from None
+        raise _not_scanned(args.root) from None
     serve(app, sock, options)
     return 0
+
+
+def _not_scanned(root: Path) -> UserError:
+    shown = visible(str(root))
+    return UserError(
+        f"the store has never scanned {shown}: scan it first (`mediatop scan {shown}`)",
+        EXIT_USAGE,
+    )

@@ -16,9 +16,11 @@ from mediatop.store.queries import library as queries
 
 
 def find_file(conn: sqlite3.Connection, id_or_path: str | bytes | int) -> MediaFile:
-    """The file with this id (digits) or path relative to the root; LookupError if none."""
+    """The file with this id (ASCII digits) or path relative to the root; LookupError if
+    none (a name of digits that is no id is looked up as a path)."""
     found: MediaFile | None = None
-    if isinstance(id_or_path, int) or (isinstance(id_or_path, str) and id_or_path.isdigit()):
+    digits = isinstance(id_or_path, str) and id_or_path.isascii() and id_or_path.isdigit()
+    if isinstance(id_or_path, int) or digits:
         found = get_file(conn, int(id_or_path))
     if found is None and not isinstance(id_or_path, int):
         raw = id_or_path if isinstance(id_or_path, bytes) else os.fsencode(id_or_path)

@@ -148,7 +148,7 @@ class MediaResolver:
     def resolve(self, ref: Any) -> tuple[int, str]:
         """(media_id, kind), or InvalidEvent when the library has no such file."""
         if (isinstance(ref, int) and not isinstance(ref, bool)) or (
-            isinstance(ref, str) and ref.isdigit()
+            isinstance(ref, str) and ref.isascii() and ref.isdigit()
         ):
             # int() refuses over 4,300 digits; no id has more than 19
             media_id = int(ref) if len(str(ref)) <= 19 else -1

@@ -154,7 +154,7 @@ def _compile_custom(text: str) -> LogFormat:
 
 def compile_format(spec: str | None) -> LogFormat:
     """'combined' (default), 'common', or an nginx log_format string."""
-    name = (spec or "combined").strip()
+    name = ("combined" if spec is None else spec).strip()  # "" names no format: refused
     if name in ("combined", "common"):
         return LogFormat(name, _parse_fast, "local", False, False)
     if name in (COMBINED, COMMON):
