@@ -77,6 +77,7 @@ async def test_mark_preview_confirm_then_undo_on_a_real_tree(tmp_path: Path) -> 
         assert "Done: 2 files (4.0 kB) moved into the quarantine." in static_text(
             preview, "#preview-body"
         )
+        assert preview.query_one("#preview-box").border_title == "Applied: every move is journalled"
         after = snapshot(root)
         assert sorted(after) == [b"2019/z/mid.jpg"]
         quarantine = Path(str(settings.db_path) + ".quarantine")

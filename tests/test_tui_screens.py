@@ -125,7 +125,7 @@ async def test_drill_down_from_the_dashboard_to_a_page_and_back_with_escape(
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         images = await open_subject(pilot, "1")
-        for _ in range(3):  # oversized, unoptimised, convert, then the most viewed
+        for _ in range(3):  # oversized, unoptimised, the opportunities, then the most viewed
             await pilot.press("l")
         assert images.spec.title == "Most viewed images"
         # hero-banner.jpg: 5 log views + 14 tracked = 19; logo.png 9; team.webp 1.
@@ -249,7 +249,9 @@ async def test_c_puts_the_previous_period_beside_each_figure(screens_app: Mediat
         # March count, the one of 8 March at 03:00 falls in the 7 days before.
         await wait_until(pilot, lambda: column(documents, "Downloads") == ["2"])
         await pilot.press("c")
-        assert "compared with the period before" in pilot.app.sub_title
+        # the header says so on this screen, and not on the dashboard, which is not compared
+        assert "compared with the period before" in documents.sub_title
+        assert "compared" not in pilot.app.sub_title
         await wait_until(pilot, lambda: "(was 1, +100.0%)" in figures_text(documents))
         assert "Downloads        2 (was 1, +100.0%)" in figures_text(documents)
 
@@ -456,3 +458,29 @@ async def test_a_report_that_cannot_be_read_shows_an_error_row(
         assert text.startswith("Reading Documents failed: ")
         assert "Traceback" not in text
         assert pilot.app.is_running
+
+
+async def test_a_file_screen_scrolls_with_the_page_keys_while_its_places_have_the_focus(
+    screens_app: MediatopApp,
+) -> None:
+    async with screens_app.run_test(size=(80, 24)) as pilot:
+        await wait_for_dashboard(pilot)
+        await open_subject(pilot, "1")
+        for _ in range(3):  # the most viewed: hero-banner.jpg, used in two places
+            await pilot.press("l")
+        await pilot.press("enter")
+        hero = await file_screen_loaded(pilot)
+        links = hero.query_one(LinksTable)
+        await wait_until(pilot, lambda: links.row_count == 2)
+        page = hero.query_one("#file-detail")
+        assert links.has_focus and page.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert page.scroll_y > 0 and links.has_focus
+        await pilot.press("home")
+        await pilot.pause()
+        assert page.scroll_y == 0
+        await pilot.press("down")  # the cursor moves: the table comes into view
+        await pilot.pause()
+        assert links.cursor_row == 1
+        assert page.scroll_y + page.scrollable_content_region.height >= links.virtual_region.bottom

@@ -92,8 +92,8 @@ async def test_images_lists_show_hostile_names_literally(hostile_app: MediatopAp
     async with hostile_app.run_test(size=(160, 40)) as pilot:
         await wait_for_dashboard(pilot)
         images = await open_subject(pilot, "1")
-        await pilot.press("l", "l")  # oversized, unoptimised, then convert to WebP/AVIF
-        assert images.spec.title == "Convert to WebP/AVIF"
+        await pilot.press("l", "l")  # oversized, unoptimised, then the opportunities
+        assert images.spec.title == "Opportunities"
         # The JPEGs are smaller as WebP; the PNG, one colour and a shape, is not.
         jpegs = sorted(visible_path(n) for n in HOSTILE_NAMES if n.endswith(b".jpg"))
         assert sorted(column(images, "File")) == jpegs
@@ -102,7 +102,7 @@ async def test_images_lists_show_hostile_names_literally(hostile_app: MediatopAp
 
 async def _open_first_file_from_images(pilot: Pilot) -> FileDetailScreen:
     images = await open_subject(pilot, "1")
-    await pilot.press("l", "l")  # convert to WebP/AVIF: every image of the library
+    await pilot.press("l", "l")  # the opportunities: every image of the library
     row = column(images, "File").index(visible(FIRST))
     images.query_one("#list").move_cursor(row=row)  # type: ignore[attr-defined]
     await pilot.press("enter")

@@ -106,7 +106,7 @@ class MediatopApp(App[int]):
         # The folder name comes from outside: plain, visible text (Header draws it as is).
         self.title = f"mediatop — {visible(settings.root.name or str(settings.root))}"
         self._demo = settings.demo
-        self.sub_title = self._header_note()
+        self.sub_title = self.header_note()
         self._leave_asked = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
 
@@ -152,13 +152,14 @@ class MediatopApp(App[int]):
             read_only=self.read_only,
         )
 
-    def _header_note(self) -> str:
-        """The header's second part: the range every screen shows, compare, DEMO."""
+    def header_note(self, *, compared: bool = False) -> str:
+        """The header's second part: DEMO, read-only, the range every screen shows, and
+        on a screen that compares (it asks), whether it does."""
         parts = ["DEMO"] if self._demo else []
         if self.library.changing_files_refused() is not None:
             parts.append("read-only")  # no key that changes files is shown or reachable
         parts.append(f"range {self.range_name}")
-        if self.compare:
+        if compared:
             parts.append("compared with the period before")
         return " · ".join(parts)
 
@@ -202,7 +203,7 @@ class MediatopApp(App[int]):
 
     def _reload_every_screen(self) -> None:
         """Every open screen reads its figures again, over the range now chosen."""
-        self.sub_title = self._header_note()
+        self.sub_title = self.header_note()
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.range_name = self.range_name
@@ -216,7 +217,7 @@ class MediatopApp(App[int]):
             return callable(getattr(self.screen, "export_view", None))
         if action == "toggle_compare":
             # Only a subject screen's figures are compared: elsewhere `c` is neither
-            # shown nor reachable, and the header still says when compare is on.
+            # shown nor reachable, and the header says nothing of it.
             return bool(getattr(self.screen, "COMPARES", False))
         return True
 

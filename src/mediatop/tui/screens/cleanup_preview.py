@@ -164,6 +164,7 @@ class CleanupPreviewScreen(Screen[bool]):
     def on_plan_applied(self, message: PlanApplied) -> None:
         result = message.result
         self.state = "done"
+        self.query_one("#preview-box").border_title = "Applied: every move is journalled"
         self.refresh_bindings()
         self.query_one(ProgressBar).update(progress=len(self.plan.entries) if self.plan else 0)
         done = f"Done: {_files(result.moved)} ({size_text(result.bytes_moved)}) "

@@ -60,13 +60,36 @@ class Link:
 
 
 class LinksTable(DataTable[Text]):
-    """Places using the file and its exact copies; enter follows the row."""
+    """Places using the file and its exact copies; enter follows the row.
+
+    It has the focus (enter opens a place at once) but is a short table low on a long
+    screen: the page keys scroll the screen, and moving the cursor brings the table
+    into view."""
 
     HELP_GROUP = "Places and copies"
-    BINDINGS = [Binding("enter", "select_cursor", "Open place or copy")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open place or copy"),
+        Binding("pagedown", "scroll_screen('page_down')", show=False),
+        Binding("pageup", "scroll_screen('page_up')", show=False),
+        Binding("home", "scroll_screen('home')", show=False),
+        Binding("end", "scroll_screen('end')", show=False),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
+
+    def action_scroll_screen(self, how: str) -> None:
+        page = self.parent
+        if isinstance(page, VerticalScroll):
+            getattr(page, f"scroll_{how}")(animate=False)
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self.scroll_visible(animate=False)
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self.scroll_visible(animate=False)
 
 
 class FileDetailScreen(Screen[None]):

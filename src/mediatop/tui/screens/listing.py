@@ -40,6 +40,7 @@ from mediatop.tui.view import (
     export_rows,
     figure_values,
     lookup,
+    period_words,
     records_of,
     row_texts,
     shown,
@@ -172,6 +173,8 @@ class ListScreen(Screen[None]):
         self.settled = False
         app: Any = self.app
         range_name, compare = app.range_name, app.compare
+        if self.COMPARES:  # the header says whether these figures are compared
+            self.sub_title = app.header_note(compared=compare and range_name != "all")
         self.run_worker(
             lambda: self._read(range_name, compare), thread=True, exclusive=True, name="read list"
         )
@@ -208,8 +211,8 @@ class ListScreen(Screen[None]):
 
     def _range_caption(self, figures: ReportFigures) -> str:
         if figures.previous_label:
-            return f"last {figures.range_label}, against the {figures.previous_label}"
-        return f"last {figures.range_label}"
+            return f"{period_words(figures.range_label)}, against the {figures.previous_label}"
+        return period_words(figures.range_label)
 
     def _figures_grid(self, figures: ReportFigures) -> Table:
         """Label and value pairs, a few to a line; the previous period's value and the

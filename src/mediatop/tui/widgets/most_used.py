@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
 from mediatop.tui.plain import count_text, plain_path, size_text
-from mediatop.tui.view import Column, ListSpec, shown
+from mediatop.tui.view import Column, ListSpec, period_words, shown
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -121,12 +121,12 @@ class MostUsed(Widget):
         if data.most_used_is_largest:
             self.border_title = "Largest Files"
             self.border_subtitle = "no use recorded yet" if not data.has_events else (
-                f"no use recorded in the last {data.range_label}"
+                f"no use recorded in the {period_words(data.range_label)}"
             )  # fmt: skip
         else:
             self.border_title = "Most Used Media"
             # Ordered as analytics.usage ranks: downloads and shares weigh more than views.
-            self.border_subtitle = f"last {data.range_label}, by usage score"
+            self.border_subtitle = f"{period_words(data.range_label)}, by usage score"
         note = self.query_one("#most-used-note", Static)
         note.update(Text(NO_TRAFFIC, style="dim italic") if not data.has_events else "")
         note.display = not data.has_events

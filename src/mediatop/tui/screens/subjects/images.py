@@ -1,5 +1,6 @@
 """Images: formats, compression, WebP/AVIF adoption, responsive and lazy use, and the
-oversized, unoptimised, convertible and most viewed images (`mediatop report images`)."""
+oversized, unoptimised and most viewed images, with every image opportunity ranked
+(`mediatop report images`)."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ class ImagesScreen(ListScreen):
             ),
         ),
         ListSpec(
-            "Convert to WebP/AVIF",
+            "Opportunities",  # resize, format (WebP/AVIF) and unused sizes: ranked
             "optimization.conversionOpportunities",
             (
                 FILE,
+                Column("Type", "type", "text", 7),
                 Column("From", "currentFormat", "text", 6),
                 Column("To", "recommendedFormat", "text", 6),
                 Column("Size", "currentSize", "size", 10),

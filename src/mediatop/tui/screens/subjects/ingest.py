@@ -25,13 +25,15 @@ class IngestScreen(ListScreen):
             "Logs read",
             "logs",
             (
-                Column("Node", "node", "text", 14),
+                # narrow counts, so that the log's path has the width (it is shown
+                # whole under the table when cut)
+                Column("Node", "node", "text", 10),
                 Column("Log", "path", "path"),
-                Column("Read to byte", "offset", "count", 13),
-                Column("Lines", "lines", "count", 10),
-                Column("Accepted", "accepted", "count", 10),
-                Column("Malformed", "malformed", "count", 10),
-                Column("Skipped", "skipped", "count", 10),
+                Column("Read to byte", "offset", "count", 12),
+                Column("Lines", "lines", "count", 9),
+                Column("Accepted", "accepted", "count", 9),
+                Column("Malformed", "malformed", "count", 9),
+                Column("Skipped", "skipped", "count", 8),
                 Column("Last read", "readAt", "time", 21),
             ),
             file_key=None,
