@@ -89,11 +89,13 @@ async def test_question_mark_shows_help_generated_from_bindings(app: MediatopApp
         bindings = (*MediatopApp.BINDINGS, *DashboardScreen.BINDINGS, *FileTable.BINDINGS,
                     *MostUsed.BINDINGS)  # fmt: skip
         for binding in bindings:
+            # the help says what the footer's short word means, where it has a tooltip
+            said = binding.tooltip or binding.description  # type: ignore[union-attr]
             if binding.action == "toggle_compare":  # type: ignore[union-attr]
                 # the dashboard's boxes are not compared: `c` is not bound there
-                assert binding.description not in text  # type: ignore[union-attr]
+                assert said not in text
             else:
-                assert binding.description in text  # type: ignore[union-attr]
+                assert said in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 

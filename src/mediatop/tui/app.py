@@ -58,9 +58,9 @@ class MediatopApp(App[int]):
         # The dashboard shows `o` in its footer, as the mock-up's header does; the tab
         # bar shows it on the other screens.
         Binding("o", "show('optimize')", "Optimize", show=False),
-        Binding("e", "export('json')", "Export JSON"),
+        Binding("e", "export('json')", "Export", tooltip="Export JSON"),
         Binding("E", "export('csv')", "Export CSV", key_display="E", show=False),
-        Binding("t", "cycle_range", "Time range"),
+        Binding("t", "cycle_range", "Range", tooltip="Time range"),
         Binding("c", "toggle_compare", "Compare"),
         # Both keys in one binding: Textual adds its own ctrl+p only when no binding opens
         # the palette.

@@ -20,9 +20,10 @@ def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComma
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.description in seen or not active.enabled:
+        said = binding.tooltip or binding.description  # the footer's short word, whole
+        if not said or said in seen or not active.enabled:
             continue
-        seen.add(binding.description)
+        seen.add(said)
         shown_key = app.get_key_display(binding) if key else key
         run = partial(app.run_action, binding.action, active.node)
-        yield SystemCommand(binding.description, f"key {shown_key}", run)
+        yield SystemCommand(said, f"key {shown_key}", run)

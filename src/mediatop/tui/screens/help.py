@@ -34,10 +34,16 @@ def bindings_table(bindings: dict[str, ActiveBinding], key_display: dict[str, st
         if index:
             table.add_row("", "")
         table.add_row("", Text(name, style="underline"))
+        listed: set[tuple[str, str]] = set()  # one line for keys shown alike (`:`, ctrl+p)
         for active in sorted(members, key=lambda a: not a.binding.show):
             style = "" if active.enabled else "dim"
-            description = Text(active.binding.description, style=style)
-            table.add_row(Text(key_display[active.binding.key], style=style), description)
+            # The footer's word is short; the tooltip, where there is one, says it whole.
+            said = active.binding.tooltip or active.binding.description
+            key = key_display[active.binding.key]
+            if (key, said) in listed:
+                continue
+            listed.add((key, said))
+            table.add_row(Text(key, style=style), Text(said, style=style))
     return table
 
 

@@ -91,7 +91,7 @@ class ListScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("r", "refresh", "Refresh"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort column"),
+        Binding("s", "sort", "Sort", tooltip="Sort column"),
         Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
         Binding("l", "next_list", "Next list"),
     ]
@@ -215,13 +215,11 @@ class ListScreen(Screen[None]):
         return period_words(figures.range_label)
 
     def _figures_grid(self, figures: ReportFigures) -> Table:
-        """Label and value pairs, a few to a line; the previous period's value and the
-        change beside each when comparing."""
-        grid = Table.grid(padding=(0, 1))
-        for _ in range(FIGURE_PAIRS_PER_LINE):
-            grid.add_column(style="bold", no_wrap=True)
-            grid.add_column(no_wrap=True)
-        cells: list[Text | str] = []
+        """Label and value pairs, as many to a line as fit whole (at most
+        FIGURE_PAIRS_PER_LINE); the previous period's value and the change beside each
+        when comparing."""
+        labels: list[str] = []
+        values: list[Text] = []
         for figure in self.FIGURES:
             value = Text(value_text(lookup(figures.report, figure.key), figure.fmt))
             diff = change_of(figures, figure.key)
@@ -229,12 +227,34 @@ class ListScreen(Screen[None]):
                 value.append(f" (was {value_text(diff['previous'], figure.fmt)}", style="dim")
                 percent = diff.get("changePercent")
                 value.append(f", {percent:+.1f}%)" if percent is not None else ")", style="dim")
-            cells += [figure.label, value]
-        per_line = 2 * FIGURE_PAIRS_PER_LINE
+            labels.append(figure.label)
+            values.append(value)
+        pairs = self._pairs_that_fit(labels, values)
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(pairs):
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(no_wrap=True)
+        cells: list[Text | str] = [c for pair in zip(labels, values, strict=True) for c in pair]
+        per_line = 2 * pairs
         for start in range(0, len(cells), per_line):
             line = cells[start : start + per_line]
             grid.add_row(*line, *([""] * (per_line - len(line))))
         return grid
+
+    def _pairs_that_fit(self, labels: list[str], values: list[Text]) -> int:
+        """How many label and value pairs a line of the figures' box holds with no cell
+        cut: each column as wide as its widest cell, one space between cells."""
+        width = self.query_one("#figures").content_region.width or self.app.size.width - 4
+        for pairs in range(FIGURE_PAIRS_PER_LINE, 1, -1):
+            columns = [
+                max((len(label) for label in labels[at::pairs]), default=0) for at in range(pairs)
+            ] + [
+                max((value.cell_len for value in values[at::pairs]), default=0)
+                for at in range(pairs)
+            ]
+            if sum(columns) + 2 * pairs - 1 <= width:
+                return pairs
+        return 1
 
     def _fill(self) -> None:
         """The list's rows as filtered and sorted, the cursor kept on its row."""
@@ -291,6 +311,8 @@ class ListScreen(Screen[None]):
         return f"{count} row{'s' if count != 1 else ''}"
 
     def on_resize(self) -> None:
+        if self.figures is not None:  # as many figures to a line as the width holds
+            self.query_one("#figures", Static).update(self._figures_grid(self.figures))
         self._fill()
 
     # Keys.

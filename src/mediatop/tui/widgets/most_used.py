@@ -57,7 +57,7 @@ class MostUsed(Widget):
     HELP_GROUP = "Most Used Media"
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort column"),
+        Binding("s", "sort", "Sort", tooltip="Sort column"),
         # in help and the palette; the footer has no room for it beside the others
         Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
     ]
