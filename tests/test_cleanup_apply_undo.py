@@ -73,8 +73,8 @@ def test_a_file_changed_after_planning_is_skipped(tmp_path: Path) -> None:
     result = library.apply_plan(plan)
     skipped = {s.path: s.reason for s in result.skipped}
     assert skipped == {
-        b"2019/z/mid.jpg": "it changed since the plan (mtime)",
-        b"2019/a/big.jpg": "it changed since the plan (mtime)",
+        b"2019/z/mid.jpg": "it changed since the plan (mtime, ctime)",
+        b"2019/a/big.jpg": "it changed since the plan (mtime, ctime)",
     }
     assert previewed == skipped  # the preview said so before anything moved
     assert (result.moved, result.bytes_moved) == (2, 1500)  # small.jpg 1000 + café.png 500

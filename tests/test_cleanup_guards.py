@@ -201,3 +201,19 @@ def test_a_plan_records_its_root_absolute(tmp_path: Path) -> None:
                                      db_path=library.settings.db_path))  # fmt: skip
     plan = relative.plan_cleanup(max_risk="medium")
     assert plan.root == os.path.abspath(os.fsencode(library.settings.root))
+
+
+def test_a_rewrite_that_puts_size_and_mtime_back_is_still_skipped(tmp_path: Path) -> None:
+    library = scanned_library(tmp_path, FILES)
+    plan = library.plan_cleanup(max_risk="medium")
+    a = library.settings.root / "2019/01/a.jpg"
+    time.sleep(0.05)  # past the kernel's timestamp tick (a few ms): the ctime moves
+    a.write_bytes(b"X" * 3000)  # new content, the same size
+    os.utime(a, ns=(OLD_NS, OLD_NS))  # and the mtime put back, as `touch -r` does
+
+    result = library.apply_plan(plan)
+
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        (b"2019/01/a.jpg", "it changed since the plan (ctime)")
+    ]
+    assert a.read_bytes() == b"X" * 3000

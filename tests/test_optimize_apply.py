@@ -109,7 +109,7 @@ def test_optimise_skips_a_file_changed_since_the_plan(tmp_path: Path, store_url:
     os.utime(root / "2019/plain.jpg", ns=(OLD_NS, OLD_NS + 5))
     result = library.apply_plan(plan)
     assert [(s.path, s.reason) for s in result.skipped] == [
-        (b"2019/plain.jpg", "it changed since the plan (mtime)")
+        (b"2019/plain.jpg", "it changed since the plan (mtime, ctime)")
     ]
     assert result.moved == 1
 

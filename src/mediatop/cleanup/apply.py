@@ -7,7 +7,7 @@ have moved, and undo finds each one where it is. The quarantine keeps each file'
 relative to the root, under a folder of its plan: `<store>.quarantine/<plan id>/`.
 
 A file is skipped, with its reason, when it is gone, a symlink, not a regular file, in
-a folder that is a symlink, changed since the plan (size, mtime, inode), referenced
+a folder that is a symlink, changed since the plan (size, mtime, inode, ctime), referenced
 or requested since the plan, or (a duplicate) when its kept copy is no longer there or
 leaves with the same plan. A plan is only ever the store's word: an entry whose path,
 size, mtime or inode is not what the store's last scan recorded for its id (an edited
@@ -154,7 +154,7 @@ def _move_batch(
 
 
 def _expected(entry: PlanEntry) -> Expected:
-    return Expected(entry.candidate.size, entry.mtime_ns, entry.inode)
+    return Expected(entry.candidate.size, entry.mtime_ns, entry.inode, entry.ctime_ns)
 
 
 def _reason(why: BaseException) -> str:

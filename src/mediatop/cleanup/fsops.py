@@ -5,8 +5,8 @@ descriptor, and every file is named relative to its folder's descriptor (`dir_fd
 a folder swapped for a symlink before it is opened is refused (ELOOP); one swapped
 after it was opened no longer matters, since the descriptor still holds the real
 folder under the root. A file is stat'ed without following links and checked against
-what the plan saw (size, mtime, inode) right before it is moved, and its moved copy
-is checked again after.
+what the plan saw (size, mtime, inode, ctime) right before it is moved, and its moved
+copy is checked again after.
 
 Across file systems (the quarantine on another disk) a move is a copy: written with
 O_EXCL, fsynced, its mtime set, read back and compared by xxh3-128 with what was read
@@ -39,11 +39,12 @@ class FolderGone(Skip):
 
 @dataclass(frozen=True)
 class Expected:
-    """The file as the plan saw it."""
+    """The file as the plan saw it (no inode or ctime: not compared)."""
 
     size: int
     mtime_ns: int
     inode: int | None
+    ctime_ns: int | None = None
 
 
 def open_root(root: bytes) -> int:
@@ -118,7 +119,7 @@ def _folder_problem(relative: bytes, exc: OSError) -> str:
 
 def checked_stat(dir_fd: int, name: bytes, expected: Expected) -> os.stat_result:
     """The file's stat (no link followed); Skip when it is missing, a symlink, not a
-    regular file, or changed since the plan (size, mtime or inode)."""
+    regular file, or changed since the plan (size, mtime, inode or ctime)."""
     try:
         st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError:
@@ -135,6 +136,7 @@ def checked_stat(dir_fd: int, name: bytes, expected: Expected) -> os.stat_result
             ("size", st.st_size == expected.size),
             ("mtime", st.st_mtime_ns == expected.mtime_ns),
             ("inode", expected.inode is None or st.st_ino == expected.inode),
+            ("ctime", expected.ctime_ns is None or st.st_ctime_ns == expected.ctime_ns),
         )
         if not same
     ]
@@ -221,7 +223,10 @@ def copy_across(src_fd: int, name: bytes, dst_fd: int, dst_name: bytes, expected
         raise Skip("the copy did not read back the same; the original is kept")
     _fsync_folder(dst_fd)
     now = os.stat(name, dir_fd=src_fd, follow_symlinks=False)
-    if now.st_ino != st.st_ino or now.st_mtime_ns != st.st_mtime_ns:
+    changed = (now.st_ino, now.st_mtime_ns, now.st_ctime_ns) != (
+        st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+    )  # fmt: skip
+    if changed:
         os.unlink(dst_name, dir_fd=dst_fd)
         raise Skip("it changed while it was copied; the original is kept")
     os.unlink(name, dir_fd=src_fd)
@@ -234,8 +239,10 @@ def _open_checked(dir_fd: int, name: bytes, expected: Expected) -> int:
     except OSError as exc:
         raise Skip(f"cannot open it: {exc.strerror}") from None
     st = os.fstat(fd)
-    if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns) or (
-        expected.inode is not None and st.st_ino != expected.inode
+    if (
+        (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns)
+        or (expected.inode is not None and st.st_ino != expected.inode)
+        or (expected.ctime_ns is not None and st.st_ctime_ns != expected.ctime_ns)
     ):
         os.close(fd)
         raise Skip("it changed since the plan")

@@ -2,7 +2,7 @@
 
 For each image: the store must know it as the plan names it (`apply.check_as_stored`);
 its bytes are read through its folder's descriptor (no link followed) and checked
-against the plan (size, mtime, inode); the pool re-encodes them; a result
+against the plan (size, mtime, inode, ctime); the pool re-encodes them; a result
 that is not smaller is skipped. Then, journalled before and after:
 
 - in place: the new bytes go to a temporary file beside the original (named from the
@@ -179,7 +179,7 @@ def _write(
 
 
 def _expected(entry: PlanEntry) -> Expected:
-    return Expected(entry.candidate.size, entry.mtime_ns, entry.inode)
+    return Expected(entry.candidate.size, entry.mtime_ns, entry.inode, entry.ctime_ns)
 
 
 def _write_new(dir_fd: int, name: bytes, data: bytes, mode: int) -> None:

@@ -1,5 +1,6 @@
-"""A cleanup or optimise plan: each file with its path (bytes), size, mtime and inode at
-planning time and why it is in the plan; written to and read from JSON losslessly.
+"""A cleanup or optimise plan: each file with its path (bytes), size, mtime, inode and
+ctime at planning time and why it is in the plan; written to and read from JSON
+losslessly.
 
 A path is kept twice in the file: `path`, readable (valid Unicode, each undecodable
 byte a U+FFFD), and `pathBytes`, the exact bytes percent-encoded (as every JSON output
@@ -65,6 +66,9 @@ class PlanEntry:
     mtime_ns: int
     inode: int
     encoding: Encoding | None = None  # optimise plans only
+    # The inode's change time: a rewrite that puts the size and mtime back (`touch -r`,
+    # `rsync -t`) still moves it. None in a plan written before it was recorded.
+    ctime_ns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ def _entry_json(entry: PlanEntry) -> dict[str, Any]:
         "size": c.size,
         "mtimeNs": entry.mtime_ns,
         "inode": entry.inode,
+        "ctimeNs": entry.ctime_ns,
         "reason": c.reason,
         "risk": c.risk,
         "confidence": c.confidence,
@@ -234,4 +239,6 @@ def _entry_from(item: dict[str, Any], number: int) -> PlanEntry:
             output=safe_relative(_path_from(opt["output"], where)),
             bytes_after=int(opt["bytesAfter"]),
         )  # fmt: skip
-    return PlanEntry(candidate, int(item["mtimeNs"]), int(item["inode"]), encoding)
+    ctime = item.get("ctimeNs")
+    return PlanEntry(candidate, int(item["mtimeNs"]), int(item["inode"]), encoding,
+                     None if ctime is None else int(ctime))  # fmt: skip

@@ -62,7 +62,8 @@ def build_cleanup_plan(
                 references=act.group_references if group else act.references,
                 last_requested=act.group_last_requested if group else act.last_requested,
             )
-            entries.append(PlanEntry(candidate, seen.st_mtime_ns, seen.st_ino))
+            entries.append(PlanEntry(candidate, seen.st_mtime_ns, seen.st_ino,
+                                     ctime_ns=seen.st_ctime_ns))  # fmt: skip
     planned = {entry.candidate.path for entry in entries}
     last_copies = [e for e in entries if e.candidate.kept_copy in planned]
     return Plan(
@@ -86,7 +87,7 @@ def build_optimize_plan(
                 not_found.append(found.candidate.path)
                 continue
             entries.append(PlanEntry(found.candidate, seen.st_mtime_ns, seen.st_ino,
-                                     found.encoding))  # fmt: skip
+                                     found.encoding, seen.st_ctime_ns))  # fmt: skip
     return Plan(
         plan_id=new_plan_id(now), kind="optimize", root=root, created_at=now,
         criteria=criteria, entries=tuple(entries), not_found=tuple(not_found),

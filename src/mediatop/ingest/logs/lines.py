@@ -169,8 +169,7 @@ class LineBatch:
             if mapped.status == "other":
                 not_media += 1  # most lines of a site's log: pages, scripts, styles
                 continue
-            # ' 200 1234 ' (the general path takes any other spacing, and sizes of a
-            # petabyte or more, to check them) and '... [time] '
+            # ' 200 1234 ' and '... [time] ' (the general path checks the rest, big sizes too)
             status = _SPACED_STATUSES.get(tail[:5])
             size_text = tail[5:-1]
             left = head.find(" [")

@@ -29,9 +29,10 @@ from textual.worker import get_current_worker
 
 from mediatop.tui.data import user_message
 from mediatop.tui.export import Export
+from mediatop.tui.figures_grid import figures_grid
 from mediatop.tui.messages import FileChosen, ReportLoaded, WorkFailed
 from mediatop.tui.plain import plain, wrapped
-from mediatop.tui.subject_data import ReportFigures, change_of, load_report
+from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import (
     Figure,
     ListSpec,
@@ -44,14 +45,12 @@ from mediatop.tui.view import (
     records_of,
     row_texts,
     shown,
-    value_text,
 )
 from mediatop.tui.widgets.subject_tabs import SubjectTabs
 
 if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
 
-FIGURE_PAIRS_PER_LINE = 3
 NUMERIC = ("count", "size", "percent", "ms", "seconds", "ratio")
 
 
@@ -215,46 +214,8 @@ class ListScreen(Screen[None]):
         return period_words(figures.range_label)
 
     def _figures_grid(self, figures: ReportFigures) -> Table:
-        """Label and value pairs, as many to a line as fit whole (at most
-        FIGURE_PAIRS_PER_LINE); the previous period's value and the change beside each
-        when comparing."""
-        labels: list[str] = []
-        values: list[Text] = []
-        for figure in self.FIGURES:
-            value = Text(value_text(lookup(figures.report, figure.key), figure.fmt))
-            diff = change_of(figures, figure.key)
-            if diff is not None:
-                value.append(f" (was {value_text(diff['previous'], figure.fmt)}", style="dim")
-                percent = diff.get("changePercent")
-                value.append(f", {percent:+.1f}%)" if percent is not None else ")", style="dim")
-            labels.append(figure.label)
-            values.append(value)
-        pairs = self._pairs_that_fit(labels, values)
-        grid = Table.grid(padding=(0, 1))
-        for _ in range(pairs):
-            grid.add_column(style="bold", no_wrap=True)
-            grid.add_column(no_wrap=True)
-        cells: list[Text | str] = [c for pair in zip(labels, values, strict=True) for c in pair]
-        per_line = 2 * pairs
-        for start in range(0, len(cells), per_line):
-            line = cells[start : start + per_line]
-            grid.add_row(*line, *([""] * (per_line - len(line))))
-        return grid
-
-    def _pairs_that_fit(self, labels: list[str], values: list[Text]) -> int:
-        """How many label and value pairs a line of the figures' box holds with no cell
-        cut: each column as wide as its widest cell, one space between cells."""
         width = self.query_one("#figures").content_region.width or self.app.size.width - 4
-        for pairs in range(FIGURE_PAIRS_PER_LINE, 1, -1):
-            columns = [
-                max((len(label) for label in labels[at::pairs]), default=0) for at in range(pairs)
-            ] + [
-                max((value.cell_len for value in values[at::pairs]), default=0)
-                for at in range(pairs)
-            ]
-            if sum(columns) + 2 * pairs - 1 <= width:
-                return pairs
-        return 1
+        return figures_grid(figures, self.FIGURES, width)
 
     def _fill(self) -> None:
         """The list's rows as filtered and sorted, the cursor kept on its row."""
