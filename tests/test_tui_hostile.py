@@ -111,3 +111,16 @@ async def test_a_hostile_root_name_and_document_title_are_shown_literally(
         assert "\x1b" not in facts and "\u202e" not in facts
         await pilot.click("#file-detail")
         assert app.is_running and app.return_code is None
+
+
+def test_a_path_too_wide_is_cut_in_the_middle_keeping_its_name_end() -> None:
+    from mediatop.tui.plain import cut_in_the_middle, plain_path
+
+    banner = plain_path(b"2025/11/black-friday-banner.jpg")
+    sized = plain_path(b"2025/11/black-friday-banner-1024x410.jpg")
+    # 20 cells: an ellipsis, 11 of the end (3/5 of 19), 8 of the start; the two differ
+    assert cut_in_the_middle(banner, 20).plain == "2025/11/…-banner.jpg"
+    assert cut_in_the_middle(sized, 20).plain == "2025/11/…024x410.jpg"
+    assert cut_in_the_middle(banner, 40) is banner  # fits: as it is
+    hostile = cut_in_the_middle(plain_path(b"[@click=app.quit]" + b"x" * 30 + b".jpg"), 20)
+    assert hostile.plain == "[@click=…xxxxxxx.jpg" and not hostile.spans  # still plain text

@@ -25,6 +25,20 @@ def plain_path(raw: bytes | str, style: str = "") -> Text:
     return Text(visible_path(raw), style=style, no_wrap=True, overflow="ellipsis")
 
 
+def cut_in_the_middle(text: Text, width: int) -> Text:
+    """`text` no wider than `width` cells, cut in the middle when it is wider: the start
+    of a path's folders and the end of its name (`2025/11/black…-1024x410.jpg`), which is
+    where similar names differ, both stay. A table would cut the end."""
+    if text.cell_len <= width or width < 8:
+        return text
+    tail = (width - 1) * 3 // 5  # the name's end says more than the folders' middle
+    head = width - 1 - tail
+    plain_text = text.plain
+    cut = Text(plain_text[:head] + "…" + plain_text[-tail:], style=text.style)
+    cut.no_wrap, cut.overflow = True, "ellipsis"
+    return cut if cut.cell_len <= width else text  # wide characters: the table cuts it
+
+
 def wrapped(text: Text) -> Text:
     """`text` allowed to wrap over several lines (plain() keeps names on one line)."""
     text.no_wrap = False

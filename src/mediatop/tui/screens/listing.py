@@ -31,7 +31,7 @@ from mediatop.tui.data import user_message
 from mediatop.tui.export import Export
 from mediatop.tui.figures_grid import figures_grid
 from mediatop.tui.messages import FileChosen, ReportLoaded, WorkFailed
-from mediatop.tui.plain import plain, wrapped
+from mediatop.tui.plain import cut_in_the_middle, plain, wrapped
 from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import (
     Figure,
@@ -247,6 +247,10 @@ class ListScreen(Screen[None]):
             cells = [
                 Text(text, justify="right") if c.fmt in NUMERIC else plain(text)
                 for c, text in zip(spec.columns, row_texts(record, spec.columns), strict=True)
+            ]
+            cells = [  # a path keeps the end of its name in view (all of it below the table)
+                cut_in_the_middle(cell, width) if c.fmt == "path" else cell
+                for c, cell, width in zip(spec.columns, cells, self.column_widths, strict=True)
             ]
             if marked is not None:
                 cells.insert(0, Text("✓" if self.file_id_of(record) in marked else ""))

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 
 from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
-from mediatop.tui.plain import count_text, plain_path, size_text
+from mediatop.tui.plain import count_text, cut_in_the_middle, plain_path, size_text
 from mediatop.tui.view import Column, ListSpec, period_words, shown
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class MostUsed(Widget):
         )  # fmt: skip
         for record in view.rows:
             row = by_id[record["id"]]
-            table.add_row(*_cells(row, with_uses), key=str(row.file_id))
+            table.add_row(*_cells(row, with_uses, name_width), key=str(row.file_id))
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
 
@@ -194,8 +194,8 @@ def kind_label(kind: str) -> str:
         return kind[:3].upper()
 
 
-def _cells(row: TableRow, with_uses: bool) -> list[Text]:
-    cells = [plain_path(row.path), Text(kind_label(row.kind))]
+def _cells(row: TableRow, with_uses: bool, name_width: int) -> list[Text]:
+    cells = [cut_in_the_middle(plain_path(row.path), name_width), Text(kind_label(row.kind))]
     if with_uses:
         cells.append(Text(f"{count_text(row.uses or 0)}×", justify="right"))
     cells.append(Text(size_text(row.size), justify="right"))
