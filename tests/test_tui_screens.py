@@ -484,3 +484,22 @@ async def test_a_file_screen_scrolls_with_the_page_keys_while_its_places_have_th
         await pilot.pause()
         assert links.cursor_row == 1
         assert page.scroll_y + page.scrollable_content_region.height >= links.virtual_region.bottom
+
+
+async def test_at_80_columns_every_tab_shows_its_key_and_the_active_one_its_name(
+    screens_app: MediatopApp,
+) -> None:
+    from textual.widgets import Tab
+
+    from mediatop.tui.widgets.subject_tabs import SubjectTabs
+
+    async with screens_app.run_test(size=(80, 24)) as pilot:
+        await wait_for_dashboard(pilot)
+        insights = await open_subject(pilot, "7")
+        await pilot.pause()
+        labels = [tab.label_text for tab in insights.query_one(SubjectTabs).query(Tab)]
+        assert labels == ["0", "1", "2", "3", "4", "5", "6", "7 Insights", "8", "o"]
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        labels = [tab.label_text for tab in insights.query_one(SubjectTabs).query(Tab)]
+        assert labels[0] == "0 Dashboard" and labels[-1] == "o Optimize"
