@@ -99,6 +99,9 @@ def test_refs_import_from_csv_and_jsonl(tmp_path: Path, capsys) -> None:
     assert main(["refs", "import", str(root), "--db", str(db), str(jsonl), "--json"]) == 0
     assert '"references": 1' in capsys.readouterr().out
     assert conn.execute("SELECT count(*) FROM usage_locations").fetchone()[0] == 3
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_bytes(b"{oops\n\x00\xff\n")  # bad lines only: a failed run
+    assert main(["locations", "import", str(root), "--db", str(db), str(garbage)]) == 1
 
 
 def test_the_command_is_locations_and_its_first_name_refs_still_works(

@@ -175,7 +175,8 @@ def _locations_output(args: argparse.Namespace, report: Any) -> int:
             f"{report.references} references stored from {report.files} file(s), "
             f"{report.unmatched} to files not in the library"
         )
-    return EXIT_OK
+    # as import-events: a run that stored nothing but bad lines failed
+    return EXIT_OK if report.references or not report.errors else EXIT_FAILURE
 
 
 def run_locations_scan(args: argparse.Namespace) -> int:
