@@ -39,7 +39,7 @@ class FolderGone(Skip):
 
 @dataclass(frozen=True)
 class Expected:
-    """The file as the plan saw it (no inode or ctime: not compared)."""
+    """The file as the plan saw it; an inode or ctime of None is not compared."""
 
     size: int
     mtime_ns: int

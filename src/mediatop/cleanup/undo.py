@@ -82,9 +82,10 @@ def undo_moves(
                     restored_bytes += row.size
                 journal_undone(conn, row.id, row.media_id if row.action == "quarantine" else None,
                                int(time.time()))  # fmt: skip
-            except (Skip, OSError) as why:
-                said = str(why) if isinstance(why, Skip) else _os_error(why)
-                reason = said if isinstance(why, Skip) else f"cannot put it back: {said}"
+            except Skip as why:
+                refused.append(Refused(row.original_path, str(why)))
+            except OSError as exc:
+                reason = f"cannot put it back: {_os_error(exc)}"
                 refused.append(Refused(row.original_path, reason))
             if progress is not None:
                 progress(done, len(rows))
