@@ -150,7 +150,8 @@ def _move_batch(
             continue
         settled.append((journal_id, entry.candidate.media_id))
         tally.move(entry)
-    journal_settled(conn, settled, abandoned, int(time.time()))
+    emptied = {entry.candidate.path.rpartition(b"/")[0] for entry, *_ in ready}
+    journal_settled(conn, settled, abandoned, int(time.time()), emptied)
 
 
 def _expected(entry: PlanEntry) -> Expected:
@@ -222,6 +223,10 @@ def check_as_stored(entry: PlanEntry, known: FileActivity | None) -> None:
     c = entry.candidate
     if known is None:
         raise Skip("the store no longer knows it")
+    if (known.path, known.size, known.mtime_ns, known.inode) == (
+        c.path, c.size, entry.mtime_ns, entry.inode
+    ):  # fmt: skip
+        return  # as planned, the usual case: the reasons below are worked out only if not
     if known.path != c.path:
         raise Skip(f"the store knows file #{c.media_id} as {os.fsdecode(known.path)}: "
                    "the plan was edited or made for another store")  # fmt: skip

@@ -10,13 +10,12 @@ library, but is not counted as deleted until it is purged); undo clears both.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mediatop.store.connection import transaction
-from mediatop.store.dialect import is_postgres, json_ids
+from mediatop.store.dialect import is_postgres
 from mediatop.store.library_facts import library_changed
 from mediatop.store.scan_state import forget_dirs
 
@@ -75,11 +74,14 @@ def journal_settled(
     moved: Sequence[tuple[int, int | None]],
     abandoned: Sequence[int],
     now: int,
+    emptied: Iterable[bytes] = (),
 ) -> None:
     """After the moves of a batch: the rows of the moves made say so (`moved`: journal id
     and the media id whose row leaves the library as quarantined, or None), the rows of
     the moves not made after all (the file changed at the last moment, the move failed)
-    go; one committed transaction."""
+    go; one committed transaction. The scan signatures of the folders files left
+    (`emptied`) are forgotten, so the next scan reads them again: a file put back by
+    hand, with the very name, size and mtime it had, is then found present again."""
     with transaction(conn):
         conn.executemany(
             "UPDATE cleanup_journal SET state = 'moved', moved_at = ? WHERE id = ?",
@@ -92,6 +94,7 @@ def journal_settled(
         media = [media_id for _, media_id in moved if media_id is not None]
         if media:
             _quarantine_rows(conn, media, now)
+        forget_dirs(conn, emptied)
 
 
 def journal_undone(
@@ -132,17 +135,9 @@ def journal_purged(conn: sqlite3.Connection, journal_ids: Iterable[int], now: in
 
 
 def _quarantine_rows(conn: sqlite3.Connection, ids: list[int], now: int) -> None:
-    """The rows leave the library; their folders' scan signatures are forgotten, so the
-    next scan reads those folders again: a file put back by hand, with the very name,
-    size and mtime it had, is then found present again."""
     library_changed(conn)
     conn.executemany(
         "UPDATE media_files SET deleted_at = ?, quarantined_at = ? WHERE id = ? "
         "AND deleted_at IS NULL",
         [(now, now, i) for i in ids],
     )
-    paths = conn.execute(
-        f"SELECT path FROM media_files WHERE id IN {json_ids(conn)}",
-        (json.dumps(ids),),
-    ).fetchall()
-    forget_dirs(conn, {bytes(path).rpartition(b"/")[0] for (path,) in paths})
