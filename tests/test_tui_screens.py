@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Static, Tabs
 
 from mediatop.config import Settings
@@ -20,7 +21,7 @@ from mediatop.tui.app import MediatopApp
 from mediatop.tui.screens.dashboard import DashboardScreen
 from mediatop.tui.screens.file_detail import FileDetailScreen, LinksTable
 from mediatop.tui.screens.help import HelpScreen
-from mediatop.tui.screens.listing import FilterInput, ListTable
+from mediatop.tui.screens.listing import FilterInput, ListScreen, ListTable
 from mediatop.tui.screens.subjects.page_files import PageFilesScreen
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
@@ -59,6 +60,16 @@ SUBJECT_KEYS = {
     "1": "images", "2": "videos", "3": "documents", "4": "audio", "5": "unused",
     "6": "duplicates", "7": "insights", "8": "ingest", "o": "optimize",
 }  # fmt: skip
+
+
+async def _most_viewed_images(pilot: Pilot[None]) -> ListScreen:
+    """The Images screen at its fourth list (after the oversized, the unoptimised and
+    the opportunities): the most viewed images, hero-banner.jpg first."""
+    images = await open_subject(pilot, "1")
+    for _ in range(3):
+        await pilot.press("l")
+    assert images.spec.title == "Most viewed images"
+    return images
 
 
 async def test_each_subject_key_opens_its_screen_with_its_tab_active(
@@ -124,10 +135,7 @@ async def test_drill_down_from_the_dashboard_to_a_page_and_back_with_escape(
 ) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
-        images = await open_subject(pilot, "1")
-        for _ in range(3):  # oversized, unoptimised, the opportunities, then the most viewed
-            await pilot.press("l")
-        assert images.spec.title == "Most viewed images"
+        images = await _most_viewed_images(pilot)
         # hero-banner.jpg: 5 log views + 14 tracked = 19; logo.png 9; team.webp 1.
         assert column(images, "File")[0] == "2024/03/hero-banner.jpg"
         assert column(images, "Views") == ["19", "9", "1"]
@@ -299,9 +307,7 @@ async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> 
     app = screens_app
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
-        images = await open_subject(pilot, "1")
-        for _ in range(3):
-            await pilot.press("l")
+        images = await _most_viewed_images(pilot)
         await pilot.press("slash", "o")  # hero-banner.jpg and logo.png, not team.webp
         await pilot.press("enter")
         shown = column(images, "File")
@@ -465,10 +471,8 @@ async def test_a_file_screen_scrolls_with_the_page_keys_while_its_places_have_th
 ) -> None:
     async with screens_app.run_test(size=(80, 24)) as pilot:
         await wait_for_dashboard(pilot)
-        await open_subject(pilot, "1")
-        for _ in range(3):  # the most viewed: hero-banner.jpg, used in two places
-            await pilot.press("l")
-        await pilot.press("enter")
+        await _most_viewed_images(pilot)
+        await pilot.press("enter")  # hero-banner.jpg, used in two places
         hero = await file_screen_loaded(pilot)
         links = hero.query_one(LinksTable)
         await wait_until(pilot, lambda: links.row_count == 2)

@@ -223,22 +223,10 @@ def check_as_stored(entry: PlanEntry, known: FileActivity | None) -> None:
     c = entry.candidate
     if known is None:
         raise Skip("the store no longer knows it")
-    if (known.path, known.size, known.mtime_ns, known.inode) == (
-        c.path, c.size, entry.mtime_ns, entry.inode
-    ):  # fmt: skip
-        return  # as planned, the usual case: the reasons below are worked out only if not
     if known.path != c.path:
         raise Skip(f"the store knows file #{c.media_id} as {os.fsdecode(known.path)}: "
                    "the plan was edited or made for another store")  # fmt: skip
-    changed = [
-        what
-        for what, same in (
-            ("size", known.size == c.size),
-            ("mtime", known.mtime_ns == entry.mtime_ns),
-            ("inode", None in (known.inode, entry.inode) or known.inode == entry.inode),
-        )
-        if not same
-    ]
+    changed = _expected(entry).changes(known.size, known.mtime_ns, known.inode)
     if changed:
         raise Skip(f"it is not as the last scan saw it ({', '.join(changed)}); scan again")
 

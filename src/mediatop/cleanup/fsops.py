@@ -46,6 +46,26 @@ class Expected:
     inode: int | None
     ctime_ns: int | None = None
 
+    def changes(
+        self, size: int, mtime_ns: int, inode: int | None, ctime_ns: int | None = None
+    ) -> list[str]:
+        """What differs in a file seen as these: "size", "mtime", "inode", "ctime" (an
+        inode or ctime unknown on either side is not compared)."""
+        changed = []
+        if size != self.size:
+            changed.append("size")
+        if mtime_ns != self.mtime_ns:
+            changed.append("mtime")
+        if None not in (inode, self.inode) and inode != self.inode:
+            changed.append("inode")
+        if None not in (ctime_ns, self.ctime_ns) and ctime_ns != self.ctime_ns:
+            changed.append("ctime")
+        return changed
+
+    def changes_in(self, st: os.stat_result) -> list[str]:
+        """`changes` of a file's stat."""
+        return self.changes(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
 
 def open_root(root: bytes) -> int:
     """A descriptor of the root folder (the root itself may be a link, as in a scan)."""
@@ -130,16 +150,7 @@ def checked_stat(dir_fd: int, name: bytes, expected: Expected) -> os.stat_result
         raise Skip("it is a symlink; never followed")
     if not stat.S_ISREG(st.st_mode):
         raise Skip("it is not a regular file")
-    changed = [
-        what
-        for what, same in (
-            ("size", st.st_size == expected.size),
-            ("mtime", st.st_mtime_ns == expected.mtime_ns),
-            ("inode", expected.inode is None or st.st_ino == expected.inode),
-            ("ctime", expected.ctime_ns is None or st.st_ctime_ns == expected.ctime_ns),
-        )
-        if not same
-    ]
+    changed = expected.changes_in(st)
     if changed:
         raise Skip(f"it changed since the plan ({', '.join(changed)})")
     return st
@@ -238,12 +249,7 @@ def _open_checked(dir_fd: int, name: bytes, expected: Expected) -> int:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError as exc:
         raise Skip(f"cannot open it: {exc.strerror}") from None
-    st = os.fstat(fd)
-    if (
-        (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns)
-        or (expected.inode is not None and st.st_ino != expected.inode)
-        or (expected.ctime_ns is not None and st.st_ctime_ns != expected.ctime_ns)
-    ):
+    if expected.changes_in(os.fstat(fd)):
         os.close(fd)
         raise Skip("it changed since the plan")
     return fd

@@ -12,7 +12,14 @@ from functools import partial
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
+
+
+def binding_words(binding: Binding) -> str:
+    """What a key does, whole: the footer shows a short word (`Sort`), its tooltip says
+    the rest (`Sort column`); the help and the palette use this."""
+    return binding.tooltip or binding.description
 
 
 def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
@@ -20,7 +27,7 @@ def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComma
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        said = binding.tooltip or binding.description  # the footer's short word, whole
+        said = binding_words(binding)
         if not said or said in seen or not active.enabled:
             continue
         seen.add(said)

@@ -69,11 +69,17 @@ class ImportReport:
         }
 
 
-def _get(data: Mapping[str, Any], *names: str) -> Any:
+def _named(data: Mapping[str, Any], *names: str) -> tuple[str, Any]:
+    """The first of `names` the event gives a value, and that value ((names[0], None)
+    when it gives none): an error then names the field as the event spelt it."""
     for name in names:
         if name in data and data[name] is not None:
-            return data[name]
-    return None
+            return name, data[name]
+    return names[0], None
+
+
+def _get(data: Mapping[str, Any], *names: str) -> Any:
+    return _named(data, *names)[1]
 
 
 def _text(data: Mapping[str, Any], *names: str) -> str | None:
@@ -91,14 +97,12 @@ def _text(data: Mapping[str, Any], *names: str) -> str | None:
 def _number(
     data: Mapping[str, Any], *names: str, most: float, required: bool = False
 ) -> float | None:
-    """A number from 0 to `most` (what the field can mean; beyond it, a bad event).
-    An error names the field as the event gave it (`transferSize`, not `bytes`)."""
-    value = _get(data, *names)
+    """A number from 0 to `most` (what the field can mean; beyond it, a bad event)."""
+    name, value = _named(data, *names)
     if value is None:
         if required:
-            raise InvalidEvent(f"{names[0]} is required", names[0])
+            raise InvalidEvent(f"{name} is required", name)
         return None
-    name = next(n for n in names if data.get(n) is not None)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidEvent(f"{name} must be a number", name)
     if value < 0:

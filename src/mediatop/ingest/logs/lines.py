@@ -41,6 +41,8 @@ SAMPLES_PER_REASON = 5
 # A miss's key: (path, hour slot "YYYY-MM-DDTHH", is_bot 0/1, served 0/1: answered below 400)
 MissKey = tuple[bytes, str, int, int]
 _SPACED_STATUSES = {f" {status} ": status for status in range(100, 600)}
+# A size of this many digits or more may be over MAX_RESPONSE_BYTES: the general path checks it.
+_SIZE_DIGITS = len(str(MAX_RESPONSE_BYTES))
 _MEDIA_ID, _IS_BOT = itemgetter(0), itemgetter(10)
 
 
@@ -169,13 +171,13 @@ class LineBatch:
             if mapped.status == "other":
                 not_media += 1  # most lines of a site's log: pages, scripts, styles
                 continue
-            # ' 200 1234 ' and '... [time] ' (the general path checks the rest, big sizes too)
+            # ' 200 1234 ' and '... [time] ' (the general path takes the rest)
             status = _SPACED_STATUSES.get(tail[:5])
             size_text = tail[5:-1]
             left = head.find(" [")
             if (
                 status is None or tail[-1] != " " or not size_text.isdigit() or left < 1
-                or len(size_text) > 15 or not head.endswith("] ") or not line.isascii()
+                or len(size_text) >= _SIZE_DIGITS or not head.endswith("] ") or not line.isascii()
             ):  # fmt: skip
                 self._add_general((line,))
                 continue
@@ -356,7 +358,7 @@ class LineBatch:
             raise BadLine("bad_status")
         if size_text == "-":
             return method, mapped, int(status_text), 0
-        if size_text.isascii() and size_text.isdigit() and len(size_text) <= 16:
+        if size_text.isascii() and size_text.isdigit() and len(size_text) <= _SIZE_DIGITS:
             size = int(size_text)
             if size <= MAX_RESPONSE_BYTES:
                 return method, mapped, int(status_text), size

@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mediatop.tui.commands import binding_words
+
 
 def _group_name(binding: ActiveBinding) -> str:
     """Where a key comes from: the widget's HELP_GROUP, else its class name."""
@@ -37,8 +39,7 @@ def bindings_table(bindings: dict[str, ActiveBinding], key_display: dict[str, st
         listed: set[tuple[str, str]] = set()  # one line for keys shown alike (`:`, ctrl+p)
         for active in sorted(members, key=lambda a: not a.binding.show):
             style = "" if active.enabled else "dim"
-            # The footer's word is short; the tooltip, where there is one, says it whole.
-            said = active.binding.tooltip or active.binding.description
+            said = binding_words(active.binding)
             key = key_display[active.binding.key]
             if (key, said) in listed:
                 continue

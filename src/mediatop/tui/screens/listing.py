@@ -34,6 +34,7 @@ from mediatop.tui.messages import FileChosen, ReportLoaded, WorkFailed
 from mediatop.tui.plain import cut_in_the_middle, plain, wrapped
 from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import (
+    Column,
     Figure,
     ListSpec,
     Record,
@@ -79,6 +80,16 @@ class FilterInput(Input):
     def action_clear(self) -> None:
         self.value = ""
         self.screen.query_one(ListTable).focus()
+
+
+def _cell(column: Column, text: str, width: int) -> Text:
+    """A list cell: a number to the right; a path too wide cut in the middle, keeping the
+    end of its name in view (the row under the table shows it whole)."""
+    if column.fmt in NUMERIC:
+        return Text(text, justify="right")
+    if column.fmt == "path":
+        return cut_in_the_middle(plain(text), width)
+    return plain(text)
 
 
 class ListScreen(Screen[None]):
@@ -244,13 +255,10 @@ class ListScreen(Screen[None]):
                 title.justify = "right"
             table.add_column(title, key=str(index), width=width)
         for number, record in enumerate(self.view.rows):
+            texts = row_texts(record, spec.columns)
             cells = [
-                Text(text, justify="right") if c.fmt in NUMERIC else plain(text)
-                for c, text in zip(spec.columns, row_texts(record, spec.columns), strict=True)
-            ]
-            cells = [  # a path keeps the end of its name in view (all of it below the table)
-                cut_in_the_middle(cell, width) if c.fmt == "path" else cell
-                for c, cell, width in zip(spec.columns, cells, self.column_widths, strict=True)
+                _cell(c, text, width)
+                for c, text, width in zip(spec.columns, texts, self.column_widths, strict=True)
             ]
             if marked is not None:
                 cells.insert(0, Text("✓" if self.file_id_of(record) in marked else ""))
