@@ -168,6 +168,47 @@ def test_beacon_requests_count_only_where_no_log_covers_their_hour(tmp_path: Pat
     assert results[0] == results[1]
 
 
+def test_a_crawlers_beacon_is_a_crawler_request_only_where_no_log_covers_its_hour(
+    tmp_path: Path,
+) -> None:
+    """A beacon sent by a crawler (a rendering crawler runs the page's script) is one
+    crawler request outside the log's hours; in a covered hour the log has it already."""
+    results = []
+    for order in ("beacon-first", "log-first"):
+        conn, ids = _library(tmp_path, order)
+        hero = ids["hero.jpg"]
+        logged = [
+            UsageEvent(hero, "view", DAY + 10 * 3600 + 5, "log", status=200, bytes=700,
+                       session_id="s1", device="bot", is_bot=True),
+            UsageEvent(hero, "view", DAY + 10 * 3600 + 9, "log", status=200, bytes=700,
+                       session_id="s2", device="desktop"),
+        ]  # fmt: skip
+        crawler_beacons = [
+            UsageEvent(hero, "view", DAY + 10 * 3600 + 6, "beacon", status=200, bytes=800,
+                       client_time_ms=50.0, device="bot", is_bot=True),
+            UsageEvent(hero, "view", DAY + 12 * 3600, "beacon", status=200, bytes=800,
+                       client_time_ms=70.0, device="bot", is_bot=True),
+        ]  # fmt: skip
+        for batch in (
+            (crawler_beacons, logged) if order == "beacon-first" else (logged, crawler_beacons)
+        ):
+            record_usage_events_committed(conn, batch)
+        # crawler requests: the logged one + the 12:00 beacon (hour 12 has no log) = 2;
+        # the person's request, view and 700 bytes only; no crawler's client time
+        assert conn.execute(
+            "SELECT requests, bot_requests, views, bandwidth_usage, client_time_count "
+            "FROM media_performance_metrics WHERE media_id = ?",
+            (hero,),
+        ).fetchone() == (1, 2, 1, 700, 0)
+        assert conn.execute(
+            "SELECT count FROM usage_breakdown WHERE media_id = ? AND dimension = 'user_type' "
+            "AND value = 'bot'",
+            (hero,),
+        ).fetchall() == [(2,)]
+        results.append(_figures(conn))
+    assert results[0] == results[1]
+
+
 log_events = st.lists(
     st.tuples(st.integers(0, 5), st.integers(0, 3599), st.sampled_from(("hero.jpg", "guide.pdf")),
               st.sampled_from((200, 206, 304, 404)), st.sampled_from(("s1", "s2")),
@@ -178,7 +219,7 @@ tracked_events = st.lists(
     st.tuples(st.integers(0, 5), st.integers(0, 3599), st.sampled_from(("hero.jpg", "guide.pdf")),
               st.sampled_from(("view", "download", "click")),
               st.sampled_from(("import", "beacon", "track")),
-              st.sampled_from((None, "FR", "DE")), st.integers(0, 5000)),
+              st.sampled_from((None, "FR", "DE")), st.integers(0, 5000), st.booleans()),
     max_size=12,
 )  # fmt: skip
 
@@ -202,8 +243,9 @@ def test_figures_do_not_depend_on_order_or_runs(
         )  # fmt: skip
         events = [
             UsageEvent(ids[name], etype, DAY + hour * 3600 + second, source, country=country,
-                       bytes=size, client_time_ms=float(size % 700), device="mobile")
-            for hour, second, name, etype, source, country, size in tracked
+                       bytes=size, client_time_ms=float(size % 700),
+                       device="bot" if bot else "mobile", is_bot=bot)
+            for hour, second, name, etype, source, country, size, bot in tracked
         ]  # fmt: skip
         runs_of_log = _runs(log, data.draw(st.integers(1, 4)))
         runs_of_events = _runs(events, data.draw(st.integers(1, 4)))

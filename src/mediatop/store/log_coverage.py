@@ -6,7 +6,9 @@ is *covered*, and there the log is the count. A tracked or beacon `view` in a co
 hour was one of the log's requests (a beacon carries no IP, so it cannot
 be matched to its line): it brings its client time and marks the file as used, but no
 view, request, bytes, error or breakdown entry. Outside covered hours it counts as the
-log would have counted it. Tracked downloads, clicks and shares are actions the site
+log would have counted it. A crawler's tracked view is a crawler request under the
+same rule: in a covered hour the log has it already. Tracked downloads, clicks and
+shares are actions the site
 recorded, not requests: they always count. So does a tracked view of a document as a
 view: the site's viewer opened it, which the log cannot tell from a download (it counts
 every document request as one); in a covered hour it brings no request or bytes.
@@ -28,7 +30,16 @@ from mediatop.store.dialect import is_postgres
 from mediatop.store.held_writes import drop_since, mark, run_or_hold_many
 from mediatop.store.lock_order import in_key_order
 from mediatop.store.rollups import UsageRollup, hour_of
-from mediatop.store.rollups_vector import BYTES, DOWNLOADS, ERRORS, NOT_MOD, REQ, VIEWS, WIDTH
+from mediatop.store.rollups_vector import (
+    BOT,
+    BYTES,
+    DOWNLOADS,
+    ERRORS,
+    NOT_MOD,
+    REQ,
+    VIEWS,
+    WIDTH,
+)
 
 # A tracked use waiting for the rule: (ts, media_id, kind, event_type, device, referrer
 # host, country, user_type, requests, bytes, status)
@@ -134,11 +145,13 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
         hour = ts // 3600
         error = int(status is not None and status >= 400)
         if hour in covered:
-            if kind == "document" and not error:  # a preview: a view beside the download
+            if (
+                kind == "document" and not error and user != "bot"
+            ):  # a preview: a view beside the download
                 _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user,
                                [1, 0, 0, 0, 0])  # fmt: skip
             continue
-        deltas = _counted_whole(requests, nbytes, status)
+        deltas = _counted_whole(user, requests, nbytes, status)
         _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
         total = added.setdefault((hour, media_id, etype, device, ref_host, country or "", user),
                                  [0, 0, 0, 0, 0])  # fmt: skip
@@ -180,14 +193,17 @@ def count_as_before(rollup: UsageRollup) -> None:
     daily rows it already has."""
     for use in rollup.tracked:
         ts, media_id, _kind, etype, device, ref_host, country, user, requests, nbytes, status = use
-        deltas = _counted_whole(requests, nbytes, status)
+        deltas = _counted_whole(user, requests, nbytes, status)
         _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user, deltas)
     rollup.tracked = []
 
 
-def _counted_whole(requests: int, nbytes: int, status: int | None) -> list[int]:
+def _counted_whole(user_type: str, requests: int, nbytes: int, status: int | None) -> list[int]:
     """A tracked use's deltas (uses, requests, bytes, errors, not_modified) when it counts
-    as the log would have counted it: an error is no use."""
+    as the log would have counted it: an error is no use; a crawler's is one crawler
+    request and nothing else."""
+    if user_type == "bot":
+        return [0, 1, 0, 0, 0]
     error = int(status is not None and status >= 400)
     return [1 - error, requests, nbytes, error, int(status == 304)]
 
@@ -234,12 +250,17 @@ def _add_use_delta(
 ) -> None:
     """Add (or, negative, take back) a tracked use's counts to the batch's rollup:
     `deltas` is (uses, requests, bytes, errors, not_modified). First and last use are
-    not touched: a tracked use marks its file as used whether it counts or not."""
+    not touched: a tracked use marks its file as used whether it counts or not. A
+    crawler's `requests` are crawler requests (and its breakdown's user_type 'bot')."""
     uses, requests, nbytes, errors, not_modified = deltas
     slot = hour_of(ts)
     vector = rollup.metrics.get((media_id, slot))
     if vector is None:
         vector = rollup.metrics[(media_id, slot)] = [0] * WIDTH
+    if user_type == "bot":
+        vector[BOT] += requests
+        rollup.breakdown[(media_id, slot, "user_type", "bot")] += requests
+        return
     vector[REQ] += requests
     vector[BYTES] += nbytes
     vector[ERRORS] += errors

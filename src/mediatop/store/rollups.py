@@ -174,7 +174,7 @@ class UsageRollup:
                 if hour != log_hour:
                     add_hour(hour)
                     log_hour = hour
-            elif not bot and etype in TRACKED_USES:
+            elif etype in TRACKED_USES:
                 # counted or not by resolve_coverage, once the covered hours are known
                 self._track(row, kinds.get(media_id, "other"), slot, vector)
                 continue
@@ -215,14 +215,17 @@ class UsageRollup:
 
     def _track(self, row: UsageRow, kind: str, slot: str, vector: list[float]) -> None:
         """Hold a tracked or beacon view for `resolve_coverage`, keeping its timing and
-        marking the file used (an error marks nothing)."""
+        marking the file used (an error marks nothing). A crawler's is held too, as a
+        crawler request the log may already have counted: no timing, no use."""
         (media_id, etype, _session, referrer, _agent, ts, source, status, nbytes, device,
-         _bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
-        self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
+         bot, user_id, country, server_ms, client_ms, cache) = row  # fmt: skip
+        user_type = "bot" if bot else "known" if user_id else "anonymous"
         self.tracked.append((ts, media_id, kind, etype, device or "other",
-                             referrer_host(referrer), country,
-                             "known" if user_id else "anonymous",
+                             referrer_host(referrer), country, user_type,
                              int(source in REQUEST_SOURCES), nbytes or 0, status))  # fmt: skip
+        if bot:
+            return
+        self._add_timing(media_id, slot, vector, server_ms, client_ms, cache)
         if status is None or status < 400:
             self._mark_used(media_id, ts)
 
