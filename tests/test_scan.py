@@ -243,3 +243,21 @@ def test_a_cancelled_scan_keeps_what_it_probed_and_the_next_one_probes_the_rest(
     second = scan_root(conn, root, workers=1)
     assert (second.new, second.probed) == (0, count - BATCH_SIZE)
     assert conn.execute(probed).fetchone() == (count,)
+
+
+@pytest.mark.parametrize(
+    "svg",
+    ['<svg width="99999999999999999999" height="1"></svg>', '<svg viewBox="0 0 1e30 5"></svg>'],
+)
+def test_a_header_with_a_number_no_column_holds_is_that_files_error(
+    tmp_path: Path, svg: str
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "huge.svg").write_text(svg)
+    photo(root / "photo.jpg", 40, 30)
+    conn = connect(tmp_path / "store.sqlite3")
+    summary = scan_root(conn, root, workers=1)
+    assert (summary.probed, summary.probe_errors) == (2, 1)
+    probed = dict(conn.execute("SELECT path, coalesce(probe_error, width) FROM media_files"))
+    assert probed == {b"huge.svg": "impossible width in the header", b"photo.jpg": 40}

@@ -75,3 +75,30 @@ def test_a_scan_into_a_pipe_writes_the_summary_alone(tmp_path: Path) -> None:
     stderr = done.stderr.decode()
     assert "\r" not in stderr and "\x1b" not in stderr
     assert stderr.startswith(SUMMARY) and stderr.count("\n") == 1
+
+
+def test_an_empty_root_is_refused_not_taken_for_the_current_folder(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("not media")
+    store = tmp_path / "store.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "mediatop", "scan", "", "--db", str(store)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "argument ROOT: is empty: name the media folder" in done.stderr
+    assert not store.exists()
+
+
+def test_the_summary_says_how_many_symlinks_were_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "a.txt").write_text("a")
+    (root / "outside.jpg").symlink_to("/etc/hostname")
+    (root / "etc").symlink_to("/etc")
+    done = subprocess.run(
+        [sys.executable, "-m", "mediatop", "scan", str(root), "--db", str(tmp_path / "s.db")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert done.stderr.startswith("1 files: 1 new,")
+    assert done.stderr.rstrip().endswith("; 2 symlinks skipped")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mediatop.errors import TimeRangeError
-from mediatop.timerange import parse_range
+from mediatop.timerange import parse_range, period_words
 
 
 @pytest.mark.parametrize("spec", ["24h", "30d", "all"])
@@ -39,3 +39,11 @@ def test_a_range_from_1970_that_ends_before_now_is_not_all_time() -> None:
     assert not until.is_all
     assert parse_range(None, now=now, start="1970-01-01").is_all  # 1970 up to now: everything
     assert parse_range("all", now=now).is_all
+
+
+def test_a_range_is_said_in_words_whatever_it_was_asked_by() -> None:
+    now = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
+    said = {spec: period_words(parse_range(spec, now=now).label) for spec in ("7d", "12h", "all")}
+    assert said == {"7d": "last 7d", "12h": "last 12h", "all": "all time"}
+    assert period_words(parse_range(now=now, start="2026-11-01").label) == "2026-11-01 to now"
+    assert period_words(parse_range("7d", now=now).previous().label) == "previous 7d"

@@ -192,6 +192,16 @@ def parse_range(
     return TimeRange(_hour_ceiling(now) - length, now, spec)
 
 
+def period_words(label: str) -> str:
+    """A range's label as a caption or a sentence says it: "last 30d", "all time",
+    "2026-11-01 to now" (the labels `parse_range` and `TimeRange.previous` give)."""
+    if label == "all":
+        return "all time"
+    if _RELATIVE.match(label):
+        return f"last {label}"
+    return label.replace("..", " to ")
+
+
 def last_30_days(now: datetime) -> tuple[str, str]:
     """(first, last) of the 30 UTC days ending on `now`'s day: the window that ranks
     images by requests ("bytes saved per month"), whatever the report's range."""

@@ -21,8 +21,16 @@ class Subcommands(Protocol):
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
 
 
+def media_root(text: str) -> Path:
+    """ROOT as typed: an empty one is refused (as a Path it would be ".", the folder the
+    command runs in, scanned as if it were named)."""
+    if not text:
+        raise argparse.ArgumentTypeError("is empty: name the media folder")
+    return Path(text)
+
+
 def add_root_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("root", metavar="ROOT", type=Path, help="the media folder")
+    parser.add_argument("root", metavar="ROOT", type=media_root, help="the media folder")
     parser.add_argument(
         "--db", help="the store: a file, or postgresql://USER@HOST/DB (default: a file per root)"
     )

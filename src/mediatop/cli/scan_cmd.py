@@ -66,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
             f"{summary.deleted:,} deleted, {summary.unchanged:,} unchanged; "
             f"probed {summary.probed:,} ({summary.probe_errors:,} with errors) "
             f"in {summary.seconds:.2f} s"
+            + (
+                f"; {summary.symlinks_skipped:,} symlinks skipped"
+                if summary.symlinks_skipped
+                else ""
+            )
         )
         for error in summary.walk_errors[:10]:
             from mediatop.textsafe import visible

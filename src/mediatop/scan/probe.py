@@ -9,8 +9,9 @@ by one, so a single hostile file costs itself an error and never stalls the scan
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
@@ -18,6 +19,8 @@ from mediatop.workers.pool import Outcome, isolated
 
 PROBE_SECONDS = 15
 BATCH_SIZE = 16
+INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT
+NUMBER_FIELDS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
 
 
 @dataclass(frozen=True)
@@ -36,22 +39,38 @@ def probe_one(abs_path: bytes, kind: str, size: int) -> ProbeResult:
     if not has_prober(kind, extension_of(abs_path)):
         return ProbeResult()
     try:
-        if kind == Kind.IMAGE:
-            from mediatop.scan.probe_image import probe_image
-
-            return probe_image(abs_path, size)
-        if kind in (Kind.AUDIO, Kind.VIDEO):
-            from mediatop.scan.probe_av import probe_audio_video
-
-            return probe_audio_video(abs_path, size)
-        from mediatop.scan.probe_document import probe_pdf  # a PDF: the one document left
-
-        return probe_pdf(abs_path, size)
+        return _storable(_probed(abs_path, kind, size))
     except MemoryError:
         return ProbeResult(error="probe ran out of memory")
     except Exception as exc:  # a hostile file may make any parser raise anything
         message = str(exc).splitlines()[0][:200] if str(exc) else ""
         return ProbeResult(error=f"{type(exc).__name__}: {message}".rstrip(": "))
+
+
+def _probed(abs_path: bytes, kind: str, size: int) -> ProbeResult:
+    if kind == Kind.IMAGE:
+        from mediatop.scan.probe_image import probe_image
+
+        return probe_image(abs_path, size)
+    if kind in (Kind.AUDIO, Kind.VIDEO):
+        from mediatop.scan.probe_av import probe_audio_video
+
+        return probe_audio_video(abs_path, size)
+    from mediatop.scan.probe_document import probe_pdf  # a PDF: the one document left
+
+    return probe_pdf(abs_path, size)
+
+
+def _storable(result: ProbeResult) -> ProbeResult:
+    """`result`, or its file's error when a header gave a number no column can hold
+    (an SVG 10^20 pixels wide): stored as it is, it would fail the whole batch's write."""
+    for name in NUMBER_FIELDS:
+        value = getattr(result, name)
+        if (isinstance(value, float) and not math.isfinite(value)) or (
+            isinstance(value, int) and not -INT64_MAX <= value <= INT64_MAX
+        ):
+            return ProbeResult(format=result.format, error=f"impossible {name} in the header")
+    return result
 
 
 def probe_task(task: ProbeTask) -> ProbeResult:

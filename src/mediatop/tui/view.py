@@ -82,11 +82,6 @@ class Shown:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def period_words(range_label: str) -> str:
-    """A range as a caption says it: "last 30d", or "all time"."""
-    return "all time" if range_label == "all" else f"last {range_label}"
-
-
 def lookup(data: Any, key: str) -> Any:
     """The value at a dotted key of nested dicts (None when any step is missing)."""
     value = data

@@ -12,6 +12,7 @@ import humanize
 
 from mediatop.analytics.context import ReportContext
 from mediatop.model import MediaFile
+from mediatop.timerange import period_words
 
 if TYPE_CHECKING:
     from mediatop.analytics.file.report import Breakdown, FileEngagement, FilePerformance
@@ -75,13 +76,13 @@ def _delivery_advice(ctx: ReportContext, perf: FilePerformance) -> list[str]:
         )
     if perf.cache_hit_rate is not None and perf.cache_hit_rate < LOW_CACHE_HIT_PERCENT:
         out.append(
-            f"Only {perf.cache_hit_rate:.0f} % of its requests hit the cache in "
-            f"{ctx.time_range.label}; check its cache headers."
+            f"Only {perf.cache_hit_rate:.0f} % of its requests hit the cache "
+            f"({period_words(ctx.time_range.label)}); check its cache headers."
         )
     if perf.error_rate is not None and perf.error_rate > HIGH_ERROR_PERCENT:
         out.append(
-            f"{perf.errors} of {perf.requests} requests ({perf.error_rate:.0f} %) failed in "
-            f"{ctx.time_range.label}; look for broken links or permissions."
+            f"{perf.errors} of {perf.requests} requests ({perf.error_rate:.0f} %) failed "
+            f"({period_words(ctx.time_range.label)}); look for broken links or permissions."
         )
     total_requests = perf.requests + perf.bot_requests
     if total_requests >= 20 and perf.bot_requests > perf.requests:
@@ -128,8 +129,8 @@ def _audience_advice(
     out: list[str] = []
     if usage.places_used and not usage.usage_count and unused is None:
         out.append(
-            f"Used in {usage.places_used} place(s) but not requested in "
-            f"{ctx.time_range.label}; those pages may get no visits."
+            f"Used in {usage.places_used} place(s) but not requested "
+            f"({period_words(ctx.time_range.label)}); those pages may get no visits."
         )
     mobile = next((d for d in devices if d.value == "mobile"), None)
     if (

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tabs
 from textual.worker import get_current_worker
 
+from mediatop.timerange import period_words
 from mediatop.tui.data import user_message
 from mediatop.tui.export import Export
 from mediatop.tui.figures_grid import figures_grid
@@ -42,7 +43,6 @@ from mediatop.tui.view import (
     export_rows,
     figure_values,
     lookup,
-    period_words,
     records_of,
     row_texts,
     shown,

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mediatop.model import MediaFile
+from mediatop.timerange import period_words
 from mediatop.tui.plain import (
     count_text,
     duration_text,
@@ -133,8 +134,8 @@ def _traffic_grid(report: FileReport) -> Table:
         ("Uses", f"{count_text(usage.usage_count)} ({count_text(usage.views)} views, "
                  f"{count_text(usage.downloads)} downloads)"),
         ("Last used", last),
-        ("Requests", f"{count_text(perf.requests)} ({count_text(perf.bot_requests)} by crawlers, "
-                     f"{count_text(perf.errors)} errors)"),
+        ("Requests", f"{count_text(perf.requests)} by people ({count_text(perf.errors)} failed), "
+                     f"{count_text(perf.bot_requests)} more by crawlers"),
         ("Served", size_text(perf.bandwidth_bytes)),
         ("Avg load", f"{ms_text(perf.average_server_time_ms)} server, "
                      f"{ms_text(perf.average_client_time_ms)} client"),
@@ -157,7 +158,7 @@ def _bullets(lines: list[Text]) -> Table:
 
 def usage_section(report: FileReport, range_label: str) -> Group:
     """Use and traffic over the range, as totals."""
-    return Group(_section(f"Use over the last {range_label}"), _traffic_grid(report))
+    return Group(_section(f"Use, {period_words(range_label)}"), _traffic_grid(report))
 
 
 def traffic_title(report: FileReport) -> Text:

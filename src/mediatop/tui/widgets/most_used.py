@@ -18,9 +18,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from mediatop.kinds import SHORT_LABEL, Kind
+from mediatop.timerange import period_words
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
 from mediatop.tui.plain import count_text, cut_in_the_middle, plain_path, size_text
-from mediatop.tui.view import Column, ListSpec, period_words, shown
+from mediatop.tui.view import Column, ListSpec, shown
 
 if TYPE_CHECKING:
     from textual.widgets import Input
