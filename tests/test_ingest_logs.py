@@ -159,6 +159,20 @@ def test_rerun_adds_nothing_and_append_adds_only_new_lines(tmp_path: Path) -> No
     assert count(conn, "SELECT sum(views) FROM file_totals") == 16
 
 
+def test_a_log_named_from_its_own_folder_keeps_its_whole_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn, _db, _ids = make_store(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text(line("/uploads/2024/03/hero.jpg") * 2)
+    assert ingest_logs(conn, [log], url_prefixes=PREFIXES).accepted == 2
+    monkeypatch.chdir(tmp_path)
+    with log.open("a") as handle:
+        handle.write(line("/uploads/2024/03/hero.jpg"))
+    assert ingest_logs(conn, [Path("access.log")], url_prefixes=PREFIXES).accepted == 1
+    assert conn.execute("SELECT log_path FROM ingest_checkpoints").fetchall() == [(str(log),)]
+
+
 def test_rename_rotation_finishes_old_file_then_reads_new(tmp_path: Path) -> None:
     conn, _db, _ids = make_store(tmp_path)
     log = tmp_path / "access.log"

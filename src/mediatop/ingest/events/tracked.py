@@ -283,6 +283,7 @@ def import_events(
     errors: list[tuple[int, str]] = []
     batch: list[UsageEvent | VideoEngagementEvent] = []
     usage = video = 0
+    path = path.absolute()  # the checkpoint names the file wherever it was run from
     st = path.stat()
     gz = is_gzip(path)
     head = read_head(path)

@@ -153,6 +153,7 @@ class LogIngester:
                 return
 
     def _ingest_file(self, path: Path) -> None:
+        path = path.absolute()  # the checkpoint names the log wherever it was run from
         st = path.stat()
         gz = is_gzip(path)
         head = read_head(path)

@@ -68,7 +68,7 @@ def match_checkpoint(
 ) -> Checkpoint | None:
     """The checkpoint whose content this file continues, preferring the same inode, then
     the same path, then the furthest read."""
-    name = str(path)
+    name = str(path.absolute())
     found = [
         cp
         for cp in checkpoints
