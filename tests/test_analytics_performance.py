@@ -111,7 +111,16 @@ def test_bandwidth_totals_days_types_and_files(served):
         ("2026-11-19", 2000),
     ]
     assert [f.id for f in bw.top_files] == [str(ids["a"]), str(ids["b"]), str(ids["c"])]
-    assert bw.average_daily_bytes == pytest.approx(2320 / 3)
+    # over the range's 7 days, not the 3 with traffic
+    assert bw.average_daily_bytes == pytest.approx(2320 / 7)
+    # all time: the 4 days from the first with traffic (11-17) to today (11-20)
+    assert performance_report(store.ctx("all")).bandwidth_usage.average_daily_bytes == (
+        pytest.approx(2320 / 4)
+    )
+    # 24h (from 13:00 on 11-19) is one day: 2,000 bytes on 11-19, of which what fell
+    # inside it
+    day = performance_report(store.ctx("24h")).bandwidth_usage
+    assert day.average_daily_bytes == day.total_bytes
 
 
 def test_error_rate_is_errors_over_requests(served):

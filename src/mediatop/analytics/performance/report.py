@@ -14,7 +14,9 @@ media the library does not have) are counted people and crawlers apart: see `mis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from mediatop.analytics._rollups import LatencyStats, latency_stats, top_files
@@ -216,7 +218,9 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
     total = sum(by_type.values())
     return BandwidthData(
         total_bytes=total,
-        average_daily_bytes=total / len(daily) if daily else None,
+        average_daily_bytes=total / days
+        if (days := _days_of(ctx, min(daily, default=None)))
+        else None,
         daily=[DayBytes(d, b, r) for d, (b, r) in sorted(daily.items())],
         by_type={k: v for k, v in sorted(by_type.items()) if v},
         top_files=[
@@ -225,6 +229,18 @@ def bandwidth(ctx: ReportContext, limit: int) -> BandwidthData:
             if i in files
         ],
     )
+
+
+def _days_of(ctx: ReportContext, first_day: str | None) -> int:
+    """The days a daily average divides by: the range's, counted whole (24h is one
+    day, though it ends part way through this hour); for `all`, every day from the
+    first with traffic to today. 0 when there was no traffic at all."""
+    if first_day is None:
+        return 0
+    time_range = ctx.time_range
+    if time_range.is_all:
+        return (date.fromisoformat(time_range.last_day) - date.fromisoformat(first_day)).days + 1
+    return max(1, math.ceil(round(time_range.days, 6)))
 
 
 def cache_stats(
