@@ -47,6 +47,9 @@ def test_plays_and_completion_come_from_player_sessions_else_the_log(empty_store
     assert by_id[str(talk)].completion_rate == pytest.approx(200 / 3)
     assert (by_id[str(song)].plays, by_id[str(song)].log_plays) == (2, 2)
     assert by_id[str(song)].completion_rate is None
+    # listened: 1 + 1 + 0.2 s in the talk's sessions; unknown for the song, only logged
+    assert by_id[str(talk)].listen_time == pytest.approx(2.2)
+    assert by_id[str(song)].listen_time is None
 
 
 def test_without_player_events_completion_is_unknown(empty_store):

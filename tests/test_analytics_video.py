@@ -194,3 +194,29 @@ def test_most_played_finds_log_only_videos_past_those_with_sessions(tmp_path, ra
 
     assert [(p.id, p.plays) for p in totals.top] == [(logged[0], 30), (logged[1], 20)]
     assert totals.total_plays == 3 + 30 + 20 + 10
+
+
+def test_viewers_and_watch_time_are_unknown_where_no_player_reported(tmp_path):
+    """A video only the log saw: 4 views, but no player session says who watched or for
+    how long. Those figures are unknown (None), not 0; the other video's are counted."""
+    conn, settings, ids = make_videos(
+        tmp_path, {n: ProbeResult(format="MP4", duration_s=60.0) for n in ("log.mp4", "p.mp4")}
+    )
+    usage(conn, views(ids["log.mp4"], 4))
+    video_events(conn, four_sessions(ids["p.mp4"]))
+    report = videos_report(context(conn, settings, "30d"))
+    rows = {row.id: row for row in report.engagement.most_watched_videos}
+    logged, played = rows[str(ids["log.mp4"])], rows[str(ids["p.mp4"])]
+    assert (logged.views, logged.unique_viewers, logged.watch_time) == (4, None, None)
+    # 4 sessions; viewers u1 (twice), s3, s4 = 3; watched 25 + 60 + 28, and s3's 0-5 s
+    # and 40-45 s (its seek skipped 5-40) = 10: 123 s
+    assert (played.views, played.unique_viewers, played.watch_time) == (4, 3, 123.0)
+    assert report.overview.total_watch_time == 123.0
+
+    (tmp_path / "logs-only").mkdir()
+    conn2, settings2, ids2 = make_videos(
+        tmp_path / "logs-only", {"log.mp4": ProbeResult(format="MP4", duration_s=60.0)}
+    )
+    usage(conn2, views(ids2["log.mp4"], 4))
+    overview = videos_report(context(conn2, settings2, "30d")).overview
+    assert (overview.total_views, overview.total_watch_time) == (4, None)

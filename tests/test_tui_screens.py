@@ -228,14 +228,14 @@ async def test_t_changes_the_range_of_every_screen(screens_app: MediatopApp) -> 
         assert column(documents, "Downloads") == ["3"]
         await pilot.press("enter")
         brochure = await file_screen_loaded(pilot)
-        assert "Use over the last 30d" in static_text(brochure, "#file-usage")
+        assert "Use, last 30d" in static_text(brochure, "#file-usage")
         dashboard = pilot.app.screen_stack[0]
         assert isinstance(dashboard, DashboardScreen)
         for _ in range(3):  # 30d -> 90d -> all -> 24h
             await pilot.press("t")
         assert pilot.app.sub_title == "range 24h"
         # The brochure's requests were on 8-10 March: none in the last 24 hours.
-        await wait_until(pilot, lambda: "Use over the last 24h" in static_text(
+        await wait_until(pilot, lambda: "Use, last 24h" in static_text(
             brochure, "#file-usage"))  # fmt: skip
         assert "Uses       0 (0 views, 0 downloads)" in static_text(brochure, "#file-usage")
         await pilot.press("escape")

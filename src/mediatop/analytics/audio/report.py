@@ -51,7 +51,7 @@ class AudioUsageData:
     plays: int
     player_sessions: int
     log_plays: int
-    listen_time: float  # seconds, from player sessions
+    listen_time: float | None  # seconds, from player sessions (None: none reported)
     completion_rate: float | None
 
 
@@ -68,7 +68,8 @@ def audio_report(ctx: ReportContext) -> AudioAnalytics:
     played = [
         AudioUsageData(
             str(p.id), files[p.id][0], "audio", files[p.id][1], files[p.id][2],
-            files[p.id][3], p.plays, p.sessions, p.log_views, p.watch_seconds,
+            files[p.id][3], p.plays, p.sessions, p.log_views,
+            p.watch_seconds if p.sessions else None,
             percent(p.completed, p.sessions),
         )
         for p in plays.top

@@ -58,7 +58,7 @@ class VideoOverview:
     total_size: int
     average_size: float | None
     total_views: int
-    total_watch_time: float  # seconds
+    total_watch_time: float | None  # seconds; None when no player reported a session
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ class VideoEngagementData:
     views: int
     player_sessions: int
     log_views: int
-    unique_viewers: int
-    watch_time: float
+    unique_viewers: int | None  # None (unknown) without player sessions, as watch_time
+    watch_time: float | None
     average_watch_time: float | None
     completion_rate: float | None
     abnormal_drop_off: bool
@@ -165,7 +165,8 @@ def _engagement_rows(ctx: ReportContext, plays: list[FilePlays]) -> list[VideoEn
     return [
         VideoEngagementData(
             str(p.id), files[p.id][0], "video", files[p.id][1], files[p.id][2], p.plays,
-            p.sessions, p.log_views, p.viewers, p.watch_seconds,
+            p.sessions, p.log_views, p.viewers if p.sessions else None,
+            p.watch_seconds if p.sessions else None,
             p.watch_seconds / p.sessions if p.sessions else None,
             percent(p.completed, p.sessions), False,
         )
@@ -215,7 +216,7 @@ def videos_report(ctx: ReportContext) -> VideoAnalytics:
             int(size),
             size / count if count else None,
             plays.total_plays,
-            totals.watch_time,
+            totals.watch_time if totals.sessions else None,
         ),
         engagement=VideoEngagement(
             totals.average_watch_time,
