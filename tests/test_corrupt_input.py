@@ -37,7 +37,9 @@ def test_every_broken_file_is_recorded_with_its_error_and_the_scan_finishes(
     assert errors["good.jpg"] is None
     for name in ("truncated.jpg", "random.png", "empty.mp3", "fake.pdf", "fake.mp4"):
         assert errors[name], name
-    assert "decompression bomb" in errors["bomb.png"]
+    # 20,000 × 20,000 = 400,000,000 pixels, over 80 MP (and over Pillow's own 160 MP)
+    assert errors["bomb.png"] == "refused: 400,000,000 pixels, over the 80 MP limit (a bomb guard)"
+    assert errors["random.png"] == "not an image Pillow can read"
     assert "not a PDF" in errors["fake.pdf"]
     assert errors["empty.mp3"] == "empty file"
     captured = capfd.readouterr()

@@ -33,7 +33,8 @@ def _xml_streams(path: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("path", AUDIO_VIDEO, ids=lambda p: p.name)
 def test_the_templated_fields_are_the_xml_reports(path: Path) -> None:
-    templated = dict(zip(("General", "Video", "Audio"), _tracks(bytes(path)), strict=True))
+    with path.open("rb") as source:
+        templated = dict(zip(("General", "Video", "Audio"), _tracks(source), strict=True))
     xml = _xml_streams(path)
     assert {k for k, v in templated.items() if v is not None} == set(xml) & set(templated)
     for stream, track in xml.items():
@@ -54,7 +55,8 @@ def test_a_title_holding_the_templates_separators_is_read_from_the_xml_report(
     tagged = mutagen.mp4.MP4(path)
     tagged["\xa9nam"] = ["a\x1fb\x1eVideo\x1f1\x1f2\x1f3\x1f4\x1f5"]  # a forged record
     tagged.save()
-    result = mediainfo_probe(bytes(path))
+    with path.open("rb") as source:
+        result = mediainfo_probe(source)
     assert result is not None
     general = _xml_streams(path)["General"]
     assert result.title == general.title  # type: ignore[attr-defined]

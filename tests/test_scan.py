@@ -10,6 +10,7 @@ import pytest
 
 from media_factory import photo, wav
 from mediatop.scan import ScanProgress, rescan_dirs, scan_root
+from mediatop.scan.scanner import probe_pending
 from mediatop.scan.walk import inside_root, list_dir
 from mediatop.store import connect
 
@@ -261,3 +262,30 @@ def test_a_header_with_a_number_no_column_holds_is_that_files_error(
     assert (summary.probed, summary.probe_errors) == (2, 1)
     probed = dict(conn.execute("SELECT path, coalesce(probe_error, width) FROM media_files"))
     assert probed == {b"huge.svg": "impossible width in the header", b"photo.jpg": 40}
+
+
+def test_a_file_or_folder_swapped_for_a_link_after_the_walk_is_not_probed_through_it(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    (outside / "2024").mkdir(parents=True)
+    photo(outside / "secret.jpg", 1234, 567)
+    photo(outside / "2024" / "b.jpg", 1234, 567)
+    root = tmp_path / "media"
+    (root / "2024").mkdir(parents=True)
+    photo(root / "a.jpg", 40, 30)
+    photo(root / "2024" / "b.jpg", 40, 30)
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    # between the walk and the probe: a file becomes a link out, a folder too
+    (root / "a.jpg").unlink()
+    (root / "a.jpg").symlink_to(outside / "secret.jpg")
+    (root / "2024" / "b.jpg").unlink()
+    (root / "2024").rmdir()
+    (root / "2024").symlink_to(outside / "2024")
+    assert probe_pending(conn, root, workers=1) == (2, 2)
+    probed = dict(conn.execute("SELECT path, coalesce(width, probe_error) FROM media_files"))
+    assert probed == {
+        b"a.jpg": "not probed: it is a symlink now; not followed",
+        b"2024/b.jpg": "not probed: a folder on its path is a symlink or a file now; not followed",
+    }

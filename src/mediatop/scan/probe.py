@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, fields
+from typing import BinaryIO
 
 from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
+from mediatop.scan.opened import NotAFileError, open_beneath, open_no_follow
 from mediatop.workers.pool import Outcome, isolated
 
 PROBE_SECONDS = 15
@@ -26,20 +28,30 @@ NUMBER_FIELDS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("err
 @dataclass(frozen=True)
 class ProbeTask:
     file_id: int
-    abs_path: bytes
+    root: bytes
+    rel_path: bytes
     kind: str
     size: int
 
 
-def probe_one(abs_path: bytes, kind: str, size: int) -> ProbeResult:
+def probe_one(path: bytes, kind: str, size: int, *, root: bytes | None = None) -> ProbeResult:
     """Probe one file in this process; every failure becomes `ProbeResult(error=...)`.
 
+    `path` is relative to `root` when a root is given (a scan's files: no link below
+    the root is followed), else a path of the caller's (its last part is not followed).
     A file `has_prober` says no to is never opened: an empty result (the scan stores
     such files as probed when it finds them, so they reach here only when asked)."""
-    if not has_prober(kind, extension_of(abs_path)):
+    if not has_prober(kind, extension_of(path)):
         return ProbeResult()
     try:
-        return _storable(_probed(abs_path, kind, size))
+        source = open_beneath(root, path) if root is not None else open_no_follow(path)
+    except NotAFileError as exc:
+        return ProbeResult(error=f"not probed: {exc.strerror or exc}")
+    except OSError as exc:
+        return ProbeResult(error=f"cannot open it: {exc.strerror or exc}")
+    try:
+        with source:
+            return _storable(_probed(source, kind, size))
     except MemoryError:
         return ProbeResult(error="probe ran out of memory")
     except Exception as exc:  # a hostile file may make any parser raise anything
@@ -47,18 +59,18 @@ def probe_one(abs_path: bytes, kind: str, size: int) -> ProbeResult:
         return ProbeResult(error=f"{type(exc).__name__}: {message}".rstrip(": "))
 
 
-def _probed(abs_path: bytes, kind: str, size: int) -> ProbeResult:
+def _probed(source: BinaryIO, kind: str, size: int) -> ProbeResult:
     if kind == Kind.IMAGE:
         from mediatop.scan.probe_image import probe_image
 
-        return probe_image(abs_path, size)
+        return probe_image(source, size)
     if kind in (Kind.AUDIO, Kind.VIDEO):
         from mediatop.scan.probe_av import probe_audio_video
 
-        return probe_audio_video(abs_path, size)
+        return probe_audio_video(source, size)
     from mediatop.scan.probe_document import probe_pdf  # a PDF: the one document left
 
-    return probe_pdf(abs_path, size)
+    return probe_pdf(source, size)
 
 
 def _storable(result: ProbeResult) -> ProbeResult:
@@ -75,7 +87,7 @@ def _storable(result: ProbeResult) -> ProbeResult:
 
 def probe_task(task: ProbeTask) -> ProbeResult:
     """`probe_one` of a task: what the pool's workers run."""
-    return probe_one(task.abs_path, task.kind, task.size)
+    return probe_one(task.rel_path, task.kind, task.size, root=task.root)
 
 
 def _result(outcome: Outcome[ProbeTask, ProbeResult]) -> tuple[int, ProbeResult]:

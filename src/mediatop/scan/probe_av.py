@@ -10,9 +10,11 @@ mutagen knows.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
+from typing import BinaryIO
 
 from mediatop.model import ProbeResult
 from mediatop.scan.probe_mediainfo import mediainfo_probe
@@ -21,27 +23,26 @@ FFPROBE_SECONDS = 10
 _MP4_EXTENSIONS = (b".mp4", b".m4v", b".m4a", b".mov")
 
 
-def mp4_faststart(path: bytes) -> bool | None:
+def mp4_faststart(handle: BinaryIO) -> bool | None:
     """True when the `moov` atom comes before `mdat` (playback can start before download)."""
-    with open(path, "rb") as handle:
-        offset = 0
-        for _ in range(64):  # top-level atoms are few; a bound keeps a broken file cheap
-            handle.seek(offset)
-            header = handle.read(16)
-            if len(header) < 8:
-                return None
-            size, kind = struct.unpack(">I4s", header[:8])
-            if kind == b"moov":
-                return True
-            if kind == b"mdat":
-                return False
-            if size == 1 and len(header) == 16:
-                size = struct.unpack(">Q", header[8:16])[0]
-            elif size == 0:
-                return None
-            if size < 8:
-                return None
-            offset += size
+    offset = 0
+    for _ in range(64):  # top-level atoms are few; a bound keeps a broken file cheap
+        handle.seek(offset)
+        header = handle.read(16)
+        if len(header) < 8:
+            return None
+        size, kind = struct.unpack(">I4s", header[:8])
+        if kind == b"moov":
+            return True
+        if kind == b"mdat":
+            return False
+        if size == 1 and len(header) == 16:
+            size = struct.unpack(">Q", header[8:16])[0]
+        elif size == 0:
+            return None
+        if size < 8:
+            return None
+        offset += size
     return None
 
 
@@ -53,10 +54,11 @@ def _codec_name(info: object, file_type: str) -> str | None:
     return file_type.lower()
 
 
-def _mutagen_probe(path: bytes) -> ProbeResult | None:
+def _mutagen_probe(source: BinaryIO) -> ProbeResult | None:
     import mutagen
 
-    audio = mutagen.File(path)
+    source.seek(0)
+    audio = mutagen.File(source)  # it reads the format's hint from the name too
     if audio is None or getattr(audio, "info", None) is None:
         return None
     info = audio.info
@@ -83,16 +85,18 @@ def _mutagen_probe(path: bytes) -> ProbeResult | None:
     )
 
 
-def _ffprobe(path: bytes) -> ProbeResult | None:
+def _ffprobe(source: BinaryIO) -> ProbeResult | None:
     binary = shutil.which("ffprobe")
-    if binary is None:
+    if binary is None or not os.path.isdir("/proc/self/fd"):
         return None
+    # ffprobe reads the file this process opened (scan.opened), not whatever its path
+    # names by now: the descriptor is passed on, as /proc/self/fd/N there.
+    fd = source.fileno()
     completed = subprocess.run(
-        [binary, "-v", "quiet", "-print_format", "json", "-show_format", "-show_streams", path],
-        capture_output=True,
-        timeout=FFPROBE_SECONDS,
-        check=False,
-    )
+        [binary, "-v", "quiet", "-print_format", "json", "-show_format", "-show_streams",
+         f"/proc/self/fd/{fd}"],
+        capture_output=True, timeout=FFPROBE_SECONDS, check=False, pass_fds=(fd,),
+    )  # fmt: skip
     if completed.returncode != 0:
         return ProbeResult(error="ffprobe could not read the file")
     data = json.loads(completed.stdout or b"{}")
@@ -104,7 +108,7 @@ def _ffprobe(path: bytes) -> ProbeResult | None:
     duration = fmt.get("duration") or main.get("duration")
     # format_name lists aliases ("mov,mp4,m4a,..."): prefer the one the file is named as.
     names = [n for n in str(fmt.get("format_name", "")).split(",") if n]
-    extension = path.rsplit(b".", 1)[-1].decode("ascii", "replace").lower()
+    extension = source.name.rsplit(".", 1)[-1].lower()
     format_name = extension if extension in names else (names[0] if names else "")
     return ProbeResult(
         format=format_name.upper() or None,
@@ -120,9 +124,9 @@ def _ffprobe(path: bytes) -> ProbeResult | None:
     )
 
 
-def _container_probe(path: bytes) -> ProbeResult | None:
+def _container_probe(source: BinaryIO) -> ProbeResult | None:
     """MediaInfo's reading of the file, or ffprobe's where MediaInfo cannot load or read it."""
-    return mediainfo_probe(path) or _ffprobe(path)
+    return mediainfo_probe(source) or _ffprobe(source)
 
 
 def _merge(base: ProbeResult, more: ProbeResult | None) -> ProbeResult:
@@ -141,23 +145,23 @@ def _merge(base: ProbeResult, more: ProbeResult | None) -> ProbeResult:
     return replace(base, **filled)
 
 
-def probe_audio_video(path: bytes, size: int) -> ProbeResult:
-    """Header facts of an audio or video file at `path` (absolute, bytes)."""
+def probe_audio_video(source: BinaryIO, size: int) -> ProbeResult:
+    """Header facts of the audio or video file open in `source` (named as the file)."""
     if size == 0:
         return ProbeResult(error="empty file")
-    result = _mutagen_probe(path)
-    lower = path.lower()
+    result = _mutagen_probe(source)
+    lower = os.fsencode(source.name).lower()
     is_video_container = lower.endswith((b".mp4", b".m4v", b".mov", b".webm", b".mkv", b".avi"))
     if is_video_container:
         # mutagen describes only an MP4's audio track; the container tool's view of the
         # video stream (codec, dimensions, overall bitrate) wins.
-        result = _merge(_container_probe(path) or ProbeResult(), result)
+        result = _merge(_container_probe(source) or ProbeResult(), result)
     elif result is None:
-        result = _container_probe(path) or ProbeResult()
+        result = _container_probe(source) or ProbeResult()
     if result.duration_s is None and result.format is None:
         return ProbeResult(error="not a readable audio/video file (mutagen and MediaInfo failed)")
     if lower.endswith(_MP4_EXTENSIONS):
         from dataclasses import replace
 
-        result = replace(result, faststart=mp4_faststart(path))
+        result = replace(result, faststart=mp4_faststart(source))
     return result

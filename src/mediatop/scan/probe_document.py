@@ -8,7 +8,7 @@ is decided from the first few pages only: that is enough to tell a scan from a t
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, BinaryIO
 
 from mediatop.model import ProbeResult
 
@@ -22,18 +22,19 @@ def _meta(info: Any, key: str) -> str | None:
     return text or None
 
 
-def probe_pdf(path: bytes, size: int) -> ProbeResult:
+def probe_pdf(source: BinaryIO, size: int) -> ProbeResult:
+    """Pages, metadata and text layer of the PDF open in `source`."""
     if size > MAX_PDF_BYTES:
         return ProbeResult(format="PDF", error=f"too large to probe (> {MAX_PDF_BYTES} bytes)")
-    with open(path, "rb") as handle:
-        if not handle.read(1024).lstrip().startswith(b"%PDF-"):
-            return ProbeResult(error="not a PDF (no %PDF- header)")
+    if not source.read(1024).lstrip().startswith(b"%PDF-"):
+        return ProbeResult(error="not a PDF (no %PDF- header)")
+    source.seek(0)
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
-        reader = PdfReader(path.decode("utf-8", "surrogateescape"), strict=False)
+        reader = PdfReader(source, strict=False)
         if reader.is_encrypted:
             return ProbeResult(format="PDF", pages=None, error="encrypted PDF")
         pages = len(reader.pages)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, BinaryIO
 
 from mediatop.model import ProbeResult
 
@@ -95,17 +95,17 @@ _TEMPLATE = "\n".join(
 )
 
 
-def _tracks(path: bytes) -> tuple[Any, Any, Any]:
+def _tracks(source: BinaryIO) -> tuple[Any, Any, Any]:
     """The first General, Video and Audio stream MediaInfo finds in the file (None for
     a kind it has none of), each with the attributes pymediainfo's tracks have."""
     from pymediainfo import MediaInfo
 
-    with open(path, "rb") as handle:
-        text = MediaInfo.parse(handle, output=_TEMPLATE)
+    source.seek(0)
+    text = MediaInfo.parse(source, output=_TEMPLATE)
     streams = _parse_records(text)
     if streams is None:
-        with open(path, "rb") as handle:
-            info = MediaInfo.parse(handle)
+        source.seek(0)
+        info = MediaInfo.parse(source)
         streams = {}
         for track in info.tracks:  # the first of each kind, as in the records
             streams.setdefault(track.track_type, track)
@@ -128,12 +128,12 @@ def _parse_records(text: str) -> dict[str, Any] | None:
     return streams if "General" in streams else None
 
 
-def mediainfo_probe(path: bytes) -> ProbeResult | None:
+def mediainfo_probe(source: BinaryIO) -> ProbeResult | None:
     """The file's container and stream facts, or None when MediaInfo cannot be used
     here or does not recognise the file."""
     if not mediainfo_available():
         return None
-    general, video, audio = _tracks(path)
+    general, video, audio = _tracks(source)
     if general is None or not (general.format or video or audio):
         return None
     main = video or audio

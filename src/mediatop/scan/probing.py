@@ -38,12 +38,11 @@ def pending_tasks(conn: sqlite3.Connection, root: Path) -> list[ProbeTask]:
         if not has_prober(kind, extension_of(rel_path)):
             nothing_to_probe.append(file_id)
             continue
-        abs_path = os.path.join(root_bytes, rel_path)
         try:
-            size = os.stat(abs_path, follow_symlinks=False).st_size
+            size = os.stat(os.path.join(root_bytes, rel_path), follow_symlinks=False).st_size
         except OSError:
             continue  # gone since the walk; the next scan marks it deleted
-        tasks.append(ProbeTask(file_id, abs_path, kind, size))
+        tasks.append(ProbeTask(file_id, root_bytes, rel_path, kind, size))
     if nothing_to_probe:
         with transaction(conn):
             file_store.mark_nothing_to_probe(conn, nothing_to_probe, int(time.time()))
