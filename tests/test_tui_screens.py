@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static, Tabs
@@ -507,3 +508,15 @@ async def test_at_80_columns_every_tab_shows_its_key_and_the_active_one_its_name
         await pilot.pause()
         labels = [tab.label_text for tab in insights.query_one(SubjectTabs).query(Tab)]
         assert labels[0] == "0 Dashboard" and labels[-1] == "o Optimize"
+
+
+async def test_q_quits_while_a_subject_screen_is_still_loading(screens_app: MediatopApp) -> None:
+    """A key typed ahead as a screen opens reaches the list and the app, never the
+    hidden filter (`q` went into the filter and the app stayed open)."""
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        # both queued at once, as the terminal's driver hands over keys typed ahead
+        # (pilot.press would wait for the screen to settle between them)
+        for key in "1q":
+            pilot.app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: not pilot.app.is_running)

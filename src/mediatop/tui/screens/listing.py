@@ -96,6 +96,10 @@ class ListScreen(Screen[None]):
     """Figures over a filterable, sortable table of one of the screen's lists."""
 
     HELP_GROUP = "List screen"
+    # What the screen focuses as it opens. Textual's default takes the first focusable
+    # widget, the filter (hidden, but `focusable` does not look at `display`): keys
+    # typed ahead (`1` then `q`) went into it.
+    AUTO_FOCUS = "#list"
     COMPARES = True  # `c` puts the previous period beside its figures (the app asks)
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -162,14 +166,15 @@ class ListScreen(Screen[None]):
             yield Static(Text("Reading the store…", style="dim"), id="figures")
             yield Static(id="figure-notes")
         yield from self.compose_more()
-        yield FilterInput(placeholder="filter: type to keep matching rows", id="filter")
+        field = FilterInput(placeholder="filter: type to keep matching rows", id="filter")
+        field.display = False  # until `/`
+        yield field
         yield ListTable(id="list")
         yield Static(id="row-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#figures-box").border_title = self.box_title()
-        self.query_one(FilterInput).display = False
         self.query_one("#row-detail").display = False
         self.query_one(ListTable).focus()
         self.load()
