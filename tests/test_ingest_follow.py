@@ -4,7 +4,10 @@ serial path stores."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -106,3 +109,28 @@ def test_worker_processes_store_the_same_as_the_serial_path(
         conn.close()
     assert results[0] == results[1]
     assert os.environ["MEDIATOP_INGEST_WORKERS"] == "2"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
+def test_a_follow_told_to_stop_or_hung_up_on_stops_after_storing_what_it_read(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    _store(tmp_path, "store.sqlite3").close()
+    log = tmp_path / "access.log"
+    log.write_text(_lines(0, 5))
+    follow = subprocess.Popen(
+        [sys.executable, "-m", "mediatop", "ingest", str(tmp_path / "media"), str(log),
+         "--db", str(tmp_path / "store.sqlite3"), "--follow", "--url-prefix", "/uploads/"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    watcher = sqlite3.connect(tmp_path / "store.sqlite3", timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if watcher.execute("SELECT count(*) FROM media_usage_events").fetchone()[0] == 5:
+            break
+        time.sleep(0.02)
+    follow.send_signal(signum)
+    _, stderr = follow.communicate(timeout=10)
+    assert follow.returncode == 0, stderr
+    assert "5 lines read from 1 log(s)" in stderr and "Traceback" not in stderr
+    assert watcher.execute("SELECT count(*) FROM media_usage_events").fetchone()[0] == 5

@@ -97,8 +97,9 @@ def _naming_the_root(args: argparse.Namespace) -> Iterator[None]:
 def run_ingest(args: argparse.Namespace) -> int:
     library = open_library(args)
     stopping = {"now": False}
-    if args.follow:
-        signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
+    if args.follow:  # told to stop, or its terminal gone: it stops after its batch
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda *_: stopping.update(now=True))
 
     def progress(tally: Any) -> None:
         if args.follow and not args.json:

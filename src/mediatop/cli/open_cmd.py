@@ -21,8 +21,9 @@ from mediatop.cli.common import (
     add_root_arguments,
     add_unused_days_argument,
     settings_from,
+    stopped_by,
 )
-from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, info
+from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import Settings
 from mediatop.textsafe import visible
 
@@ -76,13 +77,6 @@ def _run_app(settings: Settings, read_only: str | None = None) -> int:
     return int(app.return_code or 0)
 
 
-def _stopped(exc: leaving.Leave) -> int:
-    # The terminal may be gone (SIGHUP): the message then has nowhere to go.
-    with contextlib.suppress(OSError):
-        return fail(f"stopped by {exc.signal_name}", EXIT_FAILURE)
-    return EXIT_FAILURE
-
-
 def run_open(args: argparse.Namespace) -> int:
     _require_terminal()
     settings = settings_from(args)
@@ -101,7 +95,7 @@ def run_open(args: argparse.Namespace) -> int:
                     raise UserError(visible(str(exc))) from exc
             return _run_app(settings, read_only)
         except leaving.Leave as exc:
-            return _stopped(exc)
+            return stopped_by(exc)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -126,7 +120,7 @@ def run_demo(args: argparse.Namespace) -> int:
                         raise UserError(str(exc)) from exc
                 return _run_app(workspace.settings)
         except leaving.Leave as exc:
-            return _stopped(exc)
+            return stopped_by(exc)
         finally:
             remove_folder()
             if args.keep:

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mediatop.cli.common import Subcommands, add_root_arguments, open_library
+from mediatop import leaving
+from mediatop.cli.common import Subcommands, add_root_arguments, open_library, stopped_by
 from mediatop.cli.output import info, print_json
 
 if TYPE_CHECKING:
@@ -54,10 +55,19 @@ def run(args: argparse.Namespace) -> int:
 
     library = open_library(args)
     progress = _ProgressLine(not args.quiet)
-    try:
-        summary = library.scan(probe=not args.no_probe, progress=progress)
-    finally:
-        progress.finish()
+    # A hang-up or SIGTERM ends the scan as Ctrl-C would: its walkers and probe workers
+    # stopped, what it had not committed rolled back, one line said.
+    stopped: leaving.Leave | None = None
+    with leaving.leave_on_signals():
+        try:
+            with leaving.interruptible():
+                summary = library.scan(probe=not args.no_probe, progress=progress)
+        except leaving.Leave as exc:
+            stopped = exc
+        finally:
+            progress.finish()
+    if stopped is not None:
+        return stopped_by(stopped, "the next scan goes on from what this one stored")
     if args.json:
         print_json(to_jsonable(summary))
     elif not args.quiet:
