@@ -43,23 +43,8 @@ def _tree(root: Path) -> None:
 def test_a_scan_stopped_while_probing_says_so_and_leaves_nothing_behind(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    root = tmp_path / "media"
-    _tree(root)
-    db = tmp_path / "store.sqlite3"
-    command = [sys.executable, "-m", "mediatop", "scan", str(root), "--db", str(db)]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    probed = 0
-    while not probed and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-        if db.exists():
-            watcher = sqlite3.connect(db, timeout=30)
-            with contextlib.suppress(sqlite3.OperationalError):  # not made yet
-                probed = watcher.execute(
-                    "SELECT count(*) FROM media_files WHERE probed_at IS NOT NULL"
-                ).fetchone()[0]
-            watcher.close()
-    assert process.poll() is None and probed, "the scan must be probing when it is stopped"
+    command, db = _scan_command(tmp_path)
+    process = _probing(command, db)
     workers = _children(process.pid)
     started = time.monotonic()
     process.send_signal(signum)
@@ -78,9 +63,47 @@ def test_a_scan_stopped_while_probing_says_so_and_leaves_nothing_behind(
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0
     assert again.stderr.startswith(f"{FILES:,} files: 0 new, 0 changed, 0 deleted,")
-    left = (
-        sqlite3.connect(db)
-        .execute("SELECT count(*) FROM media_files WHERE probed_at IS NULL")
-        .fetchone()[0]
-    )
-    assert left == 0
+    assert _unprobed(db) == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_scan_started_under_nohup_goes_on_when_its_session_hangs_up(tmp_path: Path) -> None:
+    command, db = _scan_command(tmp_path)
+    process = _probing(["nohup", *command], db)
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert stderr.startswith(f"{FILES:,} files: {FILES:,} new,")
+    assert _unprobed(db) == 0
+
+
+def _scan_command(tmp_path: Path) -> tuple[list[str], Path]:
+    root = tmp_path / "media"
+    _tree(root)
+    db = tmp_path / "store.sqlite3"
+    return [sys.executable, "-m", "mediatop", "scan", str(root), "--db", str(db)], db
+
+
+def _unprobed(db: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return int(
+            conn.execute("SELECT count(*) FROM media_files WHERE probed_at IS NULL").fetchone()[0]
+        )
+
+
+def _probing(command: list[str], db: Path) -> subprocess.Popen[str]:
+    """The scan started, once it is probing (some files probed, not all)."""
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    probed = 0
+    while not probed and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+        if db.exists():
+            watcher = sqlite3.connect(db, timeout=30)
+            with contextlib.suppress(sqlite3.OperationalError):  # not made yet
+                probed = watcher.execute(
+                    "SELECT count(*) FROM media_files WHERE probed_at IS NOT NULL"
+                ).fetchone()[0]
+            watcher.close()
+    assert process.poll() is None and probed, "the scan must be probing when it is stopped"
+    return process

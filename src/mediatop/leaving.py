@@ -55,7 +55,7 @@ def leave_on_signals() -> Iterator[None]:
     thread even while it waits on a lock, which is where a blocked shutdown waits, so the
     last resort is armed whatever the dashboard is doing.
     """
-    previous = {signum: signal.signal(signum, _on_signal) for signum in LEAVE_SIGNALS}
+    previous = {signum: signal.signal(signum, _on_signal) for signum in heeded_signals()}
     stop_watch = _watch_signals()
     try:
         yield
@@ -64,6 +64,29 @@ def leave_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
         stop_watch()
         _requested.clear()
+
+
+def heeded_signals() -> list[int]:
+    """The leave signals this process heeds: not one its starter set to be ignored
+    (`nohup mediatop scan ... &` keeps scanning after the session that started it is
+    gone, as nohup promises)."""
+    return [signum for signum in LEAVE_SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
+
+
+@contextlib.contextmanager
+def raising_on_signals() -> Iterator[None]:
+    """Inside the block, unless a command installs its own handling, a leave signal
+    raises `Leave` in the main thread: around all of `mediatop`'s main, so that start-up
+    too ends with a message rather than the signal's silent default."""
+    previous = {
+        signum: signal.signal(signum, lambda signum, _frame: _raise_leave(signum))
+        for signum in heeded_signals()
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _watch_signals() -> Callable[[], None]:

@@ -13,8 +13,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from mediatop import __version__
-from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, lossless_stdout
+from mediatop import __version__, leaving
+from mediatop.cli.output import (
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    UserError,
+    fail,
+    lossless_stdout,
+    stopped_by,
+)
 from mediatop.errors import InputError, MediatopError
 from mediatop.textsafe import visible
 
@@ -82,6 +89,14 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with leaving.raising_on_signals():
+        try:
+            return _main(argv)
+        except leaving.Leave as exc:  # a command that handles none itself, or start-up
+            return stopped_by(exc)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lossless_stdout()
     args_list = _with_default_command(args_list)

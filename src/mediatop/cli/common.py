@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from mediatop import leaving
 from mediatop.cli.numbers import whole_number
-from mediatop.cli.output import EXIT_FAILURE, EXIT_USAGE, UserError, fail, info
+from mediatop.cli.output import EXIT_USAGE, UserError, info
 from mediatop.config import MAX_UNUSED_DAYS, Settings, load_settings
 from mediatop.errors import ConfigError
 from mediatop.library import MediaLibrary
@@ -102,12 +100,3 @@ def tell_if_read_only(library: MediaLibrary) -> None:
             f"mediatop: reading the store read-only, as {visible(problem)}; nothing can be "
             "recorded, so savings and hashes not measured yet are left out"
         )
-
-
-def stopped_by(exc: leaving.Leave, then: str = "") -> int:
-    """A command's end on SIGHUP or SIGTERM (`leaving`): one line, exit 1. `then` says
-    what becomes of the work cut short."""
-    # The terminal may be gone (SIGHUP): the message then has nowhere to go.
-    with contextlib.suppress(OSError):
-        return fail(f"stopped by {exc.signal_name}{'; ' + then if then else ''}", EXIT_FAILURE)
-    return EXIT_FAILURE

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mediatop import leaving
 from mediatop.cli.common import (
     Subcommands,
     add_node_argument,
@@ -98,7 +99,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     library = open_library(args)
     stopping = {"now": False}
     if args.follow:  # told to stop, or its terminal gone: it stops after its batch
-        for signum in (signal.SIGTERM, signal.SIGHUP):
+        for signum in leaving.heeded_signals():
             signal.signal(signum, lambda *_: stopping.update(now=True))
 
     def progress(tally: Any) -> None:

@@ -21,9 +21,8 @@ from mediatop.cli.common import (
     add_root_arguments,
     add_unused_days_argument,
     settings_from,
-    stopped_by,
 )
-from mediatop.cli.output import EXIT_USAGE, UserError, info
+from mediatop.cli.output import EXIT_USAGE, UserError, info, stopped_by
 from mediatop.config import Settings
 from mediatop.textsafe import visible
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mediatop import leaving
 from mediatop.errors import MediatopError
 from mediatop.textsafe import visible
 
@@ -29,6 +31,15 @@ class UserError(MediatopError):
 def fail(message: str, code: int = EXIT_FAILURE) -> int:
     sys.stderr.write(f"mediatop: {message}\n")
     return code
+
+
+def stopped_by(exc: leaving.Leave, then: str = "") -> int:
+    """A command's end on SIGHUP or SIGTERM (`leaving`): one line, exit 1. `then` says
+    what becomes of the work cut short."""
+    # The terminal may be gone (SIGHUP): the message then has nowhere to go.
+    with contextlib.suppress(OSError):
+        return fail(f"stopped by {exc.signal_name}{'; ' + then if then else ''}", EXIT_FAILURE)
+    return EXIT_FAILURE
 
 
 def info(message: str) -> None:

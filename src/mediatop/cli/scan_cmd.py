@@ -7,8 +7,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from mediatop import leaving
-from mediatop.cli.common import Subcommands, add_root_arguments, open_library, stopped_by
-from mediatop.cli.output import info, print_json
+from mediatop.cli.common import Subcommands, add_root_arguments, open_library
+from mediatop.cli.output import info, print_json, stopped_by
 
 if TYPE_CHECKING:
     from mediatop.library_types import ScanProgress

@@ -8,8 +8,10 @@ error (and `--port 0` learns the port the system chose). uvicorn's own logs go t
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import sys
+from types import FrameType
 from typing import Any
 
 from mediatop.errors import MediatopError
@@ -87,9 +89,27 @@ def address_of(sock: socket.socket) -> str:
 
 
 def serve(app: Any, sock: socket.socket, options: ServeOptions) -> None:
-    """Serve until SIGINT or SIGTERM (uvicorn stops gracefully on either)."""
+    """Serve until SIGINT, SIGTERM or a hang-up, each a graceful stop (the beacons
+    queued are answered), after which this returns: the command exits 0, as a service
+    manager expects of a server it told to stop."""
+    from mediatop import leaving
     from mediatop.serve.access import describe
 
+    server = make_server(app, options)
+    # uvicorn handles SIGINT and SIGTERM itself and, once stopped, raises the signal
+    # again for the handler it found: that one lets it pass. A hang-up stops it as
+    # SIGTERM does (unless nohup ignores it).
+    previous = {signum: signal.signal(signum, _let_pass) for signum in leaving.heeded_signals()}
+    if signal.SIGHUP in previous:
+        signal.signal(signal.SIGHUP, server.handle_exit)
     sys.stderr.write(f"mediatop serve: listening on {address_of(sock)} ({describe(options)})\n")
     sys.stderr.flush()
-    make_server(app, options).run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _let_pass(signum: int, frame: FrameType | None) -> None:
+    """A stop signal uvicorn has already acted on."""
