@@ -114,6 +114,7 @@ def test_a_file_is_found_by_id_path_and_url_with_the_cli_figures(
         (f"{MEDIA}/%2Fuploads%2F..%2Fsecret.jpg", 400, "mediaId"),
         (f"{MEDIA}/usage?range=0d", 400, "range"),
         (f"{MEDIA}/usage?range=soon", 400, "range"),
+        (f"{MEDIA}/usage?range=7d&range=30d", 400, "range"),
         (f"{MEDIA}/images?from=2026-02-30", 400, "from"),
         (f"{MEDIA}/images?from=2026-03-10&to=2026-03-01", 400, "to"),
         (f"{MEDIA}/1?to=99999-01-01", 400, "to"),

@@ -17,7 +17,7 @@ hold a `/`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -25,6 +25,7 @@ from urllib.parse import unquote_to_bytes
 
 import anyio
 from starlette.convertors import PathConvertor, register_url_convertor
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -119,8 +120,12 @@ class Reader:
         return json_response(data)
 
 
-def range_of(query: Mapping[str, str], now: datetime | None = None) -> TimeRange:
-    """The range `?range=` or `?from=&to=` asks for; ApiError 400 naming the parameter."""
+def range_of(query: QueryParams, now: datetime | None = None) -> TimeRange:
+    """The range `?range=` or `?from=&to=` asks for; ApiError 400 naming the parameter
+    (one given twice too: which of the two was meant is not for the server to guess)."""
+    for name in ("range", "from", "to"):
+        if len(query.getlist(name)) > 1:
+            raise ApiError(400, f"{name} is given more than once", field=name)
     try:
         return parse_range(
             query.get("range"),  # absent: the default; empty: refused
