@@ -102,3 +102,17 @@ def test_the_summary_says_how_many_symlinks_were_skipped(tmp_path: Path) -> None
     assert done.returncode == 0
     assert done.stderr.startswith("1 files: 1 new,")
     assert done.stderr.rstrip().endswith("; 2 symlinks skipped")
+
+
+def test_a_missing_root_whose_name_is_not_utf8_is_named_as_file_names_are(
+    tmp_path: Path,
+) -> None:
+    missing = os.fsencode(tmp_path) + b"/bad\xffroot"
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"mediatop", b"scan", missing],
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == b"mediatop: media root " + missing.replace(b"\xff", b"\\xff") + (
+        b" is not a directory\n"
+    )

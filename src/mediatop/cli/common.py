@@ -82,8 +82,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
             readonly=getattr(args, "readonly", None),
             node=getattr(args, "node", None),
         )
-    except ConfigError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
+    except ConfigError as exc:  # it may name the root, which need not be UTF-8
+        raise UserError(visible(str(exc)), EXIT_USAGE) from exc
 
 
 def open_library(args: argparse.Namespace, *, readonly: bool = False) -> MediaLibrary:
