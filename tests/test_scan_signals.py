@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import signal
 import sqlite3
 import subprocess
@@ -39,15 +40,22 @@ def _tree(root: Path) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGTERM, False), (signal.SIGHUP, False), (signal.SIGHUP, True)],
+    ids=["term", "hup", "hup-to-the-group"],  # a terminal that hangs up signals them all
+)
 def test_a_scan_stopped_while_probing_says_so_and_leaves_nothing_behind(
-    tmp_path: Path, signum: signal.Signals
+    tmp_path: Path, signum: signal.Signals, to_group: bool
 ) -> None:
     command, db = _scan_command(tmp_path)
     process = _probing(command, db)
     workers = _children(process.pid)
     started = time.monotonic()
-    process.send_signal(signum)
+    if to_group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
     _, stderr = process.communicate(timeout=10)
     assert time.monotonic() - started < 5
     assert process.returncode == 1
@@ -93,7 +101,7 @@ def _unprobed(db: Path) -> int:
 
 def _probing(command: list[str], db: Path) -> subprocess.Popen[str]:
     """The scan started, once it is probing (some files probed, not all)."""
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     probed = 0
     while not probed and time.monotonic() < deadline and process.poll() is None:

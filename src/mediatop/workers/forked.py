@@ -141,6 +141,12 @@ def _child_life(
     try:
         die_with_parent(parent_pid)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        # A hang-up or SIGTERM (a terminal's goes to the whole process group) ends a
+        # child as the default does; the parent's handlers, inherited, are the parent's
+        # way to leave. One the starter ignores (nohup) stays ignored.
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            if signal.getsignal(signum) != signal.SIG_IGN:
+                signal.signal(signum, signal.SIG_DFL)
         signal.set_wakeup_fd(-1)  # a signal here must not wake the parent's event loop (TUI)
         # What the fork inherited is never garbage: keep the collector off it (touching
         # it would copy its pages). `work` collects where it makes garbage.

@@ -135,12 +135,29 @@ def _new_pool(workers: int, warm_up: tuple[str, ...]) -> ProcessPool:
     # needs none of it.
     from pebble import ProcessPool
 
+    _start_resource_tracker()
     return ProcessPool(
         max_workers=workers,
         initializer=_start_worker,
         initargs=(os.getpid(), WORKER_MEMORY_BYTES, warm_up),
         context=multiprocessing.get_context("spawn"),
     )
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (the spawned pools' semaphores are its)
+    deaf to hang-ups. It ignores SIGINT and SIGTERM but not SIGHUP, which a terminal
+    that hangs up sends to the whole process group: it died while this process, which
+    leaves on its own terms (`mediatop.leaving`), still used it, and printed a warning
+    and a traceback on its way. Started with SIGHUP blocked, it keeps the mask; it ends
+    as ever, when the last process that holds its pipe does."""
+    from multiprocessing import resource_tracker
+
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _schedule(
