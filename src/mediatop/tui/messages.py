@@ -73,8 +73,8 @@ class FolderWatchStarted(Message):
 @dataclass
 class FolderWatch(Message):
     """How the media folder is followed now: "watching"; "polling" (the watch cannot
-    follow this tree, `why` says why); "gone" (the folder itself vanished, its files now
-    count as deleted; it is looked for until it comes back)."""
+    follow this tree, `why` says why); "gone" (the folder itself vanished: the store keeps
+    the last scan's files; it is looked for until it comes back, then walked again)."""
 
     state: FolderState
     why: str = ""

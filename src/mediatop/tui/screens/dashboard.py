@@ -342,9 +342,11 @@ class DashboardScreen(Screen[None]):
         if message.state != "gone":
             status.show_idle(self._watching_text())
         else:
+            # Its files are not marked deleted: a folder that vanished is more often a
+            # disk unmounted or a folder moved for a while than a library thrown away.
             status.show_problem(
-                f"The media folder {self.library.settings.root} is gone: its files count as "
-                "deleted. Waiting for it to come back."
+                f"The media folder {self.library.settings.root} is gone (moved, or its disk "
+                "unmounted): the figures are the last scan's until it comes back."
             )
 
     def on_scan_progress(self, message: ScanProgress) -> None:
