@@ -22,7 +22,7 @@ from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
 from mediatop.store.checkpoints import Checkpoint
-from process_support import process_gone
+from process_support import children, process_gone
 
 PREFIXES = ("/uploads/",)
 AGENTS = (
@@ -166,13 +166,6 @@ def test_a_failing_worker_stops_the_run_and_a_rerun_completes_it(
     assert _contents(db) == _contents(reference)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigkill_of_the_ingesting_process_kills_its_workers_and_a_rerun_stores_once(
     tmp_path: Path,
@@ -192,7 +185,7 @@ def test_sigkill_of_the_ingesting_process_kills_its_workers_and_a_rerun_stores_o
         if row[0]:
             break
         time.sleep(0.005)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     assert len(workers) == 2, "the log must go to the workers"
     process.send_signal(signal.SIGKILL)  # the ingesting process alone, not its group
     process.wait()

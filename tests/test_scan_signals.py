@@ -17,16 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from process_support import process_gone
+from process_support import children, process_gone
 
 FILES = 6_000
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
 
 
 def _tree(root: Path) -> None:
@@ -50,7 +43,7 @@ def test_a_scan_stopped_while_probing_says_so_and_leaves_nothing_behind(
 ) -> None:
     command, db = _scan_command(tmp_path)
     process = _probing(command, db)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     started = time.monotonic()
     if to_group:
         os.killpg(process.pid, signum)
