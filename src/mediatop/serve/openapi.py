@@ -109,7 +109,8 @@ def _beacon(summary: str) -> dict[str, Any]:
         "timestamp": {"type": ["string", "number"]}, "currentTime": {"type": "number"},
         "duration": {"type": "number"}, "quality": {"type": "string"},
         "buffering": {"type": "boolean"}, "clientTimeMs": {"type": "number"},
-        "transferSize": {"type": "number"},
+        "transferSize": {"type": "number"}, "seekFrom": {"type": "number"},
+        "device": {"type": "string"}, "country": {"type": "string"},
     }}  # fmt: skip
     body = {"oneOf": [event, {"type": "array", "items": event, "minItems": 1}]}
     accepted = {"type": "object", "required": ["accepted"],
