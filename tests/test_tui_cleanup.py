@@ -240,3 +240,50 @@ async def test_undo_names_each_file_it_refuses_to_overwrite(tmp_path: Path) -> N
         assert result.startswith("Put back 2 files (3.0 kB).")  # mid 2000 + small 1000
         assert "Refused (1), left in quarantine: 2019/a/big.jpg — " in result
     assert (settings.root / "2019/a/big.jpg").read_bytes() == b"new"
+
+
+async def test_a_cleanup_reads_again_every_list_open_under_it(tmp_path: Path) -> None:
+    """Unused, then a file's screen, then Unused again on top: files moved from the top
+    list leave the one under it too (it went on listing them until `r`)."""
+    settings = tree(tmp_path, FILES)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        under = await open_subject(pilot, "5")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is not under)
+        top = await open_subject(pilot, "5")
+        assert top is not under and under in pilot.app.screen_stack
+        await mark(pilot, top, "2019/a/big.jpg")
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: file_names(top) == ["2019/z/mid.jpg", "2019/z/small.jpg"])
+        await wait_until(pilot, lambda: "2019/a/big.jpg" not in file_names(under), timeout=20)
+
+
+async def test_the_quarantine_lists_the_newest_plan_first(tmp_path: Path) -> None:
+    """`u` right after a cleanup offers that cleanup, not an older one."""
+    settings = tree(tmp_path, FILES)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        for name in ("2019/a/big.jpg", "2019/z/small.jpg"):
+            await mark(pilot, screen, name)
+            await pilot.press("x")
+            preview = await preview_shown(pilot)
+            await pilot.press("y")
+            await wait_until(pilot, lambda: preview.state == "done", timeout=20)  # noqa: B023
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: name not in file_names(screen), timeout=20)  # noqa: B023
+            await pilot.pause(1.1)  # the plans' ages differ
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuarantineScreen))
+        quarantined = pilot.app.screen
+        assert isinstance(quarantined, QuarantineScreen)
+        await wait_until(pilot, lambda: len(quarantined.plans) == 2)
+        await pilot.press("u", "y")
+        await wait_until(pilot, lambda: len(quarantined.plans) == 1, timeout=20)
+        # the newest plan (small.jpg) came back; big.jpg's stays in quarantine
+        assert sorted(snapshot(settings.root)) == [b"2019/z/mid.jpg", b"2019/z/small.jpg"]

@@ -358,6 +358,28 @@ async def test_palette_offers_every_key_and_runs_it(screens_app: MediatopApp) ->
         await wait_until(pilot, lambda: pilot.app.sub_title == "range 90d")
 
 
+async def test_the_palette_offers_export_and_compare_as_the_keys_do(
+    screens_app: MediatopApp, tmp_path: Path
+) -> None:
+    """The palette asks whether an action applies of the screen under it, not of itself
+    (export and compare were missing from it everywhere)."""
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        await open_subject(pilot, "3")
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"export json")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any((tmp_path / "exports").glob("*.json")))
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"compare")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "compared" in (pilot.app.screen.sub_title or ""))
+
+
 async def test_help_lists_every_key_of_a_list_screen(screens_app: MediatopApp) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)

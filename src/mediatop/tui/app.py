@@ -212,13 +212,18 @@ class MediatopApp(App[int]):
                 reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Asked of the screen the user is on: with the command palette open, the one
+        # under it (the palette gathers its commands from it).
+        from textual.command import CommandPalette
+
+        screen = next(s for s in reversed(self.screen_stack) if not isinstance(s, CommandPalette))
         if action == "export":
             # Only screens that can say what they show export it (not the help).
-            return callable(getattr(self.screen, "export_view", None))
+            return callable(getattr(screen, "export_view", None))
         if action == "toggle_compare":
             # Only a subject screen's figures are compared: elsewhere `c` is neither
             # shown nor reachable, and the header says nothing of it.
-            return bool(getattr(self.screen, "COMPARES", False))
+            return bool(getattr(screen, "COMPARES", False))
         return True
 
     def action_export(self, fmt: str) -> None:

@@ -91,7 +91,7 @@ class CleanupPreviewScreen(Screen[bool]):
             yield Static(Text("Planning the marked files…", style="dim"), id="preview-body")
         yield ProgressBar(id="apply-progress", show_eta=False)
         yield Static(id="preview-prompt")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         box = self.query_one("#preview-box")

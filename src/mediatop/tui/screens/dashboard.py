@@ -70,7 +70,8 @@ class DashboardScreen(Screen[None]):
 
     HELP_GROUP = "Dashboard"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh"),
+        # Out of the footer (it is in `?` and `:`): the screens refresh on their own.
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("o", "app.show('optimize')", "Optimize"),
     ]
     # The -narrow class (an 80-column terminal) lets app.tcss share the bottom row unevenly.
@@ -133,7 +134,7 @@ class DashboardScreen(Screen[None]):
             yield PerformanceMetrics(id="performance")
             yield Optimization(id="optimization")
         yield StatusLine(self._watching_text(), id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # The breakpoint's class now, before the first paint: Textual sets it on the first

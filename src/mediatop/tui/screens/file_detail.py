@@ -98,7 +98,8 @@ class FileDetailScreen(Screen[None]):
     HELP_GROUP = "File"
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("r", "refresh", "Refresh"),
+        # Out of the footer (it is in `?` and `:`): the screens refresh on their own.
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("p", "toggle_preview", "Preview"),
     ]
 
@@ -122,7 +123,7 @@ class FileDetailScreen(Screen[None]):
             yield Static(id="file-links-title", classes="-hidden")
             yield LinksTable(id="file-links", classes="-hidden")
             yield Static(id="file-more")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#file-detail").border_title = "File"

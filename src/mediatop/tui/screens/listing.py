@@ -103,11 +103,13 @@ class ListScreen(Screen[None]):
     COMPARES = True  # `c` puts the previous period beside its figures (the app asks)
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("r", "refresh", "Refresh"),
+        # Out of the footer (it is in `?` and `:`): the screens refresh on their own.
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("s", "sort", "Sort", tooltip="Sort column"),
         Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
-        Binding("l", "next_list", "Next list"),
+        # Out of the footer: the list's title says "l: next" where there is one.
+        Binding("l", "next_list", "Next list", show=False),
     ]
     NAME: ClassVar[str] = ""  # the tab's name: 'images'
     LABEL: ClassVar[str] = ""  # 'Images'
@@ -171,7 +173,7 @@ class ListScreen(Screen[None]):
         yield field
         yield ListTable(id="list")
         yield Static(id="row-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#figures-box").border_title = self.box_title()

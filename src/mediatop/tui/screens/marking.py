@@ -80,7 +80,11 @@ class MarkingListScreen(ListScreen):
         self.app.push_screen(QuarantineScreen(self.library, now=self.now), self._after_cleanup)
 
     def _after_cleanup(self, changed: bool | None) -> None:
-        """Back from a preview or the quarantine: read the list again if files moved."""
+        """Back from a preview or the quarantine: if files moved, this list and every
+        other open one read again (an Unused screen under a file's screen under this
+        one listed the file just quarantined). The dashboard follows the store itself."""
         if changed:
             self.marks.clear()
-            self.load()
+            for screen in self.app.screen_stack:
+                if isinstance(screen, ListScreen):
+                    screen.load()

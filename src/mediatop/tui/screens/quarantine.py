@@ -63,7 +63,7 @@ class QuarantineScreen(Screen[bool]):
         yield DataTable[str](id="quarantine-plans", cursor_type="row", zebra_stripes=True)
         yield Static(id="quarantine-result")
         yield Static(id="quarantine-prompt")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -80,12 +80,19 @@ class QuarantineScreen(Screen[bool]):
                         thread=True, exclusive=True, name="list quarantine")  # fmt: skip
 
     def on_quarantine_listed(self, message: QuarantineListed) -> None:
-        self.plans = message.plans
         table = self.query_one(DataTable)
+        # The newest first: `u` right after a cleanup undoes that one. Read again (after
+        # an undo), the cursor stays where it was, not back on another plan.
+        row = table.cursor_row
+        was = self.plans[row].plan_id if 0 <= row < len(self.plans) else None
+        self.plans = sorted(message.plans, key=lambda plan: plan.age_days)
         table.clear()
         for plan in self.plans:
             table.add_row(plan.plan_id, plan.action, f"{plan.files:,}", size_text(plan.bytes),
                           age_text(plan.age_days), key=plan.plan_id)  # fmt: skip
+        ids = [plan.plan_id for plan in self.plans]
+        if ids:
+            table.move_cursor(row=ids.index(was) if was in ids else min(row, len(ids) - 1))
         table.border_subtitle = f"{len(self.plans)} plan{'s' if len(self.plans) != 1 else ''}"
         hint = "u undoes the plan under the cursor." if self.plans else "Nothing is in quarantine."
         self._prompt(hint)
