@@ -46,11 +46,15 @@ def test_plan_apply_undo_restores_identical_bytes_and_mtimes(tmp_path: Path) -> 
     quarantined = snapshot(Path(os.fsdecode(result.quarantine)))
     assert quarantined == before  # same relative paths, bytes and mtimes
     assert [p.plan_id for p in library.quarantined_plans()] == [plan.plan_id]
+    moved = library.find_file(b"2019/a/big.jpg")
+    assert moved.quarantined_at is not None and moved.deleted_at == moved.quarantined_at
 
     undone = library.undo_cleanup(plan.plan_id)
     assert (undone.restored, undone.bytes_restored, undone.refused) == (4, 6500, ())
     assert snapshot(library.settings.root) == before
     assert library.quarantined_plans() == []
+    back = library.find_file(b"2019/a/big.jpg")
+    assert (back.quarantined_at, back.deleted_at) == (None, None)
 
 
 def test_the_risk_filter_says_how_many_it_left_out(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from cleanup_support import snapshot
 from mediatop.library import MediaLibrary
 from mediatop.textsafe import visible_path
+from mediatop.tui.messages import FileChosen
+from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.quarantine import QuarantineScreen
 from tui_cleanup_support import SIZE, file_names, mark, marks_shown, preview_shown, tree
@@ -261,6 +263,13 @@ async def test_a_cleanup_reads_again_every_list_open_under_it(tmp_path: Path) ->
         await pilot.press("escape")
         await wait_until(pilot, lambda: file_names(top) == ["2019/z/mid.jpg", "2019/z/small.jpg"])
         await wait_until(pilot, lambda: "2019/a/big.jpg" not in file_names(under), timeout=20)
+        # The moved file's own screen says it is in quarantine and how it comes back.
+        moved = MediaLibrary(settings).find_file(b"2019/a/big.jpg")
+        pilot.app.post_message(FileChosen(moved.id))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FileDetailScreen))
+        facts = pilot.app.screen
+        await wait_until(pilot, lambda: "Quarantined" in static_text(facts, "#file-facts"))
+        assert "mediatop cleanup undo" in " ".join(static_text(facts, "#file-facts").split())
 
 
 async def test_the_quarantine_lists_the_newest_plan_first(tmp_path: Path) -> None:

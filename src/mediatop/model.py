@@ -72,6 +72,9 @@ class MediaFile:
     deleted_at: int | None
     probed_at: int | None
     probe: ProbeResult
+    # When a cleanup moved it into the quarantine (it is also deleted_at then): until it
+    # is purged, `cleanup undo` can put it back.
+    quarantined_at: int | None = None
 
 
 @dataclass(frozen=True)

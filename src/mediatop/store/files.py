@@ -23,7 +23,7 @@ _PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("er
 _BOOL_PROBE_COLUMNS = {"animated", "progressive", "faststart", "has_text_layer"}
 FILE_COLUMNS = (
     "id, path, group_path, variant, kind, mime, ext, size, mtime_ns, first_seen, "
-    "uploaded_at, uploaded_source, deleted_at, probed_at, "
+    "uploaded_at, uploaded_source, deleted_at, quarantined_at, probed_at, "
     + ", ".join(_PROBE_COLUMNS)
     + ", probe_error, meta"
 )
@@ -274,6 +274,7 @@ def row_to_media_file(row: Sequence[Any]) -> MediaFile:
         deleted_at=values["deleted_at"],
         probed_at=values["probed_at"],
         probe=probe,
+        quarantined_at=values["quarantined_at"],
     )
 
 

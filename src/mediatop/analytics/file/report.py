@@ -50,6 +50,7 @@ class FileMetadata:
     uploaded_source: str
     first_seen: datetime
     deleted_at: datetime | None
+    quarantined_at: datetime | None  # moved by a cleanup, which `cleanup undo` can undo
     probed_at: datetime | None
     probe: dict[str, Any]
 
@@ -177,6 +178,7 @@ def _metadata(media: MediaFile) -> FileMetadata:
         uploaded_source=media.uploaded_source,
         first_seen=ts_to_datetime(media.first_seen),  # type: ignore[arg-type]
         deleted_at=ts_to_datetime(media.deleted_at),
+        quarantined_at=ts_to_datetime(media.quarantined_at),
         probed_at=ts_to_datetime(media.probed_at),
         probe=probe,
     )

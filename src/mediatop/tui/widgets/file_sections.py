@@ -108,7 +108,11 @@ def facts_table(file: MediaFile) -> Table:
                 Text.assemble(plain(file.variant), " of ", plain_path(file.group_path)),
             )
         )
-    if file.deleted_at is not None:
+    if file.quarantined_at is not None:
+        rows.append(("Quarantined", Text(
+            f"{_date(file.quarantined_at)}: u on the Unused, Duplicates or Optimize screen "
+            "(or `mediatop cleanup undo`) puts it back", style="yellow")))  # fmt: skip
+    elif file.deleted_at is not None:
         rows.append(("Removed", Text(_date(file.deleted_at), style="yellow")))
     if file.probe.error:
         rows.append(("Probe error", plain(file.probe.error, style="red")))
