@@ -101,6 +101,7 @@ def test_unused_candidates_with_full_log_coverage(library):
 
     orphan = found[str(ids["orphan"])]  # referenced but nobody asked for it in 90 days
     assert (orphan.risk_level, orphan.confidence, orphan.references) == ("high", 0.4, 1)
+    assert "it is referenced in 1 place yet not requested" in orphan.evidence
     crawled = found[str(ids["crawled"])]
     assert (crawled.risk_level, crawled.confidence) == ("medium", 0.9)
     assert any("crawlers" in e for e in crawled.evidence)

@@ -187,8 +187,9 @@ def unused_overview(ctx: ReportContext, limit: int) -> UnusedOverview:
 def _references_rule(ev: _Evidence, refs: int, group_refs: int) -> tuple[float, str]:
     """The references factor of the confidence and its evidence sentence."""
     if group_refs:
-        where = "it" if refs else "its group"
-        return 0.4, f"referenced in {group_refs} place(s) ({where}) yet not requested"
+        places = f"{group_refs} place{'s' if group_refs != 1 else ''}"
+        what = "it is referenced" if refs else "its group (another size of it) is referenced"
+        return 0.4, f"{what} in {places} yet not requested"
     if ev.refs_known:
         return 1.0, "no reference in the scanned content"
     return 0.7, "no references known: content has not been scanned or imported"
