@@ -11,6 +11,9 @@ class InsightsScreen(ListScreen):
     """Findings, most severe first, with their figures."""
 
     NAME, LABEL, REPORT = "insights", "Insights", "insights"
+    # Its figures count findings, each about the range against the one before already:
+    # `c` would put nothing beside them, so it is not offered here.
+    COMPARES = False
     FIGURES = (
         Figure("Findings", "insights", "items"),
         Figure("Recommendations", "recommendations", "items"),
