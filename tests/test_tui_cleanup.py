@@ -296,3 +296,21 @@ async def test_the_quarantine_lists_the_newest_plan_first(tmp_path: Path) -> Non
         await wait_until(pilot, lambda: len(quarantined.plans) == 1, timeout=20)
         # the newest plan (small.jpg) came back; big.jpg's stays in quarantine
         assert sorted(snapshot(settings.root)) == [b"2019/z/mid.jpg", b"2019/z/small.jpg"]
+
+
+async def test_an_apply_that_skipped_every_file_offers_no_undo(tmp_path: Path) -> None:
+    settings = tree(tmp_path, FILES)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "5")
+        await mark(pilot, screen, "2019/z/small.jpg")
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        with open(settings.root / "2019/z/small.jpg", "ab") as grown:
+            grown.write(b"more")  # changed after the preview: apply leaves it
+        await pilot.press("y")
+        await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+        await pilot.pause()
+        body = " ".join(static_text(preview, "#preview-body").split())
+        assert body.startswith("Done: 0 files (0 B) moved into the quarantine.")
+        assert "2019/z/small.jpg" in body and "undoes" not in body

@@ -177,7 +177,8 @@ class CleanupPreviewScreen(Screen[bool]):
         parts.append(wrapped(Text.assemble("Quarantine: ", plain_path(result.quarantine))))
         if result.skipped:
             parts.append(_skips("Skipped", result.skipped))
-        parts.append(Text("\nu on the list screen undoes it."))
+        if result.moved:  # a plan whose every file was skipped has nothing to undo
+            parts.append(Text("\nu on the list screen undoes it."))
         self.query_one("#preview-body", Static).update(Group(*parts))
         self._prompt("escape goes back to the list, read again.")
 
