@@ -220,6 +220,8 @@ class MediatopApp(App[int]):
         if action == "export":
             # Only screens that can say what they show export it (not the help).
             return callable(getattr(screen, "export_view", None))
+        if action == "cycle_range":
+            return bool(getattr(screen, "RANGED", True))
         if action == "toggle_compare":
             # Only a subject screen's figures are compared: elsewhere `c` is neither
             # shown nor reachable, and the header says nothing of it.

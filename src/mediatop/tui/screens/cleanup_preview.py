@@ -67,6 +67,7 @@ class CleanupPreviewScreen(Screen[bool]):
     Dismissed with whether files were changed."""
 
     HELP_GROUP = "Cleanup preview"
+    RANGED = False  # no figure here depends on the time range: `t` is not offered
     CSS_PATH = "../cleanup.tcss"
     BINDINGS = [
         Binding("escape", "close", "Cancel / back"),

@@ -42,6 +42,7 @@ class QuarantineScreen(Screen[bool]):
     with whether files were put back."""
 
     HELP_GROUP = "Quarantine"
+    RANGED = False  # no figure here depends on the time range: `t` is not offered
     CSS_PATH = "../cleanup.tcss"
     BINDINGS = [
         Binding("escape", "close", "Cancel / back"),
