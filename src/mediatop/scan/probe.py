@@ -21,8 +21,8 @@ from mediatop.workers.pool import Outcome, isolated
 
 PROBE_SECONDS = 15
 BATCH_SIZE = 16
-INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT
-NUMBER_FIELDS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
+_INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT
+_STORED_FIELDS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,10 @@ def _probed(source: BinaryIO, kind: str, size: int) -> ProbeResult:
 def _storable(result: ProbeResult) -> ProbeResult:
     """`result`, or its file's error when a header gave a number no column can hold
     (an SVG 10^20 pixels wide): stored as it is, it would fail the whole batch's write."""
-    for name in NUMBER_FIELDS:
+    for name in _STORED_FIELDS:
         value = getattr(result, name)
         if (isinstance(value, float) and not math.isfinite(value)) or (
-            isinstance(value, int) and not -INT64_MAX <= value <= INT64_MAX
+            isinstance(value, int) and not -_INT64_MAX <= value <= _INT64_MAX
         ):
             return ProbeResult(format=result.format, error=f"impossible {name} in the header")
     return result

@@ -1,17 +1,16 @@
 """Beacons and tracked views beside the access log: one request is counted once.
 
-The rule (README, "Events: what is recorded and what counts"): an hour (UTC) in which
-an ingested access log recorded a request for a library file, by a person or a crawler,
-is *covered*, and there the log is the count. A tracked or beacon `view` in a covered
-hour was one of the log's requests (a beacon carries no IP, so it cannot
-be matched to its line): it brings its client time and marks the file as used, but no
-view, request, bytes, error or breakdown entry. Outside covered hours it counts as the
-log would have counted it. A crawler's tracked view is a crawler request under the
-same rule: in a covered hour the log has it already. Tracked downloads, clicks and
-shares are actions the site
-recorded, not requests: they always count. So does a tracked view of a document as a
-view: the site's viewer opened it, which the log cannot tell from a download (it counts
-every document request as one); in a covered hour it brings no request or bytes.
+The rule (README, "Events: what is recorded and what counts"): an hour (UTC) in which an
+ingested access log recorded a request for a library file, by a person or a crawler, is
+*covered*, and there the log is the count. A tracked or beacon `view` in a covered hour
+was one of the log's requests (a beacon carries no IP, so it cannot be matched to its
+line): it brings its client time and marks the file as used, but no view, request,
+bytes, error or breakdown entry. Outside covered hours it counts as the log would have
+counted it. A crawler's tracked view is a crawler request under the same rule: in a
+covered hour the log has it already. Tracked downloads, clicks and shares are actions
+the site recorded, not requests: they always count. So does a tracked view of a document
+as a view: the site's viewer opened it, which the log cannot tell from a download (it
+counts every document request as one); in a covered hour it brings no request or bytes.
 
 The state lives in the store, as the video collapse keeps its windows there:
 `log_hours` holds the covered hours, `uncovered_uses` what tracked uses added while
@@ -145,9 +144,8 @@ def resolve_coverage(conn: sqlite3.Connection, rollup: UsageRollup) -> None:
         hour = ts // 3600
         error = int(status is not None and status >= 400)
         if hour in covered:
-            if (
-                kind == "document" and not error and user != "bot"
-            ):  # a preview: a view beside the download
+            preview = kind == "document" and not error and user != "bot"
+            if preview:  # the site's viewer opened it: a view beside the log's download
                 _add_use_delta(rollup, ts, media_id, etype, device, ref_host, country, user,
                                [1, 0, 0, 0, 0])  # fmt: skip
             continue
