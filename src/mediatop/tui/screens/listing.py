@@ -96,19 +96,17 @@ class ListScreen(Screen[None]):
     """Figures over a filterable, sortable table of one of the screen's lists."""
 
     HELP_GROUP = "List screen"
-    # What the screen focuses as it opens. Textual's default takes the first focusable
-    # widget, the filter (hidden, but `focusable` does not look at `display`): keys
-    # typed ahead (`1` then `q`) went into it.
+    # Textual's default focus, the first focusable widget, is the hidden filter (`focusable`
+    # ignores `display`): keys typed ahead (`1` then `q`) went into it.
     AUTO_FOCUS = "#list"
     COMPARES = True  # `c` puts the previous period beside its figures (the app asks)
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        # Out of the footer (it is in `?` and `:`): the screens refresh on their own.
+        # r and l only in `?` and `:`: screens refresh themselves; a list's title says l.
         Binding("r", "refresh", "Refresh", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("s", "sort", "Sort", tooltip="Sort column"),
         Binding("S", "sort_direction", "Sort direction", key_display="S", show=False),
-        # Out of the footer: the list's title says "l: next" where there is one.
         Binding("l", "next_list", "Next list", show=False),
     ]
     NAME: ClassVar[str] = ""  # the tab's name: 'images'
