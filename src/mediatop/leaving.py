@@ -55,15 +55,13 @@ def leave_on_signals() -> Iterator[None]:
     thread even while it waits on a lock, which is where a blocked shutdown waits, so the
     last resort is armed whatever the dashboard is doing.
     """
-    previous = {signum: signal.signal(signum, _on_signal) for signum in heeded_signals()}
-    stop_watch = _watch_signals()
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        stop_watch()
-        _requested.clear()
+    with handling_signals(_on_signal):
+        stop_watch = _watch_signals()
+        try:
+            yield
+        finally:
+            stop_watch()
+            _requested.clear()
 
 
 def heeded_signals() -> list[int]:
@@ -74,19 +72,22 @@ def heeded_signals() -> list[int]:
 
 
 @contextlib.contextmanager
-def raising_on_signals() -> Iterator[None]:
-    """Inside the block, unless a command installs its own handling, a leave signal
-    raises `Leave` in the main thread: around all of `mediatop`'s main, so that start-up
-    too ends with a message rather than the signal's silent default."""
-    previous = {
-        signum: signal.signal(signum, lambda signum, _frame: _raise_leave(signum))
-        for signum in heeded_signals()
-    }
+def handling_signals(handler: Callable[[int, FrameType | None], object]) -> Iterator[None]:
+    """`handler` for every heeded leave signal inside the block; the handlers before it
+    back after."""
+    previous = {signum: signal.signal(signum, handler) for signum in heeded_signals()}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
+
+
+def raising_on_signals() -> contextlib.AbstractContextManager[None]:
+    """Inside the block, unless a command installs its own handling, a leave signal
+    raises `Leave` in the main thread: around all of `mediatop`'s main, so that start-up
+    too ends with a message rather than the signal's silent default."""
+    return handling_signals(lambda signum, _frame: _raise_leave(signum))
 
 
 def _watch_signals() -> Callable[[], None]:

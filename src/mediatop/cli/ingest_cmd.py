@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,16 +97,19 @@ def _naming_the_root(args: argparse.Namespace) -> Iterator[None]:
 def run_ingest(args: argparse.Namespace) -> int:
     library = open_library(args)
     stopping = {"now": False}
-    if args.follow:  # told to stop, or its terminal gone: it stops after its batch
-        for signum in leaving.heeded_signals():
-            signal.signal(signum, lambda *_: stopping.update(now=True))
+    # Following, told to stop or its terminal gone, it stops after its batch.
+    stop_on_signals = (
+        leaving.handling_signals(lambda *_: stopping.update(now=True))
+        if args.follow
+        else contextlib.nullcontext()
+    )
 
     def progress(tally: Any) -> None:
         if args.follow and not args.json:
             info(f"{tally.lines} lines, {tally.accepted} accepted")
 
     try:
-        with _naming_the_root(args):
+        with _naming_the_root(args), stop_on_signals:
             tally = library.ingest_log(
                 args.logs, log_format=args.log_format, follow=args.follow,
                 stop=lambda: stopping["now"], batch_lines=args.batch_lines, on_batch=progress,

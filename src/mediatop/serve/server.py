@@ -96,20 +96,14 @@ def serve(app: Any, sock: socket.socket, options: ServeOptions) -> None:
     from mediatop.serve.access import describe
 
     server = make_server(app, options)
-    # uvicorn handles SIGINT and SIGTERM itself and, once stopped, raises the signal
-    # again for the handler it found: that one lets it pass. A hang-up stops it as
-    # SIGTERM does (unless nohup ignores it).
-    previous = {signum: signal.signal(signum, _let_pass) for signum in leaving.heeded_signals()}
-    if signal.SIGHUP in previous:
-        signal.signal(signal.SIGHUP, server.handle_exit)
+
+    def stop_or_let_pass(signum: int, frame: FrameType | None) -> None:
+        # uvicorn handles SIGTERM itself and, once stopped, raises it again for the
+        # handler it found: it passes here. A hang-up stops it as SIGTERM does.
+        if signum == signal.SIGHUP:
+            server.handle_exit(signum, frame)
+
     sys.stderr.write(f"mediatop serve: listening on {address_of(sock)} ({describe(options)})\n")
     sys.stderr.flush()
-    try:
+    with leaving.handling_signals(stop_or_let_pass):  # (a hang-up nohup ignores stays so)
         server.run(sockets=[sock])
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _let_pass(signum: int, frame: FrameType | None) -> None:
-    """A stop signal uvicorn has already acted on."""

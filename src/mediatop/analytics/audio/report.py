@@ -68,8 +68,7 @@ def audio_report(ctx: ReportContext) -> AudioAnalytics:
     played = [
         AudioUsageData(
             str(p.id), files[p.id][0], "audio", files[p.id][1], files[p.id][2],
-            files[p.id][3], p.plays, p.sessions, p.log_views,
-            p.watch_seconds if p.sessions else None,
+            files[p.id][3], p.plays, p.sessions, p.log_views, p.known_watch_seconds,
             percent(p.completed, p.sessions),
         )
         for p in plays.top

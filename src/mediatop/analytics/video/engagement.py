@@ -199,6 +199,16 @@ class FilePlays:
     def plays(self) -> int:
         return self.sessions or self.log_views
 
+    @property
+    def known_viewers(self) -> int | None:
+        """Its viewers, which only player sessions tell (None without one)."""
+        return self.viewers if self.sessions else None
+
+    @property
+    def known_watch_seconds(self) -> float | None:
+        """Seconds watched or listened, which only player sessions tell (None without one)."""
+        return self.watch_seconds if self.sessions else None
+
 
 @dataclass(frozen=True)
 class PlayTotals:

@@ -165,8 +165,7 @@ def _engagement_rows(ctx: ReportContext, plays: list[FilePlays]) -> list[VideoEn
     return [
         VideoEngagementData(
             str(p.id), files[p.id][0], "video", files[p.id][1], files[p.id][2], p.plays,
-            p.sessions, p.log_views, p.viewers if p.sessions else None,
-            p.watch_seconds if p.sessions else None,
+            p.sessions, p.log_views, p.known_viewers, p.known_watch_seconds,
             p.watch_seconds / p.sessions if p.sessions else None,
             percent(p.completed, p.sessions), False,
         )
