@@ -15,7 +15,15 @@ from mediatop.tui.messages import FileChosen
 from mediatop.tui.screens.file_detail import FileDetailScreen
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.screens.quarantine import QuarantineScreen
-from tui_cleanup_support import SIZE, file_names, mark, marks_shown, preview_shown, tree
+from tui_cleanup_support import (
+    SIZE,
+    clean_up,
+    file_names,
+    mark,
+    marks_shown,
+    preview_shown,
+    tree,
+)
 from tui_fixtures import (
     FROZEN_NOW,
     HOSTILE_NAMES,
@@ -255,11 +263,7 @@ async def test_a_cleanup_reads_again_every_list_open_under_it(tmp_path: Path) ->
         await wait_until(pilot, lambda: pilot.app.screen is not under)
         top = await open_subject(pilot, "5")
         assert top is not under and under in pilot.app.screen_stack
-        await mark(pilot, top, "2019/a/big.jpg")
-        await pilot.press("x")
-        preview = await preview_shown(pilot)
-        await pilot.press("y")
-        await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+        await clean_up(pilot, top, "2019/a/big.jpg")
         await pilot.press("escape")
         await wait_until(pilot, lambda: file_names(top) == ["2019/z/mid.jpg", "2019/z/small.jpg"])
         await wait_until(pilot, lambda: "2019/a/big.jpg" not in file_names(under), timeout=20)
@@ -279,11 +283,7 @@ async def test_the_quarantine_lists_the_newest_plan_first(tmp_path: Path) -> Non
         await wait_for_dashboard(pilot)
         screen = await open_subject(pilot, "5")
         for name in ("2019/a/big.jpg", "2019/z/small.jpg"):
-            await mark(pilot, screen, name)
-            await pilot.press("x")
-            preview = await preview_shown(pilot)
-            await pilot.press("y")
-            await wait_until(pilot, lambda: preview.state == "done", timeout=20)  # noqa: B023
+            await clean_up(pilot, screen, name)
             await pilot.press("escape")
             await wait_until(pilot, lambda: name not in file_names(screen), timeout=20)  # noqa: B023
             await pilot.pause(1.1)  # the plans' ages differ

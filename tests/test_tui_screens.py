@@ -346,15 +346,20 @@ async def test_e_on_the_dashboard_writes_its_boxes(screens_app: MediatopApp) -> 
         assert document["mostUsedMedia"][0]["file"] == "2024/03/hero-banner.jpg"
 
 
+async def _from_the_palette(pilot: Pilot[None], words: str) -> None:
+    """Open the palette (`:`), type `words` and run the command they find."""
+    await pilot.press("colon")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*words)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+
+
 async def test_palette_offers_every_key_and_runs_it(screens_app: MediatopApp) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         await open_subject(pilot, "3")
-        await pilot.press("colon")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"time range")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await _from_the_palette(pilot, "time range")
         await wait_until(pilot, lambda: pilot.app.sub_title == "range 90d")
 
 
@@ -366,17 +371,9 @@ async def test_the_palette_offers_export_and_compare_as_the_keys_do(
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         await open_subject(pilot, "3")
-        await pilot.press("colon")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"export json")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await _from_the_palette(pilot, "export json")
         await wait_until(pilot, lambda: any((tmp_path / "exports").glob("*.json")))
-        await pilot.press("colon")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"compare")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await _from_the_palette(pilot, "compare")
         await wait_until(pilot, lambda: "compared" in (pilot.app.screen.sub_title or ""))
 
 

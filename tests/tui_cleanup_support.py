@@ -55,3 +55,13 @@ async def preview_shown(pilot: Pilot) -> CleanupPreviewScreen:
     await wait_until(pilot, lambda: screen.state != "reading", timeout=20)
     await pilot.pause()
     return screen
+
+
+async def clean_up(pilot: Pilot, screen: MarkingListScreen, name: str) -> CleanupPreviewScreen:
+    """Mark `name`, preview it (x), apply the plan (y) and wait until it is done."""
+    await mark(pilot, screen, name)
+    await pilot.press("x")
+    preview = await preview_shown(pilot)
+    await pilot.press("y")
+    await wait_until(pilot, lambda: preview.state == "done", timeout=20)
+    return preview
