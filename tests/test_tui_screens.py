@@ -321,6 +321,9 @@ async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> 
         assert [row["File"] for row in document["rows"]] == shown
         assert [row["Views"] for row in document["rows"]] == [19, 9]
         assert document["figures"]["Images"] == 6  # 5 images and the copy of team.webp
+        # A JSON export is one document, not rows: the app says which screen it holds.
+        told = [n.message for n in app._notifications]
+        assert f"Exported Images as JSON to {app.last_export}" in told
         first = app.last_export
         await pilot.press("E")
         await wait_until(pilot, lambda: app.last_export != first)
@@ -329,6 +332,8 @@ async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> 
             rows = list(csv.DictReader(handle))
         assert [row["File"] for row in rows] == shown
         assert [row["Views"] for row in rows] == ["19", "9"]
+        told = [n.message for n in app._notifications]
+        assert f"Exported 2 rows as CSV to {app.last_export}" in told
 
 
 async def test_e_on_the_dashboard_writes_its_boxes(screens_app: MediatopApp) -> None:

@@ -244,12 +244,15 @@ class MediatopApp(App[int]):
         except OSError as exc:
             self.post_message(WorkFailed("Export", f"cannot write {path}: {exc.strerror}"))
             return
-        self.post_message(ExportWritten(path, rows))
+        self.post_message(ExportWritten(export.screen, path, rows))
 
     def on_export_written(self, message: ExportWritten) -> None:
         self.last_export = message.path
-        rows = f"{message.rows} row{'s' if message.rows != 1 else ''}"
-        self.notify(f"Exported {rows} to {message.path}", title="Export", markup=False)
+        if message.rows is None:
+            what = f"{message.screen} as JSON"
+        else:
+            what = f"{message.rows} row{'s' if message.rows != 1 else ''} as CSV"
+        self.notify(f"Exported {what} to {message.path}", title="Export", markup=False)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         # Only the app's own work (an export) reaches here: screens handle theirs.

@@ -54,13 +54,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_export(path: Path, export: Export, fmt: str) -> int:
-    """Write the export; how many rows it holds. OSError when the file cannot be written."""
+def write_export(path: Path, export: Export, fmt: str) -> int | None:
+    """Write the export; how many rows a CSV holds (None for JSON: one document, of
+    figures and lists). OSError when the file cannot be written."""
     if fmt == "json":
         text = json.dumps(export.document, indent=2, ensure_ascii=False) + "\n"
         # Names that are not UTF-8 are surrogate-escaped strings: back to their bytes.
         path.write_bytes(text.encode("utf-8", "surrogateescape"))
-        return len(export.rows)
+        return None
     rows: Sequence[Mapping[str, Any]] = export.rows
     with path.open("w", newline="", encoding="utf-8", errors="surrogateescape") as out:
         if rows:

@@ -147,10 +147,12 @@ class PlaceChosen(Message):
 
 @dataclass
 class ExportWritten(Message):
-    """An export was written: `rows` rows into `path`."""
+    """An export of `screen` was written into `path`: `rows` rows of CSV, or (None) one
+    JSON document."""
 
+    screen: str
     path: Path
-    rows: int
+    rows: int | None
 
 
 @dataclass
