@@ -22,6 +22,12 @@ def _meta(info: Any, key: str) -> str | None:
     return text or None
 
 
+def _said(exc: Exception) -> str:
+    """What `exc` says, on one line: pypdf's messages can run on for lines."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def probe_pdf(source: BinaryIO, size: int) -> ProbeResult:
     """Pages, metadata and text layer of the PDF open in `source`."""
     if size > MAX_PDF_BYTES:
@@ -30,7 +36,7 @@ def probe_pdf(source: BinaryIO, size: int) -> ProbeResult:
         return ProbeResult(error="not a PDF (no %PDF- header)")
     source.seek(0)
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
@@ -43,8 +49,13 @@ def probe_pdf(source: BinaryIO, size: int) -> ProbeResult:
             (reader.pages[i].extract_text() or "").strip()
             for i in range(min(pages, TEXT_LAYER_PAGES))
         )
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return ProbeResult(format="PDF", error=f"unreadable PDF: {exc}")
+    except MemoryError:
+        raise  # probe_one records it, as for every kind of file
+    except LimitReachedError as exc:  # pypdf's guard against a file built to make it spin
+        why = f"over a safety limit of the PDF reader ({_said(exc)})"
+        return ProbeResult(format="PDF", error=f"unreadable PDF: {why}")
+    except Exception as exc:  # pypdf warns a broken file may raise anything; the header said PDF
+        return ProbeResult(format="PDF", error=f"unreadable PDF: {_said(exc)}")
     return ProbeResult(
         format="PDF",
         pages=pages,
