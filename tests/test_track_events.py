@@ -11,6 +11,7 @@ from mediatop.cli import main
 from mediatop.ingest.events.tracked import import_events
 from mediatop.scan import scan_root
 from mediatop.store import connect
+from test_analytics_usage_fixtures import make_store
 
 PREFIXES = ("/wp-content/uploads/", "/uploads/")
 
@@ -200,3 +201,30 @@ def test_figures_an_event_cannot_have_are_refused_by_field(tmp_path: Path) -> No
     assert "timestamp is before 1970" in errors[7]
     assert "timestamp is too far in the future" in errors[8]
     assert (report.usage_events, report.video_events) == (2, 1)
+
+
+def test_a_nul_in_event_text_is_stored_visible_on_either_store(
+    tmp_path: Path, store_url: str
+) -> None:
+    """PostgreSQL's text refuses NUL: one event with a JSON "\\u0000" failed its whole
+    batch there (a beacon batch: every request in it). It is kept as the text \\x00."""
+    store = make_store(tmp_path, store_url=store_url)
+    (store.root / "2024").mkdir()
+    (store.root / "2024" / "hero.jpg").write_bytes(b"x")
+    scan_root(store.conn, store.root, probe=False)
+    lines = [
+        {"media": "2024/hero.jpg", "eventType": "click", "userAgent": "bot\0x", "userId": "\0"},
+        {"media": "2024/hero.jpg", "eventType": "share", "userId": "u2"},
+    ]
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert '"\\u0000"' in events.read_text()  # as JSON carries it
+    report = import_events(store.conn, events, url_prefixes=PREFIXES)
+    assert (report.usage_events, report.errors) == (2, ())
+    stored = store.conn.execute(
+        "SELECT event_type, user_agent, user_id FROM media_usage_events ORDER BY id"
+    ).fetchall()
+    assert [tuple(row) for row in stored] == [
+        ("click", "bot\\x00x", "\\x00"),
+        ("share", None, "u2"),
+    ]

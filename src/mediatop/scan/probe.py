@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, fields
-from typing import BinaryIO
+from dataclasses import dataclass, fields, replace
+from typing import Any, BinaryIO
 
 from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
 from mediatop.scan.opened import NotAFileError, open_beneath, open_no_follow
+from mediatop.store.storable import storable_text
 from mediatop.workers.pool import Outcome, isolated
 
 PROBE_SECONDS = 15
@@ -56,7 +57,7 @@ def probe_one(path: bytes, kind: str, size: int, *, root: bytes | None = None) -
         return ProbeResult(error="probe ran out of memory")
     except Exception as exc:  # a hostile file may make any parser raise anything
         message = str(exc).splitlines()[0][:200] if str(exc) else ""
-        return ProbeResult(error=f"{type(exc).__name__}: {message}".rstrip(": "))
+        return _storable(ProbeResult(error=f"{type(exc).__name__}: {message}".rstrip(": ")))
 
 
 def _probed(source: BinaryIO, kind: str, size: int) -> ProbeResult:
@@ -74,15 +75,24 @@ def _probed(source: BinaryIO, kind: str, size: int) -> ProbeResult:
 
 
 def _storable(result: ProbeResult) -> ProbeResult:
-    """`result`, or its file's error when a header gave a number no column can hold
-    (an SVG 10^20 pixels wide): stored as it is, it would fail the whole batch's write."""
+    """`result` as a store can hold it: its file's error when a header gave a number no
+    column can hold (an SVG 10^20 pixels wide), and its text (a title, a tag, an error
+    quoting the file) with what a store refuses made visible (`storable_text`). Stored
+    as it came, either would fail the whole batch's write."""
     for name in _STORED_FIELDS:
         value = getattr(result, name)
         if (isinstance(value, float) and not math.isfinite(value)) or (
             isinstance(value, int) and not -_INT64_MAX <= value <= _INT64_MAX
         ):
-            return ProbeResult(format=result.format, error=f"impossible {name} in the header")
-    return result
+            return _storable(
+                ProbeResult(format=result.format, error=f"impossible {name} in the header")
+            )
+    texts: dict[str, Any] = {
+        name: storable_text(value)
+        for name in (*_STORED_FIELDS, "error")
+        if isinstance(value := getattr(result, name), str) and storable_text(value) != value
+    }
+    return replace(result, **texts) if texts else result
 
 
 def probe_task(task: ProbeTask) -> ProbeResult:
@@ -95,7 +105,7 @@ def _result(outcome: Outcome[ProbeTask, ProbeResult]) -> tuple[int, ProbeResult]
         return outcome.task.file_id, outcome.result
     if outcome.timed_out:
         return outcome.task.file_id, ProbeResult(error=f"probe timed out after {PROBE_SECONDS} s")
-    return outcome.task.file_id, ProbeResult(error=f"probe failed: {outcome.error}")
+    return outcome.task.file_id, _storable(ProbeResult(error=f"probe failed: {outcome.error}"))
 
 
 def run_probes(

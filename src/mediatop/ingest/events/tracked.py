@@ -24,7 +24,7 @@ from typing import Any
 from mediatop.config import default_node
 from mediatop.errors import InvalidEvent, UnknownMediaError
 from mediatop.ingest.logs.devices import device_of
-from mediatop.ingest.logs.fields import MAX_RESPONSE_BYTES, is_event_time, storable_text
+from mediatop.ingest.logs.fields import MAX_RESPONSE_BYTES, is_event_time
 from mediatop.ingest.logs.reading import (
     FINGERPRINT_BYTES,
     fingerprint,
@@ -41,6 +41,7 @@ from mediatop.store.checkpoints import Checkpoint, all_checkpoints, save_checkpo
 from mediatop.store.connection import transaction
 from mediatop.store.events import record_usage_events, record_video_events
 from mediatop.store.files import path_ids
+from mediatop.store.storable import storable_text
 
 BATCH = 5000
 MAX_TEXT = 4000

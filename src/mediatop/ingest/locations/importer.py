@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from mediatop.ingest.locations.content import scan_content
-from mediatop.ingest.logs.fields import storable_text
 from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.model import LOCATION_TYPES, LOCATION_USAGES, UsageLocation
 from mediatop.store.connection import transaction
 from mediatop.store.locations import count_by_source, replace_locations
+from mediatop.store.storable import storable_text
 
 _TRUE = frozenset(("1", "true", "yes", "y", "lazy"))
 _FALSE = frozenset(("0", "false", "no", "n", "eager", ""))

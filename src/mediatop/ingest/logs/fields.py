@@ -138,14 +138,3 @@ def mask_addresses(line: str) -> str:
     return _IPV6.sub(
         lambda m: "<ip>" if "::" in m.group() or m.group().count(":") >= 4 else m.group(), line
     )
-
-
-def storable_text(text: str | None) -> str | None:
-    """Text as it came, except what SQLite cannot store: an undecodable byte (kept as a
-    surrogate) becomes \\xNN, and any other lone surrogate (a JSON "\\ud800") \\uXXXX."""
-    if text is None or text.isascii():
-        return text
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")

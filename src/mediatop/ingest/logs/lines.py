@@ -30,11 +30,11 @@ from mediatop.ingest.logs.fields import (
     cache_status,
     mask_addresses,
     seconds_to_ms,
-    storable_text,
 )
 from mediatop.ingest.logs.logformat import LogFormat
 from mediatop.ingest.logs.urlmap import Mapped, UrlMapper
 from mediatop.store.rollups import HEAD, UsageRollup, hour_of
+from mediatop.store.storable import storable_text
 from mediatop.store.usage_row import UsageRow
 
 SAMPLES_PER_REASON = 5

@@ -1,0 +1,22 @@
+"""Text a store can hold, from text that came from outside (a log line, a beacon, a
+file's own metadata): SQLite takes no lone surrogate, PostgreSQL no NUL, and either
+refusing one value fails the whole batch it is written in."""
+
+from __future__ import annotations
+
+
+def storable_text(text: str | None) -> str | None:
+    """Text as it came, except what a store cannot hold: an undecodable byte (kept as a
+    surrogate) becomes \\xNN, any other lone surrogate (a JSON "\\ud800") \\uXXXX, and
+    NUL (a JSON "\\u0000", which PostgreSQL's text refuses, failing every event written
+    with it) \\x00, on either store, so that both hold the same text."""
+    if text is None:
+        return None
+    if "\0" in text:
+        text = text.replace("\0", "\\x00")
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
