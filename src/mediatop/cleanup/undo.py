@@ -10,7 +10,8 @@ Both reach a quarantined file only through this store's quarantine folder, folde
 folder without following a link (`fsops.Folders`), and act on it only while it is the
 regular file the journal recorded (size and mtime): a link or a folder swapped into the
 quarantine never leads them outside it, and a journal that names another store's
-quarantine (a copied store's) is refused.
+quarantine (a copied store's) is refused. Undo then removes the folders the plans' moves
+made in the quarantine that it has left empty, the same way (`_remove_plan_folders`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def undo_moves(
                 refused.append(Refused(row.original_path, reason))
             if progress is not None:
                 progress(done, len(rows))
+        if quarantine is not None:
+            _remove_plan_folders(rows, quarantine, quarantine_base)
     finally:
         for opened in (*by_root.values(), quarantine):
             if opened is not None:
@@ -108,6 +111,35 @@ def _open_quarantine(quarantine_base: bytes) -> Folders | None:
         return Folders(open_root(quarantine_base))
     except FileNotFoundError:
         return None
+
+
+def _remove_plan_folders(
+    rows: Sequence[JournalRow], quarantine: Folders, quarantine_base: bytes
+) -> None:
+    """Remove the folders these rows' moves made in the quarantine (each plan's own
+    folder and those on the way to its files) that are empty now. Only those: a folder
+    of the user's, the quarantine itself and anything outside it are never named. Each
+    is removed deepest first, by name in its parent's descriptor (`Folders`): rmdir
+    neither follows a link nor removes a folder that still holds anything (a file
+    refused, another's), which stays."""
+    prefix = quarantine_base.rstrip(b"/") + b"/"
+    made: set[bytes] = set()
+    for row in rows:
+        own = prefix + os.fsencode(row.batch_id) + b"/"
+        if not row.quarantine_path.startswith(own):
+            continue  # a sibling (nothing moved), or another store's quarantine
+        relative = row.quarantine_path[len(prefix) :]
+        if any(part in (b"", b".", b"..") for part in relative.split(b"/")):
+            continue  # a journal row that would lead out of the plan's folder
+        while b"/" in relative:
+            relative = relative.rpartition(b"/")[0]
+            made.add(relative)
+    for folder in sorted(made, key=lambda path: path.count(b"/"), reverse=True):
+        if quarantine.opened > 256:  # none is held
+            quarantine.close_folders()
+        with contextlib.suppress(Skip, OSError):
+            parent_fd, name = quarantine.parent_of(folder)
+            os.rmdir(name, dir_fd=parent_fd)
 
 
 def _quarantined(
