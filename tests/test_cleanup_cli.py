@@ -173,3 +173,22 @@ def test_plan_prints_json_and_duplicates_alone_plans_the_copies_alone(tmp_path: 
         ("duplicate", 200, "low")
     ]
     assert copies["criteria"]["unusedDays"] is None
+
+
+def test_list_shows_the_newest_plan_first(tmp_path: Path) -> None:
+    files = {b"old/a.jpg": b"A" * 3000, b"new/b.jpg": b"B" * 1000}
+    library = scanned_library(tmp_path, files)
+    older = library.plan_cleanup(max_risk="medium", min_size=2000,
+                                 now=datetime(2025, 3, 1, 10, tzinfo=UTC))  # fmt: skip
+    library.apply_plan(older)  # a.jpg
+    newer = library.plan_cleanup(max_risk="medium", now=datetime(2025, 3, 2, 10, tzinfo=UTC))
+    library.apply_plan(newer)  # b.jpg, all that is left
+    # applied in that order, in the same second or not: the newer plan is listed first
+    assert (older.plan_id[:15], newer.plan_id[:15]) == ("20250301T100000", "20250302T100000")
+    root, db = str(library.settings.root), str(library.settings.db_path)
+    listed = json.loads(_run("cleanup", "list", root, "--db", db, "--json").stdout)
+    assert [(p["planId"], p["files"], p["bytes"]) for p in listed] == [
+        (newer.plan_id, 1, 1000), (older.plan_id, 1, 3000)
+    ]  # fmt: skip
+    lines = _run("cleanup", "list", root, "--db", db).stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [newer.plan_id, older.plan_id]

@@ -215,7 +215,8 @@ class CleanupLibrary:
                               os.fsencode(self.quarantine_folder()), progress=progress)  # fmt: skip
 
     def quarantined_plans(self, *, now: datetime | None = None) -> list[QuarantinedPlan]:
-        """The plans that can still be undone or purged, oldest first."""
+        """The plans that can still be undone or purged, newest first (by their first
+        move), the one order every face lists them in."""
         from mediatop.store.queries.cleanup import quarantined_plans
 
         if not self.has_store():

@@ -43,7 +43,9 @@ def register(subparsers: Subcommands) -> None:
     register_apply(commands, "cleanup")
     _register_undo(commands)
     listing = commands.add_parser(
-        "list", help="list the plans in quarantine", description="Plans with files in quarantine."
+        "list",
+        help="list the plans in quarantine",
+        description="Plans with files in quarantine, newest first.",
     )
     add_root_arguments(listing)
     listing.add_argument("--json", action="store_true", help="JSON on stdout")

@@ -50,7 +50,7 @@ class PlanApplied(Message):
 
 @dataclass
 class QuarantineListed(Message):
-    """The plans that can be undone, oldest first."""
+    """The plans that can be undone, newest first."""
 
     plans: list[QuarantinedPlan]
 

@@ -70,12 +70,12 @@ def plan_ids(conn: sqlite3.Connection) -> set[str]:
 
 def quarantined_plans(conn: sqlite3.Connection) -> list[tuple[str, str, int, int, int, int]]:
     """(plan id, action, files, bytes, first move, last move) of each plan with files
-    still in quarantine (or written by optimise and not undone), oldest first."""
+    still in quarantine (or written by optimise and not undone), newest first."""
     # Answers: which plans can still be undone or purged, how big and how old are they?
     return conn.execute(
         "SELECT batch_id, MIN(action), COUNT(*), SUM(size), MIN(moved_at), MAX(moved_at) "
         "FROM cleanup_journal WHERE state IN ('moving', 'moved') "
-        "GROUP BY batch_id ORDER BY MIN(moved_at), batch_id"
+        "GROUP BY batch_id ORDER BY MIN(moved_at) DESC, batch_id DESC"
     ).fetchall()
 
 

@@ -82,11 +82,11 @@ class QuarantineScreen(Screen[bool]):
 
     def on_quarantine_listed(self, message: QuarantineListed) -> None:
         table = self.query_one(DataTable)
-        # The newest first: `u` right after a cleanup undoes that one. Read again (after
-        # an undo), the cursor stays where it was, not back on another plan.
+        # The library lists the newest first: `u` right after a cleanup undoes that one.
+        # Read again (after an undo), the cursor stays where it was, not on another plan.
         row = table.cursor_row
         was = self.plans[row].plan_id if 0 <= row < len(self.plans) else None
-        self.plans = sorted(message.plans, key=lambda plan: plan.age_days)
+        self.plans = message.plans
         table.clear()
         for plan in self.plans:
             table.add_row(plan.plan_id, plan.action, f"{plan.files:,}", size_text(plan.bytes),
