@@ -104,3 +104,19 @@ def test_undoing_one_plan_leaves_another_plans_folders(tmp_path: Path) -> None:
     assert sorted(snapshot(quarantine)) == [
         f"{first.plan_id}/2019/a/big.jpg".encode(), f"{first.plan_id}/2019/z/mid.jpg".encode()
     ]  # fmt: skip
+
+
+def test_purge_removes_the_plans_folders_and_only_those(tmp_path: Path) -> None:
+    library = scanned_library(tmp_path, FILES)
+    plan = library.plan_cleanup(max_risk="medium")
+    library.apply_plan(plan)
+    quarantine = library.quarantine_folder()
+    (quarantine / plan.plan_id / "2019" / "kept-by-me").mkdir()  # the user's, empty
+
+    purged = library.purge_quarantine(0)
+    assert (purged.deleted, purged.bytes_deleted) == (4, 3000 + 2000 + 1000 + 500)
+    # 2019/a and 2019/z are the plan's and empty: gone; the user's folder stays, and so
+    # do the plan's folders that hold it
+    assert _folders(quarantine) == [plan.plan_id, f"{plan.plan_id}/2019",
+                                    f"{plan.plan_id}/2019/kept-by-me"]  # fmt: skip
+    assert _folders(library.settings.root) == ["2019", "2019/a", "2019/z"]

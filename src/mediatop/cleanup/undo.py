@@ -11,7 +11,8 @@ folder without following a link (`fsops.Folders`), and act on it only while it i
 regular file the journal recorded (size and mtime): a link or a folder swapped into the
 quarantine never leads them outside it, and a journal that names another store's
 quarantine (a copied store's) is refused. Undo then removes the folders the plans' moves
-made in the quarantine that it has left empty, the same way (`_remove_plan_folders`).
+made in the quarantine that it has left empty, the same way (`_remove_plan_folders`),
+and so does purge.
 """
 
 from __future__ import annotations
@@ -255,13 +256,14 @@ def purge_moves(
                     refused.append(Refused(row.original_path, reason))
                     continue
             purged.append(row.id)
+        if quarantine is not None:
+            moved = [row for row in rows if row.state == "moved"]
+            _remove_plan_folders(moved, quarantine, quarantine_base)
     finally:
         if quarantine is not None:
             quarantine.close()
     journal_purged(conn, purged, int(time.time()))
     plans = tuple(dict.fromkeys(row.batch_id for row in rows if row.state == "moved"))
-    for plan_id in plans:
-        _remove_empty_folders(os.path.join(quarantine_base, os.fsencode(plan_id)))
     return PurgeResult(deleted, deleted_bytes, tuple(refused), plans)
 
 
@@ -276,11 +278,3 @@ def _purge_one(row: JournalRow, quarantine: Folders | None, quarantine_base: byt
         raise Skip("its quarantined copy changed; left in the quarantine")
     os.unlink(name, dir_fd=fd)
     return True
-
-
-def _remove_empty_folders(top: bytes) -> None:
-    if os.path.islink(top):  # a plan's folder swapped for a link: not followed
-        return
-    for folder, _subdirs, _files in os.walk(top, topdown=False):
-        with contextlib.suppress(OSError):
-            os.rmdir(folder)
