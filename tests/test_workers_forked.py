@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mediatop import leaving
 from mediatop.analytics.jsonable import to_jsonable
 from mediatop.analytics.media import media_report
 from mediatop.workers.forked import ForkedWorkerError, Turn, fork_is_safe, run_forked
@@ -197,3 +198,20 @@ def test_media_report_parts_equal_the_reports_run_alone(store: Any) -> None:
     media = to_jsonable(media_report(store.ctx("30d")))
     assert media["usage"] == to_jsonable(usage_report(store.ctx("30d")))
     assert media["overview"] == to_jsonable(overview_report(store.ctx("30d")))
+
+
+def test_the_commands_signal_watch_does_not_bar_a_fork() -> None:
+    """`mediatop scan` runs inside leave_on_signals, whose watch thread only reads a
+    pipe: counted as a thread that may hold a lock, it kept the first scan from packing
+    its rows in the walkers."""
+    with leaving.leave_on_signals():
+        assert "mediatop-signal-watch" in [t.name for t in threading.enumerate()]
+        assert fork_is_safe()
+        release = threading.Event()
+        worker = threading.Thread(target=release.wait)  # any other thread still bars it
+        worker.start()
+        try:
+            assert not fork_is_safe()
+        finally:
+            release.set()
+            worker.join()

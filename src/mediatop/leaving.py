@@ -26,6 +26,8 @@ import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
+from mediatop.workers.quiet_threads import start_quiet
+
 LEAVE_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 # The dashboard promises to be gone within 5 s of the signal; a clean quit takes well
 # under a second, and the last resort's own work (clean-ups, kills) a few hundred ms.
@@ -113,7 +115,8 @@ def _watch_signals() -> Callable[[], None]:
                 _arm_last_resort()
         os.close(reader)
 
-    threading.Thread(target=watch, name="mediatop-signal-watch", daemon=True).start()
+    # It only reads a pipe: forking beside it is safe (the scan's walkers pack rows then).
+    start_quiet(threading.Thread(target=watch, name="mediatop-signal-watch", daemon=True))
 
     def stop() -> None:
         signal.set_wakeup_fd(earlier)

@@ -46,6 +46,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from mediatop.workers.children import before_fork, die_with_parent, picklable
+from mediatop.workers.quiet_threads import only_quiet_threads_besides_this_one
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,11 +63,14 @@ _NO_TASK = -1  # parent to child, in place of a task's index: there are no more
 
 
 def fork_is_safe() -> bool:
-    """Whether this process may fork now: only while no other thread runs, which could
-    hold a lock (an SQLite mutex, the allocator, logging) at the moment of the fork, and
-    not on macOS, whose system libraries do not survive a fork. The scan's walk and the
-    ingest fork anyway, touching nothing such a lock guards."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    """Whether this process may fork now: only while no other thread runs that could
+    hold a lock (an SQLite mutex, the allocator, logging) at the moment of the fork (a
+    thread `quiet_threads` knows holds none is no bar), and not on macOS, whose system
+    libraries do not survive a fork. The scan's walk and the ingest fork anyway,
+    touching nothing such a lock guards."""
+    return (
+        hasattr(os, "fork") and sys.platform != "darwin" and only_quiet_threads_besides_this_one()
+    )
 
 
 class ForkedWorkerError(RuntimeError):
