@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
-from analytics_types_support import after_measuring, context, photo, save_image, scan, usage, views
+from analytics_types_support import (
+    DAY,
+    NOW_TS,
+    after_measuring,
+    context,
+    locations,
+    photo,
+    save_image,
+    scan,
+    usage,
+    views,
+)
 from mediatop.analytics.duplicates.report import duplicates_report, near_pairs
+from mediatop.cli import main
+from mediatop.model import UsageLocation
 
 
 def _measured_report(ctx):
@@ -113,3 +127,38 @@ def test_a_file_that_became_a_symlink_out_of_the_root_is_skipped_and_counted(tmp
 
     assert report.unreadable_files == 1
     assert report.exact_group_count == 0
+
+
+def _uses_by_name(capsys, settings, *range_args):
+    """`report duplicates --json` over a range: file name -> (uses, kept)."""
+    capsys.readouterr()
+    root, db = str(settings.root), str(settings.store)
+    assert main(["report", "duplicates", root, "--db", db, *range_args, "--json"]) == 0
+    [group] = json.loads(capsys.readouterr().out)["exactGroups"]
+    return {f["filename"]: (f["uses"], f["keep"]) for f in group["files"]}
+
+
+def test_uses_count_over_the_chosen_range_and_the_kept_copy_stays(empty_store, capsys):
+    conn, settings = empty_store
+    (settings.root / "a.txt").write_text("the same guide")
+    (settings.root / "b.txt").write_text("the same guide")
+    ids = scan(conn, settings.root)
+    a, b = ids["a.txt"], ids["b.txt"]
+    usage(conn, [
+        *views(a, 2, ts=NOW_TS - 3 * 3600, etype="click", source="track"),  # 2026-11-20
+        *views(a, 1, ts=NOW_TS - 50 * DAY, etype="share", source="track"),  # 2026-10-01
+        *views(b, 3, ts=NOW_TS - 15 * DAY, etype="download", source="track"),  # 2026-11-05
+    ])  # fmt: skip
+    locations(conn, "test", [UsageLocation(b"b.txt", "page", "7", "attachment", "test")])
+
+    # The day 2026-11-20: a's 2 clicks; b none, plus its place: 1.
+    day = _uses_by_name(capsys, settings, "--from", "2026-11-20", "--to", "2026-11-20")
+    # November: a's 2 clicks; b's 3 downloads plus its place: 4.
+    month = _uses_by_name(capsys, settings, "--from", "2026-11-01", "--to", "2026-11-20")
+    # All time: a's 2 clicks and 1 share; b 4 as in November.
+    ever = _uses_by_name(capsys, settings, "--range", "all")
+
+    # b is kept on every range: over all time it is the more used (4 against 3).
+    assert day == {"a.txt": (2, False), "b.txt": (1, True)}
+    assert month == {"a.txt": (2, False), "b.txt": (4, True)}
+    assert ever == {"a.txt": (3, False), "b.txt": (4, True)}

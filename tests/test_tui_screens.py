@@ -248,6 +248,24 @@ async def test_t_changes_the_range_of_every_screen(screens_app: MediatopApp) -> 
         )
 
 
+async def test_duplicates_uses_follow_the_range_and_the_kept_copy_does_not(
+    screens_app: MediatopApp,
+) -> None:
+    async with screens_app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        duplicates = await open_subject(pilot, "6")
+        # team.webp's one log request (8 March, 05:00) is a request and a view: 2 uses
+        # in the last 30 days; its copy has none, and no place uses either.
+        assert column(duplicates, "Uses") == ["2", "0"]
+        for _ in range(4):  # 30d -> 90d -> all -> 24h -> 7d
+            await pilot.press("t")
+        # The last 7 days start on 8 March at 12:00, after that request.
+        await wait_until(pilot, lambda: column(duplicates, "Uses") == ["0", "0"])
+        # team.webp is still the copy kept: it is the more used over all time.
+        assert column(duplicates, "Keep") == ["keep", "copy"]
+        assert column(duplicates, "File") == ["2025/01/team.webp", "2025/01/team-copy.webp"]
+
+
 async def test_c_puts_the_previous_period_beside_each_figure(screens_app: MediatopApp) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)

@@ -7,9 +7,13 @@
   copies). Pairs within one generated-size group (photo.jpg and photo-300x200.jpg) are
   expected look-alikes and never paired; byte-identical pairs are left to the exact
   groups. Groups are the connected components of the near pairs.
-- Keep rule: in each group the file to keep is the most used one (all-time human
-  requests + views + downloads + clicks + shares, plus one per usage location), ties
-  going to the oldest upload, then the lowest id. `wasted_bytes` = the sizes of the
+- Uses: a file's human requests + views + downloads + clicks + shares over the
+  report's range, plus one per usage location (a place that uses it now, whatever the
+  range): the range's figure, like every other report's.
+- Keep rule: in each group the file to keep is the most used one over all time (the
+  same sum from file_totals, plus the locations), ties going to the oldest upload, then
+  the lowest id. It does not follow the range, so the copy kept is the same on every
+  range and the one `cleanup --duplicates` keeps. `wasted_bytes` = the sizes of the
   other members: what removing them would free. Exact and near totals overlap when a
   group is both, so they are not to be added up.
 
@@ -25,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from mediatop.analytics._media_common import uses_by_file
 from mediatop.analytics.context import ReportContext
 from mediatop.analytics.figures import top_limit, ts_to_datetime
 from mediatop.store.measurements import (
@@ -52,7 +57,7 @@ class DuplicateFile:
     type: str
     size: int
     uploaded_at: datetime | None
-    uses: int  # all-time uses + usage locations: what the keep rule compares
+    uses: int  # uses over the range + usage locations (the keep rule compares all-time)
     keep: bool
 
 
@@ -97,7 +102,9 @@ class _Member:
     phash: str | None
 
 
-KEEP_RULE = "most used (requests, views, downloads, clicks, shares, locations), then oldest"
+KEEP_RULE = (
+    "most used over all time (requests, views, downloads, clicks, shares, locations), then oldest"
+)
 
 
 def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
@@ -107,19 +114,28 @@ def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
     }
 
 
-def _uses(ctx: ReportContext, ids: set[int]) -> dict[int, int]:
-    """file id -> all-time uses (file_totals) + number of usage locations."""
-    found: dict[int, int] = defaultdict(int)
-    for counts in (all_time_uses(ctx.conn, ids), location_counts(ctx.conn, ids)):
-        for media_id, n in counts.items():
-            found[media_id] += n
-    return found
+def _with_places(events: dict[int, int], places: dict[int, int]) -> dict[int, int]:
+    """Each file's uses plus its usage locations."""
+    return {i: events.get(i, 0) + places.get(i, 0) for i in events.keys() | places.keys()}
+
+
+def _uses(ctx: ReportContext, ids: set[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """file id -> its uses over the range, and file id -> its all-time uses (file_totals:
+    what the keep rule compares); each plus the number of its usage locations."""
+    places = location_counts(ctx.conn, ids)
+    in_range = {i: sum(counts) for i, counts in uses_by_file(ctx, ids).items()}
+    return _with_places(in_range, places), _with_places(all_time_uses(ctx.conn, ids), places)
 
 
 def _group(
-    match: str, key: str, distance: int, members: list[_Member], uses: dict[int, int]
+    match: str,
+    key: str,
+    distance: int,
+    members: list[_Member],
+    uses: dict[int, int],
+    all_time: dict[int, int],
 ) -> DuplicateGroup:
-    keep = min(members, key=lambda m: (-uses.get(m.id, 0), m.uploaded_at, m.id))
+    keep = min(members, key=lambda m: (-all_time.get(m.id, 0), m.uploaded_at, m.id))
     files = [
         DuplicateFile(str(m.id), m.path, m.kind, m.size, ts_to_datetime(m.uploaded_at),
                       uses.get(m.id, 0), m is keep)
@@ -203,15 +219,15 @@ def duplicates_report(ctx: ReportContext) -> DuplicatesReport:
     wanted = {i for ids in exact_ids.values() for i in ids} | {p[0] for p in pairs}
     wanted |= {p[1] for p in pairs}
     members = _members(ctx, wanted)
-    uses = _uses(ctx, wanted)
-    exact = [_group("exact", digest, 0, [members[i] for i in ids], uses)
+    uses, all_time = _uses(ctx, wanted)
+    exact = [_group("exact", digest, 0, [members[i] for i in ids], uses, all_time)
              for digest, ids in exact_ids.items()]  # fmt: skip
     # A pair of byte-identical images is an exact duplicate, not a near one.
     near_only = [p for p in pairs if members[p[0]].content_hash is None
                  or members[p[0]].content_hash != members[p[1]].content_hash]  # fmt: skip
     near = []
     for ids, distance in _components(near_only):
-        group = _group("near", "", distance, [members[i] for i in ids], uses)
+        group = _group("near", "", distance, [members[i] for i in ids], uses, all_time)
         near.append(replace(group, key=members[int(group.keep_id)].phash or ""))
     exact.sort(key=lambda g: (-g.wasted_bytes, g.keep_id))
     near.sort(key=lambda g: (-g.wasted_bytes, g.keep_id))
