@@ -144,6 +144,32 @@ async def test_escape_cancels_and_x_without_marks_opens_nothing(tmp_path: Path) 
         assert preview.state == "ready"
 
 
+async def test_a_list_offers_only_the_keys_that_can_act_on_its_rows(tmp_path: Path) -> None:
+    def footer_says() -> set[str]:
+        return {str(getattr(key, "description", "")) for key in pilot.app.screen.query("FooterKey")}
+
+    row_keys = {"Mark", "Clean up", "Open file"}
+    settings = tree(tmp_path, FILES)  # three files, no two alike: no duplicate
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        duplicates = await open_subject(pilot, "6")
+        assert table_rows(duplicates) == []
+        said = footer_says()
+        assert not said & (row_keys | {"Filter", "Sort"})
+        assert {"Undo", "Back"} <= said  # the quarantine and the way out need no row
+        unused = await open_subject(pilot, "5")  # the three files
+        assert row_keys | {"Filter", "Sort"} <= footer_says()
+        await pilot.press("slash", *"nothing", "enter")  # no row left
+        await wait_until(pilot, lambda: table_rows(unused) == [])
+        said = footer_says()
+        assert not said & row_keys
+        assert {"Filter", "Sort"} <= said  # the filter can still be changed
+        await pilot.press("slash", "escape", "space")  # the filter cleared, a file marked
+        await pilot.press("slash", *"nothing", "enter")
+        await wait_until(pilot, lambda: table_rows(unused) == [])
+        assert "Clean up" in footer_says()  # the mark, though filtered out, can go
+
+
 async def test_hostile_names_appear_literally_in_the_preview_and_move_back(
     tmp_path: Path,
 ) -> None:

@@ -301,20 +301,24 @@ async def test_c_is_offered_only_where_figures_are_compared(screens_app: Mediato
         assert pilot.app.compare  # type: ignore[attr-defined]
 
 
-async def test_the_footer_offers_enter_only_on_lists_of_files(screens_app: MediatopApp) -> None:
+async def test_the_footer_offers_enter_only_on_rows_of_files(screens_app: MediatopApp) -> None:
     def footer_says() -> set[str]:
         return {str(getattr(key, "description", "")) for key in pilot.app.screen.query("FooterKey")}
 
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
-        images = await open_subject(pilot, "1")
+        images = await _most_viewed_images(pilot)
+        await pilot.pause()
         assert "Open file" in footer_says()
-        for _ in range(4):
-            await pilot.press("l")
+        await pilot.press("l")
         await pilot.pause()
         assert images.spec.title == "Formats"
         assert "Open file" not in footer_says()
-        await pilot.press("l")  # back to the first list, of files
+        await pilot.press("l")  # the first list, of files: no image is oversized
+        await pilot.pause()
+        assert table_rows(images) == []
+        assert "Open file" not in footer_says()
+        await pilot.press("l", "l", "l")  # the most viewed again
         await pilot.pause()
         assert "Open file" in footer_says()
 
@@ -403,7 +407,7 @@ async def test_the_palette_offers_export_and_compare_as_the_keys_do(
 async def test_help_lists_every_key_of_a_list_screen(screens_app: MediatopApp) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
-        await open_subject(pilot, "1")
+        await _most_viewed_images(pilot)  # a list with rows: every key has one to act on
         await pilot.press("question_mark")
         assert isinstance(pilot.app.screen, HelpScreen)
         await pilot.pause()

@@ -1,6 +1,6 @@
-"""What the dashboard and the file screen export (`e`): the figures they show, in the
-JSON keys of `mediatop report` (the library surface's `to_jsonable`), and the rows of
-their list for a CSV (the list screens build theirs in `screens.listing`)."""
+"""What the dashboard, the file screen and the list screens export (`e`): the figures
+they show, in the JSON keys of `mediatop report` (the library surface's `to_jsonable`),
+and the rows of their list for a CSV."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from mediatop.library import to_jsonable
 from mediatop.tui.export import Export
+from mediatop.tui.view import export_rows, figure_values
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mediatop.library_types import FileDetail
     from mediatop.tui.data import DashboardData
+    from mediatop.tui.subject_data import ReportFigures
+    from mediatop.tui.view import Figure, Shown
 
 
 def dashboard_export(data: DashboardData) -> Export:
@@ -52,6 +57,30 @@ def file_export(detail: FileDetail) -> Export:
     }
     rows = [{"field": k, "value": v} for k, v in _flatten(report).items()]
     return Export(f"file {detail.file.id}", document, rows)
+
+
+def list_export(
+    label: str, figures: ReportFigures, shown_figures: Sequence[Figure], view: Shown | None
+) -> Export:
+    """A list screen: its figures and, once drawn, its list's rows as shown (filtered
+    and sorted); the CSV has those rows."""
+    rows = export_rows(view) if view is not None else []
+    document: dict[str, Any] = {
+        "screen": label,
+        "range": figures.range_label,
+        "figures": figure_values(figures.report, shown_figures),
+    }
+    if view is not None:
+        document.update(
+            list=view.spec.title,
+            filter=view.filter_text,
+            sortedBy=None
+            if view.sort_column is None
+            else view.spec.columns[view.sort_column].title,
+            descending=view.descending,
+            rows=rows,
+        )
+    return Export(label, document, rows)
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:

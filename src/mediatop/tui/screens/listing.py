@@ -6,6 +6,7 @@ figures (with the previous period beside each when comparing), fills the table w
 the list's rows, and gives every list screen the same keys: `/` filters the rows as
 you type, `s` cycles the sort column and `S` its direction, `l` shows the screen's next
 list, `enter` opens the file of the row, `r` reads again and `escape` goes back.
+A key with nothing to act on (no row, an empty list) is neither shown nor reachable.
 Under the table, the cells of the highlighted row that its columns cut short (a long
 finding, a path, the evidence for an unused file) are shown whole.
 Outside text (names, titles, reasons) is drawn as plain, visible text.
@@ -40,8 +41,6 @@ from mediatop.tui.view import (
     ListSpec,
     Record,
     Shown,
-    export_rows,
-    figure_values,
     lookup,
     records_of,
     row_texts,
@@ -65,9 +64,9 @@ class ListTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select_cursor":  # only lists of files open something
+        if action == "select_cursor":  # only a row of a list of files opens something
             spec = getattr(self.screen, "spec", None)
-            return spec is not None and spec.file_key is not None
+            return spec is not None and spec.file_key is not None and self.row_count > 0
         return True
 
 
@@ -273,6 +272,7 @@ class ListScreen(Screen[None]):
         self._show_whole(table.cursor_row if self.view.rows else None)
         table.border_title = self._list_title()
         table.border_subtitle = self._list_caption()
+        self.refresh_bindings()  # the keys that need a row, or a list, follow the rows
 
     def _sort_mark(self, index: int) -> str:
         return (" ↓" if self.descending else " ↑") if index == self.sort_column else ""
@@ -299,8 +299,8 @@ class ListScreen(Screen[None]):
         # Keys that do nothing on this screen are left out of the footer.
         if action == "next_list":
             return len(self.LISTS) > 1
-        if action in ("sort", "sort_direction", "filter"):
-            return bool(self.LISTS)
+        if action in ("sort", "sort_direction", "filter"):  # nothing to sort or filter
+            return self.view is not None and self.view.total > 0
         return True
 
     def action_back(self) -> None:
@@ -329,7 +329,6 @@ class ListScreen(Screen[None]):
             self.list_index = (self.list_index + 1) % len(self.LISTS)
             self.sort_column = None
             self._fill()
-            self.refresh_bindings()  # `enter` opens a file only on lists of files
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -379,22 +378,8 @@ class ListScreen(Screen[None]):
 
     def export_view(self) -> Export | None:
         """What the screen shows: its figures and its list's rows as shown."""
+        from mediatop.tui.export_views import list_export
+
         if self.figures is None:
             return None
-        rows = export_rows(self.view) if self.view is not None else []
-        document: dict[str, Any] = {
-            "screen": self.LABEL,
-            "range": self.figures.range_label,
-            "figures": figure_values(self.figures.report, self.FIGURES),
-        }
-        if self.view is not None:
-            document.update(
-                list=self.spec.title,
-                filter=self.view.filter_text,
-                sortedBy=None
-                if self.sort_column is None
-                else self.spec.columns[self.sort_column].title,
-                descending=self.descending,
-                rows=rows,
-            )
-        return Export(self.LABEL, document, rows)
+        return list_export(self.LABEL, self.figures, self.FIGURES, self.view)

@@ -1,6 +1,7 @@
 """The cleanup keys of the Unused, Duplicates and Optimize screens: `space` marks the
 file under the cursor, `x` previews what applying would do to the marked files (and
-asks for a confirmation there), `u` lists the quarantined plans to undo one.
+asks for a confirmation there), `u` lists the quarantined plans to undo one. On an
+empty list only `u` is offered (`x` too while marks are held).
 
 Marks are file ids, so they survive the filter, the sort and a new read. When the
 library may not change files (`--readonly`, MEDIATOP_READONLY, `readonly = true`, a
@@ -46,8 +47,11 @@ class MarkingListScreen(ListScreen):
         if action in CLEANUP_ACTIONS:
             if self.cleanup_refused is not None:
                 return False
-            if action == "toggle_mark":
-                return self.spec.file_key is not None
+            rows = self.view is not None and bool(self.view.rows)
+            if action == "toggle_mark":  # the file of the row under the cursor
+                return self.spec.file_key is not None and rows
+            if action == "preview_marked":  # the marks, or a row to mark first
+                return bool(self.marks) or rows
             return True
         return super().check_action(action, parameters)
 
