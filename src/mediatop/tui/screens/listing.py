@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tabs
 from textual.worker import get_current_worker
@@ -161,7 +161,7 @@ class ListScreen(Screen[None]):
         yield Header()
         if self.NAME:
             yield SubjectTabs(self.NAME)
-        with Vertical(id="figures-box"):
+        with VerticalScroll(id="figures-box"):
             yield Static(Text("Reading the store…", style="dim"), id="figures")
             yield Static(id="figure-notes")
         yield from self.compose_more()
