@@ -58,7 +58,7 @@ class ListTable(DataTable[Text]):
     """The rows of the list shown, one per record; enter opens the row's file."""
 
     HELP_GROUP = "List"
-    BINDINGS = [Binding("enter", "select_cursor", "Open file")]
+    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="Open file")]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

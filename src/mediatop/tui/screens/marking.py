@@ -25,7 +25,10 @@ CLEANUP_ACTIONS = frozenset({"toggle_mark", "preview_marked", "quarantine"})
 class MarkingListScreen(ListScreen):
     """A list screen whose files can be marked and cleaned up (see the module doc)."""
 
+    # `s` only in `?` and `:`: at 80 columns the footer then holds the cleanup keys and
+    # `?` (it was cut after `u Undo q`).
     BINDINGS = [
+        Binding("s", "sort", "Sort", tooltip="Sort column", show=False),
         Binding("space", "toggle_mark", "Mark"),
         Binding("x", "preview_marked", "Clean up"),
         Binding("u", "quarantine", "Undo"),

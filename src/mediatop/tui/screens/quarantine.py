@@ -37,6 +37,16 @@ def age_text(days: float) -> str:
     return f"{hours:.1f} h" if hours >= 1 else f"{round(hours * 60)} min"
 
 
+class PlansTable(DataTable[str]):
+    """The quarantined plans, one a row. Enter selects nothing here (`u` asks to undo
+    the plan under the cursor), so neither the help nor the palette offers it."""
+
+    HELP_GROUP = "Plans"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "select_cursor"
+
+
 class QuarantineScreen(Screen[bool]):
     """The quarantined plans; `u` then `y` undoes the one under the cursor. Dismissed
     with whether files were put back."""
@@ -61,7 +71,7 @@ class QuarantineScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable[str](id="quarantine-plans", cursor_type="row", zebra_stripes=True)
+        yield PlansTable(id="quarantine-plans", cursor_type="row", zebra_stripes=True)
         yield Static(id="quarantine-result")
         yield Static(id="quarantine-prompt")
         yield Footer(compact=True)
