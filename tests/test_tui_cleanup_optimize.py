@@ -11,6 +11,7 @@ from pathlib import Path
 from media_factory import photo
 from mediatop.config import Settings
 from mediatop.library import MediaLibrary
+from mediatop.tui.plain import size_text
 from mediatop.tui.screens.quarantine import QuarantineScreen
 from tui_cleanup_support import SIZE, file_names, mark, preview_shown
 from tui_fixtures import dashboard_app, static_text, wait_for_dashboard, wait_until
@@ -62,3 +63,23 @@ async def test_optimize_mark_preview_confirm_then_undo(tmp_path: Path) -> None:
         await pilot.press("u", "y")
         await wait_until(pilot, lambda: quarantined.changed and not quarantined.undoing, 20)
     assert hashlib.sha256(image.read_bytes()).digest() == hashlib.sha256(original).digest()
+
+
+async def test_the_optimize_preview_says_why_once(tmp_path: Path) -> None:
+    settings = optimisable(tmp_path)
+    size = size_text((settings.root / "2019/wide.jpg").stat().st_size)
+    async with dashboard_app(settings).run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        screen = await open_subject(pilot, "o")
+        await mark(pilot, screen, "2019/wide.jpg")
+        await pilot.press("x")
+        preview = await preview_shown(pilot)
+        body = static_text(preview, "#preview-body")
+        row = next(line for line in body.splitlines() if "2019/wide.jpg" in line)
+        why = row.split(size, 1)[1].strip()  # after the Size column
+        # The re-encoding and its measured sizes once, then why 600 px: twice the 300
+        # it is shown at. The evidence said the measurement again, in bytes.
+        assert why.startswith(f"resize:600: {size} → ")
+        assert why.endswith(", measured; resized to 600 px wide, twice its largest display")
+        assert why.count("resize:600") == 1 and why.count("→") == 1
+        assert "bytes measured" not in why

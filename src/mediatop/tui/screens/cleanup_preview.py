@@ -46,13 +46,22 @@ def _files_table(entries: tuple[PlanEntry, ...]) -> Table:
     table.add_column("Why", ratio=2)
     for entry in entries:
         candidate = entry.candidate
-        why = "; ".join(candidate.evidence)
-        if entry.encoding is not None:
-            after = size_text(entry.encoding.bytes_after)
-            why = f"{entry.encoding.target}: {size_text(candidate.size)} → {after}; {why}"
         table.add_row(wrapped(plain_path(candidate.path)), size_text(candidate.size),
-                      wrapped(plain(why.strip("; "))))  # fmt: skip
+                      wrapped(plain(_why(entry))))  # fmt: skip
     return table
+
+
+def _why(entry: PlanEntry) -> str:
+    """Why a file is planned: its evidence; for a re-encoding, the target and its
+    measured sizes first, once (the evidence's `target: N bytes measured to M` says
+    them again, in bytes)."""
+    evidence = list(entry.candidate.evidence)
+    if entry.encoding is not None:
+        target = entry.encoding.target
+        sizes = f"{size_text(entry.candidate.size)} → {size_text(entry.encoding.bytes_after)}"
+        rest = [said for said in evidence if not said.startswith(f"{target}: ")]
+        evidence = [f"{target}: {sizes}, measured", *rest]
+    return "; ".join(evidence)
 
 
 def _reasons(title: str, rows: list[tuple[Text, str]]) -> Group:
