@@ -148,22 +148,26 @@ async def test_a_list_offers_only_the_keys_that_can_act_on_its_rows(tmp_path: Pa
     def footer_says() -> set[str]:
         return {str(getattr(key, "description", "")) for key in pilot.app.screen.query("FooterKey")}
 
-    row_keys = {"Mark", "Clean up", "Open file"}
+    def can_sort() -> bool:  # `s` stays out of a marking screen's footer: room at 80 columns
+        binding = pilot.app.screen.active_bindings.get("s")
+        return binding is not None and binding.enabled
+
+    row_keys = {"Mark", "Clean up", "Open"}
     settings = tree(tmp_path, FILES)  # three files, no two alike: no duplicate
     async with dashboard_app(settings).run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         duplicates = await open_subject(pilot, "6")
         assert table_rows(duplicates) == []
         said = footer_says()
-        assert not said & (row_keys | {"Filter", "Sort"})
+        assert not said & (row_keys | {"Filter"}) and not can_sort()
         assert {"Undo", "Back"} <= said  # the quarantine and the way out need no row
         unused = await open_subject(pilot, "5")  # the three files
-        assert row_keys | {"Filter", "Sort"} <= footer_says()
+        assert row_keys | {"Filter"} <= footer_says() and can_sort()
         await pilot.press("slash", *"nothing", "enter")  # no row left
         await wait_until(pilot, lambda: table_rows(unused) == [])
         said = footer_says()
         assert not said & row_keys
-        assert {"Filter", "Sort"} <= said  # the filter can still be changed
+        assert "Filter" in said and can_sort()  # the filter can still be changed
         await pilot.press("slash", "escape", "space")  # the filter cleared, a file marked
         await pilot.press("slash", *"nothing", "enter")
         await wait_until(pilot, lambda: table_rows(unused) == [])

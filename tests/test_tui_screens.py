@@ -309,18 +309,18 @@ async def test_the_footer_offers_enter_only_on_rows_of_files(screens_app: Mediat
         await wait_for_dashboard(pilot)
         images = await _most_viewed_images(pilot)
         await pilot.pause()
-        assert "Open file" in footer_says()
+        assert "Open" in footer_says()
         await pilot.press("l")
         await pilot.pause()
         assert images.spec.title == "Formats"
-        assert "Open file" not in footer_says()
+        assert "Open" not in footer_says()
         await pilot.press("l")  # the first list, of files: no image is oversized
         await pilot.pause()
         assert table_rows(images) == []
-        assert "Open file" not in footer_says()
+        assert "Open" not in footer_says()
         await pilot.press("l", "l", "l")  # the most viewed again
         await pilot.pause()
-        assert "Open file" in footer_says()
+        assert "Open" in footer_says()
 
 
 async def test_e_and_E_write_what_the_screen_shows(screens_app: MediatopApp) -> None:
