@@ -112,9 +112,10 @@ async def test_subject_screens_show_their_reports_figures_and_rows(
         # jingle.wav: 2 requests from two addresses, two plays.
         assert column(audio, "Plays") == ["2"]
         duplicates = await open_subject(pilot, "6")
-        # team-copy.webp has team.webp's bytes; team.webp has the use (1 request): kept.
+        # team-copy.webp has team.webp's bytes; team.webp has the use (1 request, its one
+        # view: 1 use, as Most Used counts it): kept.
         assert table_rows(duplicates) == [  # first: the (empty) cleanup mark
-            ["", "1", "keep", "2025/01/team.webp", "2", "8.7 kB"],
+            ["", "1", "keep", "2025/01/team.webp", "1", "8.7 kB"],
             ["", "1", "copy", "2025/01/team-copy.webp", "0", "8.7 kB"],
         ]
         ingest = await open_subject(pilot, "8")
@@ -254,9 +255,9 @@ async def test_duplicates_uses_follow_the_range_and_the_kept_copy_does_not(
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
         duplicates = await open_subject(pilot, "6")
-        # team.webp's one log request (8 March, 05:00) is a request and a view: 2 uses
+        # team.webp's one log request (8 March, 05:00) is its one view: 1 use
         # in the last 30 days; its copy has none, and no place uses either.
-        assert column(duplicates, "Uses") == ["2", "0"]
+        assert column(duplicates, "Uses") == ["1", "0"]
         for _ in range(4):  # 30d -> 90d -> all -> 24h -> 7d
             await pilot.press("t")
         # The last 7 days start on 8 March at 12:00, after that request.

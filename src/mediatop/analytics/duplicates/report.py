@@ -7,8 +7,9 @@
   copies). Pairs within one generated-size group (photo.jpg and photo-300x200.jpg) are
   expected look-alikes and never paired; byte-identical pairs are left to the exact
   groups. Groups are the connected components of the near pairs.
-- Uses: a file's human requests + views + downloads + clicks + shares over the
-  report's range, plus one per usage location (a place that uses it now, whatever the
+- Uses: a file's human views + downloads + clicks + shares over the report's range
+  (Most Used Media's `usageCount`: a logged request is already its view or download),
+  plus one per usage location (a place that uses it now, whatever the
   range): the range's figure, like every other report's.
 - Keep rule: in each group the file to keep is the most used one over all time (the
   same sum from file_totals, plus the locations), ties going to the oldest upload, then
@@ -102,9 +103,7 @@ class _Member:
     phash: str | None
 
 
-KEEP_RULE = (
-    "most used over all time (requests, views, downloads, clicks, shares, locations), then oldest"
-)
+KEEP_RULE = "most used over all time (views, downloads, clicks, shares, locations), then oldest"
 
 
 def _members(ctx: ReportContext, ids: set[int]) -> dict[int, _Member]:
@@ -123,7 +122,10 @@ def _uses(ctx: ReportContext, ids: set[int]) -> tuple[dict[int, int], dict[int, 
     """file id -> its uses over the range, and file id -> its all-time uses (file_totals:
     what the keep rule compares); each plus the number of its usage locations."""
     places = location_counts(ctx.conn, ids)
-    in_range = {i: sum(counts) for i, counts in uses_by_file(ctx, ids).items()}
+    in_range = {
+        i: views + clicks + shares + downloads
+        for i, (_requests, views, clicks, shares, downloads) in uses_by_file(ctx, ids).items()
+    }
     return _with_places(in_range, places), _with_places(all_time_uses(ctx.conn, ids), places)
 
 

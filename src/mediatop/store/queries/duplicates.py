@@ -54,11 +54,11 @@ def hashed_files(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[Any
 
 
 def all_time_uses(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
-    """Answers: how many requests, views, downloads, clicks and shares has each of these
-    files had in all (file_totals)? Files never used are left out."""
+    """Answers: how many views, downloads, clicks and shares (Most Used Media's uses)
+    has each of these files had in all (file_totals)? Files never used are left out."""
     return dict(
         conn.execute(
-            "SELECT media_id, requests + views + downloads + clicks + shares FROM file_totals "
+            "SELECT media_id, views + downloads + clicks + shares FROM file_totals "
             f"WHERE media_id IN {json_ids(conn)}",
             (ids_json(ids),),
         ).fetchall()
