@@ -26,19 +26,11 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class WalkedFile:
-    name: bytes
-    size: int
-    mtime_ns: int
-    inode: int
-
-
-@dataclass(frozen=True)
 class DirListing:
     """One directory's regular files; `rel_dir` is relative to the root (b"" for the root).
 
-    Files are kept as parallel arrays (names, and size/mtime/inode triples) because a
-    no-change rescan only needs their signature; `files` builds objects on demand.
+    Files are kept as parallel arrays (names, and size/mtime/inode triples), not an
+    object each: a no-change rescan only needs their signature.
     """
 
     rel_dir: bytes
@@ -47,14 +39,6 @@ class DirListing:
     subdirs: list[bytes]
     symlinks_skipped: int = 0
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def files(self) -> list[WalkedFile]:
-        stats = self.stats
-        return [
-            WalkedFile(name, stats[3 * i], stats[3 * i + 1], stats[3 * i + 2])
-            for i, name in enumerate(self.names)
-        ]
 
     @cached_property
     def signature(self) -> str:
