@@ -191,6 +191,11 @@ def test_a_duplicate_copy_is_planned_with_its_kept_copy_and_skipped_without_it(
     planned = [(e.candidate.path, e.candidate.kept_copy, e.candidate.risk) for e in plan.entries]
     assert planned == [(b"new/copy.jpg", b"old/original.jpg", "low")]
     assert plan.entries[0].candidate.reason == "duplicate"
+    assert plan.entries[0].candidate.evidence == (
+        "an exact copy (same size and xxh3-128 hash) of old/original.jpg, the copy kept: "
+        "most used over all time (views, downloads, clicks, shares, locations), then oldest",
+        "this copy is neither referenced nor requested recently",
+    )
     (library.settings.root / "old/original.jpg").unlink()
     result = library.apply_plan(plan)
     assert [s.reason for s in result.skipped] == ["its kept copy old/original.jpg is gone"]

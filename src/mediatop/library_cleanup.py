@@ -289,7 +289,7 @@ class CleanupLibrary:
             kept = next(f for f in group.files if f.keep)
             evidence = (
                 f"an exact copy (same size and xxh3-128 hash) of {os.fsdecode(kept.filename)}, "
-                f"the copy kept ({report.keep_rule})",
+                f"the copy kept: {report.keep_rule}",
             )
             found += [
                 Candidate(int(f.id), f.filename, f.size, "duplicate", "low", None, evidence,
