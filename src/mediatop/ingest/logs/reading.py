@@ -26,6 +26,9 @@ READ_BYTES = 1 << 22
 # 115 MB.
 LINE_BYTES = 360
 PROBE_BYTES = 1 << 16
+# A .gz line longer than this (no server writes one; a gzip bomb does) keeps only its
+# first bytes, enough to be rejected as unparsable, so memory stays bounded.
+MAX_LINE_BYTES = 1 << 20
 # A batch of complete lines: (start offset, end offset, its bytes or None when they are
 # to be read from the plain log's descriptor).
 Span = tuple[int, int, bytes | None]
@@ -120,8 +123,10 @@ def decode_lines(data: bytes) -> list[str]:
 def byte_batches(
     stream: BinaryIO, batch_lines: int, *, final_partial: bool
 ) -> Iterator[tuple[bytes, int]]:
-    """Chunks of complete lines (about batch_lines each) and the bytes each used."""
+    """Chunks of complete lines (about batch_lines each) and the bytes each used. A line
+    over MAX_LINE_BYTES is cut short, its bytes still counted as used."""
     pending = b""
+    dropped = 0  # bytes of the pending line cut off
     read_size = max(4096, min(READ_BYTES, batch_lines * 256))
     parts: list[bytes] = []
     used = 0
@@ -133,17 +138,21 @@ def byte_batches(
         data = pending + chunk if pending else chunk
         cut = data.rfind(b"\n") + 1
         if cut == 0:
+            if len(data) > MAX_LINE_BYTES:
+                dropped += len(data) - MAX_LINE_BYTES
+                data = data[:MAX_LINE_BYTES]
             pending = data
             continue
         pending = data[cut:]
         parts.append(data[:cut])
-        used += cut
+        used += cut + dropped
+        dropped = 0
         if used >= target:
             yield b"".join(parts), used
             parts, used = [], 0
     if final_partial and pending:
         parts.append(pending)
-        used += len(pending)
+        used += len(pending) + dropped
     if parts:
         yield b"".join(parts), used
 

@@ -1,0 +1,44 @@
+"""Access logs an admin may feed ingest by mistake or malice, with real files and a real
+store: each must end with its lines counted, in bounded memory."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+from pathlib import Path
+
+from mediatop.ingest.logs.logfile import ingest_logs
+from mediatop.scan import scan_root
+from mediatop.store import connect
+
+PREFIXES = ("/uploads/",)
+GOOD = (
+    '198.51.100.23 - - [10/Oct/2024:13:55:36 +0000] "GET /uploads/hero.jpg HTTP/1.1" 200 '
+    '5000 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"\n'
+)
+
+
+def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    log = tmp_path / "access.log.2.gz"
+    with gzip.open(log, "wb", compresslevel=1) as handle:
+        handle.write(GOOD.encode())
+        block = b"\0" * (1 << 20)
+        for _ in range(40):  # 40 MiB without a newline: one line of a few KB on disk
+            handle.write(block)
+        handle.write(b"\n" + GOOD.encode())
+    tracemalloc.start()
+    try:
+        tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (tally.lines, tally.accepted, dict(tally.malformed)) == (3, 2, {"unparsable": 1})
+    assert peak < 24 << 20  # the 40 MiB line is never held whole
+    assert ingest_logs(conn, [log], url_prefixes=PREFIXES).lines == 0  # read to its end
