@@ -7,6 +7,9 @@ import gzip
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
+from mediatop.cli import main
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.scan import scan_root
 from mediatop.store import connect
@@ -42,3 +45,21 @@ def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
     assert (tally.lines, tally.accepted, dict(tally.malformed)) == (3, 2, {"unparsable": 1})
     assert peak < 24 << 20  # the 40 MiB line is never held whole
     assert ingest_logs(conn, [log], url_prefixes=PREFIXES).lines == 0  # read to its end
+
+
+def test_a_gzip_log_with_damaged_deflate_data_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    db = tmp_path / "store.sqlite3"
+    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    log = tmp_path / "access.log.3.gz"
+    # a valid gzip header, then a deflate block of the reserved type 3: zlib refuses it
+    log.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x07\x00\x00\x00")
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("mediatop: cannot read log: ")
+    assert "invalid block type" in err and err.count("\n") == 1

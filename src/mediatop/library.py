@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -383,5 +384,6 @@ def _reading(prefix: str) -> Iterator[None]:
     read) becomes SourceReadError with `prefix` before the reason."""
     try:
         yield
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # LogShrankError is an OSError
+    # LogShrankError is an OSError; zlib.error is damaged deflate data inside a gzip
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise SourceReadError(f"{prefix}{exc}") from exc
