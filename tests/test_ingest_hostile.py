@@ -63,3 +63,22 @@ def test_a_gzip_log_with_damaged_deflate_data_is_a_one_line_error(
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.startswith("mediatop: cannot read log: ")
     assert "invalid block type" in err and err.count("\n") == 1
+
+
+def test_a_json_log_format_with_a_bare_variable_before_its_closing_brace_is_read(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    log = tmp_path / "access.json.log"
+    log.write_text(
+        '{"time":"2024-10-10T13:55:36+00:00","ip":"198.51.100.23",'
+        '"request":"GET /uploads/hero.jpg HTTP/1.1","status":200}\n'
+    )
+    # nginx's ${name} is one variable; in `$status}` the brace is the JSON's
+    spec = '{"time":"$time_iso8601","ip":"$remote_addr","request":"$request","status":$status}'
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES, log_format=spec)
+    assert (tally.lines, tally.accepted, dict(tally.malformed)) == (1, 1, {})

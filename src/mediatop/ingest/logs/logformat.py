@@ -34,7 +34,8 @@ _COMBINED_RE = re.compile(
     r'^(\S+) \S+ \S+ \[([^\]]*)\] "' + _QUOTED + r'" (\S+) (\S+)'
     r'(?: "' + _QUOTED + r'" "' + _QUOTED + r'")?(?: .*)?$'
 )
-_VARIABLE = re.compile(r"\$\{?([A-Za-z0-9_]+)\}?")
+# $name or ${name}: a "}" closes only a brace the variable opened (`"status":$status}`)
+_VARIABLE = re.compile(r"\$(\{)?([A-Za-z0-9_]+)(?(1)\})")
 # field index in Fields for each understood variable (first one present wins)
 _TARGETS = {
     "remote_addr": 0, "http_x_forwarded_for": 0, "binary_remote_addr": 0,
@@ -110,7 +111,7 @@ def _compile_custom(text: str) -> LogFormat:
             if index + 1 < len(variables)
             else text[match.end() :]
         )
-        name = match.group(1)
+        name = match.group(2)
         if literal.endswith('"') and following.startswith('"'):
             pattern.append(_QUOTED)
         elif literal.endswith("[") and following.startswith("]"):
@@ -131,7 +132,7 @@ def _compile_custom(text: str) -> LogFormat:
             raise LogFormatError(f"the log format needs {label} (or an equivalent)")
     compiled = re.compile("".join(pattern))
     slots = [(group + 1, target) for group, target in enumerate(targets) if target is not None]
-    time_name = next(v.group(1) for v in variables if _TARGETS.get(v.group(1)) == 1)
+    time_name = next(v.group(2) for v in variables if _TARGETS.get(v.group(2)) == 1)
     time_kind = {"time_iso8601": "iso", "msec": "msec"}.get(time_name, "local")
 
     def parse(line: str) -> Fields | None:
