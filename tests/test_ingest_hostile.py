@@ -82,3 +82,22 @@ def test_a_json_log_format_with_a_bare_variable_before_its_closing_brace_is_read
     spec = '{"time":"$time_iso8601","ip":"$remote_addr","request":"$request","status":$status}'
     tally = ingest_logs(conn, [log], url_prefixes=PREFIXES, log_format=spec)
     assert (tally.lines, tally.accepted, dict(tally.malformed)) == (1, 1, {})
+
+
+def test_a_renamed_log_given_by_a_relative_path_is_finished_before_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    conn = connect(tmp_path / "store.sqlite3")
+    scan_root(conn, root, probe=False)
+    monkeypatch.chdir(tmp_path)  # `mediatop ingest ROOT access.log` run beside the log
+    Path("access.log").write_text(GOOD * 2)
+    assert ingest_logs(conn, [Path("access.log")], url_prefixes=PREFIXES).accepted == 2
+    Path("access.log").rename("access.log.1")
+    with Path("access.log.1").open("a") as handle:
+        handle.write(GOOD)  # nginx writes to the old file until it reopens its logs
+    Path("access.log").write_text(GOOD)
+    tally = ingest_logs(conn, [Path("access.log")], url_prefixes=PREFIXES)
+    assert (tally.lines, tally.accepted) == (2, 2)

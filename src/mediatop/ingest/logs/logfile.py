@@ -130,8 +130,9 @@ class LogIngester:
         head = read_head(path)
         checkpoints = all_checkpoints(self.conn, self.node)
         current = match_checkpoint(checkpoints, path, st, head)
+        absolute = str(path.absolute())  # as checkpoints name it, however it was given
         for cp in checkpoints:
-            if cp.log_path == name and cp is not current:
+            if cp.log_path == absolute and cp is not current:
                 self._finish_rotated(path, cp)
         self._ingest_file(path)
 
