@@ -4,6 +4,7 @@ store: each must end with its lines counted, in bounded memory."""
 from __future__ import annotations
 
 import gzip
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -101,3 +102,19 @@ def test_a_renamed_log_given_by_a_relative_path_is_finished_before_the_new_one(
     Path("access.log").write_text(GOOD)
     tally = ingest_logs(conn, [Path("access.log")], url_prefixes=PREFIXES)
     assert (tally.lines, tally.accepted) == (2, 2)
+
+
+def test_a_pipe_given_as_the_log_is_refused_as_not_a_file_rather_than_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    db = tmp_path / "store.sqlite3"
+    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    pipe = tmp_path / "access.log"
+    os.mkfifo(pipe)
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(pipe), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"mediatop: {pipe} is a pipe or device, not a log file\n"

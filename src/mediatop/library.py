@@ -176,6 +176,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         for log in logs:
             if log.is_dir():
                 raise MissingInputError(f"{log} is a folder, not a log file")
+            if log.exists() and not log.is_file():
+                raise MissingInputError(f"{log} is a pipe or device, not a log file")
             if not log.is_file():
                 raise MissingInputError(f"no such log file: {log}")
         with (
