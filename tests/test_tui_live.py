@@ -317,3 +317,32 @@ async def test_an_open_file_screen_follows_its_file_being_removed(tmp_path: Path
         await pilot.press("r")  # refreshing by hand keeps it so
         await log.wait_for(pilot, FileLoaded, since)
         assert "Removed" in static_text(app.screen, "#file-facts")
+
+
+async def test_a_month_folder_moved_out_of_the_root_takes_its_files_off_the_totals(
+    tmp_path: Path,
+) -> None:
+    root, _, app = watched_library(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        assert total_files(app) == 7
+        await wait_for_folder_watch(pilot)
+        # One rename: the watch sees only the root change, not the three files below 2025.
+        (root / "2025").rename(tmp_path / "2025-archived")
+        await wait_until(pilot, lambda: total_files(app) == 4, timeout=5)
+    assert app.return_code in (None, 0)
+
+
+async def test_a_media_folder_moved_away_and_made_again_empty_shows_no_files(
+    tmp_path: Path,
+) -> None:
+    root, _, app = watched_library(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await wait_for_folder_watch(pilot)
+        root.rename(tmp_path / "uploads-old")
+        await wait_until(pilot, lambda: "is gone" in static_text(app.screen, "#status"))
+        assert total_files(app) == 7  # the last scan's, while it is gone
+        root.mkdir()
+        await wait_until(pilot, lambda: total_files(app) == 0, timeout=5)
+    assert app.return_code in (None, 0)

@@ -325,6 +325,20 @@ def _write_walk(
     return walked
 
 
+def _vanished_subdirs(
+    root: bytes, listed: dict[bytes, DirListing], known_dirs: dict[bytes, str]
+) -> list[bytes]:
+    """The known sub-directories of the listed directories that are gone from them. A
+    folder moved out of the root (or the root made again, empty) is one change to its
+    parent: the watch reports nothing below it."""
+    held = {sub for listing in listed.values() for sub in listing.subdirs}
+    return [
+        d
+        for d in known_dirs
+        if d and d not in held and os.path.dirname(d) in listed and not is_listable_dir(root, d)
+    ]
+
+
 def rescan_dirs(
     conn: sqlite3.Connection,
     root: Path,
@@ -358,6 +372,7 @@ def rescan_dirs(
             if sub not in known_dirs and sub not in listed:  # new: take everything below it
                 below = walk_tree(root_bytes, start=sub, skip=skip)
                 listed.update((d.rel_dir, d) for d in below)
+    vanished += _vanished_subdirs(root_bytes, listed, known_dirs)
     # The reported directories are re-diffed even if their signature looks unchanged:
     # the watcher said something happened there.
     forced = {d: s for d, s in known_dirs.items() if d not in listed}
