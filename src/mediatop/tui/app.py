@@ -277,10 +277,14 @@ class MediatopApp(App[int]):
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         # The dashboard reloads itself, then the message bubbles here: a file's screen
-        # above it shows the change too (a new view, the file removed, its probe done).
+        # or a list above it shows the change too (a new view, files added or removed).
+        from mediatop.tui.screens.listing import ListScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, FileDetailScreen):
                 screen.load()
+            elif isinstance(screen, ListScreen):
+                screen.library_changed()
 
     async def action_quit(self) -> None:
         # Stop the watchers first, so their threads return at once rather than at a timeout.

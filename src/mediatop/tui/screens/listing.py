@@ -34,6 +34,7 @@ from mediatop.tui.export import Export
 from mediatop.tui.figures_grid import figures_grid
 from mediatop.tui.messages import FileChosen, ReportLoaded, WorkFailed
 from mediatop.tui.plain import cut_in_the_middle, plain, wrapped
+from mediatop.tui.screens.pacing import PacedLoads
 from mediatop.tui.subject_data import ReportFigures, load_report
 from mediatop.tui.view import (
     Column,
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
     from mediatop.library import MediaLibrary
 
 NUMERIC = ("count", "size", "percent", "ms", "seconds", "ratio")
+# A list follows the library's changes at most this often: savings batches commit every
+# second or so, and a read cut short by the next one would never be shown.
+CHANGE_RELOAD_S = 5.0
 
 
 class ListTable(DataTable[Text]):
@@ -127,6 +131,7 @@ class ListScreen(Screen[None]):
         self.sort_column: int | None = None
         self.descending = True
         self.view: Shown | None = None
+        self._paced_loads = PacedLoads(self, self.load, CHANGE_RELOAD_S)
 
     # What a screen may override.
 
@@ -177,6 +182,11 @@ class ListScreen(Screen[None]):
         self.query_one("#row-detail").display = False
         self.query_one(ListTable).focus()
         self.load()
+
+    def library_changed(self) -> None:
+        """The folder or the store changed (the app says so): read the figures again,
+        the first time at once."""
+        self._paced_loads.ask()
 
     @property
     def spec(self) -> ListSpec:
