@@ -9,6 +9,7 @@ from tui_fixtures import (
     dashboard_app,
     image_bytes,
     scanned_library,
+    static_text,
     wait_for_dashboard,
     wait_for_folder_watch,
     wait_until,
@@ -41,4 +42,20 @@ async def test_the_images_screen_follows_files_added_and_keeps_the_cursor_row(
         # 5 images in the library before, 3 PNGs added: 8.
         await wait_until(pilot, lambda: images_shown(app.screen) == 8, timeout=8)
         assert table.cursor_row == 2
+    assert app.return_code in (None, 0)
+
+
+async def test_a_removed_image_on_its_file_screen_drops_its_preview(tmp_path: Path) -> None:
+    root, settings = scanned_library(tmp_path)
+    app = dashboard_app(settings, watch=True, preview=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await wait_for_folder_watch(pilot)
+        await pilot.press("enter")  # the largest file, first in the table: hero-banner.jpg
+        preview = app.screen.query_one("#file-preview")
+        await wait_until(pilot, lambda: not preview.has_class("-hidden"))
+        (root / "2024" / "03" / "hero-banner.jpg").unlink()
+        await wait_until(pilot, lambda: "Removed" in static_text(app.screen, "#file-facts"))
+        # The Removed row says why there is no picture; no message quoting an internal id.
+        await wait_until(pilot, lambda: preview.has_class("-hidden"))
     assert app.return_code in (None, 0)

@@ -225,7 +225,12 @@ class FileDetailScreen(Screen[None]):
     def _preview(self, detail: FileDetail) -> None:
         """Draw the image's preview in a worker, when previews are on."""
         preview = self.query_one(ImagePreview)
-        shown = bool(getattr(self.app, "preview", False)) and detail.file.kind == "image"
+        # A removed file has nothing to draw: its Removed row says why.
+        shown = (
+            bool(getattr(self.app, "preview", False))
+            and detail.file.kind == "image"
+            and detail.file.deleted_at is None
+        )
         preview.set_class(not shown, "-hidden")
         self.refresh_bindings()
         if not shown:
