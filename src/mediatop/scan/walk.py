@@ -19,10 +19,12 @@ import os
 import stat
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+from mediatop.store.storable import MAX_PATH_BYTES
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,23 @@ def list_dir(root: bytes, rel_dir: bytes, skip: frozenset[bytes] = frozenset()) 
     if skip:
         names, stats = _without_skipped(prefix, names, stats, skip)
         subdirs = [sub for sub in subdirs if sub not in skip]
+    if names and len(prefix) + max(map(len, names)) > MAX_PATH_BYTES:
+        too_long = frozenset(prefix + n for n in names if len(prefix + n) > MAX_PATH_BYTES)
+        names, stats = _without_skipped(prefix, names, stats, too_long)
+        errors.extend(_too_long(path, too_long))
+    if any(len(sub) > MAX_PATH_BYTES for sub in subdirs):
+        errors.extend(_too_long(path, [sub for sub in subdirs if len(sub) > MAX_PATH_BYTES]))
+        subdirs = [sub for sub in subdirs if len(sub) <= MAX_PATH_BYTES]
     return DirListing(rel_dir, names, stats, subdirs, symlinks, errors)
+
+
+def _too_long(path: bytes, rel_paths: Iterable[bytes]) -> list[str]:
+    """The walk's errors for files or folders left out: their paths are too long to store."""
+    return [
+        f"{os.fsdecode(path)}/{os.fsdecode(os.path.basename(rel))}: path too long to store "
+        f"({len(rel)} bytes below the root; at most {MAX_PATH_BYTES})"
+        for rel in sorted(rel_paths)
+    ]
 
 
 def _encoded(names: list[str]) -> list[bytes]:
@@ -161,7 +179,10 @@ def inside_root(path: str | Path, root: str | Path) -> bytes | None:
 def is_listable_dir(root: bytes, rel_dir: bytes) -> bool:
     """Whether the walk would enter `rel_dir`: the root even through a link (the user
     named it), anything below only if it is a directory itself, never a link to one
-    (one swapped for a link counts as vanished: its files are no longer in the root)."""
+    (one swapped for a link counts as vanished: its files are no longer in the root), and
+    never one whose path is too long to store (list_dir leaves it out)."""
+    if len(rel_dir) > MAX_PATH_BYTES:
+        return False
     if not rel_dir:
         return os.path.isdir(root)
     try:
