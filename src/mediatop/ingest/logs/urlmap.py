@@ -6,9 +6,11 @@ slashes are merged first, as nginx and Apache do before they look for the file, 
 `//favicon.ico` names the file `/favicon.ico` they served. The rest is percent-decoded
 to bytes (non-UTF-8 names survive, as do bytes that a log kept raw or wrote as `\\xHH`),
 the query string and fragment are dropped, and a path with a `..` segment, a decoded
-leading `/` (absolute) or a NUL byte is refused. A path the library does not have is a
-miss only when its extension is a media kind's (see `mediatop.kinds`); pages, styles,
-scripts and the prefix folder itself are not media. The event is a download for
+leading `/` (absolute), a NUL byte or more bytes than a store holds (MAX_PATH_BYTES: no
+library file has such a path, and storing it as a miss failed a PostgreSQL batch) is
+refused. A path the library does not have is a miss only when its extension is a media
+kind's (see `mediatop.kinds`); pages, styles, scripts and the prefix folder itself are
+not media. The event is a download for
 documents and for `?download` / `?dl=1` / `?attachment` /
 `response-content-disposition=attachment` URLs, else a view. Results are cached per
 URL, since logs repeat URLs.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 from mediatop.kinds import Kind, classify
+from mediatop.store.storable import MAX_PATH_BYTES
 
 _DOWNLOAD_QUERY = re.compile(
     r"(?:^|&)(?:download|dl|attachment)(?:=(?!0|false)|&|$)|content-disposition=attachment",
@@ -38,7 +41,7 @@ _REPEATED_SLASHES = re.compile(r"//+")
 class Mapped:
     """Where a URL leads: status is 'media' (a library file), 'miss' (a media path the
     library does not have), 'other' (not media: off the prefixes, or no media extension)
-    or 'refused' (traversal, absolute path, NUL)."""
+    or 'refused' (traversal, absolute path, NUL, too long to store)."""
 
     status: str
     media_id: int = 0
@@ -81,7 +84,7 @@ def relative_media_path(url: str, prefixes: tuple[str, ...]) -> tuple[bytes | No
     if b".." in parts or b".." in raw.replace(b"\\", b"/").split(b"/"):
         return None, "refused"
     clean = b"/".join(p for p in parts if p and p != b".")
-    if not clean:
+    if not clean or len(clean) > MAX_PATH_BYTES:
         return None, "refused"
     return clean, query
 
