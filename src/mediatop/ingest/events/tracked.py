@@ -45,6 +45,11 @@ from mediatop.store.storable import storable_text
 
 BATCH = 5000
 MAX_TEXT = 4000
+# What a text that keys an index or a rollup (a session, a user, a device, a country)
+# can be: PostgreSQL's btree entries hold at most 2704 bytes, all of a key's columns
+# together (device, country and referrer host, each up to 4 bytes a character, key one
+# row of the usage rollups), and one longer entry failed the whole batch it was in.
+MAX_KEY_TEXT = 200
 # What a player's position or a video's length can be: a week (a recorded stream runs
 # long; a larger one is a bad event, and the engagement buckets are cut per second).
 MAX_PLAYER_SECONDS = 7 * 86_400
@@ -83,15 +88,15 @@ def _get(data: Mapping[str, Any], *names: str) -> Any:
     return _named(data, *names)[1]
 
 
-def _text(data: Mapping[str, Any], *names: str) -> str | None:
+def _text(data: Mapping[str, Any], *names: str, most: int = MAX_TEXT) -> str | None:
     value = _get(data, *names)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InvalidEvent(f"{names[0]} must be a string", names[0])
     text = str(value)
-    if len(text) > MAX_TEXT:
-        raise InvalidEvent(f"{names[0]} is longer than {MAX_TEXT} characters", names[0])
+    if len(text) > most:
+        raise InvalidEvent(f"{names[0]} is longer than {most} characters", names[0])
     return storable_text(text)
 
 
@@ -194,11 +199,11 @@ def event_from_json(
         raise InvalidEvent("mediaId (or media, path, url, videoId) is required", "mediaId")
     media_id, kind = resolver.resolve(ref)
     timestamp = parse_timestamp(_get(data, "timestamp", "time"), now)
-    user_id = _text(data, "userId", "user_id", "user")
-    session_id = _text(data, "sessionId", "session_id", "session")
+    user_id = _text(data, "userId", "user_id", "user", most=MAX_KEY_TEXT)
+    session_id = _text(data, "sessionId", "session_id", "session", most=MAX_KEY_TEXT)
     agent = _text(data, "userAgent", "user_agent")
-    device = _text(data, "device")
-    country = _text(data, "country")
+    device = _text(data, "device", most=MAX_KEY_TEXT)
+    country = _text(data, "country", most=MAX_KEY_TEXT)
     if etype in VIDEO_EVENT_TYPES:
         if kind not in ("video", "audio"):
             raise InvalidEvent(
