@@ -27,6 +27,9 @@ from mediatop.store.connection import transaction
 from mediatop.store.locations import count_by_source, replace_locations
 from mediatop.store.storable import storable_text
 
+# The longest location_id a row may give: it is indexed with the row's media, and
+# PostgreSQL's btree entries hold at most 2704 bytes (one longer failed the whole import).
+MAX_LOCATION_ID = 200
 _TRUE = frozenset(("1", "true", "yes", "y", "lazy"))
 _FALSE = frozenset(("0", "false", "no", "n", "eager", ""))
 
@@ -116,6 +119,8 @@ def location_from_row(
     location_id = _text(row, "location_id", "locationId", "id")
     if location_id is None:
         raise ValueError("location_id is missing")
+    if len(location_id) > MAX_LOCATION_ID:
+        raise ValueError(f"location_id is longer than {MAX_LOCATION_ID} characters")
     width = _get(row, "display_width", "displayWidth", "width")
     if width is not None:
         width = int(width)
