@@ -1,14 +1,16 @@
-"""A usage-locations export row whose location_id is longer than MAX_LOCATION_ID is one
-bad row on either store, and the other rows are stored: on PostgreSQL, whose index
-entries hold at most 2704 bytes, such a row failed the whole import."""
+"""A usage-locations export row, or a page of a scanned content folder, whose location id
+is longer than MAX_LOCATION_ID is one error on either store, and the others are stored:
+on PostgreSQL, whose index entries hold at most 2704 bytes, such a row failed the whole
+import, and such a page the whole scan."""
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from pathlib import Path
 
-from mediatop.ingest.locations.importer import import_locations
+from mediatop.ingest.locations.importer import import_locations, scan_locations
 from mediatop.scan import scan_root
 from mediatop.store import connect
 
@@ -25,10 +27,30 @@ def test_a_location_id_too_long_to_store_is_one_bad_row(tmp_path: Path, store_ur
     export = tmp_path / "export.csv"
     export.write_text(
         "media,type,location_id,title\n"
-        f"hero.jpg,page,12,Home\nhero.jpg,page,{LONG},Shop\nhero.jpg,post,{LONG[:200]},News\n"
+        f"hero.jpg,page,12,Home\nhero.jpg,page,{LONG},Shop\nhero.jpg,post,{LONG[:400]},News\n"
     )
     report = import_locations(conn, export, url_prefixes=("/uploads/",))
     stored = conn.execute("SELECT title FROM usage_locations ORDER BY title").fetchall()
     conn.close()
     assert [row[0] for row in stored] == ["Home", "News"]
-    assert report.errors == (("line 3", "location_id is longer than 200 characters"),)
+    assert report.errors == (("line 3", "location_id is longer than 400 characters"),)
+
+
+def test_a_page_whose_id_is_too_long_to_store_is_one_error(tmp_path: Path, store_url: str) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x")
+    conn = connect(store_url)
+    scan_root(conn, root, probe=False)
+    content = tmp_path / "content"
+    content.mkdir()
+    img = '<img src="/uploads/hero.jpg">'
+    pages = [{"id": LONG, "content": img}, {"id": 5, "content": img}]
+    (content / "export.json").write_text(json.dumps(pages))
+    report = scan_locations(conn, content, url_prefixes=("/uploads/",))
+    stored = conn.execute("SELECT location_id FROM usage_locations").fetchall()
+    conn.close()
+    assert [row[0] for row in stored] == ["export.json#5"]
+    assert report.errors == (
+        ("export.json", "a page's id is longer than 400 characters with the path"),
+    )

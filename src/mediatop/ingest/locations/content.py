@@ -28,6 +28,11 @@ from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.model import UsageLocation
 
 CONTENT_SUFFIXES = frozenset((".html", ".htm", ".md", ".markdown", ".json"))
+# The longest location id (a content file's path, and '#' with the page's id in a JSON
+# export; an export row's location_id) a store takes: it is indexed with the location's
+# media, and PostgreSQL's btree entries hold at most 2704 bytes (a longer one failed the
+# whole scan or import). 400 characters stay within it however they are stored.
+MAX_LOCATION_ID = 400
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 _SIZES_PX = re.compile(r"(\d+(?:\.\d+)?)px")
 _MD_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -315,5 +320,9 @@ def scan_content(content_dir: Path, url_prefixes: tuple[str, ...], source: str) 
                 continue
             result.files += 1
             for page, refs in pages:
+                if len(page.location_id) > MAX_LOCATION_ID:
+                    too_long = f"a page's id is longer than {MAX_LOCATION_ID} characters"
+                    result.errors.append((relative, f"{too_long} with the path"))
+                    continue
                 result.locations.extend(_to_locations(refs, page, url_prefixes, source))
     return result

@@ -20,16 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mediatop.ingest.locations.content import scan_content
+from mediatop.ingest.locations.content import MAX_LOCATION_ID, scan_content
 from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.model import LOCATION_TYPES, LOCATION_USAGES, UsageLocation
 from mediatop.store.connection import transaction
 from mediatop.store.locations import count_by_source, replace_locations
 from mediatop.store.storable import storable_text
 
-# The longest location_id a row may give: it is indexed with the row's media, and
-# PostgreSQL's btree entries hold at most 2704 bytes (one longer failed the whole import).
-MAX_LOCATION_ID = 200
 _TRUE = frozenset(("1", "true", "yes", "y", "lazy"))
 _FALSE = frozenset(("0", "false", "no", "n", "eager", ""))
 
