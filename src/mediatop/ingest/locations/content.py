@@ -26,6 +26,7 @@ from typing import Any
 
 from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.model import UsageLocation
+from mediatop.store.storable import storable_text
 
 CONTENT_SUFFIXES = frozenset((".html", ".htm", ".md", ".markdown", ".json"))
 # The longest location id (a content file's path, and '#' with the page's id in a JSON
@@ -233,10 +234,13 @@ def _to_locations(
             continue
         if path is None:
             continue
+        # the page's own text as a store can hold it: a NUL in a title or an export's id
+        # failed the whole scan on PostgreSQL
         yield UsageLocation(
-            media_path=path, type=page.type, location_id=page.location_id, usage=ref.usage,
-            source=source, title=page.title, url=page.url, element=ref.element,
-            display_width=ref.width, sizes=ref.sizes, is_lazy=ref.lazy,
+            media_path=path, type=page.type, location_id=storable_text(page.location_id) or "",
+            usage=ref.usage, source=source, title=storable_text(page.title),
+            url=storable_text(page.url), element=storable_text(ref.element),
+            display_width=ref.width, sizes=storable_text(ref.sizes), is_lazy=ref.lazy,
             is_responsive=ref.responsive,
         )  # fmt: skip
 
