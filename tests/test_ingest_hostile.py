@@ -118,3 +118,29 @@ def test_a_pipe_given_as_the_log_is_refused_as_not_a_file_rather_than_missing(
     assert main(["ingest", str(root), str(pipe), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert err == f"mediatop: {pipe} is a pipe or device, not a log file\n"
+
+
+def test_import_commands_given_a_folder_or_a_pipe_say_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As `ingest` does: a path that exists yet is no file is not called missing."""
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x" * 100)
+    db = tmp_path / "store.sqlite3"
+    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    folder = tmp_path / "events"
+    folder.mkdir()
+    pipe = tmp_path / "events.jsonl"
+    os.mkfifo(pipe)
+    capsys.readouterr()
+    assert main(["import-events", str(root), "--db", str(db), str(folder)]) == 2
+    assert capsys.readouterr().err == f"mediatop: {folder} is a folder, not an events file\n"
+    assert main(["import-events", str(root), "--db", str(db), str(pipe)]) == 2
+    said = capsys.readouterr().err
+    assert said == f"mediatop: {pipe} is a pipe or device, not an events file\n"
+    assert main(["locations", "import", str(root), "--db", str(db), str(folder)]) == 2
+    assert capsys.readouterr().err == f"mediatop: {folder} is a folder, not an export file\n"
+    missing = tmp_path / "nothing.jsonl"
+    assert main(["import-events", str(root), "--db", str(db), str(missing)]) == 2
+    assert capsys.readouterr().err == f"mediatop: no such events file: {missing}\n"

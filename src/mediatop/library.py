@@ -174,12 +174,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
 
         configured_workers()  # checked before anything is read
         for log in logs:
-            if log.is_dir():
-                raise MissingInputError(f"{log} is a folder, not a log file")
-            if log.exists() and not log.is_file():
-                raise MissingInputError(f"{log} is a pipe or device, not a log file")
-            if not log.is_file():
-                raise MissingInputError(f"no such log file: {log}")
+            _require_file(log, "log file")
         with (
             self._scanned_writer() as conn,
             reading_alone(conn, self.settings.node, logs),
@@ -207,8 +202,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         from mediatop.ingest.events.tracked import import_events
         from mediatop.store.log_readers import reading_alone
 
-        if not path.is_file():
-            raise MissingInputError(f"no such file: {path}")
+        _require_file(path, "events file")
         with (
             self._scanned_writer() as conn,
             reading_alone(conn, self.settings.node, [path]),
@@ -233,8 +227,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         that export gave before."""
         from mediatop.ingest.locations.importer import import_locations
 
-        if not path.is_file():
-            raise MissingInputError(f"no such file: {path}")
+        _require_file(path, "export file")
         with self._writer() as conn, _reading(f"cannot read {path}: "):
             return import_locations(conn, path, url_prefixes=self.settings.url_prefixes)
 
@@ -378,6 +371,17 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _require_file(path: Path, what: str) -> None:
+    """MissingInputError unless `path` is a regular file, saying what it is instead."""
+    a_what = f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    if path.is_dir():
+        raise MissingInputError(f"{path} is a folder, not {a_what}")
+    if path.exists() and not path.is_file():
+        raise MissingInputError(f"{path} is a pipe or device, not {a_what}")
+    if not path.is_file():
+        raise MissingInputError(f"no such {what}: {path}")
 
 
 @contextlib.contextmanager
