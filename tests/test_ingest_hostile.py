@@ -12,7 +12,6 @@ import pytest
 
 from mediatop.cli import main
 from mediatop.ingest.logs.logfile import ingest_logs
-from mediatop.scan import scan_root
 from mediatop.store import connect
 
 PREFIXES = ("/uploads/",)
@@ -22,14 +21,21 @@ GOOD = (
 )
 
 
-def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
-    tmp_path: Path,
-) -> None:
+def _scanned_library(tmp_path: Path) -> tuple[Path, Path]:
+    """A media folder of one image (hero.jpg), scanned into a new store: (root, store)."""
     root = tmp_path / "media"
     root.mkdir()
     (root / "hero.jpg").write_bytes(b"x" * 100)
-    conn = connect(tmp_path / "store.sqlite3")
-    scan_root(conn, root, probe=False)
+    db = tmp_path / "store.sqlite3"
+    assert main(["scan", str(root), "--db", str(db), "--quiet", "--no-probe"]) == 0
+    return root, db
+
+
+def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
     log = tmp_path / "access.log.2.gz"
     with gzip.open(log, "wb", compresslevel=1) as handle:
         handle.write(GOOD.encode())
@@ -51,11 +57,7 @@ def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
 def test_a_gzip_log_with_damaged_deflate_data_is_a_one_line_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x" * 100)
-    db = tmp_path / "store.sqlite3"
-    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    root, db = _scanned_library(tmp_path)
     log = tmp_path / "access.log.3.gz"
     # a valid gzip header, then a deflate block of the reserved type 3: zlib refuses it
     log.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x07\x00\x00\x00")
@@ -69,11 +71,8 @@ def test_a_gzip_log_with_damaged_deflate_data_is_a_one_line_error(
 def test_a_json_log_format_with_a_bare_variable_before_its_closing_brace_is_read(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x" * 100)
-    conn = connect(tmp_path / "store.sqlite3")
-    scan_root(conn, root, probe=False)
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
     log = tmp_path / "access.json.log"
     log.write_text(
         '{"time":"2024-10-10T13:55:36+00:00","ip":"198.51.100.23",'
@@ -88,11 +87,8 @@ def test_a_json_log_format_with_a_bare_variable_before_its_closing_brace_is_read
 def test_a_renamed_log_given_by_a_relative_path_is_finished_before_the_new_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x" * 100)
-    conn = connect(tmp_path / "store.sqlite3")
-    scan_root(conn, root, probe=False)
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
     monkeypatch.chdir(tmp_path)  # `mediatop ingest ROOT access.log` run beside the log
     Path("access.log").write_text(GOOD * 2)
     assert ingest_logs(conn, [Path("access.log")], url_prefixes=PREFIXES).accepted == 2
@@ -107,11 +103,7 @@ def test_a_renamed_log_given_by_a_relative_path_is_finished_before_the_new_one(
 def test_a_pipe_given_as_the_log_is_refused_as_not_a_file_rather_than_missing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x" * 100)
-    db = tmp_path / "store.sqlite3"
-    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    root, db = _scanned_library(tmp_path)
     pipe = tmp_path / "access.log"
     os.mkfifo(pipe)
     capsys.readouterr()
@@ -124,11 +116,7 @@ def test_import_commands_given_a_folder_or_a_pipe_say_what_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """As `ingest` does: a path that exists yet is no file is not called missing."""
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x" * 100)
-    db = tmp_path / "store.sqlite3"
-    assert main(["scan", str(root), "--db", str(db), "--quiet"]) == 0
+    root, db = _scanned_library(tmp_path)
     folder = tmp_path / "events"
     folder.mkdir()
     pipe = tmp_path / "events.jsonl"
