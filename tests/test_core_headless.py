@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from mediatop.cli import COMMANDS, build_parser
+from mediatop.model import ProbeResult
+from mediatop.store import files as file_store
 
 CORE = (
     "mediatop.store",
@@ -96,3 +100,25 @@ def test_the_command_table_names_every_command_the_parsers_register() -> None:
     assert sorted(every.commands) == sorted(COMMANDS)
     for name, module in COMMANDS.items():
         assert name in build_parser(name).commands, (name, module)
+
+
+def test_a_rescan_does_not_build_the_model_it_never_reads(tmp_path: Path) -> None:
+    # A no-change rescan compares signatures only; the model's dataclasses cost it ~6 ms
+    # of its start (issue 15's P2 times the whole process).
+    root = tmp_path / "uploads"
+    (root / "2024" / "05").mkdir(parents=True)
+    (root / "2024" / "05" / "notes.txt").write_bytes(b"plain")
+    code = _RUN_COMMAND.replace("sys.argv[1]]", "*sys.argv[1:]]")
+    command = [sys.executable, "-c", code, "scan", str(root), "--db", str(tmp_path / "s.db")]
+    subprocess.run(command, capture_output=True, check=True)  # makes the store
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    exit_code, loaded, _ = again.stderr.rstrip("\n").rsplit("\n", 1)[-1].split("|")
+    assert exit_code == "0" and "1 files: 0 new" in again.stderr  # the rescan really ran
+    assert "mediatop.scan.scanner" in loaded.split(",")
+    assert "mediatop.model" not in loaded.split(",")
+
+
+def test_the_store_writes_every_probed_field_of_the_model() -> None:
+    written = set(file_store.PROBE_COLUMNS) | {"error", "extra"}  # probe_error, meta
+    assert written == {f.name for f in dataclasses.fields(ProbeResult)}
+    assert len(file_store.PROBE_COLUMNS) == len(set(file_store.PROBE_COLUMNS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from mediatop.store import (
     StoreTooNewError,
     connect,
 )
+from mediatop.store.migration_files import migrations
 from migration_support import UNDO_0040
 
 SEED_COLUMNS = {
@@ -69,6 +71,31 @@ def test_a_reader_upgrades_a_store_an_older_mediatop_wrote(tmp_path: Path) -> No
     assert reader.execute("SELECT generation FROM library_state").fetchone() == (0,)
     with pytest.raises(sqlite3.OperationalError):  # still read-only
         reader.execute("DELETE FROM library_facts")
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+
+
+def test_a_new_store_made_in_one_go_is_the_store_the_migrations_build_one_by_one(
+    tmp_path: Path,
+) -> None:
+    # A new store runs every migration in one transaction; an old one runs each in its
+    # own, with the Python steps of 0032 (hourly rollups) and 0041 (checkpoint nodes).
+    new = connect(tmp_path / "new.sqlite3")
+    (first_number, first_sql), *later = migrations("sqlite")
+    assert first_number == 1 and len(later) > 20
+    stepped_path = tmp_path / "stepped.sqlite3"
+    with contextlib.closing(sqlite3.connect(stepped_path)) as at_version_1:
+        at_version_1.execute("PRAGMA page_size = 16384")  # what connect gives a new store
+        at_version_1.executescript(f"{first_sql}\nPRAGMA user_version = 1;")
+    stepped = connect(stepped_path)
+    assert stepped.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert new.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert _schema(new) == _schema(stepped)
+    assert len(_schema(new)) > 40
 
 
 def test_up_to_date_store_reopens_without_migrating_again(tmp_path: Path) -> None:

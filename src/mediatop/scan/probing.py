@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediatop.kinds import extension_of, has_prober
-from mediatop.model import ProbeResult
 from mediatop.store import files as file_store
 from mediatop.store import transaction
 
 if TYPE_CHECKING:
+    from mediatop.model import ProbeResult
     from mediatop.scan.probe import ProbeTask
 
 PROBE_WRITE_BATCH = 256

@@ -10,7 +10,6 @@ accounts for.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -150,6 +149,8 @@ def session_salt(conn: sqlite3.Connection) -> bytes:
     row = conn.execute("SELECT value FROM store_meta WHERE key = 'session_salt'").fetchone()
     if row:
         return bytes.fromhex(row[0])
+    import secrets  # here: it loads OpenSSL (~8 ms), which opening a new store need not
+
     conn.execute(
         "INSERT INTO store_meta (key, value) VALUES ('session_salt', ?) ON CONFLICT DO NOTHING",
         (secrets.token_hex(16),),

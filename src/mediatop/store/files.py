@@ -10,21 +10,30 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mediatop.kinds import Kind
-from mediatop.model import MediaFile, ProbeResult
 from mediatop.store import deferred_indexes
 from mediatop.store.dialect import dialect, indexed_by
 from mediatop.store.library_facts import library_changed
 
-_PROBE_COLUMNS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
-_BOOL_PROBE_COLUMNS = {"animated", "progressive", "faststart", "has_text_layer"}
+if TYPE_CHECKING:
+    from mediatop.model import MediaFile, ProbeResult
+
+# ProbeResult's fields but `error` and `extra` (stored as probe_error and meta), written
+# out rather than read from the dataclass: a rescan then need not import the model,
+# whose dataclasses take a fiftieth of its time to build (a test keeps the two alike).
+PROBE_COLUMNS = (
+    "format", "width", "height", "mode", "animated", "frames", "progressive", "quality",
+    "bits_per_pixel", "duration_s", "bitrate", "codec", "channels", "sample_rate",
+    "faststart", "pages", "title", "author", "subject", "keywords", "has_text_layer",
+)  # fmt: skip
+_BOOLPROBE_COLUMNS = {"animated", "progressive", "faststart", "has_text_layer"}
 FILE_COLUMNS = (
     "id, path, group_path, variant, kind, mime, ext, size, mtime_ns, first_seen, "
     "uploaded_at, uploaded_source, deleted_at, quarantined_at, probed_at, "
-    + ", ".join(_PROBE_COLUMNS)
+    + ", ".join(PROBE_COLUMNS)
     + ", probe_error, meta"
 )
 _COLUMN_NAMES = tuple(c.strip() for c in FILE_COLUMNS.split(","))
@@ -176,7 +185,7 @@ def update_changed(
     if not files:
         return
     library_changed(conn)
-    probe_resets = ", ".join(f"{c} = NULL" for c in _PROBE_COLUMNS)
+    probe_resets = ", ".join(f"{c} = NULL" for c in PROBE_COLUMNS)
     conn.executemany(
         f"UPDATE media_files SET size = ?, mtime_ns = ?, inode = ?, deleted_at = NULL, "
         f"quarantined_at = NULL, "
@@ -204,13 +213,13 @@ def save_probes(
     if not results:
         return
     library_changed(conn)
-    assignments = ", ".join(f"{c} = ?" for c in _PROBE_COLUMNS)
+    assignments = ", ".join(f"{c} = ?" for c in PROBE_COLUMNS)
     conn.executemany(
         f"UPDATE media_files SET {assignments}, probe_error = ?, meta = ?, probed_at = ? "
         f"WHERE id = ?",
         [
             (
-                *(getattr(result, c) for c in _PROBE_COLUMNS),
+                *(getattr(result, c) for c in PROBE_COLUMNS),
                 result.error,
                 json.dumps(result.extra) if result.extra else None,
                 now,
@@ -247,10 +256,12 @@ def unprobed(conn: sqlite3.Connection) -> list[tuple[int, bytes, str]]:
 
 def row_to_media_file(row: Sequence[Any]) -> MediaFile:
     """A row selected with FILE_COLUMNS as a MediaFile."""
+    from mediatop.model import MediaFile, ProbeResult
+
     values: dict[str, Any] = dict(zip(_COLUMN_NAMES, row, strict=True))
     probe_values: dict[str, Any] = {
-        c: (bool(values[c]) if c in _BOOL_PROBE_COLUMNS and values[c] is not None else values[c])
-        for c in _PROBE_COLUMNS
+        c: (bool(values[c]) if c in _BOOLPROBE_COLUMNS and values[c] is not None else values[c])
+        for c in PROBE_COLUMNS
     }
     meta = values["meta"]
     probe = ProbeResult(
