@@ -202,8 +202,7 @@ def would_skip(conn: sqlite3.Connection, plan: Plan) -> list[Skipped]:
     leaving: set[bytes] = set()
     with folders(plan.root) as source:
         for entry in plan.entries:
-            if source.opened > 256:
-                source.close_folders()  # each is used at once: none is held
+            source.close_if_many()  # each is used at once: none is held
             try:
                 if plan.kind == "optimize":
                     check_as_stored(entry, activity.get(entry.candidate.media_id))

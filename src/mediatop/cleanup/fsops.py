@@ -72,6 +72,9 @@ def open_root(root: bytes) -> int:
     return os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
 
 
+MAX_HELD_FOLDERS = 256
+
+
 class Folders:
     """Descriptors of the folders under one base folder, opened without following any
     link and kept for the run (a batch touches the same folders again and again)."""
@@ -86,6 +89,13 @@ class Folders:
     def opened(self) -> int:
         """How many folder descriptors are held."""
         return len(self._open)
+
+    def close_if_many(self) -> None:
+        """Between uses, when none is held: close the folders opened so far once there
+        are over MAX_HELD_FOLDERS, so a run over thousands of folders keeps a few
+        hundred descriptors, well inside a process's limit."""
+        if len(self._open) > MAX_HELD_FOLDERS:
+            self.close_folders()
 
     def parent_of(self, relative: bytes) -> tuple[int, bytes]:
         """(descriptor of the folder holding `relative`, its last name); Skip when a

@@ -76,8 +76,7 @@ def apply_optimize(
     with folders(plan.root) as source, folders(target, create=True) as quarantine:
         tasks: dict[EncodeTask, PlanEntry] = {}
         for entry in plan.entries:
-            if source.opened > 256:
-                source.close_folders()
+            source.close_if_many()
             try:
                 check_as_stored(entry, activity.get(entry.candidate.media_id))
                 tasks[_read(source, entry)] = entry
@@ -88,9 +87,8 @@ def apply_optimize(
         )
         for outcome in outcomes:
             entry = tasks[outcome.task]
-            if source.opened + quarantine.opened > 256:  # none is held between images
-                source.close_folders()
-                quarantine.close_folders()
+            source.close_if_many()  # none is held between images
+            quarantine.close_if_many()
             try:
                 if outcome.result is None:
                     raise Skip(f"it could not be re-encoded: {outcome.error}")

@@ -108,8 +108,7 @@ def _judged(candidate: Candidate, act: FileActivity | None, recent_since: int) -
 
 def _stat(tree: Folders, path: bytes, size: int) -> os.stat_result | None:
     """The file's stat when it is a regular file of the stored size, else None."""
-    if tree.opened > 256:
-        tree.close_folders()  # nothing holds them: each is used right away
+    tree.close_if_many()  # nothing holds them: each is used right away
     try:
         fd, name = tree.parent_of(path)
         st = os.stat(name, dir_fd=fd, follow_symlinks=False)

@@ -77,8 +77,8 @@ def undo_moves(
                     # a folder emptied by the cleanup and removed since is made again
                     by_root[row.root] = Folders(open_root(row.root), create=True, mode=0o777)
                 for opened in (by_root[row.root], quarantine):
-                    if opened is not None and opened.opened > 256:  # none is held
-                        opened.close_folders()
+                    if opened is not None:
+                        opened.close_if_many()  # none is held
                 if _undo_one(row, by_root[row.root], quarantine, quarantine_base):
                     restored += 1
                     restored_bytes += row.size
@@ -136,8 +136,7 @@ def _remove_plan_folders(
             relative = relative.rpartition(b"/")[0]
             made.add(relative)
     for folder in sorted(made, key=lambda path: path.count(b"/"), reverse=True):
-        if quarantine.opened > 256:  # none is held
-            quarantine.close_folders()
+        quarantine.close_if_many()  # none is held
         with contextlib.suppress(Skip, OSError):
             parent_fd, name = quarantine.parent_of(folder)
             os.rmdir(name, dir_fd=parent_fd)
@@ -242,8 +241,8 @@ def purge_moves(
             if row.state != "moved":
                 continue
             if row.action != "sibling":
-                if quarantine is not None and quarantine.opened > 256:  # none is held
-                    quarantine.close_folders()
+                if quarantine is not None:
+                    quarantine.close_if_many()  # none is held
                 try:
                     if _purge_one(row, quarantine, quarantine_base):
                         deleted += 1

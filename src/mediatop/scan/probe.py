@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
 from mediatop.scan.opened import NotAFileError, open_beneath, open_no_follow
+from mediatop.store.files import PROBE_COLUMNS
 from mediatop.store.storable import storable_text
 from mediatop.workers.pool import Outcome, isolated
 
 PROBE_SECONDS = 15
 BATCH_SIZE = 16
 _INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT
-_STORED_FIELDS = tuple(f.name for f in fields(ProbeResult) if f.name not in ("error", "extra"))
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _storable(result: ProbeResult) -> ProbeResult:
     column can hold (an SVG 10^20 pixels wide), and its text (a title, a tag, an error
     quoting the file) with what a store refuses made visible (`storable_text`). Stored
     as it came, either would fail the whole batch's write."""
-    for name in _STORED_FIELDS:
+    for name in PROBE_COLUMNS:
         value = getattr(result, name)
         if (isinstance(value, float) and not math.isfinite(value)) or (
             isinstance(value, int) and not -_INT64_MAX <= value <= _INT64_MAX
@@ -87,11 +87,11 @@ def _storable(result: ProbeResult) -> ProbeResult:
             return _storable(
                 ProbeResult(format=result.format, error=f"impossible {name} in the header")
             )
-    texts: dict[str, Any] = {
-        name: storable_text(value)
-        for name in (*_STORED_FIELDS, "error")
-        if isinstance(value := getattr(result, name), str) and storable_text(value) != value
-    }
+    texts: dict[str, Any] = {}
+    for name in (*PROBE_COLUMNS, "error"):
+        value = getattr(result, name)
+        if isinstance(value, str) and (stored := storable_text(value)) != value:
+            texts[name] = stored
     return replace(result, **texts) if texts else result
 
 
