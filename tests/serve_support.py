@@ -45,7 +45,7 @@ def running_server(library: MediaLibrary, options: ServeOptions | None = None) -
     options = options or ServeOptions()
     app = build_app(library, options)
     sock = bind("127.0.0.1", 0)
-    server = make_server(app, options)
+    server = make_server(app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -45,12 +45,13 @@ _ERROR = {
     },
 }
 _WHY = {
-    "400": "a bad parameter or body; `field` names it",
+    "400": "a bad parameter or body (`field` names it), or a request that is not valid HTTP",
     "401": "a token is required (Authorization: Bearer TOKEN)",
     "404": "no such media file (or place)",
     "413": "the body is over the limit (64 KB by default)",
     "415": "the body is neither application/json nor text/plain",
     "429": "too many public beacons from this address",
+    "431": "the request line and headers are over 64 KB",
     "503": "the store cannot be used now",
 }
 _RANGE_PARAMETERS = [
@@ -84,7 +85,7 @@ def _read(
 ) -> dict[str, Any]:
     schema = {"type": "object", "required": list(keys)}
     names = [_MEDIA_ID] if media_id else _PLACE if place else []
-    statuses = ("400", "401", "404", "503") if names else ("400", "401", "503")
+    statuses = ("400", "401", "404", "431", "503") if names else ("400", "401", "431", "503")
     return {
         "get": {
             "summary": summary,
@@ -130,7 +131,7 @@ def _beacon(summary: str) -> dict[str, Any]:
                     "description": "stored (committed)",
                     "content": {"application/json": {"schema": accepted}},
                 },
-                **_errors("400", "401", "404", "413", "415", "429", "503"),
+                **_errors("400", "401", "404", "413", "415", "429", "431", "503"),
             },
         }
     }

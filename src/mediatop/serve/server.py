@@ -67,18 +67,20 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(app: Any, options: ServeOptions) -> Any:
+def make_server(app: Any) -> Any:
     """A uvicorn server for `app` (not started)."""
     import uvicorn
 
+    from mediatop.serve.http_protocol import JsonErrorsProtocol
+
     config = uvicorn.Config(
         app,
+        http=JsonErrorsProtocol,
         log_config=LOGGING,
         access_log=False,
         lifespan="on",
         server_header=False,
         timeout_keep_alive=30,
-        h11_max_incomplete_event_size=options.max_body + 16 * 1024,
     )
     return uvicorn.Server(config)
 
@@ -95,7 +97,7 @@ def serve(app: Any, sock: socket.socket, options: ServeOptions) -> None:
     from mediatop import leaving
     from mediatop.serve.access import describe
 
-    server = make_server(app, options)
+    server = make_server(app)
 
     def stop_or_let_pass(signum: int, frame: FrameType | None) -> None:
         # uvicorn handles SIGTERM itself and, once stopped, raises it again for the
