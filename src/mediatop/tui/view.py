@@ -92,6 +92,42 @@ def lookup(data: Any, key: str) -> Any:
     return value
 
 
+def file_id(record: Record, file_key: str | None) -> int | None:
+    """The library id of the file a record is about, None for records of other things."""
+    found = None if file_key is None else lookup(record, file_key)
+    return int(found) if found is not None and str(found).isdigit() else None
+
+
+def row_keys(rows: Sequence[Record], file_key: str | None) -> list[str]:
+    """A key per row naming what the row is about, so that the same row is found again
+    in a new read: 'ID.N' for the N-th row of file ID (Optimize lists a resize and a
+    conversion of one image), the row's number for a row of other things."""
+    keys: list[str] = []
+    rows_of_file: dict[int, int] = {}
+    for number, record in enumerate(rows):
+        found = file_id(record, file_key)
+        if found is None:
+            keys.append(str(number))
+        else:
+            keys.append(f"{found}.{rows_of_file.get(found, 0)}")
+            rows_of_file[found] = rows_of_file.get(found, 0) + 1
+    return keys
+
+
+def row_again(key: str | None, keys: list[str], number: int) -> int:
+    """Where the cursor goes in a new read of a list (`keys` its rows' keys): to the row
+    of `key`, the one it was on, wherever its file moved; with that file gone, to the
+    same row `number`, clamped to the end: the cursor stays where the eye is, on the row
+    that took the file's place, rather than jumping to the top."""
+    return keys.index(key) if key in keys else min(number, len(keys) - 1)
+
+
+def file_id_in_key(key: str) -> int | None:
+    """The file id a `row_keys` key names, None for a row of other things."""
+    head, dot, _ = key.partition(".")
+    return int(head) if dot else None
+
+
 def records_of(report: Any, spec: ListSpec) -> list[Record]:
     """The records of `spec`'s list in a report (empty when the report has none)."""
     if spec.records is not None:

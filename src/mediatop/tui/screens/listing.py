@@ -42,8 +42,11 @@ from mediatop.tui.view import (
     ListSpec,
     Record,
     Shown,
-    lookup,
+    file_id,
+    file_id_in_key,
     records_of,
+    row_again,
+    row_keys,
     row_texts,
     shown,
 )
@@ -243,11 +246,16 @@ class ListScreen(Screen[None]):
         return figures_grid(figures, self.FIGURES, width)
 
     def _fill(self) -> None:
-        """The list's rows as filtered and sorted, the cursor kept on its row."""
+        """The list's rows as filtered and sorted, the cursor kept on its row's file."""
         if self.figures is None or not self.LISTS:
             return
         spec = self.spec
         table = self.query_one(ListTable)
+        cursor = table.cursor_row
+        # The cursor's row is found again by its key (`row_keys`: its file), not its number:
+        # rows landing above it must not slide another file under `enter` or a mark.
+        on_list = self.view is not None and self.view.spec is spec and cursor < table.row_count
+        kept = table.ordered_rows[cursor].key.value if on_list else None
         self.view = shown(
             records_of(self.figures.report, spec),
             spec,
@@ -255,7 +263,6 @@ class ListScreen(Screen[None]):
             sort_column=self.sort_column,
             descending=self.descending,
         )
-        cursor = table.cursor_row
         table.clear(columns=True)
         marked = self.marked_ids()
         if marked is not None:
@@ -268,7 +275,8 @@ class ListScreen(Screen[None]):
             if column.fmt in NUMERIC:
                 title.justify = "right"
             table.add_column(title, key=str(index), width=width)
-        for number, record in enumerate(self.view.rows):
+        keys = row_keys(self.view.rows, spec.file_key)
+        for record, key in zip(self.view.rows, keys, strict=True):
             texts = row_texts(record, spec.columns)
             cells = [
                 _cell(c, text, width)
@@ -276,9 +284,9 @@ class ListScreen(Screen[None]):
             ]
             if marked is not None:
                 cells.insert(0, Text("✓" if self.file_id_of(record) in marked else ""))
-            table.add_row(*cells, key=str(number))
+            table.add_row(*cells, key=key)
         if self.view.rows:
-            table.move_cursor(row=min(cursor, len(self.view.rows) - 1))
+            table.move_cursor(row=row_again(kept, keys, cursor))
         self._show_whole(table.cursor_row if self.view.rows else None)
         table.border_title = self._list_title()
         table.border_subtitle = self._list_caption()
@@ -367,18 +375,15 @@ class ListScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#list")
     def _open_row(self, event: DataTable.RowSelected) -> None:
-        if self.view is None or self.spec.file_key is None or event.row_key.value is None:
-            return
-        file_id = self.file_id_of(self.view.rows[int(event.row_key.value)])
-        if file_id is not None:
-            self.post_message(FileChosen(file_id))
+        # The file the key names, not the row's number: a read that lands between the
+        # key and this message has put another file on that row.
+        chosen = None if event.row_key.value is None else file_id_in_key(event.row_key.value)
+        if chosen is not None:
+            self.post_message(FileChosen(chosen))
 
     def file_id_of(self, record: Record) -> int | None:
         """The library id of the file a row is about, None for rows of other things."""
-        if self.spec.file_key is None:
-            return None
-        file_id = lookup(record, self.spec.file_key)
-        return int(file_id) if file_id is not None and str(file_id).isdigit() else None
+        return file_id(record, self.spec.file_key)
 
     @on(Tabs.TabActivated)
     def _tab_clicked(self, event: Tabs.TabActivated) -> None:
