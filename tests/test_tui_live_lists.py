@@ -9,6 +9,7 @@ from cleanup_support import write_tree
 from mediatop.tui.screens.listing import ListScreen, ListTable
 from mediatop.tui.screens.marking import MarkingListScreen
 from mediatop.tui.view import file_id_in_key, row_again, row_keys
+from mediatop.tui.widgets.most_used import FileTable
 from tui_cleanup_support import file_names, mark, marks_shown, tree
 from tui_fixtures import (
     dashboard_app,
@@ -120,3 +121,34 @@ def test_the_cursor_finds_its_row_again_by_file_and_keeps_its_number_when_it_is_
     # Rows of other things (formats) are keyed by number: no file to open.
     assert row_keys([{"format": "PNG"}, {"format": "GIF"}], None) == ["0", "1"]
     assert file_id_in_key("1") is None
+
+
+async def test_the_largest_files_box_keeps_the_cursor_on_its_file_then_its_row_once_gone(
+    tmp_path: Path,
+) -> None:
+    settings = tree(tmp_path, {
+        b"a.jpg": b"A" * 4000, b"b.jpg": b"B" * 3000, b"c.jpg": b"C" * 2000,
+        b"d.jpg": b"D" * 1000,
+    })  # fmt: skip
+    app = dashboard_app(settings, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        await wait_for_folder_watch(pilot)
+        table = app.screen.query_one(FileTable)
+
+        def paths() -> list[str]:
+            return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+        assert paths() == ["a.jpg", "b.jpg", "c.jpg", "d.jpg"]  # no use yet: largest first
+        await pilot.press("down", "down")
+        # A larger file lands first: the cursor follows c.jpg down a row.
+        write_tree(tmp_path / "aside", {b"e.jpg": b"E" * 5000})
+        os.replace(tmp_path / "aside" / "e.jpg", settings.root / "e.jpg")
+        await wait_until(pilot, lambda: len(paths()) == 5, timeout=10)
+        assert paths()[table.cursor_row] == "c.jpg" and table.cursor_row == 3
+        # c.jpg removed: the cursor stays on row 3, now d.jpg, not back at the top.
+        (settings.root / "c.jpg").unlink()
+        await wait_until(pilot, lambda: len(paths()) == 4, timeout=10)
+        assert paths() == ["e.jpg", "a.jpg", "b.jpg", "d.jpg"]
+        assert table.cursor_row == 3
+    assert app.return_code in (None, 0)

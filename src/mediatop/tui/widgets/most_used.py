@@ -21,7 +21,7 @@ from mediatop.kinds import SHORT_LABEL, Kind
 from mediatop.timerange import period_words
 from mediatop.tui.data import NO_TRAFFIC, DashboardData, TableRow
 from mediatop.tui.plain import count_text, cut_in_the_middle, plain_path, size_text
-from mediatop.tui.view import Column, ListSpec, shown
+from mediatop.tui.view import Column, ListSpec, row_again, shown
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -138,9 +138,10 @@ class MostUsed(Widget):
             self._fill(self.data)
 
     def _fill(self, data: DashboardData) -> None:
-        """Rebuild the rows, keeping the cursor on the same file when it is still listed."""
+        """Rebuild the rows, keeping the cursor on the same file when it is still listed,
+        else on the same row (see `tui.view.row_again`)."""
         table = self.query_one(FileTable)
-        selected = _cursor_key(table)
+        selected, cursor = _cursor_key(table), table.cursor_row
         table.clear(columns=True)
         with_uses = not data.most_used_is_largest
         fixed = TYPE_WIDTH + SIZE_WIDTH + DETAILS_WIDTH + (USES_WIDTH if with_uses else 0)
@@ -163,11 +164,11 @@ class MostUsed(Widget):
             records, self._spec(), filter_text=self.filter_text(),
             sort_column=self.sort_column, descending=self.descending,
         )  # fmt: skip
-        for record in view.rows:
-            row = by_id[record["id"]]
-            table.add_row(*_cells(row, with_uses, name_width), key=str(row.file_id))
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        keys = [str(record["id"]) for record in view.rows]
+        for record, key in zip(view.rows, keys, strict=True):
+            table.add_row(*_cells(by_id[record["id"]], with_uses, name_width), key=key)
+        if keys:
+            table.move_cursor(row=row_again(selected, keys, cursor))
 
     def selected_file_id(self) -> int | None:
         """The id of the file under the cursor, if any (for tests and actions)."""
