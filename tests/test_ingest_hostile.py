@@ -9,16 +9,26 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mediatop.cli import main
+from mediatop.ingest.logs import reading
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.store import connect
+from test_ingest_logs import count
 
 PREFIXES = ("/uploads/",)
 GOOD = (
     '198.51.100.23 - - [10/Oct/2024:13:55:36 +0000] "GET /uploads/hero.jpg HTTP/1.1" 200 '
     '5000 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"\n'
 )
+
+
+def _too_long_line() -> str:
+    """A request for hero.jpg whose user agent is 20 MiB long: its first MiB alone would
+    still read as a request."""
+    return GOOD.replace("Firefox/120.0", "Firefox/" + "9" * (20 << 20))
 
 
 def _scanned_library(tmp_path: Path) -> tuple[Path, Path]:
@@ -132,3 +142,57 @@ def test_import_commands_given_a_folder_or_a_pipe_say_what_it_is(
     missing = tmp_path / "nothing.jsonl"
     assert main(["import-events", str(root), "--db", str(db), str(missing)]) == 2
     assert capsys.readouterr().err == f"mediatop: no such events file: {missing}\n"
+
+
+def test_a_plain_log_line_of_20_mib_is_one_unparsable_line_read_in_bounded_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDIATOP_INGEST_WORKERS", "0")  # read in this process, traced
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
+    log = tmp_path / "access.log"
+    log.write_text(GOOD + _too_long_line() + GOOD)
+    tracemalloc.start()
+    try:
+        tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (tally.lines, tally.accepted, dict(tally.malformed)) == (3, 2, {"unparsable": 1})
+    assert peak < 8 << 20  # the 20 MiB line is never held whole
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_lines_after_a_too_long_plain_line_are_read_and_a_grown_log_resumes_after_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    monkeypatch.setenv("MEDIATOP_INGEST_WORKERS", workers)
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
+    log = tmp_path / "access.log"
+    log.write_text(GOOD + _too_long_line() + GOOD * 2)
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    assert (tally.lines, tally.accepted, dict(tally.malformed)) == (4, 3, {"unparsable": 1})
+    with log.open("a") as handle:
+        handle.write(GOOD * 2)
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    assert (tally.lines, tally.accepted, dict(tally.malformed)) == (2, 2, {})
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == 5
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+    tail=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+    piece=st.integers(1, 30),
+)
+def test_a_line_cutter_keeps_the_first_bytes_of_each_too_long_line_in_any_pieces(
+    monkeypatch: pytest.MonkeyPatch, lines: list[bytes], tail: bytes, piece: int
+) -> None:
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 8)
+    data = b"".join(line + b"\n" for line in lines) + tail
+    cutter = reading.LineCutter()
+    fed = [cutter.feed(data[at : at + piece]) for at in range(0, len(data), piece)]
+    assert b"".join(lines for lines, _ in fed) == b"".join(line[:8] + b"\n" for line in lines)
+    assert sum(used for _, used in fed) == len(data) - len(tail)
+    assert cutter.rest() == (tail[:8], len(tail))

@@ -32,6 +32,7 @@ from mediatop.ingest.logs.fields import (
     seconds_to_ms,
 )
 from mediatop.ingest.logs.logformat import LogFormat
+from mediatop.ingest.logs.reading import MAX_LINE_BYTES
 from mediatop.ingest.logs.urlmap import Mapped, UrlMapper
 from mediatop.store.rollups import HEAD, UsageRollup, hour_of
 from mediatop.store.storable import storable_text
@@ -44,6 +45,9 @@ _SPACED_STATUSES = {f" {status} ": status for status in range(100, 600)}
 # A size of this many digits or more may be over MAX_RESPONSE_BYTES: the general path checks it.
 _SIZE_DIGITS = len(str(MAX_RESPONSE_BYTES))
 _MEDIA_ID, _IS_BOT = itemgetter(0), itemgetter(10)
+# A line cut short when read (over MAX_LINE_BYTES) keeps at least this many characters,
+# however its bytes decode; no server writes a line this long.
+LONGEST_LINE = MAX_LINE_BYTES // 4
 
 
 @dataclass
@@ -135,6 +139,8 @@ class LineBatch:
         """Account a list of lines (without their newlines): their rows, then the rows'
         rollup deltas."""
         self.counts["lines"] += len(lines)
+        if lines and max(map(len, lines)) >= LONGEST_LINE:
+            lines = self._without_too_long(lines)
         if len(self._strings) > 20_000:
             self._strings.clear()
         first = len(self.rows)
@@ -149,6 +155,17 @@ class LineBatch:
         self.rollup.add(rows, all_kinds)
         self.counts["accepted"] += len(rows)
         self.counts["bots"] += sum(map(_IS_BOT, rows))
+
+    def _without_too_long(self, lines: list[str]) -> list[str]:
+        """The lines shorter than LONGEST_LINE. A longer one is unparsable and never
+        parsed: cut short, its head may still look like a line, with a field of a MiB."""
+        kept = []
+        for line in lines:
+            if len(line) < LONGEST_LINE:
+                kept.append(line)
+            else:
+                self.reject("unparsable", line)
+        return kept
 
     def _add_plain_combined(self, lines: list[str]) -> None:
         """The fast path: takes only lines whose every field is plain (a 7-part quote

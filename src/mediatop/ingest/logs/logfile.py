@@ -57,6 +57,7 @@ from mediatop.ingest.logs.reading import (
     match_checkpoint,
     open_log,
     read_head,
+    read_lines,
     skip_to,
     spans_of,
     tail_length,
@@ -211,8 +212,8 @@ class LogIngester:
         for start, end, data in spans:
             if data is None:
                 assert fd is not None
-                data = os.pread(fd, end - start, start)
-                if len(data) != end - start:
+                data, used = read_lines(fd, start, end)
+                if used != end - start:
                     break  # truncated while read: the next run starts it afresh
             self.batch.reset()
             self.batch.add_lines(decode_lines(data))

@@ -34,7 +34,7 @@ from pathlib import Path
 from mediatop.errors import IngestWorkerError, LogShrankError, WorkerCountError
 from mediatop.ingest.logs.batch_writer import open_ingest_connection, write_batch
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
-from mediatop.ingest.logs.reading import decode_lines
+from mediatop.ingest.logs.reading import decode_lines, read_lines
 from mediatop.store.checkpoints import Checkpoint
 from mediatop.workers.forked import ForkedWorkerError, Turn, run_forked
 
@@ -153,8 +153,8 @@ def _parse_and_write(
     data = chunk.data
     if data is None:
         assert log_fd is not None
-        data = os.pread(log_fd, chunk.end - chunk.start, chunk.start)
-        if len(data) != chunk.end - chunk.start:
+        data, used = read_lines(log_fd, chunk.start, chunk.end)
+        if used != chunk.end - chunk.start:
             turn.wait()  # every chunk before it is stored first
             raise LogShrankError(f"the log shrank while it was read ({chunk.start})")
     batch.reset()

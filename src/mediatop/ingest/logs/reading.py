@@ -2,9 +2,10 @@
 
 A log is known by a fingerprint of its first bytes (`match_checkpoint` finds the
 checkpoint whose content a file continues, whatever its name now). A plain log is cut
-into byte ranges of complete lines that a reader fetches with pread (`line_ranges`);
-a .gz log is decompressed as a stream into batches of complete lines (`byte_batches`).
-Nothing here writes to the store.
+into byte ranges of complete lines that a reader fetches with pread (`line_ranges`,
+`read_lines`); a .gz log is decompressed as a stream into batches of complete lines
+(`byte_batches`). Both cut their lines with one `LineCutter`, which bounds a line's
+length. Nothing here writes to the store.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ READ_BYTES = 1 << 22
 # 115 MB.
 LINE_BYTES = 360
 PROBE_BYTES = 1 << 16
-# A .gz line longer than this (no server writes one; a gzip bomb does) keeps only its
-# first bytes, enough to be rejected as unparsable, so memory stays bounded.
+# A line longer than this (no server writes one; a gzip bomb or a broken log does) keeps
+# only its first bytes, enough to be rejected as unparsable, so memory stays bounded.
 MAX_LINE_BYTES = 1 << 20
 # A batch of complete lines: (start offset, end offset, its bytes or None when they are
 # to be read from the plain log's descriptor).
@@ -120,39 +121,74 @@ def decode_lines(data: bytes) -> list[str]:
     return lines
 
 
+class LineCutter:
+    """Cuts bytes that come in pieces into complete lines, keeping only the first
+    MAX_LINE_BYTES of a longer line, so memory stays bounded whatever a line's length.
+    The bytes of a line cut short still count as used, so offsets stay the log's. The
+    one way both a .gz's stream and a plain log's byte ranges are cut."""
+
+    def __init__(self) -> None:
+        self.pending = b""  # the unfinished last line (at most MAX_LINE_BYTES of it)
+        self.dropped = 0  # bytes of the pending line cut off: it is too long
+
+    def feed(self, chunk: bytes) -> tuple[bytes, int]:
+        """The lines `chunk` completes, each too long one cut short, and the bytes of
+        the log they used. Lines of the usual length are handed on without a copy."""
+        parts: list[bytes] = []
+        used = 0
+        if self.dropped:  # the pending line is too long: drop the rest up to its end
+            end = chunk.find(b"\n")
+            if end < 0:
+                self.dropped += len(chunk)
+                return b"", 0
+            parts.append(self.pending + b"\n")
+            used = len(self.pending) + self.dropped + end + 1
+            self.pending, self.dropped = b"", 0
+            chunk = chunk[end + 1 :]
+        data = self.pending + chunk if self.pending else chunk
+        cut = data.rfind(b"\n") + 1
+        start = kept = 0  # the line looked at; where the bytes still to hand on begin
+        while cut - start > MAX_LINE_BYTES:
+            # every line in a window of MAX_LINE_BYTES that ends with a newline is short
+            end = data.rfind(b"\n", start, start + MAX_LINE_BYTES + 1)
+            if end < 0:  # the line at `start` is too long
+                end = data.find(b"\n", start + MAX_LINE_BYTES)
+                parts += [data[kept : start + MAX_LINE_BYTES], b"\n"]
+                kept = end + 1
+            start = end + 1
+        parts.append(data[kept:cut])
+        self.pending = data[cut : cut + MAX_LINE_BYTES]
+        self.dropped = max(0, len(data) - cut - MAX_LINE_BYTES)
+        return b"".join(parts), used + cut
+
+    def rest(self) -> tuple[bytes, int]:
+        """The unfinished last line (cut short if too long) and the bytes it used."""
+        return self.pending, len(self.pending) + self.dropped
+
+
 def byte_batches(
     stream: BinaryIO, batch_lines: int, *, final_partial: bool
 ) -> Iterator[tuple[bytes, int]]:
-    """Chunks of complete lines (about batch_lines each) and the bytes each used. A line
-    over MAX_LINE_BYTES is cut short, its bytes still counted as used."""
-    pending = b""
-    dropped = 0  # bytes of the pending line cut off
+    """Chunks of complete lines (about batch_lines each, cut by a LineCutter) and the
+    bytes each used."""
+    cutter = LineCutter()
     read_size = max(4096, min(READ_BYTES, batch_lines * 256))
     parts: list[bytes] = []
     used = 0
     target = batch_lines * LINE_BYTES
-    while True:
-        chunk = stream.read(read_size)
-        if not chunk:
-            break
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            if len(data) > MAX_LINE_BYTES:
-                dropped += len(data) - MAX_LINE_BYTES
-                data = data[:MAX_LINE_BYTES]
-            pending = data
+    while chunk := stream.read(read_size):
+        lines, took = cutter.feed(chunk)
+        if not took:
             continue
-        pending = data[cut:]
-        parts.append(data[:cut])
-        used += cut + dropped
-        dropped = 0
+        parts.append(lines)
+        used += took
         if used >= target:
             yield b"".join(parts), used
             parts, used = [], 0
-    if final_partial and pending:
-        parts.append(pending)
-        used += len(pending) + dropped
+    last, took = cutter.rest()
+    if final_partial and last:
+        parts.append(last)
+        used += took
     if parts:
         yield b"".join(parts), used
 
@@ -167,15 +203,44 @@ def spans_of(batches: Iterator[tuple[bytes, int]], start: int) -> Iterator[Span]
 def line_ranges(fd: int, start: int, size: int, target: int) -> Iterator[Span]:
     """(start, end, None) of spans of about `target` bytes of complete lines of the
     plain file `fd` between `start` and `size`; reads only a little around each cut.
-    A last line without its newline is left out (it may still be being written)."""
+    A span that a line too long makes too big to read at once (see `read_lines`) comes
+    with its bytes, read here in pieces through a LineCutter. A last line without its
+    newline is left out (it may still be being written)."""
     while start < size:
         cut = _line_end_after(fd, start + target, size) if start + target < size else None
         if cut is None:
             cut = _last_line_end(fd, start, size)
             if cut is None:
                 return
-        yield start, cut, None
+        if cut - start <= target + MAX_LINE_BYTES:
+            yield start, cut, None
+        else:
+            data, used = read_lines(fd, start, cut, MAX_LINE_BYTES)
+            if used != cut - start:
+                return  # truncated while read: the next run starts it afresh
+            yield start, cut, data
         start = cut
+
+
+def read_lines(fd: int, start: int, end: int, piece: int | None = None) -> tuple[bytes, int]:
+    """The complete lines of the plain log `fd` in [start, end), read in pieces of
+    `piece` bytes (by default at once: a span of `line_ranges` without its bytes is at
+    most a batch and a long line), each too long one cut short as in a .gz; and the bytes
+    used, fewer than end - start if the log shrank while it was read."""
+    cutter = LineCutter()
+    parts: list[bytes] = []
+    used = 0
+    at = start
+    while at < end:
+        chunk = os.pread(fd, end - at if piece is None else min(piece, end - at), at)
+        if not chunk:
+            break
+        at += len(chunk)
+        lines, took = cutter.feed(chunk)
+        if took:
+            parts.append(lines)
+            used += took
+    return b"".join(parts), used
 
 
 def _line_end_after(fd: int, at: int, size: int) -> int | None:
