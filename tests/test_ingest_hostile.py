@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediatop.cli import main
+from mediatop.errors import SourceReadError
 from mediatop.ingest.logs import reading
 from mediatop.ingest.logs.logfile import ingest_logs
 from mediatop.store import connect
@@ -74,7 +75,7 @@ def test_a_gzip_log_with_damaged_deflate_data_is_a_one_line_error(
     capsys.readouterr()
     assert main(["ingest", str(root), str(log), "--db", str(db)]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err and err.startswith("mediatop: cannot read log: ")
+    assert "Traceback" not in err and err.startswith(f"mediatop: cannot read log {log}: ")
     assert "invalid block type" in err and err.count("\n") == 1
 
 
@@ -196,3 +197,37 @@ def test_a_line_cutter_keeps_the_first_bytes_of_each_too_long_line_in_any_pieces
     assert b"".join(lines for lines, _ in fed) == b"".join(line[:8] + b"\n" for line in lines)
     assert sum(used for _, used in fed) == len(data) - len(tail)
     assert cutter.rest() == (tail[:8], len(tail))
+
+
+def test_a_log_that_cannot_be_read_among_several_is_named_and_the_others_stay_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, db = _scanned_library(tmp_path)
+    good = tmp_path / "access.log"
+    good.write_text(GOOD * 2)
+    damaged = tmp_path / "access\x1b[31m.log.3.gz"
+    damaged.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x07\x00\x00\x00")
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(good), str(damaged), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == (
+        f"mediatop: cannot read log {tmp_path}/access\\x1b[31m.log.3.gz: "
+        "Error -3 while decompressing data: invalid block type\n"
+    )
+    assert count(connect(db), "SELECT count(*) FROM media_usage_events") == 2
+
+
+def test_a_log_made_a_folder_while_others_are_read_is_named(tmp_path: Path) -> None:
+    _root, db = _scanned_library(tmp_path)
+    conn = connect(db)
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_text(GOOD)
+    second.write_text(GOOD)
+
+    def replace_second(_tally: object) -> None:
+        second.unlink()
+        second.mkdir()
+
+    with pytest.raises(SourceReadError) as raised:
+        ingest_logs(conn, [first, second], url_prefixes=PREFIXES, on_batch=replace_second)
+    assert str(raised.value) == f"cannot read log {second}: Is a directory"
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == 1

@@ -86,7 +86,7 @@ def test_a_damaged_gzip_log_is_a_mediatop_error_with_the_cli_message(tmp_path: P
     damaged.write_bytes(gzip.compress(LINE.encode() * 50)[:-20])  # the end cut off
     with pytest.raises(SourceReadError) as caught:
         library.ingest_log([damaged])
-    assert str(caught.value).startswith("cannot read log: ")
+    assert str(caught.value).startswith(f"cannot read log {damaged}: ")
 
 
 def test_an_unknown_file_or_report_is_a_mediatop_error(tmp_path: Path) -> None:

@@ -166,8 +166,9 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         Refused before anything is read when MEDIATOP_INGEST_WORKERS is not a number
         (WorkerCountError), a log is missing (MissingInputError), the root was never
         scanned (NotScannedError), or another run of this node is reading one of the
-        logs (LogInUseError). KeyboardInterrupt passes through: what was read so far is
-        stored."""
+        logs (LogInUseError). A log that cannot be read is a SourceReadError naming
+        it. KeyboardInterrupt passes through: what was read so
+        far is stored."""
         from mediatop.ingest.logs.logfile import DEFAULT_BATCH_LINES, ingest_logs
         from mediatop.ingest.logs.pipeline import configured_workers
         from mediatop.store.log_readers import reading_alone
@@ -175,11 +176,7 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         configured_workers()  # checked before anything is read
         for log in logs:
             _require_file(log, "log file")
-        with (
-            self._scanned_writer() as conn,
-            reading_alone(conn, self.settings.node, logs),
-            _reading("cannot read log: "),
-        ):
+        with self._scanned_writer() as conn, reading_alone(conn, self.settings.node, logs):
             return ingest_logs(
                 conn, logs, url_prefixes=self.settings.url_prefixes, node=self.settings.node,
                 log_format=log_format,

@@ -14,7 +14,8 @@ doubled. Checkpoints are found by content, so:
 
 `.gz` logs are read through gzip (offsets count decompressed bytes). A trailing line
 without its newline is left for the next run (it may still be being written), except
-in a .gz file. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
+in a .gz file. A log that cannot be read is a SourceReadError naming it; what was
+stored before stays. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
 
 Lines are read in batches of about 25,000. A small log (and what `follow` sees
 arrive) is parsed and written here; a big log's batches are parsed AND written, in
@@ -31,12 +32,13 @@ import gzip
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from mediatop.config import default_node
-from mediatop.errors import LogFormatMismatchError, LogShrankError
+from mediatop.errors import LogFormatMismatchError, LogShrankError, SourceReadError
 from mediatop.ingest.logs.batch_writer import advance, write_batch
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
@@ -127,15 +129,16 @@ class LogIngester:
         name = str(path)
         if name not in self.tally.files:
             self.tally.files.append(name)
-        st = path.stat()
-        head = read_head(path)
-        checkpoints = all_checkpoints(self.conn, self.node)
-        current = match_checkpoint(checkpoints, path, st, head)
-        absolute = str(path.absolute())  # as checkpoints name it, however it was given
-        for cp in checkpoints:
-            if cp.log_path == absolute and cp is not current:
-                self._finish_rotated(path, cp)
-        self._ingest_file(path)
+        with _reading_log(path):
+            st = path.stat()
+            head = read_head(path)
+            checkpoints = all_checkpoints(self.conn, self.node)
+            current = match_checkpoint(checkpoints, path, st, head)
+            absolute = str(path.absolute())  # as checkpoints name it, however it was given
+            for cp in checkpoints:
+                if cp.log_path == absolute and cp is not current:
+                    self._finish_rotated(path, cp)
+            self._ingest_file(path)
 
     def _finish_rotated(self, path: Path, cp: Checkpoint) -> None:
         """Read the rest of a generation that rotation moved beside `path`, if found."""
@@ -151,7 +154,8 @@ class LogIngester:
             except (OSError, EOFError, gzip.BadGzipFile):
                 continue
             if match_checkpoint([cp], sibling, sibling.stat(), head) is cp:
-                self._ingest_file(sibling)
+                with _reading_log(sibling):
+                    self._ingest_file(sibling)
                 return
 
     def _ingest_file(self, path: Path) -> None:
@@ -276,8 +280,8 @@ def ingest_logs(
     Raises NotScannedError for a store that has never scanned its root and
     LogFormatError for an unusable format string (both before anything is stored),
     LogFormatMismatchError for a new log the format cannot read at all (before storing
-    anything of it) and OSError for an unreadable log; malformed lines among readable
-    ones are counted, never raised.
+    anything of it) and SourceReadError naming a log that cannot be read (what was
+    stored before stays); malformed lines among readable ones are counted, never raised.
     """
     from mediatop.ingest.logs.logformat import compile_format
     from mediatop.ingest.logs.urlmap import UrlMapper
@@ -300,3 +304,16 @@ def ingest_logs(
         return ingester.ingest(paths)
     finally:
         restore_after_ingest(conn, previous)
+
+
+@contextlib.contextmanager
+def _reading_log(path: Path) -> Iterator[None]:
+    """A log that cannot be read (no permission, a folder now, damaged gzip data) becomes
+    SourceReadError naming it: with several logs, the message says which."""
+    try:
+        yield
+    # LogShrankError and gzip.BadGzipFile are OSErrors; zlib.error is damaged deflate data
+    except (OSError, EOFError, zlib.error) as exc:
+        # an OSError's own text repeats the path, unescaped
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SourceReadError(f"cannot read log {visible(str(path))}: {reason}") from exc
