@@ -231,3 +231,26 @@ def test_a_log_made_a_folder_while_others_are_read_is_named(tmp_path: Path) -> N
         ingest_logs(conn, [first, second], url_prefixes=PREFIXES, on_batch=replace_second)
     assert str(raised.value) == f"cannot read log {second}: Is a directory"
     assert count(conn, "SELECT count(*) FROM media_usage_events") == 1
+
+
+def test_a_gzip_log_cut_off_mid_stream_stores_its_complete_lines_and_then_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, db = _scanned_library(tmp_path)
+    whole = gzip.compress((GOOD * 4).encode(), compresslevel=0, mtime=0)
+    log = tmp_path / "access.log.2.gz"
+    # a stored deflate block: a 10-byte gzip header, 5 bytes of block header, then the
+    # lines as they are; cut 40 bytes into the third line (`head -c`)
+    log.write_bytes(whole[: 10 + 5 + 2 * len(GOOD) + 40])
+    capsys.readouterr()
+    assert main(["ingest", str(root), str(log), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == (
+        f"mediatop: cannot read log {log}: the file ends early (its gzip data is cut off); "
+        "its complete lines before the cut are stored\n"
+    )
+    conn = connect(db)
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == 2
+    log.write_bytes(whole)  # gzip has finished writing it: the broken line comes whole
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    assert (tally.lines, tally.accepted) == (2, 2)
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == 4

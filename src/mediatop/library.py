@@ -166,8 +166,8 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         Refused before anything is read when MEDIATOP_INGEST_WORKERS is not a number
         (WorkerCountError), a log is missing (MissingInputError), the root was never
         scanned (NotScannedError), or another run of this node is reading one of the
-        logs (LogInUseError). A log that cannot be read is a SourceReadError naming
-        it. KeyboardInterrupt passes through: what was read so
+        logs (LogInUseError). A log that cannot be read, or a .gz that ends early, is a
+        SourceReadError naming it. KeyboardInterrupt passes through: what was read so
         far is stored."""
         from mediatop.ingest.logs.logfile import DEFAULT_BATCH_LINES, ingest_logs
         from mediatop.ingest.logs.pipeline import configured_workers

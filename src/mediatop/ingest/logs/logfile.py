@@ -14,8 +14,9 @@ doubled. Checkpoints are found by content, so:
 
 `.gz` logs are read through gzip (offsets count decompressed bytes). A trailing line
 without its newline is left for the next run (it may still be being written), except
-in a .gz file. A log that cannot be read is a SourceReadError naming it; what was
-stored before stays. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
+in a .gz file. A .gz cut off mid-stream has its complete lines stored and is then a
+SourceReadError (see `_ingest_gzip`), as is a log that cannot be read, naming it; what
+was stored before stays. `follow` polls like `tail -F` until `stop()` says so or Ctrl-C.
 
 Lines are read in batches of about 25,000. A small log (and what `follow` sees
 arrive) is parsed and written here; a big log's batches are parsed AND written, in
@@ -51,13 +52,13 @@ from mediatop.ingest.logs.pipeline import (
 )
 from mediatop.ingest.logs.reading import (
     LINE_BYTES,
+    GzipUpToCut,
     Span,
     byte_batches,
     decode_lines,
     is_gzip,
     line_ranges,
     match_checkpoint,
-    open_log,
     read_head,
     read_lines,
     skip_to,
@@ -171,33 +172,52 @@ class LogIngester:
         cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
         if cp.offset == 0 and self.check_new_logs:
             self._check_format(path)
-        with open_log(path) as stream:
-            spans: Iterator[Span]
-            if gz:
-                skip_to(stream, cp.offset, gz)
-                batches = byte_batches(stream, self.batch_lines, final_partial=True)
-                spans = spans_of(batches, cp.offset)
-                # a .gz file is about 4x its size decompressed; resuming one is rare
-                remaining = st.st_size * 4 if cp.offset == 0 else 0
-            else:
-                # the size of the file opened (rotation may have replaced the one stat'ed)
-                size = os.fstat(stream.fileno()).st_size
-                target = self.batch_lines * LINE_BYTES
-                spans = line_ranges(stream.fileno(), cp.offset, size, target)
-                remaining = size - cp.offset
-            workers = workers_for(remaining)
-            fd = None if gz else stream.fileno()
-            if workers:
-                offset = self._ingest_in_workers(spans, fd, cp, head, workers)
-            else:
-                offset = self._ingest_here(spans, fd, cp, head)
-            self.tally.incomplete_tail = 0 if gz else tail_length(path, offset)
+        if gz:
+            self._ingest_gzip(path, cp, head, st.st_size)
+        else:
+            self._ingest_plain(path, cp, head)
+
+    def _ingest_plain(self, path: Path, cp: Checkpoint, head: bytes) -> None:
+        with path.open("rb") as stream:
+            # the size of the file opened (rotation may have replaced the one stat'ed)
+            size = os.fstat(stream.fileno()).st_size
+            target = self.batch_lines * LINE_BYTES
+            spans = line_ranges(stream.fileno(), cp.offset, size, target)
+            offset = self._ingest_spans(spans, stream.fileno(), cp, head, size - cp.offset)
+        self.tally.incomplete_tail = tail_length(path, offset)
+
+    def _ingest_gzip(self, path: Path, cp: Checkpoint, head: bytes, size: int) -> None:
+        """A .gz log, from its checkpoint on. One cut off mid-stream (copied while gzip
+        wrote it, or cut by `head -c`) has its complete lines stored, and its checkpoint
+        stops after the last of them: the line the cut broke is not counted, so when the
+        whole file is there (found by its content) the next run goes on from that line,
+        and nothing is counted twice. Then SourceReadError says that it ended early."""
+        with GzipUpToCut(path) as stream:
+            skip_to(stream, cp.offset, gz=True)
+            spans = spans_of(byte_batches(stream, self.batch_lines), cp.offset)
+            # a .gz file is about 4x its size decompressed; resuming one is rare
+            self._ingest_spans(spans, None, cp, head, size * 4 if cp.offset == 0 else 0)
+        self.tally.incomplete_tail = 0
+        if stream.ended_early:
+            raise SourceReadError(
+                f"cannot read log {visible(str(path))}: the file ends early (its gzip data is "
+                "cut off); its complete lines before the cut are stored"
+            )
+
+    def _ingest_spans(
+        self, spans: Iterator[Span], fd: int | None, cp: Checkpoint, head: bytes, expected: int
+    ) -> int:
+        """Ingest the spans in this process or in workers, by the bytes expected; the
+        offset reached."""
+        workers = workers_for(expected)
+        if workers:
+            return self._ingest_in_workers(spans, fd, cp, head, workers)
+        return self._ingest_here(spans, fd, cp, head)
 
     def _check_format(self, path: Path) -> None:
         """Raise LogFormatMismatchError if the log's first complete lines are not blank
         and none of them parses (a log with a few bad lines among good ones is fine)."""
-        with open_log(path) as stream:
-            sample = stream.read(FORMAT_SAMPLE_BYTES)
+        sample = read_head(path, FORMAT_SAMPLE_BYTES)
         lines = [line for line in decode_lines(sample[: sample.rfind(b"\n") + 1]) if line.strip()]
         if not lines or any(self.fmt.parse(line) is not None for line in lines):
             return
@@ -280,8 +300,9 @@ def ingest_logs(
     Raises NotScannedError for a store that has never scanned its root and
     LogFormatError for an unusable format string (both before anything is stored),
     LogFormatMismatchError for a new log the format cannot read at all (before storing
-    anything of it) and SourceReadError naming a log that cannot be read (what was
-    stored before stays); malformed lines among readable ones are counted, never raised.
+    anything of it) and SourceReadError naming a log that cannot be read or ends early
+    (what was stored before stays); malformed lines among readable ones are counted,
+    never raised.
     """
     from mediatop.ingest.logs.logformat import compile_format
     from mediatop.ingest.logs.urlmap import UrlMapper

@@ -56,15 +56,53 @@ def is_gzip(path: Path) -> bool:
 
 
 def open_log(path: Path) -> BinaryIO:
-    """A binary stream of the log's (decompressed) bytes."""
+    """A binary stream of the log's (decompressed) bytes; a .gz cut off mid-stream
+    raises EOFError at the cut."""
     if is_gzip(path):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
 
-def read_head(path: Path) -> bytes:
-    with open_log(path) as stream:
-        return stream.read(FINGERPRINT_BYTES)
+class GzipUpToCut:
+    """A .gz log's decompressed bytes up to its end, or up to where the file was cut off
+    (copied while gzip was still writing it, or cut by `head -c`): then `ended_early`.
+    GzipFile.read raises EOFError at a cut and drops what it had decompressed of that
+    read; read1 returns it and raises only when nothing is left before the cut."""
+
+    def __init__(self, path: Path) -> None:
+        self._stream = gzip.open(path, "rb")  # noqa: SIM115 (closed by __exit__)
+        self.ended_early = False
+
+    def read(self, size: int) -> bytes:
+        """`size` bytes, fewer only at the end or the cut."""
+        pieces: list[bytes] = []
+        while size > 0 and not self.ended_early:
+            try:
+                piece = self._stream.read1(size)
+            except EOFError:
+                self.ended_early = True
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            size -= len(piece)
+        return b"".join(pieces)
+
+    def __enter__(self) -> GzipUpToCut:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stream.close()
+
+
+def read_head(path: Path, size: int = FINGERPRINT_BYTES) -> bytes:
+    """The log's first `size` (decompressed) bytes, or all it has; a .gz cut off before
+    them gives those before the cut."""
+    if is_gzip(path):
+        with GzipUpToCut(path) as gz:
+            return gz.read(size)
+    with path.open("rb") as stream:
+        return stream.read(size)
 
 
 def match_checkpoint(
@@ -91,8 +129,8 @@ def match_checkpoint(
     return found[-1]
 
 
-def skip_to(stream: BinaryIO, offset: int, gz: bool) -> None:
-    if not gz:
+def skip_to(stream: BinaryIO | GzipUpToCut, offset: int, gz: bool) -> None:
+    if not gz and not isinstance(stream, GzipUpToCut):
         stream.seek(offset)
         return
     remaining = offset
@@ -166,11 +204,11 @@ class LineCutter:
         return self.pending, len(self.pending) + self.dropped
 
 
-def byte_batches(
-    stream: BinaryIO, batch_lines: int, *, final_partial: bool
-) -> Iterator[tuple[bytes, int]]:
-    """Chunks of complete lines (about batch_lines each, cut by a LineCutter) and the
-    bytes each used."""
+def byte_batches(stream: GzipUpToCut, batch_lines: int) -> Iterator[tuple[bytes, int]]:
+    """Chunks of complete lines of a .gz log (about batch_lines each, cut by a
+    LineCutter) and the bytes each used. Its last line counts without a newline, but
+    not when the file was cut off: that line is broken, and read whole once the complete
+    file is there."""
     cutter = LineCutter()
     read_size = max(4096, min(READ_BYTES, batch_lines * 256))
     parts: list[bytes] = []
@@ -186,7 +224,7 @@ def byte_batches(
             yield b"".join(parts), used
             parts, used = [], 0
     last, took = cutter.rest()
-    if final_partial and last:
+    if last and not stream.ended_early:
         parts.append(last)
         used += took
     if parts:
