@@ -9,8 +9,9 @@ and what they see is posted to the screen that owns the worker.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -25,8 +26,48 @@ from mediatop.tui.messages import (
 )
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from mediatop.library import MediaLibrary
     from mediatop.library_types import FolderEvent
+
+
+class Watchers:
+    """The watchers a screen runs as its workers (named "watch <name>", in the group
+    "watch"), and their one stop event.
+
+    Textual cancels workers without waiting for them. A watcher holds a watch thread or
+    an aiosqlite connection, which must be released while the event loop still runs, or
+    the quit hangs or warns: `stopped` sets the stop, which ends each within one step,
+    and waits for them.
+    """
+
+    def __init__(self) -> None:
+        self.stop = asyncio.Event()
+        # One event per started watcher, set when it has released what it holds.
+        self._running: dict[str, asyncio.Event] = {}
+
+    def start(
+        self, screen: Screen[Any], name: str, follow: Callable[[asyncio.Event], Awaitable[None]]
+    ) -> None:
+        """Run the watcher `name`, `follow(stop)`, in a worker of `screen`."""
+        screen.run_worker(self._run(name, follow), group="watch", name=f"watch {name}")
+
+    async def _run(self, name: str, follow: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        finished = self._running.setdefault(name, asyncio.Event())
+        try:
+            await follow(self.stop)
+        finally:
+            finished.set()
+
+    async def stopped(self, timeout: float) -> None:
+        """Stop the watchers and wait, at most `timeout` seconds, until each started has
+        released what it holds."""
+        self.stop.set()
+        pending = [event.wait() for event in self._running.values()]
+        if pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*pending), timeout=timeout)
 
 
 async def follow_folder(

@@ -13,11 +13,10 @@ is scanned, followed or measured.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import threading
 import time
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -96,9 +95,7 @@ class DashboardScreen(Screen[None]):
         self.read_only = read_only
         self.scan_on_start = scan_on_start and read_only is None
         self.measuring = measure_savings and read_only is None
-        self._stop_watchers = asyncio.Event()
-        # One event per running watcher, set when it has released what it holds.
-        self._watchers_running: dict[str, asyncio.Event] = {}
+        self._watchers = live.Watchers()
         # Scans and rescans write the same rows: one at a time.
         self._scan_lock = threading.Lock()
         # Whether the start-up scan's walk, recorded before its probes start, was shown.
@@ -165,23 +162,18 @@ class DashboardScreen(Screen[None]):
             self.scan_library()
         if self.watching:
             if self.read_only is None:  # a change it finds would be rescanned: a write
-                self.run_worker(self._watch_folder(), group="watch", name="watch folder")
-            self.run_worker(self._watch_store(), group="watch", name="watch store")
+                poll = self._tree_poll_seconds
+                folder = partial(live.follow_folder, self, self.library, poll_seconds=poll)
+                self._watchers.start(self, "folder", folder)
+            self._watchers.start(self, "store", partial(live.follow_store, self, self.library))
         if self.read_only is not None:
             self.notify(self._watching_text(), title="Read-only store", markup=False)
 
     async def on_unmount(self) -> None:
-        # Textual cancels workers without waiting for them. The watchers hold a watch
-        # thread and an aiosqlite connection, which must finish while the event loop still
-        # runs, or the quit hangs or warns; the stop event ends them within one step.
-        self._stop_watchers.set()
-        pending = [event.wait() for event in self._watchers_running.values()]
-        if pending:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*pending), timeout=WATCHER_STOP_TIMEOUT_S)
+        await self._watchers.stopped(WATCHER_STOP_TIMEOUT_S)  # released before the loop ends
 
     def stop_watching(self) -> None:
-        self._stop_watchers.set()
+        self._watchers.stop.set()
 
     def _watching_text(self) -> str:
         if self.read_only is not None:
@@ -286,22 +278,6 @@ class DashboardScreen(Screen[None]):
             background.measure_savings(
                 self.library, self.post_message, cancelled=lambda: worker.is_cancelled
             )
-
-    async def _watch_folder(self) -> None:
-        finished = self._watchers_running.setdefault("folder", asyncio.Event())
-        try:
-            await live.follow_folder(
-                self, self.library, self._stop_watchers, poll_seconds=self._tree_poll_seconds
-            )
-        finally:
-            finished.set()
-
-    async def _watch_store(self) -> None:
-        finished = self._watchers_running.setdefault("store", asyncio.Event())
-        try:
-            await live.follow_store(self, self.library, self._stop_watchers)
-        finally:
-            finished.set()
 
     # Handlers: hand the workers' values to the widgets.
 
