@@ -25,6 +25,8 @@ from mediatop.store import connect
 from mediatop.tui.messages import DashboardLoaded, FileLoaded
 from mediatop.tui.screens import dashboard
 from mediatop.tui.widgets.most_used import MostUsed
+from mediatop.tui.widgets.optimization import Optimization
+from mediatop.tui.widgets.performance_metrics import PerformanceMetrics
 from mediatop.tui.widgets.status_line import StatusLine
 from mediatop.tui.widgets.storage_overview import StorageOverview
 from tui_fixtures import (
@@ -34,6 +36,7 @@ from tui_fixtures import (
     dashboard_app,
     image_bytes,
     rendered_text,
+    scan,
     scanned_library,
     settings_for,
     static_text,
@@ -237,6 +240,71 @@ async def test_events_written_by_another_connection_appear_live(tmp_path: Path) 
         data = most_used.data
         assert data is not None and data.most_used[0].path == b"2024/05/logo.png"
         assert data.most_used[0].uses == 3
+
+
+def store_with_one_file_more(tmp_path: Path, root: Path) -> Path:
+    """A store of the library at `root` with one image more than its tree (8 files), scanned
+    apart into tmp_path/valid: what is copied back over a store that was broken."""
+    late = root / "late.png"
+    late.write_bytes(image_bytes(12, 12, "PNG", (5, 5, 5)))
+    (tmp_path / "valid").mkdir()
+    valid = settings_for(tmp_path / "valid", root)
+    scan(valid)
+    late.unlink()
+    return valid.db_path
+
+
+def boxes_faded(app: App[None]) -> bool:
+    boxes = (StorageOverview, MostUsed, PerformanceMetrics, Optimization)
+    return all(app.screen.query_one(box).opacity < 1 for box in boxes)
+
+
+async def test_the_store_watch_picks_up_a_store_copied_back_after_it_could_not_be_read(
+    tmp_path: Path,
+) -> None:
+    root, settings, app = watched_library(tmp_path)
+    valid = store_with_one_file_more(tmp_path, root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        assert total_files(app) == 7 and not boxes_faded(app)
+        status = app.screen.query_one(StatusLine)
+        settings.db_path.write_bytes(b"not a store\n" * 1000)
+        await wait_until(
+            pilot, lambda: "The store cannot be read" in static_text(app.screen, "#status")
+        )
+        assert status.has_class("-error")
+        assert "Watching" not in static_text(app.screen, "#status")
+        assert total_files(app) == 7 and boxes_faded(app)  # the last figures, marked stale
+
+        shutil.copyfile(valid, settings.db_path)
+        # No r: the watch, started again, loads the figures it could not read.
+        await wait_until(pilot, lambda: total_files(app) == 8, timeout=15)
+        await wait_until(pilot, lambda: not status.has_class("-error"))
+        assert "Watching the folder and the store." in static_text(app.screen, "#status")
+        assert not boxes_faded(app)
+    assert app.return_code in (None, 0)
+
+
+async def test_a_failed_reload_marks_the_figures_stale_until_one_succeeds(
+    tmp_path: Path,
+) -> None:
+    root, settings = scanned_library(tmp_path)
+    valid = store_with_one_file_more(tmp_path, root)
+    app = dashboard_app(settings)  # no watch: only r reloads
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_dashboard(pilot)
+        status = app.screen.query_one(StatusLine)
+        settings.db_path.write_bytes(b"not a store\n" * 1000)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: status.has_class("-error"))
+        assert "Loading the dashboard failed" in static_text(app.screen, "#status")
+        assert total_files(app) == 7 and boxes_faded(app)
+
+        shutil.copyfile(valid, settings.db_path)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: total_files(app) == 8)
+        assert not status.has_class("-error") and not boxes_faded(app)
+    assert app.return_code in (None, 0)
 
 
 async def test_quitting_with_watchers_running_is_prompt(

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -188,3 +189,21 @@ def test_the_watch_is_set_up_in_a_process_of_its_own(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.stdout.strip() == ""  # the watch held, and watchfiles never ran here
+
+
+async def test_the_store_watch_ends_with_an_error_when_the_store_is_overwritten(
+    tmp_path: Path,
+) -> None:
+    """Its connection reads the change counter from its cache or the WAL: the file's own
+    first bytes are what tell an overwrite apart."""
+    db_path = tmp_path / "store.sqlite3"
+    connect(db_path).close()
+    stop, held = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        watch_store(db_path, stop, Recorder(), interval=0.05, on_watching=held.set)
+    )
+    await asyncio.wait_for(held.wait(), timeout=WAIT_S)
+    db_path.write_bytes(b"not a store\n" * 1000)
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        await asyncio.wait_for(task, timeout=WAIT_S)
+    stop.set()

@@ -157,14 +157,22 @@ class LiveLibrary:
         )  # fmt: skip
 
     async def watch_store(
-        self, stop: asyncio.Event, on_change: Callable[[StoreChanged], object]
+        self,
+        stop: asyncio.Event,
+        on_change: Callable[[StoreChanged], object],
+        *,
+        on_watching: Callable[[], object] | None = None,
     ) -> None:
         """Call `on_change` each time another connection commits to the store (a scan,
-        `mediatop ingest` in another process), until `stop` is set."""
+        `mediatop ingest` in another process), until `stop` is set; `on_watching` once
+        the watch holds (a commit from then on is seen)."""
         from mediatop.store.watch import watch_store
 
         try:
-            await watch_store(self.settings.store, stop, on_change, readonly=self.readonly)
+            await watch_store(
+                self.settings.store, stop, on_change,
+                readonly=self.readonly, on_watching=on_watching,
+            )  # fmt: skip
         except sqlite3.Error as exc:
             raise StoreError(f"store error: {exc}") from exc
 

@@ -37,9 +37,10 @@ async def watch_store(
     interval: float = STORE_POLL_SECONDS,
     *,
     readonly: bool = False,
+    on_watching: Callable[[], object] | None = None,
 ) -> None:
     """Call `on_change` whenever another connection commits to the store, until `stop`
-    is set.
+    is set; `on_watching`, once the watch holds (a commit from then on is seen).
 
     Polling the change counter costs one tiny query a second and never reads a table.
     `readonly` watches a store this process cannot write through a read-only connection.
@@ -48,12 +49,16 @@ async def watch_store(
     from mediatop.store.dialect import is_server_url
 
     if is_server_url(db_path):
-        await _listen(str(db_path), stop, on_change, interval)
+        await _listen(str(db_path), stop, on_change, interval, on_watching)
         return
     conn = await connect_async(db_path, readonly=readonly)
     try:
+        still_a_database(Path(db_path))
         last = await data_version(conn)
+        if on_watching is not None:
+            on_watching()
         while not await stopped_within(stop, interval):
+            still_a_database(Path(db_path))
             current = await data_version(conn)
             if current != last:
                 last = current
@@ -67,10 +72,15 @@ CHANNEL = "mediatop_store"
 
 
 async def _listen(
-    url: str, stop: asyncio.Event, on_change: Callable[[StoreChanged], object], interval: float
+    url: str,
+    stop: asyncio.Event,
+    on_change: Callable[[StoreChanged], object],
+    interval: float,
+    on_watching: Callable[[], object] | None,
 ) -> None:
     """Call `on_change` for each notification on CHANNEL (numbered: the counter stands
-    for data_version), looking at `stop` at least every `interval` seconds."""
+    for data_version), looking at `stop` at least every `interval` seconds; `on_watching`
+    once it listens."""
     import psycopg
 
     from mediatop.errors import StoreError
@@ -83,6 +93,8 @@ async def _listen(
     changes = 0
     try:
         await conn.execute(f"LISTEN {CHANNEL}")
+        if on_watching is not None:
+            on_watching()
         while not stop.is_set():
             async for _ in conn.notifies(timeout=interval, stop_after=1):
                 changes += 1
@@ -91,6 +103,22 @@ async def _listen(
         raise StoreError(f"lost {describe(url)}: {first_line(exc)}") from exc
     finally:
         await conn.close()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def still_a_database(path: Path) -> None:
+    """Raise sqlite3.DatabaseError when the file at `path` no longer begins as a SQLite
+    database does: overwritten by something other than SQLite. The watch's connection
+    would not see it: the change counter and the page it reads come from its cache or
+    the WAL, so the store looked fine until a load read the rest."""
+    import sqlite3
+
+    # A store removed is not told: a watch started again would create an empty one.
+    with contextlib.suppress(FileNotFoundError), path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise sqlite3.DatabaseError("file is not a database")
 
 
 async def data_version(conn: aiosqlite.Connection) -> int:

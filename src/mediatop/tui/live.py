@@ -3,7 +3,8 @@ become messages.
 
 The watchers themselves are headless, run by the library surface (`watch_folder`
 follows the media folder, `watch_store` the store). Here they are run until the quit
-and what they see is posted to the screen that owns the worker.
+(the store's started again after a failure) and what they see is posted to the screen
+that owns the worker.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mediatop.tui.messages import (
     FolderWatch,
     FolderWatchStarted,
     LibraryChanged,
+    StoreWatch,
     WorkFailed,
 )
 
@@ -30,6 +32,12 @@ if TYPE_CHECKING:
 
     from mediatop.library import MediaLibrary
     from mediatop.library_types import FolderEvent
+
+# A store watch that failed is started again after a second, then after twice the last
+# pause each time it fails again, up to ten: a store copied back is picked up within
+# seconds, and one left broken costs an open that fails every ten.
+STORE_RETRY_FIRST_S = 1.0
+STORE_RETRY_MAX_S = 10.0
 
 
 class Watchers:
@@ -101,10 +109,32 @@ def _folder_message(event: FolderEvent) -> Message:
 
 async def follow_store(target: MessagePump, library: MediaLibrary, stop: asyncio.Event) -> None:
     """Post a `LibraryChanged("store")` to `target` each time another connection commits
-    to the library's store, until `stop` is set; a failure is posted as a `WorkFailed`."""
-    try:
-        await library.watch_store(
-            stop, lambda _changed: target.post_message(LibraryChanged("store"))
-        )
-    except Exception as exc:
-        target.post_message(WorkFailed("Watching the store", user_message(exc)))
+    to the library's store, until `stop` is set.
+
+    A failure (the store cannot be read: overwritten, its server gone) is posted as a
+    `StoreWatch` with its error, and the watch started again after a pause, longer after
+    each failure up to a bound, until it holds; then a `StoreWatch` without error says so.
+    """
+    pause = STORE_RETRY_FIRST_S
+    failing = False
+
+    def holds() -> None:
+        nonlocal pause, failing
+        pause = STORE_RETRY_FIRST_S
+        if failing:
+            failing = False
+            target.post_message(StoreWatch())
+
+    while not stop.is_set():
+        try:
+            await library.watch_store(
+                stop, lambda _changed: target.post_message(LibraryChanged("store")),
+                on_watching=holds,
+            )  # fmt: skip
+        except Exception as exc:
+            if not failing:  # said once: a retry that fails again changes nothing shown
+                failing = True
+                target.post_message(StoreWatch(user_message(exc)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
+            pause = min(2 * pause, STORE_RETRY_MAX_S)

@@ -81,6 +81,14 @@ class FolderWatch(Message):
 
 
 @dataclass
+class StoreWatch(Message):
+    """How the store is followed now: `error` says why it cannot be read (the watch is
+    started again after a pause, until it holds); "" once the watch holds again."""
+
+    error: str = ""
+
+
+@dataclass
 class SavingsMeasured(Message):
     """A batch of image savings landed (or measuring began): `done` of `total` images;
     `finished` when the measuring stopped (all done, or nothing more could be)."""

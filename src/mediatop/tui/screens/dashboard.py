@@ -41,6 +41,7 @@ from mediatop.tui.messages import (
     SavingsMeasured,
     ScanFinished,
     ScanProgress,
+    StoreWatch,
     WorkFailed,
 )
 from mediatop.tui.screens.pacing import PacedLoads, breakpoint_class
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 WATCHER_STOP_TIMEOUT_S = 2.0
 LOAD_WORKER = "load dashboard"
+LOADING = "Loading the dashboard"
 LOAD_GAP_FACTOR = 3
 STARTUP_FRAME_DELAY_S = 0.05
 SAVINGS_RELOAD_S = 5.0
@@ -111,6 +113,10 @@ class DashboardScreen(Screen[None]):
         self._loaded_before_scan = False
         self._folder_state: FolderState = "watching"
         self._polling_why = ""
+        # Why the store cannot be read ("" while it can), and whether the last load
+        # failed: either leaves the boxes showing figures that are no longer current.
+        self._store_error = ""
+        self._load_failed = False
         # How long the last whole-tree compare took: polling waits ten times that, so a
         # big tree is not compared without pause.
         self._tree_compare_seconds = 0.0
@@ -176,6 +182,11 @@ class DashboardScreen(Screen[None]):
         self._watchers.stop.set()
 
     def _watching_text(self) -> str:
+        if self._store_error:  # what it means first, as below
+            return (
+                "The store cannot be read: the figures are the last ones read, until it "
+                f"can be again ({visible(self._store_error)})."
+            )
         if self.read_only is not None:
             # What it means first: the status line cuts a long reason at its end. The
             # store watch is not promised: a store read as immutable shows no changes.
@@ -235,7 +246,7 @@ class DashboardScreen(Screen[None]):
         try:
             data = load_dashboard(self.library, self.now, self.range_name)
         except Exception as exc:  # any failure becomes a visible status, never a traceback
-            self.post_message(WorkFailed("Loading the dashboard", user_message(exc)))
+            self.post_message(WorkFailed(LOADING, user_message(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(DashboardLoaded(data))
@@ -302,9 +313,25 @@ class DashboardScreen(Screen[None]):
         self.query_one(MostUsed).show(message.data)
         self.query_one(PerformanceMetrics).show(message.data)
         self.query_one(Optimization).show(message.data)
+        self._load_failed = False
+        self._mark_stale()
         status = self.query_one(StatusLine)
-        if not self._scanning and self._folder_state != "gone" and status.has_class("-error"):
+        problem = self._folder_state == "gone" or self._store_error
+        if not self._scanning and not problem and status.has_class("-error"):
             status.show_idle(self._watching_text())
+
+    def on_store_watch(self, message: StoreWatch) -> None:
+        self._store_error = message.error
+        self._mark_stale()
+        if not message.error:
+            self.load()  # what was committed while the store could not be read
+            return
+        self.query_one(StatusLine).show_problem(self._watching_text())
+        self.notify("The store cannot be read", severity="error", markup=False)
+
+    def _mark_stale(self) -> None:
+        # Faded (app.tcss), not emptied: the last figures read still say something.
+        self.set_class(self._load_failed or bool(self._store_error), "-stale")
 
     def on_directories_changed(self, message: DirectoriesChanged) -> None:
         self.folder_changed(message.dirs)
@@ -351,6 +378,9 @@ class DashboardScreen(Screen[None]):
         self.query_one(StatusLine).show_followed(message.summary, message.at.astimezone(UTC))
 
     def on_work_failed(self, message: WorkFailed) -> None:
+        if message.what == LOADING:
+            self._load_failed = True
+            self._mark_stale()
         self.query_one(StatusLine).show_error(message.what, message.error)
         self.notify(f"{message.what} failed", severity="error", markup=False)
 
