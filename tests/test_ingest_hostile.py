@@ -145,6 +145,32 @@ def test_import_commands_given_a_folder_or_a_pipe_say_what_it_is(
     assert capsys.readouterr().err == f"mediatop: no such events file: {missing}\n"
 
 
+def test_a_source_named_with_escape_codes_is_named_as_plain_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing, folder or unreadable source's name reaches the terminal made visible:
+    an escape sequence in it must not act on the terminal."""
+    root, db = _scanned_library(tmp_path)
+    missing = tmp_path / "ev\x1b[31mred.jsonl"
+    folder = tmp_path / "ex\x1b]0;title\x07port"
+    folder.mkdir()
+    damaged = tmp_path / "e\x1b[2Jv.jsonl.gz"
+    damaged.write_bytes(gzip.compress(b'{"mediaId": 1}\n' * 50)[:-12] + b"\x00" * 12)
+    capsys.readouterr()
+    assert main(["import-events", str(root), "--db", str(db), str(missing)]) == 2
+    said = capsys.readouterr().err
+    assert said == f"mediatop: no such events file: {tmp_path}/ev\\x1b[31mred.jsonl\n"
+    assert main(["locations", "import", str(root), "--db", str(db), str(folder)]) == 2
+    said = capsys.readouterr().err
+    assert (
+        said == f"mediatop: {tmp_path}/ex\\x1b]0;title\\x07port is a folder, not an export file\n"
+    )
+    assert main(["import-events", str(root), "--db", str(db), str(damaged)]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith(f"mediatop: cannot read {tmp_path}/e\\x1b[2Jv.jsonl.gz: ")
+    assert "\x1b" not in said
+
+
 def test_a_plain_log_line_of_20_mib_is_one_unparsable_line_read_in_bounded_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
