@@ -28,20 +28,20 @@ def screens_app(tmp_path: Path) -> MediatopApp:
     return dashboard_app(screens_library(tmp_path), export_dir=tmp_path)
 
 
-async def test_compared_figures_leave_rows_of_the_optimize_list_in_view(
+async def test_compared_figures_leave_rows_of_the_images_list_in_view(
     screens_app: MediatopApp,
 ) -> None:
     async with screens_app.run_test(size=SIZE) as pilot:
         await wait_for_dashboard(pilot)
-        screen = await open_subject(pilot, "o")
+        screen = await open_subject(pilot, "1")
         await pilot.press("c")  # each figure beside its previous value: one to a line
         await wait_for_list(pilot)
         table = screen.query_one(ListTable)
         # Inside its border (2 lines), under its header (1): room for 3 rows or more.
         assert table.region.height - 3 >= 3
-        # The 12 figures do not fit above it: their box scrolls, reached with shift+tab.
+        # The 9 figures do not fit above it: their box scrolls, reached with shift+tab.
         box = screen.query_one("#figures-box")
-        assert box.virtual_size.height == 12
+        assert box.virtual_size.height == 9
         assert box.max_scroll_y > 0
         await pilot.press("shift+tab", "end")
         await pilot.pause()

@@ -106,6 +106,7 @@ class ListScreen(Screen[None]):
     # ignores `display`): keys typed ahead (`1` then `q`) went into it.
     AUTO_FOCUS = "#list"
     COMPARES = True  # `c` puts the previous period beside its figures (the app asks)
+    RANGED = True  # `t` changes the figures (the app asks), and the box names the period
     BINDINGS = [
         Binding("escape", "back", "Back"),
         # r and l only in `?` and `:`: screens refresh themselves; a list's title says l.
@@ -199,7 +200,7 @@ class ListScreen(Screen[None]):
         """Read the figures again (the app calls this when the range changes)."""
         self.settled = False
         app: Any = self.app
-        range_name, compare = app.range_name, app.compare
+        range_name, compare = app.range_name, app.compare and self.COMPARES
         if self.COMPARES:  # the header says whether these figures are compared
             self.sub_title = app.header_note(compared=compare and range_name != "all")
         self.run_worker(
@@ -219,7 +220,7 @@ class ListScreen(Screen[None]):
         self.figures = message.figures
         self.settled = True
         box = self.query_one("#figures-box")
-        box.border_subtitle = self._range_caption(message.figures)
+        box.border_subtitle = self._range_caption(message.figures) if self.RANGED else ""
         self.query_one("#figures", Static).update(self._figures_grid(message.figures))
         notes = [plain(n) for n in self.notes(message.figures.report)]
         if message.figures.compare_note:

@@ -27,6 +27,9 @@ class OptimizeScreen(MarkingListScreen):
 
     NAME, LABEL, REPORT = "optimize", "Optimize", "optimization"
     CLEANUP_KIND = "optimize"
+    # The report reads no range (its monthly savings are over the last 30 days, always):
+    # `t` and `c` would change nothing here, so neither is offered.
+    RANGED = COMPARES = False
     FIGURES = (
         Figure("Resize", "resize.count"),
         Figure("Resize saves", "resize.bytes", "size"),
