@@ -376,8 +376,7 @@ class ListScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#list")
     def _open_row(self, event: DataTable.RowSelected) -> None:
-        # The file the key names, not the row's number: a read that lands between the
-        # key and this message has put another file on that row.
+        # The key's file, not the row's: a read landing before this may have moved it.
         chosen = None if event.row_key.value is None else file_id_in_key(event.row_key.value)
         if chosen is not None:
             self.post_message(FileChosen(chosen))
