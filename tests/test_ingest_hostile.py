@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sqlite3
 import tracemalloc
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from mediatop.cli import main
 from mediatop.errors import SourceReadError
 from mediatop.ingest.logs import reading
 from mediatop.ingest.logs.logfile import ingest_logs
+from mediatop.ingest.logs.tally import IngestTally
 from mediatop.store import connect
 from test_ingest_logs import count
 
@@ -24,6 +26,16 @@ GOOD = (
     '198.51.100.23 - - [10/Oct/2024:13:55:36 +0000] "GET /uploads/hero.jpg HTTP/1.1" 200 '
     '5000 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"\n'
 )
+
+
+def _ingest_traced(conn: sqlite3.Connection, log: Path) -> tuple[IngestTally, int]:
+    """`ingest_logs` of one log, and the peak of memory Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+        return tally, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def _too_long_line() -> str:
@@ -54,12 +66,7 @@ def test_a_gzip_bomb_line_is_one_unparsable_line_read_in_bounded_memory(
         for _ in range(40):  # 40 MiB without a newline: one line of a few KB on disk
             handle.write(block)
         handle.write(b"\n" + GOOD.encode())
-    tracemalloc.start()
-    try:
-        tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    tally, peak = _ingest_traced(conn, log)
     assert (tally.lines, tally.accepted, dict(tally.malformed)) == (3, 2, {"unparsable": 1})
     assert peak < 24 << 20  # the 40 MiB line is never held whole
     assert ingest_logs(conn, [log], url_prefixes=PREFIXES).lines == 0  # read to its end
@@ -179,12 +186,7 @@ def test_a_plain_log_line_of_20_mib_is_one_unparsable_line_read_in_bounded_memor
     conn = connect(db)
     log = tmp_path / "access.log"
     log.write_text(GOOD + _too_long_line() + GOOD)
-    tracemalloc.start()
-    try:
-        tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    tally, peak = _ingest_traced(conn, log)
     assert (tally.lines, tally.accepted, dict(tally.malformed)) == (3, 2, {"unparsable": 1})
     assert peak < 8 << 20  # the 20 MiB line is never held whole
 
