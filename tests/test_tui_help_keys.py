@@ -130,6 +130,9 @@ async def test_the_help_offers_exactly_the_keys_that_act_on_the_screen(
         assert [a.binding.key for a in active if not _acts(app, screen, a)] == []
         keys = {key for key, _ in shown}
         assert ("t" in keys, "c" in keys) == (ranged, compares)
+        # With the help up, the footer under it still offers them as the screen does.
+        offered = [app.check_action(a, ()) for a in ("cycle_range", "toggle_compare")]
+        assert offered == [ranged, compares]
 
 
 def test_the_optimization_report_is_the_same_over_every_range(tmp_path: Path) -> None:

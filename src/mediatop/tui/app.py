@@ -220,12 +220,15 @@ class MediatopApp(App[int]):
         if action == "export":
             # Only screens that can say what they show export it (not the help).
             return callable(getattr(screen, "export_view", None))
+        # The range and the comparison are the figures' under the help, as its keys are.
+        under = (CommandPalette, HelpScreen)
+        figures = next(s for s in reversed(self.screen_stack) if not isinstance(s, under))
         if action == "cycle_range":
-            return bool(getattr(screen, "RANGED", True))
+            return bool(getattr(figures, "RANGED", True))
         if action == "toggle_compare":
             # Only a subject screen's figures are compared: elsewhere `c` is neither
             # shown nor reachable, and the header says nothing of it.
-            return bool(getattr(screen, "COMPARES", False))
+            return bool(getattr(figures, "COMPARES", False))
         return True
 
     def action_export(self, fmt: str) -> None:
