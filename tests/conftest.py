@@ -60,6 +60,22 @@ def empty_store(tmp_path: Path, store_url: str) -> Iterator[tuple[sqlite3.Connec
     conn.close()
 
 
+@pytest.fixture
+def hero_library(tmp_path: Path, store_url: str) -> Iterator[sqlite3.Connection]:
+    """A store, once on each backend, that scanned tmp_path/media holding one file,
+    hero.jpg (not probed). Closed after the test."""
+    from mediatop.scan import scan_root
+    from mediatop.store import connect
+
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "hero.jpg").write_bytes(b"x")
+    conn = connect(store_url)
+    scan_root(conn, root, probe=False)
+    yield conn
+    conn.close()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """One real PostgreSQL server for the session (tests/pg_server.py). One that cannot

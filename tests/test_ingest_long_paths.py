@@ -6,13 +6,12 @@ for such a URL failed the whole log's ingest, stored as a miss."""
 from __future__ import annotations
 
 import random
+import sqlite3
 import string
 from pathlib import Path
 
 from mediatop.ingest.locations.importer import import_locations
 from mediatop.ingest.logs.logfile import ingest_logs
-from mediatop.scan import scan_root
-from mediatop.store import connect
 
 PREFIXES = ("/uploads/",)
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
@@ -28,13 +27,9 @@ def _line(path: str, status: int, minute: int) -> str:
 
 
 def test_a_404_for_a_path_too_long_to_store_is_one_refused_line(
-    tmp_path: Path, store_url: str
+    tmp_path: Path, hero_library: sqlite3.Connection
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x")
-    conn = connect(store_url)
-    scan_root(conn, root, probe=False)
+    conn = hero_library
     log = tmp_path / "access.log"
     log.write_text(
         _line("/uploads/hero.jpg", 200, 0)
@@ -46,18 +41,13 @@ def test_a_404_for_a_path_too_long_to_store_is_one_refused_line(
     assert (tally.accepted, tally.misses, tally.malformed) == (2, 1, {"refused_path": 1})
     events = conn.execute("SELECT count(*) FROM media_usage_events").fetchone()[0]
     misses = [bytes(row[0]) for row in conn.execute("SELECT path FROM media_misses")]
-    conn.close()
     assert (events, misses) == (2, [b"gone.jpg"])
 
 
 def test_a_location_of_a_path_too_long_to_store_is_one_bad_row(
-    tmp_path: Path, store_url: str
+    tmp_path: Path, hero_library: sqlite3.Connection
 ) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x")
-    conn = connect(store_url)
-    scan_root(conn, root, probe=False)
+    conn = hero_library
     export = tmp_path / "export.csv"
     export.write_text(
         f"media,type,location_id\nhero.jpg,page,12\n{LONG}.jpg,page,13\nhero.jpg,post,14\n"
@@ -65,6 +55,5 @@ def test_a_location_of_a_path_too_long_to_store_is_one_bad_row(
     report = import_locations(conn, export, url_prefixes=PREFIXES)
     stored = conn.execute("SELECT location_id FROM usage_locations ORDER BY location_id")
     assert [row[0] for row in stored] == ["12", "14"]
-    conn.close()
     assert report.references == 2
     assert [where for where, _error in report.errors] == ["line 3"]

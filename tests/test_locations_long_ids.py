@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import string
 from pathlib import Path
 
 from mediatop.ingest.locations.importer import import_locations, scan_locations
-from mediatop.scan import scan_root
-from mediatop.store import connect
 
 # 3,000 letters that PostgreSQL cannot compress below its index's 2704 bytes
 LONG = "".join(random.Random(5).choices(string.ascii_letters, k=3000))
 
 
-def test_a_location_id_too_long_to_store_is_one_bad_row(tmp_path: Path, store_url: str) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x")
-    conn = connect(store_url)
-    scan_root(conn, root, probe=False)
+def test_a_location_id_too_long_to_store_is_one_bad_row(
+    tmp_path: Path, hero_library: sqlite3.Connection
+) -> None:
+    conn = hero_library
     export = tmp_path / "export.csv"
     export.write_text(
         "media,type,location_id,title\n"
@@ -31,17 +28,14 @@ def test_a_location_id_too_long_to_store_is_one_bad_row(tmp_path: Path, store_ur
     )
     report = import_locations(conn, export, url_prefixes=("/uploads/",))
     stored = conn.execute("SELECT title FROM usage_locations ORDER BY title").fetchall()
-    conn.close()
     assert [row[0] for row in stored] == ["Home", "News"]
     assert report.errors == (("line 3", "location_id is longer than 400 characters"),)
 
 
-def test_a_page_whose_id_is_too_long_to_store_is_one_error(tmp_path: Path, store_url: str) -> None:
-    root = tmp_path / "media"
-    root.mkdir()
-    (root / "hero.jpg").write_bytes(b"x")
-    conn = connect(store_url)
-    scan_root(conn, root, probe=False)
+def test_a_page_whose_id_is_too_long_to_store_is_one_error(
+    tmp_path: Path, hero_library: sqlite3.Connection
+) -> None:
+    conn = hero_library
     content = tmp_path / "content"
     content.mkdir()
     img = '<img src="/uploads/hero.jpg">'
@@ -49,7 +43,6 @@ def test_a_page_whose_id_is_too_long_to_store_is_one_error(tmp_path: Path, store
     (content / "export.json").write_text(json.dumps(pages))
     report = scan_locations(conn, content, url_prefixes=("/uploads/",))
     stored = conn.execute("SELECT location_id FROM usage_locations").fetchall()
-    conn.close()
     assert [row[0] for row in stored] == ["export.json#5"]
     assert report.errors == (
         ("export.json", "a page's id is longer than 400 characters with the path"),
