@@ -207,3 +207,40 @@ async def test_the_store_watch_ends_with_an_error_when_the_store_is_overwritten(
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):
         await asyncio.wait_for(task, timeout=WAIT_S)
     stop.set()
+
+
+async def test_the_store_watch_follows_a_store_put_in_place_by_a_rename(tmp_path: Path) -> None:
+    """A backup moved over the store (`mv backup.sqlite3 store.sqlite3`) is a new file at
+    the same path: the watch's connection still reads the old one, whose counter never
+    moves again. The watch tells the change and then follows the new file's commits."""
+    root = tmp_path / "uploads"
+    root.mkdir()
+    db_path = tmp_path / "store.sqlite3"
+    connect(db_path).close()
+    stop, held, seen = asyncio.Event(), asyncio.Event(), Recorder()
+    task = asyncio.create_task(
+        watch_store(db_path, stop, seen, interval=0.05, on_watching=held.set)
+    )
+    await asyncio.wait_for(held.wait(), timeout=WAIT_S)
+    backup = tmp_path / "backup.sqlite3"
+    writer = connect(backup)
+    (root / "one.txt").write_bytes(b"one")
+    scan_root(writer, root, probe=False)
+    writer.close()
+    os.replace(backup, db_path)
+    after = await seen.wait_for(_is(StoreChanged))
+    # Then a commit to the file now in place is seen as well.
+    async with asyncio.timeout(WAIT_S):
+        writes = 0
+        while len(seen.events) == after:
+            (root / f"new-{writes}.txt").write_bytes(b"new")
+            writer = connect(db_path)
+            try:
+                scan_root(writer, root, probe=False)
+            finally:
+                writer.close()
+            writes += 1
+            await asyncio.sleep(0.2)
+    assert all(isinstance(e, StoreChanged) for e in seen.events)
+    assert task.done() is False  # no error, no restart: it goes on watching
+    await _stopped(task, stop)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,14 +52,26 @@ async def watch_store(
     if is_server_url(db_path):
         await _listen(str(db_path), stop, on_change, interval, on_watching)
         return
-    conn = await connect_async(db_path, readonly=readonly)
+    path = Path(db_path)
+    conn = await connect_async(path, readonly=readonly)
     try:
-        still_a_database(Path(db_path))
+        still_a_database(path)
+        held = file_identity(path)
         last = await data_version(conn)
         if on_watching is not None:
             on_watching()
         while not await stopped_within(stop, interval):
-            still_a_database(Path(db_path))
+            still_a_database(path)
+            if file_identity(path) not in (held, None):
+                # Another file was put in its place (a backup moved over it): this
+                # connection reads the old one, whose counter never moves again, and
+                # keeps its -wal and -shm beside the new one until it closes.
+                await conn.close()
+                conn = await connect_async(path, readonly=readonly)
+                held = file_identity(path)
+                last = await data_version(conn)
+                on_change(StoreChanged(last))
+                continue
             current = await data_version(conn)
             if current != last:
                 last = current
@@ -119,6 +132,16 @@ def still_a_database(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError), path.open("rb") as file:
         if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise sqlite3.DatabaseError("file is not a database")
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path` (None when there is none): which file
+    a path names, to tell a file renamed into its place from one written in place."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 async def data_version(conn: aiosqlite.Connection) -> int:
