@@ -174,7 +174,8 @@ def test_a_source_named_with_escape_codes_is_named_as_plain_text(
     )
     assert main(["import-events", str(root), "--db", str(db), str(damaged)]) == 1
     said = capsys.readouterr().err
-    assert said.startswith(f"mediatop: cannot read {tmp_path}/e\\x1b[2Jv.jsonl.gz: ")
+    assert said.startswith(f"mediatop: cannot read events file {tmp_path}/e\\x1b[2Jv.jsonl.gz: ")
+    assert said.count("e\\x1b[2Jv") == 1  # the reason does not repeat the name
     assert "\x1b" not in said
 
 

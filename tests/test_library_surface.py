@@ -7,6 +7,7 @@ Each face opens a `MediaLibrary` and gets back dataclasses, and failures as
 from __future__ import annotations
 
 import gzip
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,30 @@ def test_a_damaged_gzip_log_is_a_mediatop_error_with_the_cli_message(tmp_path: P
     with pytest.raises(SourceReadError) as caught:
         library.ingest_log([damaged])
     assert str(caught.value).startswith(f"cannot read log {damaged}: ")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(
+    ("name", "what", "shown"),
+    [
+        ("cms\x1b[2J.csv", "export file", "cms\\x1b[2J.csv"),
+        ("ev\x1b[2J.jsonl", "events file", "ev\\x1b[2J.jsonl"),
+    ],
+)
+def test_a_source_that_cannot_be_read_is_named_as_plain_text_as_a_log_is(
+    tmp_path: Path, name: str, what: str, shown: str
+) -> None:
+    library = _library(tmp_path)
+    library.scan(probe=False)
+    # /proc/self/mem is a regular file whose first bytes no one may read, root included
+    source = tmp_path / name
+    source.symlink_to("/proc/self/mem")
+    with pytest.raises(SourceReadError) as caught:
+        if what == "export file":
+            library.import_locations(source)
+        else:
+            library.import_events(source)
+    assert str(caught.value) == f"cannot read {what} {tmp_path}/{shown}: Input/output error"
 
 
 def test_an_unknown_file_or_report_is_a_mediatop_error(tmp_path: Path) -> None:

@@ -32,9 +32,7 @@ Heavy modules are imported inside the methods, so importing this module (the CLI
 from __future__ import annotations
 
 import contextlib
-import gzip
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +46,6 @@ from mediatop.errors import (
     MediatopError,
     MissingInputError,
     ReportError,
-    SourceReadError,
     StoreReadOnlyError,
     StoreWriteError,
 )
@@ -197,13 +194,14 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         bad lines are skipped and listed in the report. LogInUseError when another run
         of this node is reading the file."""
         from mediatop.ingest.events.tracked import import_events
+        from mediatop.ingest.unreadable import reading_source
         from mediatop.store.log_readers import reading_alone
 
         _require_file(path, "events file")
         with (
             self._scanned_writer() as conn,
             reading_alone(conn, self.settings.node, [path]),
-            _reading(f"cannot read {path}: "),
+            reading_source(path, "events file"),
         ):
             return import_events(
                 conn, path, url_prefixes=self.settings.url_prefixes, node=self.settings.node
@@ -223,9 +221,10 @@ class MediaLibrary(BrowseLibrary, CleanupLibrary, EventsLibrary, StoreLibrary):
         """Load usage locations from a CMS export (.csv or .jsonl), replacing the ones
         that export gave before."""
         from mediatop.ingest.locations.importer import import_locations
+        from mediatop.ingest.unreadable import reading_source
 
         _require_file(path, "export file")
-        with self._writer() as conn, _reading(f"cannot read {path}: "):
+        with self._writer() as conn, reading_source(path, "export file"):
             return import_locations(conn, path, url_prefixes=self.settings.url_prefixes)
 
     # -- reading -----------------------------------------------------------------
@@ -379,14 +378,3 @@ def _require_file(path: Path, what: str) -> None:
         raise MissingInputError(f"{path} is a pipe or device, not {a_what}")
     if not path.is_file():
         raise MissingInputError(f"no such {what}: {path}")
-
-
-@contextlib.contextmanager
-def _reading(prefix: str) -> Iterator[None]:
-    """A source file that cannot be read (I/O error, damaged gzip, a log truncated while
-    read) becomes SourceReadError with `prefix` before the reason."""
-    try:
-        yield
-    # LogShrankError is an OSError; zlib.error is damaged deflate data inside a gzip
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise SourceReadError(f"{prefix}{exc}") from exc

@@ -33,7 +33,6 @@ import gzip
 import os
 import sqlite3
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -66,6 +65,7 @@ from mediatop.ingest.logs.reading import (
     tail_length,
 )
 from mediatop.ingest.logs.tally import IngestTally
+from mediatop.ingest.unreadable import reading_source
 from mediatop.store.checkpoints import Checkpoint, all_checkpoints
 from mediatop.store.connection import transaction
 from mediatop.store.ingest_tuning import (
@@ -130,7 +130,7 @@ class LogIngester:
         name = str(path)
         if name not in self.tally.files:
             self.tally.files.append(name)
-        with _reading_log(path):
+        with reading_source(path, "log"):
             st = path.stat()
             head = read_head(path)
             checkpoints = all_checkpoints(self.conn, self.node)
@@ -155,7 +155,7 @@ class LogIngester:
             except (OSError, EOFError, gzip.BadGzipFile):
                 continue
             if match_checkpoint([cp], sibling, sibling.stat(), head) is cp:
-                with _reading_log(sibling):
+                with reading_source(sibling, "log"):
                     self._ingest_file(sibling)
                 return
 
@@ -325,16 +325,3 @@ def ingest_logs(
         return ingester.ingest(paths)
     finally:
         restore_after_ingest(conn, previous)
-
-
-@contextlib.contextmanager
-def _reading_log(path: Path) -> Iterator[None]:
-    """A log that cannot be read (no permission, a folder now, damaged gzip data) becomes
-    SourceReadError naming it: with several logs, the message says which."""
-    try:
-        yield
-    # LogShrankError and gzip.BadGzipFile are OSErrors; zlib.error is damaged deflate data
-    except (OSError, EOFError, zlib.error) as exc:
-        # an OSError's own text repeats the path, unescaped
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SourceReadError(f"cannot read log {visible(str(path))}: {reason}") from exc
