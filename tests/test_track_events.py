@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -168,6 +169,23 @@ def test_importing_a_file_again_adds_nothing_and_appends_add_only_new_lines(
     assert more.usage_events == 1
     assert more.errors[0][0] == 6 and "player event" in more.errors[0][1]
     assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (4,)
+
+
+def test_a_jsonl_gz_imported_again_adds_nothing_and_grown_adds_only_its_new_lines(
+    tmp_path: Path,
+) -> None:
+    _root, _db, conn = _library(tmp_path)
+    events = tmp_path / "events.jsonl.gz"
+    click = b'{"media": "2024/hero.jpg", "eventType": "click"}\n'
+    events.write_bytes(gzip.compress(click * 3))
+    first = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (first.lines, first.usage_events) == (3, 3)
+    again = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (again.lines, again.usage_events, again.errors) == (0, 0, ())
+    events.write_bytes(gzip.compress(click * 5))  # rewritten whole with two lines more
+    grown = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (grown.lines, grown.usage_events, grown.errors) == (2, 2, ())
+    assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (5,)
 
 
 def test_figures_an_event_cannot_have_are_refused_by_field(tmp_path: Path) -> None:

@@ -32,7 +32,6 @@ from mediatop.ingest.logs.reading import (
     match_checkpoint,
     open_log,
     read_head,
-    skip_to,
 )
 from mediatop.ingest.logs.urlmap import relative_media_path
 from mediatop.ingest.prescan import require_scanned
@@ -300,7 +299,7 @@ def import_events(
     cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
     first_line = cp.lines
     with open_log(path) as handle:
-        skip_to(handle, cp.offset, gz)
+        handle.seek(cp.offset)  # a GzipFile gets there by decompressing
         offset, number, good = cp.offset, cp.lines, 0
         for raw in handle:
             offset += len(raw)

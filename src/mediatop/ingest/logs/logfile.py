@@ -193,7 +193,7 @@ class LogIngester:
         whole file is there (found by its content) the next run goes on from that line,
         and nothing is counted twice. Then SourceReadError says that it ended early."""
         with GzipUpToCut(path) as stream:
-            skip_to(stream, cp.offset, gz=True)
+            skip_to(stream, cp.offset)
             spans = spans_of(byte_batches(stream, self.batch_lines), cp.offset)
             # a .gz file is about 4x its size decompressed; resuming one is rare
             self._ingest_spans(spans, None, cp, head, size * 4 if cp.offset == 0 else 0)

@@ -129,10 +129,9 @@ def match_checkpoint(
     return found[-1]
 
 
-def skip_to(stream: BinaryIO | GzipUpToCut, offset: int, gz: bool) -> None:
-    if not gz and not isinstance(stream, GzipUpToCut):
-        stream.seek(offset)
-        return
+def skip_to(stream: GzipUpToCut, offset: int) -> None:
+    """Read past the first `offset` bytes (a checkpoint's): a .gz can only be read up to
+    there, and a cut before it leaves `ended_early` set rather than raising."""
     remaining = offset
     while remaining > 0:
         chunk = stream.read(min(remaining, READ_BYTES))
