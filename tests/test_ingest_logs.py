@@ -190,6 +190,26 @@ def test_rename_rotation_finishes_old_file_then_reads_new(tmp_path: Path) -> Non
     assert count(conn, "SELECT count(*) FROM media_usage_events") == 9
 
 
+def test_a_damaged_gzip_beside_a_rotated_log_is_passed_over(tmp_path: Path) -> None:
+    # Looking for the rest of a rotated generation, ingest reads the head of every
+    # sibling: one whose deflate data is damaged is not that generation, and must not
+    # stop the run under the current log's name.
+    conn, _db, _ids = make_store(tmp_path)
+    log = tmp_path / "access.log"
+    log.write_text(line("/uploads/2024/03/hero.jpg") * 4)
+    ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    with log.open("a") as handle:
+        handle.write(line("/uploads/2024/03/hero.jpg") * 2)
+    log.rename(tmp_path / "access.log.1")
+    packed = gzip.compress(line("/uploads/2024/03/hero.jpg").encode() * 50)
+    damaged = packed[:10] + b"\xff" * 40 + packed[50:]  # a gzip header, then no deflate
+    (tmp_path / "access.log.0.gz").write_bytes(damaged)
+    log.write_text(line("/uploads/2024/03/hero.jpg", ip="198.51.100.99") * 3)
+    tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
+    assert tally.accepted == 2 + 3  # the rotated file's rest, then the new log
+    assert count(conn, "SELECT count(*) FROM media_usage_events") == 9
+
+
 def test_copytruncate_rotation_is_followed(tmp_path: Path) -> None:
     conn, _db, _ids = make_store(tmp_path)
     log = tmp_path / "access.log"

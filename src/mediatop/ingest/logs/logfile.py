@@ -29,10 +29,10 @@ rarely during an ingest and once at its end (`mediatop.store.ingest_tuning`).
 from __future__ import annotations
 
 import contextlib
-import gzip
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -152,7 +152,7 @@ class LogIngester:
                 continue
             try:
                 head = read_head(sibling)
-            except (OSError, EOFError, gzip.BadGzipFile):
+            except (OSError, EOFError, zlib.error):  # damaged: not the generation sought
                 continue
             if match_checkpoint([cp], sibling, sibling.stat(), head) is cp:
                 with reading_source(sibling, "log"):
