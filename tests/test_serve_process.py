@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -108,6 +109,28 @@ def test_bad_requests_leave_no_traceback_and_sigterm_stops_it(
     assert process.stderr is not None
     console = process.stderr.read().decode()
     assert "Traceback" not in console and 'File "' not in console
+
+
+def test_a_client_gone_mid_body_stores_nothing_and_is_not_logged(
+    library: MediaLibrary, server: tuple[subprocess.Popen[bytes], str]
+) -> None:
+    """A page closed while its beacon was on the way: the 100 bytes that came are a
+    whole event, but the body was to be 10000, so nothing is stored, and the console
+    gets no "internal error" for what the client did."""
+    process, base = server
+    before = _stored(library)
+    event = json.dumps({"mediaId": "2024/05/logo.png", "eventType": "click"}).encode()
+    head = (b"POST " + MEDIA.encode() + b"/track HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 10000\r\n\r\n")  # fmt: skip
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head + event.ljust(100))
+    assert httpx.get(base + MEDIA + "/usage").status_code == 200
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    assert _stored(library) == before
+    assert process.stderr is not None
+    assert process.stderr.read().decode() == ""
 
 
 def test_beacons_are_stored_while_mediatop_ingest_writes_the_same_store(

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -153,7 +153,8 @@ class JsonCors(CORSMiddleware):
 
 class NoTraceback:
     """The outermost layer: an exception that escaped everything else answers 500 with
-    a JSON error and is logged as one line, never as a traceback."""
+    a JSON error and is logged as one line, never as a traceback. A client that went
+    away in the middle of its request is no error: it is not logged."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -168,6 +169,10 @@ class NoTraceback:
 
         try:
             await self.app(scope, receive, sending)
+        except ClientDisconnect:
+            # A page closed while its beacon was on the way, say: the client's doing,
+            # nothing an admin can act on, and nobody left to answer.
+            return
         except Exception as exc:
             log.error("internal error on %s: %r", scope.get("path", "?"), exc)
             if scope["type"] == "http" and not started:
