@@ -1,7 +1,7 @@
 """Requests uvicorn's parser refuses before the app sees them (a bad Content-Length, a
-malformed request line or header, bytes that are not HTTP, a head without end) get the
-API's JSON error and a closed connection, and the server goes on serving: raw bytes
-over a socket to the real server."""
+malformed request line or header, bytes that are not HTTP, a head without end) and
+bodies over the limit get the API's JSON error and a closed connection, and the server
+goes on serving: raw bytes over a socket to the real server."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import httpx
 import pytest
 
 from mediatop.serve.http_protocol import MAX_HEAD
+from mediatop.serve.options import ServeOptions
 from serve_support import running_server, traffic_library
 
 TRACK = b"/api/analytics/media/track"
+LIMIT = 1000  # the bodies' limit of the `limited_url` server
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +28,23 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="module")
+def limited_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server taking bodies of up to LIMIT bytes: one over it is quick to send."""
+    library = traffic_library(tmp_path_factory.mktemp("limited"))
+    with running_server(library, ServeOptions(max_body=LIMIT)) as base:
+        yield base
+
+
+def _connect(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
 def _exchange(base: str, request: bytes) -> tuple[bytes, dict[bytes, bytes], bytes]:
     """Send `request` as is; the answer's status line, headers (names lower-cased) and
     body, read until the server closes the connection."""
-    host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
+    with _connect(base) as sock:
         sock.sendall(request)
         answer = b""
         # A server closing with bytes of the request unread resets the connection:
@@ -38,6 +52,25 @@ def _exchange(base: str, request: bytes) -> tuple[bytes, dict[bytes, bytes], byt
         with contextlib.suppress(ConnectionResetError):
             while chunk := sock.recv(65536):
                 answer += chunk
+    return _parsed(answer)
+
+
+def _one_answer(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """The next answer on `sock`, read to its Content-Length and no further."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(65536)
+        assert chunk, "the connection was closed before an answer"
+        answer += chunk
+    status, headers, body = _parsed(answer)
+    while len(body) < int(headers[b"content-length"]):
+        chunk = sock.recv(65536)
+        assert chunk, "the connection was closed in the answer's body"
+        body += chunk
+    return status, headers, body
+
+
+def _parsed(answer: bytes) -> tuple[bytes, dict[bytes, bytes], bytes]:
     head, _, body = answer.partition(b"\r\n\r\n")
     status, *lines = head.split(b"\r\n")
     headers = {name.lower(): value for name, _, value in (h.partition(b": ") for h in lines)}
@@ -109,3 +142,31 @@ def test_a_head_under_the_limit_and_an_http_1_0_request_are_served(base_url: str
     status, headers, body = _exchange(base_url, b"GET /api/openapi.json HTTP/1.0\r\n\r\n")
     assert status == b"HTTP/1.1 200 OK" and headers[b"content-type"] == b"application/json"
     assert json.loads(body)["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        # declared: refused on the head, with 100 of the 10000 bytes sent
+        b"Content-Length: %d\r\n\r\n" % (LIMIT * 10) + b"[" + b" " * 99,
+        # streamed: refused once LIMIT + 1 bytes are read, the body not ended
+        b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % (LIMIT + 1) + b" " * (LIMIT + 1) + b"\r\n",
+    ],
+    ids=["declared", "streamed"],
+)
+def test_a_body_over_the_limit_gets_a_413_and_a_closed_connection(
+    limited_url: str, framing: bytes
+) -> None:
+    """The rest of the body is never read: though the client asks to keep the
+    connection, the 413 says it is closed and the server closes it."""
+    request = (b"POST " + TRACK + b" HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n"
+               b"Content-Type: application/json\r\n" + framing)  # fmt: skip
+    with _connect(limited_url) as sock:
+        sock.sendall(request)
+        status, headers, body = _one_answer(sock)
+        assert status.startswith(b"HTTP/1.1 413 ")
+        assert headers[b"content-type"] == b"application/json"
+        assert headers.get(b"connection") == b"close"
+        assert json.loads(body) == {"error": f"the body is over {LIMIT} bytes"}
+        assert sock.recv(65536) == b""  # closed by the server
+    _still_serving(limited_url)

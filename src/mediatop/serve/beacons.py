@@ -57,13 +57,20 @@ class Beacons:
             raise ApiError(415, f"send the events as application/json or text/plain, not {kind}")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
-            raise ApiError(413, f"the body is over {self.max_body} bytes")
+            raise self._too_large()
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > self.max_body:
-                raise ApiError(413, f"the body is over {self.max_body} bytes")
+                raise self._too_large()
         return bytes(body)
+
+    def _too_large(self) -> ApiError:
+        # The rest of the body is left unread: on a kept-alive connection the server
+        # would go on taking it in, however long, before the next request. Closed, the
+        # connection ends with the answer.
+        message = f"the body is over {self.max_body} bytes"
+        return ApiError(413, message, headers={"Connection": "close"})
 
 
 def events_of(body: bytes) -> list[dict[str, Any]]:
