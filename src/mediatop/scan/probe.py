@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from mediatop.kinds import Kind, extension_of, has_prober
 from mediatop.model import ProbeResult
+from mediatop.scan.head_format import HEAD_BYTES, head_format
 from mediatop.scan.opened import NotAFileError, open_beneath, open_no_follow
 from mediatop.store.files import PROBE_COLUMNS
 from mediatop.store.storable import storable_text
@@ -104,8 +105,21 @@ def _result(outcome: Outcome[ProbeTask, ProbeResult]) -> tuple[int, ProbeResult]
     if outcome.result is not None:
         return outcome.task.file_id, outcome.result
     if outcome.timed_out:
-        return outcome.task.file_id, ProbeResult(error=f"probe timed out after {PROBE_SECONDS} s")
+        timed_out = f"probe timed out after {PROBE_SECONDS} s"
+        return outcome.task.file_id, ProbeResult(format=_told_format(outcome.task), error=timed_out)
     return outcome.task.file_id, _storable(ProbeResult(error=f"probe failed: {outcome.error}"))
+
+
+def _told_format(task: ProbeTask) -> str | None:
+    """The format the file's name and first bytes tell (see scan.head_format): all a
+    probe that ran out of time leaves. Reading a few bytes parses nothing, so it is safe
+    here, outside the workers."""
+    try:
+        with open_beneath(task.root, task.rel_path) as source:
+            head = source.read(HEAD_BYTES)
+    except OSError:  # gone or replaced since: nothing to tell
+        return None
+    return head_format(task.kind, extension_of(task.rel_path), head)
 
 
 def run_probes(

@@ -11,6 +11,7 @@ import logging
 from typing import Any, BinaryIO
 
 from mediatop.model import ProbeResult
+from mediatop.scan.head_format import HEAD_BYTES, is_pdf_head
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
 TEXT_LAYER_PAGES = 3
@@ -32,7 +33,7 @@ def probe_pdf(source: BinaryIO, size: int) -> ProbeResult:
     """Pages, metadata and text layer of the PDF open in `source`."""
     if size > MAX_PDF_BYTES:
         return ProbeResult(format="PDF", error=f"too large to probe (> {MAX_PDF_BYTES} bytes)")
-    if not source.read(1024).lstrip().startswith(b"%PDF-"):
+    if not is_pdf_head(source.read(HEAD_BYTES)):
         return ProbeResult(error="not a PDF (no %PDF- header)")
     source.seek(0)
     from pypdf import PdfReader
