@@ -157,8 +157,8 @@ async def watch_folder(
     (dirs {b""}) and the watch starts anew.
 
     A watch also ends when watchfiles meets a path it cannot name (not UTF-8), which
-    drops that whole burst, or the system's limit on watched folders. Then the whole
-    tree is compared (dirs None) and the watch starts anew. When a watch fails as it
+    drops that whole burst, or the system's limit on watched folders. Then the watch
+    starts anew, and once it holds the whole tree is compared (dirs None). When a watch fails as it
     starts (a folder so named, the root included, or too many folders), the tree is
     "polling": compared every `poll_seconds()`, with a new watch tried each time, until
     one holds (and the tree is compared once more, for what changed in between).
@@ -177,12 +177,16 @@ async def watch_folder(
         except WatchFailed as failed:
             if failed.why is None:
                 raise
-            why = failed.why
+            if follower.held:
+                # The burst it dropped, and whatever changes before the next watch holds,
+                # are found by comparing the tree once that watch holds: compared now,
+                # a change made while the next one is set up would be missed.
+                follower.gap = True
+                continue
             on_event(FolderChanged(None))
-            if not follower.held:
-                follower.tell("polling", why)
-                if await stopped_within(stop, poll_seconds()):
-                    return
+            follower.tell("polling", failed.why)
+            if await stopped_within(stop, poll_seconds()):
+                return
 
 
 class _Follower:
@@ -194,6 +198,7 @@ class _Follower:
         self.on_event = on_event
         self.state: FolderState = "watching"
         self.held = False
+        self.gap = False  # changes may have gone untold since the last watch held
 
     def tell(self, state: FolderState, why: str = "") -> None:
         if state != self.state:
@@ -238,7 +243,8 @@ class _Follower:
         if not self.held:
             self.held = True
             self.on_event(WatchHeld())
-        if self.state == "polling":  # a watch holds again: catch up on the gap
+        if self.gap or self.state == "polling":  # a watch holds again: catch up on the gap
+            self.gap = False
             self.tell("watching")
             self.on_event(FolderChanged(None))
         dirs = changed_dirs(self.root, message.get("changes", ()))
