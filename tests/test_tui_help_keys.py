@@ -1,6 +1,7 @@
 """The help (`?`) of every screen offers the keys that act there, and only those: it is
 generated from the screen's active bindings, and a screen whose figures do not depend
-on the time range offers neither `t` (Range) nor `c` (Compare)."""
+on the time range offers neither `t` (Range) nor `c` (Compare), nor does its header
+name a range."""
 
 from __future__ import annotations
 
@@ -104,6 +105,11 @@ def _help_rows(text: str) -> set[tuple[str, str]]:
     return found
 
 
+def _header(screen: Screen[object]) -> str:
+    """The header as drawn on `screen`: 'mediatop — uploads — range 30d'."""
+    return rendered_text(screen.query_one("Header HeaderTitle", Static).content).strip()
+
+
 def _acts(app: MediatopApp, screen: Screen[object], active: ActiveBinding) -> bool:
     """Whether the binding's action is a method of the node it runs on."""
     namespace, action, _ = parse(active.binding.action)
@@ -133,6 +139,29 @@ async def test_the_help_offers_exactly_the_keys_that_act_on_the_screen(
         # With the help up, the footer under it still offers them as the screen does.
         offered = [app.check_action(a, ()) for a in ("cycle_range", "toggle_compare")]
         assert offered == [ranged, compares]
+        # The header under it names the range only over figures that read one.
+        assert _header(screen) == (
+            "mediatop — uploads — range 30d" if ranged else "mediatop — uploads"
+        )
+
+
+async def test_the_header_names_no_range_on_optimize_and_names_it_again_back(
+    screens_app: MediatopApp,
+) -> None:
+    """Optimize ranks savings over the last 30 days whatever the range: a header saying
+    'range 30d' there read as the period of its figures."""
+    app = screens_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_dashboard(pilot)
+        dashboard = app.screen
+        assert _header(dashboard) == "mediatop — uploads — range 30d"
+        optimize = await open_subject(pilot, "o")
+        await pilot.pause()
+        assert _header(optimize) == "mediatop — uploads"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is dashboard)
+        await pilot.pause()
+        assert _header(dashboard) == "mediatop — uploads — range 30d"
 
 
 def test_the_optimization_report_is_the_same_over_every_range(tmp_path: Path) -> None:

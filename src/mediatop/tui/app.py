@@ -20,6 +20,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
@@ -135,6 +136,8 @@ class MediatopApp(App[int]):
             self.call_later(self.action_quit)
 
     def on_mount(self) -> None:
+        # Immediate, not queued: a screen pushed draws its header with the note already right.
+        self.screen_change_signal.subscribe(self, self._header_follows_screen, immediate=True)
         if not self.is_headless and issubclass(self.driver_class, TerminalDriver):
             self.set_interval(TERMINAL_CHECK_S, self._leave_if_terminal_gone)
 
@@ -152,16 +155,29 @@ class MediatopApp(App[int]):
             read_only=self.read_only,
         )
 
-    def header_note(self, *, compared: bool = False) -> str:
-        """The header's second part: DEMO, read-only, the range every screen shows, and
-        on a screen that compares (it asks), whether it does."""
+    def header_note(self, screen: Screen[Any] | None = None, *, compared: bool = False) -> str:
+        """The header's second part over `screen`'s figures (by default the figures
+        shown): DEMO, read-only, the range when those figures read one, and on a screen
+        that compares (it asks), whether it does."""
         parts = ["DEMO"] if self._demo else []
         if self.library.changing_files_refused() is not None:
             parts.append("read-only")  # no key that changes files is shown or reachable
-        parts.append(f"range {self.range_name}")
+        if reads_range(self._figures_screen() if screen is None else screen):
+            parts.append(f"range {self.range_name}")
         if compared:
             parts.append("compared with the period before")
         return " · ".join(parts)
+
+    def _header_follows_screen(self, _screen: Screen[Any]) -> None:
+        # A screen pushed or popped may read no range (Optimize): the header stops
+        # naming one there, and names it again back on a screen that does.
+        self.sub_title = self.header_note()
+
+    def _figures_screen(self) -> Screen[Any] | None:
+        """The screen whose figures are shown: the one on top, or under the help and the
+        command palette the one beneath them. None before the first screen."""
+        under = (CommandPalette, HelpScreen)
+        return next((s for s in reversed(self.screen_stack) if not isinstance(s, under)), None)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from mediatop.tui.commands import binding_commands
@@ -214,17 +230,14 @@ class MediatopApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Asked of the screen the user is on: with the command palette open, the one
         # under it (the palette gathers its commands from it).
-        from textual.command import CommandPalette
-
         screen = next(s for s in reversed(self.screen_stack) if not isinstance(s, CommandPalette))
         if action == "export":
             # Only screens that can say what they show export it (not the help).
             return callable(getattr(screen, "export_view", None))
         # The range and the comparison are the figures' under the help, as its keys are.
-        under = (CommandPalette, HelpScreen)
-        figures = next(s for s in reversed(self.screen_stack) if not isinstance(s, under))
+        figures = self._figures_screen()
         if action == "cycle_range":
-            return bool(getattr(figures, "RANGED", True))
+            return reads_range(figures)
         if action == "toggle_compare":
             # Only a subject screen's figures are compared: elsewhere `c` is neither
             # shown nor reachable, and the header says nothing of it.
@@ -295,6 +308,13 @@ class MediatopApp(App[int]):
             if isinstance(screen, DashboardScreen):
                 screen.stop_watching()
         self.exit(0)
+
+
+def reads_range(screen: Screen[Any] | None) -> bool:
+    """Whether `screen`'s figures depend on the time range (`t` changes them): a screen
+    whose figures do not says `RANGED = False`. Before the first screen, the dashboard's
+    do."""
+    return bool(getattr(screen, "RANGED", True))
 
 
 def build_app(

@@ -202,7 +202,7 @@ class ListScreen(Screen[None]):
         app: Any = self.app
         range_name, compare = app.range_name, app.compare and self.COMPARES
         if self.COMPARES:  # the header says whether these figures are compared
-            self.sub_title = app.header_note(compared=compare and range_name != "all")
+            self.sub_title = app.header_note(self, compared=compare and range_name != "all")
         self.run_worker(
             lambda: self._read(range_name, compare), thread=True, exclusive=True, name="read list"
         )
