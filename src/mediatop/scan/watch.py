@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mediatop.store.watch import stopped_within
+from mediatop.waiting import stopped_within
 
 if TYPE_CHECKING:
     from mediatop.scan.scanner import ScanSummary

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mediatop.waiting import stopped_within
+
 if TYPE_CHECKING:
     import aiosqlite
 
@@ -152,11 +154,3 @@ async def data_version(conn: aiosqlite.Connection) -> int:
     await cursor.close()
     assert row is not None
     return int(row[0])
-
-
-async def stopped_within(stop: asyncio.Event, seconds: float) -> bool:
-    """Wait `seconds`, or less if `stop` is set first; whether it was. The one wait of
-    the watchers (this one and the folder's), so a quit ends each within a step."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    return stop.is_set()

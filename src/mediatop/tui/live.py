@@ -26,6 +26,7 @@ from mediatop.tui.messages import (
     StoreWatch,
     WorkFailed,
 )
+from mediatop.waiting import stopped_within
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -135,6 +136,5 @@ async def follow_store(target: MessagePump, library: MediaLibrary, stop: asyncio
             if not failing:  # said once: a retry that fails again changes nothing shown
                 failing = True
                 target.post_message(StoreWatch(user_message(exc)))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=pause)
+            await stopped_within(stop, pause)
             pause = min(2 * pause, STORE_RETRY_MAX_S)
