@@ -246,3 +246,52 @@ def test_a_nul_in_event_text_is_stored_visible_on_either_store(
         ("click", "bot\\x00x", "\\x00"),
         ("share", None, "u2"),
     ]
+
+
+def test_a_jsonl_gz_cut_off_stores_its_complete_lines_and_then_the_rest(
+    tmp_path: Path, capsys
+) -> None:
+    root, db, conn = _library(tmp_path)
+    click = b'{"media": "2024/hero.jpg", "eventType": "click"}\n'
+    whole = gzip.compress(click * 4, compresslevel=0, mtime=0)
+    events = tmp_path / "events.jsonl.gz"
+    # a stored deflate block: a 10-byte gzip header, 5 bytes of block header, then the
+    # lines as they are; cut 20 bytes into the third line (copied while gzip wrote it)
+    events.write_bytes(whole[: 10 + 5 + 2 * len(click) + 20])
+    assert main(["import-events", str(root), str(events), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == (
+        f"mediatop: cannot read events file {events}: the file ends early (its gzip data is "
+        "cut off); its complete lines before the cut are stored\n"
+    )
+    assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (2,)
+    events.write_bytes(whole)  # gzip has finished writing it: the broken line comes whole
+    rest = import_events(conn, events, url_prefixes=PREFIXES)
+    assert (rest.lines, rest.usage_events, rest.errors) == (2, 2, ())
+    assert conn.execute("SELECT clicks FROM file_totals").fetchone() == (4,)
+
+
+def test_a_line_too_long_to_be_an_event_is_one_bad_line_read_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    import tracemalloc
+
+    _root, _db, conn = _library(tmp_path)
+    click = b'{"media": "2024/hero.jpg", "eventType": "click"}\n'
+    events = tmp_path / "events.jsonl"
+    with events.open("wb") as handle:  # a 24 MiB event between two good ones
+        handle.write(click)
+        handle.write(b'{"media": "2024/hero.jpg", "eventType": "click", "title": "')
+        for _ in range(24):
+            handle.write(b"a" * (1 << 20))
+        handle.write(b'"}\n')
+        handle.write(click)
+    tracemalloc.start()
+    try:
+        report = import_events(conn, events, url_prefixes=PREFIXES)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (report.lines, report.usage_events) == (3, 2)
+    assert [number for number, _ in report.errors] == [2]
+    assert "longer than 1,048,576 bytes" in report.errors[0][1]
+    assert peak < 16 << 20, peak  # the 24 MiB line was never held whole

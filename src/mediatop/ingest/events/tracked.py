@@ -26,11 +26,13 @@ from mediatop.errors import InvalidEvent, UnknownMediaError
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.fields import MAX_RESPONSE_BYTES, is_event_time
 from mediatop.ingest.logs.reading import (
+    ENDS_EARLY,
     FINGERPRINT_BYTES,
+    MAX_LINE_BYTES,
+    LineBlocks,
     fingerprint,
     is_gzip,
     match_checkpoint,
-    open_log,
     read_head,
 )
 from mediatop.ingest.logs.urlmap import relative_media_path
@@ -298,32 +300,45 @@ def import_events(
         found = Checkpoint(None, node, str(path), st.st_dev, st.st_ino, "", 0, 0)
     cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
     first_line = cp.lines
-    with open_log(path) as handle:
-        handle.seek(cp.offset)  # a GzipFile gets there by decompressing
+    with LineBlocks(path, cp.offset) as blocks:
         offset, number, good = cp.offset, cp.lines, 0
-        for raw in handle:
-            offset += len(raw)
-            number += 1
-            if raw.strip():
-                try:
-                    event = event_from_json(_json_line(raw), resolver, source, now)
-                except (ValueError, RecursionError) as exc:
-                    errors.append((number, str(exc)[:300]))
-                else:
-                    batch.append(event)
-                    good += 1
-                    usage += isinstance(event, UsageEvent)
-                    video += isinstance(event, VideoEngagementEvent)
+        for lines, used in blocks:
+            for raw in _split_lines(lines):
+                number += 1
+                if raw.strip():
+                    try:
+                        event = event_from_json(_json_line(raw), resolver, source, now)
+                    except (ValueError, RecursionError) as exc:
+                        errors.append((number, str(exc)[:300]))
+                    else:
+                        batch.append(event)
+                        good += 1
+                        usage += isinstance(event, UsageEvent)
+                        video += isinstance(event, VideoEngagementEvent)
+            offset += used
             if len(batch) >= BATCH:
                 cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
                 batch = []
         if offset != cp.offset:
             cp = _progress(conn, batch, cp, head, offset, number, good, len(errors))
+    if blocks.ended_early:
+        raise EOFError(ENDS_EARLY)  # named by the caller's reading_source
     return ImportReport(number - first_line, usage, video, tuple(errors))
+
+
+def _split_lines(block: bytes) -> list[bytes]:
+    """The lines of a block of LineBlocks (complete ones end with a newline; the last
+    line of a file may not)."""
+    lines = block.split(b"\n")
+    if block.endswith(b"\n"):
+        lines.pop()
+    return lines
 
 
 def _json_line(raw: bytes) -> Any:
     """One JSON value from a line of UTF-8 (json.loads would guess UTF-16 for stray bytes)."""
+    if len(raw) >= MAX_LINE_BYTES:  # cut short as it was read: no event is this long
+        raise ValueError(f"longer than {MAX_LINE_BYTES:,} bytes: not read")
     try:
         text = raw.decode("utf-8-sig")  # a BOM before the first line is not an error
     except UnicodeDecodeError as exc:

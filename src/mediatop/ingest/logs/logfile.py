@@ -38,7 +38,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mediatop.config import default_node
-from mediatop.errors import LogFormatMismatchError, LogShrankError, SourceReadError
+from mediatop.errors import LogFormatMismatchError, LogShrankError
 from mediatop.ingest.logs.batch_writer import advance, write_batch
 from mediatop.ingest.logs.devices import device_of
 from mediatop.ingest.logs.lines import LineBatch, ParsedBatch
@@ -50,6 +50,7 @@ from mediatop.ingest.logs.pipeline import (
     workers_for,
 )
 from mediatop.ingest.logs.reading import (
+    ENDS_EARLY,
     LINE_BYTES,
     GzipUpToCut,
     Span,
@@ -199,10 +200,7 @@ class LogIngester:
             self._ingest_spans(spans, None, cp, head, size * 4 if cp.offset == 0 else 0)
         self.tally.incomplete_tail = 0
         if stream.ended_early:
-            raise SourceReadError(
-                f"cannot read log {visible(str(path))}: the file ends early (its gzip data is "
-                "cut off); its complete lines before the cut are stored"
-            )
+            raise EOFError(ENDS_EARLY)  # named by the caller's reading_source
 
     def _ingest_spans(
         self, spans: Iterator[Span], fd: int | None, cp: Checkpoint, head: bytes, expected: int

@@ -30,6 +30,10 @@ PROBE_BYTES = 1 << 16
 # A line longer than this (no server writes one; a gzip bomb or a broken log does) keeps
 # only its first bytes, enough to be rejected as unparsable, so memory stays bounded.
 MAX_LINE_BYTES = 1 << 20
+# Why a .gz cut off mid-stream stops its run, after its complete lines are stored.
+ENDS_EARLY = (
+    "the file ends early (its gzip data is cut off); its complete lines before the cut are stored"
+)
 # A batch of complete lines: (start offset, end offset, its bytes or None when they are
 # to be read from the plain log's descriptor).
 Span = tuple[int, int, bytes | None]
@@ -53,14 +57,6 @@ def is_gzip(path: Path) -> bool:
     except (OSError, EOFError):
         return False
     return True
-
-
-def open_log(path: Path) -> BinaryIO:
-    """A binary stream of the log's (decompressed) bytes; a .gz cut off mid-stream
-    raises EOFError at the cut."""
-    if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
 
 
 class GzipUpToCut:
@@ -88,11 +84,14 @@ class GzipUpToCut:
             size -= len(piece)
         return b"".join(pieces)
 
+    def close(self) -> None:
+        self._stream.close()
+
     def __enter__(self) -> GzipUpToCut:
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._stream.close()
+        self.close()
 
 
 def read_head(path: Path, size: int = FINGERPRINT_BYTES) -> bytes:
@@ -201,6 +200,45 @@ class LineCutter:
     def rest(self) -> tuple[bytes, int]:
         """The unfinished last line (cut short if too long) and the bytes it used."""
         return self.pending, len(self.pending) + self.dropped
+
+
+class LineBlocks:
+    """A file's (decompressed) bytes from `offset` on, plain or .gz, as blocks of complete
+    lines, each too long one cut short (a LineCutter), with the bytes each used; the last
+    line without its newline comes as a block of its own, unless a .gz was cut off
+    (`ended_early`): that line is broken, and read whole once the complete file is there.
+    For files read line by line in one process (event files); logs go by `byte_batches`
+    and `line_ranges`."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        self._gzip = GzipUpToCut(path) if is_gzip(path) else None
+        self._stream: GzipUpToCut | BinaryIO
+        if self._gzip is not None:
+            skip_to(self._gzip, offset)
+            self._stream = self._gzip
+        else:
+            self._stream = path.open("rb")
+            self._stream.seek(offset)
+        self._cutter = LineCutter()
+
+    @property
+    def ended_early(self) -> bool:
+        return self._gzip is not None and self._gzip.ended_early
+
+    def __iter__(self) -> Iterator[tuple[bytes, int]]:
+        while chunk := self._stream.read(READ_BYTES):
+            lines, used = self._cutter.feed(chunk)
+            if used:
+                yield lines, used
+        last, used = self._cutter.rest()
+        if used and not self.ended_early:
+            yield last, used
+
+    def __enter__(self) -> LineBlocks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stream.close()
 
 
 def byte_batches(stream: GzipUpToCut, batch_lines: int) -> Iterator[tuple[bytes, int]]:
