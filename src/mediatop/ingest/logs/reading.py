@@ -202,6 +202,9 @@ class LineCutter:
         return self.pending, len(self.pending) + self.dropped
 
 
+BLOCK_BYTES = 1 << 18
+
+
 class LineBlocks:
     """A file's (decompressed) bytes from `offset` on, plain or .gz, as blocks of complete
     lines, each too long one cut short (a LineCutter), with the bytes each used; the last
@@ -226,7 +229,9 @@ class LineBlocks:
         return self._gzip is not None and self._gzip.ended_early
 
     def __iter__(self) -> Iterator[tuple[bytes, int]]:
-        while chunk := self._stream.read(READ_BYTES):
+        # A block of a few thousand lines: a caller commits between blocks, about as
+        # often as it means to.
+        while chunk := self._stream.read(BLOCK_BYTES):
             lines, used = self._cutter.feed(chunk)
             if used:
                 yield lines, used
