@@ -115,6 +115,22 @@ def test_generated_sizes_are_grouped_with_their_original(
     assert (bytes(group), variant) == (b"2024/03/hero.jpg", "300x200")
 
 
+def test_only_images_have_generated_sizes(library: Path, conn: sqlite3.Connection) -> None:
+    # A CMS resizes images only: a video or a PDF whose name looks like a generated size
+    # is a file of its own, not a member of the shorter name's group.
+    for name in ("promo.mp4", "promo-1920x1080.mp4", "manual.pdf", "manual@2x.pdf"):
+        (library / "2024" / "03" / name).write_bytes(b"not probed here")
+    scan_root(conn, library, probe=False)
+    groups = {
+        bytes(path): (bytes(group), variant)
+        for path, group, variant in conn.execute(
+            "SELECT path, group_path, variant FROM media_files WHERE kind <> 'image'"
+        )
+    }
+    assert groups[b"2024/03/promo-1920x1080.mp4"] == (b"2024/03/promo-1920x1080.mp4", None)
+    assert groups[b"2024/03/manual@2x.pdf"] == (b"2024/03/manual@2x.pdf", None)
+
+
 def test_upload_time_comes_from_the_path_then_mtime_then_first_seen(
     library: Path, conn: sqlite3.Connection
 ) -> None:

@@ -278,3 +278,36 @@ def test_a_new_store_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path: Pat
     assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     reopened.execute("INSERT INTO made_before VALUES (1)")
     reopened.close()
+
+
+def test_an_upgrade_takes_other_files_out_of_image_groups(tmp_path: Path) -> None:
+    """Before migration 50 a video named like a generated size joined the group of the
+    shorter name; an image's generated size stays in its original's group."""
+    path = tmp_path / "s.sqlite3"
+    conn = connect(path)
+    rows = [
+        (b"promo.mp4", b"promo.mp4", None, "video"),
+        (b"promo-1920x1080.mp4", b"promo.mp4", "1920x1080", "video"),
+        (b"hero.jpg", b"hero.jpg", None, "image"),
+        (b"hero-300x200.jpg", b"hero.jpg", "300x200", "image"),
+    ]
+    conn.executemany(
+        "INSERT INTO media_files (path, group_path, variant, kind, mime, ext, size, mtime_ns, "
+        "first_seen, uploaded_at, uploaded_source) "
+        "VALUES (?, ?, ?, ?, '', '', 1, 1, 1, 1, 'mtime')",
+        rows,
+    )
+    conn.execute("PRAGMA user_version = 49")
+    conn.commit()
+    conn.close()
+    upgraded = connect(path)
+    found = {
+        bytes(p): (bytes(g), v)
+        for p, g, v in upgraded.execute("SELECT path, group_path, variant FROM media_files")
+    }
+    assert found == {
+        b"promo.mp4": (b"promo.mp4", None),
+        b"promo-1920x1080.mp4": (b"promo-1920x1080.mp4", None),
+        b"hero.jpg": (b"hero.jpg", None),
+        b"hero-300x200.jpg": (b"hero.jpg", "300x200"),
+    }

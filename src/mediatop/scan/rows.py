@@ -16,6 +16,7 @@ from mediatop.scan.walk import DirListing
 from mediatop.store.files import NewRow, SeenFile
 
 _OTHER = (Kind.OTHER.value, "application/octet-stream")
+_IMAGE = Kind.IMAGE.value
 
 
 def files_of(listing: DirListing) -> Iterator[tuple[bytes, int, int, int]]:
@@ -38,8 +39,11 @@ def new_row(
     ext = name[dot:].lower() if dot > 0 else b""
     kind, mime, ext_text = BY_BYTES_EXTENSION.get(ext) or (*_OTHER, ext.decode("latin-1"))
     rel_path = prefix + name
+    # A CMS generates sizes of images only: "promo-1920x1080.mp4" is a video of its own.
     group_path, variant = (
-        split_variant(prefix, name) if b"-" in name or b"@" in name else (rel_path, None)
+        split_variant(prefix, name)
+        if kind == _IMAGE and (b"-" in name or b"@" in name)
+        else (rel_path, None)
     )
     has_prober = ext in PROBED_BYTES_EXTENSIONS
     return (
