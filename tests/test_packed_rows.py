@@ -52,3 +52,7 @@ def test_packed_rows_are_stored_as_bound_rows_are_in_the_same_order(tmp_path: Pa
     # Worked by hand: a file with something to probe waits for it, the others do not.
     assert [row[12] for row in _stored(packed)] == [None, None, NOW, None]
     assert [row[0] for row in _stored(packed)] == [1, 2, 3, 4]
+    # Paths are bound as bytearrays where they are packed (sqlite3 adapts bytes slowly):
+    # still BLOBs, as bound bytes are.
+    types = "SELECT DISTINCT typeof(path), typeof(group_path) FROM media_files"
+    assert packed.execute(types).fetchall() == bound.execute(types).fetchall() == [("blob", "blob")]

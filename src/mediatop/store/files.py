@@ -123,7 +123,9 @@ class PackedRows:
     SQLite database of one table. The store copies them in with one INSERT … SELECT,
     in C. Binding 12 parameters a row, in the process that also builds the indexes,
     took a third of a first scan (the binding of bytes, None and bool is ~0.5 µs each
-    in `sqlite3`: they go through its adapter lookup, str and int do not)."""
+    in `sqlite3`: they go through its adapter lookup; str, int and bytearray do not, so
+    paths are bound as bytearrays, stored as the same BLOB: packing took 0.17 s of CPU
+    for 100,000 rows against 0.22 s)."""
 
     database: bytes
     count: int
@@ -139,14 +141,18 @@ def pack_new_rows(rows: Sequence[NewRow]) -> PackedRows:
         packer.executemany(
             "INSERT INTO new_rows VALUES (?1, ?2, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             [
-                (seq, row[0], *row[3:11], 1 if row[11] else 0)
+                (seq, bytearray(row[0]), *row[3:11], 1 if row[11] else 0)
                 for seq, row in enumerate(rows)
                 if row[2] is None
             ],
         )
         packer.executemany(
             "INSERT INTO new_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(seq, *row) for seq, row in enumerate(rows) if row[2] is not None],
+            [
+                (seq, bytearray(row[0]), bytearray(row[1]), *row[2:11], 1 if row[11] else 0)
+                for seq, row in enumerate(rows)
+                if row[2] is not None
+            ],
         )
         packer.commit()
         return PackedRows(packer.serialize(), len(rows))
