@@ -158,10 +158,11 @@ async def watch_folder(
 
     A watch also ends when watchfiles meets a path it cannot name (not UTF-8), which
     drops that whole burst, or the system's limit on watched folders. Then the watch
-    starts anew, and once it holds the whole tree is compared (dirs None). When a watch fails as it
-    starts (a folder so named, the root included, or too many folders), the tree is
-    "polling": compared every `poll_seconds()`, with a new watch tried each time, until
-    one holds (and the tree is compared once more, for what changed in between).
+    starts anew, and once it holds the whole tree is compared (dirs None). When a watch
+    fails as it starts (a folder so named, the root included, or too many folders), the
+    tree is "polling": compared every `poll_seconds()`, with a new watch tried each
+    time, until one holds (and the tree is compared once more, for what changed in
+    between).
     """
     follower = _Follower(root, on_event)
     ignored = [os.fspath(path) for path in ignore]

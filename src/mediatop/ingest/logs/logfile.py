@@ -192,7 +192,8 @@ class LogIngester:
         wrote it, or cut by `head -c`) has its complete lines stored, and its checkpoint
         stops after the last of them: the line the cut broke is not counted, so when the
         whole file is there (found by its content) the next run goes on from that line,
-        and nothing is counted twice. Then SourceReadError says that it ended early."""
+        and nothing is counted twice. Then EOFError(ENDS_EARLY), which the caller's
+        reading_source names as the log's SourceReadError."""
         with GzipUpToCut(path) as stream:
             skip_to(stream, cp.offset)
             spans = spans_of(byte_batches(stream, self.batch_lines), cp.offset)
