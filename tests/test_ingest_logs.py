@@ -173,7 +173,9 @@ def test_a_log_named_from_its_own_folder_keeps_its_whole_path(
     assert conn.execute("SELECT log_path FROM ingest_checkpoints").fetchall() == [(str(log),)]
 
 
-def test_rename_rotation_finishes_old_file_then_reads_new(tmp_path: Path) -> None:
+def _read_then_rotated(tmp_path: Path) -> tuple[sqlite3.Connection, Path]:
+    """A store that read access.log's 4 lines; 2 more written after that read, then the
+    log renamed to access.log.1 (a rename rotation) and no new log yet."""
     conn, _db, _ids = make_store(tmp_path)
     log = tmp_path / "access.log"
     log.write_text(line("/uploads/2024/03/hero.jpg") * 4)
@@ -181,6 +183,11 @@ def test_rename_rotation_finishes_old_file_then_reads_new(tmp_path: Path) -> Non
     with log.open("a") as handle:  # written after our last read, before rotation
         handle.write(line("/uploads/2024/03/hero.jpg") * 2)
     log.rename(tmp_path / "access.log.1")
+    return conn, log
+
+
+def test_rename_rotation_finishes_old_file_then_reads_new(tmp_path: Path) -> None:
+    conn, log = _read_then_rotated(tmp_path)
     log.write_text(line("/uploads/2024/03/hero.jpg", ip="198.51.100.99") * 3)
     tally = ingest_logs(conn, [log], url_prefixes=PREFIXES)
     assert tally.accepted == 5
@@ -194,13 +201,7 @@ def test_a_damaged_gzip_beside_a_rotated_log_is_passed_over(tmp_path: Path) -> N
     # Looking for the rest of a rotated generation, ingest reads the head of every
     # sibling: one whose deflate data is damaged is not that generation, and must not
     # stop the run under the current log's name.
-    conn, _db, _ids = make_store(tmp_path)
-    log = tmp_path / "access.log"
-    log.write_text(line("/uploads/2024/03/hero.jpg") * 4)
-    ingest_logs(conn, [log], url_prefixes=PREFIXES)
-    with log.open("a") as handle:
-        handle.write(line("/uploads/2024/03/hero.jpg") * 2)
-    log.rename(tmp_path / "access.log.1")
+    conn, log = _read_then_rotated(tmp_path)
     packed = gzip.compress(line("/uploads/2024/03/hero.jpg").encode() * 50)
     damaged = packed[:10] + b"\xff" * 40 + packed[50:]  # a gzip header, then no deflate
     (tmp_path / "access.log.0.gz").write_bytes(damaged)

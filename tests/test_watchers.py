@@ -124,6 +124,23 @@ async def test_a_folder_gone_and_back_is_told_and_walked_again(tmp_path: Path) -
     await _stopped(task, stop)
 
 
+async def _commit_until_seen(root: Path, db_path: Path, seen: Recorder) -> None:
+    """Commit to the store (a scan that finds a new file, as `mediatop scan` in another
+    process would) until the watch calls back once more."""
+    told = len(seen.events)
+    async with asyncio.timeout(WAIT_S):
+        writes = 0
+        while len(seen.events) == told:
+            (root / f"new-{writes}.txt").write_bytes(b"new")
+            writer = connect(db_path)
+            try:
+                scan_root(writer, root, probe=False)
+            finally:
+                writer.close()
+            writes += 1
+            await asyncio.sleep(0.1)
+
+
 async def test_the_store_watch_reports_a_commit_made_by_another_connection(
     tmp_path: Path,
 ) -> None:
@@ -133,20 +150,9 @@ async def test_the_store_watch_reports_a_commit_made_by_another_connection(
     connect(db_path).close()
     stop, seen = asyncio.Event(), Recorder()
     task = asyncio.create_task(watch_store(db_path, stop, seen, interval=0.05))
-    writes = 0
     # A commit made before the watch has read its starting counter is not a change to
-    # it: commit (a scan that finds a new file, as `mediatop scan` in another process
-    # would) until one is seen.
-    async with asyncio.timeout(WAIT_S):
-        while not seen.events:
-            (root / f"new-{writes}.txt").write_bytes(b"new")
-            writer = connect(db_path)
-            try:
-                scan_root(writer, root, probe=False)
-            finally:
-                writer.close()
-            writes += 1
-            await asyncio.sleep(0.1)
+    # it: commit until one is seen.
+    await _commit_until_seen(root, db_path, seen)
     assert all(isinstance(e, StoreChanged) for e in seen.events)
     await _stopped(task, stop)
 
@@ -232,17 +238,8 @@ async def test_the_store_watch_follows_a_store_put_in_place_by_a_rename(tmp_path
     os.replace(backup, db_path)
     after = await seen.wait_for(_is(StoreChanged))
     # Then a commit to the file now in place is seen as well.
-    async with asyncio.timeout(WAIT_S):
-        writes = 0
-        while len(seen.events) == after:
-            (root / f"new-{writes}.txt").write_bytes(b"new")
-            writer = connect(db_path)
-            try:
-                scan_root(writer, root, probe=False)
-            finally:
-                writer.close()
-            writes += 1
-            await asyncio.sleep(0.2)
+    await _commit_until_seen(root, db_path, seen)
+    assert len(seen.events) > after
     assert all(isinstance(e, StoreChanged) for e in seen.events)
     assert task.done() is False  # no error, no restart: it goes on watching
     await _stopped(task, stop)
