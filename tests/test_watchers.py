@@ -243,3 +243,25 @@ async def test_the_store_watch_follows_a_store_put_in_place_by_a_rename(tmp_path
     assert all(isinstance(e, StoreChanged) for e in seen.events)
     assert task.done() is False  # no error, no restart: it goes on watching
     await _stopped(task, stop)
+
+
+async def test_a_watch_that_fails_again_soon_is_not_set_up_again_at_once(tmp_path: Path) -> None:
+    # watchfiles keeps the error of a name it cannot decode: each write to such a file
+    # ends the watch, and each new watch walks the whole tree. Failing again within the
+    # poll interval, the tree is polled instead, and a new watch waits for the next try.
+    root = tmp_path / "uploads"
+    root.mkdir()
+    stop, seen = asyncio.Event(), Recorder()
+    task = asyncio.create_task(watch_folder(root, stop, seen, poll_seconds=lambda: 30.0))
+    after = await seen.wait_for(_is(WatchHeld))
+    name = os.fsencode(root) + b"/caf\xe9.png"
+    with open(name, "wb") as handle:
+        handle.write(b"png")
+    after = await seen.wait_for(_is(WatchHeld), after)  # the first failure: a new watch
+    after = await seen.wait_for(lambda e: e == FolderChanged(None), after)
+    with open(name, "ab") as handle:
+        handle.write(b"more")
+    after = await seen.wait_for(lambda e: e == FolderFollowed("polling", NOT_UTF8), after)
+    await asyncio.sleep(2.0)  # a new watch would hold within a second here
+    assert not any(isinstance(e, WatchHeld) for e in seen.events[after:])
+    await _stopped(task, stop)

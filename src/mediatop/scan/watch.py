@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,10 +160,10 @@ async def watch_folder(
     A watch also ends when watchfiles meets a path it cannot name (not UTF-8), which
     drops that whole burst, or the system's limit on watched folders. Then the watch
     starts anew, and once it holds the whole tree is compared (dirs None). When a watch
-    fails as it starts (a folder so named, the root included, or too many folders), the
-    tree is "polling": compared every `poll_seconds()`, with a new watch tried each
-    time, until one holds (and the tree is compared once more, for what changed in
-    between).
+    fails as it starts (a folder so named, the root included, or too many folders), or
+    fails again within `poll_seconds()` of the last failure, the tree is "polling":
+    compared every `poll_seconds()`, with a new watch tried each time, until one holds
+    (and the tree is compared once more, for what changed in between).
     """
     follower = _Follower(root, on_event)
     ignored = [os.fspath(path) for path in ignore]
@@ -178,12 +179,15 @@ async def watch_folder(
         except WatchFailed as failed:
             if failed.why is None:
                 raise
-            if follower.held:
+            if follower.held and not follower.note_failure(within=poll_seconds()):
                 # The burst it dropped, and whatever changes before the next watch holds,
                 # are found by comparing the tree once that watch holds: compared now,
                 # a change made while the next one is set up would be missed.
                 follower.gap = True
                 continue
+            # Failed as it started, or failed again soon (the same name written over and
+            # over): each new watch walks the whole tree, so the tree is polled instead
+            # until the next try.
             on_event(FolderChanged(None))
             follower.tell("polling", failed.why)
             if await stopped_within(stop, poll_seconds()):
@@ -200,6 +204,15 @@ class _Follower:
         self.state: FolderState = "watching"
         self.held = False
         self.gap = False  # changes may have gone untold since the last watch held
+        self._failed_at: float | None = None  # when a watch that held last failed
+
+    def note_failure(self, within: float) -> bool:
+        """Note that a watch which held has failed; whether the one before it failed
+        less than `within` seconds ago."""
+        now = time.monotonic()
+        again = self._failed_at is not None and now - self._failed_at < within
+        self._failed_at = now
+        return again
 
     def tell(self, state: FolderState, why: str = "") -> None:
         if state != self.state:
@@ -272,7 +285,7 @@ class WatchFailed(Exception):
         self.why = why
 
 
-NOT_UTF8 = "a folder name is not UTF-8"
+NOT_UTF8 = "a file or folder name is not UTF-8"
 WATCH_LIMIT = "more folders than fs.inotify.max_user_watches allows"
 
 
