@@ -52,7 +52,8 @@ from mediatop.ingest.logs.pipeline import (
 from mediatop.ingest.logs.reading import (
     ENDS_EARLY,
     LINE_BYTES,
-    GzipUpToCut,
+    READ_BYTES,
+    LineBlocks,
     Span,
     byte_batches,
     decode_lines,
@@ -61,7 +62,6 @@ from mediatop.ingest.logs.reading import (
     match_checkpoint,
     read_head,
     read_lines,
-    skip_to,
     spans_of,
     tail_length,
 )
@@ -194,13 +194,13 @@ class LogIngester:
         whole file is there (found by its content) the next run goes on from that line,
         and nothing is counted twice. Then EOFError(ENDS_EARLY), which the caller's
         reading_source names as the log's SourceReadError."""
-        with GzipUpToCut(path) as stream:
-            skip_to(stream, cp.offset)
-            spans = spans_of(byte_batches(stream, self.batch_lines), cp.offset)
+        read_bytes = max(4096, min(READ_BYTES, self.batch_lines * 256))
+        with LineBlocks(path, cp.offset, read_bytes) as blocks:
+            spans = spans_of(byte_batches(blocks, self.batch_lines), cp.offset)
             # a .gz file is about 4x its size decompressed; resuming one is rare
             self._ingest_spans(spans, None, cp, head, size * 4 if cp.offset == 0 else 0)
         self.tally.incomplete_tail = 0
-        if stream.ended_early:
+        if blocks.ended_early:
             raise EOFError(ENDS_EARLY)  # named by the caller's reading_source
 
     def _ingest_spans(

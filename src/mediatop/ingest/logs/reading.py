@@ -202,6 +202,8 @@ class LineCutter:
         return self.pending, len(self.pending) + self.dropped
 
 
+# A block of a few thousand lines: a caller that commits between blocks (import-events)
+# does so about as often as it means to.
 BLOCK_BYTES = 1 << 18
 
 
@@ -210,10 +212,11 @@ class LineBlocks:
     lines, each too long one cut short (a LineCutter), with the bytes each used; the last
     line without its newline comes as a block of its own, unless a .gz was cut off
     (`ended_early`): that line is broken, and read whole once the complete file is there.
-    For files read line by line in one process (event files); logs go by `byte_batches`
-    and `line_ranges`."""
+    Event files are read by it line by line; a .gz log's batches are gathered from it
+    (`byte_batches`), a plain log's go by `line_ranges`."""
 
-    def __init__(self, path: Path, offset: int) -> None:
+    def __init__(self, path: Path, offset: int, read_bytes: int = BLOCK_BYTES) -> None:
+        self._read_bytes = read_bytes
         self._gzip = GzipUpToCut(path) if is_gzip(path) else None
         self._stream: GzipUpToCut | BinaryIO
         if self._gzip is not None:
@@ -229,9 +232,7 @@ class LineBlocks:
         return self._gzip is not None and self._gzip.ended_early
 
     def __iter__(self) -> Iterator[tuple[bytes, int]]:
-        # A block of a few thousand lines: a caller commits between blocks, about as
-        # often as it means to.
-        while chunk := self._stream.read(BLOCK_BYTES):
+        while chunk := self._stream.read(self._read_bytes):
             lines, used = self._cutter.feed(chunk)
             if used:
                 yield lines, used
@@ -246,29 +247,18 @@ class LineBlocks:
         self._stream.close()
 
 
-def byte_batches(stream: GzipUpToCut, batch_lines: int) -> Iterator[tuple[bytes, int]]:
-    """Chunks of complete lines of a .gz log (about batch_lines each, cut by a
-    LineCutter) and the bytes each used. Its last line counts without a newline, but
-    not when the file was cut off: that line is broken, and read whole once the complete
-    file is there."""
-    cutter = LineCutter()
-    read_size = max(4096, min(READ_BYTES, batch_lines * 256))
+def byte_batches(blocks: LineBlocks, batch_lines: int) -> Iterator[tuple[bytes, int]]:
+    """Chunks of complete lines of a .gz log (about batch_lines each), gathered from its
+    LineBlocks, and the bytes each used."""
     parts: list[bytes] = []
     used = 0
     target = batch_lines * LINE_BYTES
-    while chunk := stream.read(read_size):
-        lines, took = cutter.feed(chunk)
-        if not took:
-            continue
+    for lines, took in blocks:
         parts.append(lines)
         used += took
         if used >= target:
             yield b"".join(parts), used
             parts, used = [], 0
-    last, took = cutter.rest()
-    if last and not stream.ended_early:
-        parts.append(last)
-        used += took
     if parts:
         yield b"".join(parts), used
 
