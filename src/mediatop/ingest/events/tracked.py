@@ -30,9 +30,9 @@ from mediatop.ingest.logs.reading import (
     FINGERPRINT_BYTES,
     MAX_LINE_BYTES,
     LineBlocks,
+    checkpoint_to_continue,
     fingerprint,
     is_gzip,
-    match_checkpoint,
     read_head,
 )
 from mediatop.ingest.logs.urlmap import relative_media_path
@@ -295,10 +295,7 @@ def import_events(
     gz = is_gzip(path)
     head = read_head(path)
     node = node or default_node()
-    found = match_checkpoint(all_checkpoints(conn, node), path, st, head)
-    if found is None or (not gz and st.st_size < found.offset):
-        found = Checkpoint(None, node, str(path), st.st_dev, st.st_ino, "", 0, 0)
-    cp = replace(found, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+    cp = checkpoint_to_continue(all_checkpoints(conn, node), node, path, st, head, gz)
     first_line = cp.lines
     with LineBlocks(path, cp.offset) as blocks:
         offset, number, good = cp.offset, cp.lines, 0

@@ -34,7 +34,6 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from mediatop.config import default_node
@@ -56,6 +55,7 @@ from mediatop.ingest.logs.reading import (
     LineBlocks,
     Span,
     byte_batches,
+    checkpoint_to_continue,
     decode_lines,
     is_gzip,
     line_ranges,
@@ -165,12 +165,8 @@ class LogIngester:
         st = path.stat()
         gz = is_gzip(path)
         head = read_head(path)
-        cp = match_checkpoint(all_checkpoints(self.conn, self.node), path, st, head)
-        if cp is not None and not gz and st.st_size < cp.offset:
-            cp = None  # truncated and rewritten: a new generation
-        if cp is None:
-            cp = Checkpoint(None, self.node, str(path), st.st_dev, st.st_ino, "", 0, 0)
-        cp = replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
+        checkpoints = all_checkpoints(self.conn, self.node)
+        cp = checkpoint_to_continue(checkpoints, self.node, path, st, head, gz)
         if cp.offset == 0 and self.check_new_logs:
             self._check_format(path)
         if gz:

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -126,6 +127,23 @@ def match_checkpoint(
         )
     )
     return found[-1]
+
+
+def checkpoint_to_continue(
+    checkpoints: Sequence[Checkpoint],
+    node: str,
+    path: Path,
+    st: os.stat_result,
+    head: bytes,
+    gz: bool,
+) -> Checkpoint:
+    """The checkpoint the file at the absolute `path` continues, named with its path,
+    device and inode now; a new one at its start when none matches, or when a plain file
+    is shorter than the offset (truncated and rewritten: a new generation)."""
+    cp = match_checkpoint(checkpoints, path, st, head)
+    if cp is None or (not gz and st.st_size < cp.offset):
+        cp = Checkpoint(None, node, str(path), st.st_dev, st.st_ino, "", 0, 0)
+    return replace(cp, log_path=str(path), device=st.st_dev, inode=st.st_ino)
 
 
 def skip_to(stream: GzipUpToCut, offset: int) -> None:
